@@ -1,0 +1,81 @@
+/*
+ * cli.h -- shared pieces of the watchlink command: option parsing, reading the
+ * lists with a rejects file, atomic output files, messages. The command line
+ * does argument parsing and I/O only; all matching is in the engine.
+ */
+#ifndef WL_CLI_H
+#define WL_CLI_H
+
+#include <stdio.h>
+
+#include "watchlink.h"
+
+/* Exit codes (documented in README and --help). */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_INTERNAL = 2 };
+
+enum { CLI_MAX_MAPS = 64, CLI_MAX_LISTS = 256 };
+
+typedef struct {
+    const char *output;        /* -o FILE; NULL: stdout */
+    const char *clusters;      /* --clusters FILE */
+    const char *model;         /* --model FILE */
+    const char *rejects;       /* --rejects FILE */
+    const char *truth;         /* --truth FILE (eval) */
+    const char *format;        /* csv | jsonl */
+    const char *maps[CLI_MAX_MAPS];
+    size_t n_maps;
+    double threshold;          /* < 0: engine default */
+    int explain, quiet, threads, best_link;
+    int progress;              /* progress bar on stderr (a terminal, not --quiet) */
+    const char *lists[CLI_MAX_LISTS];
+    size_t n_lists;
+} cli_opts;
+
+/* One command of the dispatch table (main.c). */
+typedef struct {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+/**
+ * Parses the common options of DESIGN.md and positional list arguments.
+ * Unknown options are an error. "--help" prints usage and returns -2.
+ * @return 0, or -1 after printing a usage error on stderr.
+ */
+int cli_parse(int argc, char **argv, cli_opts *o, const char *usage);
+
+/**
+ * Reads every list of o into ds, writing rejected rows to o->rejects when set.
+ * Prints one summary line per list on stderr unless quiet; reports may be NULL
+ * or an array of o->n_lists.
+ * @return EXIT_OK, or EXIT_INPUT after printing the error.
+ */
+int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports);
+
+/* Output written to a temporary file beside the target, renamed on success so an
+ * interrupted job never leaves half a file. With path NULL it is stdout. */
+typedef struct {
+    FILE *f;
+    char *path, *tmp;
+} cli_out;
+
+int cli_out_open(cli_out *o, const char *path);
+/** Flushes and renames into place. @return 0, or -1 after printing the error. */
+int cli_out_commit(cli_out *o);
+/** Removes the temporary file (on failure). */
+void cli_out_abort(cli_out *o);
+
+/** Prints "watchlink: " + message on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/** Writes s as a CSV field (quoted when needed). */
+void cli_csv_field(FILE *f, const char *s);
+/** Writes s as a JSON string. */
+void cli_json_string(FILE *f, const char *s);
+
+#endif /* WL_CLI_H */

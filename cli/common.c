@@ -1,0 +1,266 @@
+/* common.c -- option parsing, list reading, atomic output and formatting shared
+ * by every watchlink command. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("watchlink: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static const char *need_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        cli_error("option %s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_int(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < 0 || v > 4096) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
+{
+    memset(o, 0, sizeof *o);
+    o->threshold = -1.0;
+    o->format = "csv";
+    o->progress = isatty(2);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return -2;
+        }
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (o->n_lists == CLI_MAX_LISTS) {
+                cli_error("too many lists (at most %d)", CLI_MAX_LISTS);
+                return -1;
+            }
+            o->lists[o->n_lists++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--explain")) { o->explain = 1; continue; }
+        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o->quiet = 1; o->progress = 0; continue; }
+        if (!strcmp(a, "--best-link")) { o->best_link = 1; continue; }
+        if (!(v = need_value(argc, argv, &i))) return -1;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) o->output = v;
+        else if (!strcmp(a, "--clusters")) o->clusters = v;
+        else if (!strcmp(a, "--model")) o->model = v;
+        else if (!strcmp(a, "--rejects")) o->rejects = v;
+        else if (!strcmp(a, "--truth")) o->truth = v;
+        else if (!strcmp(a, "--format")) {
+            if (strcmp(v, "csv") && strcmp(v, "jsonl")) {
+                cli_error("--format takes csv or jsonl, not '%s'", v);
+                return -1;
+            }
+            o->format = v;
+        } else if (!strcmp(a, "--map")) {
+            const char *eq = strchr(v, '=');
+            if (!eq || eq == v || !eq[1]) {
+                cli_error("--map takes ROLE=COLUMN, not '%s'", v);
+                return -1;
+            }
+            if (o->n_maps == CLI_MAX_MAPS) {
+                cli_error("too many --map options (at most %d)", CLI_MAX_MAPS);
+                return -1;
+            }
+            o->maps[o->n_maps++] = v;
+        } else if (!strcmp(a, "--threshold")) {
+            char *end;
+            double t = strtod(v, &end);
+            if (*end || end == v || !(t >= 0.0 && t <= 1.0)) {
+                cli_error("--threshold takes a probability between 0 and 1, not '%s'", v);
+                return -1;
+            }
+            o->threshold = t;
+        } else if (!strcmp(a, "--threads")) {
+            if (parse_int(v, &o->threads) != 0) {
+                cli_error("--threads takes a whole number from 0 to 4096, not '%s'", v);
+                return -1;
+            }
+        } else {
+            cli_error("unknown option '%s' (see --help)", a);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- rejects file ---- */
+typedef struct {
+    FILE *f;
+} reject_sink;
+
+static void on_reject(void *user, const char *file, long line, const char *reason,
+                      const char *raw, size_t raw_len)
+{
+    reject_sink *s = user;
+    if (!s->f) return;
+    char *copy = malloc(raw_len + 1);
+    if (!copy) return;
+    memcpy(copy, raw, raw_len);
+    copy[raw_len] = '\0';
+    /* NUL bytes in a raw row would cut the field: the reason already says so. */
+    cli_csv_field(s->f, file);
+    fprintf(s->f, ",%ld,", line);
+    cli_csv_field(s->f, reason);
+    fputc(',', s->f);
+    cli_csv_field(s->f, copy);
+    fputc('\n', s->f);
+    free(copy);
+}
+
+int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
+{
+    cli_out rej = { 0 };
+    reject_sink sink = { NULL };
+    if (o->rejects) {
+        if (cli_out_open(&rej, o->rejects) != 0) return EXIT_INPUT;
+        sink.f = rej.f;
+        fputs("file,line,reason,row\n", sink.f);
+    }
+    wl_read_options ro = wl_read_default_options();
+    ro.map = o->maps;
+    ro.n_map = o->n_maps;
+    ro.on_reject = on_reject;
+    ro.user = &sink;
+    size_t total_read = 0, total_ok = 0, total_bad = 0;
+    for (size_t i = 0; i < o->n_lists; i++) {
+        wl_read_report local, *rep = reports ? &reports[i] : &local;
+        char err[512] = "";
+        wl_status st = wl_dataset_read(ds, o->lists[i], &ro, rep, err, sizeof err);
+        if (st != WL_OK) {
+            cli_error("%s", err[0] ? err : wl_strerror(st));
+            if (o->rejects) cli_out_abort(&rej);
+            return st == WL_NOMEM || st == WL_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+        }
+        total_read += rep->rows_read;
+        total_ok += rep->accepted;
+        total_bad += rep->rejected;
+        if (!o->quiet)
+            fprintf(stderr, "read %s: %zu rows, %zu accepted, %zu rejected\n", o->lists[i],
+                    rep->rows_read, rep->accepted, rep->rejected);
+        if (!o->quiet && rep->rejected && !o->rejects)
+            for (size_t k = 0; k < rep->n_first_rejects && k < 3; k++)
+                fprintf(stderr, "  rejected %s:%ld: %s\n", o->lists[i], rep->reject_line[k],
+                        rep->reject_reason[k]);
+    }
+    if (!o->quiet && o->n_lists > 1)
+        fprintf(stderr, "read %zu lists: %zu rows, %zu accepted, %zu rejected\n", o->n_lists,
+                total_read, total_ok, total_bad);
+    if (o->rejects && cli_out_commit(&rej) != 0) return EXIT_INPUT;
+    return EXIT_OK;
+}
+
+/* ---- atomic output ---- */
+int cli_out_open(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || !strcmp(path, "-")) {
+        o->f = stdout;
+        return 0;
+    }
+    size_t n = strlen(path);
+    o->path = strdup(path);
+    o->tmp = malloc(n + 32);
+    if (!o->path || !o->tmp) {
+        cli_error("out of memory");
+        free(o->path);
+        free(o->tmp);
+        return -1;
+    }
+    snprintf(o->tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
+    o->f = fopen(o->tmp, "wb");
+    if (!o->f) {
+        cli_error("cannot write %s: %s", o->tmp, strerror(errno));
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_out_commit(cli_out *o)
+{
+    if (!o->path) {
+        if (fflush(stdout) != 0) {
+            cli_error("cannot write standard output: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    int bad = ferror(o->f);
+    if (fclose(o->f) != 0) bad = 1;
+    o->f = NULL;
+    if (bad || rename(o->tmp, o->path) != 0) {
+        cli_error("cannot write %s: %s", o->path, strerror(errno));
+        remove(o->tmp);
+        free(o->path);
+        free(o->tmp);
+        return -1;
+    }
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    return 0;
+}
+
+void cli_out_abort(cli_out *o)
+{
+    if (!o->path) return;
+    if (o->f) fclose(o->f);
+    remove(o->tmp);
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+}
+
+void cli_csv_field(FILE *f, const char *s)
+{
+    if (!s) return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c == '\n') fputs("\\n", f);
+        else if (c == '\r') fputs("\\r", f);
+        else if (c == '\t') fputs("\\t", f);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}

@@ -1,0 +1,58 @@
+/* main.c -- the watchlink command: dispatch to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Commands live in cmd_<name>.c. */
+int cmd_inspect(int argc, char **argv);
+int cmd_normalize(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+
+static const cli_command g_commands[] = {
+    { "inspect",   "what was read, mapped and rejected, per list", cmd_inspect },
+    { "normalize", "normalised fields and keys, per record",       cmd_normalize },
+    { "match",     "pairs across two lists",                       cmd_match },
+    { "dedup",     "pairs and clusters within and across lists",   cmd_dedup },
+    { "link",      "pairs and clusters across sources only",       cmd_link },
+    { "train",     "fit a model and save it",                      cmd_train },
+    { "eval",      "precision, recall and F1 against a truth file", cmd_eval },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: watchlink COMMAND [OPTIONS] [LIST...]\n"
+            "Finds the same person across watchlists (CSV or TSV, optionally gzipped).\n\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof g_commands / sizeof g_commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", g_commands[i].name, g_commands[i].summary);
+    fprintf(f,
+            "\nRun 'watchlink COMMAND --help' for a command's options.\n"
+            "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("watchlink %s\n", wl_version());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof g_commands / sizeof g_commands[0]; i++)
+        if (!strcmp(cmd, g_commands[i].name)) return g_commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (see 'watchlink --help')", cmd);
+    return EXIT_INPUT;
+}

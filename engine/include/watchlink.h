@@ -1,0 +1,304 @@
+/*
+ * watchlink.h -- the whole public face of the watchlink engine.
+ *
+ * watchlink finds the same person across national watchlists: it reads lists,
+ * normalises names, dates and document numbers, builds candidate pairs by
+ * blocking, compares and scores them with a Fellegi-Sunter model, and clusters.
+ * If a function is not declared here it is not API (cli/ and bench/ include
+ * only this file).
+ *
+ * Conventions, stated once for every family below:
+ *  - Ownership: an object returned by a wl_X_create/read/build/fit/load/run
+ *    function belongs to the caller, who releases it with the matching wl_X_free;
+ *    every wl_X_free accepts NULL. Strings returned by accessors point into the
+ *    object they came from and live as long as it does.
+ *  - Threads: an object may be read from several threads at once but must not be
+ *    changed by one while others use it. The engine runs its own OpenMP threads
+ *    inside a call (wl_options.threads); calls themselves never share state.
+ *  - Errors: functions return a wl_status; where they take (char *err, size_t
+ *    errcap) the buffer receives a one-line message naming file:line and reason.
+ */
+#ifndef WATCHLINK_H
+#define WATCHLINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define WL_API __attribute__((visibility("default")))
+#else
+#define WL_API
+#endif
+
+/* ------------------------------------------------------------------ version */
+#define WL_VERSION_MAJOR 0
+#define WL_VERSION_MINOR 1
+#define WL_VERSION_PATCH 0
+#define WL_VERSION_NUMBER (WL_VERSION_MAJOR * 10000 + WL_VERSION_MINOR * 100 + WL_VERSION_PATCH)
+
+/** @return the library's version as "MAJOR.MINOR.PATCH" (static storage). */
+WL_API const char *wl_version(void);
+
+/* ------------------------------------------------------------------- status */
+/* One table generates the enum and wl_strerror(), so they cannot drift (libuv's
+ * UV_ERRNO_MAP). */
+#define WL_STATUS_MAP(X)                                   \
+    X(OK,       "success")                                 \
+    X(NOMEM,    "out of memory")                           \
+    X(IO,       "cannot read or write a file")             \
+    X(INPUT,    "bad input data")                          \
+    X(USAGE,    "invalid argument or option")              \
+    X(FORMAT,   "unsupported or malformed file format")    \
+    X(INTERNAL, "internal error")
+
+typedef enum {
+#define WL_STATUS_ENUM_(name, msg) WL_##name,
+    WL_STATUS_MAP(WL_STATUS_ENUM_)
+#undef WL_STATUS_ENUM_
+    WL_STATUS_COUNT
+} wl_status;
+
+/** @return a static message for a status; "unknown status" for others. */
+WL_API const char *wl_strerror(wl_status st);
+
+/* -------------------------------------------------------------------- roles */
+/* The data contract's input roles (DESIGN.md). */
+#define WL_ROLE_MAP(X)                  \
+    X(ID,             "id")             \
+    X(SOURCE,         "source")         \
+    X(FULL_NAME,      "full_name")      \
+    X(GIVEN_NAME,     "given_name")     \
+    X(MIDDLE_NAME,    "middle_name")    \
+    X(FAMILY_NAME,    "family_name")    \
+    X(ALIAS,          "alias")          \
+    X(DOB,            "dob")            \
+    X(GENDER,         "gender")         \
+    X(NATIONALITY,    "nationality")    \
+    X(DOC_NUMBER,     "doc_number")     \
+    X(DOC_TYPE,       "doc_type")       \
+    X(DOC_COUNTRY,    "doc_country")    \
+    X(PLACE_OF_BIRTH, "place_of_birth") \
+    X(MRZ,            "mrz")            \
+    X(TEXT,           "text")
+
+typedef enum {
+#define WL_ROLE_ENUM_(name, str) WL_ROLE_##name,
+    WL_ROLE_MAP(WL_ROLE_ENUM_)
+#undef WL_ROLE_ENUM_
+    WL_ROLE_COUNT
+} wl_role;
+
+/** @return the role's contract name ("given_name"), or NULL when out of range. */
+WL_API const char *wl_role_name(wl_role role);
+/** @return the role for a contract name, case-insensitive, or -1. */
+WL_API int wl_role_from_name(const char *name);
+
+/* ------------------------------------------------------------------ reading */
+/* A dataset holds the records of one or more lists in an arena, struct of
+ * arrays, with interned strings. Read lists into it one file at a time. */
+typedef struct wl_dataset wl_dataset;
+
+typedef struct {
+    size_t max_field;        /* longest accepted field in bytes; default 64 KiB */
+    const char *const *map;  /* "role=column" overrides (--map), n_map of them */
+    size_t n_map;
+    const char *source;      /* source name; NULL: the file name without extension */
+    /* Called for every rejected row (for --rejects): file, 1-based line, reason and
+     * the raw bytes of the row. May be NULL. */
+    void (*on_reject)(void *user, const char *file, long line, const char *reason,
+                      const char *raw, size_t raw_len);
+    void *user;
+} wl_read_options;
+
+enum { WL_REPORT_MAX_COLUMNS = 64, WL_REPORT_MAX_REJECTS = 10 };
+
+typedef struct {
+    size_t rows_read;        /* data rows seen (header excluded) */
+    size_t accepted;
+    size_t rejected;         /* rows_read == accepted + rejected, always */
+    size_t n_columns;
+    char column_name[WL_REPORT_MAX_COLUMNS][64];
+    int column_role[WL_REPORT_MAX_COLUMNS];   /* wl_role, or -1 when ignored */
+    size_t filled[WL_ROLE_COUNT];             /* accepted rows with a value per role */
+    size_t n_first_rejects;                   /* first rejected rows, for inspect */
+    long reject_line[WL_REPORT_MAX_REJECTS];
+    char reject_reason[WL_REPORT_MAX_REJECTS][160];
+    char source[128];
+    int gzip;                                  /* 1 when the file was gzip */
+} wl_read_report;
+
+/** @return default read options (64 KiB field limit, no overrides). */
+WL_API wl_read_options wl_read_default_options(void);
+
+/** @return an empty dataset, or NULL when out of memory. */
+WL_API wl_dataset *wl_dataset_create(void);
+WL_API void wl_dataset_free(wl_dataset *ds);
+
+/**
+ * Reads one CSV or TSV list (gzip recognised by its magic bytes) into ds.
+ * Bad rows are rejected and counted, reading goes on.
+ * @param report  filled whatever the result (may be NULL)
+ * @return WL_OK; WL_IO (missing file, directory, truncated gzip), WL_FORMAT
+ *         (empty file, no header, no usable name column) with err naming the file.
+ */
+WL_API wl_status wl_dataset_read(wl_dataset *ds, const char *path, const wl_read_options *opt,
+                                 wl_read_report *report, char *err, size_t errcap);
+
+/** @return the number of records in ds. */
+WL_API size_t wl_dataset_size(const wl_dataset *ds);
+/** @return record i's source name and id (never NULL). @pre i < size. */
+WL_API const char *wl_dataset_source(const wl_dataset *ds, size_t i);
+WL_API const char *wl_dataset_id(const wl_dataset *ds, size_t i);
+/** @return how many values record i holds for a role (multi-valued cells split). */
+WL_API size_t wl_dataset_count(const wl_dataset *ds, size_t i, wl_role role);
+/** @return the k-th value of a role for record i, NUL-terminated, or NULL. */
+WL_API const char *wl_dataset_value(const wl_dataset *ds, size_t i, wl_role role, size_t k);
+/** @return the number of distinct sources read so far. */
+WL_API size_t wl_dataset_source_count(const wl_dataset *ds);
+
+/* ------------------------------------------------------------ normalisation */
+/* Features are the normalised, hashed view of a dataset (names in Latin parts,
+ * dates, document keys, nationality codes): what the matcher sees. */
+typedef struct wl_features wl_features;
+
+/**
+ * Normalises every record of ds, in parallel over `threads` (0: all cores).
+ * @return features, or NULL when out of memory. ds must outlive the features.
+ */
+WL_API wl_features *wl_features_build(const wl_dataset *ds, int threads);
+WL_API void wl_features_free(wl_features *f);
+
+/** Writes one CSV row per record with its normalised fields and keys, header first. */
+WL_API wl_status wl_features_write_csv(const wl_features *f, FILE *out);
+
+/* ------------------------------------------------------ similarity kernels */
+/* Textbook definitions on bytes (names are ASCII after normalisation).
+ * Jaro-Winkler: Winkler (1990), prefix up to 4, p = 0.1, boost above 0.7. */
+WL_API double wl_jaro(const char *a, size_t la, const char *b, size_t lb);
+WL_API double wl_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
+/** Levenshtein / optimal string alignment distance; returns max+1 when above max. */
+WL_API int wl_levenshtein(const char *a, size_t la, const char *b, size_t lb, int max);
+WL_API int wl_osa(const char *a, size_t la, const char *b, size_t lb, int max);
+
+/* ----------------------------------------------------------------- matching */
+typedef enum {
+    WL_MODE_DEDUP = 0,  /* all pairs, within and across sources */
+    WL_MODE_LINK  = 1,  /* pairs across different sources only */
+} wl_mode;
+
+/* Blocking keys (bit mask for wl_options.block_keys). */
+enum {
+    WL_BLOCK_PHONETIC_YEAR = 1u << 0, /* phonetic key of a name part + birth year */
+    WL_BLOCK_PART_PAIR     = 1u << 1, /* each pair of sorted name-part keys */
+    WL_BLOCK_DOC           = 1u << 2, /* OCR-folded document key */
+    WL_BLOCK_FULL_NAME     = 1u << 3, /* whole normalised name */
+    WL_BLOCK_SKELETON_NAT  = 1u << 4, /* consonant skeleton + nationality */
+    WL_BLOCK_PART_DOB      = 1u << 5, /* a name part + full date of birth */
+    WL_BLOCK_DEFAULT       = 0x3F
+};
+
+typedef struct {
+    int threads;              /* 0: all cores */
+    wl_mode mode;
+    double threshold;         /* probability at or above which a pair is reported */
+    unsigned block_keys;      /* WL_BLOCK_* mask */
+    size_t max_block;         /* a block above this many records is split or skipped */
+    size_t u_samples;         /* random pairs used to estimate u */
+    uint64_t seed;            /* for the random pairs: results are reproducible */
+    int best_link;            /* 1: keep a link only when it is the mutual best */
+    size_t max_cluster;       /* clusters above this size are flagged */
+    int em_iterations;        /* upper bound on EM iterations */
+} wl_options;
+
+/** @return the defaults: all cores, dedup, threshold favouring recall, every key. */
+WL_API wl_options wl_default_options(void);
+
+/* Compared fields, in output column order. */
+#define WL_FIELD_MAP(X)               \
+    X(NAME,    "name")                \
+    X(DOB,     "dob")                 \
+    X(DOC,     "doc")                 \
+    X(NAT,     "nationality")         \
+    X(GENDER,  "gender")              \
+    X(POB,     "place_of_birth")      \
+    X(TEXT,    "text")
+
+typedef enum {
+#define WL_FIELD_ENUM_(name, str) WL_FIELD_##name,
+    WL_FIELD_MAP(WL_FIELD_ENUM_)
+#undef WL_FIELD_ENUM_
+    WL_FIELD_COUNT
+} wl_field;
+
+WL_API const char *wl_field_name(wl_field f);
+/** @return the name of level `level` of field f ("exact", "missing"...), or NULL. */
+WL_API const char *wl_level_name(wl_field f, int level);
+
+/* A Fellegi-Sunter model: m and u per field level, prior, term frequencies. */
+typedef struct wl_model wl_model;
+WL_API void wl_model_free(wl_model *m);
+WL_API wl_status wl_model_save(const wl_model *m, const char *path, char *err, size_t errcap);
+WL_API wl_model *wl_model_load(const char *path, char *err, size_t errcap);
+/** Writes the model as JSON (the same text wl_model_save writes). */
+WL_API wl_status wl_model_write_json(const wl_model *m, FILE *out);
+
+/* The result of one run: scored pairs and clusters. */
+typedef struct wl_result wl_result;
+
+typedef struct {
+    uint32_t left, right;     /* record indices in the dataset, left < right */
+    float probability;
+    float weight;             /* match weight, log2 Bayes factor */
+    uint8_t level[WL_FIELD_COUNT];
+    float field_weight[WL_FIELD_COUNT];
+} wl_match;
+
+typedef struct {
+    size_t records, sources;
+    size_t candidates;        /* candidate pairs compared */
+    size_t pairs;             /* pairs at or above the threshold */
+    size_t clusters, largest_cluster, flagged_clusters;
+    size_t skipped_blocks;    /* blocks too large even after splitting */
+    size_t skipped_pairs;     /* pairs those blocks would have produced */
+    double seconds[8];        /* normalise, block, compare, fit, score, cluster, total, - */
+    double em_prior;          /* estimated match rate among candidates */
+    int em_iterations;
+    int threads;
+} wl_stats;
+
+/**
+ * Runs the matcher over ds. With model == NULL a model is fitted (u from random
+ * pairs, m and the prior by EM); otherwise the given model scores the pairs.
+ * Calls progress(user, stage, done, total) now and then, from one thread (may be NULL).
+ */
+WL_API wl_status wl_run(const wl_dataset *ds, const wl_options *opt, const wl_model *model,
+                        void (*progress)(void *user, const char *stage, size_t done, size_t total),
+                        void *user, wl_result **out, char *err, size_t errcap);
+WL_API void wl_result_free(wl_result *r);
+
+/** Pairs at or above the threshold, sorted by (left source, left id, right source, right id). */
+WL_API size_t wl_result_pair_count(const wl_result *r);
+WL_API const wl_match *wl_result_pair(const wl_result *r, size_t k);
+/** Cluster of record i: the index of its smallest member (deterministic). */
+WL_API size_t wl_result_cluster(const wl_result *r, size_t i);
+WL_API const wl_stats *wl_result_stats(const wl_result *r);
+/** The model the run used (fitted or given); owned by the result. */
+WL_API const wl_model *wl_result_model(const wl_result *r);
+/** Takes the model out of the result, for wl_model_save; caller frees it. */
+WL_API wl_model *wl_result_take_model(wl_result *r);
+
+/* ---------------------------------------------------------------- evaluation */
+typedef struct {
+    size_t true_pairs, predicted, true_positive;
+    double precision, recall, f1;
+} wl_eval_row;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WATCHLINK_H */

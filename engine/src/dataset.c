@@ -1,0 +1,177 @@
+/* dataset.c -- the record store of stage 1: interned string pool and the
+ * struct-of-arrays record table (see dataset.h). */
+#include "dataset.h"
+
+#include <stdlib.h>
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < need) c += c / 2 + 64;
+    void *q = realloc(*p, c * elem);
+    if (!q) return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+wl_dataset *wl_dataset_create(void)
+{
+    wl_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds) return NULL;
+    ds->cell_start = malloc(sizeof *ds->cell_start);
+    if (!ds->cell_start) {
+        free(ds);
+        return NULL;
+    }
+    ds->cell_start[0] = 0;
+    ds->cap = 0;
+    /* Offset 0 is the empty string, so a zero offset is always valid. */
+    if (grow((void **)&ds->pool, &ds->pool_cap, 1, 1) != 0) {
+        wl_dataset_free(ds);
+        return NULL;
+    }
+    ds->pool[0] = '\0';
+    ds->pool_len = 1;
+    return ds;
+}
+
+void wl_dataset_free(wl_dataset *ds)
+{
+    if (!ds) return;
+    free(ds->pool);
+    free(ds->intern_slots);
+    free(ds->source);
+    free(ds->id);
+    free(ds->cell_start);
+    free(ds->cells);
+    free(ds->sources);
+    free(ds);
+}
+
+static int intern_rehash(wl_dataset *ds, size_t cap)
+{
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots) return -1;
+    for (size_t i = 0; i < ds->intern_cap; i++) {
+        uint32_t v = ds->intern_slots[i];
+        if (!v) continue;
+        const char *s = ds->pool + (v - 1);
+        size_t h = (size_t)wl_hash(s, strlen(s)) & (cap - 1);
+        while (slots[h]) h = (h + 1) & (cap - 1);
+        slots[h] = v;
+    }
+    free(ds->intern_slots);
+    ds->intern_slots = slots;
+    ds->intern_cap = cap;
+    return 0;
+}
+
+uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n)
+{
+    if (n == 0) return 0;
+    if ((ds->intern_used + 1) * 4 > ds->intern_cap * 3 &&
+        intern_rehash(ds, ds->intern_cap ? ds->intern_cap * 2 : 1024) != 0)
+        return UINT32_MAX;
+    size_t mask = ds->intern_cap - 1;
+    size_t h = (size_t)wl_hash(s, n) & mask;
+    for (;;) {
+        uint32_t v = ds->intern_slots[h];
+        if (!v) break;
+        const char *t = ds->pool + (v - 1);
+        if (memcmp(t, s, n) == 0 && t[n] == '\0') return v - 1;
+        h = (h + 1) & mask;
+    }
+    /* The pool is addressed by 32-bit offsets: 4 GiB of distinct text at most. */
+    if (ds->pool_len + n + 1 >= UINT32_MAX) return UINT32_MAX;
+    if (grow((void **)&ds->pool, &ds->pool_cap, ds->pool_len + n + 1, 1) != 0) return UINT32_MAX;
+    uint32_t off = (uint32_t)ds->pool_len;
+    memcpy(ds->pool + off, s, n);
+    ds->pool[off + n] = '\0';
+    ds->pool_len += n + 1;
+    ds->intern_slots[h] = off + 1;
+    ds->intern_used++;
+    return off;
+}
+
+uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n)
+{
+    uint32_t off = wl_ds_intern(ds, name, n);
+    if (off == UINT32_MAX) return UINT32_MAX;
+    for (size_t i = 0; i < ds->n_sources; i++)
+        if (ds->sources[i] == off) return (uint32_t)i;
+    if (grow((void **)&ds->sources, &ds->sources_cap, ds->n_sources + 1, sizeof *ds->sources) != 0)
+        return UINT32_MAX;
+    ds->sources[ds->n_sources] = off;
+    return (uint32_t)ds->n_sources++;
+}
+
+size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len,
+                        const uint8_t *roles, const char *const *values, const size_t *lens,
+                        size_t n_values)
+{
+    if (ds->n + 1 > ds->cap) {
+        size_t cap = ds->cap ? ds->cap + ds->cap / 2 : 1024;
+        uint32_t *src = realloc(ds->source, cap * sizeof *src);
+        if (!src) return SIZE_MAX;
+        ds->source = src;
+        uint32_t *ids = realloc(ds->id, cap * sizeof *ids);
+        if (!ids) return SIZE_MAX;
+        ds->id = ids;
+        uint32_t *cs = realloc(ds->cell_start, (cap + 1) * sizeof *cs);
+        if (!cs) return SIZE_MAX;
+        ds->cell_start = cs;
+        ds->cap = cap;
+    }
+    if (grow((void **)&ds->cells, &ds->cells_cap, ds->n_cells + n_values, sizeof *ds->cells) != 0)
+        return SIZE_MAX;
+    uint32_t id_off = wl_ds_intern(ds, id, id_len);
+    if (id_off == UINT32_MAX) return SIZE_MAX;
+    size_t start = ds->n_cells;
+    for (size_t k = 0; k < n_values; k++) {
+        if (lens[k] == 0) continue;
+        uint32_t off = wl_ds_intern(ds, values[k], lens[k]);
+        if (off == UINT32_MAX) {
+            ds->n_cells = start; /* roll back: the record is not half-added */
+            return SIZE_MAX;
+        }
+        wl_cell *c = &ds->cells[ds->n_cells++];
+        c->str = off;
+        c->len = (uint32_t)lens[k];
+        c->role = roles[k];
+    }
+    size_t i = ds->n++;
+    ds->source[i] = source;
+    ds->id[i] = id_off;
+    ds->cell_start[i + 1] = (uint32_t)ds->n_cells;
+    return i;
+}
+
+size_t wl_dataset_size(const wl_dataset *ds) { return ds ? ds->n : 0; }
+
+size_t wl_dataset_source_count(const wl_dataset *ds) { return ds ? ds->n_sources : 0; }
+
+const char *wl_dataset_source(const wl_dataset *ds, size_t i)
+{
+    return ds->pool + ds->sources[ds->source[i]];
+}
+
+const char *wl_dataset_id(const wl_dataset *ds, size_t i) { return ds->pool + ds->id[i]; }
+
+size_t wl_dataset_count(const wl_dataset *ds, size_t i, wl_role role)
+{
+    size_t n, c = 0;
+    const wl_cell *cells = wl_ds_cells(ds, i, &n);
+    for (size_t k = 0; k < n; k++) c += cells[k].role == role;
+    return c;
+}
+
+const char *wl_dataset_value(const wl_dataset *ds, size_t i, wl_role role, size_t k)
+{
+    size_t n;
+    const wl_cell *cells = wl_ds_cells(ds, i, &n);
+    for (size_t j = 0; j < n; j++)
+        if (cells[j].role == role && k-- == 0) return ds->pool + cells[j].str;
+    return NULL;
+}

@@ -1,0 +1,62 @@
+/*
+ * dataset.h -- the records of the lists read so far (stage 1, read).
+ *
+ * Struct of arrays over records; every string lives once in an interned pool
+ * (NUL-terminated, addressed by 32-bit offset). A record's values are a run of
+ * cells [cell_start[i], cell_start[i+1]), each a (role, string) pair, in column
+ * order; multi-valued cells are already split on ';' or '|', trimmed, and empty
+ * values are not stored.
+ */
+#ifndef WL_DATASET_H
+#define WL_DATASET_H
+
+#include "common.h"
+
+typedef struct {
+    uint32_t str;   /* pool offset of the NUL-terminated value */
+    uint32_t len;   /* its length in bytes */
+    uint8_t role;   /* wl_role */
+} wl_cell;
+
+struct wl_dataset {
+    /* interned string pool */
+    char *pool;
+    size_t pool_len, pool_cap;
+    uint32_t *intern_slots;   /* open addressing: pool offset + 1, 0 = empty */
+    size_t intern_cap, intern_used;
+
+    size_t n, cap;            /* records */
+    uint32_t *source;         /* per record: index into sources[] */
+    uint32_t *id;             /* per record: pool offset of the id */
+    uint32_t *cell_start;     /* n + 1 entries */
+    wl_cell *cells;
+    size_t n_cells, cells_cap;
+
+    uint32_t *sources;        /* pool offsets of the source names */
+    size_t n_sources, sources_cap;
+};
+
+/** @return the pool string at offset off. */
+static inline const char *wl_ds_str(const wl_dataset *ds, uint32_t off) { return ds->pool + off; }
+
+/** @return record i's cells and their count through *count. */
+static inline const wl_cell *wl_ds_cells(const wl_dataset *ds, size_t i, size_t *count)
+{
+    *count = ds->cell_start[i + 1] - ds->cell_start[i];
+    return ds->cells + ds->cell_start[i];
+}
+
+/** Interns s[0..n). @return its pool offset, or UINT32_MAX when out of memory. */
+uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n);
+
+/** Appends a record (used by the reader and by tests that build datasets by hand).
+ * @return its index, or SIZE_MAX when out of memory. Values given as cells whose
+ * str field is ignored: text comes from values[k] / lens[k]. */
+size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len,
+                        const uint8_t *roles, const char *const *values, const size_t *lens,
+                        size_t n_values);
+
+/** @return the index of a source name, adding it when new; UINT32_MAX on no memory. */
+uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n);
+
+#endif /* WL_DATASET_H */

@@ -1,0 +1,39 @@
+/*
+ * date.h -- dates of birth (stage 2): many formats, calendars and precisions.
+ */
+#ifndef WL_DATE_H
+#define WL_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { WL_PREC_NONE = 0, WL_PREC_YEAR = 1, WL_PREC_MONTH = 2, WL_PREC_DAY = 3 };
+
+enum {
+    WL_DATE_APPROX      = 1u << 0, /* circa, c., approx., ~, sekitar */
+    WL_DATE_RANGE       = 1u << 1, /* year..year_hi */
+    WL_DATE_AMBIGUOUS   = 1u << 2, /* day and month <= 12, order unknown: two readings */
+    WL_DATE_BUDDHIST    = 1u << 3, /* given in Buddhist Era, converted (BE - 543) */
+    WL_DATE_PLACEHOLDER = 1u << 4  /* 01/01/YYYY or 00/00/YYYY standing for "year known" */
+};
+
+typedef struct {
+    int16_t year;      /* Gregorian; for a range the low end */
+    int16_t year_hi;   /* == year unless WL_DATE_RANGE */
+    uint8_t month;     /* 1..12, 0 unknown */
+    uint8_t day;       /* 1..31, 0 unknown */
+    uint8_t prec;      /* WL_PREC_* */
+    uint8_t flags;     /* WL_DATE_* */
+} wl_date;
+
+/**
+ * Parses one date value (UTF-8). An ambiguous day/month order yields two
+ * readings (day-first first), both flagged WL_DATE_AMBIGUOUS.
+ * @return the number of readings written (0 when nothing could be parsed).
+ */
+int wl_date_parse(const char *s, size_t n, wl_date *out, int max);
+
+/** Two-digit years: yy <= pivot is 20yy, else 19yy (pivot documented in date.c). */
+int wl_date_expand_year(int yy);
+
+#endif /* WL_DATE_H */

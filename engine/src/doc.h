@@ -1,0 +1,47 @@
+/*
+ * doc.h -- document numbers and machine-readable zones (stage 2), ICAO 9303.
+ */
+#ifndef WL_DOC_H
+#define WL_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { WL_DOC_MAX = 32 };
+
+typedef struct {
+    char core[WL_DOC_MAX];   /* uppercase alphanumerics, separators dropped, NUL-terminated */
+    uint8_t core_len;
+    char ocr[WL_DOC_MAX];    /* OCR-folded key: O->0, I,L->1, S->5, B->8, Z->2, G->6 ... */
+    uint8_t ocr_len;
+    char country[4];         /* ISO alpha-3 prefix recognised and removed, or "" */
+    int8_t check;            /* -1 no check digit found, 0 wrong, 1 right (ICAO 7-3-1) */
+} wl_doc;
+
+/** Normalises one document number. @return 1 when a usable core remains, else 0. */
+int wl_doc_normalize(const char *s, size_t n, wl_doc *out);
+
+/** ICAO 9303 check digit over s[0..n) (weights 7,3,1; '<' = 0, A = 10 ...). -1 on a bad char. */
+int wl_icao_check_digit(const char *s, size_t n);
+
+typedef struct {
+    int format;              /* 1 = TD1 (3 x 30), 3 = TD3 (2 x 44) */
+    char doc_code[3];
+    char issuer[4];
+    char family[64];         /* '<' turned into spaces, trimmed */
+    char given[96];
+    char doc_number[16];
+    char nationality[4];
+    char dob[7];             /* YYMMDD as printed */
+    char sex;                /* 'M', 'F' or 0 */
+    char expiry[7];
+    int checks_ok;           /* 1 when every check digit verified */
+} wl_mrz;
+
+/**
+ * Parses a TD3 or TD1 machine-readable zone (lines separated by newlines, spaces
+ * or nothing). @return 1 on success; 0 with a reason in why.
+ */
+int wl_mrz_parse(const char *s, size_t n, wl_mrz *out, char *why, size_t whycap);
+
+#endif /* WL_DOC_H */

@@ -1,0 +1,87 @@
+/*
+ * featureset.h -- the normalised, hashed view of a dataset (stages 2 and 3).
+ *
+ * Flat arrays per record (struct of arrays, after klib's khash): each record i
+ * owns runs [X_start[i], X_start[i+1]) of name parts, dates, documents and
+ * nationalities. Everything the blocker and the comparator read lives here;
+ * they never look at raw strings again.
+ */
+#ifndef WL_FEATURES_H
+#define WL_FEATURES_H
+
+#include "common.h"
+#include "dataset.h"
+#include "date.h"
+
+typedef struct {
+    uint32_t str;       /* offset in f->text of the normalised spelling (NUL-terminated) */
+    uint32_t canon;     /* offset in f->text of the canonical variant spelling */
+    uint8_t len, canon_len;
+    uint8_t flags;      /* WL_PART_* (name.h) */
+    uint8_t name_no;    /* 0: the record's main name; 1..: its aliases, in order */
+    uint32_t dm1, dm2;  /* Double Metaphone codes, packed */
+    uint64_t h_canon;   /* XXH3 of the canonical spelling */
+    uint64_t h_skel;    /* XXH3 of the consonant skeleton */
+    uint32_t freq;      /* records of the dataset holding this canonical part */
+} wl_fpart;
+
+typedef struct {
+    uint64_t h_core;    /* XXH3 of the alphanumeric core */
+    uint64_t h_ocr;     /* XXH3 of the OCR-folded key */
+    uint32_t str;       /* offset in f->text of the OCR-folded key */
+    uint8_t len;
+    int8_t check;       /* ICAO check digit: -1 none, 0 wrong, 1 right */
+    uint32_t country;   /* packed alpha-3 of a recognised prefix, or 0 */
+} wl_fdoc;
+
+struct wl_features {
+    const wl_dataset *ds;
+    size_t n;
+
+    char *text;                 /* all normalised strings */
+    size_t text_len, text_cap;
+
+    uint32_t *part_start;       /* n + 1 */
+    wl_fpart *parts;
+    uint8_t *n_names;           /* per record: 1 + number of aliases with parts (0: no name) */
+
+    uint32_t *date_start;       /* n + 1 */
+    wl_date *dates;
+
+    uint32_t *doc_start;        /* n + 1 */
+    wl_fdoc *docs;
+
+    uint32_t *nat_start;        /* n + 1 */
+    uint32_t *nats;             /* packed alpha-3 (country.h) */
+
+    uint8_t *gender;            /* 'M', 'F' or 0 */
+    uint32_t *pob;              /* offset in text of the folded place of birth, UINT32_MAX none */
+    uint32_t *free_text;        /* offset in text of the folded free text, UINT32_MAX none */
+    uint32_t *source;           /* source index (dataset) */
+    uint64_t *h_name;           /* hash of the sorted canonical parts of the main name */
+};
+
+static inline const char *wl_f_str(const wl_features *f, uint32_t off) { return f->text + off; }
+
+static inline const wl_fpart *wl_f_parts(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->part_start[i + 1] - f->part_start[i];
+    return f->parts + f->part_start[i];
+}
+static inline const wl_date *wl_f_dates(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->date_start[i + 1] - f->date_start[i];
+    return f->dates + f->date_start[i];
+}
+static inline const wl_fdoc *wl_f_docs(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->doc_start[i + 1] - f->doc_start[i];
+    return f->docs + f->doc_start[i];
+}
+static inline const uint32_t *wl_f_nats(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->nat_start[i + 1] - f->nat_start[i];
+    return f->nats + f->nat_start[i];
+}
+
+#endif /* WL_FEATURES_H */

@@ -1,0 +1,30 @@
+/*
+ * namesim.h -- similarity of two names given as parts (stage 5, compare):
+ * order-free best assignment of parts, each used once, weighted so that family
+ * and rare parts count more and particles less; initials, joined and split
+ * parts, and a shorter name inside a longer one.
+ */
+#ifndef WL_NAMESIM_H
+#define WL_NAMESIM_H
+
+#include "featureset.h"
+
+typedef struct {
+    float score;        /* weighted similarity in [0, 1] */
+    uint8_t exact;      /* 1: same canonical parts, same multiset */
+    uint8_t all_parts;  /* 1: every part of the shorter name matched (canon, phonetic or initial) */
+    uint8_t n_matched;  /* parts of the shorter name matched */
+    uint8_t n_shorter;  /* non-particle parts of the shorter name */
+    float jw_min;       /* lowest Jaro-Winkler among the matched part pairs */
+    float rare_bits;    /* term-frequency evidence: sum over exactly agreeing parts of
+                           log2(n / freq), for the TF adjustment of the score stage */
+} wl_namesim;
+
+/**
+ * Compares names a (na parts) and b (nb parts) of features f.
+ * @pre na, nb <= WL_NAME_MAX_PARTS (name.h)
+ */
+void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na,
+                        const wl_fpart *b, size_t nb, wl_namesim *out);
+
+#endif /* WL_NAMESIM_H */

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every Debian package watchlink needs to build, test and benchmark.
+# Idempotent, and silent when everything is already there.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  libxxhash-dev zlib1g-dev libcmocka-dev libutf8proc-dev libicu-dev
+  clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for fuzz builds
+  python3 python3-jellyfish  # independent oracle for Jaro-Winkler and Double Metaphone tests
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
