@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libxxhash-dev zlib1g-dev libcmocka-dev libutf8proc-dev libicu-dev
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for fuzz builds
-  python3 python3-jellyfish  # independent oracle for Jaro-Winkler and Double Metaphone tests
+  python3 python3-jellyfish python3-abydos  # independent oracles: Jaro-Winkler, Double Metaphone
 )
 
 missing=()
