@@ -218,6 +218,15 @@ typedef struct {
 /** @return the defaults: all cores, dedup, threshold favouring recall, every key. */
 WL_API wl_options wl_default_options(void);
 
+/**
+ * The blocking stage alone, for measuring pair completeness and reduction ratio:
+ * *pairs receives 2 * *n record indices (left, right, left < right), sorted, each
+ * pair once; the caller releases them with free(). *skipped (may be NULL) receives
+ * the pairs lost to blocks that stayed too large after splitting.
+ */
+WL_API wl_status wl_candidates(const wl_features *f, const wl_options *opt, uint32_t **pairs,
+                               size_t *n, size_t *skipped);
+
 /* Compared fields, in output column order. */
 #define WL_FIELD_MAP(X)               \
     X(NAME,    "name")                \
