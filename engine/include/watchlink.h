@@ -293,7 +293,9 @@ WL_API void wl_result_free(wl_result *r);
 /** Pairs at or above the threshold, sorted by (left source, left id, right source, right id). */
 WL_API size_t wl_result_pair_count(const wl_result *r);
 WL_API const wl_match *wl_result_pair(const wl_result *r, size_t k);
-/** Cluster of record i: the index of its smallest member (deterministic). */
+/** The k-th record in output order (source, then id with numbers by value). */
+WL_API size_t wl_result_record(const wl_result *r, size_t k);
+/** Cluster of record i: the index of its first member in output order (deterministic). */
 WL_API size_t wl_result_cluster(const wl_result *r, size_t i);
 WL_API const wl_stats *wl_result_stats(const wl_result *r);
 /** The model the run used (fitted or given); owned by the result. */
@@ -306,6 +308,19 @@ typedef struct {
     size_t true_pairs, predicted, true_positive;
     double precision, recall, f1;
 } wl_eval_row;
+
+/* Truth pairs and predicted pairs, loaded for evaluation. The truth file holds
+ * left_source,left_id,right_source,right_id columns, or two id columns (one
+ * source, e.g. rec_id_1,rec_id_2); the pairs file is a pairs output of watchlink
+ * (CSV). Pairs are unordered; duplicates count once. */
+typedef struct wl_eval wl_eval;
+
+/** @return WL_OK, or WL_IO / WL_FORMAT with err naming file:line and the reason. */
+WL_API wl_status wl_eval_load(const char *truth_path, const char *pairs_path, wl_eval **out,
+                              char *err, size_t errcap);
+WL_API void wl_eval_free(wl_eval *e);
+/** Precision, recall and F1 of the predicted pairs with probability >= threshold. */
+WL_API wl_eval_row wl_eval_at(const wl_eval *e, double threshold);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,59 @@
+/* cmd_eval.c -- `watchlink eval --truth TRUTH PAIRS`: precision, recall and F1 of
+ * a pairs file against known true pairs, at the run's threshold and at several. */
+#include "cli.h"
+
+static const char USAGE[] =
+    "Usage: watchlink eval --truth TRUTH PAIRS [--threshold P] [--format csv|jsonl]\n"
+    "Compares the pairs a run wrote (PAIRS, CSV) with the true pairs (TRUTH: columns\n"
+    "left_source,left_id,right_source,right_id, or two id columns of one source).\n"
+    "Prints precision, recall and F1 of all pairs in PAIRS (or those with probability\n"
+    ">= P), then a table at several thresholds.\n"
+    "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
+
+static void print_row(const char *label, const wl_eval_row *r, int jsonl)
+{
+    if (jsonl)
+        printf("{\"threshold\":%s,\"true_pairs\":%zu,\"predicted\":%zu,\"true_positive\":%zu,"
+               "\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f}\n",
+               label, r->true_pairs, r->predicted, r->true_positive, r->precision, r->recall, r->f1);
+    else
+        printf("%-9s %10zu %10zu %10zu %9.4f %9.4f %9.4f\n", label, r->true_pairs, r->predicted,
+               r->true_positive, r->precision, r->recall, r->f1);
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    cli_opts o;
+    int p = cli_parse(argc, argv, &o, USAGE);
+    if (p == -2) return EXIT_OK;
+    if (p != 0) return EXIT_INPUT;
+    if (!o.truth || o.n_lists != 1) {
+        cli_error("eval needs --truth TRUTH and one PAIRS file (see 'watchlink eval --help')");
+        return EXIT_INPUT;
+    }
+    wl_eval *e = NULL;
+    char err[512] = "";
+    wl_status st = wl_eval_load(o.truth, o.lists[0], &e, err, sizeof err);
+    if (st != WL_OK) {
+        cli_error("%s", err[0] ? err : wl_strerror(st));
+        return st == WL_NOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    int jsonl = o.format[0] == 'j';
+    if (!jsonl)
+        printf("%-9s %10s %10s %10s %9s %9s %9s\n", "threshold", "true", "predicted", "correct",
+               "precision", "recall", "f1");
+    double run_t = o.threshold >= 0 ? o.threshold : 0.0;
+    char label[32];
+    snprintf(label, sizeof label, jsonl ? "%.2f" : "run>=%.2f", run_t);
+    wl_eval_row r = wl_eval_at(e, run_t);
+    print_row(label, &r, jsonl);
+    static const double table[] = { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99 };
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
+        if (table[k] < run_t) continue;
+        r = wl_eval_at(e, table[k]);
+        snprintf(label, sizeof label, "%.2f", table[k]);
+        print_row(label, &r, jsonl);
+    }
+    wl_eval_free(e);
+    return EXIT_OK;
+}

@@ -1,0 +1,158 @@
+/* cmd_match.c -- `watchlink match`, `dedup` and `link`: read the lists, run the
+ * matcher, write pairs (and clusters) atomically, print the summary. */
+#include <string.h>
+
+#include "output.h"
+
+static const char COMMON_OPTIONS[] =
+    "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n"
+    "  --clusters FILE      also write cluster_id,source,id for every record\n"
+    "  --threshold P        report pairs with probability >= P (default 0.5)\n"
+    "  --explain            add each field's level:weight to every pair\n"
+    "  --format csv|jsonl   output format (default csv)\n"
+    "  --model FILE         score with a saved model (watchlink train) instead of fitting\n"
+    "  --best-link          keep a pair only when each record is the other's best match\n"
+    "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
+    "  --rejects FILE       write every rejected input row with its line and reason\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  -q, --quiet          no summary, no progress\n"
+    "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
+
+typedef struct {
+    const char *name;
+    const char *usage;
+    wl_mode mode;
+    size_t min_lists, max_lists;
+} pair_command;
+
+static int write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_result *r)
+{
+    int jsonl = !strcmp(o->format, "jsonl");
+    cli_out out;
+    if (cli_out_open(&out, o->output) != 0) return EXIT_INPUT;
+    out_pairs(out.f, ds, r, o->explain, jsonl);
+    if (cli_out_commit(&out) != 0) return EXIT_INPUT;
+    if (o->clusters) {
+        cli_out cl;
+        if (cli_out_open(&cl, o->clusters) != 0) return EXIT_INPUT;
+        if (out_clusters(cl.f, ds, r, jsonl) != 0) {
+            cli_out_abort(&cl);
+            return EXIT_INTERNAL;
+        }
+        if (cli_out_commit(&cl) != 0) return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+/* Reads the lists and runs the matcher. On success *ds and *r are the caller's. */
+int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
+                    size_t *rejected);
+
+int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
+                    size_t *rejected)
+{
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report *reps = calloc(o->n_lists, sizeof *reps);
+    wl_model *model = NULL;
+    if (!ds || !reps) {
+        cli_error("out of memory");
+        wl_dataset_free(ds);
+        free(reps);
+        return EXIT_INTERNAL;
+    }
+    int rc = cli_read_lists(o, ds, reps);
+    *rejected = 0;
+    for (size_t i = 0; i < o->n_lists; i++) *rejected += reps[i].rejected;
+    free(reps);
+    char err[512] = "";
+    if (rc == EXIT_OK && o->model && !(model = wl_model_load(o->model, err, sizeof err))) {
+        cli_error("%s", err);
+        rc = EXIT_INPUT;
+    }
+    if (rc != EXIT_OK) {
+        wl_dataset_free(ds);
+        return rc;
+    }
+    wl_options opt = wl_default_options();
+    opt.mode = mode;
+    opt.threads = o->threads;
+    opt.best_link = o->best_link;
+    if (o->threshold >= 0) opt.threshold = o->threshold;
+    wl_result *r = NULL;
+    wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, &r, err,
+                          sizeof err);
+    out_progress_end();
+    wl_model_free(model);
+    if (st != WL_OK) {
+        cli_error("%s", err[0] ? err : wl_strerror(st));
+        wl_dataset_free(ds);
+        return st == WL_USAGE || st == WL_INPUT ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+    *ds_out = ds;
+    *r_out = r;
+    return EXIT_OK;
+}
+
+static int run_pair_command(const pair_command *pc, int argc, char **argv)
+{
+    cli_opts o;
+    int p = cli_parse(argc, argv, &o, pc->usage);
+    if (p == -2) return EXIT_OK;
+    if (p != 0) return EXIT_INPUT;
+    if (o.n_lists < pc->min_lists || o.n_lists > pc->max_lists) {
+        cli_error("%s takes %s (see 'watchlink %s --help')", pc->name,
+                  pc->max_lists == 2 ? "exactly two lists" : "at least one list", pc->name);
+        return EXIT_INPUT;
+    }
+    if (o.truth) {
+        cli_error("--truth belongs to 'watchlink eval'");
+        return EXIT_INPUT;
+    }
+    wl_dataset *ds = NULL;
+    wl_result *r = NULL;
+    size_t rejected = 0;
+    int rc = cli_match_lists(&o, pc->mode, &ds, &r, &rejected);
+    if (rc != EXIT_OK) return rc;
+    rc = write_outputs(&o, ds, r);
+    if (rc == EXIT_OK && !o.quiet) out_summary(wl_result_stats(r), rejected);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    return rc;
+}
+
+#define USAGE_HEAD(cmd, args, what) "Usage: watchlink " cmd " " args " [OPTIONS]\n" what "\n\nOptions:\n"
+
+int cmd_match(int argc, char **argv)
+{
+    static const char usage[] =
+        USAGE_HEAD("match", "LEFT RIGHT",
+                   "Finds the pairs of records of the same person across two lists.");
+    char buf[sizeof usage + sizeof COMMON_OPTIONS];
+    snprintf(buf, sizeof buf, "%s%s", usage, COMMON_OPTIONS);
+    pair_command pc = { "match", buf, WL_MODE_LINK, 2, 2 };
+    return run_pair_command(&pc, argc, argv);
+}
+
+int cmd_dedup(int argc, char **argv)
+{
+    static const char usage[] =
+        USAGE_HEAD("dedup", "LIST...",
+                   "Finds pairs of records of the same person within and across lists;\n"
+                   "--clusters groups them into persons.");
+    char buf[sizeof usage + sizeof COMMON_OPTIONS];
+    snprintf(buf, sizeof buf, "%s%s", usage, COMMON_OPTIONS);
+    pair_command pc = { "dedup", buf, WL_MODE_DEDUP, 1, CLI_MAX_LISTS };
+    return run_pair_command(&pc, argc, argv);
+}
+
+int cmd_link(int argc, char **argv)
+{
+    static const char usage[] =
+        USAGE_HEAD("link", "LIST...",
+                   "Finds pairs of records of the same person across sources only (never\n"
+                   "within one list); --clusters groups them into persons.");
+    char buf[sizeof usage + sizeof COMMON_OPTIONS];
+    snprintf(buf, sizeof buf, "%s%s", usage, COMMON_OPTIONS);
+    pair_command pc = { "link", buf, WL_MODE_LINK, 1, CLI_MAX_LISTS };
+    return run_pair_command(&pc, argc, argv);
+}

@@ -1,0 +1,154 @@
+/* output.c -- pairs, clusters, summary and progress, as DESIGN.md's data contract says. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "output.h"
+
+static void pair_csv(FILE *f, const wl_dataset *ds, const wl_match *m, int explain)
+{
+    cli_csv_field(f, wl_dataset_source(ds, m->left));
+    fputc(',', f);
+    cli_csv_field(f, wl_dataset_id(ds, m->left));
+    fputc(',', f);
+    cli_csv_field(f, wl_dataset_source(ds, m->right));
+    fputc(',', f);
+    cli_csv_field(f, wl_dataset_id(ds, m->right));
+    fprintf(f, ",%.6f,%.3f", m->probability, m->weight);
+    if (explain)
+        for (int k = 0; k < WL_FIELD_COUNT; k++)
+            fprintf(f, ",%s:%.2f", wl_level_name((wl_field)k, m->level[k]), m->field_weight[k]);
+    fputc('\n', f);
+}
+
+static void pair_json(FILE *f, const wl_dataset *ds, const wl_match *m, int explain)
+{
+    fputs("{\"left_source\":", f);
+    cli_json_string(f, wl_dataset_source(ds, m->left));
+    fputs(",\"left_id\":", f);
+    cli_json_string(f, wl_dataset_id(ds, m->left));
+    fputs(",\"right_source\":", f);
+    cli_json_string(f, wl_dataset_source(ds, m->right));
+    fputs(",\"right_id\":", f);
+    cli_json_string(f, wl_dataset_id(ds, m->right));
+    fprintf(f, ",\"probability\":%.6f,\"match_weight\":%.3f", m->probability, m->weight);
+    if (explain) {
+        fputs(",\"explain\":{", f);
+        for (int k = 0; k < WL_FIELD_COUNT; k++)
+            fprintf(f, "%s\"%s\":{\"level\":\"%s\",\"weight\":%.2f}", k ? "," : "",
+                    wl_field_name((wl_field)k), wl_level_name((wl_field)k, m->level[k]),
+                    m->field_weight[k]);
+        fputc('}', f);
+    }
+    fputs("}\n", f);
+}
+
+void out_pairs(FILE *f, const wl_dataset *ds, const wl_result *r, int explain, int jsonl)
+{
+    size_t n = wl_result_pair_count(r);
+    if (!jsonl) {
+        fputs("left_source,left_id,right_source,right_id,probability,match_weight", f);
+        if (explain)
+            for (int k = 0; k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
+        fputc('\n', f);
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (jsonl) pair_json(f, ds, wl_result_pair(r, k), explain);
+        else pair_csv(f, ds, wl_result_pair(r, k), explain);
+    }
+}
+
+/* Records in output order (source, id); clusters are numbered 1.. in order of
+ * their first member, so ids do not depend on input order or thread count. */
+int out_clusters(FILE *f, const wl_dataset *ds, const wl_result *r, int jsonl)
+{
+    size_t n = wl_dataset_size(ds);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    size_t *number = calloc(n ? n : 1, sizeof *number);
+    if (!order || !number) {
+        free(order);
+        free(number);
+        cli_error("out of memory writing clusters");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) order[i] = wl_result_record(r, i);
+    size_t next = 0;
+    if (!jsonl) fputs("cluster_id,source,id\n", f);
+    for (size_t i = 0; i < n; i++) {
+        size_t rep = wl_result_cluster(r, order[i]);
+        if (!number[rep]) number[rep] = ++next;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t rec = order[i];
+        size_t id = number[wl_result_cluster(r, rec)];
+        if (jsonl) {
+            fprintf(f, "{\"cluster_id\":%zu,\"source\":", id);
+            cli_json_string(f, wl_dataset_source(ds, rec));
+            fputs(",\"id\":", f);
+            cli_json_string(f, wl_dataset_id(ds, rec));
+            fputs("}\n", f);
+        } else {
+            fprintf(f, "%zu,", id);
+            cli_csv_field(f, wl_dataset_source(ds, rec));
+            fputc(',', f);
+            cli_csv_field(f, wl_dataset_id(ds, rec));
+            fputc('\n', f);
+        }
+    }
+    free(order);
+    free(number);
+    return 0;
+}
+
+void out_summary(const wl_stats *s, size_t rejected)
+{
+    static const char *const stage[] = { "normalise", "block", "compare", "fit", "score", "cluster" };
+    fprintf(stderr,
+            "summary: %zu records from %zu sources (%zu rows rejected), %zu candidate pairs, "
+            "%zu pairs at or above the threshold, %zu clusters (largest %zu)\n",
+            s->records, s->sources, rejected, s->candidates, s->pairs, s->clusters,
+            s->largest_cluster);
+    if (s->skipped_blocks)
+        fprintf(stderr, "warning: %zu blocks were too large even after splitting; "
+                        "%zu candidate pairs were not compared\n",
+                s->skipped_blocks, s->skipped_pairs);
+    if (s->flagged_clusters)
+        fprintf(stderr, "warning: %zu clusters are above the size limit (usually a bad key, "
+                        "not one person): review them\n", s->flagged_clusters);
+    fprintf(stderr, "model: prior match rate among candidates %.4g, %d EM iterations\n",
+            s->em_prior, s->em_iterations);
+    fprintf(stderr, "time:");
+    for (int i = 0; i < 6; i++) fprintf(stderr, " %s %.2fs", stage[i], s->seconds[i]);
+    fprintf(stderr, ", total %.2fs on %d threads\n", s->seconds[6], s->threads);
+}
+
+static double g_last_draw, g_start;
+static int g_drawn;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void out_progress(void *user, const char *stage, size_t done, size_t total)
+{
+    (void)user;
+    double t = now();
+    if (g_start == 0) g_start = t;
+    /* Quiet for short runs; redraw at most five times a second. */
+    if (t - g_start < 1.0 || t - g_last_draw < 0.2) return;
+    g_last_draw = t;
+    int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
+    if (fill > width) fill = width;
+    fprintf(stderr, "\r%-10s [%.*s%*s] %zu/%zu", stage, fill, "##############################",
+            width - fill, "", done, total);
+    g_drawn = 1;
+}
+
+void out_progress_end(void)
+{
+    if (g_drawn) fputs("\r\033[K", stderr);
+    g_drawn = 0;
+}

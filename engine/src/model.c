@@ -1,0 +1,273 @@
+/* model.c -- Fellegi-Sunter parameters: u from random pairs, m and the prior by
+ * EM over pattern counts, and scoring (see model.h for the references). */
+#include "model.h"
+
+#include "block.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+
+/* Probabilities are kept inside (EPS, 1 - EPS) so that no weight is infinite. */
+#define P_EPS 1e-6
+
+static double clamp_p(double p) { return p < P_EPS ? P_EPS : (p > 1 - P_EPS ? 1 - P_EPS : p); }
+
+/* Before EM, m puts most of its mass on the best levels (a match mostly agrees),
+ * decreasing geometrically towards disagreement. */
+static void default_m(wl_model *m, int f)
+{
+    int L = m->levels[f];
+    double w = 1.0, sum = 0.0;
+    for (int l = L - 1; l >= 1; l--) {
+        m->m[f][l] = w;
+        sum += w;
+        w *= 0.25;
+    }
+    for (int l = 1; l < L; l++) m->m[f][l] /= sum;
+}
+
+/* Until estimated, u mirrors m: random pairs mostly disagree. */
+static void default_u(wl_model *m, int f)
+{
+    int L = m->levels[f];
+    double w = 1.0, sum = 0.0;
+    for (int l = 1; l < L; l++) {
+        m->u[f][l] = w;
+        sum += w;
+        w *= 0.1;
+    }
+    for (int l = 1; l < L; l++) m->u[f][l] /= sum;
+}
+
+wl_model *wl_model_new(void)
+{
+    wl_model *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->version = WL_MODEL_VERSION;
+    m->prior = 1e-3;
+    m->tf_scale = 0.5;
+    m->tf_cap = 6.0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        m->levels[f] = wl_field_levels((wl_field)f);
+        default_m(m, f);
+        default_u(m, f);
+    }
+    return m;
+}
+
+void wl_model_free(wl_model *m) { free(m); }
+
+/* ---- u from random pairs ---- */
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Fills pairs with every admissible pair when there are at most `want`, else with
+ * `want` seeded random ones. @return the number of pairs written. */
+static size_t sample_pairs(const wl_features *f, const wl_options *opt, wl_pairidx *pairs,
+                           size_t want)
+{
+    size_t n = f->n, k = 0;
+    int link = opt->mode == WL_MODE_LINK;
+    double all = (double)n * (double)(n - 1) / 2.0;
+    if (all <= (double)want) {
+        for (uint32_t a = 0; a < n; a++)
+            for (uint32_t b = a + 1; b < n; b++)
+                if (!link || f->source[a] != f->source[b]) pairs[k++] = (wl_pairidx){ a, b };
+        return k;
+    }
+    uint64_t s = opt->seed;
+    size_t tries = 0, max_tries = want * 20;
+    while (k < want && tries++ < max_tries) {
+        uint32_t a = (uint32_t)(splitmix64(&s) % n), b = (uint32_t)(splitmix64(&s) % n);
+        if (a == b || (link && f->source[a] == f->source[b])) continue;
+        pairs[k++] = a < b ? (wl_pairidx){ a, b } : (wl_pairidx){ b, a };
+    }
+    return k;
+}
+
+wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_options *opt)
+{
+    if (f->n < 2) return WL_OK;
+    size_t want = opt->u_samples ? opt->u_samples : 1000000;
+    wl_pairidx *pairs = malloc(want * sizeof *pairs);
+    wl_cmpvec *v = malloc(want * sizeof *v);
+    if (!pairs || !v) {
+        free(pairs);
+        free(v);
+        return WL_NOMEM;
+    }
+    size_t n = sample_pairs(f, opt, pairs, want);
+    long long np = (long long)n;
+#pragma omp parallel for schedule(static) num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
+    for (long long k = 0; k < np; k++) wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
+
+    double count[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    for (size_t k = 0; k < n; k++)
+        for (int fi = 0; fi < WL_FIELD_COUNT; fi++) count[fi][v[k].level[fi]] += 1.0;
+    for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
+        int L = m->levels[fi];
+        double seen = 0.0;
+        for (int l = 1; l < L; l++) seen += count[fi][l];
+        if (seen < 1.0) continue; /* field never present: keep the defaults */
+        /* Add-half smoothing: a level never seen among random pairs is rare, not impossible. */
+        for (int l = 1; l < L; l++)
+            m->u[fi][l] = clamp_p((count[fi][l] + 0.5) / (seen + 0.5 * (L - 1)));
+    }
+    m->u_pairs = n;
+    free(pairs);
+    free(v);
+    return WL_OK;
+}
+
+/* ---- EM over pattern counts ---- */
+
+typedef struct {
+    size_t n_patterns;
+    size_t stride[WL_FIELD_COUNT];
+    double *count;       /* pairs per pattern */
+    double *g;           /* posterior match probability per pattern */
+} patterns;
+
+static size_t pattern_of(const patterns *p, const wl_cmpvec *v)
+{
+    size_t id = 0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) id += v->level[f] * p->stride[f];
+    return id;
+}
+
+static int level_of(const patterns *p, const wl_model *m, size_t id, int f)
+{
+    return (int)((id / p->stride[f]) % (size_t)m->levels[f]);
+}
+
+static int patterns_init(patterns *p, const wl_model *m, const wl_cmpvec *v, size_t n)
+{
+    p->n_patterns = 1;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        p->stride[f] = p->n_patterns;
+        p->n_patterns *= (size_t)m->levels[f];
+    }
+    p->count = calloc(p->n_patterns, sizeof *p->count);
+    p->g = calloc(p->n_patterns, sizeof *p->g);
+    if (!p->count || !p->g) return -1;
+    for (size_t k = 0; k < n; k++) p->count[pattern_of(p, &v[k])] += 1.0;
+    return 0;
+}
+
+/* E-step for one pattern: P(match | pattern) under the current parameters. */
+static double posterior(const wl_model *m, const patterns *p, size_t id)
+{
+    double lm = log(m->prior), lu = log(1 - m->prior);
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int l = level_of(p, m, id, f);
+        if (l == 0) continue; /* missing: no evidence either way */
+        lm += log(m->m[f][l]);
+        lu += log(m->u[f][l]);
+    }
+    double d = lu - lm;
+    return d > 700 ? 0.0 : 1.0 / (1.0 + exp(d));
+}
+
+/* One EM iteration. @return the largest change of any parameter. */
+static double em_step(wl_model *m, patterns *p)
+{
+    double num[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    double total = 0.0, matched = 0.0;
+    for (size_t id = 0; id < p->n_patterns; id++) {
+        if (p->count[id] == 0.0) continue;
+        double g = posterior(m, p, id);
+        p->g[id] = g;
+        double cg = p->count[id] * g;
+        total += p->count[id];
+        matched += cg;
+        for (int f = 0; f < WL_FIELD_COUNT; f++) num[f][level_of(p, m, id, f)] += cg;
+    }
+    double delta = 0.0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int L = m->levels[f];
+        double den = 0.0;
+        for (int l = 1; l < L; l++) den += num[f][l];
+        if (den <= 0.0) continue;
+        for (int l = 1; l < L; l++) {
+            /* A light pseudo-count keeps a level the matches never showed possible. */
+            double nm = clamp_p((num[f][l] + 1e-3) / (den + 1e-3 * (L - 1)));
+            delta = fmax(delta, fabs(nm - m->m[f][l]));
+            m->m[f][l] = nm;
+        }
+    }
+    double prior = total > 0 ? clamp_p(matched / total) : m->prior;
+    delta = fmax(delta, fabs(prior - m->prior));
+    m->prior = prior;
+    return delta;
+}
+
+/* Mean name rarity of matches per name level, for the TF adjustment. */
+static void tf_means(wl_model *m, const patterns *p, const wl_cmpvec *v, size_t n)
+{
+    double sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
+    for (size_t k = 0; k < n; k++) {
+        double g = p->g[pattern_of(p, &v[k])];
+        int l = v[k].level[WL_FIELD_NAME];
+        sum[l] += g * v[k].name_rare;
+        w[l] += g;
+    }
+    for (int l = 0; l < WL_MAX_LEVELS; l++) m->rare_mean[l] = w[l] > 1e-9 ? sum[l] / w[l] : 0.0;
+}
+
+int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter)
+{
+    patterns p = { 0 };
+    if (n == 0 || patterns_init(&p, m, v, n) != 0) {
+        free(p.count);
+        free(p.g);
+        return 0;
+    }
+    /* Start from a prior that is plausible for blocked candidates. */
+    if (m->prior < 1e-4) m->prior = 1e-2;
+    int it = 0;
+    while (it < max_iter) {
+        it++;
+        if (em_step(m, &p) < 1e-7) break;
+    }
+    for (size_t id = 0; id < p.n_patterns; id++)
+        if (p.count[id] > 0.0) p.g[id] = posterior(m, &p, id);
+    tf_means(m, &p, v, n);
+    m->em_iterations = it;
+    m->em_pairs = n;
+    free(p.count);
+    free(p.g);
+    return it;
+}
+
+/* ---- scoring ---- */
+
+double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
+{
+    double w = log2(m->prior / (1 - m->prior));
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int l = v->level[f];
+        double fw = l == 0 ? 0.0 : log2(m->m[f][l] / m->u[f][l]);
+        if (f == WL_FIELD_NAME && l >= 3) {
+            double adj = m->tf_scale * (v->name_rare - m->rare_mean[l]);
+            fw += fmax(-m->tf_cap, fmin(m->tf_cap, adj));
+        }
+        if (field_w) field_w[f] = (float)fw;
+        w += fw;
+    }
+    return w;
+}
+
+double wl_model_probability(double weight)
+{
+    if (weight > 60) return 1.0;
+    if (weight < -60) return 0.0;
+    double b = exp2(weight);
+    return b / (1.0 + b);
+}
