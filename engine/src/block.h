@@ -28,4 +28,47 @@ typedef struct {
  */
 wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st);
 
+/* ---- internals shared by block*.c and their tests ---- */
+
+/* Key kinds, in priority order: a pair is emitted by the first kind (then the
+ * smallest key) both records share. The kind sits in the top 3 bits of a key so
+ * that sorting keys sorts kinds first; bit 60 marks a key re-keyed by a split. */
+enum {
+    WL_KIND_PHONETIC_YEAR = 0, WL_KIND_PART_PAIR, WL_KIND_DOC, WL_KIND_FULL_NAME,
+    WL_KIND_SKELETON_NAT, WL_KIND_PART_DOB, WL_KIND_COUNT
+};
+#define WL_KEY_KIND_SHIFT 61
+#define WL_KEY_SPLIT_BIT  ((uint64_t)1 << 60)
+#define WL_KEY_HASH_MASK  (WL_KEY_SPLIT_BIT - 1)
+
+/* A block larger than this is split when opt->max_block is 0. */
+enum { WL_BLOCK_DEFAULT_MAX = 1000 };
+/* Widest year range (year_hi - year) still expanded into one key per year. */
+enum { WL_BLOCK_MAX_RANGE_YEARS = 6 };
+
+/** @return a key of kind `kind` for hash h (kind in the top bits). */
+static inline uint64_t wl_block_key(int kind, uint64_t h)
+{
+    return ((uint64_t)kind << WL_KEY_KIND_SHIFT) | (h & WL_KEY_HASH_MASK);
+}
+
+/**
+ * Writes record i's keys of one kind into out (duplicates possible, unsorted).
+ * @return the number of keys written, at most cap (extra keys are dropped:
+ *         cap is sized so that only pathological records reach it).
+ */
+size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint64_t *out, size_t cap);
+
+/** Second key that splits an oversized block of kind `kind` (block_split.c). */
+uint64_t wl_block_split_key(const wl_features *f, size_t i, int kind);
+
+typedef struct {
+    uint64_t key;
+    uint32_t rec;
+    uint32_t aux;
+} wl_keyent;
+
+/** Stable LSD radix sort of n entries by key; tmp holds n entries. */
+void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n);
+
 #endif /* WL_BLOCK_H */

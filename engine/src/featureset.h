@@ -59,6 +59,11 @@ struct wl_features {
     uint32_t *free_text;        /* offset in text of the folded free text, UINT32_MAX none */
     uint32_t *source;           /* source index (dataset) */
     uint64_t *h_name;           /* hash of the sorted canonical parts of the main name */
+
+    /* Tokens of the free text, hashed, sorted and distinct, so that comparing two
+     * records' text is a merge of two short integer lists (no string work per pair). */
+    uint32_t *tok_start;        /* n + 1 */
+    uint64_t *toks;
 };
 
 static inline const char *wl_f_str(const wl_features *f, uint32_t off) { return f->text + off; }
@@ -78,10 +83,28 @@ static inline const wl_fdoc *wl_f_docs(const wl_features *f, size_t i, size_t *c
     *count = f->doc_start[i + 1] - f->doc_start[i];
     return f->docs + f->doc_start[i];
 }
+static inline const uint64_t *wl_f_toks(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->tok_start[i + 1] - f->tok_start[i];
+    return f->toks + f->tok_start[i];
+}
 static inline const uint32_t *wl_f_nats(const wl_features *f, size_t i, size_t *count)
 {
     *count = f->nat_start[i + 1] - f->nat_start[i];
     return f->nats + f->nat_start[i];
 }
+
+/**
+ * Order-free hash of one name: XXH3 over the sorted h_canon of its non-particle
+ * parts (all parts when every part is a particle). @return 0 for no parts.
+ */
+uint64_t wl_name_hash(const wl_fpart *p, size_t n);
+
+/**
+ * Names of record i are runs of parts with the same name_no. Starting at part
+ * index `from` (relative to the record), *count receives the length of the run.
+ * @return from, or the record's part count (with *count = 0) past the end.
+ */
+size_t wl_f_name_span(const wl_features *f, size_t i, size_t from, size_t *count);
 
 #endif /* WL_FEATURES_H */

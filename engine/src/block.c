@@ -1,0 +1,383 @@
+/* block.c -- candidate pairs from blocking keys (stage 4).
+ *
+ * Standard blocking (Christen, "Data Matching", 2012, ch. 4) with several keys
+ * and no global pair set: for each kind, the (key, record) entries are radix
+ * sorted, so every block is a run; a run above max_block records is re-keyed by
+ * a second key (wl_block_split_key) and sorted again, and a sub-block still too
+ * large is dropped and counted. Singletons are dropped too. Each record then
+ * holds its surviving keys in ascending order, and the pair (a, b) found in the
+ * block of key K is emitted only when K is the smallest key a and b share: every
+ * pair comes out exactly once without a dedup table. Pairs are produced per
+ * record a (all b > a), in fixed chunks of records, so the output is sorted by
+ * (a, b) and identical for any thread count. */
+#include "block.h"
+
+#include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+enum { KEY_CHUNK = 4096, PAIR_CHUNK = 1024, MAX_KEYS_PER_KIND = 512 };
+
+typedef struct {
+    size_t n_records;
+    int threads;
+    wl_mode mode;
+    size_t max_block;
+    const uint32_t *source;
+    wl_block_stats *st;
+} block_ctx;
+
+static int thread_count(int requested)
+{
+#ifdef _OPENMP
+    return requested > 0 ? requested : omp_get_max_threads();
+#else
+    (void)requested;
+    return 1;
+#endif
+}
+
+/* ---- one kind's entries ---- */
+
+static int chunk_entries(const wl_features *f, int kind, size_t lo, size_t hi, wl_vec *out)
+{
+    uint64_t keys[MAX_KEYS_PER_KIND];
+    for (size_t i = lo; i < hi; i++) {
+        size_t nk = wl_block_record_keys(f, i, kind, keys, MAX_KEYS_PER_KIND);
+        if (wl_vec_reserve(out, out->len + nk) != 0) return -1;
+        wl_keyent *e = (wl_keyent *)out->data + out->len;
+        for (size_t k = 0; k < nk; k++) e[k] = (wl_keyent){ keys[k], (uint32_t)i, 0 };
+        out->len += nk;
+    }
+    return 0;
+}
+
+/* Generates the kind's entries in record order (fixed chunks, concatenated in order). */
+static wl_status gen_entries(const wl_features *f, int kind, int threads, wl_vec *out)
+{
+    size_t n = f->n, nchunks = (n + KEY_CHUNK - 1) / KEY_CHUNK;
+    wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
+    if (!parts) return WL_NOMEM;
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic) num_threads(threads) reduction(| : failed)
+    for (size_t c = 0; c < nchunks; c++) {
+        wl_vec_init(&parts[c], sizeof(wl_keyent));
+        failed |= chunk_entries(f, kind, c * KEY_CHUNK, WL_MIN(n, (c + 1) * KEY_CHUNK), &parts[c]);
+    }
+    size_t total = 0;
+    for (size_t c = 0; c < nchunks; c++) total += parts[c].len;
+    if (!failed && wl_vec_reserve(out, total) != 0) failed = 1;
+    for (size_t c = 0; c < nchunks; c++) {
+        if (!failed) {
+            memcpy((wl_keyent *)out->data + out->len, parts[c].data, parts[c].len * sizeof(wl_keyent));
+            out->len += parts[c].len;
+        }
+        wl_vec_free(&parts[c]);
+    }
+    free(parts);
+    return failed ? WL_NOMEM : WL_OK;
+}
+
+static size_t run_end(const wl_keyent *e, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && e[j].key == e[i].key) j++;
+    return j;
+}
+
+/* Drops repeated (key, record) entries: a record meets a key once. */
+static size_t dedup_entries(wl_keyent *e, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w == 0 || e[w - 1].key != e[i].key || e[w - 1].rec != e[i].rec) e[w++] = e[i];
+    return w;
+}
+
+/* Re-keys the records of every block above the limit by their split key.
+ * @return the number of blocks split. */
+static size_t split_oversized(const wl_features *f, int kind, wl_keyent *e, size_t n, size_t max)
+{
+    size_t split = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        j = run_end(e, n, i);
+        if (j - i <= max) continue;
+        split++;
+        for (size_t k = i; k < j; k++) {
+            uint64_t h = wl_hash_combine(e[k].key, wl_block_split_key(f, e[k].rec, kind));
+            e[k].key = wl_block_key(kind, h) | WL_KEY_SPLIT_BIT;
+        }
+    }
+    return split;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Pairs a skipped block held, counting only cross-source pairs in link mode. */
+static size_t block_pairs(const block_ctx *c, const wl_keyent *e, size_t s, uint32_t *scratch)
+{
+    size_t all = s * (s - 1) / 2;
+    if (c->mode != WL_MODE_LINK) return all;
+    for (size_t k = 0; k < s; k++) scratch[k] = c->source[e[k].rec];
+    qsort(scratch, s, sizeof *scratch, cmp_u32);
+    size_t same = 0;
+    for (size_t i = 0, j; i < s; i = j) {
+        for (j = i + 1; j < s && scratch[j] == scratch[i]; j++) {}
+        same += (j - i) * (j - i - 1) / 2;
+    }
+    return all - same;
+}
+
+/* Keeps the blocks worth walking (2..max records); counts what is skipped. */
+static wl_status keep_blocks(const block_ctx *c, wl_keyent *e, size_t n, size_t *kept)
+{
+    uint32_t *scratch = NULL;
+    size_t w = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        j = run_end(e, n, i);
+        size_t s = j - i;
+        if (s < 2) continue;
+        if (s > c->max_block) {
+            if (c->mode == WL_MODE_LINK && !scratch && !(scratch = malloc(c->n_records * sizeof *scratch)))
+                return WL_NOMEM;
+            c->st->skipped_blocks++;
+            c->st->skipped_pairs += block_pairs(c, e + i, s, scratch);
+            continue;
+        }
+        c->st->blocks++;
+        memmove(e + w, e + i, s * sizeof *e);
+        w += s;
+    }
+    free(scratch);
+    *kept = w;
+    return WL_OK;
+}
+
+/* Builds, sorts, splits and filters one kind's entries, appending them to all. */
+static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind, wl_vec *all)
+{
+    wl_vec v;
+    wl_vec_init(&v, sizeof(wl_keyent));
+    wl_status st = gen_entries(f, kind, c->threads, &v);
+    wl_keyent *tmp = NULL;
+    if (st == WL_OK && v.len > 1 && !(tmp = malloc(v.len * sizeof *tmp))) st = WL_NOMEM;
+    if (st == WL_OK) {
+        wl_keyent *e = v.data;
+        c->st->keys += v.len;
+        wl_keyent_sort(e, tmp, v.len);
+        size_t n = dedup_entries(e, v.len), kept = 0;
+        size_t split = split_oversized(f, kind, e, n, c->max_block);
+        c->st->split_blocks += split;
+        if (split) wl_keyent_sort(e, tmp, n);
+        free(tmp);
+        tmp = NULL;
+        st = keep_blocks(c, e, n, &kept);
+        if (st == WL_OK && wl_vec_reserve(all, all->len + kept) != 0) st = WL_NOMEM;
+        if (st == WL_OK) {
+            memcpy((wl_keyent *)all->data + all->len, e, kept * sizeof *e);
+            all->len += kept;
+        }
+    }
+    free(tmp);
+    wl_vec_free(&v);
+    return st;
+}
+
+/* ---- per-record key lists and pair emission ---- */
+
+typedef struct {
+    size_t n;
+    uint32_t *ent_rec, *ent_end;  /* per entry: record, end of its block */
+    uint32_t *rk_start;           /* per record: run in rk_key/rk_pos */
+    uint64_t *rk_key;             /* the record's keys, ascending */
+    uint32_t *rk_pos;             /* where each key's entry sits */
+} keylists;
+
+static void keylists_free(keylists *k)
+{
+    free(k->ent_rec);
+    free(k->ent_end);
+    free(k->rk_start);
+    free(k->rk_key);
+    free(k->rk_pos);
+}
+
+static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists *k)
+{
+    memset(k, 0, sizeof *k);
+    k->n = n;
+    k->ent_rec = malloc((m ? m : 1) * sizeof *k->ent_rec);
+    k->ent_end = malloc((m ? m : 1) * sizeof *k->ent_end);
+    k->rk_start = calloc(n + 1, sizeof *k->rk_start);
+    k->rk_key = malloc((m ? m : 1) * sizeof *k->rk_key);
+    k->rk_pos = malloc((m ? m : 1) * sizeof *k->rk_pos);
+    if (!k->ent_rec || !k->ent_end || !k->rk_start || !k->rk_key || !k->rk_pos) return WL_NOMEM;
+    for (size_t i = 0, j; i < m; i = j) {
+        j = run_end(e, m, i);
+        for (size_t q = i; q < j; q++) {
+            k->ent_rec[q] = e[q].rec;
+            k->ent_end[q] = (uint32_t)j;
+            k->rk_start[e[q].rec + 1]++;
+        }
+    }
+    for (size_t r = 0; r < n; r++) k->rk_start[r + 1] += k->rk_start[r];
+    /* Entries are in key order, so each record's list fills in ascending order. */
+    uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+    if (!fill) return WL_NOMEM;
+    memcpy(fill, k->rk_start, n * sizeof *fill);
+    for (size_t q = 0; q < m; q++) {
+        uint32_t at = fill[e[q].rec]++;
+        k->rk_key[at] = e[q].key;
+        k->rk_pos[at] = (uint32_t)q;
+    }
+    free(fill);
+    return WL_OK;
+}
+
+/* 1 when no key of a below K (a_keys[0..na)) is also a key of b. */
+static int first_shared(const uint64_t *ak, size_t na, const uint64_t *bk, size_t nb, uint64_t K)
+{
+    size_t i = 0, j = 0;
+    while (i < na && j < nb && bk[j] < K) {
+        if (ak[i] == bk[j]) return 0;
+        if (ak[i] < bk[j]) i++;
+        else j++;
+    }
+    return 1;
+}
+
+static void sort_u32(uint32_t *v, size_t n)
+{
+    if (n > 16) {
+        qsort(v, n, sizeof *v, cmp_u32);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+/* Appends every pair (a, b > a) whose smallest shared key is walked here. */
+static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_vec *bs, wl_vec *out)
+{
+    bs->len = 0;
+    const uint64_t *ak = k->rk_key + k->rk_start[a];
+    size_t na = k->rk_start[a + 1] - k->rk_start[a];
+    for (size_t t = 0; t < na; t++) {
+        uint32_t pos = k->rk_pos[k->rk_start[a] + t], end = k->ent_end[pos];
+        for (uint32_t q = pos + 1; q < end; q++) {
+            uint32_t b = k->ent_rec[q];
+            if (c->mode == WL_MODE_LINK && c->source[a] == c->source[b]) continue;
+            const uint64_t *bk = k->rk_key + k->rk_start[b];
+            if (!first_shared(ak, t, bk, k->rk_start[b + 1] - k->rk_start[b], ak[t])) continue;
+            if (wl_vec_push(bs, &b) != 0) return -1;
+        }
+    }
+    sort_u32(bs->data, bs->len);
+    if (wl_vec_reserve(out, out->len + bs->len) != 0) return -1;
+    for (size_t q = 0; q < bs->len; q++) {
+        wl_pairidx p = { a, WL_VEC_AT(bs, uint32_t, q) };
+        WL_VEC_AT(out, wl_pairidx, out->len++) = p;
+    }
+    return 0;
+}
+
+static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs)
+{
+    size_t n = k->n, nchunks = (n + PAIR_CHUNK - 1) / PAIR_CHUNK;
+    wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
+    if (!parts) return WL_NOMEM;
+    int failed = 0;
+#pragma omp parallel num_threads(c->threads) reduction(| : failed)
+    {
+        wl_vec bs;
+        wl_vec_init(&bs, sizeof(uint32_t));
+#pragma omp for schedule(dynamic)
+        for (size_t ch = 0; ch < nchunks; ch++) {
+            wl_vec_init(&parts[ch], sizeof(wl_pairidx));
+            size_t hi = WL_MIN(n, (ch + 1) * PAIR_CHUNK);
+            for (size_t a = ch * PAIR_CHUNK; a < hi && !failed; a++)
+                failed |= record_pairs(c, k, (uint32_t)a, &bs, &parts[ch]);
+        }
+        wl_vec_free(&bs);
+    }
+    size_t total = 0;
+    for (size_t ch = 0; ch < nchunks; ch++) total += parts[ch].len;
+    if (!failed && wl_vec_reserve(pairs, total) != 0) failed = 1;
+    for (size_t ch = 0; ch < nchunks; ch++) {
+        if (!failed) {
+            memcpy((wl_pairidx *)pairs->data + pairs->len, parts[ch].data,
+                   parts[ch].len * sizeof(wl_pairidx));
+            pairs->len += parts[ch].len;
+        }
+        wl_vec_free(&parts[ch]);
+    }
+    free(parts);
+    return failed ? WL_NOMEM : WL_OK;
+}
+
+/* ---- driver ---- */
+
+static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsigned mask, wl_vec *all)
+{
+    for (int kind = 0; kind < WL_KIND_COUNT; kind++) {
+        if (!(mask & (1u << kind))) continue;
+        wl_status st = kind_blocks(c, f, kind, all);
+        if (st != WL_OK) return st;
+    }
+    /* Entry positions and record ids are 32-bit. */
+    return all->len < UINT32_MAX ? WL_OK : WL_INPUT;
+}
+
+wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
+{
+    wl_vec_free(pairs);
+    wl_vec_init(pairs, sizeof(wl_pairidx));
+    memset(st, 0, sizeof *st);
+    if (!f || !opt) return WL_USAGE;
+    if (f->n >= UINT32_MAX) return WL_INPUT;
+    block_ctx c = { f->n, thread_count(opt->threads), opt->mode,
+                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, f->source, st };
+    wl_vec all;
+    wl_vec_init(&all, sizeof(wl_keyent));
+    wl_status s = collect_blocks(&c, f, opt->block_keys, &all);
+    keylists k;
+    memset(&k, 0, sizeof k);
+    if (s == WL_OK) s = keylists_build(all.data, all.len, f->n, &k);
+    wl_vec_free(&all);
+    if (s == WL_OK) s = emit_pairs(&c, &k, pairs);
+    keylists_free(&k);
+    if (s != WL_OK) wl_vec_free(pairs);
+    st->candidates = pairs->len;
+    return s;
+}
+
+wl_status wl_candidates(const wl_features *f, const wl_options *opt, uint32_t **pairs, size_t *n,
+                        size_t *skipped)
+{
+    *pairs = NULL;
+    *n = 0;
+    wl_vec v;
+    wl_vec_init(&v, sizeof(wl_pairidx));
+    wl_block_stats st;
+    wl_status s = wl_block(f, opt, &v, &st);
+    if (skipped) *skipped = st.skipped_pairs;
+    if (s != WL_OK) return s;
+    /* wl_pairidx is two uint32_t: the array already is (left, right) pairs. */
+    _Static_assert(sizeof(wl_pairidx) == 2 * sizeof(uint32_t), "wl_pairidx layout");
+    *pairs = v.data;
+    *n = v.len;
+    if (!*pairs) *pairs = malloc(sizeof(uint32_t) * 2); /* a valid pointer even when empty */
+    return *pairs ? WL_OK : WL_NOMEM;
+}

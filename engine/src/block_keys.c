@@ -1,0 +1,182 @@
+/* block_keys.c -- the blocking keys of one record, one kind at a time (stage 4).
+ *
+ * Each kind targets a way two spellings of one person still agree:
+ *   PHONETIC_YEAR  Double Metaphone of a part + birth year: spelling variants
+ *                  (Mohamad/Muhammad) born the same year;
+ *   PART_PAIR      two canonical parts of one name, order-free: typos or a
+ *                  wrong date, name order swapped;
+ *   DOC            the OCR-folded document key: the name written differently;
+ *   FULL_NAME      the whole name, order-free;
+ *   SKELETON_NAT   consonant skeleton of a part + nationality: vowels that differ
+ *                  between romanisations of abjad names (Jawi, Arabic);
+ *   PART_DOB       one canonical part + full date: every other part mistyped.
+ * Initials and particles never form keys: they would make huge useless blocks. */
+#include "block.h"
+#include "name.h"
+
+enum { MAX_YEARS = 16 };
+
+static int part_usable(const wl_fpart *p)
+{
+    return !(p->flags & (WL_PART_PARTICLE | WL_PART_INITIAL));
+}
+
+static size_t add_unique_year(int *years, size_t n, int y)
+{
+    for (size_t k = 0; k < n; k++)
+        if (years[k] == y) return n;
+    if (n < MAX_YEARS) years[n++] = y;
+    return n;
+}
+
+/* Birth years a record may share with another reading of the same date: an
+ * approximate date widens by one year each side, a short range gives each year
+ * (a long one gives none: it would land the record in dozens of blocks). */
+static size_t record_years(const wl_features *f, size_t i, int *years)
+{
+    size_t nd, ny = 0;
+    const wl_date *d = wl_f_dates(f, i, &nd);
+    for (size_t k = 0; k < nd; k++) {
+        if (d[k].prec == WL_PREC_NONE) continue;
+        int lo = d[k].year, hi = (d[k].flags & WL_DATE_RANGE) ? d[k].year_hi : d[k].year;
+        if (d[k].flags & WL_DATE_APPROX) {
+            lo--;
+            hi++;
+        }
+        if (hi < lo || hi - lo > WL_BLOCK_MAX_RANGE_YEARS) continue;
+        for (int y = lo; y <= hi; y++) ny = add_unique_year(years, ny, y);
+    }
+    return ny;
+}
+
+static size_t keys_phonetic_year(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+{
+    int years[MAX_YEARS];
+    size_t ny = record_years(f, i, years), np, n = 0;
+    /* Without any birth year the part alone is the key (year 0). */
+    if (ny == 0) years[ny++] = 0;
+    const wl_fpart *p = wl_f_parts(f, i, &np);
+    for (size_t k = 0; k < np; k++) {
+        if (!part_usable(&p[k]) || p[k].dm1 == 0) continue;
+        for (size_t y = 0; y < ny && n < cap; y++)
+            out[n++] = wl_hash_combine(p[k].dm1, (uint64_t)(int64_t)years[y]);
+    }
+    return n;
+}
+
+/* One name's part pairs; a one-part name (a mononym) keys on its part alone. */
+static size_t keys_name_pairs(const wl_fpart *p, size_t np, uint64_t *out, size_t cap)
+{
+    uint64_t h[WL_NAME_MAX_PARTS];
+    size_t nh = 0, n = 0;
+    for (size_t k = 0; k < np && nh < WL_NAME_MAX_PARTS; k++)
+        if (part_usable(&p[k])) h[nh++] = p[k].h_canon;
+    if (nh == 1 && n < cap) out[n++] = wl_hash_combine(h[0], 0x6d6f6e6fu);
+    for (size_t a = 0; a < nh; a++)
+        for (size_t b = a + 1; b < nh && n < cap; b++) {
+            if (h[a] == h[b]) continue;
+            uint64_t lo = WL_MIN(h[a], h[b]), hi = WL_MAX(h[a], h[b]);
+            out[n++] = wl_hash_combine(lo, hi);
+        }
+    return n;
+}
+
+static size_t keys_part_pair(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+{
+    size_t np, n = 0, cnt;
+    const wl_fpart *p = wl_f_parts(f, i, &np);
+    for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt; s = wl_f_name_span(f, i, s + cnt, &cnt))
+        n += keys_name_pairs(p + s, cnt, out + n, cap - n);
+    return n;
+}
+
+static size_t keys_doc(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+{
+    size_t nd, n = 0;
+    const wl_fdoc *d = wl_f_docs(f, i, &nd);
+    for (size_t k = 0; k < nd && n < cap; k++)
+        if (d[k].len > 0) out[n++] = d[k].h_ocr;
+    return n;
+}
+
+static size_t keys_full_name(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+{
+    size_t np, n = 0, cnt;
+    const wl_fpart *p = wl_f_parts(f, i, &np);
+    for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt && n < cap;
+         s = wl_f_name_span(f, i, s + cnt, &cnt))
+        out[n++] = wl_name_hash(p + s, cnt);
+    return n;
+}
+
+static size_t keys_skeleton_nat(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+{
+    size_t np, nn, n = 0;
+    const wl_fpart *p = wl_f_parts(f, i, &np);
+    const uint32_t *nat = wl_f_nats(f, i, &nn);
+    for (size_t k = 0; k < np; k++) {
+        if (!part_usable(&p[k]) || p[k].h_skel == 0) continue;
+        for (size_t c = 0; c < nn && n < cap; c++) out[n++] = wl_hash_combine(p[k].h_skel, nat[c]);
+    }
+    return n;
+}
+
+static size_t keys_part_dob(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+{
+    size_t np, nd, n = 0;
+    const wl_fpart *p = wl_f_parts(f, i, &np);
+    const wl_date *d = wl_f_dates(f, i, &nd);
+    for (size_t t = 0; t < nd; t++) {
+        if (d[t].prec != WL_PREC_DAY || (d[t].flags & WL_DATE_PLACEHOLDER)) continue;
+        uint64_t ymd = (uint64_t)(d[t].year * 10000 + d[t].month * 100 + d[t].day);
+        for (size_t k = 0; k < np && n < cap; k++)
+            if (part_usable(&p[k])) out[n++] = wl_hash_combine(p[k].h_canon, ymd);
+    }
+    return n;
+}
+
+size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint64_t *out, size_t cap)
+{
+    size_t n = 0;
+    switch (kind) {
+    case WL_KIND_PHONETIC_YEAR: n = keys_phonetic_year(f, i, out, cap); break;
+    case WL_KIND_PART_PAIR:     n = keys_part_pair(f, i, out, cap); break;
+    case WL_KIND_DOC:           n = keys_doc(f, i, out, cap); break;
+    case WL_KIND_FULL_NAME:     n = keys_full_name(f, i, out, cap); break;
+    case WL_KIND_SKELETON_NAT:  n = keys_skeleton_nat(f, i, out, cap); break;
+    case WL_KIND_PART_DOB:      n = keys_part_dob(f, i, out, cap); break;
+    default: return 0;
+    }
+    for (size_t k = 0; k < n; k++) out[k] = wl_block_key(kind, out[k]);
+    return n;
+}
+
+/* The rarest usable part (fewest records hold it; ties by hash): the part that
+ * best tells apart the members of a crowded block. */
+static uint64_t rarest_part(const wl_features *f, size_t i)
+{
+    size_t np;
+    const wl_fpart *p = wl_f_parts(f, i, &np);
+    uint64_t best = 0;
+    uint32_t best_freq = UINT32_MAX;
+    for (size_t k = 0; k < np; k++) {
+        if (!part_usable(&p[k])) continue;
+        if (p[k].freq < best_freq || (p[k].freq == best_freq && p[k].h_canon < best)) {
+            best = p[k].h_canon;
+            best_freq = p[k].freq;
+        }
+    }
+    return best;
+}
+
+uint64_t wl_block_split_key(const wl_features *f, size_t i, int kind)
+{
+    /* Keys that already hold the year split on the rarest part instead. */
+    if (kind != WL_KIND_PHONETIC_YEAR && kind != WL_KIND_PART_DOB) {
+        size_t nd;
+        const wl_date *d = wl_f_dates(f, i, &nd);
+        for (size_t k = 0; k < nd; k++)
+            if (d[k].prec != WL_PREC_NONE) return wl_hash_combine(1, (uint64_t)(int64_t)d[k].year);
+    }
+    return wl_hash_combine(2, rarest_part(f, i));
+}

@@ -1,0 +1,40 @@
+/* block_sort.c -- stable LSD radix sort of (key, record) entries on the 64-bit
+ * key, 8 bits per pass; passes where every key has the same byte are skipped
+ * (the kind bits at the top are constant within one kind's array). Stability
+ * keeps records ascending inside a block, since they are generated in order. */
+#include "block.h"
+
+static void count_bytes(const wl_keyent *v, size_t n, size_t hist[8][256])
+{
+    memset(hist, 0, 8 * 256 * sizeof hist[0][0]);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = v[i].key;
+        for (int d = 0; d < 8; d++) hist[d][(k >> (8 * d)) & 0xff]++;
+    }
+}
+
+static void scatter(const wl_keyent *src, wl_keyent *dst, size_t n, int d, const size_t *hist)
+{
+    size_t pos[256], sum = 0;
+    for (int b = 0; b < 256; b++) {
+        pos[b] = sum;
+        sum += hist[b];
+    }
+    for (size_t i = 0; i < n; i++) dst[pos[(src[i].key >> (8 * d)) & 0xff]++] = src[i];
+}
+
+void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n)
+{
+    if (n < 2) return;
+    size_t hist[8][256];
+    count_bytes(v, n, hist);
+    wl_keyent *src = v, *dst = tmp;
+    for (int d = 0; d < 8; d++) {
+        if (hist[d][(v[0].key >> (8 * d)) & 0xff] == n) continue; /* one value: no-op */
+        scatter(src, dst, n, d, hist[d]);
+        wl_keyent *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+}

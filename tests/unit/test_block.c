@@ -1,0 +1,319 @@
+/* test_block.c -- blocking: keys per kind, each pair exactly once, agreement with
+ * a brute-force reference, link mode, key masks, split and skipped blocks,
+ * thread-count determinism, the public wl_candidates wrapper. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "block.h"
+#include "features_fixture.h"
+
+static wl_options opts(unsigned mask, wl_mode mode, size_t max_block, int threads)
+{
+    wl_options o;
+    memset(&o, 0, sizeof o);
+    o.block_keys = mask;
+    o.mode = mode;
+    o.max_block = max_block;
+    o.threads = threads;
+    return o;
+}
+
+/* Runs wl_block and checks the invariants every result must hold. */
+static wl_vec run_block(const wl_features *f, wl_options o, wl_block_stats *st)
+{
+    wl_vec v;
+    wl_vec_init(&v, sizeof(wl_pairidx));
+    assert_int_equal(wl_block(f, &o, &v, st), WL_OK);
+    const wl_pairidx *p = v.data;
+    for (size_t k = 0; k < v.len; k++) {
+        assert_true(p[k].a < p[k].b);
+        assert_true(p[k].b < f->n);
+        if (k) assert_true(p[k - 1].a < p[k].a || (p[k - 1].a == p[k].a && p[k - 1].b < p[k].b));
+    }
+    assert_int_equal(st->candidates, v.len);
+    return v;
+}
+
+static int has_pair(const wl_vec *v, uint32_t a, uint32_t b)
+{
+    for (size_t k = 0; k < v->len; k++) {
+        wl_pairidx p = WL_VEC_AT(v, wl_pairidx, k);
+        if (p.a == a && p.b == b) return 1;
+    }
+    return 0;
+}
+
+/* Reference: records a and b share some key of the kinds in mask. */
+static int share_key(const wl_features *f, size_t a, size_t b, unsigned mask)
+{
+    uint64_t ka[512], kb[512];
+    for (int kind = 0; kind < WL_KIND_COUNT; kind++) {
+        if (!(mask & (1u << kind))) continue;
+        size_t na = wl_block_record_keys(f, a, kind, ka, 512);
+        size_t nb = wl_block_record_keys(f, b, kind, kb, 512);
+        for (size_t i = 0; i < na; i++)
+            for (size_t j = 0; j < nb; j++)
+                if (ka[i] == kb[j]) return 1;
+    }
+    return 0;
+}
+
+static const fx_rec g_people[] = {
+    { 0, "muhammad bin ali", "1978-03-04", "A1234567", "MYS", 'M', NULL, NULL },      /* 0 */
+    { 1, "mohamed=muhammad ali", "1978-04-03", NULL, "MYS", 'M', NULL, NULL },         /* 1 */
+    { 1, "ali muhammad", "1990-01-01", NULL, NULL, 0, NULL, NULL },                    /* 2 */
+    { 0, "siti binti rahman", "~1985", "B7654321", "IDN", 'F', NULL, NULL },           /* 3 */
+    { 2, "siti rahmah", "1986", NULL, NULL, 'F', NULL, NULL },                          /* 4 */
+    { 2, "nguyen van an", "1975..1977", "C5550001", "VNM", 'M', NULL, NULL },          /* 5 */
+    { 0, "an nguyen", "1976-02-02", NULL, "VNM", 'M', NULL, NULL },                    /* 6 */
+    { 1, "somchai jaidee", "1980-05-05", "C5550001", "THA", 'M', NULL, NULL },         /* 7 */
+    { 1, "bin x", NULL, NULL, NULL, 0, NULL, NULL },                                    /* 8 */
+    { 2, "bin y", NULL, NULL, NULL, 0, NULL, NULL },                                    /* 9 */
+    { 0, "j smith", "1960", NULL, NULL, 0, NULL, NULL },                                /* 10 */
+    { 1, "j jones", "1960", NULL, NULL, 0, NULL, NULL },                                /* 11 */
+    { 0, "zaw|kyaw zaw win", NULL, NULL, NULL, 0, NULL, NULL },                         /* 12 */
+    { 2, "zaw", NULL, NULL, NULL, 0, NULL, NULL },                                      /* 13 */
+    { 0, "hamid karim", "1970-07-07", NULL, "AFG", 0, NULL, NULL },                     /* 14 */
+    { 1, "hamed karem", NULL, NULL, "AFG", 0, NULL, NULL },                             /* 15 */
+    { 0, "", "1970-07-07", NULL, NULL, 0, NULL, NULL },                                 /* 16 */
+};
+#define N_PEOPLE (sizeof g_people / sizeof g_people[0])
+
+static void test_keys_per_kind(void **state)
+{
+    (void)state;
+    wl_features *f = fx_build(g_people, N_PEOPLE);
+    uint64_t k[64];
+    /* Particles and initials never key: "bin x" is a particle and an initial. */
+    assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PART_PAIR, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PHONETIC_YEAR, k, 64), 0);
+    /* muhammad, ali: one pair; bin is a particle. */
+    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PART_PAIR, k, 64), 1);
+    /* approx 1985 -> 1984..1986, two usable parts (siti, rahman): 6 keys. */
+    assert_int_equal(wl_block_record_keys(f, 3, WL_KIND_PHONETIC_YEAR, k, 64), 6);
+    /* a 1975..1977 range: three years x two parts (van is a particle here). */
+    assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, k, 64), 6);
+    /* mononym plus a three-part alias: 1 + 3 pair keys; two full-name keys. */
+    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_PART_PAIR, k, 64), 4);
+    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_FULL_NAME, k, 64), 2);
+    /* Every key carries its kind in the top bits. */
+    size_t n = wl_block_record_keys(f, 0, WL_KIND_PART_DOB, k, 64);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) assert_int_equal(k[i] >> WL_KEY_KIND_SHIFT, WL_KIND_PART_DOB);
+    /* The cap bounds the output. */
+    assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, k, 4), 4);
+    /* No nationality, no skeleton key; no name, no name key. */
+    assert_int_equal(wl_block_record_keys(f, 2, WL_KIND_SKELETON_NAT, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 16, WL_KIND_PART_DOB, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 0, 99, k, 64), 0);
+    fx_free(f);
+}
+
+static void test_expected_pairs(void **state)
+{
+    (void)state;
+    wl_features *f = fx_build(g_people, N_PEOPLE);
+    wl_block_stats st;
+    wl_vec v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 100, 1), &st);
+    assert_true(has_pair(&v, 0, 1));   /* spelling variant, same year (phonetic + year) */
+    assert_true(has_pair(&v, 0, 2));   /* order swapped, other year (part pair) */
+    assert_true(has_pair(&v, 3, 4));   /* approx year covers 1986, siti's phonetic key */
+    assert_true(has_pair(&v, 5, 6));   /* range covers 1976; order-free pair */
+    assert_true(has_pair(&v, 5, 7));   /* same document */
+    assert_true(has_pair(&v, 12, 13)); /* alias mononym */
+    assert_true(has_pair(&v, 14, 15)); /* skeleton + nationality (vowels differ) */
+    assert_false(has_pair(&v, 8, 9));  /* share only a particle */
+    assert_false(has_pair(&v, 10, 11));/* share only an initial and a year */
+    assert_false(has_pair(&v, 14, 16));/* no name: no key */
+    assert_int_equal(st.skipped_blocks, 0);
+    assert_int_equal(st.split_blocks, 0);
+    assert_true(st.keys > st.blocks);
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
+static void test_matches_reference(void **state)
+{
+    (void)state;
+    wl_features *f = fx_build(g_people, N_PEOPLE);
+    const unsigned masks[] = { WL_BLOCK_DEFAULT, WL_BLOCK_DOC, WL_BLOCK_PART_PAIR | WL_BLOCK_FULL_NAME,
+                               WL_BLOCK_PHONETIC_YEAR, WL_BLOCK_SKELETON_NAT | WL_BLOCK_PART_DOB };
+    for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++)
+        for (int mode = 0; mode < 2; mode++) {
+            wl_block_stats st;
+            wl_vec v = run_block(f, opts(masks[m], (wl_mode)mode, 100, 2), &st);
+            size_t expect = 0;
+            for (uint32_t a = 0; a < f->n; a++)
+                for (uint32_t b = a + 1; b < f->n; b++) {
+                    int want = share_key(f, a, b, masks[m]) &&
+                               (mode == WL_MODE_DEDUP || f->source[a] != f->source[b]);
+                    assert_int_equal(has_pair(&v, a, b), want);
+                    expect += (size_t)want;
+                }
+            assert_int_equal(v.len, expect);
+            wl_vec_free(&v);
+        }
+    fx_free(f);
+}
+
+/* A generated crowd: many records share first names, so blocks overlap a lot. */
+static wl_features *crowd(size_t n, uint32_t seed)
+{
+    static const char *const given[] = { "muhammad", "ali", "siti", "nur", "ahmad", "an", "thi", "somchai" };
+    static const char *const family[] = { "rahman", "nguyen", "tan", "lim", "abdullah", "wong",
+                                          "karim", "ismail", "hassan", "chan", "lee", "ong" };
+    fx_rec *r = calloc(n, sizeof *r);
+    char (*names)[64] = calloc(n, 64), (*dates)[32] = calloc(n, 32), (*docs)[16] = calloc(n, 16);
+    uint32_t x = seed;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        snprintf(names[i], 64, "%s %s", given[(x >> 8) % 8], family[(x >> 12) % 12]);
+        snprintf(dates[i], 32, "%d-%02d-%02d", 1970 + (int)((x >> 16) % 6), 1 + (int)((x >> 20) % 2), 1 + (int)((x >> 22) % 3));
+        snprintf(docs[i], 16, "D%u", (x >> 24) % 40);
+        r[i] = (fx_rec){ (uint32_t)((x >> 4) % 3), names[i], dates[i], (x & 1) ? docs[i] : NULL,
+                         (x & 2) ? "MYS" : "IDN", 0, NULL, NULL };
+    }
+    wl_features *f = fx_build(r, n);
+    free(r); free(names); free(dates); free(docs);
+    return f;
+}
+
+static void test_crowd_reference_and_threads(void **state)
+{
+    (void)state;
+    wl_features *f = crowd(400, 7);
+    wl_block_stats st1, st2;
+    wl_vec v1 = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 10000, 1), &st1);
+    wl_vec v2 = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 10000, 2), &st2);
+    assert_int_equal(v1.len, v2.len);
+    assert_memory_equal(v1.data, v2.data, v1.len * sizeof(wl_pairidx));
+    assert_int_equal(st1.blocks, st2.blocks);
+    /* Every candidate shares a key, and every key-sharing cross-source pair is a candidate. */
+    size_t expect = 0;
+    for (uint32_t a = 0; a < f->n; a++)
+        for (uint32_t b = a + 1; b < f->n; b++)
+            expect += f->source[a] != f->source[b] && share_key(f, a, b, WL_BLOCK_DEFAULT);
+    assert_int_equal(v1.len, expect);
+    for (size_t k = 0; k < v1.len; k++) {
+        wl_pairidx p = WL_VEC_AT(&v1, wl_pairidx, k);
+        assert_true(share_key(f, p.a, p.b, WL_BLOCK_DEFAULT));
+        assert_int_not_equal(f->source[p.a], f->source[p.b]);
+    }
+    wl_vec_free(&v1);
+    wl_vec_free(&v2);
+    fx_free(f);
+}
+
+static void test_split_and_skip(void **state)
+{
+    (void)state;
+    /* 12 "muhammad ali": 6 born 1980, 6 born 1981; only the part-pair key. */
+    fx_rec r[12];
+    for (int i = 0; i < 12; i++)
+        r[i] = (fx_rec){ 0, "muhammad ali", i < 6 ? "1980" : "1981", NULL, NULL, 0, NULL, NULL };
+    wl_features *f = fx_build(r, 12);
+    wl_block_stats st;
+    /* Limit 6: the block of 12 splits by year into two blocks of 6. */
+    wl_vec v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_DEDUP, 6, 2), &st);
+    assert_int_equal(st.split_blocks, 1);
+    assert_int_equal(st.skipped_blocks, 0);
+    assert_int_equal(st.blocks, 2);
+    assert_int_equal(v.len, 2 * 15);
+    assert_true(has_pair(&v, 0, 5));
+    assert_false(has_pair(&v, 0, 6));
+    wl_vec_free(&v);
+    /* Limit 5: both sub-blocks still too large, skipped and counted, never silent. */
+    v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_DEDUP, 5, 2), &st);
+    assert_int_equal(st.split_blocks, 1);
+    assert_int_equal(st.skipped_blocks, 2);
+    assert_int_equal(st.skipped_pairs, 30);
+    assert_int_equal(v.len, 0);
+    wl_vec_free(&v);
+    /* Link mode counts only the cross-source pairs a skipped block held. */
+    for (int i = 0; i < 12; i++) f->source[i] = (uint32_t)(i % 2);
+    v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_LINK, 5, 1), &st);
+    assert_int_equal(st.skipped_pairs, 2 * 9);
+    wl_vec_free(&v);
+    /* max_block 0 means the default limit, which this block fits. */
+    v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_DEDUP, 0, 1), &st);
+    assert_int_equal(v.len, 66);
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
+static void test_pair_from_first_shared_key_only(void **state)
+{
+    (void)state;
+    /* Records 0 and 1 share several keys of several kinds: one pair. */
+    fx_rec r[2] = { { 0, "muhammad ali", "1978-03-04", "A1", "MYS", 0, NULL, NULL },
+                    { 1, "muhammad ali", "1978-03-04", "A1", "MYS", 0, NULL, NULL } };
+    wl_features *f = fx_build(r, 2);
+    wl_block_stats st;
+    wl_vec v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 100, 2), &st);
+    assert_int_equal(v.len, 1);
+    /* phonetic x2, part pair, doc, full name, skeleton x2, part+dob x2 */
+    assert_int_equal(st.blocks, 9);
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
+static void test_candidates_wrapper(void **state)
+{
+    (void)state;
+    wl_features *f = fx_build(g_people, N_PEOPLE);
+    wl_options o = opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 100, 2);
+    uint32_t *pairs;
+    size_t n, skipped = 99;
+    assert_int_equal(wl_candidates(f, &o, &pairs, &n, &skipped), WL_OK);
+    assert_int_equal(skipped, 0);
+    wl_block_stats st;
+    wl_vec v = run_block(f, o, &st);
+    assert_int_equal(n, v.len);
+    assert_memory_equal(pairs, v.data, n * 2 * sizeof(uint32_t));
+    free(pairs);
+    wl_vec_free(&v);
+    /* An empty mask gives no pairs, and still a pointer the caller can free. */
+    o.block_keys = 0;
+    assert_int_equal(wl_candidates(f, &o, &pairs, &n, NULL), WL_OK);
+    assert_int_equal(n, 0);
+    free(pairs);
+    fx_free(f);
+}
+
+static void test_sort_is_stable(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    wl_keyent *v = malloc(N * sizeof *v), *tmp = malloc(N * sizeof *tmp);
+    uint32_t x = 1;
+    for (uint32_t i = 0; i < N; i++) {
+        x = x * 1664525u + 1013904223u;
+        v[i] = (wl_keyent){ ((uint64_t)(x % 97) << 40) | (x % 13), i, 0 };
+    }
+    wl_keyent_sort(v, tmp, N);
+    for (size_t i = 1; i < N; i++) {
+        assert_true(v[i - 1].key <= v[i].key);
+        if (v[i - 1].key == v[i].key) assert_true(v[i - 1].rec < v[i].rec);
+    }
+    free(v);
+    free(tmp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys_per_kind),
+        cmocka_unit_test(test_expected_pairs),
+        cmocka_unit_test(test_matches_reference),
+        cmocka_unit_test(test_crowd_reference_and_threads),
+        cmocka_unit_test(test_split_and_skip),
+        cmocka_unit_test(test_pair_from_first_shared_key_only),
+        cmocka_unit_test(test_candidates_wrapper),
+        cmocka_unit_test(test_sort_is_stable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
