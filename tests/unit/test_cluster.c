@@ -1,0 +1,80 @@
+/* test_cluster.c -- union-find clusters with deterministic representatives, the
+ * size flag, and the mutual best-link filter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cluster.h"
+
+static wl_match pair(uint32_t a, uint32_t b, float w)
+{
+    wl_match m;
+    memset(&m, 0, sizeof m);
+    m.left = a;
+    m.right = b;
+    m.weight = w;
+    return m;
+}
+
+static void test_clusters_and_representatives(void **state)
+{
+    (void)state;
+    /* Ranks reverse the indices: the representative is the highest index. */
+    uint32_t rank[7] = { 6, 5, 4, 3, 2, 1, 0 };
+    wl_match p[] = { pair(0, 1, 5), pair(1, 2, 5), pair(4, 5, 5) };
+    uint32_t rep[7];
+    wl_cluster_stats st;
+    assert_int_equal(wl_cluster(7, p, 3, rank, 2, rep, &st), WL_OK);
+    assert_int_equal(rep[0], 2);
+    assert_int_equal(rep[1], 2);
+    assert_int_equal(rep[2], 2);
+    assert_int_equal(rep[3], 3);
+    assert_int_equal(rep[4], 5);
+    assert_int_equal(rep[5], 5);
+    assert_int_equal(rep[6], 6);
+    assert_int_equal(st.clusters, 4);
+    assert_int_equal(st.largest, 3);
+    assert_int_equal(st.flagged, 1); /* 3 members > limit 2 */
+}
+
+static void test_order_of_pairs_does_not_matter(void **state)
+{
+    (void)state;
+    uint32_t rank[5] = { 0, 1, 2, 3, 4 };
+    wl_match a[] = { pair(3, 4, 1), pair(0, 4, 1), pair(1, 2, 1) };
+    wl_match b[] = { pair(1, 2, 1), pair(0, 4, 1), pair(3, 4, 1) };
+    uint32_t ra[5], rb[5];
+    wl_cluster_stats st;
+    wl_cluster(5, a, 3, rank, 0, ra, &st);
+    wl_cluster(5, b, 3, rank, 0, rb, &st);
+    assert_memory_equal(ra, rb, sizeof ra);
+    assert_int_equal(ra[3], 0);
+    assert_int_equal(st.flagged, 0);
+}
+
+static void test_best_link_keeps_mutual_best(void **state)
+{
+    (void)state;
+    uint32_t rank6[6] = { 0, 1, 2, 3, 4, 5 };
+    /* 0 and 2 are each other's best (w 9). 1 prefers 2 (w 8), which prefers 0, so
+     * 1-2 goes; 3 prefers 1 (w 7) but 1 prefers 2, so 1-3 goes too; 0-3 is weak. */
+    wl_match p[] = { pair(0, 2, 9), pair(1, 2, 8), pair(1, 3, 7), pair(0, 3, 1), pair(4, 5, 2) };
+    size_t kept = wl_best_link(p, 5, 6, rank6);
+    assert_int_equal(kept, 2);
+    assert_int_equal(p[0].left, 0);
+    assert_int_equal(p[0].right, 2);
+    assert_int_equal(p[1].left, 4);
+    assert_int_equal(p[1].right, 5);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clusters_and_representatives),
+        cmocka_unit_test(test_order_of_pairs_does_not_matter),
+        cmocka_unit_test(test_best_link_keeps_mutual_best),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,161 @@
+/* test_model.c -- Fellegi-Sunter EM recovers known parameters; scoring and the
+ * JSON model file round-trip; bad model files are refused with a reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "model.h"
+
+static uint64_t g_rng = 12345;
+
+static double uniform(void)
+{
+    g_rng ^= g_rng << 13;
+    g_rng ^= g_rng >> 7;
+    g_rng ^= g_rng << 17;
+    return (double)(g_rng >> 11) / 9007199254740992.0;
+}
+
+static int draw(const double *p, int L)
+{
+    double x = uniform(), c = 0.0;
+    for (int l = 1; l < L; l++) {
+        c += p[l];
+        if (x < c) return l;
+    }
+    return L - 1;
+}
+
+/* Vectors drawn from a known model: EM with u fixed must find m and the prior. */
+static void test_em_recovers_m_and_prior(void **state)
+{
+    (void)state;
+    wl_model *truth = wl_model_new();
+    assert_non_null(truth);
+    truth->prior = 0.08;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int L = truth->levels[f];
+        for (int l = 1; l < L; l++) {
+            truth->m[f][l] = l == L - 1 ? 0.7 : 0.3 / (L - 2);
+            truth->u[f][l] = l == 1 ? 0.85 : 0.15 / (L - 2);
+        }
+    }
+    size_t n = 200000;
+    wl_cmpvec *v = calloc(n, sizeof *v);
+    assert_non_null(v);
+    for (size_t k = 0; k < n; k++) {
+        int match = uniform() < truth->prior;
+        for (int f = 0; f < WL_FIELD_COUNT; f++)
+            v[k].level[f] = (uint8_t)draw(match ? truth->m[f] : truth->u[f], truth->levels[f]);
+        if (k % 10 == 0) v[k].level[WL_FIELD_DOC] = 0; /* some missing values */
+    }
+    wl_model *fit = wl_model_new();
+    memcpy(fit->u, truth->u, sizeof fit->u);
+    int it = wl_model_em(fit, v, n, 500);
+    assert_true(it > 1);
+    assert_true(fabs(fit->prior - truth->prior) < 0.01);
+    for (int f = 0; f < WL_FIELD_COUNT; f++)
+        for (int l = 1; l < truth->levels[f]; l++)
+            assert_true(fabs(fit->m[f][l] - truth->m[f][l]) < 0.03);
+    free(v);
+    wl_model_free(truth);
+    wl_model_free(fit);
+}
+
+static void test_weight_is_log2_bayes_factor(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    m->prior = 0.5; /* prior odds 1: weight = sum of field weights */
+    wl_cmpvec v;
+    memset(&v, 0, sizeof v);
+    v.level[WL_FIELD_DOB] = (uint8_t)(m->levels[WL_FIELD_DOB] - 1);
+    float fw[WL_FIELD_COUNT];
+    double w = wl_model_weight(m, &v, fw);
+    int top = m->levels[WL_FIELD_DOB] - 1;
+    assert_true(fabs(w - log2(m->m[WL_FIELD_DOB][top] / m->u[WL_FIELD_DOB][top])) < 1e-9);
+    assert_true(fw[WL_FIELD_NAME] == 0.0f); /* missing adds nothing */
+    assert_true(fabs(wl_model_probability(0.0) - 0.5) < 1e-12);
+    assert_true(fabs(wl_model_probability(log2(3.0)) - 0.75) < 1e-12);
+    wl_model_free(m);
+}
+
+static void test_tf_adjustment_favours_rare_names(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    wl_cmpvec common, rare;
+    memset(&common, 0, sizeof common);
+    common.level[WL_FIELD_NAME] = (uint8_t)(m->levels[WL_FIELD_NAME] - 1);
+    rare = common;
+    m->rare_mean[common.level[WL_FIELD_NAME]] = 10.0;
+    common.name_rare = 4.0f;  /* Muhammad Tan */
+    rare.name_rare = 30.0f;   /* a rare family name */
+    assert_true(wl_model_weight(m, &rare, NULL) > wl_model_weight(m, &common, NULL));
+    /* The adjustment is capped. */
+    rare.name_rare = 1e6f;
+    double base = wl_model_weight(m, &common, NULL) - m->tf_scale * (4.0 - 10.0);
+    assert_true(wl_model_weight(m, &rare, NULL) - base <= m->tf_cap + 1e-9);
+    wl_model_free(m);
+}
+
+static void test_json_round_trip(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    m->prior = 0.0123;
+    m->m[WL_FIELD_NAME][2] = 0.25;
+    m->rare_mean[3] = 7.5;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(wl_model_write_json(m, f), WL_OK);
+    fclose(f);
+    char err[256] = "";
+    wl_model *back = wl_model_from_json(buf, len, err, sizeof err);
+    assert_non_null(back);
+    assert_true(fabs(back->prior - 0.0123) < 1e-9);
+    assert_true(fabs(back->m[WL_FIELD_NAME][2] - 0.25) < 1e-9);
+    assert_true(fabs(back->rare_mean[3] - 7.5) < 1e-9);
+    for (int fi = 0; fi < WL_FIELD_COUNT; fi++)
+        for (int l = 1; l < m->levels[fi]; l++)
+            assert_true(fabs(back->u[fi][l] - m->u[fi][l]) < 1e-9 * m->u[fi][l] + 1e-15);
+    free(buf);
+    wl_model_free(m);
+    wl_model_free(back);
+}
+
+static void test_bad_json_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "", "{", "[]", "{\"format\":\"other\"}",
+        "{\"format\":\"watchlink-model\",\"version\":99}",
+        "{\"format\":\"watchlink-model\",\"version\":1,\"prior\":2}",
+        "{\"format\":\"watchlink-model\",\"version\":1,\"prior\":0.1,\"fields\":[]}",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char err[256] = "";
+        assert_null(wl_model_from_json(bad[k], strlen(bad[k]), err, sizeof err));
+        assert_true(err[0] != '\0');
+    }
+    char err[256] = "";
+    assert_null(wl_model_load("/nonexistent/model.json", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/model.json"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_em_recovers_m_and_prior),
+        cmocka_unit_test(test_weight_is_log2_bayes_factor),
+        cmocka_unit_test(test_tf_adjustment_favours_rare_names),
+        cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_bad_json_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
