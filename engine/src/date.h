@@ -36,4 +36,19 @@ int wl_date_parse(const char *s, size_t n, wl_date *out, int max);
 /** Two-digit years: yy <= pivot is 20yy, else 19yy (pivot documented in date.c). */
 int wl_date_expand_year(int yy);
 
+/* ---- internal: the words of written dates (date_words.c, datasets/tables/months.tsv) ---- */
+typedef enum {
+    WL_DW_MONTH = 1, WL_DW_APPROX, WL_DW_BE, WL_DW_CE, WL_DW_RANGE, WL_DW_BETWEEN,
+    WL_DW_DMARK, WL_DW_MMARK, WL_DW_YMARK, WL_DW_DSUF, WL_DW_MSUF, WL_DW_YSUF,
+    WL_DW_ORD, WL_DW_IGNORE, WL_DW_ZERO
+} wl_date_word_kind;
+
+/**
+ * Looks up one folded word (see wl_fold_cp; dots and inner hyphens removed).
+ * The table is loaded once, thread-safely, on first use.
+ * @return its kind (wl_date_word_kind) and *value (the month for WL_DW_MONTH), or 0
+ *         when the word is not a date word.
+ */
+int wl_date_word(const char *folded, size_t len, int *value);
+
 #endif /* WL_DATE_H */

@@ -1,0 +1,600 @@
+/*
+ * date.c -- dates of birth as written on watchlists: ISO 8601 (1978-03-04,
+ * 19780304), day-first and month-first numeric forms, month names in the languages
+ * of the region (months.tsv), Vietnamese "ngày 4 tháng 3 năm 1978", CJK 1978年3月4日,
+ * Thai Buddhist Era years, approximate values, year ranges and year-only
+ * placeholders (01/01/1978).
+ *
+ * Two passes, both allocation-free and bounded by the input length:
+ *   1. tokenize: digits of any script become ASCII numbers, letters become folded
+ *      words looked up in the date-word table, punctuation becomes the separator
+ *      recorded before the next token;
+ *   2. interpret: split at a range connector, give each number a role (year, month,
+ *      day) from markers, month names, digit counts and position, then expand the
+ *      year (two digits, Buddhist Era), validate against the calendar and write one
+ *      reading, or two when day and month could be either way round.
+ *
+ * Two-digit years: yy <= WL_DATE_PIVOT (25) is 20yy, otherwise 19yy. The pivot is a
+ * fixed constant, not today's date, so that results are reproducible; for dates of
+ * birth on a watchlist a 26..99 is far more often 1926..1999 than 2026..2099.
+ */
+#include "date.h"
+
+#include <string.h>
+
+#include "digits.h"
+
+enum {
+    WL_DATE_PIVOT = 25,
+    YEAR_MIN = 1850,       /* older "dates of birth" are data errors */
+    YEAR_MAX = 2100,
+    BE_OFFSET = 543,       /* Buddhist Era = Gregorian + 543 (Thai calendar) */
+    BE_MIN = 2400,         /* a bare 4-digit year in 2400..2600 is Buddhist Era */
+    BE_MAX = 2600,
+    INPUT_MAX = 256,       /* a date longer than this is not a date */
+    TOK_MAX = 16,
+    WORD_MAX = 64,
+    NUM_DIGITS_MAX = 8
+};
+
+int wl_date_expand_year(int yy)
+{
+    if (yy < 0 || yy > 99) return yy;
+    return yy <= WL_DATE_PIVOT ? 2000 + yy : 1900 + yy;
+}
+
+/* ---- pass 1: tokens ---- */
+
+enum { TK_NUM = 1, TK_WORD = 2 };
+
+typedef struct {
+    uint8_t type;  /* TK_NUM or TK_WORD */
+    uint8_t nd;    /* digits of a number */
+    uint8_t kind;  /* wl_date_word_kind of a word */
+    uint8_t thai;  /* a month name in Thai script: its 2-digit years are Buddhist Era */
+    char sep;      /* strongest separator before the token: '/', '-', '.', ',', ' ' or 0 */
+    int32_t val;   /* number value, or month of a month word */
+} tok;
+
+typedef struct {
+    tok t[TOK_MAX];
+    int n;
+    unsigned flags;   /* WL_DATE_APPROX from '~', '?' and approx words */
+    int be, ce;       /* era markers seen */
+    /* builders */
+    char word[WORD_MAX];
+    size_t wlen;
+    int word_thai;
+    int32_t num;
+    int nd;
+    char sep;
+    int bad;
+} lexer;
+
+static int sep_rank(char c)
+{
+    return c == 0 ? 0 : c == ' ' ? 1 : 2;
+}
+
+static void note_sep(lexer *lx, char c)
+{
+    if (sep_rank(c) > sep_rank(lx->sep)) lx->sep = c;
+}
+
+static tok *push(lexer *lx, int type)
+{
+    if (lx->n >= TOK_MAX) {
+        lx->bad = 1;
+        return NULL;
+    }
+    tok *t = &lx->t[lx->n++];
+    memset(t, 0, sizeof *t);
+    t->type = (uint8_t)type;
+    t->sep = lx->sep;
+    lx->sep = 0;
+    return t;
+}
+
+static void flush_num(lexer *lx)
+{
+    if (!lx->nd) return;
+    tok *t = push(lx, TK_NUM);
+    if (t) {
+        t->nd = (uint8_t)lx->nd;
+        t->val = lx->num;
+    }
+    lx->nd = 0;
+    lx->num = 0;
+}
+
+/* Words that only qualify the whole value (approx, eras, fillers) set flags and
+ * leave no token; an unknown word makes the value unparseable. */
+static void flush_word(lexer *lx)
+{
+    if (!lx->wlen) return;
+    int value = 0;
+    int kind = wl_date_word(lx->word, lx->wlen, &value);
+    int thai = lx->word_thai;
+    lx->wlen = 0;
+    lx->word_thai = 0;
+    switch (kind) {
+    case 0: lx->bad = 1; return;
+    case WL_DW_APPROX: lx->flags |= WL_DATE_APPROX; return;
+    case WL_DW_BE: lx->be = 1; return;
+    case WL_DW_CE: lx->ce = 1; return;
+    case WL_DW_IGNORE: return;
+    case WL_DW_ZERO: {
+        tok *z = push(lx, TK_NUM);
+        if (z) z->nd = 2; /* "XX" stands for an unknown 00 */
+        return;
+    }
+    default: break;
+    }
+    tok *t = push(lx, TK_WORD);
+    if (!t) return;
+    t->kind = (uint8_t)kind;
+    t->val = value;
+    t->thai = (uint8_t)(kind == WL_DW_MONTH && thai);
+}
+
+static void add_word_cp(lexer *lx, int32_t c)
+{
+    char buf[4];
+    size_t k;
+    if (c < 0x80) { buf[0] = (char)c; k = 1; }
+    else if (c < 0x800) { buf[0] = (char)(0xC0 | (c >> 6)); buf[1] = (char)(0x80 | (c & 0x3F)); k = 2; }
+    else if (c < 0x10000) {
+        buf[0] = (char)(0xE0 | (c >> 12)); buf[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        buf[2] = (char)(0x80 | (c & 0x3F)); k = 3;
+    } else {
+        buf[0] = (char)(0xF0 | (c >> 18)); buf[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        buf[2] = (char)(0x80 | ((c >> 6) & 0x3F)); buf[3] = (char)(0x80 | (c & 0x3F)); k = 4;
+    }
+    if (lx->wlen + k > sizeof lx->word) {
+        lx->bad = 1;
+        return;
+    }
+    if (lx->wlen == 0 && c >= 0x0E00 && c < 0x0E80) lx->word_thai = 1;
+    memcpy(lx->word + lx->wlen, buf, k);
+    lx->wlen += k;
+}
+
+static void lex_digit(lexer *lx, int d)
+{
+    flush_word(lx);
+    if (++lx->nd > NUM_DIGITS_MAX) {
+        lx->bad = 1;
+        return;
+    }
+    lx->num = lx->num * 10 + d;
+}
+
+/* Is the code point after s[i] a letter? Used to keep "ม.ค.", "B.E." and
+ * "kira-kira" as one word. */
+static int next_is_letter(const char *s, size_t n, size_t i)
+{
+    if (i >= n) return 0;
+    int32_t cp, f[4];
+    wl_utf8_next(s + i, n - i, &cp);
+    return wl_fold_cp(cp, f) > 0 && wl_is_word_cp(f[0]);
+}
+
+static void lex_other(lexer *lx, int32_t c)
+{
+    flush_num(lx);
+    flush_word(lx);
+    if (c == '~' || c == '?' || c == 0xB1 /* ± */) {
+        lx->flags |= WL_DATE_APPROX;
+        note_sep(lx, ' ');
+    } else if (c == '/' || c == '-' || c == '.' || c == ',' || c == ':') {
+        note_sep(lx, c == ':' ? '/' : (char)c);
+    } else {
+        note_sep(lx, ' ');
+    }
+}
+
+static void lex_cp(lexer *lx, int32_t c, const char *s, size_t n, size_t next)
+{
+    if (c >= '0' && c <= '9') {
+        lex_digit(lx, (int)(c - '0'));
+    } else if (wl_is_word_cp(c)) {
+        flush_num(lx);
+        add_word_cp(lx, c);
+    } else if ((c == '.' || c == '-') && lx->wlen && next_is_letter(s, n, next)) {
+        /* inner dot or hyphen of a word: dropped */
+    } else {
+        lex_other(lx, c);
+    }
+}
+
+static int tokenize(lexer *lx, const char *s, size_t n)
+{
+    memset(lx, 0, sizeof *lx);
+    for (size_t i = 0; i < n && !lx->bad;) {
+        int32_t cp, f[4];
+        i += wl_utf8_next(s + i, n - i, &cp);
+        if (cp < 0) return -1;
+        int k = wl_fold_cp(cp, f);
+        for (int j = 0; j < k && !lx->bad; j++) lex_cp(lx, f[j], s, n, i);
+    }
+    flush_num(lx);
+    flush_word(lx);
+    return lx->bad ? -1 : 0;
+}
+
+/* ---- pass 2: roles and readings ---- */
+
+enum { R_UNK = 0, R_Y, R_M, R_D };
+
+typedef struct {
+    int role;
+    int32_t val;
+    int nd;
+    int named;  /* a month given by name */
+} slot;
+
+typedef struct {
+    slot s[3];
+    int n;
+    int thai;   /* a Thai month name was used */
+} fields;
+
+typedef struct {
+    unsigned flags;
+    int be, ce;
+} context;
+
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const uint8_t DAYS[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && is_leap(y) ? 29 : DAYS[m - 1];
+}
+
+/* Gregorian year from the written one, or -1. Sets WL_DATE_BUDDHIST. */
+static int resolve_year(const slot *y, int thai, const context *cx, unsigned *flags)
+{
+    int v = y->val;
+    int be = cx->be;
+    if (y->nd == 2) {
+        if (be || thai) { /* Thai writes short BE years: "4 มี.ค. 21" is BE 2521 */
+            v += 2500;
+            be = 1;
+        } else {
+            v = wl_date_expand_year(v);
+        }
+    } else if (y->nd == 4) {
+        if (!be && !cx->ce && v >= BE_MIN && v <= BE_MAX) be = 1;
+    } else {
+        return -1;
+    }
+    if (be) {
+        v -= BE_OFFSET;
+        *flags |= WL_DATE_BUDDHIST;
+    }
+    return v >= YEAR_MIN && v <= YEAR_MAX ? v : -1;
+}
+
+static int add_slot(fields *fs, int role, int32_t val, int nd, int named)
+{
+    if (fs->n >= 3) return -1;
+    fs->s[fs->n++] = (slot){ role, val, nd, named };
+    return 0;
+}
+
+/* A suffix (年, 月, 日, "th") types the number just before it. */
+static int type_previous(fields *fs, int role, int prev_was_num)
+{
+    if (!prev_was_num || fs->n == 0 || fs->s[fs->n - 1].role != R_UNK) return -1;
+    fs->s[fs->n - 1].role = role;
+    return 0;
+}
+
+static int marker_role(int kind)
+{
+    switch (kind) {
+    case WL_DW_DMARK: case WL_DW_DSUF: case WL_DW_ORD: return R_D;
+    case WL_DW_MMARK: case WL_DW_MSUF: return R_M;
+    case WL_DW_YMARK: case WL_DW_YSUF: return R_Y;
+    default: return R_UNK;
+    }
+}
+
+/* Collects up to three numbers and month names of t[0..n) with the roles that
+ * markers and names give them. */
+static int collect(const tok *t, int n, fields *fs)
+{
+    memset(fs, 0, sizeof *fs);
+    int pending = R_UNK, prev_num = 0;
+    for (int i = 0; i < n; i++) {
+        const tok *k = &t[i];
+        if (k->type == TK_NUM) {
+            if (add_slot(fs, pending, k->val, k->nd, 0) < 0) return -1;
+            pending = R_UNK;
+            prev_num = 1;
+            continue;
+        }
+        if (pending != R_UNK && k->kind != WL_DW_MONTH) return -1;
+        switch (k->kind) {
+        case WL_DW_MONTH:
+            if (add_slot(fs, R_M, k->val, 0, 1) < 0) return -1;
+            fs->thai |= k->thai;
+            pending = R_UNK;
+            break;
+        case WL_DW_DMARK: case WL_DW_MMARK: case WL_DW_YMARK:
+            pending = marker_role(k->kind);
+            break;
+        case WL_DW_DSUF: case WL_DW_MSUF: case WL_DW_YSUF: case WL_DW_ORD:
+            if (type_previous(fs, marker_role(k->kind), prev_num) < 0) return -1;
+            break;
+        case WL_DW_BETWEEN:
+            break;
+        default:
+            return -1;
+        }
+        prev_num = 0;
+    }
+    return pending == R_UNK && fs->n > 0 ? 0 : -1;
+}
+
+static int count_role(const fields *fs, int role)
+{
+    int c = 0;
+    for (int i = 0; i < fs->n; i++) c += fs->s[i].role == role;
+    return c;
+}
+
+/* With a month name: the first free number is the day and the last the year
+ * ("4 Mar 1978", "Mar 4, 78", "04-MAR-78"); one free number is the year when no
+ * year was found ("Mar 78"), else the day. */
+static void assign_with_month(fields *fs)
+{
+    int unk[3], nu = 0;
+    for (int i = 0; i < fs->n; i++)
+        if (fs->s[i].role == R_UNK) unk[nu++] = i;
+    int has_y = count_role(fs, R_Y) > 0, has_d = count_role(fs, R_D) > 0;
+    if (nu == 2 && !has_y && !has_d) {
+        fs->s[unk[0]].role = R_D;
+        fs->s[unk[1]].role = R_Y;
+    } else if (nu == 1) {
+        fs->s[unk[0]].role = has_y ? R_D : R_Y;
+    }
+}
+
+/* Four digits are a year, whatever their position. */
+static void assign_long_years(fields *fs)
+{
+    for (int i = 0; i < fs->n; i++)
+        if (fs->s[i].role == R_UNK && fs->s[i].nd >= 3) fs->s[i].role = R_Y;
+}
+
+/* Numbers only and no four-digit year: the year comes from position. */
+static void assign_short_year(fields *fs)
+{
+    if (count_role(fs, R_Y) || fs->n != 3) return;
+    /* 04/03/78: a two-digit year comes last, unless the first cannot be a day */
+    int y = (fs->s[0].role == R_UNK && fs->s[0].val > 31) ? 0 : 2;
+    if (fs->s[y].role == R_UNK) fs->s[y].role = R_Y;
+}
+
+/* Builds the reading of (year, month, day), applying placeholders; -1 if invalid. */
+static int make_reading(int y, int m, int d, unsigned flags, wl_date *out)
+{
+    memset(out, 0, sizeof *out);
+    out->year = out->year_hi = (int16_t)y;
+    out->flags = (uint8_t)flags;
+    if (m < 0 || m > 12 || d < 0 || d > 31) return -1;
+    if (m == 0 || (m == 1 && d == 1)) { /* 00/00/1978, 01/01/1978: year known only */
+        out->prec = WL_PREC_YEAR;
+        out->flags |= WL_DATE_PLACEHOLDER;
+        return 0;
+    }
+    out->month = (uint8_t)m;
+    if (d == 0) {
+        out->prec = WL_PREC_MONTH;
+        out->flags |= WL_DATE_PLACEHOLDER;
+        return 0;
+    }
+    if (d > days_in_month(y, m)) return -1;
+    out->day = (uint8_t)d;
+    out->prec = WL_PREC_DAY;
+    return 0;
+}
+
+static int month_only(int y, int m, unsigned flags, wl_date *out)
+{
+    if (m < 1 || m > 12) return -1;
+    memset(out, 0, sizeof *out);
+    out->year = out->year_hi = (int16_t)y;
+    out->month = (uint8_t)m;
+    out->prec = WL_PREC_MONTH;
+    out->flags = (uint8_t)flags;
+    return 0;
+}
+
+/* Day and month both unknown in order: day-first reading first. Zero is never a
+ * month, so 00/05/1978 is May 1978. */
+static int two_way(int y, int a, int b, unsigned flags, wl_date *out, int max)
+{
+    if (a == 0 || b == 0 || a == b || a > 12 || b > 12) {
+        int d = a, m = b;
+        if (b == 0 || b > 12) { d = b; m = a; }  /* 03/25/1978: month first */
+        return make_reading(y, m, d, flags, out) == 0 ? 1 : 0;
+    }
+    wl_date r[2];
+    int ok0 = make_reading(y, b, a, flags | WL_DATE_AMBIGUOUS, &r[0]) == 0;
+    int ok1 = make_reading(y, a, b, flags | WL_DATE_AMBIGUOUS, &r[1]) == 0;
+    int k = 0;
+    if (ok0 && k < max) out[k++] = r[0];
+    if (ok1 && k < max) out[k++] = r[1];
+    if (ok0 + ok1 == 1) out[0].flags &= (uint8_t)~WL_DATE_AMBIGUOUS;
+    return k;
+}
+
+static int find_role(const fields *fs, int role)
+{
+    for (int i = 0; i < fs->n; i++)
+        if (fs->s[i].role == role) return i;
+    return -1;
+}
+
+/* Three numbers, year found: typed roles win, else ISO order after a leading year
+ * (1978-03-04, or 1978-25-03 read as year-day-month), else either order. */
+static int read_ymd(const fields *fs, int yi, int year, unsigned flags, wl_date *out, int max)
+{
+    int a = -1, b = -1;
+    for (int i = 0; i < fs->n; i++)
+        if (i != yi) { if (a < 0) a = i; else b = i; }
+    const slot *sa = &fs->s[a], *sb = &fs->s[b];
+    if (sa->role == R_M || sb->role == R_D)
+        return make_reading(year, sa->val, sb->val, flags, out) == 0 ? 1 : 0;
+    if (sa->role == R_D || sb->role == R_M)
+        return make_reading(year, sb->val, sa->val, flags, out) == 0 ? 1 : 0;
+    if (yi == 0) {
+        if (make_reading(year, sa->val, sb->val, flags, out) == 0) return 1;
+        return make_reading(year, sb->val, sa->val, flags, out) == 0 ? 1 : 0;
+    }
+    return two_way(year, sa->val, sb->val, flags, out, max);
+}
+
+static int read_fields(fields *fs, const context *cx, wl_date *out, int max)
+{
+    if (count_role(fs, R_M) > 1) return 0;
+    assign_long_years(fs);
+    if (count_role(fs, R_M) == 1 && fs->s[find_role(fs, R_M)].named) assign_with_month(fs);
+    assign_short_year(fs);
+    int yi = find_role(fs, R_Y);
+    if (yi < 0 || count_role(fs, R_Y) > 1 || count_role(fs, R_D) > 1) return 0;
+    unsigned flags = cx->flags;
+    int year = resolve_year(&fs->s[yi], fs->thai, cx, &flags);
+    if (year < 0) return 0;
+    if (fs->n == 1) {
+        memset(out, 0, sizeof *out);
+        out->year = out->year_hi = (int16_t)year;
+        out->prec = WL_PREC_YEAR;
+        out->flags = (uint8_t)flags;
+        return 1;
+    }
+    if (fs->n == 2) {
+        int o = 1 - yi;
+        if (fs->s[o].role == R_D) return 0;
+        return month_only(year, fs->s[o].val, flags, out) == 0 ? 1 : 0;
+    }
+    return read_ymd(fs, yi, year, flags, out, max);
+}
+
+/* 19780304, 04031978, 197803: one run of digits. */
+static int read_compact(const tok *t, const context *cx, wl_date *out, int max)
+{
+    fields fs;
+    memset(&fs, 0, sizeof fs);
+    int v = t->val;
+    if (t->nd == 6) {
+        add_slot(&fs, R_Y, v / 100, 4, 0);
+        add_slot(&fs, R_M, v % 100, 2, 0);
+        return read_fields(&fs, cx, out, max);
+    }
+    /* ISO basic format first, when its first four digits make a year */
+    add_slot(&fs, R_Y, v / 10000, 4, 0);
+    add_slot(&fs, R_M, v / 100 % 100, 2, 0);
+    add_slot(&fs, R_D, v % 100, 2, 0);
+    int k = read_fields(&fs, cx, out, max);
+    if (k > 0) return k;
+    memset(&fs, 0, sizeof fs);
+    add_slot(&fs, R_UNK, v / 1000000, 2, 0);
+    add_slot(&fs, R_UNK, v / 10000 % 100, 2, 0);
+    add_slot(&fs, R_Y, v % 10000, 4, 0);
+    return read_fields(&fs, cx, out, max);
+}
+
+static int read_simple(const tok *t, int n, const context *cx, wl_date *out, int max)
+{
+    if (n == 1 && t[0].type == TK_NUM && (t[0].nd == 8 || t[0].nd == 6))
+        return read_compact(&t[0], cx, out, max);
+    fields fs;
+    if (collect(t, n, &fs) < 0) return 0;
+    for (int i = 0; i < fs.n; i++)
+        if (!fs.s[i].named && (fs.s[i].nd == 3 || fs.s[i].nd > 4)) return 0;
+    return read_fields(&fs, cx, out, max);
+}
+
+/* ---- ranges ---- */
+
+static int make_range(int lo, int hi, unsigned flags, wl_date *out)
+{
+    if (hi < lo) { int t = lo; lo = hi; hi = t; }
+    memset(out, 0, sizeof *out);
+    out->year = (int16_t)lo;
+    out->year_hi = (int16_t)hi;
+    out->prec = WL_PREC_YEAR;
+    out->flags = (uint8_t)((flags & ~(unsigned)(WL_DATE_AMBIGUOUS | WL_DATE_PLACEHOLDER)) |
+                           (hi > lo ? WL_DATE_RANGE : 0));
+    return 1;
+}
+
+/* "1960 to 1965", "between 1960 and 1965", "antara 1960 dan 1965". */
+static int read_worded_range(const lexer *lx, int r, const context *cx, wl_date *out)
+{
+    wl_date lo[2], hi[2];
+    int b = (lx->t[0].type == TK_WORD && lx->t[0].kind == WL_DW_BETWEEN) ? 1 : 0;
+    if (read_simple(lx->t + b, r - b, cx, lo, 2) < 1) return 0;
+    if (read_simple(lx->t + r + 1, lx->n - r - 1, cx, hi, 2) < 1) return 0;
+    return make_range(lo[0].year, hi[0].year_hi, lo[0].flags | hi[0].flags, out);
+}
+
+/* "1960-1965", "1960/65": two year numbers joined by a dash or slash. A two-digit
+ * second year above 12 shares the century of the first (1960/65); up to 12 it is a
+ * month (1978-03). */
+static int read_numeric_range(const lexer *lx, const context *cx, wl_date *out)
+{
+    const tok *a = &lx->t[0], *b = &lx->t[1];
+    if (lx->n != 2 || a->type != TK_NUM || b->type != TK_NUM || a->nd != 4) return -1;
+    if (b->sep != '-' && b->sep != '/') return -1;
+    unsigned fa = cx->flags, fb = cx->flags;
+    slot sa = { R_Y, a->val, 4, 0 };
+    int lo = resolve_year(&sa, 0, cx, &fa);
+    if (lo < 0) return 0;
+    if (b->nd == 4) {
+        slot sb = { R_Y, b->val, 4, 0 };
+        int hi = resolve_year(&sb, 0, cx, &fb);
+        return hi < 0 ? 0 : make_range(lo, hi, fa | fb, out);
+    }
+    if (b->nd != 2 || b->val <= 12) return -1;
+    int hi = a->val / 100 * 100 + b->val;
+    if (hi <= a->val) hi += 100;
+    if (hi - a->val > 20) return 0;
+    return make_range(lo, lo + (hi - a->val), fa, out);
+}
+
+static int find_range_word(const lexer *lx)
+{
+    for (int i = 1; i < lx->n - 1; i++)
+        if (lx->t[i].type == TK_WORD && lx->t[i].kind == WL_DW_RANGE) return i;
+    return -1;
+}
+
+/* Timestamps from database exports: "1978-03-04T00:00:00" keeps its date part. */
+static size_t strip_time(const char *s, size_t n)
+{
+    if (n >= 16 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') && s[13] == ':')
+        return 10;
+    return n;
+}
+
+int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
+{
+    if (!s || !out || max < 1 || n == 0 || n > INPUT_MAX) return 0;
+    n = strip_time(s, n);
+    lexer lx;
+    if (tokenize(&lx, s, n) < 0 || lx.n == 0) return 0;
+    context cx = { lx.flags, lx.be, lx.ce };
+    int r = find_range_word(&lx);
+    if (r > 0) return read_worded_range(&lx, r, &cx, out);
+    int k = read_numeric_range(&lx, &cx, out);
+    if (k >= 0) return k;
+    return read_simple(lx.t, lx.n, &cx, out, max);
+}
