@@ -56,7 +56,7 @@ wl_status wl_model_write_json(const wl_model *m, FILE *out)
 {
     json_t *root = model_json(m);
     if (!root) return WL_NOMEM;
-    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (rc != 0 || fputc('\n', out) == EOF) return WL_IO;
     return WL_OK;
