@@ -47,17 +47,24 @@ void wl_dataset_free(wl_dataset *ds)
     free(ds->cell_start);
     free(ds->cells);
     free(ds->sources);
+    free(ds->id_slots);
     free(ds);
 }
 
+/* Slots keep 32 bits of the hash beside the offset, so a probe touches the pool
+ * (a likely cache miss) only when the tags agree. */
+static inline uint64_t slot_make(uint64_t h, uint32_t v) { return (h >> 32) << 32 | v; }
+static inline uint32_t slot_val(uint64_t s) { return (uint32_t)s; }
+static inline int slot_tag_eq(uint64_t s, uint64_t h) { return (s >> 32) == (h >> 32); }
+
 static int intern_rehash(wl_dataset *ds, size_t cap)
 {
-    uint32_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *slots = calloc(cap, sizeof *slots);
     if (!slots) return -1;
     for (size_t i = 0; i < ds->intern_cap; i++) {
-        uint32_t v = ds->intern_slots[i];
+        uint64_t v = ds->intern_slots[i];
         if (!v) continue;
-        const char *s = ds->pool + (v - 1);
+        const char *s = ds->pool + (slot_val(v) - 1);
         size_t h = (size_t)wl_hash(s, strlen(s)) & (cap - 1);
         while (slots[h]) h = (h + 1) & (cap - 1);
         slots[h] = v;
@@ -68,6 +75,14 @@ static int intern_rehash(wl_dataset *ds, size_t cap)
     return 0;
 }
 
+/* @return 1 when the pool string at off is exactly s[0..n). strnlen stops at the
+ * pool string's NUL, so a shorter string is never read past. */
+static int pool_equal(const wl_dataset *ds, uint32_t off, const char *s, size_t n)
+{
+    const char *t = ds->pool + off;
+    return strnlen(t, n + 1) == n && memcmp(t, s, n) == 0;
+}
+
 uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n)
 {
     if (n == 0) return 0;
@@ -75,12 +90,12 @@ uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n)
         intern_rehash(ds, ds->intern_cap ? ds->intern_cap * 2 : 1024) != 0)
         return UINT32_MAX;
     size_t mask = ds->intern_cap - 1;
-    size_t h = (size_t)wl_hash(s, n) & mask;
+    uint64_t hv = wl_hash(s, n);
+    size_t h = (size_t)hv & mask;
     for (;;) {
-        uint32_t v = ds->intern_slots[h];
+        uint64_t v = ds->intern_slots[h];
         if (!v) break;
-        const char *t = ds->pool + (v - 1);
-        if (memcmp(t, s, n) == 0 && t[n] == '\0') return v - 1;
+        if (slot_tag_eq(v, hv) && pool_equal(ds, slot_val(v) - 1, s, n)) return slot_val(v) - 1;
         h = (h + 1) & mask;
     }
     /* The pool is addressed by 32-bit offsets: 4 GiB of distinct text at most. */
@@ -90,7 +105,7 @@ uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n)
     memcpy(ds->pool + off, s, n);
     ds->pool[off + n] = '\0';
     ds->pool_len += n + 1;
-    ds->intern_slots[h] = off + 1;
+    ds->intern_slots[h] = slot_make(hv, off + 1);
     ds->intern_used++;
     return off;
 }
@@ -174,4 +189,71 @@ const char *wl_dataset_value(const wl_dataset *ds, size_t i, wl_role role, size_
     for (size_t j = 0; j < n; j++)
         if (cells[j].role == role && k-- == 0) return ds->pool + cells[j].str;
     return NULL;
+}
+
+/* ---- (source, id) index for duplicate ids ---- */
+static uint64_t id_hash(uint32_t source, const char *id, size_t len)
+{
+    return wl_hash_seed(id, len, source);
+}
+
+static void id_insert(uint64_t *slots, size_t cap, uint64_t hv, uint32_t rec)
+{
+    size_t h = (size_t)hv & (cap - 1);
+    while (slots[h]) h = (h + 1) & (cap - 1);
+    slots[h] = slot_make(hv, rec + 1);
+}
+
+/* Grows the index to hold every record; re-inserts all (ids are in the pool). */
+static int id_grow(wl_dataset *ds)
+{
+    size_t cap = ds->id_cap ? ds->id_cap : 1024;
+    while (ds->n * 4 >= cap * 3) cap *= 2;
+    if (cap == ds->id_cap) return 0;
+    uint64_t *slots = calloc(cap, sizeof *slots);
+    if (!slots) return -1;
+    free(ds->id_slots);
+    ds->id_slots = slots;
+    ds->id_cap = cap;
+    ds->id_indexed = 0;
+    return 0;
+}
+
+/* Indexes the records added since the last lookup. */
+static int id_catch_up(wl_dataset *ds)
+{
+    if (ds->id_indexed == ds->n && ds->id_slots) return 0;
+    if (id_grow(ds) != 0) return -1;
+    for (size_t i = ds->id_indexed; i < ds->n; i++) {
+        const char *id = ds->pool + ds->id[i];
+        id_insert(ds->id_slots, ds->id_cap, id_hash(ds->source[i], id, strlen(id)), (uint32_t)i);
+    }
+    ds->id_indexed = ds->n;
+    return 0;
+}
+
+size_t wl_ds_find_id(wl_dataset *ds, uint32_t source, const char *id, size_t len)
+{
+    if (id_catch_up(ds) != 0) return SIZE_MAX - 1;
+    uint64_t hv = id_hash(source, id, len);
+    size_t mask = ds->id_cap - 1;
+    for (size_t h = (size_t)hv & mask; ds->id_slots[h]; h = (h + 1) & mask) {
+        uint64_t v = ds->id_slots[h];
+        size_t r = slot_val(v) - 1;
+        if (slot_tag_eq(v, hv) && ds->source[r] == source && pool_equal(ds, ds->id[r], id, len))
+            return r;
+    }
+    return SIZE_MAX;
+}
+
+void wl_ds_truncate(wl_dataset *ds, size_t n, size_t n_sources)
+{
+    if (n < ds->n) {
+        ds->n = n;
+        ds->n_cells = ds->cell_start[n];
+        /* The index may hold dropped records: rebuild it on the next lookup. */
+        if (ds->id_slots) memset(ds->id_slots, 0, ds->id_cap * sizeof *ds->id_slots);
+        ds->id_indexed = 0;
+    }
+    if (n_sources < ds->n_sources) ds->n_sources = n_sources;
 }

@@ -22,7 +22,7 @@ struct wl_dataset {
     /* interned string pool */
     char *pool;
     size_t pool_len, pool_cap;
-    uint32_t *intern_slots;   /* open addressing: pool offset + 1, 0 = empty */
+    uint64_t *intern_slots;   /* open addressing: hash tag << 32 | (pool offset + 1), 0 = empty */
     size_t intern_cap, intern_used;
 
     size_t n, cap;            /* records */
@@ -34,6 +34,11 @@ struct wl_dataset {
 
     uint32_t *sources;        /* pool offsets of the source names */
     size_t n_sources, sources_cap;
+
+    /* (source, id) -> record index, for duplicate ids; catches up lazily with
+     * records added since (wl_ds_find_id), so hand-built datasets stay valid. */
+    uint64_t *id_slots;       /* hash tag << 32 | (record index + 1), 0 = empty */
+    size_t id_cap, id_indexed;
 };
 
 /** @return the pool string at offset off. */
@@ -58,5 +63,13 @@ size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t 
 
 /** @return the index of a source name, adding it when new; UINT32_MAX on no memory. */
 uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n);
+
+/** @return the record of source with this id, SIZE_MAX when there is none, or
+ *  SIZE_MAX - 1 when out of memory. */
+size_t wl_ds_find_id(wl_dataset *ds, uint32_t source, const char *id, size_t len);
+
+/** Drops records from index n on and sources from n_sources on (a list that
+ *  failed half-way is not kept). Interned strings stay in the pool. */
+void wl_ds_truncate(wl_dataset *ds, size_t n, size_t n_sources);
 
 #endif /* WL_DATASET_H */

@@ -1,0 +1,335 @@
+/* reader_csv.c -- streaming RFC 4180 tokenizer (see reader_csv.h).
+ *
+ * Fast path: a line without any '"' is split with memchr alone (glibc's memchr
+ * is vectorised), fields point straight into the read buffer. Only lines that
+ * contain a quote go through the byte-at-a-time state machine of RFC 4180
+ * section 2 (rules 5-7: quoted fields, doubled quotes, line breaks inside
+ * quotes), which unescapes into a scratch buffer. A quote never closed is the
+ * classic way a CSV file loses all its following rows; instead the row is
+ * reported as unterminated and reading resumes at the next physical line. */
+#include "reader_csv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { CHUNK = 1 << 20, ROW_CAP_MIN = 1 << 20, ROW_CAP_MAX = 512u << 20 };
+
+int wl_csv_init(wl_csv *c, wl_source *src, char delim, size_t max_field)
+{
+    memset(c, 0, sizeof *c);
+    c->src = src;
+    c->delim = delim;
+    c->max_field = max_field ? max_field : 65536;
+    /* A row may hold several long fields; beyond this it is hostile or broken. */
+    size_t rc = c->max_field > (ROW_CAP_MAX - 65536) / 8 ? ROW_CAP_MAX : c->max_field * 8 + 65536;
+    c->row_cap = rc < ROW_CAP_MIN ? ROW_CAP_MIN : rc;
+    c->line = 1;
+    c->cap = CHUNK;
+    c->buf = malloc(c->cap);
+    c->field_cap = 64;
+    c->field = malloc(c->field_cap * sizeof *c->field);
+    c->flen = malloc(c->field_cap * sizeof *c->flen);
+    if (!c->buf || !c->field || !c->flen) {
+        wl_csv_free(c);
+        return -1;
+    }
+    return 0;
+}
+
+void wl_csv_free(wl_csv *c)
+{
+    free(c->buf);
+    free(c->field);
+    free(c->flen);
+    free(c->scratch);
+    memset(c, 0, sizeof *c);
+}
+
+/* Moves the unread bytes to the front and reads more, growing the buffer up to
+ * row_cap + CHUNK. @return bytes added, 0 at the end, or a WL_SRC_* error. */
+static long fill(wl_csv *c)
+{
+    if (c->eof) return 0;
+    if (c->pos > 0) {
+        memmove(c->buf, c->buf + c->pos, c->end - c->pos);
+        c->end -= c->pos;
+        c->pos = 0;
+    }
+    if (c->cap - c->end < CHUNK / 2 && c->cap < c->row_cap + CHUNK) {
+        size_t ncap = c->cap * 2 > c->row_cap + CHUNK ? c->row_cap + CHUNK : c->cap * 2;
+        char *nb = realloc(c->buf, ncap);
+        if (!nb) return WL_SRC_NOMEM;
+        c->buf = nb;
+        c->cap = ncap;
+    }
+    if (c->cap == c->end) return 0;
+    long n = wl_source_read(c->src, c->buf + c->end, c->cap - c->end);
+    if (n < 0) {
+        c->src_err = (int)n;
+        return n;
+    }
+    if (n == 0) c->eof = 1;
+    c->end += (size_t)n;
+    return n;
+}
+
+/* Skips a UTF-8 byte order mark and picks the delimiter from the first line:
+ * tab when it has more tabs than commas (so a TSV header with a comma in a
+ * column name still reads as TSV). */
+static int start(wl_csv *c)
+{
+    for (;;) {
+        const char *nl = memchr(c->buf + c->pos, '\n', c->end - c->pos);
+        if (nl || c->eof || c->end - c->pos >= c->row_cap) break;
+        long n = fill(c);
+        if (n < 0) return (int)n;
+    }
+    if (c->end - c->pos >= 3 && memcmp(c->buf + c->pos, "\xEF\xBB\xBF", 3) == 0) c->pos += 3;
+    if (!c->delim) {
+        const char *p = c->buf + c->pos;
+        const char *nl = memchr(p, '\n', c->end - c->pos);
+        const char *e = nl ? nl : c->buf + c->end;
+        size_t tabs = 0, commas = 0;
+        for (; p < e; p++) {
+            tabs += *p == '\t';
+            commas += *p == ',';
+        }
+        c->delim = tabs > commas ? '\t' : ',';
+    }
+    c->started = 1;
+    return 0;
+}
+
+static int ensure_fields(wl_csv *c, size_t need)
+{
+    if (need <= c->field_cap) return 0;
+    size_t cap = c->field_cap * 2;
+    if (cap > WL_CSV_MAX_FIELDS) cap = WL_CSV_MAX_FIELDS;
+    const char **f = realloc(c->field, cap * sizeof *f);
+    if (!f) return -1;
+    c->field = f;
+    size_t *l = realloc(c->flen, cap * sizeof *l);
+    if (!l) return -1;
+    c->flen = l;
+    c->field_cap = cap;
+    return 0;
+}
+
+/* Records one field of the current row. @return 0 or -1 when out of memory. */
+static int add_field(wl_csv *c, const char *s, size_t n)
+{
+    size_t k = c->n_fields++;
+    if (n > c->max_field && c->row_err == WL_CSV_ROW_OK) {
+        c->row_err = WL_CSV_ROW_FIELD_TOO_LONG;
+        c->err_field = k;
+    }
+    if (k >= WL_CSV_MAX_FIELDS) {
+        if (c->row_err == WL_CSV_ROW_OK) c->row_err = WL_CSV_ROW_TOO_MANY_FIELDS;
+        return 0;
+    }
+    if (k >= c->field_cap && ensure_fields(c, k + 1) != 0) return -1;
+    c->field[k] = s;
+    c->flen[k] = n;
+    return 0;
+}
+
+static void begin_row(wl_csv *c, size_t start)
+{
+    c->n_fields = 0;
+    c->row_err = WL_CSV_ROW_OK;
+    c->err_field = 0;
+    c->row_line = c->line;
+    c->raw = c->buf + start;
+}
+
+/* Blank: nothing but spaces (and tabs in a CSV) before the line end. */
+static int is_blank(const char *p, const char *e, char delim)
+{
+    for (; p < e; p++)
+        if (*p != ' ' && *p != '\r' && !(*p == '\t' && delim != '\t')) return 0;
+    return 1;
+}
+
+/* A line without quotes: split on the delimiter with memchr. */
+static int split_plain(wl_csv *c, const char *p, const char *e)
+{
+    const char d = c->delim;
+    for (;;) {
+        const char *q = memchr(p, d, (size_t)(e - p));
+        if (!q) return add_field(c, p, (size_t)(e - p));
+        if (add_field(c, p, (size_t)(q - p)) != 0) return -1;
+        p = q + 1;
+    }
+}
+
+enum { ROW_DONE = 0, ROW_NEED_MORE = 1, ROW_BLANK = 2, ROW_NOMEM = -1 };
+
+static int parse_plain(wl_csv *c, size_t start, const char *nl)
+{
+    const char *p = c->buf + start;
+    const char *e = nl ? nl : c->buf + c->end;
+    const char *le = e > p && e[-1] == '\r' ? e - 1 : e;
+    c->pos = nl ? (size_t)(nl - c->buf) + 1 : c->end;
+    if (is_blank(p, le, c->delim)) {
+        c->line++;
+        return ROW_BLANK;
+    }
+    begin_row(c, start);
+    c->raw_len = (size_t)(le - p);
+    c->line++;
+    return split_plain(c, p, le) == 0 ? ROW_DONE : ROW_NOMEM;
+}
+
+/* Reports the row at start as unterminated and resumes after its first line. */
+static int resync(wl_csv *c, size_t start)
+{
+    const char *p = c->buf + start;
+    const char *nl = memchr(p, '\n', c->end - start);
+    begin_row(c, start);
+    c->row_err = WL_CSV_ROW_UNTERMINATED;
+    const char *e = nl ? nl : c->buf + c->end;
+    c->raw_len = (size_t)(e > p && e[-1] == '\r' ? e - 1 - p : e - p);
+    c->pos = nl ? (size_t)(nl - c->buf) + 1 : c->end;
+    c->line++;
+    return ROW_DONE;
+}
+
+typedef enum { ST_START, ST_PLAIN, ST_QUOTED, ST_QUOTE_SEEN } quote_state;
+
+/* RFC 4180 state machine for a row that contains a quote; unescapes into
+ * scratch. @return ROW_DONE, ROW_NEED_MORE (the row runs past the buffer), or
+ * ROW_NOMEM. */
+static int parse_quoted(wl_csv *c, size_t start, int at_eof)
+{
+    size_t span = c->end - start;
+    if (c->scratch_cap < span + 1) {
+        char *s = realloc(c->scratch, span + 1);
+        if (!s) return ROW_NOMEM;
+        c->scratch = s;
+        c->scratch_cap = span + 1;
+    }
+    begin_row(c, start);
+    const char *b = c->buf;
+    const char d = c->delim;
+    char *w = c->scratch, *fs = w;
+    quote_state st = ST_START;
+    long lines = 0;
+    int quoted = 0;
+    for (size_t i = start; i < c->end; i++) {
+        char ch = b[i];
+        if (st == ST_QUOTED) {
+            if (ch == '"') st = ST_QUOTE_SEEN;
+            else { lines += ch == '\n'; *w++ = ch; }
+            continue;
+        }
+        if (st == ST_QUOTE_SEEN) {
+            if (ch == '"') { *w++ = '"'; st = ST_QUOTED; continue; }
+            if (ch == '\r') continue; /* CRLF after a closing quote */
+            if (ch != d && ch != '\n') { *w++ = ch; st = ST_PLAIN; continue; } /* lenient */
+        }
+        if (ch == d || ch == '\n') {
+            char *fe = w;
+            if (ch == '\n' && !quoted && fe > fs && fe[-1] == '\r') fe--;
+            if (add_field(c, fs, (size_t)(fe - fs)) != 0) return ROW_NOMEM;
+            fs = w;
+            st = ST_START;
+            quoted = 0;
+            if (ch == '\n') {
+                const char *re = b + i;
+                c->raw_len = (size_t)(re > b + start && re[-1] == '\r' ? re - 1 - (b + start)
+                                                                        : re - (b + start));
+                c->pos = i + 1;
+                c->line += 1 + lines;
+                return ROW_DONE;
+            }
+            continue;
+        }
+        if (ch == '"' && st == ST_START) { st = ST_QUOTED; quoted = 1; continue; }
+        *w++ = ch;
+        st = ST_PLAIN;
+    }
+    if (!at_eof) return ROW_NEED_MORE;
+    if (st == ST_QUOTED) return resync(c, start);
+    if (add_field(c, fs, (size_t)(w - fs)) != 0) return ROW_NOMEM;
+    c->raw_len = c->end - start;
+    c->pos = c->end;
+    c->line += 1 + lines;
+    return ROW_DONE;
+}
+
+/* A physical line longer than row_cap: report it and discard up to its end. */
+static int too_long(wl_csv *c, size_t start)
+{
+    begin_row(c, start);
+    c->row_err = WL_CSV_ROW_TOO_LONG;
+    c->raw_len = 256; /* enough of it to recognise in a rejects file */
+    c->pos = c->end;
+    c->skipping = 1;
+    return ROW_DONE;
+}
+
+/* Tries to parse one row from buf[pos..end). */
+static int parse_row(wl_csv *c)
+{
+    size_t start = c->pos;
+    size_t avail = c->end - start;
+    const char *p = c->buf + start;
+    const char *nl = memchr(p, '\n', avail);
+    const char *le = nl ? nl : c->buf + c->end;
+    if (!nl && !c->eof) {
+        if (avail >= c->row_cap) return too_long(c, start);
+        return ROW_NEED_MORE;
+    }
+    if (!memchr(p, '"', (size_t)(le - p))) return parse_plain(c, start, nl);
+    int r = parse_quoted(c, start, c->eof);
+    if (r == ROW_NEED_MORE && avail >= c->row_cap) return resync(c, start);
+    return r;
+}
+
+/* Discards bytes up to the end of an over-long line. @return 0 or an error. */
+static int skip_line(wl_csv *c)
+{
+    for (;;) {
+        const char *nl = memchr(c->buf + c->pos, '\n', c->end - c->pos);
+        if (nl) {
+            c->pos = (size_t)(nl - c->buf) + 1;
+            c->line++;
+            c->skipping = 0;
+            return 0;
+        }
+        c->pos = c->end;
+        long n = fill(c);
+        if (n < 0) return (int)n;
+        if (n == 0) {
+            c->skipping = 0;
+            return 0;
+        }
+    }
+}
+
+int wl_csv_next(wl_csv *c)
+{
+    if (c->src_err) return c->src_err;
+    if (!c->started) {
+        int rc = start(c);
+        if (rc < 0) return rc;
+    }
+    if (c->skipping) {
+        int rc = skip_line(c);
+        if (rc < 0) return rc;
+    }
+    for (;;) {
+        if (c->pos == c->end) {
+            if (c->eof) return 0;
+            long n = fill(c);
+            if (n < 0) return (int)n;
+            continue;
+        }
+        int r = parse_row(c);
+        if (r == ROW_DONE) return 1;
+        if (r == ROW_NOMEM) return WL_SRC_NOMEM;
+        if (r == ROW_BLANK) continue;
+        long n = fill(c);
+        if (n < 0) return (int)n;
+    }
+}

@@ -1,0 +1,162 @@
+/* reader_source.c -- raw or gzip byte stream for the reader (see reader_source.h).
+ * gzip is recognised by its magic bytes, not by the file name, and inflated with
+ * zlib; concatenated members are read in turn as gzip(1) does (RFC 1952 2.2). */
+#include "reader_source.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { ZIN_CAP = 256 * 1024 };
+
+/* Raw bytes: the peeked magic first, then the descriptor or the memory. */
+static long raw_read(wl_source *s, unsigned char *buf, size_t cap)
+{
+    size_t got = 0;
+    while (s->peek_pos < s->peek_len && got < cap) buf[got++] = s->peek[s->peek_pos++];
+    if (got == cap) return (long)got;
+    if (s->mem) {
+        size_t n = cap - got < s->mem_len - s->mem_pos ? cap - got : s->mem_len - s->mem_pos;
+        memcpy(buf + got, s->mem + s->mem_pos, n);
+        s->mem_pos += n;
+        s->raw_bytes += (long long)n;
+        return (long)(got + n);
+    }
+    for (;;) {
+        ssize_t n = read(s->fd, buf + got, cap - got);
+        if (n >= 0) {
+            s->raw_bytes += n;
+            return (long)(got + (size_t)n);
+        }
+        if (errno != EINTR) return WL_SRC_IO;
+    }
+}
+
+static int start(wl_source *s)
+{
+    /* Peek two bytes (a short read may return fewer). */
+    unsigned char m[2];
+    size_t have = 0;
+    while (have < 2) {
+        long n = raw_read(s, m + have, 2 - have);
+        if (n < 0) return WL_SRC_IO;
+        if (n == 0) break;
+        have += (size_t)n;
+    }
+    memcpy(s->peek, m, have);
+    s->peek_len = have;
+    s->peek_pos = 0;
+    s->raw_bytes = 0;
+    if (have == 2 && m[0] == 0x1f && m[1] == 0x8b) {
+        s->gz = 1;
+        s->zin = malloc(ZIN_CAP);
+        if (!s->zin) return WL_SRC_NOMEM;
+        s->zin_cap = ZIN_CAP;
+        memset(&s->zs, 0, sizeof s->zs);
+        /* 15 + 16: a gzip wrapper only, maximum window (zlib manual, inflateInit2). */
+        if (inflateInit2(&s->zs, 15 + 16) != Z_OK) return WL_SRC_NOMEM;
+        s->z_live = 1;
+    }
+    return WL_SRC_OK;
+}
+
+int wl_source_open_fd(wl_source *s, int fd)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = fd;
+    return start(s);
+}
+
+int wl_source_open_mem(wl_source *s, const void *data, size_t len)
+{
+    static const unsigned char empty[1] = { 0 };
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    s->mem = data ? data : empty;
+    s->mem_len = data ? len : 0;
+    return start(s);
+}
+
+void wl_source_close(wl_source *s)
+{
+    if (s->z_live) inflateEnd(&s->zs);
+    free(s->zin);
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+}
+
+/* Refills the inflate input when it is empty. @return 0 or WL_SRC_IO. */
+static int gz_refill(wl_source *s)
+{
+    if (s->zs.avail_in != 0 || s->raw_eof) return 0;
+    long n = raw_read(s, s->zin, s->zin_cap);
+    if (n < 0) return WL_SRC_IO;
+    if (n == 0) s->raw_eof = 1;
+    s->zs.next_in = s->zin;
+    s->zs.avail_in = (uInt)n;
+    return 0;
+}
+
+/* After a member ends: another member follows, or the stream is over. Bytes
+ * that do not start a member are ignored, like gzip(1)'s "trailing garbage". */
+static int gz_next_member(wl_source *s)
+{
+    if (s->zs.avail_in == 0) return s->raw_eof ? 0 : 1;
+    if (s->zs.next_in[0] != 0x1f) {
+        s->zs.avail_in = 0;
+        s->raw_eof = 1;
+        return 0;
+    }
+    inflateReset(&s->zs);
+    s->z_member_end = 0;
+    return 1;
+}
+
+static long gz_read(wl_source *s, char *buf, size_t cap)
+{
+    uInt want = cap > (1u << 30) ? (1u << 30) : (uInt)cap;
+    s->zs.next_out = (Bytef *)buf;
+    s->zs.avail_out = want;
+    while (s->zs.avail_out == want) {
+        if (gz_refill(s) != 0) return WL_SRC_IO;
+        if (s->z_member_end) {
+            if (s->zs.avail_in == 0 && s->raw_eof) return 0;
+            if (gz_next_member(s) == 0) return 0;
+            continue;
+        }
+        int rc = inflate(&s->zs, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            s->z_member_end = 1;
+        } else if (rc == Z_BUF_ERROR || rc == Z_OK) {
+            /* No progress possible: input ended inside a member. */
+            if (s->zs.avail_in == 0 && s->raw_eof && s->zs.avail_out == want)
+                return WL_SRC_TRUNCATED;
+        } else if (rc == Z_MEM_ERROR) {
+            return WL_SRC_NOMEM;
+        } else {
+            return WL_SRC_CORRUPT;
+        }
+    }
+    return (long)(want - s->zs.avail_out);
+}
+
+long wl_source_read(wl_source *s, char *buf, size_t cap)
+{
+    if (cap == 0) return 0;
+    if (s->gz) return gz_read(s, buf, cap);
+    if (cap > (1u << 30)) cap = 1u << 30;
+    return raw_read(s, (unsigned char *)buf, cap);
+}
+
+const char *wl_source_strerror(int code)
+{
+    switch (code) {
+    case WL_SRC_OK: return "no error";
+    case WL_SRC_IO: return "read error";
+    case WL_SRC_TRUNCATED: return "truncated gzip data (unexpected end of file)";
+    case WL_SRC_CORRUPT: return "corrupt gzip data";
+    case WL_SRC_NOMEM: return "out of memory";
+    default: return "unknown error";
+    }
+}

@@ -1,0 +1,52 @@
+/*
+ * reader_source.h -- the byte stream under the CSV tokenizer (stage 1, read):
+ * a file descriptor or a memory buffer, transparently inflated when it starts
+ * with the gzip magic bytes 1f 8b (RFC 1952 section 2.3.1), whatever its name.
+ * Internal: not API.
+ */
+#ifndef WL_READER_SOURCE_H
+#define WL_READER_SOURCE_H
+
+#include <stddef.h>
+
+#include <zlib.h>
+
+typedef struct {
+    /* raw bytes: from fd when mem is NULL */
+    int fd;
+    const unsigned char *mem;
+    size_t mem_len, mem_pos;
+    int raw_eof;
+    /* gzip: inflate over a raw input buffer */
+    int gz;
+    int z_live;                 /* inflateInit2 done */
+    int z_member_end;           /* the last member ended cleanly */
+    z_stream zs;
+    unsigned char *zin;
+    size_t zin_cap;
+    /* bytes peeked to detect the magic, replayed before the rest */
+    unsigned char peek[2];
+    size_t peek_len, peek_pos;
+    long long raw_bytes;        /* compressed/raw bytes consumed, for benchmarks */
+} wl_source;
+
+enum { WL_SRC_OK = 0, WL_SRC_IO = -1, WL_SRC_TRUNCATED = -2, WL_SRC_CORRUPT = -3,
+       WL_SRC_NOMEM = -4 };
+
+/** Starts reading fd (not closed by the source). @return WL_SRC_OK or an error. */
+int wl_source_open_fd(wl_source *s, int fd);
+/** Starts reading data[0..len) (not copied: must outlive the source). */
+int wl_source_open_mem(wl_source *s, const void *data, size_t len);
+void wl_source_close(wl_source *s);
+
+/**
+ * Reads up to cap decompressed bytes into buf.
+ * @return the number of bytes (0 only at the end of the stream), or a negative
+ *         WL_SRC_* error (truncated or corrupt gzip, read error).
+ */
+long wl_source_read(wl_source *s, char *buf, size_t cap);
+
+/** @return a short description of a WL_SRC_* error. */
+const char *wl_source_strerror(int code);
+
+#endif /* WL_READER_SOURCE_H */
