@@ -1,0 +1,145 @@
+/* compare.c -- comparison vectors (stage 5): one level per field for a pair of
+ * records, the best over every pairing of their multiple values (names and
+ * aliases, date readings, documents, nationalities). Fields missing on either
+ * side are level 0, which the Fellegi-Sunter score treats as no evidence
+ * (Fellegi & Sunter 1969; missing values as in Splink's "null level"). */
+#include "compare.h"
+#include "name.h"
+#include "namesim.h"
+
+/* Level names, indexed [field][level]; NULL ends a field. */
+static const char *const g_levels[WL_FIELD_COUNT][WL_MAX_LEVELS] = {
+    [WL_FIELD_NAME] = { "missing", "different", "jw80", "jw92", "all_parts", "exact" },
+    [WL_FIELD_DOB] = { "missing", "mismatch", "within_1y", "year_only", "swapped", "exact" },
+    [WL_FIELD_DOC] = { "missing", "mismatch", "one_edit", "exact" },
+    [WL_FIELD_NAT] = { "missing", "mismatch", "match" },
+    [WL_FIELD_GENDER] = { "missing", "mismatch", "match" },
+    [WL_FIELD_POB] = { "missing", "different", "jw88", "exact" },
+    [WL_FIELD_TEXT] = { "missing", "different", "similar", "near_identical" },
+};
+
+int wl_field_levels(wl_field f)
+{
+    if ((unsigned)f >= WL_FIELD_COUNT) return 0;
+    int n = 0;
+    while (n < WL_MAX_LEVELS && g_levels[f][n]) n++;
+    return n;
+}
+
+const char *wl_level_name(wl_field f, int level)
+{
+    if (level < 0 || level >= wl_field_levels(f)) return NULL;
+    return g_levels[f][level];
+}
+
+/* ---- names ---- */
+
+static int name_level(const wl_namesim *s)
+{
+    if (s->exact) return WL_NAME_EXACT;
+    if (s->all_parts) return WL_NAME_ALL_PARTS;
+    if (s->score >= 0.92f) return WL_NAME_JW92;
+    if (s->score >= 0.80f) return WL_NAME_JW80;
+    return WL_NAME_DIFFERENT;
+}
+
+/* Best level over every (name of a, name of b); ties go to the higher score. */
+static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
+{
+    size_t na, nb, ca, cb;
+    const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
+    int best = WL_LV_MISSING;
+    float best_score = -1.0f;
+    out->name_rare = 0.0f;
+    for (size_t sa = wl_f_name_span(f, a, 0, &ca); ca; sa = wl_f_name_span(f, a, sa + ca, &ca))
+        for (size_t sb = wl_f_name_span(f, b, 0, &cb); cb; sb = wl_f_name_span(f, b, sb + cb, &cb)) {
+            wl_namesim s;
+            wl_name_similarity(f, pa + sa, WL_MIN(ca, (size_t)WL_NAME_MAX_PARTS), pb + sb,
+                               WL_MIN(cb, (size_t)WL_NAME_MAX_PARTS), &s);
+            int lv = name_level(&s);
+            if (lv > best || (lv == best && s.score > best_score)) {
+                best = lv;
+                best_score = s.score;
+                out->name_rare = s.rare_bits;
+            }
+        }
+    out->level[WL_FIELD_NAME] = (uint8_t)best;
+}
+
+/* ---- dates, documents, codes ---- */
+
+static void compare_dates(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
+{
+    size_t na, nb;
+    const wl_date *da = wl_f_dates(f, a, &na), *db = wl_f_dates(f, b, &nb);
+    int best = WL_LV_MISSING, best_swap = 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++) {
+            int swap, lv = wl_cmp_date(&da[i], &db[j], &swap);
+            if (lv > best) {
+                best = lv;
+                best_swap = swap;
+            }
+        }
+    out->level[WL_FIELD_DOB] = (uint8_t)best;
+    out->dob_swap = (uint8_t)best_swap;
+}
+
+static int compare_docs(const wl_features *f, uint32_t a, uint32_t b)
+{
+    size_t na, nb;
+    const wl_fdoc *da = wl_f_docs(f, a, &na), *db = wl_f_docs(f, b, &nb);
+    int best = WL_LV_MISSING;
+    for (size_t i = 0; i < na && best < WL_DOC_EXACT; i++)
+        for (size_t j = 0; j < nb && best < WL_DOC_EXACT; j++) {
+            /* Cheap filter first: equal hashes settle the common exact case. */
+            int lv = da[i].h_ocr == db[j].h_ocr && da[i].len == db[j].len
+                         ? WL_DOC_EXACT
+                         : wl_cmp_doc(wl_f_str(f, da[i].str), da[i].len, wl_f_str(f, db[j].str), db[j].len);
+            best = WL_MAX(best, lv);
+        }
+    return best;
+}
+
+static int compare_nats(const wl_features *f, uint32_t a, uint32_t b)
+{
+    size_t na, nb;
+    const uint32_t *xa = wl_f_nats(f, a, &na), *xb = wl_f_nats(f, b, &nb);
+    if (na == 0 || nb == 0) return WL_LV_MISSING;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (xa[i] == xb[j]) return WL_CODE_MATCH;
+    return WL_CODE_MISMATCH;
+}
+
+static int compare_gender(const wl_features *f, uint32_t a, uint32_t b)
+{
+    if (!f->gender[a] || !f->gender[b]) return WL_LV_MISSING;
+    return f->gender[a] == f->gender[b] ? WL_CODE_MATCH : WL_CODE_MISMATCH;
+}
+
+static int compare_pob(const wl_features *f, uint32_t a, uint32_t b)
+{
+    if (f->pob[a] == UINT32_MAX || f->pob[b] == UINT32_MAX) return WL_LV_MISSING;
+    const char *x = wl_f_str(f, f->pob[a]), *y = wl_f_str(f, f->pob[b]);
+    return wl_cmp_place(x, strlen(x), y, strlen(y));
+}
+
+static int compare_text(const wl_features *f, uint32_t a, uint32_t b)
+{
+    size_t na, nb;
+    const uint64_t *ta = wl_f_toks(f, a, &na), *tb = wl_f_toks(f, b, &nb);
+    return wl_cmp_tokens(ta, na, tb, nb);
+}
+
+void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
+{
+    memset(out, 0, sizeof *out);
+    compare_names(f, a, b, out);
+    compare_dates(f, a, b, out);
+    out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, a, b);
+    out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, a, b);
+    out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(f, a, b);
+    out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, a, b);
+    out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, a, b);
+}

@@ -1,0 +1,207 @@
+/* test_compare.c -- comparison vectors: level names and counts, date and
+ * document levels from golden tables, nationality, gender, places, free text,
+ * names over aliases, missing values, symmetry. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "compare.h"
+#include "features_fixture.h"
+#include "tables.h"
+
+static int level_of(wl_field f, const char *name, size_t n)
+{
+    for (int l = 0; l < wl_field_levels(f); l++)
+        if (strlen(wl_level_name(f, l)) == n && !memcmp(wl_level_name(f, l), name, n)) return l;
+    fail_msg("unknown level %.*s", (int)n, name);
+    return -1;
+}
+
+/* Reads a golden table from tests/golden (WL_SOURCE_DIR set by ctest). */
+static char *read_golden(const char *name, size_t *len)
+{
+    const char *dir = getenv("WL_SOURCE_DIR");
+    assert_non_null(dir);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *buf = malloc(1 << 16);
+    *len = fread(buf, 1, (1 << 16) - 1, fp);
+    fclose(fp);
+    return buf;
+}
+
+static void one_date(const char *s, size_t n, wl_date *d)
+{
+    wl_vec v;
+    wl_vec_init(&v, sizeof(wl_date));
+    fx_acc a = { NULL, &v, 0 };
+    fx_on_date(s, n, &a);
+    assert_int_equal(v.len, 1);
+    *d = WL_VEC_AT(&v, wl_date, 0);
+    wl_vec_free(&v);
+}
+
+static void test_date_golden(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = read_golden("compare_dates.tsv", &len);
+    wl_table_iter it;
+    wl_table_iter_init(&it, buf, len);
+    const char *fl[4];
+    size_t fn[4];
+    int rows = 0;
+    while (wl_table_next(&it, fl, fn, 4) == 4) {
+        wl_date x, y;
+        one_date(fl[0], fn[0], &x);
+        one_date(fl[1], fn[1], &y);
+        int want = level_of(WL_FIELD_DOB, fl[2], fn[2]), swap, swap2;
+        int got = wl_cmp_date(&x, &y, &swap), back = wl_cmp_date(&y, &x, &swap2);
+        if (got != want || swap != fl[3][0] - '0')
+            fail_msg("%.*s vs %.*s: %s (swap %d), want %.*s", (int)fn[0], fl[0], (int)fn[1], fl[1],
+                     wl_level_name(WL_FIELD_DOB, got), swap, (int)fn[2], fl[2]);
+        assert_int_equal(back, got); /* symmetric */
+        assert_int_equal(swap2, swap);
+        rows++;
+    }
+    assert_true(rows >= 20);
+    free(buf);
+}
+
+static void test_doc_golden(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = read_golden("compare_docs.tsv", &len);
+    wl_table_iter it;
+    wl_table_iter_init(&it, buf, len);
+    const char *fl[3];
+    size_t fn[3];
+    int rows = 0;
+    while (wl_table_next(&it, fl, fn, 3) == 3) {
+        int want = level_of(WL_FIELD_DOC, fl[2], fn[2]);
+        int got = wl_cmp_doc(fl[0], fn[0], fl[1], fn[1]);
+        if (got != want)
+            fail_msg("%.*s vs %.*s: %s, want %.*s", (int)fn[0], fl[0], (int)fn[1], fl[1],
+                     wl_level_name(WL_FIELD_DOC, got), (int)fn[2], fl[2]);
+        assert_int_equal(wl_cmp_doc(fl[1], fn[1], fl[0], fn[0]), got);
+        rows++;
+    }
+    assert_true(rows >= 10);
+    assert_int_equal(wl_cmp_doc("", 0, "A1", 2), WL_LV_MISSING);
+    free(buf);
+}
+
+static void test_level_names(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_field_levels(WL_FIELD_NAME), 6);
+    assert_int_equal(wl_field_levels(WL_FIELD_DOB), 6);
+    assert_int_equal(wl_field_levels(WL_FIELD_DOC), 4);
+    assert_int_equal(wl_field_levels(WL_FIELD_NAT), 3);
+    assert_int_equal(wl_field_levels(WL_FIELD_GENDER), 3);
+    assert_int_equal(wl_field_levels(WL_FIELD_POB), 4);
+    assert_int_equal(wl_field_levels(WL_FIELD_TEXT), 4);
+    assert_int_equal(wl_field_levels(WL_FIELD_COUNT), 0);
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        assert_string_equal(wl_level_name((wl_field)f, 0), "missing");
+        assert_true(wl_field_levels((wl_field)f) <= WL_MAX_LEVELS);
+        assert_null(wl_level_name((wl_field)f, wl_field_levels((wl_field)f)));
+    }
+    assert_string_equal(wl_level_name(WL_FIELD_NAME, WL_NAME_EXACT), "exact");
+    assert_string_equal(wl_level_name(WL_FIELD_NAME, WL_NAME_ALL_PARTS), "all_parts");
+    assert_string_equal(wl_level_name(WL_FIELD_NAME, WL_NAME_JW92), "jw92");
+    assert_string_equal(wl_level_name(WL_FIELD_DOB, WL_DOB_SWAPPED), "swapped");
+    assert_string_equal(wl_level_name(WL_FIELD_DOC, WL_DOC_ONE_EDIT), "one_edit");
+    assert_string_equal(wl_level_name(WL_FIELD_NAT, WL_CODE_MATCH), "match");
+    assert_null(wl_level_name(WL_FIELD_DOB, -1));
+}
+
+static void test_tokens_and_places(void **state)
+{
+    (void)state;
+    uint64_t a[10], b[11];
+    for (int i = 0; i < 10; i++) a[i] = b[i] = (uint64_t)i * 7;
+    assert_int_equal(wl_cmp_tokens(a, 10, b, 10), WL_TEXT_NEAR_IDENTICAL);
+    b[10] = 1000; /* one extra token out of 11: 10/11 >= 0.9 */
+    assert_int_equal(wl_cmp_tokens(a, 10, b, 11), WL_TEXT_NEAR_IDENTICAL);
+    assert_int_equal(wl_cmp_tokens(a, 5, b + 3, 8), WL_TEXT_DIFFERENT);  /* 2 of 8 */
+    assert_int_equal(wl_cmp_tokens(a, 6, b + 2, 8), WL_TEXT_SIMILAR);    /* 4 of 8 */
+    assert_int_equal(wl_cmp_tokens(a, 0, b, 3), WL_LV_MISSING);
+    assert_int_equal(wl_cmp_place("kuala lumpur", 12, "kuala lumpur", 12), WL_POB_EXACT);
+    assert_int_equal(wl_cmp_place("kuala lumpur", 12, "kuala lumpor", 12), WL_POB_JW88);
+    assert_int_equal(wl_cmp_place("kuala lumpur", 12, "bangkok", 7), WL_POB_DIFFERENT);
+    assert_int_equal(wl_cmp_place("", 0, "bangkok", 7), WL_LV_MISSING);
+}
+
+static const fx_rec g_recs[] = {
+    { 0, "muhammad bin ali|abu bakar", "1978-03-04", "A1234567", "MYS;IDN", 'M', "kuala lumpur", "jalan ampang 12 kuala lumpur" },
+    { 1, "ali muhammad", "1978-04-03?;1978-03-04?", "A1234568", "IDN", 'M', "kuala lumpor", "jalan ampang 12 kuala lumpur" },
+    { 1, "abu bakar", "1978", "MYS:A1234567", "THA", 'F', "bangkok", "soi 5 bangkok" },
+    { 2, "", NULL, NULL, NULL, 0, NULL, NULL },
+    { 2, "somchai jaidee", "1978-04-03", "Z9", "THA", 'M', NULL, NULL },
+};
+
+static void test_compare_records(void **state)
+{
+    (void)state;
+    wl_features *f = fx_build(g_recs, sizeof g_recs / sizeof g_recs[0]);
+    wl_cmpvec v;
+    wl_compare(f, 0, 1, &v);
+    assert_int_equal(v.level[WL_FIELD_DOB], WL_DOB_EXACT);  /* best of the two readings */
+    assert_int_equal(v.dob_swap, 0);
+    assert_int_equal(v.level[WL_FIELD_DOC], WL_DOC_ONE_EDIT);
+    assert_int_equal(v.level[WL_FIELD_NAT], WL_CODE_MATCH); /* IDN shared */
+    assert_int_equal(v.level[WL_FIELD_GENDER], WL_CODE_MATCH);
+    assert_int_equal(v.level[WL_FIELD_POB], WL_POB_JW88);
+    assert_int_equal(v.level[WL_FIELD_TEXT], WL_TEXT_NEAR_IDENTICAL);
+    assert_true(v.level[WL_FIELD_NAME] >= WL_NAME_ALL_PARTS);
+
+    wl_compare(f, 0, 2, &v);   /* the alias is the other record's name */
+    assert_int_equal(v.level[WL_FIELD_NAME], WL_NAME_EXACT);
+    assert_int_equal(v.level[WL_FIELD_DOB], WL_DOB_YEAR_ONLY);
+    assert_int_equal(v.level[WL_FIELD_DOC], WL_DOC_EXACT);
+    assert_int_equal(v.level[WL_FIELD_NAT], WL_CODE_MISMATCH);
+    assert_int_equal(v.level[WL_FIELD_GENDER], WL_CODE_MISMATCH);
+    assert_int_equal(v.level[WL_FIELD_POB], WL_POB_DIFFERENT);
+    assert_int_equal(v.level[WL_FIELD_TEXT], WL_TEXT_DIFFERENT);
+
+    wl_compare(f, 0, 4, &v);   /* day and month swapped */
+    assert_int_equal(v.level[WL_FIELD_DOB], WL_DOB_SWAPPED);
+    assert_int_equal(v.dob_swap, 1);
+    assert_int_equal(v.level[WL_FIELD_DOC], WL_DOC_MISMATCH);
+    assert_int_equal(v.level[WL_FIELD_POB], WL_LV_MISSING);
+    assert_int_equal(v.level[WL_FIELD_NAME], WL_NAME_DIFFERENT);
+
+    wl_compare(f, 0, 3, &v);   /* nothing on one side: every field missing */
+    for (int k = 0; k < WL_FIELD_COUNT; k++) assert_int_equal(v.level[k], WL_LV_MISSING);
+    assert_true(v.name_rare == 0.0f);
+
+    /* Symmetric: the same vector either way round. */
+    for (uint32_t a = 0; a < f->n; a++)
+        for (uint32_t b = 0; b < f->n; b++) {
+            wl_cmpvec x, y;
+            wl_compare(f, a, b, &x);
+            wl_compare(f, b, a, &y);
+            assert_memory_equal(x.level, y.level, sizeof x.level);
+            assert_int_equal(x.dob_swap, y.dob_swap);
+        }
+    fx_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_level_names),
+        cmocka_unit_test(test_date_golden),
+        cmocka_unit_test(test_doc_golden),
+        cmocka_unit_test(test_tokens_and_places),
+        cmocka_unit_test(test_compare_records),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
