@@ -22,6 +22,11 @@ static inline void wl_alpha3_unpack(uint32_t v, char out[4])
  * @return the packed code, or 0 when unknown. Thread-safe after first use. */
 uint32_t wl_country_code(const char *s, size_t n);
 
+/** Strict code lookup, for prefixes of document numbers: s[0..n) must be an ISO
+ * 3166-1 alpha-3 (n == 3) or alpha-2 (n == 2) code, in either case.
+ * @return the packed alpha-3, or 0 (names, demonyms and ICAO-only codes give 0). */
+uint32_t wl_country_from_code(const char *s, size_t n);
+
 /** Maps M/F, male/female, L/P, ชาย/หญิง ... to 'M' or 'F'; 0 when unknown. */
 char wl_gender_code(const char *s, size_t n);
 

@@ -25,7 +25,7 @@ int wl_doc_normalize(const char *s, size_t n, wl_doc *out);
 int wl_icao_check_digit(const char *s, size_t n);
 
 typedef struct {
-    int format;              /* 1 = TD1 (3 x 30), 3 = TD3 (2 x 44) */
+    int format;              /* 1 = TD1 (3 x 30), 2 = TD2 (2 x 36), 3 = TD3 (2 x 44) */
     char doc_code[3];
     char issuer[4];
     char family[64];         /* '<' turned into spaces, trimmed */
@@ -39,8 +39,10 @@ typedef struct {
 } wl_mrz;
 
 /**
- * Parses a TD3 or TD1 machine-readable zone (lines separated by newlines, spaces
- * or nothing). @return 1 on success; 0 with a reason in why.
+ * Parses a TD3, TD2 or TD1 machine-readable zone (lines separated by newlines, spaces
+ * or nothing). @return 1 when the zone has the layout of a known format, with
+ * checks_ok telling whether every check digit verified (why names the first that
+ * did not); 0 with a reason in why (bad length or character).
  */
 int wl_mrz_parse(const char *s, size_t n, wl_mrz *out, char *why, size_t whycap);
 

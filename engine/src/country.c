@@ -1,0 +1,122 @@
+/*
+ * country.c -- nationality and gender words to codes, from datasets/tables/
+ * countries.tsv (ISO 3166-1 codes, English, local and CLDR names, demonyms) and
+ * genders.tsv. Each table becomes a read-only hash map of folded keys, built once
+ * (pthread_once) into static storage: a lookup is one fold and one probe, with no
+ * allocation and no lock after the first call.
+ */
+#include "country.h"
+
+#include <pthread.h>
+
+#include "digits.h"
+#include "tables.h"
+
+enum {
+    COUNTRY_SLOTS = 8192, COUNTRY_POOL = 1 << 17,
+    GENDER_SLOTS = 256, GENDER_POOL = 4096,
+    KEY_MAX = 128, FIELDS_MAX = 64
+};
+
+/* Values: the packed alpha-3 code in the low 24 bits, what the key is above. */
+enum { KEY_NAME = 0, KEY_ALPHA3 = 1, KEY_ALPHA2 = 2 };
+
+static wl_wordmap_slot g_country_slots[COUNTRY_SLOTS];
+static char g_country_pool[COUNTRY_POOL];
+static wl_wordmap g_countries;
+static wl_wordmap_slot g_gender_slots[GENDER_SLOTS];
+static char g_gender_pool[GENDER_POOL];
+static wl_wordmap g_genders;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void put_key(wl_wordmap *m, const char *s, size_t n, int32_t value)
+{
+    char key[KEY_MAX];
+    int len = wl_fold_key(s, n, key, sizeof key);
+    if (len > 0) wl_wordmap_put(m, key, (size_t)len, value);
+}
+
+static int is_code(const char *s, size_t n, size_t want)
+{
+    if (n != want) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'A' || s[i] > 'Z') return 0;
+    return 1;
+}
+
+static void load_countries(void)
+{
+    wl_wordmap_init(&g_countries, g_country_slots, COUNTRY_SLOTS, g_country_pool,
+                    sizeof g_country_pool);
+    size_t len = 0;
+    const char *data = wl_table_get("countries", &len);
+    wl_table_iter it;
+    wl_table_iter_init(&it, data, len);
+    const char *f[FIELDS_MAX];
+    size_t fl[FIELDS_MAX];
+    int nf;
+    while ((nf = wl_table_next(&it, f, fl, FIELDS_MAX)) > 0) {
+        if (!is_code(f[0], fl[0], 3)) continue;
+        int32_t code = (int32_t)wl_alpha3_pack(f[0]);
+        put_key(&g_countries, f[0], 3, code | KEY_ALPHA3 << 24);
+        for (int k = 1; k < nf; k++) {
+            if (fl[k] == 1 && f[k][0] == '-') continue;
+            int kind = (k == 1 && is_code(f[k], fl[k], 2)) ? KEY_ALPHA2 : KEY_NAME;
+            put_key(&g_countries, f[k], fl[k], code | kind << 24);
+        }
+    }
+}
+
+static void load_genders(void)
+{
+    wl_wordmap_init(&g_genders, g_gender_slots, GENDER_SLOTS, g_gender_pool,
+                    sizeof g_gender_pool);
+    size_t len = 0;
+    const char *data = wl_table_get("genders", &len);
+    wl_table_iter it;
+    wl_table_iter_init(&it, data, len);
+    const char *f[FIELDS_MAX];
+    size_t fl[FIELDS_MAX];
+    int nf;
+    while ((nf = wl_table_next(&it, f, fl, FIELDS_MAX)) > 0) {
+        if (fl[0] != 1 || (f[0][0] != 'M' && f[0][0] != 'F')) continue;
+        for (int k = 2; k < nf; k++) put_key(&g_genders, f[k], fl[k], f[0][0]);
+    }
+}
+
+static void load(void)
+{
+    load_countries();
+    load_genders();
+}
+
+static int lookup(const wl_wordmap *m, const char *s, size_t n, int32_t *v)
+{
+    if (!s || n == 0 || n > 4 * KEY_MAX) return 0;
+    pthread_once(&g_once, load);
+    char key[KEY_MAX];
+    int len = wl_fold_key(s, n, key, sizeof key);
+    return len > 0 && wl_wordmap_get(m, key, (size_t)len, v);
+}
+
+uint32_t wl_country_code(const char *s, size_t n)
+{
+    int32_t v;
+    return lookup(&g_countries, s, n, &v) ? (uint32_t)v & 0xFFFFFF : 0;
+}
+
+uint32_t wl_country_from_code(const char *s, size_t n)
+{
+    if (n != 2 && n != 3) return 0;
+    int32_t v;
+    if (!lookup(&g_countries, s, n, &v)) return 0;
+    int kind = (int)((uint32_t)v >> 24);
+    if ((n == 3 && kind != KEY_ALPHA3) || (n == 2 && kind != KEY_ALPHA2)) return 0;
+    return (uint32_t)v & 0xFFFFFF;
+}
+
+char wl_gender_code(const char *s, size_t n)
+{
+    int32_t v;
+    return lookup(&g_genders, s, n, &v) ? (char)v : 0;
+}
