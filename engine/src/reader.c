@@ -131,11 +131,14 @@ static wl_status read_header(wl_reader *r, wl_csv *c, char *err, size_t errcap)
                                           : "%s:1: blank header line", r->file);
         return WL_FORMAT;
     }
-    if (c->row_err != WL_CSV_ROW_OK || wl_utf8_check(c->raw, c->raw_len) != c->raw_len) {
+    /* max_field bounds data, not column names (those are cut to 255 bytes). */
+    int bad = c->row_err != WL_CSV_ROW_OK && c->row_err != WL_CSV_ROW_FIELD_TOO_LONG;
+    if (bad || wl_utf8_check(c->raw, c->raw_len) != c->raw_len) {
         wl_set_error(err, errcap, "%s:1: unreadable header (%s)", r->file,
-                     c->row_err == WL_CSV_ROW_UNTERMINATED ? "unterminated quote"
-                     : c->row_err != WL_CSV_ROW_OK         ? "too long"
-                                                           : "invalid UTF-8 or NUL byte");
+                     c->row_err == WL_CSV_ROW_UNTERMINATED  ? "unterminated quote"
+                     : c->row_err == WL_CSV_ROW_TOO_LONG     ? "line too long"
+                     : c->row_err == WL_CSV_ROW_TOO_MANY_FIELDS ? "too many columns"
+                                                             : "invalid UTF-8 or NUL byte");
         return WL_FORMAT;
     }
     return map_header(r, c, err, errcap);

@@ -1,0 +1,543 @@
+/* test_reader.c -- wl_dataset_read on the small lists of tests/data/reader and on
+ * gzip files made at test time: records and values, roles and overrides, every
+ * reject reason with its line, whole-file errors, and the report. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <zlib.h>
+
+#include "reader.h"
+
+/* ---- helpers ---- */
+static char g_tmp[256];
+
+static const char *data_path(const char *name)
+{
+    static char path[4096];
+    const char *dir = getenv("WL_SOURCE_DIR");
+    assert_non_null(dir); /* set by ctest; tests/data is part of the repository */
+    snprintf(path, sizeof path, "%s/tests/data/reader/%s", dir, name);
+    return path;
+}
+
+static const char *tmp_path(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", g_tmp, name);
+    return path;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(g_tmp, sizeof g_tmp, "/tmp/wl_test_reader_XXXXXX");
+    return mkdtemp(g_tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Every rejected row seen by the callback. */
+typedef struct {
+    int n;
+    long line[32];
+    char reason[32][160];
+    char raw[32][64];
+} rejects;
+
+static void on_reject(void *user, const char *file, long line, const char *reason, const char *raw,
+                      size_t raw_len)
+{
+    rejects *r = user;
+    assert_non_null(file);
+    if (r->n < 32) {
+        r->line[r->n] = line;
+        snprintf(r->reason[r->n], sizeof r->reason[0], "%s", reason);
+        size_t n = raw_len < sizeof r->raw[0] - 1 ? raw_len : sizeof r->raw[0] - 1;
+        memcpy(r->raw[r->n], raw, n);
+        r->raw[r->n][n] = '\0';
+    }
+    r->n++;
+}
+
+static wl_status read_file(wl_dataset *ds, const char *path, const wl_read_options *opt,
+                           wl_read_report *rep, char *err)
+{
+    wl_status st = wl_dataset_read(ds, path, opt, rep, err, 512);
+    assert_int_equal(rep->rows_read, rep->accepted + rep->rejected);
+    return st;
+}
+
+static size_t find_record(const wl_dataset *ds, const char *id)
+{
+    for (size_t i = 0; i < wl_dataset_size(ds); i++)
+        if (!strcmp(wl_dataset_id(ds, i), id)) return i;
+    fail_msg("no record with id %s", id);
+    return 0;
+}
+
+static void assert_value(const wl_dataset *ds, size_t i, wl_role role, size_t k, const char *want)
+{
+    const char *v = wl_dataset_value(ds, i, role, k);
+    assert_non_null(v);
+    assert_string_equal(v, want);
+}
+
+static void write_gz(const char *path, const char *data, size_t len)
+{
+    gzFile g = gzopen(path, "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, data, (unsigned)len), (int)len);
+    assert_int_equal(gzclose(g), Z_OK);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+/* ---- good lists ---- */
+static void test_basic_csv(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, data_path("basic.csv"), NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.rows_read, 4); /* the blank line is not a row */
+    assert_int_equal(rep.accepted, 4);
+    assert_int_equal(rep.gzip, 0);
+    assert_string_equal(rep.source, "basic");
+    assert_int_equal(wl_dataset_size(ds), 4);
+
+    size_t a = find_record(ds, "idn-1");
+    assert_string_equal(wl_dataset_source(ds, a), "basic");
+    assert_value(ds, a, WL_ROLE_GIVEN_NAME, 0, "Ahmad");
+    assert_value(ds, a, WL_ROLE_FAMILY_NAME, 0, "Bin Ali");
+    assert_int_equal(wl_dataset_count(ds, a, WL_ROLE_ALIAS), 2); /* "Mat; Amat" split */
+    assert_value(ds, a, WL_ROLE_ALIAS, 0, "Mat");
+    assert_value(ds, a, WL_ROLE_ALIAS, 1, "Amat");
+    assert_value(ds, a, WL_ROLE_TEXT, 0, "12 Jalan \"Merdeka\"");
+    assert_value(ds, a, WL_ROLE_TEXT, 1, "Medan"); /* address_1 and suburb: two cells */
+    assert_int_equal(wl_dataset_count(ds, a, WL_ROLE_TEXT), 2);
+
+    size_t b = find_record(ds, "idn-2");
+    assert_int_equal(wl_dataset_count(ds, b, WL_ROLE_NATIONALITY), 2);
+    assert_value(ds, b, WL_ROLE_NATIONALITY, 1, "MYS");
+    assert_value(ds, b, WL_ROLE_TEXT, 0, "Block 5\nLevel 2");
+    assert_int_equal(wl_dataset_count(ds, b, WL_ROLE_DOC_NUMBER), 0); /* empty: not stored */
+
+    size_t c = find_record(ds, "idn-3");
+    assert_value(ds, c, WL_ROLE_GIVEN_NAME, 0, "Budi"); /* trimmed */
+    assert_value(ds, c, WL_ROLE_FAMILY_NAME, 0, "Santoso");
+    assert_value(ds, c, WL_ROLE_DOC_NUMBER, 1, "C1111111");
+
+    size_t d = find_record(ds, "idn-4");
+    assert_value(ds, d, WL_ROLE_GIVEN_NAME, 0, "Nguyễn");
+    assert_value(ds, d, WL_ROLE_TEXT, 0, "Hà Nội");
+
+    /* columns and roles; occupation_code has none */
+    assert_int_equal(rep.n_columns, 10);
+    assert_string_equal(rep.column_name[3], "date_of_birth");
+    assert_int_equal(rep.column_role[3], WL_ROLE_DOB);
+    assert_int_equal(rep.column_role[9], -1);
+    assert_int_equal(rep.filled[WL_ROLE_ID], 4);
+    assert_int_equal(rep.filled[WL_ROLE_ALIAS], 1);
+    assert_int_equal(rep.filled[WL_ROLE_DOC_NUMBER], 2);
+    assert_int_equal(rep.filled[WL_ROLE_NATIONALITY], 3);
+    assert_int_equal(rep.filled[WL_ROLE_DOB], 3);
+    wl_dataset_free(ds);
+}
+
+static void test_tsv(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, data_path("basic.tsv"), NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.accepted, 3);
+    assert_int_equal(rep.column_role[1], WL_ROLE_FULL_NAME);
+    assert_int_equal(rep.column_role[3], WL_ROLE_GENDER);
+    assert_int_equal(rep.column_role[4], WL_ROLE_NATIONALITY);
+    assert_int_equal(rep.column_role[5], WL_ROLE_DOC_NUMBER);
+    assert_value(ds, find_record(ds, "th-2"), WL_ROLE_FULL_NAME, 0, "สมชาย ใจดี");
+    assert_value(ds, find_record(ds, "th-3"), WL_ROLE_FULL_NAME, 0, "quoted, with comma");
+    wl_dataset_free(ds);
+}
+
+static void test_bom_crlf_asean_headers(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, data_path("bom_crlf.csv"), NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.accepted, 2);
+    assert_string_equal(rep.column_name[0], "nama"); /* BOM gone */
+    assert_int_equal(rep.column_role[0], WL_ROLE_FULL_NAME);
+    assert_int_equal(rep.column_role[1], WL_ROLE_DOB);
+    assert_int_equal(rep.column_role[2], WL_ROLE_NATIONALITY);
+    assert_int_equal(rep.column_role[3], WL_ROLE_DOC_NUMBER);
+    /* no id column: ids are the data row numbers */
+    assert_value(ds, find_record(ds, "1"), WL_ROLE_DOC_NUMBER, 0, "A123"); /* no CR */
+    assert_value(ds, find_record(ds, "2"), WL_ROLE_FULL_NAME, 0, "Siti\r\nbinti Omar");
+    wl_dataset_free(ds);
+}
+
+static void test_header_only(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, data_path("header_only.csv"), NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.rows_read, 0);
+    assert_int_equal(rep.n_columns, 3);
+    assert_int_equal(wl_dataset_size(ds), 0);
+    wl_dataset_free(ds);
+}
+
+static void test_source_column_and_option(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, data_path("source_col.csv"), NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.accepted, 3); /* id 1 twice, but in two sources */
+    assert_string_equal(wl_dataset_source(ds, 0), "idn");
+    assert_string_equal(wl_dataset_source(ds, 1), "mys");
+    assert_string_equal(wl_dataset_source(ds, 2), "source_col"); /* empty cell: the file */
+    wl_dataset_free(ds);
+
+    ds = wl_dataset_create();
+    wl_read_options opt = wl_read_default_options();
+    opt.source = "task_force";
+    assert_int_equal(read_file(ds, data_path("source_col.csv"), &opt, &rep, err), WL_OK);
+    assert_int_equal(rep.accepted, 2); /* one source now: the second id 1 is a duplicate */
+    assert_int_equal(rep.rejected, 1);
+    assert_string_equal(rep.source, "task_force");
+    assert_string_equal(wl_dataset_source(ds, 0), "task_force");
+    assert_int_equal(wl_dataset_source_count(ds), 1);
+    wl_dataset_free(ds);
+}
+
+/* ---- rejected rows ---- */
+static void test_bad_rows(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    rejects rj = { 0 };
+    wl_read_options opt = wl_read_default_options();
+    opt.on_reject = on_reject;
+    opt.user = &rj;
+    assert_int_equal(read_file(ds, data_path("bad_rows.csv"), &opt, &rep, err), WL_OK);
+    assert_int_equal(rep.rows_read, 9);
+    assert_int_equal(rep.accepted, 2);
+    assert_int_equal(rep.rejected, 7);
+    assert_int_equal(rj.n, 7);
+    static const struct { long line; const char *reason; } want[] = {
+        { 3, "invalid UTF-8 in field 2 'name'" },
+        { 4, "NUL byte in field 2 'name'" },
+        { 5, "wrong field count: 5 fields, header has 4" },
+        { 6, "no name" },
+        { 7, "duplicate id '1'" },
+        { 8, "invalid UTF-8 in field 2 'name'" },
+        { 10, "unterminated quote" },
+    };
+    for (int k = 0; k < 7; k++) {
+        assert_int_equal(rj.line[k], want[k].line);
+        assert_int_equal(rep.reject_line[k], want[k].line);
+        if (!strstr(rj.reason[k], want[k].reason)) fail_msg("line %ld: '%s'", rj.line[k], rj.reason[k]);
+        assert_string_equal(rep.reject_reason[k], rj.reason[k]);
+    }
+    assert_string_equal(rj.raw[2], "4,Too,Many,Fields,Here");
+    assert_string_equal(rj.raw[6], "8,\"Unterminated quote,1970,x");
+    assert_int_equal(rep.n_first_rejects, 7);
+    assert_string_equal(wl_dataset_value(ds, find_record(ds, "7"), WL_ROLE_FULL_NAME, 0), "Last Good");
+    wl_dataset_free(ds);
+}
+
+static void test_field_limit_option(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    wl_read_options opt = wl_read_default_options();
+    opt.max_field = 6;
+    assert_int_equal(read_file(ds, data_path("basic.tsv"), &opt, &rep, err), WL_OK);
+    assert_int_equal(rep.rejected, 3); /* every name is longer than 6 bytes */
+    assert_non_null(strstr(rep.reject_reason[0], "field 2 'Full Name' longer than 6 bytes"));
+    wl_dataset_free(ds);
+}
+
+/* Only the first WL_REPORT_MAX_REJECTS are kept; all are counted and called back. */
+static void test_many_rejects(void **state)
+{
+    (void)state;
+    char buf[4096];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "id,name\n");
+    for (int i = 0; i < 25; i++) n += (size_t)snprintf(buf + n, sizeof buf - n, "%d,\n", i);
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "99,Someone\n");
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    rejects rj = { 0 };
+    wl_read_options opt = wl_read_default_options();
+    opt.on_reject = on_reject;
+    opt.user = &rj;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "mem.csv", buf, n, &opt, &rep, err, sizeof err), WL_OK);
+    assert_int_equal(rep.rows_read, 26);
+    assert_int_equal(rep.rejected, 25);
+    assert_int_equal(rj.n, 25);
+    assert_int_equal(rep.n_first_rejects, WL_REPORT_MAX_REJECTS);
+    assert_int_equal(rep.reject_line[WL_REPORT_MAX_REJECTS - 1], WL_REPORT_MAX_REJECTS + 1);
+    wl_dataset_free(ds);
+}
+
+/* ---- whole-file errors ---- */
+static void expect_error(const char *path, wl_status want, const char *msg)
+{
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512] = "";
+    assert_int_equal(read_file(ds, path, NULL, &rep, err), want);
+    if (!strstr(err, msg)) fail_msg("error '%s' lacks '%s'", err, msg);
+    assert_non_null(strstr(err, strrchr(path, '/') + 1)); /* names the file */
+    assert_int_equal(wl_dataset_size(ds), 0);
+    wl_dataset_free(ds);
+}
+
+static void test_file_errors(void **state)
+{
+    (void)state;
+    expect_error(data_path("empty.csv"), WL_FORMAT, "empty file");
+    expect_error(data_path("blank_header.csv"), WL_FORMAT, "blank_header.csv:1: blank header");
+    expect_error(data_path("no_name.csv"), WL_FORMAT, "no name column");
+    expect_error(data_path("no_such_file.csv"), WL_IO, "cannot open");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/adir", g_tmp);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    expect_error(dir, WL_IO, "is a directory");
+}
+
+static void test_map_option(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    const char *maps[] = { "full_name=colour" };
+    wl_read_options opt = wl_read_default_options();
+    opt.map = maps;
+    opt.n_map = 1;
+    assert_int_equal(read_file(ds, data_path("no_name.csv"), &opt, &rep, err), WL_OK);
+    assert_value(ds, 0, WL_ROLE_FULL_NAME, 0, "red");
+    const char *bad[] = { "full_name=shade" };
+    opt.map = bad;
+    assert_int_equal(read_file(ds, data_path("no_name.csv"), &opt, &rep, err), WL_USAGE);
+    assert_non_null(strstr(err, "no_name.csv"));
+    assert_non_null(strstr(err, "no column 'shade'"));
+    const char *bad_role[] = { "colour=colour" };
+    opt.map = bad_role;
+    assert_int_equal(read_file(ds, data_path("no_name.csv"), &opt, &rep, err), WL_USAGE);
+    assert_non_null(strstr(err, "unknown role 'colour'"));
+    assert_int_equal(wl_dataset_size(ds), 1);
+    wl_dataset_free(ds);
+}
+
+/* A list that fails half-way leaves the dataset as it was. */
+static void test_rollback(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, data_path("basic.csv"), NULL, &rep, err), WL_OK);
+    size_t cut;
+    char *raw = slurp(data_path("basic.csv"), &cut);
+    const char *gz = tmp_path("basic_trunc.csv.gz");
+    write_gz(gz, raw, cut);
+    size_t zlen;
+    char *z = slurp(gz, &zlen);
+    write_bytes(gz, z, zlen - 12); /* drop the trailer and a little data */
+    assert_int_equal(read_file(ds, gz, NULL, &rep, err), WL_IO);
+    assert_non_null(strstr(err, "basic_trunc.csv.gz"));
+    assert_non_null(strstr(err, "truncated"));
+    assert_int_equal(wl_dataset_size(ds), 4);
+    assert_int_equal(wl_dataset_source_count(ds), 1);
+    /* the same list can be read again under another name: no stale duplicates */
+    wl_read_options opt = wl_read_default_options();
+    opt.source = "again";
+    assert_int_equal(read_file(ds, data_path("basic.csv"), &opt, &rep, err), WL_OK);
+    assert_int_equal(wl_dataset_size(ds), 8);
+    free(z);
+    free(raw);
+    wl_dataset_free(ds);
+}
+
+/* ---- gzip ---- */
+static void test_gzip(void **state)
+{
+    (void)state;
+    size_t len;
+    char *raw = slurp(data_path("basic.csv"), &len);
+    /* recognised by its magic bytes: the name says .csv */
+    const char *gz = tmp_path("zipped.csv");
+    write_gz(gz, raw, len);
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, gz, NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.gzip, 1);
+    assert_int_equal(rep.accepted, 4);
+    assert_string_equal(rep.source, "zipped");
+    assert_value(ds, find_record(ds, "idn-2"), WL_ROLE_TEXT, 0, "Block 5\nLevel 2");
+    wl_dataset_free(ds);
+
+    /* two gzip members, as `cat a.gz b.gz` makes: both are read */
+    char two[512];
+    snprintf(two, sizeof two, "%s", tmp_path("two.tsv.gz"));
+    size_t half = len / 2;
+    while (raw[half - 1] != '\n') half--;
+    write_gz(tmp_path("p1.gz"), raw, half);
+    write_gz(tmp_path("p2.gz"), raw + half, len - half);
+    size_t l1, l2;
+    char *z1 = slurp(tmp_path("p1.gz"), &l1), *z2 = slurp(tmp_path("p2.gz"), &l2);
+    char *cat = malloc(l1 + l2);
+    memcpy(cat, z1, l1);
+    memcpy(cat + l1, z2, l2);
+    write_bytes(two, cat, l1 + l2);
+    ds = wl_dataset_create();
+    assert_int_equal(read_file(ds, two, NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.accepted, 4);
+    assert_string_equal(rep.source, "two"); /* .gz, then .tsv stripped */
+    wl_dataset_free(ds);
+
+    /* corrupt deflate data */
+    cat[l1 / 2] ^= 0x55;
+    cat[l1 / 2 + 1] ^= 0xAA;
+    write_bytes(two, cat, l1);
+    ds = wl_dataset_create();
+    wl_status st = read_file(ds, two, NULL, &rep, err);
+    assert_true(st == WL_IO);
+    assert_non_null(strstr(err, "two.tsv.gz"));
+    assert_int_equal(wl_dataset_size(ds), 0);
+    wl_dataset_free(ds);
+    free(cat);
+    free(z1);
+    free(z2);
+    free(raw);
+}
+
+static void test_source_names(void **state)
+{
+    (void)state;
+    char out[64];
+    wl_reader_source_name("lists/idn.csv.gz", out, sizeof out);
+    assert_string_equal(out, "idn");
+    wl_reader_source_name("/a/b/mys_2024.tsv", out, sizeof out);
+    assert_string_equal(out, "mys_2024");
+    wl_reader_source_name("plain", out, sizeof out);
+    assert_string_equal(out, "plain");
+    wl_reader_source_name("dir.d/.hidden", out, sizeof out);
+    assert_string_equal(out, ".hidden");
+    wl_reader_source_name("-", out, sizeof out);
+    assert_string_equal(out, "stdin");
+    wl_reader_source_name("abcdef.csv", out, 4);
+    assert_string_equal(out, "abc");
+}
+
+static void test_wide_header_and_ids(void **state)
+{
+    (void)state;
+    char buf[8192];
+    size_t n = 0;
+    for (int k = 0; k < 70; k++) n += (size_t)snprintf(buf + n, sizeof buf - n, "%sc%d", k ? "," : "", k);
+    n += (size_t)snprintf(buf + n, sizeof buf - n, ",name,id\n");
+    for (int r = 0; r < 2; r++) {
+        for (int k = 0; k < 70; k++) n += (size_t)snprintf(buf + n, sizeof buf - n, "v,");
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "Person %d,%s\n", r, r ? "  " : "x9");
+    }
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "wide.csv", buf, n, NULL, &rep, err, sizeof err), WL_OK);
+    assert_int_equal(rep.n_columns, 72);
+    assert_string_equal(rep.column_name[63], "c63");
+    assert_int_equal(rep.accepted, 2);
+    assert_string_equal(wl_dataset_id(ds, 0), "x9");
+    assert_string_equal(wl_dataset_id(ds, 1), "2"); /* blank id: the data row number */
+    wl_dataset_free(ds);
+}
+
+static void test_null_arguments(void **state)
+{
+    (void)state;
+    wl_read_report rep;
+    char err[128];
+    assert_int_equal(wl_dataset_read(NULL, "x.csv", NULL, &rep, err, sizeof err), WL_USAGE);
+    wl_dataset *ds = wl_dataset_create();
+    assert_int_equal(wl_dataset_read(ds, NULL, NULL, &rep, err, sizeof err), WL_USAGE);
+    /* no report and no error buffer are allowed */
+    assert_int_equal(wl_dataset_read(ds, data_path("basic.csv"), NULL, NULL, NULL, 0), WL_OK);
+    assert_int_equal(wl_dataset_size(ds), 4);
+    wl_read_options d = wl_read_default_options();
+    assert_int_equal(d.max_field, 65536);
+    assert_null(d.map);
+    assert_null(d.on_reject);
+    wl_dataset_free(ds);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_basic_csv),
+        cmocka_unit_test(test_tsv),
+        cmocka_unit_test(test_bom_crlf_asean_headers),
+        cmocka_unit_test(test_header_only),
+        cmocka_unit_test(test_source_column_and_option),
+        cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_field_limit_option),
+        cmocka_unit_test(test_many_rejects),
+        cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_map_option),
+        cmocka_unit_test(test_rollback),
+        cmocka_unit_test(test_gzip),
+        cmocka_unit_test(test_source_names),
+        cmocka_unit_test(test_wide_header_and_ids),
+        cmocka_unit_test(test_null_arguments),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,289 @@
+/* test_reader_csv.c -- the RFC 4180 tokenizer and the UTF-8 check on their own:
+ * quoting, line ends, BOM, delimiter detection, chunk boundaries, the bounds on
+ * fields and rows, and recovery after an unterminated quote. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "reader_csv.h"
+#include "reader_utf8.h"
+
+typedef struct {
+    wl_source src;
+    wl_csv csv;
+} tok;
+
+static void tok_open(tok *t, const char *data, size_t len, size_t max_field)
+{
+    assert_int_equal(wl_source_open_mem(&t->src, data, len), WL_SRC_OK);
+    assert_int_equal(wl_csv_init(&t->csv, &t->src, 0, max_field), 0);
+}
+
+static void tok_close(tok *t)
+{
+    wl_csv_free(&t->csv);
+    wl_source_close(&t->src);
+}
+
+static void assert_field(const wl_csv *c, size_t k, const char *want)
+{
+    assert_true(k < c->n_fields);
+    assert_int_equal(c->flen[k], strlen(want));
+    assert_memory_equal(c->field[k], want, c->flen[k]);
+}
+
+static void test_quotes_and_newlines(void **state)
+{
+    (void)state;
+    static const char in[] = "a,b,c\n"
+                             "\"x,1\",\"say \"\"hi\"\"\",\"two\nlines\"\n"
+                             "plain,\"\",end\n";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_delim(&t.csv), ',');
+    assert_int_equal(t.csv.row_line, 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 2);
+    assert_int_equal(t.csv.n_fields, 3);
+    assert_field(&t.csv, 0, "x,1");
+    assert_field(&t.csv, 1, "say \"hi\"");
+    assert_field(&t.csv, 2, "two\nlines");
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 4); /* the embedded newline counts as a line */
+    assert_field(&t.csv, 0, "plain");
+    assert_field(&t.csv, 1, "");
+    assert_field(&t.csv, 2, "end");
+    assert_int_equal(wl_csv_next(&t.csv), 0);
+    tok_close(&t);
+}
+
+static void test_crlf_bom_blank_lines(void **state)
+{
+    (void)state;
+    static const char in[] = "\xEF\xBB\xBFname,dob\r\n\r\n  \r\nAli,1970\r\n\"Bo\",\"1\r\n2\"\r\nlast,x";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_field(&t.csv, 0, "name"); /* BOM skipped */
+    assert_field(&t.csv, 1, "dob");  /* CR stripped */
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 4); /* blank lines 2 and 3 are not rows */
+    assert_field(&t.csv, 1, "1970");
+    assert_int_equal(t.csv.raw_len, 8);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_field(&t.csv, 0, "Bo");
+    assert_field(&t.csv, 1, "1\r\n2"); /* inside quotes the bytes are kept */
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 7);
+    assert_field(&t.csv, 1, "x"); /* last line without a newline */
+    assert_int_equal(wl_csv_next(&t.csv), 0);
+    tok_close(&t);
+}
+
+static void test_tab_detection(void **state)
+{
+    (void)state;
+    static const char in[] = "id\tname, with comma\tdob\n1\tA, B\t1970\n";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_delim(&t.csv), '\t');
+    assert_int_equal(t.csv.n_fields, 3);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_field(&t.csv, 1, "A, B");
+    tok_close(&t);
+}
+
+static void test_lenient_text_after_quote(void **state)
+{
+    (void)state;
+    static const char in[] = "a,b\n\"ab\"cd,O\"Brien\n";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_OK);
+    assert_field(&t.csv, 0, "abcd");
+    assert_field(&t.csv, 1, "O\"Brien"); /* a quote inside an unquoted field is text */
+    tok_close(&t);
+}
+
+static void test_unterminated_quote_resyncs(void **state)
+{
+    (void)state;
+    static const char in[] = "a,b\n1,\"open\n2,y\n3,z\n";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_UNTERMINATED);
+    assert_int_equal(t.csv.row_line, 2);
+    assert_int_equal(t.csv.raw_len, 7);
+    assert_memory_equal(t.csv.raw, "1,\"open", 7);
+    /* the lines the open quote swallowed are read again as rows */
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 3);
+    assert_field(&t.csv, 1, "y");
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 4);
+    assert_int_equal(wl_csv_next(&t.csv), 0);
+    tok_close(&t);
+}
+
+static void test_field_too_long(void **state)
+{
+    (void)state;
+    static const char in[] = "a,b\n123456,x\n12345,\"123456\"\nok,ok\n";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 5);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_FIELD_TOO_LONG);
+    assert_int_equal(t.csv.err_field, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_FIELD_TOO_LONG);
+    assert_int_equal(t.csv.err_field, 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_OK);
+    tok_close(&t);
+}
+
+/* A line longer than the row bound is reported and skipped, not buffered whole. */
+static void test_row_too_long(void **state)
+{
+    (void)state;
+    size_t big = 3u << 20;
+    char *in = malloc(big + 64);
+    assert_non_null(in);
+    size_t n = 0;
+    memcpy(in, "a,b\n", 4);
+    n = 4;
+    memset(in + n, 'x', big);
+    n += big;
+    memcpy(in + n, "\n1,2\n", 5);
+    n += 5;
+    tok t;
+    tok_open(&t, in, n, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_TOO_LONG);
+    assert_int_equal(t.csv.row_line, 2);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_OK);
+    assert_int_equal(t.csv.row_line, 3);
+    assert_field(&t.csv, 1, "2");
+    assert_int_equal(wl_csv_next(&t.csv), 0);
+    assert_true(t.csv.cap <= t.csv.row_cap + (1u << 20)); /* the buffer stayed bounded */
+    tok_close(&t);
+    free(in);
+}
+
+/* An open quote followed by megabytes of lines: bounded, then resynchronised. */
+static void test_unterminated_quote_bounded(void **state)
+{
+    (void)state;
+    size_t rows = 400000;
+    char *in = malloc(16 + rows * 8);
+    assert_non_null(in);
+    size_t n = 0;
+    n += (size_t)sprintf(in, "a,b\n1,\"x\n");
+    for (size_t i = 0; i < rows; i++) n += (size_t)sprintf(in + n, "%06zu,\n", i % 1000000);
+    tok t;
+    tok_open(&t, in, n, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_UNTERMINATED);
+    size_t ok = 0;
+    while (wl_csv_next(&t.csv) == 1) ok += t.csv.row_err == WL_CSV_ROW_OK;
+    assert_int_equal(ok, rows); /* every following line still read */
+    tok_close(&t);
+    free(in);
+}
+
+static void test_too_many_fields(void **state)
+{
+    (void)state;
+    size_t n = WL_CSV_MAX_FIELDS + 10;
+    char *in = malloc(n + 16);
+    assert_non_null(in);
+    memcpy(in, "a\n", 2);
+    memset(in + 2, ',', n);
+    in[2 + n] = '\n';
+    tok t;
+    tok_open(&t, in, n + 3, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_err, WL_CSV_ROW_TOO_MANY_FIELDS);
+    assert_int_equal(t.csv.n_fields, n + 1);
+    tok_close(&t);
+    free(in);
+}
+
+/* Rows straddle the 1 MiB read chunks: every row must come out whole. */
+static void test_chunk_boundaries(void **state)
+{
+    (void)state;
+    size_t rows = 150000;
+    char *in = malloc(32 + rows * 40);
+    assert_non_null(in);
+    size_t n = (size_t)sprintf(in, "id,name\n");
+    for (size_t i = 0; i < rows; i++)
+        n += (size_t)(i % 3 ? sprintf(in + n, "%zu,name number %zu\n", i, i)
+                            : sprintf(in + n, "%zu,\"quoted\n%zu\"\n", i, i));
+    tok t;
+    tok_open(&t, in, n, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    char want[64];
+    long line = 2;
+    for (size_t i = 0; i < rows; i++) {
+        assert_int_equal(wl_csv_next(&t.csv), 1);
+        assert_int_equal(t.csv.row_line, line);
+        line += i % 3 ? 1 : 2;
+        snprintf(want, sizeof want, i % 3 ? "name number %zu" : "quoted\n%zu", i);
+        assert_field(&t.csv, 1, want);
+    }
+    assert_int_equal(wl_csv_next(&t.csv), 0);
+    tok_close(&t);
+    free(in);
+}
+
+static void test_utf8_check(void **state)
+{
+    (void)state;
+    const char *ok = "Nguyễn Văn An สมชาย 𝔸";
+    assert_int_equal(wl_utf8_check(ok, strlen(ok)), strlen(ok));
+    assert_int_equal(wl_utf8_check("abc\xC0\xAF", 5), 3);        /* overlong '/' */
+    assert_int_equal(wl_utf8_check("ab\xED\xA0\x80", 5), 2);     /* surrogate */
+    assert_int_equal(wl_utf8_check("\xF4\x90\x80\x80", 4), 0);   /* above U+10FFFF */
+    assert_int_equal(wl_utf8_check("abcdef\xE2\x82", 8), 6);     /* cut sequence */
+    assert_int_equal(wl_utf8_check("abcdefgh\x80", 9), 8);       /* stray continuation */
+    assert_int_equal(wl_utf8_check("abcdefghijk\0mnop", 16), 11); /* NUL in the fast path */
+    assert_int_equal(wl_utf8_check("ab\0", 3), 2);               /* NUL in the tail */
+    assert_int_equal(wl_utf8_check("", 0), 0);
+    assert_int_equal(wl_utf8_check("\xF0\x9F\x98\x80", 4), 4);
+    assert_int_equal(wl_utf8_check("\xF5\x80\x80\x80", 4), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quotes_and_newlines),
+        cmocka_unit_test(test_crlf_bom_blank_lines),
+        cmocka_unit_test(test_tab_detection),
+        cmocka_unit_test(test_lenient_text_after_quote),
+        cmocka_unit_test(test_unterminated_quote_resyncs),
+        cmocka_unit_test(test_field_too_long),
+        cmocka_unit_test(test_row_too_long),
+        cmocka_unit_test(test_unterminated_quote_bounded),
+        cmocka_unit_test(test_too_many_fields),
+        cmocka_unit_test(test_chunk_boundaries),
+        cmocka_unit_test(test_utf8_check),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
