@@ -1,0 +1,212 @@
+/* test_date.c -- dates of birth: the golden table tests/golden/dates.tsv, the
+ * two-digit-year pivot, reading limits, hostile bytes and concurrent first use. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <cmocka.h>
+
+#include "date.h"
+
+/* Writes a reading as the golden table spells it: 1978-03-04+amb, 1960..1965. */
+static void format_reading(const wl_date *d, char *out, size_t cap)
+{
+    int k;
+    if (d->flags & WL_DATE_RANGE)
+        k = snprintf(out, cap, "%d..%d", d->year, d->year_hi);
+    else if (d->prec == WL_PREC_DAY)
+        k = snprintf(out, cap, "%04d-%02d-%02d", d->year, d->month, d->day);
+    else if (d->prec == WL_PREC_MONTH)
+        k = snprintf(out, cap, "%04d-%02d", d->year, d->month);
+    else
+        k = snprintf(out, cap, "%04d", d->year);
+    static const struct { unsigned flag; const char *name; } F[] = {
+        { WL_DATE_APPROX, "+approx" }, { WL_DATE_AMBIGUOUS, "+amb" },
+        { WL_DATE_BUDDHIST, "+be" },   { WL_DATE_PLACEHOLDER, "+ph" } };
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
+        if ((d->flags & F[i].flag) && k > 0 && (size_t)k < cap)
+            k += snprintf(out + k, cap - (size_t)k, "%s", F[i].name);
+}
+
+static void format_readings(const wl_date *d, int n, char *out, size_t cap)
+{
+    if (n == 0) { snprintf(out, cap, "-"); return; }
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(out);
+        if (i) { snprintf(out + len, cap - len, ";"); len++; }
+        format_reading(&d[i], out + len, cap - len);
+    }
+}
+
+static char *read_golden(const char *name, size_t *len)
+{
+    const char *dir = getenv("WL_SOURCE_DIR");
+    if (!dir) { fail_msg("WL_SOURCE_DIR is not set (run through ctest)"); return NULL; }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) { fail_msg("cannot open %s", path); return NULL; }
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)sz + 1);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (size_t)sz, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void test_golden_dates(void **state)
+{
+    (void)state;
+    size_t len;
+    char *buf = read_golden("dates.tsv", &len);
+    int rows = 0, failures = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#') continue;
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        const char *in = strcmp(line, "-") == 0 ? "" : line;
+        const char *want = tab + 1;
+        wl_date d[2];
+        int n = wl_date_parse(in, strlen(in), d, 2);
+        char got[128];
+        format_readings(d, n, got, sizeof got);
+        if (strcmp(got, want) != 0) {
+            printf("dates.tsv: \"%s\": got %s, want %s\n", in, got, want);
+            failures++;
+        }
+        rows++;
+    }
+    free(buf);
+    printf("dates.tsv: %d rows, %d failures\n", rows, failures);
+    assert_true(rows >= 100);
+    assert_int_equal(failures, 0);
+}
+
+static void test_expand_year_pivot(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_date_expand_year(0), 2000);
+    assert_int_equal(wl_date_expand_year(25), 2025);
+    assert_int_equal(wl_date_expand_year(26), 1926);
+    assert_int_equal(wl_date_expand_year(78), 1978);
+    assert_int_equal(wl_date_expand_year(99), 1999);
+}
+
+static void test_max_limits_readings(void **state)
+{
+    (void)state;
+    wl_date d[2];
+    memset(d, 0x55, sizeof d);
+    assert_int_equal(wl_date_parse("04/03/1978", 10, d, 1), 1);
+    assert_int_equal(d[0].month, 3); /* day-first reading comes first */
+    assert_int_equal(d[0].day, 4);
+    assert_int_equal(d[1].year, 0x5555); /* untouched past max */
+    assert_int_equal(wl_date_parse("04/03/1978", 10, d, 0), 0);
+    assert_int_equal(wl_date_parse(NULL, 10, d, 2), 0);
+}
+
+static void test_range_fields(void **state)
+{
+    (void)state;
+    wl_date d[2];
+    assert_int_equal(wl_date_parse("1960-1965", 9, d, 2), 1);
+    assert_int_equal(d[0].year, 1960);
+    assert_int_equal(d[0].year_hi, 1965);
+    assert_int_equal(d[0].prec, WL_PREC_YEAR);
+    assert_true(d[0].flags & WL_DATE_RANGE);
+    assert_int_equal(wl_date_parse("1978", 4, d, 2), 1);
+    assert_int_equal(d[0].year_hi, 1978);
+    assert_false(d[0].flags & WL_DATE_RANGE);
+}
+
+static void test_length_is_respected(void **state)
+{
+    (void)state;
+    /* only the first n bytes count: no reading past them */
+    wl_date d[2];
+    const char *s = "1978-03-04";
+    assert_int_equal(wl_date_parse(s, 4, d, 2), 1);
+    assert_int_equal(d[0].prec, WL_PREC_YEAR);
+    char big[600];
+    memset(big, '1', sizeof big);
+    assert_int_equal(wl_date_parse(big, sizeof big, d, 2), 0);
+}
+
+/* Hostile bytes: every reading that comes back obeys the invariants. */
+static void test_random_bytes(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    static const char alphabet[] = "0123456789/-. ~?abcMarJnBE\xE0\xB8\x81\xC3\xA9\xFF";
+    for (int iter = 0; iter < 20000; iter++) {
+        char buf[24];
+        size_t n = (size_t)(iter % 23) + 1;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            buf[i] = alphabet[x % (sizeof alphabet - 1)];
+        }
+        wl_date d[2];
+        int k = wl_date_parse(buf, n, d, 2);
+        assert_true(k >= 0 && k <= 2);
+        for (int i = 0; i < k; i++) {
+            assert_true(d[i].month <= 12 && d[i].day <= 31);
+            assert_true(d[i].year_hi >= d[i].year);
+            assert_true(d[i].prec >= WL_PREC_YEAR && d[i].prec <= WL_PREC_DAY);
+        }
+    }
+}
+
+static void *parse_many(void *arg)
+{
+    int *ok = arg;
+    for (int i = 0; i < 200; i++) {
+        wl_date d[2];
+        *ok &= wl_date_parse("4 Mac 1978", 10, d, 2) == 1 && d[0].month == 3;
+    }
+    return NULL;
+}
+
+/* The word table is built on first use: concurrent first calls all see it. */
+static void test_concurrent_first_use(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    int ok[4] = { 1, 1, 1, 1 };
+    for (int i = 0; i < 4; i++) assert_int_equal(pthread_create(&t[i], NULL, parse_many, &ok[i]), 0);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) assert_true(ok[i]);
+}
+
+static void test_date_words(void **state)
+{
+    (void)state;
+    int v = 0;
+    assert_int_equal(wl_date_word("ogos", 4, &v), WL_DW_MONTH);
+    assert_int_equal(v, 8);
+    assert_int_equal(wl_date_word("sekitar", 7, &v), WL_DW_APPROX);
+    assert_int_equal(wl_date_word("nope", 4, &v), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_concurrent_first_use),
+        cmocka_unit_test(test_golden_dates),
+        cmocka_unit_test(test_expand_year_pivot),
+        cmocka_unit_test(test_max_limits_readings),
+        cmocka_unit_test(test_range_fields),
+        cmocka_unit_test(test_length_is_respected),
+        cmocka_unit_test(test_random_bytes),
+        cmocka_unit_test(test_date_words),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
