@@ -18,6 +18,12 @@
  * per byte value holds the positions of that byte in b, so the first free match
  * of a[i] inside its window is the lowest set bit of (peq[a[i]] & window & ~used).
  * Longer strings take a plain flag-array scan.
+ *
+ * Speed: the short path evaluates jaro with one division of exact integers,
+ * (m²(|a|+|b|) + (m-t)|a||b|) / (3m|a||b|), instead of the oracle's three
+ * (it differs from the oracle by at most 1e-15), and decides the 0.7 threshold
+ * on those integers; only a ratio of exactly 0.7 asks the oracle's expression,
+ * whose rounding decides there (it says "above" in 154 of 168 such cases).
  */
 #include <stdlib.h>
 
@@ -29,70 +35,91 @@
 #define JW_THRESHOLD 0.7
 #define JARO_STACK 1024 /* general path: flags on the stack up to this length */
 
-static size_t jaro_window(size_t la, size_t lb)
+typedef struct {
+    size_t m;    /* matched bytes */
+    size_t half; /* matched bytes out of order; t = half / 2 */
+} jaro_counts;
+
+static inline size_t jaro_window(size_t la, size_t lb)
 {
     size_t longest = WL_MAX(la, lb);
     return longest / 2 > 0 ? longest / 2 - 1 : 0;
 }
 
-/* Same expression, same evaluation order as the oracle, so results agree to the bit. */
+/* The oracle's expression, in its evaluation order. */
 static double jaro_formula(size_t m, size_t t, size_t la, size_t lb)
 {
     double dm = (double)m;
     return (dm / (double)la + dm / (double)lb + (dm - (double)t) / dm) / 3.0;
 }
 
-static double winkler_boost(double jaro, const char *a, size_t la, const char *b, size_t lb)
+/* Length of the common prefix, at most 4: a fixed, unrolled count whose reads
+ * stay below the shorter length, so no loop exit to mispredict. */
+static inline size_t winkler_prefix(const char *a, const char *b, size_t shorter)
 {
-    if (!(jaro > JW_THRESHOLD)) return jaro;
-    size_t lim = WL_MIN(WL_MIN(la, lb), (size_t)JW_PREFIX_MAX);
-    size_t l = 0;
-    while (l < lim && a[l] == b[l]) l++;
-    return l ? jaro + (double)l * JW_SCALE * (1.0 - jaro) : jaro;
+    size_t l = 0, go = 1;
+    for (size_t i = 0; i < JW_PREFIX_MAX; i++) {
+        size_t k = i < shorter ? i : 0; /* in-bounds read; masked off below */
+        go &= (i < shorter) & (a[k] == b[k]);
+        l += go;
+    }
+    return l;
 }
 
-/* Positions lo..hi (inclusive, hi <= 63) as a bit mask. */
-static inline uint64_t bit_range(size_t lo, size_t hi)
+/* Winkler's boost, branch-free: when off it adds an exact 0.0. */
+static inline double winkler_add(double jaro, int on, const char *a, const char *b, size_t shorter)
 {
-    uint64_t upto_hi = hi >= 63 ? ~UINT64_C(0) : (UINT64_C(1) << (hi + 1)) - 1;
-    return upto_hi & ~((UINT64_C(1) << lo) - 1);
+    size_t l = winkler_prefix(a, b, shorter);
+    return jaro + (on ? 1.0 : 0.0) * ((double)l * JW_SCALE * (1.0 - jaro));
+}
+
+/* Short strings (<= 64 bytes, so every product fits easily in 64 bits). */
+static inline double jaro_short(jaro_counts c, size_t la, size_t lb, int *above)
+{
+    uint64_t m = c.m, t = c.half / 2, lab = (uint64_t)la * lb;
+    uint64_t num = m * m * (la + lb) + (m - t) * lab, den = 3 * m * lab;
+    *above = m && (10 * num > 7 * den
+                   || (10 * num == 7 * den && jaro_formula(m, t, la, lb) > JW_THRESHOLD));
+    return m ? (double)num / (double)den : 0.0;
 }
 
 /*
- * The bit-parallel kernel: a (la <= 64) against b (lb <= 64) given b's
- * pattern-match vectors peq. Returns jaro similarity.
+ * The bit-parallel matching: a (la <= 64) against b (lb <= 64) given b's
+ * pattern-match vectors peq (no bits at or past lb). For a[i], the candidates
+ * are peq[a[i]] inside the window b[i-r .. i+r] minus the positions already
+ * used; the first free match is the lowest set bit. The window mask starts as
+ * bits 0..r, grows one bit on top while i < r, then slides up one bit per step.
  */
-static double jaro_bits(const uint64_t *WL_RESTRICT peq, const char *WL_RESTRICT a, size_t la,
-                        const char *WL_RESTRICT b, size_t lb)
+static inline jaro_counts jaro_bits(const uint64_t *WL_RESTRICT peq, const char *WL_RESTRICT a,
+                                    size_t la, size_t lb)
 {
     const size_t r = jaro_window(la, lb);
+    const size_t end = WL_MIN(la, lb + r); /* past this, the window lies beyond b */
+    uint64_t win = (UINT64_C(1) << (r + 1)) - 1; /* r <= 31 here */
     uint64_t used_b = 0, used_a = 0;
-    size_t end = WL_MIN(la, lb + r); /* past this, the window lies beyond b */
+    jaro_counts c = { 0, 0 };
     for (size_t i = 0; i < end; i++) {
-        size_t lo = i > r ? i - r : 0;
-        size_t hi = WL_MIN(i + r, lb - 1);
-        uint64_t x = peq[(unsigned char)a[i]] & bit_range(lo, hi) & ~used_b;
-        if (x) {
-            used_b |= x & (0 - x);
-            used_a |= UINT64_C(1) << i;
-        }
+        uint64_t x = peq[(unsigned char)a[i]] & win & ~used_b;
+        uint64_t low = x & (0 - x);
+        used_b |= low;
+        used_a |= (uint64_t)(low != 0) << i;
+        c.m += low != 0;
+        win = (win << 1) | (uint64_t)(i < r);
     }
-    if (!used_a) return 0.0;
-    size_t m = (size_t)__builtin_popcountll(used_a), half = 0;
-    /* Walk the flagged positions of both strings in step: the k-th matched
-     * byte of a against the k-th matched byte of b. */
+    /* The k-th matched byte of a against the k-th matched byte of b: they
+     * differ when a's byte does not occur at b's k-th matched position. */
     while (used_a) {
-        size_t i = (size_t)__builtin_ctzll(used_a), j = (size_t)__builtin_ctzll(used_b);
-        half += a[i] != b[j];
+        size_t at = (size_t)__builtin_ctzll(used_a);
+        c.half += (peq[(unsigned char)a[at]] & used_b & (0 - used_b)) == 0;
         used_a &= used_a - 1;
         used_b &= used_b - 1;
     }
-    return jaro_formula(m, half / 2, la, lb);
+    return c;
 }
 
 /* Builds only the peq entries the kernel will read (those of a's and b's bytes),
  * so a plain call costs O(|a| + |b|) rather than clearing 256 words. */
-static void peq_sparse(uint64_t *peq, const char *a, size_t la, const char *b, size_t lb)
+static inline void peq_sparse(uint64_t *peq, const char *a, size_t la, const char *b, size_t lb)
 {
     for (size_t i = 0; i < la; i++) peq[(unsigned char)a[i]] = 0;
     for (size_t j = 0; j < lb; j++) peq[(unsigned char)b[j]] = 0;
@@ -100,34 +127,33 @@ static void peq_sparse(uint64_t *peq, const char *a, size_t la, const char *b, s
 }
 
 /* General path for strings longer than 64 bytes: byte flags, window scan. */
-static double jaro_flags(const char *a, size_t la, const char *b, size_t lb,
-                         unsigned char *fa, unsigned char *fb)
+static jaro_counts jaro_flags(const char *a, size_t la, const char *b, size_t lb,
+                              unsigned char *fa, unsigned char *fb)
 {
     const size_t r = jaro_window(la, lb);
+    jaro_counts c = { 0, 0 };
     memset(fa, 0, la);
     memset(fb, 0, lb);
-    size_t m = 0;
     for (size_t i = 0; i < la; i++) {
         size_t lo = i > r ? i - r : 0, hi = WL_MIN(i + r, lb - 1);
-        for (size_t j = lo; j <= hi && lo < lb; j++) {
+        for (size_t j = lo; j <= hi; j++) {
             if (!fb[j] && b[j] == a[i]) {
                 fa[i] = fb[j] = 1;
-                m++;
+                c.m++;
                 break;
             }
         }
     }
-    if (!m) return 0.0;
-    size_t half = 0, j = 0;
-    for (size_t i = 0; i < la; i++) {
+    for (size_t i = 0, j = 0; i < la; i++) {
         if (!fa[i]) continue;
         while (!fb[j]) j++;
-        half += a[i] != b[j];
+        c.half += a[i] != b[j];
         j++;
     }
-    return jaro_formula(m, half / 2, la, lb);
+    return c;
 }
 
+/* Long strings use the oracle's expression (cost is no concern there). */
 static double jaro_long(const char *a, size_t la, const char *b, size_t lb)
 {
     unsigned char stack_flags[2 * JARO_STACK];
@@ -138,23 +164,38 @@ static double jaro_long(const char *a, size_t la, const char *b, size_t lb)
         fa = heap;
         fb = heap + la;
     }
-    double s = jaro_flags(a, la, b, lb, fa, fb);
+    jaro_counts c = jaro_flags(a, la, b, lb, fa, fb);
     free(heap);
-    return s;
+    return c.m ? jaro_formula(c.m, c.half / 2, la, lb) : 0.0;
+}
+
+static inline double jaro_plain(const char *a, size_t la, const char *b, size_t lb, int *above)
+{
+    if (WL_UNLIKELY(!la || !lb)) {
+        *above = 0;
+        return 0.0;
+    }
+    if (WL_UNLIKELY(la > 64 || lb > 64)) {
+        double j = jaro_long(a, la, b, lb);
+        *above = j > JW_THRESHOLD;
+        return j;
+    }
+    uint64_t peq[256];
+    peq_sparse(peq, a, la, b, lb);
+    return jaro_short(jaro_bits(peq, a, la, lb), la, lb, above);
 }
 
 double wl_jaro(const char *a, size_t la, const char *b, size_t lb)
 {
-    if (!la || !lb) return 0.0;
-    if (la > 64 || lb > 64) return jaro_long(a, la, b, lb);
-    uint64_t peq[256];
-    peq_sparse(peq, a, la, b, lb);
-    return jaro_bits(peq, a, la, b, lb);
+    int above;
+    return jaro_plain(a, la, b, lb, &above);
 }
 
 double wl_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
 {
-    return winkler_boost(wl_jaro(a, la, b, lb), a, la, b, lb);
+    int above;
+    double j = jaro_plain(a, la, b, lb, &above);
+    return winkler_add(j, above, a, b, WL_MIN(la, lb));
 }
 
 void wl_strsim_prepare(wl_strsim_cached *c, const char *s, size_t len)
@@ -167,16 +208,24 @@ void wl_strsim_prepare(wl_strsim_cached *c, const char *s, size_t len)
 }
 
 /* Jaro is symmetric (the first-free-match rule yields the same matched
- * positions from either side), so b may play the role of a here; the tests
- * check cached == plain on random pairs. */
+ * positions from either side, and the formula is symmetric), so b plays the
+ * role of a here; the tests check cached == plain to the bit. */
+static inline double jaro_cached(const wl_strsim_cached *c, const char *b, size_t lb, int *above)
+{
+    if (WL_UNLIKELY(!c->len || !lb || c->len > 64 || lb > 64))
+        return jaro_plain(c->s, c->len, b, lb, above);
+    return jaro_short(jaro_bits(c->peq, b, lb, c->len), lb, c->len, above);
+}
+
 double wl_jaro_cached(const wl_strsim_cached *c, const char *b, size_t lb)
 {
-    if (!c->len || !lb) return 0.0;
-    if (c->len > 64 || lb > 64) return jaro_long(c->s, c->len, b, lb);
-    return jaro_bits(c->peq, b, lb, c->s, c->len);
+    int above;
+    return jaro_cached(c, b, lb, &above);
 }
 
 double wl_jaro_winkler_cached(const wl_strsim_cached *c, const char *b, size_t lb)
 {
-    return winkler_boost(wl_jaro_cached(c, b, lb), c->s, c->len, b, lb);
+    int above;
+    double j = jaro_cached(c, b, lb, &above);
+    return winkler_add(j, above, c->s, b, WL_MIN(c->len, lb));
 }

@@ -97,6 +97,8 @@ static void check_jaro(const char *a, size_t la, const char *b, size_t lb)
     assert_true(fabs(wl_jaro_winkler(a, la, b, lb) - jw) < JARO_EPS);
     assert_true(fabs(wl_jaro_cached(&ca, b, lb) - j) < JARO_EPS);
     assert_true(fabs(wl_jaro_winkler_cached(&ca, b, lb) - jw) < JARO_EPS);
+    /* cached and plain agree to the bit */
+    assert_true(wl_jaro_winkler_cached(&ca, b, lb) == wl_jaro_winkler(a, la, b, lb));
     /* symmetric, to the bit */
     assert_true(wl_jaro_winkler(b, lb, a, la) == wl_jaro_winkler(a, la, b, lb));
 }

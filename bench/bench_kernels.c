@@ -1,0 +1,189 @@
+/*
+ * bench_kernels.c -- `watchlink-bench kernels [--pairs N] [--seed S]`: pairs per
+ * second, on one core, of Jaro-Winkler, Levenshtein (cutoff 2) and OSA (cutoff 2)
+ * on watchlist-like names: 4-12 letters drawn from name syllables, half of the
+ * pairs a name against a typo'd copy of itself (the pairs blocking produces),
+ * half two unrelated names. A pool of up to 16,384 pairs (about 0.5 MB, in L2)
+ * is cycled until N pairs are compared, so the figures are those of the kernel
+ * rather than of DRAM.
+ *
+ * Plain forms are the public kernels; the cached forms (engine/src/strsim.h)
+ * prepare one name once and compare it with a run of candidates, as the
+ * comparator does for a block. Like zstd's fullbench.c, this micro-benchmark
+ * reaches into the internal header to time internal kernels.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "../engine/src/strsim.h"
+
+#define NAME_CAP 16
+#define RUN 64 /* candidates per prepared query in the cached runs */
+#define POOL 16384
+#define REPEAT 5
+#define WL_BENCH_MIN(a, b) ((a) < (b) ? (a) : (b))
+
+typedef struct {
+    char (*a)[NAME_CAP], (*b)[NAME_CAP];
+    unsigned char *la, *lb;
+    size_t n;     /* pairs in the pool */
+    size_t total; /* pairs to compare: the pool cycled */
+} name_pairs;
+
+static uint64_t g_state;
+static uint64_t next_rand(void)
+{
+    uint64_t z = (g_state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+static size_t below(size_t n) { return (size_t)(next_rand() % n); }
+
+/* Syllables of Malay, Indonesian, Vietnamese, Thai and Arabic-derived names. */
+static const char *const g_syll[] = {
+    "mu", "ham", "mad", "ab", "dul", "rah", "man", "nur", "ha", "li", "za", "si", "ti",
+    "ngu", "yen", "van", "an", "som", "chai", "suk", "tha", "nom", "pra", "yut", "wi",
+    "bo", "wo", "har", "to", "su", "ka", "ri", "ya", "di", "is", "ma", "il", "fa", "ra",
+    "kit", "ti", "sak", "thi", "minh", "hoa", "ng", "tran", "le", "aung", "kyaw", "sa",
+};
+
+static size_t make_name(char *s)
+{
+    size_t want = 4 + below(9), n = 0; /* 4..12 letters */
+    while (n < want) {
+        const char *y = g_syll[below(sizeof g_syll / sizeof g_syll[0])];
+        for (size_t k = 0; y[k] && n < want; k++) s[n++] = y[k];
+    }
+    return n;
+}
+
+/* One or two typos: substitution, deletion, insertion or transposition. */
+static size_t make_typo(const char *a, size_t la, char *b)
+{
+    size_t lb = la, edits = 1 + below(2);
+    memcpy(b, a, la);
+    for (size_t e = 0; e < edits; e++) {
+        size_t at = below(lb), op = below(4);
+        if (op == 0) b[at] = (char)('a' + below(26));
+        else if (op == 1 && lb > 3) { memmove(b + at, b + at + 1, lb - at - 1); lb--; }
+        else if (op == 2 && lb < NAME_CAP - 1) {
+            memmove(b + at + 1, b + at, lb - at);
+            b[at] = (char)('a' + below(26));
+            lb++;
+        } else if (at + 1 < lb) {
+            char t = b[at]; b[at] = b[at + 1]; b[at + 1] = t;
+        }
+    }
+    return lb;
+}
+
+static int pairs_make(name_pairs *p, size_t total, uint64_t seed)
+{
+    size_t n = total < POOL ? total : POOL;
+    g_state = seed;
+    p->n = n;
+    p->total = total;
+    p->a = malloc(n * sizeof *p->a);
+    p->b = malloc(n * sizeof *p->b);
+    p->la = malloc(n);
+    p->lb = malloc(n);
+    if (!p->a || !p->b || !p->la || !p->lb) return -1;
+    for (size_t i = 0; i < n; i++) {
+        p->la[i] = (unsigned char)make_name(p->a[i]);
+        p->lb[i] = (unsigned char)(i % 2 ? make_name(p->b[i])
+                                         : make_typo(p->a[i], p->la[i], p->b[i]));
+    }
+    return 0;
+}
+
+static void pairs_free(name_pairs *p)
+{
+    free(p->a); free(p->b); free(p->la); free(p->lb);
+}
+
+enum { K_JW, K_LEV, K_OSA };
+
+static double run_plain(const name_pairs *p, int kernel, double *sink)
+{
+    double acc = 0, t0 = bench_now();
+    for (size_t done = 0; done < p->total; done += p->n) {
+        size_t n = WL_BENCH_MIN(p->n, p->total - done);
+        for (size_t i = 0; i < n; i++) {
+            const char *a = p->a[i], *b = p->b[i];
+            if (kernel == K_JW) acc += wl_jaro_winkler(a, p->la[i], b, p->lb[i]);
+            else if (kernel == K_LEV) acc += wl_levenshtein(a, p->la[i], b, p->lb[i], 2);
+            else acc += wl_osa(a, p->la[i], b, p->lb[i], 2);
+        }
+    }
+    *sink += acc;
+    return bench_now() - t0;
+}
+
+/* Each query a[i] (i a multiple of RUN) is prepared once and compared with the
+ * next RUN names b[i..i+RUN): the one-against-many use of a block. */
+static double run_cached(const name_pairs *p, int kernel, double *sink)
+{
+    double acc = 0, t0 = bench_now();
+    wl_strsim_cached c;
+    for (size_t done = 0; done < p->total; done += p->n) {
+        size_t n = WL_BENCH_MIN(p->n, p->total - done);
+        for (size_t i = 0; i < n; i += RUN) {
+            wl_strsim_prepare(&c, p->a[i], p->la[i]);
+            size_t end = WL_BENCH_MIN(i + RUN, n);
+            for (size_t j = i; j < end; j++) {
+                if (kernel == K_JW) acc += wl_jaro_winkler_cached(&c, p->b[j], p->lb[j]);
+                else if (kernel == K_LEV) acc += wl_levenshtein_cached(&c, p->b[j], p->lb[j], 2);
+                else acc += wl_osa_cached(&c, p->b[j], p->lb[j], 2);
+            }
+        }
+    }
+    *sink += acc;
+    return bench_now() - t0;
+}
+
+static int parse_args(int argc, char **argv, size_t *pairs, uint64_t *seed)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--pairs") && i + 1 < argc) *pairs = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) *seed = strtoull(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: watchlink-bench kernels [--pairs N] [--seed S]\n");
+            return !strcmp(argv[i], "--help") ? 0 : 1;
+        }
+    }
+    if (*pairs == 0) *pairs = 1;
+    return -1;
+}
+
+int bench_kernels(int argc, char **argv)
+{
+    size_t n = 2000000;
+    uint64_t seed = 1;
+    int rc = parse_args(argc, argv, &n, &seed);
+    if (rc >= 0) return rc;
+    name_pairs p;
+    if (pairs_make(&p, n, seed) != 0) {
+        fprintf(stderr, "watchlink-bench kernels: out of memory\n");
+        pairs_free(&p);
+        return 1;
+    }
+    static const char *const names[] = { "jaro_winkler", "levenshtein<=2", "osa<=2" };
+    double sink = 0;
+    printf("kernel,form,pairs,seconds,Mpairs_per_s\n");
+    for (int k = K_JW; k <= K_OSA; k++) {
+        /* best of REPEAT runs: the machine is shared, the minimum is the kernel */
+        double tp = 1e30, tc = 1e30;
+        for (int rep = 0; rep < REPEAT; rep++) {
+            tp = WL_BENCH_MIN(tp, run_plain(&p, k, &sink));
+            tc = WL_BENCH_MIN(tc, run_cached(&p, k, &sink));
+        }
+        printf("%s,plain,%zu,%.3f,%.1f\n", names[k], n, tp, (double)n / tp / 1e6);
+        printf("%s,cached,%zu,%.3f,%.1f\n", names[k], n, tc, (double)n / tc / 1e6);
+    }
+    fprintf(stderr, "checksum %.6f\n", sink);
+    pairs_free(&p);
+    return 0;
+}
