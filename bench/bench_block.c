@@ -1,0 +1,308 @@
+/*
+ * bench_block.c -- `watchlink-bench block`: blocking quality and speed, and the
+ * compare stage's throughput on the candidates blocking produced.
+ *
+ *   watchlink-bench block --febrl DIR            FEBRL dataset1..3 + truth pairs
+ *   watchlink-bench block --lists DIR --truth FILE [--mode dedup|link]
+ *   common: --threads N  --max-block N  --keys MASK
+ *
+ * Pair completeness = true pairs among the candidates / true pairs; reduction
+ * ratio = 1 - candidates / all n(n-1)/2 pairs (Christen, "Data Matching" 2012,
+ * sec. 7.2). Truth files are CSV with left_source,left_id,right_source,right_id
+ * columns, or two id columns (rec_id_1,rec_id_2, ids unique over sources).
+ * Like bench_kernels, this program reaches into internal headers to time the
+ * block and compare stages on their own (zstd's fullbench.c does the same).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "bench.h"
+#include "../engine/src/block.h"
+#include "../engine/src/compare.h"
+
+typedef struct {
+    const char *febrl, *lists, *truth;
+    wl_options opt;
+} block_args;
+
+/* ---- id lookup: open addressing over hashes of "source\x1fid" or "id" ---- */
+
+typedef struct {
+    uint64_t *h;
+    uint32_t *rec;
+    size_t mask;
+} id_map;
+
+static uint64_t id_hash(const char *src, const char *id)
+{
+    uint64_t h = wl_hash(id, strlen(id));
+    return src ? wl_hash_combine(wl_hash(src, strlen(src)), h) | 1 : h | 1;
+}
+
+static int map_build(id_map *m, const wl_dataset *ds, int with_source)
+{
+    size_t n = wl_dataset_size(ds), cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    m->h = calloc(cap, sizeof *m->h);
+    m->rec = calloc(cap, sizeof *m->rec);
+    m->mask = cap - 1;
+    if (!m->h || !m->rec) return -1;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = id_hash(with_source ? wl_dataset_source(ds, i) : NULL, wl_dataset_id(ds, i));
+        size_t s = (size_t)h & m->mask;
+        while (m->h[s] && m->h[s] != h) s = (s + 1) & m->mask;
+        m->h[s] = h;
+        m->rec[s] = (uint32_t)i;
+    }
+    return 0;
+}
+
+static long map_find(const id_map *m, const char *src, const char *id)
+{
+    uint64_t h = id_hash(src, id);
+    for (size_t s = (size_t)h & m->mask; m->h[s]; s = (s + 1) & m->mask)
+        if (m->h[s] == h) return m->rec[s];
+    return -1;
+}
+
+/* ---- truth ---- */
+
+/* Splits a CSV line on commas (no quotes in truth files), trimming spaces. */
+static int split(char *line, char **f, int max)
+{
+    int n = 0;
+    for (char *p = line; p && n < max;) {
+        char *c = strchr(p, ',');
+        if (c) *c = '\0';
+        while (*p == ' ') p++;
+        char *e = p + strlen(p);
+        while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r')) *--e = '\0';
+        f[n++] = p;
+        p = c ? c + 1 : NULL;
+    }
+    return n;
+}
+
+static int col(char **f, int n, const char *name)
+{
+    for (int k = 0; k < n; k++)
+        if (!strcmp(f[k], name)) return k;
+    return -1;
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const wl_pairidx *a = x, *b = y;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+typedef struct {
+    size_t pairs, found, unknown, impossible;
+} truth_count;
+
+static int truth_check(const char *path, const wl_dataset *ds, const wl_vec *cand, wl_mode mode, truth_count *tc)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) return -1;
+    char line[4096], *f[16];
+    memset(tc, 0, sizeof *tc);
+    if (!fgets(line, sizeof line, fp)) { fclose(fp); return -1; }
+    int nf = split(line, f, 16);
+    int ls = col(f, nf, "left_source"), li = col(f, nf, "left_id");
+    int rs = col(f, nf, "right_source"), ri = col(f, nf, "right_id");
+    int with_src = ls >= 0 && rs >= 0 && li >= 0 && ri >= 0;
+    if (!with_src) { li = 0; ri = 1; }
+    id_map m;
+    if (map_build(&m, ds, with_src) != 0) { fclose(fp); return -1; }
+    while (fgets(line, sizeof line, fp)) {
+        int n = split(line, f, 16);
+        if (n <= WL_MAX(li, ri)) continue;
+        long a = map_find(&m, with_src ? f[ls] : NULL, f[li]), b = map_find(&m, with_src ? f[rs] : NULL, f[ri]);
+        if (a < 0 || b < 0 || a == b) { tc->unknown++; continue; }
+        if (mode == WL_MODE_LINK && !strcmp(wl_dataset_source(ds, (size_t)a), wl_dataset_source(ds, (size_t)b))) {
+            tc->impossible++;
+            continue;
+        }
+        tc->pairs++;
+        wl_pairidx key = { (uint32_t)WL_MIN(a, b), (uint32_t)WL_MAX(a, b) };
+        tc->found += bsearch(&key, cand->data, cand->len, sizeof key, cmp_pair) != NULL;
+    }
+    fclose(fp);
+    free(m.h);
+    free(m.rec);
+    return 0;
+}
+
+/* ---- compare throughput ---- */
+
+static double time_compare(const wl_features *f, const wl_vec *cand, int threads, unsigned *checksum)
+{
+    const wl_pairidx *p = cand->data;
+    long long n = (long long)cand->len;
+    unsigned sum = 0;
+    double t0 = bench_now();
+#pragma omp parallel for schedule(static, 4096) num_threads(threads) reduction(+ : sum)
+    for (long long k = 0; k < n; k++) {
+        wl_cmpvec v;
+        wl_compare(f, p[k].a, p[k].b, &v);
+        for (int j = 0; j < WL_FIELD_COUNT; j++) sum += v.level[j];
+    }
+    *checksum = sum;
+    return bench_now() - t0;
+}
+
+/* ---- one data set ---- */
+
+static int read_lists(wl_dataset *ds, const char **files, size_t n)
+{
+    wl_read_options ro = wl_read_default_options();
+    for (size_t k = 0; k < n; k++) {
+        char err[512];
+        if (wl_dataset_read(ds, files[k], &ro, NULL, err, sizeof err) != WL_OK) {
+            fprintf(stderr, "watchlink-bench: %s\n", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int run_one(const char *label, const char **files, size_t nfiles, const char *truth, const wl_options *opt)
+{
+    wl_dataset *ds = wl_dataset_create();
+    if (!ds || read_lists(ds, files, nfiles) != 0) { wl_dataset_free(ds); return 1; }
+    size_t n = wl_dataset_size(ds);
+    double t0 = bench_now();
+    wl_features *f = wl_features_build(ds, opt->threads);
+    double t_norm = bench_now() - t0;
+    wl_vec cand;
+    wl_vec_init(&cand, sizeof(wl_pairidx));
+    wl_block_stats st;
+    t0 = bench_now();
+    wl_status s = f ? wl_block(f, opt, &cand, &st) : WL_NOMEM;
+    double t_block = bench_now() - t0;
+    int rc = s == WL_OK ? 0 : 2;
+    if (rc == 0) {
+        double all = (double)n * (double)(n - 1) / 2.0;
+        printf("%s: %zu records, normalise %.3f s, block %.3f s\n", label, n, t_norm, t_block);
+        printf("  keys %zu, blocks %zu, split %zu, skipped %zu blocks (%zu pairs)\n", st.keys, st.blocks,
+               st.split_blocks, st.skipped_blocks, st.skipped_pairs);
+        printf("  candidates %zu, reduction ratio %.6f\n", st.candidates, all > 0 ? 1.0 - (double)st.candidates / all : 0.0);
+        truth_count tc;
+        if (truth && truth_check(truth, ds, &cand, opt->mode, &tc) == 0)
+            printf("  truth pairs %zu, found %zu, pair completeness %.4f (%zu unknown ids, %zu not linkable in mode)\n",
+                   tc.pairs, tc.found, tc.pairs ? (double)tc.found / (double)tc.pairs : 0.0, tc.unknown, tc.impossible);
+        else if (truth)
+            printf("  cannot read truth %s\n", truth);
+        unsigned sum;
+        double t_cmp = time_compare(f, &cand, opt->threads, &sum);
+        printf("  compare: %zu pairs in %.3f s = %.2f M pairs/s (threads %d, checksum %u)\n", cand.len, t_cmp,
+               t_cmp > 0 ? (double)cand.len / t_cmp / 1e6 : 0.0, opt->threads, sum);
+        printf("  peak RSS %.1f MB\n", (double)bench_peak_rss() / 1e6);
+    } else {
+        fprintf(stderr, "watchlink-bench: %s\n", wl_strerror(s));
+    }
+    wl_vec_free(&cand);
+    wl_features_free(f);
+    wl_dataset_free(ds);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n >= k && !strcmp(s + n - k, suf);
+}
+
+/* Every list file of dir (.csv, .tsv, .csv.gz, .tsv.gz), sorted by name. */
+static size_t list_dir(const char *dir, const char *truth, char **out, size_t max)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        if (!(has_suffix(e->d_name, ".csv") || has_suffix(e->d_name, ".tsv") ||
+              has_suffix(e->d_name, ".csv.gz") || has_suffix(e->d_name, ".tsv.gz")))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (truth && !strcmp(path, truth)) continue;
+        if (strstr(e->d_name, "truth")) continue;
+        out[n++] = strdup(path);
+    }
+    closedir(d);
+    qsort(out, n, sizeof *out, cmp_str);
+    return n;
+}
+
+static int run_febrl(const char *dir, const wl_options *opt)
+{
+    int rc = 0;
+    for (int k = 1; k <= 3 && rc == 0; k++) {
+        char data[4096], truth[4096], label[32];
+        snprintf(data, sizeof data, "%s/dataset%d.csv", dir, k);
+        snprintf(truth, sizeof truth, "%s/truth_dataset%d_pairs.csv", dir, k);
+        snprintf(label, sizeof label, "febrl dataset%d", k);
+        const char *files[1] = { data };
+        rc = run_one(label, files, 1, truth, opt);
+    }
+    return rc;
+}
+
+static int parse_args(int argc, char **argv, block_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->opt = wl_default_options();
+#ifdef _OPENMP
+    a->opt.threads = omp_get_max_threads();
+#else
+    a->opt.threads = 1;
+#endif
+    for (int i = 1; i < argc; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return -1;
+        i++;
+        if (!strcmp(argv[i - 1], "--febrl")) a->febrl = v;
+        else if (!strcmp(argv[i - 1], "--lists")) a->lists = v;
+        else if (!strcmp(argv[i - 1], "--truth")) a->truth = v;
+        else if (!strcmp(argv[i - 1], "--threads")) a->opt.threads = atoi(v);
+        else if (!strcmp(argv[i - 1], "--max-block")) a->opt.max_block = strtoull(v, NULL, 10);
+        else if (!strcmp(argv[i - 1], "--keys")) a->opt.block_keys = (unsigned)strtoul(v, NULL, 0);
+        else if (!strcmp(argv[i - 1], "--mode")) a->opt.mode = !strcmp(v, "link") ? WL_MODE_LINK : WL_MODE_DEDUP;
+        else return -1;
+    }
+    return a->febrl || a->lists ? 0 : -1;
+}
+
+int bench_block(int argc, char **argv)
+{
+    block_args a;
+    if (parse_args(argc, argv, &a) != 0) {
+        fprintf(stderr, "Usage: watchlink-bench block (--febrl DIR | --lists DIR [--truth FILE])\n"
+                        "       [--mode dedup|link] [--threads N] [--max-block N] [--keys MASK]\n");
+        return 1;
+    }
+    if (a.febrl) return run_febrl(a.febrl, &a.opt);
+    char *files[256];
+    const char *cfiles[256];
+    size_t n = list_dir(a.lists, a.truth, files, 256);
+    for (size_t k = 0; k < n; k++) cfiles[k] = files[k];
+    if (n == 0) {
+        fprintf(stderr, "watchlink-bench: no lists in %s\n", a.lists);
+        return 1;
+    }
+    int rc = run_one(a.lists, cfiles, n, a.truth, &a.opt);
+    for (size_t k = 0; k < n; k++) free(files[k]);
+    return rc;
+}
