@@ -1,0 +1,147 @@
+/* test_country.c -- nationality and gender codes: the golden table
+ * tests/golden/nationalities.tsv, strict code lookup, genders, table sanity and
+ * concurrent first use. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <cmocka.h>
+
+#include "country.h"
+#include "tables.h"
+
+static char *read_golden(const char *name)
+{
+    const char *dir = getenv("WL_SOURCE_DIR");
+    if (!dir) { fail_msg("WL_SOURCE_DIR is not set (run through ctest)"); return NULL; }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) { fail_msg("cannot open %s", path); return NULL; }
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)sz + 1);
+    assert_non_null(buf);
+    size_t len = fread(buf, 1, (size_t)sz, f);
+    buf[len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void test_golden_nationalities(void **state)
+{
+    (void)state;
+    char *buf = read_golden("nationalities.tsv");
+    int rows = 0, failures = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#') continue;
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        const char *in = strcmp(line, "-") == 0 ? "" : line;
+        char got[4] = "-";
+        uint32_t c = wl_country_code(in, strlen(in));
+        if (c) wl_alpha3_unpack(c, got);
+        if (strcmp(got, tab + 1) != 0) {
+            printf("nationalities.tsv: \"%s\": got %s, want %s\n", in, got, tab + 1);
+            failures++;
+        }
+        rows++;
+    }
+    free(buf);
+    printf("nationalities.tsv: %d rows, %d failures\n", rows, failures);
+    assert_true(rows >= 50);
+    assert_int_equal(failures, 0);
+}
+
+/* Every ISO row of the table maps its own alpha-3 and alpha-2 back to itself. */
+static void test_every_iso_row_round_trips(void **state)
+{
+    (void)state;
+    size_t len;
+    const char *data = wl_table_get("countries", &len);
+    assert_non_null(data);
+    wl_table_iter it;
+    wl_table_iter_init(&it, data, len);
+    const char *f[4];
+    size_t fl[4];
+    int rows = 0;
+    while (wl_table_next(&it, f, fl, 4) >= 3) {
+        if (fl[1] != 2) continue;
+        uint32_t c = wl_alpha3_pack(f[0]);
+        assert_int_equal(wl_country_code(f[0], 3), c);
+        assert_int_equal(wl_country_from_code(f[0], 3), c);
+        assert_int_equal(wl_country_from_code(f[1], 2), c);
+        assert_int_equal(wl_country_code(f[2], fl[2]), c);
+        rows++;
+    }
+    assert_int_equal(rows, 249); /* ISO 3166-1 as of iso-codes 4.15 */
+}
+
+static void test_strict_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_country_from_code("IDN", 3), wl_alpha3_pack("IDN"));
+    assert_int_equal(wl_country_from_code("id", 2), wl_alpha3_pack("IDN"));
+    assert_int_equal(wl_country_from_code("UK", 2), 0);   /* a name key, not ISO */
+    assert_int_equal(wl_country_from_code("GBD", 3), 0);  /* ICAO only */
+    assert_int_equal(wl_country_from_code("XYZ", 3), 0);
+    assert_int_equal(wl_country_from_code("Indonesia", 9), 0);
+    assert_int_equal(wl_country_code("UK", 2), wl_alpha3_pack("GBR"));
+    assert_int_equal(wl_country_code(NULL, 3), 0);
+}
+
+static void test_genders(void **state)
+{
+    (void)state;
+    static const struct { const char *in; char want; } G[] = {
+        { "M", 'M' }, { "f", 'F' }, { "Male", 'M' }, { "FEMALE", 'F' }, { "man", 'M' },
+        { "woman", 'F' }, { "L", 'M' }, { "P", 'F' }, { "laki-laki", 'M' },
+        { "Laki Laki", 'M' }, { "perempuan", 'F' }, { "lelaki", 'M' }, { "wanita", 'F' },
+        { "pria", 'M' }, { "ชาย", 'M' }, { "หญิง", 'F' }, { "nam", 'M' }, { "nữ", 'F' },
+        { "Nữ", 'F' }, { "lalaki", 'M' }, { "babae", 'F' }, { "мужской", 'M' },
+        { "Женский", 'F' }, { "男", 'M' }, { "女", 'F' }, { "ប្រុស", 'M' }, { "ស្រី", 'F' },
+        { "X", 0 }, { "U", 0 }, { "unknown", 0 }, { "", 0 }, { "<", 0 }, { "MF", 0 },
+    };
+    for (size_t i = 0; i < sizeof G / sizeof G[0]; i++) {
+        char got = wl_gender_code(G[i].in, strlen(G[i].in));
+        if (got != G[i].want) printf("gender \"%s\": got %d\n", G[i].in, got);
+        assert_int_equal(got, G[i].want);
+    }
+}
+
+static void *lookup_many(void *arg)
+{
+    int *ok = arg;
+    for (int i = 0; i < 500; i++)
+        *ok &= wl_country_code("Việt Nam", strlen("Việt Nam")) == wl_alpha3_pack("VNM") &&
+               wl_gender_code("F", 1) == 'F';
+    return NULL;
+}
+
+static void test_concurrent_first_use(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    int ok[4] = { 1, 1, 1, 1 };
+    for (int i = 0; i < 4; i++) assert_int_equal(pthread_create(&t[i], NULL, lookup_many, &ok[i]), 0);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) assert_true(ok[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_concurrent_first_use),
+        cmocka_unit_test(test_golden_nationalities),
+        cmocka_unit_test(test_every_iso_row_round_trips),
+        cmocka_unit_test(test_strict_codes),
+        cmocka_unit_test(test_genders),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
