@@ -69,7 +69,7 @@ static wl_status gen_entries(const wl_features *f, int kind, int threads, wl_vec
     for (size_t c = 0; c < nchunks; c++) total += parts[c].len;
     if (!failed && wl_vec_reserve(out, total) != 0) failed = 1;
     for (size_t c = 0; c < nchunks; c++) {
-        if (!failed) {
+        if (!failed && parts[c].len) {
             memcpy((wl_keyent *)out->data + out->len, parts[c].data, parts[c].len * sizeof(wl_keyent));
             out->len += parts[c].len;
         }
@@ -178,7 +178,7 @@ static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind,
         tmp = NULL;
         st = keep_blocks(c, e, n, &kept);
         if (st == WL_OK && wl_vec_reserve(all, all->len + kept) != 0) st = WL_NOMEM;
-        if (st == WL_OK) {
+        if (st == WL_OK && kept) {
             memcpy((wl_keyent *)all->data + all->len, e, kept * sizeof *e);
             all->len += kept;
         }
@@ -229,7 +229,7 @@ static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists
     /* Entries are in key order, so each record's list fills in ascending order. */
     uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
     if (!fill) return WL_NOMEM;
-    memcpy(fill, k->rk_start, n * sizeof *fill);
+    if (n) memcpy(fill, k->rk_start, n * sizeof *fill);
     for (size_t q = 0; q < m; q++) {
         uint32_t at = fill[e[q].rec]++;
         k->rk_key[at] = e[q].key;
@@ -316,7 +316,7 @@ static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs
     for (size_t ch = 0; ch < nchunks; ch++) total += parts[ch].len;
     if (!failed && wl_vec_reserve(pairs, total) != 0) failed = 1;
     for (size_t ch = 0; ch < nchunks; ch++) {
-        if (!failed) {
+        if (!failed && parts[ch].len) {
             memcpy((wl_pairidx *)pairs->data + pairs->len, parts[ch].data,
                    parts[ch].len * sizeof(wl_pairidx));
             pairs->len += parts[ch].len;

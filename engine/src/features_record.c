@@ -249,10 +249,11 @@ static int put_tokens(wl_frec *r, size_t i, const char *s, size_t n)
     size_t w = 0;
     for (size_t k = 0; k < nt; k++)
         if (w == 0 || t[w - 1] != t[k]) t[w++] = t[k];
+    r->f->tok_start[i + 1] = (uint32_t)w;
+    if (w == 0) return 0;
     if (wl_vec_reserve(&r->out->toks, r->out->toks.len + w) != 0) return -1;
     memcpy((uint64_t *)r->out->toks.data + r->out->toks.len, t, w * sizeof t[0]);
     r->out->toks.len += w;
-    r->f->tok_start[i + 1] = (uint32_t)w;
     return 0;
 }
 

@@ -240,7 +240,8 @@ static wl_features *fx_build(const fx_rec *r, size_t n)
         fx_run(f, &docs, f->doc_start, i, r[i].docs, ';', fx_on_doc);
         fx_run(f, &nats, f->nat_start, i, r[i].nats, ';', fx_on_nat);
         fx_run(f, &toks, f->tok_start, i, r[i].text, ' ', fx_on_tok);
-        qsort((uint64_t *)toks.data + f->tok_start[i], toks.len - f->tok_start[i], 8, fx_cmp_u64);
+        if (toks.len > f->tok_start[i])
+            qsort((uint64_t *)toks.data + f->tok_start[i], toks.len - f->tok_start[i], 8, fx_cmp_u64);
         f->gender[i] = (uint8_t)r[i].gender;
         f->source[i] = r[i].source;
         f->pob[i] = r[i].pob ? fx_text(f, r[i].pob, strlen(r[i].pob)) : UINT32_MAX;
