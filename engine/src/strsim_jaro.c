@@ -83,6 +83,22 @@ static inline double jaro_short(jaro_counts c, size_t la, size_t lb, int *above)
     return m ? (double)num / (double)den : 0.0;
 }
 
+typedef struct {
+    uint64_t used_a, used_b; /* matched positions of a and of b */
+    uint64_t bit;            /* 1 << i for the byte a[i] being matched */
+} jaro_match;
+
+/* One match step: takes the lowest free candidate of b and records whether
+ * a[i] matched. Kept to a few instructions per byte: the sign of (x | -x) is
+ * the mask "x != 0", and x & -x the lowest candidate. */
+static inline void jaro_take(jaro_match *f, uint64_t cand)
+{
+    uint64_t x = cand & ~f->used_b, neg = 0 - x;
+    f->used_b |= x & neg;
+    f->used_a |= f->bit & (uint64_t)((int64_t)(x | neg) >> 63);
+    f->bit += f->bit;
+}
+
 /*
  * The bit-parallel matching: a (la <= 64) against b (lb <= 64) given b's
  * pattern-match vectors peq (no bits at or past lb). For a[i], the candidates
@@ -91,26 +107,22 @@ static inline double jaro_short(jaro_counts c, size_t la, size_t lb, int *above)
  * bits 0..r, grows one bit on top while i < r, then slides up one bit per step.
  */
 static inline jaro_counts jaro_bits(const uint64_t *WL_RESTRICT peq, const char *WL_RESTRICT a,
-                                    size_t la, size_t lb)
+                                    size_t la, const char *WL_RESTRICT b, size_t lb)
 {
     const size_t r = jaro_window(la, lb);
     const size_t end = WL_MIN(la, lb + r); /* past this, the window lies beyond b */
+    const size_t grow = WL_MIN(end, r);
     uint64_t win = (UINT64_C(1) << (r + 1)) - 1; /* r <= 31 here */
-    uint64_t used_b = 0, used_a = 0;
+    jaro_match f = { 0, 0, 1 };
+    size_t i = 0;
+    for (; i < grow; i++, win += win + 1) jaro_take(&f, peq[(unsigned char)a[i]] & win);
+    for (; i < end; i++, win += win) jaro_take(&f, peq[(unsigned char)a[i]] & win);
+    /* The k-th matched byte of a against the k-th matched byte of b. */
+    uint64_t used_a = f.used_a, used_b = f.used_b;
     jaro_counts c = { 0, 0 };
-    for (size_t i = 0; i < end; i++) {
-        uint64_t x = peq[(unsigned char)a[i]] & win & ~used_b;
-        uint64_t low = x & (0 - x);
-        used_b |= low;
-        used_a |= (uint64_t)(low != 0) << i;
-        c.m += low != 0;
-        win = (win << 1) | (uint64_t)(i < r);
-    }
-    /* The k-th matched byte of a against the k-th matched byte of b: they
-     * differ when a's byte does not occur at b's k-th matched position. */
     while (used_a) {
-        size_t at = (size_t)__builtin_ctzll(used_a);
-        c.half += (peq[(unsigned char)a[at]] & used_b & (0 - used_b)) == 0;
+        c.half += a[__builtin_ctzll(used_a)] != b[__builtin_ctzll(used_b)];
+        c.m++;
         used_a &= used_a - 1;
         used_b &= used_b - 1;
     }
@@ -127,7 +139,7 @@ static inline void peq_sparse(uint64_t *peq, const char *a, size_t la, const cha
 }
 
 /* General path for strings longer than 64 bytes: byte flags, window scan. */
-static jaro_counts jaro_flags(const char *a, size_t la, const char *b, size_t lb,
+static jaro_counts jaro_scan(const char *a, size_t la, const char *b, size_t lb,
                               unsigned char *fa, unsigned char *fb)
 {
     const size_t r = jaro_window(la, lb);
@@ -164,7 +176,7 @@ static double jaro_long(const char *a, size_t la, const char *b, size_t lb)
         fa = heap;
         fb = heap + la;
     }
-    jaro_counts c = jaro_flags(a, la, b, lb, fa, fb);
+    jaro_counts c = jaro_scan(a, la, b, lb, fa, fb);
     free(heap);
     return c.m ? jaro_formula(c.m, c.half / 2, la, lb) : 0.0;
 }
@@ -182,7 +194,7 @@ static inline double jaro_plain(const char *a, size_t la, const char *b, size_t 
     }
     uint64_t peq[256];
     peq_sparse(peq, a, la, b, lb);
-    return jaro_short(jaro_bits(peq, a, la, lb), la, lb, above);
+    return jaro_short(jaro_bits(peq, a, la, b, lb), la, lb, above);
 }
 
 double wl_jaro(const char *a, size_t la, const char *b, size_t lb)
@@ -214,7 +226,7 @@ static inline double jaro_cached(const wl_strsim_cached *c, const char *b, size_
 {
     if (WL_UNLIKELY(!c->len || !lb || c->len > 64 || lb > 64))
         return jaro_plain(c->s, c->len, b, lb, above);
-    return jaro_short(jaro_bits(c->peq, b, lb, c->len), lb, c->len, above);
+    return jaro_short(jaro_bits(c->peq, b, lb, c->s, c->len), lb, c->len, above);
 }
 
 double wl_jaro_cached(const wl_strsim_cached *c, const char *b, size_t lb)
