@@ -65,4 +65,63 @@ uint32_t wl_dm_pack(const char *code);
 /** Consonant skeleton: letters without vowels (and y/w/h after the first), doubles collapsed. */
 size_t wl_skeleton(const char *s, size_t n, char *out, size_t cap);
 
+
+/* ---- internal to the name module (name_*.c, dmetaphone.c); not for other stages ---- */
+
+/* dm2 of a part is its alternate code, or dm1 again when the word has no alternate,
+ * so a matcher can always test {dm1, dm2} x {dm1, dm2}. */
+
+enum {
+    WL_NAME_IN_MAX = 1024,   /* bytes of one value read; the rest is ignored */
+    WL_NAME_FOLD_MAX = 2048, /* bytes of folded text kept per value */
+    WL_NAME_TEXT_MAX = 4096, /* bytes of part strings per call */
+    WL_NAME_CP_MAX = 8192    /* code points after NFKC (18x the worst expansion of 1024 bytes / 3) */
+};
+
+/* What the lexicon knows about a word (datasets/tables/name_*.tsv). */
+enum {
+    WL_LEX_TITLE_ANY = 1u << 0,  /* a title dropped wherever it stands */
+    WL_LEX_TITLE_LEAD = 1u << 1, /* dropped only as the first of several parts */
+    WL_LEX_PARTICLE = 1u << 2,   /* bin, a/l, van...: kept with WL_PART_PARTICLE */
+    WL_LEX_PREFIX = 1u << 3,     /* abdul, nurul, al...: may be written joined */
+    WL_LEX_NAME = 1u << 4        /* a known name: the rest of a joined form */
+};
+
+typedef struct {
+    const char *word;  /* NUL-terminated */
+    const char *canon; /* canonical variant, NUL-terminated (== word when none) */
+    uint16_t len, canon_len;
+    uint8_t flags;     /* WL_LEX_* */
+} wl_lexent;
+
+/** Loads the lexicon once per process (thread-safe). @return 0, or -1 when out of memory. */
+int wl_name_lex_init(void);
+/** @return what the lexicon knows about s[0..n), or NULL. @pre wl_name_lex_init() == 0 */
+const wl_lexent *wl_name_lex_find(const char *s, size_t n);
+/** @return the joined-form prefixes, longest first; *count gets their number. */
+const wl_lexent *const *wl_name_lex_prefixes(int *count);
+
+/* Per-script transliteration, used by wl_text_fold. The Thai transcriber appends
+ * the RTGS-like romanisation of Thai or Lao code points cp[0..n) to out. */
+size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap);
+
+/* The context: folding scratch, the transliterators and the recent-string cache. */
+typedef struct wl_translit wl_translit;
+typedef struct wl_foldcache wl_foldcache;
+struct wl_namectx {
+    wl_translit *tr;           /* lazily opened on the first non-Latin input */
+    wl_foldcache *cache;       /* recent non-ASCII inputs and their folds */
+    int family_first;          /* set by the last fold: Han/Hangul name, family first */
+    char fold[WL_NAME_FOLD_MAX];
+    char text[WL_NAME_TEXT_MAX];
+    char valid[WL_NAME_IN_MAX];    /* the input with invalid UTF-8 replaced */
+    int32_t cps[WL_NAME_CP_MAX];   /* its code points after NFKC and case folding */
+};
+
+/** Folds like wl_text_fold and sets ctx->family_first. @return the length, or 0. */
+size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t cap);
+/** Transliterates code points cp[0..n) of a non-Latin run to ASCII appended at out. */
+size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap);
+void wl_translit_free(wl_translit *tr);
+
 #endif /* WL_NAME_H */

@@ -1,0 +1,273 @@
+/*
+ * name_parse.c -- a folded name value into parts: tokens, titles dropped,
+ * particles marked, joined forms split, "FAMILY, Given" order, canonical
+ * variants and the keys of every part (Double Metaphone, skeleton, hashes).
+ *
+ * Everything works in the context's fixed buffers: no allocation per call.
+ */
+#include <string.h>
+
+#include "common.h"
+#include "name.h"
+
+enum { TOK_MAX = 48, TOK_WORD_MAX = 64 };
+
+typedef struct {
+    const char *s;
+    uint16_t len;
+    uint8_t dot;    /* followed by a dot: "b." of bin */
+    uint8_t family; /* before the "FAMILY, Given" comma */
+    uint8_t drop;   /* a title */
+} name_tok;
+
+typedef struct {
+    wl_namectx *ctx;
+    name_tok tok[TOK_MAX];
+    int ntok;
+    size_t used; /* bytes of ctx->text in use */
+} name_work;
+
+static int is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+/* Copies bytes to ctx->text; @return the copy or NULL when the scratch is full. */
+static const char *work_store(name_work *w, const char *s, size_t n)
+{
+    if (w->used + n + 1 > sizeof w->ctx->text) return NULL;
+    char *d = w->ctx->text + w->used;
+    memcpy(d, s, n);
+    d[n] = 0;
+    w->used += n + 1;
+    return d;
+}
+
+/* "a/l", "s/o", "d/o": a letter, a slash, a letter, standing alone. */
+static size_t slash_link_len(const char *s, size_t i, size_t n)
+{
+    if (i + 3 > n || s[i + 1] != '/' || !is_word_char(s[i]) || !is_word_char(s[i + 2])) return 0;
+    if (i > 0 && is_word_char(s[i - 1])) return 0;
+    if (i + 3 < n && is_word_char(s[i + 3])) return 0;
+    return 3;
+}
+
+/* Reads one word at s[*i]: letters and digits; an apostrophe between letters
+ * is dropped (ma'ruf = maruf, o'brien = obrien). @return its length in buf. */
+static size_t read_word(const char *s, size_t n, size_t *i, char *buf)
+{
+    size_t k = 0, p = *i;
+    size_t link = slash_link_len(s, p, n);
+    if (link) {
+        memcpy(buf, s + p, link);
+        *i = p + link;
+        return link;
+    }
+    while (p < n) {
+        if (is_word_char(s[p])) {
+            if (k < TOK_WORD_MAX) buf[k++] = s[p];
+        } else if (!(s[p] == '\'' && k > 0 && p + 1 < n && is_word_char(s[p + 1]))) {
+            break;
+        }
+        p++;
+    }
+    *i = p;
+    return k;
+}
+
+static void tokenize(name_work *w, const char *s, size_t n, int comma_order)
+{
+    char buf[TOK_WORD_MAX];
+    int seen_comma = 0;
+    for (size_t i = 0; i < n && w->ntok < TOK_MAX;) {
+        if (!is_word_char(s[i])) {
+            if (s[i] == ',' && comma_order && !seen_comma) {
+                seen_comma = 1;
+                for (int t = 0; t < w->ntok; t++) w->tok[t].family = 1;
+            }
+            i++;
+            continue;
+        }
+        size_t k = read_word(s, n, &i, buf);
+        const char *copy = work_store(w, buf, k);
+        if (!copy) return;
+        name_tok *t = &w->tok[w->ntok++];
+        *t = (name_tok){ .s = copy, .len = (uint16_t)k, .dot = (uint8_t)(i < n && s[i] == '.') };
+    }
+}
+
+static const wl_lexent *lex_of(const name_tok *t) { return wl_name_lex_find(t->s, t->len); }
+
+/* Two-word titles ("tan sri", "datuk seri"): @return 1 when tok[i], tok[i+1] is one. */
+static int title_pair(name_work *w, int i)
+{
+    if (i + 1 >= w->ntok) return 0;
+    char buf[2 * TOK_WORD_MAX + 1];
+    size_t a = w->tok[i].len, b = w->tok[i + 1].len;
+    memcpy(buf, w->tok[i].s, a);
+    buf[a] = ' ';
+    memcpy(buf + a + 1, w->tok[i + 1].s, b);
+    const wl_lexent *e = wl_name_lex_find(buf, a + 1 + b);
+    return e && (e->flags & (WL_LEX_TITLE_ANY | WL_LEX_TITLE_LEAD));
+}
+
+/* "Maung Maung", "Ma Ma": a doubled Burmese name, not an honorific. */
+static int same_word(const name_work *w, int i)
+{
+    const name_tok *a = &w->tok[i], *b = &w->tok[i + 1];
+    return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
+/* Marks titles: "any" ones everywhere, "lead" ones only before the first kept
+ * word and when a word follows. A value made only of titles keeps them all. */
+static void mark_titles(name_work *w)
+{
+    int kept_before = 0, kept = 0;
+    for (int i = 0; i < w->ntok; i++) {
+        if (title_pair(w, i)) {
+            w->tok[i].drop = w->tok[i + 1].drop = 1;
+            i++;
+            continue;
+        }
+        const wl_lexent *e = lex_of(&w->tok[i]);
+        int any = e && (e->flags & WL_LEX_TITLE_ANY);
+        int lead = e && (e->flags & WL_LEX_TITLE_LEAD) && !kept_before && i + 1 < w->ntok && !same_word(w, i);
+        w->tok[i].drop = (uint8_t)(any || lead);
+        if (!w->tok[i].drop) kept_before = 1, kept++;
+    }
+    if (kept == 0)
+        for (int i = 0; i < w->ntok; i++) w->tok[i].drop = 0;
+}
+
+/* ---- parts and their keys ---- */
+
+static void part_keys(wl_namepart *p)
+{
+    char pri[5], alt[5], skel[TOK_WORD_MAX + 1];
+    wl_double_metaphone(p->canon, p->canon_len, pri, alt);
+    p->dm1 = wl_dm_pack(pri);
+    p->dm2 = alt[0] ? wl_dm_pack(alt) : p->dm1;
+    size_t k = wl_skeleton(p->canon, p->canon_len, skel, sizeof skel);
+    p->h_text = wl_hash(p->text, p->len);
+    p->h_canon = p->len == p->canon_len && p->text == p->canon ? p->h_text : wl_hash(p->canon, p->canon_len);
+    p->h_skel = wl_hash(skel, k);
+}
+
+static void part_set(wl_namepart *p, const char *s, size_t n, uint8_t flags)
+{
+    const wl_lexent *e = wl_name_lex_find(s, n);
+    p->text = s;
+    p->len = (uint16_t)n;
+    p->canon = e ? e->canon : s;
+    p->canon_len = e ? e->canon_len : (uint16_t)n;
+    p->flags = flags;
+    part_keys(p);
+}
+
+/* Splits "abdulrahman" into a known prefix and a known rest of 3+ letters.
+ * @return the prefix length, or 0. */
+static size_t joined_split(const char *s, size_t n)
+{
+    int np;
+    const wl_lexent *const *pre = wl_name_lex_prefixes(&np);
+    for (int k = 0; k < np; k++) {
+        size_t pl = pre[k]->len;
+        if (pl + 3 > n || memcmp(s, pre[k]->word, pl) != 0) continue;
+        const wl_lexent *rest = wl_name_lex_find(s + pl, n - pl);
+        if (rest && (rest->flags & WL_LEX_NAME)) return pl;
+    }
+    return 0;
+}
+
+typedef struct {
+    wl_namepart *out;
+    int n, max;
+} part_sink;
+
+static void sink_add(part_sink *ps, const char *s, size_t n, uint8_t flags)
+{
+    if (ps->n < ps->max) part_set(&ps->out[ps->n++], s, n, flags);
+}
+
+/* A word into one part, or two when it is a joined form (of itself or of its
+ * canonical spelling: "abdurahman" -> abdulrahman -> abdul + rahman). */
+static void emit_word(name_work *w, part_sink *ps, const char *s, size_t n, uint8_t flags)
+{
+    const char *src = s;
+    size_t sn = n, pl = joined_split(s, n);
+    const wl_lexent *e = wl_name_lex_find(s, n);
+    if (!pl && e && e->canon != e->word && (pl = joined_split(e->canon, e->canon_len)) != 0) {
+        src = e->canon;
+        sn = e->canon_len;
+    }
+    if (!pl) {
+        sink_add(ps, s, n, flags);
+        return;
+    }
+    const char *a = work_store(w, src, pl), *b = work_store(w, src + pl, sn - pl);
+    if (!a || !b) return;
+    const wl_lexent *pe = wl_name_lex_find(a, pl);
+    uint8_t pf = (uint8_t)(flags | WL_PART_SPLIT | (pe && (pe->flags & WL_LEX_PARTICLE) ? WL_PART_PARTICLE : 0));
+    sink_add(ps, a, pl, pf);
+    sink_add(ps, b, sn - pl, (uint8_t)(flags | WL_PART_SPLIT));
+}
+
+/* Particles weigh little, but a value that is nothing else keeps them as names,
+ * and the last word is a name ("Hoang Le"). */
+static int is_particle(const name_work *w, int i, int last_kept, int n_plain)
+{
+    const name_tok *t = &w->tok[i];
+    if (i == last_kept || n_plain == 0) return 0;
+    if (t->len == 1 && t->s[0] == 'b') return t->dot; /* "b." for bin */
+    const wl_lexent *e = lex_of(t);
+    return e && (e->flags & WL_LEX_PARTICLE);
+}
+
+static uint8_t kind_flags(int kind, const name_tok *t, int index, int family_first)
+{
+    if (kind == WL_NAME_FAMILY) return WL_PART_FAMILY;
+    if (kind == WL_NAME_GIVEN || kind == WL_NAME_MIDDLE) return WL_PART_GIVEN;
+    if (t->family) return WL_PART_FAMILY;
+    if (family_first) return index == 0 ? WL_PART_FAMILY : WL_PART_GIVEN;
+    return 0;
+}
+
+/* Flags GIVEN the words after the comma once a comma split the value. */
+static int any_family(const name_work *w)
+{
+    for (int i = 0; i < w->ntok; i++)
+        if (w->tok[i].family) return 1;
+    return 0;
+}
+
+static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
+{
+    int last_kept = -1, n_plain = 0;
+    for (int i = 0; i < w->ntok; i++) {
+        if (w->tok[i].drop) continue;
+        last_kept = i;
+        const wl_lexent *e = lex_of(&w->tok[i]);
+        if (!(e && (e->flags & WL_LEX_PARTICLE)) && w->tok[i].len > 1) n_plain++;
+    }
+    int comma = kind == WL_NAME_FULL && any_family(w);
+    int index = 0;
+    for (int i = 0; i < w->ntok; i++) {
+        const name_tok *t = &w->tok[i];
+        if (t->drop) continue;
+        uint8_t f = kind_flags(kind, t, index++, family_first);
+        if (comma && !t->family) f = WL_PART_GIVEN;
+        if (is_particle(w, i, last_kept, n_plain)) f |= WL_PART_PARTICLE;
+        else if (t->len == 1) f |= WL_PART_INITIAL;
+        if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f);
+        else emit_word(w, ps, t->s, t->len, f);
+    }
+}
+
+int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max)
+{
+    if (!ctx || !s || !out || max <= 0 || wl_name_lex_init() != 0) return 0;
+    size_t fn = wl_name_fold(ctx, s, n, ctx->fold, sizeof ctx->fold);
+    name_work w = { .ctx = ctx };
+    tokenize(&w, ctx->fold, fn, kind == WL_NAME_FULL);
+    mark_titles(&w);
+    part_sink ps = { out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS) };
+    emit_all(&w, &ps, kind, kind == WL_NAME_FULL && ctx->family_first);
+    return ps.n;
+}
