@@ -212,9 +212,18 @@ static int tokenize(lexer *lx, const char *s, size_t n)
     memset(lx, 0, sizeof *lx);
     for (size_t i = 0; i < n && !lx->bad;) {
         int32_t cp, f[4];
+        int k;
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) { /* ASCII: fold inline */
+            f[0] = (b >= 'A' && b <= 'Z') ? b + 32 : b;
+            k = 1;
+            i++;
+            lex_cp(lx, f[0], s, n, i);
+            continue;
+        }
         i += wl_utf8_next(s + i, n - i, &cp);
         if (cp < 0) return -1;
-        int k = wl_fold_cp(cp, f);
+        k = wl_fold_cp(cp, f);
         for (int j = 0; j < k && !lx->bad; j++) lex_cp(lx, f[j], s, n, i);
     }
     flush_num(lx);

@@ -120,6 +120,15 @@ int wl_fold_key(const char *s, size_t n, char *out, size_t cap)
     size_t len = 0;
     for (size_t i = 0; i < n;) {
         int32_t cp, f[4];
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) { /* ASCII fast path: lower-case letters and digits kept */
+            i++;
+            if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + 32);
+            if (!((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9'))) continue;
+            if (len + 1 > cap) return -1;
+            out[len++] = (char)b;
+            continue;
+        }
         i += wl_utf8_next(s + i, n - i, &cp);
         int k = wl_fold_cp(cp, f);
         for (int j = 0; j < k; j++) {

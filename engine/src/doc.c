@@ -30,18 +30,21 @@ enum { INPUT_MAX = 256 };
 
 int wl_icao_check_digit(const char *s, size_t n)
 {
-    static const int W[3] = { 7, 3, 1 };
-    int sum = 0;
+    /* The weights cycle without a division per character; the sum (at most
+     * 35 * 7 per character) is reduced once at the end, in 64 bits. */
+    uint64_t sum = 0;
+    unsigned w = 7;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        int v;
-        if (c >= '0' && c <= '9') v = c - '0';
-        else if (c >= 'A' && c <= 'Z') v = c - 'A' + 10;
+        unsigned v;
+        if (c >= '0' && c <= '9') v = (unsigned)(c - '0');
+        else if (c >= 'A' && c <= 'Z') v = (unsigned)(c - 'A' + 10);
         else if (c == '<') v = 0;
         else return -1;
-        sum = (sum + v * W[i % 3]) % 10;
+        sum += v * w;
+        w = w == 7 ? 3 : w == 3 ? 1 : 7;
     }
-    return sum;
+    return (int)(sum % 10);
 }
 
 static char cyrillic_lookalike(int32_t cp)
@@ -61,6 +64,7 @@ static char cyrillic_lookalike(int32_t cp)
 static int doc_char(int32_t c)
 {
     if (c >= '0' && c <= '9') return (int)c;
+    if (c >= 'A' && c <= 'Z') return (int)c;
     if (c >= 'a' && c <= 'z') return (int)(c - 32);
     if (c < 0x80) return 0;
     char k = cyrillic_lookalike(c);
@@ -90,9 +94,15 @@ static int collect_core(const char *s, size_t n, wl_doc *out, size_t *sep_after)
     *sep_after = 0;
     for (size_t i = 0; i < n;) {
         int32_t cp, f[4];
-        i += wl_utf8_next(s + i, n - i, &cp);
-        if (cp < 0) return -1;
-        int k = wl_fold_cp(cp, f);
+        int k;
+        if ((unsigned char)s[i] < 0x80) { /* ASCII: no decoding, no folding call */
+            f[0] = (unsigned char)s[i++];
+            k = 1;
+        } else {
+            i += wl_utf8_next(s + i, n - i, &cp);
+            if (cp < 0) return -1;
+            k = wl_fold_cp(cp, f);
+        }
         for (int j = 0; j < k; j++) {
             int c = doc_char(f[j]);
             if (c < 0) return -1;
