@@ -15,7 +15,8 @@ typedef struct {
     char ocr[WL_DOC_MAX];    /* OCR-folded key: O->0, I,L->1, S->5, B->8, Z->2, G->6 ... */
     uint8_t ocr_len;
     char country[4];         /* ISO alpha-3 prefix recognised and removed, or "" */
-    int8_t check;            /* -1 no check digit found, 0 wrong, 1 right (ICAO 7-3-1) */
+    int8_t check;            /* -1 no check digit found, 0 wrong, 1 right (ICAO 7-3-1);
+                                core and ocr keep the check digit as written */
 } wl_doc;
 
 /** Normalises one document number. @return 1 when a usable core remains, else 0. */
