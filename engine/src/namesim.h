@@ -27,4 +27,13 @@ typedef struct {
 void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na,
                         const wl_fpart *b, size_t nb, wl_namesim *out);
 
+/**
+ * Maximum-weight assignment (Hungarian method): pairs each of `rows` rows with a
+ * distinct column so that the sum of w[row * cols + col] is largest.
+ * Deterministic; allocates nothing. Used by wl_name_similarity, exposed for tests.
+ * @pre 0 < rows <= cols <= WL_NAME_MAX_PARTS
+ * @param col_of  out: the column of each row
+ */
+void wl_assign_max(const double *w, int rows, int cols, int *col_of);
+
 #endif /* WL_NAMESIM_H */

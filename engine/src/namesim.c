@@ -1,0 +1,393 @@
+/*
+ * namesim.c -- similarity of two names given as parts, order-free.
+ *
+ * 1. Part against part: equal canonical spellings 1.0; an initial against a part
+ *    with that first letter 0.9; a Double Metaphone code (Philips 2000) or the
+ *    consonant skeleton in common, 0.95 (or the Jaro-Winkler value if higher),
+ *    provided Jaro-Winkler is at least 0.7: short skeletons and codes collide
+ *    ("ali", "ola" and "lee" all have skeleton "l"), and an agreement between
+ *    spellings that share little else is a coincidence, not a romanisation;
+ *    otherwise Jaro-Winkler of the canonical spellings (Winkler 1990).
+ * 2. Joined and split parts: a part of one name equal to two adjacent parts of
+ *    the other run together (abdulrahman / abdul rahman, mohdali / mohd ali) is
+ *    paired with them first, as an exact agreement: it is string equality.
+ * 3. The remaining parts are paired, each used once, by an exact maximum-weight
+ *    assignment (Kuhn 1955, Munkres 1957; the O(n^3) shortest augmenting path
+ *    form with potentials, as in Jonker & Volgenant 1987). Names have at most 16
+ *    parts and usually 2-4, so the exact method costs less than a sort would and,
+ *    unlike greedy pairing, cannot be led astray by one strong pair.
+ * 4. Weights: a part weighs 0.4 + 0.6·idf, idf = log2(n/freq) / log2(n) in [0, 1]
+ *    (inverse document frequency, Sparck Jones 1972, scaled so the weight does
+ *    not depend on the dataset size), x1.25 when the list says it is the family
+ *    name, x0.5 for an initial; particles weigh 0.15. A pair weighs the mean of
+ *    its two parts. The score is the weighted mean similarity over the shorter
+ *    name's parts, less up to 15% for the weight of the longer name's parts left
+ *    unpaired (a name inside a longer one is likely the same person, but an
+ *    unexplained extra part is mild evidence against).
+ */
+#include <assert.h>
+#include <math.h>
+
+#include "name.h"
+#include "namesim.h"
+#include "strsim.h"
+
+#define SIM_INITIAL 0.9
+#define SIM_PHONETIC 0.95
+#define PHONETIC_MIN_JW 0.7
+#define W_PARTICLE 0.15
+#define W_FAMILY 1.25
+#define W_INITIAL 0.5
+#define EXTRA_PENALTY 0.15
+#define MAXP WL_NAME_MAX_PARTS
+
+enum { K_NONE = 0, K_JW, K_INITIAL, K_PHONETIC, K_EXACT };
+
+typedef struct {
+    double sim;
+    double jw;
+    int kind;
+} part_match;
+
+/* One side of the comparison: its parts, the text they point into, weights. */
+typedef struct {
+    const wl_fpart *p;
+    size_t n;
+    double w[MAXP];
+    uint8_t used[MAXP]; /* paired by a join */
+} name_side;
+
+static const char *canon_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->canon); }
+static const char *text_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->str); }
+
+static int is_particle(const wl_fpart *p) { return (p->flags & WL_PART_PARTICLE) != 0; }
+static int is_initial(const wl_fpart *p) { return (p->flags & WL_PART_INITIAL) || p->canon_len == 1; }
+
+static double idf(const wl_features *f, const wl_fpart *p)
+{
+    if (f->n < 2) return 1.0;
+    double freq = p->freq ? (double)p->freq : 1.0, n = (double)f->n;
+    double r = log2(n / freq) / log2(n);
+    return r < 0.0 ? 0.0 : r > 1.0 ? 1.0 : r;
+}
+
+static double part_weight(const wl_features *f, const wl_fpart *p)
+{
+    if (is_particle(p)) return W_PARTICLE;
+    double w = 0.4 + 0.6 * idf(f, p);
+    if (p->flags & WL_PART_FAMILY) w *= W_FAMILY;
+    if (is_initial(p)) w *= W_INITIAL;
+    return w;
+}
+
+static int dm_agree(const wl_fpart *x, const wl_fpart *y)
+{
+    if (!x->dm1 || !y->dm1) return 0;
+    return x->dm1 == y->dm1 || (y->dm2 && x->dm1 == y->dm2) || (x->dm2 && x->dm2 == y->dm1)
+           || (x->dm2 && x->dm2 == y->dm2);
+}
+
+/* An initial against a part: its letter against the part's first letter
+ * (either spelling: "m" stands for mohd as well as for its canon muhammad). */
+static part_match initial_match(const wl_features *f, const wl_fpart *ini, const wl_fpart *o)
+{
+    char c = canon_of(f, ini)[0];
+    part_match m = { 0.0, 0.0, K_NONE };
+    if ((o->canon_len && canon_of(f, o)[0] == c) || (o->len && text_of(f, o)[0] == c)) {
+        m.sim = m.jw = SIM_INITIAL;
+        m.kind = K_INITIAL;
+    }
+    return m;
+}
+
+static part_match part_similarity(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    part_match m = { 1.0, 1.0, K_EXACT };
+    if (x->h_canon == y->h_canon) return m;
+    if (is_particle(x) != is_particle(y)) { /* "bin" is no spelling of "binh" */
+        m.sim = m.jw = 0.0;
+        m.kind = K_NONE;
+        return m;
+    }
+    if (is_initial(x)) return initial_match(f, x, y);
+    if (is_initial(y)) return initial_match(f, y, x);
+    m.jw = wl_jaro_winkler(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len);
+    m.sim = m.jw;
+    m.kind = K_JW;
+    if (m.jw >= PHONETIC_MIN_JW && (dm_agree(x, y) || x->h_skel == y->h_skel)) {
+        m.sim = m.jw > SIM_PHONETIC ? m.jw : SIM_PHONETIC;
+        m.kind = K_PHONETIC;
+    }
+    return m;
+}
+
+/* ---- joined and split parts ---- */
+
+static int spelled_as_two(const char *s, size_t n, const char *x, size_t nx, const char *y, size_t ny)
+{
+    return nx && ny && n == nx + ny && !memcmp(s, x, nx) && !memcmp(s + nx, y, ny);
+}
+
+/* 1 when part j of one name is parts k, k+1 of the other run together, in
+ * either the normalised or the canonical spellings. */
+static int is_join(const wl_features *f, const wl_fpart *j, const wl_fpart *k)
+{
+    const wl_fpart *k1 = k + 1;
+    return spelled_as_two(text_of(f, j), j->len, text_of(f, k), k->len, text_of(f, k1), k1->len)
+           || spelled_as_two(canon_of(f, j), j->canon_len, canon_of(f, k), k->canon_len,
+                             canon_of(f, k1), k1->canon_len);
+}
+
+typedef struct {
+    double score_sum, weight_sum; /* over the pairs made */
+    double jw_min;
+    float rare_bits;
+    int n_matched, n_pairs_np; /* matched / made pairs, particles aside */
+    int fixed;                 /* pairs made by joins */
+} pairing;
+
+/* Pairs each unused part of `one` with two unused adjacent parts of `two`. */
+static void pair_joins(const wl_features *f, name_side *one, name_side *two, pairing *acc)
+{
+    for (size_t j = 0; j < one->n; j++) {
+        const wl_fpart *pj = &one->p[j];
+        if (one->used[j] || is_particle(pj) || is_initial(pj)) continue;
+        for (size_t k = 0; k + 1 < two->n; k++) {
+            if (two->used[k] || two->used[k + 1] || !is_join(f, pj, &two->p[k])) continue;
+            one->used[j] = two->used[k] = two->used[k + 1] = 1;
+            acc->score_sum += one->w[j];
+            acc->weight_sum += one->w[j];
+            acc->n_matched++;
+            acc->n_pairs_np++;
+            acc->fixed++;
+            break;
+        }
+    }
+}
+
+/* ---- maximum-weight assignment ---- */
+
+/*
+ * Minimum-cost assignment of rows 1..r to distinct columns 1..c (r <= c) by
+ * shortest augmenting paths with potentials u, v; cost is 1-based with stride
+ * MAXP + 1. On return row_at[j] is the row given column j (0: none).
+ */
+static void assign_min_cost(const double *cost, int r, int c, int *row_at)
+{
+    double u[MAXP + 1] = { 0 }, v[MAXP + 1] = { 0 }, minv[MAXP + 1];
+    int way[MAXP + 1] = { 0 };
+    uint8_t done[MAXP + 1];
+    for (int j = 0; j <= c; j++) row_at[j] = 0;
+    for (int i = 1; i <= r; i++) {
+        int j0 = 0;
+        row_at[0] = i;
+        for (int j = 0; j <= c; j++) {
+            minv[j] = HUGE_VAL;
+            done[j] = 0;
+        }
+        /* Grow the tree of tight edges until a free column is reached. */
+        do {
+            done[j0] = 1;
+            int i0 = row_at[j0], j1 = 0;
+            double delta = HUGE_VAL;
+            for (int j = 1; j <= c; j++) {
+                if (done[j]) continue;
+                double cur = cost[i0 * (MAXP + 1) + j] - u[i0] - v[j];
+                if (cur < minv[j]) {
+                    minv[j] = cur;
+                    way[j] = j0;
+                }
+                if (minv[j] < delta) {
+                    delta = minv[j];
+                    j1 = j;
+                }
+            }
+            for (int j = 0; j <= c; j++) {
+                if (done[j]) {
+                    u[row_at[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+        } while (row_at[j0] != 0);
+        /* Flip the augmenting path. */
+        do {
+            int j1 = way[j0];
+            row_at[j0] = row_at[j1];
+            j0 = j1;
+        } while (j0);
+    }
+}
+
+void wl_assign_max(const double *w, int rows, int cols, int *col_of)
+{
+    double cost[(MAXP + 1) * (MAXP + 1)];
+    int row_at[MAXP + 1];
+    assert(rows <= cols && cols <= MAXP);
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) cost[(i + 1) * (MAXP + 1) + j + 1] = -w[i * cols + j];
+    assign_min_cost(cost, rows, cols, row_at);
+    for (int j = 1; j <= cols; j++)
+        if (row_at[j]) col_of[row_at[j] - 1] = j - 1;
+}
+
+/* The parts of a side not taken by joins, as indices. */
+static int free_parts(const name_side *s, int *idx)
+{
+    int k = 0;
+    for (size_t j = 0; j < s->n; j++)
+        if (!s->used[j]) idx[k++] = (int)j;
+    return k;
+}
+
+static float rare_evidence(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    if (f->n == 0) return 0.0f;
+    uint32_t freq = WL_MAX(WL_MAX(x->freq, y->freq), 1u);
+    double bits = log2((double)f->n / (double)freq);
+    return bits > 0.0 ? (float)bits : 0.0f;
+}
+
+/* Adds the pair (x of the shorter side, y of the longer) to the totals. */
+static void add_pair(const wl_features *f, const wl_fpart *x, double wx, const wl_fpart *y, double wy,
+                     const part_match *m, pairing *acc)
+{
+    double w = 0.5 * (wx + wy);
+    acc->score_sum += w * m->sim;
+    acc->weight_sum += w;
+    if (m->kind == K_EXACT) acc->rare_bits += rare_evidence(f, x, y);
+    if (is_particle(x)) return;
+    acc->n_pairs_np++;
+    if (m->kind >= K_INITIAL) acc->n_matched++;
+    if (m->jw < acc->jw_min) acc->jw_min = m->jw;
+}
+
+/*
+ * Pairs the free parts of the shorter side s (rows) with those of the longer
+ * side l (columns). Returns the weight of l's parts left unpaired.
+ */
+static double pair_rest(const wl_features *f, const name_side *s, const name_side *l, pairing *acc)
+{
+    int ri[MAXP], ci[MAXP], col_of[MAXP];
+    int r = free_parts(s, ri), c = free_parts(l, ci);
+    double gain[MAXP * MAXP];
+    part_match m[MAXP][MAXP];
+    for (int i = 0; i < r; i++)
+        for (int j = 0; j < c; j++) {
+            const wl_fpart *x = &s->p[ri[i]], *y = &l->p[ci[j]];
+            m[i][j] = part_similarity(f, x, y);
+            gain[i * c + j] = 0.5 * (s->w[ri[i]] + l->w[ci[j]]) * m[i][j].sim;
+        }
+    double left = 0.0;
+    if (r == 0) {
+        for (int j = 0; j < c; j++) left += l->w[ci[j]];
+        return left;
+    }
+    wl_assign_max(gain, r, c, col_of);
+    uint8_t taken[MAXP] = { 0 };
+    for (int i = 0; i < r; i++) {
+        int j = col_of[i];
+        taken[j] = 1;
+        add_pair(f, &s->p[ri[i]], s->w[ri[i]], &l->p[ci[j]], l->w[ci[j]], &m[i][j], acc);
+    }
+    for (int j = 0; j < c; j++)
+        if (!taken[j]) left += l->w[ci[j]];
+    return left;
+}
+
+/* ---- exact: same multiset of canonical parts, particles aside ---- */
+
+static int sorted_canon(const wl_fpart *p, size_t n, uint64_t *h)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_particle(&p[i])) continue;
+        int j = k++;
+        while (j > 0 && h[j - 1] > p[i].h_canon) { /* insertion sort: n <= 16 */
+            h[j] = h[j - 1];
+            j--;
+        }
+        h[j] = p[i].h_canon;
+    }
+    return k;
+}
+
+static int same_multiset(const wl_fpart *a, size_t na, const wl_fpart *b, size_t nb)
+{
+    uint64_t ha[MAXP], hb[MAXP];
+    int ka = sorted_canon(a, na, ha), kb = sorted_canon(b, nb, hb);
+    return ka > 0 && ka == kb && !memcmp(ha, hb, (size_t)ka * sizeof ha[0]);
+}
+
+/* ---- the whole comparison ---- */
+
+static void side_init(const wl_features *f, name_side *s, const wl_fpart *p, size_t n)
+{
+    s->p = p;
+    s->n = n;
+    for (size_t i = 0; i < n; i++) {
+        s->w[i] = part_weight(f, &p[i]);
+        s->used[i] = 0;
+    }
+}
+
+static double side_weight(const name_side *s)
+{
+    double w = 0.0;
+    for (size_t i = 0; i < s->n; i++) w += s->w[i];
+    return w;
+}
+
+static int free_non_particles(const name_side *s)
+{
+    int k = 0;
+    for (size_t i = 0; i < s->n; i++) k += !s->used[i] && !is_particle(&s->p[i]);
+    return k;
+}
+
+static int free_count(const name_side *s)
+{
+    int k = 0;
+    for (size_t i = 0; i < s->n; i++) k += !s->used[i];
+    return k;
+}
+
+void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, const wl_fpart *b,
+                        size_t nb, wl_namesim *out)
+{
+    memset(out, 0, sizeof *out);
+    na = WL_MIN(na, (size_t)MAXP);
+    nb = WL_MIN(nb, (size_t)MAXP);
+    if (!na || !nb) return;
+    name_side sa, sb;
+    side_init(f, &sa, a, na);
+    side_init(f, &sb, b, nb);
+    pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0 };
+    pair_joins(f, &sa, &sb, &acc);
+    pair_joins(f, &sb, &sa, &acc);
+
+    /* The shorter name: fewer parts left to pair, then fewer that are not
+     * particles (so the count is the same whichever name comes first), then a. */
+    const name_side *s = &sa, *l = &sb;
+    int fa = free_count(&sa), fb = free_count(&sb);
+    if (fb < fa || (fb == fa && free_non_particles(&sb) < free_non_particles(&sa))) {
+        s = &sb;
+        l = &sa;
+    }
+    int n_shorter = acc.fixed + free_non_particles(s);
+    double left = pair_rest(f, s, l, &acc);
+    double base = acc.weight_sum > 0.0 ? acc.score_sum / acc.weight_sum : 0.0;
+    double whole = side_weight(l);
+    double penalty = whole > 0.0 ? EXTRA_PENALTY * left / whole : 0.0;
+    double score = base * (1.0 - penalty);
+
+    out->score = (float)(score < 0.0 ? 0.0 : score > 1.0 ? 1.0 : score);
+    out->exact = (uint8_t)same_multiset(a, na, b, nb);
+    out->n_shorter = (uint8_t)n_shorter;
+    out->n_matched = (uint8_t)acc.n_matched;
+    out->all_parts = (uint8_t)(n_shorter > 0 && acc.n_matched == n_shorter);
+    out->jw_min = acc.n_pairs_np ? (float)acc.jw_min : 0.0f;
+    out->rare_bits = acc.rare_bits;
+}

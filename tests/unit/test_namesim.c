@@ -1,0 +1,372 @@
+/*
+ * test_namesim.c -- name similarity over parts, on hand-built features: order
+ * swaps, initials, particles, joined and split parts, a name inside a longer
+ * one, phonetic agreement and its guard, rare against common parts, and the
+ * exact assignment against brute force.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common.h"
+#include "name.h"
+#include "namesim.h"
+
+#define N_RECORDS 1000
+#define DEFAULT_FREQ 10
+
+/* One part as a test writes it; zero fields take defaults. */
+typedef struct {
+    const char *text, *canon; /* canon NULL: same as text */
+    const char *dm1, *dm2;    /* Double Metaphone codes, NULL: none */
+    const char *skel;         /* consonant skeleton, NULL: one of its own */
+    uint8_t flags;
+    uint32_t freq;            /* 0: DEFAULT_FREQ */
+} tpart;
+
+static char g_text[1 << 14];
+static wl_features g_f;
+
+static uint32_t put_text(const char *s)
+{
+    size_t n = strlen(s);
+    assert_true(g_f.text_len + n + 1 <= sizeof g_text);
+    uint32_t off = (uint32_t)g_f.text_len;
+    memcpy(g_text + off, s, n + 1);
+    g_f.text_len += n + 1;
+    return off;
+}
+
+static uint32_t pack_code(const char *c)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; c && c[i] && i < 4; i++) v |= (uint32_t)(unsigned char)c[i] << (8 * i);
+    return v;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&g_f, 0, sizeof g_f);
+    g_f.text = g_text;
+    g_f.text_cap = sizeof g_text;
+    g_f.n = N_RECORDS;
+    return 0;
+}
+
+/* Builds the parts of one name from a list ended by a NULL text. */
+static size_t build(const tpart *t, wl_fpart *out)
+{
+    size_t n = 0;
+    for (; t[n].text; n++) {
+        const tpart *s = &t[n];
+        const char *canon = s->canon ? s->canon : s->text;
+        wl_fpart *p = &out[n];
+        memset(p, 0, sizeof *p);
+        p->str = put_text(s->text);
+        p->canon = put_text(canon);
+        p->len = (uint8_t)strlen(s->text);
+        p->canon_len = (uint8_t)strlen(canon);
+        p->flags = s->flags | (p->canon_len == 1 ? WL_PART_INITIAL : 0);
+        p->dm1 = pack_code(s->dm1);
+        p->dm2 = pack_code(s->dm2);
+        p->h_canon = wl_hash(canon, strlen(canon));
+        p->h_skel = s->skel ? wl_hash(s->skel, strlen(s->skel)) : wl_hash_seed(canon, strlen(canon), 7);
+        p->freq = s->freq ? s->freq : DEFAULT_FREQ;
+    }
+    return n;
+}
+
+static wl_namesim compare(const tpart *x, const tpart *y)
+{
+    wl_fpart a[WL_NAME_MAX_PARTS], b[WL_NAME_MAX_PARTS];
+    size_t na = build(x, a), nb = build(y, b);
+    wl_namesim s, r;
+    wl_name_similarity(&g_f, a, na, b, nb, &s);
+    /* The score does not depend on which name comes first. */
+    wl_name_similarity(&g_f, b, nb, a, na, &r);
+    assert_true(fabsf(s.score - r.score) < 1e-6f);
+    assert_int_equal(s.exact, r.exact);
+    assert_true(s.score >= 0.0f && s.score <= 1.0f);
+    return s;
+}
+
+#define END { NULL, NULL, NULL, NULL, NULL, 0, 0 }
+#define P(t) { t, NULL, NULL, NULL, NULL, 0, 0 }
+#define PF(t, fl) { t, NULL, NULL, NULL, NULL, fl, 0 }
+#define PQ(t, fr) { t, NULL, NULL, NULL, NULL, 0, fr }
+#define PARTICLE(t) PF(t, WL_PART_PARTICLE)
+
+static double bits(uint32_t freq) { return log2((double)N_RECORDS / freq); }
+
+static void test_identical_and_swapped(void **state)
+{
+    (void)state;
+    tpart a[] = { P("nguyen"), P("van"), P("an"), END };
+    tpart b[] = { P("an"), P("nguyen"), P("van"), END };
+    wl_namesim s = compare(a, b);
+    assert_int_equal(s.exact, 1);
+    assert_int_equal(s.all_parts, 1);
+    assert_true(s.score > 0.9999f);
+    assert_int_equal(s.n_matched, 3);
+    assert_int_equal(s.n_shorter, 3);
+    assert_true(s.jw_min > 0.9999f);
+    assert_true(fabsf(s.rare_bits - (float)(3 * bits(DEFAULT_FREQ))) < 1e-4f);
+}
+
+static void test_subset_of_longer_name(void **state)
+{
+    (void)state;
+    tpart full[] = { P("nguyen"), P("van"), P("an"), END };
+    tpart part[] = { P("an"), P("nguyen"), END };
+    wl_namesim s = compare(full, part);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 1);
+    assert_int_equal(s.n_shorter, 2);
+    assert_int_equal(s.n_matched, 2);
+    /* A mild penalty for the unexplained "van": below 1, above the 0.92 level. */
+    assert_true(s.score < 0.99f && s.score > 0.92f);
+
+    tpart siti_full[] = { P("siti"), P("nurhaliza"), PARTICLE("binti"), P("tarudin"), END };
+    tpart siti[] = { P("siti"), P("nurhaliza"), END };
+    s = compare(siti_full, siti);
+    assert_int_equal(s.all_parts, 1);
+    assert_int_equal(s.n_shorter, 2);
+    assert_true(s.score < 0.99f && s.score > 0.92f);
+}
+
+static void test_initials(void **state)
+{
+    (void)state;
+    tpart ini[] = { P("m"), P("ali"), END };
+    tpart full[] = { { "mohd", "muhammad", NULL, NULL, NULL, 0, 0 }, P("ali"), END };
+    wl_namesim s = compare(ini, full);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 1);
+    assert_int_equal(s.n_matched, 2);
+    assert_true(s.score >= 0.9f && s.score < 1.0f);
+    assert_true(fabsf(s.jw_min - 0.9f) < 1e-6f);
+
+    tpart wrong[] = { P("k"), P("ali"), END };
+    s = compare(wrong, full);
+    assert_int_equal(s.all_parts, 0);
+    assert_int_equal(s.n_matched, 1);
+    assert_true(s.score < 0.8f);
+}
+
+static void test_particles_count_little(void **state)
+{
+    (void)state;
+    tpart with[] = { P("ali"), PARTICLE("bin"), P("hassan"), END };
+    tpart without[] = { P("ali"), P("hassan"), END };
+    tpart binti[] = { P("ali"), PARTICLE("binti"), P("hassan"), END };
+    wl_namesim s = compare(with, without);
+    assert_int_equal(s.exact, 1); /* particles aside */
+    assert_int_equal(s.all_parts, 1);
+    assert_int_equal(s.n_shorter, 2);
+    assert_true(s.score > 0.97f);
+    s = compare(with, binti);
+    assert_int_equal(s.exact, 1);
+    assert_true(s.score > 0.97f);
+
+    /* A particle never stands for a name part: against "ali binh hassan",
+     * "ali bin hassan" is the shorter name ali hassan inside a longer one. */
+    tpart viet[] = { P("ali"), P("binh"), P("hassan"), END };
+    wl_namesim v = compare(with, viet);
+    assert_int_equal(v.exact, 0);
+    assert_int_equal(v.n_shorter, 2);
+    assert_int_equal(v.n_matched, 2);
+    assert_int_equal(v.all_parts, 1);
+    assert_true(v.score < s.score - 0.02f);
+}
+
+static void test_joined_and_split_parts(void **state)
+{
+    (void)state;
+    tpart joined[] = { P("abdulrahman"), P("ali"), END };
+    tpart split[] = { PF("abdul", WL_PART_SPLIT), PF("rahman", WL_PART_SPLIT), P("ali"), END };
+    wl_namesim s = compare(joined, split);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 1);
+    assert_int_equal(s.n_shorter, 2);
+    assert_int_equal(s.n_matched, 2);
+    assert_true(s.score > 0.9999f);
+
+    /* mohdali / mohd ali: the spellings join, the canonical forms do not. */
+    tpart mohdali[] = { P("mohdali"), P("ismail"), END };
+    tpart mohd_ali[] = { { "mohd", "muhammad", NULL, NULL, NULL, 0, 0 }, P("ali"), P("ismail"), END };
+    s = compare(mohdali, mohd_ali);
+    assert_int_equal(s.all_parts, 1);
+    assert_true(s.score > 0.9999f);
+
+    /* Only adjacent parts join: rahman ... abdul is no abdulrahman. */
+    tpart apart[] = { P("rahman"), P("ali"), P("abdul"), END };
+    s = compare(joined, apart);
+    assert_int_equal(s.all_parts, 0);
+    assert_true(s.score < 0.92f);
+}
+
+static void test_phonetic_agreement(void **state)
+{
+    (void)state;
+    tpart a[] = { { "mohamed", NULL, "MHMT", NULL, "mhmd", 0, 0 }, P("yusof"), END };
+    tpart b[] = { { "muhammad", NULL, "MHMT", NULL, "mhmd", 0, 0 }, P("yusof"), END };
+    wl_namesim s = compare(a, b);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 1);
+    assert_true(s.score >= 0.95f);
+    assert_true(s.jw_min < 0.9f); /* the spellings themselves differ */
+    /* rare_bits counts exact agreements only: yusof, not mohamed/muhammad. */
+    assert_true(fabsf(s.rare_bits - (float)bits(DEFAULT_FREQ)) < 1e-4f);
+
+    /* The skeleton alone agrees too (transliterated Arabic). */
+    tpart c[] = { { "mhmd", NULL, NULL, NULL, "mhmd", 0, 0 }, P("yusof"), END };
+    s = compare(c, b);
+    assert_int_equal(s.all_parts, 1);
+
+    /* Short keys collide: ali and ola share skeleton "l" and code "AL", but
+     * share little else (Jaro-Winkler 0.56), so they do not match. */
+    tpart ali[] = { { "ali", NULL, "AL", NULL, "l", 0, 0 }, P("hassan"), END };
+    tpart ola[] = { { "ola", NULL, "AL", NULL, "l", 0, 0 }, P("hassan"), END };
+    s = compare(ali, ola);
+    assert_int_equal(s.all_parts, 0);
+    assert_int_equal(s.n_matched, 1);
+}
+
+static void test_rare_and_common_parts(void **state)
+{
+    (void)state;
+    /* Different persons sharing a very common given name. */
+    tpart m1[] = { PQ("muhammad", 400), PQ("ali", 20), END };
+    tpart m2[] = { PQ("muhammad", 400), PQ("hassan", 20), END };
+    wl_namesim common = compare(m1, m2);
+    assert_int_equal(common.all_parts, 0);
+    assert_int_equal(common.n_matched, 1);
+    assert_true(common.score < 0.8f);
+
+    /* The same shape with a rare shared part scores higher and carries more bits. */
+    tpart r1[] = { PQ("suharto", 1), PQ("ali", 20), END };
+    tpart r2[] = { PQ("suharto", 1), PQ("hassan", 20), END };
+    wl_namesim rare = compare(r1, r2);
+    assert_true(rare.score > common.score + 0.05f);
+    assert_true(fabsf(rare.rare_bits - (float)bits(1)) < 1e-4f);
+    assert_true(fabsf(common.rare_bits - (float)bits(400)) < 1e-4f);
+
+    /* A common family name shared by different persons. */
+    tpart n1[] = { PF("nguyen", WL_PART_FAMILY), P("van"), P("an"), END };
+    tpart n2[] = { PF("nguyen", WL_PART_FAMILY), P("thi"), P("mai"), END };
+    for (size_t i = 0; i < 1; i++) n1[i].freq = n2[i].freq = 350;
+    wl_namesim s = compare(n1, n2);
+    assert_int_equal(s.all_parts, 0);
+    assert_true(s.score < 0.6f);
+}
+
+static void test_typo_scores_by_jaro_winkler(void **state)
+{
+    (void)state;
+    tpart a[] = { P("nurhaliza"), P("tarudin"), END };
+    tpart b[] = { P("nurhalizah"), P("tarudin"), END };
+    wl_namesim s = compare(a, b);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 0); /* a typo is not a known variant */
+    assert_true(s.score > 0.95f);
+    assert_true(s.jw_min > 0.97f && s.jw_min < 1.0f);
+}
+
+static void test_empty_and_full_names(void **state)
+{
+    (void)state;
+    wl_fpart a[WL_NAME_MAX_PARTS];
+    tpart one[] = { P("ali"), END };
+    size_t na = build(one, a);
+    wl_namesim s;
+    wl_name_similarity(&g_f, a, na, a, 0, &s);
+    assert_true(s.score == 0.0f);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 0);
+
+    /* 16 parts against 16 in reverse order: exact, and every pair found. */
+    static const char *const w[] = { "a1", "b2", "c3", "d4", "e5", "f6", "g7", "h8",
+                                     "i9", "j10", "k11", "l12", "m13", "n14", "o15", "p16" };
+    tpart x[17], y[17];
+    for (int i = 0; i < 16; i++) {
+        tpart px = P(w[i]), py = P(w[15 - i]);
+        x[i] = px;
+        y[i] = py;
+    }
+    tpart end = END;
+    x[16] = y[16] = end;
+    s = compare(x, y);
+    assert_int_equal(s.exact, 1);
+    assert_int_equal(s.n_matched, 16);
+    assert_true(s.score > 0.9999f);
+}
+
+/* ---- the assignment: exact optimum, checked against every permutation ---- */
+
+static double best_by_search(const double *w, int r, int c, int i, uint32_t used)
+{
+    if (i == r) return 0.0;
+    double best = -1.0;
+    for (int j = 0; j < c; j++) {
+        if (used & (1u << j)) continue;
+        double v = w[i * c + j] + best_by_search(w, r, c, i + 1, used | (1u << j));
+        if (v > best) best = v;
+    }
+    return best;
+}
+
+static void test_assignment_is_optimal(void **state)
+{
+    (void)state;
+    /* The trap for greedy pairing: the strongest pair blocks two good ones. */
+    double trap[] = { 0.95, 0.90, 0.90, 0.10 };
+    int col[2];
+    wl_assign_max(trap, 2, 2, col);
+    assert_int_equal(col[0], 1);
+    assert_int_equal(col[1], 0);
+
+    uint64_t rng = 12345;
+    for (int t = 0; t < 3000; t++) {
+        int r = 1 + (int)(t % 6), c = r + (int)((t / 6) % 3);
+        double w[64];
+        for (int k = 0; k < r * c; k++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            w[k] = (double)(rng >> 40) / (double)(1 << 24); /* ties happen too */
+            if ((rng >> 20) % 5 == 0) w[k] = 0.5;
+        }
+        int cols[8];
+        wl_assign_max(w, r, c, cols);
+        uint32_t seen = 0;
+        double got = 0.0;
+        for (int i = 0; i < r; i++) {
+            assert_true(cols[i] >= 0 && cols[i] < c);
+            assert_false(seen & (1u << cols[i]));
+            seen |= 1u << cols[i];
+            got += w[i * c + cols[i]];
+        }
+        assert_true(fabs(got - best_by_search(w, r, c, 0, 0)) < 1e-9);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_identical_and_swapped, setup),
+        cmocka_unit_test_setup(test_subset_of_longer_name, setup),
+        cmocka_unit_test_setup(test_initials, setup),
+        cmocka_unit_test_setup(test_particles_count_little, setup),
+        cmocka_unit_test_setup(test_joined_and_split_parts, setup),
+        cmocka_unit_test_setup(test_phonetic_agreement, setup),
+        cmocka_unit_test_setup(test_rare_and_common_parts, setup),
+        cmocka_unit_test_setup(test_typo_scores_by_jaro_winkler, setup),
+        cmocka_unit_test_setup(test_empty_and_full_names, setup),
+        cmocka_unit_test(test_assignment_is_optimal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
