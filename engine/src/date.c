@@ -579,6 +579,21 @@ static int read_numeric_range(const lexer *lx, const context *cx, wl_date *out)
     return make_range(lo, lo + (hi - a->val), fa, out);
 }
 
+/* "1960s", "the 1960's", "tahun 1960-an": the ten years of a decade. */
+static int read_decade(const lexer *lx, const context *cx, wl_date *out)
+{
+    int i = 0;
+    while (i < lx->n && lx->t[i].type == TK_WORD && lx->t[i].kind == WL_DW_YMARK) i++;
+    if (lx->n - i != 2) return -1;
+    const tok *y = &lx->t[i], *w = &lx->t[i + 1];
+    if (y->type != TK_NUM || w->type != TK_WORD || w->kind != WL_DW_DECADE) return -1;
+    if (y->nd != 4 || y->val % 10 != 0) return 0;
+    unsigned flags = cx->flags;
+    slot s = { R_Y, y->val, 4, 0 };
+    int lo = resolve_year(&s, 0, cx, &flags);
+    return lo < 0 ? 0 : make_range(lo, lo + 9, flags, out);
+}
+
 static int find_range_word(const lexer *lx)
 {
     for (int i = 1; i < lx->n - 1; i++)
@@ -604,6 +619,8 @@ int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
     int r = find_range_word(&lx);
     if (r > 0) return read_worded_range(&lx, r, &cx, out);
     int k = read_numeric_range(&lx, &cx, out);
+    if (k >= 0) return k;
+    k = read_decade(&lx, &cx, out);
     if (k >= 0) return k;
     return read_simple(lx.t, lx.n, &cx, out, max);
 }

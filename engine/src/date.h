@@ -40,7 +40,7 @@ int wl_date_expand_year(int yy);
 typedef enum {
     WL_DW_MONTH = 1, WL_DW_APPROX, WL_DW_BE, WL_DW_CE, WL_DW_RANGE, WL_DW_BETWEEN,
     WL_DW_DMARK, WL_DW_MMARK, WL_DW_YMARK, WL_DW_DSUF, WL_DW_MSUF, WL_DW_YSUF,
-    WL_DW_ORD, WL_DW_IGNORE, WL_DW_ZERO
+    WL_DW_ORD, WL_DW_IGNORE, WL_DW_ZERO, WL_DW_DECADE
 } wl_date_word_kind;
 
 /**

@@ -25,6 +25,7 @@ static const struct { const char *name; int kind; } KINDS[] = {
     { "dmark", WL_DW_DMARK }, { "mmark", WL_DW_MMARK },   { "ymark", WL_DW_YMARK },
     { "dsuf", WL_DW_DSUF },   { "msuf", WL_DW_MSUF },     { "ysuf", WL_DW_YSUF },
     { "ord", WL_DW_ORD },     { "ignore", WL_DW_IGNORE }, { "zero", WL_DW_ZERO },
+    { "decade", WL_DW_DECADE },
 };
 
 static int kind_of(const char *s, size_t n)

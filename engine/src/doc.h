@@ -31,7 +31,7 @@ typedef struct {
     char issuer[4];
     char family[64];         /* '<' turned into spaces, trimmed */
     char given[96];
-    char doc_number[16];
+    char doc_number[24];     /* '<' fillers dropped; TD1 numbers up to 22 characters */
     char nationality[4];
     char dob[7];             /* YYMMDD as printed */
     char sex;                /* 'M', 'F' or 0 */

@@ -178,9 +178,6 @@ static void td1_number(wl_mrz *m, const char *l1, checks *c)
             n += ext - 1;
         }
         verify(c, ext >= 2 && digit_ok(full, n, l1[e - 1]), "document number");
-        if (n > sizeof m->doc_number - 1)
-            wl_set_error(c->why, c->whycap, "document number truncated to %zu characters",
-                         sizeof m->doc_number - 1);
     } else {
         verify(c, digit_ok(l1 + 5, 9, l1[14]), "document number");
     }
