@@ -51,8 +51,10 @@ void wl_dataset_free(wl_dataset *ds)
     free(ds);
 }
 
-/* Slots keep 32 bits of the hash beside the offset, so a probe touches the pool
- * (a likely cache miss) only when the tags agree. */
+/* Slots keep the upper 32 bits of the hash (the tag) beside the offset, so a probe
+ * touches the pool (a likely cache miss) only when the tags agree, and the home
+ * slot is tag & mask (wl_ds_slot), so growing the table needs no rehashing of
+ * the strings themselves. */
 static inline uint64_t slot_make(uint64_t h, uint32_t v) { return (h >> 32) << 32 | v; }
 static inline uint32_t slot_val(uint64_t s) { return (uint32_t)s; }
 static inline int slot_tag_eq(uint64_t s, uint64_t h) { return (s >> 32) == (h >> 32); }
@@ -64,8 +66,7 @@ static int intern_rehash(wl_dataset *ds, size_t cap)
     for (size_t i = 0; i < ds->intern_cap; i++) {
         uint64_t v = ds->intern_slots[i];
         if (!v) continue;
-        const char *s = ds->pool + (slot_val(v) - 1);
-        size_t h = (size_t)wl_hash(s, strlen(s)) & (cap - 1);
+        size_t h = wl_ds_slot(v, cap);
         while (slots[h]) h = (h + 1) & (cap - 1);
         slots[h] = v;
     }
@@ -75,23 +76,35 @@ static int intern_rehash(wl_dataset *ds, size_t cap)
     return 0;
 }
 
-/* @return 1 when the pool string at off is exactly s[0..n). strnlen stops at the
- * pool string's NUL, so a shorter string is never read past. */
-static int pool_equal(const wl_dataset *ds, uint32_t off, const char *s, size_t n)
+/* @return 1 when the pool string at off is exactly s[0..n). Bytes off..off+n are
+ * inside the pool before either is read, so a shorter last string is never read
+ * past; t[n] == 0 then rules out a longer or shorter match. */
+static inline int pool_equal(const wl_dataset *ds, uint32_t off, const char *s, size_t n)
 {
     const char *t = ds->pool + off;
-    return strnlen(t, n + 1) == n && memcmp(t, s, n) == 0;
+    return off + n < ds->pool_len && t[n] == '\0' && memcmp(t, s, n) == 0;
 }
 
 uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n)
 {
+    int is_new;
+    return wl_ds_intern_new(ds, s, n, &is_new);
+}
+
+uint32_t wl_ds_intern_new(wl_dataset *ds, const char *s, size_t n, int *is_new)
+{
+    return wl_ds_intern_hashed(ds, s, n, n ? wl_hash(s, n) : 0, is_new);
+}
+
+uint32_t wl_ds_intern_hashed(wl_dataset *ds, const char *s, size_t n, uint64_t hv, int *is_new)
+{
+    *is_new = 0;
     if (n == 0) return 0;
     if ((ds->intern_used + 1) * 4 > ds->intern_cap * 3 &&
         intern_rehash(ds, ds->intern_cap ? ds->intern_cap * 2 : 1024) != 0)
         return UINT32_MAX;
     size_t mask = ds->intern_cap - 1;
-    uint64_t hv = wl_hash(s, n);
-    size_t h = (size_t)hv & mask;
+    size_t h = wl_ds_slot(hv, ds->intern_cap);
     for (;;) {
         uint64_t v = ds->intern_slots[h];
         if (!v) break;
@@ -107,6 +120,7 @@ uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n)
     ds->pool_len += n + 1;
     ds->intern_slots[h] = slot_make(hv, off + 1);
     ds->intern_used++;
+    *is_new = 1;
     return off;
 }
 
@@ -122,31 +136,36 @@ uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n)
     return (uint32_t)ds->n_sources++;
 }
 
-size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len,
-                        const uint8_t *roles, const char *const *values, const size_t *lens,
-                        size_t n_values)
+static int reserve_record(wl_dataset *ds, size_t n_values)
 {
     if (ds->n + 1 > ds->cap) {
         size_t cap = ds->cap ? ds->cap + ds->cap / 2 : 1024;
         uint32_t *src = realloc(ds->source, cap * sizeof *src);
-        if (!src) return SIZE_MAX;
+        if (!src) return -1;
         ds->source = src;
         uint32_t *ids = realloc(ds->id, cap * sizeof *ids);
-        if (!ids) return SIZE_MAX;
+        if (!ids) return -1;
         ds->id = ids;
         uint32_t *cs = realloc(ds->cell_start, (cap + 1) * sizeof *cs);
-        if (!cs) return SIZE_MAX;
+        if (!cs) return -1;
         ds->cell_start = cs;
         ds->cap = cap;
     }
-    if (grow((void **)&ds->cells, &ds->cells_cap, ds->n_cells + n_values, sizeof *ds->cells) != 0)
-        return SIZE_MAX;
-    uint32_t id_off = wl_ds_intern(ds, id, id_len);
-    if (id_off == UINT32_MAX) return SIZE_MAX;
+    return grow((void **)&ds->cells, &ds->cells_cap, ds->n_cells + n_values, sizeof *ds->cells);
+}
+
+/* Appends the record whose id is already interned; hashes may be NULL. */
+static size_t add_interned(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
+                           const char *const *values, const size_t *lens, const uint64_t *hashes,
+                           size_t n_values)
+{
+    if (reserve_record(ds, n_values) != 0) return SIZE_MAX;
     size_t start = ds->n_cells;
     for (size_t k = 0; k < n_values; k++) {
         if (lens[k] == 0) continue;
-        uint32_t off = wl_ds_intern(ds, values[k], lens[k]);
+        int is_new;
+        uint64_t hv = hashes ? hashes[k] : wl_hash(values[k], lens[k]);
+        uint32_t off = wl_ds_intern_hashed(ds, values[k], lens[k], hv, &is_new);
         if (off == UINT32_MAX) {
             ds->n_cells = start; /* roll back: the record is not half-added */
             return SIZE_MAX;
@@ -161,6 +180,22 @@ size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t 
     ds->id[i] = id_off;
     ds->cell_start[i + 1] = (uint32_t)ds->n_cells;
     return i;
+}
+
+size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len,
+                        const uint8_t *roles, const char *const *values, const size_t *lens,
+                        size_t n_values)
+{
+    uint32_t id_off = wl_ds_intern(ds, id, id_len);
+    if (id_off == UINT32_MAX) return SIZE_MAX;
+    return add_interned(ds, source, id_off, roles, values, lens, NULL, n_values);
+}
+
+size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off,
+                               const uint8_t *roles, const char *const *values, const size_t *lens,
+                               const uint64_t *hashes, size_t n_values)
+{
+    return add_interned(ds, source, id_off, roles, values, lens, hashes, n_values);
 }
 
 size_t wl_dataset_size(const wl_dataset *ds) { return ds ? ds->n : 0; }

@@ -55,6 +55,7 @@ static void reader_free(wl_reader *r)
     free(r->val);
     free(r->val_len);
     free(r->val_role);
+    free(r->val_hash);
 }
 
 static wl_status source_error(const wl_reader *r, int code, long line, char *err, size_t errcap)

@@ -33,6 +33,7 @@ typedef struct {
     const char **val;
     size_t *val_len;
     uint8_t *val_role;
+    uint64_t *val_hash;
     size_t val_cap;
     size_t data_row;              /* data rows seen, 1-based after the first */
 } wl_reader;

@@ -9,6 +9,8 @@
  * reported as unterminated and reading resumes at the next physical line. */
 #include "reader_csv.h"
 
+#include "common.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,10 +117,9 @@ static int ensure_fields(wl_csv *c, size_t need)
     return 0;
 }
 
-/* Records one field of the current row. @return 0 or -1 when out of memory. */
-static int add_field(wl_csv *c, const char *s, size_t n)
+/* The rare cases of add_field: a long field, too many fields, a bigger array. */
+static int add_field_slow(wl_csv *c, const char *s, size_t n, size_t k)
 {
-    size_t k = c->n_fields++;
     if (n > c->max_field && c->row_err == WL_CSV_ROW_OK) {
         c->row_err = WL_CSV_ROW_FIELD_TOO_LONG;
         c->err_field = k;
@@ -131,6 +132,18 @@ static int add_field(wl_csv *c, const char *s, size_t n)
     c->field[k] = s;
     c->flen[k] = n;
     return 0;
+}
+
+/* Records one field of the current row. @return 0 or -1 when out of memory. */
+static inline int add_field(wl_csv *c, const char *s, size_t n)
+{
+    size_t k = c->n_fields++;
+    if (WL_LIKELY(k < c->field_cap && n <= c->max_field)) {
+        c->field[k] = s;
+        c->flen[k] = n;
+        return 0;
+    }
+    return add_field_slow(c, s, n, k);
 }
 
 static void begin_row(wl_csv *c, size_t start)
@@ -194,11 +207,47 @@ static int resync(wl_csv *c, size_t start)
     return ROW_DONE;
 }
 
-typedef enum { ST_START, ST_PLAIN, ST_QUOTED, ST_QUOTE_SEEN } quote_state;
+static long count_newlines(const char *p, const char *e)
+{
+    long n = 0;
+    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
 
-/* RFC 4180 state machine for a row that contains a quote; unescapes into
- * scratch. @return ROW_DONE, ROW_NEED_MORE (the row runs past the buffer), or
- * ROW_NOMEM. */
+/* The body of a quoted field from p (after the opening quote): spans between
+ * quotes are copied whole, "" becomes ". @return the byte after the closing
+ * quote, or NULL when the buffer ends first (*open says the quote is open). */
+static const char *quoted_body(const char *p, const char *end, int at_eof, char **w, long *lines,
+                               int *open)
+{
+    for (;;) {
+        const char *q = memchr(p, '"', (size_t)(end - p));
+        if (!q) {
+            *open = 1;
+            return NULL;
+        }
+        *lines += count_newlines(p, q);
+        memcpy(*w, p, (size_t)(q - p));
+        *w += q - p;
+        if (q + 1 == end && !at_eof) { /* "" or a closing quote? the next byte says */
+            *open = 0;
+            return NULL;
+        }
+        if (q + 1 < end && q[1] == '"') {
+            *(*w)++ = '"';
+            p = q + 2;
+            continue;
+        }
+        return q + 1;
+    }
+}
+
+/* RFC 4180 for a row that contains a quote (section 2, rules 5-7); fields are
+ * unescaped into scratch. @return ROW_DONE, ROW_NEED_MORE (the row runs past
+ * the buffer) or ROW_NOMEM. */
 static int parse_quoted(wl_csv *c, size_t start, int at_eof)
 {
     size_t span = c->end - start;
@@ -209,52 +258,40 @@ static int parse_quoted(wl_csv *c, size_t start, int at_eof)
         c->scratch_cap = span + 1;
     }
     begin_row(c, start);
-    const char *b = c->buf;
+    const char *p = c->buf + start, *end = c->buf + c->end;
     const char d = c->delim;
-    char *w = c->scratch, *fs = w;
-    quote_state st = ST_START;
+    char *w = c->scratch;
     long lines = 0;
-    int quoted = 0;
-    for (size_t i = start; i < c->end; i++) {
-        char ch = b[i];
-        if (st == ST_QUOTED) {
-            if (ch == '"') st = ST_QUOTE_SEEN;
-            else { lines += ch == '\n'; *w++ = ch; }
+    for (;;) {
+        char *fs = w;
+        if (p < end && *p == '"') {
+            int open = 0;
+            const char *q = quoted_body(p + 1, end, at_eof, &w, &lines, &open);
+            if (!q) return !at_eof ? ROW_NEED_MORE : resync(c, start);
+            p = q;
+            /* after the closing quote: CR dropped, other text kept (lenient) */
+            for (; p < end && *p != d && *p != '\n'; p++)
+                if (*p != '\r') *w++ = *p;
+        } else {
+            const char *s = p;
+            while (p < end && *p != d && *p != '\n') p++;
+            memcpy(w, s, (size_t)(p - s));
+            w += p - s;
+            if (p < end && *p == '\n' && w > fs && w[-1] == '\r') w--; /* CRLF */
+        }
+        if (p == end && !at_eof) return ROW_NEED_MORE;
+        if (add_field(c, fs, (size_t)(w - fs)) != 0) return ROW_NOMEM;
+        if (p < end && *p == d) {
+            p++;
             continue;
         }
-        if (st == ST_QUOTE_SEEN) {
-            if (ch == '"') { *w++ = '"'; st = ST_QUOTED; continue; }
-            if (ch == '\r') continue; /* CRLF after a closing quote */
-            if (ch != d && ch != '\n') { *w++ = ch; st = ST_PLAIN; continue; } /* lenient */
-        }
-        if (ch == d || ch == '\n') {
-            char *fe = w;
-            if (ch == '\n' && !quoted && fe > fs && fe[-1] == '\r') fe--;
-            if (add_field(c, fs, (size_t)(fe - fs)) != 0) return ROW_NOMEM;
-            fs = w;
-            st = ST_START;
-            quoted = 0;
-            if (ch == '\n') {
-                const char *re = b + i;
-                c->raw_len = (size_t)(re > b + start && re[-1] == '\r' ? re - 1 - (b + start)
-                                                                        : re - (b + start));
-                c->pos = i + 1;
-                c->line += 1 + lines;
-                return ROW_DONE;
-            }
-            continue;
-        }
-        if (ch == '"' && st == ST_START) { st = ST_QUOTED; quoted = 1; continue; }
-        *w++ = ch;
-        st = ST_PLAIN;
+        const char *re = p; /* the line end (or the end of the data) */
+        if (re > c->buf + start && re[-1] == '\r') re--;
+        c->raw_len = (size_t)(re - (c->buf + start));
+        c->pos = p < end ? (size_t)(p - c->buf) + 1 : c->end;
+        c->line += 1 + lines;
+        return ROW_DONE;
     }
-    if (!at_eof) return ROW_NEED_MORE;
-    if (st == ST_QUOTED) return resync(c, start);
-    if (add_field(c, fs, (size_t)(w - fs)) != 0) return ROW_NOMEM;
-    c->raw_len = c->end - start;
-    c->pos = c->end;
-    c->line += 1 + lines;
-    return ROW_DONE;
 }
 
 /* A physical line longer than row_cap: report it and discard up to its end. */

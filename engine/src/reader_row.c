@@ -75,6 +75,9 @@ static int push_value(wl_reader *r, size_t *nv, int role, const char *s, size_t 
         uint8_t *ro = realloc(r->val_role, cap);
         if (!ro) return -1;
         r->val_role = ro;
+        uint64_t *hs = realloc(r->val_hash, cap * sizeof *hs);
+        if (!hs) return -1;
+        r->val_hash = hs;
         r->val_cap = cap;
     }
     r->val[*nv] = s;
@@ -210,14 +213,27 @@ wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
     }
     uint32_t source = row_source(r, src, src_len);
     if (source == UINT32_MAX) return WL_NOMEM;
-    size_t dup = wl_ds_find_id(r->ds, source, id, id_len);
+    /* Hash everything first and prefetch the intern slots: the misses overlap. */
+    uint64_t id_hash = wl_hash(id, id_len);
+    wl_ds_prefetch(r->ds, id_hash);
+    for (size_t k = 0; k < nv; k++) {
+        r->val_hash[k] = wl_hash(r->val[k], r->val_len[k]);
+        wl_ds_prefetch(r->ds, r->val_hash[k]);
+    }
+    for (size_t k = 0; k < nv; k++) wl_ds_prefetch_pool(r->ds, r->val_hash[k]);
+    /* An id string never seen before cannot be a duplicate: most rows skip the index. */
+    int is_new;
+    uint32_t id_off = wl_ds_intern_hashed(r->ds, id, id_len, id_hash, &is_new);
+    if (id_off == UINT32_MAX) return WL_NOMEM;
+    size_t dup = is_new ? SIZE_MAX : wl_ds_find_id(r->ds, source, id, id_len);
     if (dup == SIZE_MAX - 1) return WL_NOMEM;
     if (dup != SIZE_MAX) {
         wl_reader_reject(r, c->row_line, c->raw, c->raw_len, "duplicate id '%.*s' in source '%.40s'",
                          (int)(id_len > 40 ? 40 : id_len), id, wl_dataset_source(r->ds, dup));
         return WL_OK;
     }
-    if (wl_ds_add_record(r->ds, source, id, id_len, r->val_role, r->val, r->val_len, nv) == SIZE_MAX)
+    if (wl_ds_add_record_hashed(r->ds, source, id_off, r->val_role, r->val, r->val_len,
+                                r->val_hash, nv) == SIZE_MAX)
         return WL_NOMEM;
     r->rep->accepted++;
     for (int role = 0; role < WL_ROLE_COUNT; role++) r->rep->filled[role] += mask >> role & 1u;
