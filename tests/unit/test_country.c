@@ -115,6 +115,32 @@ static void test_genders(void **state)
     }
 }
 
+/* Any bytes: no crash, and a code, when one comes back, is three capital letters. */
+static void test_hostile_bytes(void **state)
+{
+    (void)state;
+    uint64_t x = 0x853C49E6748FEA9Bull;
+    for (int iter = 0; iter < 20000; iter++) {
+        char buf[40];
+        size_t n = (size_t)(iter % 39) + 1;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            buf[i] = (char)(x >> 32);
+        }
+        uint32_t c = wl_country_code(buf, n);
+        if (c) {
+            char a[4];
+            wl_alpha3_unpack(c, a);
+            for (int k = 0; k < 3; k++) assert_true(a[k] >= 'A' && a[k] <= 'Z');
+        }
+        char g = wl_gender_code(buf, n);
+        assert_true(g == 0 || g == 'M' || g == 'F');
+    }
+    char big[5000];
+    memset(big, 'a', sizeof big);
+    assert_int_equal(wl_country_code(big, sizeof big), 0);
+}
+
 static void *lookup_many(void *arg)
 {
     int *ok = arg;
@@ -142,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_every_iso_row_round_trips),
         cmocka_unit_test(test_strict_codes),
         cmocka_unit_test(test_genders),
+        cmocka_unit_test(test_hostile_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
