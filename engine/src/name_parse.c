@@ -237,6 +237,17 @@ static int any_family(const name_work *w)
     return 0;
 }
 
+/* "Abd al-Rahman" is "Abdul Rahman": the article after abd/abdul/abdel is part of
+ * that word, not a particle of its own. */
+static int abd_article(const name_work *w, int prev, int i)
+{
+    const name_tok *t = &w->tok[i];
+    if (!(t->len == 2 && (memcmp(t->s, "al", 2) == 0 || memcmp(t->s, "el", 2) == 0 || memcmp(t->s, "ul", 2) == 0)))
+        return 0;
+    const wl_lexent *e = lex_of(&w->tok[prev]);
+    return e && e->canon_len == 5 && memcmp(e->canon, "abdul", 5) == 0 && i + 1 < w->ntok;
+}
+
 static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
 {
     int last_kept = -1, n_plain = 0;
@@ -247,10 +258,12 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
         if (!(e && (e->flags & WL_LEX_PARTICLE)) && w->tok[i].len > 1) n_plain++;
     }
     int comma = kind == WL_NAME_FULL && any_family(w);
-    int index = 0;
+    int index = 0, prev = -1;
     for (int i = 0; i < w->ntok; i++) {
         const name_tok *t = &w->tok[i];
         if (t->drop) continue;
+        if (prev >= 0 && abd_article(w, prev, i)) continue;
+        prev = i;
         uint8_t f = kind_flags(kind, t, index++, family_first);
         if (comma && !t->family) f = WL_PART_GIVEN;
         if (is_particle(w, i, last_kept, n_plain)) f |= WL_PART_PARTICLE;

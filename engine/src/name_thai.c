@@ -144,12 +144,17 @@ static size_t read_initial(thai_rd *r, size_t i, int lead)
         j = sig(r, i + 1);
     }
     uint8_t c = r->c[i], c2 = at(r, j);
+    if (c2 == T_LAO_L) { /* Lao ຫຼ, ກຼ: subscript l, after a silent h or as a cluster */
+        put(r, c == T_HO ? "" : cons_initial[c]);
+        put(r, "l");
+        return sig(r, j + 1);
+    }
     uint8_t after = at(r, sig(r, j + 1));
     int vowel_next = is_vowel_sign(after) || (lead && is_cons(after));
-    if ((c2 == T_RO || c2 == T_LO || c2 == T_WO || c2 == T_LAO_L) && vowel_next
+    if ((c2 == T_RO || c2 == T_LO || c2 == T_WO) && vowel_next
         && (cluster_head(c) || s_letter(c))) {
         if (c2 == T_RO && c == 0x17) put(r, "s"); /* ทร reads s */
-        else put(r, cons_initial[c]), put(r, c2 == T_LAO_L ? "l" : cons_initial[c2]);
+        else put(r, cons_initial[c]), put(r, cons_initial[c2]);
         return sig(r, j + 1);
     }
     put(r, cons_initial[c]);
@@ -221,12 +226,14 @@ static size_t after_vowel(thai_rd *r, size_t j, int *closed)
     return j;
 }
 
-/* ธนาธร: after a long open a, a consonant followed only by a last ร starts the
- * syllable "Cor(n)" rather than closing this one. */
-static int starts_last_orn(const thai_rd *r, size_t j, int long_a)
+/* ธนาธร, สิริพร: after an open vowel sign (any but ั, which wants a final), a
+ * consonant followed only by a last ร starts the syllable "Corn" rather than
+ * closing this one (names end in -phon/-porn far more often than in บุตร). */
+static int starts_last_orn(const thai_rd *r, size_t j, int open_vowel)
 {
     size_t q = sig(r, j + 1);
-    return long_a && at(r, q) == T_RO && sig(r, q + 1) >= r->n;
+    int t_r = r->c[j] == 0x15 || r->c[j] == 0x17; /* ตร, ทร: final t and a silent r (ประวิตร) */
+    return open_vowel && !t_r && at(r, q) == T_RO && sig(r, q + 1) >= r->n;
 }
 
 static size_t read_final(thai_rd *r, size_t j, char vowel_end, int long_a)
@@ -262,7 +269,7 @@ static size_t read_syllable(thai_rd *r, size_t i)
     size_t skip = silent_len(r, i);
     if (skip) return i + skip;
     if (!lead && r->c[i] == T_RO && r->prev_final && sig(r, i + 1) >= r->n) return r->n; /* เพชร: last ร silent */
-    if (lead && lead_skips_first(r, i)) {
+    if ((lead == T_E || lead == T_AE || lead == T_OO) && lead_skips_first(r, i)) {
         put(r, cons_initial[r->c[i]]);
         put(r, "a");
         i = sig(r, i + 1);
@@ -270,7 +277,7 @@ static size_t read_syllable(thai_rd *r, size_t i)
     int closed = 0;
     size_t j = read_initial(r, i, lead != 0);
     size_t kv = r->k;
-    int long_a = !lead && at(r, j) == T_SARA_AA;
+    int long_a = !lead && is_vowel_sign(at(r, j)) && at(r, j) != T_MAI_HAN_AKAT;
     j = lead ? lead_vowel(r, lead, j, &closed) : after_vowel(r, j, &closed);
     char vowel_end = r->k > kv ? r->out[r->k - 1] : 0;
     if (closed) {
@@ -280,12 +287,30 @@ static size_t read_syllable(thai_rd *r, size_t i)
     return read_final(r, j, vowel_end, long_a);
 }
 
+/* Thai writes the forms of address นาย, นาง, นางสาว joined to the name
+ * (นายสมชาย): read them as a word of their own, so the title table drops them. */
+static size_t title_prefix(thai_rd *r)
+{
+    static const struct { uint8_t c[6]; size_t n; const char *latin; } t[] = {
+        { { 0x19, 0x32, 0x07, 0x2a, 0x32, 0x27 }, 6, "nangsao " },
+        { { 0x19, 0x32, 0x22 }, 3, "nai " },
+        { { 0x19, 0x32, 0x07 }, 3, "nang " },
+    };
+    for (size_t k = 0; k < sizeof t / sizeof t[0]; k++) {
+        if (r->n > t[k].n + 1 && memcmp(r->c, t[k].c, t[k].n) == 0 && is_cons(r->c[t[k].n])) {
+            put(r, t[k].latin);
+            return t[k].n;
+        }
+    }
+    return 0;
+}
+
 size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap)
 {
     if (cap == 0) return 0;
     thai_rd r = { .out = out, .cap = cap };
     for (size_t i = 0; i < n && r.n < sizeof r.c; i++) r.c[r.n++] = code_of(cp[i]);
-    for (size_t i = 0; i < r.n;) {
+    for (size_t i = title_prefix(&r); i < r.n;) {
         uint8_t c = r.c[i];
         if (is_digit(c)) {
             char d[2] = { (char)('0' + c - 0x50), 0 };
