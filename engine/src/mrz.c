@@ -3,7 +3,9 @@
  * TD3 passports (Part 4: 2 lines of 44), TD2 cards (Part 6: 2 lines of 36) and TD1
  * cards (Part 5: 3 lines of 30). The lines may be separated by newlines, CR,
  * spaces or nothing; what remains must be exactly 88, 72 or 90 characters of the
- * MRZ alphabet (A-Z, 0-9, filler '<').
+ * MRZ alphabet (A-Z, 0-9, filler '<'), after trailing fillers that OCR dropped
+ * from a line are restored (pad_lines). Machine-readable visas (Part 7: MRV-A on
+ * 2 x 44, MRV-B on 2 x 36, document code 'V') have no composite digit.
  *
  * Every check digit is verified (Part 3, 4.9, see wl_icao_check_digit): document
  * number, date of birth, expiry, the optional-data/personal-number digit of TD3,
@@ -28,34 +30,87 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Copies the zone without its line separators. @return its length, or -1. */
-static int compact(const char *s, size_t n, char *buf, char *why, size_t whycap)
+typedef struct {
+    char z[MRZ_MAX];
+    size_t len;
+    size_t start[3], nlines;  /* lines given with explicit line breaks */
+    int too_many_lines;
+} zone;
+
+static int is_newline(char c)
 {
-    size_t len = 0;
+    return c == '\r' || c == '\n';
+}
+
+/* Copies the zone without its separators, noting where each line began.
+ * @return 0, or -1 with a reason. */
+static int compact(const char *s, size_t n, zone *zn, char *why, size_t whycap)
+{
+    memset(zn, 0, sizeof *zn);
     if (n > INPUT_MAX) {
         wl_set_error(why, whycap, "input of %zu bytes is too long for an MRZ", n);
         return -1;
     }
+    int at_line_start = 1;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
+        if (is_newline(c)) { at_line_start = 1; continue; }
         if (is_blank(c)) continue;
         if (!is_mrz_char(c)) {
             wl_set_error(why, whycap, "character 0x%02X at byte %zu is not in the MRZ alphabet",
                          (unsigned)(unsigned char)c, i);
             return -1;
         }
-        if (len == MRZ_MAX) {
+        if (zn->len == MRZ_MAX) {
             wl_set_error(why, whycap, "more than %d MRZ characters", MRZ_MAX);
             return -1;
         }
-        buf[len++] = c;
+        if (at_line_start) {
+            if (zn->nlines < 3) zn->start[zn->nlines++] = zn->len;
+            else zn->too_many_lines = 1;
+            at_line_start = 0;
+        }
+        zn->z[zn->len++] = c;
     }
-    if (len != TD1_LEN && len != TD2_LEN && len != TD3_LEN) {
-        wl_set_error(why, whycap,
-                     "%zu MRZ characters: expected 88 (TD3), 72 (TD2) or 90 (TD1)", len);
-        return -1;
+    return 0;
+}
+
+static size_t line_len(const zone *zn, size_t k)
+{
+    size_t end = k + 1 < zn->nlines ? zn->start[k + 1] : zn->len;
+    return end - zn->start[k];
+}
+
+/* OCR and copy-paste often drop the trailing fillers of a line. With explicit
+ * line breaks the lines can be padded back: 3 lines are TD1 (30), 2 lines take
+ * the width of the longer one, which must be 36 (TD2) or 44 (TD3). Only trailing
+ * '<' are added, so nothing is invented; a line cut elsewhere fails its checks. */
+static void pad_lines(zone *zn)
+{
+    if (zn->too_many_lines || zn->nlines < 2) return;
+    size_t w = 0;
+    for (size_t k = 0; k < zn->nlines; k++) w = WL_MAX(w, line_len(zn, k));
+    if (zn->nlines == 3 ? w > 30 : (w != 36 && w != 44)) return;
+    if (zn->nlines == 3) w = 30;
+    char out[MRZ_MAX];
+    size_t len = 0;
+    for (size_t k = 0; k < zn->nlines; k++) {
+        size_t l = line_len(zn, k);
+        memcpy(out + len, zn->z + zn->start[k], l);
+        memset(out + len + l, '<', w - l);
+        len += w;
     }
-    return (int)len;
+    memcpy(zn->z, out, len);
+    zn->len = len;
+}
+
+static int check_length(zone *zn, char *why, size_t whycap)
+{
+    if (zn->len != TD1_LEN && zn->len != TD2_LEN && zn->len != TD3_LEN) pad_lines(zn);
+    if (zn->len == TD1_LEN || zn->len == TD2_LEN || zn->len == TD3_LEN) return 0;
+    wl_set_error(why, whycap, "%zu MRZ characters: expected 88 (TD3), 72 (TD2) or 90 (TD1)",
+                 zn->len);
+    return -1;
 }
 
 /* Copies a field with its '<' fillers dropped (codes and numbers). */
@@ -143,6 +198,7 @@ static void parse_td3(wl_mrz *m, const char *z, checks *c)
     copy_code(m->issuer, sizeof m->issuer, l1 + 2, 3);
     split_names(m, l1 + 5, 39);
     read_td23_line2(m, l2, c);
+    if (l1[0] == 'V') return; /* MRV-A visa (Part 7): no personal-number or composite digit */
     /* Personal number: its digit may be '<' when the field is all fillers. */
     int empty = 1;
     for (int i = 28; i < 42; i++) empty &= l2[i] == '<';
@@ -158,6 +214,7 @@ static void parse_td2(wl_mrz *m, const char *z, checks *c)
     copy_code(m->issuer, sizeof m->issuer, l1 + 2, 3);
     split_names(m, l1 + 5, 31);
     read_td23_line2(m, l2, c);
+    if (l1[0] == 'V') return; /* MRV-B visa (Part 7): no composite digit */
     verify(c, composite_ok(l2, 35, l2[35]), "composite");
 }
 
@@ -216,19 +273,18 @@ int wl_mrz_parse(const char *s, size_t n, wl_mrz *out, char *why, size_t whycap)
         wl_set_error(why, whycap, "no input");
         return 0;
     }
-    char z[MRZ_MAX];
-    int len = compact(s, n, z, why, whycap);
-    if (len < 0) return 0;
+    zone zn;
+    if (compact(s, n, &zn, why, whycap) < 0 || check_length(&zn, why, whycap) < 0) return 0;
     checks c = { 1, why, whycap };
-    if (len == TD3_LEN) {
+    if (zn.len == TD3_LEN) {
         out->format = 3;
-        parse_td3(out, z, &c);
-    } else if (len == TD2_LEN) {
+        parse_td3(out, zn.z, &c);
+    } else if (zn.len == TD2_LEN) {
         out->format = 2;
-        parse_td2(out, z, &c);
+        parse_td2(out, zn.z, &c);
     } else {
         out->format = 1;
-        parse_td1(out, z, &c);
+        parse_td1(out, zn.z, &c);
     }
     out->checks_ok = c.ok;
     return 1;
