@@ -122,19 +122,31 @@ static int parse_pool(gen_pool *p, char *err, size_t errcap)
     return rc ? rc : build_cum(p, err, errcap);
 }
 
-int gen_pool_load(gen_pool *p, const char *dir, const char *name, char *err, size_t errcap)
+int gen_pool_parse(gen_pool *p, const char *name, char *text, char *err, size_t errcap)
 {
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "%s", name);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.tsv", dir, name);
-    size_t len;
-    p->text = read_file(path, &len);
-    if (!p->text) { snprintf(err, errcap, "cannot read name pool %s", path); return -1; }
+    p->text = text;
     if (parse_pool(p, err, errcap) != 0) { gen_pool_free(p); return -1; }
     p->c_variants = gen_pool_col(p, "variants");
     p->c_gender = gen_pool_col(p, "gender");
     return 0;
+}
+
+int gen_pool_load(gen_pool *p, const char *dir, const char *name, char *err, size_t errcap)
+{
+    memset(p, 0, sizeof *p);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.tsv", dir, name);
+    size_t len;
+    char *text = read_file(path, &len);
+    if (!text) { snprintf(err, errcap, "cannot read name pool %s", path); return -1; }
+    if (strlen(text) != len) {
+        free(text);
+        snprintf(err, errcap, "%s: NUL byte in a pool file", path);
+        return -1;
+    }
+    return gen_pool_parse(p, name, text, err, errcap);
 }
 
 void gen_pool_free(gen_pool *p)

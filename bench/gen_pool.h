@@ -31,6 +31,10 @@ typedef struct {
 int gen_pool_load(gen_pool *p, const char *dir, const char *name, char *err, size_t errcap);
 void gen_pool_free(gen_pool *p);
 
+/** Parses a pool from text (NUL-terminated, malloc'd; the pool takes it over and
+ * frees it, also on failure). @return 0, or -1 with a message in err. */
+int gen_pool_parse(gen_pool *p, const char *name, char *text, char *err, size_t errcap);
+
 /** @return the index of a column by header name, or -1. */
 int gen_pool_col(const gen_pool *p, const char *col);
 
