@@ -226,6 +226,7 @@ void wl_assign_max(const double *w, int rows, int cols, int *col_of)
     double cost[(MAXP + 1) * (MAXP + 1)];
     int row_at[MAXP + 1];
     assert(rows <= cols && cols <= MAXP);
+    cost[0] = 0.0; /* row 0 is never read; written so GCC sees the array set */
     for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++) cost[(i + 1) * (MAXP + 1) + j + 1] = -w[i * cols + j];
     assign_min_cost(cost, rows, cols, row_at);
@@ -270,30 +271,31 @@ static void add_pair(const wl_features *f, const wl_fpart *x, double wx, const w
  */
 static double pair_rest(const wl_features *f, const name_side *s, const name_side *l, pairing *acc)
 {
-    int ri[MAXP], ci[MAXP], col_of[MAXP];
+    int ri[MAXP], ci[MAXP], row_at[MAXP + 1];
     int r = free_parts(s, ri), c = free_parts(l, ci);
-    double gain[MAXP * MAXP];
-    part_match m[MAXP][MAXP];
-    for (int i = 0; i < r; i++)
-        for (int j = 0; j < c; j++) {
-            const wl_fpart *x = &s->p[ri[i]], *y = &l->p[ci[j]];
-            m[i][j] = part_similarity(f, x, y);
-            gain[i * c + j] = 0.5 * (s->w[ri[i]] + l->w[ci[j]]) * m[i][j].sim;
-        }
     double left = 0.0;
     if (r == 0) {
         for (int j = 0; j < c; j++) left += l->w[ci[j]];
         return left;
     }
-    wl_assign_max(gain, r, c, col_of);
-    uint8_t taken[MAXP] = { 0 };
-    for (int i = 0; i < r; i++) {
-        int j = col_of[i];
-        taken[j] = 1;
+    /* cost[i][j], 1-based: minus the weighted similarity of the pair. */
+    double cost[(MAXP + 1) * (MAXP + 1)];
+    part_match m[MAXP][MAXP];
+    cost[0] = 0.0; /* row 0 is never read; written so GCC sees the array set */
+    for (int i = 0; i < r; i++)
+        for (int j = 0; j < c; j++) {
+            m[i][j] = part_similarity(f, &s->p[ri[i]], &l->p[ci[j]]);
+            cost[(i + 1) * (MAXP + 1) + j + 1] = -0.5 * (s->w[ri[i]] + l->w[ci[j]]) * m[i][j].sim;
+        }
+    assign_min_cost(cost, r, c, row_at);
+    for (int j = 0; j < c; j++) {
+        int i = row_at[j + 1] - 1;
+        if (i < 0) {
+            left += l->w[ci[j]];
+            continue;
+        }
         add_pair(f, &s->p[ri[i]], s->w[ri[i]], &l->p[ci[j]], l->w[ci[j]], &m[i][j], acc);
     }
-    for (int j = 0; j < c; j++)
-        if (!taken[j]) left += l->w[ci[j]];
     return left;
 }
 
