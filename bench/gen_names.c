@@ -168,7 +168,8 @@ static void build_thai(const gen_person *p, gen_country_id list, int native, gen
     if (native) {
         static const char *const title_f[] = { "นาง", "นางสาว" };
         given_parts(p, GEN_COL_THAI, 0, r, o->given, sizeof o->given, " ");
-        snprintf(o->family, sizeof o->family, "%s", gen_part_text(&p->family, GEN_COL_THAI));
+        gen_concat(o->family, sizeof o->family, gen_part_text(&p->family, GEN_COL_THAI), "",
+                   p->has_family2 ? gen_part_text(&p->family2, GEN_COL_THAI) : "");
         if (gen_rng_chance(r, 0.3)) {
             snprintf(o->honor, sizeof o->honor, "%s", p->sex == 'M' ? "นาย" : pick_str(r, title_f, 2));
             o->honor_glued = 1;
@@ -180,6 +181,14 @@ static void build_thai(const gen_person *p, gen_country_id list, int native, gen
     double pv = list == GEN_THA ? 0.4 : 0.6;
     given_parts(p, GEN_COL_RTGS, pv, r, o->given, sizeof o->given, " ");
     roman(&p->family, GEN_COL_RTGS, pv, r, o->family, sizeof o->family);
+    if (p->has_family2) {
+        /* Compound surname: one word, the second element in lower case (Suksawat). */
+        char second[GEN_NAME_LEN], first[GEN_NAME_LEN];
+        roman(&p->family2, GEN_COL_RTGS, pv, r, second, sizeof second);
+        if (second[0] >= 'A' && second[0] <= 'Z') second[0] = (char)(second[0] + 32);
+        gen_concat(first, sizeof first, o->family, "", "");
+        gen_concat(o->family, sizeof o->family, first, "", second);
+    }
 }
 
 /* The last word of s (the given name proper of a Vietnamese given string). */

@@ -49,7 +49,7 @@ static const gen_pool *given_pool(const gen_pools *P, gen_culture c, char sex, g
     int m = sex == 'M';
     switch (c) {
     case CUL_MALAY: case CUL_ARAB: return m ? &P->muslim_m : &P->muslim_f;
-    case CUL_JAVANESE: return gen_rng_chance(r, 0.4) ? &P->javanese : m ? &P->indo_m : &P->indo_f;
+    case CUL_JAVANESE: return gen_rng_chance(r, 0.25) ? &P->javanese : m ? &P->indo_m : &P->indo_f;
     case CUL_CHINESE: return &P->chinese_given;
     case CUL_TAMIL: return &P->tamil;
     case CUL_THAI: return m ? &P->thai_m : &P->thai_f;
@@ -70,7 +70,8 @@ static int draw_n_given(gen_culture c, const gen_pool *pool, const gen_pools *P,
     case CUL_MALAY: return gen_rng_chance(r, 0.55) ? 2 : 1;         /* Muhammad Hafiz */
     case CUL_JAVANESE: return pool == &P->javanese ? 1 : gen_rng_chance(r, 0.6) ? 2 : 1;
     case CUL_CHINESE: return gen_rng_chance(r, 0.85) ? 2 : 1;       /* Beng Huat / Wei */
-    case CUL_BURMESE: return gen_rng_chance(r, 0.25) ? 3 : 2;       /* Kyaw Zaw Win */
+    case CUL_BURMESE: return gen_rng_chance(r, 0.4) ? 3 : 2;        /* Kyaw Zaw Win */
+    case CUL_KHMER: return gen_rng_chance(r, 0.25) ? 2 : 1;         /* Sok Sopheap Rith */
     case CUL_FILIPINO: return gen_rng_chance(r, 0.12) ? 2 : 1;      /* Maria Cristina */
     case CUL_ARAB: return 1;
     default: return 1;
@@ -91,7 +92,7 @@ static void draw_given(gen_person *p, const gen_pools *P, gen_rng *r)
 
 static void draw_family(gen_person *p, const gen_pools *P, gen_rng *r)
 {
-    p->has_family = p->has_father = p->has_mother = 0;
+    p->has_family = p->has_family2 = p->has_father = p->has_mother = 0;
     switch (p->culture) {
     case CUL_MALAY: case CUL_TAMIL:
         p->has_father = 1;
@@ -103,7 +104,17 @@ static void draw_family(gen_person *p, const gen_pools *P, gen_rng *r)
         p->family = pick(&P->arabic_family, r, 0);
         break;
     case CUL_CHINESE: p->has_family = 1; p->family = pick(&P->chinese_family, r, 0); break;
-    case CUL_THAI: p->has_family = 1; p->family = pick(&P->thai_family, r, 0); break;
+    case CUL_THAI:
+        p->has_family = 1;
+        /* Most Thai surnames are two-word compounds unique to a family. */
+        if (gen_rng_chance(r, 0.7)) {
+            p->has_family2 = 1;
+            p->family = pick(&P->thai_family_parts, r, 'M');
+            do p->family2 = pick(&P->thai_family_parts, r, 'F'); while (p->family2.row == p->family.row);
+        } else {
+            p->family = pick(&P->thai_family, r, 0);
+        }
+        break;
     case CUL_VIET: p->has_family = 1; p->family = pick(&P->viet_family, r, 0); break;
     case CUL_KHMER: p->has_family = 1; p->family = pick(&P->khmer_family, r, 0); break;
     case CUL_FILIPINO: {

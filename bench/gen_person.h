@@ -27,6 +27,8 @@ typedef struct {
     gen_part given[GEN_MAX_GIVEN];
     int has_family, has_father, has_mother;
     gen_part family;              /* family name (none for Malay, Javanese, Tamil, Burmese) */
+    int has_family2;
+    gen_part family2;             /* second element of a compound Thai surname */
     gen_part father;              /* father's given name or patronymic (bin X, a/l X, -ovich) */
     gen_part mother;              /* Filipino middle name: mother's maiden surname */
     int dialect;                  /* Chinese: GEN_COL_HOKKIEN, GEN_COL_CANTONESE or GEN_COL_PINYIN */

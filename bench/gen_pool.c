@@ -68,12 +68,13 @@ static size_t data_lines(char *text, char **lines, size_t max)
 static int sex_slot_allows(const char *g, int slot)
 {
     if (slot == 0 || !g[0] || g[0] == 'u') return 1;
-    return (slot == 1) ? g[0] == 'm' : g[0] == 'f';
+    return (slot == 1) ? (g[0] == 'm' || g[0] == '1') : (g[0] == 'f' || g[0] == '2');
 }
 
 static int build_cum(gen_pool *p, char *err, size_t errcap)
 {
     int gcol = gen_pool_col(p, "gender");
+    if (gcol < 0) gcol = gen_pool_col(p, "slot");
     for (int slot = 0; slot < 3; slot++) {
         p->cum[slot] = malloc(p->n_rows * sizeof(uint64_t));
         if (!p->cum[slot]) { snprintf(err, errcap, "%s: out of memory", p->name); return -1; }

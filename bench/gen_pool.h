@@ -3,7 +3,8 @@
  *
  * A pool file has '#' provenance lines, a header row whose first column is
  * "weight", then one row per name. Optional columns: "gender" (m / f / u) lets
- * a draw be restricted to one sex; "variants" holds ';'-separated alternative
+ * a draw be restricted to one sex ("slot", 1 / 2 / u, does the same for the
+ * first or second element of a compound, drawn as 'M' / 'F'); "variants" holds ';'-separated alternative
  * spellings. Draws are by cumulative weight, so a few very common names and a
  * long tail come out in the proportions the file gives.
  */

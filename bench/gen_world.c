@@ -68,6 +68,7 @@ static const struct {
     P(thai_m, "thai_given_male", "weight\tthai\trtgs\tvariants"),
     P(thai_f, "thai_given_female", "weight\tthai\trtgs\tvariants"),
     P(thai_family, "thai_family", "weight\tthai\trtgs\tvariants"),
+    P(thai_family_parts, "thai_family_parts", "weight\tthai\trtgs\tvariants\tslot"),
     P(thai_nick, "thai_nicknames", "weight\tthai\tlatin\tgender"),
     P(viet_family, "viet_family", "weight\tviet\tascii"),
     P(viet_m, "viet_given_male", "weight\tviet\tascii"),

@@ -46,7 +46,7 @@ const char *gen_culture_name(gen_culture c);
  * renderers can address columns by position (see GEN_COL_*). */
 typedef struct {
     gen_pool muslim_m, muslim_f, arabic_family, javanese, indo_m, indo_f;
-    gen_pool chinese_family, chinese_given, thai_m, thai_f, thai_family, thai_nick;
+    gen_pool chinese_family, chinese_given, thai_m, thai_f, thai_family, thai_family_parts, thai_nick;
     gen_pool viet_family, viet_m, viet_f, filipino_family, filipino_given, spanish_tail;
     gen_pool burmese, khmer_family, khmer_given, tamil;
     gen_pool russian_m, russian_f, russian_family, russian_pat_m, russian_pat_f;
