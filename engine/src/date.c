@@ -61,6 +61,8 @@ typedef struct {
     int n;
     unsigned flags;   /* WL_DATE_APPROX from '~', '?' and approx words */
     int be, ce;       /* era markers seen */
+    int cal;          /* WL_CAL_*: a Hijri marker was seen */
+    int month_cal;    /* WL_CAL_*: a Hijri month name was seen */
     /* builders */
     char word[WORD_MAX];
     size_t wlen;
@@ -122,6 +124,16 @@ static void flush_word(lexer *lx)
     case WL_DW_APPROX: lx->flags |= WL_DATE_APPROX; return;
     case WL_DW_BE: lx->be = 1; return;
     case WL_DW_CE: lx->ce = 1; return;
+    /* "Hijri Shamsi": the generic Hijri word gives way to the solar one */
+    case WL_DW_AH: if (!lx->cal) lx->cal = WL_CAL_ISLAMIC; return;
+    case WL_DW_SH: lx->cal = WL_CAL_PERSIAN; return;
+    case WL_DW_AHMONTH: case WL_DW_SHMONTH: {
+        int cal = kind == WL_DW_AHMONTH ? WL_CAL_ISLAMIC : WL_CAL_PERSIAN;
+        if (lx->month_cal && lx->month_cal != cal) lx->bad = 1;
+        lx->month_cal = cal;
+        kind = WL_DW_MONTH;
+        break;
+    }
     case WL_DW_IGNORE: return;
     case WL_DW_ZERO: {
         tok *z = push(lx, TK_NUM);
@@ -251,7 +263,12 @@ typedef struct {
 typedef struct {
     unsigned flags;
     int be, ce;
+    int cal;   /* WL_CAL_*: readings are built in that calendar, converted at the end */
 } context;
+
+/* Internal flag (not stored): the reading is in a Hijri calendar, so the Gregorian
+ * month lengths do not apply yet. */
+enum { NATIVE = 1u << 8, HIJRI_MIN = 1200, HIJRI_MAX = 1550 };
 
 static int is_leap(int y)
 {
@@ -269,6 +286,8 @@ static int resolve_year(const slot *y, int thai, const context *cx, unsigned *fl
 {
     int v = y->val;
     int be = cx->be;
+    if (cx->cal) /* Hijri years are given in full; converted later */
+        return y->nd == 4 && v >= HIJRI_MIN && v <= HIJRI_MAX ? v : -1;
     if (y->nd == 2) {
         if (be || thai) { /* Thai writes short BE years: "4 มี.ค. 21" is BE 2521 */
             v += 2500;
@@ -408,7 +427,7 @@ static int make_reading(int y, int m, int d, unsigned flags, wl_date *out)
         out->flags |= WL_DATE_PLACEHOLDER;
         return 0;
     }
-    if (d > days_in_month(y, m)) return -1;
+    if (!(flags & NATIVE) && d > days_in_month(y, m)) return -1;
     out->day = (uint8_t)d;
     out->prec = WL_PREC_DAY;
     return 0;
@@ -609,18 +628,88 @@ static size_t strip_time(const char *s, size_t n)
     return n;
 }
 
+static int read_any(const lexer *lx, const context *cx, wl_date *out, int max)
+{
+    int r = find_range_word(lx);
+    if (r > 0) return read_worded_range(lx, r, cx, out);
+    int k = read_numeric_range(lx, cx, out);
+    if (k >= 0) return k;
+    k = read_decade(lx, cx, out);
+    if (k >= 0) return k;
+    return read_simple(lx->t, lx->n, cx, out, max);
+}
+
+/* ---- Hijri readings to Gregorian ---- */
+
+static int to_gregorian(int cal, int y, int m, int d, int *gy, int *gm, int *gd)
+{
+    long jdn;
+    if (wl_date_calendar_to_jdn(cal, y, m, d, &jdn) < 0) return -1;
+    wl_gregorian_from_jdn(jdn, gy, gm, gd);
+    return *gy >= YEAR_MIN && *gy <= YEAR_MAX ? 0 : -1;
+}
+
+/* A Hijri period (a month, a year, years) spans Gregorian days from its first to
+ * its last day: a month that falls in one Gregorian month keeps month precision,
+ * otherwise the reading keeps the Gregorian year(s) it covers. */
+static int convert_span(int cal, int y0, int m0, int y1, int m1, wl_date *r)
+{
+    int ay, am, ad, by, bm, bd;
+    int last = wl_date_calendar_month_days(cal, y1, m1);
+    if (last == 0 || to_gregorian(cal, y0, m0, 1, &ay, &am, &ad) < 0 ||
+        to_gregorian(cal, y1, m1, last, &by, &bm, &bd) < 0)
+        return -1;
+    r->year = (int16_t)ay;
+    r->year_hi = (int16_t)by;
+    r->day = 0;
+    r->flags &= (uint8_t)~WL_DATE_RANGE;
+    if (r->prec == WL_PREC_MONTH && ay == by && am == bm) {
+        r->month = (uint8_t)am;
+        return 0;
+    }
+    r->month = 0;
+    r->prec = WL_PREC_YEAR;
+    if (by > ay) r->flags |= WL_DATE_RANGE;
+    return 0;
+}
+
+static int convert_one(int cal, wl_date *r)
+{
+    if (r->prec == WL_PREC_DAY) {
+        int y, m, d;
+        if (to_gregorian(cal, r->year, r->month, r->day, &y, &m, &d) < 0) return -1;
+        r->year = r->year_hi = (int16_t)y;
+        r->month = (uint8_t)m;
+        r->day = (uint8_t)d;
+        return 0;
+    }
+    if (r->prec == WL_PREC_MONTH) return convert_span(cal, r->year, r->month, r->year, r->month, r);
+    return convert_span(cal, r->year, 1, r->year_hi, 12, r);
+}
+
+static int convert_readings(wl_date *out, int k, int cal)
+{
+    int n = 0;
+    for (int i = 0; i < k; i++) {
+        wl_date r = out[i];
+        if (convert_one(cal, &r) == 0) out[n++] = r;
+    }
+    if (n == 1) out[0].flags &= (uint8_t)~WL_DATE_AMBIGUOUS;
+    return n;
+}
+
 int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
 {
     if (!s || !out || max < 1 || n == 0 || n > INPUT_MAX) return 0;
     n = strip_time(s, n);
     lexer lx;
     if (tokenize(&lx, s, n) < 0 || lx.n == 0) return 0;
-    context cx = { lx.flags, lx.be, lx.ce };
-    int r = find_range_word(&lx);
-    if (r > 0) return read_worded_range(&lx, r, &cx, out);
-    int k = read_numeric_range(&lx, &cx, out);
-    if (k >= 0) return k;
-    k = read_decade(&lx, &cx, out);
-    if (k >= 0) return k;
-    return read_simple(lx.t, lx.n, &cx, out, max);
+    if (lx.month_cal) {
+        if (lx.cal && lx.cal != lx.month_cal && lx.month_cal == WL_CAL_ISLAMIC) return 0;
+        lx.cal = lx.month_cal;
+    }
+    context cx = { lx.flags | (lx.cal ? NATIVE : 0u), lx.be, lx.ce, lx.cal };
+    if (lx.cal && (lx.be || lx.ce)) return 0;
+    int k = read_any(&lx, &cx, out, max);
+    return lx.cal ? convert_readings(out, k, lx.cal) : k;
 }

@@ -40,7 +40,8 @@ int wl_date_expand_year(int yy);
 typedef enum {
     WL_DW_MONTH = 1, WL_DW_APPROX, WL_DW_BE, WL_DW_CE, WL_DW_RANGE, WL_DW_BETWEEN,
     WL_DW_DMARK, WL_DW_MMARK, WL_DW_YMARK, WL_DW_DSUF, WL_DW_MSUF, WL_DW_YSUF,
-    WL_DW_ORD, WL_DW_IGNORE, WL_DW_ZERO, WL_DW_DECADE
+    WL_DW_ORD, WL_DW_IGNORE, WL_DW_ZERO, WL_DW_DECADE, WL_DW_AH, WL_DW_SH,
+    WL_DW_AHMONTH, WL_DW_SHMONTH
 } wl_date_word_kind;
 
 /**
@@ -50,5 +51,20 @@ typedef enum {
  *         when the word is not a date word.
  */
 int wl_date_word(const char *folded, size_t len, int *value);
+
+/* ---- internal: other calendars (date_calendar.c) ---- */
+enum { WL_CAL_GREGORIAN = 0, WL_CAL_ISLAMIC = 1, WL_CAL_PERSIAN = 2 };
+
+/** Julian day number of a proleptic Gregorian date, and back. */
+long wl_jdn_from_gregorian(int y, int m, int d);
+void wl_gregorian_from_jdn(long jdn, int *y, int *m, int *d);
+
+/** JDN of day d of month m of year y in calendar cal (WL_CAL_ISLAMIC: tabular AH
+ *  1200..1550; WL_CAL_PERSIAN: Solar Hijri 1200..1500). @return 0, or -1 when the
+ *  date does not exist or is out of range. */
+int wl_date_calendar_to_jdn(int cal, int y, int m, int d, long *jdn);
+
+/** Days in month m of year y of calendar cal, or 0 out of range. */
+int wl_date_calendar_month_days(int cal, int y, int m);
 
 #endif /* WL_DATE_H */

@@ -25,7 +25,8 @@ static const struct { const char *name; int kind; } KINDS[] = {
     { "dmark", WL_DW_DMARK }, { "mmark", WL_DW_MMARK },   { "ymark", WL_DW_YMARK },
     { "dsuf", WL_DW_DSUF },   { "msuf", WL_DW_MSUF },     { "ysuf", WL_DW_YSUF },
     { "ord", WL_DW_ORD },     { "ignore", WL_DW_IGNORE }, { "zero", WL_DW_ZERO },
-    { "decade", WL_DW_DECADE },
+    { "decade", WL_DW_DECADE }, { "ah", WL_DW_AH },         { "sh", WL_DW_SH },
+    { "ahmonth", WL_DW_AHMONTH }, { "shmonth", WL_DW_SHMONTH },
 };
 
 static int kind_of(const char *s, size_t n)

@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include <unicode/ucal.h>
+
 #include "date.h"
 
 /* Writes a reading as the golden table spells it: 1978-03-04+amb, 1960..1965. */
@@ -186,6 +188,58 @@ static void test_concurrent_first_use(void **state)
     for (int i = 0; i < 4; i++) assert_true(ok[i]);
 }
 
+/* JDN of a date in an ICU calendar ("en@calendar=islamic-civil"): the oracle for
+ * date_calendar.c, which only borrows ICU's Nowruz days. */
+static long icu_jdn(UCalendar *cal, int y, int m, int d)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    ucal_clear(cal);
+    ucal_setDate(cal, y, m - 1, d, &e);
+    UDate ms = ucal_getMillis(cal, &e);
+    assert_true(U_SUCCESS(e));
+    return (long)(ms / 86400000.0) + 2440588L;
+}
+
+static void check_calendar(const char *locale, int cal_id, int y0, int y1)
+{
+    static const UChar UTC[] = { 'U', 'T', 'C', 0 };
+    UErrorCode e = U_ZERO_ERROR;
+    UCalendar *cal = ucal_open(UTC, 3, locale, UCAL_DEFAULT, &e);
+    assert_true(U_SUCCESS(e));
+    for (int y = y0; y <= y1; y++)
+        for (int m = 1; m <= 12; m++) {
+            int days = wl_date_calendar_month_days(cal_id, y, m);
+            assert_true(days >= 29 && days <= 31);
+            for (int d = 1; d <= days; d += days - 1) { /* first and last day */
+                long jdn;
+                assert_int_equal(wl_date_calendar_to_jdn(cal_id, y, m, d, &jdn), 0);
+                assert_int_equal(jdn, icu_jdn(cal, y, m, d));
+            }
+            long jdn;
+            assert_int_equal(wl_date_calendar_to_jdn(cal_id, y, m, days + 1, &jdn), -1);
+        }
+    ucal_close(cal);
+}
+
+static void test_hijri_calendars_match_icu(void **state)
+{
+    (void)state;
+    check_calendar("en@calendar=islamic-civil", WL_CAL_ISLAMIC, 1300, 1450);
+    check_calendar("en@calendar=persian", WL_CAL_PERSIAN, 1280, 1420);
+}
+
+static void test_gregorian_jdn_round_trip(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_jdn_from_gregorian(2000, 1, 1), 2451545); /* J2000.0 day */
+    assert_int_equal(wl_jdn_from_gregorian(1970, 1, 1), 2440588);
+    for (long j = 2400000; j < 2480000; j += 7) {
+        int y, m, d;
+        wl_gregorian_from_jdn(j, &y, &m, &d);
+        assert_int_equal(wl_jdn_from_gregorian(y, m, d), j);
+    }
+}
+
 static void test_date_words(void **state)
 {
     (void)state;
@@ -207,6 +261,8 @@ int main(void)
         cmocka_unit_test(test_length_is_respected),
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_date_words),
+        cmocka_unit_test(test_hijri_calendars_match_icu),
+        cmocka_unit_test(test_gregorian_jdn_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
