@@ -38,6 +38,15 @@ typedef struct {
     int (*run)(int argc, char **argv);
 } cli_command;
 
+/* The commands, one per cmd_<name>.c (dispatched by main.c). */
+int cmd_inspect(int argc, char **argv);
+int cmd_normalize(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+int cmd_link(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+
 /**
  * Parses the common options of DESIGN.md and positional list arguments.
  * Unknown options are an error. "--help" prints usage and returns -2.
@@ -52,6 +61,14 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage);
  * @return EXIT_OK, or EXIT_INPUT after printing the error.
  */
 int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports);
+
+/**
+ * Reads the lists of o and runs the matcher in the given mode (with o->model when
+ * set). On success *ds_out and *r_out are the caller's; *rejected counts the rows
+ * rejected while reading. @return EXIT_OK, or an exit code after the message.
+ */
+int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
+                    size_t *rejected);
 
 /* Output written to a temporary file beside the target, renamed on success so an
  * interrupted job never leaves half a file. With path NULL it is stdout. */

@@ -1,5 +1,6 @@
 /* cmd_match.c -- `watchlink match`, `dedup` and `link`: read the lists, run the
  * matcher, write pairs (and clusters) atomically, print the summary. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -43,10 +44,6 @@ static int write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_resul
     }
     return EXIT_OK;
 }
-
-/* Reads the lists and runs the matcher. On success *ds and *r are the caller's. */
-int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
-                    size_t *rejected);
 
 int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
                     size_t *rejected)

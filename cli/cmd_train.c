@@ -4,9 +4,6 @@
 
 #include "output.h"
 
-int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
-                    size_t *rejected);
-
 static const char USAGE[] =
     "Usage: watchlink train LIST... --model FILE [OPTIONS]\n"
     "Fits the Fellegi-Sunter model (u from random pairs, m and the prior by EM) on the\n"

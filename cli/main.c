@@ -4,15 +4,6 @@
 
 #include "cli.h"
 
-/* Commands live in cmd_<name>.c. */
-int cmd_inspect(int argc, char **argv);
-int cmd_normalize(int argc, char **argv);
-int cmd_match(int argc, char **argv);
-int cmd_dedup(int argc, char **argv);
-int cmd_link(int argc, char **argv);
-int cmd_train(int argc, char **argv);
-int cmd_eval(int argc, char **argv);
-
 static const cli_command g_commands[] = {
     { "inspect",   "what was read, mapped and rejected, per list", cmd_inspect },
     { "normalize", "normalised fields and keys, per record",       cmd_normalize },

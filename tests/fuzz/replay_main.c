@@ -60,7 +60,7 @@ static size_t mutate(uint8_t *buf, size_t len, size_t cap)
 static int run_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "fuzz_replay: cannot open %s\n", path); return 1; }
+    if (!f) { fprintf(stderr, "replay: cannot open %s\n", path); return 1; }
     uint8_t *buf = malloc(MAX_INPUT * 2);
     if (!buf) { fclose(f); return 1; }
     size_t len = fread(buf, 1, MAX_INPUT, f);
@@ -86,7 +86,7 @@ static int run_file(const char *path)
 static int run_path(const char *path, int *count)
 {
     struct stat st;
-    if (stat(path, &st) != 0) { fprintf(stderr, "fuzz_replay: no such path %s\n", path); return 1; }
+    if (stat(path, &st) != 0) { fprintf(stderr, "replay: no such path %s\n", path); return 1; }
     if (!S_ISDIR(st.st_mode)) { (*count)++; return run_file(path); }
     struct dirent **names = NULL;
     int n = scandir(path, &names, NULL, alphasort); /* sorted: reproducible order */
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 {
     int rc = 0, count = 0;
     for (int i = 1; i < argc; i++) rc |= run_path(argv[i], &count);
-    if (count == 0) { fprintf(stderr, "fuzz_replay: no corpus inputs\n"); return 1; }
-    printf("fuzz_replay: %d inputs, %d mutations each: no crash\n", count, MUTATIONS_PER_INPUT);
+    if (count == 0) { fprintf(stderr, "replay: no corpus inputs\n"); return 1; }
+    printf("replay: %d inputs, %d mutations each: no crash\n", count, MUTATIONS_PER_INPUT);
     return rc;
 }
