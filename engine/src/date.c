@@ -219,9 +219,23 @@ static void lex_cp(lexer *lx, int32_t c, const char *s, size_t n, size_t next)
     }
 }
 
+static void lexer_init(lexer *lx)
+{
+    /* Not a memset: the token and word arrays are written before they are read. */
+    lx->n = 0;
+    lx->flags = 0;
+    lx->be = lx->ce = lx->cal = lx->month_cal = 0;
+    lx->wlen = 0;
+    lx->word_thai = 0;
+    lx->num = 0;
+    lx->nd = 0;
+    lx->sep = 0;
+    lx->bad = 0;
+}
+
 static int tokenize(lexer *lx, const char *s, size_t n)
 {
-    memset(lx, 0, sizeof *lx);
+    lexer_init(lx);
     for (size_t i = 0; i < n && !lx->bad;) {
         int32_t cp, f[4];
         int k;
