@@ -2,8 +2,8 @@
  * date.c -- dates of birth as written on watchlists: ISO 8601 (1978-03-04,
  * 19780304), day-first and month-first numeric forms, month names in the languages
  * of the region (months.tsv), Vietnamese "ngày 4 tháng 3 năm 1978", CJK 1978年3月4日,
- * Thai Buddhist Era years, approximate values, year ranges and year-only
- * placeholders (01/01/1978).
+ * Thai Buddhist Era years, Solar and lunar Hijri dates (date_calendar.c),
+ * approximate values, year ranges, decades and year-only placeholders (01/01/1978).
  *
  * Two passes, both allocation-free and bounded by the input length:
  *   1. tokenize: digits of any script become ASCII numbers, letters become folded
@@ -14,9 +14,20 @@
  *      year (two digits, Buddhist Era), validate against the calendar and write one
  *      reading, or two when day and month could be either way round.
  *
- * Two-digit years: yy <= WL_DATE_PIVOT (25) is 20yy, otherwise 19yy. The pivot is a
- * fixed constant, not today's date, so that results are reproducible; for dates of
- * birth on a watchlist a 26..99 is far more often 1926..1999 than 2026..2099.
+ * Decisions (each has rows in tests/golden/dates.tsv):
+ * - Two-digit years: yy <= WL_DATE_PIVOT (25) is 20yy, otherwise 19yy. The pivot is
+ *   a fixed constant, not today's date, so that results are reproducible; for dates
+ *   of birth on a watchlist 26..99 is far more often 1926..1999 than 2026..2099.
+ * - Buddhist Era: a "BE"/"พ.ศ." marker, or a bare four-digit year in 2400..2600,
+ *   is Gregorian + 543; with a Thai month name a two-digit year is BE 25yy.
+ * - Order: a leading four-digit year means year-month-day (year-day-month only when
+ *   the middle number cannot be a month); otherwise day-first and month-first are
+ *   both returned, day-first first, when both are valid calendar dates.
+ * - Placeholders: day and month 1/1, or 0/0, in any writing (01/01/1978,
+ *   1978-01-01, "1 January 1978") become year precision with WL_DATE_PLACEHOLDER:
+ *   entry systems fill an unknown birthday with them, and a true 1 January birthday
+ *   still matches on its year. A zero day alone keeps the month.
+ * - Years outside 1850..2100 (after conversion) are not dates of birth: no reading.
  */
 #include "date.h"
 
