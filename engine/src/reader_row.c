@@ -49,6 +49,11 @@ static size_t blank_before(const char *s, size_t n)
 
 const char *wl_reader_trim(const char *s, size_t n, size_t *len)
 {
+    /* most cells start and end with a printable ASCII byte: nothing to trim */
+    if (WL_LIKELY(n && (unsigned char)s[0] - 0x21u < 0x5Eu && (unsigned char)s[n - 1] - 0x21u < 0x5Eu)) {
+        *len = n;
+        return s;
+    }
     size_t k;
     while (n && (k = blank_at(s, n)) != 0) { s += k; n -= k; }
     while (n && (k = blank_before(s, n)) != 0) n -= k;
@@ -187,9 +192,9 @@ static int collect(wl_reader *r, const wl_csv *c, size_t *nv, uint32_t *mask, co
 
 static int has_name(uint32_t mask)
 {
-    for (int role = 0; role < WL_ROLE_COUNT; role++)
-        if ((mask >> role & 1u) && wl_role_is_name(role)) return 1;
-    return 0;
+    const uint32_t names = 1u << WL_ROLE_FULL_NAME | 1u << WL_ROLE_GIVEN_NAME |
+                           1u << WL_ROLE_FAMILY_NAME | 1u << WL_ROLE_ALIAS | 1u << WL_ROLE_MRZ;
+    return (mask & names) != 0;
 }
 
 wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
@@ -236,6 +241,6 @@ wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
                                 r->val_hash, nv) == SIZE_MAX)
         return WL_NOMEM;
     r->rep->accepted++;
-    for (int role = 0; role < WL_ROLE_COUNT; role++) r->rep->filled[role] += mask >> role & 1u;
+    for (int role = 0; mask >> role; role++) r->rep->filled[role] += mask >> role & 1u;
     return WL_OK;
 }
