@@ -40,16 +40,17 @@ static int dm_vowel(const dm_state *st, int i)
     return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U' || c == 'Y';
 }
 
-/* 1 when w[pos..pos+n) equals one of the '|'-separated alternatives in list. */
+/* 1 when w[pos..pos+n) equals one of the alternatives in list, which are all n
+ * letters long and separated by '|' ("ACH|ICH"): a fixed stride, no scanning. */
 static int dm_is(const dm_state *st, int pos, int n, const char *list)
 {
     if (pos < 0 || pos + n > st->len + WL_DM_PAD - 1) return 0;
-    for (const char *p = list;;) {
-        const char *bar = strchr(p, '|');
-        int k = bar ? (int)(bar - p) : (int)strlen(p);
-        if (k == n && memcmp(st->w + pos, p, (size_t)n) == 0) return 1;
-        if (!bar) return 0;
-        p = bar + 1;
+    const char *w = st->w + pos;
+    for (const char *p = list;; p += n + 1) {
+        int k = 0;
+        while (k < n && p[k] == w[k]) k++;
+        if (k == n) return 1;
+        if (p[n] != '|') return 0;
     }
 }
 
@@ -410,7 +411,10 @@ static void dm_load(dm_state *st, const char *s, size_t n)
         st->w[i] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
     }
     st->last = st->len - 1;
-    st->slavo = strchr(st->w, 'W') || strchr(st->w, 'K') || strstr(st->w, "CZ") || strstr(st->w, "WITZ");
+    for (int i = 0; i < st->len; i++) { /* W, K, CZ or WITZ (WITZ contains W) */
+        char c = st->w[i];
+        if (c == 'W' || c == 'K' || (c == 'C' && st->w[i + 1] == 'Z')) st->slavo = 1;
+    }
 }
 
 void wl_double_metaphone(const char *s, size_t n, char primary[5], char alternate[5])

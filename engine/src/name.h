@@ -84,7 +84,8 @@ enum {
     WL_LEX_TITLE_LEAD = 1u << 1, /* dropped only as the first of several parts */
     WL_LEX_PARTICLE = 1u << 2,   /* bin, a/l, van...: kept with WL_PART_PARTICLE */
     WL_LEX_PREFIX = 1u << 3,     /* abdul, nurul, al...: may be written joined */
-    WL_LEX_NAME = 1u << 4        /* a known name: the rest of a joined form */
+    WL_LEX_NAME = 1u << 4,       /* a known name: the rest of a joined form */
+    WL_LEX_TITLE_HEAD = 1u << 5  /* first word of a two-word title ("tan" of "tan sri") */
 };
 
 typedef struct {
@@ -100,6 +101,8 @@ int wl_name_lex_init(void);
 const wl_lexent *wl_name_lex_find(const char *s, size_t n);
 /** @return the joined-form prefixes, longest first; *count gets their number. */
 const wl_lexent *const *wl_name_lex_prefixes(int *count);
+/** @return 1 when some joined-form prefix starts with byte c (a cheap pre-filter). */
+int wl_name_lex_prefix_start(unsigned char c);
 
 /* Per-script transliteration, used by wl_text_fold. The Thai transcriber appends
  * the RTGS-like romanisation of Thai or Lao code points cp[0..n) to out. */
@@ -108,9 +111,11 @@ size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap);
 /* The context: folding scratch, the transliterators and the recent-string cache. */
 typedef struct wl_translit wl_translit;
 typedef struct wl_foldcache wl_foldcache;
+typedef struct wl_keycache wl_keycache;
 struct wl_namectx {
     wl_translit *tr;           /* lazily opened on the first non-Latin input */
     wl_foldcache *cache;       /* recent non-ASCII inputs and their folds */
+    wl_keycache *keys;         /* phonetic and skeleton keys of recent canonical words */
     int family_first;          /* set by the last fold: Han/Hangul name, family first */
     char fold[WL_NAME_FOLD_MAX];
     char text[WL_NAME_TEXT_MAX];
@@ -123,5 +128,7 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
 /** Transliterates code points cp[0..n) of a non-Latin run to ASCII appended at out. */
 size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap);
 void wl_translit_free(wl_translit *tr);
+/** @return an empty cache of part keys (free() it), or NULL when out of memory. */
+wl_keycache *wl_keycache_new(void);
 
 #endif /* WL_NAME_H */

@@ -43,8 +43,9 @@ wl_namectx *wl_namectx_create(void)
     wl_namectx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return NULL;
     ctx->cache = calloc(1, sizeof *ctx->cache);
-    if (!ctx->cache) {
-        free(ctx);
+    ctx->keys = wl_keycache_new();
+    if (!ctx->cache || !ctx->keys) {
+        wl_namectx_free(ctx);
         return NULL;
     }
     return ctx;
@@ -55,6 +56,7 @@ void wl_namectx_free(wl_namectx *ctx)
     if (!ctx) return;
     wl_translit_free(ctx->tr);
     free(ctx->cache);
+    free(ctx->keys);
     free(ctx);
 }
 

@@ -20,6 +20,7 @@ typedef struct {
     size_t mask;
     const wl_lexent *prefixes[LEX_MAX_PREFIXES];
     int nprefixes;
+    uint8_t prefix_start[256];
     wl_arena strings;
 } wl_lexicon;
 
@@ -85,6 +86,9 @@ static int lex_load_titles(void)
         wl_lexent *e = lex_add(f[0], fl[0]);
         if (!e) return -1;
         e->flags |= (fl[1] == 4 && memcmp(f[1], "lead", 4) == 0) ? WL_LEX_TITLE_LEAD : WL_LEX_TITLE_ANY;
+        const char *sp = memchr(f[0], ' ', fl[0]);
+        wl_lexent *head = sp ? lex_add(f[0], (size_t)(sp - f[0])) : NULL;
+        if (head) head->flags |= WL_LEX_TITLE_HEAD;
     }
     return 0;
 }
@@ -147,8 +151,10 @@ static int lex_load_joined(void)
         wl_lexent *e = lex_add(f[0], fl[0]);
         if (!e) return -1;
         int prefix = fl[1] == 6 && memcmp(f[1], "prefix", 6) == 0;
-        if (prefix && !(e->flags & WL_LEX_PREFIX) && g_lex.nprefixes < LEX_MAX_PREFIXES)
+        if (prefix && !(e->flags & WL_LEX_PREFIX) && g_lex.nprefixes < LEX_MAX_PREFIXES) {
             g_lex.prefixes[g_lex.nprefixes++] = e;
+            g_lex.prefix_start[(unsigned char)e->word[0]] = 1;
+        }
         e->flags |= prefix ? WL_LEX_PREFIX : WL_LEX_NAME;
     }
     qsort(g_lex.prefixes, (size_t)g_lex.nprefixes, sizeof g_lex.prefixes[0], lex_longer_first);
@@ -180,3 +186,5 @@ const wl_lexent *const *wl_name_lex_prefixes(int *count)
     *count = g_lex_status == 0 ? g_lex.nprefixes : 0;
     return g_lex.prefixes;
 }
+
+int wl_name_lex_prefix_start(unsigned char c) { return g_lex.prefix_start[c]; }

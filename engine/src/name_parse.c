@@ -5,6 +5,7 @@
  *
  * Everything works in the context's fixed buffers: no allocation per call.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -14,6 +15,7 @@ enum { TOK_MAX = 48, TOK_WORD_MAX = 64 };
 
 typedef struct {
     const char *s;
+    const wl_lexent *lex; /* what the lexicon knows about the word, or NULL */
     uint16_t len;
     uint8_t dot;    /* followed by a dot: "b." of bin */
     uint8_t family; /* before the "FAMILY, Given" comma */
@@ -90,15 +92,16 @@ static void tokenize(name_work *w, const char *s, size_t n, int comma_order)
         if (!copy) return;
         name_tok *t = &w->tok[w->ntok++];
         *t = (name_tok){ .s = copy, .len = (uint16_t)k, .dot = (uint8_t)(i < n && s[i] == '.') };
+        t->lex = wl_name_lex_find(copy, k);
     }
 }
 
-static const wl_lexent *lex_of(const name_tok *t) { return wl_name_lex_find(t->s, t->len); }
+static const wl_lexent *lex_of(const name_tok *t) { return t->lex; }
 
 /* Two-word titles ("tan sri", "datuk seri"): @return 1 when tok[i], tok[i+1] is one. */
 static int title_pair(name_work *w, int i)
 {
-    if (i + 1 >= w->ntok) return 0;
+    if (i + 1 >= w->ntok || !w->tok[i].lex || !(w->tok[i].lex->flags & WL_LEX_TITLE_HEAD)) return 0;
     char buf[2 * TOK_WORD_MAX + 1];
     size_t a = w->tok[i].len, b = w->tok[i + 1].len;
     memcpy(buf, w->tok[i].s, a);
@@ -138,33 +141,63 @@ static void mark_titles(name_work *w)
 
 /* ---- parts and their keys ---- */
 
-static void part_keys(wl_namepart *p)
+/* Double Metaphone and the skeleton depend on the canonical word only, and lists
+ * repeat the same few thousand words: a direct-mapped cache keyed by the 64-bit
+ * hash of the canonical word (the identity the later stages use anyway). */
+enum { KEYCACHE_SLOTS = 16384 };
+
+typedef struct {
+    uint64_t h_canon, h_skel;
+    uint32_t dm1, dm2;
+} key_slot;
+
+struct wl_keycache {
+    key_slot slot[KEYCACHE_SLOTS];
+};
+
+wl_keycache *wl_keycache_new(void) { return calloc(1, sizeof(wl_keycache)); }
+
+static void keys_compute(wl_namepart *p)
 {
     char pri[5], alt[5], skel[TOK_WORD_MAX + 1];
     wl_double_metaphone(p->canon, p->canon_len, pri, alt);
     p->dm1 = wl_dm_pack(pri);
     p->dm2 = alt[0] ? wl_dm_pack(alt) : p->dm1;
     size_t k = wl_skeleton(p->canon, p->canon_len, skel, sizeof skel);
-    p->h_text = wl_hash(p->text, p->len);
-    p->h_canon = p->len == p->canon_len && p->text == p->canon ? p->h_text : wl_hash(p->canon, p->canon_len);
     p->h_skel = wl_hash(skel, k);
 }
 
-static void part_set(wl_namepart *p, const char *s, size_t n, uint8_t flags)
+static void part_keys(wl_keycache *kc, wl_namepart *p)
 {
-    const wl_lexent *e = wl_name_lex_find(s, n);
+    p->h_text = wl_hash(p->text, p->len);
+    p->h_canon = p->len == p->canon_len && memcmp(p->text, p->canon, p->len) == 0 ? p->h_text
+                                                                                   : wl_hash(p->canon, p->canon_len);
+    key_slot *e = &kc->slot[p->h_canon & (KEYCACHE_SLOTS - 1)];
+    if (e->h_canon == p->h_canon && p->h_canon != 0) {
+        p->dm1 = e->dm1;
+        p->dm2 = e->dm2;
+        p->h_skel = e->h_skel;
+        return;
+    }
+    keys_compute(p);
+    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2 };
+}
+
+static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const wl_lexent *e)
+{
     p->text = s;
     p->len = (uint16_t)n;
     p->canon = e ? e->canon : s;
     p->canon_len = e ? e->canon_len : (uint16_t)n;
     p->flags = flags;
-    part_keys(p);
+    part_keys(kc, p);
 }
 
 /* Splits "abdulrahman" into a known prefix and a known rest of 3+ letters.
  * @return the prefix length, or 0. */
 static size_t joined_split(const char *s, size_t n)
 {
+    if (n < 5 || !wl_name_lex_prefix_start((unsigned char)s[0])) return 0;
     int np;
     const wl_lexent *const *pre = wl_name_lex_prefixes(&np);
     for (int k = 0; k < np; k++) {
@@ -177,36 +210,38 @@ static size_t joined_split(const char *s, size_t n)
 }
 
 typedef struct {
+    wl_keycache *keys;
     wl_namepart *out;
     int n, max;
 } part_sink;
 
-static void sink_add(part_sink *ps, const char *s, size_t n, uint8_t flags)
+/* Adds a part; e is the word's lexicon entry (NULL: not in the lexicon). */
+static void sink_add(part_sink *ps, const char *s, size_t n, uint8_t flags, const wl_lexent *e)
 {
-    if (ps->n < ps->max) part_set(&ps->out[ps->n++], s, n, flags);
+    if (ps->n < ps->max) part_set(ps->keys, &ps->out[ps->n++], s, n, flags, e);
 }
 
 /* A word into one part, or two when it is a joined form (of itself or of its
  * canonical spelling: "abdurahman" -> abdulrahman -> abdul + rahman). */
-static void emit_word(name_work *w, part_sink *ps, const char *s, size_t n, uint8_t flags)
+static void emit_word(name_work *w, part_sink *ps, const name_tok *t, uint8_t flags)
 {
-    const char *src = s;
-    size_t sn = n, pl = joined_split(s, n);
-    const wl_lexent *e = wl_name_lex_find(s, n);
+    const char *src = t->s;
+    size_t sn = t->len, pl = joined_split(t->s, t->len);
+    const wl_lexent *e = t->lex;
     if (!pl && e && e->canon != e->word && (pl = joined_split(e->canon, e->canon_len)) != 0) {
         src = e->canon;
         sn = e->canon_len;
     }
     if (!pl) {
-        sink_add(ps, s, n, flags);
+        sink_add(ps, t->s, t->len, flags, e);
         return;
     }
     const char *a = work_store(w, src, pl), *b = work_store(w, src + pl, sn - pl);
     if (!a || !b) return;
     const wl_lexent *pe = wl_name_lex_find(a, pl);
     uint8_t pf = (uint8_t)(flags | WL_PART_SPLIT | (pe && (pe->flags & WL_LEX_PARTICLE) ? WL_PART_PARTICLE : 0));
-    sink_add(ps, a, pl, pf);
-    sink_add(ps, b, sn - pl, (uint8_t)(flags | WL_PART_SPLIT));
+    sink_add(ps, a, pl, pf, pe);
+    sink_add(ps, b, sn - pl, (uint8_t)(flags | WL_PART_SPLIT), wl_name_lex_find(b, sn - pl));
 }
 
 /* Particles weigh little, but a value that is nothing else keeps them as names,
@@ -268,8 +303,8 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
         if (comma && !t->family) f = WL_PART_GIVEN;
         if (is_particle(w, i, last_kept, n_plain)) f |= WL_PART_PARTICLE;
         else if (t->len == 1) f |= WL_PART_INITIAL;
-        if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f);
-        else emit_word(w, ps, t->s, t->len, f);
+        if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f, t->lex);
+        else emit_word(w, ps, t, f);
     }
 }
 
@@ -277,10 +312,13 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
 {
     if (!ctx || !s || !out || max <= 0 || wl_name_lex_init() != 0) return 0;
     size_t fn = wl_name_fold(ctx, s, n, ctx->fold, sizeof ctx->fold);
-    name_work w = { .ctx = ctx };
+    name_work w; /* tok[] is written before it is read: no need to clear it */
+    w.ctx = ctx;
+    w.ntok = 0;
+    w.used = 0;
     tokenize(&w, ctx->fold, fn, kind == WL_NAME_FULL);
     mark_titles(&w);
-    part_sink ps = { out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS) };
+    part_sink ps = { ctx->keys, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS) };
     emit_all(&w, &ps, kind, kind == WL_NAME_FULL && ctx->family_first);
     return ps.n;
 }
