@@ -109,9 +109,6 @@ static int inspect(const cli_opts *o)
     return rc;
 }
 
-/* Declared in main.c's dispatch table; repeated here for -Wmissing-prototypes. */
-int cmd_inspect(int argc, char **argv);
-
 int cmd_inspect(int argc, char **argv)
 {
     cli_opts o;
