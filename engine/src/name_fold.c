@@ -23,7 +23,7 @@
 #include "common.h"
 #include "name.h"
 
-enum { CACHE_SLOTS = 256, CACHE_IN = 96, CACHE_OUT = 192 };
+enum { CACHE_SLOTS = 1024, CACHE_IN = 96, CACHE_OUT = 160 };
 
 typedef struct {
     uint64_t h;
