@@ -133,6 +133,7 @@ typedef struct {
     size_t stride[WL_FIELD_COUNT];
     double *count;       /* pairs per pattern */
     double *g;           /* posterior match probability per pattern */
+    int update_u;        /* also re-estimate u among the candidates */
 } patterns;
 
 static size_t pattern_of(const patterns *p, const wl_cmpvec *v)
@@ -175,32 +176,45 @@ static double posterior(const wl_model *m, const patterns *p, size_t id)
     return d > 700 ? 0.0 : 1.0 / (1.0 + exp(d));
 }
 
+/* Re-estimates one field's m (from posterior-weighted counts num) or u (from the
+ * complements den). @return the largest change. */
+static double m_step_field(double *x, const double *cnt, int L)
+{
+    double den = 0.0, delta = 0.0;
+    for (int l = 1; l < L; l++) den += cnt[l];
+    if (den <= 0.0) return 0.0;
+    for (int l = 1; l < L; l++) {
+        /* A light pseudo-count keeps a level the class never showed possible. */
+        double nx = clamp_p((cnt[l] + 1e-3) / (den + 1e-3 * (L - 1)));
+        delta = fmax(delta, fabs(nx - x[l]));
+        x[l] = nx;
+    }
+    return delta;
+}
+
 /* One EM iteration. @return the largest change of any parameter. */
 static double em_step(wl_model *m, patterns *p)
 {
     double num[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    double non[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
     double total = 0.0, matched = 0.0;
     for (size_t id = 0; id < p->n_patterns; id++) {
         if (p->count[id] == 0.0) continue;
         double g = posterior(m, p, id);
         p->g[id] = g;
-        double cg = p->count[id] * g;
+        double cg = p->count[id] * g, cn = p->count[id] - cg;
         total += p->count[id];
         matched += cg;
-        for (int f = 0; f < WL_FIELD_COUNT; f++) num[f][level_of(p, m, id, f)] += cg;
+        for (int f = 0; f < WL_FIELD_COUNT; f++) {
+            int l = level_of(p, m, id, f);
+            num[f][l] += cg;
+            non[f][l] += cn;
+        }
     }
     double delta = 0.0;
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
-        int L = m->levels[f];
-        double den = 0.0;
-        for (int l = 1; l < L; l++) den += num[f][l];
-        if (den <= 0.0) continue;
-        for (int l = 1; l < L; l++) {
-            /* A light pseudo-count keeps a level the matches never showed possible. */
-            double nm = clamp_p((num[f][l] + 1e-3) / (den + 1e-3 * (L - 1)));
-            delta = fmax(delta, fabs(nm - m->m[f][l]));
-            m->m[f][l] = nm;
-        }
+        delta = fmax(delta, m_step_field(m->m[f], num[f], m->levels[f]));
+        if (p->update_u) delta = fmax(delta, m_step_field(m->u[f], non[f], m->levels[f]));
     }
     double prior = total > 0 ? clamp_p(matched / total) : m->prior;
     delta = fmax(delta, fabs(prior - m->prior));
@@ -221,7 +235,7 @@ static void tf_means(wl_model *m, const patterns *p, const wl_cmpvec *v, size_t 
     for (int l = 0; l < WL_MAX_LEVELS; l++) m->rare_mean[l] = w[l] > 1e-9 ? sum[l] / w[l] : 0.0;
 }
 
-int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter)
+int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, int update_u)
 {
     patterns p = { 0 };
     if (n == 0 || patterns_init(&p, m, v, n) != 0) {
@@ -229,6 +243,7 @@ int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter)
         free(p.g);
         return 0;
     }
+    p.update_u = update_u;
     /* Start from a prior that is plausible for blocked candidates. */
     if (m->prior < 1e-4) m->prior = 1e-2;
     int it = 0;

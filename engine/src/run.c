@@ -138,7 +138,7 @@ static wl_status fit_model(run_ctx *c, const wl_model *given)
     wl_status st = wl_model_estimate_u(c->r->model, c->f, &o);
     if (st != WL_OK) return st;
     int max_iter = c->opt->em_iterations > 0 ? c->opt->em_iterations : 100;
-    wl_model_em(c->r->model, c->vec, c->cand.len, max_iter);
+    wl_model_em(c->r->model, c->vec, c->cand.len, max_iter, 1);
     return WL_OK;
 }
 

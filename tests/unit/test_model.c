@@ -55,7 +55,7 @@ static void test_em_recovers_m_and_prior(void **state)
     }
     wl_model *fit = wl_model_new();
     memcpy(fit->u, truth->u, sizeof fit->u);
-    int it = wl_model_em(fit, v, n, 500);
+    int it = wl_model_em(fit, v, n, 500, 0);
     assert_true(it > 1);
     assert_true(fabs(fit->prior - truth->prior) < 0.01);
     for (int f = 0; f < WL_FIELD_COUNT; f++)
