@@ -105,6 +105,25 @@ awk -F, 'NR > 1 && length($8) == 13 && $8 ~ /^[0-9]+$/ { s = 0; for (i = 1; i <=
          END { print good + 0, bad + 0 }' "$B/tha.csv" > "$TMP/thaid"
 read -r good bad < "$TMP/thaid"
 check "Thai ID check digits: $good good, $bad bad" [ "$good" -gt 1000 -a "$bad" -lt $((good / 10)) ]
+# Singapore NRIC check letters (weights 2,7,6,5,4,3,2; +4 for T; JZIHGFEDCBA).
+awk -F, 'NR > 1 && $7 == "NRIC" && length($8) == 9 {
+           split("2 7 6 5 4 3 2", w, " "); s = (substr($8, 1, 1) == "T") ? 4 : 0
+           for (i = 1; i <= 7; i++) s += substr($8, i + 1, 1) * w[i]
+           if (substr("JZIHGFEDCBA", s % 11 + 1, 1) == substr($8, 9, 1)) good++; else bad++ }
+         END { print good + 0, bad + 0 }' "$B/sgp.csv" > "$TMP/nric"
+read -r good bad < "$TMP/nric"
+check "NRIC check letters: $good good, $bad bad" [ "$good" -gt 500 -a "$bad" -lt $((good / 10)) ]
+# Indonesian NIK: birth day + 40 for women; MyKad: last digit odd for men.
+awk -F, 'NR > 1 && length($7) == 16 && $7 ~ /^[0-9]+$/ && ($5 == "P" || $5 == "Perempuan") {
+           if (substr($7, 7, 2) + 0 > 40) good++; else bad++ } END { print good + 0, bad + 0 }' \
+  "$B/idn.csv" > "$TMP/nik"
+read -r good bad < "$TMP/nik"
+check "NIK women's day + 40: $good good, $bad bad" [ "$good" -gt 100 -a "$bad" -lt $((good / 10)) ]
+awk -F, 'NR > 1 && $4 ~ /^[0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][0-9][0-9]$/ && ($6 == "L" || $6 == "P") {
+           odd = substr($4, 14, 1) % 2; if ((odd == 1) == ($6 == "L")) good++; else bad++ }
+         END { print good + 0, bad + 0 }' "$B/mys.csv" > "$TMP/mykad"
+read -r good bad < "$TMP/mykad"
+check "MyKad sex digit: $good good, $bad bad" [ "$good" -gt 300 -a "$bad" -lt $((good / 10)) ]
 # Hard negatives: one written name shared by several persons.
 tail -n +2 "$B/idn.csv" | cut -d, -f1,2 > "$TMP/idn_names"
 check "no common names shared by different persons" [ "$(awk -F, 'NR==FNR {p[$2","$3]=$1; next}
