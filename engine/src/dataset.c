@@ -48,6 +48,7 @@ void wl_dataset_free(wl_dataset *ds)
     free(ds->cells);
     free(ds->sources);
     free(ds->id_slots);
+    free(ds->src_slots);
     free(ds);
 }
 
@@ -124,15 +125,47 @@ uint32_t wl_ds_intern_hashed(wl_dataset *ds, const char *s, size_t n, uint64_t h
     return off;
 }
 
+/* Source names -> index: a list with a source column may name many sources, so
+ * the lookup is a hash on the interned offset, not a scan. Rebuilt from
+ * sources[] whenever it grows or sources are dropped. */
+static uint64_t off_hash(uint32_t off) { return wl_hash(&off, sizeof off); }
+
+static void source_fill(wl_dataset *ds)
+{
+    size_t mask = ds->src_cap - 1;
+    memset(ds->src_slots, 0, ds->src_cap * sizeof *ds->src_slots);
+    for (size_t i = 0; i < ds->n_sources; i++) {
+        size_t h = (size_t)off_hash(ds->sources[i]) & mask;
+        while (ds->src_slots[h]) h = (h + 1) & mask;
+        ds->src_slots[h] = (uint64_t)ds->sources[i] << 32 | (uint64_t)(i + 1);
+    }
+}
+
+static int source_rebuild(wl_dataset *ds, size_t cap)
+{
+    uint64_t *slots = malloc(cap * sizeof *slots);
+    if (!slots) return -1;
+    free(ds->src_slots);
+    ds->src_slots = slots;
+    ds->src_cap = cap;
+    source_fill(ds);
+    return 0;
+}
+
 uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n)
 {
     uint32_t off = wl_ds_intern(ds, name, n);
     if (off == UINT32_MAX) return UINT32_MAX;
-    for (size_t i = 0; i < ds->n_sources; i++)
-        if (ds->sources[i] == off) return (uint32_t)i;
+    if ((ds->n_sources + 1) * 2 > ds->src_cap &&
+        source_rebuild(ds, ds->src_cap ? ds->src_cap * 2 : 64) != 0)
+        return UINT32_MAX;
+    size_t mask = ds->src_cap - 1, h = (size_t)off_hash(off) & mask;
+    for (; ds->src_slots[h]; h = (h + 1) & mask)
+        if ((uint32_t)(ds->src_slots[h] >> 32) == off) return (uint32_t)(ds->src_slots[h] - 1);
     if (grow((void **)&ds->sources, &ds->sources_cap, ds->n_sources + 1, sizeof *ds->sources) != 0)
         return UINT32_MAX;
     ds->sources[ds->n_sources] = off;
+    ds->src_slots[h] = (uint64_t)off << 32 | (uint64_t)(ds->n_sources + 1);
     return (uint32_t)ds->n_sources++;
 }
 
@@ -290,5 +323,8 @@ void wl_ds_truncate(wl_dataset *ds, size_t n, size_t n_sources)
         if (ds->id_slots) memset(ds->id_slots, 0, ds->id_cap * sizeof *ds->id_slots);
         ds->id_indexed = 0;
     }
-    if (n_sources < ds->n_sources) ds->n_sources = n_sources;
+    if (n_sources < ds->n_sources) {
+        ds->n_sources = n_sources;
+        if (ds->src_cap) source_fill(ds); /* same table, fewer entries: no allocation */
+    }
 }

@@ -39,6 +39,8 @@ struct wl_dataset {
      * records added since (wl_ds_find_id), so hand-built datasets stay valid. */
     uint64_t *id_slots;       /* hash tag << 32 | (record index + 1), 0 = empty */
     size_t id_cap, id_indexed;
+    uint64_t *src_slots;      /* source name offset << 32 | (source index + 1) */
+    size_t src_cap;
 };
 
 /** @return the pool string at offset off. */

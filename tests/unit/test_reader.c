@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "reader.h"
+#include "reader_utf8.h"
 
 /* ---- helpers ---- */
 static char g_tmp[256];
@@ -485,6 +486,7 @@ static void test_wide_header_and_ids(void **state)
     char buf[8192];
     size_t n = 0;
     for (int k = 0; k < 70; k++) n += (size_t)snprintf(buf + n, sizeof buf - n, "%sc%d", k ? "," : "", k);
+
     n += (size_t)snprintf(buf + n, sizeof buf - n, ",name,id\n");
     for (int r = 0; r < 2; r++) {
         for (int k = 0; k < 70; k++) n += (size_t)snprintf(buf + n, sizeof buf - n, "v,");
@@ -499,6 +501,66 @@ static void test_wide_header_and_ids(void **state)
     assert_int_equal(rep.accepted, 2);
     assert_string_equal(wl_dataset_id(ds, 0), "x9");
     assert_string_equal(wl_dataset_id(ds, 1), "2"); /* blank id: the data row number */
+    wl_dataset_free(ds);
+}
+
+/* A source column naming a new source on every row: lookups stay fast (a scan
+ * per row would make this quadratic), and each row keeps its own source. */
+static void test_many_sources(void **state)
+{
+    (void)state;
+    size_t rows = 60000;
+    char *buf = malloc(rows * 32 + 32);
+    assert_non_null(buf);
+    size_t n = (size_t)sprintf(buf, "source,id,name\n");
+    for (size_t i = 0; i < rows; i++) n += (size_t)sprintf(buf + n, "src%zu,1,Person\n", i);
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "s.csv", buf, n, NULL, &rep, err, sizeof err), WL_OK);
+    assert_int_equal(rep.accepted, rows);
+    assert_int_equal(wl_dataset_source_count(ds), rows + 1); /* + the file's own name */
+    assert_string_equal(wl_dataset_source(ds, 12345), "src12345");
+    /* a failed list drops the sources it added; the index forgets them too */
+    static const char bad[] = "source,id,name\nnewsrc,1,X\n";
+    size_t blen = sizeof bad - 1;
+    unsigned char gz[256];
+    z_stream zs = { 0 };
+    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (unsigned char *)(uintptr_t)bad;
+    zs.avail_in = (unsigned)blen;
+    zs.next_out = gz;
+    zs.avail_out = sizeof gz;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t glen = sizeof gz - zs.avail_out;
+    deflateEnd(&zs);
+    assert_int_equal(wl_reader_read_mem(ds, "t.csv", gz, glen - 6, NULL, &rep, err, sizeof err), WL_IO);
+    assert_int_equal(wl_dataset_source_count(ds), rows + 1);
+    static const char good[] = "source,id,name\nnewsrc,1,X\n";
+    assert_int_equal(wl_reader_read_mem(ds, "t.csv", good, sizeof good - 1, NULL, &rep, err, sizeof err),
+                     WL_OK);
+    assert_string_equal(wl_dataset_source(ds, wl_dataset_size(ds) - 1), "newsrc");
+    assert_int_equal(wl_dataset_source_count(ds), rows + 3); /* t and newsrc */
+    wl_dataset_free(ds);
+    free(buf);
+}
+
+/* A long Thai column name (3-byte characters) is cut for the report at a
+ * character boundary, never inside one. */
+static void test_long_column_name(void **state)
+{
+    (void)state;
+    static const char in[] = "ชื่อภาษาไทยที่ยาวมากมากมากมากมาก,name\nx,Somchai\n";
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "th.csv", in, sizeof in - 1, NULL, &rep, err, sizeof err),
+                     WL_OK);
+    size_t n = strlen(rep.column_name[0]);
+    assert_true(n <= 63 && n >= 61);
+    assert_int_equal(n % 3, 0);
+    assert_int_equal(wl_utf8_check(rep.column_name[0], n), n);
+    assert_memory_equal(rep.column_name[0], in, n);
     wl_dataset_free(ds);
 }
 
@@ -537,6 +599,8 @@ int main(void)
         cmocka_unit_test(test_gzip),
         cmocka_unit_test(test_source_names),
         cmocka_unit_test(test_wide_header_and_ids),
+        cmocka_unit_test(test_many_sources),
+        cmocka_unit_test(test_long_column_name),
         cmocka_unit_test(test_null_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
