@@ -6,7 +6,7 @@
  * prototype, under a mutex, and each context clones its own on first use
  * (utrans_clone copies the compiled rules). Scripts whose ICU default is far
  * from what the lists print get our own rules, compiled from embedded tables:
- * Arabic/Persian/Jawi, Cyrillic and Khmer (datasets/tables/name_translit_*.tsv).
+ * Arabic/Persian/Jawi, Cyrillic, Khmer and Burmese (datasets/tables/name_translit_*.tsv).
  * Han and Hangul are transliterated one syllable at a time, so a personal name
  * (2-4 syllables) can be written family name first, given name joined: 李小龙 ->
  * "li xiaolong", as Chinese and Korean passports do.
@@ -23,7 +23,7 @@
 #include "name.h"
 #include "tables.h"
 
-typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_HAN, TR_HANGUL, TR_COUNT } tr_kind;
+typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_COUNT } tr_kind;
 
 /* An ICU id, or the name of an embedded rules table. */
 static const struct {
@@ -34,6 +34,7 @@ static const struct {
     [TR_ARABIC] = { "wl-Arabic-Latin", "name_translit_arabic" },
     [TR_CYRILLIC] = { "wl-Cyrillic-Latin", "name_translit_cyrillic" },
     [TR_KHMER] = { "wl-Khmer-Latin", "name_translit_khmer" },
+    [TR_MYANMAR] = { "wl-Myanmar-Latin", "name_translit_burmese" },
     [TR_HAN] = { "Han-Latin/Names; Latin-ASCII", NULL },
     [TR_HANGUL] = { "Hangul-Latin; Latin-ASCII", NULL },
 };
@@ -141,6 +142,7 @@ static size_t trans_run(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t
     if (!t) return 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i += CHUNK_CP) k += trans_chunk(ctx, t, cp + i, WL_MIN(n - i, (size_t)CHUNK_CP), out + k, cap - k);
+    if (kind == TR_MYANMAR && k > 0 && out[k - 1] == ' ') k--; /* the blank after the last syllable */
     return k;
 }
 
@@ -220,6 +222,7 @@ static tr_kind kind_of(int32_t cp, tr_kind cur)
     case USCRIPT_ARABIC: return TR_ARABIC;
     case USCRIPT_CYRILLIC: return TR_CYRILLIC;
     case USCRIPT_KHMER: return TR_KHMER;
+    case USCRIPT_MYANMAR: return TR_MYANMAR;
     case USCRIPT_HAN: return TR_HAN;
     case USCRIPT_HANGUL: return TR_HANGUL;
     case USCRIPT_COMMON: case USCRIPT_INHERITED: return cur; /* marks and joiners stay in their run */
