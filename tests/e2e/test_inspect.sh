@@ -90,6 +90,13 @@ run cut 1 "$TMP/cut.csv.gz"
 expect_in "$TMP/cut.err" "cut.csv.gz"
 expect_in "$TMP/cut.err" "truncated gzip"
 
+# --- standard input ("-"), plain or gzipped through a pipe ---
+"$WATCHLINK" inspect - <"$DATA/basic.csv" >"$TMP/stdin.out" 2>"$TMP/stdin.err" || fail "stdin: exit $?"
+expect_in "$TMP/stdin.out" "source: stdin"
+expect_in "$TMP/stdin.out" "rows read: 4  accepted: 4  rejected: 0"
+gzip -c "$DATA/basic.csv" | "$WATCHLINK" inspect - >"$TMP/stdin_gz.out" 2>&1 || fail "stdin gz: exit $?"
+expect_in "$TMP/stdin_gz.out" "source: stdin (gzip)"
+
 # --- whole-file errors: exit 1 and a message naming the file ---
 run missing 1 "$TMP/nope.csv"
 expect_in "$TMP/missing.err" "nope.csv: cannot open"
