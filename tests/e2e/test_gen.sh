@@ -143,5 +143,39 @@ for f in idn mys tha truth_pairs truth_clusters; do
   check "datasets/sample/$f.csv is not what the documented command writes" cmp -s "$S/$f.csv" "$TMP/sample/$f.csv"
 done
 
+# ---- `watchlink-bench run` on a small scale: the truth maps onto the data and
+# the reported figures are consistent with it.
+"$WATCHLINK_BENCH" gen --out "$TMP/r" --records 3000 --seed 42 2>/dev/null || fail "gen for run"
+want_true=$(rows "$TMP/r/truth_pairs.csv")
+if "$WATCHLINK_BENCH" run --scales 3000 --febrl none --cache "$TMP/cache" --json "$TMP/run.json" \
+     > "$TMP/run.out" 2> "$TMP/run.err"; then
+  ok
+  check "run output has no generated-3000 row" grep -q '^generated-3000 ' "$TMP/run.out"
+  check "cached data is not what gen writes" cmp -s "$TMP/r/idn.csv" "$TMP/cache/gen-n3000-k8-s42/idn.csv"
+  /usr/bin/env python3 - "$TMP/run.json" "$want_true" > "$TMP/run.check" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+q, b, want = run["quality"], run["blocking"], int(sys.argv[2])
+problems = []
+if run["records"] != 3000: problems.append("records %d" % run["records"])
+if run["sources"] != 8: problems.append("sources %d" % run["sources"])
+if q["true_pairs"] != want: problems.append("true_pairs %d != %d" % (q["true_pairs"], want))
+if not 0 <= q["true_positive"] <= min(q["predicted"], q["true_pairs"]): problems.append("true_positive")
+if q["predicted"] and abs(q["precision"] - q["true_positive"] / q["predicted"]) > 1e-6: problems.append("precision")
+if abs(q["recall"] - q["true_positive"] / q["true_pairs"]) > 1e-6: problems.append("recall")
+if not 0 <= b["pair_completeness"] <= 1 or not 0 <= b["reduction_ratio"] <= 1: problems.append("blocking")
+if abs(b["reduction_ratio"] - (1 - b["candidates"] / (3000 * 2999 / 2))) > 1e-6: problems.append("reduction ratio")
+if run["seconds"]["total"] <= 0 or run["peak_rss_bytes"] <= 0: problems.append("timings")
+print("; ".join(problems) if problems else "ok")
+PY
+  check "run JSON: $(cat "$TMP/run.check")" [ "$(cat "$TMP/run.check")" = ok ]
+  "$WATCHLINK_BENCH" run --scales 3000 --febrl none --cache "$TMP/cache" --json "$TMP/run2.json" \
+    > /dev/null 2>&1 || fail "second run"
+  check "--cache did not reuse the data" grep -q '"generate_s": 0.0000' "$TMP/run2.json"
+else
+  fail "watchlink-bench run failed: $(tail -3 "$TMP/run.err")"
+fi
+check "run --scales bad accepted" bash -c "! '$WATCHLINK_BENCH' run --scales 1e4,x --febrl none 2>/dev/null"
+
 echo "$PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
