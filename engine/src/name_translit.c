@@ -8,8 +8,9 @@
  * from what the lists print get our own rules, compiled from embedded tables:
  * Arabic/Persian/Jawi, Cyrillic, Khmer and Burmese (datasets/tables/name_translit_*.tsv).
  * Han and Hangul are transliterated one syllable at a time, so a personal name
- * (2-4 syllables) can be written family name first, given name joined: 李小龙 ->
- * "li xiaolong", as Chinese and Korean passports do.
+ * (2-4 syllables) can be written family name first, then the given name as the
+ * lists write it: joined in pinyin (李小龙 -> "li xiaolong"), one word per syllable
+ * for Korean, whose romanisations hyphenate or space them (Kim Jong-un, Kim Jong Un).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -179,24 +180,40 @@ static size_t append(char *out, size_t k, size_t cap, const char *s, size_t n)
     return k;
 }
 
+/* The final consonant of a Hangul syllable as the Revised Romanization of Korean
+ * (Ministry of Culture and Tourism, 2000) writes it at the end of a syllable: ICU's
+ * Hangul-Latin is the reversible transliteration (박 -> bag), names are romanised
+ * (박 -> bak). Indexed by the jongseong number (Unicode 3.12, Hangul syllables). */
+static const char *const hangul_final[28] = {
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l",
+    "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+};
+
 /* One syllable (Han character or Hangul block) as ASCII letters without blanks. */
 static size_t syllable(wl_namectx *ctx, tr_kind kind, int32_t cp, char *out, size_t cap)
 {
     char tmp[32];
+    const char *fin = "";
+    if (kind == TR_HANGUL && cp >= 0xac00 && cp <= 0xd7a3) { /* open syllable + romanised final */
+        int32_t jong = (cp - 0xac00) % 28;
+        fin = hangul_final[jong];
+        cp -= jong;
+    }
     size_t n = trans_run(ctx, kind, &cp, 1, tmp, sizeof tmp), k = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++)
         if (tmp[i] != ' ' && tmp[i] != '-' && tmp[i] != '\'') out[k++] = tmp[i];
-    return k;
+    return append(out, k, cap, fin, strlen(fin));
 }
 
 /* A 2-4 syllable Han or Hangul run is a personal name: family name (one syllable,
- * two for a four-syllable name), a blank, then the given name in one word. */
+ * two for a four-syllable name), a blank, then the given name (one word in pinyin,
+ * a word per syllable in Korean). */
 static size_t cjk_name(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, char *out, size_t cap)
 {
     size_t fam = n == 4 ? 2 : 1, k = 0, sl = 0;
     const char *sur = kind == TR_HANGUL && fam == 1 ? korean_surname(cp[0], &sl) : NULL;
     for (size_t i = 0; i < n; i++) {
-        if (i == fam) k = append(out, k, cap, " ", 1);
+        if (i == fam || (i > fam && kind == TR_HANGUL)) k = append(out, k, cap, " ", 1);
         if (i == 0 && sur) k = append(out, k, cap, sur, sl);
         else k += syllable(ctx, kind, cp[i], out + k, cap - k);
     }
@@ -211,6 +228,17 @@ static int is_syllable_run(const int32_t *cp, size_t n, tr_kind kind)
     for (size_t i = 0; i < n; i++)
         if (uscript_getScript(cp[i], &e) != want) return 0;
     return n >= 2 && n <= 4;
+}
+
+/* Hangul that is not a 2-4 syllable name: a romanised word per syllable block. */
+static size_t hangul_words(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        if (i > 0) k = append(out, k, cap, " ", 1);
+        k += syllable(ctx, TR_HANGUL, cp[i], out + k, cap - k);
+    }
+    return k;
 }
 
 /* ---- dispatch by script ---- */
@@ -239,6 +267,8 @@ size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, 
         while (j < n && kind_of(cp[j], kind) == kind) j++;
         if ((kind == TR_HAN || kind == TR_HANGUL) && is_syllable_run(cp + i, j - i, kind))
             k += cjk_name(ctx, kind, cp + i, j - i, out + k, cap - k);
+        else if (kind == TR_HANGUL)
+            k += hangul_words(ctx, cp + i, j - i, out + k, cap - k);
         else
             k += trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
         i = j;
