@@ -53,16 +53,25 @@ static double jaro_formula(size_t m, size_t t, size_t la, size_t lb)
     return (dm / (double)la + dm / (double)lb + (dm - (double)t) / dm) / 3.0;
 }
 
-/* Length of the common prefix, at most 4: a fixed, unrolled count whose reads
- * stay below the shorter length, so no loop exit to mispredict. */
+/* Length of the common prefix, at most 4. Names are mostly 4 bytes or longer:
+ * then one 4-byte compare, the first differing byte found by counting trailing
+ * zero bits of the XOR (little- or big-endian alike, through the byte order
+ * test the compiler folds away); shorter strings go byte by byte. */
 static inline size_t winkler_prefix(const char *a, const char *b, size_t shorter)
 {
-    size_t l = 0, go = 1;
-    for (size_t i = 0; i < JW_PREFIX_MAX; i++) {
-        size_t k = i < shorter ? i : 0; /* in-bounds read; masked off below */
-        go &= (i < shorter) & (a[k] == b[k]);
-        l += go;
+    if (WL_LIKELY(shorter >= JW_PREFIX_MAX)) {
+        uint32_t wa, wb;
+        memcpy(&wa, a, 4);
+        memcpy(&wb, b, 4);
+        uint32_t x = wa ^ wb;
+        if (!x) return JW_PREFIX_MAX;
+        const uint32_t one = 1;
+        unsigned char little;
+        memcpy(&little, &one, 1);
+        return (size_t)(little ? __builtin_ctz(x) : __builtin_clz(x)) / 8;
     }
+    size_t l = 0;
+    while (l < shorter && a[l] == b[l]) l++;
     return l;
 }
 
@@ -84,8 +93,9 @@ static inline double jaro_short(jaro_counts c, size_t la, size_t lb, int *above)
 }
 
 typedef struct {
-    uint64_t used_a, used_b; /* matched positions of a and of b */
-    uint64_t bit;            /* 1 << i for the byte a[i] being matched */
+    uint64_t used_a; /* matched positions of a */
+    uint64_t free_b; /* positions of b not matched yet */
+    uint64_t bit;    /* 1 << i for the byte a[i] being matched */
 } jaro_match;
 
 /* One match step: takes the lowest free candidate of b and records whether
@@ -93,8 +103,8 @@ typedef struct {
  * the mask "x != 0", and x & -x the lowest candidate. */
 static inline void jaro_take(jaro_match *f, uint64_t cand)
 {
-    uint64_t x = cand & ~f->used_b, neg = 0 - x;
-    f->used_b |= x & neg;
+    uint64_t x = cand & f->free_b, neg = 0 - x;
+    f->free_b ^= x & neg;
     f->used_a |= f->bit & (uint64_t)((int64_t)(x | neg) >> 63);
     f->bit += f->bit;
 }
@@ -113,15 +123,16 @@ static inline jaro_counts jaro_bits(const uint64_t *WL_RESTRICT peq, const char 
     const size_t end = WL_MIN(la, lb + r); /* past this, the window lies beyond b */
     const size_t grow = WL_MIN(end, r);
     uint64_t win = (UINT64_C(1) << (r + 1)) - 1; /* r <= 31 here */
-    jaro_match f = { 0, 0, 1 };
+    jaro_match f = { 0, ~UINT64_C(0), 1 };
     size_t i = 0;
     for (; i < grow; i++, win += win + 1) jaro_take(&f, peq[(unsigned char)a[i]] & win);
     for (; i < end; i++, win += win) jaro_take(&f, peq[(unsigned char)a[i]] & win);
     /* The k-th matched byte of a against the k-th matched byte of b. */
-    uint64_t used_a = f.used_a, used_b = f.used_b;
+    uint64_t used_a = f.used_a, used_b = ~f.free_b;
     jaro_counts c = { 0, 0 };
     while (used_a) {
-        c.half += a[__builtin_ctzll(used_a)] != b[__builtin_ctzll(used_b)];
+        unsigned ia = (unsigned)__builtin_ctzll(used_a), jb = (unsigned)__builtin_ctzll(used_b);
+        c.half += a[ia] != b[jb];
         c.m++;
         used_a &= used_a - 1;
         used_b &= used_b - 1;
