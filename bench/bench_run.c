@@ -61,7 +61,8 @@ static void run_usage(FILE *f)
             "(wl_run) and prints time per stage, records/s, pairs/s, peak memory, blocking pair\n"
             "completeness / reduction ratio and precision / recall / F1 against the truth.\n"
             "--long adds 1e7. --speedup also runs at 1 and 2 threads. --cache DIR keeps the\n"
-            "generated data for the next run. --febrl DIR (default %s/../shared/data/febrl when\n"
+            "generated data for the next run (reused as is: clear it when the generator or\n"
+            "the pools change). --febrl DIR (default %s/../shared/data/febrl when\n"
             "present) adds FEBRL dataset1..3 deduplication.\n", WL_SOURCE_DIR);
 }
 

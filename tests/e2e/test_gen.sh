@@ -136,6 +136,16 @@ check "--records 0 accepted" bash -c "! '$WATCHLINK_BENCH' gen --out '$TMP/x' --
 check "--records abc accepted" bash -c "! '$WATCHLINK_BENCH' gen --out '$TMP/x' --records abc 2>/dev/null"
 check "missing pools accepted" bash -c "! '$WATCHLINK_BENCH' gen --out '$TMP/x' --pools '$TMP/none' 2>/dev/null"
 
+# ---- pool files are checked: a changed header or a bad weight is an error
+cp -r "$WL_SOURCE_DIR/datasets/pools" "$TMP/pools"
+check "gen with copied pools" gen --out "$TMP/pc" --records 50 --pools "$TMP/pools"
+sed -i 's/^weight\tlatin\tarabic\tvariants$/weight\tlatin\tvariants\tarabic/' "$TMP/pools/muslim_male.tsv"
+check "reordered pool columns accepted" bash -c "! '$WATCHLINK_BENCH' gen --out '$TMP/pc' --records 50 --pools '$TMP/pools' 2>'$TMP/pool.err'"
+check "no message naming the pool file" grep -q 'muslim_male.tsv' "$TMP/pool.err"
+cp "$WL_SOURCE_DIR/datasets/pools/muslim_male.tsv" "$TMP/pools/"
+printf '0\tZero\n' >> "$TMP/pools/khmer_family.tsv"
+check "zero weight accepted" bash -c "! '$WATCHLINK_BENCH' gen --out '$TMP/pc' --records 50 --pools '$TMP/pools' 2>/dev/null"
+
 # ---- the bundled sample is what the documented command writes (datasets/README.md)
 S=$WL_SOURCE_DIR/datasets/sample
 gen --out "$TMP/sample" --records 6000 --lists 3 --seed 2026 || fail "gen sample"
