@@ -564,10 +564,24 @@ static int read_compact(const tok *t, const context *cx, wl_date *out, int max)
     return read_fields(&fs, cx, out, max);
 }
 
+/* Spreadsheet exports write dates as serial day numbers: day 1 is 1900-01-01 and
+ * the count includes the nonexistent 1900-02-29 (a Lotus 1-2-3 bug that Excel
+ * kept), so serial s is JDN 2415019 + s from March 1900 on. Only five digits are
+ * read this way (10000..69999 = 1927..2091): a bare number of that size is no other
+ * kind of date. */
+static int read_serial(const tok *t, const context *cx, wl_date *out)
+{
+    if (cx->cal || cx->be || t->val < 10000 || t->val > 69999) return 0;
+    int y, m, d;
+    wl_gregorian_from_jdn(2415019L + t->val, &y, &m, &d);
+    return make_reading(y, m, d, cx->flags, out) == 0 ? 1 : 0;
+}
+
 static int read_simple(const tok *t, int n, const context *cx, wl_date *out, int max)
 {
     if (n == 1 && t[0].type == TK_NUM && (t[0].nd == 8 || t[0].nd == 6))
         return read_compact(&t[0], cx, out, max);
+    if (n == 1 && t[0].type == TK_NUM && t[0].nd == 5) return read_serial(&t[0], cx, out);
     fields fs;
     if (collect(t, n, &fs) < 0) return 0;
     for (int i = 0; i < fs.n; i++)
@@ -723,10 +737,23 @@ static int convert_readings(wl_date *out, int k, int cal)
     return n;
 }
 
-int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
+/* "1978 (age 46)", "04/03/1978 [unverified]": remarks in brackets are dropped when
+ * the whole value does not parse. @return the new length, or 0 when none. */
+static size_t drop_brackets(const char *s, size_t n, char *buf)
 {
-    if (!s || !out || max < 1 || n == 0 || n > INPUT_MAX) return 0;
-    n = strip_time(s, n);
+    size_t k = 0;
+    int depth = 0, dropped = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '(' || c == '[') { depth++; dropped = 1; continue; }
+        if ((c == ')' || c == ']') && depth > 0) { depth--; buf[k++] = ' '; continue; }
+        if (depth == 0) buf[k++] = c;
+    }
+    return dropped ? k : 0;
+}
+
+static int parse_once(const char *s, size_t n, wl_date *out, int max)
+{
     lexer lx;
     if (tokenize(&lx, s, n) < 0 || lx.n == 0) return 0;
     if (lx.month_cal) {
@@ -737,4 +764,15 @@ int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
     if (lx.cal && (lx.be || lx.ce)) return 0;
     int k = read_any(&lx, &cx, out, max);
     return lx.cal ? convert_readings(out, k, lx.cal) : k;
+}
+
+int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
+{
+    if (!s || !out || max < 1 || n == 0 || n > INPUT_MAX) return 0;
+    n = strip_time(s, n);
+    int k = parse_once(s, n, out, max);
+    if (k > 0) return k;
+    char buf[INPUT_MAX];
+    size_t m = drop_brackets(s, n, buf);
+    return m > 0 ? parse_once(buf, m, out, max) : 0;
 }
