@@ -28,6 +28,8 @@
  *   entry systems fill an unknown birthday with them, and a true 1 January birthday
  *   still matches on its year. A zero day alone keeps the month.
  * - Years outside 1850..2100 (after conversion) are not dates of birth: no reading.
+ * - A bare five-digit number is a spreadsheet serial day (read_serial); remarks in
+ *   brackets ("1978 (age 46)") are dropped when the whole value does not parse.
  */
 #include "date.h"
 

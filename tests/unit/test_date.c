@@ -13,6 +13,7 @@
 #include <unicode/ucal.h>
 
 #include "date.h"
+#include "digits.h"
 
 /* Writes a reading as the golden table spells it: 1978-03-04+amb, 1960..1965. */
 static void format_reading(const wl_date *d, char *out, size_t cap)
@@ -240,6 +241,71 @@ static void test_gregorian_jdn_round_trip(void **state)
     }
 }
 
+/* digits.c: the shared Unicode helpers the date, document and country parsers use. */
+static void test_digit_values(void **state)
+{
+    (void)state;
+    static const int32_t ZEROS[] = { 0x30, 0x660, 0x6F0, 0x966, 0xE50, 0xED0, 0x1040, 0x17E0, 0xFF10 };
+    for (size_t i = 0; i < sizeof ZEROS / sizeof ZEROS[0]; i++) {
+        assert_int_equal(wl_digit_value(ZEROS[i]), 0);
+        assert_int_equal(wl_digit_value(ZEROS[i] + 9), 9);
+    }
+    assert_int_equal(wl_digit_value('a'), -1);
+    assert_int_equal(wl_digit_value(0x0E01), -1); /* Thai letter ko kai */
+    assert_int_equal(wl_digit_value(-1), -1);
+}
+
+static void test_fold(void **state)
+{
+    (void)state;
+    int32_t f[4];
+    assert_int_equal(wl_fold_cp(0xDF, f), 2); /* ß -> ss */
+    assert_int_equal(f[0], 's');
+    assert_int_equal(wl_fold_cp(0x110, f), 1); /* Đ -> d */
+    assert_int_equal(f[0], 'd');
+    assert_int_equal(wl_fold_cp(0xFF21, f), 1); /* fullwidth A -> a */
+    assert_int_equal(f[0], 'a');
+    assert_int_equal(wl_fold_cp(0x2013, f), 1); /* en dash -> - */
+    assert_int_equal(f[0], '-');
+    assert_int_equal(wl_fold_cp(0x301, f), 0); /* a lone combining acute is dropped */
+    assert_int_equal(wl_fold_cp(0x0E21, f), 1); /* Thai kept as it is */
+    assert_int_equal(f[0], 0x0E21);
+    char key[32];
+    int n = wl_fold_key("Việt Nam", strlen("Việt Nam"), key, sizeof key);
+    assert_int_equal(n, 7);
+    assert_memory_equal(key, "vietnam", 7);
+    assert_int_equal(wl_fold_key("Ab-C.1", 6, key, sizeof key), 4);
+    assert_memory_equal(key, "abc1", 4);
+    assert_int_equal(wl_fold_key("abcdef", 6, key, 3), -1); /* does not fit */
+    int32_t cp;
+    assert_int_equal(wl_utf8_next("\xE0\xB8", 2, &cp), 1); /* truncated sequence */
+    assert_int_equal(cp, -1);
+    assert_int_equal(wl_utf8_next("\xE0\xB8\x81", 3, &cp), 3);
+    assert_int_equal(cp, 0x0E01);
+}
+
+static void test_wordmap(void **state)
+{
+    (void)state;
+    wl_wordmap_slot slots[8];
+    char pool[16];
+    wl_wordmap m;
+    wl_wordmap_init(&m, slots, 8, pool, sizeof pool);
+    assert_int_equal(wl_wordmap_put(&m, "jan", 3, 1), 1);
+    assert_int_equal(wl_wordmap_put(&m, "jan", 3, 9), 0); /* first value wins */
+    assert_int_equal(wl_wordmap_put(&m, "feb", 3, 2), 1);
+    int32_t v = 0;
+    assert_int_equal(wl_wordmap_get(&m, "jan", 3, &v), 1);
+    assert_int_equal(v, 1);
+    assert_int_equal(wl_wordmap_get(&m, "ja", 2, &v), 0);
+    assert_int_equal(wl_wordmap_put(&m, "mar", 3, 3), 1);
+    assert_int_equal(wl_wordmap_put(&m, "apr", 3, 4), 1);
+    assert_int_equal(wl_wordmap_put(&m, "may", 3, 5), 1);
+    assert_int_equal(wl_wordmap_put(&m, "jun", 3, 6), -1); /* pool of 16 bytes is full */
+    assert_int_equal(wl_wordmap_put(&m, "", 0, 6), -1);
+    for (int i = 0; i < 8; i++) assert_true(slots[i].used == 0 || slots[i].len == 3);
+}
+
 static void test_date_words(void **state)
 {
     (void)state;
@@ -263,6 +329,9 @@ int main(void)
         cmocka_unit_test(test_date_words),
         cmocka_unit_test(test_hijri_calendars_match_icu),
         cmocka_unit_test(test_gregorian_jdn_round_trip),
+        cmocka_unit_test(test_digit_values),
+        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_wordmap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
