@@ -29,9 +29,9 @@ enum { GEN_MAX_RECS = 8, GEN_QUEUE = 4096 };
 
 /* Share of persons with two or more records (--overlap) and how many more.
  * Within-list duplicates: the same person entered twice by one agency. */
-#define GEN_DEFAULT_OVERLAP 0.35
+#define GEN_DEFAULT_OVERLAP  0.35
 #define GEN_RATE_DUP_IN_LIST 0.12
-#define GEN_RATE_HOME_LIST 0.75        /* first record in the list of the person's own country */
+#define GEN_RATE_HOME_LIST   0.75 /* first record in the list of the person's own country */
 
 typedef struct {
     const char *out, *pools;
@@ -64,19 +64,21 @@ typedef struct {
 
 static void gen_usage(FILE *f)
 {
-    fprintf(f, "Usage: watchlink-bench gen --out DIR --records N [--lists K] [--seed S]\n"
-               "                           [--overlap F] [--pools DIR]\n"
-               "Writes K national lists (1..8 of idn mys tha vnm phl mmr khm sgp; default 8) with\n"
-               "N records in total, and truth_pairs.csv / truth_clusters.csv. The same arguments\n"
-               "give the same bytes. F: share of persons listed more than once (default %.2f).\n"
-               "Pools default to %s/datasets/pools.\n", GEN_DEFAULT_OVERLAP, WL_SOURCE_DIR);
+    fprintf(f,
+            "Usage: watchlink-bench gen --out DIR --records N [--lists K] [--seed S]\n"
+            "                           [--overlap F] [--pools DIR]\n"
+            "Writes K national lists (1..8 of idn mys tha vnm phl mmr khm sgp; default 8) with\n"
+            "N records in total, and truth_pairs.csv / truth_clusters.csv. The same arguments\n"
+            "give the same bytes. F: share of persons listed more than once (default %.2f).\n"
+            "Pools default to %s/datasets/pools.\n",
+            GEN_DEFAULT_OVERLAP, WL_SOURCE_DIR);
 }
 
 static int parse_count(const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
-    double v = strtod(s, &end);   /* accepts 1e6 as well as 1000000 */
+    double v = strtod(s, &end); /* accepts 1e6 as well as 1000000 */
     if (end == s || *end || errno || v < 0 || v > 1e9 || v != (double)(uint64_t)v) return -1;
     *out = (uint64_t)v;
     return 0;
@@ -86,27 +88,48 @@ static int parse_args(int argc, char **argv, gen_args *a)
 {
     static char pools[4096];
     snprintf(pools, sizeof pools, "%s/datasets/pools", WL_SOURCE_DIR);
-    *a = (gen_args){ NULL, pools, 10000, 1, GEN_N_LISTS, GEN_DEFAULT_OVERLAP };
+    *a = (gen_args){NULL, pools, 10000, 1, GEN_N_LISTS, GEN_DEFAULT_OVERLAP};
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) { gen_usage(stdout); exit(0); }
-        if (!v) { fprintf(stderr, "gen: %s needs a value\n", o); return -1; }
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            gen_usage(stdout);
+            exit(0);
+        }
+        if (!v) {
+            fprintf(stderr, "gen: %s needs a value\n", o);
+            return -1;
+        }
         uint64_t n = 0;
         int bad = 0;
-        if (!strcmp(o, "--out")) a->out = v;
-        else if (!strcmp(o, "--pools")) a->pools = v;
-        else if (!strcmp(o, "--records")) bad = parse_count(v, &a->records) || a->records == 0;
-        else if (!strcmp(o, "--seed")) bad = parse_count(v, &a->seed);
-        else if (!strcmp(o, "--lists")) { bad = parse_count(v, &n) || n < 1 || n > GEN_N_LISTS; a->lists = (int)n; }
-        else if (!strcmp(o, "--overlap")) {
+        if (!strcmp(o, "--out"))
+            a->out = v;
+        else if (!strcmp(o, "--pools"))
+            a->pools = v;
+        else if (!strcmp(o, "--records"))
+            bad = parse_count(v, &a->records) || a->records == 0;
+        else if (!strcmp(o, "--seed"))
+            bad = parse_count(v, &a->seed);
+        else if (!strcmp(o, "--lists")) {
+            bad = parse_count(v, &n) || n < 1 || n > GEN_N_LISTS;
+            a->lists = (int)n;
+        } else if (!strcmp(o, "--overlap")) {
             char *end;
             a->overlap = strtod(v, &end);
             bad = end == v || *end || !(a->overlap >= 0 && a->overlap <= 1);
-        } else { fprintf(stderr, "gen: unknown option '%s'\n", o); return -1; }
-        if (bad) { fprintf(stderr, "gen: bad value '%s' for %s\n", v, o); return -1; }
+        } else {
+            fprintf(stderr, "gen: unknown option '%s'\n", o);
+            return -1;
+        }
+        if (bad) {
+            fprintf(stderr, "gen: bad value '%s' for %s\n", v, o);
+            return -1;
+        }
         i++;
     }
-    if (!a->out) { fprintf(stderr, "gen: --out DIR is required\n"); return -1; }
+    if (!a->out) {
+        fprintf(stderr, "gen: --out DIR is required\n");
+        return -1;
+    }
     return 0;
 }
 
@@ -138,10 +161,10 @@ static void set_nat_weights(gen_state *s)
 {
     static const double foreign[GEN_N_COUNTRIES] = {
         [GEN_CHN] = .25, [GEN_RUS] = .10, [GEN_KAZ] = .04, [GEN_UZB] = .04,
-        [GEN_IND] = .12, [GEN_SAU] = .04, [GEN_YEM] = .03 };
+        [GEN_IND] = .12, [GEN_SAU] = .04, [GEN_YEM] = .03};
     for (int c = 0; c < GEN_N_COUNTRIES; c++)
-        s->nat_weight[c] = c < GEN_N_LISTS ? (c < s->a.lists ? 1.0 : 0.25)
-                                           : foreign[c] * s->a.lists / GEN_N_LISTS;
+        s->nat_weight[c] =
+            c < GEN_N_LISTS ? (c < s->a.lists ? 1.0 : 0.25) : foreign[c] * s->a.lists / GEN_N_LISTS;
 }
 
 /* ------------------------------------------------------------------- output */
@@ -156,10 +179,14 @@ static int open_lists(gen_state *s, char *err, size_t errcap)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.csv", s->a.out, gen_list_spec_of((gen_country_id)k)->file);
         s->f[k] = fopen(path, "wb");
-        if (!s->f[k]) { snprintf(err, errcap, "cannot create %s", path); return -1; }
+        if (!s->f[k]) {
+            snprintf(err, errcap, "cannot create %s", path);
+            return -1;
+        }
         setvbuf(s->f[k], NULL, _IOFBF, 1 << 20);
         gen_list_write_header(s->f[k], (gen_country_id)k);
-        s->target[k] = s->a.records / (uint64_t)s->a.lists + ((uint64_t)k < s->a.records % (uint64_t)s->a.lists);
+        s->target[k] =
+            s->a.records / (uint64_t)s->a.lists + ((uint64_t)k < s->a.records % (uint64_t)s->a.lists);
     }
     s->remaining = s->a.records;
     return gen_truth_open(&s->truth, s->a.out, err, errcap);
@@ -185,7 +212,7 @@ static void queue_push(gen_state *s, const gen_person *p, int list, unsigned id,
 {
     if (s->q_len == GEN_QUEUE) queue_flush_one(s);
     pending *q = &s->queue[(s->q_head + s->q_len) % GEN_QUEUE];
-    *q = (pending){ *p, list, native, id, rec, s->persons + delay };
+    *q = (pending){*p, list, native, id, rec, s->persons + delay};
     s->q_len++;
 }
 
@@ -193,7 +220,8 @@ static void queue_push(gen_state *s, const gen_person *p, int list, unsigned id,
  * spreading needs. */
 static void queue_release(gen_state *s, int all)
 {
-    while (s->q_len && (all || s->queue[s->q_head].due <= s->persons)) queue_flush_one(s);
+    while (s->q_len && (all || s->queue[s->q_head].due <= s->persons))
+        queue_flush_one(s);
 }
 
 /* ----------------------------------------------------------------- planning */
@@ -211,16 +239,19 @@ static int draw_n_records(gen_state *s, gen_rng *r)
 /* A list with room, weighted by its remaining room so the lists fill evenly. */
 static int pick_open_list(gen_state *s, gen_rng *r, const int *taken)
 {
-    double w[GEN_N_LISTS] = { 0 };
+    double w[GEN_N_LISTS] = {0};
     int any = 0;
     for (int k = 0; k < s->a.lists; k++)
-        if (s->used[k] < s->target[k] && !(taken && taken[k])) { w[k] = (double)(s->target[k] - s->used[k]); any = 1; }
+        if (s->used[k] < s->target[k] && !(taken && taken[k])) {
+            w[k] = (double)(s->target[k] - s->used[k]);
+            any = 1;
+        }
     return any ? gen_rng_weighted(r, w, GEN_N_LISTS) : -1;
 }
 
 static int plan_lists(gen_state *s, const gen_person *p, gen_rng *r, int n, int *list)
 {
-    int taken[GEN_N_LISTS] = { 0 };
+    int taken[GEN_N_LISTS] = {0};
     int got = 0;
     for (int j = 0; j < n; j++) {
         int k = -1;
@@ -245,16 +276,17 @@ static int plan_lists(gen_state *s, const gen_person *p, gen_rng *r, int n, int 
  * carry the romanisation their lists use. */
 static int plan_native(const gen_person *p, const int *list, int n, gen_rng *r)
 {
-    static const double rate[CUL_COUNT] = { [CUL_MALAY] = .15, [CUL_ARAB] = .15, [CUL_CHINESE] = .12,
-                                            [CUL_THAI] = .40, [CUL_RUSSIAN] = .35, [CUL_CENTRAL_ASIAN] = .35 };
+    static const double rate[CUL_COUNT] = {[CUL_MALAY] = .15, [CUL_ARAB] = .15,    [CUL_CHINESE] = .12,
+                                           [CUL_THAI] = .40,  [CUL_RUSSIAN] = .35, [CUL_CENTRAL_ASIAN] = .35};
     for (int j = 0; j < n; j++)
-        if (gen_native_script_ok(p, (gen_country_id)list[j])) return gen_rng_chance(r, rate[p->culture]) ? j : -1;
+        if (gen_native_script_ok(p, (gen_country_id)list[j]))
+            return gen_rng_chance(r, rate[p->culture]) ? j : -1;
     return -1;
 }
 
 static void emit_person(gen_state *s, const gen_person *p, gen_rng *r)
 {
-    int list[GEN_MAX_RECS], seen[GEN_N_LISTS] = { 0 };
+    int list[GEN_MAX_RECS], seen[GEN_N_LISTS] = {0};
     int n = plan_lists(s, p, r, draw_n_records(s, r), list);
     int native = plan_native(p, list, n, r);
     gen_rec_ref refs[GEN_MAX_RECS];
@@ -264,8 +296,10 @@ static void emit_person(gen_state *s, const gen_person *p, gen_rng *r)
         unsigned id = permute_id(s->a.seed, k, (uint32_t)(s->truth.n_records + (uint64_t)j));
         refs[j].source = gen_list_spec_of((gen_country_id)k)->file;
         gen_list_format_id((gen_country_id)k, id, refs[j].id, sizeof refs[j].id);
-        if (seen[k]++) queue_push(s, p, k, id, j == native, (uint32_t)j, 1 + gen_rng_below(r, 2000));
-        else write_one(s, p, k, id, j == native, (uint32_t)j);
+        if (seen[k]++)
+            queue_push(s, p, k, id, j == native, (uint32_t)j, 1 + gen_rng_below(r, 2000));
+        else
+            write_one(s, p, k, id, j == native, (uint32_t)j);
     }
     gen_truth_person(&s->truth, p->pid, refs, n);
     s->remaining -= (uint64_t)n;
@@ -305,10 +339,17 @@ static void generate(gen_state *s)
 int bench_gen(int argc, char **argv)
 {
     gen_state *s = calloc(1, sizeof *s);
-    if (!s) { fprintf(stderr, "gen: out of memory\n"); return 1; }
+    if (!s) {
+        fprintf(stderr, "gen: out of memory\n");
+        return 1;
+    }
     char err[4352] = "";
     int rc = 0;
-    if (parse_args(argc, argv, &s->a) != 0) { gen_usage(stderr); free(s); return 2; }
+    if (parse_args(argc, argv, &s->a) != 0) {
+        gen_usage(stderr);
+        free(s);
+        return 2;
+    }
     if (gen_pools_load(&s->pools, s->a.pools, err, sizeof err) != 0) {
         fprintf(stderr, "gen: %s\n", err);
         free(s);
@@ -327,8 +368,8 @@ int bench_gen(int argc, char **argv)
     close_all(s, &rc);
     if (rc == 0)
         fprintf(stderr, "gen: %llu records of %llu persons in %d lists, %llu true pairs, %.2f s -> %s\n",
-                (unsigned long long)recs, (unsigned long long)persons, s->a.lists,
-                (unsigned long long)pairs, bench_now() - t0, s->a.out);
+                (unsigned long long)recs, (unsigned long long)persons, s->a.lists, (unsigned long long)pairs,
+                bench_now() - t0, s->a.out);
     else if (!err[0])
         fprintf(stderr, "gen: writing %s failed\n", s->a.out);
     free(s);

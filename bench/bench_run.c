@@ -41,12 +41,12 @@ typedef struct {
     size_t records, sources, true_pairs;
     double gen_s, read_s;
     wl_stats st;
-    size_t candidates, skipped, cand_true;   /* blocking stage, from wl_candidates */
+    size_t candidates, skipped, cand_true; /* blocking stage, from wl_candidates */
     double block_s;
     wl_eval_row q;
     size_t peak_rss;
-    double t1, t2;                            /* --speedup: total seconds at 1 and 2 threads */
-    int same_at_1_and_2;                      /* identical pairs at 1 and 2 threads */
+    double t1, t2;       /* --speedup: total seconds at 1 and 2 threads */
+    int same_at_1_and_2; /* identical pairs at 1 and 2 threads */
 } run_row;
 
 /* ------------------------------------------------------------------ arguments */
@@ -63,7 +63,8 @@ static void run_usage(FILE *f)
             "--long adds 1e7. --speedup also runs at 1 and 2 threads. --cache DIR keeps the\n"
             "generated data for the next run (reused as is: clear it when the generator or\n"
             "the pools change). --febrl DIR (default %s/../shared/data/febrl when\n"
-            "present) adds FEBRL dataset1..3 deduplication.\n", WL_SOURCE_DIR);
+            "present) adds FEBRL dataset1..3 deduplication.\n",
+            WL_SOURCE_DIR);
 }
 
 static int parse_scales(const char *s, run_args *a)
@@ -74,8 +75,10 @@ static int parse_scales(const char *s, run_args *a)
         double v = strtod(s, &end);
         if (end == s || v < 2 || v > 1e9) return -1;
         a->scales[a->n_scales++] = v;
-        if (*end == ',') end++;
-        else if (*end) return -1;
+        if (*end == ',')
+            end++;
+        else if (*end)
+            return -1;
         s = end;
     }
     return a->n_scales ? 0 : -1;
@@ -86,26 +89,54 @@ static int parse_run_args(int argc, char **argv, run_args *a)
     static char febrl[RUN_PATH];
     struct stat sb;
     snprintf(febrl, sizeof febrl, "%s/../shared/data/febrl", WL_SOURCE_DIR);
-    *a = (run_args){ { 1e4, 1e5, 1e6 }, 3, 0, 0, 8, 42, NULL, NULL, NULL };
+    *a = (run_args){{1e4, 1e5, 1e6}, 3, 0, 0, 8, 42, NULL, NULL, NULL};
     if (stat(febrl, &sb) == 0 && S_ISDIR(sb.st_mode)) a->febrl = febrl;
     int want_long = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) { run_usage(stdout); exit(0); }
-        if (!strcmp(o, "--long")) { want_long = 1; continue; }
-        if (!strcmp(o, "--speedup")) { a->speedup = 1; continue; }
-        if (!v) { fprintf(stderr, "run: %s needs a value\n", o); return -1; }
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            run_usage(stdout);
+            exit(0);
+        }
+        if (!strcmp(o, "--long")) {
+            want_long = 1;
+            continue;
+        }
+        if (!strcmp(o, "--speedup")) {
+            a->speedup = 1;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "run: %s needs a value\n", o);
+            return -1;
+        }
         int bad = 0;
         char *end = NULL;
-        if (!strcmp(o, "--scales")) bad = parse_scales(v, a);
-        else if (!strcmp(o, "--threads")) { a->threads = (int)strtol(v, &end, 10); bad = *end || a->threads < 0; }
-        else if (!strcmp(o, "--lists")) { a->lists = (int)strtol(v, &end, 10); bad = *end || a->lists < 1 || a->lists > 8; }
-        else if (!strcmp(o, "--seed")) { a->seed = strtoull(v, &end, 10); bad = *end != '\0'; }
-        else if (!strcmp(o, "--json")) a->json = v;
-        else if (!strcmp(o, "--cache")) a->cache = v;
-        else if (!strcmp(o, "--febrl")) a->febrl = strcmp(v, "none") ? v : NULL;
-        else { fprintf(stderr, "run: unknown option '%s'\n", o); return -1; }
-        if (bad) { fprintf(stderr, "run: bad value '%s' for %s\n", v, o); return -1; }
+        if (!strcmp(o, "--scales"))
+            bad = parse_scales(v, a);
+        else if (!strcmp(o, "--threads")) {
+            a->threads = (int)strtol(v, &end, 10);
+            bad = *end || a->threads < 0;
+        } else if (!strcmp(o, "--lists")) {
+            a->lists = (int)strtol(v, &end, 10);
+            bad = *end || a->lists < 1 || a->lists > 8;
+        } else if (!strcmp(o, "--seed")) {
+            a->seed = strtoull(v, &end, 10);
+            bad = *end != '\0';
+        } else if (!strcmp(o, "--json"))
+            a->json = v;
+        else if (!strcmp(o, "--cache"))
+            a->cache = v;
+        else if (!strcmp(o, "--febrl"))
+            a->febrl = strcmp(v, "none") ? v : NULL;
+        else {
+            fprintf(stderr, "run: unknown option '%s'\n", o);
+            return -1;
+        }
+        if (bad) {
+            fprintf(stderr, "run: bad value '%s' for %s\n", v, o);
+            return -1;
+        }
         i++;
     }
     if (want_long) a->scales[a->n_scales++] = 1e7;
@@ -115,7 +146,7 @@ static int parse_run_args(int argc, char **argv, run_args *a)
 /* ------------------------------------------------------- (source, id) lookup */
 
 typedef struct {
-    uint32_t *slot;   /* record index + 1; 0 = empty */
+    uint32_t *slot; /* record index + 1; 0 = empty */
     size_t mask;
     const wl_dataset *ds;
     int with_source;
@@ -123,7 +154,8 @@ typedef struct {
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001B3ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001B3ULL;
     return h;
 }
 
@@ -137,13 +169,15 @@ static uint64_t key_hash(const char *src, const char *id)
 static int index_build(id_index *x, const wl_dataset *ds, int with_source)
 {
     size_t n = wl_dataset_size(ds), cap = 16;
-    while (cap < 2 * n) cap <<= 1;
-    *x = (id_index){ calloc(cap, sizeof(uint32_t)), cap - 1, ds, with_source };
+    while (cap < 2 * n)
+        cap <<= 1;
+    *x = (id_index){calloc(cap, sizeof(uint32_t)), cap - 1, ds, with_source};
     if (!x->slot) return -1;
     for (size_t i = 0; i < n; i++) {
         const char *src = with_source ? wl_dataset_source(ds, i) : NULL;
         size_t s = (size_t)key_hash(src, wl_dataset_id(ds, i)) & x->mask;
-        while (x->slot[s]) s = (s + 1) & x->mask;
+        while (x->slot[s])
+            s = (s + 1) & x->mask;
         x->slot[s] = (uint32_t)i + 1;
     }
     return 0;
@@ -181,12 +215,17 @@ static int split_fields(char *line, char **f, int max)
     int n = 0;
     char *p = line;
     while (n < max) {
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
         f[n++] = p;
         char *c = strchr(p, ',');
         char *e = c ? c : p + strlen(p);
-        while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r')) e--;
-        if (!c) { *e = '\0'; break; }
+        while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r'))
+            e--;
+        if (!c) {
+            *e = '\0';
+            break;
+        }
         *e = '\0';
         p = c + 1;
     }
@@ -210,15 +249,30 @@ static uint64_t *truth_load(const char *path, const id_index *x, size_t *n, size
     while (keys && fgets(line, sizeof line, f)) {
         char *fl[4];
         int nf = split_fields(line, fl, 4);
-        if (first) { first = 0; continue; }   /* header */
+        if (first) {
+            first = 0;
+            continue;
+        } /* header */
         long a, b;
-        if (nf == 4) { a = index_find(x, fl[0], fl[1]); b = index_find(x, fl[2], fl[3]); }
-        else if (nf == 2) { a = index_find(x, NULL, fl[0]); b = index_find(x, NULL, fl[1]); }
-        else continue;
-        if (a < 0 || b < 0 || a == b) { (*unknown)++; continue; }
+        if (nf == 4) {
+            a = index_find(x, fl[0], fl[1]);
+            b = index_find(x, fl[2], fl[3]);
+        } else if (nf == 2) {
+            a = index_find(x, NULL, fl[0]);
+            b = index_find(x, NULL, fl[1]);
+        } else
+            continue;
+        if (a < 0 || b < 0 || a == b) {
+            (*unknown)++;
+            continue;
+        }
         if (len == cap) {
             uint64_t *bigger = realloc(keys, 2 * cap * sizeof *keys);
-            if (!bigger) { free(keys); keys = NULL; break; }
+            if (!bigger) {
+                free(keys);
+                keys = NULL;
+                break;
+            }
             keys = bigger;
             cap *= 2;
         }
@@ -245,7 +299,26 @@ static void reset_peak_rss(void)
 {
     /* Linux >= 4.0: writing 5 resets VmHWM, so each scale reports its own peak. */
     FILE *f = fopen("/proc/self/clear_refs", "w");
-    if (f) { fputs("5", f); fclose(f); }
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+
+/* @return 1 when the pair (a, b), a < b, is among the n candidates, which
+ * wl_candidates returns sorted by (left, right). */
+static int is_candidate(const uint32_t *pairs, size_t n, uint32_t a, uint32_t b)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t l = pairs[2 * mid], r = pairs[2 * mid + 1];
+        if (l < a || (l == a && r < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && pairs[2 * lo] == a && pairs[2 * lo + 1] == b;
 }
 
 static void measure_blocking(const wl_dataset *ds, const wl_options *opt, const uint64_t *truth,
@@ -259,11 +332,8 @@ static void measure_blocking(const wl_dataset *ds, const wl_options *opt, const 
         row->block_s = bench_now() - t0;
         row->candidates = n;
         row->skipped = skipped;
-        uint64_t *cand = malloc((n ? n : 1) * sizeof *cand);
-        for (size_t k = 0; cand && k < n; k++) cand[k] = pair_key(pairs[2 * k], pairs[2 * k + 1]);
-        if (cand) qsort(cand, n, sizeof *cand, cmp_u64);
-        for (size_t k = 0; cand && k < n_truth; k++) row->cand_true += has_key(cand, n, truth[k]);
-        free(cand);
+        for (size_t k = 0; k < n_truth; k++)
+            row->cand_true += is_candidate(pairs, n, (uint32_t)(truth[k] >> 32), (uint32_t)truth[k]);
     }
     free(pairs);
     wl_features_free(f);
@@ -333,7 +403,10 @@ static int measure(const wl_dataset *ds, const char *truth_path, int with_source
     if (index_build(&x, ds, with_source) != 0) return -1;
     uint64_t *truth = truth_load(truth_path, &x, &n_truth, &unknown);
     free(x.slot);
-    if (!truth) { fprintf(stderr, "run: cannot read truth %s\n", truth_path); return -1; }
+    if (!truth) {
+        fprintf(stderr, "run: cannot read truth %s\n", truth_path);
+        return -1;
+    }
     if (unknown) fprintf(stderr, "run: %zu truth pairs name records not in the data\n", unknown);
     row->records = wl_dataset_size(ds);
     row->sources = wl_dataset_source_count(ds);
@@ -358,7 +431,7 @@ static int measure(const wl_dataset *ds, const char *truth_path, int with_source
 
 /* --------------------------------------------------------------- data sets */
 
-static const char *const g_lists[8] = { "idn", "mys", "tha", "vnm", "phl", "mmr", "khm", "sgp" };
+static const char *const g_lists[8] = {"idn", "mys", "tha", "vnm", "phl", "mmr", "khm", "sgp"};
 
 static int read_lists(wl_dataset *ds, const char *dir, int k, const wl_read_options *ro)
 {
@@ -388,7 +461,7 @@ static int prepare(const run_args *a, size_t n, const char *dir, double *gen_s)
     snprintf(records, sizeof records, "%zu", n);
     snprintf(lists, sizeof lists, "%d", a->lists);
     snprintf(seed, sizeof seed, "%llu", a->seed);
-    char *argv[] = { "gen", "--out", out, "--records", records, "--lists", lists, "--seed", seed, NULL };
+    char *argv[] = {"gen", "--out", out, "--records", records, "--lists", lists, "--seed", seed, NULL};
     double t0 = bench_now();
     if (bench_gen(9, argv) != 0) return -1;
     *gen_s = bench_now() - t0;
@@ -427,21 +500,26 @@ static int run_febrl(const run_args *a, int k, run_row *row)
     wl_status st = ds ? wl_dataset_read(ds, path, &ro, NULL, err, sizeof err) : WL_NOMEM;
     row->read_s = bench_now() - t0;
     int rc = -1;
-    if (st != WL_OK) fprintf(stderr, "run: %s\n", err[0] ? err : wl_strerror(st));
-    else rc = measure(ds, truth, 0, a, row);
+    if (st != WL_OK)
+        fprintf(stderr, "run: %s\n", err[0] ? err : wl_strerror(st));
+    else
+        rc = measure(ds, truth, 0, a, row);
     wl_dataset_free(ds);
     return rc;
 }
 
 /* ------------------------------------------------------------------ reporting */
 
-static double per_s(double n, double s) { return s > 0 ? n / s : 0; }
+static double per_s(double n, double s)
+{
+    return s > 0 ? n / s : 0;
+}
 
 static void print_header(void)
 {
     printf("%-18s %9s %7s %7s %7s %7s %7s %8s %10s %11s %8s %6s %7s %6s %6s %6s\n", "data", "records",
-           "norm_s", "block_s", "cmp_s", "fit_s", "total_s", "rec/s", "candidates", "cand_pair/s",
-           "rss_MB", "PC", "RR", "P", "R", "F1");
+           "norm_s", "block_s", "cmp_s", "fit_s", "total_s", "rec/s", "candidates", "cand_pair/s", "rss_MB",
+           "PC", "RR", "P", "R", "F1");
 }
 
 static void print_row(const run_row *r)
@@ -450,10 +528,11 @@ static void print_row(const run_row *r)
     double pc = r->true_pairs ? (double)r->cand_true / (double)r->true_pairs : 0;
     double all = (double)r->records * ((double)r->records - 1) / 2;
     double rr = all > 0 ? 1 - (double)r->candidates / all : 0;
-    printf("%-18s %9zu %7.2f %7.2f %7.2f %7.2f %7.2f %8.0f %10zu %11.0f %8.0f %6.4f %7.5f %6.4f %6.4f %6.4f\n",
-           r->name, r->records, s[0], s[1], s[2], s[3] + s[4], s[6], per_s((double)r->records, s[6]),
-           r->st.candidates, per_s((double)r->st.candidates, s[6]), (double)r->peak_rss / 1048576.0, pc, rr,
-           r->q.precision, r->q.recall, r->q.f1);
+    printf(
+        "%-18s %9zu %7.2f %7.2f %7.2f %7.2f %7.2f %8.0f %10zu %11.0f %8.0f %6.4f %7.5f %6.4f %6.4f %6.4f\n",
+        r->name, r->records, s[0], s[1], s[2], s[3] + s[4], s[6], per_s((double)r->records, s[6]),
+        r->st.candidates, per_s((double)r->st.candidates, s[6]), (double)r->peak_rss / 1048576.0, pc, rr,
+        r->q.precision, r->q.recall, r->q.f1);
     if (r->t1 > 0)
         printf("%-18s speed-up 2 threads vs 1: %.2fx (%.2f s -> %.2f s), identical pairs: %s\n", "",
                r->t1 / r->t2, r->t1, r->t2, r->same_at_1_and_2 ? "yes" : "NO");
@@ -467,33 +546,47 @@ static void json_row(FILE *f, const run_row *r, int last)
     fprintf(f, "    {\"data\": \"%s\", \"records\": %zu, \"sources\": %zu, \"threads\": %d,\n", r->name,
             r->records, r->sources, r->st.threads);
     fprintf(f, "     \"generate_s\": %.4f, \"read_s\": %.4f,\n", r->gen_s, r->read_s);
-    fprintf(f, "     \"seconds\": {\"normalise\": %.4f, \"block\": %.4f, \"compare\": %.4f, \"fit\": %.4f, "
-               "\"score\": %.4f, \"cluster\": %.4f, \"total\": %.4f},\n", s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
-    fprintf(f, "     \"records_per_s\": %.1f, \"candidates\": %zu, \"candidate_pairs_per_s\": %.1f, "
-               "\"peak_rss_bytes\": %zu,\n", per_s((double)r->records, s[6]), r->st.candidates,
-            per_s((double)r->st.candidates, s[6]), r->peak_rss);
-    fprintf(f, "     \"blocking\": {\"candidates\": %zu, \"seconds\": %.4f, \"skipped_pairs\": %zu, "
-               "\"pair_completeness\": %.6f, \"reduction_ratio\": %.8f},\n", r->candidates, r->block_s,
-            r->skipped, r->true_pairs ? (double)r->cand_true / (double)r->true_pairs : 0,
+    fprintf(f,
+            "     \"seconds\": {\"normalise\": %.4f, \"block\": %.4f, \"compare\": %.4f, \"fit\": %.4f, "
+            "\"score\": %.4f, \"cluster\": %.4f, \"total\": %.4f},\n",
+            s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+    fprintf(f,
+            "     \"records_per_s\": %.1f, \"candidates\": %zu, \"candidate_pairs_per_s\": %.1f, "
+            "\"peak_rss_bytes\": %zu,\n",
+            per_s((double)r->records, s[6]), r->st.candidates, per_s((double)r->st.candidates, s[6]),
+            r->peak_rss);
+    fprintf(f,
+            "     \"blocking\": {\"candidates\": %zu, \"features_and_candidates_s\": %.4f, "
+            "\"skipped_pairs\": %zu, "
+            "\"pair_completeness\": %.6f, \"reduction_ratio\": %.8f},\n",
+            r->candidates, r->block_s, r->skipped,
+            r->true_pairs ? (double)r->cand_true / (double)r->true_pairs : 0,
             all > 0 ? 1 - (double)r->candidates / all : 0);
-    fprintf(f, "     \"quality\": {\"true_pairs\": %zu, \"predicted\": %zu, \"true_positive\": %zu, "
-               "\"precision\": %.6f, \"recall\": %.6f, \"f1\": %.6f},\n", r->q.true_pairs, r->q.predicted,
-            r->q.true_positive, r->q.precision, r->q.recall, r->q.f1);
+    fprintf(f,
+            "     \"quality\": {\"true_pairs\": %zu, \"predicted\": %zu, \"true_positive\": %zu, "
+            "\"precision\": %.6f, \"recall\": %.6f, \"f1\": %.6f},\n",
+            r->q.true_pairs, r->q.predicted, r->q.true_positive, r->q.precision, r->q.recall, r->q.f1);
     fprintf(f, "     \"clusters\": %zu, \"largest_cluster\": %zu, \"em_prior\": %.6f", r->st.clusters,
             r->st.largest_cluster, r->st.em_prior);
     if (r->t1 > 0)
-        fprintf(f, ",\n     \"speedup\": {\"seconds_1\": %.4f, \"seconds_2\": %.4f, \"ratio\": %.3f, "
-                   "\"identical\": %s}", r->t1, r->t2, r->t1 / r->t2, r->same_at_1_and_2 ? "true" : "false");
+        fprintf(f,
+                ",\n     \"speedup\": {\"seconds_1\": %.4f, \"seconds_2\": %.4f, \"ratio\": %.3f, "
+                "\"identical\": %s}",
+                r->t1, r->t2, r->t1 / r->t2, r->same_at_1_and_2 ? "true" : "false");
     fprintf(f, "}%s\n", last ? "" : ",");
 }
 
 static int write_json(const char *path, const run_row *rows, int n)
 {
     FILE *f = fopen(path, "w");
-    if (!f) { fprintf(stderr, "run: cannot write %s\n", path); return -1; }
+    if (!f) {
+        fprintf(stderr, "run: cannot write %s\n", path);
+        return -1;
+    }
     fprintf(f, "{\n  \"watchlink\": \"%s\",\n  \"cpus\": %ld,\n  \"runs\": [\n", wl_version(),
             sysconf(_SC_NPROCESSORS_ONLN));
-    for (int i = 0; i < n; i++) json_row(f, &rows[i], i + 1 == n);
+    for (int i = 0; i < n; i++)
+        json_row(f, &rows[i], i + 1 == n);
     fprintf(f, "  ]\n}\n");
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -502,16 +595,25 @@ static int write_json(const char *path, const run_row *rows, int n)
 
 static void remove_tree(const char *dir)
 {
-    static const char *const extra[] = { "truth_pairs.csv", "truth_clusters.csv", ".complete" };
+    static const char *const extra[] = {"truth_pairs.csv", "truth_clusters.csv", ".complete"};
     char path[RUN_PATH + 32];
-    for (int i = 0; i < 8; i++) { snprintf(path, sizeof path, "%s/%s.csv", dir, g_lists[i]); unlink(path); }
-    for (int i = 0; i < 3; i++) { snprintf(path, sizeof path, "%s/%s", dir, extra[i]); unlink(path); }
+    for (int i = 0; i < 8; i++) {
+        snprintf(path, sizeof path, "%s/%s.csv", dir, g_lists[i]);
+        unlink(path);
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, extra[i]);
+        unlink(path);
+    }
     rmdir(dir);
 }
 
 static int scale_dir(const run_args *a, const char *tmp, double scale, char *out, size_t cap)
 {
-    if (!a->cache) { snprintf(out, cap, "%s/n%.0f", tmp, scale); return 0; }
+    if (!a->cache) {
+        snprintf(out, cap, "%s/n%.0f", tmp, scale);
+        return 0;
+    }
     if (mkdir(a->cache, 0777) != 0 && errno != EEXIST) return -1;
     snprintf(out, cap, "%s/gen-n%.0f-k%d-s%llu", a->cache, scale, a->lists, a->seed);
     return 0;
@@ -520,23 +622,35 @@ static int scale_dir(const run_args *a, const char *tmp, double scale, char *out
 int bench_run(int argc, char **argv)
 {
     run_args a;
-    if (parse_run_args(argc, argv, &a) != 0) { run_usage(stderr); return 2; }
+    if (parse_run_args(argc, argv, &a) != 0) {
+        run_usage(stderr);
+        return 2;
+    }
     run_row rows[RUN_MAX_SCALES + 3];
     int n_rows = 0, rc = 0;
     char tmp[] = "/tmp/watchlink-bench-XXXXXX";
-    if (!a.cache && !mkdtemp(tmp)) { fprintf(stderr, "run: cannot create a temporary directory\n"); return 1; }
+    if (!a.cache && !mkdtemp(tmp)) {
+        fprintf(stderr, "run: cannot create a temporary directory\n");
+        return 1;
+    }
     print_header();
     for (int i = 0; i < a.n_scales && rc == 0; i++) {
         char dir[RUN_PATH];
         run_row *r = memset(&rows[n_rows], 0, sizeof rows[0]);
         rc = scale_dir(&a, tmp, a.scales[i], dir, sizeof dir) || run_scale(&a, a.scales[i], dir, r);
-        if (rc == 0) { print_row(r); n_rows++; }
+        if (rc == 0) {
+            print_row(r);
+            n_rows++;
+        }
         if (!a.cache) remove_tree(dir);
     }
     for (int k = 1; k <= 3 && rc == 0 && a.febrl; k++) {
         run_row *r = memset(&rows[n_rows], 0, sizeof rows[0]);
         rc = run_febrl(&a, k, r);
-        if (rc == 0) { print_row(r); n_rows++; }
+        if (rc == 0) {
+            print_row(r);
+            n_rows++;
+        }
     }
     if (!a.cache) rmdir(tmp);
     if (a.json && write_json(a.json, rows, n_rows) != 0) rc = 1;

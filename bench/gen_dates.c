@@ -12,35 +12,49 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const g_month_en[12] = { "January", "February", "March", "April", "May", "June", "July",
-                                            "August", "September", "October", "November", "December" };
-static const char *const g_month_ms[12] = { "Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai",
-                                            "Ogos", "September", "Oktober", "November", "Disember" };
-static const char *const g_month_id[12] = { "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
-                                            "Agustus", "September", "Oktober", "November", "Desember" };
+static const char *const g_month_en[12] = {"January",   "February", "March",    "April",
+                                           "May",       "June",     "July",     "August",
+                                           "September", "October",  "November", "December"};
+static const char *const g_month_ms[12] = {"Januari",   "Februari", "Mac",      "April",
+                                           "Mei",       "Jun",      "Julai",    "Ogos",
+                                           "September", "Oktober",  "November", "Disember"};
+static const char *const g_month_id[12] = {"Januari",   "Februari", "Maret",    "April",
+                                           "Mei",       "Juni",     "Juli",     "Agustus",
+                                           "September", "Oktober",  "November", "Desember"};
 
 double gen_dob_missing_rate(gen_country_id list)
 {
-    static const double rate[GEN_N_LISTS] = { 0.04, 0.03, 0.05, 0.03, 0.04, 0.10, 0.08, 0.02 };
+    static const double rate[GEN_N_LISTS] = {0.04, 0.03, 0.05, 0.03, 0.04, 0.10, 0.08, 0.02};
     return (unsigned)list < GEN_N_LISTS ? rate[list] : 0.05;
 }
 
 typedef struct {
     int y, m, d;
-    int precision;   /* 3 full date, 1 year only, 0 circa year */
+    int precision; /* 3 full date, 1 year only, 0 circa year */
 } dob;
 
 static void apply_errors(dob *v, gen_country_id list, gen_rng *r)
 {
     double year_only = (list == GEN_MMR || list == GEN_KHM) ? 0.08 : GEN_RATE_DOB_YEAR_ONLY;
     double u = gen_rng_unit(r);
-    if (u < year_only) { v->precision = 1; return; }
+    if (u < year_only) {
+        v->precision = 1;
+        return;
+    }
     u -= year_only;
-    if (u < GEN_RATE_DOB_CIRCA) { v->precision = 0; return; }
-    if (gen_rng_chance(r, GEN_RATE_DOB_PLACEHOLDER)) { v->m = 1; v->d = 1; }
+    if (u < GEN_RATE_DOB_CIRCA) {
+        v->precision = 0;
+        return;
+    }
+    if (gen_rng_chance(r, GEN_RATE_DOB_PLACEHOLDER)) {
+        v->m = 1;
+        v->d = 1;
+    }
     if (gen_rng_chance(r, GEN_RATE_DOB_YEAR_OFF)) v->y += gen_rng_chance(r, 0.5) ? 1 : -1;
     if (v->d <= 12 && v->d != v->m && gen_rng_chance(r, GEN_RATE_DOB_SWAP)) {
-        int t = v->d; v->d = v->m; v->m = t;
+        int t = v->d;
+        v->d = v->m;
+        v->m = t;
     }
     if (gen_rng_chance(r, GEN_RATE_DOB_DIGIT)) {
         /* A mistyped last digit of the day (1..28 stays a valid day). */
@@ -51,7 +65,7 @@ static void apply_errors(dob *v, gen_country_id list, gen_rng *r)
 
 static void circa(const dob *v, gen_country_id list, gen_rng *r, int year, char *out, size_t cap)
 {
-    static const char *const en[] = { "circa", "c.", "approx.", "about" };
+    static const char *const en[] = {"circa", "c.", "approx.", "about"};
     if ((list == GEN_IDN || list == GEN_MYS) && gen_rng_chance(r, 0.6))
         snprintf(out, cap, "%s %d", gen_rng_chance(r, 0.5) ? "sekitar" : "lebih kurang", year);
     else
@@ -59,62 +73,84 @@ static void circa(const dob *v, gen_country_id list, gen_rng *r, int year, char 
     (void)v;
 }
 
-static void full_date(const dob *v, gen_country_id list, int thai_script, gen_rng *r, char *out,
-                      size_t cap)
+static void full_date(const dob *v, gen_country_id list, int thai_script, gen_rng *r, char *out, size_t cap)
 {
     int y = v->y, m = v->m, d = v->d;
-    uint32_t k = gen_rng_below(r, 10);   /* format choice, in tenths */
+    uint32_t k = gen_rng_below(r, 10); /* format choice, in tenths */
     switch (list) {
     case GEN_IDN:
-        if (k < 6) snprintf(out, cap, "%02d-%02d-%04d", d, m, y);
-        else if (k < 8) snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
-        else snprintf(out, cap, "%d %s %04d", d, g_month_id[m - 1], y);
+        if (k < 6)
+            snprintf(out, cap, "%02d-%02d-%04d", d, m, y);
+        else if (k < 8)
+            snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+        else
+            snprintf(out, cap, "%d %s %04d", d, g_month_id[m - 1], y);
         break;
     case GEN_MYS:
-        if (k < 5) snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
-        else if (k < 7) snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
-        else snprintf(out, cap, "%d %s %04d", d, g_month_ms[m - 1], y);
+        if (k < 5)
+            snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+        else if (k < 7)
+            snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+        else
+            snprintf(out, cap, "%d %s %04d", d, g_month_ms[m - 1], y);
         break;
     case GEN_THA:
         /* Thai-script records use the Buddhist Era; a fifth of the Latin ones too. */
-        if (thai_script || k < 2) snprintf(out, cap, "%02d/%02d/%04d", d, m, y + 543);
-        else if (k < 7) snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
-        else snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+        if (thai_script || k < 2)
+            snprintf(out, cap, "%02d/%02d/%04d", d, m, y + 543);
+        else if (k < 7)
+            snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+        else
+            snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
         break;
     case GEN_VNM:
-        if (k < 9) snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
-        else snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+        if (k < 9)
+            snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+        else
+            snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
         break;
     case GEN_PHL:
-        if (k < 7) snprintf(out, cap, "%02d/%02d/%04d", m, d, y);
-        else if (k < 9) snprintf(out, cap, "%s %d, %04d", g_month_en[m - 1], d, y);
-        else snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+        if (k < 7)
+            snprintf(out, cap, "%02d/%02d/%04d", m, d, y);
+        else if (k < 9)
+            snprintf(out, cap, "%s %d, %04d", g_month_en[m - 1], d, y);
+        else
+            snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
         break;
     case GEN_MMR:
-        if (k < 5) snprintf(out, cap, "%02d-%02d-%04d", d, m, y);
-        else snprintf(out, cap, "%02d %.3s %04d", d, g_month_en[m - 1], y);
+        if (k < 5)
+            snprintf(out, cap, "%02d-%02d-%04d", d, m, y);
+        else
+            snprintf(out, cap, "%02d %.3s %04d", d, g_month_en[m - 1], y);
         break;
     case GEN_KHM:
-        if (k < 6) snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
-        else snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+        if (k < 6)
+            snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+        else
+            snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
         break;
     default:
-        if (k < 7) snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
-        else snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+        if (k < 7)
+            snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+        else
+            snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
         break;
     }
 }
 
-void gen_dob_render(const gen_person *p, gen_country_id list, int thai_script, gen_rng *r,
-                    char *out, size_t cap)
+void gen_dob_render(const gen_person *p, gen_country_id list, int thai_script, gen_rng *r, char *out,
+                    size_t cap)
 {
     out[0] = '\0';
     if (gen_rng_chance(r, gen_dob_missing_rate(list))) return;
-    dob v = { p->year, p->month, p->day, 3 };
+    dob v = {p->year, p->month, p->day, 3};
     apply_errors(&v, list, r);
     int be = list == GEN_THA && (thai_script || gen_rng_chance(r, 0.2));
     int year = be ? v.y + 543 : v.y;
-    if (v.precision == 1) snprintf(out, cap, "%d", year);
-    else if (v.precision == 0) circa(&v, list, r, year, out, cap);
-    else full_date(&v, list, thai_script, r, out, cap);
+    if (v.precision == 1)
+        snprintf(out, cap, "%d", year);
+    else if (v.precision == 0)
+        circa(&v, list, r, year, out, cap);
+    else
+        full_date(&v, list, thai_script, r, out, cap);
 }

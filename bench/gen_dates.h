@@ -10,12 +10,12 @@
 #include "gen_person.h"
 
 /* Per-record rates (documented in datasets/README.md). */
-#define GEN_RATE_DOB_PLACEHOLDER 0.02   /* recorded as 1 January of the year */
-#define GEN_RATE_DOB_YEAR_ONLY   0.03   /* only the year (Myanmar, Cambodia: 0.08) */
-#define GEN_RATE_DOB_CIRCA       0.01   /* "circa 1978" and local equivalents */
-#define GEN_RATE_DOB_YEAR_OFF    0.015  /* year off by one (age-based estimate) */
-#define GEN_RATE_DOB_SWAP        0.02   /* day and month swapped (when both <= 12) */
-#define GEN_RATE_DOB_DIGIT       0.01   /* one digit of the day or month mistyped */
+#define GEN_RATE_DOB_PLACEHOLDER 0.02  /* recorded as 1 January of the year */
+#define GEN_RATE_DOB_YEAR_ONLY   0.03  /* only the year (Myanmar, Cambodia: 0.08) */
+#define GEN_RATE_DOB_CIRCA       0.01  /* "circa 1978" and local equivalents */
+#define GEN_RATE_DOB_YEAR_OFF    0.015 /* year off by one (age-based estimate) */
+#define GEN_RATE_DOB_SWAP        0.02  /* day and month swapped (when both <= 12) */
+#define GEN_RATE_DOB_DIGIT       0.01  /* one digit of the day or month mistyped */
 
 /**
  * Writes p's date of birth as list `list` would (its formats, calendars and
@@ -23,8 +23,8 @@
  * record-level errors above. Missing dates give "".
  * @param thai_script  1 for a THA record written in Thai script
  */
-void gen_dob_render(const gen_person *p, gen_country_id list, int thai_script, gen_rng *r,
-                    char *out, size_t cap);
+void gen_dob_render(const gen_person *p, gen_country_id list, int thai_script, gen_rng *r, char *out,
+                    size_t cap);
 
 /** Rate of records whose date of birth is left empty, per list. */
 double gen_dob_missing_rate(gen_country_id list);

@@ -23,7 +23,8 @@
 
 static void digits(gen_rng *r, char *out, int n)
 {
-    for (int i = 0; i < n; i++) out[i] = (char)('0' + gen_rng_below(r, 10));
+    for (int i = 0; i < n; i++)
+        out[i] = (char)('0' + gen_rng_below(r, 10));
     out[n] = '\0';
 }
 
@@ -36,41 +37,78 @@ void gen_passport(gen_country_id nat, gen_rng *r, char *out, size_t cap)
 {
     char d[10];
     switch (nat) {
-    case GEN_IDN: digits(r, d, 7); snprintf(out, cap, "%c%s", letter(r, "ABCEX"), d); break;
-    case GEN_MYS: digits(r, d, 8); snprintf(out, cap, "%c%s", letter(r, "AAAH"), d); break;
-    case GEN_THA: digits(r, d, 7); snprintf(out, cap, "A%c%s", letter(r, "ABCD"), d); break;
-    case GEN_VNM: digits(r, d, 7); snprintf(out, cap, "%c%s", letter(r, "BCCN"), d); break;
+    case GEN_IDN:
+        digits(r, d, 7);
+        snprintf(out, cap, "%c%s", letter(r, "ABCEX"), d);
+        break;
+    case GEN_MYS:
+        digits(r, d, 8);
+        snprintf(out, cap, "%c%s", letter(r, "AAAH"), d);
+        break;
+    case GEN_THA:
+        digits(r, d, 7);
+        snprintf(out, cap, "A%c%s", letter(r, "ABCD"), d);
+        break;
+    case GEN_VNM:
+        digits(r, d, 7);
+        snprintf(out, cap, "%c%s", letter(r, "BCCN"), d);
+        break;
     case GEN_PHL:
         digits(r, d, 7);
-        if (gen_rng_chance(r, 0.3)) snprintf(out, cap, "E%c%s", letter(r, "BC"), d);
-        else snprintf(out, cap, "P%s%c", d, letter(r, "ABCDEFGHJKLMNPRSTUVWXYZ"));
+        if (gen_rng_chance(r, 0.3))
+            snprintf(out, cap, "E%c%s", letter(r, "BC"), d);
+        else
+            snprintf(out, cap, "P%s%c", d, letter(r, "ABCDEFGHJKLMNPRSTUVWXYZ"));
         break;
-    case GEN_MMR: digits(r, d, 6); snprintf(out, cap, "M%c%s", letter(r, "ABCDE"), d); break;
-    case GEN_KHM: digits(r, d, 8); snprintf(out, cap, "N%s", d); break;
+    case GEN_MMR:
+        digits(r, d, 6);
+        snprintf(out, cap, "M%c%s", letter(r, "ABCDE"), d);
+        break;
+    case GEN_KHM:
+        digits(r, d, 8);
+        snprintf(out, cap, "N%s", d);
+        break;
     case GEN_SGP:
         digits(r, d, 7);
         snprintf(out, cap, "%c%s%c", letter(r, "EK"), d, letter(r, "ABCDEFGHIJKLMNPQRSTUVWXYZ"));
         break;
-    case GEN_CHN: digits(r, d, 8); snprintf(out, cap, "E%s", d); break;
-    case GEN_RUS: digits(r, d, 9); snprintf(out, cap, "%s", d); break;
-    case GEN_KAZ: digits(r, d, 8); snprintf(out, cap, "N%s", d); break;
-    case GEN_UZB: digits(r, d, 7); snprintf(out, cap, "%cA%s", letter(r, "AF"), d); break;
-    default: digits(r, d, 7); snprintf(out, cap, "%c%s", letter(r, "ABJKLMNPRSTUVZ"), d); break;
+    case GEN_CHN:
+        digits(r, d, 8);
+        snprintf(out, cap, "E%s", d);
+        break;
+    case GEN_RUS:
+        digits(r, d, 9);
+        snprintf(out, cap, "%s", d);
+        break;
+    case GEN_KAZ:
+        digits(r, d, 8);
+        snprintf(out, cap, "N%s", d);
+        break;
+    case GEN_UZB:
+        digits(r, d, 7);
+        snprintf(out, cap, "%cA%s", letter(r, "AF"), d);
+        break;
+    default:
+        digits(r, d, 7);
+        snprintf(out, cap, "%c%s", letter(r, "ABJKLMNPRSTUVZ"), d);
+        break;
     }
 }
 
 int gen_thai_id_check(const char *d)
 {
     int sum = 0;
-    for (int i = 0; i < 12; i++) sum += (d[i] - '0') * (13 - i);
+    for (int i = 0; i < 12; i++)
+        sum += (d[i] - '0') * (13 - i);
     return (11 - sum % 11) % 10;
 }
 
 char gen_nric_letter(char prefix, const char *d)
 {
-    static const int w[7] = { 2, 7, 6, 5, 4, 3, 2 };
+    static const int w[7] = {2, 7, 6, 5, 4, 3, 2};
     int sum = prefix == 'T' ? 4 : 0;
-    for (int i = 0; i < 7; i++) sum += (d[i] - '0') * w[i];
+    for (int i = 0; i < 7; i++)
+        sum += (d[i] - '0') * w[i];
     return "JZIHGFEDCBA"[sum % 11];
 }
 
@@ -81,8 +119,8 @@ static void nik(const gen_person *p, gen_rng *r, char *out, size_t cap)
     if (!strcmp(serial, "0000")) serial[3] = '1';
     unsigned region = p->region % 1000000u;
     int day = p->day + (p->sex == 'F' ? 40 : 0);
-    snprintf(out, cap, "%06u%02d%02d%02d%s", region < 110000 ? region + 110000 : region, day,
-             p->month, p->year % 100, serial);
+    snprintf(out, cap, "%06u%02d%02d%02d%s", region < 110000 ? region + 110000 : region, day, p->month,
+             p->year % 100, serial);
 }
 
 static void mykad(const gen_person *p, gen_rng *r, char *out, size_t cap)
@@ -90,8 +128,8 @@ static void mykad(const gen_person *p, gen_rng *r, char *out, size_t cap)
     char d[4];
     digits(r, d, 3);
     int last = (int)gen_rng_below(r, 5) * 2 + (p->sex == 'M');
-    snprintf(out, cap, "%02d%02d%02d-%02u-%s%d", p->year % 100, p->month, p->day,
-             1 + p->region % 16, d, last);
+    snprintf(out, cap, "%02d%02d%02d-%02u-%s%d", p->year % 100, p->month, p->day, 1 + p->region % 16, d,
+             last);
 }
 
 static void thai_id(const gen_person *p, gen_rng *r, char *out, size_t cap)
@@ -117,14 +155,17 @@ static void nric(const gen_person *p, gen_rng *r, char *out, size_t cap)
     digits(r, d, 7);
     char prefix = p->year >= 2000 ? 'T' : 'S';
     /* The first two digits of an NRIC born after 1967 are the year of birth. */
-    if (p->year >= 1968) { d[0] = (char)('0' + p->year / 10 % 10); d[1] = (char)('0' + p->year % 10); }
+    if (p->year >= 1968) {
+        d[0] = (char)('0' + p->year / 10 % 10);
+        d[1] = (char)('0' + p->year % 10);
+    }
     snprintf(out, cap, "%c%s%c", prefix, d, gen_nric_letter(prefix, d));
 }
 
 static void nrc(const gen_person *p, gen_rng *r, char *out, size_t cap)
 {
-    static const char *const town[] = { "OUKAMA", "THAGAKA", "MAYAKA", "BAHANA", "KAMAYA",
-                                        "LAMANA", "DAGANA", "PAZATA", "MAHAMA", "TAMANA" };
+    static const char *const town[] = {"OUKAMA", "THAGAKA", "MAYAKA", "BAHANA", "KAMAYA",
+                                       "LAMANA", "DAGANA",  "PAZATA", "MAHAMA", "TAMANA"};
     char d[7];
     digits(r, d, 6);
     snprintf(out, cap, "%u/%s(N)%s", 1 + p->region % 14, town[p->region / 14 % 10], d);
@@ -135,14 +176,33 @@ void gen_national_id(const gen_person *p, gen_rng *r, char *out, size_t cap)
     char d[16];
     out[0] = '\0';
     switch (p->nat) {
-    case GEN_IDN: nik(p, r, out, cap); break;
-    case GEN_MYS: mykad(p, r, out, cap); break;
-    case GEN_THA: thai_id(p, r, out, cap); break;
-    case GEN_VNM: cccd(p, r, out, cap); break;
-    case GEN_SGP: nric(p, r, out, cap); break;
-    case GEN_MMR: nrc(p, r, out, cap); break;
-    case GEN_PHL: digits(r, d, 12); snprintf(out, cap, "%.4s-%.4s-%.4s", d, d + 4, d + 8); break;
-    case GEN_KHM: digits(r, d, 9); snprintf(out, cap, "%s", d); break;
-    default: break;
+    case GEN_IDN:
+        nik(p, r, out, cap);
+        break;
+    case GEN_MYS:
+        mykad(p, r, out, cap);
+        break;
+    case GEN_THA:
+        thai_id(p, r, out, cap);
+        break;
+    case GEN_VNM:
+        cccd(p, r, out, cap);
+        break;
+    case GEN_SGP:
+        nric(p, r, out, cap);
+        break;
+    case GEN_MMR:
+        nrc(p, r, out, cap);
+        break;
+    case GEN_PHL:
+        digits(r, d, 12);
+        snprintf(out, cap, "%.4s-%.4s-%.4s", d, d + 4, d + 8);
+        break;
+    case GEN_KHM:
+        digits(r, d, 9);
+        snprintf(out, cap, "%s", d);
+        break;
+    default:
+        break;
     }
 }

@@ -14,6 +14,7 @@
 #include "gen_dates.h"
 #include "gen_docs.h"
 
+/* clang-format off */
 #define L(...) __VA_ARGS__
 static const gen_list_spec g_specs[GEN_N_LISTS] = {
     { "idn", "DPO-%010u", GEN_LAYOUT_FULL, 0.5, 8,
@@ -52,6 +53,7 @@ static const gen_list_spec g_specs[GEN_N_LISTS] = {
           GEN_F_DOC_NUMBER, GEN_F_DOC_COUNTRY) } },
 };
 #undef L
+/* clang-format on */
 
 const gen_list_spec *gen_list_spec_of(gen_country_id list)
 {
@@ -62,8 +64,12 @@ void gen_csv_field(FILE *f, const char *s)
 {
     size_t n = strlen(s);
     int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
-    for (const char *c = s; *c && !quote; c++) quote = (*c == ',' || *c == '"' || *c == '\n' || *c == '\r');
-    if (!quote) { fputs(s, f); return; }
+    for (const char *c = s; *c && !quote; c++)
+        quote = (*c == ',' || *c == '"' || *c == '\n' || *c == '\r');
+    if (!quote) {
+        fputs(s, f);
+        return;
+    }
     fputc('"', f);
     for (const char *c = s; *c; c++) {
         if (*c == '"') fputc('"', f);
@@ -94,11 +100,16 @@ static const char *sex_text(gen_country_id list, char sex, gen_rng *r)
     case GEN_IDN:
         if (gen_rng_chance(r, 0.3)) return m ? "Laki-laki" : "Perempuan";
         return m ? "L" : "P";
-    case GEN_MYS: return m ? "L" : "P";                  /* Lelaki / Perempuan */
-    case GEN_VNM: return m ? "Nam" : "Nữ";
-    case GEN_MMR: return m ? "Male" : "Female";
-    case GEN_THA: return gen_rng_chance(r, 0.5) ? (m ? "Male" : "Female") : (m ? "M" : "F");
-    default: return m ? "M" : "F";
+    case GEN_MYS:
+        return m ? "L" : "P"; /* Lelaki / Perempuan */
+    case GEN_VNM:
+        return m ? "Nam" : "Nữ";
+    case GEN_MMR:
+        return m ? "Male" : "Female";
+    case GEN_THA:
+        return gen_rng_chance(r, 0.5) ? (m ? "Male" : "Female") : (m ? "M" : "F");
+    default:
+        return m ? "M" : "F";
     }
 }
 
@@ -107,14 +118,21 @@ static const char *nat_text(gen_country_id list, gen_country_id nat, gen_rng *r)
     const gen_country *c = &gen_countries[nat];
     switch (list) {
     case GEN_IDN:
-        if (nat == GEN_IDN && gen_rng_chance(r, 0.3)) return "WNI";   /* Warga Negara Indonesia */
+        if (nat == GEN_IDN && gen_rng_chance(r, 0.3)) return "WNI"; /* Warga Negara Indonesia */
         return c->indonesian;
-    case GEN_VNM: return c->vietnamese;
-    case GEN_PHL: return (nat == GEN_PHL && gen_rng_chance(r, 0.5)) ? "Filipino" : c->english;
-    case GEN_MMR: return gen_rng_chance(r, 0.5) ? c->english : c->iso3;
-    case GEN_KHM: return c->iso2;
-    case GEN_SGP: case GEN_THA: return c->iso3;
-    default: return c->english;   /* MYS, upper-cased with the record */
+    case GEN_VNM:
+        return c->vietnamese;
+    case GEN_PHL:
+        return (nat == GEN_PHL && gen_rng_chance(r, 0.5)) ? "Filipino" : c->english;
+    case GEN_MMR:
+        return gen_rng_chance(r, 0.5) ? c->english : c->iso3;
+    case GEN_KHM:
+        return c->iso2;
+    case GEN_SGP:
+    case GEN_THA:
+        return c->iso3;
+    default:
+        return c->english; /* MYS, upper-cased with the record */
     }
 }
 
@@ -127,7 +145,7 @@ static void doc_as_written(const char *doc, gen_rng *r, char *out, size_t cap)
     if (gen_rng_chance(r, GEN_RATE_DOC_OCR)) gen_ocr(out, r);
     if (gen_rng_chance(r, GEN_RATE_DOC_TYPO)) gen_doc_typo(out, r);
     size_t n = strlen(out);
-    if (n > 4 && n + 2 < cap && gen_rng_chance(r, 0.03)) {   /* "A 1234567" */
+    if (n > 4 && n + 2 < cap && gen_rng_chance(r, 0.03)) { /* "A 1234567" */
         memmove(out + 2, out + 1, n);
         out[1] = ' ';
     }
@@ -146,7 +164,7 @@ static void natid_of(const gen_person *p, gen_country_id list, gen_rng *r, char 
     if (p->nat != list || !p->natid[0] || !gen_rng_chance(r, GEN_RATE_NATID_SHOWN)) return;
     char id[GEN_DOC_LEN];
     snprintf(id, sizeof id, "%s", p->natid);
-    if (list == GEN_MYS && gen_rng_chance(r, 0.4)) {   /* MyKad written without dashes */
+    if (list == GEN_MYS && gen_rng_chance(r, 0.4)) { /* MyKad written without dashes */
         char *w = id;
         for (const char *c = p->natid; *c; c++)
             if (*c != '-') *w++ = *c;
@@ -172,7 +190,8 @@ static void fill_record(gen_country_id list, const gen_person *p, int native, ge
 {
     const gen_list_spec *s = gen_list_spec_of(list);
     int want_alias = 0;
-    for (int i = 0; i < s->n_cols; i++) want_alias |= s->field[i] == GEN_F_ALIAS;
+    for (int i = 0; i < s->n_cols; i++)
+        want_alias |= s->field[i] == GEN_F_ALIAS;
     gen_name_render(p, list, native, s->layout, want_alias, r, &rec->name);
     name_errors(rec->name.full, sizeof rec->name.full, r);
     name_errors(gen_rng_chance(r, 0.5) ? rec->name.given : rec->name.family, sizeof rec->name.given, r);
@@ -195,7 +214,8 @@ static void fill_record(gen_country_id list, const gen_person *p, int native, ge
         int russian = p->culture == CUL_RUSSIAN || p->culture == CUL_CENTRAL_ASIAN;
         const char *t = gen_part_text(&p->father, russian ? GEN_COL_CYR_LATIN : GEN_COL_LATIN);
         /* Burmese records name the father with his honorific (U Kyaw). */
-        gen_concat(rec->father, sizeof rec->father, p->culture == CUL_BURMESE ? "U" : "", p->culture == CUL_BURMESE ? " " : "", t);
+        gen_concat(rec->father, sizeof rec->father, p->culture == CUL_BURMESE ? "U" : "",
+                   p->culture == CUL_BURMESE ? " " : "", t);
     }
 }
 
@@ -205,15 +225,34 @@ static void write_field(FILE *f, gen_country_id list, gen_field field, const gen
     char buf[64];
     const char *doc = rec->natid[0] ? rec->natid : rec->passport;
     switch (field) {
-    case GEN_F_ID: gen_list_format_id(list, id, buf, sizeof buf); gen_csv_field(f, buf); break;
-    case GEN_F_FULL: gen_csv_field(f, rec->name.full); break;
-    case GEN_F_GIVEN: gen_csv_field(f, rec->name.given); break;
-    case GEN_F_MIDDLE: gen_csv_field(f, rec->name.middle); break;
-    case GEN_F_FAMILY: gen_csv_field(f, rec->name.family); break;
-    case GEN_F_ALIAS: gen_csv_field(f, rec->name.alias); break;
-    case GEN_F_FATHER: gen_csv_field(f, rec->father); break;
-    case GEN_F_DOB: gen_csv_field(f, rec->dob); break;
-    case GEN_F_SEX: gen_csv_field(f, rec->sex); break;
+    case GEN_F_ID:
+        gen_list_format_id(list, id, buf, sizeof buf);
+        gen_csv_field(f, buf);
+        break;
+    case GEN_F_FULL:
+        gen_csv_field(f, rec->name.full);
+        break;
+    case GEN_F_GIVEN:
+        gen_csv_field(f, rec->name.given);
+        break;
+    case GEN_F_MIDDLE:
+        gen_csv_field(f, rec->name.middle);
+        break;
+    case GEN_F_FAMILY:
+        gen_csv_field(f, rec->name.family);
+        break;
+    case GEN_F_ALIAS:
+        gen_csv_field(f, rec->name.alias);
+        break;
+    case GEN_F_FATHER:
+        gen_csv_field(f, rec->father);
+        break;
+    case GEN_F_DOB:
+        gen_csv_field(f, rec->dob);
+        break;
+    case GEN_F_SEX:
+        gen_csv_field(f, rec->sex);
+        break;
     case GEN_F_NAT: {
         char nat[64];
         snprintf(nat, sizeof nat, "%s", rec->nat);
@@ -221,9 +260,16 @@ static void write_field(FILE *f, gen_country_id list, gen_field field, const gen
         gen_csv_field(f, nat);
         break;
     }
-    case GEN_F_NATID: gen_csv_field(f, rec->natid); break;
-    case GEN_F_PASSPORT: gen_csv_field(f, rec->passport); break;
-    case GEN_F_NATID_OR_PASSPORT: case GEN_F_DOC_NUMBER: gen_csv_field(f, doc); break;
+    case GEN_F_NATID:
+        gen_csv_field(f, rec->natid);
+        break;
+    case GEN_F_PASSPORT:
+        gen_csv_field(f, rec->passport);
+        break;
+    case GEN_F_NATID_OR_PASSPORT:
+    case GEN_F_DOC_NUMBER:
+        gen_csv_field(f, doc);
+        break;
     case GEN_F_DOC_TYPE:
         gen_csv_field(f, !doc[0] ? "" : rec->natid[0] ? "NRIC" : "PASSPORT");
         break;

@@ -14,13 +14,13 @@
 typedef struct {
     char honor[48];
     char given[GEN_NAME_LEN];
-    char patro[GEN_NAME_LEN];    /* particle + father's name: "bin Ismail", "a/l Rajan" */
-    char father[GEN_NAME_LEN];   /* the father's name alone */
-    char middle[GEN_NAME_LEN];   /* Filipino mother's surname, Russian patronymic */
+    char patro[GEN_NAME_LEN];  /* particle + father's name: "bin Ismail", "a/l Rajan" */
+    char father[GEN_NAME_LEN]; /* the father's name alone */
+    char middle[GEN_NAME_LEN]; /* Filipino mother's surname, Russian patronymic */
     char family[GEN_NAME_LEN];
-    int family_first;            /* native order puts the family name first */
-    int han;                     /* Han script: parts written without spaces */
-    int honor_glued;             /* Thai-script titles are written without a space */
+    int family_first; /* native order puts the family name first */
+    int han;          /* Han script: parts written without spaces */
+    int honor_glued;  /* Thai-script titles are written without a space */
 } parts;
 
 /* Appends s to buf, separated by sep when buf is not empty; truncates at cap. */
@@ -54,7 +54,8 @@ static double var_rate(const gen_person *p, gen_country_id list)
 static void given_parts(const gen_person *p, int col, double p_var, gen_rng *r, char *out, size_t cap,
                         const char *sep)
 {
-    int drop = (p->n_given >= 2 && gen_rng_chance(r, 0.03)) ? (int)gen_rng_below(r, (uint32_t)p->n_given) : -1;
+    int drop =
+        (p->n_given >= 2 && gen_rng_chance(r, 0.03)) ? (int)gen_rng_below(r, (uint32_t)p->n_given) : -1;
     out[0] = '\0';
     for (int i = 0; i < p->n_given; i++) {
         if (i == drop) continue;
@@ -67,7 +68,7 @@ static void given_parts(const gen_person *p, int col, double p_var, gen_rng *r, 
 void gen_concat(char *out, size_t cap, const char *a, const char *sep, const char *b)
 {
     out[0] = '\0';
-    const char *pieces[3] = { a, sep, b };
+    const char *pieces[3] = {a, sep, b};
     size_t n = 0;
     for (int i = 0; i < 3; i++) {
         size_t len = strlen(pieces[i]);
@@ -78,21 +79,26 @@ void gen_concat(char *out, size_t cap, const char *a, const char *sep, const cha
     out[n] = '\0';
 }
 
-static const char *pick_str(gen_rng *r, const char *const *v, int n) { return v[gen_rng_below(r, (uint32_t)n)]; }
+static const char *pick_str(gen_rng *r, const char *const *v, int n)
+{
+    return v[gen_rng_below(r, (uint32_t)n)];
+}
 
 static void malay_honor(const gen_person *p, gen_country_id list, gen_rng *r, parts *o)
 {
     if (!p->honor || !gen_rng_chance(r, list == GEN_MYS ? 0.7 : 0.2)) return;
-    static const char *const datuk[] = { "Datuk", "Dato'", "Dato", "Dato' Seri" };
-    if (p->honor == 1) snprintf(o->honor, sizeof o->honor, "%s", p->sex == 'M' ? "Haji" : "Hajjah");
-    else snprintf(o->honor, sizeof o->honor, "%s", p->sex == 'M' ? pick_str(r, datuk, 4) : "Datin");
+    static const char *const datuk[] = {"Datuk", "Dato'", "Dato", "Dato' Seri"};
+    if (p->honor == 1)
+        snprintf(o->honor, sizeof o->honor, "%s", p->sex == 'M' ? "Haji" : "Hajjah");
+    else
+        snprintf(o->honor, sizeof o->honor, "%s", p->sex == 'M' ? pick_str(r, datuk, 4) : "Datin");
 }
 
 /* bin / binti: spelled out in Malaysia and Singapore (sometimes abbreviated),
  * mostly dropped in Indonesia, mixed abroad. */
 static const char *malay_particle(const gen_person *p, gen_country_id list, gen_rng *r)
 {
-    static const char *const bin_abbr[] = { "B.", "Bin", "BN" }, *const binti_abbr[] = { "Bt.", "Bte", "Binte" };
+    static const char *const bin_abbr[] = {"B.", "Bin", "BN"}, *const binti_abbr[] = {"Bt.", "Bte", "Binte"};
     double use = (list == GEN_MYS || list == GEN_SGP) ? 0.85 : list == GEN_IDN ? 0.4 : 0.45;
     if (!gen_rng_chance(r, use)) return "";
     if (gen_rng_chance(r, 0.1)) return p->sex == 'M' ? pick_str(r, bin_abbr, 3) : pick_str(r, binti_abbr, 3);
@@ -106,15 +112,18 @@ static void build_muslim(const gen_person *p, gen_country_id list, int native, g
         given_parts(p, GEN_COL_ARABIC, 0, r, o->given, sizeof o->given, " ");
         snprintf(o->father, sizeof o->father, "%s", gen_part_text(&p->father, GEN_COL_ARABIC));
         gen_concat(o->patro, sizeof o->patro, p->sex == 'M' ? "بن" : "بنت", " ", o->father);
-        if (p->has_family) snprintf(o->family, sizeof o->family, "%s", gen_part_text(&p->family, GEN_COL_ARABIC));
+        if (p->has_family)
+            snprintf(o->family, sizeof o->family, "%s", gen_part_text(&p->family, GEN_COL_ARABIC));
         return;
     }
     malay_honor(p, list, r, o);
     given_parts(p, GEN_COL_LATIN, pv, r, o->given, sizeof o->given, " ");
     roman(&p->father, GEN_COL_LATIN, pv, r, o->father, sizeof o->father);
     int omit_father = list != GEN_MYS && list != GEN_SGP && gen_rng_chance(r, p->has_family ? 0.3 : 0.15);
-    if (omit_father) o->father[0] = '\0';
-    else add(o->patro, sizeof o->patro, " ", malay_particle(p, list, r));
+    if (omit_father)
+        o->father[0] = '\0';
+    else
+        add(o->patro, sizeof o->patro, " ", malay_particle(p, list, r));
     add(o->patro, sizeof o->patro, " ", o->father);
     if (p->has_family) roman(&p->family, GEN_COL_LATIN, pv, r, o->family, sizeof o->family);
 }
@@ -126,8 +135,10 @@ static void build_tamil(const gen_person *p, gen_country_id list, gen_rng *r, pa
     roman(&p->father, GEN_COL_LATIN, pv, r, o->father, sizeof o->father);
     const char *particle = "";
     double u = gen_rng_unit(r);
-    if (list == GEN_MYS && u < 0.75) particle = p->sex == 'M' ? (u < 0.68 ? "a/l" : "A/L") : "a/p";
-    else if (list == GEN_SGP && u < 0.70) particle = p->sex == 'M' ? "s/o" : "d/o";
+    if (list == GEN_MYS && u < 0.75)
+        particle = p->sex == 'M' ? (u < 0.68 ? "a/l" : "A/L") : "a/p";
+    else if (list == GEN_SGP && u < 0.70)
+        particle = p->sex == 'M' ? "s/o" : "d/o";
     else if (list != GEN_MYS && list != GEN_SGP && u < 0.25) {
         /* Indian style: the father's initial before the given name (R. Muthu). */
         snprintf(o->honor, sizeof o->honor, "%c.", o->father[0]);
@@ -153,8 +164,10 @@ static void build_chinese(const gen_person *p, gen_country_id list, int native, 
      * the Mandarin reading (pinyin) instead, which is how Tan becomes Chen. */
     int col = (list == p->nat || gen_rng_chance(r, 0.7)) ? p->dialect : GEN_COL_PINYIN;
     const char *sep = " ";
-    if (col == GEN_COL_PINYIN) sep = gen_rng_chance(r, 0.7) ? "" : " ";
-    else if (gen_rng_chance(r, 0.2)) sep = gen_rng_chance(r, 0.75) ? "-" : "";
+    if (col == GEN_COL_PINYIN)
+        sep = gen_rng_chance(r, 0.7) ? "" : " ";
+    else if (gen_rng_chance(r, 0.2))
+        sep = gen_rng_chance(r, 0.75) ? "-" : "";
     given_parts(p, col, 0, r, o->given, sizeof o->given, sep);
     /* Joined syllables: only the first letter stays a capital (Minghua, Benghuat). */
     if (!sep[0])
@@ -166,7 +179,7 @@ static void build_chinese(const gen_person *p, gen_country_id list, int native, 
 static void build_thai(const gen_person *p, gen_country_id list, int native, gen_rng *r, parts *o)
 {
     if (native) {
-        static const char *const title_f[] = { "นาง", "นางสาว" };
+        static const char *const title_f[] = {"นาง", "นางสาว"};
         given_parts(p, GEN_COL_THAI, 0, r, o->given, sizeof o->given, " ");
         gen_concat(o->family, sizeof o->family, gen_part_text(&p->family, GEN_COL_THAI), "",
                    p->has_family2 ? gen_part_text(&p->family2, GEN_COL_THAI) : "");
@@ -205,14 +218,15 @@ static void build_viet(const gen_person *p, gen_country_id list, gen_rng *r, par
     snprintf(o->family, sizeof o->family, "%s", gen_part_text(&p->family, col));
     const char *g = gen_part_text(&p->given[0], col);
     if (p->viet_middle) {
-        const char *mid = p->sex == 'M' ? (col == GEN_COL_VIET ? "Văn" : "Van")
-                                        : (col == GEN_COL_VIET ? "Thị" : "Thi");
+        const char *mid =
+            p->sex == 'M' ? (col == GEN_COL_VIET ? "Văn" : "Van") : (col == GEN_COL_VIET ? "Thị" : "Thi");
         gen_concat(o->given, sizeof o->given, mid, " ", last_word(g));
     } else {
         snprintf(o->given, sizeof o->given, "%s", g);
     }
     /* Foreign clerks sometimes drop the middle syllable (Nguyen Tuan). */
-    if (list != GEN_VNM && gen_rng_chance(r, 0.1)) memmove(o->given, last_word(o->given), strlen(last_word(o->given)) + 1);
+    if (list != GEN_VNM && gen_rng_chance(r, 0.1))
+        memmove(o->given, last_word(o->given), strlen(last_word(o->given)) + 1);
 }
 
 static void build_filipino(const gen_person *p, gen_country_id list, gen_rng *r, parts *o)
@@ -223,13 +237,18 @@ static void build_filipino(const gen_person *p, gen_country_id list, gen_rng *r,
     roman(&p->mother, GEN_COL_LATIN, pv * 0.5, r, o->middle, sizeof o->middle);
 }
 
-static int age(const gen_person *p) { return 2025 - p->year; }
+static int age(const gen_person *p)
+{
+    return 2025 - p->year;
+}
 
 static void build_burmese(const gen_person *p, gen_country_id list, gen_rng *r, parts *o)
 {
     given_parts(p, GEN_COL_LATIN, var_rate(p, list), r, o->given, sizeof o->given, " ");
     if (!gen_rng_chance(r, list == GEN_MMR ? 0.4 : 0.1)) return;
-    const char *h = p->sex == 'M' ? (age(p) >= 35 ? "U" : gen_rng_chance(r, 0.5) ? "Ko" : "Maung")
+    const char *h = p->sex == 'M' ? (age(p) >= 35             ? "U"
+                                     : gen_rng_chance(r, 0.5) ? "Ko"
+                                                              : "Maung")
                                   : (age(p) >= 35 ? "Daw" : "Ma");
     snprintf(o->honor, sizeof o->honor, "%s", h);
 }
@@ -249,16 +268,19 @@ static void build_russian(const gen_person *p, gen_country_id list, int native, 
         /* Official Russian order: family, given, patronymic. */
         o->family_first = 1;
         given_parts(p, GEN_COL_CYR, 0, r, o->given, sizeof o->given, " ");
-        snprintf(o->family, sizeof o->family, "%s", gen_part_text(&p->family, f ? GEN_COL_CYR_F : GEN_COL_CYR));
+        snprintf(o->family, sizeof o->family, "%s",
+                 gen_part_text(&p->family, f ? GEN_COL_CYR_F : GEN_COL_CYR));
         snprintf(o->middle, sizeof o->middle, "%s", gen_part_text(&p->father, GEN_COL_CYR));
         return;
     }
     double pv = 0.45;
     given_parts(p, GEN_COL_CYR_LATIN, pv, r, o->given, sizeof o->given, " ");
-    if (f) snprintf(o->family, sizeof o->family, "%s", gen_part_text(&p->family, GEN_COL_LATIN_F));
-    else roman(&p->family, GEN_COL_CYR_LATIN, pv, r, o->family, sizeof o->family);
+    if (f)
+        snprintf(o->family, sizeof o->family, "%s", gen_part_text(&p->family, GEN_COL_LATIN_F));
+    else
+        roman(&p->family, GEN_COL_CYR_LATIN, pv, r, o->family, sizeof o->family);
     if (gen_rng_chance(r, 0.25)) roman(&p->father, GEN_COL_CYR_LATIN, pv, r, o->middle, sizeof o->middle);
-    o->family_first = gen_rng_chance(r, 0.25);   /* IVANOV Ivan, as in the passport's data page */
+    o->family_first = gen_rng_chance(r, 0.25); /* IVANOV Ivan, as in the passport's data page */
     (void)list;
 }
 
@@ -266,16 +288,36 @@ static void build_parts(const gen_person *p, gen_country_id list, int native, ge
 {
     memset(o, 0, sizeof *o);
     switch (p->culture) {
-    case CUL_MALAY: case CUL_ARAB: build_muslim(p, list, native, r, o); break;
-    case CUL_TAMIL: build_tamil(p, list, r, o); break;
-    case CUL_CHINESE: build_chinese(p, list, native, r, o); break;
-    case CUL_THAI: build_thai(p, list, native, r, o); break;
-    case CUL_VIET: build_viet(p, list, r, o); break;
-    case CUL_FILIPINO: build_filipino(p, list, r, o); break;
-    case CUL_BURMESE: build_burmese(p, list, r, o); break;
-    case CUL_KHMER: build_khmer(p, list, r, o); break;
-    case CUL_RUSSIAN: case CUL_CENTRAL_ASIAN: build_russian(p, list, native, r, o); break;
-    default:  /* Javanese and other Indonesian names: given names only */
+    case CUL_MALAY:
+    case CUL_ARAB:
+        build_muslim(p, list, native, r, o);
+        break;
+    case CUL_TAMIL:
+        build_tamil(p, list, r, o);
+        break;
+    case CUL_CHINESE:
+        build_chinese(p, list, native, r, o);
+        break;
+    case CUL_THAI:
+        build_thai(p, list, native, r, o);
+        break;
+    case CUL_VIET:
+        build_viet(p, list, r, o);
+        break;
+    case CUL_FILIPINO:
+        build_filipino(p, list, r, o);
+        break;
+    case CUL_BURMESE:
+        build_burmese(p, list, r, o);
+        break;
+    case CUL_KHMER:
+        build_khmer(p, list, r, o);
+        break;
+    case CUL_RUSSIAN:
+    case CUL_CENTRAL_ASIAN:
+        build_russian(p, list, native, r, o);
+        break;
+    default: /* Javanese and other Indonesian names: given names only */
         given_parts(p, GEN_COL_LATIN, var_rate(p, list), r, o->given, sizeof o->given, " ");
         break;
     }
@@ -285,7 +327,10 @@ static void assemble_full(const gen_person *p, gen_country_id list, const parts 
                           size_t cap)
 {
     out[0] = '\0';
-    if (o->han) { gen_concat(out, cap, o->family, "", o->given); return; }
+    if (o->han) {
+        gen_concat(out, cap, o->family, "", o->given);
+        return;
+    }
     if (o->honor_glued) {
         char t[GEN_NAME_LEN];
         gen_concat(t, sizeof t, o->honor, "", o->given);
@@ -295,9 +340,11 @@ static void assemble_full(const gen_person *p, gen_country_id list, const parts 
     if (p->culture == CUL_FILIPINO && list != GEN_PHL) {
         double u = gen_rng_unit(r);
         char mid[GEN_NAME_LEN] = "";
-        if (u < 0.4) gen_concat(mid, sizeof mid, o->middle, "", "");
-        else if (u < 0.6 && o->middle[0]) snprintf(mid, sizeof mid, "%c.", o->middle[0]);
-        if (u > 0.9) {   /* SURNAME, Given Middle */
+        if (u < 0.4)
+            gen_concat(mid, sizeof mid, o->middle, "", "");
+        else if (u < 0.6 && o->middle[0])
+            snprintf(mid, sizeof mid, "%c.", o->middle[0]);
+        if (u > 0.9) { /* SURNAME, Given Middle */
             gen_concat(out, cap, o->family, ",", "");
             add(out, cap, " ", o->given);
             add(out, cap, " ", mid);
@@ -360,9 +407,12 @@ static void assemble_split(const gen_person *p, gen_country_id list, const parts
             /* Malay and Tamil names: the father's name (with or without bin / a/l) as
              * the surname, or kept with the given name. */
             double u = gen_rng_unit(r);
-            if (u < 0.45) snprintf(n->family, sizeof n->family, "%s", o->patro);
-            else if (u < 0.85) snprintf(n->family, sizeof n->family, "%s", o->father);
-            else add(n->given, sizeof n->given, " ", o->patro);
+            if (u < 0.45)
+                snprintf(n->family, sizeof n->family, "%s", o->patro);
+            else if (u < 0.85)
+                snprintf(n->family, sizeof n->family, "%s", o->father);
+            else
+                add(n->given, sizeof n->given, " ", o->patro);
         }
     }
     if (o->honor[0] && !o->honor_glued && gen_rng_chance(r, 0.5)) {
@@ -394,48 +444,60 @@ static void render_alias(const gen_person *p, gen_country_id list, const parts *
     if (!p->has_alias || !gen_rng_chance(r, 0.6)) return;
     char a[GEN_NAME_LEN];
     if (p->has_alias == 1) {
-        snprintf(a, sizeof a, "%s", gen_part_text(&p->alias, list == GEN_THA && gen_rng_chance(r, 0.3) ? 1 : 2));
+        snprintf(a, sizeof a, "%s",
+                 gen_part_text(&p->alias, list == GEN_THA && gen_rng_chance(r, 0.3) ? 1 : 2));
     } else {
-        int col = p->culture == CUL_CHINESE ? p->dialect
-                : p->culture == CUL_THAI ? GEN_COL_RTGS
-                : p->culture == CUL_VIET ? GEN_COL_ASCII
-                : (p->culture == CUL_RUSSIAN || p->culture == CUL_CENTRAL_ASIAN) ? GEN_COL_CYR_LATIN
-                : GEN_COL_LATIN;
+        int col = p->culture == CUL_CHINESE                                        ? p->dialect
+                  : p->culture == CUL_THAI                                         ? GEN_COL_RTGS
+                  : p->culture == CUL_VIET                                         ? GEN_COL_ASCII
+                  : (p->culture == CUL_RUSSIAN || p->culture == CUL_CENTRAL_ASIAN) ? GEN_COL_CYR_LATIN
+                                                                                   : GEN_COL_LATIN;
         const char *t = gen_part_text(&p->alias, col);
-        if (p->culture == CUL_CHINESE) snprintf(a, sizeof a, "Ah %s", t);   /* Ah Beng */
-        else snprintf(a, sizeof a, "%s", p->culture == CUL_VIET ? last_word(t) : t);
+        if (p->culture == CUL_CHINESE)
+            snprintf(a, sizeof a, "Ah %s", t); /* Ah Beng */
+        else
+            snprintf(a, sizeof a, "%s", p->culture == CUL_VIET ? last_word(t) : t);
         if (o->family[0] && !o->han && gen_rng_chance(r, 0.5)) add(a, sizeof a, " ", o->family);
     }
     /* A third of the aliases come with a second one: the main name in another
      * spelling, as found in other agencies' files (';'-separated). */
     char b[GEN_NAME_LEN] = "";
     if (gen_rng_chance(r, 0.33) && !o->han && p->given[0].pool->c_variants >= 0) {
-        int col = (p->culture == CUL_RUSSIAN || p->culture == CUL_CENTRAL_ASIAN || p->culture == CUL_THAI)
-                      ? 2 : 1;
+        int col =
+            (p->culture == CUL_RUSSIAN || p->culture == CUL_CENTRAL_ASIAN || p->culture == CUL_THAI) ? 2 : 1;
         roman(&p->given[0], col, 1.0, r, b, sizeof b);
         if (o->family[0]) add(b, sizeof b, " ", o->family);
     }
     gen_concat(n->alias, sizeof n->alias, a, b[0] ? ";" : "", b);
 }
 
-void gen_name_render(const gen_person *p, gen_country_id list, int native, gen_layout layout,
-                     int want_alias, gen_rng *r, gen_name *out)
+void gen_name_render(const gen_person *p, gen_country_id list, int native, gen_layout layout, int want_alias,
+                     gen_rng *r, gen_name *out)
 {
     parts o;
     memset(out, 0, sizeof *out);
     build_parts(p, list, native, r, &o);
-    if (layout == GEN_LAYOUT_FULL) assemble_full(p, list, &o, r, out->full, sizeof out->full);
-    else assemble_split(p, list, &o, layout, r, out);
+    if (layout == GEN_LAYOUT_FULL)
+        assemble_full(p, list, &o, r, out->full, sizeof out->full);
+    else
+        assemble_split(p, list, &o, layout, r, out);
     if (want_alias) render_alias(p, list, &o, r, out);
 }
 
 int gen_native_script_ok(const gen_person *p, gen_country_id list)
 {
     switch (p->culture) {
-    case CUL_THAI: return list == GEN_THA;
-    case CUL_MALAY: case CUL_ARAB: return list == GEN_MYS;               /* Jawi */
-    case CUL_CHINESE: return list == GEN_SGP || list == GEN_MYS || list == GEN_VNM;
-    case CUL_RUSSIAN: case CUL_CENTRAL_ASIAN: return 1;                 /* copied from Russian papers */
-    default: return 0;
+    case CUL_THAI:
+        return list == GEN_THA;
+    case CUL_MALAY:
+    case CUL_ARAB:
+        return list == GEN_MYS; /* Jawi */
+    case CUL_CHINESE:
+        return list == GEN_SGP || list == GEN_MYS || list == GEN_VNM;
+    case CUL_RUSSIAN:
+    case CUL_CENTRAL_ASIAN:
+        return 1; /* copied from Russian papers */
+    default:
+        return 0;
     }
 }

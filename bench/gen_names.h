@@ -13,15 +13,15 @@ enum { GEN_NAME_LEN = 192 };
 
 /* How a list stores names. */
 typedef enum {
-    GEN_LAYOUT_FULL,                /* one full-name column */
-    GEN_LAYOUT_GIVEN_FAMILY,        /* given and family columns */
-    GEN_LAYOUT_GIVEN_MIDDLE_FAMILY  /* given, middle and family columns */
+    GEN_LAYOUT_FULL,               /* one full-name column */
+    GEN_LAYOUT_GIVEN_FAMILY,       /* given and family columns */
+    GEN_LAYOUT_GIVEN_MIDDLE_FAMILY /* given, middle and family columns */
 } gen_layout;
 
 typedef struct {
-    char full[GEN_NAME_LEN];        /* GEN_LAYOUT_FULL */
+    char full[GEN_NAME_LEN]; /* GEN_LAYOUT_FULL */
     char given[GEN_NAME_LEN], middle[GEN_NAME_LEN], family[GEN_NAME_LEN];
-    char alias[GEN_NAME_LEN * 2];   /* ';'-separated, "" when none */
+    char alias[GEN_NAME_LEN * 2]; /* ';'-separated, "" when none */
 } gen_name;
 
 /**
@@ -30,8 +30,8 @@ typedef struct {
  * one; otherwise the romanisation that list would use.
  * @param want_alias  1 when the list has an alias column
  */
-void gen_name_render(const gen_person *p, gen_country_id list, int native, gen_layout layout,
-                     int want_alias, gen_rng *r, gen_name *out);
+void gen_name_render(const gen_person *p, gen_country_id list, int native, gen_layout layout, int want_alias,
+                     gen_rng *r, gen_name *out);
 
 /** out = a + sep + b, truncated to cap bytes with the NUL (out must not alias a or b). */
 void gen_concat(char *out, size_t cap, const char *a, const char *sep, const char *b);

@@ -18,13 +18,20 @@ static char *read_file(const char *path, size_t *len)
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap || cap >= GEN_POOL_MAX_BYTES) break;
         char *bigger = realloc(buf, cap * 2 + 1);
-        if (!bigger) { free(buf); buf = NULL; break; }
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
         buf = bigger;
         cap *= 2;
     }
     int bad = ferror(f) || n >= GEN_POOL_MAX_BYTES;
     fclose(f);
-    if (!buf || bad) { free(buf); return NULL; }
+    if (!buf || bad) {
+        free(buf);
+        return NULL;
+    }
     buf[n] = '\0';
     *len = n;
     return buf;
@@ -77,7 +84,10 @@ static int build_cum(gen_pool *p, char *err, size_t errcap)
     if (gcol < 0) gcol = gen_pool_col(p, "slot");
     for (int slot = 0; slot < 3; slot++) {
         p->cum[slot] = malloc(p->n_rows * sizeof(uint64_t));
-        if (!p->cum[slot]) { snprintf(err, errcap, "%s: out of memory", p->name); return -1; }
+        if (!p->cum[slot]) {
+            snprintf(err, errcap, "%s: out of memory", p->name);
+            return -1;
+        }
         uint64_t total = 0;
         for (size_t i = 0; i < p->n_rows; i++) {
             const char *w = p->cells[i * p->n_cols];
@@ -91,7 +101,10 @@ static int build_cum(gen_pool *p, char *err, size_t errcap)
             if (gcol < 0 || sex_slot_allows(gen_pool_cell(p, i, gcol), slot)) total += v;
             p->cum[slot][i] = total;
         }
-        if (total == 0) { snprintf(err, errcap, "%s: no rows for one sex", p->name); return -1; }
+        if (total == 0) {
+            snprintf(err, errcap, "%s: no rows for one sex", p->name);
+            return -1;
+        }
     }
     return 0;
 }
@@ -99,9 +112,15 @@ static int build_cum(gen_pool *p, char *err, size_t errcap)
 static int parse_pool(gen_pool *p, char *err, size_t errcap)
 {
     size_t n_lines = data_lines(p->text, NULL, 0);
-    if (n_lines < 2) { snprintf(err, errcap, "%s: no header or no rows", p->name); return -1; }
+    if (n_lines < 2) {
+        snprintf(err, errcap, "%s: no header or no rows", p->name);
+        return -1;
+    }
     char **lines = malloc(n_lines * sizeof *lines);
-    if (!lines) { snprintf(err, errcap, "%s: out of memory", p->name); return -1; }
+    if (!lines) {
+        snprintf(err, errcap, "%s: out of memory", p->name);
+        return -1;
+    }
     /* data_lines already cut the text; walk it again to collect the line starts. */
     size_t got = 0;
     for (char *s = p->text; got < n_lines; s += strlen(s) + 1)
@@ -117,7 +136,8 @@ static int parse_pool(gen_pool *p, char *err, size_t errcap)
     for (size_t i = 0; rc == 0 && i < p->n_rows; i++) {
         const char **row = p->cells + i * p->n_cols;
         size_t n = split_tabs(lines[i + 1], row, p->n_cols);
-        for (size_t k = n; k < p->n_cols; k++) row[k] = "";
+        for (size_t k = n; k < p->n_cols; k++)
+            row[k] = "";
     }
     free(lines);
     return rc ? rc : build_cum(p, err, errcap);
@@ -128,7 +148,10 @@ int gen_pool_parse(gen_pool *p, const char *name, char *text, char *err, size_t 
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "%s", name);
     p->text = text;
-    if (parse_pool(p, err, errcap) != 0) { gen_pool_free(p); return -1; }
+    if (parse_pool(p, err, errcap) != 0) {
+        gen_pool_free(p);
+        return -1;
+    }
     p->c_variants = gen_pool_col(p, "variants");
     p->c_gender = gen_pool_col(p, "gender");
     return 0;
@@ -141,7 +164,10 @@ int gen_pool_load(gen_pool *p, const char *dir, const char *name, char *err, siz
     snprintf(path, sizeof path, "%s/%s.tsv", dir, name);
     size_t len;
     char *text = read_file(path, &len);
-    if (!text) { snprintf(err, errcap, "cannot read name pool %s", path); return -1; }
+    if (!text) {
+        snprintf(err, errcap, "cannot read name pool %s", path);
+        return -1;
+    }
     if (strlen(text) != len) {
         free(text);
         snprintf(err, errcap, "%s: NUL byte in a pool file", path);
@@ -155,7 +181,8 @@ void gen_pool_free(gen_pool *p)
     if (!p) return;
     free(p->text);
     free((void *)p->cells);
-    for (int i = 0; i < 3; i++) free(p->cum[i]);
+    for (int i = 0; i < 3; i++)
+        free(p->cum[i]);
     memset(p, 0, sizeof *p);
 }
 
@@ -177,10 +204,13 @@ size_t gen_pool_pick(const gen_pool *p, gen_rng *r, char sex)
     int slot = sex == 'M' ? 1 : sex == 'F' ? 2 : 0;
     const uint64_t *cum = p->cum[slot];
     uint64_t x = gen_rng_next(r) % cum[p->n_rows - 1];
-    size_t lo = 0, hi = p->n_rows - 1;  /* first row with cum > x */
+    size_t lo = 0, hi = p->n_rows - 1; /* first row with cum > x */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cum[mid] > x) hi = mid; else lo = mid + 1;
+        if (cum[mid] > x)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return lo;
 }
@@ -189,10 +219,12 @@ int gen_pick_variant(const char *list, gen_rng *r, char *out, size_t cap)
 {
     if (!list || !list[0]) return 0;
     size_t n = 1;
-    for (const char *s = list; *s; s++) n += (*s == ';');
+    for (const char *s = list; *s; s++)
+        n += (*s == ';');
     size_t k = gen_rng_below(r, (uint32_t)n);
     const char *s = list;
-    while (k-- > 0) s = strchr(s, ';') + 1;
+    while (k-- > 0)
+        s = strchr(s, ';') + 1;
     size_t len = strcspn(s, ";");
     if (len >= cap) len = cap - 1;
     memcpy(out, s, len);

@@ -20,12 +20,12 @@ enum { GEN_POOL_MAX_COLS = 8 };
 
 typedef struct {
     char name[64];
-    char *text;                            /* file bytes; cells are NUL-terminated in place */
+    char *text; /* file bytes; cells are NUL-terminated in place */
     size_t n_rows, n_cols;
-    const char **cells;                    /* n_rows * n_cols */
+    const char **cells; /* n_rows * n_cols */
     const char *col_name[GEN_POOL_MAX_COLS];
-    uint64_t *cum[3];                      /* cumulative weights: any sex, male, female */
-    int c_variants, c_gender;              /* column indices, -1 when absent */
+    uint64_t *cum[3];         /* cumulative weights: any sex, male, female */
+    int c_variants, c_gender; /* column indices, -1 when absent */
 } gen_pool;
 
 /** Reads DIR/NAME.tsv. @return 0, or -1 with a message in err. */

@@ -26,10 +26,14 @@ static inline uint64_t gen_splitmix(uint64_t *x)
 
 static inline void gen_rng_seed(gen_rng *r, uint64_t seed)
 {
-    for (int i = 0; i < 4; i++) r->s[i] = gen_splitmix(&seed);
+    for (int i = 0; i < 4; i++)
+        r->s[i] = gen_splitmix(&seed);
 }
 
-static inline uint64_t gen_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t gen_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 static inline uint64_t gen_rng_next(gen_rng *r)
 {
@@ -59,13 +63,17 @@ static inline double gen_rng_unit(gen_rng *r)
 }
 
 /** @return 1 with probability p. */
-static inline int gen_rng_chance(gen_rng *r, double p) { return gen_rng_unit(r) < p; }
+static inline int gen_rng_chance(gen_rng *r, double p)
+{
+    return gen_rng_unit(r) < p;
+}
 
 /** @return an index drawn from weights w[0..n) (not all zero). */
 static inline int gen_rng_weighted(gen_rng *r, const double *w, int n)
 {
     double total = 0;
-    for (int i = 0; i < n; i++) total += w[i];
+    for (int i = 0; i < n; i++)
+        total += w[i];
     double x = gen_rng_unit(r) * total;
     for (int i = 0; i < n; i++) {
         if (x < w[i]) return i;

@@ -9,7 +9,10 @@ static FILE *create(const char *dir, const char *name, const char *header, char 
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
-    if (!f) { snprintf(err, errcap, "cannot create %s", path); return NULL; }
+    if (!f) {
+        snprintf(err, errcap, "cannot create %s", path);
+        return NULL;
+    }
     setvbuf(f, NULL, _IOFBF, 1 << 20);
     fputs(header, f);
     return f;
@@ -37,7 +40,11 @@ void gen_truth_person(gen_truth *t, uint64_t pid, const gen_rec_ref *recs, int n
         fprintf(t->clusters, "%llu,%s,%s\n", (unsigned long long)pid, recs[i].source, recs[i].id);
         for (int j = i + 1; j < n; j++) {
             const gen_rec_ref *a = &recs[i], *b = &recs[j];
-            if (gen_rec_ref_cmp(a, b) > 0) { const gen_rec_ref *x = a; a = b; b = x; }
+            if (gen_rec_ref_cmp(a, b) > 0) {
+                const gen_rec_ref *x = a;
+                a = b;
+                b = x;
+            }
             fprintf(t->pairs, "%s,%s,%s,%s\n", a->source, a->id, b->source, b->id);
             t->n_pairs++;
         }
@@ -48,7 +55,7 @@ void gen_truth_person(gen_truth *t, uint64_t pid, const gen_rec_ref *recs, int n
 int gen_truth_close(gen_truth *t)
 {
     int rc = 0;
-    FILE *files[2] = { t->pairs, t->clusters };
+    FILE *files[2] = {t->pairs, t->clusters};
     for (int i = 0; i < 2; i++) {
         if (!files[i]) continue;
         if (ferror(files[i])) rc = -1;

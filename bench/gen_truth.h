@@ -13,7 +13,7 @@
 enum { GEN_ID_LEN = 32 };
 
 typedef struct {
-    const char *source;      /* list file name without extension */
+    const char *source; /* list file name without extension */
     char id[GEN_ID_LEN];
 } gen_rec_ref;
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* clang-format off */
 /*                        MAL  JAV  CHI  ARB  TAM  THA  VIE  FIL  BUR  KHM  RUS  CAS */
 const gen_country gen_countries[GEN_N_COUNTRIES] = {
     { "IDN", "ID", "Indonesia", "Indonesia", "Indonesia", "idn",
@@ -44,19 +45,24 @@ const gen_country gen_countries[GEN_N_COUNTRIES] = {
     { "YEM", "YE", "Yemen", "Yaman", "Yemen", NULL, { [CUL_ARAB] = 1 } },
 };
 
+/* clang-format on */
+
 const char *gen_culture_name(gen_culture c)
 {
-    static const char *const names[CUL_COUNT] = {
-        "malay", "javanese", "chinese", "arab", "tamil", "thai", "viet",
-        "filipino", "burmese", "khmer", "russian", "central_asian" };
+    static const char *const names[CUL_COUNT] = {"malay",   "javanese", "chinese", "arab",
+                                                 "tamil",   "thai",     "viet",    "filipino",
+                                                 "burmese", "khmer",    "russian", "central_asian"};
     return (unsigned)c < CUL_COUNT ? names[c] : "?";
 }
 
 static const struct {
     size_t offset;
-    const char *file, *header;   /* header: the expected columns, tab-joined */
+    const char *file, *header; /* header: the expected columns, tab-joined */
 } g_pool_files[] = {
-#define P(field, file, header) { offsetof(gen_pools, field), file, header }
+#define P(field, file, header)                                                                               \
+    {                                                                                                        \
+        offsetof(gen_pools, field), file, header                                                             \
+    }
     P(muslim_m, "muslim_male", "weight\tlatin\tarabic\tvariants"),
     P(muslim_f, "muslim_female", "weight\tlatin\tarabic\tvariants"),
     P(arabic_family, "arabic_family", "weight\tlatin\tarabic\tvariants"),

@@ -11,32 +11,45 @@
 /* The first GEN_N_LISTS countries can have a national list, in this order
  * (--lists K takes the first K); the others only appear as nationalities. */
 typedef enum {
-    GEN_IDN, GEN_MYS, GEN_THA, GEN_VNM, GEN_PHL, GEN_MMR, GEN_KHM, GEN_SGP,
-    GEN_CHN, GEN_RUS, GEN_KAZ, GEN_UZB, GEN_IND, GEN_SAU, GEN_YEM,
+    GEN_IDN,
+    GEN_MYS,
+    GEN_THA,
+    GEN_VNM,
+    GEN_PHL,
+    GEN_MMR,
+    GEN_KHM,
+    GEN_SGP,
+    GEN_CHN,
+    GEN_RUS,
+    GEN_KAZ,
+    GEN_UZB,
+    GEN_IND,
+    GEN_SAU,
+    GEN_YEM,
     GEN_N_COUNTRIES
 } gen_country_id;
 enum { GEN_N_LISTS = GEN_SGP + 1 };
 
 typedef enum {
-    CUL_MALAY,        /* Malay / Indonesian Muslim: Arabic-origin given names, bin/binti father */
-    CUL_JAVANESE,     /* Javanese and other Indonesian: mononyms or two given names */
-    CUL_CHINESE,      /* family first; Hokkien / Cantonese / pinyin romanisations, Han script */
-    CUL_ARAB,         /* given, father, family (Al-...) */
-    CUL_TAMIL,        /* given + a/l, a/p, s/o, d/o + father's given */
-    CUL_THAI,         /* given, family; Thai script and RTGS / passport spellings */
-    CUL_VIET,         /* family, middle, given; diacritics */
-    CUL_FILIPINO,     /* given, middle = mother's maiden surname, family */
-    CUL_BURMESE,      /* no family name; honorifics U, Daw, Ko, Ma, Maung */
-    CUL_KHMER,        /* family first */
-    CUL_RUSSIAN,      /* given, patronymic, family; Cyrillic */
-    CUL_CENTRAL_ASIAN,/* Russian-style names with Central Asian family names */
+    CUL_MALAY,         /* Malay / Indonesian Muslim: Arabic-origin given names, bin/binti father */
+    CUL_JAVANESE,      /* Javanese and other Indonesian: mononyms or two given names */
+    CUL_CHINESE,       /* family first; Hokkien / Cantonese / pinyin romanisations, Han script */
+    CUL_ARAB,          /* given, father, family (Al-...) */
+    CUL_TAMIL,         /* given + a/l, a/p, s/o, d/o + father's given */
+    CUL_THAI,          /* given, family; Thai script and RTGS / passport spellings */
+    CUL_VIET,          /* family, middle, given; diacritics */
+    CUL_FILIPINO,      /* given, middle = mother's maiden surname, family */
+    CUL_BURMESE,       /* no family name; honorifics U, Daw, Ko, Ma, Maung */
+    CUL_KHMER,         /* family first */
+    CUL_RUSSIAN,       /* given, patronymic, family; Cyrillic */
+    CUL_CENTRAL_ASIAN, /* Russian-style names with Central Asian family names */
     CUL_COUNT
 } gen_culture;
 
 typedef struct {
     const char *iso3, *iso2, *english, *indonesian, *vietnamese;
-    const char *list_file;                /* "idn" (lists only) */
-    double share[CUL_COUNT];              /* cultures of its nationals */
+    const char *list_file;   /* "idn" (lists only) */
+    double share[CUL_COUNT]; /* cultures of its nationals */
 } gen_country;
 
 extern const gen_country gen_countries[GEN_N_COUNTRIES];
@@ -55,11 +68,20 @@ typedef struct {
 
 /* Column positions (0 is the weight). */
 enum {
-    GEN_COL_LATIN = 1, GEN_COL_ARABIC = 2,          /* latin pools / muslim pools */
-    GEN_COL_HAN = 1, GEN_COL_PINYIN = 2, GEN_COL_HOKKIEN = 3, GEN_COL_CANTONESE = 4,
-    GEN_COL_THAI = 1, GEN_COL_RTGS = 2,
-    GEN_COL_VIET = 1, GEN_COL_ASCII = 2,
-    GEN_COL_CYR = 1, GEN_COL_CYR_LATIN = 2, GEN_COL_CYR_F = 4, GEN_COL_LATIN_F = 5
+    GEN_COL_LATIN = 1,
+    GEN_COL_ARABIC = 2, /* latin pools / muslim pools */
+    GEN_COL_HAN = 1,
+    GEN_COL_PINYIN = 2,
+    GEN_COL_HOKKIEN = 3,
+    GEN_COL_CANTONESE = 4,
+    GEN_COL_THAI = 1,
+    GEN_COL_RTGS = 2,
+    GEN_COL_VIET = 1,
+    GEN_COL_ASCII = 2,
+    GEN_COL_CYR = 1,
+    GEN_COL_CYR_LATIN = 2,
+    GEN_COL_CYR_F = 4,
+    GEN_COL_LATIN_F = 5
 };
 
 /** Loads every pool from dir. @return 0, or -1 with err set (and nothing to free). */

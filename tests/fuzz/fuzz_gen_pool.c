@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (row >= p.n_rows) abort();
         char v[64];
         gen_pick_variant(gen_pool_cell(&p, row, p.c_variants), &r, v, sizeof v);
-        for (size_t c = 0; c < p.n_cols; c++) (void)strlen(gen_pool_cell(&p, row, (int)c));
+        for (size_t c = 0; c < p.n_cols; c++)
+            (void)strlen(gen_pool_cell(&p, row, (int)c));
     }
     gen_pool_free(&p);
     return 0;
