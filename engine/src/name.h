@@ -44,7 +44,9 @@ void wl_namectx_free(wl_namectx *ctx);
 
 /**
  * Normalises one name value into parts. Part strings point into ctx and stay
- * valid until the next call with the same ctx.
+ * valid until the next call with the same ctx, and one call longer: the parts
+ * of two consecutive calls (a family and a given name column) can be used
+ * together.
  * @param kind  WL_NAME_* (FULL understands "FAMILY, Given")
  * @return the number of parts written (0..max)
  */
@@ -118,7 +120,8 @@ struct wl_namectx {
     wl_keycache *keys;         /* phonetic and skeleton keys of recent canonical words */
     int family_first;          /* set by the last fold: Han/Hangul name, family first */
     char fold[WL_NAME_FOLD_MAX];
-    char text[WL_NAME_TEXT_MAX];
+    char text[2][WL_NAME_TEXT_MAX]; /* part strings, alternating between calls */
+    int text_turn;
     char valid[WL_NAME_IN_MAX];    /* the input with invalid UTF-8 replaced */
     int32_t cps[WL_NAME_CP_MAX];   /* its code points after NFKC and case folding */
 };

@@ -24,6 +24,7 @@ typedef struct {
 
 typedef struct {
     wl_namectx *ctx;
+    char *text; /* this call's half of ctx->text */
     name_tok tok[TOK_MAX];
     int ntok;
     size_t used; /* bytes of ctx->text in use */
@@ -31,11 +32,11 @@ typedef struct {
 
 static int is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
-/* Copies bytes to ctx->text; @return the copy or NULL when the scratch is full. */
+/* Copies bytes to this call's text buffer; @return the copy or NULL when it is full. */
 static const char *work_store(name_work *w, const char *s, size_t n)
 {
-    if (w->used + n + 1 > sizeof w->ctx->text) return NULL;
-    char *d = w->ctx->text + w->used;
+    if (w->used + n + 1 > WL_NAME_TEXT_MAX) return NULL;
+    char *d = w->text + w->used;
     memcpy(d, s, n);
     d[n] = 0;
     w->used += n + 1;
@@ -314,6 +315,8 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
     size_t fn = wl_name_fold(ctx, s, n, ctx->fold, sizeof ctx->fold);
     name_work w; /* tok[] is written before it is read: no need to clear it */
     w.ctx = ctx;
+    ctx->text_turn ^= 1;
+    w.text = ctx->text[ctx->text_turn];
     w.ntok = 0;
     w.used = 0;
     tokenize(&w, ctx->fold, fn, kind == WL_NAME_FULL);

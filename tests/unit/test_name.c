@@ -212,11 +212,16 @@ static void test_parse_limits(void **state)
     int n = wl_name_parse(ctx, longw, sizeof longw, WL_NAME_FULL, p, 4);
     assert_int_equal(n, 1);
     assert_true(p[0].len > 0 && p[0].len <= 64);
-    /* parts stay valid until the next call: text and canon are NUL-terminated */
-    n = wl_name_parse(ctx, "Mohd Ali", 8, WL_NAME_FULL, p, 4);
+    /* parts stay valid one call longer (family, then given column): text and
+     * canon are NUL-terminated */
+    n = wl_name_parse(ctx, "Mohd Ali", 8, WL_NAME_FAMILY, p, 4);
+    assert_int_equal(n, 2);
+    n = wl_name_parse(ctx, "Siti Aishah", 11, WL_NAME_GIVEN, p + 2, 4);
     assert_int_equal(n, 2);
     assert_string_equal(p[0].text, "mohd");
     assert_string_equal(p[0].canon, "muhammad");
+    assert_string_equal(p[1].text, "ali");
+    assert_string_equal(p[3].text, "aishah");
     wl_namectx_free(ctx);
     wl_namectx_free(NULL);
 }
