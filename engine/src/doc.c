@@ -6,6 +6,7 @@
  * is the weighted sum modulo 10).
  *
  * Choices, so that two lists that wrote the same number differently agree:
+ * - a leading label ("Passport No.", "NIK:") is skipped (skip_labels);
  * - separators (space, '-', '.', '/', '<', ...) are dropped; digits of any script
  *   and fullwidth forms fold to ASCII; Cyrillic letters that look like Latin ones
  *   (А В Е К М Н О Р С Т Х) are read as those Latin letters, since a number typed
@@ -187,14 +188,56 @@ static int usable(const wl_doc *d)
     return 0;
 }
 
+/* Labels that lists leave in the value: "Passport No. A1234567", "NIK: 3174...",
+ * "IC 780304-14-5678". A leading word from this list, followed by a separator, is
+ * skipped (ASCII, any case). "ID" is not a label: "ID A1234567" names Indonesia. */
+static int is_label(const char *w, size_t n)
+{
+    static const char *const LABELS[] = {
+        "passport", "pasport", "paspor", "pass", "pp", "no", "nr", "nbr", "num", "number",
+        "nomor", "nombor", "ic", "nik", "ktp", "nric", "fin", "mykad", "card", "doc",
+        "document", "dokumen", "kp", "cmnd", "cccd", "nrc",
+    };
+    char low[12];
+    if (n == 0 || n > sizeof low) return 0;
+    for (size_t i = 0; i < n; i++) low[i] = (char)(w[i] | 0x20);
+    for (size_t k = 0; k < sizeof LABELS / sizeof LABELS[0]; k++)
+        if (strlen(LABELS[k]) == n && memcmp(LABELS[k], low, n) == 0) return 1;
+    return 0;
+}
+
+static int is_ascii_letter(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* @return the offset after the leading labels and their separators. */
+static size_t skip_labels(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    for (int k = 0; k < 4; k++) {
+        size_t b = i;
+        while (i < n && is_ascii_letter(s[i])) i++;
+        size_t e = i;
+        int sep = 0;
+        while (i < n && (s[i] == ' ' || s[i] == '.' || s[i] == ':' || s[i] == '#' || s[i] == '\t')) {
+            i++;
+            sep = 1;
+        }
+        if (!sep || i == n || !is_label(s + b, e - b)) return b;
+    }
+    return i;
+}
+
 int wl_doc_normalize(const char *s, size_t n, wl_doc *out)
 {
     if (!out) return 0;
     memset(out, 0, sizeof *out);
     out->check = -1;
     if (!s || n == 0 || n > INPUT_MAX) return 0;
-    size_t sep_after;
-    if (collect_core(s, n, out, &sep_after) < 0) {
+    size_t sep_after, skip = skip_labels(s, n);
+    if (collect_core(s + skip, n - skip, out, &sep_after) < 0) {
         memset(out, 0, sizeof *out);
         out->check = -1;
         return 0;
