@@ -15,8 +15,9 @@
  * อ before a sonorant are silent (หมอ -> mo); ทร and สร read s; รร reads an.
  * Finals take the RTGS final values (ย -> i, ว -> o, จ ช ด ต ท ศ ษ ส -> t...),
  * with two exceptions where RTGS and the names people put in their passports
- * part ways and the lists follow the passports: final ร is "rn" (Thanathorn,
- * Pornthip, Banharn; RTGS has n) and ศร/สร keep their r (Sri, Srettha; RTGS si).
+ * part ways and the lists follow the passports: final ร after a or o is "rn"
+ * (Thanathorn, Pornthip, Banharn; RTGS has n) and ศร/สร keep their r (Sri,
+ * Srettha; RTGS si).
  * Lao is read with the same rules: its block mirrors the Thai one 128 code points
  * up (Unicode 1.1 laid it out so); Lao-only letters are mapped first.
  */
@@ -51,6 +52,7 @@ typedef struct {
     char *out;
     size_t k, cap;
     int prev_final; /* the syllable before ended in a consonant */
+    int open_ra;    /* the next syllable is a medial ร: inherent vowel a */
 } thai_rd;
 
 static uint8_t lao_code(int32_t cp)
@@ -222,27 +224,48 @@ static size_t after_vowel(thai_rd *r, size_t j, int *closed)
         put(r, can_be_final(r, f) ? "a" : "an");
         return f;
     }
+    if (r->open_ra) { /* สุรพล: the medial ร syllable is an open "ra" */
+        put(r, "a");
+        *closed = 1;
+        return j;
+    }
     put(r, can_be_final(r, j) ? "o" : "a"); /* inherent vowel: closed o, open a */
     return j;
 }
 
-/* ธนาธร, สิริพร: after an open vowel sign (any but ั, which wants a final), a
- * consonant followed only by a last ร starts the syllable "Corn" rather than
- * closing this one (names end in -phon/-porn far more often than in บุตร). */
-static int starts_last_orn(const thai_rd *r, size_t j, int open_vowel)
+/* ธนาธร, สิริพร, อุดม: after a vowel sign (any but ั, which wants a final), a
+ * consonant followed only by one last consonant starts the syllable "Co" + final
+ * rather than closing this one; not ตร/ทร, a final t and a silent r (ประวิตร). */
+static int starts_last_syllable(const thai_rd *r, size_t j, int open_vowel)
 {
     size_t q = sig(r, j + 1);
-    int t_r = r->c[j] == 0x15 || r->c[j] == 0x17; /* ตร, ทร: final t and a silent r (ประวิตร) */
-    return open_vowel && !t_r && at(r, q) == T_RO && sig(r, q + 1) >= r->n;
+    int t_r = (r->c[j] == 0x15 || r->c[j] == 0x17) && at(r, q) == T_RO;
+    return open_vowel && !t_r && is_cons(at(r, q)) && !silent_len(r, q) && sig(r, q + 1) >= r->n;
 }
 
-static size_t read_final(thai_rd *r, size_t j, char vowel_end, int long_a)
+/* สุรพล, ธีรพงษ์, จิราพร: inside a word, ร after a vowel sign reads "ra"; it
+ * closes a syllable only at the end of the word. */
+static int medial_ra(const thai_rd *r, size_t j, int open_vowel)
 {
-    if (!can_be_final(r, j) || silent_len(r, j) || starts_last_orn(r, j, long_a)) {
+    return open_vowel && r->c[j] == T_RO && sig(r, j + 1) < r->n && !silent_len(r, sig(r, j + 1));
+}
+
+/* Final ร is "rn" after a and o (Thanathorn, Banharn: RTGS has n, passports the
+ * r), and RTGS n elsewhere (สมบูรณ์ -> somboon-like sombun). */
+static const char *final_value(uint8_t c, char vowel_end)
+{
+    if (c == T_RO && vowel_end != 'a' && vowel_end != 'o') return "n";
+    return cons_final[c];
+}
+
+static size_t read_final(thai_rd *r, size_t j, char vowel_end, int open_vowel)
+{
+    r->open_ra = medial_ra(r, j, open_vowel);
+    if (!can_be_final(r, j) || silent_len(r, j) || starts_last_syllable(r, j, open_vowel) || r->open_ra) {
         r->prev_final = 0;
         return j;
     }
-    const char *f = cons_final[r->c[j]];
+    const char *f = final_value(r->c[j], vowel_end);
     int glide = (f[0] == 'i' && vowel_end == 'i') || (f[0] == 'o' && vowel_end == 'o');
     if (!glide) put(r, f); /* ไทย -> thai, not thaii */
     r->prev_final = f[0] != 0;
@@ -277,14 +300,15 @@ static size_t read_syllable(thai_rd *r, size_t i)
     int closed = 0;
     size_t j = read_initial(r, i, lead != 0);
     size_t kv = r->k;
-    int long_a = !lead && is_vowel_sign(at(r, j)) && at(r, j) != T_MAI_HAN_AKAT;
+    int open_vowel = !lead && is_vowel_sign(at(r, j)) && at(r, j) != T_MAI_HAN_AKAT;
     j = lead ? lead_vowel(r, lead, j, &closed) : after_vowel(r, j, &closed);
+    r->open_ra = 0; /* used by this syllable's inherent vowel only */
     char vowel_end = r->k > kv ? r->out[r->k - 1] : 0;
     if (closed) {
         r->prev_final = 0;
         return j;
     }
-    return read_final(r, j, vowel_end, long_a);
+    return read_final(r, j, vowel_end, open_vowel);
 }
 
 /* Thai writes the forms of address นาย, นาง, นางสาว joined to the name
