@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What kind of column a name value came from. */
+/* What kind of column a name value came from. FAMILY flags every part
+ * WL_PART_FAMILY; GIVEN and MIDDLE flag every part WL_PART_GIVEN (a middle name
+ * is a given name); FULL flags parts only when the value says which is which
+ * ("FAMILY, Given", or a Han/Hangul name, written family name first). */
 enum { WL_NAME_FULL = 0, WL_NAME_GIVEN = 1, WL_NAME_MIDDLE = 2, WL_NAME_FAMILY = 3 };
 
 /* Part flags. */
