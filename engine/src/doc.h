@@ -33,7 +33,7 @@ typedef struct {
     char given[96];
     char doc_number[24];     /* '<' fillers dropped; TD1 numbers up to 22 characters */
     char nationality[4];
-    char dob[7];             /* YYMMDD as printed */
+    char dob[7];             /* YYMMDD as printed; letters misread for digits repaired */
     char sex;                /* 'M', 'F' or 0 */
     char expiry[7];
     int checks_ok;           /* 1 when every check digit verified */

@@ -264,6 +264,46 @@ static void parse_td1(wl_mrz *m, const char *z, checks *c)
     verify(c, digit_ok(buf, k, l2[29]), "composite");
 }
 
+/* OCR of a zone confuses letters and digits that OCR-B draws alike (the set of
+ * doc.c's OCR key). Where the
+ * layout allows digits only (dates and check digits), a letter can only be such a
+ * misreading, so it is read as the digit it resembles before the checks run; the
+ * check digits then confirm or reject the repair. */
+static char as_digit(char c)
+{
+    switch (c) {
+    case 'O': case 'Q': case 'D': return '0';
+    case 'I': case 'L': return '1';
+    case 'Z': return '2';
+    case 'S': return '5';
+    case 'G': return '6';
+    case 'B': return '8';
+    default: return c;
+    }
+}
+
+static void repair_digits(char *z, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) z[i] = as_digit(z[i]);
+}
+
+/* Digit-only positions: TD3/TD2 lower line 13-19 and 21-27 (birth, expiry and
+ * their digits) and the number's check digit at 9; TD1 middle line 0-6 and 8-14. */
+static void repair_zone(char *z, size_t len)
+{
+    if (len == TD3_LEN || len == TD2_LEN) {
+        size_t l2 = len / 2;
+        repair_digits(z, l2 + 9, l2 + 10);
+        repair_digits(z, l2 + 13, l2 + 20);
+        repair_digits(z, l2 + 21, l2 + 28);
+        repair_digits(z, len - 1, len); /* composite */
+    } else {
+        repair_digits(z, 30, 37);
+        repair_digits(z, 38, 45);
+        repair_digits(z, 59, 60); /* composite */
+    }
+}
+
 int wl_mrz_parse(const char *s, size_t n, wl_mrz *out, char *why, size_t whycap)
 {
     if (why && whycap) why[0] = '\0';
@@ -275,6 +315,7 @@ int wl_mrz_parse(const char *s, size_t n, wl_mrz *out, char *why, size_t whycap)
     }
     zone zn;
     if (compact(s, n, &zn, why, whycap) < 0 || check_length(&zn, why, whycap) < 0) return 0;
+    repair_zone(zn.z, zn.len);
     checks c = { 1, why, whycap };
     if (zn.len == TD3_LEN) {
         out->format = 3;
