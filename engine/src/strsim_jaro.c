@@ -109,26 +109,65 @@ static inline void jaro_take(jaro_match *f, uint64_t cand)
     f->bit += f->bit;
 }
 
+/* Where the kernel gets "positions of byte c in b": the pattern-match table
+ * (cached forms), or, for a b of up to 16 bytes, one SSE2 compare of c against
+ * b held in a vector (plain forms: no table to build per call). */
+typedef uint64_t (*jaro_eq_fn)(const void *src, unsigned char c);
+
+static inline uint64_t eq_from_table(const void *src, unsigned char c)
+{
+    return ((const uint64_t *)src)[c];
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define JARO_VECTOR 16
+/* s[0..n), n <= 16, into v (zeroed beyond n) with fixed-size copies only:
+ * two overlapping 8- or 4-byte moves instead of a call to memcpy. */
+static inline void load_upto16(unsigned char *v, const char *s, size_t n)
+{
+    memset(v, 0, JARO_VECTOR);
+    if (n >= 8) {
+        memcpy(v, s, 8);
+        memcpy(v + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(v, s, 4);
+        memcpy(v + n - 4, s + n - 4, 4);
+    } else {
+        for (size_t i = 0; i < n; i++) v[i] = (unsigned char)s[i];
+    }
+}
+
+static inline uint64_t eq_from_vector(const void *src, unsigned char c)
+{
+    __m128i v;
+    memcpy(&v, src, sizeof v);
+    return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)c)));
+}
+#endif
+
 /*
- * The bit-parallel matching: a (la <= 64) against b (lb <= 64) given b's
- * pattern-match vectors peq (no bits at or past lb). For a[i], the candidates
- * are peq[a[i]] inside the window b[i-r .. i+r] minus the positions already
- * used; the first free match is the lowest set bit. The window mask starts as
- * bits 0..r, grows one bit on top while i < r, then slides up one bit per step.
+ * The bit-parallel matching: a (la <= 64) against b (lb <= 64), eq(src, c)
+ * giving the positions of c in b. For a[i], the candidates are eq(a[i]) inside
+ * the window b[i-r .. i+r] minus the positions already used; the first free
+ * match is the lowest set bit. The window mask starts as bits 0..r, grows one
+ * bit on top while i < r, then slides up one bit per step. Positions at or
+ * past lb are never free, so eq may report them.
  */
-static inline jaro_counts jaro_bits(const uint64_t *WL_RESTRICT peq, const char *WL_RESTRICT a,
+static inline jaro_counts jaro_bits(jaro_eq_fn eq, const void *src, const char *WL_RESTRICT a,
                                     size_t la, const char *WL_RESTRICT b, size_t lb)
 {
     const size_t r = jaro_window(la, lb);
     const size_t end = WL_MIN(la, lb + r); /* past this, the window lies beyond b */
     const size_t grow = WL_MIN(end, r);
+    const uint64_t in_b = lb == 64 ? ~UINT64_C(0) : (UINT64_C(1) << lb) - 1;
     uint64_t win = (UINT64_C(1) << (r + 1)) - 1; /* r <= 31 here */
-    jaro_match f = { 0, ~UINT64_C(0), 1 };
+    jaro_match f = { 0, in_b, 1 };
     size_t i = 0;
-    for (; i < grow; i++, win += win + 1) jaro_take(&f, peq[(unsigned char)a[i]] & win);
-    for (; i < end; i++, win += win) jaro_take(&f, peq[(unsigned char)a[i]] & win);
+    for (; i < grow; i++, win += win + 1) jaro_take(&f, eq(src, (unsigned char)a[i]) & win);
+    for (; i < end; i++, win += win) jaro_take(&f, eq(src, (unsigned char)a[i]) & win);
     /* The k-th matched byte of a against the k-th matched byte of b. */
-    uint64_t used_a = f.used_a, used_b = ~f.free_b;
+    uint64_t used_a = f.used_a, used_b = in_b & ~f.free_b;
     jaro_counts c = { 0, 0 };
     while (used_a) {
         unsigned ia = (unsigned)__builtin_ctzll(used_a), jb = (unsigned)__builtin_ctzll(used_b);
@@ -203,9 +242,19 @@ static inline double jaro_plain(const char *a, size_t la, const char *b, size_t 
         *above = j > JW_THRESHOLD;
         return j;
     }
+#if defined(JARO_VECTOR)
+    /* Jaro is symmetric: let the shorter string be the vector side. */
+    if (WL_MIN(la, lb) <= JARO_VECTOR) {
+        const char *s = la <= lb ? a : b, *t = la <= lb ? b : a;
+        size_t ls = WL_MIN(la, lb), lt = WL_MAX(la, lb);
+        unsigned char v[JARO_VECTOR];
+        load_upto16(v, s, ls);
+        return jaro_short(jaro_bits(eq_from_vector, v, t, lt, s, ls), lt, ls, above);
+    }
+#endif
     uint64_t peq[256];
     peq_sparse(peq, a, la, b, lb);
-    return jaro_short(jaro_bits(peq, a, la, b, lb), la, lb, above);
+    return jaro_short(jaro_bits(eq_from_table, peq, a, la, b, lb), la, lb, above);
 }
 
 double wl_jaro(const char *a, size_t la, const char *b, size_t lb)
@@ -237,7 +286,7 @@ static inline double jaro_cached(const wl_strsim_cached *c, const char *b, size_
 {
     if (WL_UNLIKELY(!c->len || !lb || c->len > 64 || lb > 64))
         return jaro_plain(c->s, c->len, b, lb, above);
-    return jaro_short(jaro_bits(c->peq, b, lb, c->s, c->len), lb, c->len, above);
+    return jaro_short(jaro_bits(eq_from_table, c->peq, b, lb, c->s, c->len), lb, c->len, above);
 }
 
 double wl_jaro_cached(const wl_strsim_cached *c, const char *b, size_t lb)
