@@ -7,6 +7,9 @@
  * from a line are restored (pad_lines). Machine-readable visas (Part 7: MRV-A on
  * 2 x 44, MRV-B on 2 x 36, document code 'V') have no composite digit.
  *
+ * Letters in digit-only positions (dates, check digits) are read as the digits
+ * they resemble (repair_zone) before the checks.
+ *
  * Every check digit is verified (Part 3, 4.9, see wl_icao_check_digit): document
  * number, date of birth, expiry, the optional-data/personal-number digit of TD3,
  * and the composite digit over the upper and middle lines. A zone whose checks
