@@ -256,6 +256,30 @@ static int is_particle(const name_work *w, int i, int last_kept, int n_plain)
     return e && (e->flags & WL_LEX_PARTICLE);
 }
 
+/* East Slavic patronymics (Ivanovich, Petrovna, Volodymyrivna): a father's name
+ * that one list writes and another leaves out, so it weighs like a particle. */
+static int is_patronymic(const name_tok *t)
+{
+    static const char *const suffix[] = { "ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna" };
+    if (t->len < 7) return 0;
+    for (size_t k = 0; k < WL_ARRAY_SIZE(suffix); k++) {
+        size_t n = strlen(suffix[k]);
+        if (memcmp(t->s + t->len - n, suffix[k], n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Only where a patronymic stands: between given and family name, last after the
+ * comma of "FAMILY, Given Patronymic", or in a middle-name column. The last word
+ * of a plain full name may be a surname (Roman Abramovich). */
+static int patronymic_place(int kind, const name_tok *t, int i, int first, int last, int comma)
+{
+    if (kind == WL_NAME_MIDDLE) return 1;
+    if (kind != WL_NAME_FULL) return 0;
+    if (comma) return !t->family && i == last && i != first;
+    return i != first && i != last;
+}
+
 static uint8_t kind_flags(int kind, const name_tok *t, int index, int family_first)
 {
     if (kind == WL_NAME_FAMILY) return WL_PART_FAMILY;
@@ -286,9 +310,10 @@ static int abd_article(const name_work *w, int prev, int i)
 
 static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
 {
-    int last_kept = -1, n_plain = 0;
+    int first_kept = -1, last_kept = -1, n_plain = 0;
     for (int i = 0; i < w->ntok; i++) {
         if (w->tok[i].drop) continue;
+        if (first_kept < 0) first_kept = i;
         last_kept = i;
         const wl_lexent *e = lex_of(&w->tok[i]);
         if (!(e && (e->flags & WL_LEX_PARTICLE)) && w->tok[i].len > 1) n_plain++;
@@ -302,7 +327,9 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
         prev = i;
         uint8_t f = kind_flags(kind, t, index++, family_first);
         if (comma && !t->family) f = WL_PART_GIVEN;
-        if (is_particle(w, i, last_kept, n_plain)) f |= WL_PART_PARTICLE;
+        if (is_particle(w, i, last_kept, n_plain)
+            || (is_patronymic(t) && patronymic_place(kind, t, i, first_kept, last_kept, comma)))
+            f |= WL_PART_PARTICLE;
         else if (t->len == 1) f |= WL_PART_INITIAL;
         if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f, t->lex);
         else emit_word(w, ps, t, f);
