@@ -109,6 +109,11 @@ const wl_lexent *const *wl_name_lex_prefixes(int *count);
 /** @return 1 when some joined-form prefix starts with byte c (a cheap pre-filter). */
 int wl_name_lex_prefix_start(unsigned char c);
 
+/** The EYD (1972) spelling of an Indonesian word in the old spelling (soekarno ->
+ *  sukarno, djoko -> joko, tjahjo -> cahyo). @return its length, or 0 when s[0..n)
+ *  has no old-spelling digraph (out untouched). @pre cap > n */
+size_t wl_name_respell(const char *s, size_t n, char *out, size_t cap);
+
 /* Per-script transliteration, used by wl_text_fold. The Thai transcriber appends
  * the RTGS-like romanisation of Thai or Lao code points cp[0..n) to out. */
 size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap);

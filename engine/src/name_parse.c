@@ -184,12 +184,13 @@ static void part_keys(wl_keycache *kc, wl_namepart *p)
     *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2 };
 }
 
-static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const wl_lexent *e)
+static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const char *canon,
+                     size_t canon_len)
 {
     p->text = s;
     p->len = (uint16_t)n;
-    p->canon = e ? e->canon : s;
-    p->canon_len = e ? e->canon_len : (uint16_t)n;
+    p->canon = canon;
+    p->canon_len = (uint16_t)canon_len;
     p->flags = flags;
     part_keys(kc, p);
 }
@@ -211,15 +212,26 @@ static size_t joined_split(const char *s, size_t n)
 }
 
 typedef struct {
-    wl_keycache *keys;
+    name_work *w;
     wl_namepart *out;
     int n, max;
 } part_sink;
 
-/* Adds a part; e is the word's lexicon entry (NULL: not in the lexicon). */
+/* Adds a part; e is the word's lexicon entry (NULL: not in the lexicon, and then
+ * an old Indonesian spelling gets its modern one as canonical form). */
 static void sink_add(part_sink *ps, const char *s, size_t n, uint8_t flags, const wl_lexent *e)
 {
-    if (ps->n < ps->max) part_set(ps->keys, &ps->out[ps->n++], s, n, flags, e);
+    if (ps->n >= ps->max) return;
+    const char *canon = e ? e->canon : s;
+    size_t canon_len = e ? e->canon_len : n;
+    char tmp[TOK_WORD_MAX + 1];
+    size_t m = e ? 0 : wl_name_respell(s, n, tmp, sizeof tmp);
+    if (m) {
+        const wl_lexent *re = wl_name_lex_find(tmp, m);
+        const char *c = re ? re->canon : work_store(ps->w, tmp, m);
+        if (c) canon = c, canon_len = re ? re->canon_len : m;
+    }
+    part_set(ps->w->ctx->keys, &ps->out[ps->n++], s, n, flags, canon, canon_len);
 }
 
 /* A word into one part, or two when it is a joined form (of itself or of its
@@ -348,7 +360,7 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
     w.used = 0;
     tokenize(&w, ctx->fold, fn, kind == WL_NAME_FULL);
     mark_titles(&w);
-    part_sink ps = { ctx->keys, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS) };
+    part_sink ps = { &w, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS) };
     emit_all(&w, &ps, kind, kind == WL_NAME_FULL && ctx->family_first);
     return ps.n;
 }
