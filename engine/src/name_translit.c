@@ -208,9 +208,30 @@ static size_t syllable(wl_namectx *ctx, tr_kind kind, int32_t cp, char *out, siz
 /* A 2-4 syllable Han or Hangul run is a personal name: family name (one syllable,
  * two for a four-syllable name), a blank, then the given name (one word in pinyin,
  * a word per syllable in Korean). */
+/* 1 when cp[0..2) is a Chinese compound family name (name_han_compound.tsv). */
+static int han_compound(const int32_t *cp)
+{
+    char u8[8];
+    int n = 0;
+    for (int i = 0; i < 2; i++) {
+        if (cp[i] < 0x800 || cp[i] > 0xffff) return 0;
+        u8[n++] = (char)(0xe0 | (cp[i] >> 12));
+        u8[n++] = (char)(0x80 | ((cp[i] >> 6) & 0x3f));
+        u8[n++] = (char)(0x80 | (cp[i] & 0x3f));
+    }
+    size_t tl, fl[1];
+    const char *f[1];
+    const char *tdata = wl_table_get("name_han_compound", &tl);
+    wl_table_iter it;
+    wl_table_iter_init(&it, tdata, tl);
+    while (wl_table_next(&it, f, fl, 1) == 1)
+        if (fl[0] == (size_t)n && memcmp(f[0], u8, (size_t)n) == 0) return 1;
+    return 0;
+}
+
 static size_t cjk_name(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, char *out, size_t cap)
 {
-    size_t fam = n == 4 ? 2 : 1, k = 0, sl = 0;
+    size_t fam = n == 4 || (kind == TR_HAN && n == 3 && han_compound(cp)) ? 2 : 1, k = 0, sl = 0;
     const char *sur = kind == TR_HANGUL && fam == 1 ? korean_surname(cp[0], &sl) : NULL;
     for (size_t i = 0; i < n; i++) {
         if (i == fam || (i > fam && kind == TR_HANGUL)) k = append(out, k, cap, " ", 1);
