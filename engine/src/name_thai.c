@@ -178,10 +178,12 @@ static size_t lead_vowel(thai_rd *r, uint8_t lead, size_t j, int *closed)
         put(r, v2 == T_SARA_A ? "o" : "ao");
         return sig(r, (v2 == T_SARA_A ? sig(r, j + 1) : j) + 1);
     }
-    if ((v == T_SARA_II && v2 == T_YO) || v == T_LAO_IA) { put(r, "ia"); return v == T_LAO_IA ? sig(r, j + 1) : sig(r, sig(r, j + 1) + 1); }
-    if (v == T_SARA_UEE && v2 == T_O) { put(r, "uea"); return sig(r, sig(r, j + 1) + 1); }
-    if (v == T_O || v == T_SARA_I) { put(r, "oe"); return sig(r, j + 1); }
-    if (v == T_SARA_A) { put(r, "e"); *closed = 1; return sig(r, j + 1); }
+    size_t after_v = sig(r, j + 1), after_v2 = sig(r, after_v + 1);
+    if (v == T_LAO_IA) { put(r, "ia"); return after_v; }                     /* ເ-ຽ */
+    if (v == T_SARA_II && v2 == T_YO) { put(r, "ia"); return after_v2; }       /* เ-ีย */
+    if (v == T_SARA_UEE && v2 == T_O) { put(r, "uea"); return after_v2; }      /* เ-ือ */
+    if (v == T_O || v == T_SARA_I) { put(r, "oe"); return after_v; }          /* เ-อ, เ-ิ */
+    if (v == T_SARA_A) { put(r, "e"); *closed = 1; return after_v; }          /* เ-ะ */
     put(r, "e");
     return j;
 }
