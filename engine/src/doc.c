@@ -12,7 +12,8 @@
  *   (А В Е К М Н О Р С Т Х) are read as those Latin letters, since a number typed
  *   on a Cyrillic keyboard is the same number;
  * - the core keeps a check digit as written; check = 1 says its last character is
- *   the ICAO check digit of the rest, so a comparer may drop it;
+ *   the ICAO check digit of the rest, so a comparer may drop it; only passport-like
+ *   numbers are examined (may_carry_check), since one random number in ten passes;
  * - the OCR key folds the confusions of OCR-B and of re-typing a printed number:
  *   O, Q, D -> 0; I, L -> 1; Z -> 2; S -> 5; G -> 6; B -> 8. ICAO chose OCR-B for
  *   MRZs so that machines tell these apart, but people copying numbers into
@@ -165,13 +166,23 @@ static void strip_country(wl_doc *d, size_t sep_after)
     d->core_len = (uint8_t)(d->core_len - p);
 }
 
-/* check = 1 when the last character is the check digit of the rest; 0 when a
- * 10-character number (a 9-character passport number and its digit, as in a TD3
- * MRZ) ends in a digit that fails; else -1: most national numbers carry none. */
+/* A passport-like shape: 8 to 10 characters (a number of up to 9 and its digit, as
+ * the 9-character number field of an MRZ carries it) with a letter, or exactly 10
+ * digits. Any number passes the 7-3-1 rule by chance one time in ten, so purely
+ * numeric national IDs (7, 12, 13, 16 digits) are not examined at all. */
+static int may_carry_check(const char *core, size_t n)
+{
+    if (n < 8 || n > 10) return 0;
+    return n == 10 || count_digits(core, n) < (int)n;
+}
+
+/* check = 1 when a passport-like number ends in the check digit of the rest; 0
+ * when a 10-character one (a 9-character passport number and its digit) ends in a
+ * digit that fails; else -1: most national numbers carry none. */
 static int8_t find_check(const wl_doc *d)
 {
     size_t n = d->core_len;
-    if (n < 2) return -1;
+    if (!may_carry_check(d->core, n)) return -1;
     char last = d->core[n - 1];
     if (last < '0' || last > '9') return -1;
     if (wl_icao_check_digit(d->core, n - 1) == last - '0') return 1;
