@@ -173,6 +173,20 @@ static void test_skeleton(void **state)
     assert_int_equal(wl_skeleton("abc", 3, tiny, 0), 0);
 }
 
+static void test_respell(void **state)
+{
+    (void)state;
+    char out[16];
+    assert_int_equal(wl_name_respell("soekarno", 8, out, sizeof out), 7);
+    assert_string_equal(out, "sukarno");
+    assert_int_equal(wl_name_respell("tjahjo", 6, out, sizeof out), 5);
+    assert_string_equal(out, "cahyo");
+    assert_int_equal(wl_name_respell("joko", 4, out, sizeof out), 0);     /* modern j */
+    assert_int_equal(wl_name_respell("tanjung", 7, out, sizeof out), 0);  /* modern nj */
+    assert_int_equal(wl_name_respell("charoen", 7, out, sizeof out), 0);  /* RTGS Thai oe */
+    assert_int_equal(wl_name_respell("soekarno", 8, out, 8), 0);          /* no room: untouched */
+}
+
 static void test_text_fold(void **state)
 {
     (void)state;
@@ -233,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_variant_table),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_skeleton),
+        cmocka_unit_test(test_respell),
         cmocka_unit_test(test_text_fold),
         cmocka_unit_test(test_parse_limits),
     };
