@@ -29,6 +29,7 @@
 
 #include "common.h"
 #include "strsim.h"
+#include "strsim_match.h"
 
 #define JW_PREFIX_MAX 4
 #define JW_SCALE 0.1
@@ -109,43 +110,6 @@ static inline void jaro_take(jaro_match *f, uint64_t cand)
     f->bit += f->bit;
 }
 
-/* Where the kernel gets "positions of byte c in b": the pattern-match table
- * (cached forms), or, for a b of up to 16 bytes, one SSE2 compare of c against
- * b held in a vector (plain forms: no table to build per call). */
-typedef uint64_t (*jaro_eq_fn)(const void *src, unsigned char c);
-
-static inline uint64_t eq_from_table(const void *src, unsigned char c)
-{
-    return ((const uint64_t *)src)[c];
-}
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#define JARO_VECTOR 16
-/* s[0..n), n <= 16, into v (zeroed beyond n) with fixed-size copies only:
- * two overlapping 8- or 4-byte moves instead of a call to memcpy. */
-static inline void load_upto16(unsigned char *v, const char *s, size_t n)
-{
-    memset(v, 0, JARO_VECTOR);
-    if (n >= 8) {
-        memcpy(v, s, 8);
-        memcpy(v + n - 8, s + n - 8, 8);
-    } else if (n >= 4) {
-        memcpy(v, s, 4);
-        memcpy(v + n - 4, s + n - 4, 4);
-    } else {
-        for (size_t i = 0; i < n; i++) v[i] = (unsigned char)s[i];
-    }
-}
-
-static inline uint64_t eq_from_vector(const void *src, unsigned char c)
-{
-    __m128i v;
-    memcpy(&v, src, sizeof v);
-    return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)c)));
-}
-#endif
-
 /*
  * The bit-parallel matching: a (la <= 64) against b (lb <= 64), eq(src, c)
  * giving the positions of c in b. For a[i], the candidates are eq(a[i]) inside
@@ -154,7 +118,7 @@ static inline uint64_t eq_from_vector(const void *src, unsigned char c)
  * bit on top while i < r, then slides up one bit per step. Positions at or
  * past lb are never free, so eq may report them.
  */
-static inline jaro_counts jaro_bits(jaro_eq_fn eq, const void *src, const char *WL_RESTRICT a,
+static inline jaro_counts jaro_bits(wl_eq_fn eq, const void *src, const char *WL_RESTRICT a,
                                     size_t la, const char *WL_RESTRICT b, size_t lb)
 {
     const size_t r = jaro_window(la, lb);
@@ -242,19 +206,19 @@ static inline double jaro_plain(const char *a, size_t la, const char *b, size_t 
         *above = j > JW_THRESHOLD;
         return j;
     }
-#if defined(JARO_VECTOR)
+#if defined(WL_EQ_VECTOR)
     /* Jaro is symmetric: let the shorter string be the vector side. */
-    if (WL_MIN(la, lb) <= JARO_VECTOR) {
+    if (WL_MIN(la, lb) <= WL_EQ_VECTOR) {
         const char *s = la <= lb ? a : b, *t = la <= lb ? b : a;
         size_t ls = WL_MIN(la, lb), lt = WL_MAX(la, lb);
-        unsigned char v[JARO_VECTOR];
-        load_upto16(v, s, ls);
-        return jaro_short(jaro_bits(eq_from_vector, v, t, lt, s, ls), lt, ls, above);
+        unsigned char v[WL_EQ_VECTOR];
+        wl_eq_load(v, s, ls);
+        return jaro_short(jaro_bits(wl_eq_vector, v, t, lt, s, ls), lt, ls, above);
     }
 #endif
     uint64_t peq[256];
     peq_sparse(peq, a, la, b, lb);
-    return jaro_short(jaro_bits(eq_from_table, peq, a, la, b, lb), la, lb, above);
+    return jaro_short(jaro_bits(wl_eq_table, peq, a, la, b, lb), la, lb, above);
 }
 
 double wl_jaro(const char *a, size_t la, const char *b, size_t lb)
@@ -286,7 +250,7 @@ static inline double jaro_cached(const wl_strsim_cached *c, const char *b, size_
 {
     if (WL_UNLIKELY(!c->len || !lb || c->len > 64 || lb > 64))
         return jaro_plain(c->s, c->len, b, lb, above);
-    return jaro_short(jaro_bits(eq_from_table, c->peq, b, lb, c->s, c->len), lb, c->len, above);
+    return jaro_short(jaro_bits(wl_eq_table, c->peq, b, lb, c->s, c->len), lb, c->len, above);
 }
 
 double wl_jaro_cached(const wl_strsim_cached *c, const char *b, size_t lb)

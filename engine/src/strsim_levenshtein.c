@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "strsim.h"
+#include "strsim_match.h"
 
 #define BAND_STACK 512
 
@@ -96,17 +97,17 @@ static inline void hyyro_step(hyyro_state *st, uint64_t eq, uint64_t last, int o
 
 /*
  * Pattern of m (1..64) bytes whose match vector for byte c is
- * (peq[c] >> shift) & mask; text t[0..n). Returns the distance, or max + 1.
+ * (eq(src, c) >> shift) & mask; text t[0..n). Returns the distance, or max + 1.
  */
-static int hyyro_run(const uint64_t *WL_RESTRICT peq, unsigned shift, size_t m,
-                     const char *WL_RESTRICT t, size_t n, int max, int osa)
+static inline int hyyro_run(wl_eq_fn eq, const void *src, unsigned shift, size_t m,
+                            const char *WL_RESTRICT t, size_t n, int max, int osa)
 {
     const uint64_t mask = m == 64 ? ~UINT64_C(0) : (UINT64_C(1) << m) - 1;
     const uint64_t last = UINT64_C(1) << (m - 1);
     hyyro_state st = { mask, 0, 0, 0, (int)m };
     for (size_t j = 0; j < n; j++) {
-        uint64_t eq = (peq[(unsigned char)t[j]] >> shift) & mask;
-        hyyro_step(&st, eq, last, osa);
+        uint64_t e = (eq(src, (unsigned char)t[j]) >> shift) & mask;
+        hyyro_step(&st, e, last, osa);
         /* The last row falls by at most one per remaining column. */
         if (WL_UNLIKELY((size_t)st.dist > (size_t)max + (n - 1 - j))) return max + 1;
     }
@@ -174,10 +175,17 @@ static int edit_distance(const char *a, size_t la, const char *b, size_t lb, int
     if (length_gap(la, lb) > (size_t)k) return k + 1;
     strsim_pair q = strip_affixes(a, la, b, lb);
     if (q.la == 0) return (int)q.lb; /* <= k: the gap test above */
+#if defined(WL_EQ_VECTOR)
+    if (q.la <= WL_EQ_VECTOR) {
+        unsigned char v[WL_EQ_VECTOR];
+        wl_eq_load(v, q.a, q.la);
+        return hyyro_run(wl_eq_vector, v, 0, q.la, q.b, q.lb, k, osa);
+    }
+#endif
     if (q.la <= 64) {
         uint64_t peq[256];
         peq_build(peq, q.a, q.la, q.b, q.lb);
-        return hyyro_run(peq, 0, q.la, q.b, q.lb, k, osa);
+        return hyyro_run(wl_eq_table, peq, 0, q.la, q.b, q.lb, k, osa);
     }
     return band_distance(q, k, osa);
 }
@@ -211,7 +219,7 @@ static int edit_distance_cached(const wl_strsim_cached *c, const char *b, size_t
     size_t m = c->len - p - s, n = lb - p - s;
     if (m == 0) return (int)n;
     if (n == 0) return (int)m;
-    return hyyro_run(c->peq, (unsigned)p, m, b + p, n, k, osa);
+    return hyyro_run(wl_eq_table, c->peq, (unsigned)p, m, b + p, n, k, osa);
 }
 
 int wl_levenshtein_cached(const wl_strsim_cached *c, const char *b, size_t lb, int max)
