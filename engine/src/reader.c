@@ -148,7 +148,8 @@ static wl_status read_header(wl_reader *r, wl_csv *c, char *err, size_t errcap)
     int bad = c->row_err != WL_CSV_ROW_OK && c->row_err != WL_CSV_ROW_FIELD_TOO_LONG;
     if (bad || wl_utf8_check(c->raw, c->raw_len) != c->raw_len) {
         wl_set_error(err, errcap, "%s:1: unreadable header (%s)", r->file,
-                     c->row_err == WL_CSV_ROW_UNTERMINATED  ? "unterminated quote"
+                     c->row_err == WL_CSV_ROW_UNTERMINATED ||
+                             c->row_err == WL_CSV_ROW_QUOTE_TOO_LONG ? "unterminated quote"
                      : c->row_err == WL_CSV_ROW_TOO_LONG     ? "line too long"
                      : c->row_err == WL_CSV_ROW_TOO_MANY_FIELDS ? "too many columns"
                                                              : "invalid UTF-8 or NUL byte");

@@ -319,7 +319,10 @@ static int parse_row(wl_csv *c)
     }
     if (!memchr(p, '"', (size_t)(le - p))) return parse_plain(c, start, nl);
     int r = parse_quoted(c, start, c->eof);
-    if (r == ROW_NEED_MORE && avail >= c->row_cap) return resync(c, start);
+    if (r == ROW_NEED_MORE && avail >= c->row_cap) {
+        r = resync(c, start);
+        c->row_err = WL_CSV_ROW_QUOTE_TOO_LONG;
+    }
     return r;
 }
 

@@ -20,6 +20,7 @@
 typedef enum {
     WL_CSV_ROW_OK = 0,
     WL_CSV_ROW_UNTERMINATED,   /* a quote never closed: resynchronised at the next line */
+    WL_CSV_ROW_QUOTE_TOO_LONG, /* a quote still open after row_cap bytes: resynchronised */
     WL_CSV_ROW_TOO_LONG,       /* the row exceeds row_cap bytes */
     WL_CSV_ROW_FIELD_TOO_LONG, /* field err_field is longer than max_field */
     WL_CSV_ROW_TOO_MANY_FIELDS /* more than WL_CSV_MAX_FIELDS fields */

@@ -117,6 +117,10 @@ static int reject_malformed(wl_reader *r, const wl_csv *c)
     case WL_CSV_ROW_UNTERMINATED:
         wl_reader_reject(r, line, c->raw, c->raw_len, "unterminated quote");
         return 1;
+    case WL_CSV_ROW_QUOTE_TOO_LONG:
+        wl_reader_reject(r, line, c->raw, c->raw_len,
+                         "quote still open after %zu bytes (unterminated quote?)", c->row_cap);
+        return 1;
     case WL_CSV_ROW_TOO_LONG:
         wl_reader_reject(r, line, c->raw, c->raw_len, "row longer than %zu bytes", c->row_cap);
         return 1;

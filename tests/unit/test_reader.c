@@ -545,6 +545,40 @@ static void test_many_sources(void **state)
     free(buf);
 }
 
+/* Rows beyond the bounds: each rejected with its own reason, the rest read. */
+static void test_oversized_rows(void **state)
+{
+    (void)state;
+    size_t cap = 8u << 20, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    n += (size_t)sprintf(buf + n, "id,name\n1,\"open quote\n");
+    for (int i = 0; i < 150000; i++) n += (size_t)sprintf(buf + n, "q%d,x\n", i);
+    n += (size_t)sprintf(buf + n, "2,");
+    memset(buf + n, 'y', 2u << 20);
+    n += 2u << 20;
+    n += (size_t)sprintf(buf + n, "\n3,");
+    for (int i = 0; i < 5000; i++) buf[n++] = ',';
+    n += (size_t)sprintf(buf + n, "\n4,Last\n");
+    assert_true(n < cap);
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "big.csv", buf, n, NULL, &rep, err, sizeof err), WL_OK);
+    assert_int_equal(rep.rows_read, rep.accepted + rep.rejected);
+    assert_int_equal(rep.rejected, 3);
+    assert_int_equal(rep.accepted, 150001); /* the lines inside the open quote, and row 4 */
+    assert_int_equal(rep.reject_line[0], 2);
+    assert_non_null(strstr(rep.reject_reason[0], "quote still open after"));
+    assert_int_equal(rep.reject_line[1], 150003);
+    assert_non_null(strstr(rep.reject_reason[1], "row longer than"));
+    assert_int_equal(rep.reject_line[2], 150004);
+    assert_non_null(strstr(rep.reject_reason[2], "more than 4096 fields"));
+    assert_string_equal(wl_dataset_id(ds, wl_dataset_size(ds) - 1), "4");
+    wl_dataset_free(ds);
+    free(buf);
+}
+
 /* A long Thai column name (3-byte characters) is cut for the report at a
  * character boundary, never inside one. */
 static void test_long_column_name(void **state)
@@ -601,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_wide_header_and_ids),
         cmocka_unit_test(test_many_sources),
         cmocka_unit_test(test_long_column_name),
+        cmocka_unit_test(test_oversized_rows),
         cmocka_unit_test(test_null_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
