@@ -37,6 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (n < 0 || n > max) abort();
         for (int i = 0; i < n; i++) check_part(&parts[i]);
     }
+    int bogus[] = { -1, 99 }; /* a kind no caller should pass: still bounded */
+    for (int b = 0; b < 2; b++) {
+        int n = wl_name_parse(g_ctx, (const char *)data, size, bogus[b], parts, WL_NAME_MAX_PARTS);
+        if (n < 0 || n > WL_NAME_MAX_PARTS) abort();
+    }
     check_fold(data, size, 1);
     check_fold(data, size, 7);
     check_fold(data, size, 600);
