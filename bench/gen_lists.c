@@ -17,10 +17,11 @@
 /* clang-format off */
 #define L(...) __VA_ARGS__
 static const gen_list_spec g_specs[GEN_N_LISTS] = {
-    { "idn", "DPO-%010u", GEN_LAYOUT_FULL, 0.5, 8,
-      { L("id", "nama_lengkap", "nama_alias", "tanggal_lahir", "jenis_kelamin", "kewarganegaraan", "nik",
-          "no_paspor") },
-      { L(GEN_F_ID, GEN_F_FULL, GEN_F_ALIAS, GEN_F_DOB, GEN_F_SEX, GEN_F_NAT, GEN_F_NATID, GEN_F_PASSPORT) } },
+    { "idn", "DPO-%010u", GEN_LAYOUT_FULL, 0.5, 9,
+      { L("id", "nama_lengkap", "nama_alias", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+          "kewarganegaraan", "nik", "no_paspor") },
+      { L(GEN_F_ID, GEN_F_FULL, GEN_F_ALIAS, GEN_F_POB, GEN_F_DOB, GEN_F_SEX, GEN_F_NAT, GEN_F_NATID,
+          GEN_F_PASSPORT) } },
     { "mys", "PDRM%010u", GEN_LAYOUT_FULL, 0.7, 7,
       { L("no", "nama", "nama_lain", "no_kp", "tarikh_lahir", "jantina", "warganegara") },
       { L(GEN_F_ID, GEN_F_FULL, GEN_F_ALIAS, GEN_F_NATID_OR_PASSPORT, GEN_F_DOB, GEN_F_SEX, GEN_F_NAT) } },
@@ -29,14 +30,16 @@ static const gen_list_spec g_specs[GEN_N_LISTS] = {
           "passport_no") },
       { L(GEN_F_ID, GEN_F_GIVEN, GEN_F_FAMILY, GEN_F_ALIAS, GEN_F_DOB, GEN_F_SEX, GEN_F_NAT, GEN_F_NATID,
           GEN_F_PASSPORT) } },
-    { "vnm", "VN%010u", GEN_LAYOUT_FULL, 0.3, 8,
-      { L("id", "ho_ten", "ten_khac", "ngay_sinh", "gioi_tinh", "quoc_tich", "so_cccd", "so_ho_chieu") },
-      { L(GEN_F_ID, GEN_F_FULL, GEN_F_ALIAS, GEN_F_DOB, GEN_F_SEX, GEN_F_NAT, GEN_F_NATID, GEN_F_PASSPORT) } },
-    { "phl", "NBI-%010u", GEN_LAYOUT_GIVEN_MIDDLE_FAMILY, 0.6, 9,
-      { L("case_id", "surname", "first_name", "middle_name", "alyas", "date_of_birth", "sex", "nationality",
-          "passport_no") },
-      { L(GEN_F_ID, GEN_F_FAMILY, GEN_F_GIVEN, GEN_F_MIDDLE, GEN_F_ALIAS, GEN_F_DOB, GEN_F_SEX, GEN_F_NAT,
+    { "vnm", "VN%010u", GEN_LAYOUT_FULL, 0.3, 9,
+      { L("id", "ho_ten", "ten_khac", "ngay_sinh", "noi_sinh", "gioi_tinh", "quoc_tich", "so_cccd",
+          "so_ho_chieu") },
+      { L(GEN_F_ID, GEN_F_FULL, GEN_F_ALIAS, GEN_F_DOB, GEN_F_POB, GEN_F_SEX, GEN_F_NAT, GEN_F_NATID,
           GEN_F_PASSPORT) } },
+    { "phl", "NBI-%010u", GEN_LAYOUT_GIVEN_MIDDLE_FAMILY, 0.6, 10,
+      { L("case_id", "surname", "first_name", "middle_name", "alyas", "date_of_birth", "place_of_birth", "sex",
+          "nationality", "passport_no") },
+      { L(GEN_F_ID, GEN_F_FAMILY, GEN_F_GIVEN, GEN_F_MIDDLE, GEN_F_ALIAS, GEN_F_DOB, GEN_F_POB, GEN_F_SEX,
+          GEN_F_NAT, GEN_F_PASSPORT) } },
     { "mmr", "MM%010u", GEN_LAYOUT_FULL, 0.5, 8,
       { L("suspect_id", "name", "father_name", "date_of_birth", "sex", "nationality", "national_id",
           "passport_no") },
@@ -180,8 +183,23 @@ static void name_errors(char *s, size_t cap, gen_rng *r)
     if (gen_rng_chance(r, GEN_RATE_NAME_TYPO2)) gen_typo(s, cap, r);
 }
 
+/* Place of birth: the local spelling in the person's own country (Hà Nội),
+ * the Latin one abroad (Hanoi), now and then an older or other name (Saigon). */
+static void pob_of(const gen_person *p, gen_country_id list, gen_rng *r, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (!p->birthplace.pool || gen_rng_chance(r, GEN_RATE_POB_MISSING)) return;
+    const gen_part *bp = &p->birthplace;
+    if (gen_rng_chance(r, 0.15) &&
+        gen_pick_variant(gen_pool_cell(bp->pool, bp->row, bp->pool->c_variants), r, out, cap))
+        return;
+    int local = p->nat == list && (list != GEN_VNM || gen_rng_chance(r, 0.9));
+    snprintf(out, cap, "%s", gen_part_text(bp, local ? GEN_COL_PLACE_LOCAL : GEN_COL_PLACE_LATIN));
+}
+
 typedef struct {
     gen_name name;
+    char pob[96];
     char dob[48], passport[GEN_DOC_LEN + 4], natid[GEN_DOC_LEN + 4], father[GEN_NAME_LEN];
     const char *sex, *nat;
 } record;
@@ -207,6 +225,7 @@ static void fill_record(gen_country_id list, const gen_person *p, int native, ge
     gen_country_id nat = p->nat;
     if (gen_rng_chance(r, GEN_RATE_NAT_OTHER)) nat = (gen_country_id)gen_rng_below(r, GEN_N_COUNTRIES);
     rec->nat = gen_rng_chance(r, GEN_RATE_NAT_MISSING) ? "" : nat_text(list, nat, r);
+    pob_of(p, list, r, rec->pob, sizeof rec->pob);
     passport_of(p, r, rec->passport, sizeof rec->passport);
     natid_of(p, list, r, rec->natid, sizeof rec->natid);
     rec->father[0] = '\0';
@@ -272,6 +291,9 @@ static void write_field(FILE *f, gen_country_id list, gen_field field, const gen
         break;
     case GEN_F_DOC_TYPE:
         gen_csv_field(f, !doc[0] ? "" : rec->natid[0] ? "NRIC" : "PASSPORT");
+        break;
+    case GEN_F_POB:
+        gen_csv_field(f, rec->pob);
         break;
     case GEN_F_DOC_COUNTRY:
         gen_csv_field(f, doc[0] ? gen_countries[p->nat].iso3 : "");

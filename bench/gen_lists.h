@@ -26,7 +26,8 @@ typedef enum {
     GEN_F_NATID_OR_PASSPORT,
     GEN_F_DOC_TYPE,
     GEN_F_DOC_NUMBER,
-    GEN_F_DOC_COUNTRY
+    GEN_F_DOC_COUNTRY,
+    GEN_F_POB
 } gen_field;
 
 enum { GEN_MAX_COLS = 10 };
@@ -47,6 +48,7 @@ typedef struct {
 #define GEN_RATE_NAT_OTHER      0.02 /* another nationality (dual, false or mistaken) */
 #define GEN_RATE_PASSPORT_SHOWN 0.6  /* a passport the person holds appears in the record */
 #define GEN_RATE_NATID_SHOWN    0.85 /* the national id, in lists of the issuing country */
+#define GEN_RATE_POB_MISSING    0.35 /* place of birth left empty */
 
 const gen_list_spec *gen_list_spec_of(gen_country_id list);
 

@@ -260,6 +260,8 @@ static void make_namesake(const gen_pools *P, gen_rng *r, const gen_person *prev
         if (p->month == 2 && p->day == 29) p->day = 28;
     }
     p->region = (uint32_t)gen_rng_next(r);
+    p->birthplace.row =
+        (uint32_t)gen_pool_pick_range(&P->places, r, P->place_lo[p->nat], P->place_hi[p->nat]);
     draw_extras(p, P, r);
     draw_docs(p, r);
     p->kind = GEN_PERSON_NAMESAKE;
@@ -282,6 +284,9 @@ void gen_person_next(const gen_pools *P, gen_rng *r, const double *nat_weight, c
         draw_given(p, P, r);
         draw_family(p, P, r);
         p->region = (uint32_t)gen_rng_next(r);
+        p->birthplace.pool = &P->places;
+        p->birthplace.row =
+            (uint32_t)gen_pool_pick_range(&P->places, r, P->place_lo[p->nat], P->place_hi[p->nat]);
         draw_extras(p, P, r);
         draw_docs(p, r);
         p->kind = GEN_PERSON_NEW;

@@ -28,14 +28,15 @@ typedef struct {
     int has_family, has_father, has_mother;
     gen_part family; /* family name (none for Malay, Javanese, Tamil, Burmese) */
     int has_family2;
-    gen_part family2; /* second element of a compound Thai surname */
-    gen_part father;  /* father's given name or patronymic (bin X, a/l X, -ovich) */
-    gen_part mother;  /* Filipino middle name: mother's maiden surname */
-    int dialect;      /* Chinese: GEN_COL_HOKKIEN, GEN_COL_CANTONESE or GEN_COL_PINYIN */
-    int viet_middle;  /* Vietnamese: the first given syllable is Văn / Thị */
-    int honor;        /* 0 none, 1 Haji / Hajjah, 2 Datuk / Datin */
-    uint32_t region;  /* family's home region (document prefixes) */
-    int has_alias;    /* 1 nickname, 2 an unrelated other name */
+    gen_part family2;    /* second element of a compound Thai surname */
+    gen_part father;     /* father's given name or patronymic (bin X, a/l X, -ovich) */
+    gen_part mother;     /* Filipino middle name: mother's maiden surname */
+    gen_part birthplace; /* a row of places.tsv in the person's country */
+    int dialect;         /* Chinese: GEN_COL_HOKKIEN, GEN_COL_CANTONESE or GEN_COL_PINYIN */
+    int viet_middle;     /* Vietnamese: the first given syllable is Văn / Thị */
+    int honor;           /* 0 none, 1 Haji / Hajjah, 2 Datuk / Datin */
+    uint32_t region;     /* family's home region (document prefixes) */
+    int has_alias;       /* 1 nickname, 2 an unrelated other name */
     gen_part alias;
     int n_passport; /* 0..2 (a renewed passport has a new number) */
     char passport[2][GEN_DOC_LEN];

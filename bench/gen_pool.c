@@ -215,6 +215,22 @@ size_t gen_pool_pick(const gen_pool *p, gen_rng *r, char sex)
     return lo;
 }
 
+size_t gen_pool_pick_range(const gen_pool *p, gen_rng *r, size_t lo, size_t hi)
+{
+    const uint64_t *cum = p->cum[0];
+    uint64_t base = lo ? cum[lo - 1] : 0;
+    uint64_t x = base + gen_rng_next(r) % (cum[hi - 1] - base);
+    size_t a = lo, b = hi - 1; /* first row with cum > x */
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (cum[mid] > x)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return a;
+}
+
 int gen_pick_variant(const char *list, gen_rng *r, char *out, size_t cap)
 {
     if (!list || !list[0]) return 0;

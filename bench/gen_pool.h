@@ -46,6 +46,9 @@ const char *gen_pool_cell(const gen_pool *p, size_t row, int col);
  * "u" (pools without a gender column ignore sex). */
 size_t gen_pool_pick(const gen_pool *p, gen_rng *r, char sex);
 
+/** @return a row drawn by weight among rows [lo, hi), lo < hi <= n_rows. */
+size_t gen_pool_pick_range(const gen_pool *p, gen_rng *r, size_t lo, size_t hi);
+
 /** Copies one ';'-separated entry of list, drawn uniformly, into out.
  * @return 1 when a variant was copied, 0 when list is empty. */
 int gen_pick_variant(const char *list, gen_rng *r, char *out, size_t cap);

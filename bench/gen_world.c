@@ -94,6 +94,7 @@ static const struct {
     P(ca_family, "central_asian_family", "weight\tcyrillic\tlatin\tvariants\tcyrillic_f\tlatin_f"),
     P(ca_m, "central_asian_given_male", "weight\tcyrillic\tlatin\tvariants"),
     P(ca_f, "central_asian_given_female", "weight\tcyrillic\tlatin\tvariants"),
+    P(places, "places", "weight\tiso3\tlocal\tlatin\tvariants"),
 #undef P
 };
 enum { GEN_N_POOL_FILES = sizeof g_pool_files / sizeof g_pool_files[0] };
@@ -105,6 +106,29 @@ static int header_is(const gen_pool *p, const char *want)
     for (size_t i = 0; i < p->n_cols && n < sizeof got; i++)
         n += (size_t)snprintf(got + n, sizeof got - n, "%s%s", i ? "\t" : "", p->col_name[i]);
     return strcmp(got, want) == 0;
+}
+
+/* Finds each country's run of rows in places.tsv (rows are grouped by country). */
+static int index_places(gen_pools *p, const char *dir, char *err, size_t errcap)
+{
+    const gen_pool *pl = &p->places;
+    for (int c = 0; c < GEN_N_COUNTRIES; c++) {
+        size_t lo = pl->n_rows, hi = 0, n = 0;
+        for (size_t i = 0; i < pl->n_rows; i++)
+            if (!strcmp(gen_pool_cell(pl, i, GEN_COL_PLACE_ISO3), gen_countries[c].iso3)) {
+                if (i < lo) lo = i;
+                hi = i + 1;
+                n++;
+            }
+        if (n == 0 || hi - lo != n) {
+            snprintf(err, errcap, "%s/places.tsv: rows of %s missing or not together", dir,
+                     gen_countries[c].iso3);
+            return -1;
+        }
+        p->place_lo[c] = lo;
+        p->place_hi[c] = hi;
+    }
+    return 0;
 }
 
 int gen_pools_load(gen_pools *p, const char *dir, char *err, size_t errcap)
@@ -122,6 +146,10 @@ int gen_pools_load(gen_pools *p, const char *dir, char *err, size_t errcap)
             gen_pools_free(p);
             return -1;
         }
+    }
+    if (index_places(p, dir, err, errcap) != 0) {
+        gen_pools_free(p);
+        return -1;
     }
     return 0;
 }

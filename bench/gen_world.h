@@ -64,6 +64,8 @@ typedef struct {
     gen_pool burmese, khmer_family, khmer_given, tamil;
     gen_pool russian_m, russian_f, russian_family, russian_pat_m, russian_pat_f;
     gen_pool ca_family, ca_m, ca_f;
+    gen_pool places; /* grouped by country: rows [place_lo, place_hi) */
+    size_t place_lo[GEN_N_COUNTRIES], place_hi[GEN_N_COUNTRIES];
 } gen_pools;
 
 /* Column positions (0 is the weight). */
@@ -78,6 +80,9 @@ enum {
     GEN_COL_RTGS = 2,
     GEN_COL_VIET = 1,
     GEN_COL_ASCII = 2,
+    GEN_COL_PLACE_ISO3 = 1,
+    GEN_COL_PLACE_LOCAL = 2,
+    GEN_COL_PLACE_LATIN = 3,
     GEN_COL_CYR = 1,
     GEN_COL_CYR_LATIN = 2,
     GEN_COL_CYR_F = 4,

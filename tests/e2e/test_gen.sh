@@ -63,11 +63,11 @@ check "--overlap 0 still gives pairs" [ "$(rows "$TMP/lo/truth_pairs.csv")" -eq 
 
 # ---- each list has its own header
 declare -A HDR=(
-  [idn]="id,nama_lengkap,nama_alias,tanggal_lahir,jenis_kelamin,kewarganegaraan,nik,no_paspor"
+  [idn]="id,nama_lengkap,nama_alias,tempat_lahir,tanggal_lahir,jenis_kelamin,kewarganegaraan,nik,no_paspor"
   [mys]="no,nama,nama_lain,no_kp,tarikh_lahir,jantina,warganegara"
   [tha]="record_id,first_name,last_name,aka,birth_date,gender,nationality,national_id,passport_no"
-  [vnm]="id,ho_ten,ten_khac,ngay_sinh,gioi_tinh,quoc_tich,so_cccd,so_ho_chieu"
-  [phl]="case_id,surname,first_name,middle_name,alyas,date_of_birth,sex,nationality,passport_no"
+  [vnm]="id,ho_ten,ten_khac,ngay_sinh,noi_sinh,gioi_tinh,quoc_tich,so_cccd,so_ho_chieu"
+  [phl]="case_id,surname,first_name,middle_name,alyas,date_of_birth,place_of_birth,sex,nationality,passport_no"
   [mmr]="suspect_id,name,father_name,date_of_birth,sex,nationality,national_id,passport_no"
   [khm]="entry_id,family_name,given_name,dob,sex,nationality,id_number,passport_number"
   [sgp]="ref_no,full_name,aliases,date_of_birth,gender,nationality,doc_type,doc_number,doc_country")
@@ -91,6 +91,8 @@ check "IDN: 16-digit NIK" has ',[0-9]{16},' "$B/idn.csv"
 check "IDN: circa dates" has ',(sekitar|lebih kurang|circa|c\.|approx\.|about) [0-9]{4},' "$B/idn.csv"
 check "VNM: diacritics" has 'Nguyễn|Trần' "$B/vnm.csv"
 check "VNM: 12-digit CCCD" has ',[0-9]{12},' "$B/vnm.csv"
+check "VNM: places of birth with diacritics" has ',(Hà Nội|TP. Hồ Chí Minh),' "$B/vnm.csv"
+check "IDN: places of birth abroad in Latin" has ',(Hanoi|Ho Chi Minh City|Saigon|Bangkok|Phnom Penh),' "$B/idn.csv"
 check "SGP: Han characters" has $'\xe4|\xe5|\xe6|\xe7|\xe8|\xe9' "$B/sgp.csv"
 check "SGP: NRIC" has ',NRIC,[ST][0-9]{7}[A-Z],' "$B/sgp.csv"
 check "Cyrillic somewhere" has $'\xd0|\xd1' "$B/vnm.csv" 
@@ -114,8 +116,8 @@ awk -F, 'NR > 1 && $7 == "NRIC" && length($8) == 9 {
 read -r good bad < "$TMP/nric"
 check "NRIC check letters: $good good, $bad bad" [ "$good" -gt 500 -a "$bad" -lt $((good / 10)) ]
 # Indonesian NIK: birth day + 40 for women; MyKad: last digit odd for men.
-awk -F, 'NR > 1 && length($7) == 16 && $7 ~ /^[0-9]+$/ && ($5 == "P" || $5 == "Perempuan") {
-           if (substr($7, 7, 2) + 0 > 40) good++; else bad++ } END { print good + 0, bad + 0 }' \
+awk -F, 'NR > 1 && length($8) == 16 && $8 ~ /^[0-9]+$/ && ($6 == "P" || $6 == "Perempuan") {
+           if (substr($8, 7, 2) + 0 > 40) good++; else bad++ } END { print good + 0, bad + 0 }' \
   "$B/idn.csv" > "$TMP/nik"
 read -r good bad < "$TMP/nik"
 check "NIK women's day + 40: $good good, $bad bad" [ "$good" -gt 100 -a "$bad" -lt $((good / 10)) ]
