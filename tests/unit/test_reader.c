@@ -579,6 +579,54 @@ static void test_oversized_rows(void **state)
     free(buf);
 }
 
+/* Bytes after the last gzip member that do not start another one are ignored,
+ * as gzip(1) does with "trailing garbage" (tar pads with zeros). */
+static void test_gzip_trailing_bytes(void **state)
+{
+    (void)state;
+    static const char csv[] = "id,name\n1,Ahmad\n2,Budi\n";
+    unsigned char gz[512];
+    z_stream zs = { 0 };
+    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (unsigned char *)(uintptr_t)csv;
+    zs.avail_in = sizeof csv - 1;
+    zs.next_out = gz;
+    zs.avail_out = sizeof gz;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t n = sizeof gz - zs.avail_out;
+    deflateEnd(&zs);
+    memset(gz + n, 0, 100); /* zero padding */
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "pad.csv.gz", gz, n + 100, NULL, &rep, err, sizeof err),
+                     WL_OK);
+    assert_int_equal(rep.accepted, 2);
+    assert_int_equal(rep.gzip, 1);
+    /* the member cut short is still an error, padding or not */
+    assert_int_equal(wl_reader_read_mem(ds, "cut.csv.gz", gz, n / 2, NULL, &rep, err, sizeof err), WL_IO);
+    assert_non_null(strstr(err, "cut.csv.gz"));
+    wl_dataset_free(ds);
+}
+
+/* Two id columns: the first gives the id. Two columns with the same name: both
+ * are read, each as its own cell. */
+static void test_repeated_roles(void **state)
+{
+    (void)state;
+    static const char in[] = "id,rec_id,name,Name,dob\nA1,B1,Ahmad,Amat,1970\n";
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "r.csv", in, sizeof in - 1, NULL, &rep, err, sizeof err),
+                     WL_OK);
+    assert_string_equal(wl_dataset_id(ds, 0), "A1");
+    assert_int_equal(wl_dataset_count(ds, 0, WL_ROLE_FULL_NAME), 2);
+    assert_value(ds, 0, WL_ROLE_FULL_NAME, 1, "Amat");
+    assert_int_equal(rep.column_role[1], WL_ROLE_ID);
+    wl_dataset_free(ds);
+}
+
 /* A long Thai column name (3-byte characters) is cut for the report at a
  * character boundary, never inside one. */
 static void test_long_column_name(void **state)
@@ -635,6 +683,8 @@ int main(void)
         cmocka_unit_test(test_wide_header_and_ids),
         cmocka_unit_test(test_many_sources),
         cmocka_unit_test(test_long_column_name),
+        cmocka_unit_test(test_gzip_trailing_bytes),
+        cmocka_unit_test(test_repeated_roles),
         cmocka_unit_test(test_oversized_rows),
         cmocka_unit_test(test_null_arguments),
     };
