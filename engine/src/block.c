@@ -40,11 +40,11 @@ static int thread_count(int requested)
 
 /* ---- one kind's entries ---- */
 
-static int chunk_entries(const wl_features *f, int kind, size_t lo, size_t hi, wl_vec *out)
+static int chunk_entries(const wl_features *f, int kind, uint32_t common, size_t lo, size_t hi, wl_vec *out)
 {
     uint64_t keys[MAX_KEYS_PER_KIND];
     for (size_t i = lo; i < hi; i++) {
-        size_t nk = wl_block_record_keys(f, i, kind, keys, MAX_KEYS_PER_KIND);
+        size_t nk = wl_block_record_keys(f, i, kind, common, keys, MAX_KEYS_PER_KIND);
         if (wl_vec_reserve(out, out->len + nk) != 0) return -1;
         wl_keyent *e = (wl_keyent *)out->data + out->len;
         for (size_t k = 0; k < nk; k++) e[k] = (wl_keyent){ keys[k], (uint32_t)i, 0 };
@@ -54,7 +54,7 @@ static int chunk_entries(const wl_features *f, int kind, size_t lo, size_t hi, w
 }
 
 /* Generates the kind's entries in record order (fixed chunks, concatenated in order). */
-static wl_status gen_entries(const wl_features *f, int kind, int threads, wl_vec *out)
+static wl_status gen_entries(const wl_features *f, int kind, int threads, uint32_t common, wl_vec *out)
 {
     size_t n = f->n, nchunks = (n + KEY_CHUNK - 1) / KEY_CHUNK;
     wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
@@ -63,7 +63,7 @@ static wl_status gen_entries(const wl_features *f, int kind, int threads, wl_vec
 #pragma omp parallel for schedule(dynamic) num_threads(threads) reduction(| : failed)
     for (size_t c = 0; c < nchunks; c++) {
         wl_vec_init(&parts[c], sizeof(wl_keyent));
-        failed |= chunk_entries(f, kind, c * KEY_CHUNK, WL_MIN(n, (c + 1) * KEY_CHUNK), &parts[c]);
+        failed |= chunk_entries(f, kind, common, c * KEY_CHUNK, WL_MIN(n, (c + 1) * KEY_CHUNK), &parts[c]);
     }
     size_t total = 0;
     for (size_t c = 0; c < nchunks; c++) total += parts[c].len;
@@ -163,7 +163,7 @@ static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind,
 {
     wl_vec v;
     wl_vec_init(&v, sizeof(wl_keyent));
-    wl_status st = gen_entries(f, kind, c->threads, &v);
+    wl_status st = gen_entries(f, kind, c->threads, wl_block_common_limit(c->max_block), &v);
     wl_keyent *tmp = NULL;
     if (st == WL_OK && v.len > 1 && !(tmp = malloc(v.len * sizeof *tmp))) st = WL_NOMEM;
     if (st == WL_OK) {
@@ -251,24 +251,43 @@ static int first_shared(const uint64_t *ak, size_t na, const uint64_t *bk, size_
     return 1;
 }
 
-static void sort_u32(uint32_t *v, size_t n)
+/* Sorts a record's partners: insertion sort for a few, else LSD radix sort on
+ * bytes through tmp (n entries), skipping a byte all partners share. */
+static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
-    if (n > 16) {
-        qsort(v, n, sizeof *v, cmp_u32);
+    if (n <= 48) {
+        for (size_t i = 1; i < n; i++) {
+            uint32_t x = v[i];
+            size_t j = i;
+            while (j > 0 && v[j - 1] > x) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
         return;
     }
-    for (size_t i = 1; i < n; i++) {
-        uint32_t x = v[i];
-        size_t j = i;
-        while (j > 0 && v[j - 1] > x) {
-            v[j] = v[j - 1];
-            j--;
+    uint32_t *src = v, *dst = tmp;
+    for (int shift = 0; shift < 32; shift += 8) {
+        size_t count[256] = { 0 };
+        for (size_t i = 0; i < n; i++) count[(src[i] >> shift) & 255]++;
+        if (count[(src[0] >> shift) & 255] == n) continue;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
         }
-        v[j] = x;
+        for (size_t i = 0; i < n; i++) dst[count[(src[i] >> shift) & 255]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
     }
+    if (src != v) memcpy(v, src, n * sizeof *v);
 }
 
-/* Appends every pair (a, b > a) whose smallest shared key is walked here. */
+/* Appends every pair (a, b > a) whose smallest shared key is walked here.
+ * bs is scratch for the partners (twice their count: the radix sort's buffer). */
 static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_vec *bs, wl_vec *out)
 {
     bs->len = 0;
@@ -276,20 +295,25 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
     size_t na = k->rk_start[a + 1] - k->rk_start[a];
     for (size_t t = 0; t < na; t++) {
         uint32_t pos = k->rk_pos[k->rk_start[a] + t], end = k->ent_end[pos];
+        if (end - pos > 1 && wl_vec_reserve(bs, bs->len + (end - pos - 1)) != 0) return -1;
+        uint32_t *dst = bs->data;
         for (uint32_t q = pos + 1; q < end; q++) {
             uint32_t b = k->ent_rec[q];
             if (c->mode == WL_MODE_LINK && c->source[a] == c->source[b]) continue;
-            const uint64_t *bk = k->rk_key + k->rk_start[b];
-            if (!first_shared(ak, t, bk, k->rk_start[b + 1] - k->rk_start[b], ak[t])) continue;
-            if (wl_vec_push(bs, &b) != 0) return -1;
+            /* a's first key needs no check: no smaller key of a exists. */
+            if (t > 0 && !first_shared(ak, t, k->rk_key + k->rk_start[b],
+                                       k->rk_start[b + 1] - k->rk_start[b], ak[t]))
+                continue;
+            dst[bs->len++] = b;
         }
     }
-    sort_u32(bs->data, bs->len);
-    if (wl_vec_reserve(out, out->len + bs->len) != 0) return -1;
-    for (size_t q = 0; q < bs->len; q++) {
-        wl_pairidx p = { a, WL_VEC_AT(bs, uint32_t, q) };
-        WL_VEC_AT(out, wl_pairidx, out->len++) = p;
-    }
+    size_t m = bs->len;
+    if (wl_vec_reserve(bs, 2 * m) != 0 || wl_vec_reserve(out, out->len + m) != 0) return -1;
+    uint32_t *b = bs->data;
+    sort_u32(b, b + m, m);
+    wl_pairidx *o = (wl_pairidx *)out->data + out->len;
+    for (size_t q = 0; q < m; q++) o[q] = (wl_pairidx){ a, b[q] };
+    out->len += m;
     return 0;
 }
 

@@ -54,10 +54,23 @@ static inline uint64_t wl_block_key(int kind, uint64_t h)
 
 /**
  * Writes record i's keys of one kind into out (duplicates possible, unsorted).
+ * common: a part held by more records than this gives no phonetic+year key
+ * unless it is the record's rarest part (its blocks would be crowds that the
+ * part-pair and part+dob keys already cover); 0 means no limit.
  * @return the number of keys written, at most cap (extra keys are dropped:
  *         cap is sized so that only pathological records reach it).
  */
-size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint64_t *out, size_t cap);
+size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint32_t common, uint64_t *out,
+                            size_t cap);
+
+/** The `common` limit wl_block uses for a block limit: max_block itself. Then a
+ * phonetic+year block holds about max_block / 50 records (the years of birth
+ * of a list spread over ~50), and the pairs per record stay bounded as lists
+ * grow, which keeps blocking near-linear. */
+static inline uint32_t wl_block_common_limit(size_t max_block)
+{
+    return max_block > UINT32_MAX ? UINT32_MAX : (uint32_t)max_block;
+}
 
 /** Second key that splits an oversized block of kind `kind` (block_split.c). */
 uint64_t wl_block_split_key(const wl_features *f, size_t i, int kind);

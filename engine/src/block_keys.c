@@ -7,8 +7,8 @@
  *                  wrong date, name order swapped;
  *   DOC            the OCR-folded document key: the name written differently;
  *   FULL_NAME      the whole name, order-free;
- *   SKELETON_NAT   consonant skeleton of a part + nationality: vowels that differ
- *                  between romanisations of abjad names (Jawi, Arabic);
+ *   SKELETON_NAT   consonant skeletons of two parts + nationality: vowels that
+ *                  differ between romanisations of abjad names (Jawi, Arabic);
  *   PART_DOB       one canonical part + full date: every other part mistyped.
  * Initials and particles never form keys: they would make huge useless blocks. */
 #include "block.h"
@@ -49,15 +49,18 @@ static size_t record_years(const wl_features *f, size_t i, int *years)
     return ny;
 }
 
-static size_t keys_phonetic_year(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+static const wl_fpart *rarest_usable(const wl_fpart *p, size_t np);
+
+static size_t keys_phonetic_year(const wl_features *f, size_t i, uint32_t common, uint64_t *out, size_t cap)
 {
     int years[MAX_YEARS];
     size_t ny = record_years(f, i, years), np, n = 0;
     /* Without any birth year the part alone is the key (year 0). */
     if (ny == 0) years[ny++] = 0;
-    const wl_fpart *p = wl_f_parts(f, i, &np);
+    const wl_fpart *p = wl_f_parts(f, i, &np), *rare = rarest_usable(p, np);
     for (size_t k = 0; k < np; k++) {
         if (!part_usable(&p[k]) || p[k].dm1 == 0) continue;
+        if (common && p[k].freq > common && &p[k] != rare) continue;
         for (size_t y = 0; y < ny && n < cap; y++)
             out[n++] = wl_hash_combine(p[k].dm1, (uint64_t)(int64_t)years[y]);
     }
@@ -109,15 +112,33 @@ static size_t keys_full_name(const wl_features *f, size_t i, uint64_t *out, size
     return n;
 }
 
+/* Skeleton pairs of one name (a one-part name: its skeleton alone), each with
+ * every nationality. A single skeleton with a nationality shared by most of a
+ * national list would only make blocks of everyone called Muhammad. */
+static size_t keys_skeleton_name(const wl_fpart *p, size_t np, const uint32_t *nat, size_t nn,
+                                 uint64_t *out, size_t cap)
+{
+    uint64_t h[WL_NAME_MAX_PARTS], pair[WL_NAME_MAX_PARTS * (WL_NAME_MAX_PARTS - 1) / 2 + 1];
+    size_t nh = 0, npair = 0, n = 0;
+    for (size_t k = 0; k < np && nh < WL_NAME_MAX_PARTS; k++)
+        if (part_usable(&p[k]) && p[k].h_skel) h[nh++] = p[k].h_skel;
+    if (nh == 1) pair[npair++] = h[0];
+    for (size_t a = 0; a < nh; a++)
+        for (size_t b = a + 1; b < nh; b++)
+            if (h[a] != h[b]) pair[npair++] = wl_hash_combine(WL_MIN(h[a], h[b]), WL_MAX(h[a], h[b]));
+    for (size_t k = 0; k < npair; k++)
+        for (size_t c = 0; c < nn && n < cap; c++) out[n++] = wl_hash_combine(pair[k], nat[c]);
+    return n;
+}
+
 static size_t keys_skeleton_nat(const wl_features *f, size_t i, uint64_t *out, size_t cap)
 {
-    size_t np, nn, n = 0;
+    size_t np, nn, n = 0, cnt;
     const wl_fpart *p = wl_f_parts(f, i, &np);
     const uint32_t *nat = wl_f_nats(f, i, &nn);
-    for (size_t k = 0; k < np; k++) {
-        if (!part_usable(&p[k]) || p[k].h_skel == 0) continue;
-        for (size_t c = 0; c < nn && n < cap; c++) out[n++] = wl_hash_combine(p[k].h_skel, nat[c]);
-    }
+    if (nn == 0) return 0;
+    for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt; s = wl_f_name_span(f, i, s + cnt, &cnt))
+        n += keys_skeleton_name(p + s, cnt, nat, nn, out + n, cap - n);
     return n;
 }
 
@@ -135,11 +156,12 @@ static size_t keys_part_dob(const wl_features *f, size_t i, uint64_t *out, size_
     return n;
 }
 
-size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint64_t *out, size_t cap)
+size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint32_t common, uint64_t *out,
+                            size_t cap)
 {
     size_t n = 0;
     switch (kind) {
-    case WL_KIND_PHONETIC_YEAR: n = keys_phonetic_year(f, i, out, cap); break;
+    case WL_KIND_PHONETIC_YEAR: n = keys_phonetic_year(f, i, common, out, cap); break;
     case WL_KIND_PART_PAIR:     n = keys_part_pair(f, i, out, cap); break;
     case WL_KIND_DOC:           n = keys_doc(f, i, out, cap); break;
     case WL_KIND_FULL_NAME:     n = keys_full_name(f, i, out, cap); break;
@@ -152,21 +174,23 @@ size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint64_t *
 }
 
 /* The rarest usable part (fewest records hold it; ties by hash): the part that
- * best tells apart the members of a crowded block. */
+ * best tells apart the members of a crowded block. NULL when there is none. */
+static const wl_fpart *rarest_usable(const wl_fpart *p, size_t np)
+{
+    const wl_fpart *best = NULL;
+    for (size_t k = 0; k < np; k++) {
+        if (!part_usable(&p[k])) continue;
+        if (!best || p[k].freq < best->freq || (p[k].freq == best->freq && p[k].h_canon < best->h_canon))
+            best = &p[k];
+    }
+    return best;
+}
+
 static uint64_t rarest_part(const wl_features *f, size_t i)
 {
     size_t np;
-    const wl_fpart *p = wl_f_parts(f, i, &np);
-    uint64_t best = 0;
-    uint32_t best_freq = UINT32_MAX;
-    for (size_t k = 0; k < np; k++) {
-        if (!part_usable(&p[k])) continue;
-        if (p[k].freq < best_freq || (p[k].freq == best_freq && p[k].h_canon < best)) {
-            best = p[k].h_canon;
-            best_freq = p[k].freq;
-        }
-    }
-    return best;
+    const wl_fpart *p = wl_f_parts(f, i, &np), *r = rarest_usable(p, np);
+    return r ? r->h_canon : 0;
 }
 
 uint64_t wl_block_split_key(const wl_features *f, size_t i, int kind)

@@ -204,6 +204,7 @@ static void fx_free(wl_features *f)
     free(f);
 }
 
+#ifndef FX_NO_FREQ
 static void fx_freq(wl_features *f)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -215,6 +216,7 @@ static void fx_freq(wl_features *f)
             f->parts[k].freq = c;
         }
 }
+#endif
 
 static wl_features *fx_build(const fx_rec *r, size_t n)
 {
@@ -254,7 +256,9 @@ static wl_features *fx_build(const fx_rec *r, size_t n)
         wl_f_name_span(f, i, 0, &cnt);
         f->h_name[i] = cnt ? wl_name_hash(f->parts + f->part_start[i], cnt) : 0;
     }
+#ifndef FX_NO_FREQ /* quadratic: fine for tests, not for benchmarks */
     fx_freq(f);
+#endif
     return f;
 }
 

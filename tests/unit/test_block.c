@@ -53,8 +53,8 @@ static int share_key(const wl_features *f, size_t a, size_t b, unsigned mask)
     uint64_t ka[512], kb[512];
     for (int kind = 0; kind < WL_KIND_COUNT; kind++) {
         if (!(mask & (1u << kind))) continue;
-        size_t na = wl_block_record_keys(f, a, kind, ka, 512);
-        size_t nb = wl_block_record_keys(f, b, kind, kb, 512);
+        size_t na = wl_block_record_keys(f, a, kind, 0, ka, 512);
+        size_t nb = wl_block_record_keys(f, b, kind, 0, kb, 512);
         for (size_t i = 0; i < na; i++)
             for (size_t j = 0; j < nb; j++)
                 if (ka[i] == kb[j]) return 1;
@@ -89,27 +89,27 @@ static void test_keys_per_kind(void **state)
     wl_features *f = fx_build(g_people, N_PEOPLE);
     uint64_t k[64];
     /* Particles and initials never key: "bin x" is a particle and an initial. */
-    assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PART_PAIR, k, 64), 0);
-    assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PHONETIC_YEAR, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PART_PAIR, 0, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PHONETIC_YEAR, 0, k, 64), 0);
     /* muhammad, ali: one pair; bin is a particle. */
-    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PART_PAIR, k, 64), 1);
+    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PART_PAIR, 0, k, 64), 1);
     /* approx 1985 -> 1984..1986, two usable parts (siti, rahman): 6 keys. */
-    assert_int_equal(wl_block_record_keys(f, 3, WL_KIND_PHONETIC_YEAR, k, 64), 6);
+    assert_int_equal(wl_block_record_keys(f, 3, WL_KIND_PHONETIC_YEAR, 0, k, 64), 6);
     /* a 1975..1977 range: three years x two parts (van is a particle here). */
-    assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, k, 64), 6);
+    assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, 0, k, 64), 6);
     /* mononym plus a three-part alias: 1 + 3 pair keys; two full-name keys. */
-    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_PART_PAIR, k, 64), 4);
-    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_FULL_NAME, k, 64), 2);
+    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_PART_PAIR, 0, k, 64), 4);
+    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_FULL_NAME, 0, k, 64), 2);
     /* Every key carries its kind in the top bits. */
-    size_t n = wl_block_record_keys(f, 0, WL_KIND_PART_DOB, k, 64);
+    size_t n = wl_block_record_keys(f, 0, WL_KIND_PART_DOB, 0, k, 64);
     assert_int_equal(n, 2);
     for (size_t i = 0; i < n; i++) assert_int_equal(k[i] >> WL_KEY_KIND_SHIFT, WL_KIND_PART_DOB);
     /* The cap bounds the output. */
-    assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, k, 4), 4);
+    assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, 0, k, 4), 4);
     /* No nationality, no skeleton key; no name, no name key. */
-    assert_int_equal(wl_block_record_keys(f, 2, WL_KIND_SKELETON_NAT, k, 64), 0);
-    assert_int_equal(wl_block_record_keys(f, 16, WL_KIND_PART_DOB, k, 64), 0);
-    assert_int_equal(wl_block_record_keys(f, 0, 99, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 2, WL_KIND_SKELETON_NAT, 0, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 16, WL_KIND_PART_DOB, 0, k, 64), 0);
+    assert_int_equal(wl_block_record_keys(f, 0, 99, 0, k, 64), 0);
     fx_free(f);
 }
 
@@ -255,9 +255,36 @@ static void test_pair_from_first_shared_key_only(void **state)
     wl_block_stats st;
     wl_vec v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 100, 2), &st);
     assert_int_equal(v.len, 1);
-    /* phonetic x2, part pair, doc, full name, skeleton x2, part+dob x2 */
-    assert_int_equal(st.blocks, 9);
+    /* phonetic x2, part pair, doc, full name, skeleton pair, part+dob x2 */
+    assert_int_equal(st.blocks, 8);
     wl_vec_free(&v);
+    fx_free(f);
+}
+
+static void test_common_parts_skip_phonetic_key(void **state)
+{
+    (void)state;
+    /* muhammad in 8 records, ali in 7, each with its own third part; one
+     * record has only the two common parts. */
+    static const char *const names[] = { "muhammad ali", "muhammad ali bakar", "muhammad ali karim",
+                                         "muhammad ali omar", "muhammad ali yusof", "muhammad ali hamid",
+                                         "muhammad ali zaki", "muhammad rashid" };
+    fx_rec r[8];
+    for (int i = 0; i < 8; i++) r[i] = (fx_rec){ 0, names[i], "1980", NULL, NULL, 0, NULL, NULL };
+    wl_features *f = fx_build(r, 8);
+    uint64_t k[16];
+    /* No limit: one key per part. */
+    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PHONETIC_YEAR, 0, k, 16), 3);
+    /* Limit 5: muhammad (8) and ali (7) are common, bakar is kept. */
+    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PHONETIC_YEAR, 5, k, 16), 1);
+    /* Only common parts: the rarest of them (ali) still keys the record. */
+    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PHONETIC_YEAR, 5, k, 16), 1);
+    uint64_t k7[16];
+    assert_int_equal(wl_block_record_keys(f, 7, WL_KIND_PHONETIC_YEAR, 5, k7, 16), 1); /* rashid */
+    assert_true(k[0] != k7[0]);
+    /* The part-pair key is not affected. */
+    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PART_PAIR, 5, k, 16), 3);
+    assert_int_equal(wl_block_common_limit(1000), 1000);
     fx_free(f);
 }
 
@@ -312,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_crowd_reference_and_threads),
         cmocka_unit_test(test_split_and_skip),
         cmocka_unit_test(test_pair_from_first_shared_key_only),
+        cmocka_unit_test(test_common_parts_skip_phonetic_key),
         cmocka_unit_test(test_candidates_wrapper),
         cmocka_unit_test(test_sort_is_stable),
     };
