@@ -63,18 +63,29 @@ static const char *text_of(const wl_features *f, const wl_fpart *p) { return wl_
 static int is_particle(const wl_fpart *p) { return (p->flags & WL_PART_PARTICLE) != 0; }
 static int is_initial(const wl_fpart *p) { return (p->flags & WL_PART_INITIAL) || p->canon_len == 1; }
 
-static double idf(const wl_features *f, const wl_fpart *p)
+/* log2 of x >= 1 to about 0.01: the exponent from the leading bit, the
+ * fraction by linear interpolation between powers of two, which is plenty for
+ * a weight and costs no call into libm on the hot path. */
+static double log2_approx(uint64_t x)
 {
-    if (f->n < 2) return 1.0;
-    double freq = p->freq ? (double)p->freq : 1.0, n = (double)f->n;
-    double r = log2(n / freq) / log2(n);
+    if (x < 2) return 0.0;
+    int e = 63 - __builtin_clzll(x);
+    /* x / 2^e - 1 in [0, 1): the bits below the leading one, as a fraction */
+    double frac = (double)(x << (63 - e) << 1) * 0x1p-64;
+    return (double)e + frac * (1.0 + 0.344 * (1.0 - frac)); /* bends towards log2(1 + f) */
+}
+
+static double idf(double log2_n, double inv_log2_n, const wl_fpart *p)
+{
+    if (log2_n <= 0.0) return 1.0;
+    double r = (log2_n - log2_approx(p->freq ? p->freq : 1u)) * inv_log2_n;
     return r < 0.0 ? 0.0 : r > 1.0 ? 1.0 : r;
 }
 
-static double part_weight(const wl_features *f, const wl_fpart *p)
+static double part_weight(double log2_n, double inv_log2_n, const wl_fpart *p)
 {
     if (is_particle(p)) return W_PARTICLE;
-    double w = 0.4 + 0.6 * idf(f, p);
+    double w = 0.4 + 0.6 * idf(log2_n, inv_log2_n, p);
     if (p->flags & WL_PART_FAMILY) w *= W_FAMILY;
     if (is_initial(p)) w *= W_INITIAL;
     return w;
@@ -129,12 +140,16 @@ static int spelled_as_two(const char *s, size_t n, const char *x, size_t nx, con
 }
 
 /* 1 when part j of one name is parts k, k+1 of the other run together, in
- * either the normalised or the canonical spellings. */
+ * either the normalised or the canonical spellings. The lengths are compared
+ * first: they settle almost every pair without touching the text. */
 static int is_join(const wl_features *f, const wl_fpart *j, const wl_fpart *k)
 {
     const wl_fpart *k1 = k + 1;
-    return spelled_as_two(text_of(f, j), j->len, text_of(f, k), k->len, text_of(f, k1), k1->len)
-           || spelled_as_two(canon_of(f, j), j->canon_len, canon_of(f, k), k->canon_len,
+    if (j->len == k->len + k1->len
+        && spelled_as_two(text_of(f, j), j->len, text_of(f, k), k->len, text_of(f, k1), k1->len))
+        return 1;
+    return j->canon_len == k->canon_len + k1->canon_len
+           && spelled_as_two(canon_of(f, j), j->canon_len, canon_of(f, k), k->canon_len,
                              canon_of(f, k1), k1->canon_len);
 }
 
@@ -143,14 +158,67 @@ typedef struct {
     double jw_min;
     float rare_bits;
     int n_matched, n_pairs_np; /* matched / made pairs, particles aside */
-    int fixed;                 /* pairs made by joins */
+    int fixed;                 /* pairs made before the assignment, particles aside */
+    int exact_np;              /* of which equal canonical parts */
 } pairing;
+
+static float rare_evidence(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    if (f->n == 0) return 0.0f;
+    uint32_t freq = WL_MAX(WL_MAX(x->freq, y->freq), 1u);
+    double bits = log2((double)f->n / (double)freq);
+    return bits > 0.0 ? (float)bits : 0.0f;
+}
+
+/* Adds the pair (x of the shorter side, y of the longer) to the totals. */
+static void add_pair(const wl_features *f, const wl_fpart *x, double wx, const wl_fpart *y, double wy,
+                     const part_match *m, pairing *acc)
+{
+    double w = 0.5 * (wx + wy);
+    acc->score_sum += w * m->sim;
+    acc->weight_sum += w;
+    if (m->kind == K_EXACT) acc->rare_bits += rare_evidence(f, x, y);
+    if (is_particle(x)) return;
+    acc->n_pairs_np++;
+    if (m->kind >= K_INITIAL) acc->n_matched++;
+    if (m->jw < acc->jw_min) acc->jw_min = m->jw;
+}
+
+/*
+ * Equal canonical parts are paired first, before any similarity is computed:
+ * an exact agreement is the best account of a part, and taking it out makes
+ * the assignment smaller and spares most Jaro-Winkler calls on the pairs that
+ * matter (those that match). Duplicates pair in order.
+ */
+static void pair_exact(const wl_features *f, name_side *x, name_side *y, pairing *acc)
+{
+    static const part_match same = { 1.0, 1.0, K_EXACT };
+    for (size_t i = 0; i < x->n; i++) {
+        for (size_t j = 0; j < y->n; j++) {
+            if (y->used[j] || x->p[i].h_canon != y->p[j].h_canon) continue;
+            x->used[i] = y->used[j] = 1;
+            add_pair(f, &x->p[i], x->w[i], &y->p[j], y->w[j], &same, acc);
+            acc->fixed += !is_particle(&x->p[i]);
+            acc->exact_np += !is_particle(&x->p[i]);
+            break;
+        }
+    }
+}
 
 /* Pairs each unused part of `one` with two unused adjacent parts of `two`. */
 static void pair_joins(const wl_features *f, name_side *one, name_side *two, pairing *acc)
 {
+    /* The lengths two adjacent parts of `two` add up to, as bit sets: a part of
+     * `one` of no such length cannot be a join, and most are not. */
+    uint64_t sums = 0;
+    for (size_t k = 0; k + 1 < two->n; k++) {
+        const wl_fpart *pk = &two->p[k];
+        sums |= UINT64_C(1) << ((pk->len + pk[1].len) & 63);
+        sums |= UINT64_C(1) << ((pk->canon_len + pk[1].canon_len) & 63);
+    }
     for (size_t j = 0; j < one->n; j++) {
         const wl_fpart *pj = &one->p[j];
+        if (!((sums >> (pj->len & 63)) & 1) && !((sums >> (pj->canon_len & 63)) & 1)) continue;
         if (one->used[j] || is_particle(pj) || is_initial(pj)) continue;
         for (size_t k = 0; k + 1 < two->n; k++) {
             if (two->used[k] || two->used[k + 1] || !is_join(f, pj, &two->p[k])) continue;
@@ -221,8 +289,36 @@ static void assign_min_cost(const double *cost, int r, int c, int *row_at)
     }
 }
 
+/* Up to three rows: every injective map of rows to columns (at most 16·15·14
+ * for three rows, usually 3·2·1), the first best kept. Names of one to three
+ * parts are nearly all the traffic, and this is cheaper than potentials. */
+static void assign_small(const double *w, int rows, int cols, int *col_of)
+{
+    double best = -HUGE_VAL;
+    int j1_end = rows > 1 ? cols : 1, j2_end = rows > 2 ? cols : 1;
+    for (int j0 = 0; j0 < cols; j0++)
+        for (int j1 = 0; j1 < j1_end; j1++) {
+            if (rows > 1 && j1 == j0) continue;
+            for (int j2 = 0; j2 < j2_end; j2++) {
+                if (rows > 2 && (j2 == j0 || j2 == j1)) continue;
+                double v = w[j0] + (rows > 1 ? w[cols + j1] : 0.0)
+                           + (rows > 2 ? w[2 * cols + j2] : 0.0);
+                if (v > best) {
+                    best = v;
+                    col_of[0] = j0;
+                    if (rows > 1) col_of[1] = j1;
+                    if (rows > 2) col_of[2] = j2;
+                }
+            }
+        }
+}
+
 void wl_assign_max(const double *w, int rows, int cols, int *col_of)
 {
+    if (rows <= 3 && cols <= 6) {
+        assign_small(w, rows, cols, col_of);
+        return;
+    }
     double cost[(MAXP + 1) * (MAXP + 1)];
     int row_at[MAXP + 1];
     assert(rows <= cols && cols <= MAXP);
@@ -243,94 +339,48 @@ static int free_parts(const name_side *s, int *idx)
     return k;
 }
 
-static float rare_evidence(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
-{
-    if (f->n == 0) return 0.0f;
-    uint32_t freq = WL_MAX(WL_MAX(x->freq, y->freq), 1u);
-    double bits = log2((double)f->n / (double)freq);
-    return bits > 0.0 ? (float)bits : 0.0f;
-}
-
-/* Adds the pair (x of the shorter side, y of the longer) to the totals. */
-static void add_pair(const wl_features *f, const wl_fpart *x, double wx, const wl_fpart *y, double wy,
-                     const part_match *m, pairing *acc)
-{
-    double w = 0.5 * (wx + wy);
-    acc->score_sum += w * m->sim;
-    acc->weight_sum += w;
-    if (m->kind == K_EXACT) acc->rare_bits += rare_evidence(f, x, y);
-    if (is_particle(x)) return;
-    acc->n_pairs_np++;
-    if (m->kind >= K_INITIAL) acc->n_matched++;
-    if (m->jw < acc->jw_min) acc->jw_min = m->jw;
-}
-
 /*
  * Pairs the free parts of the shorter side s (rows) with those of the longer
  * side l (columns). Returns the weight of l's parts left unpaired.
  */
 static double pair_rest(const wl_features *f, const name_side *s, const name_side *l, pairing *acc)
 {
-    int ri[MAXP], ci[MAXP], row_at[MAXP + 1];
+    int ri[MAXP], ci[MAXP], col_of[MAXP];
     int r = free_parts(s, ri), c = free_parts(l, ci);
     double left = 0.0;
     if (r == 0) {
         for (int j = 0; j < c; j++) left += l->w[ci[j]];
         return left;
     }
-    /* cost[i][j], 1-based: minus the weighted similarity of the pair. */
-    double cost[(MAXP + 1) * (MAXP + 1)];
+    double gain[MAXP * MAXP]; /* r x c: the weighted similarity of each pair */
     part_match m[MAXP][MAXP];
-    cost[0] = 0.0; /* row 0 is never read; written so GCC sees the array set */
+    gain[0] = 0.0; /* set below too; written first so GCC sees the array set */
     for (int i = 0; i < r; i++)
         for (int j = 0; j < c; j++) {
             m[i][j] = part_similarity(f, &s->p[ri[i]], &l->p[ci[j]]);
-            cost[(i + 1) * (MAXP + 1) + j + 1] = -0.5 * (s->w[ri[i]] + l->w[ci[j]]) * m[i][j].sim;
+            gain[i * c + j] = 0.5 * (s->w[ri[i]] + l->w[ci[j]]) * m[i][j].sim;
         }
-    assign_min_cost(cost, r, c, row_at);
-    for (int j = 0; j < c; j++) {
-        int i = row_at[j + 1] - 1;
-        if (i < 0) {
-            left += l->w[ci[j]];
-            continue;
-        }
+    wl_assign_max(gain, r, c, col_of);
+    uint8_t taken[MAXP] = { 0 };
+    for (int i = 0; i < r; i++) {
+        int j = col_of[i];
+        taken[j] = 1;
         add_pair(f, &s->p[ri[i]], s->w[ri[i]], &l->p[ci[j]], l->w[ci[j]], &m[i][j], acc);
     }
+    for (int j = 0; j < c; j++)
+        if (!taken[j]) left += l->w[ci[j]];
     return left;
-}
-
-/* ---- exact: same multiset of canonical parts, particles aside ---- */
-
-static int sorted_canon(const wl_fpart *p, size_t n, uint64_t *h)
-{
-    int k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (is_particle(&p[i])) continue;
-        int j = k++;
-        while (j > 0 && h[j - 1] > p[i].h_canon) { /* insertion sort: n <= 16 */
-            h[j] = h[j - 1];
-            j--;
-        }
-        h[j] = p[i].h_canon;
-    }
-    return k;
-}
-
-static int same_multiset(const wl_fpart *a, size_t na, const wl_fpart *b, size_t nb)
-{
-    uint64_t ha[MAXP], hb[MAXP];
-    int ka = sorted_canon(a, na, ha), kb = sorted_canon(b, nb, hb);
-    return ka > 0 && ka == kb && !memcmp(ha, hb, (size_t)ka * sizeof ha[0]);
 }
 
 /* ---- the whole comparison ---- */
 
-static void side_init(const wl_features *f, name_side *s, const wl_fpart *p, size_t n)
+static void side_init(double log2_n, name_side *s, const wl_fpart *p, size_t n)
 {
+    double inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
     s->p = p;
     s->n = n;
     for (size_t i = 0; i < n; i++) {
-        s->w[i] = part_weight(f, &p[i]);
+        s->w[i] = part_weight(log2_n, inv, &p[i]);
         s->used[i] = 0;
     }
 }
@@ -340,6 +390,13 @@ static double side_weight(const name_side *s)
     double w = 0.0;
     for (size_t i = 0; i < s->n; i++) w += s->w[i];
     return w;
+}
+
+static int non_particles(const name_side *s)
+{
+    int k = 0;
+    for (size_t i = 0; i < s->n; i++) k += !is_particle(&s->p[i]);
+    return k;
 }
 
 static int free_non_particles(const name_side *s)
@@ -364,9 +421,11 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
     nb = WL_MIN(nb, (size_t)MAXP);
     if (!na || !nb) return;
     name_side sa, sb;
-    side_init(f, &sa, a, na);
-    side_init(f, &sb, b, nb);
-    pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0 };
+    double log2_n = log2_approx(f->n);
+    side_init(log2_n, &sa, a, na);
+    side_init(log2_n, &sb, b, nb);
+    pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0, 0 };
+    pair_exact(f, &sa, &sb, &acc);
     pair_joins(f, &sa, &sb, &acc);
     pair_joins(f, &sb, &sa, &acc);
 
@@ -386,7 +445,10 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
     double score = base * (1.0 - penalty);
 
     out->score = (float)(score < 0.0 ? 0.0 : score > 1.0 ? 1.0 : score);
-    out->exact = (uint8_t)same_multiset(a, na, b, nb);
+    /* Equal parts were paired greedily, which pairs them all exactly when the
+     * multisets agree: same canonical parts, particles aside. */
+    out->exact = (uint8_t)(acc.exact_np > 0 && acc.exact_np == non_particles(&sa)
+                           && acc.exact_np == non_particles(&sb));
     out->n_shorter = (uint8_t)n_shorter;
     out->n_matched = (uint8_t)acc.n_matched;
     out->all_parts = (uint8_t)(n_shorter > 0 && acc.n_matched == n_shorter);
