@@ -9,16 +9,18 @@ id,full_name,alias,dob,doc_number,nationality,gender,place_of_birth
 1,Muhammad bin Ali,Abu Bakar;Mohd Ali,04/03/1978,A1234567,Malaysia,male,Kuala Lumpur
 2,"NGUYEN, Van An",,circa 1980,b-765 4321,VNM,F,"Ha Noi, Viet Nam"
 3,สมชาย ใจดี,,2521,,Thailand,ชาย,
-4,,,,,,,
+4,,,1970,,,,
 CSV
 printf 'id,given_name,family_name,dob\n5,Siti,Rahman,1985-12-01\n' >"$TMP/second.csv"
 
 # Header, then one row per record of every list, in order.
 expect_exit 0 "$WATCHLINK" normalize "$TMP/list.csv" "$TMP/second.csv" -o "$TMP/norm.csv" --threads 2
 expect_grep '^source,id,names,canonical,phonetic,skeleton,dob,doc,nationality,gender,place_of_birth,text$' "$TMP/norm.csv"
-[ "$(wc -l <"$TMP/norm.csv")" -eq 6 ] && ok || fail "expected 6 lines, got $(wc -l <"$TMP/norm.csv")"
-expect_grep 'normalised 5 records' "$TMP/err"
-expect_grep '^list,1,.*bin(p).*|abu bakar|' "$TMP/norm.csv"          # particle flag, aliases after '|'
+# Record 4 has no name: the reader rejects it (and says so); the others all come out.
+[ "$(wc -l <"$TMP/norm.csv")" -eq 5 ] && ok || fail "expected 5 lines, got $(wc -l <"$TMP/norm.csv")"
+expect_grep 'normalised 4 records' "$TMP/err"
+expect_grep 'list.csv: 4 rows, 3 accepted, 1 rejected' "$TMP/err"
+expect_grep '^list,1,muhammad bin(p) ali|.*|mohd ali,muhammad bin ali|.*|muhammad ali,' "$TMP/norm.csv"  # flags, aliases, canonical
 expect_grep '^list,1,.*1978-03-04\[day,ambiguous\]|1978-04-03\[day,ambiguous\]' "$TMP/norm.csv"
 expect_grep '^list,1,.*A1234567\[check=' "$TMP/norm.csv"
 expect_grep '^list,1,.*,MYS,M,kuala lumpur,' "$TMP/norm.csv"
@@ -27,7 +29,7 @@ expect_grep '^list,2,.*,VNM,F,"ha noi, viet nam",' "$TMP/norm.csv"
 expect_grep '^list,3,.*1978\[year,buddhist\]' "$TMP/norm.csv"      # 2521 BE
 expect_grep '^list,3,.*,THA,M,' "$TMP/norm.csv"
 grep -q '^list,3,[^,]*[^ -~]' "$TMP/norm.csv" && fail "Thai script left in the names" || ok
-expect_grep '^list,4,,,,,,,,,,$' "$TMP/norm.csv"                    # an empty record is kept
+grep -q '^list,4,' "$TMP/norm.csv" && fail "a rejected row came out" || ok
 expect_grep '^second,5,siti.*rahman' "$TMP/norm.csv"
 ls "$TMP" | grep -q '\.tmp\.' && fail "temporary file left behind" || ok
 
