@@ -8,14 +8,17 @@
  *    ("ali", "ola" and "lee" all have skeleton "l"), and an agreement between
  *    spellings that share little else is a coincidence, not a romanisation;
  *    otherwise Jaro-Winkler of the canonical spellings (Winkler 1990).
- * 2. Joined and split parts: a part of one name equal to two adjacent parts of
- *    the other run together (abdulrahman / abdul rahman, mohdali / mohd ali) is
- *    paired with them first, as an exact agreement: it is string equality.
+ * 2. Equal canonical parts are paired first (an exact agreement is the best
+ *    account of a part, and it spares the similarity computations); then joined
+ *    and split parts: a part of one name equal to two adjacent parts of the
+ *    other run together (abdulrahman / abdul rahman, mohdali / mohd ali) is
+ *    paired with them, as an exact agreement too: it is string equality.
  * 3. The remaining parts are paired, each used once, by an exact maximum-weight
- *    assignment (Kuhn 1955, Munkres 1957; the O(n^3) shortest augmenting path
- *    form with potentials, as in Jonker & Volgenant 1987). Names have at most 16
- *    parts and usually 2-4, so the exact method costs less than a sort would and,
- *    unlike greedy pairing, cannot be led astray by one strong pair.
+ *    assignment: every injective map for up to three rows (names are mostly one
+ *    to three parts), else the Hungarian method (Kuhn 1955, Munkres 1957; the
+ *    O(n^3) shortest augmenting path form with potentials, as in Jonker &
+ *    Volgenant 1987). Both are deterministic and, unlike greedy pairing, cannot
+ *    be led astray by one strong pair that blocks two good ones.
  * 4. Weights: a part weighs 0.4 + 0.6·idf, idf = log2(n/freq) / log2(n) in [0, 1]
  *    (inverse document frequency, Sparck Jones 1972, scaled so the weight does
  *    not depend on the dataset size), x1.25 when the list says it is the family
