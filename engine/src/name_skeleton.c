@@ -7,7 +7,8 @@
  * vowels ي and و: yusuf/ywsf both give ysf); h goes unless first or standing for
  * a consonant of its own, i.e. it goes as the second letter of a digraph (sh, kh,
  * th, dh, gh, ch, ph, zh) and at the end of a word (abdullah = abdulla), which is
- * where romanisations disagree about it. Doubled letters collapse (hassan = hasan).
+ * where romanisations disagree about it. Doubled letters collapse (hassan = hasan),
+ * and q is written k, as Malay and Indonesian write ق (Razaq = Razak, Qasim = Kasim).
  */
 #include "name.h"
 
@@ -35,8 +36,9 @@ size_t wl_skeleton(const char *s, size_t n, char *out, size_t cap)
     size_t k = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++) {
         if (!skel_keep(s, n, i)) continue;
-        if (k > 0 && out[k - 1] == s[i]) continue; /* collapse doubles */
-        out[k++] = s[i];
+        char c = s[i] == 'q' ? 'k' : s[i];
+        if (k > 0 && out[k - 1] == c) continue; /* collapse doubles */
+        out[k++] = c;
     }
     if (k == 0 && n > 0 && cap > 1) out[k++] = s[0]; /* all vowels: keep the first */
     out[k] = 0;

@@ -165,6 +165,9 @@ static void test_skeleton(void **state)
     skel_is("ywsf", "ysf");
     skel_is("sharif", "srf");     /* h of a digraph goes */
     skel_is("ahmad", "hmd");
+    skel_is("razaq", "rzk");      /* q is k, as Malay writes it */
+    skel_is("razak", "rzk");
+    skel_is("ishaq", "sk");
     skel_is("aeiou", "a");        /* all vowels: the first letter stands in */
     skel_is("", "");
     char tiny[3];
