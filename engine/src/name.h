@@ -30,7 +30,8 @@ typedef struct {
     uint16_t len;
     const char *canon;   /* canonical variant (muhammad for mohd, ...), == text when none */
     uint16_t canon_len;
-    uint32_t dm1, dm2;   /* Double Metaphone primary and alternate, packed (wl_dm_pack) */
+    uint32_t dm1, dm2;   /* Double Metaphone primary and alternate of canon, packed (wl_dm_pack);
+                            dm2 == dm1 when the word has no alternate */
     uint64_t h_text;     /* XXH3 of text */
     uint64_t h_canon;    /* XXH3 of canon */
     uint64_t h_skel;     /* XXH3 of the consonant skeleton of canon */
@@ -67,14 +68,13 @@ void wl_double_metaphone(const char *s, size_t n, char primary[5], char alternat
 /** @return a code of up to 4 ASCII chars packed into 32 bits (0 for empty). */
 uint32_t wl_dm_pack(const char *code);
 
-/** Consonant skeleton: letters without vowels (and y/w/h after the first), doubles collapsed. */
+/** Consonant skeleton: no vowels, no y/w after the first letter, no h of a digraph
+ *  (sh, kh...) or at the end, q written k, doubles collapsed (name_skeleton.c).
+ *  @return its length (output NUL-terminated, truncated to cap-1). */
 size_t wl_skeleton(const char *s, size_t n, char *out, size_t cap);
 
 
 /* ---- internal to the name module (name_*.c, dmetaphone.c); not for other stages ---- */
-
-/* dm2 of a part is its alternate code, or dm1 again when the word has no alternate,
- * so a matcher can always test {dm1, dm2} x {dm1, dm2}. */
 
 enum {
     WL_NAME_IN_MAX = 1024,   /* bytes of one value read; the rest is ignored */
