@@ -4,7 +4,7 @@
  *
  *   watchlink-bench block --febrl DIR            FEBRL dataset1..3 + truth pairs
  *   watchlink-bench block --lists DIR --truth FILE [--mode dedup|link]
- *   common: --threads N  --max-block N  --keys MASK
+ *   common: --threads N  --max-block N  --keys MASK  --missed N (print lost true pairs)
  *
  * Pair completeness = true pairs among the candidates / true pairs; reduction
  * ratio = 1 - candidates / all n(n-1)/2 pairs (Christen, "Data Matching" 2012,
@@ -29,6 +29,8 @@ typedef struct {
     const char *febrl, *lists, *truth;
     wl_options opt;
 } block_args;
+
+static size_t g_show_missed; /* --missed N: print the first N true pairs blocking lost */
 
 /* ---- id lookup: open addressing over hashes of "source\x1fid" or "id" ---- */
 
@@ -131,7 +133,11 @@ static int truth_check(const char *path, const wl_dataset *ds, const wl_vec *can
         }
         tc->pairs++;
         wl_pairidx key = { (uint32_t)WL_MIN(a, b), (uint32_t)WL_MAX(a, b) };
-        tc->found += bsearch(&key, cand->data, cand->len, sizeof key, cmp_pair) != NULL;
+        int hit = bsearch(&key, cand->data, cand->len, sizeof key, cmp_pair) != NULL;
+        tc->found += (size_t)hit;
+        if (!hit && tc->pairs - tc->found <= g_show_missed)
+            printf("  missed: %s/%s %s/%s\n", wl_dataset_source(ds, key.a), wl_dataset_id(ds, key.a),
+                   wl_dataset_source(ds, key.b), wl_dataset_id(ds, key.b));
     }
     fclose(fp);
     free(m.h);
@@ -279,6 +285,7 @@ static int parse_args(int argc, char **argv, block_args *a)
         else if (!strcmp(argv[i - 1], "--threads")) a->opt.threads = atoi(v);
         else if (!strcmp(argv[i - 1], "--max-block")) a->opt.max_block = strtoull(v, NULL, 10);
         else if (!strcmp(argv[i - 1], "--keys")) a->opt.block_keys = (unsigned)strtoul(v, NULL, 0);
+        else if (!strcmp(argv[i - 1], "--missed")) g_show_missed = strtoull(v, NULL, 10);
         else if (!strcmp(argv[i - 1], "--mode")) a->opt.mode = !strcmp(v, "link") ? WL_MODE_LINK : WL_MODE_DEDUP;
         else return -1;
     }
@@ -290,7 +297,7 @@ int bench_block(int argc, char **argv)
     block_args a;
     if (parse_args(argc, argv, &a) != 0) {
         fprintf(stderr, "Usage: watchlink-bench block (--febrl DIR | --lists DIR [--truth FILE])\n"
-                        "       [--mode dedup|link] [--threads N] [--max-block N] [--keys MASK]\n");
+                        "       [--mode dedup|link] [--threads N] [--max-block N] [--keys MASK] [--missed N]\n");
         return 1;
     }
     if (a.febrl) return run_febrl(a.febrl, &a.opt);

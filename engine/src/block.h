@@ -43,6 +43,8 @@ enum {
 
 /* A block larger than this is split when opt->max_block is 0. */
 enum { WL_BLOCK_DEFAULT_MAX = 1000 };
+/* Shortest document key that also gets its one-deletion variants as keys. */
+enum { WL_BLOCK_DOC_MIN_EDIT = 6 };
 /* Widest year range (year_hi - year) still expanded into one key per year. */
 enum { WL_BLOCK_MAX_RANGE_YEARS = 6 };
 

@@ -3,13 +3,14 @@
  * Each kind targets a way two spellings of one person still agree:
  *   PHONETIC_YEAR  Double Metaphone of a part + birth year: spelling variants
  *                  (Mohamad/Muhammad) born the same year;
- *   PART_PAIR      two canonical parts of one name, order-free: typos or a
- *                  wrong date, name order swapped;
- *   DOC            the OCR-folded document key: the name written differently;
+ *   PART_PAIR      two parts of one name, order-free, by canonical spelling and
+ *                  by phonetic code: a wrong or missing date, name order swapped;
+ *   DOC            the OCR-folded document key and its one-deletion variants:
+ *                  the name written differently, the number mistyped;
  *   FULL_NAME      the whole name, order-free;
  *   SKELETON_NAT   consonant skeletons of two parts + nationality: vowels that
  *                  differ between romanisations of abjad names (Jawi, Arabic);
- *   PART_DOB       one canonical part + full date: every other part mistyped.
+ *   PART_DOB       first two letters of a part + full date: names mistyped.
  * Initials and particles never form keys: they would make huge useless blocks. */
 #include "block.h"
 #include "name.h"
@@ -67,20 +68,35 @@ static size_t keys_phonetic_year(const wl_features *f, size_t i, uint32_t common
     return n;
 }
 
-/* One name's part pairs; a one-part name (a mononym) keys on its part alone. */
-static size_t keys_name_pairs(const wl_fpart *p, size_t np, uint64_t *out, size_t cap)
+/* Order-free pairs of h[0..nh), tagged so that pairs of different part keys
+ * (spellings, phonetic codes) never collide. */
+static size_t pairs_of(const uint64_t *h, size_t nh, uint64_t tag, uint64_t *out, size_t cap)
 {
-    uint64_t h[WL_NAME_MAX_PARTS];
-    size_t nh = 0, n = 0;
-    for (size_t k = 0; k < np && nh < WL_NAME_MAX_PARTS; k++)
-        if (part_usable(&p[k])) h[nh++] = p[k].h_canon;
-    if (nh == 1 && n < cap) out[n++] = wl_hash_combine(h[0], 0x6d6f6e6fu);
+    size_t n = 0;
     for (size_t a = 0; a < nh; a++)
         for (size_t b = a + 1; b < nh && n < cap; b++) {
             if (h[a] == h[b]) continue;
             uint64_t lo = WL_MIN(h[a], h[b]), hi = WL_MAX(h[a], h[b]);
-            out[n++] = wl_hash_combine(lo, hi);
+            out[n++] = wl_hash_combine(wl_hash_combine(lo, hi), tag);
         }
+    return n;
+}
+
+/* One name's part pairs, by canonical spelling and by phonetic code (a typo
+ * that keeps the sound: belperio / belperi). A one-part name (a mononym)
+ * keys on its spelling alone. */
+static size_t keys_name_pairs(const wl_fpart *p, size_t np, uint64_t *out, size_t cap)
+{
+    uint64_t h[WL_NAME_MAX_PARTS], dm[WL_NAME_MAX_PARTS];
+    size_t nh = 0, ndm = 0, n = 0;
+    for (size_t k = 0; k < np && nh < WL_NAME_MAX_PARTS; k++) {
+        if (!part_usable(&p[k])) continue;
+        h[nh++] = p[k].h_canon;
+        if (p[k].dm1) dm[ndm++] = p[k].dm1;
+    }
+    if (nh == 1 && n < cap) out[n++] = wl_hash_combine(h[0], 0x6d6f6e6fu);
+    n += pairs_of(h, nh, 1, out + n, cap - n);
+    n += pairs_of(dm, ndm, 2, out + n, cap - n);
     return n;
 }
 
@@ -93,12 +109,28 @@ static size_t keys_part_pair(const wl_features *f, size_t i, uint64_t *out, size
     return n;
 }
 
+/* The OCR-folded key, and for keys of WL_BLOCK_DOC_MIN_EDIT or more characters
+ * its deletion neighbourhood (the key with one character removed, at each
+ * position): two numbers one substitution, insertion, deletion or adjacent
+ * transposition apart share one of these keys (Bocek, Hunt & Stiller 2007,
+ * "Fast similarity search in large dictionaries", FastSS), which is exactly the
+ * comparator's one_edit level. */
 static size_t keys_doc(const wl_features *f, size_t i, uint64_t *out, size_t cap)
 {
     size_t nd, n = 0;
     const wl_fdoc *d = wl_f_docs(f, i, &nd);
-    for (size_t k = 0; k < nd && n < cap; k++)
-        if (d[k].len > 0) out[n++] = d[k].h_ocr;
+    for (size_t k = 0; k < nd && n < cap; k++) {
+        if (d[k].len == 0) continue;
+        out[n++] = d[k].h_ocr;
+        if (d[k].len < WL_BLOCK_DOC_MIN_EDIT) continue;
+        const char *s = wl_f_str(f, d[k].str);
+        char buf[256];
+        for (size_t del = 0; del < d[k].len && n < cap; del++) {
+            memcpy(buf, s, del);
+            memcpy(buf + del, s + del + 1, d[k].len - del - 1);
+            out[n++] = wl_hash(buf, d[k].len - 1u); /* == h_ocr of that shorter key */
+        }
+    }
     return n;
 }
 
@@ -142,6 +174,10 @@ static size_t keys_skeleton_nat(const wl_features *f, size_t i, uint64_t *out, s
     return n;
 }
 
+/* The first two letters of a part with the full date of birth: the date is
+ * selective enough on its own (about 20,000 distinct days) that a short prefix
+ * suffices, and it survives typos later in the part (eliza / eriaz keeps "e"
+ * and "ke" of keany / keacny) that change the spelling and the sound. */
 static size_t keys_part_dob(const wl_features *f, size_t i, uint64_t *out, size_t cap)
 {
     size_t np, nd, n = 0;
@@ -150,8 +186,12 @@ static size_t keys_part_dob(const wl_features *f, size_t i, uint64_t *out, size_
     for (size_t t = 0; t < nd; t++) {
         if (d[t].prec != WL_PREC_DAY || (d[t].flags & WL_DATE_PLACEHOLDER)) continue;
         uint64_t ymd = (uint64_t)(d[t].year * 10000 + d[t].month * 100 + d[t].day);
-        for (size_t k = 0; k < np && n < cap; k++)
-            if (part_usable(&p[k])) out[n++] = wl_hash_combine(p[k].h_canon, ymd);
+        for (size_t k = 0; k < np && n < cap; k++) {
+            if (!part_usable(&p[k])) continue;
+            const char *c = wl_f_str(f, p[k].canon);
+            uint64_t prefix = (uint64_t)(unsigned char)c[0] << 8 | (p[k].canon_len > 1 ? (unsigned char)c[1] : 0);
+            out[n++] = wl_hash_combine(prefix, ymd);
+        }
     }
     return n;
 }

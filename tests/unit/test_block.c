@@ -91,14 +91,14 @@ static void test_keys_per_kind(void **state)
     /* Particles and initials never key: "bin x" is a particle and an initial. */
     assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PART_PAIR, 0, k, 64), 0);
     assert_int_equal(wl_block_record_keys(f, 8, WL_KIND_PHONETIC_YEAR, 0, k, 64), 0);
-    /* muhammad, ali: one pair; bin is a particle. */
-    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PART_PAIR, 0, k, 64), 1);
+    /* muhammad, ali: one spelling pair and one phonetic pair; bin is a particle. */
+    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PART_PAIR, 0, k, 64), 2);
     /* approx 1985 -> 1984..1986, two usable parts (siti, rahman): 6 keys. */
     assert_int_equal(wl_block_record_keys(f, 3, WL_KIND_PHONETIC_YEAR, 0, k, 64), 6);
     /* a 1975..1977 range: three years x two parts (van is a particle here). */
     assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, 0, k, 64), 6);
-    /* mononym plus a three-part alias: 1 + 3 pair keys; two full-name keys. */
-    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_PART_PAIR, 0, k, 64), 4);
+    /* mononym plus a three-part alias: 1 + 3 spelling + 3 phonetic pairs; two full-name keys. */
+    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_PART_PAIR, 0, k, 64), 7);
     assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_FULL_NAME, 0, k, 64), 2);
     /* Every key carries its kind in the top bits. */
     size_t n = wl_block_record_keys(f, 0, WL_KIND_PART_DOB, 0, k, 64);
@@ -211,14 +211,14 @@ static void test_crowd_reference_and_threads(void **state)
 static void test_split_and_skip(void **state)
 {
     (void)state;
-    /* 12 "muhammad ali": 6 born 1980, 6 born 1981; only the part-pair key. */
+    /* 12 "muhammad ali": 6 born 1980, 6 born 1981; only the full-name key. */
     fx_rec r[12];
     for (int i = 0; i < 12; i++)
         r[i] = (fx_rec){ 0, "muhammad ali", i < 6 ? "1980" : "1981", NULL, NULL, 0, NULL, NULL };
     wl_features *f = fx_build(r, 12);
     wl_block_stats st;
     /* Limit 6: the block of 12 splits by year into two blocks of 6. */
-    wl_vec v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_DEDUP, 6, 2), &st);
+    wl_vec v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_DEDUP, 6, 2), &st);
     assert_int_equal(st.split_blocks, 1);
     assert_int_equal(st.skipped_blocks, 0);
     assert_int_equal(st.blocks, 2);
@@ -227,7 +227,7 @@ static void test_split_and_skip(void **state)
     assert_false(has_pair(&v, 0, 6));
     wl_vec_free(&v);
     /* Limit 5: both sub-blocks still too large, skipped and counted, never silent. */
-    v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_DEDUP, 5, 2), &st);
+    v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_DEDUP, 5, 2), &st);
     assert_int_equal(st.split_blocks, 1);
     assert_int_equal(st.skipped_blocks, 2);
     assert_int_equal(st.skipped_pairs, 30);
@@ -235,11 +235,11 @@ static void test_split_and_skip(void **state)
     wl_vec_free(&v);
     /* Link mode counts only the cross-source pairs a skipped block held. */
     for (int i = 0; i < 12; i++) f->source[i] = (uint32_t)(i % 2);
-    v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_LINK, 5, 1), &st);
+    v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_LINK, 5, 1), &st);
     assert_int_equal(st.skipped_pairs, 2 * 9);
     wl_vec_free(&v);
     /* max_block 0 means the default limit, which this block fits. */
-    v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_DEDUP, 0, 1), &st);
+    v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_DEDUP, 0, 1), &st);
     assert_int_equal(v.len, 66);
     wl_vec_free(&v);
     fx_free(f);
@@ -255,8 +255,8 @@ static void test_pair_from_first_shared_key_only(void **state)
     wl_block_stats st;
     wl_vec v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 100, 2), &st);
     assert_int_equal(v.len, 1);
-    /* phonetic x2, part pair, doc, full name, skeleton pair, part+dob x2 */
-    assert_int_equal(st.blocks, 8);
+    /* phonetic x2, part pairs x2 (spelling, sound), doc, full name, skeleton pair, part+dob x2 */
+    assert_int_equal(st.blocks, 9);
     wl_vec_free(&v);
     fx_free(f);
 }
@@ -282,9 +282,33 @@ static void test_common_parts_skip_phonetic_key(void **state)
     uint64_t k7[16];
     assert_int_equal(wl_block_record_keys(f, 7, WL_KIND_PHONETIC_YEAR, 5, k7, 16), 1); /* rashid */
     assert_true(k[0] != k7[0]);
-    /* The part-pair key is not affected. */
-    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PART_PAIR, 5, k, 16), 3);
+    /* The part-pair keys are not affected. */
+    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PART_PAIR, 5, k, 16), 6);
     assert_int_equal(wl_block_common_limit(1000), 1000);
+    fx_free(f);
+}
+
+static void test_doc_one_edit_keys(void **state)
+{
+    (void)state;
+    fx_rec r[6] = { { 0, "a b", NULL, "A1234567", NULL, 0, NULL, NULL },
+                    { 1, "c d", NULL, "A1243567", NULL, 0, NULL, NULL },   /* transposed */
+                    { 1, "e f", NULL, "A1234568", NULL, 0, NULL, NULL },   /* one substitution */
+                    { 1, "g h", NULL, "A123456", NULL, 0, NULL, NULL },    /* one deleted */
+                    { 1, "i j", NULL, "A9934567", NULL, 0, NULL, NULL },   /* two edits */
+                    { 1, "k l", NULL, "A12", NULL, 0, NULL, NULL } };      /* short: exact only */
+    wl_features *f = fx_build(r, 6);
+    uint64_t k[64];
+    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_DOC, 0, k, 64), 1 + 8);
+    assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_DOC, 0, k, 64), 1);
+    wl_block_stats st;
+    wl_vec v = run_block(f, opts(WL_BLOCK_DOC, WL_MODE_LINK, 100, 1), &st);
+    assert_true(has_pair(&v, 0, 1));
+    assert_true(has_pair(&v, 0, 2));
+    assert_true(has_pair(&v, 0, 3));
+    assert_false(has_pair(&v, 0, 4));
+    assert_int_equal(v.len, 3); /* 1, 2, 3 are from one source: link mode leaves them */
+    wl_vec_free(&v);
     fx_free(f);
 }
 
@@ -340,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_split_and_skip),
         cmocka_unit_test(test_pair_from_first_shared_key_only),
         cmocka_unit_test(test_common_parts_skip_phonetic_key),
+        cmocka_unit_test(test_doc_one_edit_keys),
         cmocka_unit_test(test_candidates_wrapper),
         cmocka_unit_test(test_sort_is_stable),
     };
