@@ -4,11 +4,15 @@
 #include "reader_source.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 enum { ZIN_CAP = 256 * 1024 };
+
+static long bg_read(wl_inflater *b, char *out, size_t cap);
+static void bg_stop(wl_source *s);
 
 /* Raw bytes: the peeked magic first, then the descriptor or the memory. */
 static long raw_read(wl_source *s, unsigned char *buf, size_t cap)
@@ -80,6 +84,7 @@ int wl_source_open_mem(wl_source *s, const void *data, size_t len)
 
 void wl_source_close(wl_source *s)
 {
+    if (s->bg) bg_stop(s);
     if (s->z_live) inflateEnd(&s->zs);
     free(s->zin);
     memset(s, 0, sizeof *s);
@@ -144,6 +149,7 @@ static long gz_read(wl_source *s, char *buf, size_t cap)
 long wl_source_read(wl_source *s, char *buf, size_t cap)
 {
     if (cap == 0) return 0;
+    if (s->bg) return bg_read(s->bg, buf, cap);
     if (s->gz) return gz_read(s, buf, cap);
     if (cap > (1u << 30)) cap = 1u << 30;
     return raw_read(s, (unsigned char *)buf, cap);
@@ -159,4 +165,104 @@ const char *wl_source_strerror(int code)
     case WL_SRC_NOMEM: return "out of memory";
     default: return "unknown error";
     }
+}
+
+/* ---- inflating on a second thread (see reader_source.h) ---- */
+enum { RING_BUF = 1 << 20 };
+
+struct wl_inflater {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    char *buf[WL_SRC_RING];
+    long len[WL_SRC_RING];      /* bytes, 0 at the end, or a WL_SRC_* error */
+    size_t head, count;         /* filled buffers, oldest first */
+    int stop;                   /* the reader is gone: the thread must end */
+    size_t pos;                 /* bytes of buf[head] already handed out */
+};
+
+/* The producer: inflates into the next free buffer until the end, an error, or
+ * stop. Only this thread touches the z_stream once it has started. */
+static void *inflate_thread(void *arg)
+{
+    wl_source *s = arg;
+    wl_inflater *b = s->bg;
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        while (b->count == WL_SRC_RING && !b->stop) pthread_cond_wait(&b->changed, &b->mu);
+        int stop = b->stop;
+        size_t k = (b->head + b->count) % WL_SRC_RING;
+        pthread_mutex_unlock(&b->mu);
+        if (stop) return NULL;
+        long n = gz_read(s, b->buf[k], RING_BUF);
+        pthread_mutex_lock(&b->mu);
+        b->len[k] = n;
+        b->count++;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->mu);
+        if (n <= 0) return NULL; /* the end or an error: reported once consumed */
+    }
+}
+
+static void inflater_free(wl_inflater *b)
+{
+    for (size_t i = 0; i < WL_SRC_RING; i++) free(b->buf[i]);
+    free(b);
+}
+
+void wl_source_background(wl_source *s)
+{
+    if (!s->gz || s->bg) return;
+    wl_inflater *b = calloc(1, sizeof *b);
+    if (!b) return;
+    for (size_t i = 0; i < WL_SRC_RING; i++)
+        if (!(b->buf[i] = malloc(RING_BUF))) {
+            inflater_free(b);
+            return;
+        }
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->changed, NULL);
+    s->bg = b;
+    if (pthread_create(&b->thread, NULL, inflate_thread, s) != 0) {
+        s->bg = NULL; /* inflate in line instead */
+        pthread_mutex_destroy(&b->mu);
+        pthread_cond_destroy(&b->changed);
+        inflater_free(b);
+    }
+}
+
+/* The consumer: copies from the oldest filled buffer, waiting for one. */
+static long bg_read(wl_inflater *b, char *out, size_t cap)
+{
+    pthread_mutex_lock(&b->mu);
+    while (b->count == 0) pthread_cond_wait(&b->changed, &b->mu);
+    long n = b->len[b->head];
+    pthread_mutex_unlock(&b->mu);
+    if (n <= 0) return n; /* stays at the head: every later read says the same */
+    size_t left = (size_t)n - b->pos, take = left < cap ? left : cap;
+    memcpy(out, b->buf[b->head] + b->pos, take);
+    b->pos += take;
+    if (b->pos == (size_t)n) {
+        pthread_mutex_lock(&b->mu);
+        b->head = (b->head + 1) % WL_SRC_RING;
+        b->count--;
+        b->pos = 0;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->mu);
+    }
+    return (long)take;
+}
+
+static void bg_stop(wl_source *s)
+{
+    wl_inflater *b = s->bg;
+    pthread_mutex_lock(&b->mu);
+    b->stop = 1;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->mu);
+    pthread_join(b->thread, NULL);
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->changed);
+    inflater_free(b);
+    s->bg = NULL;
 }
