@@ -27,11 +27,10 @@ typedef struct {
 static void add(char *buf, size_t cap, const char *sep, const char *s)
 {
     if (!s || !s[0]) return;
-    size_t n = strlen(buf);
-    if (n && n < cap) n += (size_t)snprintf(buf + n, cap - n, "%s", sep);
-    if (n < cap) snprintf(buf + n, cap - n, "%s", s);
+    char head[GEN_NAME_LEN * 2];
+    gen_concat(head, sizeof head < cap ? sizeof head : cap, buf, buf[0] ? sep : "", s);
+    memcpy(buf, head, strlen(head) + 1);
 }
-
 /* The text of a part in column col, or one of its spelling variants with
  * probability p_var. */
 static void roman(const gen_part *pp, int col, double p_var, gen_rng *r, char *out, size_t cap)
@@ -67,16 +66,43 @@ static void given_parts(const gen_person *p, int col, double p_var, gen_rng *r, 
 
 void gen_concat(char *out, size_t cap, const char *a, const char *sep, const char *b)
 {
-    out[0] = '\0';
     const char *pieces[3] = {a, sep, b};
     size_t n = 0;
     for (int i = 0; i < 3; i++) {
         size_t len = strlen(pieces[i]);
-        if (n + len >= cap) len = cap - 1 - n;
-        memcpy(out + n, pieces[i], len);
+        if (n + len >= cap) {
+            len = cap - 1 - n;
+            /* Cut at a character boundary: never leave half a UTF-8 sequence. */
+            while (len > 0 && ((unsigned char)pieces[i][len] & 0xC0) == 0x80)
+                len--;
+        }
+        memmove(out + n, pieces[i], len);
         n += len;
     }
     out[n] = '\0';
+}
+
+/* The initial of s with a full stop ("S." for Santos, "Á." for Ávila): the
+ * whole first UTF-8 character, never a lone lead byte. */
+static void initial(char *out, size_t cap, const char *s)
+{
+    size_t n = 1;
+    unsigned char c = (unsigned char)s[0];
+    if (c >= 0xF0)
+        n = 4;
+    else if (c >= 0xE0)
+        n = 3;
+    else if (c >= 0xC0)
+        n = 2;
+    for (size_t i = 1; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) n = i; /* truncated sequence: stop */
+    if (!c || n + 2 > cap) {
+        out[0] = '\0';
+        return;
+    }
+    memcpy(out, s, n);
+    out[n] = '.';
+    out[n + 1] = '\0';
 }
 
 static const char *pick_str(gen_rng *r, const char *const *v, int n)
@@ -141,7 +167,7 @@ static void build_tamil(const gen_person *p, gen_country_id list, gen_rng *r, pa
         particle = p->sex == 'M' ? "s/o" : "d/o";
     else if (list != GEN_MYS && list != GEN_SGP && u < 0.25) {
         /* Indian style: the father's initial before the given name (R. Muthu). */
-        snprintf(o->honor, sizeof o->honor, "%c.", o->father[0]);
+        initial(o->honor, sizeof o->honor, o->father);
         return;
     } else if (u > 0.85) {
         o->father[0] = '\0';
@@ -343,7 +369,7 @@ static void assemble_full(const gen_person *p, gen_country_id list, const parts 
         if (u < 0.4)
             gen_concat(mid, sizeof mid, o->middle, "", "");
         else if (u < 0.6 && o->middle[0])
-            snprintf(mid, sizeof mid, "%c.", o->middle[0]);
+            initial(mid, sizeof mid, o->middle);
         if (u > 0.9) { /* SURNAME, Given Middle */
             gen_concat(out, cap, o->family, ",", "");
             add(out, cap, " ", o->given);
@@ -427,7 +453,7 @@ static void assemble_split(const gen_person *p, gen_country_id list, const parts
     if (layout == GEN_LAYOUT_GIVEN_MIDDLE_FAMILY) {
         double u = gen_rng_unit(r);
         if (p->culture == CUL_FILIPINO && list == GEN_PHL && u < 0.1 && o->middle[0])
-            snprintf(n->middle, sizeof n->middle, "%c.", o->middle[0]);
+            initial(n->middle, sizeof n->middle, o->middle);
         else if (u < 0.9)
             snprintf(n->middle, sizeof n->middle, "%s", o->middle);
     } else if (o->middle[0] && gen_rng_chance(r, 0.3)) {

@@ -76,7 +76,7 @@ for f in $LISTS8; do
 done
 
 # ---- conventions (on a larger set so that rare cases appear)
-gen --out "$TMP/big" --records 40000 --seed 3 || fail "gen big"
+gen --out "$TMP/big" --records 80000 --seed 77 || fail "gen big"
 B=$TMP/big
 has() { grep -qE -- "$1" "$2"; }
 check "THA: Thai script" has $'\xe0\xb8' "$B/tha.csv"
@@ -101,6 +101,20 @@ check "PHL: no day-first dates (day > 12 first)" bash -c "! grep -qE ',(1[3-9]|2
 check "MMR: honorifics" has ',(U|Daw|Ko|Ma|Maung) ' "$B/mmr.csv"
 check "aliases with ;" has ',[^,;]+;[^,;]+,' "$B/idn.csv" 
 check "OCR-confused document numbers (letter O in NIK)" has ',[0-9]*O[0-9]*,' "$B/idn.csv"
+# Every file is valid UTF-8 and every row has its header's number of fields.
+for f in $LISTS8 truth_pairs truth_clusters; do
+  check "$f.csv is not valid UTF-8" iconv -f UTF-8 -t UTF-8 -o /dev/null "$B/$f.csv"
+done
+/usr/bin/env python3 - "$B" $LISTS8 > "$TMP/fields" 2>&1 <<'PY'
+import csv, sys
+bad = []
+for name in sys.argv[2:]:
+    with open("%s/%s.csv" % (sys.argv[1], name), encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    bad += ["%s:%d" % (name, i + 1) for i, r in enumerate(rows) if len(r) != len(rows[0])]
+print(" ".join(bad[:5]) if bad else "ok")
+PY
+check "rows with the wrong number of fields: $(cat "$TMP/fields")" [ "$(cat "$TMP/fields")" = ok ]
 # Thai ID check digits: valid for most, invalid for the few with typos.
 awk -F, 'NR > 1 && length($8) == 13 && $8 ~ /^[0-9]+$/ { s = 0; for (i = 1; i <= 12; i++) s += substr($8, i, 1) * (14 - i);
          if ((11 - s % 11) % 10 == substr($8, 13, 1)) good++; else bad++ }
