@@ -226,14 +226,14 @@ static void test_pool_weights_and_sex(void **state)
     }
     int seen[2] = {0};
     for (int i = 0; i < 200; i++) {
-        char v[16];
+        char v[16] = "";
         assert_int_equal(gen_pick_variant(gen_pool_cell(&p, 1, p.c_variants), &r, v, sizeof v), 1);
         seen[0] |= !strcmp(v, "Sity");
         seen[1] |= !strcmp(v, "Sitti");
         assert_null(strchr(v, ';'));
     }
     assert_true(seen[0] && seen[1]);
-    char v[16];
+    char v[16] = "";
     assert_int_equal(gen_pick_variant(gen_pool_cell(&p, 0, p.c_variants), &r, v, sizeof v), 0);
     gen_pool_free(&p);
 }
