@@ -768,13 +768,24 @@ static int parse_once(const char *s, size_t n, wl_date *out, int max)
     return lx.cal ? convert_readings(out, k, lx.cal) : k;
 }
 
-int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
+static int parse_all(const char *s, size_t n, wl_date out[2])
 {
-    if (!s || !out || max < 1 || n == 0 || n > INPUT_MAX) return 0;
     n = strip_time(s, n);
-    int k = parse_once(s, n, out, max);
+    int k = parse_once(s, n, out, 2);
     if (k > 0) return k;
     char buf[INPUT_MAX];
     size_t m = drop_brackets(s, n, buf);
-    return m > 0 ? parse_once(buf, m, out, max) : 0;
+    return m > 0 ? parse_once(buf, m, out, 2) : 0;
+}
+
+int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
+{
+    if (!s || !out || max < 1 || n == 0 || n > INPUT_MAX) return 0;
+    /* Both readings are made and checked before max applies, so a caller asking
+     * for one gets the first valid reading whatever the second would be. */
+    wl_date r[2];
+    int k = parse_all(s, n, r);
+    if (k > max) k = max;
+    memcpy(out, r, (size_t)k * sizeof *r);
+    return k;
 }
