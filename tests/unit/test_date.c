@@ -114,6 +114,11 @@ static void test_max_limits_readings(void **state)
     assert_int_equal(d[0].day, 4);
     assert_int_equal(d[1].year, 0x5555); /* untouched past max */
     assert_int_equal(wl_date_parse("04/03/1978", 10, d, 0), 0);
+    /* 12 Safar 1266 AH falls in 1849 (not a date of birth), 2 Dhu al-Hijjah 1266 in
+     * 1850: asking for one reading still finds the valid one. */
+    assert_int_equal(wl_date_parse("12/2/1266 AH", 12, d, 2), 1);
+    assert_int_equal(wl_date_parse("12/2/1266 AH", 12, d, 1), 1);
+    assert_int_equal(d[0].year, 1850);
     assert_int_equal(wl_date_parse(NULL, 10, d, 2), 0);
 }
 
