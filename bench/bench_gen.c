@@ -57,7 +57,7 @@ typedef struct {
     gen_truth truth;
     pending *queue;
     size_t q_head, q_len;
-    uint64_t persons;
+    uint64_t persons, kinds[3]; /* kinds: new persons, relatives, namesakes */
 } gen_state;
 
 /* ---------------------------------------------------------------- arguments */
@@ -328,6 +328,7 @@ static void generate(gen_state *s)
     while (s->remaining > 0) {
         gen_person_next(&s->pools, &r, s->nat_weight, have_prev ? &prev : NULL, s->persons, &cur);
         emit_person(s, &cur, &r);
+        s->kinds[cur.kind]++;
         prev = cur;
         have_prev = 1;
         s->persons++;
@@ -367,9 +368,13 @@ int bench_gen(int argc, char **argv)
     uint64_t pairs = s->truth.n_pairs, recs = s->truth.n_records, persons = s->persons;
     close_all(s, &rc);
     if (rc == 0)
-        fprintf(stderr, "gen: %llu records of %llu persons in %d lists, %llu true pairs, %.2f s -> %s\n",
-                (unsigned long long)recs, (unsigned long long)persons, s->a.lists, (unsigned long long)pairs,
-                bench_now() - t0, s->a.out);
+        fprintf(
+            stderr,
+            "gen: %llu records of %llu persons (%llu relatives, %llu namesakes of the person before) in %d "
+            "lists, %llu true pairs, %.2f s -> %s\n",
+            (unsigned long long)recs, (unsigned long long)persons, (unsigned long long)s->kinds[1],
+            (unsigned long long)s->kinds[2], s->a.lists, (unsigned long long)pairs, bench_now() - t0,
+            s->a.out);
     else if (!err[0])
         fprintf(stderr, "gen: writing %s failed\n", s->a.out);
     free(s);

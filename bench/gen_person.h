@@ -41,7 +41,7 @@ typedef struct {
     int n_passport; /* 0..2 (a renewed passport has a new number) */
     char passport[2][GEN_DOC_LEN];
     char natid[GEN_DOC_LEN]; /* national identity number, "" when none */
-    int kind;                /* GEN_PERSON_* below, for the README's statistics */
+    int kind;                /* GEN_PERSON_* below, counted in gen's summary */
 } gen_person;
 
 enum { GEN_PERSON_NEW = 0, GEN_PERSON_RELATIVE = 1, GEN_PERSON_NAMESAKE = 2 };

@@ -77,6 +77,10 @@ done
 
 # ---- conventions (on a larger set so that rare cases appear)
 gen --out "$TMP/big" --records 80000 --seed 77 || fail "gen big"
+# About 6 % of persons are siblings and 1 % namesakes of the person drawn before them.
+read -r rel nam < <(sed -n 's/.*(\([0-9]*\) relatives, \([0-9]*\) namesakes.*/\1 \2/p' "$TMP/gen.err")
+check "relatives ${rel:-?} / namesakes ${nam:-?} not about 6 % / 1 % of ~51,000 persons" \
+  [ "${rel:-0}" -gt 2500 -a "${rel:-0}" -lt 3700 -a "${nam:-0}" -gt 350 -a "${nam:-0}" -lt 700 ]
 B=$TMP/big
 has() { grep -qE -- "$1" "$2"; }
 check "THA: Thai script" has $'\xe0\xb8' "$B/tha.csv"
