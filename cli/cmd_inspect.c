@@ -15,6 +15,7 @@ static const char g_usage[] =
     "  --map ROLE=COLUMN   give COLUMN the role ROLE (repeatable; ROLE 'ignore' drops it)\n"
     "  --rejects FILE      write every rejected row to FILE (CSV: file,line,reason,row)\n"
     "  -o, --output FILE   write the report to FILE instead of standard output\n"
+    "  --format jsonl      one JSON object per list instead of text\n"
     "  -q, --quiet         no summary on standard error\n"
     "  -h, --help          this help\n\n"
     "Roles: id source full_name given_name middle_name family_name alias dob gender\n"
@@ -78,6 +79,54 @@ static void print_report(FILE *f, const char *list, const wl_read_report *r)
     print_rejects(f, list, r);
 }
 
+/* ---- JSON Lines: the same report for programs ---- */
+static void json_columns(FILE *f, const wl_read_report *r)
+{
+    size_t shown = r->n_columns < WL_REPORT_MAX_COLUMNS ? r->n_columns : WL_REPORT_MAX_COLUMNS;
+    fputs(",\"columns\":[", f);
+    for (size_t k = 0; k < shown; k++) {
+        fputs(k ? ",{\"name\":" : "{\"name\":", f);
+        cli_json_string(f, r->column_name[k]);
+        fputs(",\"role\":", f);
+        if (r->column_role[k] >= 0) cli_json_string(f, wl_role_name((wl_role)r->column_role[k]));
+        else fputs("null", f);
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+static void json_fill(FILE *f, const wl_read_report *r)
+{
+    fputs(",\"filled\":{", f);
+    int first = 1;
+    for (int role = 0; role < WL_ROLE_COUNT; role++) {
+        if (!role_present(r, role)) continue;
+        fprintf(f, "%s\"%s\":{\"rows\":%zu,\"percent\":%.1f}", first ? "" : ",",
+                wl_role_name((wl_role)role), r->filled[role], percent(r->filled[role], r->accepted));
+        first = 0;
+    }
+    fputc('}', f);
+}
+
+static void json_report(FILE *f, const char *list, const wl_read_report *r)
+{
+    fputs("{\"list\":", f);
+    cli_json_string(f, list);
+    fputs(",\"source\":", f);
+    cli_json_string(f, r->source);
+    fprintf(f, ",\"gzip\":%s,\"rows_read\":%zu,\"accepted\":%zu,\"rejected\":%zu",
+            r->gzip ? "true" : "false", r->rows_read, r->accepted, r->rejected);
+    json_columns(f, r);
+    json_fill(f, r);
+    fputs(",\"first_rejects\":[", f);
+    for (size_t k = 0; k < r->n_first_rejects; k++) {
+        fprintf(f, "%s{\"line\":%ld,\"reason\":", k ? "," : "", r->reject_line[k]);
+        cli_json_string(f, r->reject_reason[k]);
+        fputc('}', f);
+    }
+    fputs("]}\n", f);
+}
+
 static int inspect(const cli_opts *o)
 {
     wl_dataset *ds = wl_dataset_create();
@@ -95,7 +144,12 @@ static int inspect(const cli_opts *o)
     if (rc == EXIT_OK) {
         cli_out out;
         rc = cli_out_open(&out, o->output) == 0 ? EXIT_OK : EXIT_INPUT;
+        int json = !strcmp(o->format, "jsonl");
         for (size_t i = 0; rc == EXIT_OK && i < o->n_lists; i++) {
+            if (json) {
+                json_report(out.f, o->lists[i], &reps[i]);
+                continue;
+            }
             if (i) fputc('\n', out.f);
             print_report(out.f, o->lists[i], &reps[i]);
         }

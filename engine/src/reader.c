@@ -75,22 +75,13 @@ static int any_name_column(const wl_reader *r)
     return 0;
 }
 
-/* @return the length of s[0..n) cut to at most max bytes without splitting a
- * UTF-8 sequence (continuation bytes are 10xxxxxx). */
-static size_t utf8_cut(const char *s, size_t n, size_t max)
-{
-    if (n <= max) return n;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-    return max;
-}
-
 static void report_columns(wl_reader *r)
 {
     wl_read_report *rep = r->rep;
     rep->n_columns = r->n_cols;
     for (size_t k = 0; k < r->n_cols && k < WL_REPORT_MAX_COLUMNS; k++) {
         const char *name = r->col_name[k];
-        size_t n = utf8_cut(name, strlen(name), sizeof rep->column_name[k] - 1);
+        size_t n = wl_utf8_cut(name, strlen(name), sizeof rep->column_name[k] - 1);
         memcpy(rep->column_name[k], name, n);
         rep->column_name[k][n] = '\0';
         rep->column_role[k] = r->roles[k];
@@ -107,7 +98,7 @@ static wl_status map_header(wl_reader *r, const wl_csv *c, char *err, size_t err
     for (size_t k = 0; k < r->n_cols; k++) {
         size_t tl;
         const char *t = wl_reader_trim(c->field[k], c->flen[k], &tl);
-        tl = utf8_cut(t, tl, 255);
+        tl = wl_utf8_cut(t, tl, 255);
         r->col_name[k] = malloc(tl + 1);
         if (!r->col_name[k]) return WL_NOMEM;
         memcpy(r->col_name[k], t, tl);

@@ -17,6 +17,8 @@ void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len,
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
+    /* a reason cut at its buffer's end must not end inside a character */
+    reason[wl_utf8_check(reason, strlen(reason))] = '\0';
     wl_read_report *rep = r->rep;
     rep->rejected++;
     if (rep->n_first_rejects < WL_REPORT_MAX_REJECTS) {
@@ -107,6 +109,9 @@ static int push_multi(wl_reader *r, size_t *nv, int role, const char *s, size_t 
     return 0;
 }
 
+/* Names quoted in reasons are cut at 40 bytes, on a character boundary. */
+static int name_len(const char *s) { return (int)wl_utf8_cut(s, strlen(s), 40); }
+
 /* Checks the tokenizer's verdict, the field count and the bytes. @return 1 when
  * the row was rejected. */
 static int reject_malformed(wl_reader *r, const wl_csv *c)
@@ -125,8 +130,9 @@ static int reject_malformed(wl_reader *r, const wl_csv *c)
         wl_reader_reject(r, line, c->raw, c->raw_len, "row longer than %zu bytes", c->row_cap);
         return 1;
     case WL_CSV_ROW_FIELD_TOO_LONG:
-        wl_reader_reject(r, line, c->raw, c->raw_len, "field %zu%s%.40s%s longer than %zu bytes",
+        wl_reader_reject(r, line, c->raw, c->raw_len, "field %zu%s%.*s%s longer than %zu bytes",
                          c->err_field + 1, c->err_field < r->n_cols ? " '" : "",
+                         c->err_field < r->n_cols ? name_len(r->col_name[c->err_field]) : 0,
                          c->err_field < r->n_cols ? r->col_name[c->err_field] : "",
                          c->err_field < r->n_cols ? "'" : "", r->max_field);
         return 1;
@@ -145,9 +151,9 @@ static int reject_malformed(wl_reader *r, const wl_csv *c)
     for (size_t k = 0; k < c->n_fields; k++) {
         size_t off = wl_utf8_check(c->field[k], c->flen[k]);
         if (off == c->flen[k]) continue;
-        wl_reader_reject(r, line, c->raw, c->raw_len, "%s in field %zu '%.40s' (byte %zu)",
+        wl_reader_reject(r, line, c->raw, c->raw_len, "%s in field %zu '%.*s' (byte %zu)",
                          c->field[k][off] == '\0' ? "NUL byte" : "invalid UTF-8", k + 1,
-                         r->col_name[k], off + 1);
+                         name_len(r->col_name[k]), r->col_name[k], off + 1);
         return 1;
     }
     wl_reader_reject(r, line, c->raw, c->raw_len, "invalid UTF-8 or NUL byte");
@@ -237,8 +243,9 @@ wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
     size_t dup = is_new ? SIZE_MAX : wl_ds_find_id(r->ds, source, id, id_len);
     if (dup == SIZE_MAX - 1) return WL_NOMEM;
     if (dup != SIZE_MAX) {
-        wl_reader_reject(r, c->row_line, c->raw, c->raw_len, "duplicate id '%.*s' in source '%.40s'",
-                         (int)(id_len > 40 ? 40 : id_len), id, wl_dataset_source(r->ds, dup));
+        const char *dsrc = wl_dataset_source(r->ds, dup);
+        wl_reader_reject(r, c->row_line, c->raw, c->raw_len, "duplicate id '%.*s' in source '%.*s'",
+                         (int)wl_utf8_cut(id, id_len, 40), id, name_len(dsrc), dsrc);
         return WL_OK;
     }
     if (wl_ds_add_record_hashed(r->ds, source, id_off, r->val_role, r->val, r->val_len,

@@ -66,3 +66,10 @@ size_t wl_utf8_check(const char *str, size_t n)
     }
     return n;
 }
+
+size_t wl_utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max) return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--; /* 10xxxxxx: continuation */
+    return max;
+}

@@ -15,4 +15,8 @@
  */
 size_t wl_utf8_check(const char *s, size_t n);
 
+/** @return the length of s[0..n) cut to at most max bytes without splitting a
+ *  UTF-8 sequence (for names quoted in messages and reports). */
+size_t wl_utf8_cut(const char *s, size_t n, size_t max);
+
 #endif /* WL_READER_UTF8_H */

@@ -121,6 +121,18 @@ expect_in "$TMP/map_col.err" "no column 'shade'"
 run map_syntax 1 --map full_name "$DATA/no_name.csv"
 expect_in "$TMP/map_syntax.err" "ROLE=COLUMN"
 
+# --- JSON Lines: one object per list, the same counts ---
+run json 0 --format jsonl "$DATA/bad_rows.csv" "$DATA/basic.tsv"
+[ "$(wc -l <"$TMP/json.out")" -eq 2 ] || fail "jsonl: $(wc -l <"$TMP/json.out") lines, want 2"
+expect_in "$TMP/json.out" '"rows_read":9,"accepted":2,"rejected":7'
+expect_in "$TMP/json.out" '{"line":5,"reason":"wrong field count: 5 fields, header has 4"}'
+expect_in "$TMP/json.out" '{"name":"Full Name","role":"full_name"}'
+expect_in "$TMP/json.out" '"full_name":{"rows":3,"percent":100.0}'
+if [ -x /usr/bin/python3 ]; then
+    /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <"$TMP/json.out" ||
+        fail "jsonl: not valid JSON"
+fi
+
 # --- output file ---
 run outfile 0 -o "$TMP/report.txt" "$DATA/basic.csv"
 expect_in "$TMP/report.txt" "rows read: 4"

@@ -643,6 +643,20 @@ static void test_long_column_name(void **state)
     assert_int_equal(n % 3, 0);
     assert_int_equal(wl_utf8_check(rep.column_name[0], n), n);
     assert_memory_equal(rep.column_name[0], in, n);
+    /* names quoted in reject reasons are cut on a character boundary too */
+    static const char dup[] = "ชื่อภาษาไทยที่ยาวมาก,name\nรหัสประจำตัวที่ยาวมากมากมาก,A\nรหัสประจำตัวที่ยาวมากมากมาก,B\n";
+    wl_read_options opt = wl_read_default_options();
+    const char *map[] = { "id=ชื่อภาษาไทยที่ยาวมาก" };
+    opt.map = map;
+    opt.n_map = 1;
+    opt.max_field = 1 << 20;
+    assert_int_equal(wl_reader_read_mem(ds, "dup.csv", dup, sizeof dup - 1, &opt, &rep, err, sizeof err),
+                     WL_OK);
+    assert_int_equal(rep.rejected, 1);
+    const char *why = rep.reject_reason[0];
+    assert_non_null(strstr(why, "duplicate id '"));
+    assert_int_equal(wl_utf8_check(why, strlen(why)), strlen(why));
+    assert_non_null(strstr(why, "in source 'dup'"));
     wl_dataset_free(ds);
 }
 
