@@ -271,6 +271,18 @@ static void test_utf8_check(void **state)
     assert_int_equal(wl_utf8_check("\xF5\x80\x80\x80", 4), 0);
 }
 
+static void test_utf8_cut(void **state)
+{
+    (void)state;
+    const char *s = "aไทย"; /* 1 + 3 * 3 bytes */
+    assert_int_equal(wl_utf8_cut(s, 10, 20), 10);
+    assert_int_equal(wl_utf8_cut(s, 10, 4), 4);  /* a + one Thai letter */
+    assert_int_equal(wl_utf8_cut(s, 10, 5), 4);  /* never inside a letter */
+    assert_int_equal(wl_utf8_cut(s, 10, 6), 4);
+    assert_int_equal(wl_utf8_cut(s, 10, 7), 7);
+    assert_int_equal(wl_utf8_cut(s, 10, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_too_many_fields),
         cmocka_unit_test(test_chunk_boundaries),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
