@@ -53,20 +53,35 @@ static int put_part(name_state *s, const wl_namepart *p, uint8_t name_no)
     return wl_vec_push(&c->parts, &q);
 }
 
-/* Adds one name made of parts[0..n) (n may be 0: then nothing is added). */
-static int put_name(name_state *s, const wl_namepart *parts, int n)
+/* Parses one value and stores its parts at once as parts of the name being
+ * built (name_no s->next_no): part strings live in ctx only until its next
+ * call, so a name made of several cells is stored cell by cell. *have counts
+ * the name's parts so far (at most WL_NAME_MAX_PARTS).
+ * @return 0, or -1 when out of memory. */
+static int parse_part_of_name(name_state *s, const char *v, size_t n, int kind, int *have)
 {
-    if (n <= 0 || s->next_no >= WL_FEAT_MAX_NAMES) return 0;
-    for (int k = 0; k < n; k++)
-        if (put_part(s, &parts[k], s->next_no) != 0) return -1;
-    s->next_no++;
+    wl_namepart buf[WL_NAME_MAX_PARTS];
+    if (*have >= WL_NAME_MAX_PARTS || s->next_no >= WL_FEAT_MAX_NAMES) return 0;
+    int got = wl_name_parse(s->r->ctx, v, n, kind, buf, WL_NAME_MAX_PARTS - *have);
+    for (int k = 0; k < got; k++)
+        if (put_part(s, &buf[k], s->next_no) != 0) return -1;
+    *have += got;
     return 0;
 }
 
-static int parse_into(name_state *s, const char *v, size_t n, int kind, wl_namepart *buf, int have)
+/* Closes the name being built: the next one gets the next number if this one
+ * has parts (an empty name takes no number). */
+static void end_name(name_state *s, int have)
 {
-    if (have >= WL_NAME_MAX_PARTS) return have;
-    return have + wl_name_parse(s->r->ctx, v, n, kind, buf + have, WL_NAME_MAX_PARTS - have);
+    if (have > 0) s->next_no++;
+}
+
+static int one_value_name(name_state *s, const char *v, size_t n, int kind)
+{
+    int have = 0;
+    if (parse_part_of_name(s, v, n, kind, &have) != 0) return -1;
+    end_name(s, have);
+    return 0;
 }
 
 /* The main name: full_name when present, else given + middle + family parts in
@@ -74,13 +89,11 @@ static int parse_into(name_state *s, const char *v, size_t n, int kind, wl_namep
 static int main_name(name_state *s, const wl_cell *cells, size_t nc)
 {
     const wl_dataset *ds = s->r->f->ds;
-    wl_namepart buf[WL_NAME_MAX_PARTS];
-    int n = 0, has_full = 0;
+    int has_full = 0, have = 0;
     for (size_t k = 0; k < nc; k++)
         if (cells[k].role == WL_ROLE_FULL_NAME) {
             /* A second full_name cell is another name of the person: an alias. */
-            n = parse_into(s, wl_ds_str(ds, cells[k].str), cells[k].len, WL_NAME_FULL, buf, 0);
-            if (put_name(s, buf, n) != 0) return -1;
+            if (one_value_name(s, wl_ds_str(ds, cells[k].str), cells[k].len, WL_NAME_FULL) != 0) return -1;
             has_full = 1;
         }
     if (has_full) return 0;
@@ -89,20 +102,20 @@ static int main_name(name_state *s, const wl_cell *cells, size_t nc)
                    : cells[k].role == WL_ROLE_MIDDLE_NAME ? WL_NAME_MIDDLE
                    : cells[k].role == WL_ROLE_FAMILY_NAME ? WL_NAME_FAMILY
                                                           : -1;
-        if (kind >= 0) n = parse_into(s, wl_ds_str(ds, cells[k].str), cells[k].len, kind, buf, n);
+        if (kind >= 0 && parse_part_of_name(s, wl_ds_str(ds, cells[k].str), cells[k].len, kind, &have) != 0)
+            return -1;
     }
-    return put_name(s, buf, n);
+    end_name(s, have);
+    return 0;
 }
 
 static int alias_names(name_state *s, const wl_cell *cells, size_t nc)
 {
     const wl_dataset *ds = s->r->f->ds;
-    wl_namepart buf[WL_NAME_MAX_PARTS];
-    for (size_t k = 0; k < nc; k++) {
-        if (cells[k].role != WL_ROLE_ALIAS) continue;
-        int n = parse_into(s, wl_ds_str(ds, cells[k].str), cells[k].len, WL_NAME_FULL, buf, 0);
-        if (put_name(s, buf, n) != 0) return -1;
-    }
+    for (size_t k = 0; k < nc; k++)
+        if (cells[k].role == WL_ROLE_ALIAS &&
+            one_value_name(s, wl_ds_str(ds, cells[k].str), cells[k].len, WL_NAME_FULL) != 0)
+            return -1;
     return 0;
 }
 
@@ -186,10 +199,11 @@ static int put_mrz(name_state *s, const char *v, size_t n)
     wl_mrz m;
     char why[128];
     if (!wl_mrz_parse(v, n, &m, why, sizeof why)) return 0;
-    wl_namepart buf[WL_NAME_MAX_PARTS];
-    int np = parse_into(s, m.family, strlen(m.family), WL_NAME_FAMILY, buf, 0);
-    np = parse_into(s, m.given, strlen(m.given), WL_NAME_GIVEN, buf, np);
-    if (put_name(s, buf, np) != 0) return -1;
+    int have = 0;
+    if (parse_part_of_name(s, m.family, strlen(m.family), WL_NAME_FAMILY, &have) != 0 ||
+        parse_part_of_name(s, m.given, strlen(m.given), WL_NAME_GIVEN, &have) != 0)
+        return -1;
+    end_name(s, have);
     wl_date d;
     if (mrz_date(m.dob, r->year, &d) && r->f->date_start[s->i + 1] < WL_FEAT_MAX_DATES) {
         if (wl_vec_push(&r->out->dates, &d) != 0) return -1;

@@ -77,9 +77,12 @@ static void test_record_fields(void **state)
     add(ds, "mys", "1", a, sizeof a / sizeof a[0]);
     add(ds, "idn", "2", b, sizeof b / sizeof b[0]);
     add(ds, "idn", "3", c, 1);
+    const cellspec e[] = { { WL_ROLE_FAMILY_NAME, "MANALO" }, { WL_ROLE_GIVEN_NAME, "RODEL" },
+                           { WL_ROLE_MIDDLE_NAME, "M." }, { WL_ROLE_ALIAS, "Maria" } };
+    add(ds, "phl", "4", e, 4);
     wl_features *f = wl_features_build(ds, 2);
     assert_non_null(f);
-    assert_int_equal(f->n, 3);
+    assert_int_equal(f->n, 4);
     char buf[256];
     /* main name and one alias (the empty alias cell adds nothing) */
     assert_int_equal(f->n_names[0], 2);
@@ -115,6 +118,13 @@ static void test_record_fields(void **state)
     /* given + family columns make one name, same hash as the full name without particles */
     assert_int_equal(f->n_names[1], 1);
     assert_int_equal(f->h_name[0], f->h_name[1]);
+    /* Each cell's part strings survive the parsing of the next cell. */
+    name_canon(f, 1, 0, buf, sizeof buf);
+    assert_string_equal(buf, "ali muhammad");
+    name_canon(f, 3, 0, buf, sizeof buf);
+    assert_string_equal(buf, "manalo rodel m");
+    name_canon(f, 3, 1, buf, sizeof buf);
+    assert_string_equal(buf, "maria");
     wl_f_parts(f, 1, &np);
     assert_int_equal(np, 2);
     /* a record without any name */
