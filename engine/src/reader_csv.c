@@ -2,9 +2,9 @@
  *
  * Fast path: a line without any '"' is split with memchr alone (glibc's memchr
  * is vectorised), fields point straight into the read buffer. Only lines that
- * contain a quote go through the byte-at-a-time state machine of RFC 4180
- * section 2 (rules 5-7: quoted fields, doubled quotes, line breaks inside
- * quotes), which unescapes into a scratch buffer. A quote never closed is the
+ * contain a quote follow RFC 4180 section 2 rules 5-7 (quoted fields, doubled
+ * quotes, line breaks inside quotes), still jumping from quote to quote with
+ * memchr and unescaping into a scratch buffer. A quote never closed is the
  * classic way a CSV file loses all its following rows; instead the row is
  * reported as unterminated and reading resumes at the next physical line. */
 #include "reader_csv.h"
@@ -60,7 +60,7 @@ static long fill(wl_csv *c)
     if (c->cap - c->end < CHUNK / 2 && c->cap < c->row_cap + CHUNK) {
         size_t ncap = c->cap * 2 > c->row_cap + CHUNK ? c->row_cap + CHUNK : c->cap * 2;
         char *nb = realloc(c->buf, ncap);
-        if (!nb) return WL_SRC_NOMEM;
+        if (!nb) return c->src_err = WL_SRC_NOMEM;
         c->buf = nb;
         c->cap = ncap;
     }

@@ -39,7 +39,6 @@ typedef struct {
     char delim;             /* ',' or '\t'; 0 = detect from the first line */
     size_t max_field, row_cap;
     long line;              /* physical line number of buf[pos] (1-based) */
-    long long bytes;        /* decompressed bytes consumed so far */
 
     /* the current row, valid until the next call */
     const char **field;
