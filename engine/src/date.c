@@ -611,6 +611,12 @@ static int read_worded_range(const lexer *lx, int r, const context *cx, wl_date 
     wl_date lo[2], hi[2];
     int b = (lx->t[0].type == TK_WORD && lx->t[0].kind == WL_DW_BETWEEN) ? 1 : 0;
     if (read_simple(lx->t + b, r - b, cx, lo, 2) < 1) return 0;
+    const tok *h = &lx->t[r + 1];
+    if (lx->n - r - 1 == 1 && h->type == TK_NUM && h->nd == 2) { /* "1978 to 80" */
+        int hy = lo[0].year_hi / 100 * 100 + h->val;
+        if (hy < lo[0].year) hy += 100;
+        return hy - lo[0].year > 20 ? 0 : make_range(lo[0].year, hy, lo[0].flags, out);
+    }
     if (read_simple(lx->t + r + 1, lx->n - r - 1, cx, hi, 2) < 1) return 0;
     return make_range(lo[0].year, hi[0].year_hi, lo[0].flags | hi[0].flags, out);
 }
@@ -661,12 +667,20 @@ static int find_range_word(const lexer *lx)
     return -1;
 }
 
-/* Timestamps from database exports: "1978-03-04T00:00:00" keeps its date part. */
+/* Timestamps from database exports: "1978-03-04T00:00:00Z", "04/03/1978 00:00" keep
+ * their date part. A time starts at the first ':' that follows one or two digits
+ * after a space or 'T', with a date before it. */
 static size_t strip_time(const char *s, size_t n)
 {
-    if (n >= 16 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') && s[13] == ':')
-        return 10;
-    return n;
+    const char *c = memchr(s, ':', n);
+    if (!c) return n;
+    size_t i = (size_t)(c - s), d = 0;
+    while (d < 2 && i > d && s[i - d - 1] >= '0' && s[i - d - 1] <= '9') d++;
+    if (d == 0 || i < d + 2) return n;
+    char before = s[i - d - 1];
+    if (before != ' ' && before != 'T') return n;
+    if (s[i - d - 2] < '0' || s[i - d - 2] > '9') return n; /* "DOB 12:..." is no time */
+    return i - d - 1;
 }
 
 static int read_any(const lexer *lx, const context *cx, wl_date *out, int max)
