@@ -115,7 +115,7 @@ void out_summary(const wl_stats *s, size_t rejected)
     if (s->flagged_clusters)
         fprintf(stderr, "warning: %zu clusters are above the size limit (usually a bad key, "
                         "not one person): review them\n", s->flagged_clusters);
-    fprintf(stderr, "model: prior match rate among candidates %.4g, %d EM iterations\n",
+    fprintf(stderr, "model: prior match probability of a record pair %.3g, %d EM iterations\n",
             s->em_prior, s->em_iterations);
     fprintf(stderr, "time:");
     for (int i = 0; i < 6; i++) fprintf(stderr, " %s %.2fs", stage[i], s->seconds[i]);

@@ -133,7 +133,7 @@ typedef struct {
     size_t stride[WL_FIELD_COUNT];
     double *count;       /* pairs per pattern */
     double *g;           /* posterior match probability per pattern */
-    int update_u;        /* also re-estimate u among the candidates */
+    unsigned update_u;   /* fields (bit f) whose u is re-estimated among the candidates */
 } patterns;
 
 static size_t pattern_of(const patterns *p, const wl_cmpvec *v)
@@ -192,17 +192,16 @@ static double m_step_field(double *x, const double *cnt, int L)
     return delta;
 }
 
-/* One EM iteration. @return the largest change of any parameter. */
-static double em_step(wl_model *m, patterns *p)
+/* M-step from the posteriors p->g: m, the u of the fields in update_u, and the
+ * prior. @return the largest change of any parameter. */
+static double m_step(wl_model *m, const patterns *p)
 {
     double num[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
     double non[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
     double total = 0.0, matched = 0.0;
     for (size_t id = 0; id < p->n_patterns; id++) {
         if (p->count[id] == 0.0) continue;
-        double g = posterior(m, p, id);
-        p->g[id] = g;
-        double cg = p->count[id] * g, cn = p->count[id] - cg;
+        double cg = p->count[id] * p->g[id], cn = p->count[id] - cg;
         total += p->count[id];
         matched += cg;
         for (int f = 0; f < WL_FIELD_COUNT; f++) {
@@ -214,7 +213,7 @@ static double em_step(wl_model *m, patterns *p)
     double delta = 0.0;
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         delta = fmax(delta, m_step_field(m->m[f], num[f], m->levels[f]));
-        if (p->update_u) delta = fmax(delta, m_step_field(m->u[f], non[f], m->levels[f]));
+        if (p->update_u & (1u << f)) delta = fmax(delta, m_step_field(m->u[f], non[f], m->levels[f]));
     }
     double prior = total > 0 ? clamp_p(matched / total) : m->prior;
     delta = fmax(delta, fabs(prior - m->prior));
@@ -222,20 +221,33 @@ static double em_step(wl_model *m, patterns *p)
     return delta;
 }
 
-/* Mean name rarity of matches per name level, for the TF adjustment. */
-static void tf_means(wl_model *m, const patterns *p, const wl_cmpvec *v, size_t n)
+static void e_step(const wl_model *m, patterns *p)
 {
-    double sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
-    for (size_t k = 0; k < n; k++) {
-        double g = p->g[pattern_of(p, &v[k])];
-        int l = v[k].level[WL_FIELD_NAME];
-        sum[l] += g * v[k].name_rare;
-        w[l] += g;
-    }
-    for (int l = 0; l < WL_MAX_LEVELS; l++) m->rare_mean[l] = w[l] > 1e-9 ? sum[l] / w[l] : 0.0;
+    for (size_t id = 0; id < p->n_patterns; id++)
+        if (p->count[id] > 0.0) p->g[id] = posterior(m, p, id);
 }
 
-int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, int update_u)
+/* The starting split: a candidate is taken as a match when at least two of the
+ * identifying fields (name, date of birth, document) sit at one of their two best
+ * levels. Started from parameters alone, EM can settle on another split of the
+ * candidates (same nationality and gender with a similar name, for one); a start
+ * near the intended classes keeps it on the linkage solution (Winkler 1988 warns
+ * that EM finds the split the data make most prominent, not always the match one). */
+static void seed_posteriors(const wl_model *m, patterns *p)
+{
+    static const int identifying[] = { WL_FIELD_NAME, WL_FIELD_DOB, WL_FIELD_DOC };
+    for (size_t id = 0; id < p->n_patterns; id++) {
+        if (p->count[id] == 0.0) continue;
+        int strong = 0;
+        for (size_t k = 0; k < WL_ARRAY_SIZE(identifying); k++) {
+            int f = identifying[k], l = level_of(p, m, id, f);
+            strong += l > 0 && l >= m->levels[f] - 2;
+        }
+        p->g[id] = strong >= 2 ? 0.99 : 0.01;
+    }
+}
+
+int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u)
 {
     patterns p = { 0 };
     if (n == 0 || patterns_init(&p, m, v, n) != 0) {
@@ -244,16 +256,14 @@ int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, int upd
         return 0;
     }
     p.update_u = update_u;
-    /* Start from a prior that is plausible for blocked candidates. */
-    if (m->prior < 1e-4) m->prior = 1e-2;
+    seed_posteriors(m, &p);
+    m_step(m, &p);
     int it = 0;
     while (it < max_iter) {
         it++;
-        if (em_step(m, &p) < 1e-7) break;
+        e_step(m, &p);
+        if (m_step(m, &p) < 1e-7) break;
     }
-    for (size_t id = 0; id < p.n_patterns; id++)
-        if (p.count[id] > 0.0) p.g[id] = posterior(m, &p, id);
-    tf_means(m, &p, v, n);
     m->em_iterations = it;
     m->em_pairs = n;
     free(p.count);
@@ -263,13 +273,30 @@ int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, int upd
 
 /* ---- scoring ---- */
 
+void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
+{
+    double sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
+    double prior_bits = log2(m->prior / (1 - m->prior));
+    for (size_t k = 0; k < n; k++) {
+        double bits = prior_bits;
+        for (int f = 0; f < WL_FIELD_COUNT; f++)
+            if (v[k].level[f]) bits += log2(m->m[f][v[k].level[f]] / m->u[f][v[k].level[f]]);
+        double g = wl_model_probability(bits);
+        int l = v[k].level[WL_FIELD_NAME];
+        if (l != m->levels[WL_FIELD_NAME] - 1) continue; /* TF applies to exact names only */
+        sum[l] += g * v[k].name_rare;
+        w[l] += g;
+    }
+    for (int l = 0; l < WL_MAX_LEVELS; l++) m->rare_mean[l] = w[l] > 1e-9 ? sum[l] / w[l] : 0.0;
+}
+
 double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
 {
     double w = log2(m->prior / (1 - m->prior));
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         int l = v->level[f];
         double fw = l == 0 ? 0.0 : log2(m->m[f][l] / m->u[f][l]);
-        if (f == WL_FIELD_NAME && l >= 3) {
+        if (f == WL_FIELD_NAME && l == m->levels[f] - 1) {
             double adj = m->tf_scale * (v->name_rare - m->rare_mean[l]);
             fw += fmax(-m->tf_cap, fmin(m->tf_cap, adj));
         }

@@ -24,8 +24,9 @@ struct wl_model {
     double m[WL_FIELD_COUNT][WL_MAX_LEVELS];
     double u[WL_FIELD_COUNT][WL_MAX_LEVELS];
     /* Term-frequency adjustment of the name field (after Winkler's frequency-based
-     * matching and Splink's tf adjustment): a pair whose agreeing name parts are
-     * rarer than is usual among matches at that name level gains weight. */
+     * matching and Splink's tf adjustment, which also applies to exact agreement
+     * only): an exactly agreeing name whose parts are rarer than is usual among
+     * exact-name matches gains weight; Muhammad Nguyen loses some. */
     double tf_scale;                         /* bits of weight per bit of rarity */
     double tf_cap;                           /* |adjustment| limit, bits */
     double rare_mean[WL_MAX_LEVELS];         /* mean name_rare of matches per name level */
@@ -44,17 +45,43 @@ wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_option
 
 /**
  * EM over the distinct patterns of the n comparison vectors v: updates m and the
- * prior, and u too when update_u (starting from the random-pair estimate), then
- * the TF reference means. @return the number of iterations run.
+ * prior, and u of the fields in the update_u mask (bit f for field f; starting
+ * from the random-pair estimate), then the TF reference means.
+ * @return the number of iterations run.
  *
- * Why update u: u from random pairs describes random non-matches, but the pairs
- * scored are candidates that already share a blocking key, so their non-matches
- * agree on names far more often than random pairs do. With u held at the random
- * estimate, EM explains every candidate as a match (on FEBRL dataset2 the prior
- * went to 1 and precision to 0.50). Re-estimating u among the candidates, from
- * the random-pair start, is the classic EM of Winkler (1988) and Jaro (1989).
+ * Why u is re-estimated for the blocked fields: u from random pairs describes
+ * random non-matches, but the scored pairs are candidates that already share a
+ * blocking key (a name, a date, a document), so their non-matches agree on those
+ * fields far more often. With every u held at the random estimate, EM explained
+ * every candidate as a match (FEBRL dataset2: prior 1, precision 0.50). With every
+ * u free, EM drifted to another split of the candidates (on the generated
+ * cross-border sample it called "same gender, similar name" the match class).
+ * Re-estimating u only for the fields that blocking selects on (WL_EM_FREE_U),
+ * and keeping the random-pair u of the others as an anchor, avoids both.
  */
-int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, int update_u);
+int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u);
+
+/* The fields blocking selects on: their u among candidates is not the random u. */
+#define WL_EM_FREE_U ((1u << WL_FIELD_NAME) | (1u << WL_FIELD_DOB) | (1u << WL_FIELD_DOC))
+
+/**
+ * Fits the model without labels (model_fit.c explains how): u from random pairs,
+ * m by EM on pairs sharing a date of birth and on pairs sharing a name, the prior
+ * from the n candidate vectors cand, then the TF reference means.
+ */
+wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
+                       const wl_cmpvec *cand, size_t n);
+
+/**
+ * Re-estimates only the prior, for a saved model scoring new lists: m and u
+ * describe the fields and carry over; the prior depends on how many record pairs
+ * the lists make, so it is solved again from the candidates.
+ */
+void wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
+                        const wl_cmpvec *cand, size_t n);
+
+/** Mean name rarity (name_rare) of the likely matches among v, per name level. */
+void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n);
 
 /**
  * Scores one comparison vector. @param field_w receives each field's weight

@@ -129,17 +129,16 @@ static wl_status fit_model(run_ctx *c, const wl_model *given)
         c->r->model = malloc(sizeof *c->r->model);
         if (!c->r->model) return WL_NOMEM;
         *c->r->model = *given;
+        wl_options o = *c->opt;
+        o.threads = c->threads;
+        wl_model_fit_prior(c->r->model, c->f, &o, c->vec, c->cand.len);
         return WL_OK;
     }
     c->r->model = wl_model_new();
     if (!c->r->model) return WL_NOMEM;
     wl_options o = *c->opt;
     o.threads = c->threads;
-    wl_status st = wl_model_estimate_u(c->r->model, c->f, &o);
-    if (st != WL_OK) return st;
-    int max_iter = c->opt->em_iterations > 0 ? c->opt->em_iterations : 100;
-    wl_model_em(c->r->model, c->vec, c->cand.len, max_iter, 1);
-    return WL_OK;
+    return wl_model_fit(c->r->model, c->f, &o, c->vec, c->cand.len);
 }
 
 /* Scores every candidate and keeps those at or above the threshold. */
