@@ -127,39 +127,68 @@ static void json_report(FILE *f, const char *list, const wl_read_report *r)
     fputs("]}\n", f);
 }
 
+/* Reads the lists into ds; ok[i] says whether list i was read. Without
+ * --rejects each list is read on its own, so one bad list does not hide the
+ * reports of the others; with --rejects they are read in one go (the rejects
+ * file is written whole or not at all). @return the worst exit code. */
+static int read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reps, int *ok)
+{
+    /* The report says everything; the per-list stderr summary would repeat it. */
+    cli_opts one = *o;
+    one.quiet = 1;
+    if (o->rejects) {
+        int rc = cli_read_lists(&one, ds, reps);
+        for (size_t i = 0; i < o->n_lists; i++) ok[i] = rc == EXIT_OK;
+        return rc;
+    }
+    int worst = EXIT_OK;
+    for (size_t i = 0; i < o->n_lists; i++) {
+        one.lists[0] = o->lists[i];
+        one.n_lists = 1;
+        int rc = cli_read_lists(&one, ds, &reps[i]);
+        ok[i] = rc == EXIT_OK;
+        if (rc > worst) worst = rc;
+    }
+    return worst;
+}
+
+static int write_reports(const cli_opts *o, const wl_read_report *reps, const int *ok)
+{
+    cli_out out;
+    if (cli_out_open(&out, o->output) != 0) return EXIT_INPUT;
+    int json = !strcmp(o->format, "jsonl"), first = 1;
+    for (size_t i = 0; i < o->n_lists; i++) {
+        if (!ok[i]) continue;
+        if (json) {
+            json_report(out.f, o->lists[i], &reps[i]);
+            continue;
+        }
+        if (!first) fputc('\n', out.f);
+        print_report(out.f, o->lists[i], &reps[i]);
+        first = 0;
+    }
+    return cli_out_commit(&out) == 0 ? EXIT_OK : EXIT_INPUT;
+}
+
 static int inspect(const cli_opts *o)
 {
     wl_dataset *ds = wl_dataset_create();
     wl_read_report *reps = calloc(o->n_lists, sizeof *reps);
-    if (!ds || !reps) {
+    int *ok = calloc(o->n_lists, sizeof *ok);
+    int rc = EXIT_INTERNAL;
+    if (!ds || !reps || !ok) {
         cli_error("out of memory");
-        wl_dataset_free(ds);
-        free(reps);
-        return EXIT_INTERNAL;
+    } else {
+        rc = read_lists(o, ds, reps, ok);
+        int wrc = write_reports(o, reps, ok);
+        if (wrc > rc) rc = wrc;
+        if (rc == EXIT_OK && !o->quiet)
+            fprintf(stderr, "inspected %zu list%s, %zu records\n", o->n_lists,
+                    o->n_lists == 1 ? "" : "s", wl_dataset_size(ds));
     }
-    /* The report below says everything; the per-list stderr summary would repeat it. */
-    cli_opts quiet = *o;
-    quiet.quiet = 1;
-    int rc = cli_read_lists(&quiet, ds, reps);
-    if (rc == EXIT_OK) {
-        cli_out out;
-        rc = cli_out_open(&out, o->output) == 0 ? EXIT_OK : EXIT_INPUT;
-        int json = !strcmp(o->format, "jsonl");
-        for (size_t i = 0; rc == EXIT_OK && i < o->n_lists; i++) {
-            if (json) {
-                json_report(out.f, o->lists[i], &reps[i]);
-                continue;
-            }
-            if (i) fputc('\n', out.f);
-            print_report(out.f, o->lists[i], &reps[i]);
-        }
-        if (rc == EXIT_OK && cli_out_commit(&out) != 0) rc = EXIT_INPUT;
-    }
-    if (rc == EXIT_OK && !o->quiet)
-        fprintf(stderr, "inspected %zu list%s, %zu records\n", o->n_lists,
-                o->n_lists == 1 ? "" : "s", wl_dataset_size(ds));
     wl_dataset_free(ds);
     free(reps);
+    free(ok);
     return rc;
 }
 

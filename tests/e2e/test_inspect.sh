@@ -108,8 +108,11 @@ run blank 1 "$DATA/blank_header.csv"
 expect_in "$TMP/blank.err" "blank_header.csv:1: blank header line"
 run noname 1 "$DATA/no_name.csv"
 expect_in "$TMP/noname.err" "no_name.csv:1: no name column"
-# a good list before a bad one still fails the command
-run mixed 1 "$DATA/basic.csv" "$DATA/empty.csv"
+# a bad list fails the command, but the good ones around it are still reported
+run mixed 1 "$DATA/basic.csv" "$DATA/empty.csv" "$DATA/basic.tsv"
+expect_in "$TMP/mixed.err" "empty.csv: empty file"
+[ "$(grep -c "rows read:" "$TMP/mixed.out")" -eq 2 ] || fail "mixed: want the 2 good lists reported"
+expect_in "$TMP/mixed.out" "basic.tsv"
 
 # --- --map overrides and their errors ---
 run map 0 --map full_name=colour "$DATA/no_name.csv"
