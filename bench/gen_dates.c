@@ -21,6 +21,11 @@ static const char *const g_month_ms[12] = {"Januari",   "Februari", "Mac",      
 static const char *const g_month_id[12] = {"Januari",   "Februari", "Maret",    "April",
                                            "Mei",       "Juni",     "Juli",     "Agustus",
                                            "September", "Oktober",  "November", "Desember"};
+/* Thai solar calendar month names, full and abbreviated as in Thai documents. */
+static const char *const g_month_th[12] = {"มกราคม",  "กุมภาพันธ์", "มีนาคม",  "เมษายน", "พฤษภาคม",  "มิถุนายน",
+                                           "กรกฎาคม", "สิงหาคม",  "กันยายน", "ตุลาคม",  "พฤศจิกายน", "ธันวาคม"};
+static const char *const g_month_th_abbr[12] = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+                                                "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",  "พ.ย.", "ธ.ค."};
 
 double gen_dob_missing_rate(gen_country_id list)
 {
@@ -65,6 +70,14 @@ static void apply_errors(dob *v, gen_country_id list, gen_rng *r)
 
 static void circa(const dob *v, gen_country_id list, gen_rng *r, int year, char *out, size_t cap)
 {
+    if (list == GEN_VNM && gen_rng_chance(r, 0.5)) {
+        snprintf(out, cap, "khoảng %d", year);
+        return;
+    }
+    if (list == GEN_THA && gen_rng_chance(r, 0.5)) {
+        snprintf(out, cap, "ประมาณ %d", year);
+        return;
+    }
     static const char *const en[] = {"circa", "c.", "approx.", "about"};
     if ((list == GEN_IDN || list == GEN_MYS) && gen_rng_chance(r, 0.6))
         snprintf(out, cap, "%s %d", gen_rng_chance(r, 0.5) ? "sekitar" : "lebih kurang", year);
@@ -95,8 +108,12 @@ static void full_date(const dob *v, gen_country_id list, int thai_script, gen_rn
             snprintf(out, cap, "%d %s %04d", d, g_month_ms[m - 1], y);
         break;
     case GEN_THA:
-        /* Thai-script records use the Buddhist Era; a fifth of the Latin ones too. */
-        if (thai_script || k < 2)
+        /* Thai-script records use the Buddhist Era, half of them with Thai month
+         * names ("14 เมษายน 2530", "14 เม.ย. พ.ศ. 2530"); a fifth of the Latin ones too. */
+        if (thai_script && k < 5)
+            snprintf(out, cap, "%d %s %s%04d", d, (k < 3 ? g_month_th : g_month_th_abbr)[m - 1],
+                     k == 4 ? "พ.ศ. " : "", y + 543);
+        else if (thai_script || k < 2)
             snprintf(out, cap, "%02d/%02d/%04d", d, m, y + 543);
         else if (k < 7)
             snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
@@ -104,8 +121,10 @@ static void full_date(const dob *v, gen_country_id list, int thai_script, gen_rn
             snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
         break;
     case GEN_VNM:
-        if (k < 9)
+        if (k < 8)
             snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+        else if (k < 9)
+            snprintf(out, cap, "ngày %d tháng %d năm %04d", d, m, y);
         else
             snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
         break;

@@ -94,6 +94,8 @@ check "IDN: Indonesian month names" has ' (Maret|Agustus|Desember) ' "$B/idn.csv
 check "IDN: 16-digit NIK" has ',[0-9]{16},' "$B/idn.csv"
 check "IDN: circa dates" has ',(sekitar|lebih kurang|circa|c\.|approx\.|about) [0-9]{4},' "$B/idn.csv"
 check "VNM: diacritics" has 'Nguyễn|Trần' "$B/vnm.csv"
+check "VNM: ngày ... tháng ... năm dates" has ',ngày [0-9]+ tháng [0-9]+ năm [0-9]{4},' "$B/vnm.csv"
+check "THA: Thai month names with BE years" has ',[0-9]+ (เมษายน|มกราคม|ต\.ค\.|เม\.ย\.) (พ\.ศ\. )?25[0-9]{2},' "$B/tha.csv"
 check "VNM: 12-digit CCCD" has ',[0-9]{12},' "$B/vnm.csv"
 check "VNM: places of birth with diacritics" has ',(Hà Nội|TP. Hồ Chí Minh),' "$B/vnm.csv"
 check "IDN: places of birth abroad in Latin" has ',(Hanoi|Ho Chi Minh City|Saigon|Bangkok|Phnom Penh),' "$B/idn.csv"
