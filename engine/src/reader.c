@@ -274,7 +274,10 @@ wl_status wl_dataset_read(wl_dataset *ds, const char *path, const wl_read_option
     wl_source src;
     int rc = wl_source_open_fd(&src, fd);
     if (rc == WL_SRC_OK) {
-        wl_source_background(&src);
+        /* Only for regular files: a reader thread blocked on a pipe could not be
+         * stopped when the list fails early. */
+        struct stat sb;
+        if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) wl_source_background(&src);
         st = read_with(ds, path, &src, &a.opt, rep, err, errcap);
     } else {
         wl_set_error(err, errcap, "%s: %s", path, wl_source_strerror(rc));
