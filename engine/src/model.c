@@ -134,7 +134,13 @@ typedef struct {
     double *count;       /* pairs per pattern */
     double *g;           /* posterior match probability per pattern */
     unsigned update_u;   /* fields (bit f) whose u is re-estimated among the candidates */
+    double m0[WL_FIELD_COUNT][WL_MAX_LEVELS];   /* pseudo-count shapes: the defaults */
+    double u0[WL_FIELD_COUNT][WL_MAX_LEVELS];
 } patterns;
+
+/* Pseudo-pairs behind each m estimate (and u, when EM updates it). */
+#define M_PSEUDO 20.0
+#define U_PSEUDO 1.0
 
 static size_t pattern_of(const patterns *p, const wl_cmpvec *v)
 {
@@ -178,14 +184,16 @@ static double posterior(const wl_model *m, const patterns *p, size_t id)
 
 /* Re-estimates one field's m (from posterior-weighted counts num) or u (from the
  * complements den). @return the largest change. */
-static double m_step_field(double *x, const double *cnt, int L)
+static double m_step_field(double *x, const double *cnt, int L, const double *x0, double alpha)
 {
     double den = 0.0, delta = 0.0;
     for (int l = 1; l < L; l++) den += cnt[l];
     if (den <= 0.0) return 0.0;
     for (int l = 1; l < L; l++) {
-        /* A light pseudo-count keeps a level the class never showed possible. */
-        double nx = clamp_p((cnt[l] + 1e-3) / (den + 1e-3 * (L - 1)));
+        /* Dirichlet pseudo-counts (alpha pairs spread as x0): with a few dozen
+         * pairs the estimate stays near x0 instead of swinging to 0 or 1; with
+         * thousands they vanish. They also keep an unseen level possible. */
+        double nx = clamp_p((cnt[l] + alpha * x0[l]) / (den + alpha));
         delta = fmax(delta, fabs(nx - x[l]));
         x[l] = nx;
     }
@@ -212,8 +220,9 @@ static double m_step(wl_model *m, const patterns *p)
     }
     double delta = 0.0;
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
-        delta = fmax(delta, m_step_field(m->m[f], num[f], m->levels[f]));
-        if (p->update_u & (1u << f)) delta = fmax(delta, m_step_field(m->u[f], non[f], m->levels[f]));
+        delta = fmax(delta, m_step_field(m->m[f], num[f], m->levels[f], p->m0[f], M_PSEUDO));
+        if (p->update_u & (1u << f))
+            delta = fmax(delta, m_step_field(m->u[f], non[f], m->levels[f], p->u0[f], U_PSEUDO));
     }
     double prior = total > 0 ? clamp_p(matched / total) : m->prior;
     delta = fmax(delta, fabs(prior - m->prior));
@@ -256,6 +265,15 @@ int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigne
         return 0;
     }
     p.update_u = update_u;
+    wl_model *ref = wl_model_new();
+    if (!ref) {
+        free(p.count);
+        free(p.g);
+        return 0;
+    }
+    memcpy(p.m0, ref->m, sizeof p.m0);
+    memcpy(p.u0, m->u, sizeof p.u0);
+    wl_model_free(ref);
     seed_posteriors(m, &p);
     m_step(m, &p);
     int it = 0;
