@@ -109,9 +109,9 @@ static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
-    char *buf = malloc(1 << 20);
+    char *buf = malloc(8 << 20);
     assert_non_null(buf);
-    *len = fread(buf, 1, 1 << 20, f);
+    *len = fread(buf, 1, 8 << 20, f);
     fclose(f);
     return buf;
 }
@@ -579,6 +579,43 @@ static void test_oversized_rows(void **state)
     free(buf);
 }
 
+/* A gzip list larger than the inflating thread's ring (4 x 1 MiB): read from
+ * the file (inflated on the second thread) and from memory (inflated in line),
+ * the records must be the same. */
+static void test_gzip_large_threaded(void **state)
+{
+    (void)state;
+    size_t rows = 150000, cap = rows * 64 + 64, n = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    n += (size_t)sprintf(csv, "id,name,aka,dob\n");
+    for (size_t i = 0; i < rows; i++)
+        n += (size_t)sprintf(csv + n, "r%zu,\"Person %zu\",A%zu|B%zu,19%02zu\n", i, i * 7, i % 13,
+                             i % 17, i % 100);
+    const char *path = tmp_path("large.csv.gz");
+    write_gz(path, csv, n);
+    size_t zlen;
+    char *z = slurp(path, &zlen);
+    wl_dataset *a = wl_dataset_create(), *b = wl_dataset_create();
+    wl_read_report ra, rb;
+    char err[512];
+    assert_int_equal(read_file(a, path, NULL, &ra, err), WL_OK);
+    assert_int_equal(wl_reader_read_mem(b, "large.csv.gz", z, zlen, NULL, &rb, err, sizeof err), WL_OK);
+    assert_int_equal(ra.accepted, rows);
+    assert_int_equal(rb.accepted, rows);
+    for (size_t i = 0; i < rows; i += 997) {
+        assert_string_equal(wl_dataset_id(a, i), wl_dataset_id(b, i));
+        assert_string_equal(wl_dataset_value(a, i, WL_ROLE_FULL_NAME, 0),
+                            wl_dataset_value(b, i, WL_ROLE_FULL_NAME, 0));
+        assert_string_equal(wl_dataset_value(a, i, WL_ROLE_ALIAS, 1), wl_dataset_value(b, i, WL_ROLE_ALIAS, 1));
+    }
+    assert_string_equal(wl_dataset_id(a, rows - 1), "r149999");
+    wl_dataset_free(a);
+    wl_dataset_free(b);
+    free(z);
+    free(csv);
+}
+
 /* Bytes after the last gzip member that do not start another one are ignored,
  * as gzip(1) does with "trailing garbage" (tar pads with zeros). */
 static void test_gzip_trailing_bytes(void **state)
@@ -698,6 +735,7 @@ int main(void)
         cmocka_unit_test(test_many_sources),
         cmocka_unit_test(test_long_column_name),
         cmocka_unit_test(test_gzip_trailing_bytes),
+        cmocka_unit_test(test_gzip_large_threaded),
         cmocka_unit_test(test_repeated_roles),
         cmocka_unit_test(test_oversized_rows),
         cmocka_unit_test(test_null_arguments),
