@@ -12,7 +12,7 @@ enum { WL_DOC_MAX = 32 };
 typedef struct {
     char core[WL_DOC_MAX];   /* uppercase alphanumerics, separators dropped, NUL-terminated */
     uint8_t core_len;
-    char ocr[WL_DOC_MAX];    /* OCR-folded key: O->0, I,L->1, S->5, B->8, Z->2, G->6 ... */
+    char ocr[WL_DOC_MAX];    /* OCR-folded key: O,Q,D->0 I,L->1 Z->2 S->5 G->6 B->8 (doc.c) */
     uint8_t ocr_len;
     char country[4];         /* ISO alpha-3 prefix recognised and removed, or "" */
     int8_t check;            /* -1 no check digit found, 0 wrong, 1 right (ICAO 7-3-1);
@@ -40,8 +40,9 @@ typedef struct {
 } wl_mrz;
 
 /**
- * Parses a TD3, TD2 or TD1 machine-readable zone (lines separated by newlines, spaces
- * or nothing). @return 1 when the zone has the layout of a known format, with
+ * Parses a TD3, TD2 or TD1 machine-readable zone, or an MRV-A/MRV-B visa (lines
+ * separated by newlines, spaces or nothing; trailing fillers of separated lines may
+ * be missing). @return 1 when the zone has the layout of a known format, with
  * checks_ok telling whether every check digit verified (why names the first that
  * did not); 0 with a reason in why (bad length or character).
  */
