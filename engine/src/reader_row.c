@@ -207,28 +207,13 @@ static int has_name(uint32_t mask)
     return (mask & names) != 0;
 }
 
-wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
+/* Adds a valid row (values collected in r->val) under (source, id), or rejects
+ * it as a duplicate id. @return WL_OK or WL_NOMEM. */
+static wl_status store(wl_reader *r, const wl_csv *c, uint32_t source, const char *id,
+                       size_t id_len, size_t nv, uint32_t mask)
 {
-    r->rep->rows_read++;
-    r->data_row++;
-    if (reject_malformed(r, c)) return WL_OK;
-    size_t nv = 0, id_len = 0, src_len = 0;
-    uint32_t mask = 0;
-    const char *id = NULL, *src = NULL;
-    if (collect(r, c, &nv, &mask, &id, &id_len, &src, &src_len) != 0) return WL_NOMEM;
-    if (!has_name(mask)) {
-        wl_reader_reject(r, c->row_line, c->raw, c->raw_len,
-                         "no name (full_name, given_name, family_name, alias or mrz)");
-        return WL_OK;
-    }
-    char rowno[24];
-    if (!id || id_len == 0) {
-        id_len = (size_t)snprintf(rowno, sizeof rowno, "%zu", r->data_row);
-        id = rowno;
-    }
-    uint32_t source = row_source(r, src, src_len);
-    if (source == UINT32_MAX) return WL_NOMEM;
-    /* Hash everything first and prefetch the intern slots: the misses overlap. */
+    /* Hash everything first and prefetch the intern slots, then the strings the
+     * slots point at: a row's cache misses overlap instead of queueing. */
     uint64_t id_hash = wl_hash(id, id_len);
     wl_ds_prefetch(r->ds, id_hash);
     for (size_t k = 0; k < nv; k++) {
@@ -254,4 +239,28 @@ wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
     r->rep->accepted++;
     for (int role = 0; mask >> role; role++) r->rep->filled[role] += mask >> role & 1u;
     return WL_OK;
+}
+
+wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
+{
+    r->rep->rows_read++;
+    r->data_row++;
+    if (reject_malformed(r, c)) return WL_OK;
+    size_t nv = 0, id_len = 0, src_len = 0;
+    uint32_t mask = 0;
+    const char *id = NULL, *src = NULL;
+    if (collect(r, c, &nv, &mask, &id, &id_len, &src, &src_len) != 0) return WL_NOMEM;
+    if (!has_name(mask)) {
+        wl_reader_reject(r, c->row_line, c->raw, c->raw_len,
+                         "no name (full_name, given_name, family_name, alias or mrz)");
+        return WL_OK;
+    }
+    char rowno[24];
+    if (!id || id_len == 0) { /* no id column, or a blank id: the data row number */
+        id_len = (size_t)snprintf(rowno, sizeof rowno, "%zu", r->data_row);
+        id = rowno;
+    }
+    uint32_t source = row_source(r, src, src_len);
+    if (source == UINT32_MAX) return WL_NOMEM;
+    return store(r, c, source, id, id_len, nv, mask);
 }
