@@ -41,7 +41,7 @@ size_t wl_reader_source_name(const char *path, char *out, size_t cap)
         base = "stdin";
         n = 5;
     }
-    if (n >= cap) n = cap - 1;
+    n = wl_utf8_cut(base, n, cap - 1);
     memcpy(out, base, n);
     out[n] = '\0';
     return n;
