@@ -21,6 +21,7 @@ typedef struct {
     const char *model;         /* --model FILE */
     const char *rejects;       /* --rejects FILE */
     const char *truth;         /* --truth FILE (eval) */
+    const char *labels;        /* --labels FILE (train) */
     const char *format;        /* csv | jsonl */
     const char *maps[CLI_MAX_MAPS];
     size_t n_maps;

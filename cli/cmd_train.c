@@ -10,12 +10,46 @@ static const char USAGE[] =
     "lists and saves it as JSON; 'match', 'dedup' and 'link' reuse it with --model FILE.\n\n"
     "Options:\n"
     "  --model FILE         where to save the model (required; written atomically)\n"
+    "  --labels FILE        supervised: m from these known true pairs (a pairs file:\n"
+    "                       left_source,left_id,right_source,right_id or two id columns)\n"
     "  --link               fit on pairs across sources only (as 'link' and 'match' score)\n"
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  -q, --quiet          no summary\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
+
+/* Supervised: read the lists, count m over the labelled pairs, save. */
+static int train_labels(const cli_opts *o, int link)
+{
+    wl_dataset *ds = wl_dataset_create();
+    if (!ds) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    int rc = cli_read_lists(o, ds, NULL);
+    if (rc != EXIT_OK) {
+        wl_dataset_free(ds);
+        return rc;
+    }
+    wl_options opt = wl_default_options();
+    opt.mode = link ? WL_MODE_LINK : WL_MODE_DEDUP;
+    opt.threads = o->threads;
+    wl_model *m = NULL;
+    size_t used = 0;
+    char err[512] = "";
+    wl_status st = wl_model_fit_labels(ds, &opt, o->labels, &m, &used, err, sizeof err);
+    if (st == WL_OK) st = wl_model_save(m, o->model, err, sizeof err);
+    if (st != WL_OK) {
+        cli_error("%s", err[0] ? err : wl_strerror(st));
+        rc = st == WL_NOMEM || st == WL_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
+    } else if (!o->quiet) {
+        fprintf(stderr, "model fitted on %zu labelled pairs, saved to %s\n", used, o->model);
+    }
+    wl_model_free(m);
+    wl_dataset_free(ds);
+    return rc;
+}
 
 int cmd_train(int argc, char **argv)
 {
@@ -33,6 +67,7 @@ int cmd_train(int argc, char **argv)
         cli_error("train needs at least one list and --model FILE (see 'watchlink train --help')");
         return EXIT_INPUT;
     }
+    if (o.labels) return train_labels(&o, link);
     const char *path = o.model;
     o.model = NULL; /* fit, do not load */
     wl_dataset *ds = NULL;

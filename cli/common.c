@@ -67,6 +67,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
         else if (!strcmp(a, "--model")) o->model = v;
         else if (!strcmp(a, "--rejects")) o->rejects = v;
         else if (!strcmp(a, "--truth")) o->truth = v;
+        else if (!strcmp(a, "--labels")) o->labels = v;
         else if (!strcmp(a, "--format")) {
             if (strcmp(v, "csv") && strcmp(v, "jsonl")) {
                 cli_error("--format takes csv or jsonl, not '%s'", v);

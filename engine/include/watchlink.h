@@ -256,6 +256,17 @@ WL_API wl_model *wl_model_load(const char *path, char *err, size_t errcap);
 /** Writes the model as JSON (the same text wl_model_save writes). */
 WL_API wl_status wl_model_write_json(const wl_model *m, FILE *out);
 
+/**
+ * Fits a model from known true pairs (supervised): m from the comparison vectors
+ * of the labelled pairs found in ds, u from random pairs, the prior from the
+ * candidate pairs. labels_path is a pairs file (left_source,left_id,right_source,
+ * right_id, or two id columns). *used (may be NULL) receives how many labelled
+ * pairs were found in ds; none found is WL_INPUT.
+ */
+WL_API wl_status wl_model_fit_labels(const wl_dataset *ds, const wl_options *opt,
+                                     const char *labels_path, wl_model **out, size_t *used,
+                                     char *err, size_t errcap);
+
 /* The result of one run: scored pairs and clusters. */
 typedef struct wl_result wl_result;
 

@@ -41,6 +41,14 @@ expect_grep '"format": "watchlink-model"' "$TMP/model.json"
 expect_exit 0 "$WATCHLINK" link "$L/idn.csv" "$L/mys.csv" --model "$TMP/model.json" -o "$TMP/m1.csv" -q
 expect_exit 0 "$WATCHLINK" link "$L/idn.csv" "$L/mys.csv" -o "$TMP/m2.csv" -q
 cmp -s "$TMP/m1.csv" "$TMP/m2.csv" && ok || fail "a saved model scores differently from the fit it saved"
+# Supervised: m counted from known pairs.
+expect_exit 0 "$WATCHLINK" train "$L/idn.csv" "$L/mys.csv" --link --labels "$L/truth.csv" --model "$TMP/sup.json"
+expect_grep "model fitted on 7 labelled pairs" "$TMP/err"
+expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --model "$TMP/sup.json" -o "$TMP/sup.csv" -q
+expect_grep '^idn,5,mys,m5,' "$TMP/sup.csv"
+printf 'left_source,left_id,right_source,right_id\nidn,404,mys,405\n' > "$TMP/nolabels.csv"
+expect_exit 1 "$WATCHLINK" train "$L/idn.csv" "$L/mys.csv" --labels "$TMP/nolabels.csv" --model "$TMP/x.json"
+expect_grep "none of its 1 pairs names two records" "$TMP/err"
 echo '{"format":"watchlink-model","version":1}' > "$TMP/bad.json"
 expect_exit 1 "$WATCHLINK" link "$L/idn.csv" "$L/mys.csv" --model "$TMP/bad.json"
 expect_grep "bad.json" "$TMP/err"
