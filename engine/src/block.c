@@ -171,7 +171,7 @@ static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind,
         c->st->keys += v.len;
         wl_keyent_sort(e, tmp, v.len);
         size_t n = dedup_entries(e, v.len), kept = 0;
-        size_t split = split_oversized(f, kind, e, n, c->max_block);
+        size_t split = split_oversized(f, kind, e, n, wl_block_split_limit(c->max_block));
         c->st->split_blocks += split;
         if (split) wl_keyent_sort(e, tmp, n);
         free(tmp);

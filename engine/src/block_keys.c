@@ -7,10 +7,12 @@
  *                  by phonetic code: a wrong or missing date, name order swapped;
  *   DOC            the OCR-folded document key and its one-deletion variants:
  *                  the name written differently, the number mistyped;
- *   FULL_NAME      the whole name, order-free;
+ *   FULL_NAME      the whole name, order-free, and its sorted letters (parts
+ *                  split or joined differently);
  *   SKELETON_NAT   consonant skeletons of two parts + nationality: vowels that
  *                  differ between romanisations of abjad names (Jawi, Arabic);
- *   PART_DOB       first two letters of a part + full date: names mistyped.
+ *   PART_DOB       first two letters of a part + full date: names mistyped;
+ *                  full date + nationality: names romanised beyond recognition.
  * Initials and particles never form keys: they would make huge useless blocks. */
 #include "block.h"
 #include "name.h"
@@ -134,13 +136,37 @@ static size_t keys_doc(const wl_features *f, size_t i, uint64_t *out, size_t cap
     return n;
 }
 
+static int cmp_char(const void *x, const void *y)
+{
+    return *(const unsigned char *)x - *(const unsigned char *)y;
+}
+
+/* The letters of a name's non-particle canonical parts, sorted: the same for
+ * any order of the parts and any split or join of them (zhong ya jia / zhong
+ * yajia / yajia zhong). Tagged apart from the order-free part hash. */
+static uint64_t name_anagram(const wl_features *f, const wl_fpart *p, size_t np)
+{
+    char buf[256];
+    size_t n = 0;
+    for (size_t k = 0; k < np; k++) {
+        if (p[k].flags & WL_PART_PARTICLE) continue;
+        const char *c = wl_f_str(f, p[k].canon);
+        for (size_t j = 0; j < p[k].canon_len && n < sizeof buf; j++) buf[n++] = c[j];
+    }
+    if (n == 0) return 0;
+    qsort(buf, n, 1, cmp_char);
+    return wl_hash_combine(wl_hash(buf, n), 0x616e61u);
+}
+
 static size_t keys_full_name(const wl_features *f, size_t i, uint64_t *out, size_t cap)
 {
     size_t np, n = 0, cnt;
     const wl_fpart *p = wl_f_parts(f, i, &np);
-    for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt && n < cap;
-         s = wl_f_name_span(f, i, s + cnt, &cnt))
+    for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt && n < cap; s = wl_f_name_span(f, i, s + cnt, &cnt)) {
         out[n++] = wl_name_hash(p + s, cnt);
+        uint64_t a = name_anagram(f, p + s, cnt);
+        if (a && n < cap) out[n++] = a;
+    }
     return n;
 }
 
@@ -180,9 +206,10 @@ static size_t keys_skeleton_nat(const wl_features *f, size_t i, uint64_t *out, s
  * and "ke" of keany / keacny) that change the spelling and the sound. */
 static size_t keys_part_dob(const wl_features *f, size_t i, uint64_t *out, size_t cap)
 {
-    size_t np, nd, n = 0;
+    size_t np, nd, nn, n = 0;
     const wl_fpart *p = wl_f_parts(f, i, &np);
     const wl_date *d = wl_f_dates(f, i, &nd);
+    const uint32_t *nat = wl_f_nats(f, i, &nn);
     for (size_t t = 0; t < nd; t++) {
         if (d[t].prec != WL_PREC_DAY || (d[t].flags & WL_DATE_PLACEHOLDER)) continue;
         uint64_t ymd = (uint64_t)(d[t].year * 10000 + d[t].month * 100 + d[t].day);
@@ -192,6 +219,10 @@ static size_t keys_part_dob(const wl_features *f, size_t i, uint64_t *out, size_
             uint64_t prefix = (uint64_t)(unsigned char)c[0] << 8 | (p[k].canon_len > 1 ? (unsigned char)c[1] : 0);
             out[n++] = wl_hash_combine(prefix, ymd);
         }
+        /* The date with the nationality, whatever the name: the same person
+         * romanised by two dialects (zheng yonglong / tay eng leong) shares
+         * nothing else. A day and a country make small blocks. */
+        for (size_t c = 0; c < nn && n < cap; c++) out[n++] = wl_hash_combine(ymd, (uint64_t)nat[c] << 32 | 0x6e6174u);
     }
     return n;
 }

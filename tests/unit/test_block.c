@@ -97,12 +97,13 @@ static void test_keys_per_kind(void **state)
     assert_int_equal(wl_block_record_keys(f, 3, WL_KIND_PHONETIC_YEAR, 0, k, 64), 6);
     /* a 1975..1977 range: three years x two parts (van is a particle here). */
     assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, 0, k, 64), 6);
-    /* mononym plus a three-part alias: 1 + 3 spelling + 3 phonetic pairs; two full-name keys. */
+    /* mononym plus a three-part alias: 1 + 3 spelling + 3 phonetic pairs; two
+     * full-name keys (order-free hash and sorted letters) per name. */
     assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_PART_PAIR, 0, k, 64), 7);
-    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_FULL_NAME, 0, k, 64), 2);
-    /* Every key carries its kind in the top bits. */
+    assert_int_equal(wl_block_record_keys(f, 12, WL_KIND_FULL_NAME, 0, k, 64), 4);
+    /* Every key carries its kind in the top bits. Two parts + the date with MYS. */
     size_t n = wl_block_record_keys(f, 0, WL_KIND_PART_DOB, 0, k, 64);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     for (size_t i = 0; i < n; i++) assert_int_equal(k[i] >> WL_KEY_KIND_SHIFT, WL_KIND_PART_DOB);
     /* The cap bounds the output. */
     assert_int_equal(wl_block_record_keys(f, 5, WL_KIND_PHONETIC_YEAR, 0, k, 4), 4);
@@ -132,6 +133,28 @@ static void test_expected_pairs(void **state)
     assert_int_equal(st.skipped_blocks, 0);
     assert_int_equal(st.split_blocks, 0);
     assert_true(st.keys > st.blocks);
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
+static void test_letters_and_dob_nationality(void **state)
+{
+    (void)state;
+    fx_rec r[5] = { { 0, "zhong ya jia", "1993-09-21", NULL, "CHN", 0, NULL, NULL },
+                    { 1, "yajia zhong", "1992-09-21", NULL, "CHN", 0, NULL, NULL },
+                    { 0, "zheng yonglong", "1985-01-22", NULL, "THA", 0, NULL, NULL },
+                    { 1, "tay eng leong", "1985-01-22", NULL, "THA", 0, NULL, NULL },
+                    { 1, "tay eng leong", "1985-01-22", NULL, "SGP", 0, NULL, NULL } };
+    wl_features *f = fx_build(r, 5);
+    wl_block_stats st;
+    wl_vec v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_DEDUP, 100, 1), &st);
+    assert_true(has_pair(&v, 0, 1));   /* split/joined, reordered: same letters */
+    assert_int_equal(v.len, 2);        /* and 3-4, the same name */
+    wl_vec_free(&v);
+    v = run_block(f, opts(WL_BLOCK_PART_DOB, WL_MODE_DEDUP, 100, 1), &st);
+    assert_true(has_pair(&v, 2, 3));   /* same day, same country */
+    assert_false(has_pair(&v, 2, 4));  /* same day, another country */
+    assert_true(has_pair(&v, 3, 4));   /* same day, same name prefix */
     wl_vec_free(&v);
     fx_free(f);
 }
@@ -211,14 +234,14 @@ static void test_crowd_reference_and_threads(void **state)
 static void test_split_and_skip(void **state)
 {
     (void)state;
-    /* 12 "muhammad ali": 6 born 1980, 6 born 1981; only the full-name key. */
+    /* 12 "muhammad ali": 6 born 1980, 6 born 1981; only the document key (too short for one-edit keys). */
     fx_rec r[12];
     for (int i = 0; i < 12; i++)
-        r[i] = (fx_rec){ 0, "muhammad ali", i < 6 ? "1980" : "1981", NULL, NULL, 0, NULL, NULL };
+        r[i] = (fx_rec){ 0, "muhammad ali", i < 6 ? "1980" : "1981", "A1", NULL, 0, NULL, NULL };
     wl_features *f = fx_build(r, 12);
     wl_block_stats st;
-    /* Limit 6: the block of 12 splits by year into two blocks of 6. */
-    wl_vec v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_DEDUP, 6, 2), &st);
+    /* Limit 6: the block of 12 (above 6 / 4) splits by year into two blocks of 6. */
+    wl_vec v = run_block(f, opts(WL_BLOCK_DOC, WL_MODE_DEDUP, 6, 2), &st);
     assert_int_equal(st.split_blocks, 1);
     assert_int_equal(st.skipped_blocks, 0);
     assert_int_equal(st.blocks, 2);
@@ -227,7 +250,7 @@ static void test_split_and_skip(void **state)
     assert_false(has_pair(&v, 0, 6));
     wl_vec_free(&v);
     /* Limit 5: both sub-blocks still too large, skipped and counted, never silent. */
-    v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_DEDUP, 5, 2), &st);
+    v = run_block(f, opts(WL_BLOCK_DOC, WL_MODE_DEDUP, 5, 2), &st);
     assert_int_equal(st.split_blocks, 1);
     assert_int_equal(st.skipped_blocks, 2);
     assert_int_equal(st.skipped_pairs, 30);
@@ -235,11 +258,11 @@ static void test_split_and_skip(void **state)
     wl_vec_free(&v);
     /* Link mode counts only the cross-source pairs a skipped block held. */
     for (int i = 0; i < 12; i++) f->source[i] = (uint32_t)(i % 2);
-    v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_LINK, 5, 1), &st);
+    v = run_block(f, opts(WL_BLOCK_DOC, WL_MODE_LINK, 5, 1), &st);
     assert_int_equal(st.skipped_pairs, 2 * 9);
     wl_vec_free(&v);
     /* max_block 0 means the default limit, which this block fits. */
-    v = run_block(f, opts(WL_BLOCK_FULL_NAME, WL_MODE_DEDUP, 0, 1), &st);
+    v = run_block(f, opts(WL_BLOCK_DOC, WL_MODE_DEDUP, 0, 1), &st);
     assert_int_equal(v.len, 66);
     wl_vec_free(&v);
     fx_free(f);
@@ -255,8 +278,9 @@ static void test_pair_from_first_shared_key_only(void **state)
     wl_block_stats st;
     wl_vec v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 100, 2), &st);
     assert_int_equal(v.len, 1);
-    /* phonetic x2, part pairs x2 (spelling, sound), doc, full name, skeleton pair, part+dob x2 */
-    assert_int_equal(st.blocks, 9);
+    /* phonetic x2, part pairs x2 (spelling, sound), doc, full name x2 (hash,
+     * letters), skeleton pair, part prefix+dob x2, dob+nationality */
+    assert_int_equal(st.blocks, 11);
     wl_vec_free(&v);
     fx_free(f);
 }
@@ -359,6 +383,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_per_kind),
         cmocka_unit_test(test_expected_pairs),
+        cmocka_unit_test(test_letters_and_dob_nationality),
         cmocka_unit_test(test_matches_reference),
         cmocka_unit_test(test_crowd_reference_and_threads),
         cmocka_unit_test(test_split_and_skip),
