@@ -2,12 +2,13 @@
  * namesim.c -- similarity of two names given as parts, order-free.
  *
  * 1. Part against part: equal canonical spellings 1.0; an initial against a part
- *    with that first letter 0.9; a Double Metaphone code (Philips 2000) or the
- *    consonant skeleton in common, 0.95 (or the Jaro-Winkler value if higher),
- *    provided Jaro-Winkler is at least 0.7: short skeletons and codes collide
- *    ("ali", "ola" and "lee" all have skeleton "l"), and an agreement between
- *    spellings that share little else is a coincidence, not a romanisation;
- *    otherwise Jaro-Winkler of the canonical spellings (Winkler 1990).
+ *    with that first letter 0.9; otherwise Jaro-Winkler (Winkler 1990) of the
+ *    canonical spellings, or of the spellings as written if higher, raised to
+ *    0.95 when a Double Metaphone code (Philips 2000) or the consonant skeleton
+ *    agrees and Jaro-Winkler is at least 0.7, and to 0.9 when only the code
+ *    agrees (short names romanised with other vowels: uk / ouk, nay / nei).
+ *    A skeleton alone does not count below 0.7: short skeletons collide ("ali"
+ *    and "lee" both have "l") and the code tells those apart.
  * 2. Equal canonical parts are paired first (an exact agreement is the best
  *    account of a part, and it spares the similarity computations); then joined
  *    and split parts: a part of one name equal to two adjacent parts of the
@@ -26,7 +27,8 @@
  *    its two parts. The score is the weighted mean similarity over the shorter
  *    name's parts, less up to 15% for the weight of the longer name's parts left
  *    unpaired (a name inside a longer one is likely the same person, but an
- *    unexplained extra part is mild evidence against).
+ *    unexplained extra part is mild evidence against). all_parts needs two
+ *    parts of the shorter name, unless the longer has only one as well.
  */
 #include <assert.h>
 #include <math.h>
@@ -37,6 +39,7 @@
 
 #define SIM_INITIAL 0.9
 #define SIM_PHONETIC 0.95
+#define SIM_SOUND_ONLY 0.9 /* same Double Metaphone code, spellings far apart */
 #define PHONETIC_MIN_JW 0.7
 #define W_PARTICLE 0.15
 #define W_FAMILY 1.25
@@ -114,6 +117,25 @@ static part_match initial_match(const wl_features *f, const wl_fpart *ini, const
     return m;
 }
 
+static int has_variant(const wl_features *f, const wl_fpart *p)
+{
+    return p->str != p->canon
+           && (p->len != p->canon_len || memcmp(text_of(f, p), canon_of(f, p), p->len) != 0);
+}
+
+/* Jaro-Winkler of the canonical spellings, or of the spellings as written when
+ * that is higher: a canonical table maps each spelling to one variant, and two
+ * close spellings can land on different ones (lym / lim -> lin). */
+static double spelling_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    double jw = wl_jaro_winkler(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len);
+    if (jw < 1.0 && (has_variant(f, x) || has_variant(f, y))) {
+        double raw = wl_jaro_winkler(text_of(f, x), x->len, text_of(f, y), y->len);
+        if (raw > jw) jw = raw;
+    }
+    return jw;
+}
+
 static part_match part_similarity(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
 {
     part_match m = { 1.0, 1.0, K_EXACT };
@@ -125,11 +147,14 @@ static part_match part_similarity(const wl_features *f, const wl_fpart *x, const
     }
     if (is_initial(x)) return initial_match(f, x, y);
     if (is_initial(y)) return initial_match(f, y, x);
-    m.jw = wl_jaro_winkler(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len);
+    m.jw = spelling_jw(f, x, y);
     m.sim = m.jw;
     m.kind = K_JW;
-    if (m.jw >= PHONETIC_MIN_JW && (dm_agree(x, y) || x->h_skel == y->h_skel)) {
-        m.sim = m.jw > SIM_PHONETIC ? m.jw : SIM_PHONETIC;
+    double floor = 0.0;
+    if (dm_agree(x, y)) floor = m.jw >= PHONETIC_MIN_JW ? SIM_PHONETIC : SIM_SOUND_ONLY;
+    else if (x->h_skel == y->h_skel && m.jw >= PHONETIC_MIN_JW) floor = SIM_PHONETIC;
+    if (floor > 0.0) {
+        m.sim = m.jw > floor ? m.jw : floor;
         m.kind = K_PHONETIC;
     }
     return m;
@@ -440,7 +465,7 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
         s = &sb;
         l = &sa;
     }
-    int n_shorter = acc.fixed + free_non_particles(s);
+    int n_shorter = acc.fixed + free_non_particles(s), n_longer = acc.fixed + free_non_particles(l);
     double left = pair_rest(f, s, l, &acc);
     double base = acc.weight_sum > 0.0 ? acc.score_sum / acc.weight_sum : 0.0;
     double whole = side_weight(l);
@@ -454,7 +479,11 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
                            && acc.exact_np == non_particles(&sb));
     out->n_shorter = (uint8_t)n_shorter;
     out->n_matched = (uint8_t)acc.n_matched;
-    out->all_parts = (uint8_t)(n_shorter > 0 && acc.n_matched == n_shorter);
+    /* One part found inside a longer name is one shared token, not "all parts":
+     * single-part aliases (Tan, Lee, Muhammad) would otherwise agree with half
+     * a list. It still scores high, by the weighted similarity above. */
+    out->all_parts = (uint8_t)(n_shorter > 0 && acc.n_matched == n_shorter
+                               && (n_shorter >= 2 || n_longer <= 1));
     out->jw_min = acc.n_pairs_np ? (float)acc.jw_min : 0.0f;
     out->rare_bits = acc.rare_bits;
 }

@@ -12,7 +12,9 @@
 typedef struct {
     float score;        /* weighted similarity in [0, 1] */
     uint8_t exact;      /* 1: same canonical parts, same multiset */
-    uint8_t all_parts;  /* 1: every part of the shorter name matched (canon, phonetic or initial) */
+    uint8_t all_parts;  /* 1: every non-particle part of the shorter name matched (canon,
+                           phonetic or initial), and it has two or more of them unless
+                           the longer has only one too (one shared token is not enough) */
     uint8_t n_matched;  /* parts of the shorter name matched */
     uint8_t n_shorter;  /* non-particle parts of the shorter name */
     float jw_min;       /* lowest Jaro-Winkler among the matched part pairs */

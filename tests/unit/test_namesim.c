@@ -140,6 +140,25 @@ static void test_subset_of_longer_name(void **state)
     assert_true(s.score < 0.99f && s.score > 0.92f);
 }
 
+static void test_one_part_inside_longer(void **state)
+{
+    (void)state;
+    /* A one-part alias shares one token with a longer name: high, not all_parts. */
+    tpart tan[] = { P("tan"), END };
+    tpart full[] = { P("tan"), P("ka"), P("leng"), END };
+    wl_namesim s = compare(tan, full);
+    assert_int_equal(s.all_parts, 0);
+    assert_int_equal(s.n_shorter, 1);
+    assert_int_equal(s.n_matched, 1);
+    assert_true(s.score > 0.8f && s.score < 0.95f);
+    /* Against another one-part name a phonetic agreement is all there is. */
+    tpart ali[] = { { "ali", NULL, "AL", NULL, "l", 0, 0 }, END };
+    tpart aly[] = { { "aly", NULL, "AL", NULL, "l", 0, 0 }, END };
+    s = compare(ali, aly);
+    assert_int_equal(s.all_parts, 1);
+    assert_int_equal(s.exact, 0);
+}
+
 static void test_initials(void **state)
 {
     (void)state;
@@ -229,13 +248,34 @@ static void test_phonetic_agreement(void **state)
     s = compare(c, b);
     assert_int_equal(s.all_parts, 1);
 
-    /* Short keys collide: ali and ola share skeleton "l" and code "AL", but
-     * share little else (Jaro-Winkler 0.56), so they do not match. */
+    /* Short names romanised with other vowels agree on the code only
+     * (Jaro-Winkler of uk / ouk is 0): they match, a little lower. */
+    tpart uk[] = { { "uk", NULL, "AK", NULL, "k", 0, 0 }, P("vanna"), END };
+    tpart ouk[] = { { "ouk", NULL, "AK", NULL, "k", 0, 0 }, P("vanna"), END };
+    s = compare(uk, ouk);
+    assert_int_equal(s.all_parts, 1);
+    assert_true(s.score > 0.9f && s.score < 0.96f); /* vanna 1.0, uk / ouk 0.9 */
+
+    /* Short skeletons collide: ali and lee both have "l", but not the same
+     * code, and share little else (Jaro-Winkler 0), so they do not match. */
     tpart ali[] = { { "ali", NULL, "AL", NULL, "l", 0, 0 }, P("hassan"), END };
-    tpart ola[] = { { "ola", NULL, "AL", NULL, "l", 0, 0 }, P("hassan"), END };
-    s = compare(ali, ola);
+    tpart lee[] = { { "lee", NULL, "L", NULL, "l", 0, 0 }, P("hassan"), END };
+    s = compare(ali, lee);
     assert_int_equal(s.all_parts, 0);
     assert_int_equal(s.n_matched, 1);
+    assert_true(s.score < 0.8f);
+}
+
+/* A canonical table can send two close spellings to different variants
+ * (lim -> lin): the spellings as written are compared too. */
+static void test_spelling_as_written(void **state)
+{
+    (void)state;
+    tpart a[] = { P("lym"), P("makkara"), END };
+    tpart b[] = { { "lim", "lin", NULL, NULL, NULL, 0, 0 }, P("makara"), END };
+    wl_namesim s = compare(a, b);
+    assert_true(s.jw_min > 0.79f); /* jw(lym, lim) = 0.8; jw(lym, lin) = 0.56 */
+    assert_true(s.score > 0.85f);
 }
 
 static void test_rare_and_common_parts(void **state)
@@ -359,10 +399,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_identical_and_swapped, setup),
         cmocka_unit_test_setup(test_subset_of_longer_name, setup),
+        cmocka_unit_test_setup(test_one_part_inside_longer, setup),
         cmocka_unit_test_setup(test_initials, setup),
         cmocka_unit_test_setup(test_particles_count_little, setup),
         cmocka_unit_test_setup(test_joined_and_split_parts, setup),
         cmocka_unit_test_setup(test_phonetic_agreement, setup),
+        cmocka_unit_test_setup(test_spelling_as_written, setup),
         cmocka_unit_test_setup(test_rare_and_common_parts, setup),
         cmocka_unit_test_setup(test_typo_scores_by_jaro_winkler, setup),
         cmocka_unit_test_setup(test_empty_and_full_names, setup),
