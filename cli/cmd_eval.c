@@ -6,8 +6,8 @@ static const char USAGE[] =
     "Usage: watchlink eval --truth TRUTH PAIRS [--threshold P] [--format csv|jsonl]\n"
     "Compares the pairs a run wrote (PAIRS, CSV) with the true pairs (TRUTH: columns\n"
     "left_source,left_id,right_source,right_id, or two id columns of one source).\n"
-    "Prints precision, recall and F1 of all pairs in PAIRS (or those with probability\n"
-    ">= P), then a table at several thresholds.\n"
+    "Prints precision, recall and F1 of all pairs in PAIRS (row 'all'; or of those with\n"
+    "probability >= P), then a table at several thresholds.\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
 
 static void print_row(const char *label, const wl_eval_row *r, int jsonl)
@@ -44,7 +44,8 @@ int cmd_eval(int argc, char **argv)
                "precision", "recall", "f1");
     double run_t = o.threshold >= 0 ? o.threshold : 0.0;
     char label[32];
-    snprintf(label, sizeof label, jsonl ? "%.2f" : "run>=%.2f", run_t);
+    if (o.threshold >= 0) snprintf(label, sizeof label, jsonl ? "%.2f" : ">=%.2f", run_t);
+    else snprintf(label, sizeof label, jsonl ? "\"all\"" : "all");
     wl_eval_row r = wl_eval_at(e, run_t);
     print_row(label, &r, jsonl);
     static const double table[] = { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99 };

@@ -101,7 +101,9 @@ static size_t session_pairs(const wl_features *f, const wl_options *opt,
 static int run_session(const wl_model *base, const wl_features *f, const wl_options *opt,
                        uint64_t (*key)(const wl_features *, size_t), unsigned use, wl_model *out)
 {
-    size_t cap = opt->u_samples ? opt->u_samples : 1000000;
+    /* A session needs enough pairs to see every level of every field, not all of
+     * them: a quarter of the random-pair budget keeps the fit cheap at any size. */
+    size_t cap = (opt->u_samples ? opt->u_samples : 1000000) / 4 + 1000;
     wl_pairidx *pairs = malloc(cap * sizeof *pairs);
     wl_cmpvec *v = malloc(cap * sizeof *v);
     if (!pairs || !v) {
