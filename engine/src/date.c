@@ -621,14 +621,16 @@ static int read_worded_range(const lexer *lx, int r, const context *cx, wl_date 
     return make_range(lo[0].year, hi[0].year_hi, lo[0].flags | hi[0].flags, out);
 }
 
-/* "1960-1965", "1960/65": two year numbers joined by a dash or slash. A two-digit
+/* "1960-1965", "1960/65", "1960..1965": two year numbers joined by a dash, slash or
+ * dots (dots only between two full years: 1978.03 is March 1978). A two-digit
  * second year above 12 shares the century of the first (1960/65); up to 12 it is a
  * month (1978-03). */
 static int read_numeric_range(const lexer *lx, const context *cx, wl_date *out)
 {
     const tok *a = &lx->t[0], *b = &lx->t[1];
     if (lx->n != 2 || a->type != TK_NUM || b->type != TK_NUM || a->nd != 4) return -1;
-    if (b->sep != '-' && b->sep != '/') return -1;
+    int dash = b->sep == '-' || b->sep == '/';
+    if (!dash && !(b->sep == '.' && b->nd == 4)) return -1; /* "1975..1977" */
     unsigned fa = cx->flags, fb = cx->flags;
     slot sa = { R_Y, a->val, 4, 0 };
     int lo = resolve_year(&sa, 0, cx, &fa);
