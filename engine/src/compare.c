@@ -43,19 +43,33 @@ static int name_level(const wl_namesim *s)
     return WL_NAME_DIFFERENT;
 }
 
+/* Splits a record's parts into names (runs of one name_no): starts[k] is where
+ * name k begins, starts[n] the end. @return the number of names (bounded). */
+static size_t name_runs(const wl_fpart *p, size_t np, uint32_t *starts)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < np && n < WL_CMP_MAX_NAMES; k++)
+        if (k == 0 || p[k].name_no != p[k - 1].name_no) starts[n++] = (uint32_t)k;
+    starts[n] = (uint32_t)np;
+    return n;
+}
+
 /* Best level over every (name of a, name of b); ties go to the higher score. */
 static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
 {
-    size_t na, nb, ca, cb;
+    size_t na, nb;
     const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
+    uint32_t sa[WL_CMP_MAX_NAMES + 1], sb[WL_CMP_MAX_NAMES + 1];
+    size_t ra = name_runs(pa, na, sa), rb = name_runs(pb, nb, sb);
     int best = WL_LV_MISSING;
     float best_score = -1.0f;
     out->name_rare = 0.0f;
-    for (size_t sa = wl_f_name_span(f, a, 0, &ca); ca; sa = wl_f_name_span(f, a, sa + ca, &ca))
-        for (size_t sb = wl_f_name_span(f, b, 0, &cb); cb; sb = wl_f_name_span(f, b, sb + cb, &cb)) {
+    for (size_t i = 0; i < ra && best < WL_NAME_EXACT; i++)
+        for (size_t j = 0; j < rb && best < WL_NAME_EXACT; j++) {
+            size_t ca = WL_MIN(sa[i + 1] - sa[i], (size_t)WL_NAME_MAX_PARTS);
+            size_t cb = WL_MIN(sb[j + 1] - sb[j], (size_t)WL_NAME_MAX_PARTS);
             wl_namesim s;
-            wl_name_similarity(f, pa + sa, WL_MIN(ca, (size_t)WL_NAME_MAX_PARTS), pb + sb,
-                               WL_MIN(cb, (size_t)WL_NAME_MAX_PARTS), &s);
+            wl_name_similarity(f, pa + sa[i], ca, pb + sb[j], cb, &s);
             int lv = name_level(&s);
             if (lv > best || (lv == best && s.score > best_score)) {
                 best = lv;

@@ -10,6 +10,10 @@
 
 enum { WL_MAX_LEVELS = 8 };
 
+/* Names per record compared (main + aliases); further aliases are ignored by
+ * the comparator (the blocker still keys on them). */
+enum { WL_CMP_MAX_NAMES = 32 };
+
 typedef struct {
     uint8_t level[WL_FIELD_COUNT];
     uint8_t dob_swap;   /* 1 when the dob agreed only with day and month swapped */

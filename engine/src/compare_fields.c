@@ -25,27 +25,27 @@ static int effective_prec(const wl_date *d)
     return (d->flags & WL_DATE_PLACEHOLDER) ? WL_PREC_YEAR : d->prec;
 }
 
-static void ymd_digits(const wl_date *d, char out[8])
+/* YYYYMMDD as 8 binary-coded decimal digits, one per nibble. */
+static uint32_t ymd_bcd(const wl_date *d)
 {
-    int v[3] = { d->year, d->month, d->day }, w[3] = { 4, 2, 2 }, k = 0;
-    for (int f = 0; f < 3; f++) {
-        int x = v[f] < 0 ? -v[f] : v[f];
-        for (int i = w[f] - 1; i >= 0; i--, x /= 10) out[k + i] = (char)('0' + x % 10);
-        k += w[f];
-    }
+    uint32_t v = (uint32_t)((d->year < 0 ? 0 : d->year) % 10000) * 10000u + d->month * 100u + d->day, bcd = 0;
+    for (int i = 0; i < 8; i++, v /= 10) bcd |= (v % 10) << (4 * i);
+    return bcd;
 }
 
 /* One digit mistyped, or two adjacent digits transposed, in YYYYMMDD. */
 static int one_digit_off(const wl_date *x, const wl_date *y)
 {
-    char a[8], b[8];
-    ymd_digits(x, a);
-    ymd_digits(y, b);
-    int diff[8], nd = 0;
-    for (int i = 0; i < 8; i++)
-        if (a[i] != b[i]) diff[nd++] = i;
-    if (nd == 1) return 1;
-    return nd == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]];
+    uint32_t a = ymd_bcd(x), b = ymd_bcd(y), diff = a ^ b;
+    uint32_t nz = 0; /* one bit per differing digit */
+    for (int i = 0; i < 8; i++) nz |= ((diff >> (4 * i)) & 15u ? 1u : 0u) << i;
+    if (nz == 0) return 0;
+    if ((nz & (nz - 1)) == 0) return 1;
+    /* Two adjacent digits, swapped: digit i of a is digit i+1 of b and back. */
+    int lo = __builtin_ctz(nz);
+    if (nz != (3u << lo)) return 0;
+    uint32_t da = (a >> (4 * lo)) & 0xffu, db = (b >> (4 * lo)) & 0xffu;
+    return da == (((db & 15u) << 4) | (db >> 4));
 }
 
 static int day_level(const wl_date *x, const wl_date *y, int *swap)
