@@ -164,24 +164,8 @@ static void flush_word(lexer *lx)
 
 static void add_word_cp(lexer *lx, int32_t c)
 {
-    char buf[4];
-    size_t k;
-    if (c < 0x80) { buf[0] = (char)c; k = 1; }
-    else if (c < 0x800) { buf[0] = (char)(0xC0 | (c >> 6)); buf[1] = (char)(0x80 | (c & 0x3F)); k = 2; }
-    else if (c < 0x10000) {
-        buf[0] = (char)(0xE0 | (c >> 12)); buf[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (c & 0x3F)); k = 3;
-    } else {
-        buf[0] = (char)(0xF0 | (c >> 18)); buf[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        buf[2] = (char)(0x80 | ((c >> 6) & 0x3F)); buf[3] = (char)(0x80 | (c & 0x3F)); k = 4;
-    }
-    if (lx->wlen + k > sizeof lx->word) {
-        lx->bad = 1;
-        return;
-    }
     if (lx->wlen == 0 && c >= 0x0E00 && c < 0x0E80) lx->word_thai = 1;
-    memcpy(lx->word + lx->wlen, buf, k);
-    lx->wlen += k;
+    if (wl_utf8_put(c, lx->word, sizeof lx->word, &lx->wlen) < 0) lx->bad = 1;
 }
 
 static void lex_digit(lexer *lx, int d)

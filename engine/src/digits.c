@@ -104,7 +104,7 @@ int wl_is_word_cp(int32_t cp)
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME);
 }
 
-static int put_utf8(int32_t cp, char *out, size_t cap, size_t *len)
+int wl_utf8_put(int32_t cp, char *out, size_t cap, size_t *len)
 {
     utf8proc_uint8_t b[4];
     utf8proc_ssize_t k = utf8proc_encode_char(cp, b);
@@ -133,7 +133,7 @@ int wl_fold_key(const char *s, size_t n, char *out, size_t cap)
         int k = wl_fold_cp(cp, f);
         for (int j = 0; j < k; j++) {
             int keep = (f[j] >= '0' && f[j] <= '9') || wl_is_word_cp(f[j]);
-            if (keep && put_utf8(f[j], out, cap, &len) < 0) return -1;
+            if (keep && wl_utf8_put(f[j], out, cap, &len) < 0) return -1;
         }
     }
     return (int)len;

@@ -16,6 +16,10 @@
  *  invalid or truncated sequence consumes 1 byte and yields *cp = -1. @pre n > 0 */
 size_t wl_utf8_next(const char *s, size_t n, int32_t *cp);
 
+/** Appends code point cp as UTF-8 to out[*len..cap), advancing *len.
+ *  @return 0 (an invalid cp writes nothing), or -1 when it does not fit. */
+int wl_utf8_put(int32_t cp, char *out, size_t cap, size_t *len);
+
 /** @return the decimal value 0..9 of a Unicode decimal digit (ASCII, Thai, Lao,
  *  Khmer, Myanmar, Arabic-Indic, Persian, Devanagari, fullwidth...), else -1. */
 int wl_digit_value(int32_t cp);
