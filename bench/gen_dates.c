@@ -111,7 +111,7 @@ static void full_date(const dob *v, gen_country_id list, int thai_script, gen_rn
         /* Thai-script records use the Buddhist Era, half of them with Thai month
          * names ("14 เมษายน 2530", "14 เม.ย. พ.ศ. 2530"); a fifth of the Latin ones too. */
         if (thai_script && k < 5)
-            snprintf(out, cap, "%d %s %s%04d", d, (k < 3 ? g_month_th : g_month_th_abbr)[m - 1],
+            snprintf(out, cap, "%d %s %s%04d", d, k < 3 ? g_month_th[m - 1] : g_month_th_abbr[m - 1],
                      k == 4 ? "พ.ศ. " : "", y + 543);
         else if (thai_script || k < 2)
             snprintf(out, cap, "%02d/%02d/%04d", d, m, y + 543);
