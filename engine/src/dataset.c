@@ -171,6 +171,8 @@ uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n)
 
 static int reserve_record(wl_dataset *ds, size_t n_values)
 {
+    /* cell_start and record indices are 32-bit: refuse rather than wrap */
+    if (ds->n_cells + n_values >= UINT32_MAX || ds->n + 1 >= UINT32_MAX) return -1;
     if (ds->n + 1 > ds->cap) {
         size_t cap = ds->cap ? ds->cap + ds->cap / 2 : 1024;
         uint32_t *src = realloc(ds->source, cap * sizeof *src);
