@@ -47,6 +47,21 @@ void wl_csv_free(wl_csv *c)
     memset(c, 0, sizeof *c);
 }
 
+/* Files from classic Mac OS (and Excel's "CSV (Macintosh)") end lines with a
+ * bare CR; read as they are, the whole file would be one line. */
+static void cr_to_lf(char *p, size_t n)
+{
+    char *e = p + n;
+    while ((p = memchr(p, '\r', (size_t)(e - p))) != NULL) *p++ = '\n';
+}
+
+/* CR line ends: CRs and not a single LF in the first buffer (up to the row
+ * bound), so a stray CR inside a field of an LF file is never taken for one. */
+static int detect_cr_lines(const char *p, const char *e)
+{
+    return memchr(p, '\r', (size_t)(e - p)) && !memchr(p, '\n', (size_t)(e - p));
+}
+
 /* Moves the unread bytes to the front and reads more, growing the buffer up to
  * row_cap + CHUNK. @return bytes added, 0 at the end, or a WL_SRC_* error. */
 static long fill(wl_csv *c)
@@ -71,6 +86,7 @@ static long fill(wl_csv *c)
         return n;
     }
     if (n == 0) c->eof = 1;
+    if (c->cr_lines) cr_to_lf(c->buf + c->end, (size_t)n);
     c->end += (size_t)n;
     return n;
 }
@@ -87,6 +103,13 @@ static int start(wl_csv *c)
         if (n < 0) return (int)n;
     }
     if (c->end - c->pos >= 3 && memcmp(c->buf + c->pos, "\xEF\xBB\xBF", 3) == 0) c->pos += 3;
+    if (c->end - c->pos >= 2 && (!memcmp(c->buf + c->pos, "\xFF\xFE", 2) ||
+                                 !memcmp(c->buf + c->pos, "\xFE\xFF", 2)))
+        c->utf16 = (unsigned char)c->buf[c->pos] == 0xFF ? 1 : 2;
+    if (detect_cr_lines(c->buf + c->pos, c->buf + c->end)) {
+        c->cr_lines = 1;
+        cr_to_lf(c->buf + c->pos, c->end - c->pos);
+    }
     if (!c->delim) {
         const char *p = c->buf + c->pos;
         const char *nl = memchr(p, '\n', c->end - c->pos);

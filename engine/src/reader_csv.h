@@ -3,7 +3,8 @@
  *
  * Splits a byte stream into rows of fields: comma or tab delimiter (detected
  * from the header line), quoted fields with doubled quotes and embedded
- * newlines, LF or CRLF line ends, a UTF-8 byte order mark skipped. Reads the
+ * newlines, LF, CRLF or bare CR line ends, a UTF-8 byte order mark skipped
+ * (a UTF-16 one is reported: such a file must be converted). Reads the
  * stream in large chunks and keeps only the current row, so memory is bounded
  * by the longest row (itself bounded by row_cap). Blank lines are not rows.
  * Internal: not API.
@@ -34,7 +35,9 @@ typedef struct {
     size_t cap, pos, end;   /* unread bytes are buf[pos..end) */
     int eof;                /* the source has no more bytes */
     int src_err;            /* WL_SRC_* once the source failed */
-    int started;            /* BOM and delimiter handled */
+    int started;            /* BOM, line ends and delimiter handled */
+    int cr_lines;           /* lines end with a bare CR (classic Mac OS exports) */
+    int utf16;              /* a UTF-16 byte order mark: 1 little-endian, 2 big-endian */
     int skipping;           /* discarding the rest of an over-long line */
     char delim;             /* ',' or '\t'; 0 = detect from the first line */
     size_t max_field, row_cap;

@@ -353,6 +353,15 @@ static void test_file_errors(void **state)
     expect_error(dir, WL_IO, "is a directory");
 }
 
+static void test_utf16_file(void **state)
+{
+    (void)state;
+    static const char le[] = "\xFF\xFEn\0a\0m\0e\0\n\0A\0\n\0";
+    const char *path = tmp_path("utf16.csv");
+    write_bytes(path, le, sizeof le - 1);
+    expect_error(path, WL_FORMAT, "UTF-16 text (byte order mark FF FE); convert it to UTF-8");
+}
+
 static void test_map_option(void **state)
 {
     (void)state;
@@ -727,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_field_limit_option),
         cmocka_unit_test(test_many_rejects),
         cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_utf16_file),
         cmocka_unit_test(test_map_option),
         cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_gzip),

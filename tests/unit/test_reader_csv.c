@@ -86,6 +86,50 @@ static void test_crlf_bom_blank_lines(void **state)
     tok_close(&t);
 }
 
+/* Bare CR line ends (classic Mac OS): rows and line numbers as with LF. */
+static void test_cr_line_ends(void **state)
+{
+    (void)state;
+    static const char in[] = "id,name\r1,\"Ah\rmad\"\r\r2,Budi\r";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.cr_lines, 1);
+    assert_field(&t.csv, 1, "name");
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 2);
+    assert_field(&t.csv, 1, "Ah\nmad");
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 5); /* the blank line 4 is skipped */
+    assert_field(&t.csv, 1, "Budi");
+    assert_int_equal(wl_csv_next(&t.csv), 0);
+    tok_close(&t);
+    /* an LF file with a stray CR inside a field stays an LF file */
+    static const char lf[] = "id,name\n1,A\rB\n";
+    tok_open(&t, lf, sizeof lf - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.cr_lines, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_field(&t.csv, 1, "A\rB");
+    tok_close(&t);
+}
+
+static void test_utf16_bom(void **state)
+{
+    (void)state;
+    static const char le[] = "\xFF\xFEi\0d\0\n\0";
+    tok t;
+    tok_open(&t, le, sizeof le - 1, 0);
+    wl_csv_next(&t.csv);
+    assert_int_equal(t.csv.utf16, 1);
+    tok_close(&t);
+    static const char be[] = "\xFE\xFF\0i\0d\0\n";
+    tok_open(&t, be, sizeof be - 1, 0);
+    wl_csv_next(&t.csv);
+    assert_int_equal(t.csv.utf16, 2);
+    tok_close(&t);
+}
+
 static void test_tab_detection(void **state)
 {
     (void)state;
@@ -288,6 +332,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quotes_and_newlines),
         cmocka_unit_test(test_crlf_bom_blank_lines),
+        cmocka_unit_test(test_cr_line_ends),
+        cmocka_unit_test(test_utf16_bom),
         cmocka_unit_test(test_tab_detection),
         cmocka_unit_test(test_lenient_text_after_quote),
         cmocka_unit_test(test_unterminated_quote_resyncs),
