@@ -3,7 +3,7 @@
  *
  * Headers are in the country's language or English, as agencies write them;
  * they are all synonyms the reader maps to the data contract's roles
- * (datasets/tables/columns.tsv), except MMR's father_name, which no role takes.
+ * (datasets/tables/columns.tsv); MMR's father_name is read as free text.
  */
 #include "gen_lists.h"
 
