@@ -130,11 +130,6 @@ static wl_status read_header(wl_reader *r, wl_csv *c, char *err, size_t errcap)
 {
     int rc = wl_csv_next(c);
     if (rc < 0) return source_error(r, rc, c->line, err, errcap);
-    if (c->utf16) {
-        wl_set_error(err, errcap, "%s: UTF-16 text (byte order mark %s); convert it to UTF-8, "
-                     "e.g. iconv -f UTF-16 -t UTF-8", r->file, c->utf16 == 1 ? "FF FE" : "FE FF");
-        return WL_FORMAT;
-    }
     if (rc == 0 || c->row_line != 1) {
         wl_set_error(err, errcap, rc == 0 ? "%s: empty file (no header line)"
                                           : "%s:1: blank header line", r->file);

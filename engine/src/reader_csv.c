@@ -79,7 +79,7 @@ static long fill(wl_csv *c)
         c->buf = nb;
         c->cap = ncap;
     }
-    if (c->cap == c->end) return 0;
+    if (c->cap - c->end < 4) return 0; /* full (a UTF-8 character may need 4) */
     long n = wl_source_read(c->src, c->buf + c->end, c->cap - c->end);
     if (n < 0) {
         c->src_err = (int)n;
@@ -94,18 +94,42 @@ static long fill(wl_csv *c)
 /* Skips a UTF-8 byte order mark and picks the delimiter from the first line:
  * tab when it has more tabs than commas (so a TSV header with a comma in a
  * column name still reads as TSV). */
-static int start(wl_csv *c)
+/* Buffers the first line (or as much as the row bound allows). */
+static int first_line(wl_csv *c)
 {
     for (;;) {
         const char *nl = memchr(c->buf + c->pos, '\n', c->end - c->pos);
-        if (nl || c->eof || c->end - c->pos >= c->row_cap) break;
+        if (nl || c->eof || c->end - c->pos >= c->row_cap) return 0;
         long n = fill(c);
         if (n < 0) return (int)n;
+        if (n == 0 && !c->eof) return 0; /* full */
     }
+}
+
+/* A UTF-16 byte order mark (RFC 2781 3.2): the rest is transcoded to UTF-8 by
+ * the source, the bytes already read included. */
+static int start_utf16(wl_csv *c)
+{
+    if (c->end - c->pos < 2) return 0;
+    const unsigned char *p = (const unsigned char *)c->buf + c->pos;
+    if (!((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) return 0;
+    c->utf16 = p[0] == 0xFF ? 1 : 2;
+    int rc = wl_source_utf16(c->src, c->utf16 == 2, c->buf + c->pos + 2, c->end - c->pos - 2);
+    if (rc != WL_SRC_OK) return c->src_err = rc;
+    c->end = c->pos;
+    c->eof = 0;
+    return first_line(c);
+}
+
+/* Skips a UTF-8 byte order mark (or transcodes UTF-16), detects bare-CR line
+ * ends, and picks the delimiter from the first line: tab when it has more tabs
+ * than commas (so a TSV header with a comma in a column name still reads as TSV). */
+static int start(wl_csv *c)
+{
+    int rc = first_line(c);
+    if (rc == 0) rc = start_utf16(c);
+    if (rc < 0) return rc;
     if (c->end - c->pos >= 3 && memcmp(c->buf + c->pos, "\xEF\xBB\xBF", 3) == 0) c->pos += 3;
-    if (c->end - c->pos >= 2 && (!memcmp(c->buf + c->pos, "\xFF\xFE", 2) ||
-                                 !memcmp(c->buf + c->pos, "\xFE\xFF", 2)))
-        c->utf16 = (unsigned char)c->buf[c->pos] == 0xFF ? 1 : 2;
     if (detect_cr_lines(c->buf + c->pos, c->buf + c->end)) {
         c->cr_lines = 1;
         cr_to_lf(c->buf + c->pos, c->end - c->pos);

@@ -3,8 +3,8 @@
  *
  * Splits a byte stream into rows of fields: comma or tab delimiter (detected
  * from the header line), quoted fields with doubled quotes and embedded
- * newlines, LF, CRLF or bare CR line ends, a UTF-8 byte order mark skipped
- * (a UTF-16 one is reported: such a file must be converted). Reads the
+ * newlines, LF, CRLF or bare CR line ends, a UTF-8 byte order mark skipped,
+ * UTF-16 (with its byte order mark) transcoded to UTF-8. Reads the
  * stream in large chunks and keeps only the current row, so memory is bounded
  * by the longest row (itself bounded by row_cap). Blank lines are not rows.
  * Internal: not API.

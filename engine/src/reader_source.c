@@ -87,6 +87,7 @@ void wl_source_close(wl_source *s)
     if (s->bg) bg_stop(s);
     if (s->z_live) inflateEnd(&s->zs);
     free(s->zin);
+    free(s->u16_buf);
     memset(s, 0, sizeof *s);
     s->fd = -1;
 }
@@ -146,13 +147,118 @@ static long gz_read(wl_source *s, char *buf, size_t cap)
     return (long)(want - s->zs.avail_out);
 }
 
-long wl_source_read(wl_source *s, char *buf, size_t cap)
+/* The decoded byte stream (plain, inflated in line or on the thread). */
+static long base_read(wl_source *s, char *buf, size_t cap)
 {
-    if (cap == 0) return 0;
     if (s->bg) return bg_read(s->bg, buf, cap);
     if (s->gz) return gz_read(s, buf, cap);
     if (cap > (1u << 30)) cap = 1u << 30;
     return raw_read(s, (unsigned char *)buf, cap);
+}
+
+/* ---- UTF-16 text (Excel's "Unicode Text" export) transcoded to UTF-8 ---- */
+enum { U16_CAP = 64 * 1024 };
+
+int wl_source_utf16(wl_source *s, int big_endian, const char *pending, size_t n)
+{
+    s->u16_cap = n > U16_CAP ? n : U16_CAP;
+    s->u16_buf = malloc(s->u16_cap);
+    if (!s->u16_buf) return WL_SRC_NOMEM;
+    memcpy(s->u16_buf, pending, n);
+    s->u16_len = n;
+    s->u16_pos = 0;
+    s->u16 = big_endian ? 2 : 1;
+    return WL_SRC_OK;
+}
+
+static unsigned u16_unit(const wl_source *s, const unsigned char *p)
+{
+    return s->u16 == 2 ? (unsigned)p[0] << 8 | p[1] : (unsigned)p[1] << 8 | p[0];
+}
+
+/* Writes code point cp as UTF-8 (RFC 3629); an unpaired surrogate (cp 0) is
+ * written as the byte FF, which is never UTF-8, so that row is rejected. */
+static size_t put_utf8(unsigned char *o, unsigned long cp)
+{
+    if (cp == 0) { o[0] = 0xFF; return 1; }
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | cp >> 6);
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | cp >> 12);
+        o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | cp >> 18);
+    o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Decodes one code point from in[0..n) (RFC 2781 section 2.2). @return the
+ * bytes used, or 0 when more input is needed (and more may come). A NUL unit
+ * becomes a NUL byte, which the row check rejects like any other. */
+static size_t u16_decode(const wl_source *s, const unsigned char *in, size_t n, int at_end,
+                         unsigned long *cp)
+{
+    if (n < 2) {
+        if (!at_end || n == 0) return 0;
+        *cp = 0; /* a dangling odd byte */
+        return 1;
+    }
+    unsigned w1 = u16_unit(s, in);
+    if (w1 < 0xD800 || w1 > 0xDFFF) {
+        *cp = w1 ? w1 : 0x10FFFFul + 1; /* NUL: see below */
+        return 2;
+    }
+    if (w1 >= 0xDC00) { *cp = 0; return 2; }         /* a low surrogate first */
+    if (n < 4) {
+        if (!at_end) return 0;
+        *cp = 0;
+        return 2;
+    }
+    unsigned w2 = u16_unit(s, in + 2);
+    if (w2 < 0xDC00 || w2 > 0xDFFF) { *cp = 0; return 2; }
+    *cp = 0x10000ul + ((unsigned long)(w1 - 0xD800) << 10) + (w2 - 0xDC00);
+    return 4;
+}
+
+static long u16_read(wl_source *s, char *buf, size_t cap)
+{
+    unsigned char *o = (unsigned char *)buf;
+    size_t w = 0;
+    while (w + 4 <= cap) {
+        size_t left = s->u16_len - s->u16_pos;
+        if (left < 4 && !s->u16_eof) {
+            memmove(s->u16_buf, s->u16_buf + s->u16_pos, left);
+            s->u16_len = left;
+            s->u16_pos = 0;
+            long n = base_read(s, s->u16_buf + left, s->u16_cap - left);
+            if (n < 0) return n;
+            if (n == 0) s->u16_eof = 1;
+            s->u16_len += (size_t)n;
+            continue;
+        }
+        unsigned long cp;
+        size_t used = u16_decode(s, (unsigned char *)s->u16_buf + s->u16_pos, left, s->u16_eof, &cp);
+        if (used == 0) break; /* the end of the stream */
+        s->u16_pos += used;
+        if (cp == 0x10FFFFul + 1) o[w++] = 0; /* a NUL unit stays a NUL byte */
+        else w += put_utf8(o + w, cp);
+    }
+    return (long)w;
+}
+
+long wl_source_read(wl_source *s, char *buf, size_t cap)
+{
+    if (cap == 0) return 0;
+    if (s->u16) return cap >= 4 ? u16_read(s, buf, cap) : 0; /* cap >= 4: see header */
+    return base_read(s, buf, cap);
 }
 
 const char *wl_source_strerror(int code)

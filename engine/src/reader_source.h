@@ -36,6 +36,10 @@ typedef struct {
     size_t peek_len, peek_pos;
     long long raw_bytes;        /* compressed/raw bytes consumed, for benchmarks */
     wl_inflater *bg;            /* the inflating thread, when started */
+    /* UTF-16 input transcoded to UTF-8: 1 little-endian, 2 big-endian */
+    int u16, u16_eof;
+    char *u16_buf;
+    size_t u16_len, u16_pos, u16_cap;
 } wl_source;
 
 enum { WL_SRC_OK = 0, WL_SRC_IO = -1, WL_SRC_TRUNCATED = -2, WL_SRC_CORRUPT = -3,
@@ -54,11 +58,21 @@ int wl_source_open_mem(wl_source *s, const void *data, size_t len);
 void wl_source_close(wl_source *s);
 
 /**
- * Reads up to cap decompressed bytes into buf.
+ * Reads up to cap decompressed bytes into buf (cap >= 4 once UTF-16 is on: a
+ * character may take 4 bytes).
  * @return the number of bytes (0 only at the end of the stream), or a negative
  *         WL_SRC_* error (truncated or corrupt gzip, read error).
  */
 long wl_source_read(wl_source *s, char *buf, size_t cap);
+
+/**
+ * Transcodes the rest of the stream from UTF-16 (after its byte order mark) to
+ * UTF-8 (RFC 2781): pending[0..n) are UTF-16 bytes already read, decoded first.
+ * Unpaired surrogates and a dangling odd byte come out as the byte FF, which
+ * the row check rejects as invalid UTF-8.
+ * @return WL_SRC_OK or WL_SRC_NOMEM.
+ */
+int wl_source_utf16(wl_source *s, int big_endian, const char *pending, size_t n);
 
 /** @return a short description of a WL_SRC_* error. */
 const char *wl_source_strerror(int code);

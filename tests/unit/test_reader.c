@@ -353,13 +353,21 @@ static void test_file_errors(void **state)
     expect_error(dir, WL_IO, "is a directory");
 }
 
+/* An Excel "Unicode Text" export: UTF-16LE, tab-separated, CRLF. */
 static void test_utf16_file(void **state)
 {
     (void)state;
-    static const char le[] = "\xFF\xFEn\0a\0m\0e\0\n\0A\0\n\0";
-    const char *path = tmp_path("utf16.csv");
-    write_bytes(path, le, sizeof le - 1);
-    expect_error(path, WL_FORMAT, "UTF-16 text (byte order mark FF FE); convert it to UTF-8");
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    assert_int_equal(read_file(ds, data_path("excel_utf16.txt"), NULL, &rep, err), WL_OK);
+    assert_int_equal(rep.accepted, 2);
+    assert_string_equal(rep.column_name[0], "rec_id");
+    assert_int_equal(rep.column_role[2], WL_ROLE_DOB);
+    assert_value(ds, find_record(ds, "1"), WL_ROLE_FULL_NAME, 0, "สมชาย ใจดี");
+    assert_value(ds, find_record(ds, "2"), WL_ROLE_FULL_NAME, 0, "Nguyễn Văn An 😀");
+    assert_value(ds, find_record(ds, "2"), WL_ROLE_DOB, 0, "1975"); /* no CR left */
+    wl_dataset_free(ds);
 }
 
 static void test_map_option(void **state)

@@ -114,20 +114,78 @@ static void test_cr_line_ends(void **state)
     tok_close(&t);
 }
 
-static void test_utf16_bom(void **state)
+/* UTF-16 with a byte order mark (Excel's "Unicode Text"), either byte order,
+ * comes out as UTF-8: Thai, Vietnamese, a surrogate pair (U+1F600), quotes. */
+static void check_utf16(const char *in, size_t len, int which)
+{
+    tok t;
+    tok_open(&t, in, len, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.utf16, which);
+    assert_int_equal(wl_csv_delim(&t.csv), '\t');
+    assert_field(&t.csv, 1, "name");
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_field(&t.csv, 1, "\xE0\xB8\xAA\xE0\xB8\xA1\xE0\xB8\x8A\xE0\xB8\xB2\xE0\xB8\xA2 \xF0\x9F\x98\x80");
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.row_line, 3);
+    assert_field(&t.csv, 1, "Nguy\xE1\xBB\x85n, V\xC4\x83n");
+    assert_int_equal(wl_csv_next(&t.csv), 0);
+    tok_close(&t);
+}
+
+static void test_utf16(void **state)
 {
     (void)state;
-    static const char le[] = "\xFF\xFEi\0d\0\n\0";
+    static const char le[] = "\xFF\xFE\x69\x00\x64\x00\x09\x00\x6E\x00\x61\x00\x6D\x00\x65\x00\x0D\x00\x0A\x00\x31\x00\x09\x00\x2A\x0E\x21\x0E\x0A\x0E\x32\x0E\x22\x0E\x20\x00\x3D\xD8\x00\xDE\x0D\x00\x0A\x00\x32\x00\x09\x00\x22\x00\x4E\x00\x67\x00\x75\x00\x79\x00\xC5\x1E\x6E\x00\x2C\x00\x20\x00\x56\x00\x03\x01\x6E\x00\x22\x00\x0D\x00\x0A\x00";
+    static const char be[] = "\xFE\xFF\x00\x69\x00\x64\x00\x09\x00\x6E\x00\x61\x00\x6D\x00\x65\x00\x0D\x00\x0A\x00\x31\x00\x09\x0E\x2A\x0E\x21\x0E\x0A\x0E\x32\x0E\x22\x00\x20\xD8\x3D\xDE\x00\x00\x0D\x00\x0A\x00\x32\x00\x09\x00\x22\x00\x4E\x00\x67\x00\x75\x00\x79\x1E\xC5\x00\x6E\x00\x2C\x00\x20\x00\x56\x01\x03\x00\x6E\x00\x22\x00\x0D\x00\x0A";
+    check_utf16(le, sizeof le - 1, 1);
+    check_utf16(be, sizeof be - 1, 2);
+    /* an unpaired surrogate and a dangling odd byte become invalid UTF-8 (FF) */
+    static const char bad[] = "\xFF\xFEn\0\n\0\x00\xD8x\0\n\0y";
     tok t;
-    tok_open(&t, le, sizeof le - 1, 0);
-    wl_csv_next(&t.csv);
-    assert_int_equal(t.csv.utf16, 1);
+    tok_open(&t, bad, sizeof bad - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_field(&t.csv, 0, "\xFFx");
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_field(&t.csv, 0, "\xFF");
+    assert_int_equal(wl_csv_next(&t.csv), 0);
     tok_close(&t);
-    static const char be[] = "\xFE\xFF\0i\0d\0\n";
-    tok_open(&t, be, sizeof be - 1, 0);
-    wl_csv_next(&t.csv);
-    assert_int_equal(t.csv.utf16, 2);
+}
+
+/* UTF-16 across many reads: surrogate pairs split by every possible chunk edge. */
+static void test_utf16_chunks(void **state)
+{
+    (void)state;
+    size_t rows = 60000, n = 2;
+    unsigned char *in = malloc(rows * 24 + 16);
+    assert_non_null(in);
+    in[0] = 0xFF;
+    in[1] = 0xFE;
+    static const unsigned short head[] = { 'a', '\n' };
+    for (size_t k = 0; k < 2; k++, n += 2) { in[n] = (unsigned char)head[k]; in[n + 1] = 0; }
+    for (size_t i = 0; i < rows; i++) {
+        /* "x" U+1F600 (D83D DE00) "y" digit "\n", or without the emoji every 3rd row:
+         * rows of 10 and 6 bytes move the pairs across the 64 KiB refills */
+        unsigned short u[6] = { 'x', 0xD83D, 0xDE00, 'y', (unsigned short)('0' + i % 10), '\n' };
+        size_t from = i % 3 ? 0 : 3;
+        for (size_t k = from; k < 6; k++, n += 2) {
+            in[n] = (unsigned char)(u[k] & 0xFF);
+            in[n + 1] = (unsigned char)(u[k] >> 8);
+        }
+    }
+    tok t;
+    tok_open(&t, (const char *)in, n, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    for (size_t i = 0; i < rows; i++) {
+        assert_int_equal(wl_csv_next(&t.csv), 1);
+        char want[16];
+        snprintf(want, sizeof want, i % 3 ? "x\xF0\x9F\x98\x80y%zu" : "y%zu", i % 10);
+        assert_field(&t.csv, 0, want);
+    }
+    assert_int_equal(wl_csv_next(&t.csv), 0);
     tok_close(&t);
+    free(in);
 }
 
 static void test_tab_detection(void **state)
@@ -333,7 +391,8 @@ int main(void)
         cmocka_unit_test(test_quotes_and_newlines),
         cmocka_unit_test(test_crlf_bom_blank_lines),
         cmocka_unit_test(test_cr_line_ends),
-        cmocka_unit_test(test_utf16_bom),
+        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_utf16_chunks),
         cmocka_unit_test(test_tab_detection),
         cmocka_unit_test(test_lenient_text_after_quote),
         cmocka_unit_test(test_unterminated_quote_resyncs),
