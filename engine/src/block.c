@@ -317,35 +317,47 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
     return 0;
 }
 
-static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs)
+/* Appends the chunks' pairs in order and frees them. @return -1 when out of memory. */
+static int append_chunks(wl_vec *parts, size_t lo, size_t hi, wl_vec *pairs, int failed)
 {
-    size_t n = k->n, nchunks = (n + PAIR_CHUNK - 1) / PAIR_CHUNK;
-    wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
-    if (!parts) return WL_NOMEM;
-    int failed = 0;
-#pragma omp parallel num_threads(c->threads) reduction(| : failed)
-    {
-        wl_vec bs;
-        wl_vec_init(&bs, sizeof(uint32_t));
-#pragma omp for schedule(dynamic)
-        for (size_t ch = 0; ch < nchunks; ch++) {
-            wl_vec_init(&parts[ch], sizeof(wl_pairidx));
-            size_t hi = WL_MIN(n, (ch + 1) * PAIR_CHUNK);
-            for (size_t a = ch * PAIR_CHUNK; a < hi && !failed; a++)
-                failed |= record_pairs(c, k, (uint32_t)a, &bs, &parts[ch]);
-        }
-        wl_vec_free(&bs);
-    }
-    size_t total = 0;
-    for (size_t ch = 0; ch < nchunks; ch++) total += parts[ch].len;
+    size_t total = pairs->len;
+    for (size_t ch = lo; ch < hi; ch++) total += parts[ch].len;
     if (!failed && wl_vec_reserve(pairs, total) != 0) failed = 1;
-    for (size_t ch = 0; ch < nchunks; ch++) {
+    for (size_t ch = lo; ch < hi; ch++) {
         if (!failed && parts[ch].len) {
-            memcpy((wl_pairidx *)pairs->data + pairs->len, parts[ch].data,
-                   parts[ch].len * sizeof(wl_pairidx));
+            memcpy((wl_pairidx *)pairs->data + pairs->len, parts[ch].data, parts[ch].len * sizeof(wl_pairidx));
             pairs->len += parts[ch].len;
         }
         wl_vec_free(&parts[ch]);
+    }
+    return failed ? -1 : 0;
+}
+
+/* Chunks of records go to the threads in waves; after each wave its buffers
+ * are appended in chunk order and freed, so the pairs exist about once in
+ * memory (plus one wave), not twice. */
+static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs)
+{
+    size_t n = k->n, nchunks = (n + PAIR_CHUNK - 1) / PAIR_CHUNK, wave = (size_t)c->threads * 8;
+    wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
+    if (!parts) return WL_NOMEM;
+    int failed = 0;
+    for (size_t w0 = 0; w0 < nchunks; w0 += wave) {
+        size_t w1 = WL_MIN(nchunks, w0 + wave);
+#pragma omp parallel num_threads(c->threads) reduction(| : failed)
+        {
+            wl_vec bs;
+            wl_vec_init(&bs, sizeof(uint32_t));
+#pragma omp for schedule(dynamic)
+            for (size_t ch = w0; ch < w1; ch++) {
+                wl_vec_init(&parts[ch], sizeof(wl_pairidx));
+                size_t hi = WL_MIN(n, (ch + 1) * PAIR_CHUNK);
+                for (size_t a = ch * PAIR_CHUNK; a < hi && !failed; a++)
+                    failed |= record_pairs(c, k, (uint32_t)a, &bs, &parts[ch]);
+            }
+            wl_vec_free(&bs);
+        }
+        failed = append_chunks(parts, w0, w1, pairs, failed) != 0;
     }
     free(parts);
     return failed ? WL_NOMEM : WL_OK;

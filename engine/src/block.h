@@ -56,9 +56,11 @@ static inline uint64_t wl_block_key(int kind, uint64_t h)
 
 /**
  * Writes record i's keys of one kind into out (duplicates possible, unsorted).
- * common: a part held by more records than this gives no phonetic+year key
- * unless it is the record's rarest part (its blocks would be crowds that the
- * part-pair and part+dob keys already cover); 0 means no limit.
+ * common: a part held by more records than this is a crowd: it gives no
+ * phonetic+year key unless it is the record's rarest part, and two crowd
+ * parts make no part pair or skeleton pair unless the name has nothing rarer
+ * (their blocks would hold thousands of different persons that other keys
+ * already tell apart); 0 means no limit.
  * @return the number of keys written, at most cap (extra keys are dropped:
  *         cap is sized so that only pathological records reach it).
  */

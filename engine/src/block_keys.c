@@ -70,44 +70,86 @@ static size_t keys_phonetic_year(const wl_features *f, size_t i, uint32_t common
     return n;
 }
 
-/* Order-free pairs of h[0..nh), tagged so that pairs of different part keys
- * (spellings, phonetic codes) never collide. */
-static size_t pairs_of(const uint64_t *h, size_t nh, uint64_t tag, uint64_t *out, size_t cap)
+/* The usable parts of one name: a key per part (spelling, sound or skeleton)
+ * and whether the part is a crowd (held by more than `common` records). */
+typedef struct {
+    uint64_t key[WL_NAME_MAX_PARTS];
+    uint32_t freq[WL_NAME_MAX_PARTS];
+    size_t n;
+    size_t r1, r2;   /* the two rarest parts, when n >= 2 */
+} part_keys;
+
+static void rarest_two(part_keys *k)
 {
-    size_t n = 0;
-    for (size_t a = 0; a < nh; a++)
-        for (size_t b = a + 1; b < nh && n < cap; b++) {
-            if (h[a] == h[b]) continue;
-            uint64_t lo = WL_MIN(h[a], h[b]), hi = WL_MAX(h[a], h[b]);
+    k->r1 = 0;
+    k->r2 = 1;
+    if (k->freq[1] < k->freq[0]) {
+        k->r1 = 1;
+        k->r2 = 0;
+    }
+    for (size_t i = 2; i < k->n; i++) {
+        if (k->freq[i] < k->freq[k->r1]) {
+            k->r2 = k->r1;
+            k->r1 = i;
+        } else if (k->freq[i] < k->freq[k->r2]) {
+            k->r2 = i;
+        }
+    }
+}
+
+/* Order-free pairs of the parts' keys, tagged so that pairs of different part
+ * keys never collide. A pair of two crowd parts ("nguyen thi", "muhammad
+ * bin") is left out: its block would hold thousands of different persons.
+ * When every part is a crowd, the pair of the two rarest still keys the name. */
+static size_t pairs_of(part_keys *k, uint32_t common, uint64_t tag, uint64_t *out, size_t cap)
+{
+    size_t n = 0, rare = 0;
+    if (k->n < 2) return 0;
+    for (size_t a = 0; a < k->n; a++) rare += !common || k->freq[a] <= common;
+    rarest_two(k);
+    for (size_t a = 0; a < k->n; a++)
+        for (size_t b = a + 1; b < k->n && n < cap; b++) {
+            if (k->key[a] == k->key[b]) continue;
+            int crowd = common && k->freq[a] > common && k->freq[b] > common;
+            int fallback = rare == 0 && ((a == k->r1 && b == k->r2) || (a == k->r2 && b == k->r1));
+            if (crowd && !fallback) continue;
+            uint64_t lo = WL_MIN(k->key[a], k->key[b]), hi = WL_MAX(k->key[a], k->key[b]);
             out[n++] = wl_hash_combine(wl_hash_combine(lo, hi), tag);
         }
     return n;
 }
 
+static void add_key(part_keys *k, uint64_t key, uint32_t freq)
+{
+    if (k->n >= WL_NAME_MAX_PARTS) return;
+    k->key[k->n] = key;
+    k->freq[k->n++] = freq;
+}
+
 /* One name's part pairs, by canonical spelling and by phonetic code (a typo
  * that keeps the sound: belperio / belperi). A one-part name (a mononym)
  * keys on its spelling alone. */
-static size_t keys_name_pairs(const wl_fpart *p, size_t np, uint64_t *out, size_t cap)
+static size_t keys_name_pairs(const wl_fpart *p, size_t np, uint32_t common, uint64_t *out, size_t cap)
 {
-    uint64_t h[WL_NAME_MAX_PARTS], dm[WL_NAME_MAX_PARTS];
-    size_t nh = 0, ndm = 0, n = 0;
-    for (size_t k = 0; k < np && nh < WL_NAME_MAX_PARTS; k++) {
+    part_keys h = { .n = 0 }, dm = { .n = 0 };
+    size_t n = 0;
+    for (size_t k = 0; k < np; k++) {
         if (!part_usable(&p[k])) continue;
-        h[nh++] = p[k].h_canon;
-        if (p[k].dm1) dm[ndm++] = p[k].dm1;
+        add_key(&h, p[k].h_canon, p[k].freq);
+        if (p[k].dm1) add_key(&dm, p[k].dm1, p[k].freq);
     }
-    if (nh == 1 && n < cap) out[n++] = wl_hash_combine(h[0], 0x6d6f6e6fu);
-    n += pairs_of(h, nh, 1, out + n, cap - n);
-    n += pairs_of(dm, ndm, 2, out + n, cap - n);
+    if (h.n == 1 && n < cap) out[n++] = wl_hash_combine(h.key[0], 0x6d6f6e6fu);
+    n += pairs_of(&h, common, 1, out + n, cap - n);
+    n += pairs_of(&dm, common, 2, out + n, cap - n);
     return n;
 }
 
-static size_t keys_part_pair(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+static size_t keys_part_pair(const wl_features *f, size_t i, uint32_t common, uint64_t *out, size_t cap)
 {
     size_t np, n = 0, cnt;
     const wl_fpart *p = wl_f_parts(f, i, &np);
     for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt; s = wl_f_name_span(f, i, s + cnt, &cnt))
-        n += keys_name_pairs(p + s, cnt, out + n, cap - n);
+        n += keys_name_pairs(p + s, cnt, common, out + n, cap - n);
     return n;
 }
 
@@ -174,29 +216,28 @@ static size_t keys_full_name(const wl_features *f, size_t i, uint64_t *out, size
  * every nationality. A single skeleton with a nationality shared by most of a
  * national list would only make blocks of everyone called Muhammad. */
 static size_t keys_skeleton_name(const wl_fpart *p, size_t np, const uint32_t *nat, size_t nn,
-                                 uint64_t *out, size_t cap)
+                                 uint32_t common, uint64_t *out, size_t cap)
 {
-    uint64_t h[WL_NAME_MAX_PARTS], pair[WL_NAME_MAX_PARTS * (WL_NAME_MAX_PARTS - 1) / 2 + 1];
-    size_t nh = 0, npair = 0, n = 0;
-    for (size_t k = 0; k < np && nh < WL_NAME_MAX_PARTS; k++)
-        if (part_usable(&p[k]) && p[k].h_skel) h[nh++] = p[k].h_skel;
-    if (nh == 1) pair[npair++] = h[0];
-    for (size_t a = 0; a < nh; a++)
-        for (size_t b = a + 1; b < nh; b++)
-            if (h[a] != h[b]) pair[npair++] = wl_hash_combine(WL_MIN(h[a], h[b]), WL_MAX(h[a], h[b]));
+    part_keys sk = { .n = 0 };
+    uint64_t pair[WL_NAME_MAX_PARTS * (WL_NAME_MAX_PARTS - 1) / 2 + 1];
+    size_t npair = 0, n = 0;
+    for (size_t k = 0; k < np; k++)
+        if (part_usable(&p[k]) && p[k].h_skel) add_key(&sk, p[k].h_skel, p[k].freq);
+    if (sk.n == 1) pair[npair++] = sk.key[0];
+    npair += pairs_of(&sk, common, 3, pair + npair, WL_ARRAY_SIZE(pair) - npair);
     for (size_t k = 0; k < npair; k++)
         for (size_t c = 0; c < nn && n < cap; c++) out[n++] = wl_hash_combine(pair[k], nat[c]);
     return n;
 }
 
-static size_t keys_skeleton_nat(const wl_features *f, size_t i, uint64_t *out, size_t cap)
+static size_t keys_skeleton_nat(const wl_features *f, size_t i, uint32_t common, uint64_t *out, size_t cap)
 {
     size_t np, nn, n = 0, cnt;
     const wl_fpart *p = wl_f_parts(f, i, &np);
     const uint32_t *nat = wl_f_nats(f, i, &nn);
     if (nn == 0) return 0;
     for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt; s = wl_f_name_span(f, i, s + cnt, &cnt))
-        n += keys_skeleton_name(p + s, cnt, nat, nn, out + n, cap - n);
+        n += keys_skeleton_name(p + s, cnt, nat, nn, common, out + n, cap - n);
     return n;
 }
 
@@ -233,10 +274,10 @@ size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint32_t c
     size_t n = 0;
     switch (kind) {
     case WL_KIND_PHONETIC_YEAR: n = keys_phonetic_year(f, i, common, out, cap); break;
-    case WL_KIND_PART_PAIR:     n = keys_part_pair(f, i, out, cap); break;
+    case WL_KIND_PART_PAIR:     n = keys_part_pair(f, i, common, out, cap); break;
     case WL_KIND_DOC:           n = keys_doc(f, i, out, cap); break;
     case WL_KIND_FULL_NAME:     n = keys_full_name(f, i, out, cap); break;
-    case WL_KIND_SKELETON_NAT:  n = keys_skeleton_nat(f, i, out, cap); break;
+    case WL_KIND_SKELETON_NAT:  n = keys_skeleton_nat(f, i, common, out, cap); break;
     case WL_KIND_PART_DOB:      n = keys_part_dob(f, i, out, cap); break;
     default: return 0;
     }

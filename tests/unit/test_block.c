@@ -306,8 +306,12 @@ static void test_common_parts_skip_phonetic_key(void **state)
     uint64_t k7[16];
     assert_int_equal(wl_block_record_keys(f, 7, WL_KIND_PHONETIC_YEAR, 5, k7, 16), 1); /* rashid */
     assert_true(k[0] != k7[0]);
-    /* The part-pair keys are not affected. */
-    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PART_PAIR, 5, k, 16), 6);
+    /* Part pairs: no pair of two crowds (muhammad ali), pairs with bakar kept,
+     * by spelling and by sound: 2 + 2; without a limit 3 + 3. */
+    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PART_PAIR, 5, k, 16), 4);
+    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PART_PAIR, 0, k, 16), 6);
+    /* A name of crowds only still keys on its two rarest parts. */
+    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PART_PAIR, 5, k, 16), 2);
     assert_int_equal(wl_block_common_limit(1000), 1000);
     fx_free(f);
 }
