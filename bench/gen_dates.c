@@ -35,7 +35,7 @@ double gen_dob_missing_rate(gen_country_id list)
 
 typedef struct {
     int y, m, d;
-    int precision; /* 3 full date, 1 year only, 0 circa year */
+    int precision; /* 3 full date, 2 range of years, 1 year only, 0 circa year */
 } dob;
 
 static void apply_errors(dob *v, gen_country_id list, gen_rng *r)
@@ -49,6 +49,11 @@ static void apply_errors(dob *v, gen_country_id list, gen_rng *r)
     u -= year_only;
     if (u < GEN_RATE_DOB_CIRCA) {
         v->precision = 0;
+        return;
+    }
+    u -= GEN_RATE_DOB_CIRCA;
+    if (u < ((list == GEN_MMR || list == GEN_KHM) ? 3 : 1) * GEN_RATE_DOB_RANGE) {
+        v->precision = 2;
         return;
     }
     if (gen_rng_chance(r, GEN_RATE_DOB_PLACEHOLDER)) {
@@ -166,7 +171,10 @@ void gen_dob_render(const gen_person *p, gen_country_id list, int thai_script, g
     apply_errors(&v, list, r);
     int be = list == GEN_THA && (thai_script || gen_rng_chance(r, 0.2));
     int year = be ? v.y + 543 : v.y;
-    if (v.precision == 1)
+    if (v.precision == 2) /* the true year inside, not always in the middle */
+        snprintf(out, cap, gen_rng_chance(r, 0.7) ? "%d-%d" : "%d to %d", year - (int)gen_rng_below(r, 3),
+                 year + 1 + (int)gen_rng_below(r, 2));
+    else if (v.precision == 1)
         snprintf(out, cap, "%d", year);
     else if (v.precision == 0)
         circa(&v, list, r, year, out, cap);

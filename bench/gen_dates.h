@@ -13,6 +13,7 @@
 #define GEN_RATE_DOB_PLACEHOLDER 0.02  /* recorded as 1 January of the year */
 #define GEN_RATE_DOB_YEAR_ONLY   0.03  /* only the year (Myanmar, Cambodia: 0.08) */
 #define GEN_RATE_DOB_CIRCA       0.01  /* "circa 1978" and local equivalents */
+#define GEN_RATE_DOB_RANGE       0.005 /* a range of years, "1975-1977" (Myanmar, Cambodia: 0.015) */
 #define GEN_RATE_DOB_YEAR_OFF    0.015 /* year off by one (age-based estimate) */
 #define GEN_RATE_DOB_SWAP        0.02  /* day and month swapped (when both <= 12) */
 #define GEN_RATE_DOB_DIGIT       0.01  /* one digit of the day or month mistyped */
