@@ -19,21 +19,21 @@
 #include "bench.h"
 
 static const char *const g_given[] = {
-    "Ahmad", "Muhammad", "Siti", "Nur", "Budi", "Agus", "Dewi", "Somchai", "Nguyen Thi",
-    "Tran Van", "Maria", "Jose", "Aung", "Kyaw", "Sokha", "Dara", "Li", "Wei", "Rizal",
-    "Hafiz", "Nurul", "Fatimah", "Juan", "Ana", "Thanh", "Minh", "Somsak", "Malee",
-    "Nguyễn Văn", "Phạm Thị", "สมชาย", "มาลี", "Зарина", "محمد", "Abdul Rahman", "Mohd",
+    "Ahmad",    "Muhammad",   "Siti",     "Nur",     "Budi", "Agus",   "Dewi",  "Somchai",      "Nguyen Thi",
+    "Tran Van", "Maria",      "Jose",     "Aung",    "Kyaw", "Sokha",  "Dara",  "Li",           "Wei",
+    "Rizal",    "Hafiz",      "Nurul",    "Fatimah", "Juan", "Ana",    "Thanh", "Minh",         "Somsak",
+    "Malee",    "Nguyễn Văn", "Phạm Thị", "สมชาย",   "มาลี",  "Зарина", "محمد",  "Abdul Rahman", "Mohd",
 };
 static const char *const g_family[] = {
-    "bin Abdullah", "binti Ismail", "Santoso", "Wijaya", "Susanto", "Jaidee", "Srisuk",
-    "Nguyen", "Tran", "Le", "Pham", "Dela Cruz", "Reyes", "Santos", "Garcia", "Win",
-    "Oo", "Chan", "Tan", "Lim", "Wong", "Sok", "Chea", "Hassan", "Rahman", "Ali",
-    "Hoàng", "Đặng", "ใจดี", "Каримов", "al-Masri", "Gunawardena",
+    "bin Abdullah", "binti Ismail", "Santoso", "Wijaya",    "Susanto", "Jaidee",  "Srisuk",   "Nguyen",
+    "Tran",         "Le",           "Pham",    "Dela Cruz", "Reyes",   "Santos",  "Garcia",   "Win",
+    "Oo",           "Chan",         "Tan",     "Lim",       "Wong",    "Sok",     "Chea",     "Hassan",
+    "Rahman",       "Ali",          "Hoàng",   "Đặng",      "ใจดี",     "Каримов", "al-Masri", "Gunawardena",
 };
-static const char *const g_nat[] = { "IDN", "MYS", "THA", "VNM", "PHL", "MMR", "KHM", "SGP",
-                                     "LAO", "BRN", "Indonesia", "Malaysian", "Viet Nam" };
-static const char *const g_city[] = { "Jakarta", "Kuala Lumpur", "Bangkok", "Ha Noi", "Manila",
-                                      "Yangon", "Phnom Penh", "Vientiane", "Medan", "Cebu" };
+static const char *const g_nat[] = {"IDN", "MYS", "THA", "VNM",       "PHL",       "MMR",     "KHM",
+                                    "SGP", "LAO", "BRN", "Indonesia", "Malaysian", "Viet Nam"};
+static const char *const g_city[] = {"Jakarta", "Kuala Lumpur", "Bangkok",   "Ha Noi", "Manila",
+                                     "Yangon",  "Phnom Penh",   "Vientiane", "Medan",  "Cebu"};
 
 static uint64_t g_rng = 0x2545F4914F6CDD1Dull;
 
@@ -53,10 +53,18 @@ static void write_dob(FILE *f)
     unsigned y = 1950 + (unsigned)(rnd() % 55), m = 1 + (unsigned)(rnd() % 12),
              d = 1 + (unsigned)(rnd() % 28);
     switch (rnd() % 5) {
-    case 0: fprintf(f, "%02u/%02u/%u", d, m, y); break;
-    case 1: fprintf(f, "%u", y); break;
-    case 2: fprintf(f, "%u-%02u-%02u;%u-%02u-%02u", y, m, d, y, d <= 12 ? d : m, m); break;
-    default: fprintf(f, "%u-%02u-%02u", y, m, d); break;
+    case 0:
+        fprintf(f, "%02u/%02u/%u", d, m, y);
+        break;
+    case 1:
+        fprintf(f, "%u", y);
+        break;
+    case 2:
+        fprintf(f, "%u-%02u-%02u;%u-%02u-%02u", y, m, d, y, d <= 12 ? d : m, m);
+        break;
+    default:
+        fprintf(f, "%u-%02u-%02u", y, m, d);
+        break;
     }
 }
 
@@ -79,12 +87,17 @@ static void write_row(FILE *f, size_t i)
 static int write_lists(const char *plain, const char *gz, size_t rows)
 {
     FILE *f = fopen(plain, "wb");
-    if (!f) { fprintf(stderr, "watchlink-bench: cannot write %s: %s\n", plain, strerror(errno)); return -1; }
+    if (!f) {
+        fprintf(stderr, "watchlink-bench: cannot write %s: %s\n", plain, strerror(errno));
+        return -1;
+    }
     static char buf[1 << 16];
     setvbuf(f, buf, _IOFBF, sizeof buf);
     fputs("rec_id,given_name,surname,aka,date_of_birth,nationality,passport_no,sex,"
-          "place_of_birth,address,remarks\n", f);
-    for (size_t i = 1; i <= rows; i++) write_row(f, i);
+          "place_of_birth,address,remarks\n",
+          f);
+    for (size_t i = 1; i <= rows; i++)
+        write_row(f, i);
     if (fclose(f) != 0) return -1;
     FILE *in = fopen(plain, "rb");
     gzFile out = gzopen(gz, "wb6");
@@ -95,7 +108,8 @@ static int write_lists(const char *plain, const char *gz, size_t rows)
         return -1;
     }
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) gzwrite(out, buf, (unsigned)n);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        gzwrite(out, buf, (unsigned)n);
     fclose(in);
     return gzclose(out) == Z_OK ? 0 : -1;
 }
@@ -138,14 +152,14 @@ static int time_read(const char *path, int repeat, wl_read_report *rep, double *
     return 0;
 }
 
-static void report(const char *what, double wall, double cpu, long long text_bytes,
-                   long long file_bytes, const wl_read_report *rep)
+static void report(const char *what, double wall, double cpu, long long text_bytes, long long file_bytes,
+                   const wl_read_report *rep)
 {
     double mb = (double)text_bytes / 1e6;
     printf("%-6s %7.1f MB text %6.1f MB file | wall %6.3f s %7.1f MB/s %9.0f rows/s | "
            "cpu %6.3f s %7.1f MB/s %9.0f rows/s | %zu rows, %zu accepted, %zu rejected\n",
-           what, mb, (double)file_bytes / 1e6, wall, mb / wall, (double)rep->rows_read / wall, cpu,
-           mb / cpu, (double)rep->rows_read / cpu, rep->rows_read, rep->accepted, rep->rejected);
+           what, mb, (double)file_bytes / 1e6, wall, mb / wall, (double)rep->rows_read / wall, cpu, mb / cpu,
+           (double)rep->rows_read / cpu, rep->rows_read, rep->accepted, rep->rejected);
 }
 
 static int usage(FILE *f, int rc)
@@ -160,11 +174,16 @@ static int usage(FILE *f, int rc)
 static int parse_args(int argc, char **argv, size_t *rows, int *repeat, int *keep)
 {
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--keep")) *keep = 1;
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return usage(stdout, 0) - 1;
-        else if (!strcmp(argv[i], "--rows") && i + 1 < argc) *rows = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--repeat") && i + 1 < argc) *repeat = atoi(argv[++i]);
-        else return usage(stderr, 1);
+        if (!strcmp(argv[i], "--keep"))
+            *keep = 1;
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return usage(stdout, 0) - 1;
+        else if (!strcmp(argv[i], "--rows") && i + 1 < argc)
+            *rows = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+            *repeat = atoi(argv[++i]);
+        else
+            return usage(stderr, 1);
     }
     if (*rows == 0 || *repeat < 1 || *repeat > 100) return usage(stderr, 1);
     return 0;
@@ -177,7 +196,10 @@ int bench_read(int argc, char **argv)
     int rc = parse_args(argc, argv, &rows, &repeat, &keep);
     if (rc != 0) return rc < 0 ? 0 : rc;
     char dir[] = "/tmp/watchlink-bench-read-XXXXXX";
-    if (!mkdtemp(dir)) { fprintf(stderr, "watchlink-bench: mkdtemp: %s\n", strerror(errno)); return 2; }
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "watchlink-bench: mkdtemp: %s\n", strerror(errno));
+        return 2;
+    }
     char plain[256], gz[256];
     snprintf(plain, sizeof plain, "%s/list.csv", dir);
     snprintf(gz, sizeof gz, "%s/list.csv.gz", dir);

@@ -37,8 +37,7 @@ static void print_columns(FILE *f, const wl_read_report *r)
         fprintf(f, "    %-24s -> %s\n", r->column_name[k][0] ? r->column_name[k] : "(blank)",
                 role ? role : "ignored");
     }
-    if (shown < r->n_columns)
-        fprintf(f, "    ... %zu more columns not shown\n", r->n_columns - shown);
+    if (shown < r->n_columns) fprintf(f, "    ... %zu more columns not shown\n", r->n_columns - shown);
 }
 
 /* A role is listed when a column has it or a row filled it. */
@@ -72,8 +71,7 @@ static void print_report(FILE *f, const char *list, const wl_read_report *r)
 {
     fprintf(f, "%s\n", list);
     fprintf(f, "  source: %s%s\n", r->source, r->gzip ? " (gzip)" : "");
-    fprintf(f, "  rows read: %zu  accepted: %zu  rejected: %zu\n", r->rows_read, r->accepted,
-            r->rejected);
+    fprintf(f, "  rows read: %zu  accepted: %zu  rejected: %zu\n", r->rows_read, r->accepted, r->rejected);
     print_columns(f, r);
     print_fill(f, r);
     print_rejects(f, list, r);
@@ -88,8 +86,10 @@ static void json_columns(FILE *f, const wl_read_report *r)
         fputs(k ? ",{\"name\":" : "{\"name\":", f);
         cli_json_string(f, r->column_name[k]);
         fputs(",\"role\":", f);
-        if (r->column_role[k] >= 0) cli_json_string(f, wl_role_name((wl_role)r->column_role[k]));
-        else fputs("null", f);
+        if (r->column_role[k] >= 0)
+            cli_json_string(f, wl_role_name((wl_role)r->column_role[k]));
+        else
+            fputs("null", f);
         fputc('}', f);
     }
     fputc(']', f);
@@ -101,8 +101,8 @@ static void json_fill(FILE *f, const wl_read_report *r)
     int first = 1;
     for (int role = 0; role < WL_ROLE_COUNT; role++) {
         if (!role_present(r, role)) continue;
-        fprintf(f, "%s\"%s\":{\"rows\":%zu,\"percent\":%.1f}", first ? "" : ",",
-                wl_role_name((wl_role)role), r->filled[role], percent(r->filled[role], r->accepted));
+        fprintf(f, "%s\"%s\":{\"rows\":%zu,\"percent\":%.1f}", first ? "" : ",", wl_role_name((wl_role)role),
+                r->filled[role], percent(r->filled[role], r->accepted));
         first = 0;
     }
     fputc('}', f);
@@ -114,8 +114,8 @@ static void json_report(FILE *f, const char *list, const wl_read_report *r)
     cli_json_string(f, list);
     fputs(",\"source\":", f);
     cli_json_string(f, r->source);
-    fprintf(f, ",\"gzip\":%s,\"rows_read\":%zu,\"accepted\":%zu,\"rejected\":%zu",
-            r->gzip ? "true" : "false", r->rows_read, r->accepted, r->rejected);
+    fprintf(f, ",\"gzip\":%s,\"rows_read\":%zu,\"accepted\":%zu,\"rejected\":%zu", r->gzip ? "true" : "false",
+            r->rows_read, r->accepted, r->rejected);
     json_columns(f, r);
     json_fill(f, r);
     fputs(",\"first_rejects\":[", f);
@@ -138,7 +138,8 @@ static int read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reps, i
     one.quiet = 1;
     if (o->rejects) {
         int rc = cli_read_lists(&one, ds, reps);
-        for (size_t i = 0; i < o->n_lists; i++) ok[i] = rc == EXIT_OK;
+        for (size_t i = 0; i < o->n_lists; i++)
+            ok[i] = rc == EXIT_OK;
         return rc;
     }
     int worst = EXIT_OK;
@@ -183,8 +184,8 @@ static int inspect(const cli_opts *o)
         int wrc = write_reports(o, reps, ok);
         if (wrc > rc) rc = wrc;
         if (rc == EXIT_OK && !o->quiet)
-            fprintf(stderr, "inspected %zu list%s, %zu records\n", o->n_lists,
-                    o->n_lists == 1 ? "" : "s", wl_dataset_size(ds));
+            fprintf(stderr, "inspected %zu list%s, %zu records\n", o->n_lists, o->n_lists == 1 ? "" : "s",
+                    wl_dataset_size(ds));
     }
     wl_dataset_free(ds);
     free(reps);

@@ -8,7 +8,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
     size_t c = *cap ? *cap : 64;
-    while (c < need) c += c / 2 + 64;
+    while (c < need)
+        c += c / 2 + 64;
     void *q = realloc(*p, c * elem);
     if (!q) return -1;
     *p = q;
@@ -56,9 +57,18 @@ void wl_dataset_free(wl_dataset *ds)
  * touches the pool (a likely cache miss) only when the tags agree, and the home
  * slot is tag & mask (wl_ds_slot), so growing the table needs no rehashing of
  * the strings themselves. */
-static inline uint64_t slot_make(uint64_t h, uint32_t v) { return (h >> 32) << 32 | v; }
-static inline uint32_t slot_val(uint64_t s) { return (uint32_t)s; }
-static inline int slot_tag_eq(uint64_t s, uint64_t h) { return (s >> 32) == (h >> 32); }
+static inline uint64_t slot_make(uint64_t h, uint32_t v)
+{
+    return (h >> 32) << 32 | v;
+}
+static inline uint32_t slot_val(uint64_t s)
+{
+    return (uint32_t)s;
+}
+static inline int slot_tag_eq(uint64_t s, uint64_t h)
+{
+    return (s >> 32) == (h >> 32);
+}
 
 static int intern_rehash(wl_dataset *ds, size_t cap)
 {
@@ -68,7 +78,8 @@ static int intern_rehash(wl_dataset *ds, size_t cap)
         uint64_t v = ds->intern_slots[i];
         if (!v) continue;
         size_t h = wl_ds_slot(v, cap);
-        while (slots[h]) h = (h + 1) & (cap - 1);
+        while (slots[h])
+            h = (h + 1) & (cap - 1);
         slots[h] = v;
     }
     free(ds->intern_slots);
@@ -128,7 +139,10 @@ uint32_t wl_ds_intern_hashed(wl_dataset *ds, const char *s, size_t n, uint64_t h
 /* Source names -> index: a list with a source column may name many sources, so
  * the lookup is a hash on the interned offset, not a scan. Rebuilt from
  * sources[] whenever it grows or sources are dropped. */
-static uint64_t off_hash(uint32_t off) { return wl_hash(&off, sizeof off); }
+static uint64_t off_hash(uint32_t off)
+{
+    return wl_hash(&off, sizeof off);
+}
 
 static void source_fill(wl_dataset *ds)
 {
@@ -136,7 +150,8 @@ static void source_fill(wl_dataset *ds)
     memset(ds->src_slots, 0, ds->src_cap * sizeof *ds->src_slots);
     for (size_t i = 0; i < ds->n_sources; i++) {
         size_t h = (size_t)off_hash(ds->sources[i]) & mask;
-        while (ds->src_slots[h]) h = (h + 1) & mask;
+        while (ds->src_slots[h])
+            h = (h + 1) & mask;
         ds->src_slots[h] = (uint64_t)ds->sources[i] << 32 | (uint64_t)(i + 1);
     }
 }
@@ -156,8 +171,7 @@ uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n)
 {
     uint32_t off = wl_ds_intern(ds, name, n);
     if (off == UINT32_MAX) return UINT32_MAX;
-    if ((ds->n_sources + 1) * 2 > ds->src_cap &&
-        source_rebuild(ds, ds->src_cap ? ds->src_cap * 2 : 64) != 0)
+    if ((ds->n_sources + 1) * 2 > ds->src_cap && source_rebuild(ds, ds->src_cap ? ds->src_cap * 2 : 64) != 0)
         return UINT32_MAX;
     size_t mask = ds->src_cap - 1, h = (size_t)off_hash(off) & mask;
     for (; ds->src_slots[h]; h = (h + 1) & mask)
@@ -217,38 +231,47 @@ static size_t add_interned(wl_dataset *ds, uint32_t source, uint32_t id_off, con
     return i;
 }
 
-size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len,
-                        const uint8_t *roles, const char *const *values, const size_t *lens,
-                        size_t n_values)
+size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len, const uint8_t *roles,
+                        const char *const *values, const size_t *lens, size_t n_values)
 {
     uint32_t id_off = wl_ds_intern(ds, id, id_len);
     if (id_off == UINT32_MAX) return SIZE_MAX;
     return add_interned(ds, source, id_off, roles, values, lens, NULL, n_values);
 }
 
-size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off,
-                               const uint8_t *roles, const char *const *values, const size_t *lens,
-                               const uint64_t *hashes, size_t n_values)
+size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
+                               const char *const *values, const size_t *lens, const uint64_t *hashes,
+                               size_t n_values)
 {
     return add_interned(ds, source, id_off, roles, values, lens, hashes, n_values);
 }
 
-size_t wl_dataset_size(const wl_dataset *ds) { return ds ? ds->n : 0; }
+size_t wl_dataset_size(const wl_dataset *ds)
+{
+    return ds ? ds->n : 0;
+}
 
-size_t wl_dataset_source_count(const wl_dataset *ds) { return ds ? ds->n_sources : 0; }
+size_t wl_dataset_source_count(const wl_dataset *ds)
+{
+    return ds ? ds->n_sources : 0;
+}
 
 const char *wl_dataset_source(const wl_dataset *ds, size_t i)
 {
     return ds->pool + ds->sources[ds->source[i]];
 }
 
-const char *wl_dataset_id(const wl_dataset *ds, size_t i) { return ds->pool + ds->id[i]; }
+const char *wl_dataset_id(const wl_dataset *ds, size_t i)
+{
+    return ds->pool + ds->id[i];
+}
 
 size_t wl_dataset_count(const wl_dataset *ds, size_t i, wl_role role)
 {
     size_t n, c = 0;
     const wl_cell *cells = wl_ds_cells(ds, i, &n);
-    for (size_t k = 0; k < n; k++) c += cells[k].role == role;
+    for (size_t k = 0; k < n; k++)
+        c += cells[k].role == role;
     return c;
 }
 
@@ -270,7 +293,8 @@ static uint64_t id_hash(uint32_t source, const char *id, size_t len)
 static void id_insert(uint64_t *slots, size_t cap, uint64_t hv, uint32_t rec)
 {
     size_t h = (size_t)hv & (cap - 1);
-    while (slots[h]) h = (h + 1) & (cap - 1);
+    while (slots[h])
+        h = (h + 1) & (cap - 1);
     slots[h] = slot_make(hv, rec + 1);
 }
 
@@ -278,7 +302,8 @@ static void id_insert(uint64_t *slots, size_t cap, uint64_t hv, uint32_t rec)
 static int id_grow(wl_dataset *ds)
 {
     size_t cap = ds->id_cap ? ds->id_cap : 1024;
-    while (ds->n * 4 >= cap * 3) cap *= 2;
+    while (ds->n * 4 >= cap * 3)
+        cap *= 2;
     if (cap == ds->id_cap) return 0;
     uint64_t *slots = calloc(cap, sizeof *slots);
     if (!slots) return -1;
@@ -310,8 +335,7 @@ size_t wl_ds_find_id(wl_dataset *ds, uint32_t source, const char *id, size_t len
     for (size_t h = (size_t)hv & mask; ds->id_slots[h]; h = (h + 1) & mask) {
         uint64_t v = ds->id_slots[h];
         size_t r = slot_val(v) - 1;
-        if (slot_tag_eq(v, hv) && ds->source[r] == source && pool_equal(ds, ds->id[r], id, len))
-            return r;
+        if (slot_tag_eq(v, hv) && ds->source[r] == source && pool_equal(ds, ds->id[r], id, len)) return r;
     }
     return SIZE_MAX;
 }

@@ -13,38 +13,41 @@
 #include "common.h"
 
 typedef struct {
-    uint32_t str;   /* pool offset of the NUL-terminated value */
-    uint32_t len;   /* its length in bytes */
-    uint8_t role;   /* wl_role */
+    uint32_t str; /* pool offset of the NUL-terminated value */
+    uint32_t len; /* its length in bytes */
+    uint8_t role; /* wl_role */
 } wl_cell;
 
 struct wl_dataset {
     /* interned string pool */
     char *pool;
     size_t pool_len, pool_cap;
-    uint64_t *intern_slots;   /* open addressing: hash tag << 32 | (pool offset + 1), 0 = empty */
+    uint64_t *intern_slots; /* open addressing: hash tag << 32 | (pool offset + 1), 0 = empty */
     size_t intern_cap, intern_used;
 
-    size_t n, cap;            /* records */
-    uint32_t *source;         /* per record: index into sources[] */
-    uint32_t *id;             /* per record: pool offset of the id */
-    uint32_t *cell_start;     /* n + 1 entries */
+    size_t n, cap;        /* records */
+    uint32_t *source;     /* per record: index into sources[] */
+    uint32_t *id;         /* per record: pool offset of the id */
+    uint32_t *cell_start; /* n + 1 entries */
     wl_cell *cells;
     size_t n_cells, cells_cap;
 
-    uint32_t *sources;        /* pool offsets of the source names */
+    uint32_t *sources; /* pool offsets of the source names */
     size_t n_sources, sources_cap;
 
     /* (source, id) -> record index, for duplicate ids; catches up lazily with
      * records added since (wl_ds_find_id), so hand-built datasets stay valid. */
-    uint64_t *id_slots;       /* hash tag << 32 | (record index + 1), 0 = empty */
+    uint64_t *id_slots; /* hash tag << 32 | (record index + 1), 0 = empty */
     size_t id_cap, id_indexed;
-    uint64_t *src_slots;      /* source name offset << 32 | (source index + 1) */
+    uint64_t *src_slots; /* source name offset << 32 | (source index + 1) */
     size_t src_cap;
 };
 
 /** @return the pool string at offset off. */
-static inline const char *wl_ds_str(const wl_dataset *ds, uint32_t off) { return ds->pool + off; }
+static inline const char *wl_ds_str(const wl_dataset *ds, uint32_t off)
+{
+    return ds->pool + off;
+}
 
 /** @return record i's cells and their count through *count. */
 static inline const wl_cell *wl_ds_cells(const wl_dataset *ds, size_t i, size_t *count)
@@ -63,9 +66,8 @@ uint32_t wl_ds_intern_new(wl_dataset *ds, const char *s, size_t n, int *is_new);
 /** Appends a record (used by the reader and by tests that build datasets by hand).
  * @return its index, or SIZE_MAX when out of memory. Values given as cells whose
  * str field is ignored: text comes from values[k] / lens[k]. */
-size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len,
-                        const uint8_t *roles, const char *const *values, const size_t *lens,
-                        size_t n_values);
+size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len, const uint8_t *roles,
+                        const char *const *values, const size_t *lens, size_t n_values);
 
 /* The reader's batched path: it hashes a row's values first and prefetches their
  * intern slots, so the cache misses of one row overlap instead of queueing. */
@@ -73,7 +75,10 @@ size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t 
 uint32_t wl_ds_intern_hashed(wl_dataset *ds, const char *s, size_t n, uint64_t hv, int *is_new);
 /** @return the home slot of a hash (or of a stored slot: same upper bits) in a
  *  table of cap slots, a power of two up to 2^32. */
-static inline size_t wl_ds_slot(uint64_t hv, size_t cap) { return (size_t)(hv >> 32) & (cap - 1); }
+static inline size_t wl_ds_slot(uint64_t hv, size_t cap)
+{
+    return (size_t)(hv >> 32) & (cap - 1);
+}
 /** Hints the CPU to load the intern slot of hash hv. */
 static inline void wl_ds_prefetch(const wl_dataset *ds, uint64_t hv)
 {
@@ -99,9 +104,9 @@ static inline void wl_ds_prefetch_pool(const wl_dataset *ds, uint64_t hv)
 }
 /** wl_ds_add_record with the id already interned (id_off) and hashes[k] ==
  * wl_hash(values[k], lens[k]). */
-size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off,
-                               const uint8_t *roles, const char *const *values, const size_t *lens,
-                               const uint64_t *hashes, size_t n_values);
+size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
+                               const char *const *values, const size_t *lens, const uint64_t *hashes,
+                               size_t n_values);
 
 /** @return the index of a source name, adding it when new; UINT32_MAX on no memory. */
 uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n);

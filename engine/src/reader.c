@@ -49,7 +49,8 @@ size_t wl_reader_source_name(const char *path, char *out, size_t cap)
 
 static void reader_free(wl_reader *r)
 {
-    for (size_t k = 0; k < r->n_cols; k++) free(r->col_name[k]);
+    for (size_t k = 0; k < r->n_cols; k++)
+        free(r->col_name[k]);
     free(r->col_name);
     free(r->roles);
     free(r->val);
@@ -105,8 +106,8 @@ static wl_status map_header(wl_reader *r, const wl_csv *c, char *err, size_t err
         r->col_name[k][tl] = '\0';
     }
     char why[400] = "";
-    wl_status st = wl_columns_map((const char *const *)r->col_name, NULL, r->n_cols,
-                                  r->opt->map, r->opt->n_map, r->roles, why, sizeof why);
+    wl_status st = wl_columns_map((const char *const *)r->col_name, NULL, r->n_cols, r->opt->map,
+                                  r->opt->n_map, r->roles, why, sizeof why);
     if (st != WL_OK) {
         wl_set_error(err, errcap, "%s: %s", r->file, why);
         return st;
@@ -118,7 +119,8 @@ static wl_status map_header(wl_reader *r, const wl_csv *c, char *err, size_t err
     }
     report_columns(r);
     if (!any_name_column(r)) {
-        wl_set_error(err, errcap, "%s:1: no name column (none of the %zu columns maps to full_name, "
+        wl_set_error(err, errcap,
+                     "%s:1: no name column (none of the %zu columns maps to full_name, "
                      "given_name, family_name, alias or mrz; use --map full_name=COLUMN)",
                      r->file, r->n_cols);
         return WL_FORMAT;
@@ -131,19 +133,19 @@ static wl_status read_header(wl_reader *r, wl_csv *c, char *err, size_t errcap)
     int rc = wl_csv_next(c);
     if (rc < 0) return source_error(r, rc, c->line, err, errcap);
     if (rc == 0 || c->row_line != 1) {
-        wl_set_error(err, errcap, rc == 0 ? "%s: empty file (no header line)"
-                                          : "%s:1: blank header line", r->file);
+        wl_set_error(err, errcap, rc == 0 ? "%s: empty file (no header line)" : "%s:1: blank header line",
+                     r->file);
         return WL_FORMAT;
     }
     /* max_field bounds data, not column names (those are cut to 255 bytes). */
     int bad = c->row_err != WL_CSV_ROW_OK && c->row_err != WL_CSV_ROW_FIELD_TOO_LONG;
     if (bad || wl_utf8_check(c->raw, c->raw_len) != c->raw_len) {
         wl_set_error(err, errcap, "%s:1: unreadable header (%s)", r->file,
-                     c->row_err == WL_CSV_ROW_UNTERMINATED ||
-                             c->row_err == WL_CSV_ROW_QUOTE_TOO_LONG ? "unterminated quote"
-                     : c->row_err == WL_CSV_ROW_TOO_LONG     ? "line too long"
+                     c->row_err == WL_CSV_ROW_UNTERMINATED || c->row_err == WL_CSV_ROW_QUOTE_TOO_LONG
+                         ? "unterminated quote"
+                     : c->row_err == WL_CSV_ROW_TOO_LONG        ? "line too long"
                      : c->row_err == WL_CSV_ROW_TOO_MANY_FIELDS ? "too many columns"
-                                                             : "invalid UTF-8 or NUL byte");
+                                                                : "invalid UTF-8 or NUL byte");
         return WL_FORMAT;
     }
     return map_header(r, c, err, errcap);
@@ -186,9 +188,8 @@ static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t err
     return st;
 }
 
-static wl_status read_with(wl_dataset *ds, const char *file, wl_source *src,
-                           const wl_read_options *opt, wl_read_report *rep, char *err,
-                           size_t errcap)
+static wl_status read_with(wl_dataset *ds, const char *file, wl_source *src, const wl_read_options *opt,
+                           wl_read_report *rep, char *err, size_t errcap)
 {
     wl_reader r;
     memset(&r, 0, sizeof r);
@@ -209,8 +210,8 @@ typedef struct {
     wl_read_report local;
 } read_args;
 
-static wl_read_report *prepare(read_args *a, const wl_read_options *opt, wl_read_report *report,
-                               char *err, size_t errcap)
+static wl_read_report *prepare(read_args *a, const wl_read_options *opt, wl_read_report *report, char *err,
+                               size_t errcap)
 {
     a->opt = opt ? *opt : wl_read_default_options();
     wl_read_report *rep = report ? report : &a->local;
@@ -220,8 +221,7 @@ static wl_read_report *prepare(read_args *a, const wl_read_options *opt, wl_read
 }
 
 wl_status wl_reader_read_mem(wl_dataset *ds, const char *file, const void *data, size_t len,
-                             const wl_read_options *opt, wl_read_report *report, char *err,
-                             size_t errcap)
+                             const wl_read_options *opt, wl_read_report *report, char *err, size_t errcap)
 {
     read_args a;
     wl_read_report *rep = prepare(&a, opt, report, err, errcap);
@@ -231,8 +231,7 @@ wl_status wl_reader_read_mem(wl_dataset *ds, const char *file, const void *data,
     }
     wl_source src;
     int rc = wl_source_open_mem(&src, data, len);
-    wl_status st = rc == WL_SRC_OK ? read_with(ds, file, &src, &a.opt, rep, err, errcap)
-                                   : WL_NOMEM;
+    wl_status st = rc == WL_SRC_OK ? read_with(ds, file, &src, &a.opt, rep, err, errcap) : WL_NOMEM;
     wl_source_close(&src);
     return st;
 }
@@ -250,8 +249,7 @@ static int open_list(const char *path, char *err, size_t errcap, wl_status *st)
     struct stat sb;
     int bad_stat = fstat(fd, &sb) != 0;
     if (bad_stat || S_ISDIR(sb.st_mode)) {
-        wl_set_error(err, errcap, "%s: %s", path,
-                     bad_stat ? strerror(errno) : "is a directory, not a list");
+        wl_set_error(err, errcap, "%s: %s", path, bad_stat ? strerror(errno) : "is a directory, not a list");
         close(fd);
         *st = WL_IO;
         return -1;

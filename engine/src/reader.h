@@ -15,19 +15,19 @@
 /** The state of one list being read, shared by reader.c and reader_row.c. */
 typedef struct {
     wl_dataset *ds;
-    const char *file;             /* as named by the caller, for messages */
+    const char *file; /* as named by the caller, for messages */
     const wl_read_options *opt;
     wl_read_report *rep;
     size_t max_field;
 
     size_t n_cols;
-    int *roles;                   /* per column: wl_role or -1 */
-    char **col_name;              /* per column, trimmed header text */
-    long id_col, source_col;      /* first column of that role, or -1 */
+    int *roles;              /* per column: wl_role or -1 */
+    char **col_name;         /* per column, trimmed header text */
+    long id_col, source_col; /* first column of that role, or -1 */
 
-    uint32_t source;              /* default source index */
-    size_t row_source_len;        /* last source column value seen (0: none) */
-    uint32_t row_source_idx;      /* and its source index */
+    uint32_t source;         /* default source index */
+    size_t row_source_len;   /* last source column value seen (0: none) */
+    uint32_t row_source_idx; /* and its source index */
 
     /* per-row scratch: values in column order */
     const char **val;
@@ -35,7 +35,7 @@ typedef struct {
     uint8_t *val_role;
     uint64_t *val_hash;
     size_t val_cap;
-    size_t data_row;              /* data rows seen, 1-based after the first */
+    size_t data_row; /* data rows seen, 1-based after the first */
 } wl_reader;
 
 /**
@@ -43,8 +43,7 @@ typedef struct {
  * in messages and gives the default source. Same contract as wl_dataset_read.
  */
 wl_status wl_reader_read_mem(wl_dataset *ds, const char *file, const void *data, size_t len,
-                             const wl_read_options *opt, wl_read_report *report, char *err,
-                             size_t errcap);
+                             const wl_read_options *opt, wl_read_report *report, char *err, size_t errcap);
 
 /**
  * Validates one data row of the tokenizer and adds it to the dataset, or
@@ -54,8 +53,7 @@ wl_status wl_reader_read_mem(wl_dataset *ds, const char *file, const void *data,
 wl_status wl_reader_row(wl_reader *r, const wl_csv *c);
 
 /** Counts and reports a rejected row (reason formatted like printf). */
-void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len,
-                      const char *fmt, ...)
+void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif

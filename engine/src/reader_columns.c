@@ -11,15 +11,23 @@
 
 enum { NAME_MAX_ = 128 };
 
-static int is_blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'; }
-static int is_sep(char ch) { return ch == ' ' || ch == '-' || ch == '.' || ch == '_'; }
+static int is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+static int is_sep(char ch)
+{
+    return ch == ' ' || ch == '-' || ch == '.' || ch == '_';
+}
 
 size_t wl_column_normalise(const char *name, size_t len, char *out, size_t cap)
 {
     size_t b = 0, e = len, n = 0;
     if (cap == 0) return 0;
-    while (b < e && is_blank(name[b])) b++;
-    while (e > b && is_blank(name[e - 1])) e--;
+    while (b < e && is_blank(name[b]))
+        b++;
+    while (e > b && is_blank(name[e - 1]))
+        e--;
     int pending_sep = 0;
     for (size_t i = b; i < e && n + 1 < cap; i++) {
         char ch = name[i];
@@ -63,11 +71,14 @@ int wl_column_role(const char *name, size_t len)
 
 int wl_role_is_name(int role)
 {
-    return role == WL_ROLE_FULL_NAME || role == WL_ROLE_GIVEN_NAME ||
-           role == WL_ROLE_FAMILY_NAME || role == WL_ROLE_ALIAS || role == WL_ROLE_MRZ;
+    return role == WL_ROLE_FULL_NAME || role == WL_ROLE_GIVEN_NAME || role == WL_ROLE_FAMILY_NAME ||
+           role == WL_ROLE_ALIAS || role == WL_ROLE_MRZ;
 }
 
-static int role_is_shared(int role) { return role == WL_ROLE_TEXT || role == WL_ROLE_ALIAS; }
+static int role_is_shared(int role)
+{
+    return role == WL_ROLE_TEXT || role == WL_ROLE_ALIAS;
+}
 
 /* Finds the column an override names: normalised names compared. */
 static long find_column(const char *const *names, const size_t *lens, size_t n, const char *col)
@@ -75,16 +86,15 @@ static long find_column(const char *const *names, const size_t *lens, size_t n, 
     char want[NAME_MAX_], have[NAME_MAX_];
     size_t wn = wl_column_normalise(col, strlen(col), want, sizeof want);
     for (size_t i = 0; i < n; i++) {
-        size_t hn = wl_column_normalise(names[i], lens ? lens[i] : strlen(names[i]), have,
-                                        sizeof have);
+        size_t hn = wl_column_normalise(names[i], lens ? lens[i] : strlen(names[i]), have, sizeof have);
         if (hn == wn && memcmp(have, want, wn) == 0) return (long)i;
     }
     return -1;
 }
 
 /* Applies one "role=column" override. @return WL_OK or WL_USAGE. */
-static wl_status apply_override(const char *const *names, const size_t *lens, size_t n,
-                                const char *spec, int *roles, char *err, size_t errcap)
+static wl_status apply_override(const char *const *names, const size_t *lens, size_t n, const char *spec,
+                                int *roles, char *err, size_t errcap)
 {
     const char *eq = spec ? strchr(spec, '=') : NULL;
     if (!eq || eq == spec || !eq[1]) {
@@ -99,7 +109,8 @@ static wl_status apply_override(const char *const *names, const size_t *lens, si
     int role = wl_role_from_name(role_name);
     int ignore = !strcasecmp(role_name, "ignore") || !strcasecmp(role_name, "none");
     if (role < 0 && !ignore) {
-        wl_set_error(err, errcap, "--map %s: unknown role '%s' (roles: id, source, full_name, "
+        wl_set_error(err, errcap,
+                     "--map %s: unknown role '%s' (roles: id, source, full_name, "
                      "given_name, middle_name, family_name, alias, dob, gender, nationality, "
                      "doc_number, doc_type, doc_country, place_of_birth, mrz, text, ignore)",
                      spec, role_name);
@@ -121,9 +132,8 @@ static wl_status apply_override(const char *const *names, const size_t *lens, si
     return WL_OK;
 }
 
-wl_status wl_columns_map(const char *const *names, const size_t *lens, size_t n,
-                         const char *const *map, size_t n_map, int *roles, char *err,
-                         size_t errcap)
+wl_status wl_columns_map(const char *const *names, const size_t *lens, size_t n, const char *const *map,
+                         size_t n_map, int *roles, char *err, size_t errcap)
 {
     for (size_t i = 0; i < n; i++)
         roles[i] = wl_column_role(names[i], lens ? lens[i] : strlen(names[i]));

@@ -29,9 +29,8 @@ int wl_column_role(const char *name, size_t len);
  * @param roles  receives n entries
  * @return WL_OK, or WL_USAGE with err naming the unknown role or column.
  */
-wl_status wl_columns_map(const char *const *names, const size_t *lens, size_t n,
-                         const char *const *map, size_t n_map, int *roles, char *err,
-                         size_t errcap);
+wl_status wl_columns_map(const char *const *names, const size_t *lens, size_t n, const char *const *map,
+                         size_t n_map, int *roles, char *err, size_t errcap);
 
 /** @return 1 when a role can identify a person by name (full_name, given_name,
  *  family_name, alias, mrz). */

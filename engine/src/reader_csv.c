@@ -52,7 +52,8 @@ void wl_csv_free(wl_csv *c)
 static void cr_to_lf(char *p, size_t n)
 {
     char *e = p + n;
-    while ((p = memchr(p, '\r', (size_t)(e - p))) != NULL) *p++ = '\n';
+    while ((p = memchr(p, '\r', (size_t)(e - p))) != NULL)
+        *p++ = '\n';
 }
 
 /* CR line ends: CRs and not a single LF in the first buffer (up to the row
@@ -267,8 +268,7 @@ static long count_newlines(const char *p, const char *e)
 /* The body of a quoted field from p (after the opening quote): spans between
  * quotes are copied whole, "" becomes ". @return the byte after the closing
  * quote, or NULL when the buffer ends first (*open says the quote is open). */
-static const char *quoted_body(const char *p, const char *end, int at_eof, char **w, long *lines,
-                               int *open)
+static const char *quoted_body(const char *p, const char *end, int at_eof, char **w, long *lines, int *open)
 {
     for (;;) {
         const char *q = memchr(p, '"', (size_t)(end - p));
@@ -321,7 +321,8 @@ static int parse_quoted(wl_csv *c, size_t start, int at_eof)
                 if (*p != '\r') *w++ = *p;
         } else {
             const char *s = p;
-            while (p < end && *p != d && *p != '\n') p++;
+            while (p < end && *p != d && *p != '\n')
+                p++;
             memcpy(w, s, (size_t)(p - s));
             w += p - s;
             if (p < end && *p == '\n' && w > fs && w[-1] == '\r') w--; /* CRLF */

@@ -32,27 +32,27 @@ enum { WL_CSV_MAX_FIELDS = 4096 };
 typedef struct {
     wl_source *src;
     char *buf;
-    size_t cap, pos, end;   /* unread bytes are buf[pos..end) */
-    int eof;                /* the source has no more bytes */
-    int src_err;            /* WL_SRC_* once the source failed */
-    int started;            /* BOM, line ends and delimiter handled */
-    int cr_lines;           /* lines end with a bare CR (classic Mac OS exports) */
-    int utf16;              /* a UTF-16 byte order mark: 1 little-endian, 2 big-endian */
-    int skipping;           /* discarding the rest of an over-long line */
-    char delim;             /* ',' or '\t'; 0 = detect from the first line */
+    size_t cap, pos, end; /* unread bytes are buf[pos..end) */
+    int eof;              /* the source has no more bytes */
+    int src_err;          /* WL_SRC_* once the source failed */
+    int started;          /* BOM, line ends and delimiter handled */
+    int cr_lines;         /* lines end with a bare CR (classic Mac OS exports) */
+    int utf16;            /* a UTF-16 byte order mark: 1 little-endian, 2 big-endian */
+    int skipping;         /* discarding the rest of an over-long line */
+    char delim;           /* ',' or '\t'; 0 = detect from the first line */
     size_t max_field, row_cap;
-    long line;              /* physical line number of buf[pos] (1-based) */
+    long line; /* physical line number of buf[pos] (1-based) */
 
     /* the current row, valid until the next call */
     const char **field;
     size_t *flen;
     size_t n_fields, field_cap;
-    long row_line;          /* line where the row starts */
-    const char *raw;        /* the row's bytes without its final line end */
+    long row_line;   /* line where the row starts */
+    const char *raw; /* the row's bytes without its final line end */
     size_t raw_len;
     wl_csv_row_error row_err;
     size_t err_field;
-    char *scratch;          /* unescaped text of quoted rows */
+    char *scratch; /* unescaped text of quoted rows */
     size_t scratch_cap;
 } wl_csv;
 
@@ -71,6 +71,9 @@ void wl_csv_free(wl_csv *c);
 int wl_csv_next(wl_csv *c);
 
 /** @return the delimiter in use (after the first wl_csv_next). */
-static inline char wl_csv_delim(const wl_csv *c) { return c->delim; }
+static inline char wl_csv_delim(const wl_csv *c)
+{
+    return c->delim;
+}
 
 #endif /* WL_READER_CSV_H */

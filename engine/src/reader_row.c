@@ -9,8 +9,7 @@
 #include "reader_columns.h"
 #include "reader_utf8.h"
 
-void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len,
-                      const char *fmt, ...)
+void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len, const char *fmt, ...)
 {
     char reason[sizeof r->rep->reject_reason[0]];
     va_list ap;
@@ -44,8 +43,7 @@ static size_t blank_before(const char *s, size_t n)
     unsigned char c = (unsigned char)s[n - 1];
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
     if (c == 0xA0 && n >= 2 && (unsigned char)s[n - 2] == 0xC2) return 2;
-    if (c == 0x80 && n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80)
-        return 3;
+    if (c == 0x80 && n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80) return 3;
     return 0;
 }
 
@@ -57,8 +55,12 @@ const char *wl_reader_trim(const char *s, size_t n, size_t *len)
         return s;
     }
     size_t k;
-    while (n && (k = blank_at(s, n)) != 0) { s += k; n -= k; }
-    while (n && (k = blank_before(s, n)) != 0) n -= k;
+    while (n && (k = blank_at(s, n)) != 0) {
+        s += k;
+        n -= k;
+    }
+    while (n && (k = blank_before(s, n)) != 0)
+        n -= k;
     *len = n;
     return s;
 }
@@ -100,7 +102,8 @@ static int push_multi(wl_reader *r, size_t *nv, int role, const char *s, size_t 
     const char *end = s + n;
     while (s < end) {
         const char *p = s;
-        while (p < end && *p != ';' && *p != '|') p++;
+        while (p < end && *p != ';' && *p != '|')
+            p++;
         size_t tl;
         const char *t = wl_reader_trim(s, (size_t)(p - s), &tl);
         if (tl && push_value(r, nv, role, t, tl) != 0) return -1;
@@ -110,7 +113,10 @@ static int push_multi(wl_reader *r, size_t *nv, int role, const char *s, size_t 
 }
 
 /* Names quoted in reasons are cut at 40 bytes, on a character boundary. */
-static int name_len(const char *s) { return (int)wl_utf8_cut(s, strlen(s), 40); }
+static int name_len(const char *s)
+{
+    return (int)wl_utf8_cut(s, strlen(s), 40);
+}
 
 /* Checks the tokenizer's verdict, the field count and the bytes. @return 1 when
  * the row was rejected. */
@@ -118,7 +124,8 @@ static int reject_malformed(wl_reader *r, const wl_csv *c)
 {
     long line = c->row_line;
     switch (c->row_err) {
-    case WL_CSV_ROW_OK: break;
+    case WL_CSV_ROW_OK:
+        break;
     case WL_CSV_ROW_UNTERMINATED:
         wl_reader_reject(r, line, c->raw, c->raw_len, "unterminated quote");
         return 1;
@@ -138,8 +145,8 @@ static int reject_malformed(wl_reader *r, const wl_csv *c)
         return 1;
     case WL_CSV_ROW_TOO_MANY_FIELDS:
         wl_reader_reject(r, line, c->raw, c->raw_len,
-                         "wrong field count: more than %d fields, header has %zu",
-                         WL_CSV_MAX_FIELDS, r->n_cols);
+                         "wrong field count: more than %d fields, header has %zu", WL_CSV_MAX_FIELDS,
+                         r->n_cols);
         return 1;
     }
     if (c->n_fields != r->n_cols) {
@@ -177,8 +184,8 @@ static uint32_t row_source(wl_reader *r, const char *s, size_t n)
 }
 
 /* Collects the row's values in column order. @return -1 when out of memory. */
-static int collect(wl_reader *r, const wl_csv *c, size_t *nv, uint32_t *mask, const char **id,
-                   size_t *id_len, const char **src, size_t *src_len)
+static int collect(wl_reader *r, const wl_csv *c, size_t *nv, uint32_t *mask, const char **id, size_t *id_len,
+                   const char **src, size_t *src_len)
 {
     for (size_t k = 0; k < r->n_cols; k++) {
         int role = r->roles[k];
@@ -186,14 +193,19 @@ static int collect(wl_reader *r, const wl_csv *c, size_t *nv, uint32_t *mask, co
         size_t tl;
         const char *t = wl_reader_trim(c->field[k], c->flen[k], &tl);
         if (role == WL_ROLE_ID || role == WL_ROLE_SOURCE) {
-            if ((long)k == r->id_col) { *id = t; *id_len = tl; }
-            if ((long)k == r->source_col) { *src = t; *src_len = tl; }
+            if ((long)k == r->id_col) {
+                *id = t;
+                *id_len = tl;
+            }
+            if ((long)k == r->source_col) {
+                *src = t;
+                *src_len = tl;
+            }
             if (tl) *mask |= 1u << role;
             continue;
         }
         size_t before = *nv;
-        int rc = is_multi(role) ? push_multi(r, nv, role, t, tl)
-                                : (tl ? push_value(r, nv, role, t, tl) : 0);
+        int rc = is_multi(role) ? push_multi(r, nv, role, t, tl) : (tl ? push_value(r, nv, role, t, tl) : 0);
         if (rc != 0) return -1;
         if (*nv > before) *mask |= 1u << role;
     }
@@ -202,15 +214,15 @@ static int collect(wl_reader *r, const wl_csv *c, size_t *nv, uint32_t *mask, co
 
 static int has_name(uint32_t mask)
 {
-    const uint32_t names = 1u << WL_ROLE_FULL_NAME | 1u << WL_ROLE_GIVEN_NAME |
-                           1u << WL_ROLE_FAMILY_NAME | 1u << WL_ROLE_ALIAS | 1u << WL_ROLE_MRZ;
+    const uint32_t names = 1u << WL_ROLE_FULL_NAME | 1u << WL_ROLE_GIVEN_NAME | 1u << WL_ROLE_FAMILY_NAME |
+                           1u << WL_ROLE_ALIAS | 1u << WL_ROLE_MRZ;
     return (mask & names) != 0;
 }
 
 /* Adds a valid row (values collected in r->val) under (source, id), or rejects
  * it as a duplicate id. @return WL_OK or WL_NOMEM. */
-static wl_status store(wl_reader *r, const wl_csv *c, uint32_t source, const char *id,
-                       size_t id_len, size_t nv, uint32_t mask)
+static wl_status store(wl_reader *r, const wl_csv *c, uint32_t source, const char *id, size_t id_len,
+                       size_t nv, uint32_t mask)
 {
     /* Hash everything first and prefetch the intern slots, then the strings the
      * slots point at: a row's cache misses overlap instead of queueing. */
@@ -220,7 +232,8 @@ static wl_status store(wl_reader *r, const wl_csv *c, uint32_t source, const cha
         r->val_hash[k] = wl_hash(r->val[k], r->val_len[k]);
         wl_ds_prefetch(r->ds, r->val_hash[k]);
     }
-    for (size_t k = 0; k < nv; k++) wl_ds_prefetch_pool(r->ds, r->val_hash[k]);
+    for (size_t k = 0; k < nv; k++)
+        wl_ds_prefetch_pool(r->ds, r->val_hash[k]);
     /* An id string never seen before cannot be a duplicate: most rows skip the index. */
     int is_new;
     uint32_t id_off = wl_ds_intern_hashed(r->ds, id, id_len, id_hash, &is_new);
@@ -233,11 +246,12 @@ static wl_status store(wl_reader *r, const wl_csv *c, uint32_t source, const cha
                          (int)wl_utf8_cut(id, id_len, 40), id, name_len(dsrc), dsrc);
         return WL_OK;
     }
-    if (wl_ds_add_record_hashed(r->ds, source, id_off, r->val_role, r->val, r->val_len,
-                                r->val_hash, nv) == SIZE_MAX)
+    if (wl_ds_add_record_hashed(r->ds, source, id_off, r->val_role, r->val, r->val_len, r->val_hash, nv) ==
+        SIZE_MAX)
         return WL_NOMEM;
     r->rep->accepted++;
-    for (int role = 0; mask >> role; role++) r->rep->filled[role] += mask >> role & 1u;
+    for (int role = 0; mask >> role; role++)
+        r->rep->filled[role] += mask >> role & 1u;
     return WL_OK;
 }
 

@@ -18,7 +18,8 @@ static void bg_stop(wl_source *s);
 static long raw_read(wl_source *s, unsigned char *buf, size_t cap)
 {
     size_t got = 0;
-    while (s->peek_pos < s->peek_len && got < cap) buf[got++] = s->peek[s->peek_pos++];
+    while (s->peek_pos < s->peek_len && got < cap)
+        buf[got++] = s->peek[s->peek_pos++];
     if (got == cap) return (long)got;
     if (s->mem) {
         size_t n = cap - got < s->mem_len - s->mem_pos ? cap - got : s->mem_len - s->mem_pos;
@@ -74,7 +75,7 @@ int wl_source_open_fd(wl_source *s, int fd)
 
 int wl_source_open_mem(wl_source *s, const void *data, size_t len)
 {
-    static const unsigned char empty[1] = { 0 };
+    static const unsigned char empty[1] = {0};
     memset(s, 0, sizeof *s);
     s->fd = -1;
     s->mem = data ? data : empty;
@@ -136,8 +137,7 @@ static long gz_read(wl_source *s, char *buf, size_t cap)
             s->z_member_end = 1;
         } else if (rc == Z_BUF_ERROR || rc == Z_OK) {
             /* No progress possible: input ended inside a member. */
-            if (s->zs.avail_in == 0 && s->raw_eof && s->zs.avail_out == want)
-                return WL_SRC_TRUNCATED;
+            if (s->zs.avail_in == 0 && s->raw_eof && s->zs.avail_out == want) return WL_SRC_TRUNCATED;
         } else if (rc == Z_MEM_ERROR) {
             return WL_SRC_NOMEM;
         } else {
@@ -180,8 +180,14 @@ static unsigned u16_unit(const wl_source *s, const unsigned char *p)
  * written as the byte FF, which is never UTF-8, so that row is rejected. */
 static size_t put_utf8(unsigned char *o, unsigned long cp)
 {
-    if (cp == 0) { o[0] = 0xFF; return 1; }
-    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp == 0) {
+        o[0] = 0xFF;
+        return 1;
+    }
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
     if (cp < 0x800) {
         o[0] = (unsigned char)(0xC0 | cp >> 6);
         o[1] = (unsigned char)(0x80 | (cp & 0x3F));
@@ -203,8 +209,7 @@ static size_t put_utf8(unsigned char *o, unsigned long cp)
 /* Decodes one code point from in[0..n) (RFC 2781 section 2.2). @return the
  * bytes used, or 0 when more input is needed (and more may come). A NUL unit
  * becomes a NUL byte, which the row check rejects like any other. */
-static size_t u16_decode(const wl_source *s, const unsigned char *in, size_t n, int at_end,
-                         unsigned long *cp)
+static size_t u16_decode(const wl_source *s, const unsigned char *in, size_t n, int at_end, unsigned long *cp)
 {
     if (n < 2) {
         if (!at_end || n == 0) return 0;
@@ -216,14 +221,20 @@ static size_t u16_decode(const wl_source *s, const unsigned char *in, size_t n, 
         *cp = w1 ? w1 : 0x10FFFFul + 1; /* NUL: see below */
         return 2;
     }
-    if (w1 >= 0xDC00) { *cp = 0; return 2; }         /* a low surrogate first */
+    if (w1 >= 0xDC00) {
+        *cp = 0;
+        return 2;
+    } /* a low surrogate first */
     if (n < 4) {
         if (!at_end) return 0;
         *cp = 0;
         return 2;
     }
     unsigned w2 = u16_unit(s, in + 2);
-    if (w2 < 0xDC00 || w2 > 0xDFFF) { *cp = 0; return 2; }
+    if (w2 < 0xDC00 || w2 > 0xDFFF) {
+        *cp = 0;
+        return 2;
+    }
     *cp = 0x10000ul + ((unsigned long)(w1 - 0xD800) << 10) + (w2 - 0xDC00);
     return 4;
 }
@@ -248,8 +259,10 @@ static long u16_read(wl_source *s, char *buf, size_t cap)
         size_t used = u16_decode(s, (unsigned char *)s->u16_buf + s->u16_pos, left, s->u16_eof, &cp);
         if (used == 0) break; /* the end of the stream */
         s->u16_pos += used;
-        if (cp == 0x10FFFFul + 1) o[w++] = 0; /* a NUL unit stays a NUL byte */
-        else w += put_utf8(o + w, cp);
+        if (cp == 0x10FFFFul + 1)
+            o[w++] = 0; /* a NUL unit stays a NUL byte */
+        else
+            w += put_utf8(o + w, cp);
     }
     return (long)w;
 }
@@ -264,12 +277,18 @@ long wl_source_read(wl_source *s, char *buf, size_t cap)
 const char *wl_source_strerror(int code)
 {
     switch (code) {
-    case WL_SRC_OK: return "no error";
-    case WL_SRC_IO: return "read error";
-    case WL_SRC_TRUNCATED: return "truncated gzip data (unexpected end of file)";
-    case WL_SRC_CORRUPT: return "corrupt gzip data";
-    case WL_SRC_NOMEM: return "out of memory";
-    default: return "unknown error";
+    case WL_SRC_OK:
+        return "no error";
+    case WL_SRC_IO:
+        return "read error";
+    case WL_SRC_TRUNCATED:
+        return "truncated gzip data (unexpected end of file)";
+    case WL_SRC_CORRUPT:
+        return "corrupt gzip data";
+    case WL_SRC_NOMEM:
+        return "out of memory";
+    default:
+        return "unknown error";
     }
 }
 
@@ -281,10 +300,10 @@ struct wl_inflater {
     pthread_mutex_t mu;
     pthread_cond_t changed;
     char *buf[WL_SRC_RING];
-    long len[WL_SRC_RING];      /* bytes, 0 at the end, or a WL_SRC_* error */
-    size_t head, count;         /* filled buffers, oldest first */
-    int stop;                   /* the reader is gone: the thread must end */
-    size_t pos;                 /* bytes of buf[head] already handed out */
+    long len[WL_SRC_RING]; /* bytes, 0 at the end, or a WL_SRC_* error */
+    size_t head, count;    /* filled buffers, oldest first */
+    int stop;              /* the reader is gone: the thread must end */
+    size_t pos;            /* bytes of buf[head] already handed out */
 };
 
 /* The producer: inflates into the next free buffer until the end, an error, or
@@ -295,7 +314,8 @@ static void *inflate_thread(void *arg)
     wl_inflater *b = s->bg;
     for (;;) {
         pthread_mutex_lock(&b->mu);
-        while (b->count == WL_SRC_RING && !b->stop) pthread_cond_wait(&b->changed, &b->mu);
+        while (b->count == WL_SRC_RING && !b->stop)
+            pthread_cond_wait(&b->changed, &b->mu);
         int stop = b->stop;
         size_t k = (b->head + b->count) % WL_SRC_RING;
         pthread_mutex_unlock(&b->mu);
@@ -312,7 +332,8 @@ static void *inflate_thread(void *arg)
 
 static void inflater_free(wl_inflater *b)
 {
-    for (size_t i = 0; i < WL_SRC_RING; i++) free(b->buf[i]);
+    for (size_t i = 0; i < WL_SRC_RING; i++)
+        free(b->buf[i]);
     free(b);
 }
 
@@ -341,7 +362,8 @@ void wl_source_background(wl_source *s)
 static long bg_read(wl_inflater *b, char *out, size_t cap)
 {
     pthread_mutex_lock(&b->mu);
-    while (b->count == 0) pthread_cond_wait(&b->changed, &b->mu);
+    while (b->count == 0)
+        pthread_cond_wait(&b->changed, &b->mu);
     long n = b->len[b->head];
     pthread_mutex_unlock(&b->mu);
     if (n <= 0) return n; /* stays at the head: every later read says the same */

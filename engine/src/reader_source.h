@@ -26,24 +26,23 @@ typedef struct {
     int raw_eof;
     /* gzip: inflate over a raw input buffer */
     int gz;
-    int z_live;                 /* inflateInit2 done */
-    int z_member_end;           /* the last member ended cleanly */
+    int z_live;       /* inflateInit2 done */
+    int z_member_end; /* the last member ended cleanly */
     z_stream zs;
     unsigned char *zin;
     size_t zin_cap;
     /* bytes peeked to detect the magic, replayed before the rest */
     unsigned char peek[2];
     size_t peek_len, peek_pos;
-    long long raw_bytes;        /* compressed/raw bytes consumed, for benchmarks */
-    wl_inflater *bg;            /* the inflating thread, when started */
+    long long raw_bytes; /* compressed/raw bytes consumed, for benchmarks */
+    wl_inflater *bg;     /* the inflating thread, when started */
     /* UTF-16 input transcoded to UTF-8: 1 little-endian, 2 big-endian */
     int u16, u16_eof;
     char *u16_buf;
     size_t u16_len, u16_pos, u16_cap;
 } wl_source;
 
-enum { WL_SRC_OK = 0, WL_SRC_IO = -1, WL_SRC_TRUNCATED = -2, WL_SRC_CORRUPT = -3,
-       WL_SRC_NOMEM = -4 };
+enum { WL_SRC_OK = 0, WL_SRC_IO = -1, WL_SRC_TRUNCATED = -2, WL_SRC_CORRUPT = -3, WL_SRC_NOMEM = -4 };
 
 /** Starts reading fd (not closed by the source). @return WL_SRC_OK or an error. */
 int wl_source_open_fd(wl_source *s, int fd);

@@ -20,15 +20,30 @@ static size_t sequence_len(const unsigned char *s, size_t n)
     if (c < 0x80) return c ? 1 : 0;
     size_t len;
     unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte (Table 3-7) */
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) { len = 3; lo = 0xA0; }
-    else if (c >= 0xE1 && c <= 0xEC) len = 3;
-    else if (c == 0xED) { len = 3; hi = 0x9F; }   /* no surrogates */
-    else if (c >= 0xEE && c <= 0xEF) len = 3;
-    else if (c == 0xF0) { len = 4; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) { len = 4; hi = 0x8F; }   /* nothing above U+10FFFF */
-    else return 0;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c == 0xE0) {
+        len = 3;
+        lo = 0xA0;
+    } else if (c >= 0xE1 && c <= 0xEC)
+        len = 3;
+    else if (c == 0xED) {
+        len = 3;
+        hi = 0x9F;
+    } /* no surrogates */
+    else if (c >= 0xEE && c <= 0xEF)
+        len = 3;
+    else if (c == 0xF0) {
+        len = 4;
+        lo = 0x90;
+    } else if (c >= 0xF1 && c <= 0xF3)
+        len = 4;
+    else if (c == 0xF4) {
+        len = 4;
+        hi = 0x8F;
+    } /* nothing above U+10FFFF */
+    else
+        return 0;
     if (n < len || s[1] < lo || s[1] > hi) return 0;
     for (size_t k = 2; k < len; k++)
         if (s[k] < 0x80 || s[k] > 0xBF) return 0;
@@ -70,6 +85,7 @@ size_t wl_utf8_check(const char *str, size_t n)
 size_t wl_utf8_cut(const char *s, size_t n, size_t max)
 {
     if (n <= max) return n;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--; /* 10xxxxxx: continuation */
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--; /* 10xxxxxx: continuation */
     return max;
 }

@@ -17,7 +17,8 @@ static void on_reject(void *user, const char *file, long line, const char *reaso
     (*count)++;
     /* touch every byte handed out, so ASan sees an over-read */
     volatile unsigned char sink = 0;
-    for (size_t i = 0; i < raw_len; i++) sink ^= (unsigned char)raw[i];
+    for (size_t i = 0; i < raw_len; i++)
+        sink ^= (unsigned char)raw[i];
     (void)sink;
     if (!file || !reason || line < 1 || !reason[0]) abort();
 }

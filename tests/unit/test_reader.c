@@ -74,8 +74,8 @@ static void on_reject(void *user, const char *file, long line, const char *reaso
     r->n++;
 }
 
-static wl_status read_file(wl_dataset *ds, const char *path, const wl_read_options *opt,
-                           wl_read_report *rep, char *err)
+static wl_status read_file(wl_dataset *ds, const char *path, const wl_read_options *opt, wl_read_report *rep,
+                           char *err)
 {
     wl_status st = wl_dataset_read(ds, path, opt, rep, err, 512);
     assert_int_equal(rep->rows_read, rep->accepted + rep->rejected);
@@ -258,7 +258,7 @@ static void test_bad_rows(void **state)
     wl_dataset *ds = wl_dataset_create();
     wl_read_report rep;
     char err[512];
-    rejects rj = { 0 };
+    rejects rj = {0};
     wl_read_options opt = wl_read_default_options();
     opt.on_reject = on_reject;
     opt.user = &rj;
@@ -267,14 +267,17 @@ static void test_bad_rows(void **state)
     assert_int_equal(rep.accepted, 2);
     assert_int_equal(rep.rejected, 7);
     assert_int_equal(rj.n, 7);
-    static const struct { long line; const char *reason; } want[] = {
-        { 3, "invalid UTF-8 in field 2 'name'" },
-        { 4, "NUL byte in field 2 'name'" },
-        { 5, "wrong field count: 5 fields, header has 4" },
-        { 6, "no name" },
-        { 7, "duplicate id '1'" },
-        { 8, "invalid UTF-8 in field 2 'name'" },
-        { 10, "unterminated quote" },
+    static const struct {
+        long line;
+        const char *reason;
+    } want[] = {
+        {3, "invalid UTF-8 in field 2 'name'"},
+        {4, "NUL byte in field 2 'name'"},
+        {5, "wrong field count: 5 fields, header has 4"},
+        {6, "no name"},
+        {7, "duplicate id '1'"},
+        {8, "invalid UTF-8 in field 2 'name'"},
+        {10, "unterminated quote"},
     };
     for (int k = 0; k < 7; k++) {
         assert_int_equal(rj.line[k], want[k].line);
@@ -309,11 +312,12 @@ static void test_many_rejects(void **state)
     (void)state;
     char buf[4096];
     size_t n = (size_t)snprintf(buf, sizeof buf, "id,name\n");
-    for (int i = 0; i < 25; i++) n += (size_t)snprintf(buf + n, sizeof buf - n, "%d,\n", i);
+    for (int i = 0; i < 25; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%d,\n", i);
     n += (size_t)snprintf(buf + n, sizeof buf - n, "99,Someone\n");
     wl_dataset *ds = wl_dataset_create();
     wl_read_report rep;
-    rejects rj = { 0 };
+    rejects rj = {0};
     wl_read_options opt = wl_read_default_options();
     opt.on_reject = on_reject;
     opt.user = &rj;
@@ -376,18 +380,18 @@ static void test_map_option(void **state)
     wl_dataset *ds = wl_dataset_create();
     wl_read_report rep;
     char err[512];
-    const char *maps[] = { "full_name=colour" };
+    const char *maps[] = {"full_name=colour"};
     wl_read_options opt = wl_read_default_options();
     opt.map = maps;
     opt.n_map = 1;
     assert_int_equal(read_file(ds, data_path("no_name.csv"), &opt, &rep, err), WL_OK);
     assert_value(ds, 0, WL_ROLE_FULL_NAME, 0, "red");
-    const char *bad[] = { "full_name=shade" };
+    const char *bad[] = {"full_name=shade"};
     opt.map = bad;
     assert_int_equal(read_file(ds, data_path("no_name.csv"), &opt, &rep, err), WL_USAGE);
     assert_non_null(strstr(err, "no_name.csv"));
     assert_non_null(strstr(err, "no column 'shade'"));
-    const char *bad_role[] = { "colour=colour" };
+    const char *bad_role[] = {"colour=colour"};
     opt.map = bad_role;
     assert_int_equal(read_file(ds, data_path("no_name.csv"), &opt, &rep, err), WL_USAGE);
     assert_non_null(strstr(err, "unknown role 'colour'"));
@@ -448,7 +452,8 @@ static void test_gzip(void **state)
     char two[512];
     snprintf(two, sizeof two, "%s", tmp_path("two.tsv.gz"));
     size_t half = len / 2;
-    while (raw[half - 1] != '\n') half--;
+    while (raw[half - 1] != '\n')
+        half--;
     write_gz(tmp_path("p1.gz"), raw, half);
     write_gz(tmp_path("p2.gz"), raw + half, len - half);
     size_t l1, l2;
@@ -502,11 +507,13 @@ static void test_wide_header_and_ids(void **state)
     (void)state;
     char buf[8192];
     size_t n = 0;
-    for (int k = 0; k < 70; k++) n += (size_t)snprintf(buf + n, sizeof buf - n, "%sc%d", k ? "," : "", k);
+    for (int k = 0; k < 70; k++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%sc%d", k ? "," : "", k);
 
     n += (size_t)snprintf(buf + n, sizeof buf - n, ",name,id\n");
     for (int r = 0; r < 2; r++) {
-        for (int k = 0; k < 70; k++) n += (size_t)snprintf(buf + n, sizeof buf - n, "v,");
+        for (int k = 0; k < 70; k++)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "v,");
         n += (size_t)snprintf(buf + n, sizeof buf - n, "Person %d,%s\n", r, r ? "  " : "x9");
     }
     wl_dataset *ds = wl_dataset_create();
@@ -530,7 +537,8 @@ static void test_many_sources(void **state)
     char *buf = malloc(rows * 32 + 32);
     assert_non_null(buf);
     size_t n = (size_t)sprintf(buf, "source,id,name\n");
-    for (size_t i = 0; i < rows; i++) n += (size_t)sprintf(buf + n, "src%zu,1,Person\n", i);
+    for (size_t i = 0; i < rows; i++)
+        n += (size_t)sprintf(buf + n, "src%zu,1,Person\n", i);
     wl_dataset *ds = wl_dataset_create();
     wl_read_report rep;
     char err[256];
@@ -542,7 +550,7 @@ static void test_many_sources(void **state)
     static const char bad[] = "source,id,name\nnewsrc,1,X\n";
     size_t blen = sizeof bad - 1;
     unsigned char gz[256];
-    z_stream zs = { 0 };
+    z_stream zs = {0};
     assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
     zs.next_in = (unsigned char *)(uintptr_t)bad;
     zs.avail_in = (unsigned)blen;
@@ -570,12 +578,14 @@ static void test_oversized_rows(void **state)
     char *buf = malloc(cap);
     assert_non_null(buf);
     n += (size_t)sprintf(buf + n, "id,name\n1,\"open quote\n");
-    for (int i = 0; i < 150000; i++) n += (size_t)sprintf(buf + n, "q%d,x\n", i);
+    for (int i = 0; i < 150000; i++)
+        n += (size_t)sprintf(buf + n, "q%d,x\n", i);
     n += (size_t)sprintf(buf + n, "2,");
     memset(buf + n, 'y', 2u << 20);
     n += 2u << 20;
     n += (size_t)sprintf(buf + n, "\n3,");
-    for (int i = 0; i < 5000; i++) buf[n++] = ',';
+    for (int i = 0; i < 5000; i++)
+        buf[n++] = ',';
     n += (size_t)sprintf(buf + n, "\n4,Last\n");
     assert_true(n < cap);
     wl_dataset *ds = wl_dataset_create();
@@ -607,8 +617,8 @@ static void test_gzip_large_threaded(void **state)
     assert_non_null(csv);
     n += (size_t)sprintf(csv, "id,name,aka,dob\n");
     for (size_t i = 0; i < rows; i++)
-        n += (size_t)sprintf(csv + n, "r%zu,\"Person %zu\",A%zu|B%zu,19%02zu\n", i, i * 7, i % 13,
-                             i % 17, i % 100);
+        n += (size_t)sprintf(csv + n, "r%zu,\"Person %zu\",A%zu|B%zu,19%02zu\n", i, i * 7, i % 13, i % 17,
+                             i % 100);
     const char *path = tmp_path("large.csv.gz");
     write_gz(path, csv, n);
     size_t zlen;
@@ -624,7 +634,8 @@ static void test_gzip_large_threaded(void **state)
         assert_string_equal(wl_dataset_id(a, i), wl_dataset_id(b, i));
         assert_string_equal(wl_dataset_value(a, i, WL_ROLE_FULL_NAME, 0),
                             wl_dataset_value(b, i, WL_ROLE_FULL_NAME, 0));
-        assert_string_equal(wl_dataset_value(a, i, WL_ROLE_ALIAS, 1), wl_dataset_value(b, i, WL_ROLE_ALIAS, 1));
+        assert_string_equal(wl_dataset_value(a, i, WL_ROLE_ALIAS, 1),
+                            wl_dataset_value(b, i, WL_ROLE_ALIAS, 1));
     }
     assert_string_equal(wl_dataset_id(a, rows - 1), "r149999");
     wl_dataset_free(a);
@@ -640,7 +651,7 @@ static void test_gzip_trailing_bytes(void **state)
     (void)state;
     static const char csv[] = "id,name\n1,Ahmad\n2,Budi\n";
     unsigned char gz[512];
-    z_stream zs = { 0 };
+    z_stream zs = {0};
     assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
     zs.next_in = (unsigned char *)(uintptr_t)csv;
     zs.avail_in = sizeof csv - 1;
@@ -653,8 +664,7 @@ static void test_gzip_trailing_bytes(void **state)
     wl_dataset *ds = wl_dataset_create();
     wl_read_report rep;
     char err[256];
-    assert_int_equal(wl_reader_read_mem(ds, "pad.csv.gz", gz, n + 100, NULL, &rep, err, sizeof err),
-                     WL_OK);
+    assert_int_equal(wl_reader_read_mem(ds, "pad.csv.gz", gz, n + 100, NULL, &rep, err, sizeof err), WL_OK);
     assert_int_equal(rep.accepted, 2);
     assert_int_equal(rep.gzip, 1);
     /* the member cut short is still an error, padding or not */
@@ -672,8 +682,7 @@ static void test_repeated_roles(void **state)
     wl_dataset *ds = wl_dataset_create();
     wl_read_report rep;
     char err[256];
-    assert_int_equal(wl_reader_read_mem(ds, "r.csv", in, sizeof in - 1, NULL, &rep, err, sizeof err),
-                     WL_OK);
+    assert_int_equal(wl_reader_read_mem(ds, "r.csv", in, sizeof in - 1, NULL, &rep, err, sizeof err), WL_OK);
     assert_string_equal(wl_dataset_id(ds, 0), "A1");
     assert_int_equal(wl_dataset_count(ds, 0, WL_ROLE_FULL_NAME), 2);
     assert_value(ds, 0, WL_ROLE_FULL_NAME, 1, "Amat");
@@ -690,8 +699,7 @@ static void test_long_column_name(void **state)
     wl_dataset *ds = wl_dataset_create();
     wl_read_report rep;
     char err[256];
-    assert_int_equal(wl_reader_read_mem(ds, "th.csv", in, sizeof in - 1, NULL, &rep, err, sizeof err),
-                     WL_OK);
+    assert_int_equal(wl_reader_read_mem(ds, "th.csv", in, sizeof in - 1, NULL, &rep, err, sizeof err), WL_OK);
     size_t n = strlen(rep.column_name[0]);
     assert_true(n <= 63 && n >= 61);
     assert_int_equal(n % 3, 0);
@@ -700,7 +708,7 @@ static void test_long_column_name(void **state)
     /* names quoted in reject reasons are cut on a character boundary too */
     static const char dup[] = "ชื่อภาษาไทยที่ยาวมาก,name\nรหัสประจำตัวที่ยาวมากมากมาก,A\nรหัสประจำตัวที่ยาวมากมากมาก,B\n";
     wl_read_options opt = wl_read_default_options();
-    const char *map[] = { "id=ชื่อภาษาไทยที่ยาวมาก" };
+    const char *map[] = {"id=ชื่อภาษาไทยที่ยาวมาก"};
     opt.map = map;
     opt.n_map = 1;
     opt.max_field = 1 << 20;

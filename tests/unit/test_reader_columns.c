@@ -75,10 +75,10 @@ static void test_every_synonym_role_is_valid(void **state)
 static void test_map_override(void **state)
 {
     (void)state;
-    const char *names[] = { "rec_id", "nama", "name", "colour", "street", "suburb" };
+    const char *names[] = {"rec_id", "nama", "name", "colour", "street", "suburb"};
     int roles[6];
     char err[256] = "";
-    const char *map1[] = { "full_name=colour" };
+    const char *map1[] = {"full_name=colour"};
     assert_int_equal(wl_columns_map(names, NULL, 6, map1, 1, roles, err, sizeof err), WL_OK);
     /* a single-column role moves: the synonyms lose it */
     assert_int_equal(roles[3], WL_ROLE_FULL_NAME);
@@ -86,7 +86,7 @@ static void test_map_override(void **state)
     assert_int_equal(roles[2], -1);
     assert_int_equal(roles[0], WL_ROLE_ID);
 
-    const char *map2[] = { "text=Colour", "ignore=street" };
+    const char *map2[] = {"text=Colour", "ignore=street"};
     assert_int_equal(wl_columns_map(names, NULL, 6, map2, 2, roles, err, sizeof err), WL_OK);
     /* text is shared: suburb keeps it, colour gains it, street is dropped */
     assert_int_equal(roles[3], WL_ROLE_TEXT);
@@ -98,16 +98,16 @@ static void test_map_override(void **state)
 static void test_map_errors(void **state)
 {
     (void)state;
-    const char *names[] = { "id", "name" };
+    const char *names[] = {"id", "name"};
     int roles[2];
     char err[512];
-    const char *bad_role[] = { "nickname=name" };
+    const char *bad_role[] = {"nickname=name"};
     assert_int_equal(wl_columns_map(names, NULL, 2, bad_role, 1, roles, err, sizeof err), WL_USAGE);
     assert_non_null(strstr(err, "unknown role 'nickname'"));
-    const char *bad_col[] = { "full_name=nom" };
+    const char *bad_col[] = {"full_name=nom"};
     assert_int_equal(wl_columns_map(names, NULL, 2, bad_col, 1, roles, err, sizeof err), WL_USAGE);
     assert_non_null(strstr(err, "no column 'nom'"));
-    const char *no_eq[] = { "full_name" };
+    const char *no_eq[] = {"full_name"};
     assert_int_equal(wl_columns_map(names, NULL, 2, no_eq, 1, roles, err, sizeof err), WL_USAGE);
     assert_non_null(strstr(err, "ROLE=COLUMN"));
 }

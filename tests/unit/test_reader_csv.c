@@ -136,8 +136,16 @@ static void check_utf16(const char *in, size_t len, int which)
 static void test_utf16(void **state)
 {
     (void)state;
-    static const char le[] = "\xFF\xFE\x69\x00\x64\x00\x09\x00\x6E\x00\x61\x00\x6D\x00\x65\x00\x0D\x00\x0A\x00\x31\x00\x09\x00\x2A\x0E\x21\x0E\x0A\x0E\x32\x0E\x22\x0E\x20\x00\x3D\xD8\x00\xDE\x0D\x00\x0A\x00\x32\x00\x09\x00\x22\x00\x4E\x00\x67\x00\x75\x00\x79\x00\xC5\x1E\x6E\x00\x2C\x00\x20\x00\x56\x00\x03\x01\x6E\x00\x22\x00\x0D\x00\x0A\x00";
-    static const char be[] = "\xFE\xFF\x00\x69\x00\x64\x00\x09\x00\x6E\x00\x61\x00\x6D\x00\x65\x00\x0D\x00\x0A\x00\x31\x00\x09\x0E\x2A\x0E\x21\x0E\x0A\x0E\x32\x0E\x22\x00\x20\xD8\x3D\xDE\x00\x00\x0D\x00\x0A\x00\x32\x00\x09\x00\x22\x00\x4E\x00\x67\x00\x75\x00\x79\x1E\xC5\x00\x6E\x00\x2C\x00\x20\x00\x56\x01\x03\x00\x6E\x00\x22\x00\x0D\x00\x0A";
+    static const char le[] =
+        "\xFF\xFE\x69\x00\x64\x00\x09\x00\x6E\x00\x61\x00\x6D\x00\x65\x00\x0D\x00\x0A\x00\x31\x00\x09\x00\x2A"
+        "\x0E\x21\x0E\x0A\x0E\x32\x0E\x22\x0E\x20\x00\x3D\xD8\x00\xDE\x0D\x00\x0A\x00\x32\x00\x09\x00\x22\x00"
+        "\x4E\x00\x67\x00\x75\x00\x79\x00\xC5\x1E\x6E\x00\x2C\x00\x20\x00\x56\x00\x03\x01\x6E\x00\x22\x00\x0D"
+        "\x00\x0A\x00";
+    static const char be[] =
+        "\xFE\xFF\x00\x69\x00\x64\x00\x09\x00\x6E\x00\x61\x00\x6D\x00\x65\x00\x0D\x00\x0A\x00\x31\x00\x09\x0E"
+        "\x2A\x0E\x21\x0E\x0A\x0E\x32\x0E\x22\x00\x20\xD8\x3D\xDE\x00\x00\x0D\x00\x0A\x00\x32\x00\x09\x00\x22"
+        "\x00\x4E\x00\x67\x00\x75\x00\x79\x1E\xC5\x00\x6E\x00\x2C\x00\x20\x00\x56\x01\x03\x00\x6E\x00\x22\x00"
+        "\x0D\x00\x0A";
     check_utf16(le, sizeof le - 1, 1);
     check_utf16(be, sizeof be - 1, 2);
     /* an unpaired surrogate and a dangling odd byte become invalid UTF-8 (FF) */
@@ -162,12 +170,15 @@ static void test_utf16_chunks(void **state)
     assert_non_null(in);
     in[0] = 0xFF;
     in[1] = 0xFE;
-    static const unsigned short head[] = { 'a', '\n' };
-    for (size_t k = 0; k < 2; k++, n += 2) { in[n] = (unsigned char)head[k]; in[n + 1] = 0; }
+    static const unsigned short head[] = {'a', '\n'};
+    for (size_t k = 0; k < 2; k++, n += 2) {
+        in[n] = (unsigned char)head[k];
+        in[n + 1] = 0;
+    }
     for (size_t i = 0; i < rows; i++) {
         /* "x" U+1F600 (D83D DE00) "y" digit "\n", or without the emoji every 3rd row:
          * rows of 10 and 6 bytes move the pairs across the 64 KiB refills */
-        unsigned short u[6] = { 'x', 0xD83D, 0xDE00, 'y', (unsigned short)('0' + i % 10), '\n' };
+        unsigned short u[6] = {'x', 0xD83D, 0xDE00, 'y', (unsigned short)('0' + i % 10), '\n'};
         size_t from = i % 3 ? 0 : 3;
         for (size_t k = from; k < 6; k++, n += 2) {
             in[n] = (unsigned char)(u[k] & 0xFF);
@@ -295,7 +306,8 @@ static void test_unterminated_quote_bounded(void **state)
     assert_non_null(in);
     size_t n = 0;
     n += (size_t)sprintf(in, "a,b\n1,\"x\n");
-    for (size_t i = 0; i < rows; i++) n += (size_t)sprintf(in + n, "%06zu,\n", i % 1000000);
+    for (size_t i = 0; i < rows; i++)
+        n += (size_t)sprintf(in + n, "%06zu,\n", i % 1000000);
     tok t;
     tok_open(&t, in, n, 0);
     assert_int_equal(wl_csv_next(&t.csv), 1);
@@ -303,7 +315,8 @@ static void test_unterminated_quote_bounded(void **state)
     assert_int_equal(t.csv.row_err, WL_CSV_ROW_QUOTE_TOO_LONG);
     assert_int_equal(t.csv.row_line, 2);
     size_t ok = 0;
-    while (wl_csv_next(&t.csv) == 1) ok += t.csv.row_err == WL_CSV_ROW_OK;
+    while (wl_csv_next(&t.csv) == 1)
+        ok += t.csv.row_err == WL_CSV_ROW_OK;
     assert_int_equal(ok, rows); /* every following line still read */
     tok_close(&t);
     free(in);
@@ -361,13 +374,13 @@ static void test_utf8_check(void **state)
     (void)state;
     const char *ok = "Nguyễn Văn An สมชาย 𝔸";
     assert_int_equal(wl_utf8_check(ok, strlen(ok)), strlen(ok));
-    assert_int_equal(wl_utf8_check("abc\xC0\xAF", 5), 3);        /* overlong '/' */
-    assert_int_equal(wl_utf8_check("ab\xED\xA0\x80", 5), 2);     /* surrogate */
-    assert_int_equal(wl_utf8_check("\xF4\x90\x80\x80", 4), 0);   /* above U+10FFFF */
-    assert_int_equal(wl_utf8_check("abcdef\xE2\x82", 8), 6);     /* cut sequence */
-    assert_int_equal(wl_utf8_check("abcdefgh\x80", 9), 8);       /* stray continuation */
+    assert_int_equal(wl_utf8_check("abc\xC0\xAF", 5), 3);         /* overlong '/' */
+    assert_int_equal(wl_utf8_check("ab\xED\xA0\x80", 5), 2);      /* surrogate */
+    assert_int_equal(wl_utf8_check("\xF4\x90\x80\x80", 4), 0);    /* above U+10FFFF */
+    assert_int_equal(wl_utf8_check("abcdef\xE2\x82", 8), 6);      /* cut sequence */
+    assert_int_equal(wl_utf8_check("abcdefgh\x80", 9), 8);        /* stray continuation */
     assert_int_equal(wl_utf8_check("abcdefghijk\0mnop", 16), 11); /* NUL in the fast path */
-    assert_int_equal(wl_utf8_check("ab\0", 3), 2);               /* NUL in the tail */
+    assert_int_equal(wl_utf8_check("ab\0", 3), 2);                /* NUL in the tail */
     assert_int_equal(wl_utf8_check("", 0), 0);
     assert_int_equal(wl_utf8_check("\xF0\x9F\x98\x80", 4), 4);
     assert_int_equal(wl_utf8_check("\xF5\x80\x80\x80", 4), 0);
@@ -378,8 +391,8 @@ static void test_utf8_cut(void **state)
     (void)state;
     const char *s = "aไทย"; /* 1 + 3 * 3 bytes */
     assert_int_equal(wl_utf8_cut(s, 10, 20), 10);
-    assert_int_equal(wl_utf8_cut(s, 10, 4), 4);  /* a + one Thai letter */
-    assert_int_equal(wl_utf8_cut(s, 10, 5), 4);  /* never inside a letter */
+    assert_int_equal(wl_utf8_cut(s, 10, 4), 4); /* a + one Thai letter */
+    assert_int_equal(wl_utf8_cut(s, 10, 5), 4); /* never inside a letter */
     assert_int_equal(wl_utf8_cut(s, 10, 6), 4);
     assert_int_equal(wl_utf8_cut(s, 10, 7), 7);
     assert_int_equal(wl_utf8_cut(s, 10, 0), 0);

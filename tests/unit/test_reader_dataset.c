@@ -62,8 +62,8 @@ static void test_intern_growth(void **state)
 static size_t add(wl_dataset *ds, uint32_t src, const char *id, const char *name)
 {
     uint8_t role = WL_ROLE_FULL_NAME;
-    const char *v[1] = { name };
-    size_t len[1] = { strlen(name) };
+    const char *v[1] = {name};
+    size_t len[1] = {strlen(name)};
     return wl_ds_add_record(ds, src, id, strlen(id), &role, v, len, 1);
 }
 
@@ -99,9 +99,9 @@ static void test_cells(void **state)
     (void)state;
     wl_dataset *ds = wl_dataset_create();
     uint32_t s = wl_ds_source_index(ds, "tha", 3);
-    uint8_t roles[3] = { WL_ROLE_FULL_NAME, WL_ROLE_ALIAS, WL_ROLE_ALIAS };
-    const char *v[3] = { "Somchai", "", "Chai" };
-    size_t len[3] = { 7, 0, 4 };
+    uint8_t roles[3] = {WL_ROLE_FULL_NAME, WL_ROLE_ALIAS, WL_ROLE_ALIAS};
+    const char *v[3] = {"Somchai", "", "Chai"};
+    size_t len[3] = {7, 0, 4};
     size_t i = wl_ds_add_record(ds, s, "t1", 2, roles, v, len, 3);
     assert_int_equal(i, 0);
     size_t n;
@@ -115,7 +115,7 @@ static void test_cells(void **state)
     assert_string_equal(wl_dataset_id(ds, i), "t1");
     uint32_t first = cells[0].str; /* cells may move when the next record is added */
     /* hashed variant, as the reader uses it, gives the same cells */
-    uint64_t h[3] = { wl_hash("Somchai", 7), 0, wl_hash("Chai", 4) };
+    uint64_t h[3] = {wl_hash("Somchai", 7), 0, wl_hash("Chai", 4)};
     int is_new;
     uint32_t id = wl_ds_intern_new(ds, "t2", 2, &is_new);
     assert_int_equal(wl_ds_add_record_hashed(ds, s, id, roles, v, len, h, 3), 1);
