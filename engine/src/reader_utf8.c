@@ -18,32 +18,12 @@ static size_t sequence_len(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     if (c < 0x80) return c ? 1 : 0;
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte (Table 3-7) */
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c == 0xE0) {
-        len = 3;
-        lo = 0xA0;
-    } else if (c >= 0xE1 && c <= 0xEC)
-        len = 3;
-    else if (c == 0xED) {
-        len = 3;
-        hi = 0x9F;
-    } /* no surrogates */
-    else if (c >= 0xEE && c <= 0xEF)
-        len = 3;
-    else if (c == 0xF0) {
-        len = 4;
-        lo = 0x90;
-    } else if (c >= 0xF1 && c <= 0xF3)
-        len = 4;
-    else if (c == 0xF4) {
-        len = 4;
-        hi = 0x8F;
-    } /* nothing above U+10FFFF */
-    else
-        return 0;
+    if (c < 0xC2 || c > 0xF4) return 0; /* continuation, overlong C0/C1, beyond U+10FFFF */
+    /* Table 3-7: the lead byte gives the length and the range of the second byte
+     * (E0: no overlong, ED: no surrogates, F0: no overlong, F4: <= U+10FFFF). */
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
     if (n < len || s[1] < lo || s[1] > hi) return 0;
     for (size_t k = 2; k < len; k++)
         if (s[k] < 0x80 || s[k] > 0xBF) return 0;

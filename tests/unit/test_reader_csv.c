@@ -386,6 +386,50 @@ static void test_utf8_check(void **state)
     assert_int_equal(wl_utf8_check("\xF5\x80\x80\x80", 4), 0);
 }
 
+/* Reference: decode by the definition (RFC 3629 section 3) and check the code
+ * point is the shortest form, not a surrogate, at most U+10FFFF. */
+static int ref_valid(const unsigned char *b, size_t len)
+{
+    static const unsigned char mark[] = {0, 0, 0xC0, 0xE0, 0xF0};
+    static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if ((b[0] & (0xFF << (7 - len))) != mark[len]) return 0;
+    unsigned long cp = b[0] & (0x7Fu >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((b[k] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (b[k] & 0x3F);
+    }
+    return cp >= min[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+}
+
+/* Every 2- and 3-byte sequence, and 4-byte ones over every lead and second
+ * byte, against the reference. */
+static void test_utf8_exhaustive(void **state)
+{
+    (void)state;
+    unsigned char b[4];
+    for (unsigned x = 0xC0; x < 0x100; x++)
+        for (unsigned y = 0; y < 0x100; y++) {
+            b[0] = (unsigned char)x;
+            b[1] = (unsigned char)y;
+            int want = x < 0xE0 && ref_valid(b, 2);
+            if ((wl_utf8_check((const char *)b, 2) == 2) != want) fail_msg("%02X %02X", x, y);
+            for (unsigned z = 0; z < 0x100 && x >= 0xE0 && x < 0xF0; z++) {
+                b[2] = (unsigned char)z;
+                want = ref_valid(b, 3);
+                if ((wl_utf8_check((const char *)b, 3) == 3) != want) fail_msg("%02X %02X %02X", x, y, z);
+            }
+            static const unsigned char tails[] = {0x00, 0x7F, 0x80, 0xA5, 0xBF, 0xC0, 0xFF};
+            for (size_t i = 0; i < sizeof tails && x >= 0xF0; i++)
+                for (size_t j = 0; j < sizeof tails; j++) {
+                    b[2] = tails[i];
+                    b[3] = tails[j];
+                    want = ref_valid(b, 4);
+                    if ((wl_utf8_check((const char *)b, 4) == 4) != want)
+                        fail_msg("%02X %02X %02X %02X", x, y, b[2], b[3]);
+                }
+        }
+}
+
 static void test_utf8_cut(void **state)
 {
     (void)state;
@@ -415,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_too_many_fields),
         cmocka_unit_test(test_chunk_boundaries),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_exhaustive),
         cmocka_unit_test(test_utf8_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
