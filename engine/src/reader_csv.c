@@ -311,6 +311,13 @@ static int parse_quoted(wl_csv *c, size_t start, int at_eof)
     long lines = 0;
     for (;;) {
         char *fs = w;
+        /* `a, "b"`: spaces before an opening quote are dropped, as Python's csv
+         * does with skipinitialspace (RFC 4180 keeps them, but the values are
+         * trimmed anyway and the quoted text is what was meant) */
+        const char *sp = p;
+        while (sp < end && *sp == ' ')
+            sp++;
+        if (sp > p && sp < end && *sp == '"') p = sp;
         if (p < end && *p == '"') {
             int open = 0;
             const char *q = quoted_body(p + 1, end, at_eof, &w, &lines, &open);

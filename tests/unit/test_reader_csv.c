@@ -213,6 +213,19 @@ static void test_tab_detection(void **state)
     tok_close(&t);
 }
 
+static void test_space_before_quote(void **state)
+{
+    (void)state;
+    static const char in[] = "id, \"name\",  \"a, b\"\n";
+    tok t;
+    tok_open(&t, in, sizeof in - 1, 0);
+    assert_int_equal(wl_csv_next(&t.csv), 1);
+    assert_int_equal(t.csv.n_fields, 3);
+    assert_field(&t.csv, 1, "name");
+    assert_field(&t.csv, 2, "a, b");
+    tok_close(&t);
+}
+
 static void test_lenient_text_after_quote(void **state)
 {
     (void)state;
@@ -451,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_utf16_chunks),
         cmocka_unit_test(test_tab_detection),
+        cmocka_unit_test(test_space_before_quote),
         cmocka_unit_test(test_lenient_text_after_quote),
         cmocka_unit_test(test_unterminated_quote_resyncs),
         cmocka_unit_test(test_field_too_long),
