@@ -15,9 +15,11 @@ typedef struct {
     uint8_t all_parts;  /* 1: every non-particle part of the shorter name matched (canon,
                            phonetic or initial), and it has two or more of them unless
                            the longer has only one too (one shared token is not enough) */
-    uint8_t n_matched;  /* parts of the shorter name matched */
+    uint8_t n_matched;  /* non-particle parts of the shorter name matched (canon, phonetic,
+                           initial, or joined / split) */
     uint8_t n_shorter;  /* non-particle parts of the shorter name */
-    float jw_min;       /* lowest Jaro-Winkler among the matched part pairs */
+    float jw_min;       /* lowest Jaro-Winkler among the paired non-particle parts (1 for
+                           equal and joined parts, 0.9 for an initial; 0 when no pair) */
     float rare_bits;    /* term-frequency evidence: sum over exactly agreeing parts of
                            log2(n / freq), for the TF adjustment of the score stage */
 } wl_namesim;
@@ -30,8 +32,9 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na,
                         const wl_fpart *b, size_t nb, wl_namesim *out);
 
 /**
- * Maximum-weight assignment (Hungarian method): pairs each of `rows` rows with a
- * distinct column so that the sum of w[row * cols + col] is largest.
+ * Maximum-weight assignment: pairs each of `rows` rows with a distinct column so
+ * that the sum of w[row * cols + col] is largest (every map up to three rows,
+ * else the Hungarian method; the first best on ties).
  * Deterministic; allocates nothing. Used by wl_name_similarity, exposed for tests.
  * @pre 0 < rows <= cols <= WL_NAME_MAX_PARTS
  * @param col_of  out: the column of each row
