@@ -126,7 +126,10 @@ static void rebase_offsets(wl_features *f, const wl_fchunk *c, size_t lo, size_t
         f->parts[k].str += base;
         f->parts[k].canon += base;
     }
-    for (size_t k = d0; k < d0 + c->docs.len; k++) f->docs[k].str += base;
+    for (size_t k = d0; k < d0 + c->docs.len; k++) {
+        f->docs[k].str += base;
+        f->docs[k].core += base;
+    }
     for (size_t i = lo; i < hi; i++) {
         if (f->pob[i] != UINT32_MAX) f->pob[i] += base;
         if (f->free_text[i] != UINT32_MAX) f->free_text[i] += base;

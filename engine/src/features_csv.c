@@ -162,6 +162,10 @@ static void docs_col(field *b, const wl_features *f, size_t i)
         if (k) fld_str(b, "|");
         fld_put(b, wl_f_str(f, d[k].str), d[k].len);
         fld_str(b, d[k].check < 0 ? "[check=none" : d[k].check ? "[check=ok" : "[check=bad");
+        if (d[k].core != d[k].str) {
+            fld_str(b, ",core=");
+            fld_put(b, wl_f_str(f, d[k].core), d[k].core_len);
+        }
         if (d[k].country) {
             char c[4];
             wl_alpha3_unpack(d[k].country, c);

@@ -150,6 +150,10 @@ static int put_doc(wl_frec *r, size_t i, const char *v, size_t n)
     q.check = d.check;
     q.country = d.country[0] ? wl_alpha3_pack(d.country) : 0;
     if ((q.str = put_text(r->out, d.ocr, ocr_len)) == UINT32_MAX) return -1;
+    q.core_len = (uint8_t)core_len;
+    q.core = (core_len == ocr_len && memcmp(d.core, d.ocr, ocr_len) == 0) ? q.str
+                                                                         : put_text(r->out, d.core, core_len);
+    if (q.core == UINT32_MAX) return -1;
     if (wl_vec_push(&r->out->docs, &q) != 0) return -1;
     r->f->doc_start[i + 1]++;
     return 0;

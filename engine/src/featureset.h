@@ -29,7 +29,8 @@ typedef struct {
     uint64_t h_core;    /* XXH3 of the alphanumeric core */
     uint64_t h_ocr;     /* XXH3 of the OCR-folded key */
     uint32_t str;       /* offset in f->text of the OCR-folded key */
-    uint8_t len;
+    uint32_t core;      /* offset in f->text of the alphanumeric core (as written) */
+    uint8_t len, core_len;
     int8_t check;       /* ICAO check digit: -1 none, 0 wrong, 1 right */
     uint32_t country;   /* packed alpha-3 of a recognised prefix, or 0 */
 } wl_fdoc;

@@ -158,8 +158,8 @@ static void fx_on_doc(const char *s, size_t n, void *u)
         n -= (size_t)(colon + 1 - s);
         s = colon + 1;
     }
-    d.str = fx_text(a->f, s, n);
-    d.len = (uint8_t)n;
+    d.str = d.core = fx_text(a->f, s, n);
+    d.len = d.core_len = (uint8_t)n;
     d.h_core = d.h_ocr = wl_hash(s, n);
     d.check = -1;
     wl_vec_push(a->v, &d);

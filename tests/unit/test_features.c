@@ -257,7 +257,8 @@ static void test_csv_rows(void **state)
     wl_dataset *ds = wl_dataset_create();
     const cellspec a[] = { { WL_ROLE_FULL_NAME, "Muhammad bin Ali" }, { WL_ROLE_DOB, "1978-03-04" },
                            { WL_ROLE_DOB, "circa 1980" }, { WL_ROLE_NATIONALITY, "MYS" },
-                           { WL_ROLE_GENDER, "F" }, { WL_ROLE_PLACE_OF_BIRTH, "Ipoh, Perak" } };
+                           { WL_ROLE_GENDER, "F" }, { WL_ROLE_PLACE_OF_BIRTH, "Ipoh, Perak" },
+                           { WL_ROLE_DOC_NUMBER, "K6122207S" } };
     add(ds, "mys", "id,1", a, sizeof a / sizeof a[0]);
     wl_features *f = wl_features_build(ds, 1);
     size_t len;
@@ -269,6 +270,8 @@ static void test_csv_rows(void **state)
     assert_non_null(strstr(csv, "1978-03-04[day]"));
     assert_non_null(strstr(csv, "[year,approx]"));
     assert_non_null(strstr(csv, ",MYS,F,\"ipoh, perak\","));
+    /* the OCR key, and the core as written when folding changed it */
+    assert_non_null(strstr(csv, "\"K61222075[check=none,core=K6122207S]\""));
     /* one header and one row */
     size_t lines = 0;
     for (size_t k = 0; k < len; k++) lines += csv[k] == '\n';
