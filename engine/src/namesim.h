@@ -34,7 +34,7 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na,
 /**
  * Maximum-weight assignment: pairs each of `rows` rows with a distinct column so
  * that the sum of w[row * cols + col] is largest (every map up to three rows,
- * else the Hungarian method; the first best on ties).
+ * else the Hungarian method; deterministic on ties).
  * Deterministic; allocates nothing. Used by wl_name_similarity, exposed for tests.
  * @pre 0 < rows <= cols <= WL_NAME_MAX_PARTS
  * @param col_of  out: the column of each row
