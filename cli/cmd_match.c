@@ -8,7 +8,7 @@
 static const char COMMON_OPTIONS[] =
     "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n"
     "  --clusters FILE      also write cluster_id,source,id for every record\n"
-    "  --threshold P        report pairs with probability >= P (default 0.5)\n"
+    "  --threshold P        report pairs with probability >= P (default 0.2: recall first)\n"
     "  --explain            add each field's level:weight to every pair\n"
     "  --format csv|jsonl   output format (default csv)\n"
     "  --model FILE         score with a saved model (watchlink train) instead of fitting\n"

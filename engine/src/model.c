@@ -296,16 +296,32 @@ void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
     double sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
     double prior_bits = log2(m->prior / (1 - m->prior));
     for (size_t k = 0; k < n; k++) {
-        double bits = prior_bits;
-        for (int f = 0; f < WL_FIELD_COUNT; f++)
-            if (v[k].level[f]) bits += log2(m->m[f][v[k].level[f]] / m->u[f][v[k].level[f]]);
-        double g = wl_model_probability(bits);
         int l = v[k].level[WL_FIELD_NAME];
         if (l != m->levels[WL_FIELD_NAME] - 1) continue; /* TF applies to exact names only */
+        double g = wl_model_probability(prior_bits + wl_model_evidence(m, &v[k]));
         sum[l] += g * v[k].name_rare;
         w[l] += g;
     }
     for (int l = 0; l < WL_MAX_LEVELS; l++) m->rare_mean[l] = w[l] > 1e-9 ? sum[l] / w[l] : 0.0;
+}
+
+/* The u row to use for field f of a pair: the namesake u where the names agree
+ * at least closely (jw92 and above) and one was estimated. */
+static const double *u_row(const wl_model *m, const wl_cmpvec *v, int f)
+{
+    if (m->has_namesake && f != WL_FIELD_NAME && v->level[WL_FIELD_NAME] >= m->levels[WL_FIELD_NAME] - 3)
+        return m->u_namesake[f];
+    return m->u[f];
+}
+
+double wl_model_evidence(const wl_model *m, const wl_cmpvec *v)
+{
+    double w = 0.0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int l = v->level[f];
+        if (l) w += log2(m->m[f][l] / u_row(m, v, f)[l]);
+    }
+    return w;
 }
 
 double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
@@ -313,7 +329,7 @@ double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
     double w = log2(m->prior / (1 - m->prior));
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         int l = v->level[f];
-        double fw = l == 0 ? 0.0 : log2(m->m[f][l] / m->u[f][l]);
+        double fw = l == 0 ? 0.0 : log2(m->m[f][l] / u_row(m, v, f)[l]);
         if (f == WL_FIELD_NAME && l == m->levels[f] - 1) {
             double adj = m->tf_scale * (v->name_rare - m->rare_mean[l]);
             fw += fmax(-m->tf_cap, fmin(m->tf_cap, adj));

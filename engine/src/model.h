@@ -30,6 +30,13 @@ struct wl_model {
     double tf_scale;                         /* bits of weight per bit of rarity */
     double tf_cap;                           /* |adjustment| limit, bits */
     double rare_mean[WL_MAX_LEVELS];         /* mean name_rare of matches per name level */
+    /* u of the fields namesakes share (nationality, gender, place of birth) among
+     * pairs of different persons with the same name: used instead of u when the
+     * names agree, since there the fields are not independent of the name (a
+     * Muhammad Ali and another Muhammad Ali are far likelier to share a
+     * nationality than two random records). Equal to u where not estimated. */
+    double u_namesake[WL_FIELD_COUNT][WL_MAX_LEVELS];
+    int has_namesake;
     int em_iterations;
     size_t em_pairs, u_pairs;
 };
@@ -88,6 +95,9 @@ void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n);
  * (bits; may be NULL). @return the match weight (log2 Bayes factor, prior included).
  */
 double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w);
+
+/** @return the evidence of v in bits: field weights only, no prior, no TF. */
+double wl_model_evidence(const wl_model *m, const wl_cmpvec *v);
 
 /** @return the posterior probability for a match weight. */
 double wl_model_probability(double weight);

@@ -98,6 +98,32 @@ static size_t session_pairs(const wl_features *f, const wl_options *opt,
 }
 
 /* EM on one session: m of the fields in `use` (bit f), u held at the random estimate. */
+/* Fields whose agreement namesakes share: nationality, gender (given names are
+ * gendered), place of birth. */
+#define NAMESAKE_FIELDS ((1u << WL_FIELD_NAT) | (1u << WL_FIELD_GENDER) | (1u << WL_FIELD_POB))
+
+/* Among the session's pairs, the level distribution of the NAMESAKE_FIELDS over
+ * the likely non-matches (weights 1 - posterior under the session's model). */
+static void namesake_u(wl_model *out, const wl_cmpvec *v, const uint8_t (*saved)[WL_FIELD_COUNT], size_t n)
+{
+    double cnt[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    double prior_bits = log2(out->prior / (1 - out->prior));
+    for (size_t k = 0; k < n; k++) {
+        double w = 1.0 - wl_model_probability(prior_bits + wl_model_evidence(out, &v[k]));
+        for (int fi = 0; fi < WL_FIELD_COUNT; fi++) cnt[fi][saved[k][fi]] += w;
+    }
+    for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
+        int L = out->levels[fi];
+        double den = 0.0;
+        for (int l = 1; l < L; l++) den += cnt[fi][l];
+        for (int l = 1; l < L; l++)
+            out->u_namesake[fi][l] = (NAMESAKE_FIELDS & (1u << fi)) && den >= 50.0
+                                         ? fmin(fmax((cnt[fi][l] + 0.5) / (den + 0.5 * (L - 1)), 1e-6), 1 - 1e-6)
+                                         : out->u[fi][l];
+    }
+    out->has_namesake = 1;
+}
+
 static int run_session(const wl_model *base, const wl_features *f, const wl_options *opt,
                        uint64_t (*key)(const wl_features *, size_t), unsigned use, wl_model *out)
 {
@@ -106,9 +132,11 @@ static int run_session(const wl_model *base, const wl_features *f, const wl_opti
     size_t cap = (opt->u_samples ? opt->u_samples : 1000000) / 4 + 1000;
     wl_pairidx *pairs = malloc(cap * sizeof *pairs);
     wl_cmpvec *v = malloc(cap * sizeof *v);
-    if (!pairs || !v) {
+    uint8_t (*saved)[WL_FIELD_COUNT] = malloc(cap * sizeof *saved);
+    if (!pairs || !v || !saved) {
         free(pairs);
         free(v);
+        free(saved);
         return -1;
     }
     size_t n = session_pairs(f, opt, key, pairs, cap);
@@ -116,25 +144,17 @@ static int run_session(const wl_model *base, const wl_features *f, const wl_opti
 #pragma omp parallel for schedule(static) num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
     for (long long k = 0; k < nn; k++) {
         wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
+        memcpy(saved[k], v[k].level, sizeof saved[k]);
         for (int fi = 0; fi < WL_FIELD_COUNT; fi++)
             if (!(use & (1u << fi))) v[k].level[fi] = 0; /* not evidence in this session */
     }
     *out = *base;
     int it = n ? wl_model_em(out, v, n, opt->em_iterations > 0 ? opt->em_iterations : 100, 0) : 0;
+    if (it > 0 && key == key_name) namesake_u(out, v, (const uint8_t (*)[WL_FIELD_COUNT])saved, n);
     free(pairs);
     free(v);
+    free(saved);
     return it;
-}
-
-/* Field weights of a vector, prior and TF left out. */
-static double bayes_bits(const wl_model *m, const wl_cmpvec *v)
-{
-    double w = 0.0;
-    for (int f = 0; f < WL_FIELD_COUNT; f++) {
-        int l = v->level[f];
-        if (l) w += log2(m->m[f][l] / m->u[f][l]);
-    }
-    return w;
 }
 
 static double all_pairs(const wl_features *f, const wl_options *opt)
@@ -159,7 +179,7 @@ static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
     if (n == 0) return;
     double *bits = malloc(n * sizeof *bits);
     if (!bits) return;
-    for (size_t k = 0; k < n; k++) bits[k] = bayes_bits(m, &v[k]);
+    for (size_t k = 0; k < n; k++) bits[k] = wl_model_evidence(m, &v[k]);
     double M = (double)n;
     for (int it = 0; it < 200; it++) {
         double odds = M / fmax(pairs - M, 1.0), sum = 0.0;
@@ -199,6 +219,10 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
             else if (in1) m->m[fi][l] = by_dob.m[fi][l];
             else if (in2) m->m[fi][l] = by_name.m[fi][l];
         }
+    }
+    if (it2 > 0 && by_name.has_namesake) {
+        memcpy(m->u_namesake, by_name.u_namesake, sizeof m->u_namesake);
+        m->has_namesake = 1;
     }
     m->em_iterations = it1 + it2;
     wl_model_fit_prior(m, f, opt, cand, n_cand);

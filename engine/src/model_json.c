@@ -26,6 +26,8 @@ static json_t *field_json(const wl_model *m, int f)
     json_object_set_new(o, "levels", names);
     json_object_set_new(o, "m", array_of(m->m[f], m->levels[f]));
     json_object_set_new(o, "u", array_of(m->u[f], m->levels[f]));
+    if (m->has_namesake)
+        json_object_set_new(o, "u_namesake", array_of(m->u_namesake[f], m->levels[f]));
     return o;
 }
 
@@ -116,6 +118,12 @@ static int read_field(wl_model *m, json_t *o, char *err, size_t errcap)
         wl_set_error(err, errcap, "field '%s': m and u must be %d probabilities in (0, 1)", name, L);
         return -1;
     }
+    json_t *un = json_object_get(o, "u_namesake");
+    if (un && read_probs(un, m->u_namesake[f], L, 1) != 0) {
+        wl_set_error(err, errcap, "field '%s': u_namesake must be %d probabilities in (0, 1)", name, L);
+        return -1;
+    }
+    if (un) m->has_namesake = 1;
     return 0;
 }
 

@@ -26,7 +26,7 @@ wl_options wl_default_options(void)
     o.threads = 0;
     o.mode = WL_MODE_DEDUP;
     /* Recall first: a reviewed false hit costs less than a missed suspect. */
-    o.threshold = 0.5;
+    o.threshold = 0.2;
     o.block_keys = WL_BLOCK_DEFAULT;
     o.max_block = 1000;
     o.u_samples = 1000000;
