@@ -8,15 +8,12 @@
  * pairs are compared, so the figures are those of the kernel rather than DRAM.
  *
  * Plain forms are the public kernels, called per pair; the cached forms
- * (engine/src/strsim.h) prepare the query once per run, as the comparator does
- * for a block. Both forms compare the same pairs. Like zstd's fullbench.c, this
- * micro-benchmark reaches into the internal header to time internal kernels.
+ * (wl_cached_*) prepare the query once per run, as the comparator does for a
+ * block. Both forms compare the same pairs, through the public header only.
  * Each figure is the best of REPEAT runs, timed in CPU seconds of this thread
  * (the machine is shared: wall time would count other processes' turns).
- *
- * The last row times wl_name_similarity on names of 1-4 such parts, each query
- * against a variant of itself (parts reordered, one part typo'd, or one part
- * dropped) or against another name, in the same proportions.
+ * Name similarity over parts is internal to the compare stage; it is measured
+ * with that stage by `watchlink-bench block` and `run`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +21,6 @@
 #include <time.h>
 
 #include "bench.h"
-#include "../engine/src/namesim.h"
-#include "../engine/src/name.h"
-#include "../engine/src/strsim.h"
 
 #define NAME_CAP 16
 #define RUN 16 /* candidates per query */
@@ -148,102 +142,25 @@ static double run_plain(const name_pairs *p, int kernel, double *sink)
  * RUN candidates b[i..i+RUN): the one-against-many use of a block. */
 static double run_cached(const name_pairs *p, int kernel, double *sink)
 {
+    wl_cached *c = wl_cached_create();
+    if (!c) return 1e30;
     double acc = 0, t0 = cpu_now();
-    wl_strsim_cached c;
     for (size_t done = 0; done < p->total; done += p->n) {
         size_t n = WL_BENCH_MIN(p->n, p->total - done);
         for (size_t i = 0; i < n; i += RUN) {
-            wl_strsim_prepare(&c, p->a[i], p->la[i]);
+            wl_cached_set(c, p->a[i], p->la[i]);
             size_t end = WL_BENCH_MIN(i + RUN, n);
             for (size_t j = i; j < end; j++) {
-                if (kernel == K_JW) acc += wl_jaro_winkler_cached(&c, p->b[j], p->lb[j]);
-                else if (kernel == K_LEV) acc += wl_levenshtein_cached(&c, p->b[j], p->lb[j], 2);
-                else acc += wl_osa_cached(&c, p->b[j], p->lb[j], 2);
+                if (kernel == K_JW) acc += wl_cached_jaro_winkler(c, p->b[j], p->lb[j]);
+                else if (kernel == K_LEV) acc += wl_cached_levenshtein(c, p->b[j], p->lb[j], 2);
+                else acc += wl_cached_osa(c, p->b[j], p->lb[j], 2);
             }
         }
     }
+    double t = cpu_now() - t0;
+    wl_cached_free(c);
     *sink += acc;
-    return cpu_now() - t0;
-}
-
-/* ---- name similarity over parts ---- */
-
-#define NS_NAMES 2048 /* even: a name; odd: a variant of the name before it */
-
-typedef struct {
-    wl_features f;
-    wl_fpart (*parts)[4];
-    unsigned char *np;
-} name_set;
-
-static void ns_part(name_set *ns, wl_fpart *p, const char *s, size_t n)
-{
-    memset(p, 0, sizeof *p);
-    p->str = p->canon = (uint32_t)ns->f.text_len;
-    memcpy(ns->f.text + ns->f.text_len, s, n);
-    ns->f.text[ns->f.text_len + n] = '\0';
-    ns->f.text_len += n + 1;
-    p->len = p->canon_len = (uint8_t)n;
-    p->h_canon = wl_hash(s, n);
-    p->h_skel = wl_hash_seed(s, n, 1);
-    p->freq = (uint32_t)(1 + below(5000));
-    if (n == 1) p->flags = WL_PART_INITIAL;
-}
-
-/* A variant of name q: parts rotated, one part typo'd, or the last dropped. */
-static void ns_variant(name_set *ns, size_t q)
-{
-    size_t n = ns->np[q], how = below(3);
-    char buf[NAME_CAP];
-    ns->np[q + 1] = (unsigned char)n;
-    for (size_t k = 0; k < n; k++) ns->parts[q + 1][k] = ns->parts[q][how == 0 ? (k + 1) % n : k];
-    if (how == 1) {
-        size_t k = below(n);
-        const wl_fpart *p = &ns->parts[q][k];
-        size_t len = make_typo(ns->f.text + p->str, p->len, buf);
-        ns_part(ns, &ns->parts[q + 1][k], buf, len);
-    } else if (how == 2 && n > 1) {
-        ns->np[q + 1] = (unsigned char)(n - 1);
-    }
-}
-
-static int ns_make(name_set *ns)
-{
-    memset(ns, 0, sizeof *ns);
-    ns->f.n = 100000; /* the dataset the frequencies pretend to come from */
-    ns->f.text_cap = (size_t)NS_NAMES * 5 * NAME_CAP;
-    ns->f.text = malloc(ns->f.text_cap);
-    ns->parts = malloc(NS_NAMES * sizeof *ns->parts);
-    ns->np = malloc(NS_NAMES);
-    if (!ns->f.text || !ns->parts || !ns->np) return -1;
-    for (size_t q = 0; q < NS_NAMES; q += 2) {
-        char buf[NAME_CAP];
-        ns->np[q] = (unsigned char)(1 + below(4));
-        for (size_t k = 0; k < ns->np[q]; k++) ns_part(ns, &ns->parts[q][k], buf, make_name(buf));
-        ns_variant(ns, q);
-    }
-    return 0;
-}
-
-static void ns_free(name_set *ns)
-{
-    free(ns->f.text); free(ns->parts); free(ns->np);
-}
-
-static double run_namesim(const name_set *ns, size_t total, double *sink)
-{
-    double acc = 0, t0 = cpu_now();
-    size_t done = 0;
-    for (size_t q = 0; done < total; q = (q + 2) % NS_NAMES) {
-        for (size_t j = 0; j < RUN && done < total; j++, done++) {
-            size_t c = j % 2 ? (q * 7 + j * 131) % NS_NAMES : q + 1;
-            wl_namesim s;
-            wl_name_similarity(&ns->f, ns->parts[q], ns->np[q], ns->parts[c], ns->np[c], &s);
-            acc += s.score;
-        }
-    }
-    *sink += acc;
-    return cpu_now() - t0;
+    return t;
 }
 
 static int parse_args(int argc, char **argv, size_t *pairs, uint64_t *seed)
@@ -284,19 +201,7 @@ int bench_kernels(int argc, char **argv)
         printf("%s,plain,%zu,%.3f,%.1f\n", names[k], n, tp, (double)n / tp / 1e6);
         printf("%s,cached,%zu,%.3f,%.1f\n", names[k], n, tc, (double)n / tc / 1e6);
     }
-    name_set ns;
-    size_t nn = n / 8 ? n / 8 : 1; /* name pairs cost several kernel calls each */
-    if (ns_make(&ns) != 0) {
-        fprintf(stderr, "watchlink-bench kernels: out of memory\n");
-        ns_free(&ns);
-        pairs_free(&p);
-        return 1;
-    }
-    double tn = 1e30;
-    for (int rep = 0; rep < REPEAT; rep++) tn = WL_BENCH_MIN(tn, run_namesim(&ns, nn, &sink));
-    printf("name_similarity,plain,%zu,%.3f,%.2f\n", nn, tn, (double)nn / tn / 1e6);
     fprintf(stderr, "checksum %.6f\n", sink);
-    ns_free(&ns);
     pairs_free(&p);
     return 0;
 }

@@ -177,13 +177,28 @@ WL_API void wl_features_free(wl_features *f);
 WL_API wl_status wl_features_write_csv(const wl_features *f, FILE *out);
 
 /* ------------------------------------------------------ similarity kernels */
-/* Textbook definitions on bytes (names are ASCII after normalisation).
- * Jaro-Winkler: Winkler (1990), prefix up to 4, p = 0.1, boost above 0.7. */
+/* Textbook definitions on bytes (names are ASCII after normalisation), checked
+ * against python-jellyfish. Jaro-Winkler: Winkler (1990), common prefix up to 4,
+ * p = 0.1, boost only above 0.7; Jaro of two strings one of which is empty is 0.
+ * Levenshtein and optimal string alignment (adjacent transpositions count 1)
+ * take a cutoff: they return max + 1 when the distance is above max, and a
+ * negative max means no cutoff; -1 only when memory runs out on very long inputs. */
 WL_API double wl_jaro(const char *a, size_t la, const char *b, size_t lb);
 WL_API double wl_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
-/** Levenshtein / optimal string alignment distance; returns max+1 when above max. */
 WL_API int wl_levenshtein(const char *a, size_t la, const char *b, size_t lb, int max);
 WL_API int wl_osa(const char *a, size_t la, const char *b, size_t lb, int max);
+
+/* One string prepared once for one-against-many comparisons (its bit vectors
+ * computed once); results equal the plain kernels'. A wl_cached is set again for
+ * each new query without allocating; the string it was set to must stay valid
+ * while it is used. One per thread. */
+typedef struct wl_cached wl_cached;
+WL_API wl_cached *wl_cached_create(void);
+WL_API void wl_cached_free(wl_cached *c);
+WL_API void wl_cached_set(wl_cached *c, const char *s, size_t len);
+WL_API double wl_cached_jaro_winkler(const wl_cached *c, const char *b, size_t lb);
+WL_API int wl_cached_levenshtein(const wl_cached *c, const char *b, size_t lb, int max);
+WL_API int wl_cached_osa(const wl_cached *c, const char *b, size_t lb, int max);
 
 /* ----------------------------------------------------------------- matching */
 typedef enum {

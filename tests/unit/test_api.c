@@ -72,6 +72,32 @@ static void test_table_iter(void **state)
     assert_null(wl_table_get("no-such-table", NULL));
 }
 
+/* The public cached kernels give the plain kernels' values, query after query. */
+static void test_cached_kernels_match_plain(void **state)
+{
+    (void)state;
+    static const char *const q[] = { "muhammad", "nguyen", "", "abdulrahman" };
+    static const char *const c[] = { "mohammed", "nguyn", "muhamad", "", "abdul rahman", "x" };
+    wl_cached *h = wl_cached_create();
+    assert_non_null(h);
+    for (size_t i = 0; i < WL_ARRAY_SIZE(q); i++) {
+        wl_cached_set(h, q[i], strlen(q[i]));
+        for (size_t j = 0; j < WL_ARRAY_SIZE(c); j++) {
+            size_t la = strlen(q[i]), lb = strlen(c[j]);
+            assert_true(wl_cached_jaro_winkler(h, c[j], lb) == wl_jaro_winkler(q[i], la, c[j], lb));
+            for (int max = -1; max <= 3; max++) {
+                assert_int_equal(wl_cached_levenshtein(h, c[j], lb, max), wl_levenshtein(q[i], la, c[j], lb, max));
+                assert_int_equal(wl_cached_osa(h, c[j], lb, max), wl_osa(q[i], la, c[j], lb, max));
+            }
+        }
+    }
+    assert_int_equal(wl_levenshtein("kitten", 6, "sitting", 7, -1), 3);
+    assert_int_equal(wl_levenshtein("kitten", 6, "sitting", 7, 1), 2); /* max + 1 */
+    assert_int_equal(wl_osa("ca", 2, "ac", 2, -1), 1);
+    wl_cached_free(h);
+    wl_cached_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -80,6 +106,7 @@ int main(void)
         cmocka_unit_test(test_roles_round_trip),
         cmocka_unit_test(test_arena_and_vec),
         cmocka_unit_test(test_table_iter),
+        cmocka_unit_test(test_cached_kernels_match_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
