@@ -15,8 +15,6 @@
 #include <omp.h>
 #endif
 
-#include "country.h"
-#include "doc.h"
 #include "features_build.h"
 #include "name.h"
 
