@@ -212,10 +212,13 @@ static int collect(wl_reader *r, const wl_csv *c, size_t *nv, uint32_t *mask, co
     return 0;
 }
 
-static int has_name(uint32_t mask)
+/* A record needs something that can identify a person: a name, or a document
+ * number (a watchlist entry known only by a passport number is still a suspect,
+ * and blocking on the document key can find it). */
+static int has_identity(uint32_t mask)
 {
     const uint32_t names = 1u << WL_ROLE_FULL_NAME | 1u << WL_ROLE_GIVEN_NAME | 1u << WL_ROLE_FAMILY_NAME |
-                           1u << WL_ROLE_ALIAS | 1u << WL_ROLE_MRZ;
+                           1u << WL_ROLE_ALIAS | 1u << WL_ROLE_MRZ | 1u << WL_ROLE_DOC_NUMBER;
     return (mask & names) != 0;
 }
 
@@ -264,9 +267,10 @@ wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
     uint32_t mask = 0;
     const char *id = NULL, *src = NULL;
     if (collect(r, c, &nv, &mask, &id, &id_len, &src, &src_len) != 0) return WL_NOMEM;
-    if (!has_name(mask)) {
+    if (!has_identity(mask)) {
         wl_reader_reject(r, c->row_line, c->raw, c->raw_len,
-                         "no name (full_name, given_name, family_name, alias or mrz)");
+                         "no name and no document number (full_name, given_name, family_name, "
+                         "alias, mrz or doc_number)");
         return WL_OK;
     }
     char rowno[24];

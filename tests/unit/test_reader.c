@@ -292,6 +292,24 @@ static void test_bad_rows(void **state)
     wl_dataset_free(ds);
 }
 
+/* A row with a document number but no name is kept; one with neither is not. */
+static void test_document_without_name(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    char err[512];
+    wl_read_options opt = wl_read_default_options();
+    assert_int_equal(read_file(ds, data_path("doc_only.csv"), &opt, &rep, err), WL_OK);
+    assert_int_equal(rep.rows_read, 3);
+    assert_int_equal(rep.accepted, 2);
+    assert_int_equal(rep.rejected, 1);
+    assert_int_equal(rep.reject_line[0], 3);
+    assert_non_null(strstr(rep.reject_reason[0], "no name and no document number"));
+    assert_string_equal(wl_dataset_value(ds, find_record(ds, "1"), WL_ROLE_DOC_NUMBER, 0), "A1234567");
+    wl_dataset_free(ds);
+}
+
 static void test_field_limit_option(void **state)
 {
     (void)state;
@@ -749,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_header_only),
         cmocka_unit_test(test_source_column_and_option),
         cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_document_without_name),
         cmocka_unit_test(test_field_limit_option),
         cmocka_unit_test(test_many_rejects),
         cmocka_unit_test(test_file_errors),
