@@ -93,6 +93,8 @@ void cli_error(const char *fmt, ...)
 
 /** Writes s as a CSV field (quoted when needed). */
 void cli_csv_field(FILE *f, const char *s);
+/** Writes the n bytes of s as a CSV field, quoted when they hold , " CR LF or NUL. */
+void cli_csv_field_n(FILE *f, const char *s, size_t n);
 /** Writes s as a JSON string. */
 void cli_json_string(FILE *f, const char *s);
 

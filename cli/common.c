@@ -116,18 +116,12 @@ static void on_reject(void *user, const char *file, long line, const char *reaso
 {
     reject_sink *s = user;
     if (!s->f) return;
-    char *copy = malloc(raw_len + 1);
-    if (!copy) return;
-    memcpy(copy, raw, raw_len);
-    copy[raw_len] = '\0';
-    /* NUL bytes in a raw row would cut the field: the reason already says so. */
     cli_csv_field(s->f, file);
     fprintf(s->f, ",%ld,", line);
     cli_csv_field(s->f, reason);
     fputc(',', s->f);
-    cli_csv_field(s->f, copy);
+    cli_csv_field_n(s->f, raw, raw_len); /* the row's exact bytes, NUL bytes included */
     fputc('\n', s->f);
-    free(copy);
 }
 
 int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
@@ -238,15 +232,22 @@ void cli_out_abort(cli_out *o)
 
 void cli_csv_field(FILE *f, const char *s)
 {
-    if (!s) return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
+    if (s) cli_csv_field_n(f, s, strlen(s));
+}
+
+void cli_csv_field_n(FILE *f, const char *s, size_t n)
+{
+    int quote = 0;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n' || s[i] == '\0';
+    if (!quote) {
+        fwrite(s, 1, n, f);
         return;
     }
     fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') fputc('"', f);
+        fputc(s[i], f);
     }
     fputc('"', f);
 }

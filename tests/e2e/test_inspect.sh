@@ -83,6 +83,8 @@ expect_in "$TMP/bad.out" "bad_rows.csv:10: unterminated quote"
 [ "$(wc -l <"$TMP/rejects.csv")" -eq 8 ] || fail "rejects file: $(wc -l <"$TMP/rejects.csv") lines, want header + 7"
 expect_in "$TMP/rejects.csv" "file,line,reason,row"
 expect_in "$TMP/rejects.csv" ",5,\"wrong field count: 5 fields, header has 4\",\"4,Too,Many,Fields,Here\""
+# The rejected row is kept byte for byte, its NUL byte included.
+tr '\000' '@' <"$TMP/rejects.csv" | grep -q '"3,Nul@Byte,1970,x"' || fail "rejects file lost the NUL byte of line 4"
 
 # --- gzip by magic bytes, whatever the name ---
 gzip -c "$DATA/basic.csv" >"$TMP/zipped.csv"
