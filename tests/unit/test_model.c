@@ -88,7 +88,7 @@ static void test_em_recovers_u_when_asked(void **state)
     }
     wl_model *fit = wl_model_new(); /* default u: far from the truth */
     wl_model *fixed = wl_model_new();
-    wl_model_em(fit, v, n, 1000, 1);
+    wl_model_em(fit, v, n, 1000, ~0u);
     wl_model_em(fixed, v, n, 1000, 0);
     assert_true(fabs(fit->prior - truth->prior) < 0.02);
     for (int f = 0; f < WL_FIELD_COUNT; f++)
