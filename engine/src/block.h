@@ -1,8 +1,9 @@
 /*
  * block.h -- candidate pairs (stage 4). Several keys per record; pairs are the
- * union over keys, each produced once (a pair is emitted only by the first key,
- * in key order, that both records share), generated block by block; a block
- * above max_block records is split by a second key or skipped and counted.
+ * union over keys, each produced once (a record's partners over all its blocks
+ * are sorted and made unique), generated record by record from sorted blocks;
+ * a block above the split limit is split by a second key, and a sub-block
+ * above max_block records is skipped and counted.
  */
 #ifndef WL_BLOCK_H
 #define WL_BLOCK_H
@@ -30,9 +31,9 @@ wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, w
 
 /* ---- internals shared by block*.c and their tests ---- */
 
-/* Key kinds, in priority order: a pair is emitted by the first kind (then the
- * smallest key) both records share. The kind sits in the top 3 bits of a key so
- * that sorting keys sorts kinds first; bit 60 marks a key re-keyed by a split. */
+/* Key kinds. The kind sits in the top 3 bits of a key so that sorting keys
+ * sorts kinds first (and keys of two kinds never collide); bit 60 marks a key
+ * re-keyed by a split. */
 enum {
     WL_KIND_PHONETIC_YEAR = 0, WL_KIND_PART_PAIR, WL_KIND_DOC, WL_KIND_FULL_NAME,
     WL_KIND_SKELETON_NAT, WL_KIND_PART_DOB, WL_KIND_COUNT

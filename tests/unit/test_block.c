@@ -268,7 +268,7 @@ static void test_split_and_skip(void **state)
     fx_free(f);
 }
 
-static void test_pair_from_first_shared_key_only(void **state)
+static void test_pair_once_over_shared_keys(void **state)
 {
     (void)state;
     /* Records 0 and 1 share several keys of several kinds: one pair. */
@@ -391,7 +391,7 @@ int main(void)
         cmocka_unit_test(test_matches_reference),
         cmocka_unit_test(test_crowd_reference_and_threads),
         cmocka_unit_test(test_split_and_skip),
-        cmocka_unit_test(test_pair_from_first_shared_key_only),
+        cmocka_unit_test(test_pair_once_over_shared_keys),
         cmocka_unit_test(test_common_parts_skip_phonetic_key),
         cmocka_unit_test(test_doc_one_edit_keys),
         cmocka_unit_test(test_candidates_wrapper),
