@@ -285,6 +285,26 @@ static void test_pair_once_over_shared_keys(void **state)
     fx_free(f);
 }
 
+static void test_many_partners_each_once(void **state)
+{
+    (void)state;
+    /* 120 identical records share ~11 keys: each record's partner list holds
+     * every later record ~11 times (the radix path), and each pair comes once. */
+    enum { N = 120 };
+    fx_rec r[N];
+    for (int i = 0; i < N; i++)
+        r[i] = (fx_rec){ (uint32_t)(i % 3), "muhammad ali", "1978-03-04", "A1234567", "MYS", 0, NULL, NULL };
+    wl_features *f = fx_build(r, N);
+    wl_block_stats st;
+    wl_vec v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 1000, 2), &st);
+    assert_int_equal(v.len, N * (N - 1) / 2);
+    wl_vec_free(&v);
+    v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 1000, 2), &st);
+    assert_int_equal(v.len, N * (N - 1) / 2 - 3 * (40 * 39 / 2));
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
 static void test_common_parts_skip_phonetic_key(void **state)
 {
     (void)state;
@@ -392,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_crowd_reference_and_threads),
         cmocka_unit_test(test_split_and_skip),
         cmocka_unit_test(test_pair_once_over_shared_keys),
+        cmocka_unit_test(test_many_partners_each_once),
         cmocka_unit_test(test_common_parts_skip_phonetic_key),
         cmocka_unit_test(test_doc_one_edit_keys),
         cmocka_unit_test(test_candidates_wrapper),
