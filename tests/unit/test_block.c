@@ -375,6 +375,12 @@ static void test_candidates_wrapper(void **state)
     assert_memory_equal(pairs, v.data, n * 2 * sizeof(uint32_t));
     free(pairs);
     wl_vec_free(&v);
+    /* No records: no pairs, no failure. */
+    wl_features *empty = fx_build(NULL, 0);
+    assert_int_equal(wl_candidates(empty, &o, &pairs, &n, &skipped), WL_OK);
+    assert_int_equal(n, 0);
+    free(pairs);
+    fx_free(empty);
     /* An empty mask gives no pairs, and still a pointer the caller can free. */
     o.block_keys = 0;
     assert_int_equal(wl_candidates(f, &o, &pairs, &n, NULL), WL_OK);
