@@ -82,10 +82,13 @@ static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpve
 
 /* ---- dates, documents, codes ---- */
 
+/* Each comparator looks at a's side first and touches b's arrays only when a
+ * has a value: b is a random record, and its loads are what a pair costs. */
+
 static void compare_dates(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
 {
-    size_t na, nb;
-    const wl_date *da = wl_f_dates(f, a, &na), *db = wl_f_dates(f, b, &nb);
+    size_t na, nb = 0;
+    const wl_date *da = wl_f_dates(f, a, &na), *db = na ? wl_f_dates(f, b, &nb) : NULL;
     int best = WL_LV_MISSING, best_swap = 0;
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++) {
@@ -101,8 +104,8 @@ static void compare_dates(const wl_features *f, uint32_t a, uint32_t b, wl_cmpve
 
 static int compare_docs(const wl_features *f, uint32_t a, uint32_t b)
 {
-    size_t na, nb;
-    const wl_fdoc *da = wl_f_docs(f, a, &na), *db = wl_f_docs(f, b, &nb);
+    size_t na, nb = 0;
+    const wl_fdoc *da = wl_f_docs(f, a, &na), *db = na ? wl_f_docs(f, b, &nb) : NULL;
     int best = WL_LV_MISSING;
     for (size_t i = 0; i < na && best < WL_DOC_EXACT; i++)
         for (size_t j = 0; j < nb && best < WL_DOC_EXACT; j++) {
@@ -118,8 +121,10 @@ static int compare_docs(const wl_features *f, uint32_t a, uint32_t b)
 static int compare_nats(const wl_features *f, uint32_t a, uint32_t b)
 {
     size_t na, nb;
-    const uint32_t *xa = wl_f_nats(f, a, &na), *xb = wl_f_nats(f, b, &nb);
-    if (na == 0 || nb == 0) return WL_LV_MISSING;
+    const uint32_t *xa = wl_f_nats(f, a, &na);
+    if (na == 0) return WL_LV_MISSING;
+    const uint32_t *xb = wl_f_nats(f, b, &nb);
+    if (nb == 0) return WL_LV_MISSING;
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++)
             if (xa[i] == xb[j]) return WL_CODE_MATCH;
@@ -134,7 +139,7 @@ static int compare_gender(const wl_features *f, uint32_t a, uint32_t b)
 
 static int compare_pob(const wl_features *f, uint32_t a, uint32_t b)
 {
-    if (f->pob[a] == UINT32_MAX || f->pob[b] == UINT32_MAX) return WL_LV_MISSING;
+    if (f->pob[a] == UINT32_MAX || f->pob[b] == UINT32_MAX) return WL_LV_MISSING; /* a first */
     const char *x = wl_f_str(f, f->pob[a]), *y = wl_f_str(f, f->pob[b]);
     return wl_cmp_place(x, strlen(x), y, strlen(y));
 }
@@ -142,7 +147,9 @@ static int compare_pob(const wl_features *f, uint32_t a, uint32_t b)
 static int compare_text(const wl_features *f, uint32_t a, uint32_t b)
 {
     size_t na, nb;
-    const uint64_t *ta = wl_f_toks(f, a, &na), *tb = wl_f_toks(f, b, &nb);
+    const uint64_t *ta = wl_f_toks(f, a, &na);
+    if (na == 0) return WL_LV_MISSING;
+    const uint64_t *tb = wl_f_toks(f, b, &nb);
     return wl_cmp_tokens(ta, na, tb, nb);
 }
 
