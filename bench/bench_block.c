@@ -23,8 +23,6 @@
 #endif
 
 #include "bench.h"
-#include "../engine/src/block.h"
-#include "../engine/src/compare.h"
 
 typedef struct {
     const char *febrl, *lists, *truth;
@@ -42,10 +40,15 @@ typedef struct {
     size_t mask;
 } id_map;
 
+/* FNV-1a over the source, a separator and the id: a bench-side map needs no
+ * engine hash. Never 0 (0 marks an empty slot). */
 static uint64_t id_hash(const char *src, const char *id)
 {
-    uint64_t h = wl_hash(id, strlen(id));
-    return src ? wl_hash_combine(wl_hash(src, strlen(src)), h) | 1 : h | 1;
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = src ? src : ""; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ 0x1f) * 1099511628211ull;
+    for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h | 1;
 }
 
 static int map_build(id_map *m, const wl_dataset *ds, int with_source)
@@ -99,18 +102,31 @@ static int col(char **f, int n, const char *name)
     return -1;
 }
 
+/* Candidate pairs as wl_candidates gives them: (left, right) uint32 pairs. */
+typedef struct {
+    uint32_t a, b;
+} pair_t;
+
+typedef struct {
+    const pair_t *p;
+    size_t len;
+} pair_list;
+
 static int cmp_pair(const void *x, const void *y)
 {
-    const wl_pairidx *a = x, *b = y;
+    const pair_t *a = x, *b = y;
     if (a->a != b->a) return a->a < b->a ? -1 : 1;
     return (a->b > b->b) - (a->b < b->b);
 }
+
+#define B_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define B_MAX(a, b) ((a) > (b) ? (a) : (b))
 
 typedef struct {
     size_t pairs, found, unknown, impossible;
 } truth_count;
 
-static int truth_check(const char *path, const wl_dataset *ds, const wl_vec *cand, wl_mode mode, truth_count *tc)
+static int truth_check(const char *path, const wl_dataset *ds, const pair_list *cand, wl_mode mode, truth_count *tc)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) return -1;
@@ -126,7 +142,7 @@ static int truth_check(const char *path, const wl_dataset *ds, const wl_vec *can
     if (map_build(&m, ds, with_src) != 0) { fclose(fp); return -1; }
     while (fgets(line, sizeof line, fp)) {
         int n = split(line, f, 16);
-        if (n <= WL_MAX(li, ri)) continue;
+        if (n <= B_MAX(li, ri)) continue;
         long a = map_find(&m, with_src ? f[ls] : NULL, f[li]), b = map_find(&m, with_src ? f[rs] : NULL, f[ri]);
         if (a < 0 || b < 0 || a == b) { tc->unknown++; continue; }
         if (mode == WL_MODE_LINK && !strcmp(wl_dataset_source(ds, (size_t)a), wl_dataset_source(ds, (size_t)b))) {
@@ -134,8 +150,8 @@ static int truth_check(const char *path, const wl_dataset *ds, const wl_vec *can
             continue;
         }
         tc->pairs++;
-        wl_pairidx key = { (uint32_t)WL_MIN(a, b), (uint32_t)WL_MAX(a, b) };
-        int hit = bsearch(&key, cand->data, cand->len, sizeof key, cmp_pair) != NULL;
+        pair_t key = { (uint32_t)B_MIN(a, b), (uint32_t)B_MAX(a, b) };
+        int hit = bsearch(&key, cand->p, cand->len, sizeof key, cmp_pair) != NULL;
         tc->found += (size_t)hit;
         if (!hit && tc->pairs - tc->found <= g_show_missed)
             printf("  missed: %s/%s %s/%s\n", wl_dataset_source(ds, key.a), wl_dataset_id(ds, key.a),
@@ -149,20 +165,19 @@ static int truth_check(const char *path, const wl_dataset *ds, const wl_vec *can
 
 /* ---- compare throughput ---- */
 
-static double time_compare(const wl_features *f, const wl_vec *cand, int threads, unsigned *checksum)
+static double time_compare(const wl_features *f, const pair_list *cand, int threads, unsigned *checksum)
 {
-    const wl_pairidx *p = cand->data;
-    long long n = (long long)WL_MIN(cand->len, g_compare_max);
-    unsigned sum = 0;
+    size_t n = B_MIN(cand->len, g_compare_max);
+    uint8_t *levels = malloc(n * WL_FIELD_COUNT + 1);
+    if (!levels) return 0.0;
     double t0 = bench_now();
-#pragma omp parallel for schedule(static, 4096) num_threads(threads) reduction(+ : sum)
-    for (long long k = 0; k < n; k++) {
-        wl_cmpvec v;
-        wl_compare(f, p[k].a, p[k].b, &v);
-        for (int j = 0; j < WL_FIELD_COUNT; j++) sum += v.level[j];
-    }
+    wl_compare_pairs(f, (const uint32_t *)cand->p, n, threads, levels);
+    double t = bench_now() - t0;
+    unsigned sum = 0;
+    for (size_t k = 0; k < n * WL_FIELD_COUNT; k++) sum += levels[k];
     *checksum = sum;
-    return bench_now() - t0;
+    free(levels);
+    return t;
 }
 
 /* ---- one data set ---- */
@@ -188,11 +203,13 @@ static int run_one(const char *label, const char **files, size_t nfiles, const c
     double t0 = bench_now();
     wl_features *f = wl_features_build(ds, opt->threads);
     double t_norm = bench_now() - t0;
-    wl_vec cand;
-    wl_vec_init(&cand, sizeof(wl_pairidx));
-    wl_block_stats st;
+    uint32_t *raw = NULL;
+    size_t n_cand = 0;
+    wl_block_report st;
+    memset(&st, 0, sizeof st);
     t0 = bench_now();
-    wl_status s = f ? wl_block(f, opt, &cand, &st) : WL_NOMEM;
+    wl_status s = f ? wl_candidates(f, opt, &raw, &n_cand, &st) : WL_NOMEM;
+    pair_list cand = { (const pair_t *)raw, n_cand };
     double t_block = bench_now() - t0;
     int rc = s == WL_OK ? 0 : 2;
     if (rc == 0) {
@@ -207,16 +224,16 @@ static int run_one(const char *label, const char **files, size_t nfiles, const c
                    tc.pairs, tc.found, tc.pairs ? (double)tc.found / (double)tc.pairs : 0.0, tc.unknown, tc.impossible);
         else if (truth)
             printf("  cannot read truth %s\n", truth);
-        unsigned sum;
+        unsigned sum = 0;
         double t_cmp = time_compare(f, &cand, opt->threads, &sum);
-        size_t nc = WL_MIN(cand.len, g_compare_max);
+        size_t nc = B_MIN(cand.len, g_compare_max);
         printf("  compare: %zu pairs in %.3f s = %.2f M pairs/s (threads %d, checksum %u)\n", nc, t_cmp,
                t_cmp > 0 ? (double)nc / t_cmp / 1e6 : 0.0, opt->threads, sum);
         printf("  peak RSS %.1f MB\n", (double)bench_peak_rss() / 1e6);
     } else {
         fprintf(stderr, "watchlink-bench: %s\n", wl_strerror(s));
     }
-    wl_vec_free(&cand);
+    free(raw);
     wl_features_free(f);
     wl_dataset_free(ds);
     return rc;

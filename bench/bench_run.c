@@ -331,11 +331,12 @@ static void measure_blocking(const wl_dataset *ds, const wl_options *opt, const 
     double t0 = bench_now();
     wl_features *f = wl_features_build(ds, opt->threads);
     uint32_t *pairs = NULL;
-    size_t n = 0, skipped = 0;
-    if (f && wl_candidates(f, opt, &pairs, &n, &skipped) == WL_OK) {
+    size_t n = 0;
+    wl_block_report rep;
+    if (f && wl_candidates(f, opt, &pairs, &n, &rep) == WL_OK) {
         row->block_s = bench_now() - t0;
         row->candidates = n;
-        row->skipped = skipped;
+        row->skipped = rep.skipped_pairs;
         for (size_t k = 0; k < n_truth; k++)
             row->cand_true += is_candidate(pairs, n, (uint32_t)(truth[k] >> 32), (uint32_t)truth[k]);
     }

@@ -233,14 +233,31 @@ typedef struct {
 /** @return the defaults: all cores, dedup, threshold favouring recall, every key. */
 WL_API wl_options wl_default_options(void);
 
+/* What the blocking stage did (wl_candidates). */
+typedef struct {
+    size_t keys;            /* (key, record) entries */
+    size_t blocks;          /* blocks of two or more records */
+    size_t split_blocks;    /* blocks above the limit split by a second key */
+    size_t skipped_blocks;  /* blocks still too large after splitting */
+    size_t skipped_pairs;   /* pairs those blocks would have produced */
+    size_t candidates;      /* distinct candidate pairs */
+} wl_block_report;
+
 /**
  * The blocking stage alone, for measuring pair completeness and reduction ratio:
  * *pairs receives 2 * *n record indices (left, right, left < right), sorted, each
- * pair once; the caller releases them with free(). *skipped (may be NULL) receives
- * the pairs lost to blocks that stayed too large after splitting.
+ * pair once; the caller releases them with free(). report may be NULL.
  */
 WL_API wl_status wl_candidates(const wl_features *f, const wl_options *opt, uint32_t **pairs,
-                               size_t *n, size_t *skipped);
+                               size_t *n, wl_block_report *report);
+
+/**
+ * The compare stage alone: compares n pairs (2 * n record indices) of f on
+ * `threads` threads (0: all cores). levels (may be NULL) receives WL_FIELD_COUNT
+ * levels per pair, in field order (see wl_level_name).
+ */
+WL_API wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n, int threads,
+                                  uint8_t *levels);
 
 /* Compared fields, in output column order. */
 #define WL_FIELD_MAP(X)               \

@@ -382,15 +382,23 @@ wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, w
 }
 
 wl_status wl_candidates(const wl_features *f, const wl_options *opt, uint32_t **pairs, size_t *n,
-                        size_t *skipped)
+                        wl_block_report *report)
 {
     *pairs = NULL;
     *n = 0;
     wl_vec v;
     wl_vec_init(&v, sizeof(wl_pairidx));
     wl_block_stats st;
+    memset(&st, 0, sizeof st);
     wl_status s = wl_block(f, opt, &v, &st);
-    if (skipped) *skipped = st.skipped_pairs;
+    if (report) {
+        report->keys = st.keys;
+        report->blocks = st.blocks;
+        report->split_blocks = st.split_blocks;
+        report->skipped_blocks = st.skipped_blocks;
+        report->skipped_pairs = st.skipped_pairs;
+        report->candidates = st.candidates;
+    }
     if (s != WL_OK) return s;
     /* wl_pairidx is two uint32_t: the array already is (left, right) pairs. */
     _Static_assert(sizeof(wl_pairidx) == 2 * sizeof(uint32_t), "wl_pairidx layout");

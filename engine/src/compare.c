@@ -4,6 +4,8 @@
  * side are level 0, which the Fellegi-Sunter score treats as no evidence
  * (Fellegi & Sunter 1969; missing values as in Splink's "null level"). */
 #include "compare.h"
+#include <omp.h>
+
 #include "name.h"
 #include "namesim.h"
 
@@ -163,4 +165,18 @@ void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
     out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(f, a, b);
     out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, a, b);
     out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, a, b);
+}
+
+wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n, int threads,
+                           uint8_t *levels)
+{
+    long long nn = (long long)n;
+    int t = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static, 4096) num_threads(t)
+    for (long long k = 0; k < nn; k++) {
+        wl_cmpvec v;
+        wl_compare(f, pairs[2 * k], pairs[2 * k + 1], &v);
+        if (levels) memcpy(levels + (size_t)k * WL_FIELD_COUNT, v.level, WL_FIELD_COUNT);
+    }
+    return WL_OK;
 }

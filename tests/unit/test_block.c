@@ -366,18 +366,23 @@ static void test_candidates_wrapper(void **state)
     wl_features *f = fx_build(g_people, N_PEOPLE);
     wl_options o = opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 100, 2);
     uint32_t *pairs;
-    size_t n, skipped = 99;
-    assert_int_equal(wl_candidates(f, &o, &pairs, &n, &skipped), WL_OK);
-    assert_int_equal(skipped, 0);
+    size_t n;
+    wl_block_report rep;
+    memset(&rep, 0x55, sizeof rep);
+    assert_int_equal(wl_candidates(f, &o, &pairs, &n, &rep), WL_OK);
+    assert_int_equal(rep.skipped_pairs, 0);
     wl_block_stats st;
     wl_vec v = run_block(f, o, &st);
     assert_int_equal(n, v.len);
+    assert_int_equal(rep.candidates, n);
+    assert_int_equal(rep.keys, st.keys);
+    assert_int_equal(rep.blocks, st.blocks);
     assert_memory_equal(pairs, v.data, n * 2 * sizeof(uint32_t));
     free(pairs);
     wl_vec_free(&v);
     /* No records: no pairs, no failure. */
     wl_features *empty = fx_build(NULL, 0);
-    assert_int_equal(wl_candidates(empty, &o, &pairs, &n, &skipped), WL_OK);
+    assert_int_equal(wl_candidates(empty, &o, &pairs, &n, &rep), WL_OK);
     assert_int_equal(n, 0);
     free(pairs);
     fx_free(empty);
