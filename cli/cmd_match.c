@@ -5,19 +5,19 @@
 
 #include "output.h"
 
-static const char COMMON_OPTIONS[] =
-    "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n"
-    "  --clusters FILE      also write cluster_id,source,id for every record\n"
-    "  --threshold P        report pairs with probability >= P (default 0.2: recall first)\n"
-    "  --explain            add each field's level:weight to every pair\n"
-    "  --format csv|jsonl   output format (default csv)\n"
-    "  --model FILE         score with a saved model (watchlink train) instead of fitting\n"
-    "  --best-link          keep a pair only when each record is the other's best match\n"
-    "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
-    "  --rejects FILE       write every rejected input row with its line and reason\n"
-    "  --threads N          worker threads (default: all cores)\n"
-    "  -q, --quiet          no summary, no progress\n"
-    "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
+#define COMMON_OPTIONS_TEXT \
+    "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n" \
+    "  --clusters FILE      also write cluster_id,source,id for every record\n" \
+    "  --threshold P        report pairs with probability >= P (default 0.2: recall first)\n" \
+    "  --explain            add each field's level:weight to every pair\n" \
+    "  --format csv|jsonl   output format (default csv)\n" \
+    "  --model FILE         score with a saved model (watchlink train) instead of fitting\n" \
+    "  --best-link          keep a pair only when each record is the other's best match\n" \
+    "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
+    "  --rejects FILE       write every rejected input row with its line and reason\n" \
+    "  --threads N          worker threads (default: all cores)\n" \
+    "  -q, --quiet          no summary, no progress\n" \
+    "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n"
 
 typedef struct {
     const char *name;
@@ -117,39 +117,38 @@ static int run_pair_command(const pair_command *pc, int argc, char **argv)
     return rc;
 }
 
+/* The three pair commands differ only in their usage line, mode and list count;
+ * the usage text is the head plus COMMON_OPTIONS, both string literals. */
 #define USAGE_HEAD(cmd, args, what) "Usage: watchlink " cmd " " args " [OPTIONS]\n" what "\n\nOptions:\n"
 
 int cmd_match(int argc, char **argv)
 {
-    static const char usage[] =
-        USAGE_HEAD("match", "LEFT RIGHT",
-                   "Finds the pairs of records of the same person across two lists.");
-    char buf[sizeof usage + sizeof COMMON_OPTIONS];
-    snprintf(buf, sizeof buf, "%s%s", usage, COMMON_OPTIONS);
-    pair_command pc = { "match", buf, WL_MODE_LINK, 2, 2 };
+    static const pair_command pc = {
+        "match",
+        USAGE_HEAD("match", "LEFT RIGHT", "Finds the pairs of records of the same person across two lists.")
+            COMMON_OPTIONS_TEXT,
+        WL_MODE_LINK, 2, 2 };
     return run_pair_command(&pc, argc, argv);
 }
 
 int cmd_dedup(int argc, char **argv)
 {
-    static const char usage[] =
+    static const pair_command pc = {
+        "dedup",
         USAGE_HEAD("dedup", "LIST...",
                    "Finds pairs of records of the same person within and across lists;\n"
-                   "--clusters groups them into persons.");
-    char buf[sizeof usage + sizeof COMMON_OPTIONS];
-    snprintf(buf, sizeof buf, "%s%s", usage, COMMON_OPTIONS);
-    pair_command pc = { "dedup", buf, WL_MODE_DEDUP, 1, CLI_MAX_LISTS };
+                   "--clusters groups them into persons.") COMMON_OPTIONS_TEXT,
+        WL_MODE_DEDUP, 1, CLI_MAX_LISTS };
     return run_pair_command(&pc, argc, argv);
 }
 
 int cmd_link(int argc, char **argv)
 {
-    static const char usage[] =
+    static const pair_command pc = {
+        "link",
         USAGE_HEAD("link", "LIST...",
                    "Finds pairs of records of the same person across sources only (never\n"
-                   "within one list); --clusters groups them into persons.");
-    char buf[sizeof usage + sizeof COMMON_OPTIONS];
-    snprintf(buf, sizeof buf, "%s%s", usage, COMMON_OPTIONS);
-    pair_command pc = { "link", buf, WL_MODE_LINK, 1, CLI_MAX_LISTS };
+                   "within one list); --clusters groups them into persons.") COMMON_OPTIONS_TEXT,
+        WL_MODE_LINK, 1, CLI_MAX_LISTS };
     return run_pair_command(&pc, argc, argv);
 }
