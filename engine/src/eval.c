@@ -61,7 +61,7 @@ static int read_pairs(const char *text, size_t len, const char *name, int use_so
 
 static int build(wl_eval *e, wl_vec *tk, wl_vec *pk, wl_vec *pp)
 {
-    qsort(tk->data, tk->len, sizeof(uint64_t), cmp_u64);
+    if (tk->len > 1) qsort(tk->data, tk->len, sizeof(uint64_t), cmp_u64); /* NULL when empty */
     uint64_t *t = tk->data;
     size_t u = 0;
     for (size_t k = 0; k < tk->len; k++)
@@ -92,7 +92,7 @@ static int build(wl_eval *e, wl_vec *tk, wl_vec *pk, wl_vec *pp)
         }
         e->pred[m] = key;
         e->prob[m] = prob;
-        e->hit[m] = bsearch(&key, e->truth, e->n_truth, sizeof key, cmp_u64) != NULL;
+        e->hit[m] = e->n_truth && bsearch(&key, e->truth, e->n_truth, sizeof key, cmp_u64) != NULL;
         m++;
     }
     e->n_pred = m;
