@@ -90,14 +90,19 @@ enum {
     WL_LEX_PARTICLE = 1u << 2,   /* bin, a/l, van...: kept with WL_PART_PARTICLE */
     WL_LEX_PREFIX = 1u << 3,     /* abdul, nurul, al...: may be written joined */
     WL_LEX_NAME = 1u << 4,       /* a known name: the rest of a joined form */
-    WL_LEX_TITLE_HEAD = 1u << 5  /* first word of a two-word title ("tan" of "tan sri") */
+    WL_LEX_TITLE_HEAD = 1u << 5, /* first word of a two-word title ("tan" of "tan sri") */
+    WL_LEX_HAN = 1u << 6,        /* a Chinese name syllable in some romanisation (name_chinese.tsv) */
+    WL_LEX_PINYIN = 1u << 7      /* a Hanyu Pinyin syllable (name_pinyin.tsv) */
 };
 
-typedef struct {
+typedef struct wl_lexent {
     const char *word;  /* NUL-terminated */
     const char *canon; /* canonical variant, NUL-terminated (== word when none) */
     uint16_t len, canon_len;
     uint8_t flags;     /* WL_LEX_* */
+    /* The pinyin this spelling stands for inside a Chinese name, as a family name and
+     * as a given-name syllable (name_chinese.tsv); NULL when the table has none. */
+    const struct wl_lexent *han_family, *han_given;
 } wl_lexent;
 
 /** Loads the lexicon once per process (thread-safe). @return 0, or -1 when out of memory. */
@@ -108,6 +113,21 @@ const wl_lexent *wl_name_lex_find(const char *s, size_t n);
 const wl_lexent *const *wl_name_lex_prefixes(int *count);
 /** @return 1 when some joined-form prefix starts with byte c (a cheap pre-filter). */
 int wl_name_lex_prefix_start(unsigned char c);
+
+/* ---- Chinese names (name_chinese.c) ---- */
+
+enum { WL_HAN_MAX_SYLLABLES = 4 };
+
+/** Cuts a joined word into 2..WL_HAN_MAX_SYLLABLES Chinese syllables known to the
+ *  lexicon (WL_LEX_HAN or WL_LEX_PINYIN): "xiaolong" -> xiao long, "choonhui" ->
+ *  choon hui. The first cut in order of longer first syllables wins.
+ *  @return the number of syllables written to seg (0 when the word does not cut). */
+int wl_han_segment(const char *s, size_t n, const wl_lexent **seg);
+/** @return 1 when s[0..n) is one Chinese syllable or a join of them. */
+int wl_han_word(const wl_lexent *e, const char *s, size_t n);
+/** The reading of a known syllable inside a Chinese name: as the family name, or as
+ *  a given-name syllable. @return the lexicon entry of its pinyin (e itself when none). */
+const wl_lexent *wl_han_reading(const wl_lexent *e, int family);
 
 /** The EYD (1972) spelling of an Indonesian word in the old spelling (soekarno ->
  *  sukarno, djoko -> joko, tjahjo -> cahyo). @return its length, or 0 when s[0..n)

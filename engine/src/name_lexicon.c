@@ -1,7 +1,8 @@
 /*
  * name_lexicon.c -- the word lists of name normalisation, loaded once per process
- * from the embedded tables name_titles, name_particles, name_variants and
- * name_joined (datasets/tables/), into one open-addressing hash table keyed by
+ * from the embedded tables name_titles, name_particles, name_variants,
+ * name_joined, name_chinese and name_pinyin (datasets/tables/), into one
+ * open-addressing hash table keyed by
  * XXH3 of the word, so a lookup costs one hash and usually one probe.
  */
 #include <pthread.h>
@@ -54,7 +55,8 @@ static wl_lexent *lex_add(const char *s, size_t n)
 
 static size_t lex_count_words(void)
 {
-    static const char *const names[] = { "name_titles", "name_particles", "name_variants", "name_joined" };
+    static const char *const names[] = { "name_titles",  "name_particles", "name_variants",
+                                         "name_joined",  "name_chinese",   "name_pinyin" };
     size_t words = 0;
     for (size_t t = 0; t < WL_ARRAY_SIZE(names); t++) {
         size_t len;
@@ -133,6 +135,62 @@ static int lex_load_variants(void)
     return 0;
 }
 
+/* kind <TAB> pinyin <TAB> spelling...: family rows give every spelling the pinyin
+ * as its canonical form, except "?x" spellings (also non-Chinese names), which get
+ * it only as their reading inside a Chinese name; given rows give readings only. */
+static int lex_load_chinese_row(const char **f, const size_t *fl, int nf)
+{
+    int family = fl[0] == 6 && memcmp(f[0], "family", 6) == 0;
+    wl_lexent *p = lex_add(f[1], fl[1]);
+    if (!p) return -1;
+    p->flags |= WL_LEX_HAN | (family ? WL_LEX_NAME : 0);
+    for (int k = 1; k < nf; k++) {
+        int ambiguous = fl[k] > 1 && f[k][0] == '?';
+        wl_lexent *v = k == 1 ? p : lex_add(f[k] + ambiguous, fl[k] - (size_t)ambiguous);
+        if (!v) return -1;
+        v->flags |= WL_LEX_HAN;
+        if (!family) {
+            if (!v->han_given) v->han_given = p;
+            continue;
+        }
+        v->flags |= WL_LEX_NAME;
+        if (!v->han_family) v->han_family = p;
+        if (k > 1 && !ambiguous) {
+            v->canon = p->word;
+            v->canon_len = p->len;
+        }
+    }
+    return 0;
+}
+
+static int lex_load_chinese(void)
+{
+    size_t len, fl[LEX_MAX_FIELDS];
+    const char *f[LEX_MAX_FIELDS];
+    wl_table_iter it;
+    const char *tdata = wl_table_get("name_chinese", &len);
+    wl_table_iter_init(&it, tdata, len);
+    int nf;
+    while ((nf = wl_table_next(&it, f, fl, LEX_MAX_FIELDS)) > 0)
+        if (nf >= 2 && lex_load_chinese_row(f, fl, nf) != 0) return -1;
+    return 0;
+}
+
+static int lex_load_pinyin(void)
+{
+    size_t len, fl[1];
+    const char *f[1];
+    wl_table_iter it;
+    const char *tdata = wl_table_get("name_pinyin", &len);
+    wl_table_iter_init(&it, tdata, len);
+    while (wl_table_next(&it, f, fl, 1) >= 1) {
+        wl_lexent *e = lex_add(f[0], fl[0]);
+        if (!e) return -1;
+        e->flags |= WL_LEX_PINYIN;
+    }
+    return 0;
+}
+
 static int lex_longer_first(const void *a, const void *b)
 {
     const wl_lexent *x = *(const wl_lexent *const *)a, *y = *(const wl_lexent *const *)b;
@@ -164,7 +222,7 @@ static int lex_load_joined(void)
 static void lex_build(void)
 {
     if (lex_alloc() == 0 && lex_load_titles() == 0 && lex_load_particles() == 0 && lex_load_variants() == 0
-        && lex_load_joined() == 0)
+        && lex_load_joined() == 0 && lex_load_chinese() == 0 && lex_load_pinyin() == 0)
         g_lex_status = 0;
 }
 

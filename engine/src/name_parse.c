@@ -94,6 +94,9 @@ static void tokenize(name_work *w, const char *s, size_t n, int comma_order)
         name_tok *t = &w->tok[w->ntok++];
         *t = (name_tok){ .s = copy, .len = (uint16_t)k, .dot = (uint8_t)(i < n && s[i] == '.') };
         t->lex = wl_name_lex_find(copy, k);
+        /* "Ng." with its dot is the Vietnamese abbreviation of Nguyễn; without
+         * it, Ng is the Hokkien/Cantonese spelling of 黄 and 吴. */
+        if (k == 2 && t->dot && memcmp(copy, "ng", 2) == 0) t->lex = wl_name_lex_find("nguyen", 6);
     }
 }
 
@@ -142,13 +145,14 @@ static void mark_titles(name_work *w)
 
 /* ---- parts and their keys ---- */
 
-/* Double Metaphone and the skeleton depend on the canonical word only, and lists
- * repeat the same few thousand words: a direct-mapped cache keyed by the 64-bit
- * hash of the canonical word (the identity the later stages use anyway). */
+/* Double Metaphone and the skeleton depend on the canonical word and on the
+ * spelling as written, and lists repeat the same few thousand words: a
+ * direct-mapped cache keyed by the 64-bit hashes of both (the identities the
+ * later stages use anyway). */
 enum { KEYCACHE_SLOTS = 16384 };
 
 typedef struct {
-    uint64_t h_canon, h_skel;
+    uint64_t h_text, h_canon, h_skel;
     uint32_t dm1, dm2;
 } key_slot;
 
@@ -158,12 +162,25 @@ struct wl_keycache {
 
 wl_keycache *wl_keycache_new(void) { return calloc(1, sizeof(wl_keycache)); }
 
+/*
+ * dm1 is the primary code of the canonical word. dm2 is the primary code of the
+ * spelling as written when the canonical table moved it to another sound (Heng
+ * read as 王 Wang, Ho as 何 He): a misspelling of the written form (Hing, Hoh)
+ * still meets it by sound, which the canonical code alone would hide. Otherwise
+ * dm2 is the alternate code of the canonical word.
+ */
 static void keys_compute(wl_namepart *p)
 {
     char pri[5], alt[5], skel[TOK_WORD_MAX + 1];
     wl_double_metaphone(p->canon, p->canon_len, pri, alt);
     p->dm1 = wl_dm_pack(pri);
     p->dm2 = alt[0] ? wl_dm_pack(alt) : p->dm1;
+    if (p->h_text != p->h_canon) {
+        char tpri[5], talt[5];
+        wl_double_metaphone(p->text, p->len, tpri, talt);
+        uint32_t t = wl_dm_pack(tpri);
+        if (t && t != p->dm1) p->dm2 = t;
+    }
     size_t k = wl_skeleton(p->canon, p->canon_len, skel, sizeof skel);
     p->h_skel = wl_hash(skel, k);
 }
@@ -173,15 +190,15 @@ static void part_keys(wl_keycache *kc, wl_namepart *p)
     p->h_text = wl_hash(p->text, p->len);
     p->h_canon = p->len == p->canon_len && memcmp(p->text, p->canon, p->len) == 0 ? p->h_text
                                                                                    : wl_hash(p->canon, p->canon_len);
-    key_slot *e = &kc->slot[p->h_canon & (KEYCACHE_SLOTS - 1)];
-    if (e->h_canon == p->h_canon && p->h_canon != 0) {
+    key_slot *e = &kc->slot[(p->h_canon ^ (p->h_text >> 17)) & (KEYCACHE_SLOTS - 1)];
+    if (e->h_canon == p->h_canon && e->h_text == p->h_text && p->h_canon != 0) {
         p->dm1 = e->dm1;
         p->dm2 = e->dm2;
         p->h_skel = e->h_skel;
         return;
     }
     keys_compute(p);
-    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2 };
+    *e = (key_slot){ p->h_text, p->h_canon, p->h_skel, p->dm1, p->dm2 };
 }
 
 static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const char *canon,
@@ -215,7 +232,90 @@ typedef struct {
     name_work *w;
     wl_namepart *out;
     int n, max;
+    int han;        /* the value looks like a Chinese name (looks_chinese) */
+    int han_family; /* the word being added stands as its family name */
 } part_sink;
+
+/* ---- Chinese names ---- */
+
+/*
+ * A value looks like a Chinese name when every word of it (initials aside) is a
+ * Chinese syllable in some romanisation, or a join of such syllables: "Tan Kian
+ * Ka", "Chen Jianjia", "Choon Hui Chua". Only then do the readings that are
+ * ambiguous elsewhere apply: the given-name syllables of name_chinese.tsv
+ * (kin, tak, man are words of other languages too), and the family spellings
+ * marked "?" there (Ho is the Vietnamese Hồ, Choi the Korean 최). One Vietnamese
+ * or Malay word ("Ho Van Minh", "Ho Ah Kow bin Ali") is enough to keep a value
+ * out, and so is a value without a word that can be a Chinese family name
+ * ("Maung Maung", "Bin Laden" are syllables too). A one-word value is kept out
+ * unless it is a given-name cell: a lone
+ * "Ho" in a family-name column says nothing about the rest of the name, and
+ * reading it as 何 He there but as Hồ in "Ho Van Minh" from another list would
+ * part the two spellings of one person.
+ */
+static int looks_chinese(const name_work *w, int kind, int han_script)
+{
+    int words = 0, family = 0;
+    for (int i = 0; i < w->ntok; i++) {
+        const name_tok *t = &w->tok[i];
+        if (t->drop || t->len == 1) continue;
+        if (!wl_han_word(t->lex, t->s, t->len)) return 0;
+        words++;
+        family |= t->lex && t->lex->han_family;
+    }
+    if (kind == WL_NAME_GIVEN || kind == WL_NAME_MIDDLE) return words >= 1;
+    return words >= 2 && (family || han_script);
+}
+
+/* The family name of a Chinese name written in one value: the first word, or the
+ * last when only the last can be a family name ("Choon Hui Chua"). @return its
+ * token index. */
+static int han_family_token(const name_work *w)
+{
+    int first = -1, last = -1;
+    for (int i = 0; i < w->ntok; i++) {
+        if (w->tok[i].drop || w->tok[i].len == 1) continue;
+        if (first < 0) first = i;
+        last = i;
+    }
+    if (first < 0) return -1;
+    const wl_lexent *f = w->tok[first].lex, *l = w->tok[last].lex;
+    if (!(f && f->han_family) && l && l->han_family) return last;
+    return first;
+}
+
+/* The pinyin of a word made of several syllables, each read as a given-name
+ * syllable (or a family one for a joined family name): "kinka" -> "jianjia".
+ * @return its length in buf, or 0 when the word does not cut or reads as itself. */
+static size_t han_joined_canon(const char *s, size_t n, int family, char *buf, size_t cap)
+{
+    const wl_lexent *seg[WL_HAN_MAX_SYLLABLES];
+    int ns = wl_han_segment(s, n, seg);
+    size_t k = 0;
+    for (int i = 0; i < ns; i++) {
+        const wl_lexent *r = wl_han_reading(seg[i], family);
+        if (k + r->len >= cap) return 0;
+        memcpy(buf + k, r->word, r->len);
+        k += r->len;
+    }
+    return k == n && memcmp(buf, s, n) == 0 ? 0 : k;
+}
+
+/* Sets *canon to the pinyin reading of s[0..n) in a Chinese name. */
+static void han_canon(part_sink *ps, const char *s, size_t n, const wl_lexent *e, const char **canon,
+                      size_t *canon_len)
+{
+    if (e && (e->flags & (WL_LEX_HAN | WL_LEX_PINYIN))) {
+        const wl_lexent *r = wl_han_reading(e, ps->han_family);
+        *canon = r->word;
+        *canon_len = r->len;
+        return;
+    }
+    char tmp[TOK_WORD_MAX + 1];
+    size_t m = han_joined_canon(s, n, ps->han_family, tmp, sizeof tmp);
+    const char *c = m ? work_store(ps->w, tmp, m) : NULL;
+    if (c) *canon = c, *canon_len = m;
+}
 
 /* Adds a part; e is the word's lexicon entry (NULL: not in the lexicon, and then
  * an old Indonesian spelling gets its modern one as canonical form). */
@@ -224,6 +324,11 @@ static void sink_add(part_sink *ps, const char *s, size_t n, uint8_t flags, cons
     if (ps->n >= ps->max) return;
     const char *canon = e ? e->canon : s;
     size_t canon_len = e ? e->canon_len : n;
+    if (ps->han && !(flags & (WL_PART_PARTICLE | WL_PART_INITIAL))) {
+        han_canon(ps, s, n, e, &canon, &canon_len);
+        part_set(ps->w->ctx->keys, &ps->out[ps->n++], s, n, flags, canon, canon_len);
+        return;
+    }
     char tmp[TOK_WORD_MAX + 1];
     size_t m = e ? 0 : wl_name_respell(s, n, tmp, sizeof tmp);
     if (m) {
@@ -332,6 +437,7 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
     }
     int comma = kind == WL_NAME_FULL && any_family(w);
     int index = 0, prev = -1;
+    int han_fam = ps->han && kind == WL_NAME_FULL && !comma ? (family_first ? first_kept : han_family_token(w)) : -1;
     for (int i = 0; i < w->ntok; i++) {
         const name_tok *t = &w->tok[i];
         if (t->drop) continue;
@@ -339,7 +445,9 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
         prev = i;
         uint8_t f = kind_flags(kind, t, index++, family_first);
         if (comma && !t->family) f = WL_PART_GIVEN;
-        if (is_particle(w, i, last_kept, n_plain)
+        ps->han_family = kind == WL_NAME_FAMILY || (comma && t->family) || i == han_fam;
+        /* In a Chinese name "bin" is the syllable 彬, not "son of". */
+        if ((!ps->han && is_particle(w, i, last_kept, n_plain))
             || (is_patronymic(t) && patronymic_place(kind, t, i, first_kept, last_kept, comma)))
             f |= WL_PART_PARTICLE;
         else if (t->len == 1) f |= WL_PART_INITIAL;
@@ -360,7 +468,7 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
     w.used = 0;
     tokenize(&w, ctx->fold, fn, kind == WL_NAME_FULL);
     mark_titles(&w);
-    part_sink ps = { &w, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS) };
+    part_sink ps = { &w, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS), looks_chinese(&w, kind, ctx->family_first), 0 };
     emit_all(&w, &ps, kind, kind == WL_NAME_FULL && ctx->family_first);
     return ps.n;
 }
