@@ -145,14 +145,16 @@ static void mark_titles(name_work *w)
 
 /* ---- parts and their keys ---- */
 
-/* Double Metaphone and the skeleton depend on the canonical word and on the
- * spelling as written, and lists repeat the same few thousand words: a
- * direct-mapped cache keyed by the 64-bit hashes of both (the identities the
- * later stages use anyway). */
+/* Double Metaphone and the skeleton depend on the canonical word only, and lists
+ * repeat the same few thousand words: a direct-mapped cache keyed by the 64-bit
+ * hash of the canonical word (the identity the later stages use anyway).
+ * The codes of the spelling as written (Heng, read as 王 Wang) were tried as dm2:
+ * on 10^5 generated records they cost 0.001 of precision for 0.0005 of recall,
+ * so the codes stay those of the canonical word. */
 enum { KEYCACHE_SLOTS = 16384 };
 
 typedef struct {
-    uint64_t h_text, h_canon, h_skel;
+    uint64_t h_canon, h_skel;
     uint32_t dm1, dm2;
 } key_slot;
 
@@ -162,25 +164,12 @@ struct wl_keycache {
 
 wl_keycache *wl_keycache_new(void) { return calloc(1, sizeof(wl_keycache)); }
 
-/*
- * dm1 is the primary code of the canonical word. dm2 is the primary code of the
- * spelling as written when the canonical table moved it to another sound (Heng
- * read as 王 Wang, Ho as 何 He): a misspelling of the written form (Hing, Hoh)
- * still meets it by sound, which the canonical code alone would hide. Otherwise
- * dm2 is the alternate code of the canonical word.
- */
 static void keys_compute(wl_namepart *p)
 {
     char pri[5], alt[5], skel[TOK_WORD_MAX + 1];
     wl_double_metaphone(p->canon, p->canon_len, pri, alt);
     p->dm1 = wl_dm_pack(pri);
     p->dm2 = alt[0] ? wl_dm_pack(alt) : p->dm1;
-    if (p->h_text != p->h_canon) {
-        char tpri[5], talt[5];
-        wl_double_metaphone(p->text, p->len, tpri, talt);
-        uint32_t t = wl_dm_pack(tpri);
-        if (t && t != p->dm1) p->dm2 = t;
-    }
     size_t k = wl_skeleton(p->canon, p->canon_len, skel, sizeof skel);
     p->h_skel = wl_hash(skel, k);
 }
@@ -190,15 +179,15 @@ static void part_keys(wl_keycache *kc, wl_namepart *p)
     p->h_text = wl_hash(p->text, p->len);
     p->h_canon = p->len == p->canon_len && memcmp(p->text, p->canon, p->len) == 0 ? p->h_text
                                                                                    : wl_hash(p->canon, p->canon_len);
-    key_slot *e = &kc->slot[(p->h_canon ^ (p->h_text >> 17)) & (KEYCACHE_SLOTS - 1)];
-    if (e->h_canon == p->h_canon && e->h_text == p->h_text && p->h_canon != 0) {
+    key_slot *e = &kc->slot[p->h_canon & (KEYCACHE_SLOTS - 1)];
+    if (e->h_canon == p->h_canon && p->h_canon != 0) {
         p->dm1 = e->dm1;
         p->dm2 = e->dm2;
         p->h_skel = e->h_skel;
         return;
     }
     keys_compute(p);
-    *e = (key_slot){ p->h_text, p->h_canon, p->h_skel, p->dm1, p->dm2 };
+    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2 };
 }
 
 static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const char *canon,
