@@ -114,6 +114,74 @@ static void test_variant_table(void **state)
     assert_true(families >= 80);
 }
 
+/* name_chinese.tsv: a spelling is in one row of its kind, every key is a pinyin
+ * syllable, and every spelling got its reading. */
+static int seen_before(char (*seen)[40], int nseen, const char *s, size_t n)
+{
+    for (int j = 0; j < nseen; j++)
+        if (strlen(seen[j]) == n && memcmp(seen[j], s, n) == 0) return 1;
+    return 0;
+}
+
+static void test_chinese_table(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_name_lex_init(), 0);
+    size_t len, fl[64];
+    const char *f[64];
+    static char seen[2][2048][40];
+    int nseen[2] = { 0, 0 }, nf, dup = 0, rows = 0;
+    wl_table_iter it;
+    const char *data = wl_table_get("name_chinese", &len);
+    assert_non_null(data);
+    wl_table_iter_init(&it, data, len);
+    while ((nf = wl_table_next(&it, f, fl, 64)) > 0) {
+        assert_true(nf >= 3);
+        int family = fl[0] == 6 && memcmp(f[0], "family", 6) == 0;
+        assert_true(family || (fl[0] == 5 && memcmp(f[0], "given", 5) == 0));
+        const wl_lexent *key = wl_name_lex_find(f[1], fl[1]);
+        assert_true(key && (key->flags & WL_LEX_PINYIN));
+        rows++;
+        for (int i = 2; i < nf; i++) {
+            const char *w = f[i] + (f[i][0] == '?');
+            size_t n = fl[i] - (f[i][0] == '?');
+            assert_true(n > 0 && n < 40);
+            if (seen_before(seen[family], nseen[family], w, n)) {
+                print_error("%.*s is in two %s rows\n", (int)n, w, family ? "family" : "given");
+                dup++;
+            }
+            memcpy(seen[family][nseen[family]], w, n);
+            seen[family][nseen[family]++][n] = 0;
+            const wl_lexent *e = wl_name_lex_find(w, n);
+            assert_non_null(e);
+            /* The family reading is the row's pinyin (or an earlier row's, never a Korean one). */
+            if (family) assert_non_null(e->han_family);
+            else assert_ptr_equal(e->han_given, key);
+        }
+    }
+    assert_int_equal(dup, 0);
+    assert_true(rows >= 80);
+}
+
+/* Joined syllables: cut by the pinyin rules; bounded on hostile lengths. */
+static void test_han_segment(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_name_lex_init(), 0);
+    const wl_lexent *seg[WL_HAN_MAX_SYLLABLES];
+    assert_int_equal(wl_han_segment("xiaolong", 8, seg), 2);
+    assert_string_equal(seg[0]->word, "xiao");
+    assert_string_equal(seg[1]->word, "long");
+    assert_int_equal(wl_han_segment("choonhui", 8, seg), 2);
+    assert_int_equal(wl_han_segment("maung", 5, seg), 0);  /* no syllable starts with a vowel after the first */
+    assert_int_equal(wl_han_segment("nguyen", 6, seg), 0); /* ng has no vowel */
+    assert_int_equal(wl_han_segment("li", 2, seg), 0);     /* one syllable is not a join */
+    char big[64];
+    for (int i = 0; i < 60; i += 2) memcpy(big + i, "li", 2);
+    assert_int_equal(wl_han_segment(big, 60, seg), 0); /* more than WL_HAN_MAX_SYLLABLES */
+    assert_int_equal(wl_han_segment(big, 8, seg), 4);
+}
+
 static const wl_namepart *one_part(wl_namectx *ctx, const char *s, wl_namepart *p)
 {
     int n = wl_name_parse(ctx, s, strlen(s), WL_NAME_FULL, p, 1);
@@ -251,6 +319,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_names),
         cmocka_unit_test(test_variant_table),
+        cmocka_unit_test(test_chinese_table),
+        cmocka_unit_test(test_han_segment),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_skeleton),
         cmocka_unit_test(test_respell),
