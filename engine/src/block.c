@@ -4,16 +4,25 @@
  * and no global pair set: for each kind, the (key, record) entries are radix
  * sorted, so every block is a run; a run above the split limit is re-keyed by
  * a second key (wl_block_split_key) and sorted again, and a sub-block above
- * max_block is dropped and counted. Singletons are dropped too. Pairs are then
- * produced per record a: the partners b > a of all of a's blocks are gathered,
- * radix sorted and made unique, so a pair that shares several keys comes out
- * once. Records are walked in fixed chunks whose outputs are appended in
- * order: the result is sorted by (a, b) and identical for any thread count.
- * (Checking, for each partner, that the current key is the first one both
- * records share gives the same pairs; it costs a random read of b's key list
- * per partner and measured a third slower on 10^5 generated records.) */
+ * max_block is dropped and counted. Singletons are dropped too.
+ *
+ * Then, per record a, the partner cap (meta-blocking with cardinality node
+ * pruning, Papadakis et al., IEEE TKDE 2014): every record b sharing a block
+ * with a, on either side, scores the summed weights of the blocks they share
+ * (wl_block_weight: rarer blocks weigh more), and a keeps its `partners` best
+ * (a total order: score, then lower index). A pair is a candidate when either
+ * record keeps the other. Without the cap, common names make the candidates
+ * grow with n^2 (blocks of "nguyen van" + year grow with the list); with it a
+ * record yields at most `partners` pairs, and true pairs, which share several
+ * keys or a rare one, outrank namesakes sharing one crowded key.
+ *
+ * Records are walked in fixed chunks whose outputs are appended in order; the
+ * capped pairs are then radix sorted and made unique, so the result is sorted
+ * by (a, b) and identical for any thread count. partners = 0 keeps every pair
+ * sharing a block: a's partners b > a are gathered, sorted and made unique. */
 #include "block.h"
 
+#include <math.h>
 #include <stdlib.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -26,6 +35,7 @@ typedef struct {
     int threads;
     wl_mode mode;
     size_t max_block;
+    size_t partners;          /* per-record cap on partners; 0 = every partner */
     const uint32_t *source;
     wl_block_stats *st;
 } block_ctx;
@@ -190,11 +200,20 @@ static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind,
     return st;
 }
 
-/* ---- per-record key lists and pair emission ---- */
+/* ---- per-record key lists ---- */
+
+uint32_t wl_block_weight(size_t size, size_t records)
+{
+    if (size == 0 || size >= records) return 1;
+    double w = 16.0 * log2((double)records / (double)size);
+    return w < 1.0 ? 1u : (uint32_t)(w + 0.5);
+}
 
 typedef struct {
     size_t n;
-    uint32_t *ent_rec, *ent_end;  /* per entry: record, end of its block */
+    uint32_t *ent_rec;            /* per entry: record */
+    uint32_t *ent_beg, *ent_end;  /* per entry: its block's run of entries */
+    uint16_t *ent_w;              /* per entry: its block's weight (wl_block_weight) */
     uint32_t *rk_start;           /* per record: run in rk_pos */
     uint32_t *rk_pos;             /* where each of the record's entries sits */
 } keylists;
@@ -202,25 +221,38 @@ typedef struct {
 static void keylists_free(keylists *k)
 {
     free(k->ent_rec);
+    free(k->ent_beg);
     free(k->ent_end);
+    free(k->ent_w);
     free(k->rk_start);
     free(k->rk_pos);
 }
 
-static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists *k)
+static wl_status keylists_alloc(keylists *k, size_t m, size_t n)
 {
     memset(k, 0, sizeof *k);
     k->n = n;
-    k->ent_rec = malloc((m ? m : 1) * sizeof *k->ent_rec);
-    k->ent_end = malloc((m ? m : 1) * sizeof *k->ent_end);
+    size_t mm = m ? m : 1;
+    k->ent_rec = malloc(mm * sizeof *k->ent_rec);
+    k->ent_beg = malloc(mm * sizeof *k->ent_beg);
+    k->ent_end = malloc(mm * sizeof *k->ent_end);
+    k->ent_w = malloc(mm * sizeof *k->ent_w);
     k->rk_start = calloc(n + 1, sizeof *k->rk_start);
-    k->rk_pos = malloc((m ? m : 1) * sizeof *k->rk_pos);
-    if (!k->ent_rec || !k->ent_end || !k->rk_start || !k->rk_pos) return WL_NOMEM;
+    k->rk_pos = malloc(mm * sizeof *k->rk_pos);
+    return k->ent_rec && k->ent_beg && k->ent_end && k->ent_w && k->rk_start && k->rk_pos ? WL_OK : WL_NOMEM;
+}
+
+static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists *k)
+{
+    if (keylists_alloc(k, m, n) != WL_OK) return WL_NOMEM;
     for (size_t i = 0, j; i < m; i = j) {
         j = run_end(e, m, i);
+        uint16_t w = (uint16_t)wl_block_weight(j - i, n);
         for (size_t q = i; q < j; q++) {
             k->ent_rec[q] = e[q].rec;
+            k->ent_beg[q] = (uint32_t)i;
             k->ent_end[q] = (uint32_t)j;
+            k->ent_w[q] = w;
             k->rk_start[e[q].rec + 1]++;
         }
     }
@@ -229,57 +261,22 @@ static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists
     uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
     if (!fill) return WL_NOMEM;
     if (n) memcpy(fill, k->rk_start, n * sizeof *fill);
-    for (size_t q = 0; q < m; q++) {
-        k->rk_pos[fill[e[q].rec]++] = (uint32_t)q;
-    }
+    for (size_t q = 0; q < m; q++) k->rk_pos[fill[e[q].rec]++] = (uint32_t)q;
     free(fill);
     return WL_OK;
 }
 
-/* Sorts a record's partners: insertion sort for a few, else LSD radix sort on
- * bytes through tmp (n entries), skipping a byte all partners share. */
-static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
-{
-    if (n <= 48) {
-        for (size_t i = 1; i < n; i++) {
-            uint32_t x = v[i];
-            size_t j = i;
-            while (j > 0 && v[j - 1] > x) {
-                v[j] = v[j - 1];
-                j--;
-            }
-            v[j] = x;
-        }
-        return;
-    }
-    uint32_t *src = v, *dst = tmp;
-    for (int shift = 0; shift < 32; shift += 8) {
-        size_t count[256] = { 0 };
-        for (size_t i = 0; i < n; i++) count[(src[i] >> shift) & 255]++;
-        if (count[(src[0] >> shift) & 255] == n) continue;
-        size_t sum = 0;
-        for (int d = 0; d < 256; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++) dst[count[(src[i] >> shift) & 255]++] = src[i];
-        uint32_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v) memcpy(v, src, n * sizeof *v);
-}
+/* ---- pair emission: every partner (no cap) ---- */
 
-/* Appends every pair (a, b > a) of a's blocks, each b once. bs is scratch for
- * the partners (twice their count: the radix sort's buffer). */
+/* Appends every pair (a, b > a) of a's blocks, each b once, as (a << 32 | b).
+ * bs is scratch for the partners (twice their count: the radix sort's buffer). */
 static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_vec *bs, wl_vec *out)
 {
     bs->len = 0;
     for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
         uint32_t pos = k->rk_pos[t], end = k->ent_end[pos];
         if (end - pos > 1 && wl_vec_reserve(bs, bs->len + (end - pos - 1)) != 0) return -1;
-        uint32_t *dst = bs->data;
+        uint64_t *dst = bs->data;
         /* Entries of a block are in record order: those after a's are b > a. */
         for (uint32_t q = pos + 1; q < end; q++) {
             uint32_t b = k->ent_rec[q];
@@ -289,13 +286,107 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
     }
     size_t m = bs->len;
     if (wl_vec_reserve(bs, 2 * m) != 0 || wl_vec_reserve(out, out->len + m) != 0) return -1;
-    uint32_t *b = bs->data;
-    sort_u32(b, b + m, m);
-    wl_pairidx *o = (wl_pairidx *)out->data + out->len;
+    uint64_t *b = bs->data;
+    wl_u64_sort(b, b + m, m, 0);
+    uint64_t *o = (uint64_t *)out->data + out->len;
     size_t w = 0;
     for (size_t q = 0; q < m; q++)
-        if (q == 0 || b[q] != b[q - 1]) o[w++] = (wl_pairidx){ a, b[q] };
+        if (q == 0 || b[q] != b[q - 1]) o[w++] = (uint64_t)a << 32 | b[q];
     out->len += w;
+    return 0;
+}
+
+/* ---- pair emission: each record's best partners (the cap) ---- */
+
+/* Per-thread scratch of the capped path: the partners met (as b << 32, then
+ * b << 32 | score) and a dense score per record, zero between records. */
+typedef struct {
+    wl_vec ws;
+    uint32_t *score;
+} partner_scratch;
+
+/* Every record sharing a block with a, on both sides, with the summed weights
+ * of the blocks they share, into sc->ws as (b << 32 | score). Summing into a
+ * dense array costs one read-modify-write per (block, partner) met, where
+ * sorting the partners cost several passes over them. */
+static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc)
+{
+    wl_vec *ws = &sc->ws;
+    uint32_t *score = sc->score;
+    ws->len = 0;
+    for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
+        uint32_t pos = k->rk_pos[t], beg = k->ent_beg[pos], end = k->ent_end[pos], w = k->ent_w[pos];
+        if (wl_vec_reserve(ws, ws->len + (end - beg)) != 0) return -1;
+        uint64_t *dst = ws->data;
+        for (uint32_t q = beg; q < end; q++) {
+            uint32_t b = k->ent_rec[q];
+            if (q == pos || (c->mode == WL_MODE_LINK && c->source[a] == c->source[b])) continue;
+            if (score[b] == 0) dst[ws->len++] = (uint64_t)b << 32;
+            score[b] += w; /* w >= 1: a partner met has a nonzero score */
+        }
+    }
+    uint64_t *v = ws->data;
+    for (size_t q = 0; q < ws->len; q++) {
+        uint32_t b = (uint32_t)(v[q] >> 32);
+        v[q] |= score[b];
+        score[b] = 0;
+    }
+    return 0;
+}
+
+/* Rank of a partner: higher score first, then lower record index (a total
+ * order, so the choice never depends on the order partners were met). */
+static uint64_t partner_rank(uint64_t bw)
+{
+    return (bw & UINT32_MAX) << 32 | (UINT32_MAX - (bw >> 32));
+}
+
+static void heap_down(uint64_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, s = i;
+        if (l < n && h[l] < h[s]) s = l;
+        if (r < n && h[r] < h[s]) s = r;
+        if (s == i) return;
+        uint64_t t = h[i];
+        h[i] = h[s];
+        h[s] = t;
+        i = s;
+    }
+}
+
+/* Keeps the `cap` best-ranked of v's n partners in v[0..cap) (as ranks, in a
+ * min-heap: the weakest kept partner on top). @return how many were kept. */
+static size_t best_partners(uint64_t *v, size_t n, size_t cap)
+{
+    size_t h = WL_MIN(n, cap);
+    for (size_t q = 0; q < n; q++) v[q] = partner_rank(v[q]);
+    for (size_t q = h / 2; q-- > 0;) heap_down(v, h, q);
+    for (size_t q = h; q < n; q++)
+        if (v[q] > v[0]) {
+            v[0] = v[q];
+            heap_down(v, h, 0);
+        }
+    return h;
+}
+
+/* Appends a's best partners as (min << 32 | max); a pair chosen by both of its
+ * records comes out twice and is made unique after all records are done. */
+static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc, wl_vec *out,
+                             size_t *union_pairs)
+{
+    if (weighted_partners(c, k, a, sc) != 0) return -1;
+    uint64_t *v = sc->ws.data;
+    size_t np = sc->ws.len;
+    for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a;
+    size_t kept = best_partners(v, np, c->partners);
+    if (wl_vec_reserve(out, out->len + kept) != 0) return -1;
+    uint64_t *o = (uint64_t *)out->data + out->len;
+    for (size_t q = 0; q < kept; q++) {
+        uint64_t b = UINT32_MAX - (v[q] & UINT32_MAX);
+        o[q] = b > a ? (uint64_t)a << 32 | b : b << 32 | a;
+    }
+    out->len += kept;
     return 0;
 }
 
@@ -307,7 +398,7 @@ static int append_chunks(wl_vec *parts, size_t lo, size_t hi, wl_vec *pairs, int
     if (!failed && wl_vec_reserve(pairs, total) != 0) failed = 1;
     for (size_t ch = lo; ch < hi; ch++) {
         if (!failed && parts[ch].len) {
-            memcpy((wl_pairidx *)pairs->data + pairs->len, parts[ch].data, parts[ch].len * sizeof(wl_pairidx));
+            memcpy((uint64_t *)pairs->data + pairs->len, parts[ch].data, parts[ch].len * sizeof(uint64_t));
             pairs->len += parts[ch].len;
         }
         wl_vec_free(&parts[ch]);
@@ -315,34 +406,76 @@ static int append_chunks(wl_vec *parts, size_t lo, size_t hi, wl_vec *pairs, int
     return failed ? -1 : 0;
 }
 
+static int chunk_pairs(const block_ctx *c, const keylists *k, size_t ch, partner_scratch *sc, wl_vec *out,
+                       size_t *union_pairs)
+{
+    size_t hi = WL_MIN(k->n, (ch + 1) * PAIR_CHUNK);
+    for (size_t a = ch * PAIR_CHUNK; a < hi; a++) {
+        int r = c->partners ? record_best_pairs(c, k, (uint32_t)a, sc, out, union_pairs)
+                            : record_pairs(c, k, (uint32_t)a, &sc->ws, out);
+        if (r != 0) return -1;
+    }
+    return 0;
+}
+
 /* Chunks of records go to the threads in waves; after each wave its buffers
  * are appended in chunk order and freed, so the pairs exist about once in
- * memory (plus one wave), not twice. */
+ * memory (plus one wave), not twice. pairs receives (a << 32 | b) values. */
 static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs)
 {
     size_t n = k->n, nchunks = (n + PAIR_CHUNK - 1) / PAIR_CHUNK, wave = (size_t)c->threads * 8;
     wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
-    if (!parts) return WL_NOMEM;
-    int failed = 0;
-    for (size_t w0 = 0; w0 < nchunks; w0 += wave) {
+    size_t *uni = calloc(nchunks ? nchunks : 1, sizeof *uni);
+    int failed = !parts || !uni;
+    for (size_t w0 = 0; w0 < nchunks && !failed; w0 += wave) {
         size_t w1 = WL_MIN(nchunks, w0 + wave);
 #pragma omp parallel num_threads(c->threads) reduction(| : failed)
         {
-            wl_vec bs;
-            wl_vec_init(&bs, sizeof(uint32_t));
+            partner_scratch sc = { .score = NULL };
+            wl_vec_init(&sc.ws, sizeof(uint64_t));
+            if (c->partners && !(sc.score = calloc(n ? n : 1, sizeof *sc.score))) failed = 1;
 #pragma omp for schedule(dynamic)
             for (size_t ch = w0; ch < w1; ch++) {
-                wl_vec_init(&parts[ch], sizeof(wl_pairidx));
-                size_t hi = WL_MIN(n, (ch + 1) * PAIR_CHUNK);
-                for (size_t a = ch * PAIR_CHUNK; a < hi && !failed; a++)
-                    failed |= record_pairs(c, k, (uint32_t)a, &bs, &parts[ch]);
+                wl_vec_init(&parts[ch], sizeof(uint64_t));
+                if (!failed) failed |= chunk_pairs(c, k, ch, &sc, &parts[ch], &uni[ch]);
             }
-            wl_vec_free(&bs);
+            wl_vec_free(&sc.ws);
+            free(sc.score);
         }
         failed = append_chunks(parts, w0, w1, pairs, failed) != 0;
     }
+    /* Pairs in the union of the blocks, before the cap (uncapped: all of them). */
+    for (size_t ch = 0; ch < nchunks && uni; ch++) c->st->union_pairs += uni[ch];
+    if (!c->partners) c->st->union_pairs = pairs->len;
+    free(uni);
     free(parts);
     return failed ? WL_NOMEM : WL_OK;
+}
+
+/* Sorts the capped pairs by (a, b) and drops the repeats; the uncapped path
+ * already emits them sorted and unique. Then turns (a << 32 | b) values into
+ * wl_pairidx in place (both are 8 bytes). */
+static wl_status finish_pairs(const block_ctx *c, wl_vec *pairs)
+{
+    uint64_t *v = pairs->data;
+    size_t n = pairs->len, w = 0;
+    if (c->partners && n > 1) {
+        uint64_t *tmp = malloc(n * sizeof *tmp);
+        if (!tmp) return WL_NOMEM;
+        wl_u64_sort(v, tmp, n, 0);
+        free(tmp);
+        for (size_t q = 0; q < n; q++)
+            if (w == 0 || v[w - 1] != v[q]) v[w++] = v[q];
+        pairs->len = n = w;
+    }
+    _Static_assert(sizeof(wl_pairidx) == sizeof(uint64_t), "wl_pairidx layout");
+    wl_pairidx *p = pairs->data;
+    for (size_t q = 0; q < n; q++) {
+        uint64_t x = v[q];
+        p[q] = (wl_pairidx){ (uint32_t)(x >> 32), (uint32_t)x };
+    }
+    pairs->elem = sizeof(wl_pairidx);
+    return WL_OK;
 }
 
 /* ---- driver ---- */
@@ -360,13 +493,19 @@ static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsign
 
 wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
 {
+    return wl_block_capped(f, opt, WL_BLOCK_DEFAULT_PARTNERS, pairs, st);
+}
+
+wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t partners, wl_vec *pairs,
+                          wl_block_stats *st)
+{
     wl_vec_free(pairs);
-    wl_vec_init(pairs, sizeof(wl_pairidx));
+    wl_vec_init(pairs, sizeof(uint64_t));
     memset(st, 0, sizeof *st);
     if (!f || !opt) return WL_USAGE;
     if (f->n >= UINT32_MAX) return WL_INPUT;
     block_ctx c = { f->n, thread_count(opt->threads), opt->mode,
-                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, f->source, st };
+                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, f->source, st };
     wl_vec all;
     wl_vec_init(&all, sizeof(wl_keyent));
     wl_status s = collect_blocks(&c, f, opt->block_keys, &all);
@@ -376,6 +515,7 @@ wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, w
     wl_vec_free(&all);
     if (s == WL_OK) s = emit_pairs(&c, &k, pairs);
     keylists_free(&k);
+    if (s == WL_OK) s = finish_pairs(&c, pairs);
     if (s != WL_OK) wl_vec_free(pairs);
     st->candidates = pairs->len;
     return s;

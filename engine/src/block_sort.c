@@ -38,3 +38,42 @@ void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n)
     }
     if (src != v) memcpy(v, src, n * sizeof *v);
 }
+
+static void insertion_u64(uint64_t *v, size_t n, int shift)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        while (j > 0 && (v[j - 1] >> shift) > (x >> shift)) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte)
+{
+    if (n < 2) return;
+    if (n <= 48) { /* a few partners: passes over 256 counters would dominate */
+        insertion_u64(v, n, 8 * first_byte);
+        return;
+    }
+    uint64_t *src = v, *dst = tmp;
+    for (int d = first_byte; d < 8; d++) {
+        size_t count[256] = { 0 };
+        for (size_t i = 0; i < n; i++) count[(src[i] >> (8 * d)) & 255]++;
+        if (count[(src[0] >> (8 * d)) & 255] == n) continue; /* one value: no-op */
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[count[(src[i] >> (8 * d)) & 255]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+}

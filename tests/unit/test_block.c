@@ -22,12 +22,21 @@ static wl_options opts(unsigned mask, wl_mode mode, size_t max_block, int thread
     return o;
 }
 
-/* Runs wl_block and checks the invariants every result must hold. */
-static wl_vec run_block(const wl_features *f, wl_options o, wl_block_stats *st)
+/* Partners per record for run_capped: every pair sharing a block. */
+#define ALL_PARTNERS ((size_t)0)
+/* run_capped with wl_block's own cap. */
+#define DEFAULT_CAP SIZE_MAX
+
+/* Runs wl_block (cap DEFAULT_CAP) or wl_block_capped and checks the
+ * invariants every result must hold. */
+static wl_vec run_capped(const wl_features *f, wl_options o, size_t partners, wl_block_stats *st)
 {
     wl_vec v;
     wl_vec_init(&v, sizeof(wl_pairidx));
-    assert_int_equal(wl_block(f, &o, &v, st), WL_OK);
+    if (partners == DEFAULT_CAP)
+        assert_int_equal(wl_block(f, &o, &v, st), WL_OK);
+    else
+        assert_int_equal(wl_block_capped(f, &o, partners, &v, st), WL_OK);
     const wl_pairidx *p = v.data;
     for (size_t k = 0; k < v.len; k++) {
         assert_true(p[k].a < p[k].b);
@@ -35,7 +44,19 @@ static wl_vec run_block(const wl_features *f, wl_options o, wl_block_stats *st)
         if (k) assert_true(p[k - 1].a < p[k].a || (p[k - 1].a == p[k].a && p[k - 1].b < p[k].b));
     }
     assert_int_equal(st->candidates, v.len);
+    assert_true(st->union_pairs >= v.len);
     return v;
+}
+
+static wl_vec run_block(const wl_features *f, wl_options o, wl_block_stats *st)
+{
+    return run_capped(f, o, DEFAULT_CAP, st);
+}
+
+/* Every pair sharing a key of the kinds in o.block_keys. */
+static wl_vec run_all(const wl_features *f, wl_options o, wl_block_stats *st)
+{
+    return run_capped(f, o, ALL_PARTNERS, st);
 }
 
 static int has_pair(const wl_vec *v, uint32_t a, uint32_t b)
@@ -168,7 +189,7 @@ static void test_matches_reference(void **state)
     for (size_t m = 0; m < sizeof masks / sizeof masks[0]; m++)
         for (int mode = 0; mode < 2; mode++) {
             wl_block_stats st;
-            wl_vec v = run_block(f, opts(masks[m], (wl_mode)mode, 100, 2), &st);
+            wl_vec v = run_all(f, opts(masks[m], (wl_mode)mode, 100, 2), &st);
             size_t expect = 0;
             for (uint32_t a = 0; a < f->n; a++)
                 for (uint32_t b = a + 1; b < f->n; b++) {
@@ -210,8 +231,8 @@ static void test_crowd_reference_and_threads(void **state)
     (void)state;
     wl_features *f = crowd(400, 7);
     wl_block_stats st1, st2;
-    wl_vec v1 = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 10000, 1), &st1);
-    wl_vec v2 = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 10000, 2), &st2);
+    wl_vec v1 = run_all(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 10000, 1), &st1);
+    wl_vec v2 = run_all(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 10000, 2), &st2);
     assert_int_equal(v1.len, v2.len);
     assert_memory_equal(v1.data, v2.data, v1.len * sizeof(wl_pairidx));
     assert_int_equal(st1.blocks, st2.blocks);
@@ -240,7 +261,7 @@ static void test_split_and_skip(void **state)
         r[i] = (fx_rec){ 0, "muhammad ali", i < 6 ? "1980" : "1981", "A1", NULL, 0, NULL, NULL };
     wl_features *f = fx_build(r, 12);
     wl_block_stats st;
-    /* Limit 6: the block of 12 (above 6 / 4) splits by year into two blocks of 6. */
+    /* Limit 6: the block of 12 (above max(6 / 16, 1)) splits by year into two blocks of 6. */
     wl_vec v = run_block(f, opts(WL_BLOCK_DOC, WL_MODE_DEDUP, 6, 2), &st);
     assert_int_equal(st.split_blocks, 1);
     assert_int_equal(st.skipped_blocks, 0);
@@ -296,10 +317,10 @@ static void test_many_partners_each_once(void **state)
         r[i] = (fx_rec){ (uint32_t)(i % 3), "muhammad ali", "1978-03-04", "A1234567", "MYS", 0, NULL, NULL };
     wl_features *f = fx_build(r, N);
     wl_block_stats st;
-    wl_vec v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 1000, 2), &st);
+    wl_vec v = run_all(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 1000, 2), &st);
     assert_int_equal(v.len, N * (N - 1) / 2);
     wl_vec_free(&v);
-    v = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 1000, 2), &st);
+    v = run_all(f, opts(WL_BLOCK_DEFAULT, WL_MODE_LINK, 1000, 2), &st);
     assert_int_equal(v.len, N * (N - 1) / 2 - 3 * (40 * 39 / 2));
     wl_vec_free(&v);
     fx_free(f);
@@ -413,6 +434,209 @@ static void test_sort_is_stable(void **state)
     free(tmp);
 }
 
+static void test_u64_sort_by_high_bytes(void **state)
+{
+    (void)state;
+    /* Sizes on both sides of the insertion-sort cut-off. */
+    const size_t sizes[] = { 2, 40, 48, 49, 3000 };
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        uint64_t *v = malloc(n * sizeof *v), *tmp = malloc(n * sizeof *tmp);
+        uint32_t x = 3;
+        for (uint32_t i = 0; i < n; i++) {
+            x = x * 1664525u + 1013904223u;
+            v[i] = (uint64_t)(x % 61) << 32 | i; /* low half: the input position */
+        }
+        wl_u64_sort(v, tmp, n, 4);
+        for (size_t i = 1; i < n; i++) {
+            assert_true(v[i - 1] >> 32 <= v[i] >> 32);
+            /* Equal high halves keep their input order (stable). */
+            if (v[i - 1] >> 32 == v[i] >> 32) assert_true((uint32_t)v[i - 1] < (uint32_t)v[i]);
+        }
+        /* Sorting on all bytes orders the whole value. */
+        for (uint32_t i = 0; i < n; i++) v[i] = (uint64_t)(n - i) * 0x9E3779B97F4A7C15ull;
+        wl_u64_sort(v, tmp, n, 0);
+        for (size_t i = 1; i < n; i++) assert_true(v[i - 1] <= v[i]);
+        free(v);
+        free(tmp);
+    }
+}
+
+static void test_block_weight(void **state)
+{
+    (void)state;
+    /* 16 log2(records / size), rounded. */
+    assert_int_equal(wl_block_weight(1, 1u << 20), 320);
+    assert_int_equal(wl_block_weight(2, 8), 32);
+    assert_int_equal(wl_block_weight(3, 8), 23); /* 16 x 1.415 = 22.6 */
+    /* Never 0 (a partner met must score), whatever the sizes. */
+    assert_int_equal(wl_block_weight(8, 8), 1);
+    assert_int_equal(wl_block_weight(9, 8), 1);
+    assert_int_equal(wl_block_weight(0, 8), 1);
+    assert_int_equal(wl_block_weight(7, 8), 3);
+    for (size_t s = 2; s < 1000; s++) assert_true(wl_block_weight(s, 1000) <= wl_block_weight(s - 1, 1000));
+}
+
+/* A record's distinct keys over the kinds of mask, sorted. */
+static size_t distinct_keys(const wl_features *f, size_t i, unsigned mask, uint32_t common, uint64_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (int kind = 0; kind < WL_KIND_COUNT; kind++)
+        if (mask & (1u << kind)) n += wl_block_record_keys(f, i, kind, common, out + n, cap - n);
+    for (size_t a = 1; a < n; a++) /* insertion sort: a few dozen keys */
+        for (size_t b = a; b > 0 && out[b - 1] > out[b]; b--) {
+            uint64_t t = out[b];
+            out[b] = out[b - 1];
+            out[b - 1] = t;
+        }
+    size_t w = 0;
+    for (size_t a = 0; a < n; a++)
+        if (w == 0 || out[w - 1] != out[a]) out[w++] = out[a];
+    return w;
+}
+
+static int has_key(const uint64_t *k, size_t n, uint64_t key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (k[i] == key) return 1;
+    return 0;
+}
+
+enum { REF_MAX_KEYS = 256 };
+
+/* Reference of the cap, by brute force (no block split or skipped): the score
+ * of (a, b) sums wl_block_weight(records holding the key, n) over the keys they
+ * share; a record keeps its `cap` best partners, higher score first, then lower
+ * index; (a, b) is a candidate when a keeps b or b keeps a. kept is n x n. */
+static void reference_cap(const wl_features *f, unsigned mask, wl_mode mode, size_t cap, uint8_t *kept)
+{
+    size_t n = f->n;
+    uint64_t(*keys)[REF_MAX_KEYS] = calloc(n, sizeof *keys);
+    size_t *nk = calloc(n, sizeof *nk);
+    uint32_t *score = calloc(n, sizeof *score);
+    for (size_t i = 0; i < n; i++) nk[i] = distinct_keys(f, i, mask, 10000, keys[i], REF_MAX_KEYS);
+    memset(kept, 0, n * n);
+    for (size_t a = 0; a < n; a++) {
+        memset(score, 0, n * sizeof *score);
+        for (size_t t = 0; t < nk[a]; t++) {
+            size_t holders = 0;
+            for (size_t r = 0; r < n; r++) holders += (size_t)has_key(keys[r], nk[r], keys[a][t]);
+            for (size_t b = 0; b < n; b++)
+                if (b != a && has_key(keys[b], nk[b], keys[a][t]) &&
+                    (mode == WL_MODE_DEDUP || f->source[a] != f->source[b]))
+                    score[b] += wl_block_weight(holders, n);
+        }
+        for (size_t k = 0; k < cap; k++) { /* pick the best remaining partner cap times */
+            size_t best = n;
+            for (size_t b = 0; b < n; b++)
+                if (score[b] && !kept[a * n + b] && (best == n || score[b] > score[best])) best = b;
+            if (best == n) break;
+            kept[a * n + best] = 1;
+        }
+    }
+    free(keys);
+    free(nk);
+    free(score);
+}
+
+static void test_cap_matches_reference(void **state)
+{
+    (void)state;
+    wl_features *f = crowd(150, 11);
+    size_t n = f->n;
+    uint8_t *kept = malloc(n * n);
+    const size_t caps[] = { 1, 4, 9 };
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++)
+        for (int mode = 0; mode < 2; mode++) {
+            reference_cap(f, WL_BLOCK_DEFAULT, (wl_mode)mode, caps[c], kept);
+            wl_block_stats st, st2, all_st;
+            wl_vec v = run_capped(f, opts(WL_BLOCK_DEFAULT, (wl_mode)mode, 10000, 1), caps[c], &st);
+            wl_vec v2 = run_capped(f, opts(WL_BLOCK_DEFAULT, (wl_mode)mode, 10000, 2), caps[c], &st2);
+            wl_vec all = run_all(f, opts(WL_BLOCK_DEFAULT, (wl_mode)mode, 10000, 2), &all_st);
+            /* Same pairs for any thread count. */
+            assert_int_equal(v.len, v2.len);
+            assert_memory_equal(v.data, v2.data, v.len * sizeof(wl_pairidx));
+            size_t expect = 0;
+            for (uint32_t a = 0; a < n; a++)
+                for (uint32_t b = a + 1; b < n; b++) {
+                    int want = kept[a * n + b] || kept[b * n + a];
+                    assert_int_equal(has_pair(&v, a, b), want);
+                    expect += (size_t)want;
+                }
+            assert_int_equal(v.len, expect);
+            /* Each record names at most cap partners; the union is what the
+             * uncapped path gives, and the cap really removed pairs here. */
+            assert_true(v.len <= n * caps[c]);
+            assert_int_equal(st.union_pairs, all.len);
+            assert_true(v.len < all.len);
+            wl_vec_free(&v);
+            wl_vec_free(&v2);
+            wl_vec_free(&all);
+        }
+    free(kept);
+    fx_free(f);
+}
+
+static void test_cap_keeps_strongest_partner(void **state)
+{
+    (void)state;
+    /* 30 namesakes born in 1980 (year only) and two spellings of one person
+     * with a full date and one passport: the pair sharing the passport and
+     * the date outranks every namesake, even with one partner per record. */
+    enum { N = 32 };
+    fx_rec r[N];
+    for (int i = 0; i < N - 2; i++) r[i] = (fx_rec){ 0, "muhammad ali", "1980", NULL, "MYS", 0, NULL, NULL };
+    r[N - 2] = (fx_rec){ 1, "muhammad ali", "1980-05-05", "X12345678", "MYS", 0, NULL, NULL };
+    r[N - 1] = (fx_rec){ 2, "mohamad ali", "1980-05-05", "X12345678", "MYS", 0, NULL, NULL };
+    wl_features *f = fx_build(r, N);
+    wl_block_stats st;
+    wl_vec v = run_capped(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 1000, 2), 1, &st);
+    assert_true(has_pair(&v, N - 2, N - 1));
+    assert_true(v.len <= N);
+    assert_true(st.union_pairs > v.len);
+    wl_vec_free(&v);
+    /* Without the passport and the date, the pair is one more namesake pair
+     * and the cap of one keeps a lower-index partner (ties go low). */
+    r[N - 2] = (fx_rec){ 1, "muhammad ali", "1980", NULL, "MYS", 0, NULL, NULL };
+    r[N - 1] = (fx_rec){ 2, "muhammad ali", "1980", NULL, "MYS", 0, NULL, NULL };
+    fx_free(f);
+    f = fx_build(r, N);
+    v = run_capped(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 1000, 2), 1, &st);
+    assert_false(has_pair(&v, N - 2, N - 1));
+    assert_true(has_pair(&v, 0, N - 1));
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
+static void test_default_cap_bounds_candidates(void **state)
+{
+    (void)state;
+    /* 2,000 records over 96 names, 6 years, 40 documents: far more than
+     * WL_BLOCK_DEFAULT_PARTNERS partners each. wl_block caps them, the result
+     * is a subset of the uncapped pairs, the same for 1 and 2 threads. */
+    wl_features *f = crowd(2000, 5);
+    wl_block_stats st1, st2, all_st;
+    wl_vec v1 = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 0, 1), &st1);
+    wl_vec v2 = run_block(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 0, 2), &st2);
+    wl_vec all = run_all(f, opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 0, 2), &all_st);
+    assert_int_equal(v1.len, v2.len);
+    assert_memory_equal(v1.data, v2.data, v1.len * sizeof(wl_pairidx));
+    assert_true(v1.len <= f->n * WL_BLOCK_DEFAULT_PARTNERS);
+    assert_true(all.len > 2 * v1.len);
+    assert_int_equal(st1.union_pairs, all.len);
+    /* Subset: both lists are sorted; walk them together. */
+    const wl_pairidx *p = v1.data, *q = all.data;
+    size_t j = 0;
+    for (size_t i = 0; i < v1.len; i++) {
+        while (j < all.len && (q[j].a < p[i].a || (q[j].a == p[i].a && q[j].b < p[i].b))) j++;
+        assert_true(j < all.len && q[j].a == p[i].a && q[j].b == p[i].b);
+    }
+    wl_vec_free(&v1);
+    wl_vec_free(&v2);
+    wl_vec_free(&all);
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +652,11 @@ int main(void)
         cmocka_unit_test(test_doc_one_edit_keys),
         cmocka_unit_test(test_candidates_wrapper),
         cmocka_unit_test(test_sort_is_stable),
+        cmocka_unit_test(test_u64_sort_by_high_bytes),
+        cmocka_unit_test(test_block_weight),
+        cmocka_unit_test(test_cap_matches_reference),
+        cmocka_unit_test(test_cap_keeps_strongest_partner),
+        cmocka_unit_test(test_default_cap_bounds_candidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
