@@ -123,12 +123,43 @@ static int has_variant(const wl_features *f, const wl_fpart *p)
            && (p->len != p->canon_len || memcmp(text_of(f, p), canon_of(f, p), p->len) != 0);
 }
 
+/*
+ * A memo of Jaro-Winkler between canonical spellings, per thread. Candidate
+ * pairs come sorted by their first record, whose parts meet the same common
+ * parts of the other side again and again (muhammad, nguyen, binti...), and a
+ * canonical hash names its spelling (h_canon is XXH3 of it), so the pair of
+ * hashes names the result. Direct-mapped, overwritten on a clash: the result
+ * is the same whether it comes from here or from the kernel, so the thread
+ * count and the order of pairs cannot change it. Never asked for x == y (equal
+ * parts are settled before), so the zeroed entries match no query.
+ */
+enum { JW_MEMO_BITS = 12 };
+
+typedef struct {
+    uint64_t x, y;
+    double jw;
+} jw_memo_entry;
+
+static _Thread_local jw_memo_entry g_jw_memo[1u << JW_MEMO_BITS];
+
+static double canon_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    uint64_t key = (x->h_canon ^ (y->h_canon * UINT64_C(0x9E3779B97F4A7C15))) >> (64 - JW_MEMO_BITS);
+    jw_memo_entry *e = &g_jw_memo[key];
+    if (e->x == x->h_canon && e->y == y->h_canon) return e->jw;
+    double jw = wl_jaro_winkler(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len);
+    e->x = x->h_canon;
+    e->y = y->h_canon;
+    e->jw = jw;
+    return jw;
+}
+
 /* Jaro-Winkler of the canonical spellings, or of the spellings as written when
  * that is higher: a canonical table maps each spelling to one variant, and two
  * close spellings can land on different ones (lym / lim -> lin). */
 static double spelling_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
 {
-    double jw = wl_jaro_winkler(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len);
+    double jw = canon_jw(f, x, y);
     if (jw < 1.0 && (has_variant(f, x) || has_variant(f, y))) {
         double raw = wl_jaro_winkler(text_of(f, x), x->len, text_of(f, y), y->len);
         if (raw > jw) jw = raw;
