@@ -142,10 +142,14 @@ typedef struct {
 
 static _Thread_local jw_memo_entry g_jw_memo[1u << JW_MEMO_BITS];
 
+unsigned wl_namesim_memo_slot(uint64_t hx, uint64_t hy)
+{
+    return (unsigned)((hx ^ (hy * UINT64_C(0x9E3779B97F4A7C15))) >> (64 - JW_MEMO_BITS));
+}
+
 static double canon_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
 {
-    uint64_t key = (x->h_canon ^ (y->h_canon * UINT64_C(0x9E3779B97F4A7C15))) >> (64 - JW_MEMO_BITS);
-    jw_memo_entry *e = &g_jw_memo[key];
+    jw_memo_entry *e = &g_jw_memo[wl_namesim_memo_slot(x->h_canon, y->h_canon)];
     if (e->x == x->h_canon && e->y == y->h_canon) return e->jw;
     double jw = wl_jaro_winkler(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len);
     e->x = x->h_canon;

@@ -41,4 +41,11 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na,
  */
 void wl_assign_max(const double *w, int rows, int cols, int *col_of);
 
+/**
+ * Slot of the ordered pair of canonical hashes (hx, hy) in the per-thread
+ * Jaro-Winkler memo of wl_name_similarity. Exposed so the tests can make two
+ * pairs meet in one slot.
+ */
+unsigned wl_namesim_memo_slot(uint64_t hx, uint64_t hy);
+
 #endif /* WL_NAMESIM_H */

@@ -16,6 +16,7 @@
 #include "common.h"
 #include "name.h"
 #include "namesim.h"
+#include "strsim.h"
 
 #define N_RECORDS 1000
 #define DEFAULT_FREQ 10
@@ -394,6 +395,49 @@ static void test_assignment_is_optimal(void **state)
     }
 }
 
+/* Jaro-Winkler of two one-part names through wl_name_similarity: with no
+ * phonetic agreement and nothing unpaired, the score is their Jaro-Winkler. */
+static void expect_jw_score(const char *x, const char *y)
+{
+    g_f.text_len = 0;
+    tpart a[] = { P(x), END }, b[] = { P(y), END };
+    wl_fpart pa[1], pb[1];
+    build(a, pa);
+    build(b, pb);
+    wl_namesim s;
+    wl_name_similarity(&g_f, pa, 1, pb, 1, &s);
+    assert_true(s.score == (float)wl_jaro_winkler(x, strlen(x), y, strlen(y)));
+}
+
+/* The per-thread memo of canonical pairs (namesim.c) answers each ordered pair
+ * with its own value: asked again, asked in the other order, and after another
+ * pair that shares one side took the same slot. */
+static void test_jaro_winkler_memo(void **state)
+{
+    (void)state;
+    const char *x = "rahman", *y = "rahim";
+    unsigned slot = wl_namesim_memo_slot(wl_hash(x, 6), wl_hash(y, 5));
+    /* Spellings aaaa, aaab, ... until one meets (x, y) in its slot: from x's
+     * side (x, y2), and from y's side (x2, y). 4096 slots: a few thousand tries. */
+    char y2[8] = "", x2[8] = "", w[8];
+    for (unsigned k = 0; k < 26u * 26 * 26 * 26 && (!y2[0] || !x2[0]); k++) {
+        unsigned v = k;
+        for (int i = 3; i >= 0; i--, v /= 26) w[i] = (char)('a' + v % 26);
+        w[4] = 0;
+        if (!y2[0] && wl_namesim_memo_slot(wl_hash(x, 6), wl_hash(w, 4)) == slot) memcpy(y2, w, 5);
+        if (!x2[0] && wl_namesim_memo_slot(wl_hash(w, 4), wl_hash(y, 5)) == slot) memcpy(x2, w, 5);
+    }
+    assert_true(y2[0] && x2[0]);
+    for (int round = 0; round < 2; round++) {
+        expect_jw_score(x, y);
+        expect_jw_score(x, y2);
+        expect_jw_score(x, y);
+        expect_jw_score(x2, y);
+        expect_jw_score(y, x);
+        expect_jw_score(x, y);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup(test_typo_scores_by_jaro_winkler, setup),
         cmocka_unit_test_setup(test_empty_and_full_names, setup),
         cmocka_unit_test(test_assignment_is_optimal),
+        cmocka_unit_test_setup(test_jaro_winkler_memo, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
