@@ -161,17 +161,27 @@ static double canon_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *
 /* Jaro-Winkler of the canonical spellings, or of the spellings as written when
  * that is higher: a canonical table maps each spelling to one variant, and two
  * close spellings can land on different ones (lym / lim -> lin). */
-static double spelling_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+/* has_variant of a part, asked once per part rather than once per pair of
+ * parts (it reads the text): *v is -1 until then. */
+static int variant_once(const wl_features *f, const wl_fpart *p, int8_t *v)
+{
+    if (*v < 0) *v = (int8_t)has_variant(f, p);
+    return *v;
+}
+
+static double spelling_jw(const wl_features *f, const wl_fpart *x, int8_t *vx, const wl_fpart *y, int8_t *vy)
 {
     double jw = canon_jw(f, x, y);
-    if (jw < 1.0 && (has_variant(f, x) || has_variant(f, y))) {
+    if (jw < 1.0 && (variant_once(f, x, vx) || variant_once(f, y, vy))) {
         double raw = wl_jaro_winkler(text_of(f, x), x->len, text_of(f, y), y->len);
         if (raw > jw) jw = raw;
     }
     return jw;
 }
 
-static part_match part_similarity(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+/* Part x against part y; vx, vy: their has_variant memos (variant_once). */
+static part_match part_similarity(const wl_features *f, const wl_fpart *x, int8_t *vx, const wl_fpart *y,
+                                  int8_t *vy)
 {
     part_match m = { 1.0, 1.0, K_EXACT };
     if (x->h_canon == y->h_canon) return m;
@@ -182,7 +192,7 @@ static part_match part_similarity(const wl_features *f, const wl_fpart *x, const
     }
     if (is_initial(x)) return initial_match(f, x, y);
     if (is_initial(y)) return initial_match(f, y, x);
-    m.jw = spelling_jw(f, x, y);
+    m.jw = spelling_jw(f, x, vx, y, vy);
     m.sim = m.jw;
     m.kind = K_JW;
     double floor = 0.0;
@@ -417,10 +427,13 @@ static double pair_rest(const wl_features *f, const name_side *s, const name_sid
     }
     double gain[MAXP * MAXP]; /* r x c: the weighted similarity of each pair */
     part_match m[MAXP][MAXP];
+    int8_t var_s[MAXP], var_l[MAXP];
+    memset(var_s, -1, sizeof var_s);
+    memset(var_l, -1, sizeof var_l);
     gain[0] = 0.0; /* set below too; written first so GCC sees the array set */
     for (int i = 0; i < r; i++)
         for (int j = 0; j < c; j++) {
-            m[i][j] = part_similarity(f, &s->p[ri[i]], &l->p[ci[j]]);
+            m[i][j] = part_similarity(f, &s->p[ri[i]], &var_s[i], &l->p[ci[j]], &var_l[j]);
             gain[i * c + j] = 0.5 * (s->w[ri[i]] + l->w[ci[j]]) * m[i][j].sim;
         }
     wl_assign_max(gain, r, c, col_of);
