@@ -206,14 +206,26 @@ typedef enum {
     WL_MODE_LINK  = 1,  /* pairs across different sources only */
 } wl_mode;
 
-/* Blocking keys (bit mask for wl_options.block_keys). */
+/* Blocking keys (bit mask for wl_options.block_keys). Name keys use every
+ * name (main and aliases) and skip particles (bin, van) and initials; a part
+ * held by more than max_block records is "common". Records sharing a key share
+ * a block; each record keeps its 32 best partners over all its blocks (blocks
+ * shared, weighted by rarity), and a pair is a candidate when either keeps it. */
 enum {
-    WL_BLOCK_PHONETIC_YEAR = 1u << 0, /* phonetic key of a name part + birth year */
-    WL_BLOCK_PART_PAIR     = 1u << 1, /* each pair of sorted name-part keys */
-    WL_BLOCK_DOC           = 1u << 2, /* OCR-folded document key */
-    WL_BLOCK_FULL_NAME     = 1u << 3, /* whole normalised name */
-    WL_BLOCK_SKELETON_NAT  = 1u << 4, /* consonant skeleton + nationality */
-    WL_BLOCK_PART_DOB      = 1u << 5, /* a name part + full date of birth */
+    WL_BLOCK_PHONETIC_YEAR = 1u << 0, /* Double Metaphone of each part (a common part only if it is
+                                         the rarest) + each birth year (circa: +-1; a range of up
+                                         to 6 years: each; no year: the part alone) */
+    WL_BLOCK_PART_PAIR     = 1u << 1, /* each order-free pair of two parts of a name, by spelling and
+                                         by Double Metaphone (two common parts only when the name has
+                                         nothing rarer); a one-part name: its spelling */
+    WL_BLOCK_DOC           = 1u << 2, /* OCR-folded document number and, from 6 characters, each of
+                                         its one-deletion variants (numbers one edit apart) */
+    WL_BLOCK_FULL_NAME     = 1u << 3, /* each whole name, order-free, and its letters sorted
+                                         (parts split or joined differently) */
+    WL_BLOCK_SKELETON_NAT  = 1u << 4, /* consonant skeletons of two parts of a name (as PART_PAIR;
+                                         a one-part name: its skeleton) + each nationality */
+    WL_BLOCK_PART_DOB      = 1u << 5, /* first two letters of a part + full date of birth; full
+                                         date + each nationality (placeholder dates excluded) */
     WL_BLOCK_DEFAULT       = 0x3F
 };
 
@@ -222,7 +234,9 @@ typedef struct {
     wl_mode mode;
     double threshold;         /* probability at or above which a pair is reported */
     unsigned block_keys;      /* WL_BLOCK_* mask */
-    size_t max_block;         /* a block above this many records is split or skipped */
+    size_t max_block;         /* a block above max_block / 16 records is split by a second key,
+                                 a sub-block above max_block skipped (and counted); parts held
+                                 by more than max_block records are common. 0: 1000 */
     size_t u_samples;         /* random pairs used to estimate u */
     uint64_t seed;            /* for the random pairs: results are reproducible */
     int best_link;            /* 1: keep a link only when it is the mutual best */

@@ -209,59 +209,52 @@ uint32_t wl_block_weight(size_t size, size_t records)
     return w < 1.0 ? 1u : (uint32_t)(w + 0.5);
 }
 
+/* One of a record's blocks: its run of entries, where the record sits in it,
+ * and its weight. A record's blocks are stored together (in key order), so
+ * walking them reads one array in sequence instead of three at random. */
+typedef struct {
+    uint32_t beg, pos, end;
+    uint32_t w;
+} recblock;
+
 typedef struct {
     size_t n;
-    uint32_t *ent_rec;            /* per entry: record */
-    uint32_t *ent_beg, *ent_end;  /* per entry: its block's run of entries */
-    uint16_t *ent_w;              /* per entry: its block's weight (wl_block_weight) */
-    uint32_t *rk_start;           /* per record: run in rk_pos */
-    uint32_t *rk_pos;             /* where each of the record's entries sits */
+    uint32_t *ent_rec;            /* per entry: record; a block's run is in record order */
+    uint32_t *rk_start;           /* per record: its run in rk_blk */
+    recblock *rk_blk;             /* each record's blocks */
 } keylists;
 
 static void keylists_free(keylists *k)
 {
     free(k->ent_rec);
-    free(k->ent_beg);
-    free(k->ent_end);
-    free(k->ent_w);
     free(k->rk_start);
-    free(k->rk_pos);
-}
-
-static wl_status keylists_alloc(keylists *k, size_t m, size_t n)
-{
-    memset(k, 0, sizeof *k);
-    k->n = n;
-    size_t mm = m ? m : 1;
-    k->ent_rec = malloc(mm * sizeof *k->ent_rec);
-    k->ent_beg = malloc(mm * sizeof *k->ent_beg);
-    k->ent_end = malloc(mm * sizeof *k->ent_end);
-    k->ent_w = malloc(mm * sizeof *k->ent_w);
-    k->rk_start = calloc(n + 1, sizeof *k->rk_start);
-    k->rk_pos = malloc(mm * sizeof *k->rk_pos);
-    return k->ent_rec && k->ent_beg && k->ent_end && k->ent_w && k->rk_start && k->rk_pos ? WL_OK : WL_NOMEM;
+    free(k->rk_blk);
 }
 
 static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists *k)
 {
-    if (keylists_alloc(k, m, n) != WL_OK) return WL_NOMEM;
-    for (size_t i = 0, j; i < m; i = j) {
-        j = run_end(e, m, i);
-        uint16_t w = (uint16_t)wl_block_weight(j - i, n);
-        for (size_t q = i; q < j; q++) {
-            k->ent_rec[q] = e[q].rec;
-            k->ent_beg[q] = (uint32_t)i;
-            k->ent_end[q] = (uint32_t)j;
-            k->ent_w[q] = w;
-            k->rk_start[e[q].rec + 1]++;
-        }
+    memset(k, 0, sizeof *k);
+    k->n = n;
+    k->ent_rec = malloc((m ? m : 1) * sizeof *k->ent_rec);
+    k->rk_start = calloc(n + 1, sizeof *k->rk_start);
+    k->rk_blk = malloc((m ? m : 1) * sizeof *k->rk_blk);
+    uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+    if (!k->ent_rec || !k->rk_start || !k->rk_blk || !fill) {
+        free(fill);
+        return WL_NOMEM;
+    }
+    for (size_t q = 0; q < m; q++) {
+        k->ent_rec[q] = e[q].rec;
+        k->rk_start[e[q].rec + 1]++;
     }
     for (size_t r = 0; r < n; r++) k->rk_start[r + 1] += k->rk_start[r];
-    /* Each record's list of entry positions, in key order. */
-    uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
-    if (!fill) return WL_NOMEM;
     if (n) memcpy(fill, k->rk_start, n * sizeof *fill);
-    for (size_t q = 0; q < m; q++) k->rk_pos[fill[e[q].rec]++] = (uint32_t)q;
+    for (size_t i = 0, j; i < m; i = j) {
+        j = run_end(e, m, i);
+        uint32_t w = wl_block_weight(j - i, n);
+        for (size_t q = i; q < j; q++)
+            k->rk_blk[fill[e[q].rec]++] = (recblock){ (uint32_t)i, (uint32_t)q, (uint32_t)j, w };
+    }
     free(fill);
     return WL_OK;
 }
@@ -274,7 +267,7 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
 {
     bs->len = 0;
     for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
-        uint32_t pos = k->rk_pos[t], end = k->ent_end[pos];
+        uint32_t pos = k->rk_blk[t].pos, end = k->rk_blk[t].end;
         if (end - pos > 1 && wl_vec_reserve(bs, bs->len + (end - pos - 1)) != 0) return -1;
         uint64_t *dst = bs->data;
         /* Entries of a block are in record order: those after a's are b > a. */
@@ -299,10 +292,11 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
 /* ---- pair emission: each record's best partners (the cap) ---- */
 
 /* Per-thread scratch of the capped path: the partners met (as b << 32, then
- * b << 32 | score) and a dense score per record, zero between records. */
+ * b << 32 | score) and a dense score per record, zero between records (16-bit:
+ * 2 MB at 10^6 records stays in a core's L2 cache, 32-bit did not). */
 typedef struct {
     wl_vec ws;
-    uint32_t *score;
+    uint16_t *score;
 } partner_scratch;
 
 /* Every record sharing a block with a, on both sides, with the summed weights
@@ -312,17 +306,20 @@ typedef struct {
 static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc)
 {
     wl_vec *ws = &sc->ws;
-    uint32_t *score = sc->score;
+    uint16_t *score = sc->score;
     ws->len = 0;
     for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
-        uint32_t pos = k->rk_pos[t], beg = k->ent_beg[pos], end = k->ent_end[pos], w = k->ent_w[pos];
-        if (wl_vec_reserve(ws, ws->len + (end - beg)) != 0) return -1;
+        recblock bl = k->rk_blk[t];
+        if (wl_vec_reserve(ws, ws->len + (bl.end - bl.beg)) != 0) return -1;
         uint64_t *dst = ws->data;
-        for (uint32_t q = beg; q < end; q++) {
+        for (uint32_t q = bl.beg; q < bl.end; q++) {
             uint32_t b = k->ent_rec[q];
-            if (q == pos || (c->mode == WL_MODE_LINK && c->source[a] == c->source[b])) continue;
+            if (q == bl.pos || (c->mode == WL_MODE_LINK && c->source[a] == c->source[b])) continue;
             if (score[b] == 0) dst[ws->len++] = (uint64_t)b << 32;
-            score[b] += w; /* w >= 1: a partner met has a nonzero score */
+            /* Saturating: a score past 65,535 (hundreds of shared blocks) is
+             * already the best there is. w >= 1, so a partner met is nonzero. */
+            uint32_t sum = score[b] + bl.w;
+            score[b] = (uint16_t)WL_MIN(sum, UINT16_MAX);
         }
     }
     uint64_t *v = ws->data;
