@@ -25,26 +25,34 @@ static int effective_prec(const wl_date *d)
     return (d->flags & WL_DATE_PLACEHOLDER) ? WL_PREC_YEAR : d->prec;
 }
 
-/* YYYYMMDD as 8 binary-coded decimal digits, one per nibble. */
+/* YYYYMMDD as 8 binary-coded decimal digits, one per nibble: straight-line
+ * digit extraction (divisions by constants, which compile to multiplications);
+ * a month or day over 99 (never from the parser) carries into the digit above,
+ * as the plain decimal number would. */
 static uint32_t ymd_bcd(const wl_date *d)
 {
-    uint32_t v = (uint32_t)((d->year < 0 ? 0 : d->year) % 10000) * 10000u + d->month * 100u + d->day, bcd = 0;
-    for (int i = 0; i < 8; i++, v /= 10) bcd |= (v % 10) << (4 * i);
-    return bcd;
+    uint32_t y = (uint32_t)((d->year < 0 ? 0 : d->year) % 10000), m = d->month, dd = d->day;
+    if (WL_UNLIKELY(m > 99 || dd > 99)) {
+        uint32_t v = y * 10000u + m * 100u + dd, bcd = 0;
+        for (int i = 0; i < 8; i++, v /= 10) bcd |= (v % 10) << (4 * i);
+        return bcd;
+    }
+    return (y / 1000) << 28 | (y / 100 % 10) << 24 | (y / 10 % 10) << 20 | (y % 10) << 16
+           | (m / 10) << 12 | (m % 10) << 8 | (dd / 10) << 4 | (dd % 10);
 }
 
 /* One digit mistyped, or two adjacent digits transposed, in YYYYMMDD. */
 static int one_digit_off(const wl_date *x, const wl_date *y)
 {
     uint32_t a = ymd_bcd(x), b = ymd_bcd(y), diff = a ^ b;
-    uint32_t nz = 0; /* one bit per differing digit */
-    for (int i = 0; i < 8; i++) nz |= ((diff >> (4 * i)) & 15u ? 1u : 0u) << i;
+    /* Bit 4i set when digit i differs. */
+    uint32_t nz = (diff | diff >> 1 | diff >> 2 | diff >> 3) & 0x11111111u;
     if (nz == 0) return 0;
     if ((nz & (nz - 1)) == 0) return 1;
     /* Two adjacent digits, swapped: digit i of a is digit i+1 of b and back. */
     int lo = __builtin_ctz(nz);
-    if (nz != (3u << lo)) return 0;
-    uint32_t da = (a >> (4 * lo)) & 0xffu, db = (b >> (4 * lo)) & 0xffu;
+    if (nz != (0x11u << lo)) return 0;
+    uint32_t da = (a >> lo) & 0xffu, db = (b >> lo) & 0xffu;
     return da == (((db & 15u) << 4) | (db >> 4));
 }
 
