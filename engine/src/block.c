@@ -107,9 +107,15 @@ static size_t dedup_entries(wl_keyent *e, size_t n)
     return w;
 }
 
-/* Re-keys the records of every block above the limit by their split key.
+/* Re-keys the records of every block above the limit by their split key and
+ * sorts that run alone (tmp: scratch for it), which puts each sub-block's
+ * records together, still in record order. The array is then no longer sorted
+ * as a whole, but every block is still one run, which is all later steps
+ * need: a sub-key hashes the block's key, so two runs never share one, and
+ * the split bit keeps sub-keys apart from unsplit keys; and only the split
+ * runs' entries are sorted again, not the whole kind's.
  * @return the number of blocks split. */
-static size_t split_oversized(const wl_features *f, int kind, wl_keyent *e, size_t n, size_t max)
+static size_t split_oversized(const wl_features *f, int kind, wl_keyent *e, size_t n, size_t max, wl_keyent *tmp)
 {
     size_t split = 0;
     for (size_t i = 0, j; i < n; i = j) {
@@ -120,6 +126,7 @@ static size_t split_oversized(const wl_features *f, int kind, wl_keyent *e, size
             uint64_t h = wl_hash_combine(e[k].key, wl_block_split_key(f, e[k].rec, kind));
             e[k].key = wl_block_key(kind, h) | WL_KEY_SPLIT_BIT;
         }
+        wl_keyent_sort(e + i, tmp, j - i);
     }
     return split;
 }
@@ -183,9 +190,7 @@ static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind,
         c->st->keys += v.len;
         wl_keyent_sort(e, tmp, v.len);
         size_t n = dedup_entries(e, v.len), kept = 0;
-        size_t split = split_oversized(f, kind, e, n, wl_block_split_limit(c->max_block));
-        c->st->split_blocks += split;
-        if (split) wl_keyent_sort(e, tmp, n);
+        c->st->split_blocks += split_oversized(f, kind, e, n, wl_block_split_limit(c->max_block), tmp);
         free(tmp);
         tmp = NULL;
         st = keep_blocks(c, e, n, &kept);
