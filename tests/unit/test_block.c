@@ -1,6 +1,7 @@
 /* test_block.c -- blocking: keys per kind, each pair exactly once, agreement with
  * a brute-force reference, link mode, key masks, split and skipped blocks,
- * thread-count determinism, the public wl_candidates wrapper. */
+ * thread-count determinism, the public wl_candidates wrapper; the per-record
+ * partner cap against a brute-force reference of its scores, and the sorts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
