@@ -298,7 +298,8 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
 
 /* Per-thread scratch of the capped path: the partners met (as b << 32, then
  * b << 32 | score) and a dense score per record, zero between records (16-bit:
- * 2 MB at 10^6 records stays in a core's L2 cache, 32-bit did not). */
+ * the reads of it are random, so half the bytes is half the cache it needs;
+ * 2 MB per thread at 10^6 records). */
 typedef struct {
     wl_vec ws;
     uint16_t *score;
@@ -306,8 +307,8 @@ typedef struct {
 
 /* Every record sharing a block with a, on both sides, with the summed weights
  * of the blocks they share, into sc->ws as (b << 32 | score). Summing into a
- * dense array costs one read-modify-write per (block, partner) met, where
- * sorting the partners cost several passes over them. */
+ * dense array costs one read-modify-write per (block, partner) met instead of
+ * sorting all of them by partner. */
 static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc)
 {
     wl_vec *ws = &sc->ws;
