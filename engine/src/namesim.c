@@ -61,6 +61,11 @@ typedef struct {
     size_t n;
     double w[MAXP];
     uint8_t used[MAXP]; /* paired by a join */
+    /* For joins, as bit sets of lengths (bit len & 63): the lengths of the parts
+     * that may be a join (neither particle nor initial), either spelling, and
+     * the lengths two adjacent parts add up to. A part of one name can be two of
+     * the other run together only if lens of one meets sums of the other. */
+    uint64_t lens, sums;
 } name_side;
 
 static const char *canon_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->canon); }
@@ -281,14 +286,9 @@ static void pair_exact(const wl_features *f, name_side *x, name_side *y, pairing
 /* Pairs each unused part of `one` with two unused adjacent parts of `two`. */
 static void pair_joins(const wl_features *f, name_side *one, name_side *two, pairing *acc)
 {
-    /* The lengths two adjacent parts of `two` add up to, as bit sets: a part of
-     * `one` of no such length cannot be a join, and most are not. */
-    uint64_t sums = 0;
-    for (size_t k = 0; k + 1 < two->n; k++) {
-        const wl_fpart *pk = &two->p[k];
-        sums |= UINT64_C(1) << ((pk->len + pk[1].len) & 63);
-        sums |= UINT64_C(1) << ((pk->canon_len + pk[1].canon_len) & 63);
-    }
+    /* A part of `one` of no length in two->sums cannot be a join, and most are not. */
+    const uint64_t sums = two->sums;
+    if (!(one->lens & sums)) return;
     for (size_t j = 0; j < one->n; j++) {
         const wl_fpart *pj = &one->p[j];
         if (!((sums >> (pj->len & 63)) & 1) && !((sums >> (pj->canon_len & 63)) & 1)) continue;
@@ -455,10 +455,19 @@ static void side_init(double log2_n, name_side *s, const wl_fpart *p, size_t n)
     double inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
     s->p = p;
     s->n = n;
+    uint64_t lens = 0, sums = 0;
     for (size_t i = 0; i < n; i++) {
         s->w[i] = part_weight(log2_n, inv, &p[i]);
         s->used[i] = 0;
+        if (!is_particle(&p[i]) && !is_initial(&p[i]))
+            lens |= UINT64_C(1) << (p[i].len & 63) | UINT64_C(1) << (p[i].canon_len & 63);
+        if (i + 1 < n) {
+            sums |= UINT64_C(1) << ((p[i].len + p[i + 1].len) & 63);
+            sums |= UINT64_C(1) << ((p[i].canon_len + p[i + 1].canon_len) & 63);
+        }
     }
+    s->lens = lens;
+    s->sums = sums;
 }
 
 static double side_weight(const name_side *s)
@@ -509,11 +518,12 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
      * particles (so the count is the same whichever name comes first), then a. */
     const name_side *s = &sa, *l = &sb;
     int fa = free_count(&sa), fb = free_count(&sb);
-    if (fb < fa || (fb == fa && free_non_particles(&sb) < free_non_particles(&sa))) {
+    int npa = free_non_particles(&sa), npb = free_non_particles(&sb);
+    if (fb < fa || (fb == fa && npb < npa)) {
         s = &sb;
         l = &sa;
     }
-    int n_shorter = acc.fixed + free_non_particles(s), n_longer = acc.fixed + free_non_particles(l);
+    int n_shorter = acc.fixed + (s == &sa ? npa : npb), n_longer = acc.fixed + (s == &sa ? npb : npa);
     double left = pair_rest(f, s, l, &acc);
     double base = acc.weight_sum > 0.0 ? acc.score_sum / acc.weight_sum : 0.0;
     double whole = side_weight(l);
