@@ -27,6 +27,7 @@ typedef struct {
     size_t n_maps;
     double threshold;          /* < 0: engine default */
     int explain, quiet, threads, best_link;
+    size_t max_partners;       /* --max-partners N; 0: engine default */
     int progress;              /* progress bar on stderr (a terminal, not --quiet) */
     const char *lists[CLI_MAX_LISTS];
     size_t n_lists;

@@ -13,6 +13,7 @@
     "  --format csv|jsonl   output format (default csv)\n" \
     "  --model FILE         score with a saved model (watchlink train) instead of fitting\n" \
     "  --best-link          keep a pair only when each record is the other's best match\n" \
+    "  --max-partners N     candidate pairs kept per record (default 32; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \
     "  --threads N          worker threads (default: all cores)\n" \
@@ -74,6 +75,7 @@ int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_res
     opt.mode = mode;
     opt.threads = o->threads;
     opt.best_link = o->best_link;
+    if (o->max_partners) opt.max_partners = o->max_partners;
     if (o->threshold >= 0) opt.threshold = o->threshold;
     wl_result *r = NULL;
     wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, &r, err,

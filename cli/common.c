@@ -93,6 +93,15 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
                 return -1;
             }
             o->threshold = t;
+        } else if (!strcmp(a, "--max-partners")) {
+            char *end;
+            errno = 0;
+            unsigned long long v2 = strtoull(v, &end, 10);
+            if (errno || *end || end == v || v2 == 0) {
+                cli_error("--max-partners takes a whole number above 0, not '%s'", v);
+                return -1;
+            }
+            o->max_partners = (size_t)v2;
         } else if (!strcmp(a, "--threads")) {
             if (parse_int(v, &o->threads) != 0) {
                 cli_error("--threads takes a whole number from 0 to 4096, not '%s'", v);

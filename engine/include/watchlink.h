@@ -237,6 +237,8 @@ typedef struct {
     size_t max_block;         /* a block above max_block / 16 records is split by a second key,
                                  a sub-block above max_block skipped (and counted); parts held
                                  by more than max_block records are common. 0: 1000 */
+    size_t max_partners;      /* candidates kept per record, best-scored first (0: 32;
+                                 SIZE_MAX: no cap, every pair sharing a block) */
     size_t u_samples;         /* random pairs used to estimate u */
     uint64_t seed;            /* for the random pairs: results are reproducible */
     int best_link;            /* 1: keep a link only when it is the mutual best */

@@ -520,7 +520,9 @@ static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsign
 
 wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
 {
-    return wl_block_capped(f, opt, WL_BLOCK_DEFAULT_PARTNERS, pairs, st);
+    size_t partners = opt->max_partners ? opt->max_partners : WL_BLOCK_DEFAULT_PARTNERS;
+    if (partners == SIZE_MAX) partners = 0; /* wl_block_capped: 0 keeps every pair */
+    return wl_block_capped(f, opt, partners, pairs, st);
 }
 
 wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t partners, wl_vec *pairs,

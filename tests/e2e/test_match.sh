@@ -53,6 +53,15 @@ echo '{"format":"watchlink-model","version":1}' > "$TMP/bad.json"
 expect_exit 1 "$WATCHLINK" link "$L/idn.csv" "$L/mys.csv" --model "$TMP/bad.json"
 expect_grep "bad.json" "$TMP/err"
 
+# --max-partners trades candidates for recall: a cap of 2 compares fewer pairs.
+S="$WL_SOURCE_DIR/datasets/sample"
+expect_exit 0 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" -o "$TMP/cap32.csv"
+c32=$(sed -n 's/.*), \([0-9]*\) candidate pairs.*/\1/p' "$TMP/err")
+expect_exit 0 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --max-partners 2 -o "$TMP/cap2.csv"
+c2=$(sed -n 's/.*), \([0-9]*\) candidate pairs.*/\1/p' "$TMP/err")
+[ -n "$c2" ] && [ -n "$c32" ] && [ "$c2" -lt "$c32" ] && ok || fail "--max-partners 2 gave $c2 candidates, default $c32"
+expect_exit 1 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --max-partners 0
+
 # Usage errors and unwritable outputs: exit 1, clear message, no partial file.
 expect_exit 1 "$WATCHLINK" match "$L/idn.csv"
 expect_grep "exactly two lists" "$TMP/err"
