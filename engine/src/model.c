@@ -68,8 +68,30 @@ static uint64_t splitmix64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+/* Records the random pairs are drawn from: pairs of a random subset of this many
+ * records are still nearly independent (2 * 10^8 possible pairs for 10^6 drawn),
+ * and the subset's features stay in cache, where pairs of the whole dataset would
+ * miss it twice per pair. */
+enum { U_POOL = 20000 };
+
+/* A seeded random subset of min(n, U_POOL) record indices (partial Fisher-Yates). */
+static uint32_t *random_pool(size_t n, uint64_t *s, size_t *m)
+{
+    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx) return NULL;
+    for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
+    *m = n < U_POOL ? n : U_POOL;
+    for (size_t i = 0; i < *m; i++) {
+        size_t j = i + (size_t)(splitmix64(s) % (n - i));
+        uint32_t t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    return idx;
+}
+
 /* Fills pairs with every admissible pair when there are at most `want`, else with
- * `want` seeded random ones. @return the number of pairs written. */
+ * `want` seeded random pairs of a random pool of records. @return the pairs written. */
 static size_t sample_pairs(const wl_features *f, const wl_options *opt, wl_pairidx *pairs,
                            size_t want)
 {
@@ -83,12 +105,16 @@ static size_t sample_pairs(const wl_features *f, const wl_options *opt, wl_pairi
         return k;
     }
     uint64_t s = opt->seed;
+    size_t m;
+    uint32_t *pool = random_pool(n, &s, &m);
+    if (!pool) return 0;
     size_t tries = 0, max_tries = want * 20;
     while (k < want && tries++ < max_tries) {
-        uint32_t a = (uint32_t)(splitmix64(&s) % n), b = (uint32_t)(splitmix64(&s) % n);
+        uint32_t a = pool[splitmix64(&s) % m], b = pool[splitmix64(&s) % m];
         if (a == b || (link && f->source[a] == f->source[b])) continue;
         pairs[k++] = a < b ? (wl_pairidx){ a, b } : (wl_pairidx){ b, a };
     }
+    free(pool);
     return k;
 }
 

@@ -177,15 +177,34 @@ static double all_pairs(const wl_features *f, const wl_options *opt)
 static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
 {
     if (n == 0) return;
-    double *bits = malloc(n * sizeof *bits);
-    if (!bits) return;
-    for (size_t k = 0; k < n; k++) bits[k] = wl_model_evidence(m, &v[k]);
+    /* The evidence of a candidate depends only on its levels: count the candidates
+     * per pattern once, then iterate over the few thousand patterns seen, not
+     * over millions of candidates. */
+    size_t stride[WL_FIELD_COUNT], n_patterns = 1;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        stride[f] = n_patterns;
+        n_patterns *= (size_t)m->levels[f];
+    }
+    double *count = calloc(n_patterns, sizeof *count);
+    double *bits = malloc(n_patterns * sizeof *bits);
+    if (!count || !bits) {
+        free(count);
+        free(bits);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t id = 0;
+        for (int f = 0; f < WL_FIELD_COUNT; f++) id += v[k].level[f] * stride[f];
+        if (count[id] == 0.0) bits[id] = wl_model_evidence(m, &v[k]);
+        count[id] += 1.0;
+    }
     double M = (double)n;
-    for (int it = 0; it < 200; it++) {
+    for (int it = 0; it < 1000; it++) {
         double odds = M / fmax(pairs - M, 1.0), sum = 0.0;
-        for (size_t k = 0; k < n; k++) {
-            double b = odds * exp2(fmin(bits[k], 1000.0));
-            sum += isinf(b) ? 1.0 : b / (1.0 + b);
+        for (size_t id = 0; id < n_patterns; id++) {
+            if (count[id] == 0.0) continue;
+            double b = odds * exp2(fmin(bits[id], 1000.0));
+            sum += count[id] * (isinf(b) ? 1.0 : b / (1.0 + b));
         }
         double done = fabs(sum - M) <= 1e-6 * fmax(M, 1.0);
         M = sum;
@@ -193,6 +212,7 @@ static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
     }
     M = fmax(M, 0.5); /* at least half a match: the prior is never zero */
     m->prior = fmin(fmax(M / pairs, 1e-15), 0.5);
+    free(count);
     free(bits);
 }
 
