@@ -86,11 +86,12 @@ static int read_header(csv_in *in, const char *name, columns *c, int need_prob, 
         wl_set_error(err, errcap, "%s:1: no header", name);
         return -1;
     }
-    c->ls = find_col(f, fl, n, "left_source");
-    c->li = find_col(f, fl, n, "left_id");
-    c->rs = find_col(f, fl, n, "right_source");
-    c->ri = find_col(f, fl, n, "right_id");
-    c->prob = find_col(f, fl, n, "probability");
+    int stored = n < MAX_FIELDS ? n : MAX_FIELDS; /* fields past MAX_FIELDS are counted only */
+    c->ls = find_col(f, fl, stored, "left_source");
+    c->li = find_col(f, fl, stored, "left_id");
+    c->rs = find_col(f, fl, stored, "right_source");
+    c->ri = find_col(f, fl, stored, "right_id");
+    c->prob = find_col(f, fl, stored, "probability");
     if (c->li < 0 || c->ri < 0) {
         if (n < 2 || need_prob) {
             wl_set_error(err, errcap, "%s:1: expected left_id and right_id columns", name);
