@@ -383,6 +383,7 @@ static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, 
     size_t np = sc->ws.len;
     for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a;
     size_t kept = best_partners(v, np, c->partners);
+    if (kept == 0) return 0; /* out->data may still be NULL: no pointer arithmetic on it */
     if (wl_vec_reserve(out, out->len + kept) != 0) return -1;
     uint64_t *o = (uint64_t *)out->data + out->len;
     for (size_t q = 0; q < kept; q++) {

@@ -71,7 +71,9 @@ void wl_vec_free(wl_vec *v)
 
 int wl_vec_reserve(wl_vec *v, size_t n)
 {
-    if (n <= v->cap) return 0;
+    /* Even for n == 0 the array gets storage: callers form `data + len`, and
+     * pointer arithmetic on NULL is undefined even with a zero offset. */
+    if (n <= v->cap && v->data) return 0;
     size_t cap = v->cap ? v->cap : 16;
     while (cap < n) cap += cap / 2 + 16;
     void *p = realloc(v->data, cap * v->elem);

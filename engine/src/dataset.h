@@ -53,7 +53,7 @@ static inline const char *wl_ds_str(const wl_dataset *ds, uint32_t off)
 static inline const wl_cell *wl_ds_cells(const wl_dataset *ds, size_t i, size_t *count)
 {
     *count = ds->cell_start[i + 1] - ds->cell_start[i];
-    return ds->cells + ds->cell_start[i];
+    return *count ? ds->cells + ds->cell_start[i] : NULL; /* cells is NULL when none */
 }
 
 /** Interns s[0..n). @return its pool offset, or UINT32_MAX when out of memory. */

@@ -313,7 +313,7 @@ int wl_features_record(wl_frec *r, size_t i)
     size_t np = r->out->parts.len - s.first_part, cnt = 0;
     f->part_start[i + 1] = (uint32_t)np;
     f->n_names[i] = s.next_no;
-    const wl_fpart *p = (const wl_fpart *)r->out->parts.data + s.first_part;
+    const wl_fpart *p = np ? (const wl_fpart *)r->out->parts.data + s.first_part : NULL;
     while (cnt < np && p[cnt].name_no == 0) cnt++;
     f->h_name[i] = wl_name_hash(p, cnt);
     size_t len;

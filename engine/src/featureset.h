@@ -72,27 +72,27 @@ static inline const char *wl_f_str(const wl_features *f, uint32_t off) { return 
 static inline const wl_fpart *wl_f_parts(const wl_features *f, size_t i, size_t *count)
 {
     *count = f->part_start[i + 1] - f->part_start[i];
-    return f->parts + f->part_start[i];
+    return *count ? f->parts + f->part_start[i] : NULL; /* the array is NULL when empty */
 }
 static inline const wl_date *wl_f_dates(const wl_features *f, size_t i, size_t *count)
 {
     *count = f->date_start[i + 1] - f->date_start[i];
-    return f->dates + f->date_start[i];
+    return *count ? f->dates + f->date_start[i] : NULL; /* the array is NULL when empty */
 }
 static inline const wl_fdoc *wl_f_docs(const wl_features *f, size_t i, size_t *count)
 {
     *count = f->doc_start[i + 1] - f->doc_start[i];
-    return f->docs + f->doc_start[i];
+    return *count ? f->docs + f->doc_start[i] : NULL; /* the array is NULL when empty */
 }
 static inline const uint64_t *wl_f_toks(const wl_features *f, size_t i, size_t *count)
 {
     *count = f->tok_start[i + 1] - f->tok_start[i];
-    return f->toks + f->tok_start[i];
+    return *count ? f->toks + f->tok_start[i] : NULL; /* the array is NULL when empty */
 }
 static inline const uint32_t *wl_f_nats(const wl_features *f, size_t i, size_t *count)
 {
     *count = f->nat_start[i + 1] - f->nat_start[i];
-    return f->nats + f->nat_start[i];
+    return *count ? f->nats + f->nat_start[i] : NULL; /* the array is NULL when empty */
 }
 
 /**
