@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "golden.h"
+
 #include "compare.h"
 #include "features_fixture.h"
 #include "tables.h"
@@ -18,21 +20,6 @@ static int level_of(wl_field f, const char *name, size_t n)
         if (strlen(wl_level_name(f, l)) == n && !memcmp(wl_level_name(f, l), name, n)) return l;
     fail_msg("unknown level %.*s", (int)n, name);
     return -1;
-}
-
-/* Reads a golden table from tests/golden (WL_SOURCE_DIR set by ctest). */
-static char *read_golden(const char *name, size_t *len)
-{
-    const char *dir = getenv("WL_SOURCE_DIR");
-    assert_non_null(dir);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    char *buf = malloc(1 << 16);
-    *len = fread(buf, 1, (1 << 16) - 1, fp);
-    fclose(fp);
-    return buf;
 }
 
 static void one_date(const char *s, size_t n, wl_date *d)
@@ -50,7 +37,7 @@ static void test_date_golden(void **state)
 {
     (void)state;
     size_t len;
-    char *buf = read_golden("compare_dates.tsv", &len);
+    char *buf = golden_read("compare_dates.tsv", &len);
     wl_table_iter it;
     wl_table_iter_init(&it, buf, len);
     const char *fl[4];
@@ -77,7 +64,7 @@ static void test_doc_golden(void **state)
 {
     (void)state;
     size_t len;
-    char *buf = read_golden("compare_docs.tsv", &len);
+    char *buf = golden_read("compare_docs.tsv", &len);
     wl_table_iter it;
     wl_table_iter_init(&it, buf, len);
     const char *fl[3];

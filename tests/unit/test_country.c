@@ -11,39 +11,22 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "golden.h"
+
 #include "country.h"
 #include "tables.h"
-
-static char *read_golden(const char *name)
-{
-    const char *dir = getenv("WL_SOURCE_DIR");
-    if (!dir) { fail_msg("WL_SOURCE_DIR is not set (run through ctest)"); return NULL; }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { fail_msg("cannot open %s", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)sz + 1);
-    assert_non_null(buf);
-    size_t len = fread(buf, 1, (size_t)sz, f);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static void test_golden_nationalities(void **state)
 {
     (void)state;
-    char *buf = read_golden("nationalities.tsv");
+    char *buf = golden_read("nationalities.tsv", NULL);
     int rows = 0, failures = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#') continue;
         char *tab = strchr(line, '\t');
         assert_non_null(tab);
         *tab = '\0';
-        const char *in = strcmp(line, "-") == 0 ? "" : line;
+        const char *in = golden_dash(line);
         char got[4] = "-";
         uint32_t c = wl_country_code(in, strlen(in));
         if (c) wl_alpha3_unpack(c, got);

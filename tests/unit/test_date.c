@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <cmocka.h>
 
+#include "golden.h"
+
 #include <unicode/ucal.h>
 
 #include "date.h"
@@ -46,37 +48,18 @@ static void format_readings(const wl_date *d, int n, char *out, size_t cap)
     }
 }
 
-static char *read_golden(const char *name, size_t *len)
-{
-    const char *dir = getenv("WL_SOURCE_DIR");
-    if (!dir) { fail_msg("WL_SOURCE_DIR is not set (run through ctest)"); return NULL; }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { fail_msg("cannot open %s", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)sz + 1);
-    assert_non_null(buf);
-    *len = fread(buf, 1, (size_t)sz, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static void test_golden_dates(void **state)
 {
     (void)state;
     size_t len;
-    char *buf = read_golden("dates.tsv", &len);
+    char *buf = golden_read("dates.tsv", &len);
     int rows = 0, failures = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#') continue;
         char *tab = strchr(line, '\t');
         assert_non_null(tab);
         *tab = '\0';
-        const char *in = strcmp(line, "-") == 0 ? "" : line;
+        const char *in = golden_dash(line);
         const char *want = tab + 1;
         wl_date d[2];
         int n = wl_date_parse(in, strlen(in), d, 2);

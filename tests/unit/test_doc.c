@@ -9,53 +9,24 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "golden.h"
+
 #include "doc.h"
-
-static char *read_golden(const char *name)
-{
-    const char *dir = getenv("WL_SOURCE_DIR");
-    if (!dir) { fail_msg("WL_SOURCE_DIR is not set (run through ctest)"); return NULL; }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { fail_msg("cannot open %s", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)sz + 1);
-    assert_non_null(buf);
-    size_t len = fread(buf, 1, (size_t)sz, f);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Splits a line on tabs in place. @return the number of fields. */
-static int split_tabs(char *line, char **f, int max)
-{
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') { *p = '\0'; f[n++] = p + 1; }
-    return n;
-}
-
-static const char *dash(const char *s) { return strcmp(s, "-") == 0 ? "" : s; }
 
 static void test_golden_docs(void **state)
 {
     (void)state;
-    char *buf = read_golden("docs.tsv");
+    char *buf = golden_read("docs.tsv", NULL);
     int rows = 0, failures = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#') continue;
         char *f[8];
-        assert_int_equal(split_tabs(line, f, 8), 6);
-        const char *in = dash(f[0]);
+        assert_int_equal(golden_split(line, f, 8), 6);
+        const char *in = golden_dash(f[0]);
         wl_doc d;
         int ret = wl_doc_normalize(in, strlen(in), &d);
-        int ok = ret == atoi(f[1]) && strcmp(d.core, dash(f[2])) == 0 &&
-                 strcmp(d.ocr, dash(f[3])) == 0 && strcmp(d.country, dash(f[4])) == 0 &&
+        int ok = ret == atoi(f[1]) && strcmp(d.core, golden_dash(f[2])) == 0 &&
+                 strcmp(d.ocr, golden_dash(f[3])) == 0 && strcmp(d.country, golden_dash(f[4])) == 0 &&
                  d.check == atoi(f[5]) && d.core_len == strlen(d.core) &&
                  d.ocr_len == strlen(d.ocr);
         if (!ok) {

@@ -10,35 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "golden.h"
+
 #include "doc.h"
-
-static char *read_golden(const char *name)
-{
-    const char *dir = getenv("WL_SOURCE_DIR");
-    if (!dir) { fail_msg("WL_SOURCE_DIR is not set (run through ctest)"); return NULL; }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/golden/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { fail_msg("cannot open %s", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)sz + 1);
-    assert_non_null(buf);
-    size_t len = fread(buf, 1, (size_t)sz, f);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static int split_tabs(char *line, char **f, int max)
-{
-    int n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++)
-        if (*p == '\t') { *p = '\0'; f[n++] = p + 1; }
-    return n;
-}
 
 /* "|" joins lines with a newline; the two characters "\r\n" stand for CR LF. */
 static size_t unescape(const char *s, char *out, size_t cap)
@@ -78,12 +52,12 @@ static int check_row(char **f, int nf)
 static void test_golden_mrz(void **state)
 {
     (void)state;
-    char *buf = read_golden("mrz.tsv");
+    char *buf = golden_read("mrz.tsv", NULL);
     int rows = 0, failures = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#') continue;
         char *f[12];
-        int nf = split_tabs(line, f, 12);
+        int nf = golden_split(line, f, 12);
         assert_true(nf >= 11);
         failures += !check_row(f, nf);
         rows++;
