@@ -19,11 +19,6 @@ struct wl_eval {
     size_t n_pred;
 };
 
-static uint64_t record_key(const char *src, size_t ls, const char *id, size_t li)
-{
-    return wl_hash_combine(wl_hash(src, ls), wl_hash(id, li));
-}
-
 static uint64_t pair_key(uint64_t a, uint64_t b)
 {
     return a < b ? wl_hash_combine(a, b) : wl_hash_combine(b, a);
@@ -45,7 +40,7 @@ static int add_key(void *user, const wl_pairrow *r)
     key_sink *k = user;
     const char *ls = k->use_sources ? r->ls : "", *rs = k->use_sources ? r->rs : "";
     size_t lsl = k->use_sources ? r->ls_len : 0, rsl = k->use_sources ? r->rs_len : 0;
-    uint64_t key = pair_key(record_key(ls, lsl, r->li, r->li_len), record_key(rs, rsl, r->ri, r->ri_len));
+    uint64_t key = pair_key(wl_pair_record_key(ls, lsl, r->li, r->li_len), wl_pair_record_key(rs, rsl, r->ri, r->ri_len));
     if (wl_vec_push(k->keys, &key) != 0) return -2;
     if (k->probs && wl_vec_push(k->probs, &r->prob) != 0) return -2;
     return 0;

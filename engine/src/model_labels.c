@@ -16,11 +16,6 @@ typedef struct {
     size_t cap;
 } record_map;
 
-static uint64_t rec_key(const char *src, size_t ls, const char *id, size_t li)
-{
-    return wl_hash_combine(wl_hash(src, ls), wl_hash(id, li)) | 1; /* 0 marks an empty slot */
-}
-
 static int map_init(record_map *m, size_t n)
 {
     m->cap = 16;
@@ -59,8 +54,8 @@ typedef struct {
 
 static int64_t find(const label_sink *s, const char *src, size_t ls, const char *id, size_t li)
 {
-    if (ls) return map_get(&s->by_src, rec_key(src, ls, id, li));
-    return map_get(&s->by_id, rec_key("", 0, id, li));
+    if (ls) return map_get(&s->by_src, wl_pair_record_key(src, ls, id, li));
+    return map_get(&s->by_id, wl_pair_record_key("", 0, id, li));
 }
 
 static int add_label(void *user, const wl_pairrow *r)
@@ -100,8 +95,8 @@ static wl_status read_labels(label_sink *s, const wl_dataset *ds, const char *pa
     if (map_init(&s->by_src, ds->n) != 0 || map_init(&s->by_id, ds->n) != 0) return WL_NOMEM;
     for (size_t i = 0; i < ds->n; i++) {
         const char *src = wl_dataset_source(ds, i), *id = wl_dataset_id(ds, i);
-        map_put(&s->by_src, rec_key(src, strlen(src), id, strlen(id)), (uint32_t)i);
-        map_put(&s->by_id, rec_key("", 0, id, strlen(id)), (uint32_t)i);
+        map_put(&s->by_src, wl_pair_record_key(src, strlen(src), id, strlen(id)), (uint32_t)i);
+        map_put(&s->by_id, wl_pair_record_key("", 0, id, strlen(id)), (uint32_t)i);
     }
     size_t len = 0;
     char *text = wl_slurp(path, &len, err, errcap);

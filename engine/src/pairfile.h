@@ -25,6 +25,13 @@ int wl_pairfile_each(const char *text, size_t len, const char *name, int need_pr
                      int (*fn)(void *user, const wl_pairrow *row), void *user, int *has_sources,
                      char *err, size_t errcap);
 
+/** A record's key in a pairs file: its source ("" when the file has none) and
+ *  id hashed together; never 0, so 0 can mark an empty hash slot. */
+static inline uint64_t wl_pair_record_key(const char *src, size_t ls, const char *id, size_t li)
+{
+    return wl_hash_combine(wl_hash(src, ls), wl_hash(id, li)) | 1;
+}
+
 /** Reads a whole file into memory. @return the bytes (caller frees), or NULL with err. */
 char *wl_slurp(const char *path, size_t *len, char *err, size_t errcap);
 
