@@ -3,7 +3,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
-#include "date.h"
+#include "normalise/date.h"
 #include "fuzz.h"
 
 static void check(const wl_date *d)

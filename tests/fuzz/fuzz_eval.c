@@ -2,7 +2,7 @@
  * split at its first 0xFF byte into a truth text and a pairs text. */
 #include <string.h>
 
-#include "eval.h"
+#include "score/eval.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

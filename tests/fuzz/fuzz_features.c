@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "block.h"
-#include "compare.h"
+#include "block/block.h"
+#include "compare/compare.h"
 #include "fuzz.h"
 
 enum { MAX_RECORDS = 48, MAX_CELLS = 24 };

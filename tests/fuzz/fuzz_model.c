@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "model.h"
+#include "score/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

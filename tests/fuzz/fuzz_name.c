@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "name.h"
+#include "normalise/name.h"
 
 static wl_namectx *g_ctx;
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "reader.h"
-#include "reader_utf8.h"
+#include "read/reader.h"
+#include "read/reader_utf8.h"
 
 static void on_reject(void *user, const char *file, long line, const char *reason, const char *raw,
                       size_t raw_len)

@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "country.h"
-#include "featureset.h"
-#include "name.h"
+#include "normalise/country.h"
+#include "features/featureset.h"
+#include "normalise/name.h"
 
 typedef struct {
     uint32_t source;

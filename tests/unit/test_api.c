@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "common.h"
-#include "tables.h"
+#include "common/common.h"
+#include "common/tables.h"
 
 static void test_version(void **state)
 {

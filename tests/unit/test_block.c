@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "block.h"
+#include "block/block.h"
 #include "features_fixture.h"
 
 static wl_options opts(unsigned mask, wl_mode mode, size_t max_block, int threads)

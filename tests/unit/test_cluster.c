@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "cluster.h"
+#include "cluster/cluster.h"
 
 static wl_match pair(uint32_t a, uint32_t b, float w)
 {

@@ -10,9 +10,9 @@
 
 #include "golden.h"
 
-#include "compare.h"
+#include "compare/compare.h"
 #include "features_fixture.h"
-#include "tables.h"
+#include "common/tables.h"
 
 static int level_of(wl_field f, const char *name, size_t n)
 {

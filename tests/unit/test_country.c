@@ -13,8 +13,8 @@
 
 #include "golden.h"
 
-#include "country.h"
-#include "tables.h"
+#include "normalise/country.h"
+#include "common/tables.h"
 
 static void test_golden_nationalities(void **state)
 {

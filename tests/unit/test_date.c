@@ -14,8 +14,8 @@
 
 #include <unicode/ucal.h>
 
-#include "date.h"
-#include "digits.h"
+#include "normalise/date.h"
+#include "common/digits.h"
 
 /* Writes a reading as the golden table spells it: 1978-03-04+amb, 1960..1965. */
 static void format_reading(const wl_date *d, char *out, size_t cap)

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "name.h"
+#include "normalise/name.h"
 
 static FILE *open_golden(const char *name)
 {

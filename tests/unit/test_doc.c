@@ -11,7 +11,7 @@
 
 #include "golden.h"
 
-#include "doc.h"
+#include "normalise/doc.h"
 
 static void test_golden_docs(void **state)
 {

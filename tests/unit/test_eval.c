@@ -7,7 +7,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "eval.h"
+#include "score/eval.h"
 
 static wl_eval *parse(const char *truth, const char *pairs, char *err, size_t cap)
 {

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "country.h"
-#include "featureset.h"
-#include "name.h"
+#include "normalise/country.h"
+#include "features/featureset.h"
+#include "normalise/name.h"
 
 typedef struct {
     uint8_t role;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "model.h"
+#include "score/model.h"
 
 static uint64_t g_rng = 12345;
 

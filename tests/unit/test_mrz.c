@@ -12,7 +12,7 @@
 
 #include "golden.h"
 
-#include "doc.h"
+#include "normalise/doc.h"
 
 /* "|" joins lines with a newline; the two characters "\r\n" stand for CR LF. */
 static size_t unescape(const char *s, char *out, size_t cap)

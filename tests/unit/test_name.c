@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "common.h"
-#include "name.h"
-#include "tables.h"
+#include "common/common.h"
+#include "normalise/name.h"
+#include "common/tables.h"
 
 static FILE *open_golden(const char *name)
 {

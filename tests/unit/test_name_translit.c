@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "name.h"
+#include "normalise/name.h"
 
 static FILE *open_golden(const char *name)
 {

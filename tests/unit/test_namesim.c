@@ -13,10 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "common.h"
-#include "name.h"
-#include "namesim.h"
-#include "strsim.h"
+#include "common/common.h"
+#include "normalise/name.h"
+#include "compare/namesim.h"
+#include "compare/strsim.h"
 
 #define N_RECORDS 1000
 #define DEFAULT_FREQ 10

@@ -14,8 +14,8 @@
 
 #include <zlib.h>
 
-#include "reader.h"
-#include "reader_utf8.h"
+#include "read/reader.h"
+#include "read/reader_utf8.h"
 
 /* ---- helpers ---- */
 static char g_tmp[256];

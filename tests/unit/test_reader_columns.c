@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "reader_columns.h"
+#include "read/reader_columns.h"
 
 static void test_golden_synonyms(void **state)
 {

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "reader_csv.h"
-#include "reader_utf8.h"
+#include "read/reader_csv.h"
+#include "read/reader_utf8.h"
 
 typedef struct {
     wl_source src;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dataset.h"
+#include "common/dataset.h"
 
 static void test_intern_prefixes(void **state)
 {

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "common.h"
-#include "strsim.h"
+#include "common/common.h"
+#include "compare/strsim.h"
 
 #define JARO_EPS 1e-12
 #define MAXLEN 80

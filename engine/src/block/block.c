@@ -1,0 +1,579 @@
+/* block.c -- candidate pairs from blocking keys (stage 4).
+ *
+ * Standard blocking (Christen, "Data Matching", 2012, ch. 4) with several keys
+ * and no global pair set: for each kind, the (key, record) entries are radix
+ * sorted, so every block is a run; a run above the split limit is re-keyed by
+ * a second key (wl_block_split_key) and sorted again, and a sub-block above
+ * max_block is dropped and counted. Singletons are dropped too.
+ *
+ * Then, per record a, the partner cap (meta-blocking with cardinality node
+ * pruning, Papadakis et al., IEEE TKDE 2014): every record b sharing a block
+ * with a, on either side, scores the summed weights of the blocks they share
+ * (wl_block_weight: rarer blocks weigh more), and a keeps its `partners` best
+ * (a total order: score, then lower index). A pair is a candidate when either
+ * record keeps the other. Without the cap, common names make the candidates
+ * grow with n^2 (blocks of "nguyen van" + year grow with the list); with it a
+ * record yields at most `partners` pairs, and true pairs, which share several
+ * keys or a rare one, outrank namesakes sharing one crowded key.
+ *
+ * Records are walked in fixed chunks whose outputs are appended in order; the
+ * capped pairs are then radix sorted and made unique, so the result is sorted
+ * by (a, b) and identical for any thread count. partners = 0 keeps every pair
+ * sharing a block: a's partners b > a are gathered, sorted and made unique. */
+#include "block/block.h"
+
+#include <math.h>
+#include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+enum { KEY_CHUNK = 4096, PAIR_CHUNK = 1024, MAX_KEYS_PER_KIND = 512 };
+
+typedef struct {
+    size_t n_records;
+    int threads;
+    wl_mode mode;
+    size_t max_block;
+    size_t partners;          /* per-record cap on partners; 0 = every partner */
+    const uint32_t *source;
+    wl_block_stats *st;
+} block_ctx;
+
+static int thread_count(int requested)
+{
+#ifdef _OPENMP
+    return requested > 0 ? requested : omp_get_max_threads();
+#else
+    (void)requested;
+    return 1;
+#endif
+}
+
+/* ---- one kind's entries ---- */
+
+static int chunk_entries(const wl_features *f, int kind, uint32_t common, size_t lo, size_t hi, wl_vec *out)
+{
+    uint64_t keys[MAX_KEYS_PER_KIND];
+    for (size_t i = lo; i < hi; i++) {
+        size_t nk = wl_block_record_keys(f, i, kind, common, keys, MAX_KEYS_PER_KIND);
+        if (wl_vec_reserve(out, out->len + nk) != 0) return -1;
+        wl_keyent *e = (wl_keyent *)out->data + out->len;
+        for (size_t k = 0; k < nk; k++) e[k] = (wl_keyent){ keys[k], (uint32_t)i, 0 };
+        out->len += nk;
+    }
+    return 0;
+}
+
+/* Generates the kind's entries in record order (fixed chunks, concatenated in order). */
+static wl_status gen_entries(const wl_features *f, int kind, int threads, uint32_t common, wl_vec *out)
+{
+    size_t n = f->n, nchunks = (n + KEY_CHUNK - 1) / KEY_CHUNK;
+    wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
+    if (!parts) return WL_NOMEM;
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic) num_threads(threads) reduction(| : failed)
+    for (size_t c = 0; c < nchunks; c++) {
+        wl_vec_init(&parts[c], sizeof(wl_keyent));
+        failed |= chunk_entries(f, kind, common, c * KEY_CHUNK, WL_MIN(n, (c + 1) * KEY_CHUNK), &parts[c]);
+    }
+    size_t total = 0;
+    for (size_t c = 0; c < nchunks; c++) total += parts[c].len;
+    if (!failed && wl_vec_reserve(out, total) != 0) failed = 1;
+    for (size_t c = 0; c < nchunks; c++) {
+        if (!failed && parts[c].len) {
+            memcpy((wl_keyent *)out->data + out->len, parts[c].data, parts[c].len * sizeof(wl_keyent));
+            out->len += parts[c].len;
+        }
+        wl_vec_free(&parts[c]);
+    }
+    free(parts);
+    return failed ? WL_NOMEM : WL_OK;
+}
+
+static size_t run_end(const wl_keyent *e, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && e[j].key == e[i].key) j++;
+    return j;
+}
+
+/* Drops repeated (key, record) entries: a record meets a key once. */
+static size_t dedup_entries(wl_keyent *e, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w == 0 || e[w - 1].key != e[i].key || e[w - 1].rec != e[i].rec) e[w++] = e[i];
+    return w;
+}
+
+/* Re-keys the records of every block above the limit by their split key and
+ * sorts that run alone (tmp: scratch for it), which puts each sub-block's
+ * records together, still in record order. The array is then no longer sorted
+ * as a whole, but every block is still one run, which is all later steps
+ * need: a sub-key hashes the block's key, so two runs never share one, and
+ * the split bit keeps sub-keys apart from unsplit keys; and only the split
+ * runs' entries are sorted again, not the whole kind's.
+ * @return the number of blocks split. */
+static size_t split_oversized(const wl_features *f, int kind, wl_keyent *e, size_t n, size_t max, wl_keyent *tmp)
+{
+    size_t split = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        j = run_end(e, n, i);
+        if (j - i <= max) continue;
+        split++;
+        for (size_t k = i; k < j; k++) {
+            uint64_t h = wl_hash_combine(e[k].key, wl_block_split_key(f, e[k].rec, kind));
+            e[k].key = wl_block_key(kind, h) | WL_KEY_SPLIT_BIT;
+        }
+        wl_keyent_sort(e + i, tmp, j - i);
+    }
+    return split;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Pairs a skipped block held, counting only cross-source pairs in link mode. */
+static size_t block_pairs(const block_ctx *c, const wl_keyent *e, size_t s, uint32_t *scratch)
+{
+    size_t all = s * (s - 1) / 2;
+    if (c->mode != WL_MODE_LINK) return all;
+    for (size_t k = 0; k < s; k++) scratch[k] = c->source[e[k].rec];
+    qsort(scratch, s, sizeof *scratch, cmp_u32);
+    size_t same = 0;
+    for (size_t i = 0, j; i < s; i = j) {
+        for (j = i + 1; j < s && scratch[j] == scratch[i]; j++) {}
+        same += (j - i) * (j - i - 1) / 2;
+    }
+    return all - same;
+}
+
+/* Keeps the blocks worth walking (2..max records); counts what is skipped. */
+static wl_status keep_blocks(const block_ctx *c, wl_keyent *e, size_t n, size_t *kept)
+{
+    uint32_t *scratch = NULL;
+    size_t w = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        j = run_end(e, n, i);
+        size_t s = j - i;
+        if (s < 2) continue;
+        if (s > c->max_block) {
+            if (c->mode == WL_MODE_LINK && !scratch && !(scratch = malloc(c->n_records * sizeof *scratch)))
+                return WL_NOMEM;
+            c->st->skipped_blocks++;
+            c->st->skipped_pairs += block_pairs(c, e + i, s, scratch);
+            continue;
+        }
+        c->st->blocks++;
+        memmove(e + w, e + i, s * sizeof *e);
+        w += s;
+    }
+    free(scratch);
+    *kept = w;
+    return WL_OK;
+}
+
+/* Builds, sorts, splits and filters one kind's entries, appending them to all. */
+static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind, wl_vec *all)
+{
+    wl_vec v;
+    wl_vec_init(&v, sizeof(wl_keyent));
+    wl_status st = gen_entries(f, kind, c->threads, wl_block_common_limit(c->max_block), &v);
+    wl_keyent *tmp = NULL;
+    if (st == WL_OK && v.len > 1 && !(tmp = malloc(v.len * sizeof *tmp))) st = WL_NOMEM;
+    if (st == WL_OK) {
+        wl_keyent *e = v.data;
+        c->st->keys += v.len;
+        wl_keyent_sort(e, tmp, v.len);
+        size_t n = dedup_entries(e, v.len), kept = 0;
+        c->st->split_blocks += split_oversized(f, kind, e, n, wl_block_split_limit(c->max_block), tmp);
+        free(tmp);
+        tmp = NULL;
+        st = keep_blocks(c, e, n, &kept);
+        if (st == WL_OK && wl_vec_reserve(all, all->len + kept) != 0) st = WL_NOMEM;
+        if (st == WL_OK && kept) {
+            memcpy((wl_keyent *)all->data + all->len, e, kept * sizeof *e);
+            all->len += kept;
+        }
+    }
+    free(tmp);
+    wl_vec_free(&v);
+    return st;
+}
+
+/* ---- per-record key lists ---- */
+
+uint32_t wl_block_weight(size_t size, size_t records)
+{
+    if (size == 0 || size >= records) return 1;
+    double w = 16.0 * log2((double)records / (double)size);
+    return w < 1.0 ? 1u : (uint32_t)(w + 0.5);
+}
+
+/* One of a record's blocks: its run of entries, where the record sits in it,
+ * and its weight. A record's blocks are stored together (in key order), so
+ * walking them reads one array in sequence instead of three at random. */
+typedef struct {
+    uint32_t beg, pos, end;
+    uint32_t w;
+} recblock;
+
+typedef struct {
+    size_t n;
+    uint32_t *ent_rec;            /* per entry: record; a block's run is in record order */
+    uint32_t *rk_start;           /* per record: its run in rk_blk */
+    recblock *rk_blk;             /* each record's blocks */
+} keylists;
+
+static void keylists_free(keylists *k)
+{
+    free(k->ent_rec);
+    free(k->rk_start);
+    free(k->rk_blk);
+}
+
+static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists *k)
+{
+    memset(k, 0, sizeof *k);
+    k->n = n;
+    k->ent_rec = malloc((m ? m : 1) * sizeof *k->ent_rec);
+    k->rk_start = calloc(n + 1, sizeof *k->rk_start);
+    k->rk_blk = malloc((m ? m : 1) * sizeof *k->rk_blk);
+    uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+    if (!k->ent_rec || !k->rk_start || !k->rk_blk || !fill) {
+        free(fill);
+        return WL_NOMEM;
+    }
+    for (size_t q = 0; q < m; q++) {
+        k->ent_rec[q] = e[q].rec;
+        k->rk_start[e[q].rec + 1]++;
+    }
+    for (size_t r = 0; r < n; r++) k->rk_start[r + 1] += k->rk_start[r];
+    if (n) memcpy(fill, k->rk_start, n * sizeof *fill);
+    for (size_t i = 0, j; i < m; i = j) {
+        j = run_end(e, m, i);
+        uint32_t w = wl_block_weight(j - i, n);
+        for (size_t q = i; q < j; q++)
+            k->rk_blk[fill[e[q].rec]++] = (recblock){ (uint32_t)i, (uint32_t)q, (uint32_t)j, w };
+    }
+    free(fill);
+    return WL_OK;
+}
+
+/* ---- pair emission: every partner (no cap) ---- */
+
+/* Appends every pair (a, b > a) of a's blocks, each b once, as (a << 32 | b).
+ * bs is scratch for the partners (twice their count: the radix sort's buffer). */
+static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_vec *bs, wl_vec *out)
+{
+    bs->len = 0;
+    for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
+        uint32_t pos = k->rk_blk[t].pos, end = k->rk_blk[t].end;
+        if (end - pos > 1 && wl_vec_reserve(bs, bs->len + (end - pos - 1)) != 0) return -1;
+        uint64_t *dst = bs->data;
+        /* Entries of a block are in record order: those after a's are b > a. */
+        for (uint32_t q = pos + 1; q < end; q++) {
+            uint32_t b = k->ent_rec[q];
+            if (c->mode == WL_MODE_LINK && c->source[a] == c->source[b]) continue;
+            dst[bs->len++] = b;
+        }
+    }
+    size_t m = bs->len;
+    if (wl_vec_reserve(bs, 2 * m) != 0 || wl_vec_reserve(out, out->len + m) != 0) return -1;
+    uint64_t *b = bs->data;
+    wl_u64_sort(b, b + m, m, 0);
+    uint64_t *o = (uint64_t *)out->data + out->len;
+    size_t w = 0;
+    for (size_t q = 0; q < m; q++)
+        if (q == 0 || b[q] != b[q - 1]) o[w++] = (uint64_t)a << 32 | b[q];
+    out->len += w;
+    return 0;
+}
+
+/* ---- pair emission: each record's best partners (the cap) ---- */
+
+/* Per-thread scratch of the capped path: the partners met (as b << 32, then
+ * b << 32 | score) and a dense score per record, zero between records (16-bit:
+ * the reads of it are random, so half the bytes is half the cache it needs;
+ * 2 MB per thread at 10^6 records). */
+typedef struct {
+    wl_vec ws;
+    uint16_t *score;
+} partner_scratch;
+
+/* Every record sharing a block with a, on both sides, with the summed weights
+ * of the blocks they share, into sc->ws as (b << 32 | score). Summing into a
+ * dense array costs one read-modify-write per (block, partner) met instead of
+ * sorting all of them by partner. */
+static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc)
+{
+    wl_vec *ws = &sc->ws;
+    uint16_t *score = sc->score;
+    ws->len = 0;
+    for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
+        recblock bl = k->rk_blk[t];
+        if (wl_vec_reserve(ws, ws->len + (bl.end - bl.beg)) != 0) return -1;
+        uint64_t *dst = ws->data;
+        for (uint32_t q = bl.beg; q < bl.end; q++) {
+            uint32_t b = k->ent_rec[q];
+            if (q == bl.pos || (c->mode == WL_MODE_LINK && c->source[a] == c->source[b])) continue;
+            if (score[b] == 0) dst[ws->len++] = (uint64_t)b << 32;
+            /* Saturating: a score past 65,535 (hundreds of shared blocks) is
+             * already the best there is. w >= 1, so a partner met is nonzero. */
+            uint32_t sum = score[b] + bl.w;
+            score[b] = (uint16_t)WL_MIN(sum, UINT16_MAX);
+        }
+    }
+    uint64_t *v = ws->data;
+    for (size_t q = 0; q < ws->len; q++) {
+        uint32_t b = (uint32_t)(v[q] >> 32);
+        v[q] |= score[b];
+        score[b] = 0;
+    }
+    return 0;
+}
+
+/* Rank of a partner: higher score first, then lower record index (a total
+ * order, so the choice never depends on the order partners were met). */
+static uint64_t partner_rank(uint64_t bw)
+{
+    return (bw & UINT32_MAX) << 32 | (UINT32_MAX - (bw >> 32));
+}
+
+static void heap_down(uint64_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, s = i;
+        if (l < n && h[l] < h[s]) s = l;
+        if (r < n && h[r] < h[s]) s = r;
+        if (s == i) return;
+        uint64_t t = h[i];
+        h[i] = h[s];
+        h[s] = t;
+        i = s;
+    }
+}
+
+/* Keeps the `cap` best-ranked of v's n partners in v[0..cap) (as ranks, in a
+ * min-heap: the weakest kept partner on top). @return how many were kept. */
+static size_t best_partners(uint64_t *v, size_t n, size_t cap)
+{
+    size_t h = WL_MIN(n, cap);
+    for (size_t q = 0; q < n; q++) v[q] = partner_rank(v[q]);
+    for (size_t q = h / 2; q-- > 0;) heap_down(v, h, q);
+    for (size_t q = h; q < n; q++)
+        if (v[q] > v[0]) {
+            v[0] = v[q];
+            heap_down(v, h, 0);
+        }
+    return h;
+}
+
+/* Appends a's best partners as (min << 32 | max); a pair chosen by both of its
+ * records comes out twice and is made unique after all records are done. */
+static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc, wl_vec *out,
+                             size_t *union_pairs)
+{
+    if (weighted_partners(c, k, a, sc) != 0) return -1;
+    uint64_t *v = sc->ws.data;
+    size_t np = sc->ws.len;
+    for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a;
+    size_t kept = best_partners(v, np, c->partners);
+    if (kept == 0) return 0; /* out->data may still be NULL: no pointer arithmetic on it */
+    if (wl_vec_reserve(out, out->len + kept) != 0) return -1;
+    uint64_t *o = (uint64_t *)out->data + out->len;
+    for (size_t q = 0; q < kept; q++) {
+        uint64_t b = UINT32_MAX - (v[q] & UINT32_MAX);
+        o[q] = b > a ? (uint64_t)a << 32 | b : b << 32 | a;
+    }
+    out->len += kept;
+    return 0;
+}
+
+/* Appends the chunks' pairs in order and frees them. @return -1 when out of memory. */
+static int append_chunks(wl_vec *parts, size_t lo, size_t hi, wl_vec *pairs, int failed)
+{
+    size_t total = pairs->len;
+    for (size_t ch = lo; ch < hi; ch++) total += parts[ch].len;
+    if (!failed && wl_vec_reserve(pairs, total) != 0) failed = 1;
+    for (size_t ch = lo; ch < hi; ch++) {
+        if (!failed && parts[ch].len) {
+            memcpy((uint64_t *)pairs->data + pairs->len, parts[ch].data, parts[ch].len * sizeof(uint64_t));
+            pairs->len += parts[ch].len;
+        }
+        wl_vec_free(&parts[ch]);
+    }
+    return failed ? -1 : 0;
+}
+
+static int chunk_pairs(const block_ctx *c, const keylists *k, size_t ch, partner_scratch *sc, wl_vec *out,
+                       size_t *union_pairs)
+{
+    size_t hi = WL_MIN(k->n, (ch + 1) * PAIR_CHUNK);
+    for (size_t a = ch * PAIR_CHUNK; a < hi; a++) {
+        int r = c->partners ? record_best_pairs(c, k, (uint32_t)a, sc, out, union_pairs)
+                            : record_pairs(c, k, (uint32_t)a, &sc->ws, out);
+        if (r != 0) return -1;
+    }
+    return 0;
+}
+
+/* Chunks of records go to the threads in waves; after each wave its buffers
+ * are appended in chunk order and freed, so the pairs exist about once in
+ * memory (plus one wave), not twice. pairs receives (a << 32 | b) values. */
+static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs)
+{
+    size_t n = k->n, nchunks = (n + PAIR_CHUNK - 1) / PAIR_CHUNK, wave = (size_t)c->threads * 8;
+    wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
+    size_t *uni = calloc(nchunks ? nchunks : 1, sizeof *uni);
+    int failed = !parts || !uni;
+    for (size_t w0 = 0; w0 < nchunks && !failed; w0 += wave) {
+        size_t w1 = WL_MIN(nchunks, w0 + wave);
+#pragma omp parallel num_threads(c->threads) reduction(| : failed)
+        {
+            partner_scratch sc = { .score = NULL };
+            wl_vec_init(&sc.ws, sizeof(uint64_t));
+            if (c->partners && !(sc.score = calloc(n ? n : 1, sizeof *sc.score))) failed = 1;
+#pragma omp for schedule(dynamic)
+            for (size_t ch = w0; ch < w1; ch++) {
+                wl_vec_init(&parts[ch], sizeof(uint64_t));
+                if (!failed) failed |= chunk_pairs(c, k, ch, &sc, &parts[ch], &uni[ch]);
+            }
+            wl_vec_free(&sc.ws);
+            free(sc.score);
+        }
+        failed = append_chunks(parts, w0, w1, pairs, failed) != 0;
+    }
+    /* Pairs in the union of the blocks, before the cap (uncapped: all of them). */
+    for (size_t ch = 0; ch < nchunks && uni; ch++) c->st->union_pairs += uni[ch];
+    if (!c->partners) c->st->union_pairs = pairs->len;
+    free(uni);
+    free(parts);
+    return failed ? WL_NOMEM : WL_OK;
+}
+
+/* Sorts the capped pairs by (a, b) and drops the repeats; the uncapped path
+ * already emits them sorted and unique. Then turns (a << 32 | b) values into
+ * wl_pairidx in place (both are 8 bytes). */
+/* Sorts n (a << 32 | b) values of a's below `records` into out: one pass
+ * buckets them by the top 8 bits of a, then the threads sort the buckets
+ * (each a contiguous, disjoint range) at once. Same result for any thread
+ * count: the buckets and their sort are fixed by the values alone. */
+static void sort_pairs(uint64_t *v, uint64_t *out, size_t n, size_t records, int threads)
+{
+    int shift = 32;
+    while (shift < 63 && (((uint64_t)records) >> (shift - 32)) > 256) shift++;
+    size_t start[257] = { 0 };
+    for (size_t q = 0; q < n; q++) start[(v[q] >> shift) + 1]++;
+    for (int b = 0; b < 256; b++) start[b + 1] += start[b];
+    size_t fill[256];
+    memcpy(fill, start, sizeof fill);
+    for (size_t q = 0; q < n; q++) out[fill[v[q] >> shift]++] = v[q];
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+    for (int b = 0; b < 256; b++)
+        wl_u64_sort(out + start[b], v + start[b], start[b + 1] - start[b], 0);
+}
+
+/* Sorts the capped pairs by (a, b) and drops the repeats; the uncapped path
+ * already emits them sorted and unique. Then turns (a << 32 | b) values into
+ * wl_pairidx in place (both are 8 bytes). */
+static wl_status finish_pairs(const block_ctx *c, wl_vec *pairs)
+{
+    size_t n = pairs->len, w = 0;
+    if (c->partners && n > 1) {
+        uint64_t *sorted = malloc(n * sizeof *sorted);
+        if (!sorted) return WL_NOMEM;
+        sort_pairs(pairs->data, sorted, n, c->n_records, c->threads);
+        free(pairs->data);
+        pairs->data = sorted;
+        pairs->cap = n;
+        for (size_t q = 0; q < n; q++)
+            if (w == 0 || sorted[w - 1] != sorted[q]) sorted[w++] = sorted[q];
+        pairs->len = n = w;
+    }
+    const uint64_t *v = pairs->data;
+    _Static_assert(sizeof(wl_pairidx) == sizeof(uint64_t), "wl_pairidx layout");
+    wl_pairidx *p = pairs->data;
+    for (size_t q = 0; q < n; q++) {
+        uint64_t x = v[q];
+        p[q] = (wl_pairidx){ (uint32_t)(x >> 32), (uint32_t)x };
+    }
+    pairs->elem = sizeof(wl_pairidx);
+    return WL_OK;
+}
+
+/* ---- driver ---- */
+
+static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsigned mask, wl_vec *all)
+{
+    for (int kind = 0; kind < WL_KIND_COUNT; kind++) {
+        if (!(mask & (1u << kind))) continue;
+        wl_status st = kind_blocks(c, f, kind, all);
+        if (st != WL_OK) return st;
+    }
+    /* Entry positions and record ids are 32-bit. */
+    return all->len < UINT32_MAX ? WL_OK : WL_INPUT;
+}
+
+wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
+{
+    size_t partners = opt->max_partners ? opt->max_partners : WL_BLOCK_DEFAULT_PARTNERS;
+    if (partners == SIZE_MAX) partners = 0; /* wl_block_capped: 0 keeps every pair */
+    return wl_block_capped(f, opt, partners, pairs, st);
+}
+
+wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t partners, wl_vec *pairs,
+                          wl_block_stats *st)
+{
+    wl_vec_free(pairs);
+    wl_vec_init(pairs, sizeof(uint64_t));
+    memset(st, 0, sizeof *st);
+    if (!f || !opt) return WL_USAGE;
+    if (f->n >= UINT32_MAX) return WL_INPUT;
+    block_ctx c = { f->n, thread_count(opt->threads), opt->mode,
+                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, f->source, st };
+    wl_vec all;
+    wl_vec_init(&all, sizeof(wl_keyent));
+    wl_status s = collect_blocks(&c, f, opt->block_keys, &all);
+    keylists k;
+    memset(&k, 0, sizeof k);
+    if (s == WL_OK) s = keylists_build(all.data, all.len, f->n, &k);
+    wl_vec_free(&all);
+    if (s == WL_OK) s = emit_pairs(&c, &k, pairs);
+    keylists_free(&k);
+    if (s == WL_OK) s = finish_pairs(&c, pairs);
+    if (s != WL_OK) wl_vec_free(pairs);
+    st->candidates = pairs->len;
+    return s;
+}
+
+wl_status wl_candidates(const wl_features *f, const wl_options *opt, uint32_t **pairs, size_t *n,
+                        wl_block_report *report)
+{
+    *pairs = NULL;
+    *n = 0;
+    wl_vec v;
+    wl_vec_init(&v, sizeof(wl_pairidx));
+    wl_block_stats st;
+    memset(&st, 0, sizeof st);
+    wl_status s = wl_block(f, opt, &v, &st);
+    if (report) {
+        report->keys = st.keys;
+        report->blocks = st.blocks;
+        report->split_blocks = st.split_blocks;
+        report->skipped_blocks = st.skipped_blocks;
+        report->skipped_pairs = st.skipped_pairs;
+        report->candidates = st.candidates;
+    }
+    if (s != WL_OK) return s;
+    /* wl_pairidx is two uint32_t: the array already is (left, right) pairs. */
+    _Static_assert(sizeof(wl_pairidx) == 2 * sizeof(uint32_t), "wl_pairidx layout");
+    *pairs = v.data;
+    *n = v.len;
+    if (!*pairs) *pairs = malloc(sizeof(uint32_t) * 2); /* a valid pointer even when empty */
+    return *pairs ? WL_OK : WL_NOMEM;
+}

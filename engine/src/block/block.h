@@ -1,0 +1,138 @@
+/*
+ * block.h -- candidate pairs (stage 4). Several keys per record; a block above
+ * the split limit is split by a second key, and a sub-block above max_block
+ * records is skipped and counted. Each record then keeps its best partners
+ * over all its blocks (the blocks they share, weighted by rarity), and a pair
+ * is a candidate when either of its records keeps the other: the candidates
+ * grow linearly with the records however crowded the names are.
+ */
+#ifndef WL_BLOCK_H
+#define WL_BLOCK_H
+
+#include "features/featureset.h"
+
+typedef struct {
+    uint32_t a, b;      /* record indices, a < b */
+} wl_pairidx;
+
+typedef struct {
+    size_t keys;            /* (key, record) entries */
+    size_t blocks;          /* blocks with two or more records */
+    size_t split_blocks;    /* blocks above the limit that were split */
+    size_t skipped_blocks;  /* blocks still above the limit after splitting */
+    size_t skipped_pairs;   /* pairs those skipped blocks held */
+    size_t union_pairs;     /* distinct pairs sharing a block, before the partner cap */
+    size_t candidates;      /* distinct candidate pairs */
+} wl_block_stats;
+
+/**
+ * Builds the candidate pairs of f under opt (mode, block_keys, max_block,
+ * threads). pairs receives wl_pairidx sorted by (a, b), each pair once.
+ */
+wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st);
+
+/**
+ * wl_block with an explicit cap: each record keeps its `partners` best
+ * partners (wl_block_weight summed over the blocks they share; ties to the
+ * lower record index) and a pair is a candidate when either record keeps the
+ * other. partners = 0 keeps every pair that shares a block.
+ */
+wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t partners, wl_vec *pairs,
+                          wl_block_stats *st);
+
+/* ---- internals shared by block*.c and their tests ---- */
+
+/* Key kinds. The kind sits in the top 3 bits of a key so that sorting keys
+ * sorts kinds first (and keys of two kinds never collide); bit 60 marks a key
+ * re-keyed by a split. */
+enum {
+    WL_KIND_PHONETIC_YEAR = 0, WL_KIND_PART_PAIR, WL_KIND_DOC, WL_KIND_FULL_NAME,
+    WL_KIND_SKELETON_NAT, WL_KIND_PART_DOB, WL_KIND_COUNT
+};
+#define WL_KEY_KIND_SHIFT 61
+#define WL_KEY_SPLIT_BIT  ((uint64_t)1 << 60)
+#define WL_KEY_HASH_MASK  (WL_KEY_SPLIT_BIT - 1)
+
+/* A block larger than this is split when opt->max_block is 0. */
+enum { WL_BLOCK_DEFAULT_MAX = 1000 };
+/* Shortest document key that also gets its one-deletion variants as keys. */
+enum { WL_BLOCK_DOC_MIN_EDIT = 6 };
+/* Partners each record keeps in wl_block. On the generated 8-country lists
+ * (10^5 records) 24 / 32 / 40 kept 0.959 / 0.961 / 0.963 of the true pairs
+ * (0.972 uncapped) with 1.4 / 1.6 / 1.9 M candidates (7.7 M uncapped); at 10^6
+ * 32 gives 19 M candidates instead of 92 M. */
+enum { WL_BLOCK_DEFAULT_PARTNERS = 32 };
+/* Widest year range (year_hi - year) still expanded into one key per year. */
+enum { WL_BLOCK_MAX_RANGE_YEARS = 6 };
+
+/** @return a key of kind `kind` for hash h (kind in the top bits). */
+static inline uint64_t wl_block_key(int kind, uint64_t h)
+{
+    return ((uint64_t)kind << WL_KEY_KIND_SHIFT) | (h & WL_KEY_HASH_MASK);
+}
+
+/**
+ * Writes record i's keys of one kind into out (duplicates possible, unsorted).
+ * common: a part held by more records than this is a crowd: it gives no
+ * phonetic+year key unless it is the record's rarest part, and two crowd
+ * parts make no part pair or skeleton pair unless the name has nothing rarer
+ * (their blocks would hold thousands of different persons that other keys
+ * already tell apart); 0 means no limit.
+ * @return the number of keys written, at most cap (extra keys are dropped:
+ *         cap is sized so that only pathological records reach it).
+ */
+size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint32_t common, uint64_t *out,
+                            size_t cap);
+
+/** Blocks above this many records (max_block / 16) are split by a second key,
+ * then skipped only if a sub-block still exceeds max_block. Refining blocks
+ * below the skip limit keeps the pair count near-linear: a block of 500 "nguyen
+ * van" is 125,000 pairs, nearly all of them different persons, and the true
+ * pairs among them share a birth year or another key. Blocks of 64 to 250
+ * records held 60 % of the work of the partner cap at 10^6 (each record meets
+ * every member); splitting them (max_block / 16 instead of / 4) cut the
+ * uncapped candidates at 10^6 from 92 M to 43 M for 0.013 of pair
+ * completeness, and under the cap costs 0.001 at 10^5. */
+static inline size_t wl_block_split_limit(size_t max_block)
+{
+    return max_block / 16 > 1 ? max_block / 16 : 1;
+}
+
+/** The `common` limit wl_block uses for a block limit: max_block itself. Then a
+ * phonetic+year block holds about max_block / 50 records (the years of birth
+ * of a list spread over ~50), and the pairs per record stay bounded as lists
+ * grow, which keeps blocking near-linear. */
+static inline uint32_t wl_block_common_limit(size_t max_block)
+{
+    return max_block > UINT32_MAX ? UINT32_MAX : (uint32_t)max_block;
+}
+
+/**
+ * Evidence that two records sharing a block of `size` records (out of
+ * `records`) are one person: 16 log2(records / size), at least 1. It is the
+ * Fellegi-Sunter weight of agreeing on the key with m ~ 1 and u = size /
+ * records, the chance that a random record is in the block (an IDF of the
+ * key). Summing it over shared blocks and keeping each record's best edges is
+ * meta-blocking with cardinality node pruning (Papadakis, Koutrika, Palpanas &
+ * Nejdl, "Meta-Blocking: Taking Entity Resolution to the Next Level", IEEE
+ * TKDE 26(8), 2014).
+ */
+uint32_t wl_block_weight(size_t size, size_t records);
+
+/** Second key that splits an oversized block of kind `kind` (block_split.c). */
+uint64_t wl_block_split_key(const wl_features *f, size_t i, int kind);
+
+typedef struct {
+    uint64_t key;
+    uint32_t rec;
+    uint32_t aux;
+} wl_keyent;
+
+/** Stable LSD radix sort of n entries by key; tmp holds n entries. */
+void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n);
+
+/** Sorts n values by their bytes first_byte..7 (little-endian order: 4 sorts
+ * by the high 32 bits only), stably; tmp holds n values. */
+void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte);
+
+#endif /* WL_BLOCK_H */

@@ -1,0 +1,122 @@
+/*
+ * dataset.h -- the records of the lists read so far (stage 1, read).
+ *
+ * Struct of arrays over records; every string lives once in an interned pool
+ * (NUL-terminated, addressed by 32-bit offset). A record's values are a run of
+ * cells [cell_start[i], cell_start[i+1]), each a (role, string) pair, in column
+ * order; multi-valued cells are already split on ';' or '|', trimmed, and empty
+ * values are not stored.
+ */
+#ifndef WL_DATASET_H
+#define WL_DATASET_H
+
+#include "common/common.h"
+
+typedef struct {
+    uint32_t str; /* pool offset of the NUL-terminated value */
+    uint32_t len; /* its length in bytes */
+    uint8_t role; /* wl_role */
+} wl_cell;
+
+struct wl_dataset {
+    /* interned string pool */
+    char *pool;
+    size_t pool_len, pool_cap;
+    uint64_t *intern_slots; /* open addressing: hash tag << 32 | (pool offset + 1), 0 = empty */
+    size_t intern_cap, intern_used;
+
+    size_t n, cap;        /* records */
+    uint32_t *source;     /* per record: index into sources[] */
+    uint32_t *id;         /* per record: pool offset of the id */
+    uint32_t *cell_start; /* n + 1 entries */
+    wl_cell *cells;
+    size_t n_cells, cells_cap;
+
+    uint32_t *sources; /* pool offsets of the source names */
+    size_t n_sources, sources_cap;
+
+    /* (source, id) -> record index, for duplicate ids; catches up lazily with
+     * records added since (wl_ds_find_id), so hand-built datasets stay valid. */
+    uint64_t *id_slots; /* hash tag << 32 | (record index + 1), 0 = empty */
+    size_t id_cap, id_indexed;
+    uint64_t *src_slots; /* source name offset << 32 | (source index + 1) */
+    size_t src_cap;
+};
+
+/** @return the pool string at offset off. */
+static inline const char *wl_ds_str(const wl_dataset *ds, uint32_t off)
+{
+    return ds->pool + off;
+}
+
+/** @return record i's cells and their count through *count. */
+static inline const wl_cell *wl_ds_cells(const wl_dataset *ds, size_t i, size_t *count)
+{
+    *count = ds->cell_start[i + 1] - ds->cell_start[i];
+    return *count ? ds->cells + ds->cell_start[i] : NULL; /* cells is NULL when none */
+}
+
+/** Interns s[0..n). @return its pool offset, or UINT32_MAX when out of memory. */
+uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n);
+
+/** Interns like wl_ds_intern; *is_new says whether the string was not in the pool
+ * yet (then no record can hold it: the reader's duplicate-id fast path). */
+uint32_t wl_ds_intern_new(wl_dataset *ds, const char *s, size_t n, int *is_new);
+
+/** Appends a record (used by the reader and by tests that build datasets by hand).
+ * @return its index, or SIZE_MAX when out of memory. Values given as cells whose
+ * str field is ignored: text comes from values[k] / lens[k]. */
+size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len, const uint8_t *roles,
+                        const char *const *values, const size_t *lens, size_t n_values);
+
+/* The reader's batched path: it hashes a row's values first and prefetches their
+ * intern slots, so the cache misses of one row overlap instead of queueing. */
+/** Interns s[0..n) whose wl_hash is hv. */
+uint32_t wl_ds_intern_hashed(wl_dataset *ds, const char *s, size_t n, uint64_t hv, int *is_new);
+/** @return the home slot of a hash (or of a stored slot: same upper bits) in a
+ *  table of cap slots, a power of two up to 2^32. */
+static inline size_t wl_ds_slot(uint64_t hv, size_t cap)
+{
+    return (size_t)(hv >> 32) & (cap - 1);
+}
+/** Hints the CPU to load the intern slot of hash hv. */
+static inline void wl_ds_prefetch(const wl_dataset *ds, uint64_t hv)
+{
+#if defined(__GNUC__)
+    if (ds->intern_cap) __builtin_prefetch(&ds->intern_slots[wl_ds_slot(hv, ds->intern_cap)]);
+#else
+    (void)ds;
+    (void)hv;
+#endif
+}
+/** Second step after wl_ds_prefetch: when the home slot (now loaded) holds the
+ *  same tag, hints the CPU to load that pool string too. */
+static inline void wl_ds_prefetch_pool(const wl_dataset *ds, uint64_t hv)
+{
+#if defined(__GNUC__)
+    if (!ds->intern_cap) return;
+    uint64_t v = ds->intern_slots[wl_ds_slot(hv, ds->intern_cap)];
+    if (v && (v >> 32) == (hv >> 32)) __builtin_prefetch(ds->pool + (uint32_t)v - 1);
+#else
+    (void)ds;
+    (void)hv;
+#endif
+}
+/** wl_ds_add_record with the id already interned (id_off) and hashes[k] ==
+ * wl_hash(values[k], lens[k]). */
+size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
+                               const char *const *values, const size_t *lens, const uint64_t *hashes,
+                               size_t n_values);
+
+/** @return the index of a source name, adding it when new; UINT32_MAX on no memory. */
+uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n);
+
+/** @return the record of source with this id, SIZE_MAX when there is none, or
+ *  SIZE_MAX - 1 when out of memory. */
+size_t wl_ds_find_id(wl_dataset *ds, uint32_t source, const char *id, size_t len);
+
+/** Drops records from index n on and sources from n_sources on (a list that
+ *  failed half-way is not kept). Interned strings stay in the pool. */
+void wl_ds_truncate(wl_dataset *ds, size_t n, size_t n_sources);
+
+#endif /* WL_DATASET_H */

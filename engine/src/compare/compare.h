@@ -1,0 +1,55 @@
+/*
+ * compare.h -- comparison vectors (stage 5). One level per field; level 0 is
+ * always "missing" (contributes nothing to the score), then levels rise from
+ * disagreement to exact agreement.
+ */
+#ifndef WL_COMPARE_H
+#define WL_COMPARE_H
+
+#include "features/featureset.h"
+
+enum { WL_MAX_LEVELS = 8 };
+
+/* Names per record compared (main + aliases); further aliases are ignored by
+ * the comparator (the blocker still keys on them). */
+enum { WL_CMP_MAX_NAMES = 32 };
+
+typedef struct {
+    uint8_t level[WL_FIELD_COUNT];
+    uint8_t dob_swap;   /* 1 when the dob agreed only with day and month swapped */
+    float name_rare;    /* wl_namesim.rare_bits of the best name pair */
+} wl_cmpvec;
+
+/** @return the number of levels of field f, "missing" included. */
+int wl_field_levels(wl_field f);
+
+/** Compares records a and b of f. Thread-safe, allocates nothing. */
+void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out);
+
+/* ---- levels, named once (compare.c); the numbers are what wl_cmpvec holds ---- */
+enum { WL_LV_MISSING = 0 };
+enum { WL_NAME_DIFFERENT = 1, WL_NAME_JW80, WL_NAME_JW92, WL_NAME_ALL_PARTS, WL_NAME_EXACT };
+enum { WL_DOB_MISMATCH = 1, WL_DOB_WITHIN_1Y, WL_DOB_YEAR_ONLY, WL_DOB_SWAPPED, WL_DOB_EXACT };
+enum { WL_DOC_MISMATCH = 1, WL_DOC_ONE_EDIT, WL_DOC_EXACT };
+enum { WL_CODE_MISMATCH = 1, WL_CODE_MATCH };   /* nationality, gender */
+enum { WL_POB_DIFFERENT = 1, WL_POB_JW88, WL_POB_EXACT };
+enum { WL_TEXT_DIFFERENT = 1, WL_TEXT_SIMILAR, WL_TEXT_NEAR_IDENTICAL };
+
+/* ---- field comparators (compare_fields.c), exposed for the unit tests ---- */
+
+/**
+ * Level of two date readings (WL_DOB_*, or 0 when either has no usable date).
+ * *swap is set to 1 when the level comes from day and month swapped.
+ */
+int wl_cmp_date(const wl_date *x, const wl_date *y, int *swap);
+
+/** Level of two OCR-folded document keys (WL_DOC_*; 0 when either is empty). */
+int wl_cmp_doc(const char *a, size_t la, const char *b, size_t lb);
+
+/** Level of two sorted, distinct token-hash lists (WL_TEXT_*; 0 when either is empty). */
+int wl_cmp_tokens(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/** Level of two folded places of birth (WL_POB_*; 0 when either is empty). */
+int wl_cmp_place(const char *a, size_t la, const char *b, size_t lb);
+
+#endif /* WL_COMPARE_H */

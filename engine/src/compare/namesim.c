@@ -1,0 +1,547 @@
+/*
+ * namesim.c -- similarity of two names given as parts, order-free.
+ *
+ * 1. Part against part: equal canonical spellings 1.0; an initial against a part
+ *    with that first letter 0.9; otherwise Jaro-Winkler (Winkler 1990) of the
+ *    canonical spellings, or of the spellings as written if higher, raised to
+ *    0.95 when a Double Metaphone code (Philips 2000) or the consonant skeleton
+ *    agrees and Jaro-Winkler is at least 0.7, and to 0.9 when only the code
+ *    agrees (short names romanised with other vowels: uk / ouk, nay / nei).
+ *    A skeleton alone does not count below 0.7: short skeletons collide ("ali"
+ *    and "lee" both have "l") and the code tells those apart.
+ * 2. Equal canonical parts are paired first (an exact agreement is the best
+ *    account of a part, and it spares the similarity computations); then joined
+ *    and split parts: a part of one name equal to two adjacent parts of the
+ *    other run together (abdulrahman / abdul rahman, mohdali / mohd ali) is
+ *    paired with them, as an exact agreement too: it is string equality.
+ * 3. The remaining parts are paired, each used once, by an exact maximum-weight
+ *    assignment: every injective map for up to three rows (names are mostly one
+ *    to three parts), else the Hungarian method (Kuhn 1955, Munkres 1957; the
+ *    O(n^3) shortest augmenting path form with potentials, as in Jonker &
+ *    Volgenant 1987). Both are deterministic and, unlike greedy pairing, cannot
+ *    be led astray by one strong pair that blocks two good ones.
+ * 4. Weights: a part weighs 0.4 + 0.6·idf, idf = log2(n/freq) / log2(n) in [0, 1]
+ *    (inverse document frequency, Sparck Jones 1972, scaled so the weight does
+ *    not depend on the dataset size), x1.25 when the list says it is the family
+ *    name, x0.5 for an initial; particles weigh 0.15. A pair weighs the mean of
+ *    its two parts. The score is the weighted mean similarity over the shorter
+ *    name's parts, less up to 15% for the weight of the longer name's parts left
+ *    unpaired (a name inside a longer one is likely the same person, but an
+ *    unexplained extra part is mild evidence against). all_parts needs two
+ *    parts of the shorter name, unless the longer has only one as well.
+ */
+#include <assert.h>
+#include <math.h>
+
+#include "normalise/name.h"
+#include "compare/namesim.h"
+#include "compare/strsim.h"
+
+#define SIM_INITIAL 0.9
+#define SIM_PHONETIC 0.95
+#define SIM_SOUND_ONLY 0.9 /* same Double Metaphone code, spellings far apart */
+#define PHONETIC_MIN_JW 0.7
+#define W_PARTICLE 0.15
+#define W_FAMILY 1.25
+#define W_INITIAL 0.5
+#define EXTRA_PENALTY 0.15
+#define MAXP WL_NAME_MAX_PARTS
+
+enum { K_NONE = 0, K_JW, K_INITIAL, K_PHONETIC, K_EXACT };
+
+typedef struct {
+    double sim;
+    double jw;
+    int kind;
+} part_match;
+
+/* One side of the comparison: its parts, the text they point into, weights. */
+typedef struct {
+    const wl_fpart *p;
+    size_t n;
+    double w[MAXP];
+    uint8_t used[MAXP]; /* paired by a join */
+    /* For joins, as bit sets of lengths (bit len & 63): the lengths of the parts
+     * that may be a join (neither particle nor initial), either spelling, and
+     * the lengths two adjacent parts add up to. A part of one name can be two of
+     * the other run together only if lens of one meets sums of the other. */
+    uint64_t lens, sums;
+} name_side;
+
+static const char *canon_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->canon); }
+static const char *text_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->str); }
+
+static int is_particle(const wl_fpart *p) { return (p->flags & WL_PART_PARTICLE) != 0; }
+static int is_initial(const wl_fpart *p) { return (p->flags & WL_PART_INITIAL) || p->canon_len == 1; }
+
+/* log2 of x >= 1 to about 0.01: the exponent from the leading bit, the
+ * fraction by linear interpolation between powers of two, which is plenty for
+ * a weight and costs no call into libm on the hot path. */
+static double log2_approx(uint64_t x)
+{
+    if (x < 2) return 0.0;
+    int e = 63 - __builtin_clzll(x);
+    /* x / 2^e - 1 in [0, 1): the bits below the leading one, as a fraction */
+    double frac = (double)(x << (63 - e) << 1) * 0x1p-64;
+    return (double)e + frac * (1.0 + 0.344 * (1.0 - frac)); /* bends towards log2(1 + f) */
+}
+
+static double idf(double log2_n, double inv_log2_n, const wl_fpart *p)
+{
+    if (log2_n <= 0.0) return 1.0;
+    double r = (log2_n - log2_approx(p->freq ? p->freq : 1u)) * inv_log2_n;
+    return r < 0.0 ? 0.0 : r > 1.0 ? 1.0 : r;
+}
+
+static double part_weight(double log2_n, double inv_log2_n, const wl_fpart *p)
+{
+    if (is_particle(p)) return W_PARTICLE;
+    double w = 0.4 + 0.6 * idf(log2_n, inv_log2_n, p);
+    if (p->flags & WL_PART_FAMILY) w *= W_FAMILY;
+    if (is_initial(p)) w *= W_INITIAL;
+    return w;
+}
+
+static int dm_agree(const wl_fpart *x, const wl_fpart *y)
+{
+    if (!x->dm1 || !y->dm1) return 0;
+    return x->dm1 == y->dm1 || (y->dm2 && x->dm1 == y->dm2) || (x->dm2 && x->dm2 == y->dm1)
+           || (x->dm2 && x->dm2 == y->dm2);
+}
+
+/* An initial against a part: its letter against the part's first letter
+ * (either spelling: "m" stands for mohd as well as for its canon muhammad). */
+static part_match initial_match(const wl_features *f, const wl_fpart *ini, const wl_fpart *o)
+{
+    char c = canon_of(f, ini)[0];
+    part_match m = { 0.0, 0.0, K_NONE };
+    if ((o->canon_len && canon_of(f, o)[0] == c) || (o->len && text_of(f, o)[0] == c)) {
+        m.sim = m.jw = SIM_INITIAL;
+        m.kind = K_INITIAL;
+    }
+    return m;
+}
+
+static int has_variant(const wl_features *f, const wl_fpart *p)
+{
+    return p->str != p->canon
+           && (p->len != p->canon_len || memcmp(text_of(f, p), canon_of(f, p), p->len) != 0);
+}
+
+/*
+ * A memo of Jaro-Winkler between canonical spellings, per thread. Candidate
+ * pairs come sorted by their first record, whose parts meet the same common
+ * parts of the other side again and again (muhammad, nguyen, binti...), and a
+ * canonical hash names its spelling (h_canon is XXH3 of it), so the pair of
+ * hashes names the result. Direct-mapped, overwritten on a clash: the result
+ * is the same whether it comes from here or from the kernel, so the thread
+ * count and the order of pairs cannot change it. Never asked for x == y (equal
+ * parts are settled before), so the zeroed entries match no query.
+ */
+enum { JW_MEMO_BITS = 12 };
+
+typedef struct {
+    uint64_t x, y;
+    double jw;
+} jw_memo_entry;
+
+static _Thread_local jw_memo_entry g_jw_memo[1u << JW_MEMO_BITS];
+
+unsigned wl_namesim_memo_slot(uint64_t hx, uint64_t hy)
+{
+    return (unsigned)((hx ^ (hy * UINT64_C(0x9E3779B97F4A7C15))) >> (64 - JW_MEMO_BITS));
+}
+
+static double canon_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    jw_memo_entry *e = &g_jw_memo[wl_namesim_memo_slot(x->h_canon, y->h_canon)];
+    if (e->x == x->h_canon && e->y == y->h_canon) return e->jw;
+    double jw = wl_jaro_winkler(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len);
+    e->x = x->h_canon;
+    e->y = y->h_canon;
+    e->jw = jw;
+    return jw;
+}
+
+/* Jaro-Winkler of the canonical spellings, or of the spellings as written when
+ * that is higher: a canonical table maps each spelling to one variant, and two
+ * close spellings can land on different ones (lym / lim -> lin). */
+/* has_variant of a part, asked once per part rather than once per pair of
+ * parts (it reads the text): *v is -1 until then. */
+static int variant_once(const wl_features *f, const wl_fpart *p, int8_t *v)
+{
+    if (*v < 0) *v = (int8_t)has_variant(f, p);
+    return *v;
+}
+
+static double spelling_jw(const wl_features *f, const wl_fpart *x, int8_t *vx, const wl_fpart *y, int8_t *vy)
+{
+    double jw = canon_jw(f, x, y);
+    if (jw < 1.0 && (variant_once(f, x, vx) || variant_once(f, y, vy))) {
+        double raw = wl_jaro_winkler(text_of(f, x), x->len, text_of(f, y), y->len);
+        if (raw > jw) jw = raw;
+    }
+    return jw;
+}
+
+/* Part x against part y; vx, vy: their has_variant memos (variant_once). */
+static part_match part_similarity(const wl_features *f, const wl_fpart *x, int8_t *vx, const wl_fpart *y,
+                                  int8_t *vy)
+{
+    part_match m = { 1.0, 1.0, K_EXACT };
+    if (x->h_canon == y->h_canon) return m;
+    if (is_particle(x) != is_particle(y)) { /* "bin" is no spelling of "binh" */
+        m.sim = m.jw = 0.0;
+        m.kind = K_NONE;
+        return m;
+    }
+    if (is_initial(x)) return initial_match(f, x, y);
+    if (is_initial(y)) return initial_match(f, y, x);
+    m.jw = spelling_jw(f, x, vx, y, vy);
+    m.sim = m.jw;
+    m.kind = K_JW;
+    double floor = 0.0;
+    if (dm_agree(x, y)) floor = m.jw >= PHONETIC_MIN_JW ? SIM_PHONETIC : SIM_SOUND_ONLY;
+    else if (x->h_skel == y->h_skel && m.jw >= PHONETIC_MIN_JW) floor = SIM_PHONETIC;
+    if (floor > 0.0) {
+        m.sim = m.jw > floor ? m.jw : floor;
+        m.kind = K_PHONETIC;
+    }
+    return m;
+}
+
+/* ---- joined and split parts ---- */
+
+static int spelled_as_two(const char *s, size_t n, const char *x, size_t nx, const char *y, size_t ny)
+{
+    return nx && ny && n == nx + ny && !memcmp(s, x, nx) && !memcmp(s + nx, y, ny);
+}
+
+/* 1 when part j of one name is parts k, k+1 of the other run together, in
+ * either the normalised or the canonical spellings. The lengths are compared
+ * first: they settle almost every pair without touching the text. */
+static int is_join(const wl_features *f, const wl_fpart *j, const wl_fpart *k)
+{
+    const wl_fpart *k1 = k + 1;
+    if (j->len == k->len + k1->len
+        && spelled_as_two(text_of(f, j), j->len, text_of(f, k), k->len, text_of(f, k1), k1->len))
+        return 1;
+    return j->canon_len == k->canon_len + k1->canon_len
+           && spelled_as_two(canon_of(f, j), j->canon_len, canon_of(f, k), k->canon_len,
+                             canon_of(f, k1), k1->canon_len);
+}
+
+typedef struct {
+    double score_sum, weight_sum; /* over the pairs made */
+    double jw_min;
+    float rare_bits;
+    int n_matched, n_pairs_np; /* matched / made pairs, particles aside */
+    int fixed;                 /* pairs made before the assignment, particles aside */
+    int exact_np;              /* of which equal canonical parts */
+} pairing;
+
+static float rare_evidence(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    if (f->n == 0) return 0.0f;
+    uint32_t freq = WL_MAX(WL_MAX(x->freq, y->freq), 1u);
+    double bits = log2((double)f->n / (double)freq);
+    return bits > 0.0 ? (float)bits : 0.0f;
+}
+
+/* Adds the pair (x of the shorter side, y of the longer) to the totals. */
+static void add_pair(const wl_features *f, const wl_fpart *x, double wx, const wl_fpart *y, double wy,
+                     const part_match *m, pairing *acc)
+{
+    double w = 0.5 * (wx + wy);
+    acc->score_sum += w * m->sim;
+    acc->weight_sum += w;
+    if (m->kind == K_EXACT) acc->rare_bits += rare_evidence(f, x, y);
+    if (is_particle(x)) return;
+    acc->n_pairs_np++;
+    if (m->kind >= K_INITIAL) acc->n_matched++;
+    if (m->jw < acc->jw_min) acc->jw_min = m->jw;
+}
+
+/*
+ * Equal canonical parts are paired first, before any similarity is computed:
+ * an exact agreement is the best account of a part, and taking it out makes
+ * the assignment smaller and spares most Jaro-Winkler calls on the pairs that
+ * matter (those that match). Duplicates pair in order.
+ */
+static void pair_exact(const wl_features *f, name_side *x, name_side *y, pairing *acc)
+{
+    static const part_match same = { 1.0, 1.0, K_EXACT };
+    for (size_t i = 0; i < x->n; i++) {
+        for (size_t j = 0; j < y->n; j++) {
+            if (y->used[j] || x->p[i].h_canon != y->p[j].h_canon) continue;
+            x->used[i] = y->used[j] = 1;
+            add_pair(f, &x->p[i], x->w[i], &y->p[j], y->w[j], &same, acc);
+            acc->fixed += !is_particle(&x->p[i]);
+            acc->exact_np += !is_particle(&x->p[i]);
+            break;
+        }
+    }
+}
+
+/* Pairs each unused part of `one` with two unused adjacent parts of `two`. */
+static void pair_joins(const wl_features *f, name_side *one, name_side *two, pairing *acc)
+{
+    /* A part of `one` of no length in two->sums cannot be a join, and most are not. */
+    const uint64_t sums = two->sums;
+    if (!(one->lens & sums)) return;
+    for (size_t j = 0; j < one->n; j++) {
+        const wl_fpart *pj = &one->p[j];
+        if (!((sums >> (pj->len & 63)) & 1) && !((sums >> (pj->canon_len & 63)) & 1)) continue;
+        if (one->used[j] || is_particle(pj) || is_initial(pj)) continue;
+        for (size_t k = 0; k + 1 < two->n; k++) {
+            if (two->used[k] || two->used[k + 1] || !is_join(f, pj, &two->p[k])) continue;
+            one->used[j] = two->used[k] = two->used[k + 1] = 1;
+            acc->score_sum += one->w[j];
+            acc->weight_sum += one->w[j];
+            acc->n_matched++;
+            acc->n_pairs_np++;
+            acc->fixed++;
+            break;
+        }
+    }
+}
+
+/* ---- maximum-weight assignment ---- */
+
+/*
+ * Minimum-cost assignment of rows 1..r to distinct columns 1..c (r <= c) by
+ * shortest augmenting paths with potentials u, v; cost is 1-based with stride
+ * MAXP + 1. On return row_at[j] is the row given column j (0: none).
+ */
+static void assign_min_cost(const double *cost, int r, int c, int *row_at)
+{
+    double u[MAXP + 1] = { 0 }, v[MAXP + 1] = { 0 }, minv[MAXP + 1];
+    int way[MAXP + 1] = { 0 };
+    uint8_t done[MAXP + 1];
+    for (int j = 0; j <= c; j++) row_at[j] = 0;
+    for (int i = 1; i <= r; i++) {
+        int j0 = 0;
+        row_at[0] = i;
+        for (int j = 0; j <= c; j++) {
+            minv[j] = HUGE_VAL;
+            done[j] = 0;
+        }
+        /* Grow the tree of tight edges until a free column is reached. */
+        do {
+            done[j0] = 1;
+            int i0 = row_at[j0], j1 = 0;
+            double delta = HUGE_VAL;
+            for (int j = 1; j <= c; j++) {
+                if (done[j]) continue;
+                double cur = cost[i0 * (MAXP + 1) + j] - u[i0] - v[j];
+                if (cur < minv[j]) {
+                    minv[j] = cur;
+                    way[j] = j0;
+                }
+                if (minv[j] < delta) {
+                    delta = minv[j];
+                    j1 = j;
+                }
+            }
+            for (int j = 0; j <= c; j++) {
+                if (done[j]) {
+                    u[row_at[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+        } while (row_at[j0] != 0);
+        /* Flip the augmenting path. */
+        do {
+            int j1 = way[j0];
+            row_at[j0] = row_at[j1];
+            j0 = j1;
+        } while (j0);
+    }
+}
+
+/* Up to three rows: every injective map of rows to columns (at most 16·15·14
+ * for three rows, usually 3·2·1), the first best kept. Names of one to three
+ * parts are nearly all the traffic, and this is cheaper than potentials. */
+static void assign_small(const double *w, int rows, int cols, int *col_of)
+{
+    double best = -HUGE_VAL;
+    int j1_end = rows > 1 ? cols : 1, j2_end = rows > 2 ? cols : 1;
+    for (int j0 = 0; j0 < cols; j0++)
+        for (int j1 = 0; j1 < j1_end; j1++) {
+            if (rows > 1 && j1 == j0) continue;
+            for (int j2 = 0; j2 < j2_end; j2++) {
+                if (rows > 2 && (j2 == j0 || j2 == j1)) continue;
+                double v = w[j0] + (rows > 1 ? w[cols + j1] : 0.0)
+                           + (rows > 2 ? w[2 * cols + j2] : 0.0);
+                if (v > best) {
+                    best = v;
+                    col_of[0] = j0;
+                    if (rows > 1) col_of[1] = j1;
+                    if (rows > 2) col_of[2] = j2;
+                }
+            }
+        }
+}
+
+void wl_assign_max(const double *w, int rows, int cols, int *col_of)
+{
+    if (rows <= 3 && cols <= 6) {
+        assign_small(w, rows, cols, col_of);
+        return;
+    }
+    double cost[(MAXP + 1) * (MAXP + 1)];
+    int row_at[MAXP + 1];
+    assert(rows <= cols && cols <= MAXP);
+    cost[0] = 0.0; /* row 0 is never read; written so GCC sees the array set */
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) cost[(i + 1) * (MAXP + 1) + j + 1] = -w[i * cols + j];
+    assign_min_cost(cost, rows, cols, row_at);
+    for (int j = 1; j <= cols; j++)
+        if (row_at[j]) col_of[row_at[j] - 1] = j - 1;
+}
+
+/* The parts of a side not taken by joins, as indices. */
+static int free_parts(const name_side *s, int *idx)
+{
+    int k = 0;
+    for (size_t j = 0; j < s->n; j++)
+        if (!s->used[j]) idx[k++] = (int)j;
+    return k;
+}
+
+/*
+ * Pairs the free parts of the shorter side s (rows) with those of the longer
+ * side l (columns). Returns the weight of l's parts left unpaired.
+ */
+static double pair_rest(const wl_features *f, const name_side *s, const name_side *l, pairing *acc)
+{
+    int ri[MAXP], ci[MAXP], col_of[MAXP];
+    int r = free_parts(s, ri), c = free_parts(l, ci);
+    double left = 0.0;
+    if (r == 0) {
+        for (int j = 0; j < c; j++) left += l->w[ci[j]];
+        return left;
+    }
+    double gain[MAXP * MAXP]; /* r x c: the weighted similarity of each pair */
+    part_match m[MAXP][MAXP];
+    int8_t var_s[MAXP], var_l[MAXP];
+    memset(var_s, -1, sizeof var_s);
+    memset(var_l, -1, sizeof var_l);
+    gain[0] = 0.0; /* set below too; written first so GCC sees the array set */
+    for (int i = 0; i < r; i++)
+        for (int j = 0; j < c; j++) {
+            m[i][j] = part_similarity(f, &s->p[ri[i]], &var_s[i], &l->p[ci[j]], &var_l[j]);
+            gain[i * c + j] = 0.5 * (s->w[ri[i]] + l->w[ci[j]]) * m[i][j].sim;
+        }
+    wl_assign_max(gain, r, c, col_of);
+    uint8_t taken[MAXP] = { 0 };
+    for (int i = 0; i < r; i++) {
+        int j = col_of[i];
+        taken[j] = 1;
+        add_pair(f, &s->p[ri[i]], s->w[ri[i]], &l->p[ci[j]], l->w[ci[j]], &m[i][j], acc);
+    }
+    for (int j = 0; j < c; j++)
+        if (!taken[j]) left += l->w[ci[j]];
+    return left;
+}
+
+/* ---- the whole comparison ---- */
+
+static void side_init(double log2_n, name_side *s, const wl_fpart *p, size_t n)
+{
+    double inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
+    s->p = p;
+    s->n = n;
+    uint64_t lens = 0, sums = 0;
+    for (size_t i = 0; i < n; i++) {
+        s->w[i] = part_weight(log2_n, inv, &p[i]);
+        s->used[i] = 0;
+        if (!is_particle(&p[i]) && !is_initial(&p[i]))
+            lens |= UINT64_C(1) << (p[i].len & 63) | UINT64_C(1) << (p[i].canon_len & 63);
+        if (i + 1 < n) {
+            sums |= UINT64_C(1) << ((p[i].len + p[i + 1].len) & 63);
+            sums |= UINT64_C(1) << ((p[i].canon_len + p[i + 1].canon_len) & 63);
+        }
+    }
+    s->lens = lens;
+    s->sums = sums;
+}
+
+static double side_weight(const name_side *s)
+{
+    double w = 0.0;
+    for (size_t i = 0; i < s->n; i++) w += s->w[i];
+    return w;
+}
+
+static int non_particles(const name_side *s)
+{
+    int k = 0;
+    for (size_t i = 0; i < s->n; i++) k += !is_particle(&s->p[i]);
+    return k;
+}
+
+static int free_non_particles(const name_side *s)
+{
+    int k = 0;
+    for (size_t i = 0; i < s->n; i++) k += !s->used[i] && !is_particle(&s->p[i]);
+    return k;
+}
+
+static int free_count(const name_side *s)
+{
+    int k = 0;
+    for (size_t i = 0; i < s->n; i++) k += !s->used[i];
+    return k;
+}
+
+void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, const wl_fpart *b,
+                        size_t nb, wl_namesim *out)
+{
+    memset(out, 0, sizeof *out);
+    na = WL_MIN(na, (size_t)MAXP);
+    nb = WL_MIN(nb, (size_t)MAXP);
+    if (!na || !nb) return;
+    name_side sa, sb;
+    double log2_n = log2_approx(f->n);
+    side_init(log2_n, &sa, a, na);
+    side_init(log2_n, &sb, b, nb);
+    pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0, 0 };
+    pair_exact(f, &sa, &sb, &acc);
+    pair_joins(f, &sa, &sb, &acc);
+    pair_joins(f, &sb, &sa, &acc);
+
+    /* The shorter name: fewer parts left to pair, then fewer that are not
+     * particles (so the count is the same whichever name comes first), then a. */
+    const name_side *s = &sa, *l = &sb;
+    int fa = free_count(&sa), fb = free_count(&sb);
+    int npa = free_non_particles(&sa), npb = free_non_particles(&sb);
+    if (fb < fa || (fb == fa && npb < npa)) {
+        s = &sb;
+        l = &sa;
+    }
+    int n_shorter = acc.fixed + (s == &sa ? npa : npb), n_longer = acc.fixed + (s == &sa ? npb : npa);
+    double left = pair_rest(f, s, l, &acc);
+    double base = acc.weight_sum > 0.0 ? acc.score_sum / acc.weight_sum : 0.0;
+    double whole = side_weight(l);
+    double penalty = whole > 0.0 ? EXTRA_PENALTY * left / whole : 0.0;
+    double score = base * (1.0 - penalty);
+
+    out->score = (float)(score < 0.0 ? 0.0 : score > 1.0 ? 1.0 : score);
+    /* Equal parts were paired greedily, which pairs them all exactly when the
+     * multisets agree: same canonical parts, particles aside. */
+    out->exact = (uint8_t)(acc.exact_np > 0 && acc.exact_np == non_particles(&sa)
+                           && acc.exact_np == non_particles(&sb));
+    out->n_shorter = (uint8_t)n_shorter;
+    out->n_matched = (uint8_t)acc.n_matched;
+    /* One part found inside a longer name is one shared token, not "all parts":
+     * single-part aliases (Tan, Lee, Muhammad) would otherwise agree with half
+     * a list. It still scores high, by the weighted similarity above. */
+    out->all_parts = (uint8_t)(n_shorter > 0 && acc.n_matched == n_shorter
+                               && (n_shorter >= 2 || n_longer <= 1));
+    out->jw_min = acc.n_pairs_np ? (float)acc.jw_min : 0.0f;
+    out->rare_bits = acc.rare_bits;
+}

@@ -1,0 +1,215 @@
+/* features.c -- the normalise-stage driver (stages 2 and 3): every record's
+ * cells go through the name, date, document and country normalisers into the
+ * flat per-record arrays of featureset.h.
+ *
+ * Records are cut into fixed chunks; OpenMP threads take chunks dynamically,
+ * each with its own wl_namectx (ICU transliterators are not thread-safe), and
+ * write into the chunk's own buffers. The chunks are then concatenated in
+ * order, so the result is byte-identical for any thread count (the per-worker
+ * buffers of fzy's choices.c, merged in a fixed order). */
+#include "features/featureset.h"
+
+#include <stdlib.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "features/features_build.h"
+#include "normalise/name.h"
+
+enum { CHUNK = 1024 };
+
+static void chunk_init(wl_fchunk *c)
+{
+    wl_vec_init(&c->text, 1);
+    wl_vec_init(&c->parts, sizeof(wl_fpart));
+    wl_vec_init(&c->dates, sizeof(wl_date));
+    wl_vec_init(&c->docs, sizeof(wl_fdoc));
+    wl_vec_init(&c->nats, sizeof(uint32_t));
+    wl_vec_init(&c->toks, sizeof(uint64_t));
+}
+
+static void chunk_free(wl_fchunk *c)
+{
+    wl_vec_free(&c->text);
+    wl_vec_free(&c->parts);
+    wl_vec_free(&c->dates);
+    wl_vec_free(&c->docs);
+    wl_vec_free(&c->nats);
+    wl_vec_free(&c->toks);
+}
+
+void wl_features_free(wl_features *f)
+{
+    if (!f) return;
+    free(f->text);
+    free(f->part_start);
+    free(f->parts);
+    free(f->n_names);
+    free(f->date_start);
+    free(f->dates);
+    free(f->doc_start);
+    free(f->docs);
+    free(f->nat_start);
+    free(f->nats);
+    free(f->gender);
+    free(f->pob);
+    free(f->free_text);
+    free(f->source);
+    free(f->h_name);
+    free(f->tok_start);
+    free(f->toks);
+    free(f);
+}
+
+static wl_features *features_alloc(const wl_dataset *ds)
+{
+    wl_features *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    size_t n = ds->n;
+    f->ds = ds;
+    f->n = n;
+    f->part_start = calloc(n + 1, sizeof *f->part_start);
+    f->date_start = calloc(n + 1, sizeof *f->date_start);
+    f->doc_start = calloc(n + 1, sizeof *f->doc_start);
+    f->nat_start = calloc(n + 1, sizeof *f->nat_start);
+    f->tok_start = calloc(n + 1, sizeof *f->tok_start);
+    f->n_names = calloc(n + 1, 1);
+    f->gender = calloc(n + 1, 1);
+    f->pob = calloc(n + 1, sizeof *f->pob);
+    f->free_text = calloc(n + 1, sizeof *f->free_text);
+    f->source = calloc(n + 1, sizeof *f->source);
+    f->h_name = calloc(n + 1, sizeof *f->h_name);
+    if (!f->part_start || !f->date_start || !f->doc_start || !f->nat_start || !f->tok_start ||
+        !f->n_names || !f->gender || !f->pob || !f->free_text || !f->source || !f->h_name) {
+        wl_features_free(f);
+        return NULL;
+    }
+    if (n) memcpy(f->source, ds->source, n * sizeof *f->source);
+    return f;
+}
+
+int wl_mrz_century(int yy, int this_year)
+{
+    return 2000 + yy <= this_year ? 2000 + yy : 1900 + yy;
+}
+
+static int current_year(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) return 2000;
+    return tm.tm_year + 1900;
+}
+
+/* ---- merging the chunks in order ---- */
+
+/* Appends a chunk's run array to the final one, rebasing text offsets. */
+static int append_vec(void **dst, size_t *len, const wl_vec *src)
+{
+    if (!src->len) return 0;
+    void *p = realloc(*dst, (*len + src->len) * src->elem);
+    if (!p) return -1;
+    memcpy((char *)p + *len * src->elem, src->data, src->len * src->elem);
+    *dst = p;
+    *len += src->len;
+    return 0;
+}
+
+static void rebase_offsets(wl_features *f, const wl_fchunk *c, size_t lo, size_t hi,
+                           size_t p0, size_t d0, uint32_t base)
+{
+    for (size_t k = p0; k < p0 + c->parts.len; k++) {
+        f->parts[k].str += base;
+        f->parts[k].canon += base;
+    }
+    for (size_t k = d0; k < d0 + c->docs.len; k++) {
+        f->docs[k].str += base;
+        f->docs[k].core += base;
+    }
+    for (size_t i = lo; i < hi; i++) {
+        if (f->pob[i] != UINT32_MAX) f->pob[i] += base;
+        if (f->free_text[i] != UINT32_MAX) f->free_text[i] += base;
+    }
+}
+
+/* Per-record counts sit in X_start[i + 1]; turn them into run starts. */
+static int prefix_sums(uint32_t *start, size_t n)
+{
+    uint64_t sum = 0;
+    for (size_t i = 1; i <= n; i++) {
+        sum += start[i];
+        if (sum >= UINT32_MAX) return -1;
+        start[i] = (uint32_t)sum;
+    }
+    return 0;
+}
+
+static int merge_chunks(wl_features *f, wl_fchunk *ch, size_t nch)
+{
+    size_t np = 0, nd = 0, ndoc = 0, nn = 0, nt = 0;
+    for (size_t c = 0; c < nch; c++) {
+        size_t p0 = np, d0 = ndoc;
+        if (f->text_len + ch[c].text.len >= UINT32_MAX) return -1;
+        uint32_t base = (uint32_t)f->text_len;
+        if (append_vec((void **)&f->text, &f->text_len, &ch[c].text) ||
+            append_vec((void **)&f->parts, &np, &ch[c].parts) ||
+            append_vec((void **)&f->dates, &nd, &ch[c].dates) ||
+            append_vec((void **)&f->docs, &ndoc, &ch[c].docs) ||
+            append_vec((void **)&f->nats, &nn, &ch[c].nats) ||
+            append_vec((void **)&f->toks, &nt, &ch[c].toks))
+            return -1;
+        rebase_offsets(f, &ch[c], c * CHUNK, WL_MIN(f->n, (c + 1) * CHUNK), p0, d0, base);
+        chunk_free(&ch[c]);
+    }
+    f->text_cap = f->text_len;
+    size_t n = f->n;
+    return prefix_sums(f->part_start, n) | prefix_sums(f->date_start, n) |
+           prefix_sums(f->doc_start, n) | prefix_sums(f->nat_start, n) | prefix_sums(f->tok_start, n);
+}
+
+/* ---- the parallel build ---- */
+
+static int build_chunks(wl_features *f, wl_fchunk *ch, size_t nch, int threads, int year)
+{
+    int failed = 0;
+#pragma omp parallel num_threads(threads) reduction(| : failed)
+    {
+        wl_namectx *ctx = wl_namectx_create();
+        if (!ctx) failed = 1;
+#pragma omp for schedule(dynamic)
+        for (size_t c = 0; c < nch; c++) {
+            chunk_init(&ch[c]);
+            wl_frec r = { f, ctx, &ch[c], year };
+            size_t hi = WL_MIN(f->n, (c + 1) * CHUNK);
+            for (size_t i = c * CHUNK; i < hi && ctx && !failed; i++) failed |= wl_features_record(&r, i);
+        }
+        wl_namectx_free(ctx);
+    }
+    return failed ? -1 : 0;
+}
+
+wl_features *wl_features_build(const wl_dataset *ds, int threads)
+{
+    if (!ds) return NULL;
+    wl_features *f = features_alloc(ds);
+    if (!f) return NULL;
+#ifdef _OPENMP
+    if (threads <= 0) threads = omp_get_max_threads();
+#else
+    threads = 1;
+#endif
+    size_t nch = (f->n + CHUNK - 1) / CHUNK;
+    wl_fchunk *ch = calloc(nch ? nch : 1, sizeof *ch);
+    int bad = !ch || build_chunks(f, ch, nch, threads, current_year()) != 0;
+    if (!bad) bad = merge_chunks(f, ch, nch) != 0;
+    for (size_t c = 0; ch && c < nch; c++) chunk_free(&ch[c]);
+    free(ch);
+    if (!bad) bad = wl_features_count_freq(f) != 0;
+    if (bad) {
+        wl_features_free(f);
+        return NULL;
+    }
+    return f;
+}

@@ -1,0 +1,120 @@
+/*
+ * featureset.h -- the normalised, hashed view of a dataset (stages 2 and 3).
+ *
+ * Flat arrays per record (struct of arrays, after klib's khash): each record i
+ * owns runs [X_start[i], X_start[i+1]) of name parts, dates, documents and
+ * nationalities. Everything the blocker and the comparator read lives here;
+ * they never look at raw strings again.
+ */
+#ifndef WL_FEATURES_H
+#define WL_FEATURES_H
+
+#include "common/common.h"
+#include "common/dataset.h"
+#include "normalise/date.h"
+
+typedef struct {
+    uint32_t str;       /* offset in f->text of the normalised spelling (NUL-terminated) */
+    uint32_t canon;     /* offset in f->text of the canonical variant spelling */
+    uint8_t len, canon_len;
+    uint8_t flags;      /* WL_PART_* (name.h) */
+    uint8_t name_no;    /* 0: the record's main name; 1..: its aliases, in order */
+    uint32_t dm1, dm2;  /* Double Metaphone codes, packed */
+    uint64_t h_canon;   /* XXH3 of the canonical spelling */
+    uint64_t h_skel;    /* XXH3 of the consonant skeleton */
+    uint32_t freq;      /* records of the dataset holding this canonical part */
+} wl_fpart;
+
+typedef struct {
+    uint64_t h_core;    /* XXH3 of the alphanumeric core */
+    uint64_t h_ocr;     /* XXH3 of the OCR-folded key */
+    uint32_t str;       /* offset in f->text of the OCR-folded key */
+    uint32_t core;      /* offset in f->text of the alphanumeric core (as written) */
+    uint8_t len, core_len;
+    int8_t check;       /* ICAO check digit: -1 none, 0 wrong, 1 right */
+    uint32_t country;   /* packed alpha-3 of a recognised prefix, or 0 */
+} wl_fdoc;
+
+struct wl_features {
+    const wl_dataset *ds;
+    size_t n;
+
+    char *text;                 /* all normalised strings */
+    size_t text_len, text_cap;
+
+    uint32_t *part_start;       /* n + 1 */
+    wl_fpart *parts;
+    uint8_t *n_names;           /* per record: 1 + number of aliases with parts (0: no name) */
+
+    uint32_t *date_start;       /* n + 1 */
+    wl_date *dates;
+
+    uint32_t *doc_start;        /* n + 1 */
+    wl_fdoc *docs;
+
+    uint32_t *nat_start;        /* n + 1 */
+    uint32_t *nats;             /* packed alpha-3 (country.h) */
+
+    uint8_t *gender;            /* 'M', 'F' or 0 */
+    uint32_t *pob;              /* offset in text of the folded place of birth, UINT32_MAX none */
+    uint32_t *free_text;        /* offset in text of the folded free text, UINT32_MAX none */
+    uint32_t *source;           /* source index (dataset) */
+    uint64_t *h_name;           /* hash of the sorted canonical parts of the main name */
+
+    /* Tokens of the free text, hashed, sorted and distinct, so that comparing two
+     * records' text is a merge of two short integer lists (no string work per pair). */
+    uint32_t *tok_start;        /* n + 1 */
+    uint64_t *toks;
+};
+
+static inline const char *wl_f_str(const wl_features *f, uint32_t off) { return f->text + off; }
+
+static inline const wl_fpart *wl_f_parts(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->part_start[i + 1] - f->part_start[i];
+    return *count ? f->parts + f->part_start[i] : NULL; /* the array is NULL when empty */
+}
+static inline const wl_date *wl_f_dates(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->date_start[i + 1] - f->date_start[i];
+    return *count ? f->dates + f->date_start[i] : NULL; /* the array is NULL when empty */
+}
+static inline const wl_fdoc *wl_f_docs(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->doc_start[i + 1] - f->doc_start[i];
+    return *count ? f->docs + f->doc_start[i] : NULL; /* the array is NULL when empty */
+}
+static inline const uint64_t *wl_f_toks(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->tok_start[i + 1] - f->tok_start[i];
+    return *count ? f->toks + f->tok_start[i] : NULL; /* the array is NULL when empty */
+}
+static inline const uint32_t *wl_f_nats(const wl_features *f, size_t i, size_t *count)
+{
+    *count = f->nat_start[i + 1] - f->nat_start[i];
+    return *count ? f->nats + f->nat_start[i] : NULL; /* the array is NULL when empty */
+}
+
+/**
+ * Century of a two-digit MRZ birth year (ICAO 9303 prints YYMMDD): 20yy unless
+ * that lies after this_year (nobody on a list is born in the future), else 19yy.
+ */
+int wl_mrz_century(int yy, int this_year);
+
+/** Counts, for every part, the records holding its canonical spelling (freq). */
+int wl_features_count_freq(wl_features *f);
+
+/**
+ * Order-free hash of one name: XXH3 over the sorted h_canon of its non-particle
+ * parts (all parts when every part is a particle). @return 0 for no parts.
+ */
+uint64_t wl_name_hash(const wl_fpart *p, size_t n);
+
+/**
+ * Names of record i are runs of parts with the same name_no. Starting at part
+ * index `from` (relative to the record), *count receives the length of the run.
+ * @return from, or the record's part count (with *count = 0) past the end.
+ */
+size_t wl_f_name_span(const wl_features *f, size_t i, size_t from, size_t *count);
+
+#endif /* WL_FEATURES_H */

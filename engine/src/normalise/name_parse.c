@@ -1,0 +1,463 @@
+/*
+ * name_parse.c -- a folded name value into parts: tokens, titles dropped,
+ * particles marked, joined forms split, "FAMILY, Given" order, canonical
+ * variants and the keys of every part (Double Metaphone, skeleton, hashes).
+ *
+ * Everything works in the context's fixed buffers: no allocation per call.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "normalise/name.h"
+
+enum { TOK_MAX = 48, TOK_WORD_MAX = 64 };
+
+typedef struct {
+    const char *s;
+    const wl_lexent *lex; /* what the lexicon knows about the word, or NULL */
+    uint16_t len;
+    uint8_t dot;    /* followed by a dot: "b." of bin */
+    uint8_t family; /* before the "FAMILY, Given" comma */
+    uint8_t drop;   /* a title */
+} name_tok;
+
+typedef struct {
+    wl_namectx *ctx;
+    char *text; /* this call's half of ctx->text */
+    name_tok tok[TOK_MAX];
+    int ntok;
+    size_t used; /* bytes of ctx->text in use */
+} name_work;
+
+static int is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+/* Copies bytes to this call's text buffer; @return the copy or NULL when it is full. */
+static const char *work_store(name_work *w, const char *s, size_t n)
+{
+    if (w->used + n + 1 > WL_NAME_TEXT_MAX) return NULL;
+    char *d = w->text + w->used;
+    memcpy(d, s, n);
+    d[n] = 0;
+    w->used += n + 1;
+    return d;
+}
+
+/* "a/l", "s/o", "d/o": a letter, a slash, a letter, standing alone. */
+static size_t slash_link_len(const char *s, size_t i, size_t n)
+{
+    if (i + 3 > n || s[i + 1] != '/' || !is_word_char(s[i]) || !is_word_char(s[i + 2])) return 0;
+    if (i > 0 && is_word_char(s[i - 1])) return 0;
+    if (i + 3 < n && is_word_char(s[i + 3])) return 0;
+    return 3;
+}
+
+/* Reads one word at s[*i]: letters and digits; an apostrophe between letters
+ * is dropped (ma'ruf = maruf, o'brien = obrien). @return its length in buf. */
+static size_t read_word(const char *s, size_t n, size_t *i, char *buf)
+{
+    size_t k = 0, p = *i;
+    size_t link = slash_link_len(s, p, n);
+    if (link) {
+        memcpy(buf, s + p, link);
+        *i = p + link;
+        return link;
+    }
+    while (p < n) {
+        if (is_word_char(s[p])) {
+            if (k < TOK_WORD_MAX) buf[k++] = s[p];
+        } else if (!(s[p] == '\'' && k > 0 && p + 1 < n && is_word_char(s[p + 1]))) {
+            break;
+        }
+        p++;
+    }
+    *i = p;
+    return k;
+}
+
+static void tokenize(name_work *w, const char *s, size_t n, int comma_order)
+{
+    char buf[TOK_WORD_MAX];
+    int seen_comma = 0;
+    for (size_t i = 0; i < n && w->ntok < TOK_MAX;) {
+        if (!is_word_char(s[i])) {
+            if (s[i] == ',' && comma_order && !seen_comma) {
+                seen_comma = 1;
+                for (int t = 0; t < w->ntok; t++) w->tok[t].family = 1;
+            }
+            i++;
+            continue;
+        }
+        size_t k = read_word(s, n, &i, buf);
+        const char *copy = work_store(w, buf, k);
+        if (!copy) return;
+        name_tok *t = &w->tok[w->ntok++];
+        *t = (name_tok){ .s = copy, .len = (uint16_t)k, .dot = (uint8_t)(i < n && s[i] == '.') };
+        t->lex = wl_name_lex_find(copy, k);
+        /* "Ng." with its dot is the Vietnamese abbreviation of Nguyễn; without
+         * it, Ng is the Hokkien/Cantonese spelling of 黄 and 吴. */
+        if (k == 2 && t->dot && memcmp(copy, "ng", 2) == 0) t->lex = wl_name_lex_find("nguyen", 6);
+    }
+}
+
+static const wl_lexent *lex_of(const name_tok *t) { return t->lex; }
+
+/* Two-word titles ("tan sri", "datuk seri"): @return 1 when tok[i], tok[i+1] is one. */
+static int title_pair(name_work *w, int i)
+{
+    if (i + 1 >= w->ntok || !w->tok[i].lex || !(w->tok[i].lex->flags & WL_LEX_TITLE_HEAD)) return 0;
+    char buf[2 * TOK_WORD_MAX + 1];
+    size_t a = w->tok[i].len, b = w->tok[i + 1].len;
+    memcpy(buf, w->tok[i].s, a);
+    buf[a] = ' ';
+    memcpy(buf + a + 1, w->tok[i + 1].s, b);
+    const wl_lexent *e = wl_name_lex_find(buf, a + 1 + b);
+    return e && (e->flags & (WL_LEX_TITLE_ANY | WL_LEX_TITLE_LEAD));
+}
+
+/* "Maung Maung", "Ma Ma": a doubled Burmese name, not an honorific. */
+static int same_word(const name_work *w, int i)
+{
+    const name_tok *a = &w->tok[i], *b = &w->tok[i + 1];
+    return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
+/* Marks titles: "any" ones everywhere, "lead" ones only before the first kept
+ * word and when a word follows. A value made only of titles keeps them all. */
+static void mark_titles(name_work *w)
+{
+    int kept_before = 0, kept = 0;
+    for (int i = 0; i < w->ntok; i++) {
+        if (title_pair(w, i)) {
+            w->tok[i].drop = w->tok[i + 1].drop = 1;
+            i++;
+            continue;
+        }
+        const wl_lexent *e = lex_of(&w->tok[i]);
+        int any = e && (e->flags & WL_LEX_TITLE_ANY);
+        int lead = e && (e->flags & WL_LEX_TITLE_LEAD) && !kept_before && i + 1 < w->ntok && !same_word(w, i);
+        w->tok[i].drop = (uint8_t)(any || lead);
+        if (!w->tok[i].drop) kept_before = 1, kept++;
+    }
+    if (kept == 0)
+        for (int i = 0; i < w->ntok; i++) w->tok[i].drop = 0;
+}
+
+/* ---- parts and their keys ---- */
+
+/* Double Metaphone and the skeleton depend on the canonical word only, and lists
+ * repeat the same few thousand words: a direct-mapped cache keyed by the 64-bit
+ * hash of the canonical word (the identity the later stages use anyway).
+ * The codes of the spelling as written (Heng, read as 王 Wang) were tried as dm2:
+ * on 10^5 generated records they cost 0.001 of precision for 0.0005 of recall,
+ * so the codes stay those of the canonical word. */
+enum { KEYCACHE_SLOTS = 16384 };
+
+typedef struct {
+    uint64_t h_canon, h_skel;
+    uint32_t dm1, dm2;
+} key_slot;
+
+struct wl_keycache {
+    key_slot slot[KEYCACHE_SLOTS];
+};
+
+wl_keycache *wl_keycache_new(void) { return calloc(1, sizeof(wl_keycache)); }
+
+static void keys_compute(wl_namepart *p)
+{
+    char pri[5], alt[5], skel[TOK_WORD_MAX + 1];
+    wl_double_metaphone(p->canon, p->canon_len, pri, alt);
+    p->dm1 = wl_dm_pack(pri);
+    p->dm2 = alt[0] ? wl_dm_pack(alt) : p->dm1;
+    size_t k = wl_skeleton(p->canon, p->canon_len, skel, sizeof skel);
+    p->h_skel = wl_hash(skel, k);
+}
+
+static void part_keys(wl_keycache *kc, wl_namepart *p)
+{
+    p->h_text = wl_hash(p->text, p->len);
+    p->h_canon = p->len == p->canon_len && memcmp(p->text, p->canon, p->len) == 0 ? p->h_text
+                                                                                   : wl_hash(p->canon, p->canon_len);
+    key_slot *e = &kc->slot[p->h_canon & (KEYCACHE_SLOTS - 1)];
+    if (e->h_canon == p->h_canon && p->h_canon != 0) {
+        p->dm1 = e->dm1;
+        p->dm2 = e->dm2;
+        p->h_skel = e->h_skel;
+        return;
+    }
+    keys_compute(p);
+    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2 };
+}
+
+static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const char *canon,
+                     size_t canon_len)
+{
+    p->text = s;
+    p->len = (uint16_t)n;
+    p->canon = canon;
+    p->canon_len = (uint16_t)canon_len;
+    p->flags = flags;
+    part_keys(kc, p);
+}
+
+/* Splits "abdulrahman" into a known prefix and a known rest of 3+ letters.
+ * @return the prefix length, or 0. */
+static size_t joined_split(const char *s, size_t n)
+{
+    if (n < 5 || !wl_name_lex_prefix_start((unsigned char)s[0])) return 0;
+    int np;
+    const wl_lexent *const *pre = wl_name_lex_prefixes(&np);
+    for (int k = 0; k < np; k++) {
+        size_t pl = pre[k]->len;
+        if (pl + 3 > n || memcmp(s, pre[k]->word, pl) != 0) continue;
+        const wl_lexent *rest = wl_name_lex_find(s + pl, n - pl);
+        if (rest && (rest->flags & WL_LEX_NAME)) return pl;
+    }
+    return 0;
+}
+
+typedef struct {
+    name_work *w;
+    wl_namepart *out;
+    int n, max;
+    int han;        /* the value looks like a Chinese name (looks_chinese) */
+    int han_family; /* the word being added stands as its family name */
+} part_sink;
+
+/* ---- Chinese names ---- */
+
+/*
+ * A value looks like a Chinese name when every word of it (initials aside) is a
+ * Chinese syllable in some romanisation, or a join of such syllables: "Tan Kian
+ * Ka", "Chen Jianjia", "Choon Hui Chua". Only then do the readings that are
+ * ambiguous elsewhere apply: the given-name syllables of name_chinese.tsv
+ * (kin, tak, man are words of other languages too), and the family spellings
+ * marked "?" there (Ho is the Vietnamese Hồ, Choi the Korean 최). One Vietnamese
+ * or Malay word ("Ho Van Minh", "Ho Ah Kow bin Ali") is enough to keep a value
+ * out, and so is a value without a word that can be a Chinese family name
+ * ("Maung Maung", "Bin Laden" are syllables too). A one-word value is kept out
+ * unless it is a given-name cell: a lone
+ * "Ho" in a family-name column says nothing about the rest of the name, and
+ * reading it as 何 He there but as Hồ in "Ho Van Minh" from another list would
+ * part the two spellings of one person.
+ */
+static int looks_chinese(const name_work *w, int kind, int han_script)
+{
+    int words = 0, family = 0;
+    for (int i = 0; i < w->ntok; i++) {
+        const name_tok *t = &w->tok[i];
+        if (t->drop || t->len == 1) continue;
+        if (!wl_han_word(t->lex, t->s, t->len)) return 0;
+        words++;
+        family |= t->lex && t->lex->han_family;
+    }
+    if (kind == WL_NAME_GIVEN || kind == WL_NAME_MIDDLE) return words >= 1;
+    return words >= 2 && (family || han_script);
+}
+
+/* The family name of a Chinese name written in one value: the first word, or the
+ * last when only the last can be a family name ("Choon Hui Chua"). @return its
+ * token index. */
+static int han_family_token(const name_work *w)
+{
+    int first = -1, last = -1;
+    for (int i = 0; i < w->ntok; i++) {
+        if (w->tok[i].drop || w->tok[i].len == 1) continue;
+        if (first < 0) first = i;
+        last = i;
+    }
+    if (first < 0) return -1;
+    const wl_lexent *f = w->tok[first].lex, *l = w->tok[last].lex;
+    if (!(f && f->han_family) && l && l->han_family) return last;
+    return first;
+}
+
+/* The pinyin of a word made of several syllables, each read as a given-name
+ * syllable (or a family one for a joined family name): "kinka" -> "jianjia".
+ * @return its length in buf, or 0 when the word does not cut or reads as itself. */
+static size_t han_joined_canon(const char *s, size_t n, int family, char *buf, size_t cap)
+{
+    const wl_lexent *seg[WL_HAN_MAX_SYLLABLES];
+    int ns = wl_han_segment(s, n, seg);
+    size_t k = 0;
+    for (int i = 0; i < ns; i++) {
+        const wl_lexent *r = wl_han_reading(seg[i], family);
+        if (k + r->len >= cap) return 0;
+        memcpy(buf + k, r->word, r->len);
+        k += r->len;
+    }
+    return k == n && memcmp(buf, s, n) == 0 ? 0 : k;
+}
+
+/* Sets *canon to the pinyin reading of s[0..n) in a Chinese name. */
+static void han_canon(part_sink *ps, const char *s, size_t n, const wl_lexent *e, const char **canon,
+                      size_t *canon_len)
+{
+    if (e && (e->flags & (WL_LEX_HAN | WL_LEX_PINYIN))) {
+        const wl_lexent *r = wl_han_reading(e, ps->han_family);
+        *canon = r->word;
+        *canon_len = r->len;
+        return;
+    }
+    char tmp[TOK_WORD_MAX + 1];
+    size_t m = han_joined_canon(s, n, ps->han_family, tmp, sizeof tmp);
+    const char *c = m ? work_store(ps->w, tmp, m) : NULL;
+    if (c) *canon = c, *canon_len = m;
+}
+
+/* Adds a part; e is the word's lexicon entry (NULL: not in the lexicon, and then
+ * an old Indonesian spelling gets its modern one as canonical form). */
+static void sink_add(part_sink *ps, const char *s, size_t n, uint8_t flags, const wl_lexent *e)
+{
+    if (ps->n >= ps->max) return;
+    const char *canon = e ? e->canon : s;
+    size_t canon_len = e ? e->canon_len : n;
+    if (ps->han && !(flags & (WL_PART_PARTICLE | WL_PART_INITIAL))) {
+        han_canon(ps, s, n, e, &canon, &canon_len);
+        part_set(ps->w->ctx->keys, &ps->out[ps->n++], s, n, flags, canon, canon_len);
+        return;
+    }
+    char tmp[TOK_WORD_MAX + 1];
+    size_t m = e ? 0 : wl_name_respell(s, n, tmp, sizeof tmp);
+    if (m) {
+        const wl_lexent *re = wl_name_lex_find(tmp, m);
+        const char *c = re ? re->canon : work_store(ps->w, tmp, m);
+        if (c) canon = c, canon_len = re ? re->canon_len : m;
+    }
+    part_set(ps->w->ctx->keys, &ps->out[ps->n++], s, n, flags, canon, canon_len);
+}
+
+/* A word into one part, or two when it is a joined form (of itself or of its
+ * canonical spelling: "abdurahman" -> abdulrahman -> abdul + rahman). */
+static void emit_word(name_work *w, part_sink *ps, const name_tok *t, uint8_t flags)
+{
+    const char *src = t->s;
+    size_t sn = t->len, pl = joined_split(t->s, t->len);
+    const wl_lexent *e = t->lex;
+    if (!pl && e && e->canon != e->word && (pl = joined_split(e->canon, e->canon_len)) != 0) {
+        src = e->canon;
+        sn = e->canon_len;
+    }
+    if (!pl) {
+        sink_add(ps, t->s, t->len, flags, e);
+        return;
+    }
+    const char *a = work_store(w, src, pl), *b = work_store(w, src + pl, sn - pl);
+    if (!a || !b) return;
+    const wl_lexent *pe = wl_name_lex_find(a, pl);
+    uint8_t pf = (uint8_t)(flags | WL_PART_SPLIT | (pe && (pe->flags & WL_LEX_PARTICLE) ? WL_PART_PARTICLE : 0));
+    sink_add(ps, a, pl, pf, pe);
+    sink_add(ps, b, sn - pl, (uint8_t)(flags | WL_PART_SPLIT), wl_name_lex_find(b, sn - pl));
+}
+
+/* Particles weigh little, but a value that is nothing else keeps them as names,
+ * and the last word is a name ("Hoang Le"). */
+static int is_particle(const name_work *w, int i, int last_kept, int n_plain)
+{
+    const name_tok *t = &w->tok[i];
+    if (i == last_kept || n_plain == 0) return 0;
+    if (t->len == 1 && t->s[0] == 'b') return t->dot; /* "b." for bin */
+    const wl_lexent *e = lex_of(t);
+    return e && (e->flags & WL_LEX_PARTICLE);
+}
+
+/* East Slavic patronymics (Ivanovich, Petrovna, Volodymyrivna): a father's name
+ * that one list writes and another leaves out, so it weighs like a particle. */
+static int is_patronymic(const name_tok *t)
+{
+    static const char *const suffix[] = { "ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna" };
+    if (t->len < 7) return 0;
+    for (size_t k = 0; k < WL_ARRAY_SIZE(suffix); k++) {
+        size_t n = strlen(suffix[k]);
+        if (memcmp(t->s + t->len - n, suffix[k], n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Only where a patronymic stands: between given and family name, last after the
+ * comma of "FAMILY, Given Patronymic", or in a middle-name column. The last word
+ * of a plain full name may be a surname (Roman Abramovich). */
+static int patronymic_place(int kind, const name_tok *t, int i, int first, int last, int comma)
+{
+    if (kind == WL_NAME_MIDDLE) return 1;
+    if (kind != WL_NAME_FULL) return 0;
+    if (comma) return !t->family && i == last && i != first;
+    return i != first && i != last;
+}
+
+static uint8_t kind_flags(int kind, const name_tok *t, int index, int family_first)
+{
+    if (kind == WL_NAME_FAMILY) return WL_PART_FAMILY;
+    if (kind == WL_NAME_GIVEN || kind == WL_NAME_MIDDLE) return WL_PART_GIVEN;
+    if (t->family) return WL_PART_FAMILY;
+    if (family_first) return index == 0 ? WL_PART_FAMILY : WL_PART_GIVEN;
+    return 0;
+}
+
+/* Flags GIVEN the words after the comma once a comma split the value. */
+static int any_family(const name_work *w)
+{
+    for (int i = 0; i < w->ntok; i++)
+        if (w->tok[i].family) return 1;
+    return 0;
+}
+
+/* "Abd al-Rahman" is "Abdul Rahman": the article after abd/abdul/abdel is part of
+ * that word, not a particle of its own. */
+static int abd_article(const name_work *w, int prev, int i)
+{
+    const name_tok *t = &w->tok[i];
+    if (!(t->len == 2 && (memcmp(t->s, "al", 2) == 0 || memcmp(t->s, "el", 2) == 0 || memcmp(t->s, "ul", 2) == 0)))
+        return 0;
+    const wl_lexent *e = lex_of(&w->tok[prev]);
+    return e && e->canon_len == 5 && memcmp(e->canon, "abdul", 5) == 0 && i + 1 < w->ntok;
+}
+
+static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
+{
+    int first_kept = -1, last_kept = -1, n_plain = 0;
+    for (int i = 0; i < w->ntok; i++) {
+        if (w->tok[i].drop) continue;
+        if (first_kept < 0) first_kept = i;
+        last_kept = i;
+        const wl_lexent *e = lex_of(&w->tok[i]);
+        if (!(e && (e->flags & WL_LEX_PARTICLE)) && w->tok[i].len > 1) n_plain++;
+    }
+    int comma = kind == WL_NAME_FULL && any_family(w);
+    int index = 0, prev = -1;
+    int han_fam = ps->han && kind == WL_NAME_FULL && !comma ? (family_first ? first_kept : han_family_token(w)) : -1;
+    for (int i = 0; i < w->ntok; i++) {
+        const name_tok *t = &w->tok[i];
+        if (t->drop) continue;
+        if (prev >= 0 && abd_article(w, prev, i)) continue;
+        prev = i;
+        uint8_t f = kind_flags(kind, t, index++, family_first);
+        if (comma && !t->family) f = WL_PART_GIVEN;
+        ps->han_family = kind == WL_NAME_FAMILY || (comma && t->family) || i == han_fam;
+        /* In a Chinese name "bin" is the syllable 彬, not "son of". */
+        if ((!ps->han && is_particle(w, i, last_kept, n_plain))
+            || (is_patronymic(t) && patronymic_place(kind, t, i, first_kept, last_kept, comma)))
+            f |= WL_PART_PARTICLE;
+        else if (t->len == 1) f |= WL_PART_INITIAL;
+        if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f, t->lex);
+        else emit_word(w, ps, t, f);
+    }
+}
+
+int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max)
+{
+    if (!ctx || !s || !out || max <= 0 || wl_name_lex_init() != 0) return 0;
+    size_t fn = wl_name_fold(ctx, s, n, ctx->fold, sizeof ctx->fold);
+    name_work w; /* tok[] is written before it is read: no need to clear it */
+    w.ctx = ctx;
+    ctx->text_turn ^= 1;
+    w.text = ctx->text[ctx->text_turn];
+    w.ntok = 0;
+    w.used = 0;
+    tokenize(&w, ctx->fold, fn, kind == WL_NAME_FULL);
+    mark_titles(&w);
+    part_sink ps = { &w, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS), looks_chinese(&w, kind, ctx->family_first), 0 };
+    emit_all(&w, &ps, kind, kind == WL_NAME_FULL && ctx->family_first);
+    return ps.n;
+}

@@ -1,0 +1,299 @@
+/*
+ * name_translit.c -- non-Latin scripts to Latin with ICU transliterators.
+ *
+ * ICU transliterators are slow to open (they compile rules) and are not
+ * thread-safe, so each script's transliterator is opened once per process as a
+ * prototype, under a mutex, and each context clones its own on first use
+ * (utrans_clone copies the compiled rules). Scripts whose ICU default is far
+ * from what the lists print get our own rules, compiled from embedded tables:
+ * Arabic/Persian/Jawi, Cyrillic, Khmer and Burmese (datasets/tables/name_translit_*.tsv).
+ * Han and Hangul are transliterated one syllable at a time, so a personal name
+ * (2-4 syllables) can be written family name first, then the given name as the
+ * lists write it: joined in pinyin (李小龙 -> "li xiaolong"), one word per syllable
+ * for Korean, whose romanisations hyphenate or space them (Kim Jong-un, Kim Jong Un).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utrans.h>
+
+#include "common/common.h"
+#include "normalise/name.h"
+#include "common/tables.h"
+
+typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_COUNT } tr_kind;
+
+/* An ICU id, or the name of an embedded rules table. */
+static const struct {
+    const char *id;
+    const char *rules_table;
+} tr_spec[TR_COUNT] = {
+    [TR_ANY] = { "Any-Latin; Latin-ASCII", NULL },
+    [TR_ARABIC] = { "wl-Arabic-Latin", "name_translit_arabic" },
+    [TR_CYRILLIC] = { "wl-Cyrillic-Latin", "name_translit_cyrillic" },
+    [TR_KHMER] = { "wl-Khmer-Latin", "name_translit_khmer" },
+    [TR_MYANMAR] = { "wl-Myanmar-Latin", "name_translit_burmese" },
+    [TR_HAN] = { "Han-Latin/Names; Latin-ASCII", NULL },
+    [TR_HANGUL] = { "Hangul-Latin; Latin-ASCII", NULL },
+};
+
+enum { CHUNK_CP = 256, UBUF = CHUNK_CP * 2 * 12, RULES_MAX = 32768 };
+
+struct wl_translit {
+    UTransliterator *t[TR_COUNT];
+    UChar buf[UBUF];
+};
+
+static UTransliterator *g_proto[TR_COUNT];
+static int g_proto_failed[TR_COUNT];
+static pthread_mutex_t g_proto_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The data lines of a rules table joined by newlines, as UTF-16. */
+static int32_t rules_text(const char *table, UChar *dst, int32_t cap)
+{
+    size_t len, fl[1];
+    const char *f[1];
+    wl_table_iter it;
+    const char *tdata = wl_table_get(table, &len);
+    wl_table_iter_init(&it, tdata, len);
+    int32_t n = 0;
+    while (wl_table_next(&it, f, fl, 1) == 1) {
+        UErrorCode e = U_ZERO_ERROR;
+        int32_t k = 0;
+        u_strFromUTF8(dst + n, cap - n - 1, &k, f[0], (int32_t)fl[0], &e);
+        if (U_FAILURE(e) || n + k + 1 >= cap) return -1;
+        n += k;
+        dst[n++] = '\n';
+    }
+    return n;
+}
+
+static UTransliterator *open_proto(tr_kind k)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UChar id[64];
+    u_uastrcpy(id, tr_spec[k].id);
+    if (!tr_spec[k].rules_table) return utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+    UChar *rules = malloc(RULES_MAX * sizeof *rules);
+    if (!rules) return NULL;
+    int32_t n = rules_text(tr_spec[k].rules_table, rules, RULES_MAX);
+    UParseError pe;
+    UTransliterator *t = n > 0 ? utrans_openU(id, -1, UTRANS_FORWARD, rules, n, &pe, &e) : NULL;
+    free(rules);
+    if (U_FAILURE(e)) {
+        utrans_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* This context's transliterator for kind k, cloned from the prototype. */
+static UTransliterator *get_trans(wl_namectx *ctx, tr_kind k)
+{
+    if (!ctx->tr) {
+        ctx->tr = calloc(1, sizeof *ctx->tr);
+        if (!ctx->tr) return NULL;
+    }
+    if (ctx->tr->t[k]) return ctx->tr->t[k];
+    pthread_mutex_lock(&g_proto_lock);
+    if (!g_proto[k] && !g_proto_failed[k]) {
+        g_proto[k] = open_proto(k);
+        g_proto_failed[k] = g_proto[k] == NULL;
+    }
+    if (g_proto[k]) {
+        UErrorCode e = U_ZERO_ERROR;
+        ctx->tr->t[k] = utrans_clone(g_proto[k], &e);
+        if (U_FAILURE(e)) ctx->tr->t[k] = NULL;
+    }
+    pthread_mutex_unlock(&g_proto_lock);
+    return ctx->tr->t[k];
+}
+
+void wl_translit_free(wl_translit *tr)
+{
+    if (!tr) return;
+    for (int k = 0; k < TR_COUNT; k++) utrans_close(tr->t[k]);
+    free(tr);
+}
+
+/* ---- one run of one script ---- */
+
+/* Transliterates cp[0..n) (n <= CHUNK_CP) with t, appending ASCII to out. */
+static size_t trans_chunk(wl_namectx *ctx, UTransliterator *t, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    UChar *b = ctx->tr->buf;
+    int32_t len = 0;
+    for (size_t i = 0; i < n && len < UBUF - 2; i++) U16_APPEND_UNSAFE(b, len, cp[i]);
+    int32_t limit = len;
+    UErrorCode e = U_ZERO_ERROR;
+    utrans_transUChars(t, b, &len, UBUF, 0, &limit, &e);
+    if (U_FAILURE(e) || len > UBUF) return 0;
+    size_t k = 0;
+    for (int32_t i = 0; i < len && k + 1 < cap; i++)
+        if (b[i] < 0x80) out[k++] = (char)b[i]; /* what the rules left non-ASCII is dropped */
+    return k;
+}
+
+static size_t trans_run(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    UTransliterator *t = get_trans(ctx, kind);
+    if (!t) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i += CHUNK_CP) k += trans_chunk(ctx, t, cp + i, WL_MIN(n - i, (size_t)CHUNK_CP), out + k, cap - k);
+    if (kind == TR_MYANMAR && k > 0 && out[k - 1] == ' ') k--; /* the blank after the last syllable */
+    return k;
+}
+
+/* ---- Han and Hangul names: syllable by syllable ---- */
+
+/* The passport spelling of a Korean family-name syllable, or NULL. */
+static const char *korean_surname(int32_t syl, size_t *len)
+{
+    size_t tl, fl[2];
+    const char *f[2];
+    char u8[4];
+    int n = 0;
+    if (syl < 0x10000) {
+        u8[0] = (char)(0xe0 | (syl >> 12));
+        u8[1] = (char)(0x80 | ((syl >> 6) & 0x3f));
+        u8[2] = (char)(0x80 | (syl & 0x3f));
+        n = 3;
+    }
+    wl_table_iter it;
+    const char *tdata = wl_table_get("name_korean_surnames", &tl);
+    wl_table_iter_init(&it, tdata, tl);
+    while (n && wl_table_next(&it, f, fl, 2) == 2) {
+        if (fl[0] == (size_t)n && memcmp(f[0], u8, (size_t)n) == 0) {
+            *len = fl[1];
+            return f[1];
+        }
+    }
+    return NULL;
+}
+
+static size_t append(char *out, size_t k, size_t cap, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && k + 1 < cap; i++) out[k++] = s[i];
+    return k;
+}
+
+/* The final consonant of a Hangul syllable as the Revised Romanization of Korean
+ * (Ministry of Culture and Tourism, 2000) writes it at the end of a syllable: ICU's
+ * Hangul-Latin is the reversible transliteration (박 -> bag), names are romanised
+ * (박 -> bak). Indexed by the jongseong number (Unicode 3.12, Hangul syllables). */
+static const char *const hangul_final[28] = {
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l",
+    "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+};
+
+/* One syllable (Han character or Hangul block) as ASCII letters without blanks. */
+static size_t syllable(wl_namectx *ctx, tr_kind kind, int32_t cp, char *out, size_t cap)
+{
+    char tmp[32];
+    const char *fin = "";
+    if (kind == TR_HANGUL && cp >= 0xac00 && cp <= 0xd7a3) { /* open syllable + romanised final */
+        int32_t jong = (cp - 0xac00) % 28;
+        fin = hangul_final[jong];
+        cp -= jong;
+    }
+    size_t n = trans_run(ctx, kind, &cp, 1, tmp, sizeof tmp), k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++)
+        if (tmp[i] != ' ' && tmp[i] != '-' && tmp[i] != '\'') out[k++] = tmp[i];
+    return append(out, k, cap, fin, strlen(fin));
+}
+
+/* A 2-4 syllable Han or Hangul run is a personal name: family name (one syllable,
+ * two for a four-syllable name), a blank, then the given name (one word in pinyin,
+ * a word per syllable in Korean). */
+/* 1 when cp[0..2) is a Chinese compound family name (name_han_compound.tsv). */
+static int han_compound(const int32_t *cp)
+{
+    char u8[8];
+    int n = 0;
+    for (int i = 0; i < 2; i++) {
+        if (cp[i] < 0x800 || cp[i] > 0xffff) return 0;
+        u8[n++] = (char)(0xe0 | (cp[i] >> 12));
+        u8[n++] = (char)(0x80 | ((cp[i] >> 6) & 0x3f));
+        u8[n++] = (char)(0x80 | (cp[i] & 0x3f));
+    }
+    size_t tl, fl[1];
+    const char *f[1];
+    const char *tdata = wl_table_get("name_han_compound", &tl);
+    wl_table_iter it;
+    wl_table_iter_init(&it, tdata, tl);
+    while (wl_table_next(&it, f, fl, 1) == 1)
+        if (fl[0] == (size_t)n && memcmp(f[0], u8, (size_t)n) == 0) return 1;
+    return 0;
+}
+
+static size_t cjk_name(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t fam = n == 4 || (kind == TR_HAN && n == 3 && han_compound(cp)) ? 2 : 1, k = 0, sl = 0;
+    const char *sur = kind == TR_HANGUL && fam == 1 ? korean_surname(cp[0], &sl) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (i == fam || (i > fam && kind == TR_HANGUL)) k = append(out, k, cap, " ", 1);
+        if (i == 0 && sur) k = append(out, k, cap, sur, sl);
+        else k += syllable(ctx, kind, cp[i], out + k, cap - k);
+    }
+    ctx->family_first = 1;
+    return k;
+}
+
+static int is_syllable_run(const int32_t *cp, size_t n, tr_kind kind)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UScriptCode want = kind == TR_HAN ? USCRIPT_HAN : USCRIPT_HANGUL;
+    for (size_t i = 0; i < n; i++)
+        if (uscript_getScript(cp[i], &e) != want) return 0;
+    return n >= 2 && n <= 4;
+}
+
+/* Hangul that is not a 2-4 syllable name: a romanised word per syllable block. */
+static size_t hangul_words(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        if (i > 0) k = append(out, k, cap, " ", 1);
+        k += syllable(ctx, TR_HANGUL, cp[i], out + k, cap - k);
+    }
+    return k;
+}
+
+/* ---- dispatch by script ---- */
+
+static tr_kind kind_of(int32_t cp, tr_kind cur)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    switch (uscript_getScript(cp, &e)) {
+    case USCRIPT_ARABIC: return TR_ARABIC;
+    case USCRIPT_CYRILLIC: return TR_CYRILLIC;
+    case USCRIPT_KHMER: return TR_KHMER;
+    case USCRIPT_MYANMAR: return TR_MYANMAR;
+    case USCRIPT_HAN: return TR_HAN;
+    case USCRIPT_HANGUL: return TR_HANGUL;
+    case USCRIPT_COMMON: case USCRIPT_INHERITED: return cur; /* marks and joiners stay in their run */
+    default: return TR_ANY;
+    }
+}
+
+size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap;) {
+        tr_kind kind = kind_of(cp[i], TR_ANY);
+        size_t j = i + 1;
+        while (j < n && kind_of(cp[j], kind) == kind) j++;
+        if ((kind == TR_HAN || kind == TR_HANGUL) && is_syllable_run(cp + i, j - i, kind))
+            k += cjk_name(ctx, kind, cp + i, j - i, out + k, cap - k);
+        else if (kind == TR_HANGUL)
+            k += hangul_words(ctx, cp + i, j - i, out + k, cap - k);
+        else
+            k += trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
+        i = j;
+    }
+    if (k < cap) out[k] = 0;
+    return k;
+}

@@ -1,0 +1,308 @@
+/* run.c -- the whole pipeline behind wl_run: normalise -> block -> compare ->
+ * fit -> score -> cluster, with per-stage timings, and the result accessors. */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+
+#include "block/block.h"
+#include "cluster/cluster.h"
+#include "score/model.h"
+
+enum { ST_NORMALISE, ST_BLOCK, ST_COMPARE, ST_FIT, ST_SCORE, ST_CLUSTER, ST_TOTAL };
+
+struct wl_result {
+    wl_match *pairs;
+    size_t n_pairs;
+    uint32_t *rep;      /* cluster representative per record */
+    uint32_t *order;    /* records in output order */
+    wl_model *model;
+    wl_stats stats;
+};
+
+wl_options wl_default_options(void)
+{
+    wl_options o;
+    memset(&o, 0, sizeof o);
+    o.threads = 0;
+    o.mode = WL_MODE_DEDUP;
+    /* Recall first: a reviewed false hit costs less than a missed suspect. */
+    o.threshold = 0.2;
+    o.block_keys = WL_BLOCK_DEFAULT;
+    o.max_block = 1000;
+    o.u_samples = 1000000;
+    o.seed = 0x5EED5EEDull;
+    o.best_link = 0;
+    o.max_cluster = 50;
+    o.em_iterations = 100;
+    return o;
+}
+
+/* ---- record order: source, then id (numbers by value), independent of input order ---- */
+
+static int cmp_id(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    int da = la > 0 && strspn(a, "0123456789") == la, db = lb > 0 && strspn(b, "0123456789") == lb;
+    if (da && db) {
+        while (la > 1 && *a == '0') a++, la--;
+        while (lb > 1 && *b == '0') b++, lb--;
+        if (la != lb) return la < lb ? -1 : 1;
+    }
+    return strcmp(a, b);
+}
+
+static const wl_dataset *g_sort_ds; /* qsort has no context argument in C17 */
+
+static int cmp_record(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    int c = strcmp(wl_dataset_source(g_sort_ds, a), wl_dataset_source(g_sort_ds, b));
+    if (!c) c = cmp_id(wl_dataset_id(g_sort_ds, a), wl_dataset_id(g_sort_ds, b));
+    return c ? c : (a < b ? -1 : a > b);
+}
+
+static uint32_t *record_ranks(const wl_dataset *ds, uint32_t **order_out)
+{
+    size_t n = wl_dataset_size(ds);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
+    if (!order || !rank) {
+        free(order);
+        free(rank);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
+    g_sort_ds = ds;
+    qsort(order, n, sizeof *order, cmp_record);
+    for (size_t i = 0; i < n; i++) rank[order[i]] = (uint32_t)i;
+    *order_out = order;
+    return rank;
+}
+
+static const uint32_t *g_sort_rank;
+
+static int cmp_match(const void *x, const void *y)
+{
+    const wl_match *a = x, *b = y;
+    uint32_t al = g_sort_rank[a->left], bl = g_sort_rank[b->left];
+    if (al != bl) return al < bl ? -1 : 1;
+    uint32_t ar = g_sort_rank[a->right], br = g_sort_rank[b->right];
+    return ar < br ? -1 : ar > br;
+}
+
+/* ---- stages ---- */
+
+typedef struct {
+    const wl_dataset *ds;
+    const wl_options *opt;
+    void (*progress)(void *, const char *, size_t, size_t);
+    void *user;
+    int threads;
+    wl_features *f;
+    wl_vec cand;          /* wl_pairidx */
+    wl_cmpvec *vec;
+    uint32_t *rank;
+    wl_result *r;
+} run_ctx;
+
+static void report(run_ctx *c, const char *stage, size_t done, size_t total)
+{
+    if (c->progress) c->progress(c->user, stage, done, total);
+}
+
+static void compare_all(run_ctx *c)
+{
+    const wl_pairidx *p = c->cand.data;
+    long long n = (long long)c->cand.len;
+    const long long chunk = 1 << 16;
+    for (long long start = 0; start < n; start += chunk) {
+        long long end = start + chunk < n ? start + chunk : n;
+#pragma omp parallel for schedule(static) num_threads(c->threads)
+        for (long long k = start; k < end; k++) wl_compare(c->f, p[k].a, p[k].b, &c->vec[k]);
+        report(c, "compare", (size_t)end, (size_t)n);
+    }
+}
+
+static wl_status fit_model(run_ctx *c, const wl_model *given)
+{
+    if (given) {
+        c->r->model = malloc(sizeof *c->r->model);
+        if (!c->r->model) return WL_NOMEM;
+        *c->r->model = *given;
+        wl_options o = *c->opt;
+        o.threads = c->threads;
+        wl_model_fit_prior(c->r->model, c->f, &o, c->vec, c->cand.len);
+        return WL_OK;
+    }
+    c->r->model = wl_model_new();
+    if (!c->r->model) return WL_NOMEM;
+    wl_options o = *c->opt;
+    o.threads = c->threads;
+    return wl_model_fit(c->r->model, c->f, &o, c->vec, c->cand.len);
+}
+
+/* Scores every candidate and keeps those at or above the threshold. */
+static wl_status score_all(run_ctx *c)
+{
+    const wl_pairidx *p = c->cand.data;
+    size_t n = c->cand.len;
+    float *w = malloc((n ? n : 1) * sizeof *w);
+    if (!w) return WL_NOMEM;
+    long long nn = (long long)n;
+#pragma omp parallel for schedule(static) num_threads(c->threads)
+    for (long long k = 0; k < nn; k++) w[k] = (float)wl_model_weight(c->r->model, &c->vec[k], NULL);
+    /* The threshold is a probability; compare weights to avoid n exp() calls. */
+    double t = c->opt->threshold;
+    double tw = t <= 0 ? -INFINITY : (t >= 1 ? INFINITY : log2(t / (1 - t)));
+    size_t kept = 0;
+    for (size_t k = 0; k < n; k++) kept += w[k] >= tw;
+    wl_match *out = malloc((kept ? kept : 1) * sizeof *out);
+    if (!out) {
+        free(w);
+        return WL_NOMEM;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!(w[k] >= tw)) continue;
+        wl_match *m = &out[j++];
+        uint32_t a = p[k].a, b = p[k].b;
+        if (c->rank[a] > c->rank[b]) { uint32_t t2 = a; a = b; b = t2; }
+        m->left = a;
+        m->right = b;
+        m->weight = (float)wl_model_weight(c->r->model, &c->vec[k], m->field_weight);
+        m->probability = (float)wl_model_probability(m->weight);
+        memcpy(m->level, c->vec[k].level, sizeof m->level);
+    }
+    free(w);
+    c->r->pairs = out;
+    c->r->n_pairs = kept;
+    return WL_OK;
+}
+
+static wl_status cluster_all(run_ctx *c)
+{
+    wl_result *r = c->r;
+    size_t n = c->f->n;
+    if (c->opt->best_link) r->n_pairs = wl_best_link(r->pairs, r->n_pairs, n, c->rank);
+    g_sort_rank = c->rank;
+    qsort(r->pairs, r->n_pairs, sizeof *r->pairs, cmp_match);
+    r->rep = malloc((n ? n : 1) * sizeof *r->rep);
+    if (!r->rep) return WL_NOMEM;
+    wl_cluster_stats cs;
+    wl_status st = wl_cluster(n, r->pairs, r->n_pairs, c->rank, c->opt->max_cluster, r->rep, &cs);
+    r->stats.clusters = cs.clusters;
+    r->stats.largest_cluster = cs.largest;
+    r->stats.flagged_clusters = cs.flagged;
+    return st;
+}
+
+static wl_status run_stages(run_ctx *c, const wl_model *model)
+{
+    wl_stats *s = &c->r->stats;
+    double t = wl_now(), t0 = t;
+#define STAGE_DONE(i) do { double t_ = wl_now(); s->seconds[i] = t_ - t; t = t_; } while (0)
+    report(c, "normalise", 0, c->ds->n);
+    c->f = wl_features_build(c->ds, c->threads);
+    c->rank = record_ranks(c->ds, &c->r->order);
+    if (!c->f || !c->rank) return WL_NOMEM;
+    STAGE_DONE(ST_NORMALISE);
+    report(c, "block", 0, 1);
+    wl_block_stats bs;
+    wl_options o = *c->opt;
+    o.threads = c->threads;
+    wl_status st = wl_block(c->f, &o, &c->cand, &bs);
+    if (st != WL_OK) return st;
+    s->candidates = c->cand.len;
+    s->skipped_blocks = bs.skipped_blocks;
+    s->skipped_pairs = bs.skipped_pairs;
+    STAGE_DONE(ST_BLOCK);
+    c->vec = malloc((c->cand.len ? c->cand.len : 1) * sizeof *c->vec);
+    if (!c->vec) return WL_NOMEM;
+    compare_all(c);
+    STAGE_DONE(ST_COMPARE);
+    report(c, "fit", 0, 1);
+    if ((st = fit_model(c, model)) != WL_OK) return st;
+    s->em_prior = c->r->model->prior;
+    s->em_iterations = c->r->model->em_iterations;
+    STAGE_DONE(ST_FIT);
+    if ((st = score_all(c)) != WL_OK) return st;
+    STAGE_DONE(ST_SCORE);
+    if ((st = cluster_all(c)) != WL_OK) return st;
+    s->pairs = c->r->n_pairs;
+    STAGE_DONE(ST_CLUSTER);
+    s->seconds[ST_TOTAL] = t - t0;
+#undef STAGE_DONE
+    return WL_OK;
+}
+
+wl_status wl_run(const wl_dataset *ds, const wl_options *opt, const wl_model *model,
+                 void (*progress)(void *user, const char *stage, size_t done, size_t total),
+                 void *user, wl_result **out, char *err, size_t errcap)
+{
+    *out = NULL;
+    if (!ds || !opt) {
+        wl_set_error(err, errcap, "wl_run: no dataset or options");
+        return WL_USAGE;
+    }
+    if (!(opt->threshold >= 0.0 && opt->threshold <= 1.0)) {
+        wl_set_error(err, errcap, "threshold %g is not a probability", opt->threshold);
+        return WL_USAGE;
+    }
+    run_ctx c;
+    memset(&c, 0, sizeof c);
+    c.ds = ds;
+    c.opt = opt;
+    c.progress = progress;
+    c.user = user;
+    c.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    wl_vec_init(&c.cand, sizeof(wl_pairidx));
+    c.r = calloc(1, sizeof *c.r);
+    if (!c.r) return WL_NOMEM;
+    c.r->stats.records = ds->n;
+    c.r->stats.sources = ds->n_sources;
+    c.r->stats.threads = c.threads;
+    wl_status st = run_stages(&c, model);
+    wl_features_free(c.f);
+    wl_vec_free(&c.cand);
+    free(c.vec);
+    free(c.rank);
+    if (st != WL_OK) {
+        wl_set_error(err, errcap, "matching failed: %s", wl_strerror(st));
+        wl_result_free(c.r);
+        return st;
+    }
+    *out = c.r;
+    return WL_OK;
+}
+
+void wl_result_free(wl_result *r)
+{
+    if (!r) return;
+    free(r->pairs);
+    free(r->rep);
+    free(r->order);
+    wl_model_free(r->model);
+    free(r);
+}
+
+size_t wl_result_pair_count(const wl_result *r) { return r ? r->n_pairs : 0; }
+
+const wl_match *wl_result_pair(const wl_result *r, size_t k)
+{
+    return r && k < r->n_pairs ? &r->pairs[k] : NULL;
+}
+
+size_t wl_result_cluster(const wl_result *r, size_t i) { return r->rep[i]; }
+
+size_t wl_result_record(const wl_result *r, size_t k) { return r->order[k]; }
+
+const wl_stats *wl_result_stats(const wl_result *r) { return &r->stats; }
+
+const wl_model *wl_result_model(const wl_result *r) { return r->model; }
+
+wl_model *wl_result_take_model(wl_result *r)
+{
+    wl_model *m = r->model;
+    r->model = NULL;
+    return m;
+}

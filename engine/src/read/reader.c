@@ -1,0 +1,287 @@
+/* reader.c -- stage 1, read: one list into the dataset (see reader.h).
+ * Opens the file, reads the header and maps its columns to roles, then hands
+ * every row to reader_row.c. A list that fails as a whole (unreadable, no
+ * header, no name column, truncated gzip) leaves the dataset as it was. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "read/reader.h"
+#include "read/reader_columns.h"
+#include "read/reader_utf8.h"
+
+enum { DEFAULT_MAX_FIELD = 64 * 1024 };
+
+wl_read_options wl_read_default_options(void)
+{
+    wl_read_options o;
+    memset(&o, 0, sizeof o);
+    o.max_field = DEFAULT_MAX_FIELD;
+    return o;
+}
+
+size_t wl_reader_source_name(const char *path, char *out, size_t cap)
+{
+    if (cap == 0) return 0;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 3 && strcmp(base + n - 3, ".gz") == 0) n -= 3;
+    for (size_t i = n; i > 1; i--) { /* a leading dot is a hidden file, not an extension */
+        if (base[i - 1] == '.') {
+            n = i - 1;
+            break;
+        }
+    }
+    if (n == 0 || !strcmp(path, "-")) {
+        base = "stdin";
+        n = 5;
+    }
+    n = wl_utf8_cut(base, n, cap - 1);
+    memcpy(out, base, n);
+    out[n] = '\0';
+    return n;
+}
+
+static void reader_free(wl_reader *r)
+{
+    for (size_t k = 0; k < r->n_cols; k++)
+        free(r->col_name[k]);
+    free(r->col_name);
+    free(r->roles);
+    free(r->val);
+    free(r->val_len);
+    free(r->val_role);
+    free(r->val_hash);
+}
+
+static wl_status source_error(const wl_reader *r, int code, long line, char *err, size_t errcap)
+{
+    if (code == WL_SRC_NOMEM) {
+        wl_set_error(err, errcap, "%s: out of memory", r->file);
+        return WL_NOMEM;
+    }
+    wl_set_error(err, errcap, "%s:%ld: %s", r->file, line, wl_source_strerror(code));
+    return WL_IO;
+}
+
+static int any_name_column(const wl_reader *r)
+{
+    for (size_t k = 0; k < r->n_cols; k++)
+        if (wl_role_is_name(r->roles[k])) return 1;
+    return 0;
+}
+
+static void report_columns(wl_reader *r)
+{
+    wl_read_report *rep = r->rep;
+    rep->n_columns = r->n_cols;
+    for (size_t k = 0; k < r->n_cols && k < WL_REPORT_MAX_COLUMNS; k++) {
+        const char *name = r->col_name[k];
+        size_t n = wl_utf8_cut(name, strlen(name), sizeof rep->column_name[k] - 1);
+        memcpy(rep->column_name[k], name, n);
+        rep->column_name[k][n] = '\0';
+        rep->column_role[k] = r->roles[k];
+    }
+}
+
+/* Copies the header names (trimmed) and maps them to roles. */
+static wl_status map_header(wl_reader *r, const wl_csv *c, char *err, size_t errcap)
+{
+    r->n_cols = c->n_fields;
+    r->roles = calloc(r->n_cols, sizeof *r->roles);
+    r->col_name = calloc(r->n_cols, sizeof *r->col_name);
+    if (!r->roles || !r->col_name) return WL_NOMEM;
+    for (size_t k = 0; k < r->n_cols; k++) {
+        size_t tl;
+        const char *t = wl_reader_trim(c->field[k], c->flen[k], &tl);
+        tl = wl_utf8_cut(t, tl, 255);
+        r->col_name[k] = malloc(tl + 1);
+        if (!r->col_name[k]) return WL_NOMEM;
+        memcpy(r->col_name[k], t, tl);
+        r->col_name[k][tl] = '\0';
+    }
+    char why[400] = "";
+    wl_status st = wl_columns_map((const char *const *)r->col_name, NULL, r->n_cols, r->opt->map,
+                                  r->opt->n_map, r->roles, why, sizeof why);
+    if (st != WL_OK) {
+        wl_set_error(err, errcap, "%s: %s", r->file, why);
+        return st;
+    }
+    r->id_col = r->source_col = -1;
+    for (size_t k = r->n_cols; k-- > 0;) {
+        if (r->roles[k] == WL_ROLE_ID) r->id_col = (long)k;
+        if (r->roles[k] == WL_ROLE_SOURCE) r->source_col = (long)k;
+    }
+    report_columns(r);
+    if (!any_name_column(r)) {
+        wl_set_error(err, errcap,
+                     "%s:1: no name column (none of the %zu columns maps to full_name, "
+                     "given_name, family_name, alias or mrz; use --map full_name=COLUMN)",
+                     r->file, r->n_cols);
+        return WL_FORMAT;
+    }
+    return WL_OK;
+}
+
+static wl_status read_header(wl_reader *r, wl_csv *c, char *err, size_t errcap)
+{
+    int rc = wl_csv_next(c);
+    if (rc < 0) return source_error(r, rc, c->line, err, errcap);
+    if (rc == 0 || c->row_line != 1) {
+        wl_set_error(err, errcap, rc == 0 ? "%s: empty file (no header line)" : "%s:1: blank header line",
+                     r->file);
+        return WL_FORMAT;
+    }
+    /* max_field bounds data, not column names (those are cut to 255 bytes). */
+    int bad = c->row_err != WL_CSV_ROW_OK && c->row_err != WL_CSV_ROW_FIELD_TOO_LONG;
+    if (bad || wl_utf8_check(c->raw, c->raw_len) != c->raw_len) {
+        wl_set_error(err, errcap, "%s:1: unreadable header (%s)", r->file,
+                     c->row_err == WL_CSV_ROW_UNTERMINATED || c->row_err == WL_CSV_ROW_QUOTE_TOO_LONG
+                         ? "unterminated quote"
+                     : c->row_err == WL_CSV_ROW_TOO_LONG        ? "line too long"
+                     : c->row_err == WL_CSV_ROW_TOO_MANY_FIELDS ? "too many columns"
+                                                                : "invalid UTF-8 or NUL byte");
+        return WL_FORMAT;
+    }
+    return map_header(r, c, err, errcap);
+}
+
+static wl_status read_rows(wl_reader *r, wl_csv *c, char *err, size_t errcap)
+{
+    for (;;) {
+        int rc = wl_csv_next(c);
+        if (rc == 0) return WL_OK;
+        if (rc < 0) return source_error(r, rc, c->line, err, errcap);
+        if (wl_reader_row(r, c) != WL_OK) {
+            wl_set_error(err, errcap, "%s:%ld: out of memory", r->file, c->row_line);
+            return WL_NOMEM;
+        }
+    }
+}
+
+/* Reads one list from an opened source; on failure the dataset is rolled back. */
+static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t errcap)
+{
+    wl_dataset *ds = r->ds;
+    size_t n0 = ds->n, s0 = ds->n_sources;
+    char stem[128];
+    const char *name = r->opt->source;
+    if (!name) {
+        wl_reader_source_name(r->file, stem, sizeof stem);
+        name = stem;
+    }
+    snprintf(r->rep->source, sizeof r->rep->source, "%s", name);
+    r->rep->gzip = src->gz;
+    r->source = wl_ds_source_index(ds, name, strlen(name));
+    if (r->source == UINT32_MAX) return WL_NOMEM;
+    wl_csv c;
+    if (wl_csv_init(&c, src, 0, r->max_field) != 0) return WL_NOMEM;
+    wl_status st = read_header(r, &c, err, errcap);
+    if (st == WL_OK) st = read_rows(r, &c, err, errcap);
+    wl_csv_free(&c);
+    if (st != WL_OK) wl_ds_truncate(ds, n0, s0);
+    return st;
+}
+
+static wl_status read_with(wl_dataset *ds, const char *file, wl_source *src, const wl_read_options *opt,
+                           wl_read_report *rep, char *err, size_t errcap)
+{
+    wl_reader r;
+    memset(&r, 0, sizeof r);
+    r.ds = ds;
+    r.file = file;
+    r.opt = opt;
+    r.rep = rep;
+    r.max_field = opt->max_field ? opt->max_field : DEFAULT_MAX_FIELD;
+    wl_status st = read_source(&r, src, err, errcap);
+    if (st == WL_NOMEM && err && !err[0]) wl_set_error(err, errcap, "%s: out of memory", file);
+    reader_free(&r);
+    return st;
+}
+
+/* Resolves the caller's pointers: defaults for NULL options and report. */
+typedef struct {
+    wl_read_options opt;
+    wl_read_report local;
+} read_args;
+
+static wl_read_report *prepare(read_args *a, const wl_read_options *opt, wl_read_report *report, char *err,
+                               size_t errcap)
+{
+    a->opt = opt ? *opt : wl_read_default_options();
+    wl_read_report *rep = report ? report : &a->local;
+    memset(rep, 0, sizeof *rep);
+    if (err && errcap) err[0] = '\0';
+    return rep;
+}
+
+wl_status wl_reader_read_mem(wl_dataset *ds, const char *file, const void *data, size_t len,
+                             const wl_read_options *opt, wl_read_report *report, char *err, size_t errcap)
+{
+    read_args a;
+    wl_read_report *rep = prepare(&a, opt, report, err, errcap);
+    if (!ds || !file) {
+        wl_set_error(err, errcap, "no dataset or no file name");
+        return WL_USAGE;
+    }
+    wl_source src;
+    int rc = wl_source_open_mem(&src, data, len);
+    wl_status st = rc == WL_SRC_OK ? read_with(ds, file, &src, &a.opt, rep, err, errcap) : WL_NOMEM;
+    wl_source_close(&src);
+    return st;
+}
+
+/* Opens path (or standard input for "-"). @return the descriptor or -1. */
+static int open_list(const char *path, char *err, size_t errcap, wl_status *st)
+{
+    if (!strcmp(path, "-")) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        wl_set_error(err, errcap, "%s: cannot open: %s", path, strerror(errno));
+        *st = WL_IO;
+        return -1;
+    }
+    struct stat sb;
+    int bad_stat = fstat(fd, &sb) != 0;
+    if (bad_stat || S_ISDIR(sb.st_mode)) {
+        wl_set_error(err, errcap, "%s: %s", path, bad_stat ? strerror(errno) : "is a directory, not a list");
+        close(fd);
+        *st = WL_IO;
+        return -1;
+    }
+    return fd;
+}
+
+wl_status wl_dataset_read(wl_dataset *ds, const char *path, const wl_read_options *opt,
+                          wl_read_report *report, char *err, size_t errcap)
+{
+    read_args a;
+    wl_read_report *rep = prepare(&a, opt, report, err, errcap);
+    if (!ds || !path) {
+        wl_set_error(err, errcap, "no dataset or no path");
+        return WL_USAGE;
+    }
+    wl_status st = WL_OK;
+    int fd = open_list(path, err, errcap, &st);
+    if (fd < 0) return st;
+    wl_source src;
+    int rc = wl_source_open_fd(&src, fd);
+    if (rc == WL_SRC_OK) {
+        /* Only for regular files: a reader thread blocked on a pipe could not be
+         * stopped when the list fails early. */
+        struct stat sb;
+        if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) wl_source_background(&src);
+        st = read_with(ds, path, &src, &a.opt, rep, err, errcap);
+    } else {
+        wl_set_error(err, errcap, "%s: %s", path, wl_source_strerror(rc));
+        st = rc == WL_SRC_NOMEM ? WL_NOMEM : WL_IO;
+    }
+    wl_source_close(&src);
+    if (fd != 0) close(fd);
+    return st;
+}

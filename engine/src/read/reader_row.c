@@ -1,0 +1,284 @@
+/* reader_row.c -- one data row: validated, split into role values and added to
+ * the dataset, or rejected with its line and reason (see reader.h). Every row
+ * ends in exactly one of the two, so rows_read == accepted + rejected. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "read/reader.h"
+#include "read/reader_columns.h"
+#include "read/reader_utf8.h"
+
+void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len, const char *fmt, ...)
+{
+    char reason[sizeof r->rep->reject_reason[0]];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    /* a reason cut at its buffer's end must not end inside a character */
+    reason[wl_utf8_check(reason, strlen(reason))] = '\0';
+    wl_read_report *rep = r->rep;
+    rep->rejected++;
+    if (rep->n_first_rejects < WL_REPORT_MAX_REJECTS) {
+        rep->reject_line[rep->n_first_rejects] = line;
+        memcpy(rep->reject_reason[rep->n_first_rejects], reason, sizeof reason);
+        rep->n_first_rejects++;
+    }
+    if (r->opt->on_reject) r->opt->on_reject(r->opt->user, r->file, line, reason, raw, raw_len);
+}
+
+/* Blanks: ASCII white space, NO-BREAK SPACE (C2 A0), IDEOGRAPHIC SPACE (E3 80 80). */
+static size_t blank_at(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
+    if (c == 0xC2 && n >= 2 && (unsigned char)s[1] == 0xA0) return 2;
+    if (c == 0xE3 && n >= 3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80) return 3;
+    return 0;
+}
+
+static size_t blank_before(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[n - 1];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') return 1;
+    if (c == 0xA0 && n >= 2 && (unsigned char)s[n - 2] == 0xC2) return 2;
+    if (c == 0x80 && n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80) return 3;
+    return 0;
+}
+
+const char *wl_reader_trim(const char *s, size_t n, size_t *len)
+{
+    /* most cells start and end with a printable ASCII byte: nothing to trim */
+    if (WL_LIKELY(n && (unsigned char)s[0] - 0x21u < 0x5Eu && (unsigned char)s[n - 1] - 0x21u < 0x5Eu)) {
+        *len = n;
+        return s;
+    }
+    size_t k;
+    while (n && (k = blank_at(s, n)) != 0) {
+        s += k;
+        n -= k;
+    }
+    while (n && (k = blank_before(s, n)) != 0)
+        n -= k;
+    *len = n;
+    return s;
+}
+
+static int is_multi(int role)
+{
+    return role == WL_ROLE_ALIAS || role == WL_ROLE_DOB || role == WL_ROLE_NATIONALITY ||
+           role == WL_ROLE_DOC_NUMBER;
+}
+
+static int push_value(wl_reader *r, size_t *nv, int role, const char *s, size_t n)
+{
+    if (*nv == r->val_cap) {
+        size_t cap = r->val_cap ? r->val_cap * 2 : 32;
+        const char **v = realloc(r->val, cap * sizeof *v);
+        if (!v) return -1;
+        r->val = v;
+        size_t *l = realloc(r->val_len, cap * sizeof *l);
+        if (!l) return -1;
+        r->val_len = l;
+        uint8_t *ro = realloc(r->val_role, cap);
+        if (!ro) return -1;
+        r->val_role = ro;
+        uint64_t *hs = realloc(r->val_hash, cap * sizeof *hs);
+        if (!hs) return -1;
+        r->val_hash = hs;
+        r->val_cap = cap;
+    }
+    r->val[*nv] = s;
+    r->val_len[*nv] = n;
+    r->val_role[*nv] = (uint8_t)role;
+    (*nv)++;
+    return 0;
+}
+
+/* Splits a multi-valued cell on ';' or '|'; every value trimmed, empty ones dropped. */
+static int push_multi(wl_reader *r, size_t *nv, int role, const char *s, size_t n)
+{
+    const char *end = s + n;
+    while (s < end) {
+        const char *p = s;
+        while (p < end && *p != ';' && *p != '|')
+            p++;
+        size_t tl;
+        const char *t = wl_reader_trim(s, (size_t)(p - s), &tl);
+        if (tl && push_value(r, nv, role, t, tl) != 0) return -1;
+        s = p + 1;
+    }
+    return 0;
+}
+
+/* Names quoted in reasons are cut at 40 bytes, on a character boundary. */
+static int name_len(const char *s)
+{
+    return (int)wl_utf8_cut(s, strlen(s), 40);
+}
+
+/* Checks the tokenizer's verdict, the field count and the bytes. @return 1 when
+ * the row was rejected. */
+static int reject_malformed(wl_reader *r, const wl_csv *c)
+{
+    long line = c->row_line;
+    switch (c->row_err) {
+    case WL_CSV_ROW_OK:
+        break;
+    case WL_CSV_ROW_UNTERMINATED:
+        wl_reader_reject(r, line, c->raw, c->raw_len, "unterminated quote");
+        return 1;
+    case WL_CSV_ROW_QUOTE_TOO_LONG:
+        wl_reader_reject(r, line, c->raw, c->raw_len,
+                         "quote still open after %zu bytes (unterminated quote?)", c->row_cap);
+        return 1;
+    case WL_CSV_ROW_TOO_LONG:
+        wl_reader_reject(r, line, c->raw, c->raw_len, "row longer than %zu bytes", c->row_cap);
+        return 1;
+    case WL_CSV_ROW_FIELD_TOO_LONG:
+        wl_reader_reject(r, line, c->raw, c->raw_len, "field %zu%s%.*s%s longer than %zu bytes",
+                         c->err_field + 1, c->err_field < r->n_cols ? " '" : "",
+                         c->err_field < r->n_cols ? name_len(r->col_name[c->err_field]) : 0,
+                         c->err_field < r->n_cols ? r->col_name[c->err_field] : "",
+                         c->err_field < r->n_cols ? "'" : "", r->max_field);
+        return 1;
+    case WL_CSV_ROW_TOO_MANY_FIELDS:
+        wl_reader_reject(r, line, c->raw, c->raw_len,
+                         "wrong field count: more than %d fields, header has %zu", WL_CSV_MAX_FIELDS,
+                         r->n_cols);
+        return 1;
+    }
+    if (c->n_fields != r->n_cols) {
+        wl_reader_reject(r, line, c->raw, c->raw_len, "wrong field count: %zu fields, header has %zu",
+                         c->n_fields, r->n_cols);
+        return 1;
+    }
+    if (WL_LIKELY(wl_utf8_check(c->raw, c->raw_len) == c->raw_len)) return 0;
+    for (size_t k = 0; k < c->n_fields; k++) {
+        size_t off = wl_utf8_check(c->field[k], c->flen[k]);
+        if (off == c->flen[k]) continue;
+        wl_reader_reject(r, line, c->raw, c->raw_len, "%s in field %zu '%.*s' (byte %zu)",
+                         c->field[k][off] == '\0' ? "NUL byte" : "invalid UTF-8", k + 1,
+                         name_len(r->col_name[k]), r->col_name[k], off + 1);
+        return 1;
+    }
+    wl_reader_reject(r, line, c->raw, c->raw_len, "invalid UTF-8 or NUL byte");
+    return 1;
+}
+
+/* The source of a row: the options' name, else its source column, else the
+ * file's. The last column value is remembered: lists rarely switch source. */
+static uint32_t row_source(wl_reader *r, const char *s, size_t n)
+{
+    if (r->opt->source || n == 0) return r->source;
+    if (r->row_source_len == n) {
+        const char *last = r->ds->pool + r->ds->sources[r->row_source_idx];
+        if (memcmp(last, s, n) == 0) return r->row_source_idx;
+    }
+    uint32_t idx = wl_ds_source_index(r->ds, s, n);
+    if (idx == UINT32_MAX) return UINT32_MAX;
+    r->row_source_idx = idx;
+    r->row_source_len = n;
+    return idx;
+}
+
+/* Collects the row's values in column order. @return -1 when out of memory. */
+static int collect(wl_reader *r, const wl_csv *c, size_t *nv, uint32_t *mask, const char **id, size_t *id_len,
+                   const char **src, size_t *src_len)
+{
+    for (size_t k = 0; k < r->n_cols; k++) {
+        int role = r->roles[k];
+        if (role < 0) continue;
+        size_t tl;
+        const char *t = wl_reader_trim(c->field[k], c->flen[k], &tl);
+        if (role == WL_ROLE_ID || role == WL_ROLE_SOURCE) {
+            if ((long)k == r->id_col) {
+                *id = t;
+                *id_len = tl;
+            }
+            if ((long)k == r->source_col) {
+                *src = t;
+                *src_len = tl;
+            }
+            if (tl) *mask |= 1u << role;
+            continue;
+        }
+        size_t before = *nv;
+        int rc = is_multi(role) ? push_multi(r, nv, role, t, tl) : (tl ? push_value(r, nv, role, t, tl) : 0);
+        if (rc != 0) return -1;
+        if (*nv > before) *mask |= 1u << role;
+    }
+    return 0;
+}
+
+/* A record needs something that can identify a person: a name, or a document
+ * number (a watchlist entry known only by a passport number is still a suspect,
+ * and blocking on the document key can find it). */
+static int has_identity(uint32_t mask)
+{
+    const uint32_t names = 1u << WL_ROLE_FULL_NAME | 1u << WL_ROLE_GIVEN_NAME | 1u << WL_ROLE_FAMILY_NAME |
+                           1u << WL_ROLE_ALIAS | 1u << WL_ROLE_MRZ | 1u << WL_ROLE_DOC_NUMBER;
+    return (mask & names) != 0;
+}
+
+/* Adds a valid row (values collected in r->val) under (source, id), or rejects
+ * it as a duplicate id. @return WL_OK or WL_NOMEM. */
+static wl_status store(wl_reader *r, const wl_csv *c, uint32_t source, const char *id, size_t id_len,
+                       size_t nv, uint32_t mask)
+{
+    /* Hash everything first and prefetch the intern slots, then the strings the
+     * slots point at: a row's cache misses overlap instead of queueing. */
+    uint64_t id_hash = wl_hash(id, id_len);
+    wl_ds_prefetch(r->ds, id_hash);
+    for (size_t k = 0; k < nv; k++) {
+        r->val_hash[k] = wl_hash(r->val[k], r->val_len[k]);
+        wl_ds_prefetch(r->ds, r->val_hash[k]);
+    }
+    for (size_t k = 0; k < nv; k++)
+        wl_ds_prefetch_pool(r->ds, r->val_hash[k]);
+    /* An id string never seen before cannot be a duplicate: most rows skip the index. */
+    int is_new;
+    uint32_t id_off = wl_ds_intern_hashed(r->ds, id, id_len, id_hash, &is_new);
+    if (id_off == UINT32_MAX) return WL_NOMEM;
+    size_t dup = is_new ? SIZE_MAX : wl_ds_find_id(r->ds, source, id, id_len);
+    if (dup == SIZE_MAX - 1) return WL_NOMEM;
+    if (dup != SIZE_MAX) {
+        const char *dsrc = wl_dataset_source(r->ds, dup);
+        wl_reader_reject(r, c->row_line, c->raw, c->raw_len, "duplicate id '%.*s' in source '%.*s'",
+                         (int)wl_utf8_cut(id, id_len, 40), id, name_len(dsrc), dsrc);
+        return WL_OK;
+    }
+    if (wl_ds_add_record_hashed(r->ds, source, id_off, r->val_role, r->val, r->val_len, r->val_hash, nv) ==
+        SIZE_MAX)
+        return WL_NOMEM;
+    r->rep->accepted++;
+    for (int role = 0; mask >> role; role++)
+        r->rep->filled[role] += mask >> role & 1u;
+    return WL_OK;
+}
+
+wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
+{
+    r->rep->rows_read++;
+    r->data_row++;
+    if (reject_malformed(r, c)) return WL_OK;
+    size_t nv = 0, id_len = 0, src_len = 0;
+    uint32_t mask = 0;
+    const char *id = NULL, *src = NULL;
+    if (collect(r, c, &nv, &mask, &id, &id_len, &src, &src_len) != 0) return WL_NOMEM;
+    if (!has_identity(mask)) {
+        wl_reader_reject(r, c->row_line, c->raw, c->raw_len,
+                         "no name and no document number (full_name, given_name, family_name, "
+                         "alias, mrz or doc_number)");
+        return WL_OK;
+    }
+    char rowno[24];
+    if (!id || id_len == 0) { /* no id column, or a blank id: the data row number */
+        id_len = (size_t)snprintf(rowno, sizeof rowno, "%zu", r->data_row);
+        id = rowno;
+    }
+    uint32_t source = row_source(r, src, src_len);
+    if (source == UINT32_MAX) return WL_NOMEM;
+    return store(r, c, source, id, id_len, nv, mask);
+}

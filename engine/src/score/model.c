@@ -1,0 +1,375 @@
+/* model.c -- Fellegi-Sunter parameters: u from random pairs, m and the prior by
+ * EM over pattern counts, and scoring (see model.h for the references). */
+#include "score/model.h"
+
+#include "block/block.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+
+/* Probabilities are kept inside (EPS, 1 - EPS) so that no weight is infinite. */
+#define P_EPS 1e-6
+
+static double clamp_p(double p) { return p < P_EPS ? P_EPS : (p > 1 - P_EPS ? 1 - P_EPS : p); }
+
+/* Before EM, m puts most of its mass on the best levels (a match mostly agrees),
+ * decreasing geometrically towards disagreement. */
+static void default_m(wl_model *m, int f)
+{
+    int L = m->levels[f];
+    double w = 1.0, sum = 0.0;
+    for (int l = L - 1; l >= 1; l--) {
+        m->m[f][l] = w;
+        sum += w;
+        w *= 0.25;
+    }
+    for (int l = 1; l < L; l++) m->m[f][l] /= sum;
+}
+
+/* Until estimated, u mirrors m: random pairs mostly disagree. */
+static void default_u(wl_model *m, int f)
+{
+    int L = m->levels[f];
+    double w = 1.0, sum = 0.0;
+    for (int l = 1; l < L; l++) {
+        m->u[f][l] = w;
+        sum += w;
+        w *= 0.1;
+    }
+    for (int l = 1; l < L; l++) m->u[f][l] /= sum;
+}
+
+wl_model *wl_model_new(void)
+{
+    wl_model *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->version = WL_MODEL_VERSION;
+    m->prior = 1e-3;
+    m->tf_scale = 0.5;
+    m->tf_cap = 6.0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        m->levels[f] = wl_field_levels((wl_field)f);
+        default_m(m, f);
+        default_u(m, f);
+    }
+    return m;
+}
+
+void wl_model_free(wl_model *m) { free(m); }
+
+/* ---- u from random pairs ---- */
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Records the random pairs are drawn from: pairs of a random subset of this many
+ * records are still nearly independent (2 * 10^8 possible pairs for 10^6 drawn),
+ * and the subset's features stay in cache, where pairs of the whole dataset would
+ * miss it twice per pair. */
+enum { U_POOL = 20000 };
+
+/* A seeded random subset of min(n, U_POOL) record indices (partial Fisher-Yates). */
+static uint32_t *random_pool(size_t n, uint64_t *s, size_t *m)
+{
+    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx) return NULL;
+    for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
+    *m = n < U_POOL ? n : U_POOL;
+    for (size_t i = 0; i < *m; i++) {
+        size_t j = i + (size_t)(splitmix64(s) % (n - i));
+        uint32_t t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    return idx;
+}
+
+/* Fills pairs with every admissible pair when there are at most `want`, else with
+ * `want` seeded random pairs of a random pool of records. @return the pairs written. */
+static size_t sample_pairs(const wl_features *f, const wl_options *opt, wl_pairidx *pairs,
+                           size_t want)
+{
+    size_t n = f->n, k = 0;
+    int link = opt->mode == WL_MODE_LINK;
+    double all = (double)n * (double)(n - 1) / 2.0;
+    if (all <= (double)want) {
+        for (uint32_t a = 0; a < n; a++)
+            for (uint32_t b = a + 1; b < n; b++)
+                if (!link || f->source[a] != f->source[b]) pairs[k++] = (wl_pairidx){ a, b };
+        return k;
+    }
+    uint64_t s = opt->seed;
+    size_t m;
+    uint32_t *pool = random_pool(n, &s, &m);
+    if (!pool) return 0;
+    size_t tries = 0, max_tries = want * 20;
+    while (k < want && tries++ < max_tries) {
+        uint32_t a = pool[splitmix64(&s) % m], b = pool[splitmix64(&s) % m];
+        if (a == b || (link && f->source[a] == f->source[b])) continue;
+        pairs[k++] = a < b ? (wl_pairidx){ a, b } : (wl_pairidx){ b, a };
+    }
+    free(pool);
+    return k;
+}
+
+wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_options *opt)
+{
+    if (f->n < 2) return WL_OK;
+    size_t want = opt->u_samples ? opt->u_samples : 1000000;
+    wl_pairidx *pairs = malloc(want * sizeof *pairs);
+    wl_cmpvec *v = malloc(want * sizeof *v);
+    if (!pairs || !v) {
+        free(pairs);
+        free(v);
+        return WL_NOMEM;
+    }
+    size_t n = sample_pairs(f, opt, pairs, want);
+    long long np = (long long)n;
+#pragma omp parallel for schedule(static) num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
+    for (long long k = 0; k < np; k++) wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
+
+    double count[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    for (size_t k = 0; k < n; k++)
+        for (int fi = 0; fi < WL_FIELD_COUNT; fi++) count[fi][v[k].level[fi]] += 1.0;
+    for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
+        int L = m->levels[fi];
+        double seen = 0.0;
+        for (int l = 1; l < L; l++) seen += count[fi][l];
+        if (seen < 1.0) continue; /* field never present: keep the defaults */
+        /* Add-half smoothing: a level never seen among random pairs is rare, not impossible. */
+        for (int l = 1; l < L; l++)
+            m->u[fi][l] = clamp_p((count[fi][l] + 0.5) / (seen + 0.5 * (L - 1)));
+    }
+    m->u_pairs = n;
+    free(pairs);
+    free(v);
+    return WL_OK;
+}
+
+/* ---- EM over pattern counts ---- */
+
+typedef struct {
+    size_t n_patterns;
+    size_t stride[WL_FIELD_COUNT];
+    double *count;       /* pairs per pattern */
+    double *g;           /* posterior match probability per pattern */
+    unsigned update_u;   /* fields (bit f) whose u is re-estimated among the candidates */
+    double m0[WL_FIELD_COUNT][WL_MAX_LEVELS];   /* pseudo-count shapes: the defaults */
+    double u0[WL_FIELD_COUNT][WL_MAX_LEVELS];
+} patterns;
+
+/* Pseudo-pairs behind each m estimate (and u, when EM updates it). */
+#define M_PSEUDO 20.0
+#define U_PSEUDO 1.0
+
+static size_t pattern_of(const patterns *p, const wl_cmpvec *v)
+{
+    size_t id = 0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) id += v->level[f] * p->stride[f];
+    return id;
+}
+
+static int level_of(const patterns *p, const wl_model *m, size_t id, int f)
+{
+    return (int)((id / p->stride[f]) % (size_t)m->levels[f]);
+}
+
+static int patterns_init(patterns *p, const wl_model *m, const wl_cmpvec *v, size_t n)
+{
+    p->n_patterns = 1;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        p->stride[f] = p->n_patterns;
+        p->n_patterns *= (size_t)m->levels[f];
+    }
+    p->count = calloc(p->n_patterns, sizeof *p->count);
+    p->g = calloc(p->n_patterns, sizeof *p->g);
+    if (!p->count || !p->g) return -1;
+    for (size_t k = 0; k < n; k++) p->count[pattern_of(p, &v[k])] += 1.0;
+    return 0;
+}
+
+/* E-step for one pattern: P(match | pattern) under the current parameters. */
+static double posterior(const wl_model *m, const patterns *p, size_t id)
+{
+    double lm = log(m->prior), lu = log(1 - m->prior);
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int l = level_of(p, m, id, f);
+        if (l == 0) continue; /* missing: no evidence either way */
+        lm += log(m->m[f][l]);
+        lu += log(m->u[f][l]);
+    }
+    double d = lu - lm;
+    return d > 700 ? 0.0 : 1.0 / (1.0 + exp(d));
+}
+
+/* Re-estimates one field's m (from posterior-weighted counts num) or u (from the
+ * complements den). @return the largest change. */
+static double m_step_field(double *x, const double *cnt, int L, const double *x0, double alpha)
+{
+    double den = 0.0, delta = 0.0;
+    for (int l = 1; l < L; l++) den += cnt[l];
+    if (den <= 0.0) return 0.0;
+    for (int l = 1; l < L; l++) {
+        /* Dirichlet pseudo-counts (alpha pairs spread as x0): with a few dozen
+         * pairs the estimate stays near x0 instead of swinging to 0 or 1; with
+         * thousands they vanish. They also keep an unseen level possible. */
+        double nx = clamp_p((cnt[l] + alpha * x0[l]) / (den + alpha));
+        delta = fmax(delta, fabs(nx - x[l]));
+        x[l] = nx;
+    }
+    return delta;
+}
+
+/* M-step from the posteriors p->g: m, the u of the fields in update_u, and the
+ * prior. @return the largest change of any parameter. */
+static double m_step(wl_model *m, const patterns *p)
+{
+    double num[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    double non[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    double total = 0.0, matched = 0.0;
+    for (size_t id = 0; id < p->n_patterns; id++) {
+        if (p->count[id] == 0.0) continue;
+        double cg = p->count[id] * p->g[id], cn = p->count[id] - cg;
+        total += p->count[id];
+        matched += cg;
+        for (int f = 0; f < WL_FIELD_COUNT; f++) {
+            int l = level_of(p, m, id, f);
+            num[f][l] += cg;
+            non[f][l] += cn;
+        }
+    }
+    double delta = 0.0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        delta = fmax(delta, m_step_field(m->m[f], num[f], m->levels[f], p->m0[f], M_PSEUDO));
+        if (p->update_u & (1u << f))
+            delta = fmax(delta, m_step_field(m->u[f], non[f], m->levels[f], p->u0[f], U_PSEUDO));
+    }
+    double prior = total > 0 ? clamp_p(matched / total) : m->prior;
+    delta = fmax(delta, fabs(prior - m->prior));
+    m->prior = prior;
+    return delta;
+}
+
+static void e_step(const wl_model *m, patterns *p)
+{
+    for (size_t id = 0; id < p->n_patterns; id++)
+        if (p->count[id] > 0.0) p->g[id] = posterior(m, p, id);
+}
+
+/* The starting split: a candidate is taken as a match when at least two of the
+ * identifying fields (name, date of birth, document) sit at one of their two best
+ * levels. Started from parameters alone, EM can settle on another split of the
+ * candidates (same nationality and gender with a similar name, for one); a start
+ * near the intended classes keeps it on the linkage solution (Winkler 1988 warns
+ * that EM finds the split the data make most prominent, not always the match one). */
+static void seed_posteriors(const wl_model *m, patterns *p)
+{
+    static const int identifying[] = { WL_FIELD_NAME, WL_FIELD_DOB, WL_FIELD_DOC };
+    for (size_t id = 0; id < p->n_patterns; id++) {
+        if (p->count[id] == 0.0) continue;
+        int strong = 0;
+        for (size_t k = 0; k < WL_ARRAY_SIZE(identifying); k++) {
+            int f = identifying[k], l = level_of(p, m, id, f);
+            strong += l > 0 && l >= m->levels[f] - 2;
+        }
+        p->g[id] = strong >= 2 ? 0.99 : 0.01;
+    }
+}
+
+int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u)
+{
+    patterns p = { 0 };
+    if (n == 0 || patterns_init(&p, m, v, n) != 0) {
+        free(p.count);
+        free(p.g);
+        return 0;
+    }
+    p.update_u = update_u;
+    wl_model *ref = wl_model_new();
+    if (!ref) {
+        free(p.count);
+        free(p.g);
+        return 0;
+    }
+    memcpy(p.m0, ref->m, sizeof p.m0);
+    memcpy(p.u0, m->u, sizeof p.u0);
+    wl_model_free(ref);
+    seed_posteriors(m, &p);
+    m_step(m, &p);
+    int it = 0;
+    while (it < max_iter) {
+        it++;
+        e_step(m, &p);
+        if (m_step(m, &p) < 1e-7) break;
+    }
+    m->em_iterations = it;
+    m->em_pairs = n;
+    free(p.count);
+    free(p.g);
+    return it;
+}
+
+/* ---- scoring ---- */
+
+void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
+{
+    double sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
+    double prior_bits = log2(m->prior / (1 - m->prior));
+    for (size_t k = 0; k < n; k++) {
+        int l = v[k].level[WL_FIELD_NAME];
+        if (l != m->levels[WL_FIELD_NAME] - 1) continue; /* TF applies to exact names only */
+        double g = wl_model_probability(prior_bits + wl_model_evidence(m, &v[k]));
+        sum[l] += g * v[k].name_rare;
+        w[l] += g;
+    }
+    for (int l = 0; l < WL_MAX_LEVELS; l++) m->rare_mean[l] = w[l] > 1e-9 ? sum[l] / w[l] : 0.0;
+}
+
+/* The u row to use for field f of a pair: the namesake u where the names agree
+ * at least closely (jw92 and above) and one was estimated. */
+static const double *u_row(const wl_model *m, const wl_cmpvec *v, int f)
+{
+    if (m->has_namesake && f != WL_FIELD_NAME && v->level[WL_FIELD_NAME] >= m->levels[WL_FIELD_NAME] - 3)
+        return m->u_namesake[f];
+    return m->u[f];
+}
+
+double wl_model_evidence(const wl_model *m, const wl_cmpvec *v)
+{
+    double w = 0.0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int l = v->level[f];
+        if (l) w += log2(m->m[f][l] / u_row(m, v, f)[l]);
+    }
+    return w;
+}
+
+double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
+{
+    double w = log2(m->prior / (1 - m->prior));
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        int l = v->level[f];
+        double fw = l == 0 ? 0.0 : log2(m->m[f][l] / u_row(m, v, f)[l]);
+        if (f == WL_FIELD_NAME && l == m->levels[f] - 1) {
+            double adj = m->tf_scale * (v->name_rare - m->rare_mean[l]);
+            fw += fmax(-m->tf_cap, fmin(m->tf_cap, adj));
+        }
+        if (field_w) field_w[f] = (float)fw;
+        w += fw;
+    }
+    return w;
+}
+
+double wl_model_probability(double weight)
+{
+    if (weight > 60) return 1.0;
+    if (weight < -60) return 0.0;
+    double b = exp2(weight);
+    return b / (1.0 + b);
+}

@@ -1,0 +1,258 @@
+/*
+ * model_fit.c -- fitting the Fellegi-Sunter model without labels.
+ *
+ * u comes from random pairs (wl_model_estimate_u). m cannot be estimated by EM on
+ * the blocked candidates with u held at the random estimate: candidates already
+ * agree on a blocking key, so their non-matches agree far more often than random
+ * pairs and EM calls every candidate a match (FEBRL dataset2: prior 1, precision
+ * 0.50); nor with u free, which lets EM settle on another split (on the generated
+ * cross-border sample: "same nationality and gender, similar name", precision 0.13).
+ *
+ * So m is estimated as Splink does (Linacre et al., "Splink: Free software for
+ * probabilistic record linkage at scale", IJPDS 2022): EM runs on pairs that share
+ * one strict key -- the same full date of birth, then the same canonical name --
+ * among which non-matches are random with respect to the other fields, so the
+ * random-pair u holds for them. The key's own field (and, for names, the fields
+ * that namesakes share) is left out of its session; each field's m comes from the
+ * sessions that used it (averaged where both did). The prior over all record pairs then solves M = sum of the
+ * candidates' posteriors (a one-parameter EM), as matches outside the candidates
+ * are what blocking already gave up.
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+
+#include "block/block.h"
+#include "score/model.h"
+
+typedef struct {
+    uint64_t key;
+    uint32_t rec;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+    const keyed *a = x, *b = y;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+/* Session keys; 0 means the record has none. */
+static uint64_t key_dob(const wl_features *f, size_t i)
+{
+    size_t n;
+    const wl_date *d = wl_f_dates(f, i, &n);
+    for (size_t k = 0; k < n; k++)
+        if (d[k].prec == WL_PREC_DAY && !(d[k].flags & WL_DATE_AMBIGUOUS)) {
+            uint64_t v = (uint64_t)(uint16_t)d[k].year << 16 | (uint64_t)d[k].month << 8 | d[k].day;
+            return v | 1ull << 40;
+        }
+    return 0;
+}
+
+static uint64_t key_name(const wl_features *f, size_t i)
+{
+    size_t n;
+    wl_f_parts(f, i, &n);
+    return n ? f->h_name[i] | 1 : 0;
+}
+
+static uint64_t mix(uint64_t a, uint64_t b) { return wl_hash_combine(a, b); }
+
+/* Pairs of records sharing a key, at most `cap`, deterministic: each group of
+ * records with one key gives all its pairs, thinned by a hash of the pair when
+ * the total would exceed cap; a group above 1,000 records keeps 1,000. */
+static size_t session_pairs(const wl_features *f, const wl_options *opt,
+                            uint64_t (*key)(const wl_features *, size_t), wl_pairidx *out, size_t cap)
+{
+    keyed *e = malloc((f->n ? f->n : 1) * sizeof *e);
+    if (!e) return 0;
+    size_t m = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        uint64_t k = key(f, i);
+        if (k) e[m++] = (keyed){ mix(k, 0x5E55), (uint32_t)i };
+    }
+    qsort(e, m, sizeof *e, cmp_keyed);
+    double total = 0.0;
+    for (size_t s = 0, t; s < m; s = t) {
+        for (t = s + 1; t < m && e[t].key == e[s].key; t++) {}
+        double g = (double)WL_MIN(t - s, 1000);
+        total += g * (g - 1) / 2;
+    }
+    uint64_t keep = total <= (double)cap ? UINT64_MAX : (uint64_t)((double)cap / total * 18446744073709551615.0);
+    size_t n = 0;
+    int link = opt->mode == WL_MODE_LINK;
+    for (size_t s = 0, t; s < m; s = t) {
+        for (t = s + 1; t < m && e[t].key == e[s].key; t++) {}
+        size_t end = WL_MIN(t, s + 1000);
+        for (size_t a = s; a < end; a++)
+            for (size_t b = a + 1; b < end && n < cap; b++) {
+                uint32_t ra = e[a].rec, rb = e[b].rec;
+                if (link && f->source[ra] == f->source[rb]) continue;
+                if (mix(ra, rb) > keep) continue;
+                out[n++] = (wl_pairidx){ ra, rb };
+            }
+    }
+    free(e);
+    return n;
+}
+
+/* EM on one session: m of the fields in `use` (bit f), u held at the random estimate. */
+/* Fields whose agreement namesakes share: nationality, gender (given names are
+ * gendered), place of birth. */
+#define NAMESAKE_FIELDS ((1u << WL_FIELD_NAT) | (1u << WL_FIELD_GENDER) | (1u << WL_FIELD_POB))
+
+/* Among the session's pairs, the level distribution of the NAMESAKE_FIELDS over
+ * the likely non-matches (weights 1 - posterior under the session's model). */
+static void namesake_u(wl_model *out, const wl_cmpvec *v, const uint8_t (*saved)[WL_FIELD_COUNT], size_t n)
+{
+    double cnt[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
+    double prior_bits = log2(out->prior / (1 - out->prior));
+    for (size_t k = 0; k < n; k++) {
+        double w = 1.0 - wl_model_probability(prior_bits + wl_model_evidence(out, &v[k]));
+        for (int fi = 0; fi < WL_FIELD_COUNT; fi++) cnt[fi][saved[k][fi]] += w;
+    }
+    for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
+        int L = out->levels[fi];
+        double den = 0.0;
+        for (int l = 1; l < L; l++) den += cnt[fi][l];
+        for (int l = 1; l < L; l++)
+            out->u_namesake[fi][l] = (NAMESAKE_FIELDS & (1u << fi)) && den >= 50.0
+                                         ? fmin(fmax((cnt[fi][l] + 0.5) / (den + 0.5 * (L - 1)), 1e-6), 1 - 1e-6)
+                                         : out->u[fi][l];
+    }
+    out->has_namesake = 1;
+}
+
+static int run_session(const wl_model *base, const wl_features *f, const wl_options *opt,
+                       uint64_t (*key)(const wl_features *, size_t), unsigned use, wl_model *out)
+{
+    /* A session needs enough pairs to see every level of every field, not all of
+     * them: a quarter of the random-pair budget keeps the fit cheap at any size. */
+    size_t cap = (opt->u_samples ? opt->u_samples : 1000000) / 4 + 1000;
+    wl_pairidx *pairs = malloc(cap * sizeof *pairs);
+    wl_cmpvec *v = malloc(cap * sizeof *v);
+    uint8_t (*saved)[WL_FIELD_COUNT] = malloc(cap * sizeof *saved);
+    if (!pairs || !v || !saved) {
+        free(pairs);
+        free(v);
+        free(saved);
+        return -1;
+    }
+    size_t n = session_pairs(f, opt, key, pairs, cap);
+    long long nn = (long long)n;
+#pragma omp parallel for schedule(static) num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
+    for (long long k = 0; k < nn; k++) {
+        wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
+        memcpy(saved[k], v[k].level, sizeof saved[k]);
+        for (int fi = 0; fi < WL_FIELD_COUNT; fi++)
+            if (!(use & (1u << fi))) v[k].level[fi] = 0; /* not evidence in this session */
+    }
+    *out = *base;
+    int it = n ? wl_model_em(out, v, n, opt->em_iterations > 0 ? opt->em_iterations : 100, 0) : 0;
+    if (it > 0 && key == key_name) namesake_u(out, v, (const uint8_t (*)[WL_FIELD_COUNT])saved, n);
+    free(pairs);
+    free(v);
+    free(saved);
+    return it;
+}
+
+static double all_pairs(const wl_features *f, const wl_options *opt)
+{
+    double n = (double)f->n, pairs = n * (n - 1) / 2;
+    if (opt->mode != WL_MODE_LINK) return pairs;
+    /* Link: subtract the pairs within each source. */
+    size_t ns = f->ds->n_sources;
+    double *cnt = calloc(ns ? ns : 1, sizeof *cnt);
+    if (!cnt) return pairs;
+    for (size_t i = 0; i < f->n; i++) cnt[f->source[i]] += 1.0;
+    for (size_t s = 0; s < ns; s++) pairs -= cnt[s] * (cnt[s] - 1) / 2;
+    free(cnt);
+    return pairs > 1 ? pairs : 1;
+}
+
+/* The prior over all record pairs: the number of matches M is the sum of the
+ * candidates' posteriors under prior odds M / (pairs - M); iterate from M = all
+ * candidates down to the largest fixed point. */
+static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
+{
+    if (n == 0) return;
+    /* The evidence of a candidate depends only on its levels: count the candidates
+     * per pattern once, then iterate over the few thousand patterns seen, not
+     * over millions of candidates. */
+    size_t stride[WL_FIELD_COUNT], n_patterns = 1;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        stride[f] = n_patterns;
+        n_patterns *= (size_t)m->levels[f];
+    }
+    double *count = calloc(n_patterns, sizeof *count);
+    double *bits = malloc(n_patterns * sizeof *bits);
+    if (!count || !bits) {
+        free(count);
+        free(bits);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t id = 0;
+        for (int f = 0; f < WL_FIELD_COUNT; f++) id += v[k].level[f] * stride[f];
+        if (count[id] == 0.0) bits[id] = wl_model_evidence(m, &v[k]);
+        count[id] += 1.0;
+    }
+    double M = (double)n;
+    for (int it = 0; it < 1000; it++) {
+        double odds = M / fmax(pairs - M, 1.0), sum = 0.0;
+        for (size_t id = 0; id < n_patterns; id++) {
+            if (count[id] == 0.0) continue;
+            double b = odds * exp2(fmin(bits[id], 1000.0));
+            sum += count[id] * (isinf(b) ? 1.0 : b / (1.0 + b));
+        }
+        double done = fabs(sum - M) <= 1e-6 * fmax(M, 1.0);
+        M = sum;
+        if (done) break;
+    }
+    M = fmax(M, 0.5); /* at least half a match: the prior is never zero */
+    m->prior = fmin(fmax(M / pairs, 1e-15), 0.5);
+    free(count);
+    free(bits);
+}
+
+wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
+                       const wl_cmpvec *cand, size_t n_cand)
+{
+    wl_status st = wl_model_estimate_u(m, f, opt);
+    if (st != WL_OK) return st;
+    /* Pairs sharing a date of birth are random with respect to every other field.
+     * Pairs sharing a name are not: namesakes share nationality, gender (given
+     * names are gendered) and often birthplace far more than random pairs do, so
+     * that session uses only the fields a name says nothing about. */
+    const unsigned all = (1u << WL_FIELD_COUNT) - 1;
+    const unsigned by_name_fields = (1u << WL_FIELD_DOB) | (1u << WL_FIELD_DOC) | (1u << WL_FIELD_TEXT);
+    wl_model by_dob, by_name;
+    int it1 = run_session(m, f, opt, key_dob, all & ~(1u << WL_FIELD_DOB), &by_dob);
+    int it2 = run_session(m, f, opt, key_name, by_name_fields, &by_name);
+    if (it1 < 0 || it2 < 0) return WL_NOMEM;
+    for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
+        int in1 = it1 > 0 && fi != WL_FIELD_DOB;
+        int in2 = it2 > 0 && (by_name_fields & (1u << fi));
+        for (int l = 1; l < m->levels[fi]; l++) {
+            if (in1 && in2) m->m[fi][l] = (by_dob.m[fi][l] + by_name.m[fi][l]) / 2;
+            else if (in1) m->m[fi][l] = by_dob.m[fi][l];
+            else if (in2) m->m[fi][l] = by_name.m[fi][l];
+        }
+    }
+    if (it2 > 0 && by_name.has_namesake) {
+        memcpy(m->u_namesake, by_name.u_namesake, sizeof m->u_namesake);
+        m->has_namesake = 1;
+    }
+    m->em_iterations = it1 + it2;
+    wl_model_fit_prior(m, f, opt, cand, n_cand);
+    wl_model_tf_means(m, cand, n_cand);
+    m->em_pairs = n_cand;
+    return WL_OK;
+}
+
+void wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
+                        const wl_cmpvec *cand, size_t n)
+{
+    fit_prior(m, cand, n, all_pairs(f, opt));
+}

@@ -1,0 +1,38 @@
+/*
+ * pairfile.h -- files of record pairs (truth, labels, watchlink's own pairs
+ * output): RFC 4180 CSV with left_source,left_id,right_source,right_id columns
+ * (and probability), or two id columns of one source (rec_id_1,rec_id_2).
+ */
+#ifndef WL_PAIRFILE_H
+#define WL_PAIRFILE_H
+
+#include "common/common.h"
+
+typedef struct {
+    const char *ls, *li, *rs, *ri;   /* sources ("" when the file has none) and ids */
+    size_t ls_len, li_len, rs_len, ri_len;
+    float prob;                      /* 1 when the file has no probability column */
+    long line;
+} wl_pairrow;
+
+/**
+ * Calls fn for every pair of a pairs file held in memory. need_prob: the file
+ * must have left_id, right_id and probability columns. fn returns 0 to go on,
+ * -2 when out of memory. *has_sources (may be NULL) tells whether the file names
+ * sources. @return 0; -1 with "name:line: reason" in err; -2 out of memory.
+ */
+int wl_pairfile_each(const char *text, size_t len, const char *name, int need_prob,
+                     int (*fn)(void *user, const wl_pairrow *row), void *user, int *has_sources,
+                     char *err, size_t errcap);
+
+/** A record's key in a pairs file: its source ("" when the file has none) and
+ *  id hashed together; never 0, so 0 can mark an empty hash slot. */
+static inline uint64_t wl_pair_record_key(const char *src, size_t ls, const char *id, size_t li)
+{
+    return wl_hash_combine(wl_hash(src, ls), wl_hash(id, li)) | 1;
+}
+
+/** Reads a whole file into memory. @return the bytes (caller frees), or NULL with err. */
+char *wl_slurp(const char *path, size_t *len, char *err, size_t errcap);
+
+#endif
