@@ -10,6 +10,7 @@
 #include "watchlink.h"
 
 int bench_gen(int argc, char **argv);        /* generate national lists + truth */
+int bench_febrl(int argc, char **argv);      /* two FEBRL-like lists to link + truth */
 int bench_read(int argc, char **argv);       /* reader throughput */
 int bench_normalize(int argc, char **argv);  /* normalisation records/s */
 int bench_kernels(int argc, char **argv);    /* Jaro-Winkler / Levenshtein pairs/s */

@@ -10,6 +10,7 @@ static const struct {
     int (*run)(int, char **);
 } g_cmds[] = {
     { "gen",       "generate national watchlists with known truth", bench_gen },
+    { "febrl",     "generate two FEBRL-like lists to link, with truth", bench_febrl },
     { "read",      "reader throughput (MB/s, rows/s), plain and gzip", bench_read },
     { "normalize", "normalisation throughput (records/s)", bench_normalize },
     { "kernels",   "similarity kernels (pairs/s per core)", bench_kernels },
