@@ -5,6 +5,7 @@
  *   watchlink-bench block --febrl DIR            FEBRL dataset1..3 + truth pairs
  *   watchlink-bench block --lists DIR --truth FILE [--mode dedup|link]
  *   common: --threads N  --max-block N  --keys MASK  --missed N (print lost true pairs)
+ *           --partners N (wl_options.max_partners)  --map ROLE=COLUMN (as the CLI's)
  *           --compare N (time wl_compare on the first N candidates; default 5e6)
  *
  * Pair completeness = true pairs among the candidates / true pairs; reduction
@@ -31,6 +32,8 @@ typedef struct {
 
 static size_t g_show_missed;             /* --missed N: print the first N true pairs blocking lost */
 static size_t g_compare_max = 5000000;   /* --compare N: time wl_compare on the first N candidates */
+static const char *g_map[16];            /* --map ROLE=COLUMN (repeatable), as the CLI's */
+static size_t g_n_map;
 
 /* ---- id lookup: open addressing over hashes of "source\x1fid" or "id" ---- */
 
@@ -185,6 +188,8 @@ static double time_compare(const wl_features *f, const pair_list *cand, int thre
 static int read_lists(wl_dataset *ds, const char **files, size_t n)
 {
     wl_read_options ro = wl_read_default_options();
+    ro.map = g_map;
+    ro.n_map = g_n_map;
     for (size_t k = 0; k < n; k++) {
         char err[512];
         if (wl_dataset_read(ds, files[k], &ro, NULL, err, sizeof err) != WL_OK) {
@@ -307,6 +312,8 @@ static int parse_args(int argc, char **argv, block_args *a)
         else if (!strcmp(argv[i - 1], "--keys")) a->opt.block_keys = (unsigned)strtoul(v, NULL, 0);
         else if (!strcmp(argv[i - 1], "--missed")) g_show_missed = strtoull(v, NULL, 10);
         else if (!strcmp(argv[i - 1], "--compare")) g_compare_max = strtoull(v, NULL, 10);
+        else if (!strcmp(argv[i - 1], "--partners")) a->opt.max_partners = strtoull(v, NULL, 10);
+        else if (!strcmp(argv[i - 1], "--map") && g_n_map < 16) g_map[g_n_map++] = v;
         else if (!strcmp(argv[i - 1], "--mode")) a->opt.mode = !strcmp(v, "link") ? WL_MODE_LINK : WL_MODE_DEDUP;
         else return -1;
     }
@@ -319,7 +326,7 @@ int bench_block(int argc, char **argv)
     if (parse_args(argc, argv, &a) != 0) {
         fprintf(stderr, "Usage: watchlink-bench block (--febrl DIR | --lists DIR [--truth FILE])\n"
                         "       [--mode dedup|link] [--threads N] [--max-block N] [--keys MASK] [--missed N]\n"
-                        "       [--compare N]\n");
+                        "       [--compare N] [--partners N] [--map ROLE=COLUMN]...\n");
         return 1;
     }
     if (a.febrl) return run_febrl(a.febrl, &a.opt);

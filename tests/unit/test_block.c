@@ -509,35 +509,54 @@ enum { REF_MAX_KEYS = 256 };
  * of (a, b) sums wl_block_weight(records holding the key, n) over the keys they
  * share; a record keeps its `cap` best partners, higher score first, then lower
  * index; (a, b) is a candidate when a keeps b or b keeps a. kept is n x n. */
+static void reference_pruned(const wl_features *f, unsigned mask, wl_mode mode, size_t cap, size_t sure,
+                             uint8_t *kept);
+
 static void reference_cap(const wl_features *f, unsigned mask, wl_mode mode, size_t cap, uint8_t *kept)
+{
+    reference_pruned(f, mask, mode, cap, cap, kept);
+}
+
+/* The same, then of a record's picks past the `sure` first only those scoring
+ * at least half its first pick, sharing a key that is not a document key or
+ * sharing a document key with no third record stay (wl_block_pruned). */
+static void reference_pruned(const wl_features *f, unsigned mask, wl_mode mode, size_t cap, size_t sure,
+                             uint8_t *kept)
 {
     size_t n = f->n;
     uint64_t(*keys)[REF_MAX_KEYS] = calloc(n, sizeof *keys);
     size_t *nk = calloc(n, sizeof *nk);
-    uint32_t *score = calloc(n, sizeof *score);
+    uint32_t *score = calloc(n, sizeof *score), *other = calloc(n, sizeof *other);
     for (size_t i = 0; i < n; i++) nk[i] = distinct_keys(f, i, mask, 10000, keys[i], REF_MAX_KEYS);
     memset(kept, 0, n * n);
     for (size_t a = 0; a < n; a++) {
         memset(score, 0, n * sizeof *score);
+        memset(other, 0, n * sizeof *other);
         for (size_t t = 0; t < nk[a]; t++) {
             size_t holders = 0;
             for (size_t r = 0; r < n; r++) holders += (size_t)has_key(keys[r], nk[r], keys[a][t]);
             for (size_t b = 0; b < n; b++)
                 if (b != a && has_key(keys[b], nk[b], keys[a][t]) &&
-                    (mode == WL_MODE_DEDUP || f->source[a] != f->source[b]))
+                    (mode == WL_MODE_DEDUP || f->source[a] != f->source[b])) {
                     score[b] += wl_block_weight(holders, n);
+                    if ((keys[a][t] >> WL_KEY_KIND_SHIFT) != WL_KIND_DOC || holders <= WL_BLOCK_DOC_CROWD) other[b] = 1;
+                }
         }
+        uint32_t top = 0;
         for (size_t k = 0; k < cap; k++) { /* pick the best remaining partner cap times */
             size_t best = n;
             for (size_t b = 0; b < n; b++)
                 if (score[b] && !kept[a * n + b] && (best == n || score[b] > score[best])) best = b;
             if (best == n) break;
-            kept[a * n + best] = 1;
+            if (k == 0) top = score[best];
+            kept[a * n + best] = k < sure || 2 * score[best] >= top || other[best] ? 1 : 2; /* 2: pruned */
         }
+        for (size_t b = 0; b < n; b++) kept[a * n + b] = kept[a * n + b] == 1;
     }
     free(keys);
     free(nk);
     free(score);
+    free(other);
 }
 
 static void test_cap_matches_reference(void **state)
@@ -574,6 +593,112 @@ static void test_cap_matches_reference(void **state)
             wl_vec_free(&v2);
             wl_vec_free(&all);
         }
+    free(kept);
+    fx_free(f);
+}
+
+/* Ten strangers (no name part in common, no date) whose 7-digit numbers share
+ * the 6-digit deletion variant 123456, then one person twice (records 10, 11:
+ * same name and date, numbers 123456A / 123456B one edit apart): the strangers are partners of
+ * that person's records through the document variant alone. */
+static wl_features *doc_strangers(void)
+{
+    static const char *const names[] = { "karim tan", "lim wong", "nguyen somchai", "ismail hassan",
+                                         "chan lee", "ong siti", "nur ahmad", "bakar joko",
+                                         "dewi rizal", "yusof hamid" };
+    static const char *const docs[] = { "1234560", "1234561", "1234562", "1234563", "1234564",
+                                        "1234565", "1234566", "1234567", "1234568", "1234569" };
+    enum { N = 12 };
+    fx_rec r[N];
+    for (int i = 0; i < N - 2; i++) r[i] = (fx_rec){ (uint32_t)(i % 2), names[i], NULL, docs[i], NULL, 0, NULL, NULL };
+    r[N - 2] = (fx_rec){ 0, "muhammad ali", "1980-05-05", "123456A", "MYS", 0, NULL, NULL };
+    r[N - 1] = (fx_rec){ 1, "muhammad ali", "1980-05-05", "123456B", "MYS", 0, NULL, NULL };
+    return fx_build(r, N);
+}
+
+static void test_pruning_drops_document_strangers(void **state)
+{
+    (void)state;
+    wl_features *f = doc_strangers();
+    wl_options o = opts(WL_BLOCK_DEFAULT, WL_MODE_DEDUP, 1000, 2);
+    wl_block_stats st;
+    wl_vec capped, pruned;
+    wl_vec_init(&capped, sizeof(wl_pairidx));
+    wl_vec_init(&pruned, sizeof(wl_pairidx));
+    assert_int_equal(wl_block_capped(f, &o, 4, &capped, &st), WL_OK);
+    assert_int_equal(wl_block_pruned(f, &o, 4, 1, &pruned, &st), WL_OK);
+    assert_true(has_pair(&capped, 10, 11));
+    assert_true(has_pair(&pruned, 10, 11));
+    size_t cap_links = 0, pruned_links = 0;
+    for (uint32_t i = 0; i < 10; i++) {
+        cap_links += (size_t)(has_pair(&capped, i, 10) + has_pair(&capped, i, 11));
+        pruned_links += (size_t)(has_pair(&pruned, i, 10) + has_pair(&pruned, i, 11));
+    }
+    assert_true(cap_links > 0);         /* the cap alone keeps strangers of the person ... */
+    assert_int_equal(pruned_links, 0);  /* ... pruning drops them: document only, and weak */
+    assert_true(has_pair(&pruned, 0, 1)); /* strangers among themselves tie: they stay */
+    wl_vec_free(&capped);
+    wl_vec_free(&pruned);
+    fx_free(f);
+
+    /* Namesakes share a name key: never pruned, however weak. */
+    fx_rec r[6];
+    for (int i = 0; i < 4; i++) r[i] = (fx_rec){ 0, "muhammad ali", "1980", NULL, NULL, 0, NULL, NULL };
+    r[4] = (fx_rec){ 0, "muhammad ali", "1980-05-05", "X12345678", "MYS", 0, NULL, NULL };
+    r[5] = (fx_rec){ 1, "mohamad ali", "1980-05-05", "X12345678", "MYS", 0, NULL, NULL };
+    f = fx_build(r, 6);
+    wl_vec_init(&capped, sizeof(wl_pairidx));
+    wl_vec_init(&pruned, sizeof(wl_pairidx));
+    assert_int_equal(wl_block_capped(f, &o, 8, &capped, &st), WL_OK);
+    assert_int_equal(wl_block_pruned(f, &o, 8, 1, &pruned, &st), WL_OK);
+    assert_int_equal(pruned.len, capped.len);
+    wl_vec_free(&capped);
+    wl_vec_free(&pruned);
+    fx_free(f);
+}
+
+/* wl_block_pruned against the reference: the `sure` best partners stay, the
+ * others only when they score at least half the best or share a name or date
+ * key; same for 1 and 2 threads. */
+static void test_pruned_matches_reference(void **state)
+{
+    (void)state;
+    wl_features *f = doc_strangers();
+    size_t n = f->n, pruned_some = 0;
+    uint8_t *kept = malloc(n * n);
+    const size_t cfg[][2] = { { 4, 1 }, { 6, 2 }, { 6, 6 } };
+    for (size_t c = 0; c < sizeof cfg / sizeof cfg[0]; c++)
+        for (int mode = 0; mode < 2; mode++) {
+            reference_pruned(f, WL_BLOCK_DEFAULT, (wl_mode)mode, cfg[c][0], cfg[c][1], kept);
+            wl_block_stats st, st2, cap_st;
+            wl_vec v, v2, capped;
+            wl_vec_init(&v, sizeof(wl_pairidx));
+            wl_vec_init(&v2, sizeof(wl_pairidx));
+            wl_vec_init(&capped, sizeof(wl_pairidx));
+            wl_options o1 = opts(WL_BLOCK_DEFAULT, (wl_mode)mode, 10000, 1), o2 = o1;
+            o2.threads = 2;
+            assert_int_equal(wl_block_pruned(f, &o1, cfg[c][0], cfg[c][1], &v, &st), WL_OK);
+            assert_int_equal(wl_block_pruned(f, &o2, cfg[c][0], cfg[c][1], &v2, &st2), WL_OK);
+            assert_int_equal(wl_block_capped(f, &o2, cfg[c][0], &capped, &cap_st), WL_OK);
+            assert_int_equal(v.len, v2.len);
+            assert_memory_equal(v.data, v2.data, v.len * sizeof(wl_pairidx));
+            size_t expect = 0;
+            for (uint32_t a = 0; a < n; a++)
+                for (uint32_t b = a + 1; b < n; b++) {
+                    int want = kept[a * n + b] || kept[b * n + a];
+                    assert_int_equal(has_pair(&v, a, b), want);
+                    expect += (size_t)want;
+                }
+            assert_int_equal(v.len, expect);
+            /* pruning only removes pairs of the capped set; sure == cap is the cap */
+            assert_true(v.len <= capped.len);
+            if (cfg[c][1] >= cfg[c][0]) assert_int_equal(v.len, capped.len);
+            pruned_some += capped.len - v.len;
+            wl_vec_free(&v);
+            wl_vec_free(&v2);
+            wl_vec_free(&capped);
+        }
+    assert_true(pruned_some > 0); /* the data really has weak partners to prune */
     free(kept);
     fx_free(f);
 }
@@ -656,6 +781,8 @@ int main(void)
         cmocka_unit_test(test_u64_sort_by_high_bytes),
         cmocka_unit_test(test_block_weight),
         cmocka_unit_test(test_cap_matches_reference),
+        cmocka_unit_test(test_pruned_matches_reference),
+        cmocka_unit_test(test_pruning_drops_document_strangers),
         cmocka_unit_test(test_cap_keeps_strongest_partner),
         cmocka_unit_test(test_default_cap_bounds_candidates),
     };

@@ -36,6 +36,8 @@ typedef struct {
     wl_mode mode;
     size_t max_block;
     size_t partners;          /* per-record cap on partners; 0 = every partner */
+    size_t sure;              /* of those, how many are kept whatever their score (see prune_weak) */
+    uint32_t doc_pair_w;      /* wl_block_weight of a block of WL_BLOCK_DOC_CROWD records */
     const uint32_t *source;
     wl_block_stats *st;
 } block_ctx;
@@ -155,6 +157,7 @@ static size_t block_pairs(const block_ctx *c, const wl_keyent *e, size_t s, uint
 /* Keeps the blocks worth walking (2..max records); counts what is skipped. */
 static wl_status keep_blocks(const block_ctx *c, wl_keyent *e, size_t n, size_t *kept)
 {
+
     uint32_t *scratch = NULL;
     size_t w = 0;
     for (size_t i = 0, j; i < n; i = j) {
@@ -219,7 +222,8 @@ uint32_t wl_block_weight(size_t size, size_t records)
  * walking them reads one array in sequence instead of three at random. */
 typedef struct {
     uint32_t beg, pos, end;
-    uint32_t w;
+    uint16_t w;                   /* wl_block_weight: <= 16 log2(2^32) */
+    uint16_t doc;                 /* 1: a document block (WL_KIND_DOC) */
 } recblock;
 
 typedef struct {
@@ -256,9 +260,10 @@ static wl_status keylists_build(const wl_keyent *e, size_t m, size_t n, keylists
     if (n) memcpy(fill, k->rk_start, n * sizeof *fill);
     for (size_t i = 0, j; i < m; i = j) {
         j = run_end(e, m, i);
-        uint32_t w = wl_block_weight(j - i, n);
+        uint16_t w = (uint16_t)wl_block_weight(j - i, n);
+        uint16_t doc = (e[i].key >> WL_KEY_KIND_SHIFT) == WL_KIND_DOC;
         for (size_t q = i; q < j; q++)
-            k->rk_blk[fill[e[q].rec]++] = (recblock){ (uint32_t)i, (uint32_t)q, (uint32_t)j, w };
+            k->rk_blk[fill[e[q].rec]++] = (recblock){ (uint32_t)i, (uint32_t)q, (uint32_t)j, w, doc };
     }
     free(fill);
     return WL_OK;
@@ -297,12 +302,14 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
 /* ---- pair emission: each record's best partners (the cap) ---- */
 
 /* Per-thread scratch of the capped path: the partners met (as b << 32, then
- * b << 32 | score) and a dense score per record, zero between records (16-bit:
- * the reads of it are random, so half the bytes is half the cache it needs;
- * 2 MB per thread at 10^6 records). */
+ * b << 32 | guard << 16 | score) and a dense score per record, zero between
+ * records: the summed weight in the low 16 bits, in the high 16 the guard
+ * against pruning: UINT16_MAX once a name or date block is shared, else the
+ * weight of the smallest document block shared (16-bit halves: the reads of it
+ * are random, so few bytes is little cache; 4 MB per thread at 10^6 records). */
 typedef struct {
     wl_vec ws;
-    uint16_t *score;
+    uint32_t *score;
 } partner_scratch;
 
 /* Every record sharing a block with a, on both sides, with the summed weights
@@ -312,7 +319,7 @@ typedef struct {
 static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc)
 {
     wl_vec *ws = &sc->ws;
-    uint16_t *score = sc->score;
+    uint32_t *score = sc->score;
     ws->len = 0;
     for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
         recblock bl = k->rk_blk[t];
@@ -324,8 +331,9 @@ static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, 
             if (score[b] == 0) dst[ws->len++] = (uint64_t)b << 32;
             /* Saturating: a score past 65,535 (hundreds of shared blocks) is
              * already the best there is. w >= 1, so a partner met is nonzero. */
-            uint32_t sum = score[b] + bl.w;
-            score[b] = (uint16_t)WL_MIN(sum, UINT16_MAX);
+            uint32_t sum = WL_MIN((score[b] & UINT16_MAX) + bl.w, UINT16_MAX);
+            uint32_t guard = WL_MAX(score[b] >> 16, bl.doc ? bl.w : UINT16_MAX);
+            score[b] = guard << 16 | sum;
         }
     }
     uint64_t *v = ws->data;
@@ -338,10 +346,21 @@ static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, 
 }
 
 /* Rank of a partner: higher score first, then lower record index (a total
- * order, so the choice never depends on the order partners were met). */
+ * order, so the choice never depends on the order partners were met); the
+ * guard rides in the low 16 bits (b is unique, so it never decides the order). */
 static uint64_t partner_rank(uint64_t bw)
 {
-    return (bw & UINT32_MAX) << 32 | (UINT32_MAX - (bw >> 32));
+    return (bw & UINT16_MAX) << 48 | (UINT32_MAX - (bw >> 32)) << 16 | (bw >> 16 & UINT16_MAX);
+}
+
+static uint32_t rank_score(uint64_t rank)
+{
+    return (uint32_t)(rank >> 48);
+}
+
+static uint32_t rank_record(uint64_t rank)
+{
+    return UINT32_MAX - (uint32_t)(rank >> 16);
 }
 
 static void heap_down(uint64_t *h, size_t n, size_t i)
@@ -373,6 +392,37 @@ static size_t best_partners(uint64_t *v, size_t n, size_t cap)
     return h;
 }
 
+/* Of the kept partners (ranks in v[0..kept)), keeps the `sure` best and
+ * drops the others that share nothing with the record but document blocks of
+ * three or more records, and score under half its best partner's: weighted node pruning with the node's
+ * best edge as the yardstick (Papadakis et al. 2014 prune by the mean edge
+ * weight), restricted to what chance explains. The deletion neighbourhood of
+ * a short number (block_keys.c) crowds as lists grow: at 10^6 x 10^6
+ * FEBRL-like lists a 7-digit number's 6-digit variants each hold ~14 records
+ * (14 M variants in 10^6 values), so every record met ~90 strangers through
+ * them, and they filled its cap: 37.7 M candidates against 1.27 M at 10^5. A
+ * number shared by two records alone is no chance, and a true partner sharing
+ * a near-identical one also shares a name or date key, or outscores the
+ * strangers. Partners met through a name or date key are never pruned: aliases of one person in another script may share one
+ * crowded name key and nothing else (pruning those cost the EU alias records
+ * 0.1 of F1), and the `sure` best stay whatever they share.
+ * @return how many remain in v[0..). */
+static size_t prune_weak(uint64_t *v, size_t kept, size_t sure, uint32_t doc_pair_w)
+{
+    if (kept <= sure) return kept;
+    for (size_t q = 1; q < kept; q++) { /* best first (kept <= the cap: a few dozen) */
+        uint64_t x = v[q];
+        size_t j = q;
+        for (; j > 0 && v[j - 1] < x; j--) v[j] = v[j - 1];
+        v[j] = x;
+    }
+    uint32_t best = rank_score(v[0]);
+    size_t w = sure;
+    for (size_t q = sure; q < kept; q++)
+        if (2 * rank_score(v[q]) >= best || (v[q] & UINT16_MAX) >= doc_pair_w) v[w++] = v[q];
+    return w;
+}
+
 /* Appends a's best partners as (min << 32 | max); a pair chosen by both of its
  * records comes out twice and is made unique after all records are done. */
 static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc, wl_vec *out,
@@ -382,12 +432,12 @@ static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, 
     uint64_t *v = sc->ws.data;
     size_t np = sc->ws.len;
     for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a;
-    size_t kept = best_partners(v, np, c->partners);
+    size_t kept = prune_weak(v, best_partners(v, np, c->partners), c->sure, c->doc_pair_w);
     if (kept == 0) return 0; /* out->data may still be NULL: no pointer arithmetic on it */
     if (wl_vec_reserve(out, out->len + kept) != 0) return -1;
     uint64_t *o = (uint64_t *)out->data + out->len;
     for (size_t q = 0; q < kept; q++) {
-        uint64_t b = UINT32_MAX - (v[q] & UINT32_MAX);
+        uint64_t b = rank_record(v[q]);
         o[q] = b > a ? (uint64_t)a << 32 | b : b << 32 | a;
     }
     out->len += kept;
@@ -523,11 +573,17 @@ wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, w
 {
     size_t partners = opt->max_partners ? opt->max_partners : WL_BLOCK_DEFAULT_PARTNERS;
     if (partners == SIZE_MAX) partners = 0; /* wl_block_capped: 0 keeps every pair */
-    return wl_block_capped(f, opt, partners, pairs, st);
+    return wl_block_pruned(f, opt, partners, WL_BLOCK_SURE_PARTNERS, pairs, st);
 }
 
 wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t partners, wl_vec *pairs,
                           wl_block_stats *st)
+{
+    return wl_block_pruned(f, opt, partners, partners, pairs, st);
+}
+
+wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t partners, size_t sure,
+                          wl_vec *pairs, wl_block_stats *st)
 {
     wl_vec_free(pairs);
     wl_vec_init(pairs, sizeof(uint64_t));
@@ -535,7 +591,8 @@ wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t pa
     if (!f || !opt) return WL_USAGE;
     if (f->n >= UINT32_MAX) return WL_INPUT;
     block_ctx c = { f->n, thread_count(opt->threads), opt->mode,
-                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, f->source, st };
+                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure,
+                    wl_block_weight(WL_BLOCK_DOC_CROWD, f->n), f->source, st };
     wl_vec all;
     wl_vec_init(&all, sizeof(wl_keyent));
     wl_status s = collect_blocks(&c, f, opt->block_keys, &all);

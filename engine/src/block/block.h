@@ -40,6 +40,15 @@ wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, w
 wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t partners, wl_vec *pairs,
                           wl_block_stats *st);
 
+/**
+ * wl_block_capped, then of each record's kept partners only the `sure` best,
+ * those sharing a name or date key (any kind but WL_KIND_DOC) or a document
+ * block of two records, and those scoring at least half its best partner's stay (weighted node pruning of chance
+ * document collisions, block.c prune_weak); sure >= partners is wl_block_capped.
+ */
+wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t partners, size_t sure,
+                          wl_vec *pairs, wl_block_stats *st);
+
 /* ---- internals shared by block*.c and their tests ---- */
 
 /* Key kinds. The kind sits in the top 3 bits of a key so that sorting keys
@@ -62,6 +71,14 @@ enum { WL_BLOCK_DOC_MIN_EDIT = 6 };
  * (0.972 uncapped) with 1.4 / 1.6 / 1.9 M candidates (7.7 M uncapped); at 10^6
  * 32 gives 19 M candidates instead of 92 M. */
 enum { WL_BLOCK_DEFAULT_PARTNERS = 32 };
+/* Partners a record keeps whatever they share; beyond them a partner met only
+ * through document blocks of 3+ records must score at least half the best's
+ * (wl_block_pruned; figures in bench/RESULTS.md, "Scale"). */
+enum { WL_BLOCK_SURE_PARTNERS = 8 };
+/* A document block of more records than this is crowded by chance (a short
+ * number's deletion variants as lists grow); one of at most this many may be
+ * one person's records in several lists, and guards its partners from pruning. */
+enum { WL_BLOCK_DOC_CROWD = 8 };
 /* Widest year range (year_hi - year) still expanded into one key per year. */
 enum { WL_BLOCK_MAX_RANGE_YEARS = 6 };
 
