@@ -509,24 +509,6 @@ static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs
 /* Sorts the capped pairs by (a, b) and drops the repeats; the uncapped path
  * already emits them sorted and unique. Then turns (a << 32 | b) values into
  * wl_pairidx in place (both are 8 bytes). */
-/* Sorts n (a << 32 | b) values of a's below `records` into out: one pass
- * buckets them by the top 8 bits of a, then the threads sort the buckets
- * (each a contiguous, disjoint range) at once. Same result for any thread
- * count: the buckets and their sort are fixed by the values alone. */
-static void sort_pairs(uint64_t *v, uint64_t *out, size_t n, size_t records, int threads)
-{
-    int shift = 32;
-    while (shift < 63 && (((uint64_t)records) >> (shift - 32)) > 256) shift++;
-    size_t start[257] = { 0 };
-    for (size_t q = 0; q < n; q++) start[(v[q] >> shift) + 1]++;
-    for (int b = 0; b < 256; b++) start[b + 1] += start[b];
-    size_t fill[256];
-    memcpy(fill, start, sizeof fill);
-    for (size_t q = 0; q < n; q++) out[fill[v[q] >> shift]++] = v[q];
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
-    for (int b = 0; b < 256; b++)
-        wl_u64_sort(out + start[b], v + start[b], start[b + 1] - start[b], 0);
-}
 
 /* Sorts the capped pairs by (a, b) and drops the repeats; the uncapped path
  * already emits them sorted and unique. Then turns (a << 32 | b) values into
@@ -537,7 +519,7 @@ static wl_status finish_pairs(const block_ctx *c, wl_vec *pairs)
     if (c->partners && n > 1) {
         uint64_t *sorted = malloc(n * sizeof *sorted);
         if (!sorted) return WL_NOMEM;
-        sort_pairs(pairs->data, sorted, n, c->n_records, c->threads);
+        wl_pair_sort(pairs->data, sorted, n, c->n_records, c->threads);
         free(pairs->data);
         pairs->data = sorted;
         pairs->cap = n;

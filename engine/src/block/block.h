@@ -152,4 +152,8 @@ void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n);
  * by the high 32 bits only), stably; tmp holds n values. */
 void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte);
 
+/** Sorts n pair values (a << 32 | b, every a < records) ascending into out;
+ * v is clobbered. Deterministic for any thread count. */
+void wl_pair_sort(uint64_t *v, uint64_t *out, size_t n, size_t records, int threads);
+
 #endif /* WL_BLOCK_H */

@@ -2,6 +2,8 @@
  * key, 8 bits per pass; passes where every key has the same byte are skipped
  * (the kind bits at the top are constant within one kind's array). Stability
  * keeps records ascending inside a block, since they are generated in order. */
+#include <assert.h>
+
 #include "block/block.h"
 
 static void count_bytes(const wl_keyent *v, size_t n, size_t hist[8][256])
@@ -76,4 +78,33 @@ void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte)
         dst = t;
     }
     if (src != v) memcpy(v, src, n * sizeof *v);
+}
+
+/* Sorts n (a << 32 | b) values with a < records into out: one pass buckets
+ * them by the top 8 bits of a, then the threads sort the buckets (each a
+ * contiguous, disjoint range) at once. Same result for any thread count: the
+ * buckets and their sort are fixed by the values alone.
+ *
+ * The shift is chosen from the largest a there can be (records - 1), so the
+ * bucket index (a >> s) is at most 255 by construction. It used to be chosen
+ * from `records` itself, which let (records - 2) >> s reach 256 for counts
+ * just past 2^k + 1 (1,026, 65,540...) and wrote past the bucket array. */
+void wl_pair_sort(uint64_t *v, uint64_t *out, size_t n, size_t records, int threads)
+{
+    uint64_t top = records ? (uint64_t)records - 1 : 0;
+    int s = 0;
+    while ((top >> s) > 255) s++;
+    const int shift = 32 + s;
+    size_t start[257] = { 0 };
+    for (size_t q = 0; q < n; q++) {
+        assert((v[q] >> shift) < 256);
+        start[(v[q] >> shift) + 1]++;
+    }
+    for (int b = 0; b < 256; b++) start[b + 1] += start[b];
+    size_t fill[256];
+    memcpy(fill, start, sizeof fill);
+    for (size_t q = 0; q < n; q++) out[fill[v[q] >> shift]++] = v[q];
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+    for (int b = 0; b < 256; b++)
+        wl_u64_sort(out + start[b], v + start[b], start[b + 1] - start[b], 0);
 }
