@@ -201,6 +201,7 @@ static void fx_free(wl_features *f)
     free(f->date_start); free(f->dates); free(f->doc_start); free(f->docs);
     free(f->nat_start); free(f->nats); free(f->gender); free(f->pob); free(f->free_text);
     free(f->source); free(f->h_name); free(f->tok_start); free(f->toks);
+    free(f->crec);
     free(f);
 }
 

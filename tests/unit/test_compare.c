@@ -134,6 +134,53 @@ static const fx_rec g_recs[] = {
     { 2, "somchai jaidee", "1978-04-03", "Z9", "THA", 'M', NULL, NULL },
 };
 
+/* Records with one and several dates and documents: the wl_crec path (the
+ * first date and document inline) must give the arrays' vectors. */
+static const fx_rec g_crec_recs[] = {
+    { 0, "muhammad bin ali|abu bakar", "1978-03-04", "A1234567", "MYS;IDN", 'M', "kuala lumpur", "jalan ampang 12 kuala lumpur" },
+    { 1, "ali muhammad", "1978-04-03?;1978-03-04?", "A1234568;B7654321", "IDN", 'M', "kuala lumpor", "jalan ampang 12" },
+    { 1, "abu bakar", "1978", "MYS:A1234567", "THA", 'F', "bangkok", "soi 5 bangkok" },
+    { 2, "", NULL, NULL, NULL, 0, NULL, NULL },
+    { 2, "somchai jaidee", "1978-04-03", "Z9", "THA", 'M', NULL, NULL },
+    { 0, "nguyen van an", "03/04/1978;1979", "B7654321", NULL, 0, NULL, "hanoi" },
+    { 1, "an nguyen", "1978-04-03", "B7654321", "VNM", 'M', "ha noi", NULL },
+};
+
+static void test_crec_and_run_same_vectors(void **state)
+{
+    (void)state;
+    enum { N = sizeof g_crec_recs / sizeof g_crec_recs[0] };
+    wl_features *f = fx_build(g_crec_recs, N);
+    uint32_t ab[2 * N * N];
+    wl_cmpvec plain[N * N], cached[N * N], run[N * N];
+    for (uint32_t a = 0, k = 0; a < N; a++)
+        for (uint32_t b = 0; b < N; b++, k++) {
+            ab[2 * k] = a;
+            ab[2 * k + 1] = b;
+            wl_compare(f, a, b, &plain[k]); /* no wl_crec: the arrays */
+        }
+    assert_null(f->crec);
+    assert_int_equal(wl_features_build_crec(f), 0);
+    assert_non_null(f->crec);
+    for (size_t k = 0; k < (size_t)N * N; k++) wl_compare(f, ab[2 * k], ab[2 * k + 1], &cached[k]);
+    wl_compare_run(f, ab, (size_t)N * N, run); /* 49 pairs: the prefetch distances are reached */
+    for (size_t k = 0; k < (size_t)N * N; k++) {
+        assert_memory_equal(plain[k].level, cached[k].level, WL_FIELD_COUNT);
+        assert_int_equal(plain[k].dob_swap, cached[k].dob_swap);
+        assert_true(plain[k].name_rare == cached[k].name_rare);
+        assert_memory_equal(plain[k].level, run[k].level, WL_FIELD_COUNT);
+        assert_int_equal(plain[k].dob_swap, run[k].dob_swap);
+        assert_true(plain[k].name_rare == run[k].name_rare);
+    }
+    /* wl_compare_pairs: the same levels at 1 and 2 threads */
+    uint8_t l1[N * N * WL_FIELD_COUNT], l2[N * N * WL_FIELD_COUNT];
+    assert_int_equal(wl_compare_pairs(f, ab, (size_t)N * N, 1, l1), WL_OK);
+    assert_int_equal(wl_compare_pairs(f, ab, (size_t)N * N, 2, l2), WL_OK);
+    assert_memory_equal(l1, l2, sizeof l1);
+    for (size_t k = 0; k < (size_t)N * N; k++) assert_memory_equal(l1 + k * WL_FIELD_COUNT, plain[k].level, WL_FIELD_COUNT);
+    fx_free(f);
+}
+
 static void test_compare_records(void **state)
 {
     (void)state;
@@ -189,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_doc_golden),
         cmocka_unit_test(test_tokens_and_places),
         cmocka_unit_test(test_compare_records),
+        cmocka_unit_test(test_crec_and_run_same_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -475,29 +475,48 @@ static int chunk_pairs(const block_ctx *c, const keylists *k, size_t ch, partner
 /* Chunks of records go to the threads in waves; after each wave its buffers
  * are appended in chunk order and freed, so the pairs exist about once in
  * memory (plus one wave), not twice. pairs receives (a << 32 | b) values. */
+static int thread_index(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+/* The per-thread scratch lives across all waves: allocated (and its pages
+ * zeroed by the kernel) once, not once per wave. Per wave it cost 2 x 8 MB of
+ * fresh zero pages 120 times at 2 x 10^6 records (perf: clear_page 8.6 % of
+ * the blocking run). The scores return to zero after every record. */
 static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs)
 {
     size_t n = k->n, nchunks = (n + PAIR_CHUNK - 1) / PAIR_CHUNK, wave = (size_t)c->threads * 8;
     wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
     size_t *uni = calloc(nchunks ? nchunks : 1, sizeof *uni);
-    int failed = !parts || !uni;
+    partner_scratch *scr = calloc((size_t)c->threads, sizeof *scr);
+    int failed = !parts || !uni || !scr;
+    for (int t = 0; t < c->threads && !failed; t++) {
+        wl_vec_init(&scr[t].ws, sizeof(uint64_t));
+        if (c->partners && !(scr[t].score = calloc(n ? n : 1, sizeof *scr[t].score))) failed = 1;
+    }
     for (size_t w0 = 0; w0 < nchunks && !failed; w0 += wave) {
         size_t w1 = WL_MIN(nchunks, w0 + wave);
 #pragma omp parallel num_threads(c->threads) reduction(| : failed)
         {
-            partner_scratch sc = { .score = NULL };
-            wl_vec_init(&sc.ws, sizeof(uint64_t));
-            if (c->partners && !(sc.score = calloc(n ? n : 1, sizeof *sc.score))) failed = 1;
+            partner_scratch *sc = &scr[thread_index()];
 #pragma omp for schedule(dynamic)
             for (size_t ch = w0; ch < w1; ch++) {
                 wl_vec_init(&parts[ch], sizeof(uint64_t));
-                if (!failed) failed |= chunk_pairs(c, k, ch, &sc, &parts[ch], &uni[ch]);
+                if (!failed) failed |= chunk_pairs(c, k, ch, sc, &parts[ch], &uni[ch]);
             }
-            wl_vec_free(&sc.ws);
-            free(sc.score);
         }
         failed = append_chunks(parts, w0, w1, pairs, failed) != 0;
     }
+    for (int t = 0; scr && t < c->threads; t++) {
+        wl_vec_free(&scr[t].ws);
+        free(scr[t].score);
+    }
+    free(scr);
     /* Pairs in the union of the blocks, before the cap (uncapped: all of them). */
     for (size_t ch = 0; ch < nchunks && uni; ch++) c->st->union_pairs += uni[ch];
     if (!c->partners) c->st->union_pairs = pairs->len;

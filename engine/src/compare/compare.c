@@ -85,33 +85,39 @@ static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpve
 /* ---- dates, documents, codes ---- */
 
 /* Each comparator looks at a's side first and touches b's arrays only when a
- * has a value: b is a random record, and its loads are what a pair costs. */
+ * has a value: b is a random record, and its loads are what a pair costs. The
+ * runs are found through the records' wl_crec (one line each); a single date
+ * or document on both sides is compared from the wl_crec alone. */
 
-static void compare_dates(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
+static void compare_dates(const wl_features *f, const wl_crec *a, const wl_crec *b, wl_cmpvec *out)
 {
-    size_t na, nb = 0;
-    const wl_date *da = wl_f_dates(f, a, &na), *db = na ? wl_f_dates(f, b, &nb) : NULL;
     int best = WL_LV_MISSING, best_swap = 0;
-    for (size_t i = 0; i < na; i++)
-        for (size_t j = 0; j < nb; j++) {
-            int swap, lv = wl_cmp_date(&da[i], &db[j], &swap);
-            if (lv > best) {
-                best = lv;
-                best_swap = swap;
+    if (a->n_date && b->n_date) {
+        const wl_date *da = a->n_date == 1 ? &a->date0 : f->dates + a->date;
+        const wl_date *db = b->n_date == 1 ? &b->date0 : f->dates + b->date;
+        for (size_t i = 0; i < a->n_date; i++)
+            for (size_t j = 0; j < b->n_date; j++) {
+                int swap, lv = wl_cmp_date(&da[i], &db[j], &swap);
+                if (lv > best) {
+                    best = lv;
+                    best_swap = swap;
+                }
             }
-        }
+    }
     out->level[WL_FIELD_DOB] = (uint8_t)best;
     out->dob_swap = (uint8_t)best_swap;
 }
 
-static int compare_docs(const wl_features *f, uint32_t a, uint32_t b)
+static int compare_docs(const wl_features *f, const wl_crec *a, const wl_crec *b)
 {
-    size_t na, nb = 0;
-    const wl_fdoc *da = wl_f_docs(f, a, &na), *db = na ? wl_f_docs(f, b, &nb) : NULL;
+    if (!a->n_doc || !b->n_doc) return WL_LV_MISSING;
+    /* Cheap filter first: equal hashes settle the common exact case. */
+    if (a->n_doc == 1 && b->n_doc == 1 && a->doc0_h == b->doc0_h && a->doc0_len == b->doc0_len)
+        return WL_DOC_EXACT;
+    const wl_fdoc *da = f->docs + a->doc, *db = f->docs + b->doc;
     int best = WL_LV_MISSING;
-    for (size_t i = 0; i < na && best < WL_DOC_EXACT; i++)
-        for (size_t j = 0; j < nb && best < WL_DOC_EXACT; j++) {
-            /* Cheap filter first: equal hashes settle the common exact case. */
+    for (size_t i = 0; i < a->n_doc && best < WL_DOC_EXACT; i++)
+        for (size_t j = 0; j < b->n_doc && best < WL_DOC_EXACT; j++) {
             int lv = da[i].h_ocr == db[j].h_ocr && da[i].len == db[j].len
                          ? WL_DOC_EXACT
                          : wl_cmp_doc(wl_f_str(f, da[i].str), da[i].len, wl_f_str(f, db[j].str), db[j].len);
@@ -120,63 +126,102 @@ static int compare_docs(const wl_features *f, uint32_t a, uint32_t b)
     return best;
 }
 
-static int compare_nats(const wl_features *f, uint32_t a, uint32_t b)
+static int compare_nats(const wl_features *f, const wl_crec *a, const wl_crec *b)
 {
-    size_t na, nb;
-    const uint32_t *xa = wl_f_nats(f, a, &na);
-    if (na == 0) return WL_LV_MISSING;
-    const uint32_t *xb = wl_f_nats(f, b, &nb);
-    if (nb == 0) return WL_LV_MISSING;
-    for (size_t i = 0; i < na; i++)
-        for (size_t j = 0; j < nb; j++)
+    if (!a->n_nat || !b->n_nat) return WL_LV_MISSING;
+    const uint32_t *xa = f->nats + a->nat, *xb = f->nats + b->nat;
+    for (size_t i = 0; i < a->n_nat; i++)
+        for (size_t j = 0; j < b->n_nat; j++)
             if (xa[i] == xb[j]) return WL_CODE_MATCH;
     return WL_CODE_MISMATCH;
 }
 
-static int compare_gender(const wl_features *f, uint32_t a, uint32_t b)
+static int compare_gender(const wl_crec *a, const wl_crec *b)
 {
-    if (!f->gender[a] || !f->gender[b]) return WL_LV_MISSING;
-    return f->gender[a] == f->gender[b] ? WL_CODE_MATCH : WL_CODE_MISMATCH;
+    if (!a->gender || !b->gender) return WL_LV_MISSING;
+    return a->gender == b->gender ? WL_CODE_MATCH : WL_CODE_MISMATCH;
 }
 
-static int compare_pob(const wl_features *f, uint32_t a, uint32_t b)
+static int compare_pob(const wl_features *f, const wl_crec *a, const wl_crec *b)
 {
-    if (f->pob[a] == UINT32_MAX || f->pob[b] == UINT32_MAX) return WL_LV_MISSING; /* a first */
-    const char *x = wl_f_str(f, f->pob[a]), *y = wl_f_str(f, f->pob[b]);
+    if (a->pob == UINT32_MAX || b->pob == UINT32_MAX) return WL_LV_MISSING;
+    const char *x = wl_f_str(f, a->pob), *y = wl_f_str(f, b->pob);
     return wl_cmp_place(x, strlen(x), y, strlen(y));
 }
 
-static int compare_text(const wl_features *f, uint32_t a, uint32_t b)
+static int compare_text(const wl_features *f, const wl_crec *a, const wl_crec *b)
 {
-    size_t na, nb;
-    const uint64_t *ta = wl_f_toks(f, a, &na);
-    if (na == 0) return WL_LV_MISSING;
-    const uint64_t *tb = wl_f_toks(f, b, &nb);
-    return wl_cmp_tokens(ta, na, tb, nb);
+    if (!a->n_tok) return WL_LV_MISSING;
+    return wl_cmp_tokens(f->toks + a->tok, a->n_tok, b->n_tok ? f->toks + b->tok : NULL, b->n_tok);
 }
 
 void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
 {
+    wl_crec ca = wl_f_crec(f, a), cb = wl_f_crec(f, b);
     memset(out, 0, sizeof *out);
     compare_names(f, a, b, out);
-    compare_dates(f, a, b, out);
-    out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, a, b);
-    out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, a, b);
-    out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(f, a, b);
-    out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, a, b);
-    out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, a, b);
+    compare_dates(f, &ca, &cb, out);
+    out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, &ca, &cb);
+    out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, &ca, &cb);
+    out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(&ca, &cb);
+    out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, &ca, &cb);
+    out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, &ca, &cb);
+}
+
+/* ---- walking many pairs ---- */
+
+/* Software prefetch of the second records (wl_compare_run): their wl_crec
+ * PF_CREC pairs ahead, then, once it has arrived, the runs and spellings it
+ * points at PF_RUNS pairs ahead. The distances cover a memory latency with a
+ * few pairs of work (~1-2 us each) in between. */
+enum { PF_CREC = 16, PF_RUNS = 6 };
+
+static inline void pf(const void *p)
+{
+    __builtin_prefetch(p, 0, 3);
+}
+
+static void prefetch_runs(const wl_features *f, uint32_t b)
+{
+    const wl_crec *c = &f->crec[b];
+    pf(&f->part_start[b]); /* compare_names finds the parts through it */
+    if (c->n_part) {
+        const wl_fpart *p = f->parts + c->part;
+        pf(p);
+        pf((const char *)(p + c->n_part) - 1);
+        for (size_t k = 0; k < c->n_part && k < 3; k++) pf(f->text + p[k].canon);
+    }
+    if (c->n_date > 1) pf(f->dates + c->date);
+    if (c->n_doc) pf(f->docs + c->doc);
+    if (c->n_nat) pf(f->nats + c->nat);
+    if (c->n_tok) pf(f->toks + c->tok);
+    if (c->pob != UINT32_MAX) pf(f->text + c->pob);
+}
+
+void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (f->crec) {
+            if (k + PF_CREC < n) pf(&f->crec[ab[2 * (k + PF_CREC) + 1]]);
+            if (k + PF_RUNS < n) prefetch_runs(f, ab[2 * (k + PF_RUNS) + 1]);
+        }
+        wl_compare(f, ab[2 * k], ab[2 * k + 1], &out[k]);
+    }
 }
 
 wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n, int threads,
                            uint8_t *levels)
 {
-    long long nn = (long long)n;
+    enum { BLK = 1024 };
+    long long nblk = (long long)((n + BLK - 1) / BLK);
     int t = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(static, 4096) num_threads(t)
-    for (long long k = 0; k < nn; k++) {
-        wl_cmpvec v;
-        wl_compare(f, pairs[2 * k], pairs[2 * k + 1], &v);
-        if (levels) memcpy(levels + (size_t)k * WL_FIELD_COUNT, v.level, WL_FIELD_COUNT);
+#pragma omp parallel for schedule(static, 4) num_threads(t)
+    for (long long c = 0; c < nblk; c++) {
+        wl_cmpvec v[BLK];
+        size_t lo = (size_t)c * BLK, m = WL_MIN(n - lo, (size_t)BLK);
+        wl_compare_run(f, pairs + 2 * lo, m, v);
+        for (size_t k = 0; levels && k < m; k++)
+            memcpy(levels + (lo + k) * WL_FIELD_COUNT, v[k].level, WL_FIELD_COUNT);
     }
     return WL_OK;
 }

@@ -26,6 +26,14 @@ int wl_field_levels(wl_field f);
 /** Compares records a and b of f. Thread-safe, allocates nothing. */
 void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out);
 
+/**
+ * Compares n pairs, ab[2k] with ab[2k + 1], into out[k]: the same vectors as
+ * wl_compare pair by pair, walked with the later pairs' second records
+ * prefetched (candidates come sorted by their first record, so the second is
+ * the one that misses the caches). Thread-safe, allocates nothing.
+ */
+void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out);
+
 /* ---- levels, named once (compare.c); the numbers are what wl_cmpvec holds ---- */
 enum { WL_LV_MISSING = 0 };
 enum { WL_NAME_DIFFERENT = 1, WL_NAME_JW80, WL_NAME_JW92, WL_NAME_ALL_PARTS, WL_NAME_EXACT };

@@ -60,6 +60,7 @@ void wl_features_free(wl_features *f)
     free(f->h_name);
     free(f->tok_start);
     free(f->toks);
+    free(f->crec);
     free(f);
 }
 
@@ -207,6 +208,7 @@ wl_features *wl_features_build(const wl_dataset *ds, int threads)
     for (size_t c = 0; ch && c < nch; c++) chunk_free(&ch[c]);
     free(ch);
     if (!bad) bad = wl_features_count_freq(f) != 0;
+    if (!bad) bad = wl_features_build_crec(f) != 0;
     if (bad) {
         wl_features_free(f);
         return NULL;

@@ -35,6 +35,21 @@ typedef struct {
     uint32_t country;   /* packed alpha-3 of a recognised prefix, or 0 */
 } wl_fdoc;
 
+/* What the comparator reads of a record first, in one cache line: where its
+ * runs start and how long they are, its gender and place, and its first date
+ * and document inline. A pair's second record is a random one of millions,
+ * and without this its seven arrays cost up to seven cache misses before any
+ * comparing starts (features_crec.c). */
+typedef struct {
+    uint32_t part, date, doc, nat, tok; /* run starts in parts, dates, docs, nats, toks */
+    uint16_t n_part, n_date, n_doc, n_nat, n_tok;
+    uint8_t gender;
+    uint8_t doc0_len;                   /* the first document's OCR-folded length */
+    uint32_t pob;                       /* as wl_features.pob */
+    wl_date date0;                      /* the first date (when n_date > 0) */
+    uint64_t doc0_h;                    /* the first document's h_ocr (when n_doc > 0) */
+} wl_crec;
+
 struct wl_features {
     const wl_dataset *ds;
     size_t n;
@@ -65,7 +80,44 @@ struct wl_features {
      * records' text is a merge of two short integer lists (no string work per pair). */
     uint32_t *tok_start;        /* n + 1 */
     uint64_t *toks;
+
+    /* One wl_crec per record, cache-aligned (wl_features_build_crec); NULL
+     * when not built: the comparator then reads the arrays above. */
+    wl_crec *crec;
 };
+
+/**
+ * Fills f->crec from the arrays (after they are final). Records whose runs do
+ * not fit a wl_crec's 16-bit counts leave f->crec NULL (the comparator reads
+ * the arrays). @return 0, or -1 when out of memory (f->crec stays NULL).
+ */
+int wl_features_build_crec(wl_features *f);
+
+/** Record i's wl_crec: f->crec[i], or the same fields read from the arrays. */
+static inline wl_crec wl_f_crec(const wl_features *f, size_t i)
+{
+    if (f->crec) return f->crec[i];
+    wl_crec c;
+    memset(&c, 0, sizeof c);
+    c.part = f->part_start[i];
+    c.n_part = (uint16_t)(f->part_start[i + 1] - c.part);
+    c.date = f->date_start[i];
+    c.n_date = (uint16_t)(f->date_start[i + 1] - c.date);
+    c.doc = f->doc_start[i];
+    c.n_doc = (uint16_t)(f->doc_start[i + 1] - c.doc);
+    c.nat = f->nat_start[i];
+    c.n_nat = (uint16_t)(f->nat_start[i + 1] - c.nat);
+    c.tok = f->tok_start[i];
+    c.n_tok = (uint16_t)(f->tok_start[i + 1] - c.tok);
+    c.gender = f->gender[i];
+    c.pob = f->pob[i];
+    if (c.n_date) c.date0 = f->dates[c.date];
+    if (c.n_doc) {
+        c.doc0_h = f->docs[c.doc].h_ocr;
+        c.doc0_len = f->docs[c.doc].len;
+    }
+    return c;
+}
 
 static inline const char *wl_f_str(const wl_features *f, uint32_t off) { return f->text + off; }
 
