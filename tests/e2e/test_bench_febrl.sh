@@ -56,6 +56,15 @@ check "a copy equals its original" [ "$(awk -F, '{same = 1; for (i = 2; i <= 11;
 f1=$(awk '$1 == "all" {print $7}' "$TMP/eval")
 check "F1 $f1 < 0.98" awk -v f="$f1" 'BEGIN {exit !(f >= 0.98)}'
 
+# ---- the same bytes at 1 and 2 threads (pairs with --explain, and clusters)
+for t in 1 2; do
+  "$WATCHLINK" match "$x/a.csv" "$x/b.csv" --map id=rec_id --map doc_number=soc_sec_id --explain --threads $t \
+    -o "$TMP/pairs$t.csv" --clusters "$TMP/clusters$t.csv" --quiet 2>"$TMP/match$t.err" || fail "match --threads $t"
+done
+check "pairs differ between 1 and 2 threads" cmp -s "$TMP/pairs1.csv" "$TMP/pairs2.csv"
+check "clusters differ between 1 and 2 threads" cmp -s "$TMP/clusters1.csv" "$TMP/clusters2.csv"
+check "no pairs to compare" [ "$(wc -l < "$TMP/pairs1.csv")" -gt 1000 ]
+
 # ---- bad arguments
 expect_exit 2 "$WATCHLINK_BENCH" febrl --records 10
 expect_exit 2 "$WATCHLINK_BENCH" febrl --out "$TMP/q" --records 1
