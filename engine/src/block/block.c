@@ -37,7 +37,6 @@ typedef struct {
     size_t max_block;
     size_t partners;          /* per-record cap on partners; 0 = every partner */
     size_t sure;              /* of those, how many are kept whatever their score (see prune_weak) */
-    uint32_t doc_pair_w;      /* wl_block_weight of a block of WL_BLOCK_DOC_CROWD records */
     const uint32_t *source;
     wl_block_stats *st;
 } block_ctx;
@@ -223,7 +222,8 @@ uint32_t wl_block_weight(size_t size, size_t records)
 typedef struct {
     uint32_t beg, pos, end;
     uint16_t w;                   /* wl_block_weight: <= 16 log2(2^32) */
-    uint16_t doc;                 /* 1: a document block (WL_KIND_DOC) */
+    uint16_t guard;               /* 1: sharing it guards a partner from pruning (any block but a
+                                     document block of more than WL_BLOCK_DOC_CROWD records) */
 } recblock;
 
 typedef struct {
@@ -284,9 +284,9 @@ static wl_status keylists_build(const block_ctx *c, const wl_keyent *e, size_t m
     for (size_t i = 0, j; i < m; i = j) {
         j = run_end(e, m, i);
         uint16_t w = (uint16_t)wl_block_weight(j - i, n);
-        uint16_t doc = (e[i].key >> WL_KEY_KIND_SHIFT) == WL_KIND_DOC;
+        uint16_t guard = (e[i].key >> WL_KEY_KIND_SHIFT) != WL_KIND_DOC || j - i <= WL_BLOCK_DOC_CROWD;
         for (size_t q = i; q < j; q++)
-            k->rk_blk[fill[e[q].rec]++] = (recblock){ (uint32_t)i, (uint32_t)q, (uint32_t)j, w, doc };
+            k->rk_blk[fill[e[q].rec]++] = (recblock){ (uint32_t)i, (uint32_t)q, (uint32_t)j, w, guard };
     }
     free(fill);
     return WL_OK;
@@ -326,14 +326,14 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
 /* ---- pair emission: each record's best partners (the cap) ---- */
 
 /* Per-thread scratch of the capped path: the partners met (as b << 32, then
- * b << 32 | guard << 16 | score) and a dense score per record, zero between
- * records: the summed weight in the low 16 bits, in the high 16 the guard
- * against pruning: UINT16_MAX once a name or date block is shared, else the
- * weight of the smallest document block shared (16-bit halves: the reads of it
- * are random, so few bytes is little cache; 4 MB per thread at 10^6 records). */
+ * b << 32 | score) and a dense score per record, zero between records: the
+ * summed weight in the low 15 bits, and bit 15 set once a guarding block is
+ * shared (recblock.guard). 16 bits: the reads of it are random, so half the
+ * bytes is half the cache it needs (4 MB per thread at 2 x 10^6 records). */
+enum { SCORE_GUARD = 0x8000, SCORE_SUM = 0x7FFF };
 typedef struct {
     wl_vec ws;
-    uint32_t *score;
+    uint16_t *score;
 } partner_scratch;
 
 /* Every record sharing a block with a, on both sides, with the summed weights
@@ -343,23 +343,29 @@ typedef struct {
 static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, partner_scratch *sc)
 {
     wl_vec *ws = &sc->ws;
-    uint32_t *score = sc->score;
+    uint16_t *score = sc->score;
     const uint32_t sa = c->source[a]; /* held: the score stores might alias the sources */
     const int link = c->mode == WL_MODE_LINK;
     ws->len = 0;
-    for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
+    for (uint32_t t = k->rk_start[a], te = k->rk_start[a + 1]; t < te; t++) {
         recblock bl = k->rk_blk[t];
+        if (t + 1 < te) { /* the next block's run sits elsewhere: fetch it meanwhile */
+            uint32_t nb = k->rk_blk[t + 1].beg;
+            __builtin_prefetch(&k->ent_rec[nb]);
+            if (k->ent_src) __builtin_prefetch(&k->ent_src[nb]);
+        }
         if (wl_vec_reserve(ws, ws->len + (bl.end - bl.beg)) != 0) return -1;
         uint64_t *dst = ws->data;
+        const uint32_t guard = bl.guard ? SCORE_GUARD : 0;
         for (uint32_t q = bl.beg; q < bl.end; q++) {
             uint32_t b = k->ent_rec[q];
             if (q == bl.pos || (link && sa == entry_source(c, k, q, b))) continue;
-            if (score[b] == 0) dst[ws->len++] = (uint64_t)b << 32;
-            /* Saturating: a score past 65,535 (hundreds of shared blocks) is
+            uint32_t old = score[b];
+            if (old == 0) dst[ws->len++] = (uint64_t)b << 32;
+            /* Saturating: a sum past 32,767 (a hundred shared blocks) is
              * already the best there is. w >= 1, so a partner met is nonzero. */
-            uint32_t sum = WL_MIN((score[b] & UINT16_MAX) + bl.w, UINT16_MAX);
-            uint32_t guard = WL_MAX(score[b] >> 16, bl.doc ? bl.w : UINT16_MAX);
-            score[b] = guard << 16 | sum;
+            uint32_t sum = WL_MIN((old & SCORE_SUM) + bl.w, (uint32_t)SCORE_SUM);
+            score[b] = (uint16_t)((old & SCORE_GUARD) | guard | sum);
         }
     }
     uint64_t *v = ws->data;
@@ -373,10 +379,10 @@ static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, 
 
 /* Rank of a partner: higher score first, then lower record index (a total
  * order, so the choice never depends on the order partners were met); the
- * guard rides in the low 16 bits (b is unique, so it never decides the order). */
+ * guard bit rides in bit 0 (b is unique, so it never decides the order). */
 static uint64_t partner_rank(uint64_t bw)
 {
-    return (bw & UINT16_MAX) << 48 | (UINT32_MAX - (bw >> 32)) << 16 | (bw >> 16 & UINT16_MAX);
+    return (bw & SCORE_SUM) << 48 | (UINT32_MAX - (bw >> 32)) << 16 | (uint64_t)((bw & SCORE_GUARD) != 0);
 }
 
 static uint32_t rank_score(uint64_t rank)
@@ -420,20 +426,22 @@ static size_t best_partners(uint64_t *v, size_t n, size_t cap)
 
 /* Of the kept partners (ranks in v[0..kept)), keeps the `sure` best and
  * drops the others that share nothing with the record but document blocks of
- * three or more records, and score under half its best partner's: weighted node pruning with the node's
- * best edge as the yardstick (Papadakis et al. 2014 prune by the mean edge
- * weight), restricted to what chance explains. The deletion neighbourhood of
- * a short number (block_keys.c) crowds as lists grow: at 10^6 x 10^6
- * FEBRL-like lists a 7-digit number's 6-digit variants each hold ~14 records
- * (14 M variants in 10^6 values), so every record met ~90 strangers through
- * them, and they filled its cap: 37.7 M candidates against 1.27 M at 10^5. A
- * number shared by two records alone is no chance, and a true partner sharing
- * a near-identical one also shares a name or date key, or outscores the
- * strangers. Partners met through a name or date key are never pruned: aliases of one person in another script may share one
- * crowded name key and nothing else (pruning those cost the EU alias records
- * 0.1 of F1), and the `sure` best stay whatever they share.
+ * more than WL_BLOCK_DOC_CROWD records, and score under half its best
+ * partner's: weighted node pruning with the node's best edge as the yardstick
+ * (Papadakis et al. 2014 prune by the mean edge weight), restricted to what
+ * chance explains. The deletion neighbourhood of a short number (block_keys.c)
+ * crowds as lists grow: at 10^6 x 10^6 FEBRL-like lists a 7-digit number's
+ * 6-digit variants each hold ~14 records (14 M variants in 10^6 values), so
+ * every record met ~90 strangers through them, and they filled its cap: 37.7 M
+ * candidates against 1.27 M at 10^5. A number shared by a few records may be
+ * one person in several lists, and a true partner sharing a near-identical one
+ * also shares a name or date key, or outscores the strangers. Partners met
+ * through a name or date key are never pruned: aliases of one person in
+ * another script may share one crowded name key and nothing else (pruning
+ * those cost the EU alias records 0.1 of F1), and the `sure` best stay
+ * whatever they share.
  * @return how many remain in v[0..). */
-static size_t prune_weak(uint64_t *v, size_t kept, size_t sure, uint32_t doc_pair_w)
+static size_t prune_weak(uint64_t *v, size_t kept, size_t sure)
 {
     if (kept <= sure) return kept;
     for (size_t q = 1; q < kept; q++) { /* best first (kept <= the cap: a few dozen) */
@@ -445,7 +453,7 @@ static size_t prune_weak(uint64_t *v, size_t kept, size_t sure, uint32_t doc_pai
     uint32_t best = rank_score(v[0]);
     size_t w = sure;
     for (size_t q = sure; q < kept; q++)
-        if (2 * rank_score(v[q]) >= best || (v[q] & UINT16_MAX) >= doc_pair_w) v[w++] = v[q];
+        if (2 * rank_score(v[q]) >= best || (v[q] & 1)) v[w++] = v[q];
     return w;
 }
 
@@ -458,7 +466,7 @@ static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, 
     uint64_t *v = sc->ws.data;
     size_t np = sc->ws.len;
     for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a;
-    size_t kept = prune_weak(v, best_partners(v, np, c->partners), c->sure, c->doc_pair_w);
+    size_t kept = prune_weak(v, best_partners(v, np, c->partners), c->sure);
     if (kept == 0) return 0; /* out->data may still be NULL: no pointer arithmetic on it */
     if (wl_vec_reserve(out, out->len + kept) != 0) return -1;
     uint64_t *o = (uint64_t *)out->data + out->len;
@@ -618,8 +626,7 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     if (!f || !opt) return WL_USAGE;
     if (f->n >= UINT32_MAX) return WL_INPUT;
     block_ctx c = { f->n, thread_count(opt->threads), opt->mode,
-                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure,
-                    wl_block_weight(WL_BLOCK_DOC_CROWD, f->n), f->source, st };
+                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure, f->source, st };
     wl_vec all;
     wl_vec_init(&all, sizeof(wl_keyent));
     wl_status s = collect_blocks(&c, f, opt->block_keys, &all);
