@@ -74,7 +74,7 @@ enum { WL_BLOCK_DEFAULT_PARTNERS = 32 };
 /* Partners a record keeps whatever they share; beyond them a partner met only
  * through document blocks of 3+ records must score at least half the best's
  * (wl_block_pruned; figures in bench/RESULTS.md, "Scale"). */
-enum { WL_BLOCK_SURE_PARTNERS = 8 };
+enum { WL_BLOCK_SURE_PARTNERS = 4 };
 /* A document block of more records than this is crowded by chance (a short
  * number's deletion variants as lists grow); one of at most this many may be
  * one person's records in several lists, and guards its partners from pruning. */
