@@ -51,14 +51,20 @@ static int cmp_id(const char *a, const char *b)
     return strcmp(a, b);
 }
 
-static const wl_dataset *g_sort_ds; /* qsort has no context argument in C17 */
+/* The sorts below carry their keys in the array they sort: qsort has no
+ * context argument in C17, and a static one would make two concurrent wl_run
+ * calls race (the header promises that calls share no state). */
+typedef struct {
+    const char *source, *id;
+    uint32_t rec;
+} record_ref;
 
 static int cmp_record(const void *x, const void *y)
 {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    int c = strcmp(wl_dataset_source(g_sort_ds, a), wl_dataset_source(g_sort_ds, b));
-    if (!c) c = cmp_id(wl_dataset_id(g_sort_ds, a), wl_dataset_id(g_sort_ds, b));
-    return c ? c : (a < b ? -1 : a > b);
+    const record_ref *a = x, *b = y;
+    int c = strcmp(a->source, b->source);
+    if (!c) c = cmp_id(a->id, b->id);
+    return c ? c : (a->rec < b->rec ? -1 : a->rec > b->rec);
 }
 
 static uint32_t *record_ranks(const wl_dataset *ds, uint32_t **order_out)
@@ -66,28 +72,56 @@ static uint32_t *record_ranks(const wl_dataset *ds, uint32_t **order_out)
     size_t n = wl_dataset_size(ds);
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
     uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
-    if (!order || !rank) {
+    record_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+    if (!order || !rank || !refs) {
         free(order);
         free(rank);
+        free(refs);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) order[i] = (uint32_t)i;
-    g_sort_ds = ds;
-    qsort(order, n, sizeof *order, cmp_record);
-    for (size_t i = 0; i < n; i++) rank[order[i]] = (uint32_t)i;
+    for (size_t i = 0; i < n; i++)
+        refs[i] = (record_ref){ wl_dataset_source(ds, i), wl_dataset_id(ds, i), (uint32_t)i };
+    qsort(refs, n, sizeof *refs, cmp_record);
+    for (size_t i = 0; i < n; i++) {
+        order[i] = refs[i].rec;
+        rank[refs[i].rec] = (uint32_t)i;
+    }
+    free(refs);
     *order_out = order;
     return rank;
 }
 
-static const uint32_t *g_sort_rank;
+/* Pairs in record order: (rank of left, rank of right) is one 64-bit key,
+ * unique per pair, so sorting (key, position) and permuting is the sort. */
+typedef struct {
+    uint64_t key;
+    size_t at;
+} match_ref;
 
-static int cmp_match(const void *x, const void *y)
+static int cmp_match_ref(const void *x, const void *y)
 {
-    const wl_match *a = x, *b = y;
-    uint32_t al = g_sort_rank[a->left], bl = g_sort_rank[b->left];
-    if (al != bl) return al < bl ? -1 : 1;
-    uint32_t ar = g_sort_rank[a->right], br = g_sort_rank[b->right];
-    return ar < br ? -1 : ar > br;
+    const match_ref *a = x, *b = y;
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+static wl_status sort_matches(wl_match *m, size_t n, const uint32_t *rank)
+{
+    if (n < 2) return WL_OK;
+    match_ref *refs = malloc(n * sizeof *refs);
+    wl_match *tmp = malloc(n * sizeof *tmp);
+    if (!refs || !tmp) {
+        free(refs);
+        free(tmp);
+        return WL_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        refs[i] = (match_ref){ (uint64_t)rank[m[i].left] << 32 | rank[m[i].right], i };
+    qsort(refs, n, sizeof *refs, cmp_match_ref);
+    for (size_t i = 0; i < n; i++) tmp[i] = m[refs[i].at];
+    memcpy(m, tmp, n * sizeof *m);
+    free(refs);
+    free(tmp);
+    return WL_OK;
 }
 
 /* ---- stages ---- */
@@ -187,8 +221,8 @@ static wl_status cluster_all(run_ctx *c)
     wl_result *r = c->r;
     size_t n = c->f->n;
     if (c->opt->best_link) r->n_pairs = wl_best_link(r->pairs, r->n_pairs, n, c->rank);
-    g_sort_rank = c->rank;
-    qsort(r->pairs, r->n_pairs, sizeof *r->pairs, cmp_match);
+    wl_status sorted = sort_matches(r->pairs, r->n_pairs, c->rank);
+    if (sorted != WL_OK) return sorted;
     r->rep = malloc((n ? n : 1) * sizeof *r->rep);
     if (!r->rep) return WL_NOMEM;
     wl_cluster_stats cs;
