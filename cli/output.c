@@ -117,6 +117,12 @@ void out_summary(const wl_stats *s, size_t rejected)
                         "not one person): review them\n", s->flagged_clusters);
     fprintf(stderr, "model: prior match probability of a record pair %.3g, %d EM iterations\n",
             s->em_prior, s->em_iterations);
+    if (s->fit_fallback & WL_FIT_NAME_M)
+        fprintf(stderr, "note: no date of birth or document to learn how names of one person "
+                        "agree: the name uses default m values (train with --labels to fit them)\n");
+    if (s->fit_fallback & WL_FIT_PRIOR)
+        fprintf(stderr, "note: the lists give too little evidence to estimate the match rate: "
+                        "the prior is taken from the pairs with strong evidence\n");
     fprintf(stderr, "time:");
     for (int i = 0; i < 6; i++) fprintf(stderr, " %s %.2fs", stage[i], s->seconds[i]);
     fprintf(stderr, ", total %.2fs on %d threads\n", s->seconds[6], s->threads);

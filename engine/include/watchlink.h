@@ -315,6 +315,13 @@ WL_API wl_status wl_model_fit_labels(const wl_dataset *ds, const wl_options *opt
                                      const char *labels_path, wl_model **out, size_t *used,
                                      char *err, size_t errcap);
 
+/* What an unsupervised fit fell back on when the lists gave too little
+ * evidence to estimate a parameter (see engine/src/score/model_fit.c). */
+enum {
+    WL_FIT_NAME_M = 1u << 0, /* no session estimated the name's m: thin-evidence defaults */
+    WL_FIT_PRIOR  = 1u << 1  /* the prior's fixed point collapsed: strong-pair estimate */
+};
+
 /* The result of one run: scored pairs and clusters. */
 typedef struct wl_result wl_result;
 
@@ -336,6 +343,7 @@ typedef struct {
     double seconds[8];        /* normalise, block, compare, fit, score, cluster, total, - */
     double em_prior;          /* estimated match rate among candidates */
     int em_iterations;
+    unsigned fit_fallback;    /* WL_FIT_* bits: parameters the lists could not estimate */
     int threads;
 } wl_stats;
 

@@ -11,9 +11,6 @@
 
 #include "features/featureset.h"
 
-typedef struct {
-    uint32_t a, b;      /* record indices, a < b */
-} wl_pairidx;
 
 typedef struct {
     size_t keys;            /* (key, record) entries */

@@ -83,4 +83,10 @@ void wl_set_error(char *err, size_t errcap, const char *fmt, ...)
 /** Monotonic wall clock in seconds. */
 double wl_now(void);
 
+/* A candidate record pair, as blocking makes it and compare and score read it
+ * (here, not in block/, so later stages need not include the blocking stage). */
+typedef struct {
+    uint32_t a, b;      /* record indices, a < b */
+} wl_pairidx;
+
 #endif /* WL_COMMON_H */

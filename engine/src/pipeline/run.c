@@ -261,6 +261,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     if ((st = fit_model(c, model)) != WL_OK) return st;
     s->em_prior = c->r->model->prior;
     s->em_iterations = c->r->model->em_iterations;
+    s->fit_fallback = c->r->model->fallback;
     STAGE_DONE(ST_FIT);
     if ((st = score_all(c)) != WL_OK) return st;
     STAGE_DONE(ST_SCORE);

@@ -38,6 +38,7 @@ struct wl_model {
     double u_namesake[WL_FIELD_COUNT][WL_MAX_LEVELS];
     int has_namesake;
     int em_iterations;
+    unsigned fallback;                       /* WL_FIT_* bits: what the data could not estimate */
     size_t em_pairs, u_pairs;
 };
 

@@ -17,6 +17,22 @@
  * sessions that used it (averaged where both did). The prior over all record pairs then solves M = sum of the
  * candidates' posteriors (a one-parameter EM), as matches outside the candidates
  * are what blocking already gave up.
+ *
+ * Thin evidence. A list of names only (or names and a nationality) has no
+ * session that can teach the name's own m: the date session is empty and the
+ * name session cannot judge names. EM over the name levels of the candidates
+ * alone is not identifiable (one categorical variable is explained equally well
+ * by any split of its levels into two classes), so the name then takes
+ * THIN_NAME_M, a fixed table of how the names of one person agree across
+ * watchlists (aliases and other romanisations make "all parts, another order or
+ * form" as common as "exact"), and the summary says so. With a single weak field
+ * the prior's fixed point also collapses towards zero: each step lowers the odds,
+ * which lowers every posterior, which lowers the next step (on a names-only
+ * sanctions list: prior 3e-9, no pair reported). When the fixed point ends below
+ * a tenth of the pairs with strong evidence (STRONG_BITS, a Bayes factor of 256),
+ * the prior is set from those pairs instead, as Splink's
+ * estimate_probability_two_random_records_match does from deterministic rules:
+ * the namesakes among them stand in for the true pairs they miss.
  */
 #include <math.h>
 #include <omp.h>
@@ -58,6 +74,11 @@ static uint64_t key_name(const wl_features *f, size_t i)
 }
 
 static uint64_t mix(uint64_t a, uint64_t b) { return wl_hash_combine(a, b); }
+
+/* m of the name levels (missing, different, jw80, jw92, all_parts, exact) when
+ * no session can estimate it: see the header comment. */
+static const double THIN_NAME_M[] = { 0.0, 0.08, 0.12, 0.15, 0.40, 0.25 };
+enum { STRONG_BITS = 8 };
 
 /* Pairs of records sharing a key, at most `cap`, deterministic: each group of
  * records with one key gives all its pairs, thinned by a hash of the pair when
@@ -216,6 +237,19 @@ static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
     free(bits);
 }
 
+/* How many matches the pairs with strong evidence suggest: one per such pair
+ * (a person with k records has k(k-1)/2 pairs). When linking, a record has at
+ * most one true partner in each other list, so there are at most half as many
+ * matches as records in two lists; namesakes beyond that are not counted. */
+static double strong_matches(const wl_model *m, const wl_features *f, const wl_options *opt,
+                             const wl_cmpvec *cand, size_t n)
+{
+    double strong = 0.0;
+    for (size_t k = 0; k < n; k++) strong += wl_model_evidence(m, &cand[k]) >= STRONG_BITS;
+    if (opt->mode == WL_MODE_LINK) strong = fmin(strong, (double)f->n / 2);
+    return strong;
+}
+
 wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
                        const wl_cmpvec *cand, size_t n_cand)
 {
@@ -245,7 +279,17 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
         m->has_namesake = 1;
     }
     m->em_iterations = it1 + it2;
+    m->fallback = 0;
+    if (it1 <= 0 && m->levels[WL_FIELD_NAME] == (int)(sizeof THIN_NAME_M / sizeof THIN_NAME_M[0])) {
+        memcpy(m->m[WL_FIELD_NAME], THIN_NAME_M, sizeof THIN_NAME_M);
+        m->fallback |= WL_FIT_NAME_M;
+    }
     wl_model_fit_prior(m, f, opt, cand, n_cand);
+    double pairs = all_pairs(f, opt), strong = strong_matches(m, f, opt, cand, n_cand);
+    if (m->prior * pairs < 0.1 * strong) {
+        m->prior = fmin(fmax(strong / pairs, 1e-15), 0.5);
+        m->fallback |= WL_FIT_PRIOR;
+    }
     wl_model_tf_means(m, cand, n_cand);
     m->em_pairs = n_cand;
     return WL_OK;
