@@ -1,5 +1,5 @@
-/* test_cluster.c -- union-find clusters with deterministic representatives, the
- * size flag, and the mutual best-link filter. */
+/* test_cluster.c -- clusters with deterministic representatives, no chains of
+ * namesakes, the size flag, and the mutual best-link filter. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,6 +54,36 @@ static void test_order_of_pairs_does_not_matter(void **state)
     assert_int_equal(st.flagged, 0);
 }
 
+/* A chain of namesakes (each record matches only the next, on another alias)
+ * is not one person: single linkage would put all six together. */
+static void test_chain_does_not_become_one_cluster(void **state)
+{
+    (void)state;
+    uint32_t rank[6] = { 0, 1, 2, 3, 4, 5 }, rep[6];
+    wl_match p[] = { pair(0, 1, 9), pair(1, 2, 8), pair(2, 3, 7), pair(3, 4, 6), pair(4, 5, 5) };
+    wl_cluster_stats st;
+    assert_int_equal(wl_cluster(6, p, 5, rank, 0, rep, &st), WL_OK);
+    assert_true(st.largest <= 3);
+    assert_true(st.clusters >= 2);
+    assert_int_equal(rep[1], rep[0]); /* the strongest pair still joins */
+}
+
+/* Two groups that match within, joined by one bridge pair, stay two groups;
+ * a group where everyone matches everyone is one cluster. */
+static void test_cliques_and_bridge(void **state)
+{
+    (void)state;
+    uint32_t rank[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, rep[8];
+    wl_match p[] = { pair(0, 1, 5), pair(0, 2, 5), pair(0, 3, 5), pair(1, 2, 5), pair(1, 3, 5),
+                     pair(2, 3, 5), pair(4, 5, 5), pair(4, 6, 5), pair(4, 7, 5), pair(5, 6, 5),
+                     pair(5, 7, 5), pair(6, 7, 5), pair(3, 4, 4) /* the bridge */ };
+    wl_cluster_stats st;
+    assert_int_equal(wl_cluster(8, p, 13, rank, 0, rep, &st), WL_OK);
+    assert_int_equal(st.largest, 4);
+    for (int i = 0; i < 4; i++) assert_int_equal(rep[i], 0);
+    for (int i = 4; i < 8; i++) assert_int_not_equal(rep[i], 0);
+}
+
 static void test_best_link_keeps_mutual_best(void **state)
 {
     (void)state;
@@ -75,6 +105,8 @@ int main(void)
         cmocka_unit_test(test_clusters_and_representatives),
         cmocka_unit_test(test_order_of_pairs_does_not_matter),
         cmocka_unit_test(test_best_link_keeps_mutual_best),
+        cmocka_unit_test(test_chain_does_not_become_one_cluster),
+        cmocka_unit_test(test_cliques_and_bridge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "cluster/cluster.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static uint32_t find(uint32_t *parent, uint32_t x)
 {
@@ -12,32 +13,127 @@ static uint32_t find(uint32_t *parent, uint32_t x)
     return x;
 }
 
+/* Pairs in merge order: strongest first, ties by the records' ranks. */
+typedef struct {
+    float w;
+    uint32_t ra, rb; /* ranks of left and right */
+    uint32_t k;      /* index in pairs */
+} edge_ref;
+
+static int cmp_edge(const void *x, const void *y)
+{
+    const edge_ref *a = x, *b = y;
+    if (a->w != b->w) return a->w > b->w ? -1 : 1;
+    if (a->ra != b->ra) return a->ra < b->ra ? -1 : 1;
+    return a->rb < b->rb ? -1 : a->rb > b->rb;
+}
+
+typedef struct {
+    uint32_t *parent, *size, *next, *tail; /* union-find, member lists (next/tail of roots) */
+    uint32_t *adj_start, *adj;             /* the kept pairs as adjacency lists */
+} cl_state;
+
+/* Kept pairs between the clusters of roots a and b, walking the smaller one. */
+static size_t edges_between(cl_state *c, uint32_t a, uint32_t b)
+{
+    if (c->size[a] > c->size[b]) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    size_t e = 0;
+    for (uint32_t x = a; x != UINT32_MAX; x = c->next[x])
+        for (uint32_t q = c->adj_start[x]; q < c->adj_start[x + 1]; q++)
+            e += find(c->parent, c->adj[q]) == b;
+    return e;
+}
+
+/*
+ * Clusters without chains. Plain union-find over the pairs above the threshold
+ * (single linkage) lets a chain of namesakes join different people: A ~ B on
+ * one alias, B ~ C on another... (a names-only sanctions list made one cluster
+ * of 3,810 records). So pairs are merged strongest first, and two clusters
+ * merge only when at least half of the record pairs across them are kept
+ * pairs (WL_CHAIN_DENSITY): a record joins a group when it matches most of it,
+ * not one member. This is the average-linkage stopping rule of hierarchical
+ * clustering applied to the match graph (see Hassanzadeh et al., "Framework
+ * for evaluating clustering algorithms in duplicate detection", VLDB 2009,
+ * on why single linkage over-merges). Pairs are reported as scored; only the
+ * clusters are affected.
+ */
+#define WL_CHAIN_DENSITY 0.5
+
 wl_status wl_cluster(size_t n, const wl_match *pairs, size_t npairs, const uint32_t *rank,
                      size_t max_cluster, uint32_t *rep, wl_cluster_stats *st)
 {
-    uint32_t *size = calloc(n ? n : 1, sizeof *size);
-    if (!size) return WL_NOMEM;
-    for (size_t i = 0; i < n; i++) rep[i] = (uint32_t)i;
+    size_t nn = n ? n : 1;
+    cl_state c = { rep, calloc(nn, sizeof(uint32_t)), malloc(nn * sizeof(uint32_t)),
+                   malloc(nn * sizeof(uint32_t)), calloc(nn + 1, sizeof(uint32_t)),
+                   malloc((npairs ? 2 * npairs : 1) * sizeof(uint32_t)) };
+    edge_ref *order = malloc((npairs ? npairs : 1) * sizeof *order);
+    wl_status status = WL_OK;
+    if (!c.size || !c.next || !c.tail || !c.adj_start || !c.adj || !order) {
+        status = WL_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rep[i] = (uint32_t)i;
+        c.size[i] = 1;
+        c.next[i] = UINT32_MAX;
+        c.tail[i] = (uint32_t)i;
+    }
     for (size_t k = 0; k < npairs; k++) {
-        uint32_t a = find(rep, pairs[k].left), b = find(rep, pairs[k].right);
+        c.adj_start[pairs[k].left + 1]++;
+        c.adj_start[pairs[k].right + 1]++;
+    }
+    for (size_t i = 0; i < n; i++) c.adj_start[i + 1] += c.adj_start[i];
+    {
+        uint32_t *fill = c.tail; /* borrowed as a fill cursor, reset below */
+        for (size_t i = 0; i < n; i++) fill[i] = c.adj_start[i];
+        for (size_t k = 0; k < npairs; k++) {
+            c.adj[fill[pairs[k].left]++] = pairs[k].right;
+            c.adj[fill[pairs[k].right]++] = pairs[k].left;
+        }
+        for (size_t i = 0; i < n; i++) c.tail[i] = (uint32_t)i;
+    }
+    for (size_t k = 0; k < npairs; k++)
+        order[k] = (edge_ref){ pairs[k].weight, rank[pairs[k].left], rank[pairs[k].right], (uint32_t)k };
+    qsort(order, npairs, sizeof *order, cmp_edge);
+    for (size_t q = 0; q < npairs; q++) {
+        const wl_match *p = &pairs[order[q].k];
+        uint32_t a = find(rep, p->left), b = find(rep, p->right);
         if (a == b) continue;
+        double across = (double)c.size[a] * c.size[b];
+        if (across > 1 && (double)edges_between(&c, a, b) < WL_CHAIN_DENSITY * across) continue;
         /* The root is always the member of smallest rank: deterministic ids. */
-        if (rank[a] < rank[b]) rep[b] = a;
-        else rep[a] = b;
+        if (rank[a] > rank[b]) {
+            uint32_t t = a;
+            a = b;
+            b = t;
+        }
+        rep[b] = a;
+        c.size[a] += c.size[b];
+        c.next[c.tail[a]] = b;
+        c.tail[a] = c.tail[b];
     }
     memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < n; i++) rep[i] = find(rep, (uint32_t)i);
+    memset(c.size, 0, nn * sizeof *c.size);
+    for (size_t i = 0; i < n; i++) c.size[rep[i]]++;
     for (size_t i = 0; i < n; i++) {
-        rep[i] = find(rep, (uint32_t)i);
-        size[rep[i]]++;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!size[i]) continue;
+        if (!c.size[i]) continue;
         st->clusters++;
-        if (size[i] > st->largest) st->largest = size[i];
-        if (max_cluster && size[i] > max_cluster) st->flagged++;
+        if (c.size[i] > st->largest) st->largest = c.size[i];
+        if (max_cluster && c.size[i] > max_cluster) st->flagged++;
     }
-    free(size);
-    return WL_OK;
+done:
+    free(c.size);
+    free(c.next);
+    free(c.tail);
+    free(c.adj_start);
+    free(c.adj);
+    free(order);
+    return status;
 }
 
 /* Is candidate (partner p, weight w) better than the current best (b, bw)? */
