@@ -216,29 +216,35 @@ uint32_t wl_block_weight(size_t size, size_t records)
     return w < 1.0 ? 1u : (uint32_t)(w + 0.5);
 }
 
-/* One of a record's blocks: its run of entries, where the record sits in it,
- * and its weight. A record's blocks are stored together (in key order), so
- * walking them reads one array in sequence instead of three at random. */
+/* A block: its run of entries and its weight. */
 typedef struct {
-    uint32_t beg, pos, end;
+    uint32_t beg, end;
     uint16_t w;                   /* wl_block_weight: <= 16 log2(2^32) */
     uint16_t guard;               /* 1: sharing it guards a partner from pruning (any block but a
                                      document block of more than WL_BLOCK_DOC_CROWD records) */
-} recblock;
+} blockinfo;
 
+/* The blocks as runs of records, and each record's blocks (block numbers, in
+ * key order). 10 bytes per entry (record, source, the record's block number),
+ * built after the 16-byte (key, record) entries are freed: at 2 x 10^6
+ * FEBRL-like records (30 M entries) the blocking stage peaked at 38 bytes an
+ * entry, 1.1 GB, with the entries and a 16-byte (run, position, weight) per
+ * record's block alive together. */
 typedef struct {
     size_t n;
     uint32_t *ent_rec;            /* per entry: record; a block's run is in record order */
     uint16_t *ent_src;            /* link mode: per entry, its record's source (read in
                                      sequence; NULL: look it up in the sources) */
+    blockinfo *blk;               /* per block */
     uint32_t *rk_start;           /* per record: its run in rk_blk */
-    recblock *rk_blk;             /* each record's blocks */
+    uint32_t *rk_blk;             /* each record's blocks */
 } keylists;
 
 static void keylists_free(keylists *k)
 {
     free(k->ent_rec);
     free(k->ent_src);
+    free(k->blk);
     free(k->rk_start);
     free(k->rk_blk);
 }
@@ -262,32 +268,41 @@ static inline uint32_t entry_source(const block_ctx *c, const keylists *k, uint3
     return k->ent_src ? k->ent_src[q] : c->source[b];
 }
 
-static wl_status keylists_build(const block_ctx *c, const wl_keyent *e, size_t m, size_t n, keylists *k)
+/* Builds k from the entries in *all (every block one run), freeing them as
+ * soon as the runs are copied out. */
+static wl_status keylists_build(const block_ctx *c, wl_vec *all, size_t n, keylists *k)
 {
+    const wl_keyent *e = all->data;
+    size_t m = all->len, nb = 0;
     memset(k, 0, sizeof *k);
     k->n = n;
+    for (size_t i = 0; i < m; i = run_end(e, m, i)) nb++;
+    if (nb >= UINT32_MAX) return WL_INPUT;
     if (keylists_sources(c, e, m, k) != WL_OK) return WL_NOMEM;
     k->ent_rec = malloc((m ? m : 1) * sizeof *k->ent_rec);
+    k->blk = malloc((nb ? nb : 1) * sizeof *k->blk);
     k->rk_start = calloc(n + 1, sizeof *k->rk_start);
-    k->rk_blk = malloc((m ? m : 1) * sizeof *k->rk_blk);
-    uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
-    if (!k->ent_rec || !k->rk_start || !k->rk_blk || !fill) {
-        free(fill);
-        return WL_NOMEM;
+    if (!k->ent_rec || !k->blk || !k->rk_start) return WL_NOMEM;
+    for (size_t i = 0, j, b = 0; i < m; i = j, b++) {
+        j = run_end(e, m, i);
+        uint16_t guard = (e[i].key >> WL_KEY_KIND_SHIFT) != WL_KIND_DOC || j - i <= WL_BLOCK_DOC_CROWD;
+        k->blk[b] = (blockinfo){ (uint32_t)i, (uint32_t)j, (uint16_t)wl_block_weight(j - i, n), guard };
     }
     for (size_t q = 0; q < m; q++) {
         k->ent_rec[q] = e[q].rec;
         k->rk_start[e[q].rec + 1]++;
     }
+    wl_vec_free(all);
     for (size_t r = 0; r < n; r++) k->rk_start[r + 1] += k->rk_start[r];
-    if (n) memcpy(fill, k->rk_start, n * sizeof *fill);
-    for (size_t i = 0, j; i < m; i = j) {
-        j = run_end(e, m, i);
-        uint16_t w = (uint16_t)wl_block_weight(j - i, n);
-        uint16_t guard = (e[i].key >> WL_KEY_KIND_SHIFT) != WL_KIND_DOC || j - i <= WL_BLOCK_DOC_CROWD;
-        for (size_t q = i; q < j; q++)
-            k->rk_blk[fill[e[q].rec]++] = (recblock){ (uint32_t)i, (uint32_t)q, (uint32_t)j, w, guard };
+    k->rk_blk = malloc((m ? m : 1) * sizeof *k->rk_blk);
+    uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+    if (!k->rk_blk || !fill) {
+        free(fill);
+        return WL_NOMEM;
     }
+    if (n) memcpy(fill, k->rk_start, n * sizeof *fill);
+    for (size_t b = 0; b < nb; b++)
+        for (uint32_t q = k->blk[b].beg; q < k->blk[b].end; q++) k->rk_blk[fill[k->ent_rec[q]]++] = (uint32_t)b;
     free(fill);
     return WL_OK;
 }
@@ -301,11 +316,13 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
     const uint32_t sa = c->source[a];
     bs->len = 0;
     for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
-        uint32_t pos = k->rk_blk[t].pos, end = k->rk_blk[t].end;
-        if (end - pos > 1 && wl_vec_reserve(bs, bs->len + (end - pos - 1)) != 0) return -1;
+        blockinfo bl = k->blk[k->rk_blk[t]];
+        if (bl.end - bl.beg > 1 && wl_vec_reserve(bs, bs->len + (bl.end - bl.beg - 1)) != 0) return -1;
         uint64_t *dst = bs->data;
-        /* Entries of a block are in record order: those after a's are b > a. */
-        for (uint32_t q = pos + 1; q < end; q++) {
+        /* Entries of a block are in record order: skip to those after a's (b > a). */
+        uint32_t q = bl.beg;
+        while (q < bl.end && k->ent_rec[q] <= a) q++;
+        for (; q < bl.end; q++) {
             uint32_t b = k->ent_rec[q];
             if (c->mode == WL_MODE_LINK && sa == entry_source(c, k, q, b)) continue;
             dst[bs->len++] = b;
@@ -328,7 +345,7 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
 /* Per-thread scratch of the capped path: the partners met (as b << 32, then
  * b << 32 | score) and a dense score per record, zero between records: the
  * summed weight in the low 15 bits, and bit 15 set once a guarding block is
- * shared (recblock.guard). 16 bits: the reads of it are random, so half the
+ * shared (blockinfo.guard). 16 bits: the reads of it are random, so half the
  * bytes is half the cache it needs (4 MB per thread at 2 x 10^6 records). */
 enum { SCORE_GUARD = 0x8000, SCORE_SUM = 0x7FFF };
 typedef struct {
@@ -347,10 +364,14 @@ static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, 
     const uint32_t sa = c->source[a]; /* held: the score stores might alias the sources */
     const int link = c->mode == WL_MODE_LINK;
     ws->len = 0;
-    for (uint32_t t = k->rk_start[a], te = k->rk_start[a + 1]; t < te; t++) {
-        recblock bl = k->rk_blk[t];
-        if (t + 1 < te) { /* the next block's run sits elsewhere: fetch it meanwhile */
-            uint32_t nb = k->rk_blk[t + 1].beg;
+    uint32_t t0 = k->rk_start[a], te = k->rk_start[a + 1];
+    for (uint32_t t = t0; t + 1 < te && t < t0 + 2; t++) __builtin_prefetch(&k->blk[k->rk_blk[t + 1]]);
+    for (uint32_t t = t0; t < te; t++) {
+        blockinfo bl = k->blk[k->rk_blk[t]];
+        /* the next blocks' runs sit elsewhere: fetch them meanwhile */
+        if (t + 3 < te) __builtin_prefetch(&k->blk[k->rk_blk[t + 3]]);
+        if (t + 1 < te) {
+            uint32_t nb = k->blk[k->rk_blk[t + 1]].beg;
             __builtin_prefetch(&k->ent_rec[nb]);
             if (k->ent_src) __builtin_prefetch(&k->ent_src[nb]);
         }
@@ -359,7 +380,7 @@ static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, 
         const uint32_t guard = bl.guard ? SCORE_GUARD : 0;
         for (uint32_t q = bl.beg; q < bl.end; q++) {
             uint32_t b = k->ent_rec[q];
-            if (q == bl.pos || (link && sa == entry_source(c, k, q, b))) continue;
+            if (b == a || (link && sa == entry_source(c, k, q, b))) continue;
             uint32_t old = score[b];
             if (old == 0) dst[ws->len++] = (uint64_t)b << 32;
             /* Saturating: a sum past 32,767 (a hundred shared blocks) is
@@ -632,7 +653,7 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     wl_status s = collect_blocks(&c, f, opt->block_keys, &all);
     keylists k;
     memset(&k, 0, sizeof k);
-    if (s == WL_OK) s = keylists_build(&c, all.data, all.len, f->n, &k);
+    if (s == WL_OK) s = keylists_build(&c, &all, f->n, &k);
     wl_vec_free(&all);
     if (s == WL_OK) s = emit_pairs(&c, &k, pairs);
     keylists_free(&k);
