@@ -6,6 +6,7 @@
  *   watchlink-bench block --lists DIR --truth FILE [--mode dedup|link]
  *   common: --threads N  --max-block N  --keys MASK  --missed N (print lost true pairs)
  *           --partners N (wl_options.max_partners)  --map ROLE=COLUMN (as the CLI's)
+ *           --per-key 1 (candidates and PC of each key kind alone, and without it)
  *           --compare N (time wl_compare on the first N candidates; default 5e6)
  *
  * Pair completeness = true pairs among the candidates / true pairs; reduction
@@ -32,6 +33,7 @@ typedef struct {
 
 static size_t g_show_missed;             /* --missed N: print the first N true pairs blocking lost */
 static size_t g_compare_max = 5000000;   /* --compare N: time wl_compare on the first N candidates */
+static int g_per_key;                    /* --per-key 1: candidates and PC of each key kind */
 static const char *g_map[16];            /* --map ROLE=COLUMN (repeatable), as the CLI's */
 static size_t g_n_map;
 
@@ -200,6 +202,45 @@ static int read_lists(wl_dataset *ds, const char **files, size_t n)
     return 0;
 }
 
+/* ---- per key kind: what each finds alone, and what only it finds ---- */
+
+static const char *const g_kind_names[] = { "phonetic+year", "part pairs", "document", "full name",
+                                            "skeleton+nat", "part+dob" };
+
+/* Candidates and pair completeness of the key kinds in mask (PC -1 without truth). */
+static void kinds_measure(const wl_features *f, const wl_dataset *ds, const wl_options *opt, unsigned mask,
+                          const char *truth, size_t *n_cand, double *pc)
+{
+    wl_options o = *opt;
+    o.block_keys = mask;
+    uint32_t *raw = NULL;
+    *n_cand = 0;
+    *pc = -1;
+    if (wl_candidates(f, &o, &raw, n_cand, NULL) != WL_OK) return;
+    pair_list cand = { (const pair_t *)raw, *n_cand };
+    truth_count tc;
+    if (truth && truth_check(truth, ds, &cand, opt->mode, &tc) == 0 && tc.pairs)
+        *pc = (double)tc.found / (double)tc.pairs;
+    free(raw);
+}
+
+/* Per-key candidate counts (Splink's "comparisons per blocking rule"): each
+ * kind alone, and all kinds but it, whose PC gap is what only that kind finds. */
+static void per_key_report(const wl_features *f, const wl_dataset *ds, const wl_options *opt, const char *truth,
+                           double pc_all)
+{
+    unsigned all = opt->block_keys ? opt->block_keys : WL_BLOCK_DEFAULT;
+    printf("  %-14s %14s %8s %18s %10s\n", "key kind", "alone: cand", "PC", "without it: cand", "unique PC");
+    for (int k = 0; k < 6; k++) {
+        if (!(all & (1u << k))) continue;
+        size_t c1, c2;
+        double p1, p2;
+        kinds_measure(f, ds, opt, 1u << k, truth, &c1, &p1);
+        kinds_measure(f, ds, opt, all & ~(1u << k), truth, &c2, &p2);
+        printf("  %-14s %14zu %8.4f %18zu %10.4f\n", g_kind_names[k], c1, p1, c2, pc_all >= 0 && p2 >= 0 ? pc_all - p2 : -1);
+    }
+}
+
 static int run_one(const char *label, const char **files, size_t nfiles, const char *truth, const wl_options *opt)
 {
     wl_dataset *ds = wl_dataset_create();
@@ -224,11 +265,15 @@ static int run_one(const char *label, const char **files, size_t nfiles, const c
                st.split_blocks, st.skipped_blocks, st.skipped_pairs);
         printf("  candidates %zu, reduction ratio %.6f\n", st.candidates, all > 0 ? 1.0 - (double)st.candidates / all : 0.0);
         truth_count tc;
-        if (truth && truth_check(truth, ds, &cand, opt->mode, &tc) == 0)
+        double pc_all = -1;
+        if (truth && truth_check(truth, ds, &cand, opt->mode, &tc) == 0 && tc.pairs)
+            pc_all = (double)tc.found / (double)tc.pairs;
+        if (truth && pc_all >= 0)
             printf("  truth pairs %zu, found %zu, pair completeness %.4f (%zu unknown ids, %zu not linkable in mode)\n",
                    tc.pairs, tc.found, tc.pairs ? (double)tc.found / (double)tc.pairs : 0.0, tc.unknown, tc.impossible);
         else if (truth)
             printf("  cannot read truth %s\n", truth);
+        if (g_per_key) per_key_report(f, ds, opt, truth, pc_all);
         unsigned sum = 0;
         double t_cmp = time_compare(f, &cand, opt->threads, &sum);
         size_t nc = B_MIN(cand.len, g_compare_max);
@@ -313,6 +358,7 @@ static int parse_args(int argc, char **argv, block_args *a)
         else if (!strcmp(argv[i - 1], "--missed")) g_show_missed = strtoull(v, NULL, 10);
         else if (!strcmp(argv[i - 1], "--compare")) g_compare_max = strtoull(v, NULL, 10);
         else if (!strcmp(argv[i - 1], "--partners")) a->opt.max_partners = strtoull(v, NULL, 10);
+        else if (!strcmp(argv[i - 1], "--per-key")) g_per_key = atoi(v);
         else if (!strcmp(argv[i - 1], "--map") && g_n_map < 16) g_map[g_n_map++] = v;
         else if (!strcmp(argv[i - 1], "--mode")) a->opt.mode = !strcmp(v, "link") ? WL_MODE_LINK : WL_MODE_DEDUP;
         else return -1;
@@ -326,7 +372,7 @@ int bench_block(int argc, char **argv)
     if (parse_args(argc, argv, &a) != 0) {
         fprintf(stderr, "Usage: watchlink-bench block (--febrl DIR | --lists DIR [--truth FILE])\n"
                         "       [--mode dedup|link] [--threads N] [--max-block N] [--keys MASK] [--missed N]\n"
-                        "       [--compare N] [--partners N] [--map ROLE=COLUMN]...\n");
+                        "       [--compare N] [--partners N] [--map ROLE=COLUMN]... [--per-key 1]\n");
         return 1;
     }
     if (a.febrl) return run_febrl(a.febrl, &a.opt);

@@ -65,6 +65,16 @@ check "pairs differ between 1 and 2 threads" cmp -s "$TMP/pairs1.csv" "$TMP/pair
 check "clusters differ between 1 and 2 threads" cmp -s "$TMP/clusters1.csv" "$TMP/clusters2.csv"
 check "no pairs to compare" [ "$(wc -l < "$TMP/pairs1.csv")" -gt 1000 ]
 
+# ---- per-key candidate counts: one row per key kind, each finding some true pairs
+mkdir -p "$TMP/lists" && cp "$x/a.csv" "$x/b.csv" "$TMP/lists/"
+"$WATCHLINK_BENCH" block --lists "$TMP/lists" --truth "$x/truth_pairs.csv" --mode link --map id=rec_id \
+  --map doc_number=soc_sec_id --compare 0 --per-key 1 > "$TMP/perkey" 2>&1 || fail "block --per-key"
+for kind in "phonetic+year" "part pairs" "document" "full name" "part+dob"; do
+  check "no per-key row for $kind" grep -q "^  $kind " "$TMP/perkey"
+done
+check "document keys alone find no true pairs" \
+  awk '$1 == "document" && $3 + 0 > 0.5 {found = 1} END {exit !found}' "$TMP/perkey"
+
 # ---- bad arguments
 expect_exit 2 "$WATCHLINK_BENCH" febrl --records 10
 expect_exit 2 "$WATCHLINK_BENCH" febrl --out "$TMP/q" --records 1
