@@ -81,6 +81,13 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
                        const wl_cmpvec *cand, size_t n);
 
 /**
+ * Whether the prior's fixed point (expected matches among all record pairs)
+ * collapsed: below a hundredth of the matches the strong-evidence candidates
+ * suggest. model_fit.c explains the rule and its figures.
+ */
+int wl_fit_prior_collapsed(double fixed_point, double strong);
+
+/**
  * Re-estimates only the prior, for a saved model scoring new lists: m and u
  * describe the fields and carry over; the prior depends on how many record pairs
  * the lists make, so it is solved again from the candidates.
