@@ -72,11 +72,15 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports);
 int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
                     size_t *rejected);
 
-/* Output written to a temporary file beside the target, renamed on success so an
- * interrupted job never leaves half a file. With path NULL it is stdout. */
+/* An output file (outfile.c). A regular file, or a path that does not exist yet,
+ * is written to a temporary file beside the real target (symlinks resolved),
+ * synced and renamed on success, so an interrupted job never leaves half a file.
+ * Pipes, devices, NULL and "-" (stdout) are written directly: renaming over them
+ * would replace the node. name is what error messages call it. */
 typedef struct {
     FILE *f;
     char *path, *tmp;
+    const char *name;
 } cli_out;
 
 int cli_out_open(cli_out *o, const char *path);

@@ -1,4 +1,4 @@
-/* common.c -- option parsing, list reading, atomic output and formatting shared
+/* common.c -- option parsing, list reading and formatting shared
  * by every watchlink command. */
 #include <errno.h>
 #include <stdarg.h>
@@ -173,70 +173,6 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
                 total_read, total_ok, total_bad);
     if (o->rejects && cli_out_commit(&rej) != 0) return EXIT_INPUT;
     return EXIT_OK;
-}
-
-/* ---- atomic output ---- */
-int cli_out_open(cli_out *o, const char *path)
-{
-    memset(o, 0, sizeof *o);
-    if (!path || !strcmp(path, "-")) {
-        o->f = stdout;
-        return 0;
-    }
-    size_t n = strlen(path);
-    o->path = strdup(path);
-    o->tmp = malloc(n + 32);
-    if (!o->path || !o->tmp) {
-        cli_error("out of memory");
-        free(o->path);
-        free(o->tmp);
-        return -1;
-    }
-    snprintf(o->tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
-    o->f = fopen(o->tmp, "wb");
-    if (!o->f) {
-        cli_error("cannot write %s: %s", o->tmp, strerror(errno));
-        free(o->path);
-        free(o->tmp);
-        o->path = o->tmp = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-int cli_out_commit(cli_out *o)
-{
-    if (!o->path) {
-        if (fflush(stdout) != 0) {
-            cli_error("cannot write standard output: %s", strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    int bad = ferror(o->f);
-    if (fclose(o->f) != 0) bad = 1;
-    o->f = NULL;
-    if (bad || rename(o->tmp, o->path) != 0) {
-        cli_error("cannot write %s: %s", o->path, strerror(errno));
-        remove(o->tmp);
-        free(o->path);
-        free(o->tmp);
-        return -1;
-    }
-    free(o->path);
-    free(o->tmp);
-    o->path = o->tmp = NULL;
-    return 0;
-}
-
-void cli_out_abort(cli_out *o)
-{
-    if (!o->path) return;
-    if (o->f) fclose(o->f);
-    remove(o->tmp);
-    free(o->path);
-    free(o->tmp);
-    memset(o, 0, sizeof *o);
 }
 
 void cli_csv_field(FILE *f, const char *s)

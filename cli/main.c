@@ -1,4 +1,5 @@
 /* main.c -- the watchlink command: dispatch to subcommands. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,18 @@ static void usage(FILE *f)
             "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n");
 }
 
+/* Whatever a command printed on stdout (eval's table, --help, --version) must
+ * have reached it: a full disk or a closed pipe is an error, not exit 0. */
+static int stdout_checked(int rc)
+{
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK) {
+        cli_error("cannot write standard output: %s", errno ? strerror(errno) : "write error");
+        return EXIT_INPUT;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -36,14 +49,14 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return stdout_checked(EXIT_OK);
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("watchlink %s\n", wl_version());
-        return EXIT_OK;
+        return stdout_checked(EXIT_OK);
     }
     for (size_t i = 0; i < sizeof g_commands / sizeof g_commands[0]; i++)
-        if (!strcmp(cmd, g_commands[i].name)) return g_commands[i].run(argc - 1, argv + 1);
+        if (!strcmp(cmd, g_commands[i].name)) return stdout_checked(g_commands[i].run(argc - 1, argv + 1));
     cli_error("unknown command '%s' (see 'watchlink --help')", cmd);
     return EXIT_INPUT;
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_cli_output.sh -- `-o` writes what the path points at, whole or not at all.
+# Once every -o was a temporary file renamed over the path: a symlink was
+# replaced by a file (its target left stale), a fifo by a regular file, and a
+# write error (a full disk) still exited 0.
+source "$(dirname "$0")/lib.sh"
+S="$WL_SOURCE_DIR/datasets/sample"
+D="$TMP/dest"
+mkdir -p "$D"
+"$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet > "$TMP/want.csv" || fail "reference run"
+
+# A symlink keeps being a link; its target gets the result.
+echo old > "$D/target.csv"
+ln -s target.csv "$D/link.csv"
+expect_exit 0 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/link.csv"
+if [ -L "$D/link.csv" ]; then ok; else fail "-o replaced the symlink"; fi
+if cmp -s "$TMP/want.csv" "$D/target.csv"; then ok; else fail "symlink target not written"; fi
+
+# A dangling symlink names the file to create.
+ln -s made.csv "$D/dangling.csv"
+expect_exit 0 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/dangling.csv"
+if [ -L "$D/dangling.csv" ] && cmp -s "$TMP/want.csv" "$D/made.csv"; then ok; else fail "dangling symlink"; fi
+
+# A fifo is written in place and stays a fifo.
+mkfifo "$D/fifo"
+timeout 60 cat "$D/fifo" > "$TMP/from_fifo" &
+reader=$!
+expect_exit 0 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/fifo"
+wait "$reader"
+if [ -p "$D/fifo" ]; then ok; else fail "-o replaced the fifo"; fi
+if cmp -s "$TMP/want.csv" "$TMP/from_fifo"; then ok; else fail "fifo reader got other bytes"; fi
+
+# A directory is an error, not a rename target.
+mkdir "$D/dir"
+expect_exit 1 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/dir"
+expect_grep "is a directory" "$TMP/err"
+
+# A write error exits 1 and leaves the old file and no temporary behind. The
+# file-size limit stands in for a full disk (EFBIG instead of ENOSPC) without
+# touching a device node; SIGXFSZ is ignored so write() reports the error.
+echo keep > "$D/small.csv"
+( trap '' XFSZ; ulimit -f 4; exec "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/small.csv" ) \
+  > "$TMP/out" 2> "$TMP/err"
+if [ $? -eq 1 ]; then ok; else fail "write error did not exit 1"; fi
+expect_grep "cannot write" "$TMP/err"
+if [ "$(cat "$D/small.csv")" = keep ]; then ok; else fail "old file changed by a failed write"; fi
+if ls -A "$D" | grep -q '^\.small'; then fail "temporary file left behind"; else ok; fi
+
+# The same on standard output, and for eval's table.
+( trap '' XFSZ; ulimit -f 4; exec "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet ) \
+  > "$D/stdout.csv" 2> "$TMP/err"
+if [ $? -eq 1 ]; then ok; else fail "stdout write error did not exit 1"; fi
+( trap '' XFSZ; ulimit -f 0; exec "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/want.csv" ) \
+  > "$D/eval.txt" 2> "$TMP/err"
+if [ $? -eq 1 ]; then ok; else fail "eval write error did not exit 1"; fi
+
+# A new file gets the mode a plain create would (0666 less the umask).
+( umask 027; exec "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/mode.csv" )
+if [ "$(stat -c %a "$D/mode.csv")" = 640 ]; then ok; else fail "mode $(stat -c %a "$D/mode.csv"), wanted 640"; fi
+finish
