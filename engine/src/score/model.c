@@ -7,6 +7,7 @@
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Probabilities are kept inside (EPS, 1 - EPS) so that no weight is infinite. */
 #define P_EPS 1e-6
@@ -74,19 +75,38 @@ static uint64_t splitmix64(uint64_t *s)
  * miss it twice per pair. */
 enum { U_POOL = 20000 };
 
-/* A seeded random subset of min(n, U_POOL) record indices (partial Fisher-Yates). */
-static uint32_t *random_pool(size_t n, uint64_t *s, size_t *m)
+/* A seeded random subset of min(n, U_POOL) records, in a random order. The
+ * subset and its order come from a seeded hash of each record's (source, id),
+ * never from its position, so the same lists give the same u -- and the same
+ * bytes out -- whatever the order of the lists and of their rows. */
+typedef struct {
+    uint64_t key;
+    uint32_t rec;
+} pool_ref;
+
+static int cmp_pool_ref(const void *x, const void *y)
 {
-    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    if (!idx) return NULL;
-    for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
-    *m = n < U_POOL ? n : U_POOL;
-    for (size_t i = 0; i < *m; i++) {
-        size_t j = i + (size_t)(splitmix64(s) % (n - i));
-        uint32_t t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
+    const pool_ref *a = x, *b = y;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return a->rec < b->rec ? -1 : a->rec > b->rec; /* only on a 64-bit collision */
+}
+
+static uint32_t *random_pool(const wl_features *f, uint64_t seed, size_t *m)
+{
+    size_t n = f->n;
+    pool_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+    if (!refs) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *src = wl_dataset_source(f->ds, i), *id = wl_dataset_id(f->ds, i);
+        uint64_t h = wl_hash_seed(src, strlen(src) + 1, seed); /* the NUL separates source from id */
+        refs[i] = (pool_ref){ wl_hash_combine(h, wl_hash_seed(id, strlen(id), seed)), (uint32_t)i };
     }
+    qsort(refs, n, sizeof *refs, cmp_pool_ref);
+    *m = n < U_POOL ? n : U_POOL;
+    uint32_t *idx = malloc((*m ? *m : 1) * sizeof *idx);
+    if (idx)
+        for (size_t i = 0; i < *m; i++) idx[i] = refs[i].rec;
+    free(refs);
     return idx;
 }
 
@@ -106,7 +126,7 @@ static size_t sample_pairs(const wl_features *f, const wl_options *opt, wl_pairi
     }
     uint64_t s = opt->seed;
     size_t m;
-    uint32_t *pool = random_pool(n, &s, &m);
+    uint32_t *pool = random_pool(f, s, &m);
     if (!pool) return 0;
     size_t tries = 0, max_tries = want * 20;
     while (k < want && tries++ < max_tries) {
@@ -317,18 +337,27 @@ int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigne
 
 /* ---- scoring ---- */
 
+/* Sums of doubles in fixed point (2^-32 units, 128-bit): integer addition is
+ * associative, so a sum over the candidates is the same whatever their order --
+ * the candidates come in the order of the input rows, and a float sum in that
+ * order would change the last digits of every probability with the row order. */
+__extension__ typedef __int128 exact_sum;
+#define EXACT_ONE 4294967296.0
+static inline exact_sum exact_of(double x) { return (exact_sum)llround(x * EXACT_ONE); }
+
 void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
 {
-    double sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
+    exact_sum sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
     double prior_bits = log2(m->prior / (1 - m->prior));
     for (size_t k = 0; k < n; k++) {
         int l = v[k].level[WL_FIELD_NAME];
         if (l != m->levels[WL_FIELD_NAME] - 1) continue; /* TF applies to exact names only */
         double g = wl_model_probability(prior_bits + wl_model_evidence(m, &v[k]));
-        sum[l] += g * v[k].name_rare;
-        w[l] += g;
+        sum[l] += exact_of(g * v[k].name_rare);
+        w[l] += exact_of(g);
     }
-    for (int l = 0; l < WL_MAX_LEVELS; l++) m->rare_mean[l] = w[l] > 1e-9 ? sum[l] / w[l] : 0.0;
+    for (int l = 0; l < WL_MAX_LEVELS; l++)
+        m->rare_mean[l] = w[l] > exact_of(1e-9) ? (double)sum[l] / (double)w[l] : 0.0;
 }
 
 /* The u row to use for field f of a pair: the namesake u where the names agree
