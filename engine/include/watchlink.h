@@ -349,7 +349,8 @@ typedef struct {
 
 /**
  * Runs the matcher over ds. With model == NULL a model is fitted (u from random
- * pairs, m and the prior by EM); otherwise the given model scores the pairs.
+ * pairs, m and the prior by EM); otherwise the given model scores the pairs as
+ * saved: m, u, the prior and the name-rarity means are all kept.
  * Calls progress(user, stage, done, total) now and then, from one thread (may be NULL).
  */
 WL_API wl_status wl_run(const wl_dataset *ds, const wl_options *opt, const wl_model *model,

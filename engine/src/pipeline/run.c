@@ -214,10 +214,10 @@ static wl_status fit_model(run_ctx *c, const wl_model *given)
     if (given) {
         c->r->model = malloc(sizeof *c->r->model);
         if (!c->r->model) return WL_NOMEM;
+        /* A given model is used as saved, prior included. Solving the prior again
+         * from the new lists' candidates made a small job (one pair: prior 0.5)
+         * call anything a match; the saved prior is what the analyst reviewed. */
         *c->r->model = *given;
-        wl_options o = *c->opt;
-        o.threads = c->threads;
-        wl_model_fit_prior(c->r->model, c->f, &o, c->vec, c->cand.len);
         return WL_OK;
     }
     c->r->model = wl_model_new();

@@ -88,9 +88,8 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
 int wl_fit_prior_collapsed(double fixed_point, double strong);
 
 /**
- * Re-estimates only the prior, for a saved model scoring new lists: m and u
- * describe the fields and carry over; the prior depends on how many record pairs
- * the lists make, so it is solved again from the candidates.
+ * Re-estimates only the prior from the candidates, m and u held (the labelled
+ * fit uses it: labels give m, not how often two records of the lists match).
  */
 void wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
                         const wl_cmpvec *cand, size_t n);
