@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "report.h"
 
 #define COMMON_OPTIONS_TEXT \
     "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n" \
@@ -16,6 +17,8 @@
     "  --max-partners N     candidate pairs kept per record (default 32; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \
+    "  --report FILE.html   also write a self-contained HTML report (model, scores, clusters)\n" \
+    "  --truth FILE         with --report: draw precision, recall and F1 against the threshold\n" \
     "  --threads N          worker threads (default: all cores)\n" \
     "  -q, --quiet          no summary, no progress\n" \
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n"
@@ -26,6 +29,47 @@ typedef struct {
     wl_mode mode;
     size_t min_lists, max_lists;
 } pair_command;
+
+/* --report FILE, taken out of the arguments before the common parser sees them
+ * (the other pair options are parsed by cli_parse). @return 0, or -1 after the error. */
+static int take_report(int argc, char **argv, char **rest, int *n_rest, const char **report)
+{
+    *report = NULL;
+    *n_rest = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && !strcmp(argv[i], "--report")) {
+            if (i + 1 >= argc) {
+                cli_error("option --report needs a value");
+                return -1;
+            }
+            *report = argv[++i];
+            continue;
+        }
+        rest[(*n_rest)++] = argv[i];
+    }
+    rest[*n_rest] = NULL;
+    return 0;
+}
+
+static int write_report(const cli_opts *o, const char *path, const pair_command *pc,
+                        const wl_dataset *ds, const wl_result *r, const wl_read_report *reads,
+                        size_t rejected, const wl_truth *truth)
+{
+    wl_options def = wl_default_options();
+    report_input in = { pc->name, pc->mode, o, reads, rejected,
+                        o->threshold >= 0 ? o->threshold : def.threshold, truth };
+    cli_out out;
+    int rc = EXIT_OK;
+    if (cli_out_open(&out, path) != 0) rc = EXIT_INPUT;
+    else if (report_write(out.f, ds, r, &in) != 0) {
+        cli_error("out of memory writing the report");
+        cli_out_abort(&out);
+        rc = EXIT_INTERNAL;
+    } else if (cli_out_commit(&out) != 0) {
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}
 
 static int write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_result *r)
 {
@@ -46,11 +90,13 @@ static int write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_resul
     return EXIT_OK;
 }
 
-int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
-                    size_t *rejected)
+/* cli_match_lists, also handing back the read report of each list (*reps_out,
+ * caller frees) when reps_out is not NULL. */
+static int match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
+                       size_t *rejected, wl_read_report **reps_out)
 {
     wl_dataset *ds = wl_dataset_create();
-    wl_read_report *reps = calloc(o->n_lists, sizeof *reps);
+    wl_read_report *reps = calloc(o->n_lists ? o->n_lists : 1, sizeof *reps);
     wl_model *model = NULL;
     if (!ds || !reps) {
         cli_error("out of memory");
@@ -61,7 +107,8 @@ int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_res
     int rc = cli_read_lists(o, ds, reps);
     *rejected = 0;
     for (size_t i = 0; i < o->n_lists; i++) *rejected += reps[i].rejected;
-    free(reps);
+    if (reps_out) *reps_out = reps;
+    else free(reps);
     char err[512] = "";
     if (rc == EXIT_OK && o->model && !(model = wl_model_load(o->model, err, sizeof err))) {
         cli_error("%s", err);
@@ -69,6 +116,7 @@ int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_res
     }
     if (rc != EXIT_OK) {
         wl_dataset_free(ds);
+        if (reps_out) free(*reps_out), *reps_out = NULL;
         return rc;
     }
     wl_options opt = wl_default_options();
@@ -85,6 +133,7 @@ int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_res
     if (st != WL_OK) {
         cli_error("%s", err[0] ? err : wl_strerror(st));
         wl_dataset_free(ds);
+        if (reps_out) free(*reps_out), *reps_out = NULL;
         return st == WL_USAGE || st == WL_INPUT ? EXIT_INPUT : EXIT_INTERNAL;
     }
     *ds_out = ds;
@@ -92,10 +141,28 @@ int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_res
     return EXIT_OK;
 }
 
+int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
+                    size_t *rejected)
+{
+    return match_lists(o, mode, ds_out, r_out, rejected, NULL);
+}
+
 static int run_pair_command(const pair_command *pc, int argc, char **argv)
 {
     cli_opts o;
-    int p = cli_parse(argc, argv, &o, pc->usage);
+    const char *report = NULL;
+    char **rest = malloc(((size_t)argc + 1) * sizeof *rest);
+    int n_rest = 0;
+    if (!rest) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    if (take_report(argc, argv, rest, &n_rest, &report) != 0) {
+        free(rest);
+        return EXIT_INPUT;
+    }
+    int p = cli_parse(n_rest, rest, &o, pc->usage);
+    free(rest); /* o points into argv's strings, not into rest */
     if (p == -2) return EXIT_OK;
     if (p != 0) return EXIT_INPUT;
     if (o.n_lists < pc->min_lists || o.n_lists > pc->max_lists) {
@@ -103,16 +170,29 @@ static int run_pair_command(const pair_command *pc, int argc, char **argv)
                   pc->max_lists == 2 ? "exactly two lists" : "at least one list", pc->name);
         return EXIT_INPUT;
     }
-    if (o.truth) {
-        cli_error("--truth belongs to 'watchlink eval'");
+    if (o.truth && !report) {
+        cli_error("--truth belongs to 'watchlink eval' (or to --report)");
+        return EXIT_INPUT;
+    }
+    wl_truth *truth = NULL; /* read before the run, so a bad file fails fast */
+    char err[512] = "";
+    if (o.truth && wl_truth_load(o.truth, &truth, err, sizeof err) != WL_OK) {
+        cli_error("%s", err);
         return EXIT_INPUT;
     }
     wl_dataset *ds = NULL;
     wl_result *r = NULL;
+    wl_read_report *reads = NULL;
     size_t rejected = 0;
-    int rc = cli_match_lists(&o, pc->mode, &ds, &r, &rejected);
-    if (rc != EXIT_OK) return rc;
+    int rc = match_lists(&o, pc->mode, &ds, &r, &rejected, report ? &reads : NULL);
+    if (rc != EXIT_OK) {
+        wl_truth_free(truth);
+        return rc;
+    }
     rc = write_outputs(&o, ds, r);
+    if (rc == EXIT_OK && report) rc = write_report(&o, report, pc, ds, r, reads, rejected, truth);
+    free(reads);
+    wl_truth_free(truth);
     if (rc == EXIT_OK && !o.quiet) out_summary(wl_result_stats(r), rejected);
     wl_result_free(r);
     wl_dataset_free(ds);

@@ -9,6 +9,9 @@ PACKAGES=(
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for fuzz builds
   python3 python3-jellyfish python3-abydos  # independent oracles: Jaro-Winkler, Double Metaphone
 )
+# Test only: the HTML report is rendered by headless Chromium
+# (tests/e2e/test_report_chromium.sh skips without it).
+PACKAGES+=(chromium)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -371,6 +371,67 @@ WL_API const wl_model *wl_result_model(const wl_result *r);
 /** Takes the model out of the result, for wl_model_save; caller frees it. */
 WL_API wl_model *wl_result_take_model(wl_result *r);
 
+/* ------------------------------------------------------------------- report */
+/* Read-only views of a model and of a run, for reports an analyst reads (the
+ * CLI's --report). Implemented in engine/src/pipeline/api_report.c. */
+
+/** @return the number of levels of field f in m, "missing" (level 0) included; 0 out of range. */
+WL_API int wl_model_levels(const wl_model *m, wl_field f);
+
+/**
+ * m = P(level | match) and u = P(level | non-match, random pairs) of one level.
+ * @return 0, or -1 when f or level is out of range (nothing written).
+ */
+WL_API int wl_model_level(const wl_model *m, wl_field f, int level, double *m_out, double *u_out);
+
+/* How a model was obtained (wl_model_info). */
+typedef struct {
+    double prior;            /* P(match) among candidate pairs */
+    double prior_weight;     /* log2(prior / (1 - prior)): the weight every pair starts from */
+    int em_iterations;       /* 0 for a model counted from labels or loaded unchanged */
+    unsigned fallback;       /* WL_FIT_* bits */
+    size_t em_pairs;         /* candidate pairs EM saw */
+    size_t u_pairs;          /* random pairs u came from */
+    int has_namesake;        /* 1: nationality, gender and birthplace weighed against namesakes */
+    double tf_scale, tf_cap; /* name-rarity adjustment: bits per bit of rarity, limit in bits */
+} wl_model_info;
+
+WL_API wl_model_info wl_model_get_info(const wl_model *m);
+
+/* Match weights of every candidate pair a run scored, binned: bin k counts the
+ * weights in [lo + k * width, lo + (k + 1) * width); the first and the last bin
+ * also hold everything below and above. Counts do not depend on thread count. */
+enum { WL_WEIGHT_BINS = 256 };
+typedef struct {
+    double lo, width;
+    size_t count[WL_WEIGHT_BINS];
+    size_t total;            /* == wl_stats.candidates */
+    double threshold_weight; /* the threshold as a match weight (+-inf at 1 and 0) */
+} wl_weight_hist;
+
+/** @return the run's candidate weight histogram (owned by r). */
+WL_API const wl_weight_hist *wl_result_weight_hist(const wl_result *r);
+
+/* The candidates nearest the threshold, above or below it (the pairs a reviewer
+ * should look at first), WL_BORDERLINE at most, nearest first; ties go by record
+ * order, so the list is the same for any thread count or input order. */
+enum { WL_BORDERLINE = 10 };
+WL_API size_t wl_result_borderline_count(const wl_result *r);
+WL_API const wl_match *wl_result_borderline(const wl_result *r, size_t k);
+
+/* Truth pairs resolved against a dataset (for threshold curves). Same file
+ * format and rules as wl_eval_load's truth: without source columns records
+ * are matched by id alone. */
+typedef struct wl_truth wl_truth;
+
+/** @return WL_OK, or WL_IO / WL_FORMAT with err naming file:line and the reason. */
+WL_API wl_status wl_truth_load(const char *path, wl_truth **out, char *err, size_t errcap);
+WL_API void wl_truth_free(wl_truth *t);
+/** @return the number of distinct truth pairs. */
+WL_API size_t wl_truth_count(const wl_truth *t);
+/** @return 1 when records a and b of ds are a truth pair (either order), else 0. */
+WL_API int wl_truth_has(const wl_truth *t, const wl_dataset *ds, size_t a, size_t b);
+
 /* ---------------------------------------------------------------- evaluation */
 typedef struct {
     size_t true_pairs, predicted, true_positive;

@@ -6,6 +6,7 @@
 
 #include "block/block.h"
 #include "cluster/cluster.h"
+#include "pipeline/report.h"
 #include "score/model.h"
 
 enum { ST_NORMALISE, ST_BLOCK, ST_COMPARE, ST_FIT, ST_SCORE, ST_CLUSTER, ST_TOTAL };
@@ -17,6 +18,7 @@ struct wl_result {
     uint32_t *order;    /* records in output order */
     wl_model *model;
     wl_stats stats;
+    wl_run_report *report; /* candidate weights binned, borderline pairs (api_report.c) */
 };
 
 wl_options wl_default_options(void)
@@ -242,6 +244,11 @@ static wl_status score_all(run_ctx *c)
     double tw = t <= 0 ? -INFINITY : (t >= 1 ? INFINITY : log2(t / (1 - t)));
     size_t kept = 0;
     for (size_t k = 0; k < n; k++) kept += w[k] >= tw;
+    c->r->report = wl_report_collect(c->r->model, w, n, tw, p, c->vec, c->rank);
+    if (!c->r->report) {
+        free(w);
+        return WL_NOMEM;
+    }
     wl_match *out = malloc((kept ? kept : 1) * sizeof *out);
     if (!out) {
         free(w);
@@ -369,6 +376,7 @@ void wl_result_free(wl_result *r)
     free(r->rep);
     free(r->order);
     wl_model_free(r->model);
+    wl_report_free(r->report);
     free(r);
 }
 
@@ -386,6 +394,8 @@ size_t wl_result_record(const wl_result *r, size_t k) { return r->order[k]; }
 const wl_stats *wl_result_stats(const wl_result *r) { return &r->stats; }
 
 const wl_model *wl_result_model(const wl_result *r) { return r->model; }
+
+const wl_run_report *wl_result_run_report(const wl_result *r) { return r ? r->report : NULL; }
 
 wl_model *wl_result_take_model(wl_result *r)
 {

@@ -1,0 +1,231 @@
+/* api_report.c -- read-only views of a model and a run for reports (watchlink.h,
+ * "report"): model levels and fit information, the candidate weight histogram,
+ * the borderline candidates, and truth pairs resolved against a dataset. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "common/dataset.h"
+#include "pipeline/report.h"
+#include "score/pairfile.h"
+
+/* ---- the model ---- */
+
+int wl_model_levels(const wl_model *m, wl_field f)
+{
+    if (!m || (unsigned)f >= WL_FIELD_COUNT) return 0;
+    return m->levels[f];
+}
+
+int wl_model_level(const wl_model *m, wl_field f, int level, double *m_out, double *u_out)
+{
+    if (!m || (unsigned)f >= WL_FIELD_COUNT || level < 0 || level >= m->levels[f]) return -1;
+    if (m_out) *m_out = m->m[f][level];
+    if (u_out) *u_out = m->u[f][level];
+    return 0;
+}
+
+wl_model_info wl_model_get_info(const wl_model *m)
+{
+    wl_model_info i;
+    memset(&i, 0, sizeof i);
+    if (!m) return i;
+    i.prior = m->prior;
+    i.prior_weight = log2(m->prior / (1 - m->prior));
+    i.em_iterations = m->em_iterations;
+    i.fallback = m->fallback;
+    i.em_pairs = m->em_pairs;
+    i.u_pairs = m->u_pairs;
+    i.has_namesake = m->has_namesake;
+    i.tf_scale = m->tf_scale;
+    i.tf_cap = m->tf_cap;
+    return i;
+}
+
+/* ---- the run: histogram and borderline candidates ---- */
+
+/* Half-bit bins over [-64, 64): a match weight beyond +-64 bits is a probability
+ * of 0 or 1 to double precision (wl_model_probability saturates at 60). */
+static const double HIST_LO = -64.0, HIST_WIDTH = 0.5;
+
+static size_t bin_of(double w)
+{
+    double x = (w - HIST_LO) / HIST_WIDTH;
+    if (!(x >= 0)) return 0; /* NaN too */
+    if (x >= WL_WEIGHT_BINS - 1) return WL_WEIGHT_BINS - 1;
+    return (size_t)x;
+}
+
+typedef struct {
+    double dist;
+    uint32_t ra, rb; /* ranks of the pair's records, ra < rb */
+    size_t at;       /* candidate index */
+} border_ref;
+
+static int border_before(const border_ref *x, const border_ref *y)
+{
+    if (x->dist != y->dist) return x->dist < y->dist;
+    if (x->ra != y->ra) return x->ra < y->ra;
+    return x->rb < y->rb;
+}
+
+/* Keeps the best WL_BORDERLINE refs in b[0..*nb), sorted: insertion into a
+ * short sorted array, most candidates rejected by one comparison with the last. */
+static void border_offer(border_ref *b, size_t *nb, const border_ref *r)
+{
+    if (*nb == WL_BORDERLINE && !border_before(r, &b[*nb - 1])) return;
+    size_t k = *nb < WL_BORDERLINE ? (*nb)++ : *nb - 1;
+    while (k > 0 && border_before(r, &b[k - 1])) {
+        b[k] = b[k - 1];
+        k--;
+    }
+    b[k] = *r;
+}
+
+wl_run_report *wl_report_collect(const wl_model *m, const float *w, size_t n, double tw,
+                                 const wl_pairidx *p, const wl_cmpvec *vec, const uint32_t *rank)
+{
+    wl_run_report *rr = calloc(1, sizeof *rr);
+    if (!rr) return NULL;
+    rr->hist.lo = HIST_LO;
+    rr->hist.width = HIST_WIDTH;
+    rr->hist.total = n;
+    rr->hist.threshold_weight = tw;
+    /* At thresholds 0 and 1 the threshold weight is infinite: nearest is then
+     * the weakest (or strongest) pair, as the end of the scale. */
+    double t = isinf(tw) ? (tw < 0 ? -64.0 : 64.0) : tw;
+    border_ref b[WL_BORDERLINE];
+    size_t nb = 0;
+    for (size_t k = 0; k < n; k++) {
+        rr->hist.count[bin_of(w[k])]++;
+        uint32_t ra = rank[p[k].a], rb = rank[p[k].b];
+        border_ref r = { fabs((double)w[k] - t), ra < rb ? ra : rb, ra < rb ? rb : ra, k };
+        if (isnan(r.dist)) continue;
+        border_offer(b, &nb, &r);
+    }
+    for (size_t j = 0; j < nb; j++) {
+        wl_match *o = &rr->border[j];
+        size_t k = b[j].at;
+        uint32_t a = p[k].a, c = p[k].b;
+        o->left = rank[a] < rank[c] ? a : c;
+        o->right = rank[a] < rank[c] ? c : a;
+        o->weight = (float)wl_model_weight(m, &vec[k], o->field_weight);
+        o->probability = (float)wl_model_probability(o->weight);
+        memcpy(o->level, vec[k].level, sizeof o->level);
+    }
+    rr->n_border = nb;
+    return rr;
+}
+
+void wl_report_free(wl_run_report *rr) { free(rr); }
+
+const wl_weight_hist *wl_result_weight_hist(const wl_result *r)
+{
+    const wl_run_report *rr = wl_result_run_report(r);
+    return rr ? &rr->hist : NULL;
+}
+
+size_t wl_result_borderline_count(const wl_result *r)
+{
+    const wl_run_report *rr = wl_result_run_report(r);
+    return rr ? rr->n_border : 0;
+}
+
+const wl_match *wl_result_borderline(const wl_result *r, size_t k)
+{
+    const wl_run_report *rr = wl_result_run_report(r);
+    return rr && k < rr->n_border ? &rr->border[k] : NULL;
+}
+
+/* ---- truth pairs ---- */
+
+struct wl_truth {
+    uint64_t *keys; /* sorted, unique unordered pair keys (as eval.c makes them) */
+    size_t n;
+    int use_sources;
+};
+
+static uint64_t pair_key(uint64_t a, uint64_t b)
+{
+    return a < b ? wl_hash_combine(a, b) : wl_hash_combine(b, a);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+typedef struct {
+    int use_sources;
+    wl_vec *keys;
+} truth_sink;
+
+static int add_truth(void *user, const wl_pairrow *r)
+{
+    truth_sink *s = user;
+    uint64_t a = wl_pair_record_key(s->use_sources ? r->ls : "", s->use_sources ? r->ls_len : 0,
+                                    r->li, r->li_len);
+    uint64_t b = wl_pair_record_key(s->use_sources ? r->rs : "", s->use_sources ? r->rs_len : 0,
+                                    r->ri, r->ri_len);
+    uint64_t key = pair_key(a, b);
+    return wl_vec_push(s->keys, &key) == 0 ? 0 : -2;
+}
+
+wl_status wl_truth_load(const char *path, wl_truth **out, char *err, size_t errcap)
+{
+    *out = NULL;
+    size_t len = 0;
+    char *text = wl_slurp(path, &len, err, errcap);
+    if (!text) return WL_IO;
+    wl_vec keys;
+    wl_vec_init(&keys, sizeof(uint64_t));
+    truth_sink s = { 0, &keys };
+    int has_sources = 0;
+    /* A first pass learns whether the file names sources (as wl_eval_parse does). */
+    int rc = wl_pairfile_each(text, len, path, 0, add_truth, &s, &has_sources, err, errcap);
+    if (rc == 0 && has_sources) {
+        keys.len = 0;
+        s.use_sources = 1;
+        rc = wl_pairfile_each(text, len, path, 0, add_truth, &s, NULL, err, errcap);
+    }
+    free(text);
+    wl_truth *t = rc == 0 ? calloc(1, sizeof *t) : NULL;
+    if (!t) {
+        wl_vec_free(&keys);
+        if (rc != -1) wl_set_error(err, errcap, "out of memory");
+        return rc == -1 ? WL_FORMAT : WL_NOMEM;
+    }
+    uint64_t *k = keys.data;
+    if (keys.len > 1) qsort(k, keys.len, sizeof *k, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < keys.len; i++)
+        if (u == 0 || k[u - 1] != k[i]) k[u++] = k[i];
+    t->keys = k;
+    t->n = u;
+    t->use_sources = s.use_sources;
+    *out = t;
+    return WL_OK;
+}
+
+void wl_truth_free(wl_truth *t)
+{
+    if (!t) return;
+    free(t->keys);
+    free(t);
+}
+
+size_t wl_truth_count(const wl_truth *t) { return t ? t->n : 0; }
+
+static uint64_t record_key(const wl_truth *t, const wl_dataset *ds, size_t i)
+{
+    const char *src = t->use_sources ? wl_dataset_source(ds, i) : "";
+    const char *id = wl_dataset_id(ds, i);
+    return wl_pair_record_key(src, strlen(src), id, strlen(id));
+}
+
+int wl_truth_has(const wl_truth *t, const wl_dataset *ds, size_t a, size_t b)
+{
+    if (!t || !t->n) return 0;
+    uint64_t key = pair_key(record_key(t, ds, a), record_key(t, ds, b));
+    return bsearch(&key, t->keys, t->n, sizeof key, cmp_u64) != NULL;
+}
