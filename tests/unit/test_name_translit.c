@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/common.h"
 #include "normalise/name.h"
 
 static FILE *open_golden(const char *name)
@@ -79,6 +80,130 @@ static void fold(wl_namectx *ctx, const char *s, char *out, size_t cap)
 }
 
 /* The ICU default for Thai (ISO 11940) is not what lists print. */
+/* Sound classes equal, or one class apart from four up: the one-part name
+ * blocking key of block_keys.c (keys_mononym_sound). */
+static int sound_meet(const wl_namepart *a, const wl_namepart *b)
+{
+    char x[256], y[256];
+    size_t nx = wl_sound_classes(a->canon, a->canon_len, x, sizeof x);
+    size_t ny = wl_sound_classes(b->canon, b->canon_len, y, sizeof y);
+    if (nx < 3 || ny < 3) return 0;
+    if (nx == ny && !memcmp(x, y, nx)) return 1;
+    const char *l = nx > ny ? x : y, *s = nx > ny ? y : x;
+    size_t nl = WL_MAX(nx, ny), ns = WL_MIN(nx, ny);
+    if (nl != ns + 1 || nl < 4) return 0;
+    for (size_t del = 0; del < nl; del++)
+        if (!memcmp(l, s, del) && !memcmp(l + del + 1, s + del, ns - del)) return 1;
+    return 0;
+}
+
+/* The whole name as one part either side: a token from another script is one
+ * word of its own language, whatever syllables it was written with. */
+static int token_meets(wl_namectx *ctx, const char *native, const char *latin)
+{
+    wl_namepart a[WL_NAME_MAX_PARTS], b[WL_NAME_MAX_PARTS];
+    int na = wl_name_parse(ctx, native, strlen(native), WL_NAME_FULL, a, WL_NAME_MAX_PARTS);
+    int nb = wl_name_parse(ctx, latin, strlen(latin), WL_NAME_FULL, b, WL_NAME_MAX_PARTS);
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++)
+            if (parts_meet(&a[i], &b[j]) || sound_meet(&a[i], &b[j])) return 1;
+    return 0;
+}
+
+/* 60 random Wikidata tokens per script (tests/golden/xlit_sample.tsv): how many
+ * meet their Latin spelling on a blocking key. The floors are a few points
+ * under what this build reached when they were set (ru 48, ar 49, he 51, ko 42,
+ * ja 46, zh 32 of 60), so that a change that loses a script fails here. */
+static void test_xlit_sample(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *script;
+        int floor;
+    } want[] = { { "russian", 45 }, { "arabic", 46 }, { "hebrew", 48 },
+                 { "korean", 39 },  { "japanese", 43 }, { "chinese", 29 } };
+    int met[6] = { 0 }, rows[6] = { 0 };
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    FILE *f = open_golden("xlit_sample.tsv");
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (line[0] == '#' || !t2) continue;
+        *t1 = *t2 = 0;
+        for (int k = 0; k < 6; k++)
+            if (!strcmp(line, want[k].script)) {
+                rows[k]++;
+                met[k] += token_meets(ctx, t1 + 1, t2 + 1);
+            }
+    }
+    fclose(f);
+    wl_namectx_free(ctx);
+    for (int k = 0; k < 6; k++) print_message("%s: %d of %d meet\n", want[k].script, met[k], rows[k]);
+    for (int k = 0; k < 6; k++) {
+        assert_int_equal(rows[k], 60);
+        assert_true(met[k] >= want[k].floor);
+    }
+}
+
+/* The parts of a parsed name, joined by blanks. */
+static void parts_text(wl_namectx *ctx, const char *s, char *out, size_t cap)
+{
+    wl_namepart p[WL_NAME_MAX_PARTS];
+    int n = wl_name_parse(ctx, s, strlen(s), WL_NAME_FULL, p, WL_NAME_MAX_PARTS);
+    size_t off = 0;
+    out[0] = 0;
+    for (int i = 0; i < n && off + 1 < cap; i++)
+        off += (size_t)snprintf(out + off, cap - off, "%s%.*s", i ? " " : "", p[i].len, p[i].text);
+}
+
+/* Transcribed foreign names are one word with the epenthetic vowels gone;
+ * native Korean and Chinese names keep family and given name apart. */
+static void test_loanwords(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        { "\xed\x8f\xac\xeb\xa0\x88\xec\x8a\xa4\xed\x8a\xb8", "polest" },        /* 포레스트 forest */
+        { "\xeb\xb2\xa0\xeb\x8b\x88\xec\x97\x90\xeb\xa5\xb4", "benier" },        /* 베니에르 venier */
+        { "\xe7\xb6\xad\xe6\x96\xaf\xe4\xbc\xaf\xe6\x81\xa9", "weisboen" },      /* 維斯伯恩 waisbren */
+        { "\xe3\x83\x9f\xe3\x83\xa5\xe3\x83\xb3\xe3\x82\xb9\xe3\x82\xbf\xe3\x83\xbc", "myunsta" }, /* ミュンスター */
+        { "\xe3\x82\xb9\xe3\x83\x9f\xe3\x82\xb9", "smis" },                       /* スミス smith */
+        { "\xe3\x83\xab\xe3\x83\xbc", "ru" },                                       /* ルー: a long vowel stays */
+        { "\xe3\x83\x9e\xe3\x82\xa4\xe3\x82\xb1\xe3\x83\xab\xe3\x83\xbb\xe3\x82\xb8\xe3\x83\xa3\xe3\x82\xaf\xe3\x82\xbd\xe3\x83\xb3",
+          "maiker jakson" },                                                                /* マイケル・ジャクソン */
+        { "\xea\xb9\x80\xec\xa0\x95\xec\x9d\x80", "kim jeong eun" },              /* 김정은: a Korean name */
+        { "\xe6\x9d\x8e\xe5\x85\x8b\xe5\xbc\xba", "li keqiang" },                 /* 李克强: a Chinese name */
+    };
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    char got[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        parts_text(ctx, cases[i][0], got, sizeof got);
+        assert_string_equal(got, cases[i][1]);
+    }
+    wl_namectx_free(ctx);
+}
+
+/* Golden sound classes: the mergers a transcription makes. */
+static void test_sound_classes(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        { "venier", "PNL" }, { "benier", "PNL" }, { "forest", "PLST" }, { "polest", "PLST" },
+        { "schwarz", "SPLS" }, { "shvarts", "SPLS" }, { "jackson", "SKSN" }, { "alex", "LKS" },
+        { "chen", "SN" }, { "kang", "KN" }, { "aeiou", "" }, { "mitchell", "MSL" },
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = wl_sound_classes(cases[i][0], strlen(cases[i][0]), out, sizeof out);
+        assert_int_equal(n, strlen(cases[i][1]));
+        assert_string_equal(out, cases[i][1]);
+    }
+    assert_int_equal(wl_sound_len(wl_sound_key("PLST", 4)), 4);
+    assert_int_equal(wl_sound_key("", 0), 0);
+}
+
 static void test_thai_is_rtgs(void **state)
 {
     (void)state;
@@ -162,6 +287,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_xlit_sample),
+        cmocka_unit_test(test_loanwords),
+        cmocka_unit_test(test_sound_classes),
         cmocka_unit_test(test_thai_is_rtgs),
         cmocka_unit_test(test_scripts_reach_ascii),
         cmocka_unit_test(test_cache),

@@ -3,8 +3,10 @@
  * Each kind targets a way two spellings of one person still agree:
  *   PHONETIC_YEAR  Double Metaphone of a part + birth year: spelling variants
  *                  (Mohamad/Muhammad) born the same year;
- *   PART_PAIR      two parts of one name, order-free, by canonical spelling and
- *                  by phonetic code: a wrong or missing date, name order swapped;
+ *   PART_PAIR      two parts of one name, order-free, by canonical spelling, by
+ *                  phonetic code and by sound classes: a wrong or missing date,
+ *                  name order swapped, a name through another script; a one-part
+ *                  name by its spelling and its sound classes;
  *   DOC            the OCR-folded document key and its one-deletion variants:
  *                  the name written differently, the number mistyped;
  *   FULL_NAME      the whole name, order-free, and its sorted letters (parts
@@ -16,6 +18,8 @@
  * Initials and particles never form keys: they would make huge useless blocks. */
 #include "block/block.h"
 #include "normalise/name.h"
+
+#include <string.h>
 
 enum { MAX_YEARS = 16 };
 
@@ -126,21 +130,48 @@ static void add_key(part_keys *k, uint64_t key, uint32_t freq)
     k->freq[k->n++] = freq;
 }
 
-/* One name's part pairs, by canonical spelling and by phonetic code (a typo
- * that keeps the sound: belperio / belperi). A one-part name (a mononym)
- * keys on its spelling alone. */
-static size_t keys_name_pairs(const wl_fpart *p, size_t np, uint32_t common, uint64_t *out, size_t cap)
+/* A one-part name by its sound classes (wl_sound_classes) and, from four
+ * classes up, each of them with one class left out: a name written in another
+ * script and romanised back keeps most of its consonants but may gain or lose
+ * one (waisbren / weisboen: SPLN / SPN), the deletion neighbourhood of FastSS
+ * (Bocek, Hunt & Stiller 2007) as for documents. Two classes or fewer would put
+ * every short name in one block. */
+static size_t keys_mononym_sound(const wl_features *f, const wl_fpart *p, uint64_t *out, size_t cap)
 {
-    part_keys h = { .n = 0 }, dm = { .n = 0 };
-    size_t n = 0;
+    char cls[256], buf[256];
+    size_t k = wl_sound_classes(wl_f_str(f, p->canon), p->canon_len, cls, sizeof cls), n = 0;
+    if (k < 3 || cap == 0) return 0;
+    out[n++] = wl_hash_combine(wl_hash(cls, k), 0x736e64u);
+    if (k < 4) return n;
+    for (size_t del = 0; del < k && n < cap; del++) {
+        memcpy(buf, cls, del);
+        memcpy(buf + del, cls + del + 1, k - del - 1);
+        out[n++] = wl_hash_combine(wl_hash(buf, k - 1), 0x736e64u);
+    }
+    return n;
+}
+
+/* One name's part pairs, by canonical spelling, by phonetic code (a typo
+ * that keeps the sound: belperio / belperi) and by sound classes (a name
+ * through another script: beniel / venier). A one-part name (a mononym)
+ * keys on its spelling and its sound classes. */
+static size_t keys_name_pairs(const wl_features *f, const wl_fpart *p, size_t np, uint32_t common, uint64_t *out,
+                              size_t cap)
+{
+    part_keys h = { .n = 0 }, dm = { .n = 0 }, snd = { .n = 0 };
+    size_t n = 0, one = 0;
     for (size_t k = 0; k < np; k++) {
         if (!part_usable(&p[k])) continue;
         add_key(&h, p[k].h_canon, p[k].freq);
         if (p[k].dm1) add_key(&dm, p[k].dm1, p[k].freq);
+        if (p[k].h_sound) add_key(&snd, p[k].h_sound, p[k].freq);
+        one = k;
     }
     if (h.n == 1 && n < cap) out[n++] = wl_hash_combine(h.key[0], 0x6d6f6e6fu);
+    if (h.n == 1) n += keys_mononym_sound(f, &p[one], out + n, cap - n);
     n += pairs_of(&h, common, 1, out + n, cap - n);
     n += pairs_of(&dm, common, 2, out + n, cap - n);
+    n += pairs_of(&snd, common, 4, out + n, cap - n);
     return n;
 }
 
@@ -149,7 +180,7 @@ static size_t keys_part_pair(const wl_features *f, size_t i, uint32_t common, ui
     size_t np, n = 0, cnt;
     const wl_fpart *p = wl_f_parts(f, i, &np);
     for (size_t s = wl_f_name_span(f, i, 0, &cnt); cnt; s = wl_f_name_span(f, i, s + cnt, &cnt))
-        n += keys_name_pairs(p + s, cnt, common, out + n, cap - n);
+        n += keys_name_pairs(f, p + s, cnt, common, out + n, cap - n);
     return n;
 }
 

@@ -50,6 +50,7 @@ static int put_part(name_state *s, const wl_namepart *p, uint8_t name_no)
     q.dm2 = p->dm2;
     q.h_canon = p->h_canon;
     q.h_skel = p->h_skel;
+    q.h_sound = p->h_sound;
     return wl_vec_push(&c->parts, &q);
 }
 

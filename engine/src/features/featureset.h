@@ -20,6 +20,7 @@ typedef struct {
     uint8_t flags;      /* WL_PART_* (name.h) */
     uint8_t name_no;    /* 0: the record's main name; 1..: its aliases, in order */
     uint32_t dm1, dm2;  /* Double Metaphone codes, packed */
+    uint32_t h_sound;   /* sound-class key of the canonical spelling (wl_sound_key) */
     uint64_t h_canon;   /* XXH3 of the canonical spelling */
     uint64_t h_skel;    /* XXH3 of the consonant skeleton */
     uint32_t freq;      /* records of the dataset holding this canonical part */

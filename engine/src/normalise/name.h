@@ -35,6 +35,7 @@ typedef struct {
     uint64_t h_text;     /* XXH3 of text */
     uint64_t h_canon;    /* XXH3 of canon */
     uint64_t h_skel;     /* XXH3 of the consonant skeleton of canon */
+    uint32_t h_sound;    /* the sound classes of canon (wl_sound_classes): hash, length in the low 4 bits */
     uint8_t flags;       /* WL_PART_* */
 } wl_namepart;
 
@@ -72,6 +73,19 @@ uint32_t wl_dm_pack(const char *code);
  *  (sh, kh...) or at the end, q written k, doubles collapsed (name_skeleton.c).
  *  @return its length (output NUL-terminated, truncated to cap-1). */
 size_t wl_skeleton(const char *s, size_t n, char *out, size_t cap);
+
+/**
+ * The consonants of s[0..n) in broad sound classes, as a romanisation from
+ * another script keeps them: labials P (b p f v w), velars K (k g c q), dentals
+ * T (t d), sibilants S (s z j, sh ch zh ts), liquids L (l r), M, N; vowels, h
+ * and y dropped, repeats collapsed (venier and Korean benier both give PNL).
+ * @return the length written to out (NUL-terminated, at most cap - 1).
+ */
+size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap);
+
+/** The 32-bit key of sound classes k[0..n): a hash with min(n, 15) in its low 4 bits. */
+uint32_t wl_sound_key(const char *k, size_t n);
+static inline size_t wl_sound_len(uint32_t key) { return key & 15u; }
 
 
 /* ---- internal to the name module (name_*.c, dmetaphone.c); not for other stages ---- */

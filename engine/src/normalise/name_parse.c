@@ -155,7 +155,7 @@ enum { KEYCACHE_SLOTS = 16384 };
 
 typedef struct {
     uint64_t h_canon, h_skel;
-    uint32_t dm1, dm2;
+    uint32_t dm1, dm2, h_sound;
 } key_slot;
 
 struct wl_keycache {
@@ -172,6 +172,8 @@ static void keys_compute(wl_namepart *p)
     p->dm2 = alt[0] ? wl_dm_pack(alt) : p->dm1;
     size_t k = wl_skeleton(p->canon, p->canon_len, skel, sizeof skel);
     p->h_skel = wl_hash(skel, k);
+    k = wl_sound_classes(p->canon, p->canon_len, skel, sizeof skel);
+    p->h_sound = wl_sound_key(skel, k);
 }
 
 static void part_keys(wl_keycache *kc, wl_namepart *p)
@@ -184,10 +186,11 @@ static void part_keys(wl_keycache *kc, wl_namepart *p)
         p->dm1 = e->dm1;
         p->dm2 = e->dm2;
         p->h_skel = e->h_skel;
+        p->h_sound = e->h_sound;
         return;
     }
     keys_compute(p);
-    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2 };
+    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2, p->h_sound };
 }
 
 static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const char *canon,

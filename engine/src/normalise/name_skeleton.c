@@ -11,6 +11,7 @@
  * and q is written k, as Malay and Indonesian write ق (Razaq = Razak, Qasim = Kasim).
  */
 #include "normalise/name.h"
+#include "common/common.h"
 
 static int skel_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
@@ -43,4 +44,80 @@ size_t wl_skeleton(const char *s, size_t n, char *out, size_t cap)
     if (k == 0 && n > 0 && cap > 1) out[k++] = s[0]; /* all vowels: keep the first */
     out[k] = 0;
     return k;
+}
+
+/*
+ * Sound classes: what survives of a name's consonants when it goes through
+ * another script and back. A Cyrillic, Hangul, kana or Han transcription keeps
+ * the order of the consonants but not their exact values: v becomes b (Korean
+ * and Japanese have no v), f becomes p, l and r merge (Japanese, Korean,
+ * Chinese), voicing is lost (Arabic has no p, Chinese writes d as t), and the
+ * sibilants s, z, sh, ch, j, ts trade places (Cyrillic ж, ч, ц; Japanese ツ
+ * tsu). The vowels are what transcriptions change most and carry least here.
+ * The classes are the consonant groups of Soundex (Russell 1918) and of the
+ * Daitch-Mokotoff refinement (1985), regrouped for the mergers above.
+ */
+static char sound_class(const char *s, size_t n, size_t *i)
+{
+    char c = s[*i], d = *i + 1 < n ? s[*i + 1] : 0, e = *i + 2 < n ? s[*i + 2] : 0;
+    if (d == 'h') { /* digraphs with h: one sound */
+        switch (c) {
+        case 's': case 'c': case 'z': *i += 1; return 'S';
+        case 'k': case 'g': *i += 1; return 'K';
+        case 'p': *i += 1; return 'P';
+        case 't': case 'd': *i += 1; return 'T';
+        default: break;
+        }
+    }
+    if ((c == 't' || c == 'd') && (d == 's' || d == 'z')) { /* ts, tz, dz: one affricate */
+        *i += 1;
+        if (e == 'c' && *i + 2 < n && s[*i + 2] == 'h') *i += 2; /* tsch */
+        return 'S';
+    }
+    if ((c == 's' || c == 't') && d == 'c' && e == 'h') { /* German sch, English tch */
+        *i += 2;
+        return 'S';
+    }
+    if (c == 'c' && d == 'k') {
+        *i += 1;
+        return 'K';
+    }
+    if (c == 'n' && d == 'g' && *i + 2 == n) { /* a final ng: Korean and Chinese kang / kan */
+        *i += 1;
+        return 'N';
+    }
+    switch (c) {
+    case 'b': case 'p': case 'f': case 'v': case 'w': return 'P';
+    case 'k': case 'g': case 'q': return 'K';
+    case 'c': return (d == 'e' || d == 'i' || d == 'y') ? 'S' : 'K';
+    case 't': case 'd': return 'T';
+    case 's': case 'z': case 'j': return 'S';
+    case 'l': case 'r': return 'L';
+    case 'm': return 'M';
+    case 'n': return 'N';
+    case 'x': return 'X'; /* ks: written as two classes below */
+    default: return 0;    /* vowels, h, y, digits */
+    }
+}
+
+size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap)
+{
+    if (cap == 0) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 2 < cap; i++) {
+        char c = sound_class(s, n, &i);
+        if (c == 'X') {
+            if (!k || out[k - 1] != 'K') out[k++] = 'K';
+            c = 'S';
+        }
+        if (c && (k == 0 || out[k - 1] != c)) out[k++] = c;
+    }
+    out[k] = 0;
+    return k;
+}
+
+uint32_t wl_sound_key(const char *k, size_t n)
+{
+    if (n == 0) return 0;
+    return ((uint32_t)wl_hash(k, n) & ~15u) | (uint32_t)(n < 15 ? n : 15);
 }

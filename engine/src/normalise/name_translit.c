@@ -6,7 +6,7 @@
  * prototype, under a mutex, and each context clones its own on first use
  * (utrans_clone copies the compiled rules). Scripts whose ICU default is far
  * from what the lists print get our own rules, compiled from embedded tables:
- * Arabic/Persian/Jawi, Cyrillic, Khmer and Burmese (datasets/tables/name_translit_*.tsv).
+ * Arabic/Persian/Jawi, Cyrillic, Khmer, Burmese and Katakana (datasets/tables/name_translit_*.tsv).
  * Han and Hangul are transliterated one syllable at a time, so a personal name
  * (2-4 syllables) can be written family name first, then the given name as the
  * lists write it: joined in pinyin (李小龙 -> "li xiaolong"), one word per syllable
@@ -24,7 +24,7 @@
 #include "normalise/name.h"
 #include "common/tables.h"
 
-typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_COUNT } tr_kind;
+typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_KANA, TR_COUNT } tr_kind;
 
 /* An ICU id, or the name of an embedded rules table. */
 static const struct {
@@ -38,6 +38,7 @@ static const struct {
     [TR_MYANMAR] = { "wl-Myanmar-Latin", "name_translit_burmese" },
     [TR_HAN] = { "Han-Latin/Names; Latin-ASCII", NULL },
     [TR_HANGUL] = { "Hangul-Latin; Latin-ASCII", NULL },
+    [TR_KANA] = { "wl-Katakana-Latin", "name_translit_kana" },
 };
 
 enum { CHUNK_CP = 256, UBUF = CHUNK_CP * 2 * 12, RULES_MAX = 32768 };
@@ -251,13 +252,145 @@ static int is_syllable_run(const int32_t *cp, size_t n, tr_kind kind)
     return n >= 2 && n <= 4;
 }
 
-/* Hangul that is not a 2-4 syllable name: a romanised word per syllable block. */
-static size_t hangul_words(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+/* ---- transcribed foreign names ---- */
+
+/* A foreign name written in Han characters or Hangul (Waisbren 維斯伯恩, Forest
+ * 포레스트) is one word of the source language: romanised syllable by syllable and
+ * split into family and given name it can never meet its Latin spelling. Such a
+ * name is written as one word, and the syllables that only carry a consonant of
+ * the source (Chinese 斯 si for s, Korean 스 seu for s, Japanese ス su for s) give
+ * that consonant alone: "weisboen" and "porest" are a few edits from waisbren and
+ * forest, "weisiboen" and "po le seu teu" are not. */
+
+typedef struct {
+    int found, strong;
+    const char *reading; /* NULL: the character's pinyin */
+    size_t len;
+} han_tr;
+
+static int utf8_bmp(int32_t cp, char *u8)
+{
+    if (cp < 0x800 || cp > 0xffff) return 0;
+    u8[0] = (char)(0xe0 | (cp >> 12));
+    u8[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    u8[2] = (char)(0x80 | (cp & 0x3f));
+    return 3;
+}
+
+static han_tr han_transcription(int32_t cp)
+{
+    han_tr r = { 0, 0, NULL, 0 };
+    char u8[4];
+    size_t tl, fl[3];
+    const char *f[3];
+    if (!utf8_bmp(cp, u8)) return r;
+    const char *tdata = wl_table_get("name_han_transcription", &tl);
+    wl_table_iter it;
+    wl_table_iter_init(&it, tdata, tl);
+    while (wl_table_next(&it, f, fl, 3) == 3) {
+        if (fl[0] != 3 || memcmp(f[0], u8, 3) != 0) continue;
+        r.found = 1;
+        r.strong = f[1][0] == 's';
+        if (!(fl[2] == 1 && f[2][0] == '=')) {
+            r.reading = f[2];
+            r.len = fl[2];
+        }
+        break;
+    }
+    return r;
+}
+
+/* A Han run is a transcription when every character is a transcription
+ * character, when two or more are ones native names rarely use, or when it is
+ * longer than a Chinese name (four characters without a compound family name). */
+static int han_foreign(const int32_t *cp, size_t n)
+{
+    if (n >= 5 || (n == 4 && !han_compound(cp))) return 1;
+    size_t all = 0, strong = 0;
+    for (size_t i = 0; i < n; i++) {
+        han_tr t = han_transcription(cp[i]);
+        all += (size_t)t.found;
+        strong += (size_t)t.strong;
+    }
+    return (n >= 2 && all == n) || strong >= 2;
+}
+
+static size_t han_loanword(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
 {
     size_t k = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++) {
-        if (i > 0) k = append(out, k, cap, " ", 1);
-        k += syllable(ctx, TR_HANGUL, cp[i], out + k, cap - k);
+        han_tr t = han_transcription(cp[i]);
+        if (t.reading) k = append(out, k, cap, t.reading, t.len);
+        else k += syllable(ctx, TR_HAN, cp[i], out + k, cap - k);
+    }
+    return k;
+}
+
+/* Hangul syllable blocks: (initial * 21 + vowel) * 28 + final (Unicode 3.12). */
+enum { HANGUL_EU = 18, HANGUL_SILENT = 11, HANGUL_FINAL_L = 8 };
+
+/* Initial consonants as loanword transcription uses them before the epenthetic
+ * ㅡ: 즈 stands for z and 츠 for ts (Jones 존스, Schwarz 슈바르츠). */
+static const char *const hangul_initial_loan[19] = {
+    "g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "z", "jj", "ts", "k", "t", "p", "h",
+};
+
+/* 1 when syllable cp is a consonant with the epenthetic ㅡ of loanwords (스 트 르
+ * 브, and 를 슬 with a final ㄹ): Korean writes a consonant cluster or a final
+ * consonant of a foreign word so, and native given names almost never. */
+static int hangul_epenthetic(int32_t cp)
+{
+    if (cp < 0xac00 || cp > 0xd7a3) return 0;
+    int32_t s = cp - 0xac00, fin = s % 28, vowel = (s / 28) % 21, ini = s / (28 * 21);
+    return vowel == HANGUL_EU && ini != HANGUL_SILENT && (fin == 0 || fin == HANGUL_FINAL_L);
+}
+
+/* A Hangul run is a Korean name when it has three syllables, the first a family
+ * name, and no epenthetic syllable; else it is a foreign name or a name part
+ * (two syllables: a given name or a short full name, both written joined or
+ * hyphenated in Latin, Jong-un). */
+static int hangul_foreign(const int32_t *cp, size_t n)
+{
+    size_t sl;
+    for (size_t i = 0; i < n; i++)
+        if (hangul_epenthetic(cp[i])) return 1;
+    return n != 3 || !korean_surname(cp[0], &sl);
+}
+
+static size_t hangul_loanword(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t k = 0, sl = 0;
+    const char *sur = n == 2 && !hangul_epenthetic(cp[0]) && !hangul_epenthetic(cp[1]) ? korean_surname(cp[0], &sl) : NULL;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        if (i == 0 && sur) {
+            k = append(out, k, cap, sur, sl);
+        } else if (hangul_epenthetic(cp[i])) {
+            int32_t s = cp[i] - 0xac00;
+            const char *c = hangul_initial_loan[s / (28 * 21)];
+            k = append(out, k, cap, c, strlen(c));
+            if (s % 28 == HANGUL_FINAL_L) k = append(out, k, cap, "l", 1);
+        } else {
+            k += syllable(ctx, TR_HANGUL, cp[i], out + k, cap - k);
+        }
+    }
+    return k;
+}
+
+/* Katakana writes a foreign consonant cluster or final consonant with the vowel
+ * u (o after t and d): ミュンスター myunsuta for Münster. The vowel goes when a
+ * consonant or the end of the word follows, as Hepburn output lets us see. */
+static int kana_consonant(char c) { return c >= 'a' && c <= 'z' && !strchr("aeiouy", c); }
+
+static size_t kana_epenthesis(char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i], prev = k ? s[k - 1] : 0, next = i + 1 < n ? s[i + 1] : 0;
+        int end = next == 0 || next == ' ';
+        int after = (c == 'u' && prev && strchr("skgpbfmrz", prev)) || (c == 'o' && (prev == 't' || prev == 'd'));
+        if (after && k >= 1 && (end || kana_consonant(next)) && next != 'n' && kana_consonant(prev)) continue;
+        if (k && c == prev && strchr("aeiou", c)) continue; /* a long vowel, written once */
+        s[k++] = c;
     }
     return k;
 }
@@ -274,24 +407,50 @@ static tr_kind kind_of(int32_t cp, tr_kind cur)
     case USCRIPT_MYANMAR: return TR_MYANMAR;
     case USCRIPT_HAN: return TR_HAN;
     case USCRIPT_HANGUL: return TR_HANGUL;
+    case USCRIPT_KATAKANA: return TR_KANA;
     case USCRIPT_COMMON: case USCRIPT_INHERITED: return cur; /* marks and joiners stay in their run */
     default: return TR_ANY;
     }
 }
 
+/* The dots that separate the words of a foreign name in Chinese and Japanese
+ * (迈克尔·杰克逊, マイケル・ジャクソン). */
+static int name_separator(int32_t cp)
+{
+    return cp == 0x00b7 || cp == 0x30fb || cp == 0x2027 || cp == 0x2e31 || cp == 0x318d || cp == 0x3000;
+}
+
+/* foreign: the name has a separator dot, which only foreign names carry */
+static size_t cjk_run(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, int foreign, char *out, size_t cap)
+{
+    if (kind == TR_HAN && (foreign || (n >= 2 && han_foreign(cp, n)))) return han_loanword(ctx, cp, n, out, cap);
+    if (kind == TR_HANGUL && (foreign || hangul_foreign(cp, n))) return hangul_loanword(ctx, cp, n, out, cap);
+    if (is_syllable_run(cp, n, kind)) return cjk_name(ctx, kind, cp, n, out, cap);
+    return trans_run(ctx, kind, cp, n, out, cap);
+}
+
 size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
 {
     size_t k = 0;
+    int foreign = 0;
+    for (size_t i = 0; i < n; i++) foreign |= name_separator(cp[i]);
     for (size_t i = 0; i < n && k + 1 < cap;) {
+        if (name_separator(cp[i])) {
+            k = append(out, k, cap, " ", 1);
+            i++;
+            continue;
+        }
         tr_kind kind = kind_of(cp[i], TR_ANY);
         size_t j = i + 1;
-        while (j < n && kind_of(cp[j], kind) == kind) j++;
-        if ((kind == TR_HAN || kind == TR_HANGUL) && is_syllable_run(cp + i, j - i, kind))
-            k += cjk_name(ctx, kind, cp + i, j - i, out + k, cap - k);
-        else if (kind == TR_HANGUL)
-            k += hangul_words(ctx, cp + i, j - i, out + k, cap - k);
-        else
+        while (j < n && !name_separator(cp[j]) && kind_of(cp[j], kind) == kind) j++;
+        if (kind == TR_HAN || kind == TR_HANGUL) {
+            k += cjk_run(ctx, kind, cp + i, j - i, foreign, out + k, cap - k);
+        } else if (kind == TR_KANA) {
+            size_t m = trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
+            k += kana_epenthesis(out + k, m);
+        } else {
             k += trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
+        }
         i = j;
     }
     if (k < cap) out[k] = 0;
