@@ -315,7 +315,7 @@ void rp_svg_lines(FILE *f, const rp_lines *c)
         rp_esc(f, c->name[s]);
         fputs("</title></polyline>\n", f);
         double ly = T + 14 + 18 * (double)s;
-        char cls[16];
+        char cls[32];
         snprintf(cls, sizeof cls, "key s%zu", s);
         line(f, cls, R + 12, ly - 4, R + 32, ly - 4);
         text(f, "label", R + 36, ly, "start", c->name[s]);
