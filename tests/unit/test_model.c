@@ -1,5 +1,5 @@
-/* test_model.c -- Fellegi-Sunter EM recovers known parameters; scoring and the
- * JSON model file round-trip; bad model files are refused with a reason. */
+/* test_model.c -- Fellegi-Sunter EM recovers known parameters, and scoring (the
+ * JSON model file is tested in test_model_json.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,51 +141,6 @@ static void test_tf_adjustment_favours_rare_names(void **state)
     wl_model_free(m);
 }
 
-static void test_json_round_trip(void **state)
-{
-    (void)state;
-    wl_model *m = wl_model_new();
-    m->prior = 0.0123;
-    m->m[WL_FIELD_NAME][2] = 0.25;
-    m->rare_mean[3] = 7.5;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(wl_model_write_json(m, f), WL_OK);
-    fclose(f);
-    char err[256] = "";
-    wl_model *back = wl_model_from_json(buf, len, err, sizeof err);
-    assert_non_null(back);
-    assert_true(fabs(back->prior - 0.0123) < 1e-9);
-    assert_true(fabs(back->m[WL_FIELD_NAME][2] - 0.25) < 1e-9);
-    assert_true(fabs(back->rare_mean[3] - 7.5) < 1e-9);
-    for (int fi = 0; fi < WL_FIELD_COUNT; fi++)
-        for (int l = 1; l < m->levels[fi]; l++)
-            assert_true(fabs(back->u[fi][l] - m->u[fi][l]) < 1e-9 * m->u[fi][l] + 1e-15);
-    free(buf);
-    wl_model_free(m);
-    wl_model_free(back);
-}
-
-static void test_bad_json_refused(void **state)
-{
-    (void)state;
-    static const char *const bad[] = {
-        "", "{", "[]", "{\"format\":\"other\"}",
-        "{\"format\":\"watchlink-model\",\"version\":99}",
-        "{\"format\":\"watchlink-model\",\"version\":1,\"prior\":2}",
-        "{\"format\":\"watchlink-model\",\"version\":1,\"prior\":0.1,\"fields\":[]}",
-    };
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        char err[256] = "";
-        assert_null(wl_model_from_json(bad[k], strlen(bad[k]), err, sizeof err));
-        assert_true(err[0] != '\0');
-    }
-    char err[256] = "";
-    assert_null(wl_model_load("/nonexistent/model.json", err, sizeof err));
-    assert_non_null(strstr(err, "/nonexistent/model.json"));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,8 +148,6 @@ int main(void)
         cmocka_unit_test(test_em_recovers_u_when_asked),
         cmocka_unit_test(test_weight_is_log2_bayes_factor),
         cmocka_unit_test(test_tf_adjustment_favours_rare_names),
-        cmocka_unit_test(test_json_round_trip),
-        cmocka_unit_test(test_bad_json_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
