@@ -1,7 +1,8 @@
 /* test_model_json.c -- the model file: a saved model loads back as it was, and a
  * hostile one (issue 16.3) is refused with the file, the place in it and the
  * reason, never scored with. Each hostile model is a valid saved model with one
- * edit, so each check below is the only thing that refuses it. */
+ * edit, so each check below is the only thing that refuses it. Saving replaces
+ * the file whole or not at all (issue 16.5). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -238,6 +244,185 @@ static void test_load_error_names_file(void **state)
     json_decref(root);
 }
 
+/* ---- saving ---- */
+
+static char g_dir[] = "/tmp/wl_save_XXXXXX";
+
+static void path_in_dir(char *buf, size_t cap, const char *name) { snprintf(buf, cap, "%s/%s", g_dir, name); }
+
+/* Entries of the test directory other than . and .. */
+static int dir_entries(void)
+{
+    DIR *d = opendir(g_dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+static int setup_dir(void **state)
+{
+    (void)state;
+    return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int teardown_dir(void **state)
+{
+    (void)state;
+    DIR *d = opendir(g_dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char p[512];
+        path_in_dir(p, sizeof p, e->d_name);
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(p);
+    }
+    if (d) closedir(d);
+    return rmdir(g_dir);
+}
+
+/* A new file gets 0666 less the umask (mkstemp alone gives 0600); a replaced
+ * file keeps its mode; no temporary is left beside it. */
+static void test_save_modes_and_no_temporary(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    char path[512], err[512] = "";
+    path_in_dir(path, sizeof path, "new.json");
+    mode_t old = umask(027);
+    assert_int_equal(wl_model_save(m, path, err, sizeof err), WL_OK);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0640);
+    assert_int_equal(dir_entries(), 1);
+    assert_int_equal(chmod(path, 0604), 0);
+    assert_int_equal(wl_model_save(m, path, err, sizeof err), WL_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0604);
+    assert_int_equal(dir_entries(), 1);
+    wl_model *back = wl_model_load(path, err, sizeof err);
+    assert_non_null(back);
+    wl_model_free(back);
+    unlink(path);
+    wl_model_free(m);
+}
+
+/* A write error (the file-size limit stands in for a full disk: EFBIG, with
+ * SIGXFSZ ignored) returns WL_IO naming the file, keeps the old file as it was
+ * and leaves no temporary. */
+static void test_save_write_error_keeps_old_file(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    char path[512], err[512] = "";
+    path_in_dir(path, sizeof path, "keep.json");
+    FILE *f = fopen(path, "w");
+    fputs("old model\n", f);
+    fclose(f);
+    struct rlimit saved, small;
+    getrlimit(RLIMIT_FSIZE, &saved);
+    small = saved;
+    small.rlim_cur = 512; /* a model is a few kilobytes */
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &small);
+    wl_status st = wl_model_save(m, path, err, sizeof err);
+    setrlimit(RLIMIT_FSIZE, &saved);
+    signal(SIGXFSZ, prev);
+    assert_int_equal(st, WL_IO);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "cannot write"));
+    char *text = slurp(path);
+    assert_string_equal(text, "old model\n");
+    free(text);
+    assert_int_equal(dir_entries(), 1);
+    unlink(path);
+    /* A directory that does not exist: an error naming the path. */
+    path_in_dir(path, sizeof path, "no/such/dir/model.json");
+    assert_int_equal(wl_model_save(m, path, err, sizeof err), WL_IO);
+    assert_non_null(strstr(err, path));
+    wl_model_free(m);
+}
+
+/* Saving through a symlink writes its target and keeps the link. */
+static void test_save_through_symlink(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    char link[512], target[512], err[512] = "";
+    path_in_dir(link, sizeof link, "current.json");
+    path_in_dir(target, sizeof target, "reviewed.json");
+    assert_int_equal(symlink("reviewed.json", link), 0);
+    assert_int_equal(wl_model_save(m, link, err, sizeof err), WL_OK);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    wl_model *back = wl_model_load(target, err, sizeof err);
+    assert_non_null(back);
+    wl_model_free(back);
+    assert_int_equal(dir_entries(), 2);
+    unlink(link);
+    unlink(target);
+    wl_model_free(m);
+}
+
+/* Two saves of one path at once (two nightly train runs): each writes its own
+ * temporary, so both succeed and the file is always one whole model. With the
+ * old fixed "path.tmp" one run's rename found the other's temporary gone, or
+ * renamed a file the other had just truncated. */
+typedef struct {
+    const wl_model *m;
+    const char *path;
+    int failures;
+} saver;
+
+static void *save_loop(void *arg)
+{
+    saver *s = arg;
+    for (int k = 0; k < 40; k++) {
+        char err[512];
+        s->failures += wl_model_save(s->m, s->path, err, sizeof err) != WL_OK;
+    }
+    return NULL;
+}
+
+static void test_concurrent_saves(void **state)
+{
+    (void)state;
+    wl_model *a = wl_model_new(), *b = wl_model_new();
+    b->prior = 0.25;
+    char path[512], err[512] = "";
+    path_in_dir(path, sizeof path, "shared.json");
+    saver sa = { a, path, 0 }, sb = { b, path, 0 };
+    pthread_t ta, tb;
+    assert_int_equal(pthread_create(&ta, NULL, save_loop, &sa), 0);
+    assert_int_equal(pthread_create(&tb, NULL, save_loop, &sb), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    assert_int_equal(sa.failures + sb.failures, 0);
+    wl_model *back = wl_model_load(path, err, sizeof err);
+    assert_non_null(back);
+    assert_true(back->prior == a->prior || back->prior == b->prior);
+    wl_model_free(back);
+    assert_int_equal(dir_entries(), 1);
+    unlink(path);
+    wl_model_free(a);
+    wl_model_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +434,10 @@ int main(void)
         cmocka_unit_test(test_header_checked),
         cmocka_unit_test(test_not_json_refused),
         cmocka_unit_test(test_load_error_names_file),
+        cmocka_unit_test(test_save_modes_and_no_temporary),
+        cmocka_unit_test(test_save_write_error_keeps_old_file),
+        cmocka_unit_test(test_save_through_symlink),
+        cmocka_unit_test(test_concurrent_saves),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/file_replace.h"
 #include "score/model.h"
 
 static const char FORMAT_NAME[] = "watchlink-model";
@@ -69,26 +70,17 @@ wl_status wl_model_write_json(const wl_model *m, FILE *out)
 
 wl_status wl_model_save(const wl_model *m, const char *path, char *err, size_t errcap)
 {
-    /* Written beside the target and renamed: a reader never sees half a model. */
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) return WL_NOMEM;
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        wl_set_error(err, errcap, "%s: cannot write: %s", tmp, strerror(errno));
-        free(tmp);
-        return WL_IO;
-    }
-    wl_status st = wl_model_write_json(m, f);
-    if (fclose(f) != 0 && st == WL_OK) st = WL_IO;
-    if (st == WL_OK && rename(tmp, path) != 0) st = WL_IO;
+    /* Whole or not at all (common/file_replace.c): a reader never sees half a
+     * model, a failed save keeps the old one, two saves at once do not clash. */
+    wl_file_replace r;
+    if (wl_file_replace_open(&r, path, err, errcap) != 0) return WL_IO;
+    wl_status st = wl_model_write_json(m, r.f);
     if (st != WL_OK) {
-        wl_set_error(err, errcap, "%s: cannot write the model: %s", path, strerror(errno));
-        remove(tmp);
+        wl_set_error(err, errcap, "%s: cannot write the model: %s", path, wl_strerror(st));
+        wl_file_replace_abort(&r);
+        return st;
     }
-    free(tmp);
-    return st;
+    return wl_file_replace_commit(&r, err, errcap) == 0 ? WL_OK : WL_IO;
 }
 
 /* ---- reading: every value checked before the model can score ----
