@@ -30,6 +30,19 @@ typedef struct {
     size_t min_lists, max_lists;
 } pair_command;
 
+/* The engine options of a pair command: the run's, and the report's blocking
+ * breakdown, which must block exactly as the run did. */
+static wl_options run_options(const cli_opts *o, wl_mode mode)
+{
+    wl_options opt = wl_default_options();
+    opt.mode = mode;
+    opt.threads = o->threads;
+    opt.best_link = o->best_link;
+    if (o->max_partners) opt.max_partners = o->max_partners;
+    if (o->threshold >= 0) opt.threshold = o->threshold;
+    return opt;
+}
+
 /* --report FILE, taken out of the arguments before the common parser sees them
  * (the other pair options are parsed by cli_parse). @return 0, or -1 after the error. */
 static int take_report(int argc, char **argv, char **rest, int *n_rest, const char **report)
@@ -55,9 +68,8 @@ static int write_report(const cli_opts *o, const char *path, const pair_command 
                         const wl_dataset *ds, const wl_result *r, const wl_read_report *reads,
                         size_t rejected, const wl_truth *truth)
 {
-    wl_options def = wl_default_options();
-    report_input in = { pc->name, pc->mode, o, reads, rejected,
-                        o->threshold >= 0 ? o->threshold : def.threshold, truth };
+    wl_options opt = run_options(o, pc->mode);
+    report_input in = { pc->name, pc->mode, o, reads, rejected, opt.threshold, truth, opt };
     cli_out out;
     int rc = EXIT_OK;
     if (cli_out_open(&out, path) != 0) rc = EXIT_INPUT;
@@ -119,12 +131,7 @@ static int match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_
         if (reps_out) free(*reps_out), *reps_out = NULL;
         return rc;
     }
-    wl_options opt = wl_default_options();
-    opt.mode = mode;
-    opt.threads = o->threads;
-    opt.best_link = o->best_link;
-    if (o->max_partners) opt.max_partners = o->max_partners;
-    if (o->threshold >= 0) opt.threshold = o->threshold;
+    wl_options opt = run_options(o, mode);
     wl_result *r = NULL;
     wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, &r, err,
                           sizeof err);

@@ -394,7 +394,114 @@ static int write_scores(report_ctx *c)
 
 /* ---- blocking ---- */
 
-static void write_blocking(report_ctx *c)
+/* The blocking keys (WL_BLOCK_*), as the report names them. */
+static const struct {
+    unsigned bit;
+    const char *name;
+} KEYS[] = {
+    { WL_BLOCK_PHONETIC_YEAR, "phonetic part + birth year" },
+    { WL_BLOCK_PART_PAIR, "pair of name parts" },
+    { WL_BLOCK_DOC, "document number" },
+    { WL_BLOCK_FULL_NAME, "whole name" },
+    { WL_BLOCK_SKELETON_NAT, "skeletons + nationality" },
+    { WL_BLOCK_PART_DOB, "part + date of birth" },
+};
+enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };
+_Static_assert((WL_BLOCK_PHONETIC_YEAR | WL_BLOCK_PART_PAIR | WL_BLOCK_DOC | WL_BLOCK_FULL_NAME |
+                WL_BLOCK_SKELETON_NAT | WL_BLOCK_PART_DOB) == WL_BLOCK_DEFAULT,
+               "a new blocking key needs its row in KEYS");
+
+/* Blocking once per key alone and once without each key costs 13 blocking runs:
+ * fine for lists an analyst reads pair by pair, too slow at millions. */
+enum { PER_KEY_MAX_RECORDS = 100000 };
+
+typedef struct {
+    wl_block_report br;
+    size_t found;        /* truth pairs among the candidates */
+} key_run;
+
+/* Blocks fe with the run's options but the key mask `mask`. @return 0, -1 on failure. */
+static int block_with(const report_ctx *c, const wl_features *fe, unsigned mask, key_run *out)
+{
+    wl_options o = c->in->run;
+    o.block_keys = mask;
+    uint32_t *pairs = NULL;
+    size_t n = 0;
+    memset(out, 0, sizeof *out);
+    if (wl_candidates(fe, &o, &pairs, &n, &out->br) != WL_OK) return -1;
+    if (c->in->truth)
+        for (size_t k = 0; k < n; k++) out->found += (size_t)wl_truth_has(c->in->truth, c->ds, pairs[2 * k], pairs[2 * k + 1]);
+    free(pairs);
+    return 0;
+}
+
+static void td_completeness(const report_ctx *c, const key_run *k)
+{
+    size_t t = wl_truth_count(c->in->truth);
+    if (!c->in->truth) td(c->f, "-");
+    else td_num(c->f, t ? (double)k->found / (double)t : 0, 4);
+}
+
+static void key_row(const report_ctx *c, const char *name, const key_run *alone, const key_run *without)
+{
+    FILE *f = c->f;
+    fputs("<tr>", f);
+    td(f, name);
+    td_count(f, alone->br.candidates);
+    td_completeness(c, alone);
+    if (without) {
+        td_count(f, without->br.candidates);
+        td_completeness(c, without);
+    } else {
+        fputs("<td></td><td></td>", f);
+    }
+    fputs("</tr>\n", f);
+}
+
+/* Candidates and pair completeness of each key alone and of all keys but it
+ * (what bench block --per-key measures), from the public blocking stage. */
+static int write_per_key(report_ctx *c)
+{
+    FILE *f = c->f;
+    fputs("<h3>Candidates per key</h3>\n", f);
+    if (c->n > PER_KEY_MAX_RECORDS) {
+        fprintf(f, "<p class=\"skip\">Skipped above %d records: it blocks the lists 13 more times "
+                   "(watchlink-bench block --per-key measures it).</p>\n", PER_KEY_MAX_RECORDS);
+        return 0;
+    }
+    wl_features *fe = wl_features_build(c->ds, c->in->run.threads);
+    if (!fe) return -1;
+    key_run all, alone[N_KEYS], without[N_KEYS];
+    int rc = block_with(c, fe, c->in->run.block_keys, &all);
+    for (size_t k = 0; k < N_KEYS && rc == 0; k++) {
+        rc = block_with(c, fe, KEYS[k].bit, &alone[k]);
+        if (rc == 0) rc = block_with(c, fe, c->in->run.block_keys & ~KEYS[k].bit, &without[k]);
+    }
+    wl_features_free(fe);
+    if (rc != 0) return -1;
+    rp_bar bars[N_KEYS];
+    for (size_t k = 0; k < N_KEYS; k++)
+        bars[k] = (rp_bar){ "candidate pairs of each key alone", KEYS[k].name, (double)alone[k].br.candidates };
+    rp_svg_hbars(f, "candidate pairs per blocking key", "candidate pairs", bars, N_KEYS, 0);
+    static const char *const head[] = { "key", "candidates alone", "pair completeness alone",
+                                        "candidates without it", "pair completeness without it" };
+    fputs("<table>\n", f);
+    th_row(f, head, 5);
+    key_row(c, "all keys, as the run", &all, NULL);
+    for (size_t k = 0; k < N_KEYS; k++) key_row(c, KEYS[k].name, &alone[k], &without[k]);
+    fputs("</table>\n", f);
+    fprintf(f, "<p class=\"note\">All keys: %zu (key, record) entries, %zu blocks, %zu split by a "
+               "second key. Each record keeps its best partners over all its blocks, so the keys' "
+               "candidates overlap and a key alone can find pairs the full run drops.", all.br.keys,
+            all.br.blocks, all.br.split_blocks);
+    if (!c->in->truth) fputs(" Pair completeness (the share of true pairs among the candidates) needs --truth.", f);
+    else fprintf(f, " Pair completeness: the share of the %zu truth pairs among the candidates.",
+                 wl_truth_count(c->in->truth));
+    fputs("</p>\n", f);
+    return 0;
+}
+
+static int write_blocking(report_ctx *c)
 {
     FILE *f = c->f;
     const wl_stats *s = c->st;
@@ -423,9 +530,10 @@ static void write_blocking(report_ctx *c)
     td_count(f, s->skipped_blocks);
     fputs("</tr>\n<tr><th>pairs those blocks would have made</th>", f);
     td_count(f, s->skipped_pairs);
-    fputs("</tr>\n</table>\n<p class=\"skip\">Candidates per key and pair completeness are not shown: "
-          "the run does not keep which key made each candidate (watchlink-bench block --per-key "
-          "measures them).</p>\n</section>\n", f);
+    fputs("</tr>\n</table>\n", f);
+    int rc = write_per_key(c);
+    fputs("</section>\n", f);
+    return rc;
 }
 
 /* ---- clusters ---- */
@@ -742,10 +850,8 @@ int report_write(FILE *f, const wl_dataset *ds, const wl_result *r, const report
         write_model(&c);
         rc = write_scores(&c);
     }
-    if (rc == 0) {
-        write_blocking(&c);
-        rc = write_clusters(&c);
-    }
+    if (rc == 0) rc = write_blocking(&c);
+    if (rc == 0) rc = write_clusters(&c);
     if (rc == 0) rc = write_pairs(&c);
     if (rc == 0) {
         write_quality(&c);

@@ -23,6 +23,7 @@ typedef struct {
     size_t rejected;
     double threshold;                /* the threshold the run used */
     const wl_truth *truth;           /* NULL without --truth */
+    wl_options run;                  /* the run's options (blocking is run again per key) */
 } report_input;
 
 /** Writes the whole HTML report of run r over ds. @return 0, or -1 when out of memory. */

@@ -51,6 +51,10 @@ for kv in $counts; do
   expect_grep "data-count=\"${kv%%=*}\">${kv#*=}</dd>" "$R"
 done
 expect_grep 'data-count="rejected">1</dd>' "$R"   # the row with too many fields
+# Blocking per key: all keys together give the run's candidates.
+cand=$(sed -n 's/.*), \([0-9]*\) candidate pairs.*/\1/p' "$TMP/err1")
+expect_grep "<tr><td>all keys, as the run</td><td class=\"num\">$cand</td><td>-</td>" "$R"
+[ "$(grep -c '<tr><td>[a-z +]*</td><td class="num">[0-9]*</td><td>-</td><td class="num">' "$R")" -eq 6 ] && ok || fail "not 6 blocking keys"
 
 # Sections: the model's levels, the histogram, clusters with members, waterfalls, quality.
 for id in summary model scores blocking clusters pairs quality; do expect_grep "<section id=\"$id\">" "$R"; done
@@ -71,6 +75,7 @@ expect_grep '<td>full_name</td><td class="num">\|aria-label="fill rate per field
 expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --truth "$L/truth.csv" --report "$TMP/t.html" -o "$TMP/t.csv" -q
 expect_grep 'aria-label="precision, recall and F1 against the threshold"' "$TMP/t.html"
 expect_grep 'Against 7 truth pairs' "$TMP/t.html"
+expect_grep '<tr><td>all keys, as the run</td><td class="num">[0-9]*</td><td class="num">1.0000</td>' "$TMP/t.html"
 grep -q 'id="no-truth"' "$TMP/t.html" && fail "truth given but curves skipped" || ok
 # The run's precision and recall in the page equal eval's on the same pairs.
 expect_exit 0 "$WATCHLINK" eval --truth "$L/truth.csv" "$TMP/t.csv"
