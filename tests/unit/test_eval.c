@@ -73,12 +73,33 @@ static void test_errors_name_file_and_line(void **state)
     assert_string_equal(err, "pairs.csv:2: expected more fields, found 1");
 }
 
+/* A CRLF pairs file with quoted fields: the '\r' was once left in the text
+ * handed to strtof, so every probability was "not a number". */
+static void test_crlf_and_quotes(void **state)
+{
+    (void)state;
+    const char *truth = "left_source,left_id,right_source,right_id\r\nA,1,B,\"2\"\r\nA,3,B,4\r\n";
+    const char *pairs = "left_source,left_id,right_source,right_id,probability,match_weight\r\n"
+                        "A,1,B,2,0.9,3\r\n\"A\",\"3\",\"B\",\"4\",\"0.25\",\"1\"\r\n";
+    char err[256] = "";
+    wl_eval *e = parse(truth, pairs, err, sizeof err);
+    if (!e) fail_msg("%s", err);
+    wl_eval_row r = wl_eval_at(e, 0.5);
+    assert_int_equal(r.true_pairs, 2);
+    assert_int_equal(r.predicted, 1);
+    assert_int_equal(r.true_positive, 1);
+    r = wl_eval_at(e, 0.2);
+    assert_int_equal(r.true_positive, 2);
+    wl_eval_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_four_column_truth),
         cmocka_unit_test(test_two_column_truth_ignores_sources),
         cmocka_unit_test(test_errors_name_file_and_line),
+        cmocka_unit_test(test_crlf_and_quotes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

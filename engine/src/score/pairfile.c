@@ -1,4 +1,11 @@
-/* pairfile.c -- reading files of record pairs (see pairfile.h). */
+/* pairfile.c -- reading files of record pairs (see pairfile.h).
+ *
+ * The rows come from the engine's one CSV tokenizer (read/reader_csv.h), the one
+ * the lists go through, so a pairs or truth file gets what a list gets: CRLF,
+ * LF or CR line ends, quoted fields with doubled quotes and line breaks, a byte
+ * order mark, UTF-16, gzip, comma or tab. This file once split rows itself and
+ * left a CRLF file's '\r' in the string handed to strtof, so every probability
+ * of a pairs file saved on Windows was "not a number" (issue 16.4). */
 #include "score/pairfile.h"
 
 #include <errno.h>
@@ -6,70 +13,13 @@
 #include <stdlib.h>
 #include <strings.h>
 
-enum { MAX_FIELDS = 64 };
+#include "read/reader_csv.h"
 
-/* ---- a small RFC 4180 record splitter over a buffer ---- */
-typedef struct {
-    const char *p, *end;
-    long line;
-    char *scratch;          /* unquoted field text, NUL-separated */
-    size_t cap;
-} csv_in;
-
-/* Ends the field that started at *start: stores it when there is a slot. */
-static void end_field(const char **f, size_t *fl, int *n, int max, char **start, char **out)
+static int find_col(const wl_csv *c, const char *name)
 {
-    size_t len = (size_t)(*out - *start);
-    if (len && (*start)[len - 1] == '\r') len--;
-    if (*n < max) {
-        f[*n] = *start;
-        fl[*n] = len;
-    }
-    *(*out)++ = '\0';
-    (*n)++;
-    *start = *out;
-}
-
-/* Reads one record into f[]/fl[] (pointers into scratch; fields past max are
- * counted, not stored). @return fields, 0 at the end, -1 on an unterminated quote. */
-static int csv_next(csv_in *in, const char **f, size_t *fl, int max)
-{
-    if (in->p >= in->end) return 0;
-    in->line++;
-    char *out = in->scratch, *start = out;
-    const char *s = in->p;
-    int n = 0, quoted = 0, ended = 0;
-    while (s < in->end && !ended) {
-        char c = *s++;
-        if (quoted) {
-            if (c != '"') {
-                if (c == '\n') in->line++;
-                *out++ = c;
-            } else if (s < in->end && *s == '"') {
-                *out++ = '"';
-                s++;
-            } else {
-                quoted = 0;
-            }
-        } else if (c == '"') {
-            quoted = 1;
-        } else if (c == ',' || c == '\n') {
-            end_field(f, fl, &n, max, &start, &out);
-            ended = c == '\n';
-        } else {
-            *out++ = c;
-        }
-    }
-    if (!ended) end_field(f, fl, &n, max, &start, &out);
-    in->scratch = out; /* fields of this record stay valid */
-    in->p = s;
-    return quoted ? -1 : n;
-}
-
-static int find_col(const char **f, const size_t *fl, int n, const char *name)
-{
-    for (int k = 0; k < n; k++)
-        if (strlen(name) == fl[k] && strncasecmp(f[k], name, fl[k]) == 0) return k;
+    size_t want = strlen(name), n = WL_MIN(c->n_fields, c->field_cap);
+    for (size_t k = 0; k < n; k++)
+        if (c->flen[k] == want && strncasecmp(c->field[k], name, want) == 0) return (int)k;
     return -1;
 }
 
@@ -77,24 +27,54 @@ typedef struct {
     int ls, li, rs, ri, prob;   /* column indexes; -1 when absent */
 } columns;
 
-static int read_header(csv_in *in, const char *name, columns *c, int need_prob, char *err, size_t errcap)
+/* The tokenizer's verdict on a row, as a reason (NULL when the row is whole). */
+static const char *row_problem(const wl_csv *c, char *buf, size_t cap)
 {
-    const char *f[MAX_FIELDS];
-    size_t fl[MAX_FIELDS];
-    int n = csv_next(in, f, fl, MAX_FIELDS);
-    if (n <= 0) {
-        wl_set_error(err, errcap, "%s:1: no header", name);
-        return -1;
+    switch (c->row_err) {
+    case WL_CSV_ROW_OK: return NULL;
+    case WL_CSV_ROW_UNTERMINATED: return "unterminated quote";
+    case WL_CSV_ROW_QUOTE_TOO_LONG:
+        snprintf(buf, cap, "quote still open after %zu bytes (unterminated quote?)", c->row_cap);
+        return buf;
+    case WL_CSV_ROW_TOO_LONG: snprintf(buf, cap, "row longer than %zu bytes", c->row_cap); return buf;
+    case WL_CSV_ROW_FIELD_TOO_LONG:
+        snprintf(buf, cap, "field %zu longer than %zu bytes", c->err_field + 1, c->max_field);
+        return buf;
+    case WL_CSV_ROW_TOO_MANY_FIELDS: return "more than 4096 fields";
     }
-    int stored = n < MAX_FIELDS ? n : MAX_FIELDS; /* fields past MAX_FIELDS are counted only */
-    c->ls = find_col(f, fl, stored, "left_source");
-    c->li = find_col(f, fl, stored, "left_id");
-    c->rs = find_col(f, fl, stored, "right_source");
-    c->ri = find_col(f, fl, stored, "right_id");
-    c->prob = find_col(f, fl, stored, "probability");
+    return "unreadable row";
+}
+
+/* Advances to the next row. @return 1 with a whole row, 0 at the end, -1 with
+ * "name:line: reason" in err, -2 out of memory. */
+static int next_row(wl_csv *c, const char *name, char *err, size_t errcap)
+{
+    int k = wl_csv_next(c);
+    if (k == 0) return 0;
+    if (k < 0) {
+        wl_set_error(err, errcap, "%s:%ld: %s", name, c->line, wl_source_strerror(k));
+        return k == WL_SRC_NOMEM ? -2 : -1;
+    }
+    char buf[128];
+    const char *why = row_problem(c, buf, sizeof buf);
+    if (!why) return 1;
+    wl_set_error(err, errcap, "%s:%ld: %s", name, c->row_line, why);
+    return -1;
+}
+
+static int read_header(wl_csv *in, const char *name, columns *c, int need_prob, char *err, size_t errcap)
+{
+    int rc = next_row(in, name, err, errcap);
+    if (rc == 0) wl_set_error(err, errcap, "%s:1: no header", name);
+    if (rc <= 0) return rc == -2 ? -2 : -1;
+    c->ls = find_col(in, "left_source");
+    c->li = find_col(in, "left_id");
+    c->rs = find_col(in, "right_source");
+    c->ri = find_col(in, "right_id");
+    c->prob = find_col(in, "probability");
     if (c->li < 0 || c->ri < 0) {
-        if (n < 2 || need_prob) {
-            wl_set_error(err, errcap, "%s:1: expected left_id and right_id columns", name);
+        if (in->n_fields < 2 || need_prob) {
+            wl_set_error(err, errcap, "%s:%ld: expected left_id and right_id columns", name, in->row_line);
             return -1;
         }
         c->li = 0; /* two-column truth: rec_id_1,rec_id_2 of one source */
@@ -104,49 +84,65 @@ static int read_header(csv_in *in, const char *name, columns *c, int need_prob, 
     return 0;
 }
 
+/* A probability field as a number in [0, 1]. @return 0, or -1. */
+static int parse_prob(const char *s, size_t n, float *out)
+{
+    char buf[64]; /* fields are not NUL-terminated: strtof reads a copy */
+    if (n == 0 || n >= sizeof buf) return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    *out = strtof(buf, &end);
+    return *end || errno || !(*out >= 0.0f && *out <= 1.0f) ? -1 : 0;
+}
+
+/* Hands one data row to fn. @return fn's result, or -1 with err. */
+static int pair_row(const wl_csv *in, const columns *c, const char *name,
+                    int (*fn)(void *user, const wl_pairrow *row), void *user, char *err, size_t errcap)
+{
+    long line = in->row_line;
+    int n = (int)in->n_fields;
+    if (c->li >= n || c->ri >= n || c->ls >= n || c->rs >= n || c->prob >= n) {
+        wl_set_error(err, errcap, "%s:%ld: expected more fields, found %d", name, line, n);
+        return -1;
+    }
+    const char *const *f = in->field;
+    const size_t *fl = in->flen;
+    wl_pairrow r = { c->ls >= 0 ? f[c->ls] : "", f[c->li], c->rs >= 0 ? f[c->rs] : "", f[c->ri],
+                     c->ls >= 0 ? fl[c->ls] : 0, fl[c->li], c->rs >= 0 ? fl[c->rs] : 0, fl[c->ri],
+                     1.0f, line };
+    if (c->prob >= 0 && parse_prob(f[c->prob], fl[c->prob], &r.prob) != 0) {
+        wl_set_error(err, errcap, "%s:%ld: probability is not a number in [0, 1]", name, line);
+        return -1;
+    }
+    return fn(user, &r);
+}
+
 /* Reads every pair of a file: keys[] and, when wanted, probabilities. */
 int wl_pairfile_each(const char *text, size_t len, const char *name, int need_prob,
                      int (*fn)(void *user, const wl_pairrow *row), void *user, int *has_sources,
                      char *err, size_t errcap)
 {
-    char *scratch = malloc(len * 2 + 2);
-    if (!scratch) return -2;
-    csv_in in = { text, text + len, 0, scratch, len * 2 + 2 };
+    wl_source src;
+    wl_csv in;
+    int st = wl_source_open_mem(&src, text, len);
+    if (st != WL_SRC_OK) {
+        wl_source_close(&src);
+        wl_set_error(err, errcap, "%s: %s", name, wl_source_strerror(st));
+        return st == WL_SRC_NOMEM ? -2 : -1;
+    }
+    if (wl_csv_init(&in, &src, 0, 0) != 0) {
+        wl_source_close(&src);
+        return -2;
+    }
     columns c = { -1, -1, -1, -1, -1 };
     int rc = read_header(&in, name, &c, need_prob, err, errcap);
     if (has_sources) *has_sources = c.ls >= 0 && c.rs >= 0;
-    const char *f[MAX_FIELDS];
-    size_t fl[MAX_FIELDS];
-    int n;
-    while (rc == 0 && (n = csv_next(&in, f, fl, MAX_FIELDS)) != 0) {
-        long line = in.line;
-        in.scratch = scratch; /* the fields stay valid until the next record */
-        if (n < 0) {
-            wl_set_error(err, errcap, "%s:%ld: unterminated quote", name, line);
-            rc = -1;
-        } else if (n == 1 && fl[0] == 0) {
-            continue; /* blank line */
-        } else if (c.li >= n || c.ri >= n || c.ls >= n || c.rs >= n || c.prob >= n) {
-            wl_set_error(err, errcap, "%s:%ld: expected more fields, found %d", name, line, n);
-            rc = -1;
-        } else {
-            wl_pairrow r = { c.ls >= 0 ? f[c.ls] : "", f[c.li], c.rs >= 0 ? f[c.rs] : "", f[c.ri],
-                             c.ls >= 0 ? fl[c.ls] : 0, fl[c.li], c.rs >= 0 ? fl[c.rs] : 0, fl[c.ri],
-                             1.0f, line };
-            if (c.prob >= 0) {
-                char *end;
-                errno = 0;
-                r.prob = strtof(f[c.prob], &end);
-                if (end == f[c.prob] || *end || errno || !(r.prob >= 0.0f && r.prob <= 1.0f)) {
-                    wl_set_error(err, errcap, "%s:%ld: probability is not a number in [0, 1]", name, line);
-                    rc = -1;
-                    break;
-                }
-            }
-            rc = fn(user, &r);
-        }
-    }
-    free(scratch);
+    while (rc == 0 && (rc = next_row(&in, name, err, errcap)) == 1)
+        rc = pair_row(&in, &c, name, fn, user, err, errcap);
+    wl_csv_free(&in);
+    wl_source_close(&src);
     return rc;
 }
 

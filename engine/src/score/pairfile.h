@@ -1,7 +1,9 @@
 /*
  * pairfile.h -- files of record pairs (truth, labels, watchlink's own pairs
- * output): RFC 4180 CSV with left_source,left_id,right_source,right_id columns
- * (and probability), or two id columns of one source (rec_id_1,rec_id_2).
+ * output): CSV or TSV with left_source,left_id,right_source,right_id columns
+ * (and probability), or two id columns of one source (rec_id_1,rec_id_2). Read
+ * by the lists' tokenizer (read/reader_csv.h): RFC 4180 quoting, any line end,
+ * a byte order mark, UTF-16 and gzip are handled as in a list.
  */
 #ifndef WL_PAIRFILE_H
 #define WL_PAIRFILE_H
