@@ -28,6 +28,7 @@ typedef struct {
     double threshold;          /* < 0: engine default */
     int explain, quiet, threads, best_link;
     size_t max_partners;       /* --max-partners N; 0: engine default */
+    int reference_year;        /* --reference-year YEAR; 0: engine default (2025) */
     int progress;              /* progress bar on stderr (a terminal, not --quiet) */
     const char *lists[CLI_MAX_LISTS];
     size_t n_lists;

@@ -26,6 +26,8 @@ static const char g_usage[] =
     "  --map ROLE=COLUMN    give COLUMN the role ROLE (repeatable)\n"
     "  --rejects FILE       write rejected rows to FILE\n"
     "  --threads N          worker threads (default: all cores; output is the same)\n"
+    "  --reference-year Y   two-digit birth years (written or MRZ) are the latest year\n"
+    "                       ending in them not after Y (default 2025, never today)\n"
     "  -q, --quiet          no summary on standard error\n"
     "  -h, --help           this help\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";

@@ -16,6 +16,8 @@ static const char USAGE[] =
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --threads N          worker threads (default: all cores)\n"
+    "  --reference-year Y   two-digit birth years (written or MRZ) are the latest year\n"
+    "                       ending in them not after Y (default 2025, never today)\n"
     "  -q, --quiet          no summary\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
 

@@ -102,6 +102,15 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
                 return -1;
             }
             o->max_partners = (size_t)v2;
+        } else if (!strcmp(a, "--reference-year")) {
+            char *end;
+            errno = 0;
+            long y = strtol(v, &end, 10);
+            if (errno || *end || end == v || y < 1900 || y > 2100) {
+                cli_error("--reference-year takes a year from 1900 to 2100, not '%s'", v);
+                return -1;
+            }
+            o->reference_year = (int)y;
         } else if (!strcmp(a, "--threads")) {
             if (parse_int(v, &o->threads) != 0) {
                 cli_error("--threads takes a whole number from 0 to 4096, not '%s'", v);
@@ -141,6 +150,10 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
         if (cli_out_open(&rej, o->rejects) != 0) return EXIT_INPUT;
         sink.f = rej.f;
         fputs("file,line,reason,row\n", sink.f);
+    }
+    if (wl_dataset_set_reference_year(ds, o->reference_year) != WL_OK) {
+        cli_error("--reference-year takes a year from 1900 to 2100");
+        return EXIT_INPUT;
     }
     wl_read_options ro = wl_read_default_options();
     ro.map = o->maps;

@@ -161,6 +161,18 @@ WL_API const char *wl_dataset_value(const wl_dataset *ds, size_t i, wl_role role
 /** @return the number of distinct sources read so far. */
 WL_API size_t wl_dataset_source_count(const wl_dataset *ds);
 
+/**
+ * Sets the reference year of ds's two-digit years of birth, written ("4/3/26")
+ * or in a machine-readable zone (YYMMDD): each is the latest year ending in
+ * those digits that is not after the reference year. The default, 2025, is a
+ * fixed constant, never today's date, so the same lists give the same bytes in
+ * any year; give the year the lists were made to move it (then 26 reads 2026).
+ * Applies to features built from ds afterwards.
+ * @param year  1900..2100, or 0 for the default
+ * @return WL_OK, or WL_USAGE when year is out of range (ds unchanged).
+ */
+WL_API wl_status wl_dataset_set_reference_year(wl_dataset *ds, int year);
+
 /* ------------------------------------------------------------ normalisation */
 /* Features are the normalised, hashed view of a dataset (names in Latin parts,
  * dates, document keys, nationality codes): what the matcher sees. */

@@ -85,6 +85,22 @@ static void test_expand_year_pivot(void **state)
     assert_int_equal(wl_date_expand_year(26), 1926);
     assert_int_equal(wl_date_expand_year(78), 1978);
     assert_int_equal(wl_date_expand_year(99), 1999);
+    /* The same rule under another reference year: the latest year ending in yy
+     * not after it. */
+    assert_int_equal(wl_date_century(26, 2026), 2026);
+    assert_int_equal(wl_date_century(27, 2026), 1927);
+    assert_int_equal(wl_date_century(0, 2000), 2000);
+    assert_int_equal(wl_date_century(1, 2000), 1901);
+    assert_int_equal(wl_date_century(99, 2100), 2099);
+    assert_int_equal(wl_date_century(0, 2100), 2100);
+    assert_int_equal(wl_date_century(50, 1950), 1950);
+    assert_int_equal(wl_date_century(51, 1950), 1851);
+    assert_int_equal(wl_date_century(30, 0), 1930); /* 0: the default, 2025 */
+    wl_date d[2];
+    assert_int_equal(wl_date_parse_ref("12 Aug 30", 9, d, 2, 2035), 1);
+    assert_int_equal(d[0].year, 2030);
+    assert_int_equal(wl_date_parse_ref("12 Aug 30", 9, d, 2, 0), 1);
+    assert_int_equal(d[0].year, 1930);
 }
 
 static void test_max_limits_readings(void **state)

@@ -144,14 +144,43 @@ static void test_record_fields(void **state)
     wl_dataset_free(ds);
 }
 
-static void test_mrz_century(void **state)
+/* One rule for two-digit birth years, written or in a zone, under the dataset's
+ * reference year (issue 16.6): by default 2025, whatever today's date -- the MRZ
+ * once took the current year, so its "26" became 2026 on 1 January 2026 while a
+ * written "26" stayed 1926. */
+static void test_reference_year(void **state)
 {
     (void)state;
-    assert_int_equal(wl_mrz_century(78, 2026), 1978);
-    assert_int_equal(wl_mrz_century(5, 2026), 2005);
-    assert_int_equal(wl_mrz_century(26, 2026), 2026);
-    assert_int_equal(wl_mrz_century(27, 2026), 1927);
-    assert_int_equal(wl_mrz_century(0, 2026), 2000);
+    /* The ICAO 9303 specimen born in (19|20)26 (its check digits then fail: the
+     * zone still parses) and the same date written. */
+    const cellspec a[] = { { WL_ROLE_MRZ, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                                          "L898902C36UTO2608122F1204159ZE184226B<<<<<10" } };
+    const cellspec b[] = { { WL_ROLE_FULL_NAME, "anna eriksson" }, { WL_ROLE_DOB, "12/08/26" } };
+    const cellspec c[] = { { WL_ROLE_FULL_NAME, "anna eriksson" }, { WL_ROLE_DOB, "12/08/25" } };
+    static const struct {
+        int reference, want26, want25;
+    } cases[] = { { 0, 1926, 2025 }, { 2025, 1926, 2025 }, { 2026, 2026, 2025 }, { 2024, 1926, 1925 },
+                  { 2100, 2026, 2025 }, { 1950, 1926, 1925 } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        wl_dataset *ds = wl_dataset_create();
+        add(ds, "s", "1", a, 1);
+        add(ds, "s", "2", b, 2);
+        add(ds, "s", "3", c, 2);
+        assert_int_equal(wl_dataset_set_reference_year(ds, cases[k].reference), WL_OK);
+        wl_features *f = wl_features_build(ds, 1);
+        assert_non_null(f);
+        size_t nd;
+        assert_int_equal(wl_f_dates(f, 0, &nd)[0].year, cases[k].want26);
+        assert_int_equal(wl_f_dates(f, 1, &nd)[0].year, cases[k].want26);
+        assert_int_equal(wl_f_dates(f, 2, &nd)[0].year, cases[k].want25);
+        wl_features_free(f);
+        wl_dataset_free(ds);
+    }
+    wl_dataset *ds = wl_dataset_create();
+    assert_int_equal(wl_dataset_set_reference_year(ds, 1899), WL_USAGE);
+    assert_int_equal(wl_dataset_set_reference_year(ds, 2101), WL_USAGE);
+    assert_int_equal(wl_dataset_set_reference_year(NULL, 2000), WL_USAGE);
+    wl_dataset_free(ds);
 }
 
 static void test_mrz_record(void **state)
@@ -288,7 +317,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_fields),
-        cmocka_unit_test(test_mrz_century),
+        cmocka_unit_test(test_reference_year),
         cmocka_unit_test(test_mrz_record),
         cmocka_unit_test(test_hostile_record_bounded),
         cmocka_unit_test(test_threads_identical),

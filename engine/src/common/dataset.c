@@ -354,3 +354,12 @@ void wl_ds_truncate(wl_dataset *ds, size_t n, size_t n_sources)
         if (ds->src_cap) source_fill(ds); /* same table, fewer entries: no allocation */
     }
 }
+
+wl_status wl_dataset_set_reference_year(wl_dataset *ds, int year)
+{
+    /* The range keeps every expanded year inside the dates of birth normalise
+     * accepts (1850..2100, normalise/date.c). */
+    if (!ds || (year != 0 && (year < 1900 || year > 2100))) return WL_USAGE;
+    ds->reference_year = year;
+    return WL_OK;
+}

@@ -41,6 +41,9 @@ struct wl_dataset {
     size_t id_cap, id_indexed;
     uint64_t *src_slots; /* source name offset << 32 | (source index + 1) */
     size_t src_cap;
+
+    /* Two-digit birth years are read under it (normalise/date.h); 0: the default. */
+    int reference_year;
 };
 
 /** @return the pool string at offset off. */

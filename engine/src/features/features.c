@@ -10,7 +10,6 @@
 #include "features/featureset.h"
 
 #include <stdlib.h>
-#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -91,19 +90,6 @@ static wl_features *features_alloc(const wl_dataset *ds)
     return f;
 }
 
-int wl_mrz_century(int yy, int this_year)
-{
-    return 2000 + yy <= this_year ? 2000 + yy : 1900 + yy;
-}
-
-static int current_year(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&t, &tm)) return 2000;
-    return tm.tm_year + 1900;
-}
-
 /* ---- merging the chunks in order ---- */
 
 /* Appends a chunk's run array to the final one, rebasing text offsets. */
@@ -172,7 +158,7 @@ static int merge_chunks(wl_features *f, wl_fchunk *ch, size_t nch)
 
 /* ---- the parallel build ---- */
 
-static int build_chunks(wl_features *f, wl_fchunk *ch, size_t nch, int threads, int year)
+static int build_chunks(wl_features *f, wl_fchunk *ch, size_t nch, int threads, int reference_year)
 {
     int failed = 0;
 #pragma omp parallel num_threads(threads) reduction(| : failed)
@@ -182,7 +168,7 @@ static int build_chunks(wl_features *f, wl_fchunk *ch, size_t nch, int threads, 
 #pragma omp for schedule(dynamic)
         for (size_t c = 0; c < nch; c++) {
             chunk_init(&ch[c]);
-            wl_frec r = { f, ctx, &ch[c], year };
+            wl_frec r = { f, ctx, &ch[c], reference_year };
             size_t hi = WL_MIN(f->n, (c + 1) * CHUNK);
             for (size_t i = c * CHUNK; i < hi && ctx && !failed; i++) failed |= wl_features_record(&r, i);
         }
@@ -203,7 +189,7 @@ wl_features *wl_features_build(const wl_dataset *ds, int threads)
 #endif
     size_t nch = (f->n + CHUNK - 1) / CHUNK;
     wl_fchunk *ch = calloc(nch ? nch : 1, sizeof *ch);
-    int bad = !ch || build_chunks(f, ch, nch, threads, current_year()) != 0;
+    int bad = !ch || build_chunks(f, ch, nch, threads, ds->reference_year) != 0;
     if (!bad) bad = merge_chunks(f, ch, nch) != 0;
     for (size_t c = 0; ch && c < nch; c++) chunk_free(&ch[c]);
     free(ch);

@@ -19,7 +19,7 @@ typedef struct {
     wl_features *f;
     wl_namectx *ctx;
     wl_fchunk *out;
-    int year;            /* this year, for the century of MRZ birth dates */
+    int reference_year;  /* two-digit birth years (normalise/date.h), the dataset's */
 } wl_frec;
 
 /* Bounds per record: a hostile row cannot make one record unbounded. */

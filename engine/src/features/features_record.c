@@ -125,7 +125,7 @@ static int alias_names(name_state *s, const wl_cell *cells, size_t nc)
 static int put_dates(wl_frec *r, size_t i, const char *v, size_t n)
 {
     wl_date d[4];
-    int k = wl_date_parse(v, n, d, 4);
+    int k = wl_date_parse_ref(v, n, d, 4, r->reference_year);
     for (int j = 0; j < k && r->f->date_start[i + 1] < WL_FEAT_MAX_DATES; j++) {
         if (wl_vec_push(&r->out->dates, &d[j]) != 0) return -1;
         r->f->date_start[i + 1]++;
@@ -173,31 +173,6 @@ static int put_nat(wl_frec *r, size_t i, uint32_t code)
 
 /* ---- machine-readable zone ---- */
 
-static int two_digits(const char *s)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') return -1;
-    return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-/* YYMMDD: the century comes from wl_mrz_century; '<' in month/day = unknown. */
-static int mrz_date(const char *s, int this_year, wl_date *d)
-{
-    int yy = two_digits(s), mm = two_digits(s + 2), dd = two_digits(s + 4);
-    if (yy < 0) return 0;
-    memset(d, 0, sizeof *d);
-    d->year = d->year_hi = (int16_t)wl_mrz_century(yy, this_year);
-    d->prec = WL_PREC_YEAR;
-    if (mm >= 1 && mm <= 12) {
-        d->month = (uint8_t)mm;
-        d->prec = WL_PREC_MONTH;
-        if (dd >= 1 && dd <= 31) {
-            d->day = (uint8_t)dd;
-            d->prec = WL_PREC_DAY;
-        }
-    }
-    return 1;
-}
-
 static int put_mrz(name_state *s, const char *v, size_t n)
 {
     wl_frec *r = s->r;
@@ -210,7 +185,7 @@ static int put_mrz(name_state *s, const char *v, size_t n)
         return -1;
     end_name(s, have);
     wl_date d;
-    if (mrz_date(m.dob, r->year, &d) && r->f->date_start[s->i + 1] < WL_FEAT_MAX_DATES) {
+    if (wl_mrz_birth_date(&m, r->reference_year, &d) && r->f->date_start[s->i + 1] < WL_FEAT_MAX_DATES) {
         if (wl_vec_push(&r->out->dates, &d) != 0) return -1;
         r->f->date_start[s->i + 1]++;
     }

@@ -148,12 +148,6 @@ static inline const uint32_t *wl_f_nats(const wl_features *f, size_t i, size_t *
     return *count ? f->nats + f->nat_start[i] : NULL; /* the array is NULL when empty */
 }
 
-/**
- * Century of a two-digit MRZ birth year (ICAO 9303 prints YYMMDD): 20yy unless
- * that lies after this_year (nobody on a list is born in the future), else 19yy.
- */
-int wl_mrz_century(int yy, int this_year);
-
 /** Counts, for every part, the records holding its canonical spelling (freq). */
 int wl_features_count_freq(wl_features *f);
 

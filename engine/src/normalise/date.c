@@ -15,9 +15,12 @@
  *      reading, or two when day and month could be either way round.
  *
  * Decisions (each has rows in tests/golden/dates.tsv):
- * - Two-digit years: yy <= WL_DATE_PIVOT (25) is 20yy, otherwise 19yy. The pivot is
- *   a fixed constant, not today's date, so that results are reproducible; for dates
- *   of birth on a watchlist 26..99 is far more often 1926..1999 than 2026..2099.
+ * - Two-digit years: the latest year ending in yy not after the reference year
+ *   (date.h: WL_DATE_REFERENCE_YEAR, 2025, unless the caller gives one), so 00..25
+ *   is 20yy and 26..99 19yy by default. The reference is a fixed constant, not
+ *   today's date, so that results are reproducible; for dates of birth on a
+ *   watchlist 26..99 is far more often 1926..1999 than 2026..2099. MRZ dates
+ *   follow the same rule (wl_mrz_birth_date).
  * - Buddhist Era: a "BE"/"พ.ศ." marker, or a bare four-digit year in 2400..2600,
  *   is Gregorian + 543; with a Thai month name a two-digit year is BE 25yy.
  * - Order: a leading four-digit year means year-month-day (year-day-month only when
@@ -38,7 +41,6 @@
 #include "common/digits.h"
 
 enum {
-    WL_DATE_PIVOT = 25,
     YEAR_MIN = 1850,       /* older "dates of birth" are data errors */
     YEAR_MAX = 2100,
     BE_OFFSET = 543,       /* Buddhist Era = Gregorian + 543 (Thai calendar) */
@@ -50,11 +52,15 @@ enum {
     NUM_DIGITS_MAX = 8
 };
 
-int wl_date_expand_year(int yy)
+int wl_date_century(int yy, int reference_year)
 {
     if (yy < 0 || yy > 99) return yy;
-    return yy <= WL_DATE_PIVOT ? 2000 + yy : 1900 + yy;
+    int ref = reference_year > 0 ? reference_year : WL_DATE_REFERENCE_YEAR;
+    int y = ref - ref % 100 + yy; /* yy in the reference's century */
+    return y <= ref ? y : y - 100;
 }
+
+int wl_date_expand_year(int yy) { return wl_date_century(yy, WL_DATE_REFERENCE_YEAR); }
 
 /* ---- pass 1: tokens ---- */
 
@@ -275,6 +281,7 @@ typedef struct {
     unsigned flags;
     int be, ce;
     int cal;   /* WL_CAL_*: readings are built in that calendar, converted at the end */
+    int ref_year; /* two-digit years: the latest year ending in them not after this */
 } context;
 
 /* Internal flag (not stored): the reading is in a Hijri calendar, so the Gregorian
@@ -304,7 +311,7 @@ static int resolve_year(const slot *y, int thai, const context *cx, unsigned *fl
             v += 2500;
             be = 1;
         } else {
-            v = wl_date_expand_year(v);
+            v = wl_date_century(v, cx->ref_year);
         }
     } else if (y->nd == 4) {
         if (!be && !cx->ce && v >= BE_MIN && v <= BE_MAX) be = 1;
@@ -754,7 +761,7 @@ static size_t drop_brackets(const char *s, size_t n, char *buf)
     return dropped ? k : 0;
 }
 
-static int parse_once(const char *s, size_t n, wl_date *out, int max)
+static int parse_once(const char *s, size_t n, wl_date *out, int max, int ref_year)
 {
     lexer lx;
     if (tokenize(&lx, s, n) < 0 || lx.n == 0) return 0;
@@ -762,29 +769,34 @@ static int parse_once(const char *s, size_t n, wl_date *out, int max)
         if (lx.cal && lx.cal != lx.month_cal && lx.month_cal == WL_CAL_ISLAMIC) return 0;
         lx.cal = lx.month_cal;
     }
-    context cx = { lx.flags | (lx.cal ? NATIVE : 0u), lx.be, lx.ce, lx.cal };
+    context cx = { lx.flags | (lx.cal ? NATIVE : 0u), lx.be, lx.ce, lx.cal, ref_year };
     if (lx.cal && (lx.be || lx.ce)) return 0;
     int k = read_any(&lx, &cx, out, max);
     return lx.cal ? convert_readings(out, k, lx.cal) : k;
 }
 
-static int parse_all(const char *s, size_t n, wl_date out[2])
+static int parse_all(const char *s, size_t n, wl_date out[2], int ref_year)
 {
     n = strip_time(s, n);
-    int k = parse_once(s, n, out, 2);
+    int k = parse_once(s, n, out, 2, ref_year);
     if (k > 0) return k;
     char buf[INPUT_MAX];
     size_t m = drop_brackets(s, n, buf);
-    return m > 0 ? parse_once(buf, m, out, 2) : 0;
+    return m > 0 ? parse_once(buf, m, out, 2, ref_year) : 0;
 }
 
 int wl_date_parse(const char *s, size_t n, wl_date *out, int max)
+{
+    return wl_date_parse_ref(s, n, out, max, WL_DATE_REFERENCE_YEAR);
+}
+
+int wl_date_parse_ref(const char *s, size_t n, wl_date *out, int max, int reference_year)
 {
     if (!s || !out || max < 1 || n == 0 || n > INPUT_MAX) return 0;
     /* Both readings are made and checked before max applies, so a caller asking
      * for one gets the first valid reading whatever the second would be. */
     wl_date r[2];
-    int k = parse_all(s, n, r);
+    int k = parse_all(s, n, r, reference_year);
     if (k > max) k = max;
     memcpy(out, r, (size_t)k * sizeof *r);
     return k;

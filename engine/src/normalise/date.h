@@ -33,8 +33,27 @@ typedef struct {
  */
 int wl_date_parse(const char *s, size_t n, wl_date *out, int max);
 
-/** Two-digit years: yy <= pivot is 20yy, else 19yy (pivot documented in date.c). */
+/*
+ * Two-digit years, one rule for written dates and machine-readable zones: yy is
+ * the latest year ending in yy that is not after the reference year (nobody on a
+ * list is born after it). The reference year is WL_DATE_REFERENCE_YEAR unless a
+ * caller gives another (wl_dataset_set_reference_year, --reference-year): a fixed
+ * constant, never the clock, so the same input gives the same bytes in any year.
+ * 2025 keeps the pivot written dates always had (00..25 -> 20yy, 26..99 -> 19yy);
+ * the MRZ once took the current year instead, so its 26 became 2026 on
+ * 1 January 2026 while a written "26" stayed 1926 (issue 16.6).
+ */
+enum { WL_DATE_REFERENCE_YEAR = 2025 };
+
+/** @return the year of two-digit yy (0..99) under reference_year (<= 0: the
+ *  default); other yy are returned unchanged. */
+int wl_date_century(int yy, int reference_year);
+
+/** wl_date_century under the default reference year. */
 int wl_date_expand_year(int yy);
+
+/** wl_date_parse with two-digit years read under reference_year (<= 0: default). */
+int wl_date_parse_ref(const char *s, size_t n, wl_date *out, int max, int reference_year);
 
 /* ---- internal: the words of written dates (date_words.c, datasets/tables/months.tsv) ---- */
 typedef enum {

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "normalise/date.h"
+
 enum { WL_DOC_MAX = 32 };
 
 typedef struct {
@@ -47,5 +49,13 @@ typedef struct {
  * did not); 0 with a reason in why (bad length or character).
  */
 int wl_mrz_parse(const char *s, size_t n, wl_mrz *out, char *why, size_t whycap);
+
+/**
+ * The date of birth of a parsed zone: YYMMDD with the century of wl_date_century
+ * under reference_year (<= 0: WL_DATE_REFERENCE_YEAR); '<' or 00 in the month or
+ * day leaves the year or month precision.
+ * @return 1 with *out set, or 0 when the year is not two digits.
+ */
+int wl_mrz_birth_date(const wl_mrz *m, int reference_year, wl_date *out);
 
 #endif /* WL_DOC_H */

@@ -15,10 +15,15 @@
  * and the composite digit over the upper and middle lines. A zone whose checks
  * fail still parses (the fields are still worth matching) with checks_ok = 0 and
  * the first failing check named in why.
+ *
+ * The zone prints the date of birth as YYMMDD (Part 3, 4.6); its century follows
+ * the one rule for two-digit years of normalise/date.h, under the caller's
+ * reference year (wl_mrz_birth_date), never the clock.
  */
 #include <string.h>
 
 #include "common/common.h"
+#include "normalise/date.h"
 #include "normalise/doc.h"
 
 enum { TD1_LEN = 90, TD2_LEN = 72, TD3_LEN = 88, MRZ_MAX = 90, INPUT_MAX = 512 };
@@ -331,5 +336,29 @@ int wl_mrz_parse(const char *s, size_t n, wl_mrz *out, char *why, size_t whycap)
         parse_td1(out, zn.z, &c);
     }
     out->checks_ok = c.ok;
+    return 1;
+}
+
+static int two_digits(const char *s)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') return -1;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+int wl_mrz_birth_date(const wl_mrz *m, int reference_year, wl_date *out)
+{
+    int yy = two_digits(m->dob), mm = two_digits(m->dob + 2), dd = two_digits(m->dob + 4);
+    if (yy < 0) return 0;
+    memset(out, 0, sizeof *out);
+    out->year = out->year_hi = (int16_t)wl_date_century(yy, reference_year);
+    out->prec = WL_PREC_YEAR;
+    if (mm >= 1 && mm <= 12) { /* '<' (unknown) or 00 keeps the year alone */
+        out->month = (uint8_t)mm;
+        out->prec = WL_PREC_MONTH;
+        if (dd >= 1 && dd <= 31) {
+            out->day = (uint8_t)dd;
+            out->prec = WL_PREC_DAY;
+        }
+    }
     return 1;
 }
