@@ -105,6 +105,7 @@ typedef struct {
     size_t *order;        /* records in output order */
     size_t *number;       /* cluster number (1..) by representative record */
     size_t *size;         /* cluster size by representative record */
+    wl_features *fe;      /* the lists normalised again: blocking per key, quality */
 } report_ctx;
 
 static int ctx_init(report_ctx *c)
@@ -113,7 +114,8 @@ static int ctx_init(report_ctx *c)
     c->order = malloc(cap * sizeof *c->order);
     c->number = calloc(cap, sizeof *c->number);
     c->size = calloc(cap, sizeof *c->size);
-    if (!c->order || !c->number || !c->size) return -1;
+    c->fe = wl_features_build(c->ds, c->in->run.threads);
+    if (!c->order || !c->number || !c->size || !c->fe) return -1;
     /* Cluster numbers as --clusters writes them: in order of first member. */
     size_t next = 0;
     for (size_t i = 0; i < n; i++) {
@@ -130,6 +132,7 @@ static void ctx_free(report_ctx *c)
     free(c->order);
     free(c->number);
     free(c->size);
+    wl_features_free(c->fe);
 }
 
 /* ---- header and summary ---- */
@@ -469,15 +472,13 @@ static int write_per_key(report_ctx *c)
                    "(watchlink-bench block --per-key measures it).</p>\n", PER_KEY_MAX_RECORDS);
         return 0;
     }
-    wl_features *fe = wl_features_build(c->ds, c->in->run.threads);
-    if (!fe) return -1;
+    const wl_features *fe = c->fe;
     key_run all, alone[N_KEYS], without[N_KEYS];
     int rc = block_with(c, fe, c->in->run.block_keys, &all);
     for (size_t k = 0; k < N_KEYS && rc == 0; k++) {
         rc = block_with(c, fe, KEYS[k].bit, &alone[k]);
         if (rc == 0) rc = block_with(c, fe, c->in->run.block_keys & ~KEYS[k].bit, &without[k]);
     }
-    wl_features_free(fe);
     if (rc != 0) return -1;
     rp_bar bars[N_KEYS];
     for (size_t k = 0; k < N_KEYS; k++)
@@ -785,8 +786,9 @@ static int write_pairs(report_ctx *c)
 
 /* ---- data quality ---- */
 
-static void write_list_quality(FILE *f, const char *path, const wl_read_report *rr)
+static void write_list_quality(const report_ctx *c, const char *path, const wl_read_report *rr)
 {
+    FILE *f = c->f;
     fputs("<h3>", f);
     rp_esc(f, path);
     fputs(" (source ", f);
@@ -797,7 +799,10 @@ static void write_list_quality(FILE *f, const char *path, const wl_read_report *
     td_count(f, rr->rejected);
     td(f, rr->gzip ? "yes" : "no");
     fputs("</tr>\n</table>\n", f);
+    wl_quality q;
+    wl_features_quality(c->fe, rr->source, &q);
     rp_bar bars[WL_ROLE_COUNT];
+    int roles[WL_ROLE_COUNT];
     size_t nb = 0;
     for (int role = 0; role < WL_ROLE_COUNT; role++) {
         if (role == WL_ROLE_ID || role == WL_ROLE_SOURCE) continue;
@@ -805,10 +810,24 @@ static void write_list_quality(FILE *f, const char *path, const wl_read_report *
         for (size_t k = 0; k < rr->n_columns && k < WL_REPORT_MAX_COLUMNS; k++) mapped |= rr->column_role[k] == role;
         if (!mapped) continue;
         double fill = rr->accepted ? 100.0 * (double)rr->filled[role] / (double)rr->accepted : 0;
+        roles[nb] = role;
         bars[nb++] = (rp_bar){ "fill rate of the mapped roles", wl_role_name((wl_role)role), fill };
     }
     if (nb) rp_svg_hbars(f, "fill rate per field", "accepted rows with a value (%)", bars, nb, 1);
-    fputs("<table>\n<tr><th>column</th><th>role</th></tr>\n", f);
+    static const char *const head[] = { "role", "rows with a value", "fill rate (%)",
+                                        "records whose value was not understood" };
+    fputs("<table>\n", f);
+    th_row(f, head, 4);
+    for (size_t k = 0; k < nb; k++) {
+        fputs("<tr>", f);
+        td(f, bars[k].label);
+        td_count(f, rr->filled[roles[k]]);
+        td_num(f, bars[k].value, 1);
+        if (q.checked[roles[k]]) td_count(f, q.not_understood[roles[k]]);
+        else td(f, "-");
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n<table>\n<tr><th>column</th><th>role</th></tr>\n", f);
     for (size_t k = 0; k < rr->n_columns && k < WL_REPORT_MAX_COLUMNS; k++) {
         fputs("<tr>", f);
         td(f, rr->column_name[k]);
@@ -833,16 +852,16 @@ static void write_quality(report_ctx *c)
 {
     FILE *f = c->f;
     const cli_opts *o = c->in->opts;
-    fputs("<section id=\"quality\">\n<h2>Data quality</h2>\n<p class=\"note\">Values that were read "
-          "but could not be understood (a date in no known format) are compared as missing; the "
-          "engine does not count them yet.</p>\n", f);
-    for (size_t i = 0; i < o->n_lists; i++) write_list_quality(f, o->lists[i], &c->in->reads[i]);
+    fputs("<section id=\"quality\">\n<h2>Data quality</h2>\n<p class=\"note\">A value read but not "
+          "understood (a date of birth in no known format, a nationality naming no country, a gender "
+          "neither male nor female) is compared as missing.</p>\n", f);
+    for (size_t i = 0; i < o->n_lists; i++) write_list_quality(c, o->lists[i], &c->in->reads[i]);
     fputs("</section>\n", f);
 }
 
 int report_write(FILE *f, const wl_dataset *ds, const wl_result *r, const report_input *in)
 {
-    report_ctx c = { f, ds, r, in, wl_result_stats(r), wl_dataset_size(ds), NULL, NULL, NULL };
+    report_ctx c = { f, ds, r, in, wl_result_stats(r), wl_dataset_size(ds), NULL, NULL, NULL, NULL };
     int rc = ctx_init(&c);
     if (rc == 0) {
         write_head(&c);

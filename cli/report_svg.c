@@ -207,10 +207,10 @@ void rp_svg_hbars(FILE *f, const char *aria, const char *x_title, const rp_bar *
     double pad = (hi - lo) * 0.1;
     lo -= lo < 0 ? pad : 0;
     hi += hi > 0 ? pad : 0;
-    double H = T + rows_height(b, n) + 28;
+    double H = T + rows_height(b, n) + 36;
     scale s = { lo, hi, L, R };
     svg_open(f, aria, W, H);
-    x_ticks(f, &s, T, H - 24, 0);
+    x_ticks(f, &s, T, H - 32, 0);
     text(f, "axis-title", (L + R) / 2, H - 2, "middle", x_title);
     double y[RP_MAX_BARS];
     if (n > RP_MAX_BARS) n = RP_MAX_BARS;
@@ -224,18 +224,22 @@ void rp_svg_hbars(FILE *f, const char *aria, const char *x_title, const rp_bar *
         double xv = at(&s, v) + (v < 0 ? -3 : 3);
         text_num(f, "value", xv, y[k] + 13, v < 0 ? "end" : "start", b[k].value, decimals);
     }
-    line(f, "zero", at(&s, 0), T, at(&s, 0), H - 24);
+    line(f, "zero", at(&s, 0), T, at(&s, 0), H - 32);
     fputs("</svg>\n", f);
 }
 
 void rp_svg_mu(FILE *f, const char *aria, const rp_bar *b, const double *u, size_t n)
 {
-    const double W = 720, L = 170, R = 540, T = 6;
-    double H = T + rows_height(b, n) + 28;
+    const double W = 720, L = 170, R = 540, T = 24;
+    double H = T + rows_height(b, n) + 36;
     scale s = { 0, 1, L, R };
     svg_open(f, aria, W, H);
-    x_ticks(f, &s, T, H - 24, 1);
-    text(f, "axis-title", (L + R) / 2, H - 2, "middle", "probability of the level: m (matches), u (non-matches)");
+    x_ticks(f, &s, T, H - 32, 1);
+    text(f, "axis-title", (L + R) / 2, H - 2, "middle", "probability of the level");
+    rect(f, "bar-m", L, 6, L + 12, 16, "m", 1, 0); /* the legend */
+    text(f, "label", L + 16, 15, "start", "m: P(level | same person)");
+    rect(f, "bar-u", L + 200, 6, L + 212, 16, "u", 1, 0);
+    text(f, "label", L + 216, 15, "start", "u: P(level | different persons)");
     double y[RP_MAX_BARS];
     if (n > RP_MAX_BARS) n = RP_MAX_BARS;
     rows_layout(f, b, n, T, L - 6, y);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the main job on the bundled sample lists: match the
 # Indonesian list against the Malaysian one, show a few explained matches, then
-# deduplicate all three lists into persons and score the result against the truth.
+# deduplicate all three lists into persons (with an HTML report of the run) and
+# score the result against the truth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -27,10 +28,12 @@ awk -F, 'NR > 1 && NR % 97 == 2' "$OUT/idn_mys.csv" | head -n 5 | while IFS=, re
 done
 
 echo
-echo "== watchlink dedup idn.csv mys.csv tha.csv --clusters"
-./build/watchlink dedup "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" -o "$OUT/pairs.csv" --clusters "$OUT/clusters.csv"
+echo "== watchlink dedup idn.csv mys.csv tha.csv --clusters --report"
+./build/watchlink dedup "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" -o "$OUT/pairs.csv" --clusters "$OUT/clusters.csv" \
+  --report "$OUT/report.html" --truth "$S/truth_pairs.csv"
 echo
 echo "== watchlink eval against the sample's truth"
 ./build/watchlink eval --truth "$S/truth_pairs.csv" "$OUT/pairs.csv" | sed -n '1,2p'
 echo
 echo "Outputs: $OUT/idn_mys.csv, $OUT/pairs.csv, $OUT/clusters.csv"
+echo "Report (open it in a browser; it works offline): $(pwd)/$OUT/report.html"

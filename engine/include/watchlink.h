@@ -431,6 +431,22 @@ enum { WL_BORDERLINE = 10 };
 WL_API size_t wl_result_borderline_count(const wl_result *r);
 WL_API const wl_match *wl_result_borderline(const wl_result *r, size_t k);
 
+/* Values a list held that the normaliser could not understand, counted in
+ * records: a date of birth in no known format, a nationality naming no country,
+ * a gender that is neither male nor female, a document number or a name with no
+ * letters or digits, a place of birth that folds to nothing. Such a value is
+ * compared as missing. Roles without a check (id, source, alias, doc_type,
+ * doc_country, mrz, text) count with_value only. */
+typedef struct {
+    size_t records;                        /* records of the source */
+    size_t with_value[WL_ROLE_COUNT];      /* records holding a value for the role */
+    size_t not_understood[WL_ROLE_COUNT];  /* of those, records where none was understood */
+    int checked[WL_ROLE_COUNT];            /* 1 for the roles not_understood is counted for */
+} wl_quality;
+
+/** Fills q for the records of one source (by name) of f's dataset; all zero when none. */
+WL_API void wl_features_quality(const wl_features *f, const char *source, wl_quality *q);
+
 /* Truth pairs resolved against a dataset (for threshold curves). Same file
  * format and rules as wl_eval_load's truth: without source columns records
  * are matched by id alone. */

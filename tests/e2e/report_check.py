@@ -2,6 +2,7 @@
 """Renders a watchlink HTML report in headless Chromium and checks it.
 
 Usage: report_check.py CHROMIUM REPORT.html SCREENSHOT.png [KEY=COUNT ...] [--text STRING ...]
+                       [--height PIXELS]
 
 Talks the Chrome DevTools Protocol over --remote-debugging-pipe (file
 descriptors 3 and 4, NUL-terminated JSON messages), so it needs nothing but
@@ -13,7 +14,8 @@ the Python standard library and the browser. Checks:
     drawn content a non-empty getBBox();
   - every KEY=COUNT equals the page's [data-count=KEY] text;
   - every --text STRING appears in the rendered text (escaped markup shows as text).
-Writes a full-page screenshot. Exit 0 when all checks pass, 1 otherwise.
+Writes a full-page screenshot (the top PIXELS of it with --height: the README's
+picture is `--height 1900` of the demo's report). Exit 0 when all checks pass, 1 otherwise.
 """
 import base64
 import json
@@ -124,11 +126,13 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     chromium, report, shot = argv[1], os.path.abspath(argv[2]), argv[3]
-    want, texts, rest = {}, [], argv[4:]
+    want, texts, rest, max_height = {}, [], argv[4:], 16000
     while rest:
         a = rest.pop(0)
         if a == "--text":
             texts.append(rest.pop(0))
+        elif a == "--height":
+            max_height = int(rest.pop(0))
         else:
             k, v = a.split("=", 1)
             want[k] = v
@@ -146,7 +150,7 @@ def main(argv):
             b.wait_event("Page.loadEventFired")
             res = b.send("Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, session=s)
             page = json.loads(res["result"]["value"])
-            height = min(int(page["height"]), 16000)
+            height = min(int(page["height"]), max_height)
             shotres = b.send("Page.captureScreenshot",
                              {"format": "png", "captureBeyondViewport": True,
                               "clip": {"x": 0, "y": 0, "width": 1100, "height": height, "scale": 1}},

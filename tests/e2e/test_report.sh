@@ -71,6 +71,20 @@ expect_grep 'id="no-truth"' "$R"                    # no --truth: the curves say
 grep -q 'aria-label="precision, recall' "$R" && fail "curves drawn without truth" || ok
 expect_grep '<td>full_name</td><td class="num">\|aria-label="fill rate per field"' "$R"
 
+# Data quality: values read but not understood are counted per role.
+cat > "$TMP/bad.csv" <<'CSV'
+id,full_name,dob,gender,nationality,doc_number,place_of_birth,text
+b1,Ahmad Fauzi,not a date,X,Atlantis,A1234567,Jakarta,note
+b2,!!!,1970-01-01,M,IDN,###,Medan,
+b3,Siti Aminah,1980-02-03,F,MYS,B7654321,,
+CSV
+expect_exit 0 "$WATCHLINK" dedup "$TMP/bad.csv" --report "$TMP/q.html" -o "$TMP/q.csv" -q
+for role in full_name dob gender nationality doc_number; do
+  expect_grep "<tr><td>$role</td><td class=\"num\">3</td><td class=\"num\">100.0</td><td class=\"num\">1</td></tr>" "$TMP/q.html"
+done
+expect_grep '<tr><td>place_of_birth</td><td class="num">2</td><td class="num">66.7</td><td class="num">0</td></tr>' "$TMP/q.html"
+expect_grep '<tr><td>text</td><td class="num">1</td><td class="num">33.3</td><td>-</td></tr>' "$TMP/q.html"
+
 # With --truth: precision, recall and F1 against the threshold.
 expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --truth "$L/truth.csv" --report "$TMP/t.html" -o "$TMP/t.csv" -q
 expect_grep 'aria-label="precision, recall and F1 against the threshold"' "$TMP/t.html"

@@ -186,6 +186,36 @@ static void test_truth(void **state)
     wl_dataset_free(ds);
 }
 
+/* Quality counts per source agree with what was read, and a source not in the
+ * dataset counts nothing. */
+static void test_quality(void **state)
+{
+    (void)state;
+    const char *root = getenv("WL_SOURCE_DIR");
+    assert_non_null(root);
+    char path[600], err[256];
+    snprintf(path, sizeof path, "%s/datasets/sample/idn.csv", root);
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_options ro = wl_read_default_options();
+    wl_read_report rr;
+    assert_int_equal(wl_dataset_read(ds, path, &ro, &rr, err, sizeof err), WL_OK);
+    wl_features *f = wl_features_build(ds, 1);
+    wl_quality q;
+    wl_features_quality(f, rr.source, &q);
+    assert_int_equal(q.records, rr.accepted);
+    for (int r = 0; r < WL_ROLE_COUNT; r++) {
+        if (r != WL_ROLE_ID && r != WL_ROLE_SOURCE) assert_int_equal(q.with_value[r], rr.filled[r]);
+        assert_true(q.not_understood[r] <= q.with_value[r]);
+        if (!q.checked[r]) assert_int_equal(q.not_understood[r], 0);
+    }
+    assert_true(q.checked[WL_ROLE_DOB] && !q.checked[WL_ROLE_ALIAS]);
+    wl_features_quality(f, "no such source", &q);
+    assert_int_equal(q.records, 0);
+    assert_int_equal(q.with_value[WL_ROLE_DOB], 0);
+    wl_features_free(f);
+    wl_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_borderline),
         cmocka_unit_test(test_truth),
+        cmocka_unit_test(test_quality),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

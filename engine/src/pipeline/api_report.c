@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "common/dataset.h"
+#include "features/featureset.h"
 #include "pipeline/report.h"
 #include "score/pairfile.h"
 
@@ -134,6 +135,58 @@ const wl_match *wl_result_borderline(const wl_result *r, size_t k)
 {
     const wl_run_report *rr = wl_result_run_report(r);
     return rr && k < rr->n_border ? &rr->border[k] : NULL;
+}
+
+/* ---- data quality ---- */
+
+/* The roles whose values the features keep a trace of, per record. */
+static int role_checked(wl_role r)
+{
+    switch (r) {
+    case WL_ROLE_FULL_NAME:
+    case WL_ROLE_GIVEN_NAME:
+    case WL_ROLE_MIDDLE_NAME:
+    case WL_ROLE_FAMILY_NAME:
+    case WL_ROLE_DOB:
+    case WL_ROLE_GENDER:
+    case WL_ROLE_NATIONALITY:
+    case WL_ROLE_DOC_NUMBER:
+    case WL_ROLE_PLACE_OF_BIRTH: return 1;
+    default: return 0;
+    }
+}
+
+/* 1 when record i holds a value for the checked role r that its features show
+ * nothing of: no name part, no date, no gender, no country, no document key,
+ * no folded place. */
+static int not_understood(const wl_crec *c, wl_role r)
+{
+    switch (r) {
+    case WL_ROLE_DOB: return c->n_date == 0;
+    case WL_ROLE_GENDER: return c->gender == 0;
+    case WL_ROLE_NATIONALITY: return c->n_nat == 0;
+    case WL_ROLE_DOC_NUMBER: return c->n_doc == 0;
+    case WL_ROLE_PLACE_OF_BIRTH: return c->pob == UINT32_MAX;
+    default: return c->n_part == 0; /* the name roles */
+    }
+}
+
+void wl_features_quality(const wl_features *f, const char *source, wl_quality *q)
+{
+    memset(q, 0, sizeof *q);
+    for (int r = 0; r < WL_ROLE_COUNT; r++) q->checked[r] = role_checked((wl_role)r);
+    if (!f || !source) return;
+    const wl_dataset *ds = f->ds;
+    for (size_t i = 0; i < f->n; i++) {
+        if (strcmp(wl_dataset_source(ds, i), source) != 0) continue;
+        q->records++;
+        wl_crec c = wl_f_crec(f, i);
+        for (int r = 0; r < WL_ROLE_COUNT; r++) {
+            if (!wl_dataset_count(ds, i, (wl_role)r)) continue;
+            q->with_value[r]++;
+            if (q->checked[r]) q->not_understood[r] += (size_t)not_understood(&c, (wl_role)r);
+        }
+    }
 }
 
 /* ---- truth pairs ---- */
