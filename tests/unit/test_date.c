@@ -194,7 +194,7 @@ static void test_concurrent_first_use(void **state)
 }
 
 /* JDN of a date in an ICU calendar ("en@calendar=islamic-civil"): the oracle for
- * date_calendar.c, which only borrows ICU's Nowruz days. */
+ * date_calendar.c, which computes both calendars without ICU. */
 static long icu_jdn(UCalendar *cal, int y, int m, int d)
 {
     UErrorCode e = U_ZERO_ERROR;
@@ -230,7 +230,8 @@ static void test_hijri_calendars_match_icu(void **state)
 {
     (void)state;
     check_calendar("en@calendar=islamic-civil", WL_CAL_ISLAMIC, 1300, 1450);
-    check_calendar("en@calendar=persian", WL_CAL_PERSIAN, 1280, 1420);
+    /* Every Solar Hijri year the parser accepts: Nowruz is arithmetic now. */
+    check_calendar("en@calendar=persian", WL_CAL_PERSIAN, 1200, 1500);
 }
 
 static void test_gregorian_jdn_round_trip(void **state)

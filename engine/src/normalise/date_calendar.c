@@ -8,12 +8,15 @@
  *   5, 7, 10, 13, 16, 18, 21, 24, 26, 29, epoch 16 July 622 (Julian) = JDN 1948440.
  *   Official dates (Umm al-Qura, sighting) may differ from it by a day or two.
  * - Solar Hijri (SH, Afghanistan and Iran): months 1-6 have 31 days, 7-11 have 30,
- *   the 12th 29 or 30; the year starts at Nowruz, whose day moves with the equinox.
- *   The JDN of each Nowruz for SH 1200..1500 is taken once, at first use, from
- *   ICU's Persian calendar and kept in a static table, so conversions never allocate.
+ *   the 12th 29 or 30; the year starts at Nowruz. Nowruz comes from the 33-year
+ *   arithmetic cycle (8 leap years per 33) that ICU's Persian calendar uses
+ *   (ICU4C i18n/persncal.cpp, handleComputeMonthStart): the same day as ICU 72 for
+ *   every year SH 1200..1501 (tests/unit/test_date.c checks it against ICU). It
+ *   was once read from ICU at first use, and an ICU failure then silently left
+ *   every Solar Hijri date of birth unread for the rest of the process (issue
+ *   16.7); arithmetic cannot fail, allocates nothing and needs no once-init.
  */
-#include <pthread.h>
-#include <unicode/ucal.h>
+#include <assert.h>
 
 #include "normalise/date.h"
 
@@ -60,38 +63,29 @@ static long jdn_from_islamic(int y, int m, int d)
 
 /* ---- Solar Hijri ---- */
 
-static long g_nowruz[SH_LAST - SH_FIRST + 2];
-static int g_nowruz_ok;
-static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+/* PERSIAN_EPOCH of ICU: the JDN of 1 Farvardin 1 SH is this plus 1. */
+enum { PERSIAN_EPOCH = 1948320 };
 
-static void load_nowruz(void)
+/* JDN of 1 Farvardin of SH year y (y >= 1): 365 days a year plus the leap days
+ * of the 33-year cycle before it, floor((8y + 21) / 33) (positive operands, so
+ * C's division is the floor). */
+static long nowruz(int y)
 {
-    static const UChar UTC[] = { 'U', 'T', 'C', 0 };
-    UErrorCode e = U_ZERO_ERROR;
-    UCalendar *cal = ucal_open(UTC, 3, "en@calendar=persian", UCAL_DEFAULT, &e);
-    if (U_FAILURE(e)) return;
-    for (int y = SH_FIRST; y <= SH_LAST + 1 && U_SUCCESS(e); y++) {
-        ucal_clear(cal);
-        ucal_setDate(cal, y, UCAL_JANUARY, 1, &e); /* month 0 = Farvardin */
-        UDate ms = ucal_getMillis(cal, &e);
-        g_nowruz[y - SH_FIRST] = (long)(ms / 86400000.0) + 2440588L; /* 1970-01-01 */
-    }
-    ucal_close(cal);
-    g_nowruz_ok = U_SUCCESS(e);
+    assert(y >= 1);
+    return PERSIAN_EPOCH + 365L * (y - 1) + (8L * y + 21) / 33;
 }
 
 static int persian_month_days(int y, int m)
 {
     if (m <= 6) return 31;
     if (m <= 11) return 30;
-    long len = g_nowruz[y + 1 - SH_FIRST] - g_nowruz[y - SH_FIRST];
-    return len == 366 ? 30 : 29;
+    return nowruz(y + 1) - nowruz(y) == 366 ? 30 : 29;
 }
 
 static long jdn_from_persian(int y, int m, int d)
 {
     long before = m <= 7 ? 31L * (m - 1) : 186L + 30L * (m - 7);
-    return g_nowruz[y - SH_FIRST] + before + d - 1;
+    return nowruz(y) + before + d - 1;
 }
 
 int wl_date_calendar_to_jdn(int cal, int y, int m, int d, long *jdn)
@@ -103,8 +97,7 @@ int wl_date_calendar_to_jdn(int cal, int y, int m, int d, long *jdn)
         return 0;
     }
     if (cal == WL_CAL_PERSIAN) {
-        pthread_once(&g_once, load_nowruz);
-        if (!g_nowruz_ok || y < SH_FIRST || y > SH_LAST || d > persian_month_days(y, m))
+        if (y < SH_FIRST || y > SH_LAST || d > persian_month_days(y, m))
             return -1;
         *jdn = jdn_from_persian(y, m, d);
         return 0;
@@ -117,8 +110,7 @@ int wl_date_calendar_month_days(int cal, int y, int m)
     if (m < 1 || m > 12) return 0;
     if (cal == WL_CAL_ISLAMIC) return y >= AH_FIRST && y <= AH_LAST ? islamic_month_days(y, m) : 0;
     if (cal == WL_CAL_PERSIAN) {
-        pthread_once(&g_once, load_nowruz);
-        return g_nowruz_ok && y >= SH_FIRST && y <= SH_LAST ? persian_month_days(y, m) : 0;
+        return y >= SH_FIRST && y <= SH_LAST ? persian_month_days(y, m) : 0;
     }
     return 0;
 }
