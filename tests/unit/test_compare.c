@@ -103,7 +103,7 @@ static void test_level_names(void **state)
     assert_string_equal(wl_level_name(WL_FIELD_NAME, WL_NAME_EXACT), "exact");
     assert_string_equal(wl_level_name(WL_FIELD_NAME, WL_NAME_ALL_PARTS), "all_parts");
     assert_string_equal(wl_level_name(WL_FIELD_NAME, WL_NAME_JW92), "jw92");
-    assert_string_equal(wl_level_name(WL_FIELD_DOB, WL_DOB_SWAPPED), "swapped");
+    assert_string_equal(wl_level_name(WL_FIELD_DOB, WL_DOB_TYPO), "typo");
     assert_string_equal(wl_level_name(WL_FIELD_DOC, WL_DOC_ONE_EDIT), "one_edit");
     assert_string_equal(wl_level_name(WL_FIELD_NAT, WL_CODE_MATCH), "match");
     assert_null(wl_level_name(WL_FIELD_DOB, -1));
@@ -206,7 +206,7 @@ static void test_compare_records(void **state)
     assert_int_equal(v.level[WL_FIELD_TEXT], WL_TEXT_DIFFERENT);
 
     wl_compare(f, 0, 4, &v);   /* day and month swapped */
-    assert_int_equal(v.level[WL_FIELD_DOB], WL_DOB_SWAPPED);
+    assert_int_equal(v.level[WL_FIELD_DOB], WL_DOB_TYPO);
     assert_int_equal(v.dob_swap, 1);
     assert_int_equal(v.level[WL_FIELD_DOC], WL_DOC_MISMATCH);
     assert_int_equal(v.level[WL_FIELD_POB], WL_LV_MISSING);

@@ -90,6 +90,22 @@ static void test_saved_model_loads_as_saved(void **state)
     }
 }
 
+/* dob level 4 was called "swapped" until it was named for what it tests (a
+ * keying error: issue 16.8): a model saved then still loads. */
+static void test_renamed_level_loads(void **state)
+{
+    (void)state;
+    json_t *root = saved_model(0);
+    json_array_set_new(json_object_get(field(root, WL_FIELD_DOB), "levels"), WL_DOB_TYPO, json_string("swapped"));
+    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    char err[512] = "";
+    wl_model *m = wl_model_from_json(text, strlen(text), err, sizeof err);
+    if (!m) fail_msg("%s", err);
+    wl_model_free(m);
+    free(text);
+    json_decref(root);
+}
+
 /* Issue 16.3's repro: u_namesake on some fields only scored inf. */
 static void test_partial_namesake_refused(void **state)
 {
@@ -146,8 +162,11 @@ static void test_levels_and_fields_checked(void **state)
 {
     (void)state;
     json_t *root = saved_model(0);
-    json_array_set_new(json_object_get(field(root, WL_FIELD_DOB), "levels"), 4, json_string("typo"));
-    assert_refused(root, "fields[1] (dob).levels[4] is \"typo\", this engine's level 4 of dob is");
+    json_array_set_new(json_object_get(field(root, WL_FIELD_DOB), "levels"), 4, json_string("typos"));
+    assert_refused(root, "fields[1] (dob).levels[4] is \"typos\", this engine's level 4 of dob is \"typo\"");
+    root = saved_model(0); /* the old name of a level elsewhere is still wrong */
+    json_array_set_new(json_object_get(field(root, WL_FIELD_DOB), "levels"), 3, json_string("swapped"));
+    assert_refused(root, "fields[1] (dob).levels[3] is \"swapped\"");
     root = saved_model(0);
     json_array_remove(json_object_get(field(root, WL_FIELD_TEXT), "levels"), 3);
     assert_refused(root, "(text).levels must name the 4 levels of text");
@@ -427,6 +446,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_saved_model_loads_as_saved),
+        cmocka_unit_test(test_renamed_level_loads),
         cmocka_unit_test(test_partial_namesake_refused),
         cmocka_unit_test(test_probabilities_refused),
         cmocka_unit_test(test_rows_must_be_distributions),

@@ -12,7 +12,7 @@
 /* Level names, indexed [field][level]; NULL ends a field. */
 static const char *const g_levels[WL_FIELD_COUNT][WL_MAX_LEVELS] = {
     [WL_FIELD_NAME] = { "missing", "different", "jw80", "jw92", "all_parts", "exact" },
-    [WL_FIELD_DOB] = { "missing", "mismatch", "within_1y", "year_only", "swapped", "exact" },
+    [WL_FIELD_DOB] = { "missing", "mismatch", "within_1y", "year_only", "typo", "exact" },
     [WL_FIELD_DOC] = { "missing", "mismatch", "one_edit", "exact" },
     [WL_FIELD_NAT] = { "missing", "mismatch", "match" },
     [WL_FIELD_GENDER] = { "missing", "mismatch", "match" },

@@ -37,7 +37,10 @@ void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpve
 /* ---- levels, named once (compare.c); the numbers are what wl_cmpvec holds ---- */
 enum { WL_LV_MISSING = 0 };
 enum { WL_NAME_DIFFERENT = 1, WL_NAME_JW80, WL_NAME_JW92, WL_NAME_ALL_PARTS, WL_NAME_EXACT };
-enum { WL_DOB_MISMATCH = 1, WL_DOB_WITHIN_1Y, WL_DOB_YEAR_ONLY, WL_DOB_SWAPPED, WL_DOB_EXACT };
+/* WL_DOB_TYPO: full dates one keying error apart -- day and month swapped, one
+ * digit wrong, or two adjacent digits transposed (compare_fields.c day_level). It
+ * was called "swapped", which named only the first of the three. */
+enum { WL_DOB_MISMATCH = 1, WL_DOB_WITHIN_1Y, WL_DOB_YEAR_ONLY, WL_DOB_TYPO, WL_DOB_EXACT };
 enum { WL_DOC_MISMATCH = 1, WL_DOC_ONE_EDIT, WL_DOC_EXACT };
 enum { WL_CODE_MISMATCH = 1, WL_CODE_MATCH };   /* nationality, gender */
 enum { WL_POB_DIFFERENT = 1, WL_POB_JW88, WL_POB_EXACT };

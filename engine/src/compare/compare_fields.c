@@ -61,9 +61,9 @@ static int day_level(const wl_date *x, const wl_date *y, int *swap)
     if (x->year == y->year && x->month == y->month && x->day == y->day) return WL_DOB_EXACT;
     if (x->year == y->year && x->month == y->day && x->day == y->month) {
         *swap = 1;
-        return WL_DOB_SWAPPED;
+        return WL_DOB_TYPO;
     }
-    if (one_digit_off(x, y)) return WL_DOB_SWAPPED;
+    if (one_digit_off(x, y)) return WL_DOB_TYPO;
     long dd = days_from_civil(x->year, x->month, x->day) - days_from_civil(y->year, y->month, y->day);
     return labs(dd) <= 365 ? WL_DOB_WITHIN_1Y : WL_DOB_MISMATCH;
 }

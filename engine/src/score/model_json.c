@@ -180,6 +180,23 @@ static int read_row(reason *r, json_t *a, int f, const char *where, const char *
     return 0;
 }
 
+/* Names an earlier engine wrote for a level that kept its meaning and place, so
+ * that reviewed models saved before a rename still load (and are saved with the
+ * new name). */
+static const struct {
+    int field, level;
+    const char *old;
+} RENAMED[] = {
+    { WL_FIELD_DOB, WL_DOB_TYPO, "swapped" },
+};
+
+static int old_name_of(int f, int l, const char *got)
+{
+    for (size_t k = 0; k < WL_ARRAY_SIZE(RENAMED); k++)
+        if (RENAMED[k].field == f && RENAMED[k].level == l && !strcmp(got, RENAMED[k].old)) return 1;
+    return 0;
+}
+
 /* The level names must be this engine's, in order: a model saved when a field had
  * other levels would otherwise give each level another level's weights. */
 static int check_levels(reason *r, json_t *a, int f, const char *where)
@@ -190,7 +207,7 @@ static int check_levels(reason *r, json_t *a, int f, const char *where)
     for (int l = 0; l < L; l++) {
         const char *got = json_string_value(json_array_get(a, (size_t)l));
         const char *want = wl_level_name((wl_field)f, l);
-        if (!got || strcmp(got, want) != 0)
+        if (!got || (strcmp(got, want) != 0 && !old_name_of(f, l, got)))
             return refuse(r, "%s.levels[%d] is %s%s%s, this engine's level %d of %s is \"%s\"", where, l,
                           got ? "\"" : "", got ? got : "not a string", got ? "\"" : "", l,
                           wl_field_name((wl_field)f), want);
