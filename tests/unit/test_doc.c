@@ -71,6 +71,18 @@ static void test_ocr_key_joins_confusions(void **state)
     assert_string_equal(a.ocr, "ACE12345");
 }
 
+/* The one OCR table: exactly the documented confusions, all to digits. */
+static void test_ocr_table(void **state)
+{
+    (void)state;
+    static const char from[] = "OQDILZSGB", to[] = "000112568";
+    for (int c = 1; c < 256; c++) {
+        const char *at = memchr(from, c, sizeof from - 1);
+        char want = at ? to[at - from] : (char)c;
+        assert_int_equal(wl_ocr_digit((char)c), want);
+    }
+}
+
 static void test_hostile_bytes(void **state)
 {
     (void)state;
@@ -100,6 +112,7 @@ int main(void)
         cmocka_unit_test(test_golden_docs),
         cmocka_unit_test(test_check_digit),
         cmocka_unit_test(test_ocr_key_joins_confusions),
+        cmocka_unit_test(test_ocr_table),
         cmocka_unit_test(test_hostile_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

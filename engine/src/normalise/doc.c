@@ -74,7 +74,7 @@ static int doc_char(int32_t c)
     return wl_is_word_cp(c) ? -1 : 0;
 }
 
-static char ocr_fold(char c)
+char wl_ocr_digit(char c)
 {
     switch (c) {
     case 'O': case 'Q': case 'D': return '0';
@@ -254,7 +254,7 @@ int wl_doc_normalize(const char *s, size_t n, wl_doc *out)
         return 0;
     }
     strip_country(out, sep_after);
-    for (size_t i = 0; i < out->core_len; i++) out->ocr[i] = ocr_fold(out->core[i]);
+    for (size_t i = 0; i < out->core_len; i++) out->ocr[i] = wl_ocr_digit(out->core[i]);
     out->ocr[out->core_len] = '\0';
     out->ocr_len = out->core_len;
     out->check = find_check(out);

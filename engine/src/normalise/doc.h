@@ -24,6 +24,14 @@ typedef struct {
 /** Normalises one document number. @return 1 when a usable core remains, else 0. */
 int wl_doc_normalize(const char *s, size_t n, wl_doc *out);
 
+/**
+ * The one OCR-confusion table (doc.c explains it): O, Q, D -> 0; I, L -> 1; Z -> 2;
+ * S -> 5; G -> 6; B -> 8; any other character unchanged. The document key folds
+ * every character with it, and an MRZ reads a letter in a digit-only position
+ * with it before the check digits (mrz.c).
+ */
+char wl_ocr_digit(char c);
+
 /** ICAO 9303 check digit over s[0..n) (weights 7,3,1; '<' = 0, A = 10 ...). -1 on a bad char. */
 int wl_icao_check_digit(const char *s, size_t n);
 

@@ -272,27 +272,14 @@ static void parse_td1(wl_mrz *m, const char *z, checks *c)
     verify(c, digit_ok(buf, k, l2[29]), "composite");
 }
 
-/* OCR of a zone confuses letters and digits that OCR-B draws alike (the set of
- * doc.c's OCR key). Where the
+/* OCR of a zone confuses letters and digits that OCR-B draws alike: the pairs of
+ * the document key's table (wl_ocr_digit, doc.c), one table for both. Where the
  * layout allows digits only (dates and check digits), a letter can only be such a
  * misreading, so it is read as the digit it resembles before the checks run; the
  * check digits then confirm or reject the repair. */
-static char as_digit(char c)
-{
-    switch (c) {
-    case 'O': case 'Q': case 'D': return '0';
-    case 'I': case 'L': return '1';
-    case 'Z': return '2';
-    case 'S': return '5';
-    case 'G': return '6';
-    case 'B': return '8';
-    default: return c;
-    }
-}
-
 static void repair_digits(char *z, size_t from, size_t to)
 {
-    for (size_t i = from; i < to; i++) z[i] = as_digit(z[i]);
+    for (size_t i = from; i < to; i++) z[i] = wl_ocr_digit(z[i]);
 }
 
 /* Digit-only positions: TD3/TD2 lower line 13-19 and 21-27 (birth, expiry and
