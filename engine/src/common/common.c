@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 struct wl_arena_block {
     wl_arena_block *next;
@@ -98,6 +101,16 @@ void wl_set_error(char *err, size_t errcap, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errcap, fmt, ap);
     va_end(ap);
+}
+
+int wl_thread_count(int requested)
+{
+#ifdef _OPENMP
+    return requested > 0 ? requested : omp_get_max_threads();
+#else
+    (void)requested;
+    return 1;
+#endif
 }
 
 double wl_now(void)

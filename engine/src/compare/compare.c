@@ -4,7 +4,6 @@
  * side are level 0, which the Fellegi-Sunter score treats as no evidence
  * (Fellegi & Sunter 1969; missing values as in Splink's "null level"). */
 #include "compare/compare.h"
-#include <omp.h>
 
 #include "normalise/name.h"
 #include "compare/namesim.h"
@@ -214,7 +213,7 @@ wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n
 {
     enum { BLK = 1024 };
     long long nblk = (long long)((n + BLK - 1) / BLK);
-    int t = threads > 0 ? threads : omp_get_max_threads();
+    int t = wl_thread_count(threads);
 #pragma omp parallel for schedule(static, 4) num_threads(t)
     for (long long c = 0; c < nblk; c++) {
         wl_cmpvec v[BLK];

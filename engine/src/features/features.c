@@ -10,9 +10,6 @@
 #include "features/featureset.h"
 
 #include <stdlib.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "features/features_build.h"
 #include "normalise/name.h"
@@ -182,11 +179,7 @@ wl_features *wl_features_build(const wl_dataset *ds, int threads)
     if (!ds) return NULL;
     wl_features *f = features_alloc(ds);
     if (!f) return NULL;
-#ifdef _OPENMP
-    if (threads <= 0) threads = omp_get_max_threads();
-#else
-    threads = 1;
-#endif
+    threads = wl_thread_count(threads);
     size_t nch = (f->n + CHUNK - 1) / CHUNK;
     wl_fchunk *ch = calloc(nch ? nch : 1, sizeof *ch);
     int bad = !ch || build_chunks(f, ch, nch, threads, ds->reference_year) != 0;

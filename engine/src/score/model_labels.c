@@ -2,7 +2,6 @@
  * vectors of known true pairs, u from random pairs, the prior from the candidates
  * (as in the unsupervised fit, model_fit.c). */
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 
 #include "block/block.h"
@@ -124,7 +123,7 @@ static wl_status candidate_vectors(const wl_features *f, const wl_options *opt, 
     if (!*vec) return WL_NOMEM;
     const wl_pairidx *p = pairs->data;
     long long n = (long long)pairs->len;
-#pragma omp parallel for schedule(static) num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static) num_threads(wl_thread_count(opt->threads))
     for (long long k = 0; k < n; k++) wl_compare(f, p[k].a, p[k].b, &(*vec)[k]);
     return WL_OK;
 }
