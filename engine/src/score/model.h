@@ -57,20 +57,12 @@ wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_option
  * from the random-pair estimate), then the TF reference means.
  * @return the number of iterations run.
  *
- * Why u is re-estimated for the blocked fields: u from random pairs describes
- * random non-matches, but the scored pairs are candidates that already share a
- * blocking key (a name, a date, a document), so their non-matches agree on those
- * fields far more often. With every u held at the random estimate, EM explained
- * every candidate as a match (FEBRL dataset2: prior 1, precision 0.50). With every
- * u free, EM drifted to another split of the candidates (on the generated
- * cross-border sample it called "same gender, similar name" the match class).
- * Re-estimating u only for the fields that blocking selects on (WL_EM_FREE_U),
- * and keeping the random-pair u of the others as an anchor, avoids both.
+ * The fit (model_fit.c) passes update_u = 0: it runs EM on sessions of pairs
+ * sharing a strict key, among which the random-pair u holds, and explains why
+ * neither u held on all candidates nor u left free works. A non-zero mask is
+ * used only by the unit test test_em_recovers_u_when_asked.
  */
 int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u);
-
-/* The fields blocking selects on: their u among candidates is not the random u. */
-#define WL_EM_FREE_U ((1u << WL_FIELD_NAME) | (1u << WL_FIELD_DOB) | (1u << WL_FIELD_DOC))
 
 /**
  * Fits the model without labels (model_fit.c explains how): u from random pairs,
