@@ -688,14 +688,21 @@ static void write_pair(report_ctx *c, const wl_match *m, const char *kind, size_
     }
     rp_svg_waterfall(f, "waterfall of the pair's match weight", label, step, WL_FIELD_COUNT + 1,
                      m->weight, m->probability);
-    static const char *const head[] = { "field", "level", "weight (bits)" };
+    /* The level's weight in the model beside the pair's: they differ where the
+     * name's rarity adjusted an exact name, or namesakes' u replaced u. */
+    static const char *const head[] = { "field", "level", "weight (bits)", "the level's log2(m / u)" };
+    const wl_model *model = wl_result_model(c->r);
     fputs("<table>\n", f);
-    th_row(f, head, 3);
+    th_row(f, head, 4);
     for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
+        double mv = 0, uv = 0;
+        int lv = m->level[fi];
         fputs("<tr>", f);
         td(f, wl_field_name((wl_field)fi));
-        td(f, wl_level_name((wl_field)fi, m->level[fi]));
+        td(f, wl_level_name((wl_field)fi, lv));
         td_num(f, m->field_weight[fi], 2);
+        if (lv > 0 && wl_model_level(model, (wl_field)fi, lv, &mv, &uv) == 0) td_num(f, log2(mv / uv), 2);
+        else td(f, "");
         fputs("</tr>\n", f);
     }
     fputs("</table>\n<table>\n<tr><th>as each list wrote it</th><th>", f);
@@ -771,7 +778,9 @@ static int write_pairs(report_ctx *c)
     FILE *f = c->f;
     fputs("<section id=\"pairs\">\n<h2>Pairs</h2>\n<p class=\"note\">Each waterfall starts from the "
           "prior, adds each field's weight in turn, and ends at the pair's match weight; its "
-          "probability is 2<sup>w</sup> / (1 + 2<sup>w</sup>).</p>\n", f);
+          "probability is 2<sup>w</sup> / (1 + 2<sup>w</sup>). A field's weight in a pair can differ from "
+          "its level's log2(m / u): an exact name is adjusted by its rarity, and where the names "
+          "agree nationality, gender and birthplace are weighed against namesakes.</p>\n", f);
     size_t nb = wl_result_borderline_count(c->r);
     fprintf(f, "<h3>The %zu candidate pairs nearest the threshold</h3>\n", nb);
     for (size_t k = 0; k < nb; k++) write_pair(c, wl_result_borderline(c->r, k), "borderline", k);

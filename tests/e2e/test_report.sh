@@ -85,6 +85,14 @@ done
 expect_grep '<tr><td>place_of_birth</td><td class="num">2</td><td class="num">66.7</td><td class="num">0</td></tr>' "$TMP/q.html"
 expect_grep '<tr><td>text</td><td class="num">1</td><td class="num">33.3</td><td>-</td></tr>' "$TMP/q.html"
 
+# One record: no candidates, no pairs; every section says so instead of drawing nothing.
+printf 'id,full_name\n1,Ali\n' > "$TMP/one.csv"
+expect_exit 0 "$WATCHLINK" dedup "$TMP/one.csv" --report "$TMP/one.html" -o "$TMP/one_p.csv" -q
+expect_grep 'No candidate pairs were scored: no histogram' "$TMP/one.html"
+expect_grep 'Every record is alone in its cluster' "$TMP/one.html"
+expect_grep 'No pair is at or above the threshold' "$TMP/one.html"
+tail -n 1 "$TMP/one.html" | grep -q '^</html>$' && ok || fail "the one-record report is not complete"
+
 # With --truth: precision, recall and F1 against the threshold.
 expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --truth "$L/truth.csv" --report "$TMP/t.html" -o "$TMP/t.csv" -q
 expect_grep 'aria-label="precision, recall and F1 against the threshold"' "$TMP/t.html"
