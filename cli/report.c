@@ -229,26 +229,28 @@ static void write_model(report_ctx *c)
     FILE *f = c->f;
     const wl_model *m = wl_result_model(c->r);
     wl_model_info mi = wl_model_get_info(m);
-    rp_bar bars[RP_MAX_BARS], mbar[RP_MAX_BARS];
+    /* bars[0] is the prior (as Splink's chart starts), bars[k + 1] and mbar[k] the levels */
+    rp_bar bars[RP_MAX_BARS + 1], mbar[RP_MAX_BARS];
     double u[RP_MAX_BARS];
     size_t nb = 0;
     fputs("<section id=\"model\">\n<h2>Model</h2>\n", f);
     write_model_info(f, &mi);
+    bars[0] = (rp_bar){ "prior", "log2(prior / (1 - prior))", mi.prior_weight };
     for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
         int L = wl_model_levels(m, (wl_field)fi);
         for (int l = 1; l < L && nb < RP_MAX_BARS; l++) {
             double mv = 0, uv = 0;
             wl_model_level(m, (wl_field)fi, l, &mv, &uv);
             const char *field = wl_field_name((wl_field)fi), *level = wl_level_name((wl_field)fi, l);
-            bars[nb] = (rp_bar){ field, level, log2(mv / uv) };
+            bars[nb + 1] = (rp_bar){ field, level, log2(mv / uv) };
             mbar[nb] = (rp_bar){ field, level, mv };
             u[nb++] = uv;
         }
     }
     fputs("<h3>Match weight per field and level</h3>\n<p class=\"note\">log2(m / u): the bits of "
-          "evidence a level adds (to the right) or takes away (to the left). Missing values add "
-          "nothing and are not drawn.</p>\n", f);
-    rp_svg_hbars(f, "match weight per field and level", "match weight (bits): log2(m / u)", bars, nb, 2);
+          "evidence a level adds (to the right) or takes away (to the left), after the prior every "
+          "pair starts from. Missing values add nothing and are not drawn.</p>\n", f);
+    rp_svg_hbars(f, "match weight per field and level", "match weight (bits): log2(m / u)", bars, nb + 1, 2);
     fputs("<h3>m and u per field and level</h3>\n", f);
     rp_svg_mu(f, "m and u per field and level", mbar, u, nb);
     static const char *const head[] = { "field", "level", "m", "u", "match weight (bits)" };
@@ -256,11 +258,11 @@ static void write_model(report_ctx *c)
     th_row(f, head, 5);
     for (size_t k = 0; k < nb; k++) {
         fputs("<tr>", f);
-        td(f, bars[k].group);
-        td(f, bars[k].label);
+        td(f, mbar[k].group);
+        td(f, mbar[k].label);
         td_num(f, mbar[k].value, 6);
         td_num(f, u[k], 8);
-        td_num(f, bars[k].value, 3);
+        td_num(f, bars[k + 1].value, 3);
         fputs("</tr>\n", f);
     }
     fputs("</table>\n</section>\n", f);
