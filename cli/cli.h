@@ -26,7 +26,7 @@ typedef struct {
     const char *maps[CLI_MAX_MAPS];
     size_t n_maps;
     double threshold;          /* < 0: engine default */
-    int explain, quiet, threads, best_link;
+    int explain, quiet, threads, best_link, one_to_one;
     size_t max_partners;       /* --max-partners N; 0: engine default */
     int reference_year;        /* --reference-year YEAR; 0: engine default (2025) */
     int progress;              /* progress bar on stderr (a terminal, not --quiet) */

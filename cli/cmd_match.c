@@ -14,6 +14,8 @@
     "  --format csv|jsonl   output format (default csv)\n" \
     "  --model FILE         score with a saved model (watchlink train) instead of fitting\n" \
     "  --best-link          keep a pair only when each record is the other's best match\n" \
+    "  --one-to-one         at most one partner per record in each other list, best first\n" \
+    "                       (for lists that hold each person once)\n" \
     "  --max-partners N     candidate pairs kept per record (default 32; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \
@@ -38,6 +40,7 @@ static wl_options run_options(const cli_opts *o, wl_mode mode)
     opt.mode = mode;
     opt.threads = o->threads;
     opt.best_link = o->best_link;
+    opt.one_to_one = o->one_to_one;
     if (o->max_partners) opt.max_partners = o->max_partners;
     if (o->threshold >= 0) opt.threshold = o->threshold;
     return opt;

@@ -61,6 +61,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
         if (!strcmp(a, "--explain")) { o->explain = 1; continue; }
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o->quiet = 1; o->progress = 0; continue; }
         if (!strcmp(a, "--best-link")) { o->best_link = 1; continue; }
+        if (!strcmp(a, "--one-to-one")) { o->one_to_one = 1; continue; }
         if (!(v = need_value(argc, argv, &i))) return -1;
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) o->output = v;
         else if (!strcmp(a, "--clusters")) o->clusters = v;

@@ -254,6 +254,8 @@ typedef struct {
     size_t u_samples;         /* random pairs used to estimate u */
     uint64_t seed;            /* for the random pairs: results are reproducible */
     int best_link;            /* 1: keep a link only when it is the mutual best */
+    int one_to_one;           /* 1: at most one partner per record in each other list, the
+                                 pairs taken best first (match weight, then name score) */
     size_t max_cluster;       /* clusters above this size are flagged */
     int em_iterations;        /* upper bound on EM iterations */
 } wl_options;
@@ -343,6 +345,7 @@ typedef struct {
     float weight;             /* match weight, log2 Bayes factor */
     uint8_t level[WL_FIELD_COUNT];
     float field_weight[WL_FIELD_COUNT];
+    float name_score;         /* similarity of the best pair of names, 0..1 (ties within a level) */
 } wl_match;
 
 typedef struct {

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "cluster/cluster.h"
@@ -84,6 +85,45 @@ static void test_cliques_and_bridge(void **state)
     for (int i = 4; i < 8; i++) assert_int_not_equal(rep[i], 0);
 }
 
+/* Greedy by weight: 0-10 (9) is taken first, which rules out 0-11 and 1-10;
+ * 1-11 (4) is then free. A record of a third source keeps its own partner. */
+static void test_one_to_one_best_first(void **state)
+{
+    (void)state;
+    /* records 0, 1: source 0; 10, 11: source 1; 20: source 2 */
+    uint32_t source[21] = { 0 }, rank[21];
+    for (uint32_t i = 0; i < 21; i++) rank[i] = i;
+    source[10] = source[11] = 1;
+    source[20] = 2;
+    wl_match p[] = { pair(0, 11, 8), pair(1, 11, 4), pair(0, 10, 9), pair(1, 10, 7), pair(0, 20, 3) };
+    size_t kept = wl_one_to_one(p, 5, source, rank);
+    assert_int_equal(kept, 3);
+    /* order of the input kept */
+    assert_int_equal(p[0].left, 1);
+    assert_int_equal(p[0].right, 11);
+    assert_int_equal(p[1].left, 0);
+    assert_int_equal(p[1].right, 10);
+    assert_int_equal(p[2].right, 20);
+}
+
+/* Equal weights: the pair with the closer names wins, whatever the input order. */
+static void test_one_to_one_ties_by_name_score(void **state)
+{
+    (void)state;
+    uint32_t source[4] = { 0, 0, 1, 1 }, rank[4] = { 0, 1, 2, 3 };
+    for (int order = 0; order < 2; order++) {
+        wl_match a = pair(0, 2, 5), b = pair(0, 3, 5);
+        a.name_score = 0.81f;
+        b.name_score = 0.97f;
+        wl_match p[2];
+        p[0] = order ? b : a;
+        p[1] = order ? a : b;
+        assert_int_equal(wl_one_to_one(p, 2, source, rank), 1);
+        assert_int_equal(p[0].right, 3);
+    }
+    assert_int_equal(wl_one_to_one(NULL, 0, source, rank), 0);
+}
+
 static void test_best_link_keeps_mutual_best(void **state)
 {
     (void)state;
@@ -105,6 +145,8 @@ int main(void)
         cmocka_unit_test(test_clusters_and_representatives),
         cmocka_unit_test(test_order_of_pairs_does_not_matter),
         cmocka_unit_test(test_best_link_keeps_mutual_best),
+        cmocka_unit_test(test_one_to_one_best_first),
+        cmocka_unit_test(test_one_to_one_ties_by_name_score),
         cmocka_unit_test(test_chain_does_not_become_one_cluster),
         cmocka_unit_test(test_cliques_and_bridge),
     };

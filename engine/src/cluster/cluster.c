@@ -137,27 +137,30 @@ done:
 }
 
 /* Is candidate (partner p, weight w) better than the current best (b, bw)? */
-static int better(float w, uint32_t p, float bw, uint32_t b, const uint32_t *rank)
+static int better(float w, float ns, uint32_t p, float bw, float bns, uint32_t b, const uint32_t *rank)
 {
     if (b == UINT32_MAX || w > bw) return 1;
-    return w == bw && rank[p] < rank[b];
+    if (w < bw) return 0;
+    if (ns != bns) return ns > bns; /* same weight: the closer names */
+    return rank[p] < rank[b];
 }
 
 size_t wl_best_link(wl_match *pairs, size_t npairs, size_t n, const uint32_t *rank)
 {
     uint32_t *best = malloc((n ? n : 1) * sizeof *best);
-    float *bw = malloc((n ? n : 1) * sizeof *bw);
-    if (!best || !bw) {
+    float *bw = malloc((n ? n : 1) * sizeof *bw), *bns = malloc((n ? n : 1) * sizeof *bns);
+    if (!best || !bw || !bns) {
         free(best);
         free(bw);
+        free(bns);
         return npairs; /* without memory, keep every pair: recall first */
     }
-    for (size_t i = 0; i < n; i++) best[i] = UINT32_MAX, bw[i] = 0;
+    for (size_t i = 0; i < n; i++) best[i] = UINT32_MAX, bw[i] = 0, bns[i] = 0;
     for (size_t k = 0; k < npairs; k++) {
         uint32_t a = pairs[k].left, b = pairs[k].right;
-        float w = pairs[k].weight;
-        if (better(w, b, bw[a], best[a], rank)) best[a] = b, bw[a] = w;
-        if (better(w, a, bw[b], best[b], rank)) best[b] = a, bw[b] = w;
+        float w = pairs[k].weight, ns = pairs[k].name_score;
+        if (better(w, ns, b, bw[a], bns[a], best[a], rank)) best[a] = b, bw[a] = w, bns[a] = ns;
+        if (better(w, ns, a, bw[b], bns[b], best[b], rank)) best[b] = a, bw[b] = w, bns[b] = ns;
     }
     size_t kept = 0;
     for (size_t k = 0; k < npairs; k++)
@@ -165,5 +168,87 @@ size_t wl_best_link(wl_match *pairs, size_t npairs, size_t n, const uint32_t *ra
             pairs[kept++] = pairs[k];
     free(best);
     free(bw);
+    free(bns);
+    return kept;
+}
+
+/* ---- one-to-one ---- */
+
+/* A pair's place in the greedy order, with what decides it copied in: qsort
+ * has no context argument, and a global one would race between runs. */
+typedef struct {
+    float w, ns;
+    uint32_t ra, rb;
+    size_t k;
+} strength;
+
+static int cmp_strength(const void *x, const void *y)
+{
+    const strength *a = x, *b = y;
+    if (a->w != b->w) return a->w > b->w ? -1 : 1;
+    if (a->ns != b->ns) return a->ns > b->ns ? -1 : 1;
+    if (a->ra != b->ra) return a->ra < b->ra ? -1 : 1;
+    return (a->rb > b->rb) - (a->rb < b->rb);
+}
+
+/* Open addressing over (record, other source) keys, each stored plus one so
+ * that 0 marks an empty slot. @return 1 when the key was there already. */
+static int taken_add(uint64_t *slot, size_t mask, uint64_t key)
+{
+    key += 1;
+    for (size_t h = (size_t)wl_hash_combine(key, 0x31u) & mask;; h = (h + 1) & mask) {
+        if (slot[h] == key) return 1;
+        if (slot[h] == 0) {
+            slot[h] = key;
+            return 0;
+        }
+    }
+}
+
+static int taken_has(const uint64_t *slot, size_t mask, uint64_t key)
+{
+    key += 1;
+    for (size_t h = (size_t)wl_hash_combine(key, 0x31u) & mask;; h = (h + 1) & mask) {
+        if (slot[h] == key) return 1;
+        if (slot[h] == 0) return 0;
+    }
+}
+
+/* The greedy assignment by decreasing weight is within a factor two of the
+ * best total weight (the classic bound for greedy matching) and, unlike the
+ * optimal one, keeps a pair whose two records are each other's best whatever
+ * the rest of the list holds: what an analyst reading the pair expects. */
+size_t wl_one_to_one(wl_match *pairs, size_t npairs, const uint32_t *source, const uint32_t *rank)
+{
+    if (npairs == 0) return 0;
+    size_t cap = 16;
+    while (cap < 4 * npairs) cap <<= 1;
+    strength *idx = malloc(npairs * sizeof *idx);
+    uint64_t *slot = calloc(cap, sizeof *slot);
+    uint8_t *keep = calloc(npairs, 1);
+    if (!idx || !slot || !keep) {
+        free(idx);
+        free(slot);
+        free(keep);
+        return SIZE_MAX;
+    }
+    for (size_t k = 0; k < npairs; k++)
+        idx[k] = (strength){ pairs[k].weight, pairs[k].name_score, rank[pairs[k].left], rank[pairs[k].right], k };
+    qsort(idx, npairs, sizeof *idx, cmp_strength);
+    for (size_t t = 0; t < npairs; t++) {
+        const wl_match *m = &pairs[idx[t].k];
+        uint64_t ka = (uint64_t)m->left << 32 | source[m->right];
+        uint64_t kb = (uint64_t)m->right << 32 | source[m->left];
+        if (taken_has(slot, cap - 1, ka) || taken_has(slot, cap - 1, kb)) continue;
+        taken_add(slot, cap - 1, ka);
+        taken_add(slot, cap - 1, kb);
+        keep[idx[t].k] = 1;
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < npairs; k++)
+        if (keep[k]) pairs[kept++] = pairs[k];
+    free(idx);
+    free(slot);
+    free(keep);
     return kept;
 }

@@ -28,4 +28,15 @@ wl_status wl_cluster(size_t n, const wl_match *pairs, size_t npairs, const uint3
  */
 size_t wl_best_link(wl_match *pairs, size_t npairs, size_t n, const uint32_t *rank);
 
+/**
+ * One-to-one linking: at most one partner per record in each other source.
+ * Pairs are taken greedily, best first (match weight, then name score, then
+ * the ranks of left and right), and a pair is kept when neither record already
+ * has a partner in the other's source.
+ * @param source  per record, its source index
+ * @return the number of pairs kept, compacted at the front, order preserved;
+ *         SIZE_MAX when out of memory (pairs untouched).
+ */
+size_t wl_one_to_one(wl_match *pairs, size_t npairs, const uint32_t *source, const uint32_t *rank);
+
 #endif /* WL_CLUSTER_H */

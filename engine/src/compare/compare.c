@@ -79,6 +79,7 @@ static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpve
             }
         }
     out->level[WL_FIELD_NAME] = (uint8_t)best;
+    out->name_q = (uint8_t)(best_score > 0.0f ? best_score * 255.0f + 0.5f : 0.0f);
 }
 
 /* ---- dates, documents, codes ---- */

@@ -17,6 +17,7 @@ enum { WL_CMP_MAX_NAMES = 32 };
 typedef struct {
     uint8_t level[WL_FIELD_COUNT];
     uint8_t dob_swap;   /* 1 when the dob agreed only with day and month swapped */
+    uint8_t name_q;     /* the best names' similarity score x 255: orders pairs within a level */
     float name_rare;    /* wl_namesim.rare_bits of the best name pair */
 } wl_cmpvec;
 

@@ -34,6 +34,7 @@ wl_options wl_default_options(void)
     o.u_samples = 1000000;
     o.seed = 0x5EED5EEDull;
     o.best_link = 0;
+    o.one_to_one = 0;
     o.max_cluster = 50;
     o.em_iterations = 100;
     return o;
@@ -264,6 +265,7 @@ static wl_status score_all(run_ctx *c)
         m->right = b;
         m->weight = (float)wl_model_weight(c->r->model, &c->vec[k], m->field_weight);
         m->probability = (float)wl_model_probability(m->weight);
+        m->name_score = (float)c->vec[k].name_q / 255.0f;
         memcpy(m->level, c->vec[k].level, sizeof m->level);
     }
     free(w);
@@ -277,6 +279,11 @@ static wl_status cluster_all(run_ctx *c)
     wl_result *r = c->r;
     size_t n = c->f->n;
     if (c->opt->best_link) r->n_pairs = wl_best_link(r->pairs, r->n_pairs, n, c->rank);
+    if (c->opt->one_to_one) {
+        size_t kept = wl_one_to_one(r->pairs, r->n_pairs, c->ds->source, c->rank);
+        if (kept == SIZE_MAX) return WL_NOMEM;
+        r->n_pairs = kept;
+    }
     wl_status sorted = sort_matches(r->pairs, r->n_pairs, c->rank);
     if (sorted != WL_OK) return sorted;
     r->rep = malloc((n ? n : 1) * sizeof *r->rep);
