@@ -39,6 +39,7 @@ typedef struct {
     size_t sure;              /* of those, how many are kept whatever their score (see prune_weak) */
     const uint32_t *source;
     wl_block_stats *st;
+    const uint32_t *rank, *inv; /* f->rank and its inverse; NULL: records by index */
 } block_ctx;
 
 static int thread_count(int requested)
@@ -398,12 +399,16 @@ static int weighted_partners(const block_ctx *c, const keylists *k, uint32_t a, 
     return 0;
 }
 
-/* Rank of a partner: higher score first, then lower record index (a total
- * order, so the choice never depends on the order partners were met); the
- * guard bit rides in bit 0 (b is unique, so it never decides the order). */
-static uint64_t partner_rank(uint64_t bw)
+/* Rank of a partner: higher score first, then the record that sorts first by
+ * (source, id) -- a total order that neither the order partners were met in
+ * nor the order of the input rows can change (with equal scores, the record
+ * index made `dedup idn mys tha` and `dedup tha idn mys` keep different
+ * partners at the cap). The guard bit rides in bit 0 (b is unique, so it never
+ * decides the order). */
+static uint64_t partner_rank(const block_ctx *c, uint64_t bw)
 {
-    return (bw & SCORE_SUM) << 48 | (UINT32_MAX - (bw >> 32)) << 16 | (uint64_t)((bw & SCORE_GUARD) != 0);
+    uint64_t b = bw >> 32, r = c->rank ? c->rank[b] : b;
+    return (bw & SCORE_SUM) << 48 | (UINT32_MAX - r) << 16 | (uint64_t)((bw & SCORE_GUARD) != 0);
 }
 
 static uint32_t rank_score(uint64_t rank)
@@ -411,9 +416,10 @@ static uint32_t rank_score(uint64_t rank)
     return (uint32_t)(rank >> 48);
 }
 
-static uint32_t rank_record(uint64_t rank)
+static uint32_t rank_record(const block_ctx *c, uint64_t rank)
 {
-    return UINT32_MAX - (uint32_t)(rank >> 16);
+    uint32_t r = UINT32_MAX - (uint32_t)(rank >> 16);
+    return c->inv ? c->inv[r] : r;
 }
 
 static void heap_down(uint64_t *h, size_t n, size_t i)
@@ -432,10 +438,10 @@ static void heap_down(uint64_t *h, size_t n, size_t i)
 
 /* Keeps the `cap` best-ranked of v's n partners in v[0..cap) (as ranks, in a
  * min-heap: the weakest kept partner on top). @return how many were kept. */
-static size_t best_partners(uint64_t *v, size_t n, size_t cap)
+static size_t best_partners(const block_ctx *c, uint64_t *v, size_t n, size_t cap)
 {
     size_t h = WL_MIN(n, cap);
-    for (size_t q = 0; q < n; q++) v[q] = partner_rank(v[q]);
+    for (size_t q = 0; q < n; q++) v[q] = partner_rank(c, v[q]);
     for (size_t q = h / 2; q-- > 0;) heap_down(v, h, q);
     for (size_t q = h; q < n; q++)
         if (v[q] > v[0]) {
@@ -487,12 +493,12 @@ static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, 
     uint64_t *v = sc->ws.data;
     size_t np = sc->ws.len;
     for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a;
-    size_t kept = prune_weak(v, best_partners(v, np, c->partners), c->sure);
+    size_t kept = prune_weak(v, best_partners(c, v, np, c->partners), c->sure);
     if (kept == 0) return 0; /* out->data may still be NULL: no pointer arithmetic on it */
     if (wl_vec_reserve(out, out->len + kept) != 0) return -1;
     uint64_t *o = (uint64_t *)out->data + out->len;
     for (size_t q = 0; q < kept; q++) {
-        uint64_t b = rank_record(v[q]);
+        uint64_t b = rank_record(c, v[q]);
         o[q] = b > a ? (uint64_t)a << 32 | b : b << 32 | a;
     }
     out->len += kept;
@@ -647,7 +653,16 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     if (!f || !opt) return WL_USAGE;
     if (f->n >= UINT32_MAX) return WL_INPUT;
     block_ctx c = { f->n, thread_count(opt->threads), opt->mode,
-                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure, f->source, st };
+                    opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure, f->source, st,
+                    NULL, NULL };
+    uint32_t *inv = NULL;
+    if (f->rank && f->n) {
+        inv = malloc(f->n * sizeof *inv);
+        if (!inv) return WL_NOMEM;
+        for (size_t i = 0; i < f->n; i++) inv[f->rank[i]] = (uint32_t)i;
+        c.rank = f->rank;
+        c.inv = inv;
+    }
     wl_vec all;
     wl_vec_init(&all, sizeof(wl_keyent));
     wl_status s = collect_blocks(&c, f, opt->block_keys, &all);
@@ -658,6 +673,7 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     if (s == WL_OK) s = emit_pairs(&c, &k, pairs);
     keylists_free(&k);
     if (s == WL_OK) s = finish_pairs(&c, pairs);
+    free(inv);
     if (s != WL_OK) wl_vec_free(pairs);
     st->candidates = pairs->len;
     return s;

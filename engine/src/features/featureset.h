@@ -54,6 +54,10 @@ typedef struct {
 struct wl_features {
     const wl_dataset *ds;
     size_t n;
+    /* Optional, set by the pipeline before blocking (not owned): rank[i] is record
+     * i's place in an order that does not depend on the input order (source,
+     * then id). Blocking breaks ties between partners by it; NULL: by index. */
+    const uint32_t *rank;
 
     char *text;                 /* all normalised strings */
     size_t text_len, text_cap;

@@ -196,6 +196,22 @@ static void report(run_ctx *c, const char *stage, size_t done, size_t total)
     if (c->progress) c->progress(c->user, stage, done, total);
 }
 
+/* Each candidate compared as (the record that sorts first by source and id,
+ * the other): name similarity is not exactly symmetric (which name is "the
+ * shorter" when both have as many parts, float sums over parts in pairing
+ * order), and comparing by index order let the row order change the last
+ * digits of the name-rarity mean, and with it every probability. */
+static void orient_by_rank(wl_vec *cand, const uint32_t *rank)
+{
+    wl_pairidx *p = cand->data;
+    for (size_t k = 0; k < cand->len; k++)
+        if (rank[p[k].a] > rank[p[k].b]) {
+            uint32_t t = p[k].a;
+            p[k].a = p[k].b;
+            p[k].b = t;
+        }
+}
+
 static void compare_all(run_ctx *c)
 {
     const wl_pairidx *p = c->cand.data;
@@ -305,6 +321,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     c->f = wl_features_build(c->ds, c->threads);
     c->rank = record_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
+    c->f->rank = c->rank; /* partner ties by (source, id), not input position */
     STAGE_DONE(ST_NORMALISE);
     report(c, "block", 0, 1);
     wl_block_stats bs;
@@ -312,6 +329,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     o.threads = c->threads;
     wl_status st = wl_block(c->f, &o, &c->cand, &bs);
     if (st != WL_OK) return st;
+    orient_by_rank(&c->cand, c->rank);
     s->candidates = c->cand.len;
     s->skipped_blocks = bs.skipped_blocks;
     s->skipped_pairs = bs.skipped_pairs;
