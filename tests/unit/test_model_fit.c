@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -30,11 +31,50 @@ static void test_rich_lists_keep_their_fixed_point(void **state)
     assert_false(wl_fit_prior_collapsed(0.0, 0.0));
 }
 
+/* Two lists of a thousand names, each with one partner: a tenth of a percent
+ * of random pairs are matches, and they were counted into u. */
+static void test_u_without_matches(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    assert_non_null(m);
+    m->u_pairs = 1000000;
+    m->prior = 1e-3;
+    const int L = m->levels[WL_FIELD_DOB];
+    const int top = L - 1;
+    for (int l = 1; l < L; l++) m->u[WL_FIELD_DOB][l] = l == top ? 4e-4 : (1.0 - 4e-4) / (L - 2);
+    m->m[WL_FIELD_DOB][top] = 0.4;
+    double raw[WL_FIELD_COUNT][WL_MAX_LEVELS];
+    memcpy(raw, m->u, sizeof raw);
+    assert_int_equal(wl_model_u_without_matches(m, (const double(*)[WL_MAX_LEVELS])raw), 1);
+    /* every random agreement was a match: u falls to the floor, 0.5 / 10^6 */
+    assert_true(m->u[WL_FIELD_DOB][top] < 1e-6);
+    double sum = 0.0;
+    for (int l = 1; l < L; l++) sum += m->u[WL_FIELD_DOB][l];
+    assert_true(sum > 0.999999 && sum < 1.000001);
+
+    /* At 10^6 records the prior is 10^-6: nothing moves. */
+    memcpy(m->u, raw, sizeof raw);
+    m->prior = 1e-6;
+    assert_int_equal(wl_model_u_without_matches(m, (const double(*)[WL_MAX_LEVELS])raw), 0);
+
+    /* The thin-evidence name m is a guess: the name's u is left as counted. */
+    m->prior = 1e-3;
+    m->fallback = WL_FIT_NAME_M;
+    const int nt = m->levels[WL_FIELD_NAME] - 1;
+    raw[WL_FIELD_NAME][nt] = m->u[WL_FIELD_NAME][nt] = 4e-4;
+    m->m[WL_FIELD_NAME][nt] = 0.4;
+    wl_model_u_without_matches(m, (const double(*)[WL_MAX_LEVELS])raw);
+    assert_true(m->u[WL_FIELD_NAME][nt] == 4e-4);
+    wl_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_floor_is_a_collapse),
         cmocka_unit_test(test_rich_lists_keep_their_fixed_point),
+        cmocka_unit_test(test_u_without_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

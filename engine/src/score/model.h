@@ -80,6 +80,14 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
 int wl_fit_prior_collapsed(double fixed_point, double strong);
 
 /**
+ * u of every field whose m the lists estimated, solved from u_raw (what random
+ * pairs showed, matches included) as (u_raw - prior m) / (1 - prior), floored
+ * at the half-pair smoothing and renormalised (model_fit.c says why).
+ * @return 1 when some u moved by more than 1%.
+ */
+int wl_model_u_without_matches(wl_model *m, const double (*u_raw)[WL_MAX_LEVELS]);
+
+/**
  * Re-estimates only the prior from the candidates, m and u held (the labelled
  * fit uses it: labels give m, not how often two records of the lists match).
  */
