@@ -46,6 +46,7 @@ static const char *const STYLE =
 
 /* ---- small HTML helpers ---- */
 
+/* Writes s escaped, cut after about max bytes (never inside a UTF-8 sequence). */
 static void esc_n(FILE *f, const char *s, size_t max)
 {
     char buf[512];
@@ -54,6 +55,7 @@ static void esc_n(FILE *f, const char *s, size_t max)
         rp_esc(f, s);
         return;
     }
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--; /* s[max] starts a character */
     memcpy(buf, s, max);
     buf[max] = '\0';
     rp_esc(f, buf);

@@ -93,6 +93,13 @@ expect_grep 'Every record is alone in its cluster' "$TMP/one.html"
 expect_grep 'No pair is at or above the threshold' "$TMP/one.html"
 tail -n 1 "$TMP/one.html" | grep -q '^</html>$' && ok || fail "the one-record report is not complete"
 
+# Long names are cut in the cluster table, never inside a UTF-8 character.
+long="a$(printf 'é%.0s' $(seq 100))"
+printf 'id,full_name,dob\n1,%s,1970-01-01\n2,%s,1970-01-01\n' "$long" "$long" > "$TMP/long.csv"
+expect_exit 0 "$WATCHLINK" dedup "$TMP/long.csv" --report "$TMP/long.html" -o "$TMP/long_p.csv" -q
+expect_grep '&hellip;' "$TMP/long.html"
+iconv -f UTF-8 -t UTF-8 "$TMP/long.html" > /dev/null 2>&1 && ok || fail "the report is not valid UTF-8"
+
 # With --truth: precision, recall and F1 against the threshold.
 expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --truth "$L/truth.csv" --report "$TMP/t.html" -o "$TMP/t.csv" -q
 expect_grep 'aria-label="precision, recall and F1 against the threshold"' "$TMP/t.html"
