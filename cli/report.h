@@ -31,7 +31,8 @@ int report_write(FILE *f, const wl_dataset *ds, const wl_result *r, const report
 
 /* ---- report_svg.c: escaping, numbers and charts ---- */
 
-/** Writes s with & < > " ' escaped, for HTML text and quoted attributes. */
+/** Writes s with & < > " ' escaped, for HTML text and quoted attributes; bytes
+ *  that are not UTF-8, and control characters, become U+FFFD. */
 void rp_esc(FILE *f, const char *s);
 /** Writes v with `decimals` digits, no "-0"; "inf"/"-inf" for infinities, "nan" for NaN. */
 void rp_num(FILE *f, double v, int decimals);

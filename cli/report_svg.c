@@ -9,17 +9,48 @@
 
 #include "report.h"
 
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    size_t n = c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+    if (n < 2) return 0;
+    unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range (RFC 3629, section 4) */
+    if (c == 0xE0) lo = 0xA0;
+    else if (c == 0xED) hi = 0x9F;
+    else if (c == 0xF0) lo = 0x90;
+    else if (c == 0xF4) hi = 0x8F;
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (size_t k = 2; k < n; k++)
+        if ((s[k] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
 void rp_esc(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (p && *p) {
+        size_t n;
+        switch (*p) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
+        case '\t': case '\n': case '\r': fputc(*p, f); break;
+        default:
+            if (*p >= 0x20 && *p < 0x7F) {
+                fputc(*p, f);
+            } else if (*p >= 0x80 && (n = utf8_len(p)) != 0) {
+                fwrite(p, 1, n, f);
+                p += n;
+                continue;
+            } else { /* a control character or a byte that is not UTF-8: U+FFFD */
+                fputs("\xEF\xBF\xBD", f);
+            }
         }
+        p++;
     }
 }
 

@@ -99,6 +99,11 @@ printf 'id,full_name,dob\n1,%s,1970-01-01\n2,%s,1970-01-01\n' "$long" "$long" > 
 expect_exit 0 "$WATCHLINK" dedup "$TMP/long.csv" --report "$TMP/long.html" -o "$TMP/long_p.csv" -q
 expect_grep '&hellip;' "$TMP/long.html"
 iconv -f UTF-8 -t UTF-8 "$TMP/long.html" > /dev/null 2>&1 && ok || fail "the report is not valid UTF-8"
+# A list whose file name is not UTF-8 (its source name, shown in the page): U+FFFD.
+cp "$L/idn.csv" "$TMP/bad"$'\xff\x01'"name.csv"
+expect_exit 0 "$WATCHLINK" dedup "$TMP/bad"$'\xff\x01'"name.csv" --report "$TMP/bytes.html" -o "$TMP/bytes.csv" -q
+iconv -f UTF-8 -t UTF-8 "$TMP/bytes.html" > /dev/null 2>&1 && ok || fail "a non-UTF-8 file name made the report invalid UTF-8"
+expect_grep "bad"$'\xef\xbf\xbd\xef\xbf\xbd'"name" "$TMP/bytes.html"
 
 # With --truth: precision, recall and F1 against the threshold.
 expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --truth "$L/truth.csv" --report "$TMP/t.html" -o "$TMP/t.csv" -q
