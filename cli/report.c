@@ -107,6 +107,7 @@ typedef struct {
     size_t *order;        /* records in output order */
     size_t *number;       /* cluster number (1..) by representative record */
     size_t *size;         /* cluster size by representative record */
+    uint32_t *rank;       /* place of each record in output order */
     wl_features *fe;      /* the lists normalised again: blocking per key, quality */
 } report_ctx;
 
@@ -116,16 +117,19 @@ static int ctx_init(report_ctx *c)
     c->order = malloc(cap * sizeof *c->order);
     c->number = calloc(cap, sizeof *c->number);
     c->size = calloc(cap, sizeof *c->size);
+    c->rank = malloc(cap * sizeof *c->rank);
     c->fe = wl_features_build(c->ds, c->in->run.threads);
-    if (!c->order || !c->number || !c->size || !c->fe) return -1;
+    if (!c->order || !c->number || !c->size || !c->rank || !c->fe) return -1;
     /* Cluster numbers as --clusters writes them: in order of first member. */
     size_t next = 0;
     for (size_t i = 0; i < n; i++) {
         c->order[i] = wl_result_record(c->r, i);
+        c->rank[c->order[i]] = (uint32_t)i;
         size_t rep = wl_result_cluster(c->r, c->order[i]);
         if (!c->number[rep]) c->number[rep] = ++next;
         c->size[rep]++;
     }
+    wl_features_set_rank(c->fe, c->rank); /* block again exactly as the run did */
     return 0;
 }
 
@@ -135,6 +139,7 @@ static void ctx_free(report_ctx *c)
     free(c->number);
     free(c->size);
     wl_features_free(c->fe);
+    free(c->rank);
 }
 
 /* ---- header and summary ---- */
@@ -874,7 +879,7 @@ static void write_quality(report_ctx *c)
 
 int report_write(FILE *f, const wl_dataset *ds, const wl_result *r, const report_input *in)
 {
-    report_ctx c = { f, ds, r, in, wl_result_stats(r), wl_dataset_size(ds), NULL, NULL, NULL, NULL };
+    report_ctx c = { f, ds, r, in, wl_result_stats(r), wl_dataset_size(ds), NULL, NULL, NULL, NULL, NULL };
     int rc = ctx_init(&c);
     if (rc == 0) {
         write_head(&c);

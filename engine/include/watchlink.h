@@ -434,6 +434,14 @@ enum { WL_BORDERLINE = 10 };
 WL_API size_t wl_result_borderline_count(const wl_result *r);
 WL_API const wl_match *wl_result_borderline(const wl_result *r, size_t k);
 
+/**
+ * Makes blocking on f (wl_candidates) break ties between partners at the
+ * max_partners cap by a record order, as wl_run does with its output order:
+ * rank[i] is record i's place in wl_result_record's order. rank is not copied
+ * and must outlive f's use; NULL goes back to ties by record index.
+ */
+WL_API void wl_features_set_rank(wl_features *f, const uint32_t *rank);
+
 /* Values a list held that the normaliser could not understand, counted in
  * records: a date of birth in no known format, a nationality naming no country,
  * a gender that is neither male nor female, a document number or a name with no

@@ -216,6 +216,78 @@ static void test_quality(void **state)
     wl_dataset_free(ds);
 }
 
+/* Sorted (left, right) record pairs of n candidates, left < right. */
+static int cmp_pair(const void *x, const void *y)
+{
+    const uint32_t *a = x, *b = y;
+    if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
+    return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+static void normalise_pairs(uint32_t *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (p[2 * k] > p[2 * k + 1]) {
+            uint32_t t = p[2 * k];
+            p[2 * k] = p[2 * k + 1];
+            p[2 * k + 1] = t;
+        }
+    qsort(p, n, 2 * sizeof *p, cmp_pair);
+}
+
+/* The report blocks again per key; with wl_features_set_rank it breaks ties at
+ * the partner cap as the run does. Six identical records, one partner each:
+ * every record keeps the first of its equals, by (source, id) in the run and
+ * by input position without the rank, and ids in reverse make those differ. */
+static void test_blocking_as_the_run(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/wl_report_ties_XXXXXX", err[256];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "id,full_name,dob,nationality\n");
+    for (int k = 6; k-- > 0;) fprintf(f, "%d,Ahmad Fauzi bin Hassan,1970-01-01,IDN\n", k);
+    fclose(f);
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_options ro = wl_read_default_options();
+    assert_int_equal(wl_dataset_read(ds, path, &ro, NULL, err, sizeof err), WL_OK);
+    unlink(path);
+    wl_options o = wl_default_options();
+    o.threads = 1;
+    o.threshold = 0; /* every candidate is a pair: the run's pairs are its candidates */
+    o.max_partners = 1;
+    o.u_samples = 1000;
+    wl_result *r = NULL;
+    assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &r, err, sizeof err), WL_OK);
+    size_t n = wl_dataset_size(ds), np = wl_result_pair_count(r);
+    uint32_t rank[6], *run_pairs = malloc(2 * (np ? np : 1) * sizeof *run_pairs);
+    for (size_t k = 0; k < n; k++) rank[wl_result_record(r, k)] = (uint32_t)k;
+    for (size_t k = 0; k < np; k++) {
+        run_pairs[2 * k] = wl_result_pair(r, k)->left;
+        run_pairs[2 * k + 1] = wl_result_pair(r, k)->right;
+    }
+    normalise_pairs(run_pairs, np);
+    wl_features *fe = wl_features_build(ds, 1);
+    uint32_t *pairs = NULL;
+    size_t nc = 0;
+    wl_features_set_rank(fe, rank);
+    assert_int_equal(wl_candidates(fe, &o, &pairs, &nc, NULL), WL_OK);
+    normalise_pairs(pairs, nc);
+    assert_int_equal(nc, np);
+    assert_memory_equal(pairs, run_pairs, 2 * np * sizeof *pairs);
+    free(pairs);
+    wl_features_set_rank(fe, NULL); /* ties by input position: another star */
+    assert_int_equal(wl_candidates(fe, &o, &pairs, &nc, NULL), WL_OK);
+    normalise_pairs(pairs, nc);
+    assert_true(nc != np || memcmp(pairs, run_pairs, 2 * np * sizeof *pairs) != 0);
+    free(pairs);
+    free(run_pairs);
+    wl_features_free(fe);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_borderline),
         cmocka_unit_test(test_truth),
         cmocka_unit_test(test_quality),
+        cmocka_unit_test(test_blocking_as_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,6 +137,13 @@ const wl_match *wl_result_borderline(const wl_result *r, size_t k)
     return rr && k < rr->n_border ? &rr->border[k] : NULL;
 }
 
+/* ---- features for the report's own blocking ---- */
+
+void wl_features_set_rank(wl_features *f, const uint32_t *rank)
+{
+    if (f) f->rank = rank;
+}
+
 /* ---- data quality ---- */
 
 /* The roles whose values the features keep a trace of, per record. */
