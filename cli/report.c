@@ -178,6 +178,7 @@ static void write_summary(report_ctx *c)
         fputs("</code>", f);
     }
     if (o->best_link) fputs(" &middot; best link only", f);
+    if (o->one_to_one) fputs(" &middot; one to one", f);
     fputs("</p>\n<nav><a href=\"#model\">Model</a><a href=\"#scores\">Scores</a>"
           "<a href=\"#blocking\">Blocking</a><a href=\"#clusters\">Clusters</a>"
           "<a href=\"#pairs\">Pairs</a><a href=\"#quality\">Data quality</a></nav>\n", f);

@@ -116,9 +116,11 @@ expect_exit 0 "$WATCHLINK" eval --truth "$L/truth.csv" "$TMP/t.csv"
 pr=$(awk 'NR == 2 { printf "%.4f %.4f", $5, $6 }' "$TMP/out")
 page=$(sed -n 's|.*<tr><td>the run.s: [0-9.]*</td><td class="num">\([0-9.]*\)</td><td class="num">\([0-9.]*\)</td>.*|\1 \2|p' "$TMP/t.html")
 [ -n "$pr" ] && [ "$pr" = "$page" ] && ok || fail "page precision/recall '$page', eval '$pr'"
-# link writes one too.
+# link writes one too, and says which pair rules the run used.
 expect_exit 0 "$WATCHLINK" link "$L/idn.csv" "$L/mys.csv" --report "$TMP/l.html" -o "$TMP/l.csv" -q
 expect_grep '<section id="pairs">' "$TMP/l.html"
+expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --best-link --one-to-one --report "$TMP/l2.html" -o "$TMP/l2.csv" -q
+expect_grep 'best link only &middot; one to one' "$TMP/l2.html"
 
 # Errors: --truth without --report, a bad truth file, an unwritable report path.
 expect_exit 1 "$WATCHLINK" dedup "$L/idn.csv" --truth "$L/truth.csv" -o "$TMP/x.csv"
