@@ -32,6 +32,8 @@ typedef struct {
     int progress;              /* progress bar on stderr (a terminal, not --quiet) */
     const char *lists[CLI_MAX_LISTS];
     size_t n_lists;
+    const char *sources[CLI_MAX_LISTS]; /* --source NAME, the k-th for the k-th list */
+    size_t n_sources;
 } cli_opts;
 
 /* One command of the dispatch table (main.c). */
@@ -64,6 +66,12 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage);
  * @return EXIT_OK, or EXIT_INPUT after printing the error.
  */
 int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports);
+
+/**
+ * The source name of each of o's lists (--source, else the file name made
+ * unique) into names[0..o->n_lists). @return 0, or -1 after the error.
+ */
+int cli_source_names(const cli_opts *o, char (*names)[128]);
 
 /**
  * Reads the lists of o and runs the matcher in the given mode (with o->model when

@@ -142,10 +142,14 @@ static int read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reps, i
             ok[i] = rc == EXIT_OK;
         return rc;
     }
+    static char names[CLI_MAX_LISTS][128];
+    if (cli_source_names(o, names) != 0) return EXIT_INPUT;
     int worst = EXIT_OK;
     for (size_t i = 0; i < o->n_lists; i++) {
         one.lists[0] = o->lists[i];
         one.n_lists = 1;
+        one.sources[0] = names[i]; /* named as in one go: unique, --source in order */
+        one.n_sources = 1;
         int rc = cli_read_lists(&one, ds, &reps[i]);
         ok[i] = rc == EXIT_OK;
         if (rc > worst) worst = rc;

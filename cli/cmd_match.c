@@ -19,6 +19,8 @@
     "  --max-partners N     candidate pairs kept per record (default 32; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \
+    "  --source NAME        name the next list's source (repeatable, in list order;\n" \
+    "                       default: the file name, made unique)\n" \
     "  --report FILE.html   also write a self-contained HTML report (model, scores, clusters)\n" \
     "  --truth FILE         with --report: draw precision, recall and F1 against the threshold\n" \
     "  --threads N          worker threads (default: all cores)\n" \

@@ -15,6 +15,7 @@ static const char USAGE[] =
     "  --link               fit on pairs across sources only (as 'link' and 'match' score)\n"
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
+    "  --source NAME        name the next list's source (repeatable, in list order)\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  --reference-year Y   two-digit birth years (written or MRZ) are the latest year\n"
     "                       ending in them not after Y (default 2025, never today)\n"

@@ -67,6 +67,17 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
         else if (!strcmp(a, "--clusters")) o->clusters = v;
         else if (!strcmp(a, "--model")) o->model = v;
         else if (!strcmp(a, "--rejects")) o->rejects = v;
+        else if (!strcmp(a, "--source")) {
+            if (!v[0] || strpbrk(v, "\r\n")) {
+                cli_error("--source takes a name without line breaks, not '%s'", v);
+                return -1;
+            }
+            if (o->n_sources == CLI_MAX_LISTS) {
+                cli_error("too many --source names (at most %d)", CLI_MAX_LISTS);
+                return -1;
+            }
+            o->sources[o->n_sources++] = v;
+        }
         else if (!strcmp(a, "--truth")) o->truth = v;
         else if (!strcmp(a, "--labels")) o->labels = v;
         else if (!strcmp(a, "--format")) {
@@ -143,8 +154,43 @@ static void on_reject(void *user, const char *file, long line, const char *reaso
     fputc('\n', s->f);
 }
 
+/* The source name of every list: its --source, else its file name without
+ * extension, made unique. Two lists called export.csv in two folders, or one
+ * list given twice, were read as one source: `match p/export.csv q/export.csv`
+ * found 0 pairs, as a match never pairs a source with itself. A later list
+ * whose file name is taken gets "-2", "-3" ... and a note says so; names given
+ * with --source are kept as given (the same name twice means one source). */
+int cli_source_names(const cli_opts *o, char (*names)[128])
+{
+    if (o->n_sources > o->n_lists) {
+        cli_error("%zu --source names for %zu lists", o->n_sources, o->n_lists);
+        return -1;
+    }
+    for (size_t i = 0; i < o->n_lists; i++) {
+        if (i < o->n_sources) {
+            snprintf(names[i], sizeof names[i], "%s", o->sources[i]);
+            continue;
+        }
+        char stem[100];
+        wl_list_source_name(o->lists[i], stem, sizeof stem);
+        snprintf(names[i], sizeof names[i], "%s", stem);
+        for (unsigned k = 2;; k++) {
+            size_t j = 0;
+            while (j < o->n_lists && (j == i || (j > i && j >= o->n_sources) || strcmp(names[j], names[i]))) j++;
+            if (j == o->n_lists) break;
+            snprintf(names[i], sizeof names[i], "%s-%u", stem, k);
+        }
+        if (strcmp(names[i], stem) && !o->quiet)
+            fprintf(stderr, "note: %s is read as source '%s': another list already has the name '%s' "
+                            "(name lists with --source)\n", o->lists[i], names[i], stem);
+    }
+    return 0;
+}
+
 int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
 {
+    static char names[CLI_MAX_LISTS][128];
+    if (cli_source_names(o, names) != 0) return EXIT_INPUT;
     cli_out rej = { 0 };
     reject_sink sink = { NULL };
     if (o->rejects) {
@@ -165,6 +211,7 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
     for (size_t i = 0; i < o->n_lists; i++) {
         wl_read_report local, *rep = reports ? &reports[i] : &local;
         char err[512] = "";
+        ro.source = names[i];
         wl_status st = wl_dataset_read(ds, o->lists[i], &ro, rep, err, sizeof err);
         if (st != WL_OK) {
             cli_error("%s", err[0] ? err : wl_strerror(st));

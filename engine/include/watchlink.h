@@ -151,6 +151,11 @@ WL_API wl_status wl_dataset_read(wl_dataset *ds, const char *path, const wl_read
 
 /** @return the number of records in ds. */
 WL_API size_t wl_dataset_size(const wl_dataset *ds);
+
+/** The source name a list gets when wl_read_options.source is NULL: the file
+ *  name without directory and extension (.gz too), "stdin" for "-".
+ *  @return its length, written NUL-terminated to out (cut at cap - 1 bytes). */
+WL_API size_t wl_list_source_name(const char *path, char *out, size_t cap);
 /** @return record i's source name and id (never NULL). @pre i < size. */
 WL_API const char *wl_dataset_source(const wl_dataset *ds, size_t i);
 WL_API const char *wl_dataset_id(const wl_dataset *ds, size_t i);

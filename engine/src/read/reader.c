@@ -47,6 +47,11 @@ size_t wl_reader_source_name(const char *path, char *out, size_t cap)
     return n;
 }
 
+size_t wl_list_source_name(const char *path, char *out, size_t cap)
+{
+    return wl_reader_source_name(path, out, cap);
+}
+
 static void reader_free(wl_reader *r)
 {
     for (size_t k = 0; k < r->n_cols; k++)
