@@ -51,6 +51,13 @@ int cmd_dedup(int argc, char **argv);
 int cmd_link(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+
+/**
+ * `match` over two encoded files (cmd_encode.c): links them by Dice and writes
+ * left_source,left_id,right_source,right_id,dice. @return an exit code.
+ */
+int cli_match_encoded(const cli_opts *o);
 
 /**
  * Parses the common options of DESIGN.md and positional list arguments.

@@ -9,7 +9,8 @@
 #define COMMON_OPTIONS_TEXT \
     "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n" \
     "  --clusters FILE      also write cluster_id,source,id for every record\n" \
-    "  --threshold P        report pairs with probability >= P (default 0.2: recall first)\n" \
+    "  --threshold P        report pairs with probability >= P (default 0.2: recall first);\n" \
+    "                       for two encoded files (watchlink encode), Dice >= P (default 0.8)\n" \
     "  --explain            add each field's level:weight to every pair\n" \
     "  --format csv|jsonl   output format (default csv)\n" \
     "  --model FILE         score with a saved model (watchlink train) instead of fitting\n" \
@@ -182,6 +183,15 @@ static int run_pair_command(const pair_command *pc, int argc, char **argv)
                   pc->max_lists == 2 ? "exactly two lists" : "at least one list", pc->name);
         return EXIT_INPUT;
     }
+    /* Two encoded files (watchlink encode) are linked by Dice, not by the model. */
+    int encoded = 0;
+    for (size_t k = 0; k < o.n_lists; k++) encoded += wl_encoded_sniff(o.lists[k]);
+    if (encoded && (encoded != 2 || strcmp(pc->name, "match") || report)) {
+        cli_error("encoded files are linked by 'watchlink match ENC_A ENC_B' (two encoded files, no "
+                  "--report); plain lists and encodings do not mix");
+        return EXIT_INPUT;
+    }
+    if (encoded) return cli_match_encoded(&o);
     if (o.truth && !report) {
         cli_error("--truth belongs to 'watchlink eval' (or to --report)");
         return EXIT_INPUT;

@@ -13,6 +13,7 @@ static const cli_command g_commands[] = {
     { "link",      "pairs and clusters across sources only",       cmd_link },
     { "train",     "fit a model and save it",                      cmd_train },
     { "eval",      "precision, recall and F1 against a truth file", cmd_eval },
+    { "encode",    "keyed Bloom-filter encodings for linking without names", cmd_encode },
 };
 
 static void usage(FILE *f)

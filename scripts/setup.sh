@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libxxhash-dev zlib1g-dev libcmocka-dev libutf8proc-dev libicu-dev libjansson-dev
+  libssl-dev                # PPRL encodings: HMAC-SHA256 and ChaCha20 from OpenSSL libcrypto
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for fuzz builds
   python3 python3-jellyfish python3-abydos  # independent oracles: Jaro-Winkler, Double Metaphone
 )

@@ -495,6 +495,131 @@ WL_API void wl_eval_free(wl_eval *e);
 /** Precision, recall and F1 of the predicted pairs with probability >= threshold. */
 WL_API wl_eval_row wl_eval_at(const wl_eval *e, double threshold);
 
+
+/* ------------------------------------------- privacy-preserving linkage (PPRL) */
+/* Keyed Bloom-filter encodings (CLK, Schnell et al. 2009) of a list's records,
+ * made from watchlink's own normalised features (names after transliteration and
+ * variants, dates, documents), and their linkage by Dice similarity. Two parties
+ * sharing a secret key and a schema encode their lists apart, exchange only the
+ * encodings, and link them without the names. docs/privacy.md gives the threat
+ * model, the attacks and which schema settings resist them. Implemented in
+ * engine/src/pprl/. */
+
+/* An encoding schema: fields, hash counts, filter length, hardening. */
+typedef struct wl_pprl_schema wl_pprl_schema;
+
+/** @return the built-in default schema as JSON text (static storage). */
+WL_API const char *wl_pprl_default_schema(void);
+
+/**
+ * Parses a schema (JSON). name is what error messages call it.
+ * @return the schema, or NULL with err naming the file and the offending key.
+ */
+WL_API wl_pprl_schema *wl_pprl_schema_parse(const char *json, size_t len, const char *name,
+                                            char *err, size_t errcap);
+/** wl_pprl_schema_parse of a file. @return NULL with err naming the file on failure. */
+WL_API wl_pprl_schema *wl_pprl_schema_load(const char *path, char *err, size_t errcap);
+WL_API void wl_pprl_schema_free(wl_pprl_schema *s);
+/** @return the schema's fingerprint: hex of SHA-256 over its canonical form (owned by s). */
+WL_API const char *wl_pprl_schema_fingerprint(const wl_pprl_schema *s);
+
+enum { WL_PPRL_KEY_MIN = 16, WL_PPRL_KEY_MAX = 1024 };
+
+/**
+ * Reads a key file: its bytes, less one trailing newline, are the secret
+ * (`openssl rand -hex 32 > KEY` makes a good one).
+ * @param key  receives up to WL_PPRL_KEY_MAX bytes; *len their count
+ * @return WL_OK; WL_IO, or WL_INPUT when shorter than WL_PPRL_KEY_MIN bytes.
+ */
+WL_API wl_status wl_pprl_key_load(const char *path, uint8_t *key, size_t *len, char *err,
+                                  size_t errcap);
+
+/* Encoded records: id, source, a filter and keyed blocking keys per record. */
+typedef struct wl_encoded wl_encoded;
+
+/**
+ * Encodes every record of f under schema s and key[0..keylen), in parallel over
+ * `threads` (0: all cores). The output is the same for any thread count.
+ * @return WL_OK, WL_USAGE (key too short), WL_NOMEM or WL_INTERNAL (crypto library).
+ */
+WL_API wl_status wl_pprl_encode(const wl_features *f, const wl_pprl_schema *s, const uint8_t *key,
+                                size_t keylen, int threads, wl_encoded **out, char *err,
+                                size_t errcap);
+/** Writes the encoded file: a header line (magic, version, schema and key fingerprints),
+ *  a column line, then one row per record. @return WL_OK, or WL_IO. */
+WL_API wl_status wl_encoded_write(const wl_encoded *e, FILE *out);
+/** @return 1 when the file at path starts with the encoded-file magic, else 0. */
+WL_API int wl_encoded_sniff(const char *path);
+/**
+ * Reads an encoded file (or the bytes data[0..len), named name, for _parse).
+ * @return WL_OK, or WL_IO / WL_FORMAT with err naming file:line and the reason.
+ */
+WL_API wl_status wl_encoded_read(const char *path, wl_encoded **out, char *err, size_t errcap);
+WL_API wl_status wl_encoded_parse(const char *data, size_t len, const char *name,
+                                  wl_encoded **out, char *err, size_t errcap);
+WL_API void wl_encoded_free(wl_encoded *e);
+WL_API size_t wl_encoded_size(const wl_encoded *e);
+/** @return the filter length in bits (a multiple of 64). */
+WL_API size_t wl_encoded_bits(const wl_encoded *e);
+WL_API const char *wl_encoded_id(const wl_encoded *e, size_t i);
+WL_API const char *wl_encoded_source(const wl_encoded *e, size_t i);
+/** @return record i's filter, wl_encoded_bits / 64 words. */
+WL_API const uint64_t *wl_encoded_filter(const wl_encoded *e, size_t i);
+/** @return the schema and key fingerprints the file was made with (hex). */
+WL_API const char *wl_encoded_schema_fingerprint(const wl_encoded *e);
+WL_API const char *wl_encoded_key_fingerprint(const wl_encoded *e);
+
+/** Dice coefficient 2|a & b| / (|a| + |b|) of two filters of `words` words (0 when both empty). */
+WL_API double wl_dice(const uint64_t *a, const uint64_t *b, size_t words);
+/**
+ * Dice of n pairs (2 * n record indices: a's, then b's) on `threads` threads
+ * (0: all cores), bit-parallel popcount. out receives n values.
+ */
+WL_API wl_status wl_pprl_dice_pairs(const wl_encoded *a, const wl_encoded *b, const uint32_t *pairs,
+                                    size_t n, int threads, float *out);
+
+typedef struct {
+    int threads;            /* 0: all cores */
+    double threshold;       /* Dice at or above which a pair is reported */
+    int one_to_one;         /* 1: at most one partner per record, best Dice first */
+    size_t max_block;       /* a blocking key held by more than this many records on a side
+                               is skipped (and counted); 0: 1000 */
+    int all_pairs;          /* 1: compare every pair (no blocking) */
+} wl_pprl_options;
+
+/** @return threshold 0.8, all cores, blocking on. */
+WL_API wl_pprl_options wl_pprl_default_options(void);
+
+typedef struct {
+    uint32_t a, b;          /* record indices into the first and the second encoding */
+    float dice;
+    uint8_t a_first;        /* 1: a's record comes first in output order (left), 0: b's */
+} wl_pprl_pair;
+
+typedef struct {
+    size_t candidates;      /* distinct pairs compared */
+    size_t pairs;           /* pairs reported */
+    size_t skipped_keys;    /* blocking keys above max_block */
+    double seconds;         /* wall clock of the link */
+} wl_pprl_stats;
+
+typedef struct wl_pprl_result wl_pprl_result;
+
+/**
+ * Links two encodings by Dice. They must carry the same schema and key
+ * fingerprints: otherwise WL_INPUT, with err saying which differs. Each pair's
+ * left record is the one first by (source, id) (ids that are numbers by value),
+ * and pairs are sorted by left then right: the same pairs in the same order for
+ * any thread count and either argument order.
+ */
+WL_API wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_options *opt,
+                              wl_pprl_result **out, char *err, size_t errcap);
+WL_API void wl_pprl_result_free(wl_pprl_result *r);
+WL_API size_t wl_pprl_result_count(const wl_pprl_result *r);
+/** @return pair k in output order. */
+WL_API const wl_pprl_pair *wl_pprl_result_pair(const wl_pprl_result *r, size_t k);
+WL_API const wl_pprl_stats *wl_pprl_result_stats(const wl_pprl_result *r);
+
 #ifdef __cplusplus
 }
 #endif

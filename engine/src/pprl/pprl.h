@@ -1,0 +1,122 @@
+/*
+ * pprl.h -- privacy-preserving record linkage (after features in the stage
+ * order): keyed Bloom-filter encodings of records and their linkage by Dice.
+ *
+ * The encoding is a cryptographic long-term key (CLK): one Bloom filter per
+ * record into which the tokens of several fields are hashed (Schnell, Bachteler
+ * and Reiher, "Privacy-preserving record linkage using Bloom filters", BMC
+ * Medical Informatics and Decision Making 9:41, 2009; the record-level CLK of
+ * Schnell, Bachteler and Reiher, "A novel error-tolerant anonymous linking code",
+ * 2011). Token positions come from HMAC-SHA256 under a secret key shared by the
+ * linking parties, by double hashing (Kirsch and Mitzenmacher 2006). Hardening
+ * (salting, balanced filters, XOR-folding, BLIP) follows Schnell, Borgs and
+ * Encarnacao (2016) and Schnell and Borgs (2016); docs/privacy.md says which
+ * attack each one answers. Internal: not API.
+ */
+#ifndef WL_PPRL_H
+#define WL_PPRL_H
+
+#include "common/common.h"
+
+/* Fields a schema may hash into the filter. */
+#define WL_PPRL_FIELD_MAP(X)            \
+    X(NAME,   "name")                   \
+    X(DOB,    "dob")                    \
+    X(DOC,    "doc")                    \
+    X(NAT,    "nationality")            \
+    X(GENDER, "gender")                 \
+    X(POB,    "place_of_birth")         \
+    X(TEXT,   "text")
+
+typedef enum {
+#define WL_PPRL_FIELD_ENUM_(name, str) WL_PPRL_F_##name,
+    WL_PPRL_FIELD_MAP(WL_PPRL_FIELD_ENUM_)
+#undef WL_PPRL_FIELD_ENUM_
+    WL_PPRL_F_COUNT
+} wl_pprl_field;
+
+/* Token kinds of the name field (bit mask). */
+enum {
+    WL_PPRL_TOK_BIGRAMS = 1u << 0,  /* padded q-grams of each canonical part */
+    WL_PPRL_TOK_PHONETIC = 1u << 1, /* Double Metaphone codes of each part */
+    WL_PPRL_TOK_SKELETON = 1u << 2, /* consonant skeleton of each part */
+    WL_PPRL_TOK_WORDS = 1u << 3     /* each canonical part whole */
+};
+
+enum { WL_PPRL_SALT_NONE = 0, WL_PPRL_SALT_BIRTH_YEAR = 1 };
+
+enum {
+    WL_PPRL_VERSION = 1,         /* of the schema format and the encoded file format */
+    WL_PPRL_MAX_BITS = 8192,
+    WL_PPRL_MAX_K = 64,
+    WL_PPRL_MAX_BLOCKS = 48,     /* blocking keys per record */
+    WL_PPRL_FP_HEX = 16          /* hex digits of a fingerprint */
+};
+
+typedef struct {
+    int on;         /* 1 when the schema names the field */
+    int k;          /* bit positions per token */
+    int q;          /* q-gram size (name, place, text, doc) */
+    unsigned tokens;/* WL_PPRL_TOK_* (name only) */
+    int salt;       /* WL_PPRL_SALT_* */
+    int aliases;    /* name: 1 to hash the aliases' parts too */
+} wl_pprl_fieldspec;
+
+struct wl_pprl_schema {
+    int version;
+    int bits;                    /* Bloom filter length before hardening */
+    wl_pprl_fieldspec field[WL_PPRL_F_COUNT];
+    int balance;                 /* 1: filter and its complement, keyed permutation (2x length) */
+    int xor_fold;                /* 1: the two halves XORed (half length) */
+    double blip_epsilon;         /* > 0: each bit flipped with p = 1 / (1 + e^epsilon) */
+    int blocking;                /* 1: keyed blocking keys written beside the filter */
+    char fingerprint[WL_PPRL_FP_HEX + 1]; /* SHA-256 of the canonical form, first 8 bytes */
+};
+
+/** Bits of the encoded filter after hardening. */
+static inline int wl_pprl_out_bits(const wl_pprl_schema *s)
+{
+    return s->bits * (s->balance ? 2 : 1) / (s->xor_fold ? 2 : 1);
+}
+
+/* An encoded list: what the file holds, read back or freshly encoded. */
+struct wl_encoded {
+    size_t n;
+    size_t words;                /* 64-bit words per filter */
+    uint64_t *bits;              /* n * words, 64-byte aligned */
+    uint32_t *pop;               /* popcount of each filter */
+    uint32_t *block_start;       /* n + 1 */
+    uint64_t *blocks;            /* keyed blocking keys */
+    char **id, **source;         /* per record, owned */
+    char schema_fp[WL_PPRL_FP_HEX + 1];
+    char key_fp[WL_PPRL_FP_HEX + 1];
+    char name[256];              /* file name, for messages */
+};
+
+/* ---- pprl_hmac.c: keyed hashing through OpenSSL (no primitive written here) ---- */
+typedef struct wl_pprl_mac wl_pprl_mac;
+/** A keyed HMAC-SHA256 context (one per thread). @return NULL on failure. */
+wl_pprl_mac *wl_pprl_mac_new(const uint8_t *key, size_t len);
+void wl_pprl_mac_free(wl_pprl_mac *m);
+/** out = HMAC-SHA256(key, p[0..n)). @return 0, or -1 on a library failure. */
+int wl_pprl_mac_run(wl_pprl_mac *m, const void *p, size_t n, uint8_t out[32]);
+/** One-shot HMAC-SHA256. @return 0, or -1. */
+int wl_pprl_hmac(const uint8_t *key, size_t klen, const void *p, size_t n, uint8_t out[32]);
+/** Fills out[0..n) with the ChaCha20 keystream of a 32-byte key (IV 0). @return 0, or -1. */
+int wl_pprl_stream(const uint8_t key[32], uint8_t *out, size_t n);
+/** Lowercase hex of the first n bytes of p into out (2n + 1 bytes). */
+void wl_pprl_hex(const uint8_t *p, size_t n, char *out);
+
+/* ---- pprl_dice.c ---- */
+/** Popcount of n words (the CPU's popcnt instruction when it has one). */
+uint32_t wl_pprl_popcount(const uint64_t *a, size_t n);
+/** Popcount of a AND b over n words. */
+uint32_t wl_pprl_and_count(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b, size_t n);
+/** The same without the popcnt instruction (the tests check both agree). */
+uint32_t wl_pprl_and_count_portable(const uint64_t *a, const uint64_t *b, size_t n);
+
+/* ---- pprl_file.c ---- */
+/** An empty encoded list of n records of `words` words each. @return NULL when out of memory. */
+wl_encoded *wl_encoded_alloc(size_t n, size_t words);
+
+#endif /* WL_PPRL_H */
