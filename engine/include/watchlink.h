@@ -391,6 +391,55 @@ WL_API const wl_model *wl_result_model(const wl_result *r);
 /** Takes the model out of the result, for wl_model_save; caller frees it. */
 WL_API wl_model *wl_result_take_model(wl_result *r);
 
+/* ------------------------------------------------------------------- stages */
+/* wl_run cut into its stages, for a driver that spreads compare and score over
+ * processes (mpi/, watchlink-mpi). Every process prepares the same candidates
+ * from the same dataset (same lists, same options); each compares a range of
+ * them; the comparison vectors are opaque records of wl_stage_vector_size()
+ * bytes, which processes of one build may copy between them; the fit needs the
+ * vectors of every candidate; each process scores a range; one process
+ * finishes with all the pairs. prepare, compare [0, n), fit, score [0, n) and
+ * finish give exactly the result wl_run gives (no report views: those are
+ * wl_run's). Implemented in engine/src/pipeline/stages.c. */
+typedef struct wl_stages wl_stages;
+
+/**
+ * Normalises ds, ranks its records and blocks: the candidates, in the order
+ * wl_run compares them. ds and opt must outlive the stages.
+ * @return WL_OK; WL_USAGE (threshold not a probability), WL_NOMEM, with err set.
+ */
+WL_API wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stages **out,
+                                  char *err, size_t errcap);
+WL_API void wl_stage_free(wl_stages *s);
+/** @return the number of candidate pairs n. */
+WL_API size_t wl_stage_candidates(const wl_stages *s);
+/** @return the size in bytes of one comparison vector. */
+WL_API size_t wl_stage_vector_size(void);
+/** @return the n comparison vectors, contiguous, in candidate order (filled by
+ *  wl_stage_compare, or copied in from the processes that compared them). */
+WL_API void *wl_stage_vectors(wl_stages *s);
+/** Compares candidates [lo, hi). @return WL_OK, or WL_USAGE when not lo <= hi <= n. */
+WL_API wl_status wl_stage_compare(wl_stages *s, size_t lo, size_t hi);
+/**
+ * The model: a copy of `model` when given (used as saved), else fitted from the
+ * vectors of all n candidates, which must all be in place.
+ */
+WL_API wl_status wl_stage_fit(wl_stages *s, const wl_model *model);
+/**
+ * Scores candidates [lo, hi) with the fitted model. *pairs (malloc'd, the
+ * caller's) receives the *n pairs at or above the threshold, in candidate
+ * order, so the ranges' pairs concatenated in range order are wl_run's.
+ * @pre wl_stage_fit succeeded.
+ */
+WL_API wl_status wl_stage_score(const wl_stages *s, size_t lo, size_t hi, wl_match **pairs,
+                                size_t *n);
+/**
+ * Best-link / one-to-one, output order and clusters, over the n scored pairs of
+ * every range. Takes pairs (malloc'd) whatever the result; the model moves into
+ * *out, so finish once, last.
+ */
+WL_API wl_status wl_stage_finish(wl_stages *s, wl_match *pairs, size_t n, wl_result **out);
+
 /* ------------------------------------------------------------------- report */
 /* Read-only views of a model and of a run, for reports an analyst reads (the
  * CLI's --report). Implemented in engine/src/pipeline/api_report.c. */

@@ -4,22 +4,10 @@
 #include <omp.h>
 #include <stdlib.h>
 
-#include "block/block.h"
 #include "cluster/cluster.h"
-#include "pipeline/report.h"
-#include "score/model.h"
+#include "pipeline/run.h"
 
 enum { ST_NORMALISE, ST_BLOCK, ST_COMPARE, ST_FIT, ST_SCORE, ST_CLUSTER, ST_TOTAL };
-
-struct wl_result {
-    wl_match *pairs;
-    size_t n_pairs;
-    uint32_t *rep;      /* cluster representative per record */
-    uint32_t *order;    /* records in output order */
-    wl_model *model;
-    wl_stats stats;
-    wl_run_report *report; /* candidate weights binned, borderline pairs (api_report.c) */
-};
 
 wl_options wl_default_options(void)
 {
@@ -111,7 +99,7 @@ static record_ref record_key(const wl_dataset *ds, const uint32_t *src_rank, siz
     return k;
 }
 
-static uint32_t *record_ranks(const wl_dataset *ds, uint32_t **order_out)
+uint32_t *wl_run_record_ranks(const wl_dataset *ds, uint32_t **order_out)
 {
     size_t n = wl_dataset_size(ds), ns = ds->n_sources;
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -178,19 +166,6 @@ static wl_status sort_matches(wl_match *m, size_t n, const uint32_t *rank)
 
 /* ---- stages ---- */
 
-typedef struct {
-    const wl_dataset *ds;
-    const wl_options *opt;
-    void (*progress)(void *, const char *, size_t, size_t);
-    void *user;
-    int threads;
-    wl_features *f;
-    wl_vec cand;          /* wl_pairidx */
-    wl_cmpvec *vec;
-    uint32_t *rank;
-    wl_result *r;
-} run_ctx;
-
 static void report(run_ctx *c, const char *stage, size_t done, size_t total)
 {
     if (c->progress) c->progress(c->user, stage, done, total);
@@ -201,7 +176,7 @@ static void report(run_ctx *c, const char *stage, size_t done, size_t total)
  * shorter" when both have as many parts, float sums over parts in pairing
  * order), and comparing by index order let the row order change the last
  * digits of the name-rarity mean, and with it every probability. */
-static void orient_by_rank(wl_vec *cand, const uint32_t *rank)
+void wl_run_orient(wl_vec *cand, const uint32_t *rank)
 {
     wl_pairidx *p = cand->data;
     for (size_t k = 0; k < cand->len; k++)
@@ -228,7 +203,7 @@ static void compare_all(run_ctx *c)
     }
 }
 
-static wl_status fit_model(run_ctx *c, const wl_model *given)
+wl_status wl_run_fit(run_ctx *c, const wl_model *given)
 {
     if (given) {
         c->r->model = malloc(sizeof *c->r->model);
@@ -247,7 +222,7 @@ static wl_status fit_model(run_ctx *c, const wl_model *given)
 }
 
 /* Scores every candidate and keeps those at or above the threshold. */
-static wl_status score_all(run_ctx *c)
+wl_status wl_run_score(run_ctx *c)
 {
     const wl_pairidx *p = c->cand.data;
     size_t n = c->cand.len;
@@ -290,7 +265,7 @@ static wl_status score_all(run_ctx *c)
     return WL_OK;
 }
 
-static wl_status cluster_all(run_ctx *c)
+wl_status wl_run_cluster(run_ctx *c)
 {
     wl_result *r = c->r;
     size_t n = c->f->n;
@@ -319,7 +294,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
 #define STAGE_DONE(i) do { double t_ = wl_now(); s->seconds[i] = t_ - t; t = t_; } while (0)
     report(c, "normalise", 0, c->ds->n);
     c->f = wl_features_build(c->ds, c->threads);
-    c->rank = record_ranks(c->ds, &c->r->order);
+    c->rank = wl_run_record_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
     c->f->rank = c->rank; /* partner ties by (source, id), not input position */
     STAGE_DONE(ST_NORMALISE);
@@ -329,7 +304,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     o.threads = c->threads;
     wl_status st = wl_block(c->f, &o, &c->cand, &bs);
     if (st != WL_OK) return st;
-    orient_by_rank(&c->cand, c->rank);
+    wl_run_orient(&c->cand, c->rank);
     s->candidates = c->cand.len;
     s->skipped_blocks = bs.skipped_blocks;
     s->skipped_pairs = bs.skipped_pairs;
@@ -339,14 +314,14 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     compare_all(c);
     STAGE_DONE(ST_COMPARE);
     report(c, "fit", 0, 1);
-    if ((st = fit_model(c, model)) != WL_OK) return st;
+    if ((st = wl_run_fit(c, model)) != WL_OK) return st;
     s->em_prior = c->r->model->prior;
     s->em_iterations = c->r->model->em_iterations;
     s->fit_fallback = c->r->model->fallback;
     STAGE_DONE(ST_FIT);
-    if ((st = score_all(c)) != WL_OK) return st;
+    if ((st = wl_run_score(c)) != WL_OK) return st;
     STAGE_DONE(ST_SCORE);
-    if ((st = cluster_all(c)) != WL_OK) return st;
+    if ((st = wl_run_cluster(c)) != WL_OK) return st;
     s->pairs = c->r->n_pairs;
     STAGE_DONE(ST_CLUSTER);
     s->seconds[ST_TOTAL] = t - t0;

@@ -1,0 +1,176 @@
+/* stages.c -- wl_run's stages one at a time (watchlink.h, "stages"), for a
+ * driver that spreads compare and score over processes (mpi/). Each stage
+ * calls the same code as wl_run (run.c), so prepare, compare over every
+ * range, fit, score over every range and finish give wl_run's result byte for
+ * byte; only how the candidates are split between calls is the driver's. */
+#include <stdlib.h>
+
+#include "common/common.h"
+#include "compare/compare.h"
+#include "pipeline/run.h"
+
+enum { ST_NORMALISE, ST_BLOCK, ST_COMPARE, ST_FIT, ST_SCORE, ST_CLUSTER, ST_TOTAL };
+
+struct wl_stages {
+    run_ctx c;          /* c.opt points at opt, c.r at the result being built */
+    wl_options opt;
+    double started;
+};
+
+size_t wl_stage_vector_size(void) { return sizeof(wl_cmpvec); }
+
+size_t wl_stage_candidates(const wl_stages *s) { return s ? s->c.cand.len : 0; }
+
+void *wl_stage_vectors(wl_stages *s) { return s ? s->c.vec : NULL; }
+
+void wl_stage_free(wl_stages *s)
+{
+    if (!s) return;
+    wl_features_free(s->c.f);
+    wl_vec_free(&s->c.cand);
+    free(s->c.vec);
+    free(s->c.rank);
+    wl_result_free(s->c.r);
+    free(s);
+}
+
+/* normalise, rank, block and orient: run.c run_stages up to the compare stage. */
+static wl_status prepare(wl_stages *s)
+{
+    run_ctx *c = &s->c;
+    wl_stats *st = &c->r->stats;
+    double t = wl_now();
+    c->f = wl_features_build(c->ds, c->threads);
+    c->rank = wl_run_record_ranks(c->ds, &c->r->order);
+    if (!c->f || !c->rank) return WL_NOMEM;
+    c->f->rank = c->rank;
+    st->seconds[ST_NORMALISE] = wl_now() - t;
+    t = wl_now();
+    wl_block_stats bs;
+    wl_options o = s->opt;
+    o.threads = c->threads;
+    wl_status rc = wl_block(c->f, &o, &c->cand, &bs);
+    if (rc != WL_OK) return rc;
+    wl_run_orient(&c->cand, c->rank);
+    st->candidates = c->cand.len;
+    st->skipped_blocks = bs.skipped_blocks;
+    st->skipped_pairs = bs.skipped_pairs;
+    c->vec = malloc((c->cand.len ? c->cand.len : 1) * sizeof *c->vec);
+    if (!c->vec) return WL_NOMEM;
+    st->seconds[ST_BLOCK] = wl_now() - t;
+    return WL_OK;
+}
+
+wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stages **out, char *err,
+                           size_t errcap)
+{
+    *out = NULL;
+    if (!ds || !opt) {
+        wl_set_error(err, errcap, "wl_stage_prepare: no dataset or options");
+        return WL_USAGE;
+    }
+    if (!(opt->threshold >= 0.0 && opt->threshold <= 1.0)) {
+        wl_set_error(err, errcap, "threshold %g is not a probability", opt->threshold);
+        return WL_USAGE;
+    }
+    wl_stages *s = calloc(1, sizeof *s);
+    if (!s || !(s->c.r = calloc(1, sizeof *s->c.r))) {
+        free(s);
+        wl_set_error(err, errcap, "matching failed: %s", wl_strerror(WL_NOMEM));
+        return WL_NOMEM;
+    }
+    s->started = wl_now();
+    s->opt = *opt;
+    s->c.ds = ds;
+    s->c.opt = &s->opt;
+    s->c.threads = wl_thread_count(opt->threads);
+    wl_vec_init(&s->c.cand, sizeof(wl_pairidx));
+    s->c.r->stats.records = ds->n;
+    s->c.r->stats.sources = ds->n_sources;
+    s->c.r->stats.threads = s->c.threads;
+    wl_status st = prepare(s);
+    if (st != WL_OK) {
+        wl_set_error(err, errcap, "matching failed: %s", wl_strerror(st));
+        wl_stage_free(s);
+        return st;
+    }
+    *out = s;
+    return WL_OK;
+}
+
+wl_status wl_stage_compare(wl_stages *s, size_t lo, size_t hi)
+{
+    if (!s || lo > hi || hi > s->c.cand.len) return WL_USAGE;
+    double t = wl_now();
+    const wl_pairidx *p = s->c.cand.data;
+    const long long blk = 1024, end = (long long)hi;
+    /* runs of pairs, each walked with prefetching, as run.c compare_all */
+#pragma omp parallel for schedule(static) num_threads(s->c.threads)
+    for (long long k = (long long)lo; k < end; k += blk)
+        wl_compare_run(s->c.f, (const uint32_t *)&p[k], (size_t)(k + blk < end ? blk : end - k),
+                       &s->c.vec[k]);
+    s->c.r->stats.seconds[ST_COMPARE] += wl_now() - t;
+    return WL_OK;
+}
+
+wl_status wl_stage_fit(wl_stages *s, const wl_model *model)
+{
+    if (!s || s->c.r->model) return WL_USAGE;
+    double t = wl_now();
+    wl_status st = wl_run_fit(&s->c, model);
+    if (st != WL_OK) return st;
+    wl_stats *stats = &s->c.r->stats;
+    stats->em_prior = s->c.r->model->prior;
+    stats->em_iterations = s->c.r->model->em_iterations;
+    stats->fit_fallback = s->c.r->model->fallback;
+    stats->seconds[ST_FIT] = wl_now() - t;
+    return WL_OK;
+}
+
+wl_status wl_stage_score(const wl_stages *s, size_t lo, size_t hi, wl_match **pairs, size_t *n)
+{
+    *pairs = NULL;
+    *n = 0;
+    if (!s || !s->c.r->model || lo > hi || hi > s->c.cand.len) return WL_USAGE;
+    /* A view of the range: run.c's scorer over candidates [lo, hi) into a
+     * result of its own; the report it collects covers the range only and is
+     * dropped (reports are wl_run's). */
+    run_ctx view = s->c;
+    wl_result part;
+    memset(&part, 0, sizeof part);
+    part.model = s->c.r->model;
+    view.r = &part;
+    view.cand.data = (wl_pairidx *)s->c.cand.data + lo;
+    view.cand.len = hi - lo;
+    view.vec = s->c.vec + lo;
+    wl_status st = wl_run_score(&view);
+    wl_report_free(part.report);
+    if (st != WL_OK) {
+        free(part.pairs);
+        return st;
+    }
+    *pairs = part.pairs;
+    *n = part.n_pairs;
+    return WL_OK;
+}
+
+wl_status wl_stage_finish(wl_stages *s, wl_match *pairs, size_t n, wl_result **out)
+{
+    *out = NULL;
+    if (!s || !s->c.r || !s->c.r->model) {
+        free(pairs);
+        return WL_USAGE;
+    }
+    double t = wl_now();
+    wl_result *r = s->c.r;
+    r->pairs = pairs;
+    r->n_pairs = n;
+    wl_status st = wl_run_cluster(&s->c);
+    if (st != WL_OK) return st; /* pairs now belong to r, freed with the stages */
+    r->stats.pairs = r->n_pairs;
+    r->stats.seconds[ST_CLUSTER] = wl_now() - t;
+    r->stats.seconds[ST_TOTAL] = wl_now() - s->started;
+    *out = r;
+    s->c.r = NULL;
+    return WL_OK;
+}

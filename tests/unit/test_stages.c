@@ -1,0 +1,180 @@
+/* test_stages.c -- wl_run cut into stages (watchlink.h "stages", used by
+ * watchlink-mpi) gives wl_run's result exactly, however the candidates are
+ * split into ranges and whichever process compared each range: vectors are
+ * compared by one stages object per "rank" and copied between them as bytes,
+ * as MPI_Allgatherv does; the ranges' scored pairs are concatenated in range
+ * order, as MPI_Gatherv does. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "watchlink.h"
+
+static wl_dataset *read_sample(void)
+{
+    const char *root = getenv("WL_SOURCE_DIR");
+    assert_non_null(root);
+    static const char *const names[] = { "idn.csv", "mys.csv", "tha.csv" };
+    wl_dataset *ds = wl_dataset_create();
+    assert_non_null(ds);
+    wl_read_options ro = wl_read_default_options();
+    for (size_t i = 0; i < 3; i++) {
+        char path[4096], err[512];
+        snprintf(path, sizeof path, "%s/datasets/sample/%s", root, names[i]);
+        wl_read_report rep;
+        assert_int_equal(wl_dataset_read(ds, path, &ro, &rep, err, sizeof err), WL_OK);
+    }
+    return ds;
+}
+
+static char *model_json(const wl_model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(wl_model_write_json(m, f), WL_OK);
+    fclose(f);
+    return buf;
+}
+
+static void assert_same_result(const wl_result *a, const wl_result *b, size_t records)
+{
+    size_t n = wl_result_pair_count(a);
+    assert_int_equal(n, wl_result_pair_count(b));
+    for (size_t k = 0; k < n; k++) {
+        const wl_match *x = wl_result_pair(a, k), *y = wl_result_pair(b, k);
+        assert_int_equal(x->left, y->left);
+        assert_int_equal(x->right, y->right);
+        assert_true(x->probability == y->probability);
+        assert_true(x->weight == y->weight);
+        assert_memory_equal(x->level, y->level, sizeof x->level);
+        assert_memory_equal(x->field_weight, y->field_weight, sizeof x->field_weight);
+    }
+    for (size_t i = 0; i < records; i++) {
+        assert_int_equal(wl_result_record(a, i), wl_result_record(b, i));
+        assert_int_equal(wl_result_cluster(a, i), wl_result_cluster(b, i));
+    }
+    const wl_stats *sa = wl_result_stats(a), *sb = wl_result_stats(b);
+    assert_int_equal(sa->candidates, sb->candidates);
+    assert_int_equal(sa->clusters, sb->clusters);
+    char *ja = model_json(wl_result_model(a)), *jb = model_json(wl_result_model(b));
+    assert_string_equal(ja, jb);
+    free(ja);
+    free(jb);
+}
+
+/* `ranks` stages objects, rank r comparing and scoring range r of n. */
+static wl_result *run_in_ranks(const wl_dataset *ds, const wl_options *o, int ranks)
+{
+    wl_stages *s[8];
+    char err[512];
+    assert_true(ranks <= 8);
+    for (int r = 0; r < ranks; r++) assert_int_equal(wl_stage_prepare(ds, o, &s[r], err, sizeof err), WL_OK);
+    size_t n = wl_stage_candidates(s[0]), vs = wl_stage_vector_size();
+    assert_true(n > 0);
+    for (int r = 0; r < ranks; r++) {
+        assert_int_equal(wl_stage_candidates(s[r]), n);
+        assert_int_equal(wl_stage_compare(s[r], n * r / ranks, n * (r + 1) / ranks), WL_OK);
+    }
+    for (int r = 0; r < ranks; r++) /* the all-gather */
+        for (int q = 0; q < ranks; q++)
+            if (q != r) {
+                size_t lo = n * q / ranks, hi = n * (q + 1) / ranks;
+                memcpy((char *)wl_stage_vectors(s[r]) + lo * vs, (char *)wl_stage_vectors(s[q]) + lo * vs,
+                       (hi - lo) * vs);
+            }
+    wl_match *all = NULL;
+    size_t n_all = 0;
+    for (int r = 0; r < ranks; r++) {
+        assert_int_equal(wl_stage_fit(s[r], NULL), WL_OK);
+        wl_match *part;
+        size_t np;
+        assert_int_equal(wl_stage_score(s[r], n * r / ranks, n * (r + 1) / ranks, &part, &np), WL_OK);
+        all = realloc(all, (n_all + np + 1) * sizeof *all); /* the gather to rank 0 */
+        assert_non_null(all);
+        if (np) memcpy(&all[n_all], part, np * sizeof *part);
+        n_all += np;
+        free(part);
+    }
+    wl_result *res = NULL;
+    assert_int_equal(wl_stage_finish(s[0], all, n_all, &res), WL_OK);
+    for (int r = 0; r < ranks; r++) wl_stage_free(s[r]);
+    return res;
+}
+
+static void check_modes(wl_mode mode, int one_to_one)
+{
+    wl_dataset *ds = read_sample();
+    wl_options o = wl_default_options();
+    o.threads = 1;
+    o.mode = mode;
+    o.one_to_one = one_to_one;
+    char err[512];
+    wl_result *ref = NULL;
+    assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &ref, err, sizeof err), WL_OK);
+    assert_true(wl_result_pair_count(ref) > 0);
+    static const int ranks[] = { 1, 2, 3, 7 };
+    for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; i++) {
+        wl_result *got = run_in_ranks(ds, &o, ranks[i]);
+        assert_same_result(ref, got, wl_dataset_size(ds));
+        wl_result_free(got);
+    }
+    wl_result_free(ref);
+    wl_dataset_free(ds);
+}
+
+static void test_dedup_any_split(void **state)
+{
+    (void)state;
+    check_modes(WL_MODE_DEDUP, 0);
+}
+
+static void test_link_one_to_one_any_split(void **state)
+{
+    (void)state;
+    check_modes(WL_MODE_LINK, 1);
+}
+
+static void test_bad_ranges_and_order(void **state)
+{
+    (void)state;
+    wl_dataset *ds = read_sample();
+    wl_options o = wl_default_options();
+    o.threads = 1;
+    char err[512];
+    wl_stages *s = NULL;
+    o.threshold = 1.5;
+    assert_int_equal(wl_stage_prepare(ds, &o, &s, err, sizeof err), WL_USAGE);
+    assert_null(s);
+    assert_non_null(strstr(err, "not a probability"));
+    o.threshold = 0.2;
+    assert_int_equal(wl_stage_prepare(ds, &o, &s, err, sizeof err), WL_OK);
+    size_t n = wl_stage_candidates(s);
+    assert_int_equal(wl_stage_compare(s, 0, n + 1), WL_USAGE);
+    assert_int_equal(wl_stage_compare(s, 2, 1), WL_USAGE);
+    wl_match *p = NULL;
+    size_t np = 0;
+    assert_int_equal(wl_stage_score(s, 0, n, &p, &np), WL_USAGE); /* before the fit */
+    wl_result *r = NULL;
+    assert_int_equal(wl_stage_finish(s, NULL, 0, &r), WL_USAGE);
+    assert_null(r);
+    wl_stage_free(s);
+    wl_stage_free(NULL);
+    wl_dataset_free(ds);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dedup_any_split),
+        cmocka_unit_test(test_link_one_to_one_any_split),
+        cmocka_unit_test(test_bad_ranges_and_order),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
