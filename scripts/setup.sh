@@ -10,6 +10,9 @@ PACKAGES=(
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for fuzz builds
   python3 python3-jellyfish python3-abydos  # independent oracles: Jaro-Winkler, Double Metaphone
 )
+# watchlink-mpi (issue 14): Open MPI; CMake builds it only when MPI is found,
+# and tests/e2e/test_mpi.sh skips without it.
+PACKAGES+=(libopenmpi-dev openmpi-bin)
 # Test only: the HTML report is rendered by headless Chromium
 # (tests/e2e/test_report_chromium.sh skips without it).
 PACKAGES+=(chromium)

@@ -423,8 +423,20 @@ WL_API wl_status wl_stage_compare(wl_stages *s, size_t lo, size_t hi);
 /**
  * The model: a copy of `model` when given (used as saved), else fitted from the
  * vectors of all n candidates, which must all be in place.
+ * @param threads  threads for this stage (0: the options' count)
+ * @return WL_OK; WL_USAGE when the stages already have a model.
  */
-WL_API wl_status wl_stage_fit(wl_stages *s, const wl_model *model);
+WL_API wl_status wl_stage_fit(wl_stages *s, const wl_model *model, int threads);
+/** @return the size in bytes of a model image (wl_stage_model_image). */
+WL_API size_t wl_stage_model_size(void);
+/** @return the model of s as opaque bytes, for processes of the same build; NULL before the fit. */
+WL_API const void *wl_stage_model_image(const wl_stages *s);
+/**
+ * Instead of wl_stage_fit: takes the model from an image made by
+ * wl_stage_model_image in a process of the same build (the one that fitted).
+ * @return WL_OK; WL_USAGE when s has a model or the image is not a model's.
+ */
+WL_API wl_status wl_stage_set_model_image(wl_stages *s, const void *image);
 /**
  * Scores candidates [lo, hi) with the fitted model. *pairs (malloc'd, the
  * caller's) receives the *n pairs at or above the threshold, in candidate

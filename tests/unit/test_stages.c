@@ -91,8 +91,13 @@ static wl_result *run_in_ranks(const wl_dataset *ds, const wl_options *o, int ra
             }
     wl_match *all = NULL;
     size_t n_all = 0;
+    /* rank 0 fits (on its own thread count), the others take its model's image */
+    assert_int_equal(wl_stage_fit(s[0], NULL, ranks), WL_OK);
+    for (int r = 1; r < ranks; r++) {
+        assert_int_equal(wl_stage_set_model_image(s[r], wl_stage_model_image(s[0])), WL_OK);
+        assert_int_equal(wl_stage_set_model_image(s[r], wl_stage_model_image(s[0])), WL_USAGE);
+    }
     for (int r = 0; r < ranks; r++) {
-        assert_int_equal(wl_stage_fit(s[r], NULL), WL_OK);
         wl_match *part;
         size_t np;
         assert_int_equal(wl_stage_score(s[r], n * r / ranks, n * (r + 1) / ranks, &part, &np), WL_OK);
@@ -161,6 +166,10 @@ static void test_bad_ranges_and_order(void **state)
     wl_match *p = NULL;
     size_t np = 0;
     assert_int_equal(wl_stage_score(s, 0, n, &p, &np), WL_USAGE); /* before the fit */
+    assert_null(wl_stage_model_image(s));
+    unsigned char junk[4096] = { 0 }; /* not a model: version 0 */
+    assert_true(wl_stage_model_size() <= sizeof junk);
+    assert_int_equal(wl_stage_set_model_image(s, junk), WL_USAGE);
     wl_result *r = NULL;
     assert_int_equal(wl_stage_finish(s, NULL, 0, &r), WL_USAGE);
     assert_null(r);

@@ -113,17 +113,43 @@ wl_status wl_stage_compare(wl_stages *s, size_t lo, size_t hi)
     return WL_OK;
 }
 
-wl_status wl_stage_fit(wl_stages *s, const wl_model *model)
+static void fit_stats(wl_stages *s)
 {
-    if (!s || s->c.r->model) return WL_USAGE;
-    double t = wl_now();
-    wl_status st = wl_run_fit(&s->c, model);
-    if (st != WL_OK) return st;
     wl_stats *stats = &s->c.r->stats;
     stats->em_prior = s->c.r->model->prior;
     stats->em_iterations = s->c.r->model->em_iterations;
     stats->fit_fallback = s->c.r->model->fallback;
-    stats->seconds[ST_FIT] = wl_now() - t;
+}
+
+wl_status wl_stage_fit(wl_stages *s, const wl_model *model, int threads)
+{
+    if (!s || s->c.r->model) return WL_USAGE;
+    double t = wl_now();
+    run_ctx c = s->c; /* the fit's own thread count; the result is the same for any */
+    if (threads > 0) c.threads = threads;
+    wl_status st = wl_run_fit(&c, model);
+    if (st != WL_OK) return st;
+    fit_stats(s);
+    s->c.r->stats.seconds[ST_FIT] = wl_now() - t;
+    return WL_OK;
+}
+
+size_t wl_stage_model_size(void) { return sizeof(wl_model); }
+
+const void *wl_stage_model_image(const wl_stages *s) { return s && s->c.r ? s->c.r->model : NULL; }
+
+wl_status wl_stage_set_model_image(wl_stages *s, const void *image)
+{
+    if (!s || !image || s->c.r->model) return WL_USAGE;
+    wl_model *m = malloc(sizeof *m);
+    if (!m) return WL_NOMEM;
+    memcpy(m, image, sizeof *m); /* a flat struct: no pointers to fix up */
+    if (m->version != WL_MODEL_VERSION) {
+        free(m);
+        return WL_USAGE;
+    }
+    s->c.r->model = m;
+    fit_stats(s);
     return WL_OK;
 }
 

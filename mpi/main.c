@@ -1,0 +1,442 @@
+/* main.c -- watchlink-mpi: `match`, `dedup` and `link` under mpirun -np N,
+ * with output byte-identical to the single-process `watchlink` (issue 14).
+ *
+ * Version 1 splits the compare and score stages, not the read:
+ *  1. every rank reads every list, normalises and blocks (replicated: the same
+ *     candidates, in the same order, on every rank; checked with MPI_Allreduce);
+ *  2. rank r compares the contiguous range [n r / N, n (r + 1) / N) of them;
+ *  3. the comparison vectors are gathered to rank 0 (MPI_Gatherv), because the
+ *     fit needs every candidate's vector (the prior and the name-rarity means
+ *     are sums over all of them, and the fit is the score/ stage's, unchanged);
+ *     rank 0 fits on all the node's cores while the other ranks sleep, and
+ *     broadcasts the model (a flat struct, sent as bytes), so every rank
+ *     scores with the very same parameters;
+ *  4. rank r scores its range; the pairs above the threshold (far fewer than
+ *     the candidates) are gathered to rank 0 in rank order (MPI_Gatherv), which
+ *     is candidate order, so rank 0 finishes exactly as wl_run would: one-to-one,
+ *     best-link, clusters, and one output file written atomically.
+ * docs/scale-out.md gives the volumes and the next steps (split read, key-owned
+ * blocks shuffled with MPI_Alltoallv).
+ *
+ * Faults: after every stage the ranks agree on the worst exit status
+ * (MPI_Allreduce, MAX), so every rank leaves through the same collectives and
+ * the job exits non-zero with no output file; the failing rank prints its
+ * reason and its number. The front end (option parsing, reading with rejects,
+ * output files) is the watchlink command's own cli/ code, so the two cannot
+ * drift apart. */
+#include <mpi.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output.h"
+
+typedef struct {
+    int rank, size;
+    cli_opts o;
+    wl_mode mode;
+    wl_dataset *ds;
+    wl_model *model;
+    wl_stages *st;
+    size_t rejected;
+    size_t lo, hi, n;           /* this rank's candidate range, of n */
+    int local;                  /* ranks on this node */
+    uint64_t bytes_vectors;     /* sent by this rank in the gather */
+    uint64_t bytes_model;       /* sent by rank 0 in the broadcast */
+    uint64_t bytes_pairs;       /* received by rank 0 in the gather */
+} job;
+
+typedef struct {
+    const char *name, *args, *what;
+    wl_mode mode;
+    size_t min_lists, max_lists;
+} command;
+
+static const command COMMANDS[] = {
+    { "match", "LEFT RIGHT", "pairs across two lists", WL_MODE_LINK, 2, 2 },
+    { "dedup", "LIST...", "pairs and clusters within and across lists", WL_MODE_DEDUP, 1, CLI_MAX_LISTS },
+    { "link", "LIST...", "pairs and clusters across sources only", WL_MODE_LINK, 1, CLI_MAX_LISTS },
+};
+
+static const char USAGE[] =
+    "Usage: mpirun -np N watchlink-mpi match|dedup|link LIST... [OPTIONS]\n"
+    "The watchlink command's match, dedup and link, with compare and score spread\n"
+    "over the MPI ranks; the output is byte for byte the single process's.\n"
+    "Options: those of 'watchlink dedup --help' (-o, --clusters, --threshold, --explain,\n"
+    "--format, --model, --best-link, --one-to-one, --max-partners, --map, --rejects,\n"
+    "--reference-year, --threads (per rank; default: the node's cores over its ranks),\n"
+    "--quiet); not --report.\n"
+    "Exit status: 0 success, 1 bad input or usage, 2 internal error (any rank).\n";
+
+/* The engine options of a pair command, as cmd_match.c run_options. */
+static wl_options run_options(const cli_opts *o, wl_mode mode)
+{
+    wl_options opt = wl_default_options();
+    opt.mode = mode;
+    opt.threads = o->threads;
+    opt.best_link = o->best_link;
+    opt.one_to_one = o->one_to_one;
+    if (o->max_partners) opt.max_partners = o->max_partners;
+    if (o->threshold >= 0) opt.threshold = o->threshold;
+    return opt;
+}
+
+/* Waits for a request, sleeping 1 ms between tests: Open MPI's blocking calls
+ * spin, and a rank spinning while rank 0 fits would take a core from the fit. */
+static void wait_asleep(MPI_Request *req)
+{
+    int done = 0;
+    MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    while (!done) {
+        struct timespec ms = { 0, 1000000 };
+        nanosleep(&ms, NULL);
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    }
+}
+
+/* The worst status of all ranks (every rank must call it at the same point).
+ * A rank that failed says so, naming itself, before the others hear of it. */
+static int agree(const job *j, int rc, const char *stage)
+{
+    if (rc != EXIT_OK)
+        cli_error("rank %d of %d failed %s; the job stops with no output", j->rank, j->size, stage);
+    int worst = rc;
+    MPI_Request req;
+    MPI_Iallreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    return worst;
+}
+
+/* Ranks on this node: they share its cores. */
+static int local_ranks(void)
+{
+    MPI_Comm node;
+    int local = 1;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) == MPI_SUCCESS) {
+        MPI_Comm_size(node, &local);
+        MPI_Comm_free(&node);
+    }
+    return local;
+}
+
+/* Threads per rank when --threads is not given: the node's cores shared by
+ * the ranks on that node, so -np 2 on 2 cores runs 1 thread each. */
+static int default_threads(int local)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long t = cores > 0 ? cores / local : 1;
+    return t > 0 ? (int)t : 1;
+}
+
+/* Arguments, as the watchlink command parses them. @return EXIT_OK, -2 for
+ * --help, or an exit code (every rank decides the same from the same argv). */
+static int parse(job *j, int argc, char **argv)
+{
+    const command *c = NULL;
+    for (size_t k = 0; argc > 1 && k < sizeof COMMANDS / sizeof COMMANDS[0]; k++)
+        if (!strcmp(argv[1], COMMANDS[k].name)) c = &COMMANDS[k];
+    if (!c) {
+        if (j->rank == 0) {
+            if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+                fputs(USAGE, stdout);
+                return -2;
+            }
+            fputs(USAGE, stderr);
+        }
+        return EXIT_INPUT;
+    }
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--report") || !strcmp(argv[i], "--truth")) {
+            if (j->rank == 0)
+                cli_error("%s is not available under MPI: run 'watchlink %s ... %s' in one process",
+                          argv[i], c->name, argv[i]);
+            return EXIT_INPUT;
+        }
+    int p = cli_parse(argc - 1, argv + 1, &j->o, j->rank == 0 ? USAGE : "");
+    if (p != 0) return p == -2 ? -2 : EXIT_INPUT;
+    if (j->o.n_lists < c->min_lists || j->o.n_lists > c->max_lists) {
+        if (j->rank == 0)
+            cli_error("%s takes %s", c->name, c->max_lists == 2 ? "exactly two lists" : "at least one list");
+        return EXIT_INPUT;
+    }
+    j->mode = c->mode;
+    j->o.progress = 0;
+    if (j->rank != 0) { /* rank 0 alone reports and keeps the rejects */
+        j->o.quiet = 1;
+        j->o.rejects = NULL;
+    }
+    j->local = local_ranks();
+    if (j->o.threads == 0) j->o.threads = default_threads(j->local);
+    return EXIT_OK;
+}
+
+/* Every rank reads every list (replicated read, version 1) and the model. */
+static int read_inputs(job *j)
+{
+    j->ds = wl_dataset_create();
+    if (!j->ds) return EXIT_INTERNAL;
+    wl_read_report *reps = calloc(j->o.n_lists, sizeof *reps);
+    if (!reps) return EXIT_INTERNAL;
+    int rc = cli_read_lists(&j->o, j->ds, reps);
+    for (size_t i = 0; i < j->o.n_lists; i++) j->rejected += reps[i].rejected;
+    free(reps);
+    char err[512] = "";
+    if (rc == EXIT_OK && j->o.model && !(j->model = wl_model_load(j->o.model, err, sizeof err))) {
+        cli_error("%s", err);
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}
+
+static int status_exit(wl_status st) { return st == WL_USAGE || st == WL_INPUT ? EXIT_INPUT : EXIT_INTERNAL; }
+
+/* Normalise and block on every rank; every rank must hold the same candidates. */
+static int prepare(job *j)
+{
+    wl_options opt = run_options(&j->o, j->mode);
+    char err[512] = "";
+    wl_status st = wl_stage_prepare(j->ds, &opt, &j->st, err, sizeof err);
+    if (st != WL_OK) {
+        cli_error("%s", err[0] ? err : wl_strerror(st));
+        return status_exit(st);
+    }
+    j->n = wl_stage_candidates(j->st);
+    /* MPI counts and displacements are int: version 1 takes up to 2^31 - 1 candidates. */
+    if (j->n > (size_t)INT32_MAX) {
+        cli_error("%zu candidate pairs: watchlink-mpi version 1 takes at most %d", j->n, INT32_MAX);
+        return EXIT_INTERNAL;
+    }
+    j->lo = j->n * (size_t)j->rank / (size_t)j->size;
+    j->hi = j->n * ((size_t)j->rank + 1) / (size_t)j->size;
+    return EXIT_OK;
+}
+
+/* Every rank must have blocked the same candidates (the same files seen the same way). */
+static int check_same_candidates(job *j)
+{
+    unsigned long long mine = j->n, lo = 0, hi = 0;
+    MPI_Allreduce(&mine, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&mine, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+    if (lo == hi) return EXIT_OK;
+    cli_error("rank %d blocked %llu candidate pairs, other ranks between %llu and %llu: the ranks "
+              "do not see the same lists", j->rank, mine, lo, hi);
+    return EXIT_INTERNAL;
+}
+
+/* Rank r compares its range; a test can make one rank fail here
+ * (WATCHLINK_MPI_FAIL_RANK=r, tests/e2e/test_mpi.sh) to check the fault path. */
+static int compare_range(job *j)
+{
+    const char *fail = getenv("WATCHLINK_MPI_FAIL_RANK");
+    if (fail && atoi(fail) == j->rank) {
+        cli_error("rank %d: failure injected by WATCHLINK_MPI_FAIL_RANK", j->rank);
+        return EXIT_INTERNAL;
+    }
+    wl_status st = wl_stage_compare(j->st, j->lo, j->hi);
+    return st == WL_OK ? EXIT_OK : status_exit(st);
+}
+
+/* Range [lo, hi) of rank q, as every rank computes it. */
+static void range_of(const job *j, int q, int *count, int *displ)
+{
+    size_t lo = j->n * (size_t)q / (size_t)j->size, hi = j->n * ((size_t)q + 1) / (size_t)j->size;
+    *count = (int)(hi - lo);
+    *displ = (int)lo;
+}
+
+/* Rank 0 gets every comparison vector, in place, for the fit. */
+static void gather_vectors(job *j)
+{
+    int *counts = malloc((size_t)j->size * sizeof *counts), *displs = malloc((size_t)j->size * sizeof *displs);
+    if (!counts || !displs) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL); /* cannot leave a collective half-joined */
+    for (int q = 0; q < j->size; q++) range_of(j, q, &counts[q], &displs[q]);
+    MPI_Datatype vec;
+    MPI_Type_contiguous((int)wl_stage_vector_size(), MPI_BYTE, &vec);
+    MPI_Type_commit(&vec);
+    char *all = wl_stage_vectors(j->st);
+    MPI_Request req;
+    if (j->rank == 0)
+        MPI_Igatherv(MPI_IN_PLACE, 0, vec, all, counts, displs, vec, 0, MPI_COMM_WORLD, &req);
+    else
+        MPI_Igatherv(all + j->lo * wl_stage_vector_size(), counts[j->rank], vec, NULL, NULL, NULL, vec, 0,
+                     MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    MPI_Type_free(&vec);
+    if (j->rank != 0) j->bytes_vectors = (uint64_t)(j->hi - j->lo) * wl_stage_vector_size();
+    free(counts);
+    free(displs);
+}
+
+/* Rank 0 fits on the threads of every rank of its node (they wait asleep). */
+static int fit(job *j)
+{
+    if (j->rank != 0) return EXIT_OK;
+    wl_status st = wl_stage_fit(j->st, j->model, j->o.threads * j->local);
+    if (st != WL_OK) cli_error("fitting the model failed: %s", wl_strerror(st));
+    return st == WL_OK ? EXIT_OK : status_exit(st);
+}
+
+/* Every rank scores with rank 0's model, sent as its bytes. */
+static int broadcast_model(job *j)
+{
+    size_t size = wl_stage_model_size();
+    unsigned char *image = malloc(size);
+    if (!image) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+    if (j->rank == 0) memcpy(image, wl_stage_model_image(j->st), size);
+    MPI_Request req;
+    MPI_Ibcast(image, (int)size, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    wl_status st = j->rank == 0 ? WL_OK : wl_stage_set_model_image(j->st, image);
+    if (j->rank == 0) j->bytes_model = (uint64_t)size * (uint64_t)(j->size - 1);
+    free(image);
+    if (st != WL_OK) cli_error("rank %d cannot take rank 0's model: %s", j->rank, wl_strerror(st));
+    return st == WL_OK ? EXIT_OK : status_exit(st);
+}
+
+/* Each rank scores its range; rank 0 gathers the pairs above the threshold in
+ * rank order (= candidate order). *all is rank 0's, malloc'd. */
+static int gather_pairs(job *j, wl_match *mine, size_t n_mine, wl_match **all, size_t *n_all)
+{
+    int my = (int)n_mine, *counts = NULL, *displs = NULL;
+    *all = NULL;
+    *n_all = 0;
+    if (j->rank == 0) {
+        counts = malloc((size_t)j->size * sizeof *counts);
+        displs = malloc((size_t)j->size * sizeof *displs);
+        if (!counts || !displs) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+    }
+    MPI_Request req;
+    MPI_Igather(&my, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    if (j->rank == 0) {
+        size_t total = 0;
+        for (int q = 0; q < j->size; q++) {
+            displs[q] = (int)total;
+            total += (size_t)counts[q];
+        }
+        if (total > (size_t)INT32_MAX) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+        *all = malloc((total ? total : 1) * sizeof **all);
+        if (!*all) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+        *n_all = total;
+        j->bytes_pairs = (uint64_t)(total - n_mine) * sizeof(wl_match);
+    }
+    MPI_Datatype mt;
+    MPI_Type_contiguous((int)sizeof(wl_match), MPI_BYTE, &mt);
+    MPI_Type_commit(&mt);
+    MPI_Igatherv(mine, my, mt, *all, counts, displs, mt, 0, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    MPI_Type_free(&mt);
+    free(counts);
+    free(displs);
+    return EXIT_OK;
+}
+
+static int score(job *j, wl_match **all, size_t *n_all)
+{
+    wl_match *mine = NULL;
+    size_t n_mine = 0;
+    wl_status st = wl_stage_score(j->st, j->lo, j->hi, &mine, &n_mine);
+    int rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "scoring its candidates");
+    if (rc == EXIT_OK) rc = gather_pairs(j, mine, n_mine, all, n_all);
+    free(mine);
+    return rc;
+}
+
+/* Pairs and clusters, each file written whole or not at all (cli/outfile.c). */
+static int write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_result *r)
+{
+    int jsonl = !strcmp(o->format, "jsonl");
+    cli_out out;
+    if (cli_out_open(&out, o->output) != 0) return EXIT_INPUT;
+    out_pairs(out.f, ds, r, o->explain, jsonl);
+    if (cli_out_commit(&out) != 0) return EXIT_INPUT;
+    if (o->clusters) {
+        cli_out cl;
+        if (cli_out_open(&cl, o->clusters) != 0) return EXIT_INPUT;
+        if (out_clusters(cl.f, ds, r, jsonl) != 0) {
+            cli_out_abort(&cl);
+            return EXIT_INTERNAL;
+        }
+        if (cli_out_commit(&cl) != 0) return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+/* Rank 0 gathers every rank's peak memory, for the summary (docs/scale-out.md). */
+static void print_mpi_summary(const job *j, int rc)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long kb = ru.ru_maxrss, *all = j->rank == 0 ? malloc((size_t)j->size * sizeof *all) : NULL;
+    unsigned long long vec = j->bytes_vectors, vec_total = 0;
+    MPI_Request req[2]; /* the others wait asleep while rank 0 clusters and writes */
+    MPI_Igather(&kb, 1, MPI_LONG, all, 1, MPI_LONG, 0, MPI_COMM_WORLD, &req[0]);
+    wait_asleep(&req[0]);
+    MPI_Ireduce(&vec, &vec_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
+    wait_asleep(&req[1]);
+    if (j->rank == 0 && rc == EXIT_OK && !j->o.quiet) {
+        fprintf(stderr, "mpi: %d ranks, %d threads each; %zu candidates, %zu per rank at most\n", j->size,
+                j->o.threads, j->n, (j->n + (size_t)j->size - 1) / (size_t)j->size);
+        fprintf(stderr, "mpi: sent %llu bytes of comparison vectors (%zu per candidate) and %llu bytes "
+                        "of pairs (%zu per pair) to rank 0, %llu bytes of model from it\n",
+                vec_total, wl_stage_vector_size(), (unsigned long long)j->bytes_pairs, sizeof(wl_match),
+                (unsigned long long)j->bytes_model);
+        fputs("mpi: peak memory per rank (MB):", stderr);
+        for (int q = 0; all && q < j->size; q++) fprintf(stderr, " %.1f", (double)all[q] / 1024.0);
+        fputc('\n', stderr);
+    }
+    free(all);
+}
+
+static int finish(job *j, wl_match *all, size_t n_all)
+{
+    if (j->rank != 0) return EXIT_OK;
+    wl_result *r = NULL;
+    wl_status st = wl_stage_finish(j->st, all, n_all, &r);
+    if (st != WL_OK) {
+        cli_error("clustering failed: %s", wl_strerror(st));
+        return status_exit(st);
+    }
+    int rc = write_outputs(&j->o, j->ds, r);
+    if (rc == EXIT_OK && !j->o.quiet) out_summary(wl_result_stats(r), j->rejected);
+    wl_result_free(r);
+    return rc;
+}
+
+static int run(job *j, int argc, char **argv)
+{
+    int rc = parse(j, argc, argv);
+    if (rc != EXIT_OK) return rc == -2 ? EXIT_OK : rc;
+    if ((rc = agree(j, read_inputs(j), "reading the lists")) != EXIT_OK) return rc;
+    if ((rc = agree(j, prepare(j), "normalising and blocking")) != EXIT_OK) return rc;
+    if ((rc = agree(j, check_same_candidates(j), "the candidate check")) != EXIT_OK) return rc;
+    if ((rc = agree(j, compare_range(j), "comparing its candidates")) != EXIT_OK) return rc;
+    gather_vectors(j);
+    if ((rc = agree(j, fit(j), "fitting the model")) != EXIT_OK) return rc;
+    if ((rc = agree(j, broadcast_model(j), "taking the model")) != EXIT_OK) return rc;
+    wl_match *all = NULL;
+    size_t n_all = 0;
+    if ((rc = score(j, &all, &n_all)) != EXIT_OK) return rc;
+    rc = finish(j, all, n_all); /* rank 0 alone: it owns the output */
+    print_mpi_summary(j, rc);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    job j;
+    memset(&j, 0, sizeof j);
+    MPI_Comm_rank(MPI_COMM_WORLD, &j.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &j.size);
+    int rc = run(&j, argc, argv);
+    wl_stage_free(j.st);
+    wl_model_free(j.model);
+    wl_dataset_free(j.ds);
+    MPI_Finalize();
+    return rc;
+}
