@@ -58,6 +58,11 @@ int cmd_encode(int argc, char **argv);
  * left_source,left_id,right_source,right_id,dice. @return an exit code.
  */
 int cli_match_encoded(const cli_opts *o);
+/* The person store (cmd_store.c). */
+int cmd_index(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 
 /**
  * Parses the common options of DESIGN.md and positional list arguments.

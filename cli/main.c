@@ -14,6 +14,10 @@ static const cli_command g_commands[] = {
     { "train",     "fit a model and save it",                      cmd_train },
     { "eval",      "precision, recall and F1 against a truth file", cmd_eval },
     { "encode",    "keyed Bloom-filter encodings for linking without names", cmd_encode },
+    { "index",     "create a person store (SQLite) from lists",    cmd_index },
+    { "update",    "apply a night's lists to a store, stable ids", cmd_update },
+    { "query",     "screen a list against a store",               cmd_query },
+    { "export",    "a store's pairs and persons",                  cmd_export },
 };
 
 static void usage(FILE *f)

@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libxxhash-dev zlib1g-dev libcmocka-dev libutf8proc-dev libicu-dev libjansson-dev
   libssl-dev                # PPRL encodings: HMAC-SHA256 and ChaCha20 from OpenSSL libcrypto
+  libsqlite3-dev sqlite3     # the person store; sqlite3 (the CLI) for its tests
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes for fuzz builds
   python3 python3-jellyfish python3-abydos  # independent oracles: Jaro-Winkler, Double Metaphone
 )

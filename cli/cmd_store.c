@@ -1,0 +1,699 @@
+/* cmd_store.c -- the persistent person store (issue 12): `watchlink index`,
+ * `export`, `query` and `update`. Matching is the engine's (wl_run through the
+ * public API); this file keeps the store's records, pairs and persons. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "store.h"
+#include "store_ids.h"
+
+/* ---- options this file adds to the common ones ---- */
+
+typedef struct {
+    const char *name;
+    const char **value; /* options taking a value */
+    int *flag;          /* flags */
+} extra_opt;
+
+/* Takes the extra options out of argv into rest (argv[0] kept), so cli_parse sees
+ * only the common ones. @return 0, or -1 after the error. */
+static int take_extra(int argc, char **argv, char **rest, int *n_rest, const extra_opt *ex, size_t n_ex)
+{
+    *n_rest = 0;
+    for (int i = 0; i < argc; i++) {
+        size_t e = n_ex;
+        for (size_t k = 0; i > 0 && k < n_ex; k++)
+            if (!strcmp(argv[i], ex[k].name)) e = k;
+        if (e == n_ex) {
+            rest[(*n_rest)++] = argv[i];
+        } else if (ex[e].flag) {
+            *ex[e].flag = 1;
+        } else if (i + 1 >= argc) {
+            cli_error("option %s needs a value", argv[i]);
+            return -1;
+        } else {
+            *ex[e].value = argv[++i];
+        }
+    }
+    rest[*n_rest] = NULL;
+    return 0;
+}
+
+/* Parses a command's options. @return 0, 1 after --help, -1 after an error. */
+static int parse(int argc, char **argv, cli_opts *o, const char *usage, const extra_opt *ex, size_t n_ex)
+{
+    char **rest = malloc(((size_t)argc + 1) * sizeof *rest);
+    int n_rest = 0;
+    if (!rest) return cli_error("out of memory"), -1;
+    int rc = take_extra(argc, argv, rest, &n_rest, ex, n_ex);
+    if (rc == 0) rc = cli_parse(n_rest, rest, o, usage);
+    free(rest); /* o points into argv's strings */
+    return rc == -2 ? 1 : rc;
+}
+
+/* ---- shared steps ---- */
+
+static int meta_long(store *s, const char *key, long long *out)
+{
+    char *v = store_meta(s, key), *end;
+    if (!v) return -1;
+    *out = strtoll(v, &end, 10);
+    int bad = *end || end == v;
+    free(v);
+    if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
+    return bad ? -1 : 0;
+}
+
+static int meta_double(store *s, const char *key, double *out)
+{
+    char *v = store_meta(s, key), *end;
+    if (!v) return -1;
+    *out = strtod(v, &end);
+    int bad = *end || end == v;
+    free(v);
+    if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
+    return bad ? -1 : 0;
+}
+
+static int set_meta_num(store *s, const char *key, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    return store_set_meta(s, key, buf);
+}
+
+/* The settings a store keeps so every later run matches as the first did. */
+typedef struct {
+    double threshold;
+    long long max_partners, reference_year, next_person_id;
+    wl_model *model;
+} store_settings;
+
+static int load_settings(store *s, store_settings *st)
+{
+    memset(st, 0, sizeof *st);
+    if (meta_double(s, "threshold", &st->threshold) || meta_long(s, "max_partners", &st->max_partners) ||
+        meta_long(s, "reference_year", &st->reference_year) ||
+        meta_long(s, "next_person_id", &st->next_person_id))
+        return -1;
+    st->model = store_model(s);
+    return st->model ? 0 : -1;
+}
+
+static int save_settings(store *s, const store_settings *st, const wl_model *model)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", st->threshold);
+    if (store_set_meta(s, "threshold", buf) || set_meta_num(s, "max_partners", st->max_partners) ||
+        set_meta_num(s, "reference_year", st->reference_year) ||
+        set_meta_num(s, "next_person_id", st->next_person_id))
+        return -1;
+    return store_set_model(s, model);
+}
+
+static int run(const cli_opts *o, const wl_dataset *ds, wl_mode mode, double threshold, size_t max_partners,
+               const wl_model *model, wl_result **r)
+{
+    wl_options opt = wl_default_options();
+    opt.mode = mode;
+    opt.threads = o->threads;
+    opt.threshold = threshold;
+    if (max_partners) opt.max_partners = max_partners;
+    char err[512] = "";
+    wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, r, err, sizeof err);
+    out_progress_end();
+    if (st == WL_OK) return EXIT_OK;
+    cli_error("%s", err[0] ? err : wl_strerror(st));
+    return st == WL_USAGE || st == WL_INPUT ? EXIT_INPUT : EXIT_INTERNAL;
+}
+
+/* The cluster of each record in output order, numbered 0.. by first member. */
+static size_t *cluster_labels(const wl_result *r, size_t n, size_t *n_clusters)
+{
+    size_t *label = malloc((n ? n : 1) * sizeof *label), *of_rep = malloc((n ? n : 1) * sizeof *of_rep);
+    if (!label || !of_rep) {
+        free(label);
+        free(of_rep);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) of_rep[i] = SIZE_MAX;
+    size_t next = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t rep = wl_result_cluster(r, wl_result_record(r, k));
+        if (of_rep[rep] == SIZE_MAX) of_rep[rep] = next++;
+        label[k] = of_rep[rep];
+    }
+    free(of_rep);
+    *n_clusters = next;
+    return label;
+}
+
+static cli_opts without_store(const cli_opts *o)
+{
+    cli_opts lists = *o;
+    memmove(lists.lists, lists.lists + 1, (o->n_lists - 1) * sizeof lists.lists[0]);
+    lists.n_lists--;
+    return lists;
+}
+
+/* ---- index ---- */
+
+static const char INDEX_USAGE[] =
+    "Usage: watchlink index STORE LIST... [OPTIONS]\n"
+    "       watchlink index --check STORE\n"
+    "Creates a person store (SQLite) from lists: deduplicates them as 'dedup' does and\n"
+    "keeps the records, the model, the pairs and the persons with stable ids.\n"
+    "--check verifies a store (SQLite's integrity check and the store's own rules).\n\n"
+    "Options:\n"
+    "  --model FILE         score with a saved model instead of fitting one (kept in the store)\n"
+    "  --threshold P        pairs with probability >= P (default 0.2), kept for later updates\n"
+    "  --max-partners N     candidate pairs kept per record (default 32), kept for updates\n"
+    "  --reference-year Y   two-digit birth years (default 2025), kept for updates\n"
+    "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
+    "  --rejects FILE       write every rejected input row with its line and reason\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  -q, --quiet          no summary\n"
+    "Exit status: 0 success (--check: consistent), 1 bad input, usage or an inconsistent store,\n"
+    "2 internal error.\n";
+
+static int index_check(const char *path)
+{
+    store s;
+    if (store_open(&s, path, STORE_READ) != 0) return EXIT_INPUT;
+    long n = store_check(&s);
+    store_close(&s);
+    if (n != 0) {
+        cli_error("%s: %ld problems found", path, n);
+        return EXIT_INPUT;
+    }
+    fprintf(stderr, "%s: consistent\n", path);
+    return EXIT_OK;
+}
+
+/* Writes a fresh store: records numbered and persons issued in output order. */
+static int index_write(store *s, const wl_dataset *ds, const wl_result *r, store_settings *st)
+{
+    size_t n = wl_dataset_size(ds), nc = 0;
+    size_t *label = cluster_labels(r, n, &nc);
+    int64_t *buf = calloc(n ? 3 * n : 1, sizeof *buf);
+    int rc = -1;
+    if (label && buf) {
+        int64_t *old = buf, *age = buf + n, *person = buf + 2 * n;
+        for (size_t k = 0; k < n; k++) age[k] = (int64_t)k + 1; /* rid */
+        sid_input in = { n, old, age, label, NULL, nc, 1 };
+        st->next_person_id = sid_assign(&in, person, NULL, NULL);
+        if (st->next_person_id > 0 && store_write_run(s, ds, r, age, person) == 0 &&
+            save_settings(s, st, wl_result_model(r)) == 0)
+            rc = 0;
+    } else {
+        cli_error("out of memory");
+    }
+    free(label);
+    free(buf);
+    return rc;
+}
+
+static int index_create(const cli_opts *o)
+{
+    const char *path = o->lists[0];
+    int existed = access(path, F_OK) == 0;
+    cli_opts lists = without_store(o);
+    store s;
+    if (store_open(&s, path, STORE_CREATE) != 0) return EXIT_INPUT;
+    wl_dataset *ds = wl_dataset_create();
+    wl_model *model = NULL;
+    wl_result *r = NULL;
+    store_settings st = { o->threshold >= 0 ? o->threshold : wl_default_options().threshold,
+                          (long long)o->max_partners, o->reference_year, 1, NULL };
+    char err[512] = "";
+    int rc = ds ? cli_read_lists(&lists, ds, NULL) : EXIT_INTERNAL;
+    if (rc == EXIT_OK && o->model && !(model = wl_model_load(o->model, err, sizeof err))) {
+        cli_error("%s", err);
+        rc = EXIT_INPUT;
+    }
+    if (rc == EXIT_OK) rc = run(o, ds, WL_MODE_DEDUP, st.threshold, o->max_partners, model, &r);
+    if (rc == EXIT_OK && (store_begin(&s) != 0 || store_create_schema(&s) != 0 ||
+                          index_write(&s, ds, r, &st) != 0 || store_commit(&s) != 0)) {
+        store_rollback(&s);
+        rc = EXIT_INTERNAL;
+    }
+    if (rc == EXIT_OK && !o->quiet) {
+        out_summary(wl_result_stats(r), 0);
+        fprintf(stderr, "index %s: %zu records, %lld persons\n", path, wl_dataset_size(ds),
+                st.next_person_id - 1);
+    }
+    store_close(&s);
+    if (rc != EXIT_OK && !existed) { /* a failed index leaves nothing behind */
+        char side[4096];
+        unlink(path);
+        snprintf(side, sizeof side, "%s-wal", path), unlink(side);
+        snprintf(side, sizeof side, "%s-shm", path), unlink(side);
+    }
+    wl_result_free(r);
+    wl_model_free(model);
+    wl_dataset_free(ds);
+    return rc;
+}
+
+int cmd_index(int argc, char **argv)
+{
+    cli_opts o;
+    int check = 0;
+    extra_opt ex[] = { { "--check", NULL, &check } };
+    int p = parse(argc, argv, &o, INDEX_USAGE, ex, 1);
+    if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
+    if (check) {
+        if (o.n_lists != 1) return cli_error("index --check takes one store"), EXIT_INPUT;
+        return index_check(o.lists[0]);
+    }
+    if (o.n_lists < 2) return cli_error("index takes a store and at least one list (see --help)"), EXIT_INPUT;
+    return index_create(&o);
+}
+
+/* ---- export ---- */
+
+static const char EXPORT_USAGE[] =
+    "Usage: watchlink export STORE [-o PAIRS] [--clusters FILE]\n"
+    "Writes the store's pairs (as 'dedup' writes them) and, with --clusters, every\n"
+    "record's person: cluster_id,source,id with cluster_id the stable person id.\n\n"
+    "Options:\n"
+    "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n"
+    "  --clusters FILE      also write cluster_id,source,id for every record\n"
+    "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
+
+static int export_rows(store *s, FILE *f, const char *header, const char *sql, int pairs)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    fputs(header, f);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int c = 0;
+        if (!pairs) fprintf(f, "%" PRId64 ",", (int64_t)sqlite3_column_int64(st, c++));
+        for (int k = 0; k < (pairs ? 4 : 2); k++, c++) {
+            if (k) fputc(',', f);
+            cli_csv_field(f, (const char *)sqlite3_column_text(st, c));
+        }
+        /* stored from the run's floats: printed as dedup prints them */
+        if (pairs)
+            fprintf(f, ",%.6f,%.3f", (double)(float)sqlite3_column_double(st, c),
+                    (double)(float)sqlite3_column_double(st, c + 1));
+        fputc('\n', f);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return 0;
+    cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+static int export_file(store *s, const char *path, int pairs)
+{
+    static const char PAIRS_SQL[] =
+        "SELECT l.source, l.id, r.source, r.id, p.probability, p.match_weight FROM pairs p"
+        " JOIN records l ON l.rid = p.left_rid JOIN records r ON r.rid = p.right_rid ORDER BY p.ord";
+    static const char CLUSTERS_SQL[] = "SELECT person_id, source, id FROM records ORDER BY ord";
+    cli_out out;
+    if (cli_out_open(&out, path) != 0) return EXIT_INPUT;
+    if (export_rows(s, out.f, pairs ? "left_source,left_id,right_source,right_id,probability,match_weight\n"
+                                     : "cluster_id,source,id\n",
+                    pairs ? PAIRS_SQL : CLUSTERS_SQL, pairs) != 0) {
+        cli_out_abort(&out);
+        return EXIT_INTERNAL;
+    }
+    return cli_out_commit(&out) == 0 ? EXIT_OK : EXIT_INPUT;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    cli_opts o;
+    int p = parse(argc, argv, &o, EXPORT_USAGE, NULL, 0);
+    if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
+    if (o.n_lists != 1) return cli_error("export takes one store (see --help)"), EXIT_INPUT;
+    if (strcmp(o.format, "csv")) return cli_error("export writes csv only"), EXIT_INPUT;
+    store s;
+    if (store_open(&s, o.lists[0], STORE_READ) != 0) return EXIT_INPUT;
+    /* One read transaction: pairs and clusters from the same committed update. */
+    int rc = sqlite3_exec(s.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EXIT_OK : EXIT_INTERNAL;
+    if (rc == EXIT_OK) rc = export_file(&s, o.output, 1);
+    if (rc == EXIT_OK && o.clusters) rc = export_file(&s, o.clusters, 0);
+    store_rollback(&s);
+    store_close(&s);
+    return rc;
+}
+
+/* ---- loading a store for query and update ---- */
+
+typedef struct {
+    store s;
+    store_settings set;
+    store_rec *recs;
+    size_t n_recs;
+    int64_t max_rid;
+} loaded_store;
+
+static void loaded_free(loaded_store *ls)
+{
+    wl_model_free(ls->set.model);
+    store_recs_free(ls->recs, ls->n_recs);
+    store_close(&ls->s);
+}
+
+/* Opens the store and loads settings and records inside a transaction (a read
+ * snapshot, or with `write` the write lock). @return 0, or -1 after the error. */
+static int load_store(loaded_store *ls, const char *path, int write)
+{
+    memset(ls, 0, sizeof *ls);
+    if (store_open(&ls->s, path, write ? STORE_WRITE : STORE_READ) != 0) return -1;
+    int rc = write ? store_begin(&ls->s) : (sqlite3_exec(ls->s.db, "BEGIN", NULL, NULL, NULL) ? -1 : 0);
+    if (rc == 0) rc = load_settings(&ls->s, &ls->set);
+    if (rc == 0) rc = store_load(&ls->s, &ls->recs, &ls->n_recs);
+    for (size_t j = 0; rc == 0 && j < ls->n_recs; j++)
+        if (ls->recs[j].rid > ls->max_rid) ls->max_rid = ls->recs[j].rid;
+    if (rc != 0) {
+        store_rollback(&ls->s);
+        loaded_free(ls);
+    }
+    return rc;
+}
+
+/* A dataset of the lists of o (read first, so their records are 0..n_new-1)
+ * followed by the stored records not marked replaced. */
+static int build_dataset(const cli_opts *lists, loaded_store *ls, wl_dataset **out, size_t *n_new)
+{
+    wl_dataset *ds = wl_dataset_create();
+    if (!ds) return cli_error("out of memory"), EXIT_INTERNAL;
+    int rc = wl_dataset_set_reference_year(ds, (int)ls->set.reference_year) == WL_OK ? EXIT_OK : EXIT_INPUT;
+    if (rc == EXIT_OK) rc = cli_read_lists(lists, ds, NULL);
+    *n_new = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
+    for (size_t i = 0; i < *n_new; i++) {
+        size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
+        if (j != SIZE_MAX) ls->recs[j].replaced = 1;
+    }
+    if (rc == EXIT_OK && store_to_dataset(&ls->s, ls->recs, ls->n_recs, ds) != 0) rc = EXIT_INTERNAL;
+    if (rc != EXIT_OK) wl_dataset_free(ds), ds = NULL;
+    *out = ds;
+    return rc;
+}
+
+/* ---- query ---- */
+
+static const char QUERY_USAGE[] =
+    "Usage: watchlink query STORE LIST [OPTIONS]\n"
+    "Screens the records of LIST against the store without changing it: for each,\n"
+    "the best stored records at or above the threshold with their person id.\n"
+    "Output: query_source,query_id,rank,person_id,source,id,probability,match_weight\n\n"
+    "Options:\n"
+    "  -o, --output FILE    write the hits to FILE (atomically) instead of standard output\n"
+    "  --top K              at most K hits per query record (default 10)\n"
+    "  --threshold P        hits with probability >= P (default: the store's threshold)\n"
+    "  --map ROLE=COLUMN    map a column of LIST to a role (repeatable)\n"
+    "  --rejects FILE       write every rejected input row with its line and reason\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  -q, --quiet          no summary\n"
+    "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
+
+typedef struct {
+    size_t q_pos, s_pos;  /* output positions of the query and the stored record */
+    size_t q, s;          /* their dataset indices */
+    float probability, weight;
+} hit;
+
+static int by_hit(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    if (x->q_pos != y->q_pos) return x->q_pos < y->q_pos ? -1 : 1;
+    if (x->probability != y->probability) return x->probability > y->probability ? -1 : 1;
+    if (x->weight != y->weight) return x->weight > y->weight ? -1 : 1;
+    return (x->s_pos > y->s_pos) - (x->s_pos < y->s_pos);
+}
+
+/* The pairs between a query record (index < n_query) and a stored one, best first. */
+static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_query, size_t *n_hits)
+{
+    size_t n = wl_dataset_size(ds), np = wl_result_pair_count(r), nh = 0;
+    size_t *pos = malloc((n ? n : 1) * sizeof *pos);
+    hit *h = malloc((np ? np : 1) * sizeof *h);
+    if (!pos || !h) {
+        free(pos);
+        free(h);
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) pos[wl_result_record(r, k)] = k;
+    for (size_t k = 0; k < np; k++) {
+        const wl_match *m = wl_result_pair(r, k);
+        int lq = m->left < n_query, rq = m->right < n_query;
+        if (lq == rq) continue; /* two stored records, or two query records */
+        size_t q = lq ? m->left : m->right, s = lq ? m->right : m->left;
+        h[nh++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight };
+    }
+    free(pos);
+    qsort(h, nh, sizeof *h, by_hit);
+    *n_hits = nh;
+    return h;
+}
+
+static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, const hit *h, size_t nh,
+                       size_t top)
+{
+    fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight\n", f);
+    size_t rank = 0;
+    for (size_t k = 0; k < nh; k++) {
+        rank = k > 0 && h[k].q == h[k - 1].q ? rank + 1 : 1;
+        if (rank > top) continue;
+        const char *src = wl_dataset_source(ds, h[k].s), *id = wl_dataset_id(ds, h[k].s);
+        size_t j = store_find(ls->recs, ls->n_recs, src, id);
+        cli_csv_field(f, wl_dataset_source(ds, h[k].q));
+        fputc(',', f);
+        cli_csv_field(f, wl_dataset_id(ds, h[k].q));
+        fprintf(f, ",%zu,%" PRId64 ",", rank, j != SIZE_MAX ? ls->recs[j].person : (int64_t)0);
+        cli_csv_field(f, src);
+        fputc(',', f);
+        cli_csv_field(f, id);
+        fprintf(f, ",%.6f,%.3f\n", h[k].probability, h[k].weight);
+    }
+}
+
+/* A query record under a stored source would be taken for that source's record
+ * (and never compared with its list): refuse. */
+static int query_sources_distinct(const wl_dataset *ds, size_t n_query, const loaded_store *ls)
+{
+    for (size_t i = 0; i < n_query; i++) {
+        const char *src = wl_dataset_source(ds, i);
+        for (size_t j = 0; j < ls->n_recs; j++)
+            if (!strcmp(ls->recs[j].source, src)) {
+                cli_error("the query list's source '%s' is also a source in the store: give the list "
+                          "another file name or source column", src);
+                return -1;
+            }
+        while (i + 1 < n_query && !strcmp(wl_dataset_source(ds, i + 1), src)) i++;
+    }
+    return 0;
+}
+
+static int parse_top(const char *v, size_t *top)
+{
+    char *end;
+    unsigned long long t = strtoull(v ? v : "10", &end, 10);
+    if (*end || end == v || t == 0 || (v && v[0] == '-')) {
+        cli_error("--top takes a whole number above 0, not '%s'", v);
+        return -1;
+    }
+    *top = (size_t)t;
+    return 0;
+}
+
+static int query_run(const cli_opts *o, loaded_store *ls, size_t top)
+{
+    cli_opts lists = without_store(o);
+    wl_dataset *ds = NULL;
+    wl_result *r = NULL;
+    size_t n_query = 0, nh = 0;
+    /* Nothing is marked replaced: the query records are read first, and a
+     * shared (source, id) is refused below before the store's are loaded. */
+    wl_dataset *probe = wl_dataset_create();
+    int rc = probe ? cli_read_lists(&lists, probe, NULL) : EXIT_INTERNAL;
+    if (rc == EXIT_OK && query_sources_distinct(probe, wl_dataset_size(probe), ls) != 0) rc = EXIT_INPUT;
+    wl_dataset_free(probe);
+    lists.quiet = 1;
+    if (rc == EXIT_OK) rc = build_dataset(&lists, ls, &ds, &n_query);
+    double threshold = o->threshold >= 0 ? o->threshold : ls->set.threshold;
+    if (rc == EXIT_OK)
+        rc = run(o, ds, WL_MODE_LINK, threshold, (size_t)ls->set.max_partners, ls->set.model, &r);
+    hit *h = rc == EXIT_OK ? collect_hits(ds, r, n_query, &nh) : NULL;
+    if (rc == EXIT_OK && !h) rc = EXIT_INTERNAL, cli_error("out of memory");
+    cli_out out;
+    if (rc == EXIT_OK && cli_out_open(&out, o->output) != 0) rc = EXIT_INPUT;
+    else if (rc == EXIT_OK) {
+        write_hits(out.f, ds, ls, h, nh, top);
+        if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;
+    }
+    if (rc == EXIT_OK && !o->quiet)
+        fprintf(stderr, "query: %zu records screened against %zu stored, %zu hits at or above %g\n", n_query,
+                ls->n_recs, nh, threshold);
+    free(h);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    return rc;
+}
+
+int cmd_query(int argc, char **argv)
+{
+    cli_opts o;
+    const char *top_arg = NULL;
+    extra_opt ex[] = { { "--top", &top_arg, NULL } };
+    int p = parse(argc, argv, &o, QUERY_USAGE, ex, 1);
+    if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
+    size_t top;
+    if (parse_top(top_arg, &top) != 0) return EXIT_INPUT;
+    if (o.n_lists != 2) return cli_error("query takes a store and one list (see --help)"), EXIT_INPUT;
+    loaded_store ls;
+    if (load_store(&ls, o.lists[0], 0) != 0) return EXIT_INPUT;
+    int rc = query_run(&o, &ls, top);
+    store_rollback(&ls.s); /* a read snapshot: nothing to keep */
+    loaded_free(&ls);
+    return rc;
+}
+
+/* ---- update ---- */
+
+static const char UPDATE_USAGE[] =
+    "Usage: watchlink update STORE LIST... [OPTIONS]\n"
+    "Applies a night's lists to the store: new (source, id) rows are added, changed rows\n"
+    "replaced; the store's records are matched again with the stored model and persons\n"
+    "keep their ids unless they merged (the oldest id survives) or split (the part with\n"
+    "the oldest record keeps it). One transaction: a killed update changes nothing.\n\n"
+    "Options:\n"
+    "  --changes FILE       write change,person_id,source,id,previous_person_id\n"
+    "                       (change: new, joined, merged, split, updated)\n"
+    "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
+    "  --rejects FILE       write every rejected input row with its line and reason\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  -q, --quiet          no summary\n"
+    "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
+
+/* Per record in output order: the inputs of the stable-id rule and the rids. */
+typedef struct {
+    int64_t *old, *age, *person;
+    unsigned char *changed;
+    size_t *label, n_clusters, n_added, n_changed;
+} id_plan;
+
+static void plan_free(id_plan *p)
+{
+    free(p->old);
+    free(p->age);
+    free(p->person);
+    free(p->changed);
+    free(p->label);
+}
+
+static int plan_ids(const wl_dataset *ds, const wl_result *r, size_t n_new, const loaded_store *ls, id_plan *p)
+{
+    size_t n = wl_dataset_size(ds), m = n ? n : 1;
+    memset(p, 0, sizeof *p);
+    p->old = malloc(m * sizeof *p->old);
+    p->age = malloc(m * sizeof *p->age);
+    p->person = malloc(m * sizeof *p->person);
+    p->changed = calloc(m, 1);
+    p->label = cluster_labels(r, n, &p->n_clusters);
+    if (!p->old || !p->age || !p->person || !p->changed || !p->label) return cli_error("out of memory"), -1;
+    int64_t next_rid = ls->max_rid + 1;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = wl_result_record(r, k);
+        size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
+        p->old[k] = j != SIZE_MAX ? ls->recs[j].person : 0;
+        p->age[k] = j != SIZE_MAX ? ls->recs[j].rid : next_rid++; /* new rows numbered in output order */
+        p->n_added += j == SIZE_MAX;
+        if (j != SIZE_MAX && i < n_new) {
+            char *fields = store_fields_json(ds, i);
+            if (!fields) return cli_error("out of memory"), -1;
+            p->changed[k] = strcmp(fields, ls->recs[j].fields) != 0;
+            p->n_changed += p->changed[k];
+            free(fields);
+        }
+    }
+    return 0;
+}
+
+static void write_changes(FILE *f, const wl_dataset *ds, const wl_result *r, const sid_change *c, size_t nc)
+{
+    fputs("change,person_id,source,id,previous_person_id\n", f);
+    for (size_t k = 0; k < nc; k++) {
+        size_t i = wl_result_record(r, c[k].rec);
+        fprintf(f, "%s,%" PRId64 ",", sid_kind_name(c[k].kind), c[k].person);
+        cli_csv_field(f, wl_dataset_source(ds, i));
+        fputc(',', f);
+        cli_csv_field(f, wl_dataset_id(ds, i));
+        if (c[k].previous) fprintf(f, ",%" PRId64 "\n", c[k].previous);
+        else fputs(",\n", f);
+    }
+}
+
+/* Assigns the ids, rewrites the store and commits; the changes file is
+ * committed only after the store. */
+static int update_write(const cli_opts *o, const char *changes_path, loaded_store *ls, const wl_dataset *ds,
+                        const wl_result *r, size_t n_new)
+{
+    id_plan p;
+    size_t n = wl_dataset_size(ds), nc = 0;
+    sid_change *ch = malloc((n ? n : 1) * sizeof *ch);
+    int rc = ch && plan_ids(ds, r, n_new, ls, &p) == 0 ? EXIT_OK : EXIT_INTERNAL;
+    if (!ch) cli_error("out of memory");
+    if (rc == EXIT_OK) {
+        sid_input in = { n, p.old, p.age, p.label, p.changed, p.n_clusters, (int64_t)ls->set.next_person_id };
+        ls->set.next_person_id = sid_assign(&in, p.person, ch, &nc);
+        if (ls->set.next_person_id < 0) rc = EXIT_INTERNAL, cli_error("out of memory");
+    }
+    cli_out out = { 0 };
+    if (rc == EXIT_OK && changes_path && cli_out_open(&out, changes_path) != 0) rc = EXIT_INPUT;
+    if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person) != 0 ||
+                          set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) != 0 ||
+                          store_commit(&ls->s) != 0)) {
+        if (changes_path) cli_out_abort(&out);
+        rc = EXIT_INTERNAL;
+    }
+    if (rc == EXIT_OK && changes_path) {
+        write_changes(out.f, ds, r, ch, nc);
+        if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;
+    }
+    if (rc == EXIT_OK && !o->quiet)
+        fprintf(stderr, "update %s: %zu records (%zu added, %zu changed), %zu persons, %zu person changes\n",
+                ls->s.path, n, p.n_added, p.n_changed, p.n_clusters, nc);
+    if (ch) plan_free(&p);
+    free(ch);
+    return rc;
+}
+
+int cmd_update(int argc, char **argv)
+{
+    cli_opts o;
+    const char *changes = NULL;
+    extra_opt ex[] = { { "--changes", &changes, NULL } };
+    int p = parse(argc, argv, &o, UPDATE_USAGE, ex, 1);
+    if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
+    if (o.n_lists < 2) return cli_error("update takes a store and at least one list (see --help)"), EXIT_INPUT;
+    if (o.model || o.threshold >= 0 || o.max_partners || o.reference_year)
+        return cli_error("update matches with the store's model and settings: --model, --threshold, "
+                         "--max-partners and --reference-year belong to 'index'"), EXIT_INPUT;
+    loaded_store ls;
+    if (load_store(&ls, o.lists[0], 1) != 0) return EXIT_INPUT;
+    cli_opts lists = without_store(&o);
+    wl_dataset *ds = NULL;
+    wl_result *r = NULL;
+    size_t n_new = 0;
+    int rc = build_dataset(&lists, &ls, &ds, &n_new);
+    if (rc == EXIT_OK)
+        rc = run(&o, ds, WL_MODE_DEDUP, ls.set.threshold, (size_t)ls.set.max_partners, ls.set.model, &r);
+    if (rc == EXIT_OK) rc = update_write(&o, changes, &ls, ds, r, n_new);
+    if (rc != EXIT_OK) store_rollback(&ls.s);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    loaded_free(&ls);
+    return rc;
+}

@@ -1,0 +1,538 @@
+/* store.c -- the SQLite side of the person store (see store.h). */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+/* A writer holds the lock for the whole update; readers (query, export) and a
+ * second writer wait this long before giving up. */
+enum { STORE_BUSY_MS = 60000 };
+
+static const char *const SCHEMA =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE persons(person_id INTEGER PRIMARY KEY);"
+    /* ord: the record's place in output order (source, then id, numbers by value) */
+    "CREATE TABLE records(rid INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL,"
+    " person_id INTEGER NOT NULL REFERENCES persons(person_id), ord INTEGER NOT NULL,"
+    " fields TEXT NOT NULL, UNIQUE(source, id));"
+    "CREATE INDEX records_person ON records(person_id);"
+    /* ord: the pair's place in the pairs output */
+    "CREATE TABLE pairs(ord INTEGER PRIMARY KEY,"
+    " left_rid INTEGER NOT NULL REFERENCES records(rid),"
+    " right_rid INTEGER NOT NULL REFERENCES records(rid),"
+    " probability REAL NOT NULL, match_weight REAL NOT NULL);";
+
+static int db_error(const store *s, const char *what)
+{
+    cli_error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+static int exec(store *s, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+    cli_error("%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+static int has_meta_table(store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'", -1,
+                           &st, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* A store from a newer binary may have changed any table: refuse it whole. */
+static int check_version(store *s)
+{
+    char *v = store_meta(s, "format_version");
+    if (!v) return -1;
+    char *end;
+    long ver = strtol(v, &end, 10);
+    int bad = *end || end == v || ver < 1;
+    free(v);
+    if (bad) {
+        cli_error("%s: the store's format version is not a number: damaged store", s->path);
+        return -1;
+    }
+    if (ver > STORE_FORMAT_VERSION) {
+        cli_error("%s: store format version %ld is newer than this watchlink reads (%d): "
+                  "use a newer watchlink", s->path, ver, STORE_FORMAT_VERSION);
+        return -1;
+    }
+    return 0;
+}
+
+int store_open(store *s, const char *path, int mode)
+{
+    s->path = path;
+    s->db = NULL;
+    if (mode != STORE_CREATE && access(path, F_OK) != 0) {
+        cli_error("%s: no such store (create it with 'watchlink index')", path);
+        return -1;
+    }
+    int flags = mode == STORE_READ ? SQLITE_OPEN_READWRITE /* WAL readers write the -shm */
+                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        db_error(s, "cannot open");
+        store_close(s);
+        return -1;
+    }
+    sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+    /* WAL: queries read the last committed state while an update writes;
+     * synchronous=FULL: a committed update survives a power cut too. */
+    if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", NULL,
+                     NULL, NULL) != SQLITE_OK) {
+        cli_error("%s: not a watchlink store (%s)", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return -1;
+    }
+    int meta = has_meta_table(s);
+    if (meta < 0) {
+        cli_error("%s: not a watchlink store (%s)", path, sqlite3_errmsg(s->db));
+    } else if (mode == STORE_CREATE && meta) {
+        cli_error("%s: a store already exists here (use 'watchlink update')", path);
+    } else if (mode != STORE_CREATE && !meta) {
+        cli_error("%s: not a watchlink store (no meta table)", path);
+    } else if (mode == STORE_CREATE || check_version(s) == 0) {
+        return 0;
+    }
+    store_close(s);
+    return -1;
+}
+
+void store_close(store *s)
+{
+    if (s->db) sqlite3_close(s->db);
+    s->db = NULL;
+}
+
+int store_begin(store *s) { return exec(s, "BEGIN IMMEDIATE"); }
+int store_commit(store *s) { return exec(s, "COMMIT"); }
+void store_rollback(store *s) { sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL); }
+
+int store_create_schema(store *s)
+{
+    char ver[64];
+    snprintf(ver, sizeof ver, "%d", STORE_FORMAT_VERSION);
+    if (exec(s, SCHEMA) != 0 || store_set_meta(s, "format_version", ver) != 0) return -1;
+    return store_set_meta(s, "writer", wl_version());
+}
+
+char *store_meta(store *s, const char *key)
+{
+    sqlite3_stmt *st;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?", -1, &st, NULL) != SQLITE_OK) {
+        db_error(s, "reading meta");
+        return NULL;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        out = strdup(v ? v : "");
+        if (!out) cli_error("out of memory");
+    } else {
+        cli_error("%s: damaged store: no '%s' in the meta table", s->path, key);
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+int store_set_meta(store *s, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return db_error(s, "writing meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_error(s, "writing meta");
+}
+
+int store_set_model(store *s, const wl_model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        cli_error("out of memory");
+        return -1;
+    }
+    wl_status st = wl_model_write_json(m, f);
+    int rc = fclose(f) == 0 && st == WL_OK ? store_set_meta(s, "model", buf) : -1;
+    if (st != WL_OK) cli_error("cannot write the model: %s", wl_strerror(st));
+    free(buf);
+    return rc;
+}
+
+/* The model loader reads files: hand it the stored JSON through an unlinked
+ * temporary file. */
+wl_model *store_model(store *s)
+{
+    char *json = store_meta(s, "model");
+    if (!json) return NULL;
+    FILE *f = tmpfile();
+    wl_model *m = NULL;
+    if (!f || fputs(json, f) == EOF || fflush(f) != 0) {
+        cli_error("cannot write a temporary file for the stored model");
+    } else {
+        char path[64], err[512] = "";
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
+        m = wl_model_load(path, err, sizeof err);
+        if (!m) cli_error("%s: the stored model: %s", s->path, err);
+    }
+    if (f) fclose(f);
+    free(json);
+    return m;
+}
+
+static int by_source_id(const void *a, const void *b)
+{
+    const store_rec *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+static char *col_dup(sqlite3_stmt *st, int k)
+{
+    const char *v = (const char *)sqlite3_column_text(st, k);
+    return strdup(v ? v : "");
+}
+
+int store_load(store *s, store_rec **recs, size_t *n)
+{
+    sqlite3_stmt *st;
+    size_t cap = 1024, k = 0;
+    store_rec *r = malloc(cap * sizeof *r);
+    *recs = NULL;
+    *n = 0;
+    if (!r) return cli_error("out of memory"), -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT rid, person_id, source, id, fields FROM records", -1, &st, NULL) !=
+        SQLITE_OK) {
+        free(r);
+        return db_error(s, "reading records");
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            store_rec *g = realloc(r, 2 * cap * sizeof *r);
+            if (!g) break;
+            r = g;
+            cap *= 2;
+        }
+        store_rec *x = &r[k++];
+        *x = (store_rec){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), col_dup(st, 2),
+                          col_dup(st, 3), col_dup(st, 4), 0 };
+        if (!x->source || !x->id || !x->fields) break;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        if (rc == SQLITE_ROW) cli_error("out of memory reading the store");
+        else db_error(s, "reading records");
+        store_recs_free(r, k);
+        return -1;
+    }
+    qsort(r, k, sizeof *r, by_source_id);
+    *recs = r;
+    *n = k;
+    return 0;
+}
+
+void store_recs_free(store_rec *recs, size_t n)
+{
+    for (size_t i = 0; recs && i < n; i++) {
+        free(recs[i].source);
+        free(recs[i].id);
+        free(recs[i].fields);
+    }
+    free(recs);
+}
+
+size_t store_find(const store_rec *recs, size_t n, const char *source, const char *id)
+{
+    store_rec key = { 0, 0, (char *)(uintptr_t)source, (char *)(uintptr_t)id, NULL, 0 };
+    const store_rec *hit = bsearch(&key, recs, n, sizeof *recs, by_source_id);
+    return hit ? (size_t)(hit - recs) : SIZE_MAX;
+}
+
+/* {"full_name":["..."],"alias":["a","b"],...}: roles in wl_role order, values in
+ * the record's order; id and source are columns of their own. One writer, so the
+ * same record always gives the same text (update compares them to find changed rows). */
+char *store_fields_json(const wl_dataset *ds, size_t i)
+{
+    json_t *obj = json_object();
+    if (!obj) return NULL;
+    for (int role = 0; role < WL_ROLE_COUNT; role++) {
+        size_t nv = wl_dataset_count(ds, i, (wl_role)role);
+        if (role == WL_ROLE_ID || role == WL_ROLE_SOURCE || !nv) continue;
+        json_t *arr = json_array();
+        for (size_t k = 0; arr && k < nv; k++) {
+            const char *v = wl_dataset_value(ds, i, (wl_role)role, k);
+            json_array_append_new(arr, json_stringn(v, strlen(v)));
+        }
+        json_object_set_new(obj, wl_role_name((wl_role)role), arr);
+    }
+    char *out = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(obj);
+    return out;
+}
+
+/* ---- stored records back into a dataset ---- */
+
+/* A role whose cell the reader splits on ';' and '|' (reader_row.c is_multi):
+ * its values go back joined by ';', the others one column per value. */
+static int is_multi(int role)
+{
+    return role == WL_ROLE_ALIAS || role == WL_ROLE_DOB || role == WL_ROLE_NATIONALITY ||
+           role == WL_ROLE_DOC_NUMBER;
+}
+
+/* Columns per role for the records [lo, hi) of one source. */
+static int role_columns(const store_rec *recs, size_t lo, size_t hi, json_t **parsed, size_t *cols)
+{
+    memset(cols, 0, WL_ROLE_COUNT * sizeof *cols);
+    for (size_t i = lo; i < hi; i++) {
+        if (recs[i].replaced) continue;
+        json_error_t je;
+        parsed[i - lo] = json_loads(recs[i].fields, 0, &je);
+        if (!json_is_object(parsed[i - lo])) {
+            cli_error("damaged store: the fields of %s,%s are not a JSON object", recs[i].source, recs[i].id);
+            return -1;
+        }
+        const char *key;
+        json_t *v;
+        json_object_foreach(parsed[i - lo], key, v) {
+            int role = wl_role_from_name(key);
+            if (role < 0 || !json_is_array(v)) {
+                cli_error("damaged store: %s,%s has an unknown field '%s'", recs[i].source, recs[i].id, key);
+                return -1;
+            }
+            size_t want = is_multi(role) ? 1 : json_array_size(v);
+            if (want > cols[role]) cols[role] = want;
+        }
+    }
+    return 0;
+}
+
+static void write_header(FILE *f, const size_t *cols)
+{
+    fputs("id", f);
+    for (int role = 0; role < WL_ROLE_COUNT; role++)
+        for (size_t k = 0; k < cols[role]; k++) fprintf(f, ",%s", wl_role_name((wl_role)role));
+    fputc('\n', f);
+}
+
+static void write_row(FILE *f, const char *id, json_t *obj, const size_t *cols)
+{
+    cli_csv_field(f, id);
+    for (int role = 0; role < WL_ROLE_COUNT; role++) {
+        json_t *arr = cols[role] ? json_object_get(obj, wl_role_name((wl_role)role)) : NULL;
+        size_t nv = json_array_size(arr);
+        if (is_multi(role) && cols[role]) {
+            fputc(',', f);
+            char *joined = NULL;
+            size_t len = 0;
+            FILE *m = open_memstream(&joined, &len);
+            for (size_t k = 0; m && k < nv; k++)
+                fprintf(m, "%s%s", k ? ";" : "", json_string_value(json_array_get(arr, k)));
+            if (m && fclose(m) == 0) cli_csv_field_n(f, joined, len);
+            free(joined);
+            continue;
+        }
+        for (size_t k = 0; k < cols[role]; k++) {
+            fputc(',', f);
+            if (k < nv) cli_csv_field(f, json_string_value(json_array_get(arr, k)));
+        }
+    }
+    fputc('\n', f);
+}
+
+/* The records [lo, hi) of one source, through a temporary CSV. */
+static int load_source(const store *s, const store_rec *recs, size_t lo, size_t hi, wl_dataset *ds)
+{
+    json_t **parsed = calloc(hi - lo, sizeof *parsed);
+    size_t cols[WL_ROLE_COUNT];
+    FILE *f = NULL;
+    int rc = -1;
+    if (!parsed) cli_error("out of memory");
+    else if (role_columns(recs, lo, hi, parsed, cols) != 0) {
+    } else if (!(f = tmpfile())) {
+        cli_error("cannot create a temporary file to reload the store");
+    } else {
+        write_header(f, cols);
+        for (size_t i = lo; i < hi; i++)
+            if (!recs[i].replaced) write_row(f, recs[i].id, parsed[i - lo], cols);
+        if (fflush(f) != 0) {
+            cli_error("cannot write a temporary file to reload the store");
+        } else {
+            char path[64], err[512] = "";
+            snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
+            wl_read_options ro = wl_read_default_options();
+            ro.source = recs[lo].source;
+            wl_read_report rep;
+            wl_status st = wl_dataset_read(ds, path, &ro, &rep, err, sizeof err);
+            if (st != WL_OK) cli_error("%s: reloading source '%s': %s", s->path, recs[lo].source, err);
+            else if (rep.rejected)
+                cli_error("%s: damaged store: %zu records of source '%s' no longer read (first: %s)", s->path,
+                          rep.rejected, recs[lo].source, rep.reject_reason[0]);
+            else rc = 0;
+        }
+    }
+    for (size_t i = 0; parsed && i < hi - lo; i++) json_decref(parsed[i]);
+    free(parsed);
+    if (f) fclose(f);
+    return rc;
+}
+
+int store_to_dataset(const store *s, const store_rec *recs, size_t n, wl_dataset *ds)
+{
+    for (size_t lo = 0, hi; lo < n; lo = hi) {
+        size_t kept = 0;
+        for (hi = lo; hi < n && !strcmp(recs[hi].source, recs[lo].source); hi++) kept += !recs[hi].replaced;
+        if (kept && load_source(s, recs, lo, hi, ds) != 0) return -1;
+    }
+    return 0;
+}
+
+/* ---- writing a run ---- */
+
+static int step_done(store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : db_error(s, what);
+}
+
+static int write_records(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                         const int64_t *person)
+{
+    sqlite3_stmt *pst = NULL, *rst = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO persons(person_id) VALUES(?)", -1, &pst, NULL) ||
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO records(rid, source, id, person_id, ord, fields) VALUES(?,?,?,?,?,?)",
+                           -1, &rst, NULL))
+        rc = db_error(s, "preparing");
+    size_t n = wl_dataset_size(ds);
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        size_t i = wl_result_record(r, k);
+        char *fields = store_fields_json(ds, i);
+        if (!fields) {
+            rc = -1;
+            cli_error("out of memory");
+            break;
+        }
+        sqlite3_bind_int64(pst, 1, person[k]);
+        sqlite3_bind_int64(rst, 1, rid[k]);
+        sqlite3_bind_text(rst, 2, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
+        sqlite3_bind_text(rst, 3, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(rst, 4, person[k]);
+        sqlite3_bind_int64(rst, 5, (int64_t)k);
+        sqlite3_bind_text(rst, 6, fields, -1, free);
+        rc = step_done(s, pst, "writing persons");
+        if (rc == 0) rc = step_done(s, rst, "writing records");
+    }
+    sqlite3_finalize(pst);
+    sqlite3_finalize(rst);
+    return rc;
+}
+
+static int write_pairs(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid)
+{
+    size_t n = wl_dataset_size(ds);
+    int64_t *rid_of = malloc((n ? n : 1) * sizeof *rid_of);
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (!rid_of) return cli_error("out of memory"), -1;
+    for (size_t k = 0; k < n; k++) rid_of[wl_result_record(r, k)] = rid[k];
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO pairs(ord, left_rid, right_rid, probability, match_weight) "
+                           "VALUES(?,?,?,?,?)", -1, &st, NULL))
+        rc = db_error(s, "preparing");
+    size_t np = wl_result_pair_count(r);
+    for (size_t k = 0; rc == 0 && k < np; k++) {
+        const wl_match *m = wl_result_pair(r, k);
+        sqlite3_bind_int64(st, 1, (int64_t)k);
+        sqlite3_bind_int64(st, 2, rid_of[m->left]);
+        sqlite3_bind_int64(st, 3, rid_of[m->right]);
+        sqlite3_bind_double(st, 4, m->probability);
+        sqlite3_bind_double(st, 5, m->weight);
+        rc = step_done(s, st, "writing pairs");
+    }
+    sqlite3_finalize(st);
+    free(rid_of);
+    return rc;
+}
+
+int store_write_run(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                    const int64_t *person)
+{
+    if (exec(s, "DELETE FROM pairs; DELETE FROM records; DELETE FROM persons") != 0) return -1;
+    if (write_records(s, ds, r, rid, person) != 0) return -1;
+    return write_pairs(s, ds, r, rid);
+}
+
+/* ---- the consistency check ---- */
+
+/* Runs a query whose rows are problems; prints the first few. @return their count. */
+static long problems(store *s, const char *what, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_error(s, what);
+        return 1;
+    }
+    long n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ < 5) {
+            const char *v = (const char *)sqlite3_column_text(st, 0);
+            fprintf(stderr, "check: %s: %s\n", what, v ? v : "(null)");
+        }
+    }
+    sqlite3_finalize(st);
+    if (n > 5) fprintf(stderr, "check: %s: %ld in all\n", what, n);
+    return n;
+}
+
+long store_check(store *s)
+{
+    long n = problems(s, "integrity_check",
+                      "SELECT integrity_check FROM pragma_integrity_check WHERE integrity_check != 'ok'");
+    n += problems(s, "foreign key", "SELECT \"table\" || ' rowid ' || rowid FROM pragma_foreign_key_check");
+    n += problems(s, "record without a person",
+                  "SELECT source || ',' || id FROM records WHERE person_id NOT IN (SELECT person_id FROM persons)");
+    n += problems(s, "person without a record",
+                  "SELECT person_id FROM persons WHERE person_id NOT IN (SELECT person_id FROM records)");
+    n += problems(s, "pair with a missing record",
+                  "SELECT ord FROM pairs WHERE left_rid NOT IN (SELECT rid FROM records)"
+                  " OR right_rid NOT IN (SELECT rid FROM records) OR left_rid = right_rid");
+    n += problems(s, "pair probability out of range",
+                  "SELECT ord FROM pairs WHERE NOT (probability BETWEEN 0 AND 1)");
+    n += problems(s, "record order", "SELECT ord FROM records GROUP BY ord HAVING count(*) > 1"
+                  " UNION ALL SELECT 'gap' WHERE (SELECT count(*) FROM records) > 0 AND"
+                  " (SELECT max(ord) + 1 FROM records) != (SELECT count(*) FROM records)");
+    n += problems(s, "person id not below next_person_id",
+                  "SELECT person_id FROM persons WHERE person_id >= "
+                  "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_person_id')");
+    n += problems(s, "missing meta key",
+                  "SELECT k FROM (SELECT 'format_version' AS k UNION ALL SELECT 'model' UNION ALL SELECT"
+                  " 'threshold' UNION ALL SELECT 'next_person_id') WHERE k NOT IN (SELECT key FROM meta)");
+    n += problems(s, "fields not a JSON object",
+                  "SELECT source || ',' || id FROM records WHERE json_valid(fields) = 0"
+                  " OR json_type(fields) != 'object'");
+    wl_model *m = store_model(s);
+    if (!m) n++;
+    wl_model_free(m);
+    return n;
+}

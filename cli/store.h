@@ -1,0 +1,88 @@
+/*
+ * store.h -- the persistent person store (issue 12) on SQLite: opening with the
+ * format-version check, the schema, the records' fields as JSON, reloading
+ * stored records into a dataset, writing a run, and the consistency check.
+ *
+ * One store is one SQLite database in WAL mode (readers run while an update
+ * writes) with a busy timeout. Every command that changes it does so in one
+ * transaction, so a killed update leaves the store as it was or as it is after.
+ */
+#ifndef WL_STORE_H
+#define WL_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+/* Bumped whenever the schema or the meaning of a column changes; a store with a
+ * larger version is refused by this binary. */
+enum { STORE_FORMAT_VERSION = 1 };
+
+enum { STORE_CREATE, STORE_READ, STORE_WRITE };
+
+typedef struct {
+    sqlite3 *db;
+    const char *path;
+} store;
+
+/* A stored record, as loaded (strings owned by the array, store_recs_free). */
+typedef struct {
+    int64_t rid, person;
+    char *source, *id, *fields;
+    int replaced;  /* update: the night's lists carry this (source, id) again */
+} store_rec;
+
+/**
+ * Opens a store. STORE_CREATE: a new store (refused when path already holds
+ * one); the schema is created by store_create_schema inside the caller's
+ * transaction. STORE_READ / STORE_WRITE: an existing store, version checked.
+ * @return 0, or -1 after printing the error.
+ */
+int store_open(store *s, const char *path, int mode);
+void store_close(store *s);
+
+/** BEGIN IMMEDIATE (the write lock now, so two updates cannot interleave). */
+int store_begin(store *s);
+int store_commit(store *s);
+void store_rollback(store *s);
+
+int store_create_schema(store *s);
+/** @return a malloc'd meta value, or NULL (after printing) when missing. */
+char *store_meta(store *s, const char *key);
+int store_set_meta(store *s, const char *key, const char *value);
+
+/** Stores m's JSON as the store's model. */
+int store_set_model(store *s, const wl_model *m);
+/** @return the stored model, or NULL after printing the error. */
+wl_model *store_model(store *s);
+
+/** Loads every record, sorted by (source, id) (strcmp) for store_find. */
+int store_load(store *s, store_rec **recs, size_t *n);
+void store_recs_free(store_rec *recs, size_t n);
+/** @return the index of (source, id) in recs sorted by store_load, or SIZE_MAX. */
+size_t store_find(const store_rec *recs, size_t n, const char *source, const char *id);
+
+/** @return record i's fields as canonical JSON (malloc'd), or NULL when out of memory. */
+char *store_fields_json(const wl_dataset *ds, size_t i);
+
+/**
+ * Adds the stored records whose `replaced` is 0 to ds, source by source (each
+ * through a temporary CSV read by the ordinary reader, so they are normalised
+ * exactly as a list is). @return 0, or -1 after printing the error.
+ */
+int store_to_dataset(const store *s, const store_rec *recs, size_t n, wl_dataset *ds);
+
+/**
+ * Replaces the store's records, persons and pairs with a run's (inside the
+ * caller's transaction). rid[i] and person[i] are given per record in output
+ * order k (record wl_result_record(r, k)).
+ */
+int store_write_run(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                    const int64_t *person);
+
+/** PRAGMA integrity_check plus the store's own invariants; prints each problem.
+ * @return the number of problems (0: consistent), or -1 when it could not run. */
+long store_check(store *s);
+
+#endif

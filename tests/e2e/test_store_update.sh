@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# End-to-end: `watchlink update` (issue 12). index A then update B gives dedup
+# A B's pairs and clusters (up to ids); persons nothing happened to keep their
+# ids and every id change is in --changes; a changed row is replaced; a second
+# identical update changes nothing; kill -9 in the middle of an update leaves
+# the store as it was or as it is after, and consistent.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+S="$here/../../datasets/sample"
+W="$WATCHLINK"
+
+# The set of clusters, ids aside: one sorted line of members per cluster.
+partition() {
+  tail -n +2 "$1" | sort -t, -k2,3 | awk -F, '{m[$1] = m[$1] " " $2 ":" $3} END {for (c in m) print m[c]}' | sort
+}
+count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
+
+expect_exit 0 "$W" train "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.json" -q
+expect_exit 0 "$W" dedup "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.json" \
+  -o "$TMP/dedup.csv" --clusters "$TMP/dedup_cl.csv" -q
+
+# index idn + mys, then update with tha.
+expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$S/mys.csv" --model "$TMP/m.json" -q
+expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/before.csv" --clusters "$TMP/before_cl.csv"
+cp "$TMP/s.db" "$TMP/orig.db"
+expect_exit 0 "$W" update "$TMP/s.db" "$S/tha.csv" --changes "$TMP/changes.csv" -q
+expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/after.csv" --clusters "$TMP/after_cl.csv"
+cmp -s "$TMP/dedup.csv" "$TMP/after.csv" && ok || fail "index + update pairs differ from dedup of all three"
+cmp -s <(partition "$TMP/dedup_cl.csv") <(partition "$TMP/after_cl.csv") && ok \
+  || fail "index + update clusters differ from dedup's (ids aside)"
+expect_exit 0 "$W" index --check "$TMP/s.db"
+
+# Stable ids: an old record whose person id changed is in the changes file with
+# that previous id (merged or split); all others kept theirs, and most did.
+head -1 "$TMP/changes.csv" | grep -qx 'change,person_id,source,id,previous_person_id' && ok || fail "changes header"
+moved=$(join -t, -j1 <(tail -n +2 "$TMP/before_cl.csv" | awk -F, '{print $2":"$3","$1}' | sort) \
+                      <(tail -n +2 "$TMP/after_cl.csv" | awk -F, '{print $2":"$3","$1}' | sort) \
+        | awk -F, '$2 != $3 {print $1","$3","$2}' | sort)
+reported=$(awk -F, '($1 == "merged" || $1 == "split") {print $3":"$4","$2","$5}' "$TMP/changes.csv" | sort)
+[ "$moved" = "$reported" ] && ok || fail "person id changes and the changes file disagree"
+kept=$(join -t, -j1 <(tail -n +2 "$TMP/before_cl.csv" | awk -F, '{print $2":"$3","$1}' | sort) \
+                     <(tail -n +2 "$TMP/after_cl.csv" | awk -F, '{print $2":"$3","$1}' | sort) \
+       | awk -F, '$2 == $3' | wc -l)
+[ "$kept" -gt 3500 ] && ok || fail "only $kept of 4000 old records kept their person id"
+# Every tha record is new: joined an existing person or is a new one.
+[ "$(awk -F, '$3 == "tha" && ($1 == "new" || $1 == "joined")' "$TMP/changes.csv" | wc -l)" -eq 2000 ] && ok \
+  || fail "not every tha record is reported new or joined"
+# The same lists again: nothing changes.
+expect_exit 0 "$W" update "$TMP/s.db" "$S/tha.csv" --changes "$TMP/changes2.csv" -q
+[ "$(wc -l <"$TMP/changes2.csv")" -eq 1 ] && ok || fail "a repeated update reported changes"
+expect_exit 0 "$W" export "$TMP/s.db" --clusters "$TMP/again_cl.csv" -o /dev/null
+cmp -s "$TMP/after_cl.csv" "$TMP/again_cl.csv" && ok || fail "a repeated update moved person ids"
+
+# A changed row is replaced (no second record) and reported as updated.
+{ head -1 "$S/tha.csv"; tail -n +2 "$S/tha.csv" | head -5; } >"$TMP/tha.csv"
+row=$(sed -n 2p "$TMP/tha.csv"); rid=${row%%,*}
+sed -i "2s/^\([^,]*\),\([^,]*\),/\1,\2 Zed,/" "$TMP/tha.csv"
+expect_exit 0 "$W" update "$TMP/s.db" "$TMP/tha.csv" --changes "$TMP/changes3.csv" -q
+expect_grep "^updated,[0-9]*,tha,$rid,\|^split,[0-9]*,tha,$rid,\|^merged,[0-9]*,tha,$rid," "$TMP/changes3.csv"
+[ "$(count "$TMP/s.db" "SELECT count(*) FROM records")" -eq 6000 ] && ok || fail "a replaced row was added twice"
+[ "$(count "$TMP/s.db" "SELECT count(*) FROM records WHERE source='tha' AND id='$rid' AND fields LIKE '%Zed%'")" -eq 1 ] \
+  && ok || fail "the changed row was not replaced"
+expect_exit 1 "$W" update "$TMP/s.db" "$TMP/tha.csv" --model "$TMP/m.json" -q
+
+# Readers run while an update writes (WAL).
+cp "$TMP/orig.db" "$TMP/c.db"
+"$W" update "$TMP/c.db" "$S/tha.csv" -q & upd=$!
+expect_exit 0 "$W" export "$TMP/c.db" -o "$TMP/during.csv"
+wait $upd && ok || fail "the update beside a reader failed"
+{ cmp -s "$TMP/during.csv" "$TMP/before.csv" || cmp -s "$TMP/during.csv" "$TMP/after.csv"; } && ok \
+  || fail "a reader during an update saw neither the old nor the new pairs"
+
+# kill -9 at random moments of an update (up to its measured length, so some
+# land while it writes): the store is the old one or the new one, never half,
+# and passes the check.
+before_n=$(count "$TMP/orig.db" "SELECT count(*) FROM records")
+cp "$TMP/orig.db" "$TMP/k.db"
+t0=$(date +%s%N); "$W" update "$TMP/k.db" "$S/tha.csv" -q; t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+killed=0
+for i in 1 2 3 4 5 6; do
+  delay=$(awk -v r="$RANDOM" -v ms="$ms" 'BEGIN { printf "%.3f", (20 + r % (ms + 100)) / 1000 }')
+  cp "$TMP/orig.db" "$TMP/k.db"
+  rc=$( (timeout -s KILL "$delay" "$W" update "$TMP/k.db" "$S/tha.csv" -q; echo $?) 2>/dev/null )
+  [ "$rc" -eq 137 ] && killed=$((killed + 1))
+  expect_exit 0 "$W" index --check "$TMP/k.db"
+  n=$(count "$TMP/k.db" "SELECT count(*) FROM records")
+  pairs=$(count "$TMP/k.db" "SELECT count(*) FROM pairs")
+  if [ "$n" -eq "$before_n" ] && [ "$pairs" -eq "$(($(wc -l <"$TMP/before.csv") - 1))" ]; then ok
+  elif [ "$n" -eq 6000 ] && [ "$pairs" -eq "$(($(wc -l <"$TMP/after.csv") - 1))" ]; then ok
+  else fail "after kill -9 at ${delay}s: $n records and $pairs pairs, neither before nor after"; fi
+done
+[ "$killed" -ge 2 ] && ok || fail "only $killed of 6 updates (${ms} ms each) were killed: the test proves little"
+finish
