@@ -384,12 +384,13 @@ static int load_store(loaded_store *ls, const char *path, int write)
 
 /* A dataset of the lists of o (read first, so their records are 0..n_new-1)
  * followed by the stored records not marked replaced. */
-static int build_dataset(const cli_opts *lists, loaded_store *ls, wl_dataset **out, size_t *n_new)
+static int build_dataset(const cli_opts *o, loaded_store *ls, wl_dataset **out, size_t *n_new)
 {
     wl_dataset *ds = wl_dataset_create();
     if (!ds) return cli_error("out of memory"), EXIT_INTERNAL;
-    int rc = wl_dataset_set_reference_year(ds, (int)ls->set.reference_year) == WL_OK ? EXIT_OK : EXIT_INPUT;
-    if (rc == EXIT_OK) rc = cli_read_lists(lists, ds, NULL);
+    cli_opts lists = *o;
+    lists.reference_year = (int)ls->set.reference_year; /* the store's, for its records and the lists' */
+    int rc = cli_read_lists(&lists, ds, NULL);
     *n_new = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
     for (size_t i = 0; i < *n_new; i++) {
         size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
