@@ -16,6 +16,7 @@
 
 #include "normalise/date.h"
 #include "common/digits.h"
+#include "common/tables.h"
 
 /* Writes a reading as the golden table spells it: 1978-03-04+amb, 1960..1965. */
 static void format_reading(const wl_date *d, char *out, size_t cap)
@@ -311,6 +312,35 @@ static void test_wordmap(void **state)
     for (int i = 0; i < 8; i++) assert_true(slots[i].used == 0 || slots[i].len == 3);
 }
 
+/* Every word of months.tsv is found after folding: the word map is a fixed
+ * array filled at first use (date_words.c), and a table that outgrew it would
+ * lose words silently. */
+static void test_every_date_word_found(void **state)
+{
+    (void)state;
+    size_t len;
+    const char *data = wl_table_get("months", &len);
+    assert_non_null(data);
+    wl_table_iter it;
+    wl_table_iter_init(&it, data, len);
+    const char *f[64];
+    size_t fl[64];
+    int nf, words = 0, missing = 0;
+    while ((nf = wl_table_next(&it, f, fl, 64)) > 0) {
+        for (int k = 3; k < nf; k++) {
+            char key[256];
+            int n = wl_fold_key(f[k], fl[k], key, sizeof key);
+            int v;
+            words++;
+            if (n <= 0 || !wl_date_word(key, (size_t)n, &v)) {
+                if (missing++ < 5) printf("months: '%.*s' not found\n", (int)fl[k], f[k]);
+            }
+        }
+    }
+    assert_true(words > 500);
+    assert_int_equal(missing, 0);
+}
+
 static void test_date_words(void **state)
 {
     (void)state;
@@ -332,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_length_is_respected),
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_date_words),
+        cmocka_unit_test(test_every_date_word_found),
         cmocka_unit_test(test_hijri_calendars_match_icu),
         cmocka_unit_test(test_gregorian_jdn_round_trip),
         cmocka_unit_test(test_digit_values),
