@@ -159,6 +159,42 @@ static cli_opts without_store(const cli_opts *o)
     return lists;
 }
 
+/* Each record's fields as the store keeps them (store_fields_json), by dataset
+ * index: the records of the lists (the first ones, list by list) with their
+ * list's name order, the stored records reloaded (ls, may be NULL) as stored. */
+static char **record_fields(const wl_dataset *ds, const wl_read_report *reps, size_t n_lists,
+                            const store_rec *recs, size_t n_recs)
+{
+    size_t n = wl_dataset_size(ds), i = 0;
+    char **fields = calloc(n ? n : 1, sizeof *fields);
+    for (size_t l = 0; fields && l < n_lists; l++) {
+        char buf[64];
+        const char *order = store_name_order(&reps[l], buf, sizeof buf);
+        for (size_t k = 0; k < reps[l].accepted && i < n; k++, i++)
+            if (!(fields[i] = store_fields_json(ds, i, order))) return fields; /* caught below */
+    }
+    for (; fields && i < n; i++) {
+        size_t j = store_find(recs, n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
+        if (j == SIZE_MAX || !(fields[i] = strdup(recs[j].fields))) break;
+    }
+    return fields;
+}
+
+/* @return 0 when every record has its fields, else -1 after the error. */
+static int fields_complete(char **fields, size_t n)
+{
+    for (size_t i = 0; fields && i < n; i++)
+        if (!fields[i]) fields = NULL;
+    if (!fields) cli_error("out of memory");
+    return fields ? 0 : -1;
+}
+
+static void fields_free(char **fields, size_t n)
+{
+    for (size_t i = 0; fields && i < n; i++) free(fields[i]);
+    free(fields);
+}
+
 /* ---- index ---- */
 
 static const char INDEX_USAGE[] =
@@ -194,7 +230,8 @@ static int index_check(const char *path)
 }
 
 /* Writes a fresh store: records numbered and persons issued in output order. */
-static int index_write(store *s, const wl_dataset *ds, const wl_result *r, store_settings *st)
+static int index_write(store *s, const wl_dataset *ds, const wl_result *r, char *const *fields,
+                       store_settings *st)
 {
     size_t n = wl_dataset_size(ds), nc = 0;
     size_t *label = cluster_labels(r, n, &nc);
@@ -205,7 +242,7 @@ static int index_write(store *s, const wl_dataset *ds, const wl_result *r, store
         for (size_t k = 0; k < n; k++) age[k] = (int64_t)k + 1; /* rid */
         sid_input in = { n, old, age, label, NULL, nc, 1 };
         st->next_person_id = sid_assign(&in, person, NULL, NULL);
-        if (st->next_person_id > 0 && store_write_run(s, ds, r, age, person) == 0 &&
+        if (st->next_person_id > 0 && store_write_run(s, ds, r, age, person, fields) == 0 &&
             save_settings(s, st, wl_result_model(r)) == 0)
             rc = 0;
     } else {
@@ -228,15 +265,20 @@ static int index_create(const cli_opts *o)
     wl_result *r = NULL;
     store_settings st = { o->threshold >= 0 ? o->threshold : wl_default_options().threshold,
                           (long long)o->max_partners, o->reference_year, 1, NULL };
-    char err[512] = "";
-    int rc = ds ? cli_read_lists(&lists, ds, NULL) : EXIT_INTERNAL;
+    char err[512] = "", **fields = NULL;
+    wl_read_report *reps = calloc(lists.n_lists, sizeof *reps);
+    int rc = ds && reps ? cli_read_lists(&lists, ds, reps) : EXIT_INTERNAL;
+    if (rc == EXIT_OK) {
+        fields = record_fields(ds, reps, lists.n_lists, NULL, 0);
+        if (fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
+    }
     if (rc == EXIT_OK && o->model && !(model = wl_model_load(o->model, err, sizeof err))) {
         cli_error("%s", err);
         rc = EXIT_INPUT;
     }
     if (rc == EXIT_OK) rc = run(o, ds, WL_MODE_DEDUP, st.threshold, o->max_partners, model, &r);
     if (rc == EXIT_OK && (store_begin(&s) != 0 || store_create_schema(&s) != 0 ||
-                          index_write(&s, ds, r, &st) != 0 || store_commit(&s) != 0)) {
+                          index_write(&s, ds, r, fields, &st) != 0 || store_commit(&s) != 0)) {
         store_rollback(&s);
         rc = EXIT_INTERNAL;
     }
@@ -252,6 +294,8 @@ static int index_create(const cli_opts *o)
         snprintf(side, sizeof side, "%s-wal", path), unlink(side);
         snprintf(side, sizeof side, "%s-shm", path), unlink(side);
     }
+    fields_free(fields, ds ? wl_dataset_size(ds) : 0);
+    free(reps);
     wl_result_free(r);
     wl_model_free(model);
     wl_dataset_free(ds);
@@ -384,13 +428,14 @@ static int load_store(loaded_store *ls, const char *path, int write)
 
 /* A dataset of the lists of o (read first, so their records are 0..n_new-1)
  * followed by the stored records not marked replaced. */
-static int build_dataset(const cli_opts *o, loaded_store *ls, wl_dataset **out, size_t *n_new)
+static int build_dataset(const cli_opts *o, loaded_store *ls, wl_dataset **out, size_t *n_new,
+                         wl_read_report *reps)
 {
     wl_dataset *ds = wl_dataset_create();
     if (!ds) return cli_error("out of memory"), EXIT_INTERNAL;
     cli_opts lists = *o;
     lists.reference_year = (int)ls->set.reference_year; /* the store's, for its records and the lists' */
-    int rc = cli_read_lists(&lists, ds, NULL);
+    int rc = cli_read_lists(&lists, ds, reps);
     *n_new = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
     for (size_t i = 0; i < *n_new; i++) {
         size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
@@ -522,7 +567,7 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top)
     if (rc == EXIT_OK && query_sources_distinct(probe, wl_dataset_size(probe), ls) != 0) rc = EXIT_INPUT;
     wl_dataset_free(probe);
     lists.quiet = 1;
-    if (rc == EXIT_OK) rc = build_dataset(&lists, ls, &ds, &n_query);
+    if (rc == EXIT_OK) rc = build_dataset(&lists, ls, &ds, &n_query, NULL);
     double threshold = o->threshold >= 0 ? o->threshold : ls->set.threshold;
     if (rc == EXIT_OK)
         rc = run(o, ds, WL_MODE_LINK, threshold, (size_t)ls->set.max_partners, ls->set.model, &r);
@@ -594,7 +639,8 @@ static void plan_free(id_plan *p)
     free(p->label);
 }
 
-static int plan_ids(const wl_dataset *ds, const wl_result *r, size_t n_new, const loaded_store *ls, id_plan *p)
+static int plan_ids(const wl_dataset *ds, const wl_result *r, size_t n_new, char *const *fields,
+                    const loaded_store *ls, id_plan *p)
 {
     size_t n = wl_dataset_size(ds), m = n ? n : 1;
     memset(p, 0, sizeof *p);
@@ -612,11 +658,8 @@ static int plan_ids(const wl_dataset *ds, const wl_result *r, size_t n_new, cons
         p->age[k] = j != SIZE_MAX ? ls->recs[j].rid : next_rid++; /* new rows numbered in output order */
         p->n_added += j == SIZE_MAX;
         if (j != SIZE_MAX && i < n_new) {
-            char *fields = store_fields_json(ds, i);
-            if (!fields) return cli_error("out of memory"), -1;
-            p->changed[k] = strcmp(fields, ls->recs[j].fields) != 0;
+            p->changed[k] = strcmp(fields[i], ls->recs[j].fields) != 0;
             p->n_changed += p->changed[k];
-            free(fields);
         }
     }
     return 0;
@@ -639,12 +682,12 @@ static void write_changes(FILE *f, const wl_dataset *ds, const wl_result *r, con
 /* Assigns the ids, rewrites the store and commits; the changes file is
  * committed only after the store. */
 static int update_write(const cli_opts *o, const char *changes_path, loaded_store *ls, const wl_dataset *ds,
-                        const wl_result *r, size_t n_new)
+                        const wl_result *r, size_t n_new, char *const *fields)
 {
     id_plan p;
     size_t n = wl_dataset_size(ds), nc = 0;
     sid_change *ch = malloc((n ? n : 1) * sizeof *ch);
-    int rc = ch && plan_ids(ds, r, n_new, ls, &p) == 0 ? EXIT_OK : EXIT_INTERNAL;
+    int rc = ch && plan_ids(ds, r, n_new, fields, ls, &p) == 0 ? EXIT_OK : EXIT_INTERNAL;
     if (!ch) cli_error("out of memory");
     if (rc == EXIT_OK) {
         sid_input in = { n, p.old, p.age, p.label, p.changed, p.n_clusters, (int64_t)ls->set.next_person_id };
@@ -653,7 +696,7 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
     }
     cli_out out = { 0 };
     if (rc == EXIT_OK && changes_path && cli_out_open(&out, changes_path) != 0) rc = EXIT_INPUT;
-    if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person) != 0 ||
+    if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person, fields) != 0 ||
                           set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) != 0 ||
                           store_commit(&ls->s) != 0)) {
         if (changes_path) cli_out_abort(&out);
@@ -688,11 +731,19 @@ int cmd_update(int argc, char **argv)
     wl_dataset *ds = NULL;
     wl_result *r = NULL;
     size_t n_new = 0;
-    int rc = build_dataset(&lists, &ls, &ds, &n_new);
+    char **fields = NULL;
+    wl_read_report *reps = calloc(lists.n_lists, sizeof *reps);
+    int rc = reps ? build_dataset(&lists, &ls, &ds, &n_new, reps) : EXIT_INTERNAL;
+    if (rc == EXIT_OK) {
+        fields = record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs);
+        if (fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
+    }
     if (rc == EXIT_OK)
         rc = run(&o, ds, WL_MODE_DEDUP, ls.set.threshold, (size_t)ls.set.max_partners, ls.set.model, &r);
-    if (rc == EXIT_OK) rc = update_write(&o, changes, &ls, ds, r, n_new);
+    if (rc == EXIT_OK) rc = update_write(&o, changes, &ls, ds, r, n_new, fields);
     if (rc != EXIT_OK) store_rollback(&ls.s);
+    fields_free(fields, ds ? wl_dataset_size(ds) : 0);
+    free(reps);
     wl_result_free(r);
     wl_dataset_free(ds);
     loaded_free(&ls);

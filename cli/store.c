@@ -266,10 +266,36 @@ size_t store_find(const store_rec *recs, size_t n, const char *source, const cha
     return hit ? (size_t)(hit - recs) : SIZE_MAX;
 }
 
-/* {"full_name":["..."],"alias":["a","b"],...}: roles in wl_role order, values in
- * the record's order; id and source are columns of their own. One writer, so the
- * same record always gives the same text (update compares them to find changed rows). */
-char *store_fields_json(const wl_dataset *ds, size_t i)
+static int is_name_part(int role)
+{
+    return role == WL_ROLE_GIVEN_NAME || role == WL_ROLE_MIDDLE_NAME || role == WL_ROLE_FAMILY_NAME;
+}
+
+/* The features build a name from its given, middle and family cells in column
+ * order (features_record.c main_name), so a list with the family name first
+ * must be reloaded that way: the order is kept when it is not given, middle, family. */
+const char *store_name_order(const wl_read_report *rep, char *buf, size_t cap)
+{
+    int seen = 0, last = -1, canonical = 1;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < rep->n_columns && k < WL_REPORT_MAX_COLUMNS; k++) {
+        int role = rep->column_role[k];
+        if (!is_name_part(role) || (seen >> role & 1)) continue;
+        seen |= 1 << role;
+        if (role < last) canonical = 0;
+        last = role;
+        len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, "%s%s", len ? "," : "",
+                                wl_role_name((wl_role)role));
+    }
+    return canonical || len >= cap ? NULL : buf;
+}
+
+/* {"full_name":["..."],"alias":["a","b"],...,"name_order":[...]}: roles in wl_role
+ * order, values in the record's order; id and source are columns of their own.
+ * One writer, so the same record always gives the same text (update compares
+ * them to find changed rows). */
+char *store_fields_json(const wl_dataset *ds, size_t i, const char *name_order)
 {
     json_t *obj = json_object();
     if (!obj) return NULL;
@@ -282,6 +308,15 @@ char *store_fields_json(const wl_dataset *ds, size_t i)
             json_array_append_new(arr, json_stringn(v, strlen(v)));
         }
         json_object_set_new(obj, wl_role_name((wl_role)role), arr);
+    }
+    if (name_order) {
+        json_t *arr = json_array();
+        for (const char *p = name_order; arr && *p;) {
+            size_t n = strcspn(p, ",");
+            json_array_append_new(arr, json_stringn(p, n));
+            p += n + (p[n] == ',');
+        }
+        json_object_set_new(obj, "name_order", arr);
     }
     char *out = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);
@@ -298,45 +333,82 @@ static int is_multi(int role)
            role == WL_ROLE_DOC_NUMBER;
 }
 
-/* Columns per role for the records [lo, hi) of one source. */
-static int role_columns(const store_rec *recs, size_t lo, size_t hi, json_t **parsed, size_t *cols)
+/* One stored record, parsed, with its name order as text ("" when canonical). */
+typedef struct {
+    const store_rec *rec;
+    json_t *obj;
+    char order[64];
+} parsed_rec;
+
+static int parse_rec(const store_rec *r, parsed_rec *p)
 {
-    memset(cols, 0, WL_ROLE_COUNT * sizeof *cols);
-    for (size_t i = lo; i < hi; i++) {
-        if (recs[i].replaced) continue;
-        json_error_t je;
-        parsed[i - lo] = json_loads(recs[i].fields, 0, &je);
-        if (!json_is_object(parsed[i - lo])) {
-            cli_error("damaged store: the fields of %s,%s are not a JSON object", recs[i].source, recs[i].id);
-            return -1;
+    json_error_t je;
+    p->rec = r;
+    p->order[0] = '\0';
+    p->obj = json_loads(r->fields, 0, &je);
+    if (!json_is_object(p->obj)) {
+        cli_error("damaged store: the fields of %s,%s are not a JSON object", r->source, r->id);
+        return -1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(p->obj, key, v) {
+        int role = strcmp(key, "name_order") ? wl_role_from_name(key) : WL_ROLE_COUNT;
+        int bad = role < 0 || !json_is_array(v);
+        for (size_t k = 0; !bad && k < json_array_size(v); k++) {
+            const char *str = json_string_value(json_array_get(v, k));
+            bad = !str || (role == WL_ROLE_COUNT && !is_name_part(wl_role_from_name(str)));
+            size_t len = strlen(p->order);
+            if (!bad && role == WL_ROLE_COUNT)
+                snprintf(p->order + len, sizeof p->order - len, "%s%s", len ? "," : "", str);
         }
-        const char *key;
-        json_t *v;
-        json_object_foreach(parsed[i - lo], key, v) {
-            int role = wl_role_from_name(key);
-            if (role < 0 || !json_is_array(v)) {
-                cli_error("damaged store: %s,%s has an unknown field '%s'", recs[i].source, recs[i].id, key);
-                return -1;
-            }
-            size_t want = is_multi(role) ? 1 : json_array_size(v);
-            if (want > cols[role]) cols[role] = want;
+        if (bad) {
+            cli_error("damaged store: %s,%s has a bad field '%s'", r->source, r->id, key);
+            return -1;
         }
     }
     return 0;
 }
 
-static void write_header(FILE *f, const size_t *cols)
+/* The column layout of a group: the name parts in the group's order first,
+ * then the other roles; cols[role] columns each (one for a multi-valued role). */
+static size_t layout(const parsed_rec *g, size_t n, int *seq, size_t *cols)
+{
+    size_t ns = 0;
+    int placed[WL_ROLE_COUNT] = { 0 };
+    memset(cols, 0, WL_ROLE_COUNT * sizeof *cols);
+    for (const char *p = g[0].order; *p;) {
+        size_t len = strcspn(p, ",");
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        int role = wl_role_from_name(name);
+        if (!placed[role]) seq[ns++] = role, placed[role] = 1;
+        p += len + (p[len] == ',');
+    }
+    for (int role = 0; role < WL_ROLE_COUNT; role++)
+        if (!placed[role] && role != WL_ROLE_ID && role != WL_ROLE_SOURCE) seq[ns++] = role;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < ns; k++) {
+            size_t nv = json_array_size(json_object_get(g[i].obj, wl_role_name((wl_role)seq[k])));
+            size_t want = is_multi(seq[k]) && nv ? 1 : nv;
+            if (want > cols[seq[k]]) cols[seq[k]] = want;
+        }
+    return ns;
+}
+
+static void write_header(FILE *f, const int *seq, size_t ns, const size_t *cols)
 {
     fputs("id", f);
-    for (int role = 0; role < WL_ROLE_COUNT; role++)
-        for (size_t k = 0; k < cols[role]; k++) fprintf(f, ",%s", wl_role_name((wl_role)role));
+    for (size_t j = 0; j < ns; j++)
+        for (size_t k = 0; k < cols[seq[j]]; k++) fprintf(f, ",%s", wl_role_name((wl_role)seq[j]));
     fputc('\n', f);
 }
 
-static void write_row(FILE *f, const char *id, json_t *obj, const size_t *cols)
+static void write_row(FILE *f, const char *id, json_t *obj, const int *seq, size_t ns, const size_t *cols)
 {
     cli_csv_field(f, id);
-    for (int role = 0; role < WL_ROLE_COUNT; role++) {
+    for (size_t j = 0; j < ns; j++) {
+        int role = seq[j];
         json_t *arr = cols[role] ? json_object_get(obj, wl_role_name((wl_role)role)) : NULL;
         size_t nv = json_array_size(arr);
         if (is_multi(role) && cols[role]) {
@@ -358,40 +430,59 @@ static void write_row(FILE *f, const char *id, json_t *obj, const size_t *cols)
     fputc('\n', f);
 }
 
-/* The records [lo, hi) of one source, through a temporary CSV. */
+/* The records g[0..n) of one source and one name order, through a temporary CSV. */
+static int load_group(const store *s, const parsed_rec *g, size_t n, wl_dataset *ds)
+{
+    int seq[WL_ROLE_COUNT];
+    size_t cols[WL_ROLE_COUNT];
+    size_t ns = layout(g, n, seq, cols);
+    FILE *f = tmpfile();
+    if (!f) return cli_error("cannot create a temporary file to reload the store"), -1;
+    write_header(f, seq, ns, cols);
+    for (size_t i = 0; i < n; i++) write_row(f, g[i].rec->id, g[i].obj, seq, ns, cols);
+    int rc = -1;
+    if (fflush(f) != 0) {
+        cli_error("cannot write a temporary file to reload the store");
+    } else {
+        char path[64], err[512] = "";
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
+        wl_read_options ro = wl_read_default_options();
+        ro.source = g[0].rec->source;
+        wl_read_report rep;
+        wl_status st = wl_dataset_read(ds, path, &ro, &rep, err, sizeof err);
+        if (st != WL_OK) cli_error("%s: reloading source '%s': %s", s->path, ro.source, err);
+        else if (rep.rejected)
+            cli_error("%s: damaged store: %zu records of source '%s' no longer read (first: %s)", s->path,
+                      rep.rejected, ro.source, rep.reject_reason[0]);
+        else rc = 0;
+    }
+    fclose(f);
+    return rc;
+}
+
+static int by_order(const void *a, const void *b)
+{
+    const parsed_rec *x = a, *y = b;
+    int c = strcmp(x->order, y->order);
+    return c ? c : (x->rec > y->rec) - (x->rec < y->rec);
+}
+
+/* The records [lo, hi) of one source not marked replaced, a group per name order. */
 static int load_source(const store *s, const store_rec *recs, size_t lo, size_t hi, wl_dataset *ds)
 {
-    json_t **parsed = calloc(hi - lo, sizeof *parsed);
-    size_t cols[WL_ROLE_COUNT];
-    FILE *f = NULL;
-    int rc = -1;
-    if (!parsed) cli_error("out of memory");
-    else if (role_columns(recs, lo, hi, parsed, cols) != 0) {
-    } else if (!(f = tmpfile())) {
-        cli_error("cannot create a temporary file to reload the store");
-    } else {
-        write_header(f, cols);
-        for (size_t i = lo; i < hi; i++)
-            if (!recs[i].replaced) write_row(f, recs[i].id, parsed[i - lo], cols);
-        if (fflush(f) != 0) {
-            cli_error("cannot write a temporary file to reload the store");
-        } else {
-            char path[64], err[512] = "";
-            snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
-            wl_read_options ro = wl_read_default_options();
-            ro.source = recs[lo].source;
-            wl_read_report rep;
-            wl_status st = wl_dataset_read(ds, path, &ro, &rep, err, sizeof err);
-            if (st != WL_OK) cli_error("%s: reloading source '%s': %s", s->path, recs[lo].source, err);
-            else if (rep.rejected)
-                cli_error("%s: damaged store: %zu records of source '%s' no longer read (first: %s)", s->path,
-                          rep.rejected, recs[lo].source, rep.reject_reason[0]);
-            else rc = 0;
-        }
+    parsed_rec *p = calloc(hi - lo, sizeof *p);
+    size_t n = 0;
+    int rc = p ? 0 : -1;
+    if (!p) cli_error("out of memory");
+    for (size_t i = lo; rc == 0 && i < hi; i++)
+        if (!recs[i].replaced) rc = parse_rec(&recs[i], &p[n++]);
+    if (rc == 0) qsort(p, n, sizeof *p, by_order);
+    for (size_t a = 0, b; rc == 0 && a < n; a = b) {
+        for (b = a; b < n && !strcmp(p[b].order, p[a].order); b++) {}
+        rc = load_group(s, p + a, b - a, ds);
     }
-    for (size_t i = 0; parsed && i < hi - lo; i++) json_decref(parsed[i]);
-    free(parsed);
-    if (f) fclose(f);
+    for (size_t i = 0; p && i < hi - lo; i++) json_decref(p[i].obj);
+    free(p);
     return rc;
 }
 
@@ -415,7 +506,7 @@ static int step_done(store *s, sqlite3_stmt *st, const char *what)
 }
 
 static int write_records(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                         const int64_t *person)
+                         const int64_t *person, char *const *fields)
 {
     sqlite3_stmt *pst = NULL, *rst = NULL;
     int rc = 0;
@@ -427,19 +518,13 @@ static int write_records(store *s, const wl_dataset *ds, const wl_result *r, con
     size_t n = wl_dataset_size(ds);
     for (size_t k = 0; rc == 0 && k < n; k++) {
         size_t i = wl_result_record(r, k);
-        char *fields = store_fields_json(ds, i);
-        if (!fields) {
-            rc = -1;
-            cli_error("out of memory");
-            break;
-        }
         sqlite3_bind_int64(pst, 1, person[k]);
         sqlite3_bind_int64(rst, 1, rid[k]);
         sqlite3_bind_text(rst, 2, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
         sqlite3_bind_text(rst, 3, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
         sqlite3_bind_int64(rst, 4, person[k]);
         sqlite3_bind_int64(rst, 5, (int64_t)k);
-        sqlite3_bind_text(rst, 6, fields, -1, free);
+        sqlite3_bind_text(rst, 6, fields[i], -1, SQLITE_STATIC);
         rc = step_done(s, pst, "writing persons");
         if (rc == 0) rc = step_done(s, rst, "writing records");
     }
@@ -476,10 +561,10 @@ static int write_pairs(store *s, const wl_dataset *ds, const wl_result *r, const
 }
 
 int store_write_run(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                    const int64_t *person)
+                    const int64_t *person, char *const *fields)
 {
     if (exec(s, "DELETE FROM pairs; DELETE FROM records; DELETE FROM persons") != 0) return -1;
-    if (write_records(s, ds, r, rid, person) != 0) return -1;
+    if (write_records(s, ds, r, rid, person, fields) != 0) return -1;
     return write_pairs(s, ds, r, rid);
 }
 

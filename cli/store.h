@@ -63,8 +63,16 @@ void store_recs_free(store_rec *recs, size_t n);
 /** @return the index of (source, id) in recs sorted by store_load, or SIZE_MAX. */
 size_t store_find(const store_rec *recs, size_t n, const char *source, const char *id);
 
-/** @return record i's fields as canonical JSON (malloc'd), or NULL when out of memory. */
-char *store_fields_json(const wl_dataset *ds, size_t i);
+/**
+ * The order of a list's given, middle and family name columns, as role names
+ * joined by ',' in buf, when it is not that order (the features read name parts
+ * in column order); NULL when it is.
+ */
+const char *store_name_order(const wl_read_report *rep, char *buf, size_t cap);
+
+/** @return record i's fields as canonical JSON (malloc'd) with its list's name
+ *  order (may be NULL), or NULL when out of memory. */
+char *store_fields_json(const wl_dataset *ds, size_t i, const char *name_order);
 
 /**
  * Adds the stored records whose `replaced` is 0 to ds, source by source (each
@@ -76,10 +84,11 @@ int store_to_dataset(const store *s, const store_rec *recs, size_t n, wl_dataset
 /**
  * Replaces the store's records, persons and pairs with a run's (inside the
  * caller's transaction). rid[i] and person[i] are given per record in output
- * order k (record wl_result_record(r, k)).
+ * order k (record wl_result_record(r, k)); fields[i] (store_fields_json) per
+ * dataset record i.
  */
 int store_write_run(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                    const int64_t *person);
+                    const int64_t *person, char *const *fields);
 
 /** PRAGMA integrity_check plus the store's own invariants; prints each problem.
  * @return the number of problems (0: consistent), or -1 when it could not run. */

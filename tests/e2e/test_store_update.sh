@@ -62,6 +62,24 @@ expect_grep "^updated,[0-9]*,tha,$rid,\|^split,[0-9]*,tha,$rid,\|^merged,[0-9]*,
   && ok || fail "the changed row was not replaced"
 expect_exit 1 "$W" update "$TMP/s.db" "$TMP/tha.csv" --model "$TMP/m.json" -q
 
+# Stored records are reloaded as their list read them: a list with the family
+# name column before the given name (the features read name parts in column
+# order), and two-digit birth years under the store's --reference-year.
+awk -F, -v OFS=, '{t = $2; $2 = $3; $3 = t; print}' "$S/tha.csv" >"$TMP/thaswap.csv"
+expect_exit 0 "$W" dedup "$TMP/thaswap.csv" "$S/idn.csv" --model "$TMP/m.json" -o "$TMP/sw_dedup.csv" -q
+expect_exit 0 "$W" index "$TMP/sw.db" "$TMP/thaswap.csv" --model "$TMP/m.json" -q
+expect_exit 0 "$W" update "$TMP/sw.db" "$S/idn.csv" -q
+expect_exit 0 "$W" export "$TMP/sw.db" -o "$TMP/sw_exp.csv"
+cmp -s "$TMP/sw_dedup.csv" "$TMP/sw_exp.csv" && ok || fail "family-name-first list: index + update differs from dedup"
+sed -E 's#([0-9]{2})/([0-9]{2})/19([0-9]{2}),#\1/\2/\3,#' "$S/idn.csv" >"$TMP/idn_yy.csv"
+expect_exit 0 "$W" dedup "$TMP/idn_yy.csv" "$S/mys.csv" --model "$TMP/m.json" --reference-year 1990 -o "$TMP/ry_dedup.csv" -q
+expect_exit 0 "$W" dedup "$TMP/idn_yy.csv" "$S/mys.csv" --model "$TMP/m.json" -o "$TMP/ry_default.csv" -q
+cmp -s "$TMP/ry_dedup.csv" "$TMP/ry_default.csv" && fail "the reference year changed nothing: the check proves nothing" || ok
+expect_exit 0 "$W" index "$TMP/ry.db" "$TMP/idn_yy.csv" --model "$TMP/m.json" --reference-year 1990 -q
+expect_exit 0 "$W" update "$TMP/ry.db" "$S/mys.csv" -q
+expect_exit 0 "$W" export "$TMP/ry.db" -o "$TMP/ry_exp.csv"
+cmp -s "$TMP/ry_dedup.csv" "$TMP/ry_exp.csv" && ok || fail "--reference-year 1990: index + update differs from dedup"
+
 # Readers run while an update writes (WAL).
 cp "$TMP/orig.db" "$TMP/c.db"
 "$W" update "$TMP/c.db" "$S/tha.csv" -q & upd=$!
