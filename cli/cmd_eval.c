@@ -4,10 +4,14 @@
 
 static const char USAGE[] =
     "Usage: watchlink eval --truth TRUTH PAIRS [--threshold P] [--format csv|jsonl]\n"
-    "Compares the pairs a run wrote (PAIRS, CSV) with the true pairs (TRUTH: columns\n"
-    "left_source,left_id,right_source,right_id, or two id columns of one source).\n"
+    "Compares what a run wrote (PAIRS: a pairs file, or a clusters file from --clusters)\n"
+    "with the truth (TRUTH: a pairs file left_source,left_id,right_source,right_id, two\n"
+    "id columns of one source, or a clusters file cluster_id,source,id). A clusters file\n"
+    "counts as every pair within each cluster, probability 1.\n"
     "Prints precision, recall and F1 of all pairs in PAIRS (row 'all'; or of those with\n"
-    "probability >= P), then a table at several thresholds.\n"
+    "probability >= P), then a table at several thresholds, then the B-cubed precision,\n"
+    "recall and F1 of the clusters the pairs make (complete when PAIRS is a clusters\n"
+    "file, which lists every record). Any other file is refused, saying what it is.\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
 
 static void print_row(const char *label, const wl_eval_row *r, int jsonl)
@@ -55,6 +59,14 @@ int cmd_eval(int argc, char **argv)
         snprintf(label, sizeof label, "%.2f", table[k]);
         print_row(label, &r, jsonl);
     }
+    /* Clusters: those the pairs at the run's threshold make, B-cubed. */
+    wl_eval_row b = wl_eval_bcubed(e, run_t);
+    if (jsonl)
+        printf("{\"bcubed\":{\"threshold\":%.2f,\"records\":%zu,\"precision\":%.4f,\"recall\":%.4f,"
+               "\"f1\":%.4f}}\n", run_t, b.true_pairs, b.precision, b.recall, b.f1);
+    else
+        printf("\nclusters, B-cubed over %zu records: precision %.4f recall %.4f f1 %.4f\n", b.true_pairs,
+               b.precision, b.recall, b.f1);
     wl_eval_free(e);
     return EXIT_OK;
 }

@@ -555,6 +555,11 @@ WL_API wl_status wl_eval_load(const char *truth_path, const char *pairs_path, wl
 WL_API void wl_eval_free(wl_eval *e);
 /** Precision, recall and F1 of the predicted pairs with probability >= threshold. */
 WL_API wl_eval_row wl_eval_at(const wl_eval *e, double threshold);
+/** B-cubed precision, recall and F1 of the clusters the predicted pairs with
+ *  probability >= threshold make, against the true clusters; true_pairs holds
+ *  the number of records scored. Either file may be a clusters file
+ *  (cluster_id,source,id: its implied pairs count, with probability 1). */
+WL_API wl_eval_row wl_eval_bcubed(const wl_eval *e, double threshold);
 
 
 /* ------------------------------------------- privacy-preserving linkage (PPRL) */

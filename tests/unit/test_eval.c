@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "score/eval.h"
@@ -93,6 +94,54 @@ static void test_crlf_and_quotes(void **state)
     wl_eval_free(e);
 }
 
+/* Truth as clusters, prediction as clusters: the implied pairs, and B-cubed.
+ * Truth {1,2,3} {4}; predicted {1,2} {3,4}.
+ * B-cubed precision: 1,2: 2/2; 3: 1/2; 4: 1/2 -> (1+1+.5+.5)/4 = 0.75.
+ * Recall: 1,2: 2/3; 3: 1/3; 4: 1/1 -> (2/3+2/3+1/3+1)/4 = 2/3. */
+static void test_clusters_files_and_bcubed(void **state)
+{
+    (void)state;
+    const char *truth = "cluster_id,source,id\nA,s,1\nA,s,2\nA,s,3\nB,s,4\n";
+    const char *pred = "cluster_id,source,id\n0,s,1\n0,s,2\n7,s,3\n7,s,4\n";
+    char err[256] = "";
+    wl_eval *e = parse(truth, pred, err, sizeof err);
+    assert_non_null(e);
+    wl_eval_row r = wl_eval_at(e, 0.0);
+    assert_int_equal(r.true_pairs, 3);   /* 1-2, 1-3, 2-3 */
+    assert_int_equal(r.predicted, 2);    /* 1-2, 3-4 */
+    assert_int_equal(r.true_positive, 1);
+    wl_eval_row b = wl_eval_bcubed(e, 0.0);
+    assert_int_equal(b.true_pairs, 4);
+    assert_true(fabs(b.precision - 0.75) < 1e-12);
+    assert_true(fabs(b.recall - 2.0 / 3) < 1e-12);
+    wl_eval_free(e);
+
+    /* Pairs as the prediction: the clusters they make, at the threshold. */
+    const char *pairs = "left_source,left_id,right_source,right_id,probability\n"
+                        "s,1,s,2,0.9\ns,2,s,3,0.3\n";
+    e = parse(truth, pairs, err, sizeof err);
+    assert_non_null(e);
+    b = wl_eval_bcubed(e, 0.0); /* {1,2,3} {4}: perfect */
+    assert_true(fabs(b.precision - 1.0) < 1e-12 && fabs(b.recall - 1.0) < 1e-12);
+    b = wl_eval_bcubed(e, 0.5); /* {1,2} {3} {4}: recall (2/3+2/3+1/3+1)/4 */
+    assert_true(fabs(b.precision - 1.0) < 1e-12);
+    assert_true(fabs(b.recall - 2.0 / 3) < 1e-12);
+    wl_eval_free(e);
+}
+
+/* A list, or a file with three columns and no pair or cluster columns, is
+ * refused: it was once read as two id columns (cluster ids taken for ids). */
+static void test_wrong_file_kind_refused(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    const char *truth = "left_source,left_id,right_source,right_id\ns,1,s,2\n";
+    assert_null(parse(truth, "id,full_name,dob\n1,Ali,1970\n", err, sizeof err));
+    assert_non_null(strstr(err, "pairs.csv:1: not a pairs file"));
+    assert_null(parse("a,b,c\n1,2,3\n", "left_id,right_id,probability\n1,2,1\n", err, sizeof err));
+    assert_non_null(strstr(err, "truth.csv:1: not a pairs file"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +149,8 @@ int main(void)
         cmocka_unit_test(test_two_column_truth_ignores_sources),
         cmocka_unit_test(test_errors_name_file_and_line),
         cmocka_unit_test(test_crlf_and_quotes),
+        cmocka_unit_test(test_clusters_files_and_bcubed),
+        cmocka_unit_test(test_wrong_file_kind_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@ static int find_col(const wl_csv *c, const char *name)
 
 typedef struct {
     int ls, li, rs, ri, prob;   /* column indexes; -1 when absent */
+    int cl, src, id;            /* a clusters file: cluster_id, source, id (cl < 0: a pairs file) */
 } columns;
 
 /* The tokenizer's verdict on a row, as a reason (NULL when the row is whole). */
@@ -62,7 +63,7 @@ static int next_row(wl_csv *c, const char *name, char *err, size_t errcap)
     return -1;
 }
 
-static int read_header(wl_csv *in, const char *name, columns *c, int need_prob, char *err, size_t errcap)
+static int read_header(wl_csv *in, const char *name, columns *c, int flags, char *err, size_t errcap)
 {
     int rc = next_row(in, name, err, errcap);
     if (rc == 0) wl_set_error(err, errcap, "%s:1: no header", name);
@@ -72,9 +73,26 @@ static int read_header(wl_csv *in, const char *name, columns *c, int need_prob, 
     c->rs = find_col(in, "right_source");
     c->ri = find_col(in, "right_id");
     c->prob = find_col(in, "probability");
+    c->cl = c->src = c->id = -1;
     if (c->li < 0 || c->ri < 0) {
-        if (in->n_fields < 2 || need_prob) {
-            wl_set_error(err, errcap, "%s:%ld: expected left_id and right_id columns", name, in->row_line);
+        int cl = find_col(in, "cluster_id"), id = find_col(in, "id");
+        if (cl >= 0 && id >= 0) {
+            if (!(flags & WL_PF_CLUSTERS)) {
+                wl_set_error(err, errcap, "%s:%ld: a clusters file (cluster_id,source,id), not a pairs file "
+                                          "(left_source,left_id,right_source,right_id)", name, in->row_line);
+                return -1;
+            }
+            c->cl = cl;
+            c->id = id;
+            c->src = find_col(in, "source");
+            return 0;
+        }
+        /* Two id columns of one source (rec_id_1,rec_id_2): only a file of exactly
+         * two columns. A clusters file (cluster_id,source,id) was once read so,
+         * its cluster ids and sources taken for record ids: 0 of 5,555 found. */
+        if (in->n_fields != 2 || (flags & WL_PF_NEED_PROB)) {
+            wl_set_error(err, errcap, "%s:%ld: not a pairs file: expected left_id and right_id columns%s", name,
+                         in->row_line, flags & WL_PF_CLUSTERS ? ", or cluster_id and id" : "");
             return -1;
         }
         c->li = 0; /* two-column truth: rec_id_1,rec_id_2 of one source */
@@ -119,8 +137,79 @@ static int pair_row(const wl_csv *in, const columns *c, const char *name,
     return fn(user, &r);
 }
 
+/* ---- clusters files ---- */
+
+typedef struct {
+    uint64_t cl;        /* hash of the cluster id */
+    size_t row;         /* input order, for a stable sort */
+    const char *s, *i;  /* copies in the arena */
+    size_t sl, il;
+    long line;
+} member;
+
+static int cmp_member(const void *x, const void *y)
+{
+    const member *a = x, *b = y;
+    if (a->cl != b->cl) return a->cl < b->cl ? -1 : 1;
+    return (a->row > b->row) - (a->row < b->row);
+}
+
+static char *keep(wl_arena *a, const char *s, size_t n)
+{
+    char *p = wl_arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+/* Every member as a pair with itself, then every pair within each cluster. */
+static int cluster_rows(wl_csv *in, const columns *c, const char *name,
+                        int (*fn)(void *user, const wl_pairrow *row), void *user, char *err, size_t errcap)
+{
+    wl_vec m;
+    wl_vec_init(&m, sizeof(member));
+    wl_arena a;
+    wl_arena_init(&a);
+    int rc;
+    while ((rc = next_row(in, name, err, errcap)) == 1) {
+        int n = (int)in->n_fields;
+        if (c->cl >= n || c->id >= n || c->src >= n) {
+            wl_set_error(err, errcap, "%s:%ld: expected more fields, found %d", name, in->row_line, n);
+            rc = -1;
+            break;
+        }
+        const char *const *f = in->field;
+        const size_t *fl = in->flen;
+        member x = { wl_hash(f[c->cl], fl[c->cl]), m.len, keep(&a, c->src >= 0 ? f[c->src] : "", c->src >= 0 ? fl[c->src] : 0),
+                     keep(&a, f[c->id], fl[c->id]), c->src >= 0 ? fl[c->src] : 0, fl[c->id], in->row_line };
+        if (!x.s || !x.i || wl_vec_push(&m, &x) != 0) {
+            rc = -2;
+            break;
+        }
+    }
+    member *v = m.data;
+    if (rc == 0 && m.len > 1) qsort(v, m.len, sizeof *v, cmp_member);
+    for (size_t k = 0; rc == 0 && k < m.len; k++) {
+        wl_pairrow r = { v[k].s, v[k].i, v[k].s, v[k].i, v[k].sl, v[k].il, v[k].sl, v[k].il, 1.0f, v[k].line };
+        rc = fn(user, &r);
+    }
+    for (size_t s = 0, t; rc == 0 && s < m.len; s = t) {
+        for (t = s + 1; t < m.len && v[t].cl == v[s].cl; t++) {}
+        for (size_t x = s; x < t && rc == 0; x++)
+            for (size_t y = x + 1; y < t && rc == 0; y++) {
+                wl_pairrow r = { v[x].s, v[x].i, v[y].s, v[y].i, v[x].sl, v[x].il, v[y].sl, v[y].il, 1.0f, v[y].line };
+                rc = fn(user, &r);
+            }
+    }
+    wl_vec_free(&m);
+    wl_arena_free(&a);
+    return rc;
+}
+
 /* Reads every pair of a file: keys[] and, when wanted, probabilities. */
-int wl_pairfile_each(const char *text, size_t len, const char *name, int need_prob,
+int wl_pairfile_each(const char *text, size_t len, const char *name, int flags,
                      int (*fn)(void *user, const wl_pairrow *row), void *user, int *has_sources,
                      char *err, size_t errcap)
 {
@@ -136,11 +225,13 @@ int wl_pairfile_each(const char *text, size_t len, const char *name, int need_pr
         wl_source_close(&src);
         return -2;
     }
-    columns c = { -1, -1, -1, -1, -1 };
-    int rc = read_header(&in, name, &c, need_prob, err, errcap);
-    if (has_sources) *has_sources = c.ls >= 0 && c.rs >= 0;
-    while (rc == 0 && (rc = next_row(&in, name, err, errcap)) == 1)
-        rc = pair_row(&in, &c, name, fn, user, err, errcap);
+    columns c = { -1, -1, -1, -1, -1, -1, -1, -1 };
+    int rc = read_header(&in, name, &c, flags, err, errcap);
+    if (has_sources) *has_sources = c.cl >= 0 ? c.src >= 0 : c.ls >= 0 && c.rs >= 0;
+    if (rc == 0 && c.cl >= 0) rc = cluster_rows(&in, &c, name, fn, user, err, errcap);
+    else
+        while (rc == 0 && (rc = next_row(&in, name, err, errcap)) == 1)
+            rc = pair_row(&in, &c, name, fn, user, err, errcap);
     wl_csv_free(&in);
     wl_source_close(&src);
     return rc;

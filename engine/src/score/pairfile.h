@@ -17,13 +17,21 @@ typedef struct {
     long line;
 } wl_pairrow;
 
+enum {
+    WL_PF_NEED_PROB = 1, /* the file must have left_id, right_id and probability columns */
+    WL_PF_CLUSTERS = 2   /* a clusters file (cluster_id,[source,]id) is read too: each member
+                            comes once as a pair with itself (li == ri: the record exists),
+                            then every pair of members of one cluster, probability 1 */
+};
+
 /**
- * Calls fn for every pair of a pairs file held in memory. need_prob: the file
- * must have left_id, right_id and probability columns. fn returns 0 to go on,
+ * Calls fn for every pair of a pairs file held in memory. flags: WL_PF_*.
+ * A file with neither left_id/right_id nor exactly two columns is refused, and
+ * a clusters file without WL_PF_CLUSTERS is refused, saying what it is. fn returns 0 to go on,
  * -2 when out of memory. *has_sources (may be NULL) tells whether the file names
  * sources. @return 0; -1 with "name:line: reason" in err; -2 out of memory.
  */
-int wl_pairfile_each(const char *text, size_t len, const char *name, int need_prob,
+int wl_pairfile_each(const char *text, size_t len, const char *name, int flags,
                      int (*fn)(void *user, const wl_pairrow *row), void *user, int *has_sources,
                      char *err, size_t errcap);
 
