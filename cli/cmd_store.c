@@ -457,6 +457,8 @@ static const char QUERY_USAGE[] =
     "Options:\n"
     "  -o, --output FILE    write the hits to FILE (atomically) instead of standard output\n"
     "  --top K              at most K hits per query record (default 10)\n"
+    "  --sources A,B        screen against these stored sources only\n"
+    "  --explain            add each field's level:weight to every hit\n"
     "  --threshold P        hits with probability >= P (default: the store's threshold)\n"
     "  --map ROLE=COLUMN    map a column of LIST to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
@@ -468,7 +470,35 @@ typedef struct {
     size_t q_pos, s_pos;  /* output positions of the query and the stored record */
     size_t q, s;          /* their dataset indices */
     float probability, weight;
+    const wl_match *m;
 } hit;
+
+/* 1 when source is one of the comma-separated names (NULL: every source). */
+static int source_listed(const char *list, const char *source)
+{
+    size_t n = strlen(source);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && !memcmp(p, source, n)) return 1;
+        p += len + (p[len] == ',');
+    }
+    return !list;
+}
+
+/* Every name of --sources must be a stored source. @return 0, or -1 after the error. */
+static int check_sources(const char *list, const loaded_store *ls)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ","), j = 0;
+        while (j < ls->n_recs && !(strlen(ls->recs[j].source) == len && !memcmp(ls->recs[j].source, p, len))) j++;
+        if (j == ls->n_recs) {
+            cli_error("--sources: the store holds no source '%.*s'", (int)len, p);
+            return -1;
+        }
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
 
 static int by_hit(const void *a, const void *b)
 {
@@ -480,7 +510,8 @@ static int by_hit(const void *a, const void *b)
 }
 
 /* The pairs between a query record (index < n_query) and a stored one, best first. */
-static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_query, size_t *n_hits)
+static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_query, const char *sources,
+                        size_t *n_hits)
 {
     size_t n = wl_dataset_size(ds), np = wl_result_pair_count(r), nh = 0;
     size_t *pos = malloc((n ? n : 1) * sizeof *pos);
@@ -496,7 +527,8 @@ static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_quer
         int lq = m->left < n_query, rq = m->right < n_query;
         if (lq == rq) continue; /* two stored records, or two query records */
         size_t q = lq ? m->left : m->right, s = lq ? m->right : m->left;
-        h[nh++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight };
+        if (source_listed(sources, wl_dataset_source(ds, s)))
+            h[nh++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m };
     }
     free(pos);
     qsort(h, nh, sizeof *h, by_hit);
@@ -505,9 +537,11 @@ static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_quer
 }
 
 static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, const hit *h, size_t nh,
-                       size_t top)
+                       size_t top, int explain)
 {
-    fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight\n", f);
+    fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight", f);
+    for (int k = 0; explain && k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
+    fputc('\n', f);
     size_t rank = 0;
     for (size_t k = 0; k < nh; k++) {
         rank = k > 0 && h[k].q == h[k - 1].q ? rank + 1 : 1;
@@ -521,7 +555,10 @@ static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, co
         cli_csv_field(f, src);
         fputc(',', f);
         cli_csv_field(f, id);
-        fprintf(f, ",%.6f,%.3f\n", h[k].probability, h[k].weight);
+        fprintf(f, ",%.6f,%.3f", h[k].probability, h[k].weight);
+        for (int x = 0; explain && x < WL_FIELD_COUNT; x++) /* as dedup --explain writes them */
+            fprintf(f, ",%s:%.2f", wl_level_name((wl_field)x, h[k].m->level[x]), h[k].m->field_weight[x]);
+        fputc('\n', f);
     }
 }
 
@@ -554,7 +591,7 @@ static int parse_top(const char *v, size_t *top)
     return 0;
 }
 
-static int query_run(const cli_opts *o, loaded_store *ls, size_t top)
+static int query_run(const cli_opts *o, loaded_store *ls, size_t top, const char *sources)
 {
     cli_opts lists = without_store(o);
     wl_dataset *ds = NULL;
@@ -571,12 +608,12 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top)
     double threshold = o->threshold >= 0 ? o->threshold : ls->set.threshold;
     if (rc == EXIT_OK)
         rc = run(o, ds, WL_MODE_LINK, threshold, (size_t)ls->set.max_partners, ls->set.model, &r);
-    hit *h = rc == EXIT_OK ? collect_hits(ds, r, n_query, &nh) : NULL;
+    hit *h = rc == EXIT_OK ? collect_hits(ds, r, n_query, sources, &nh) : NULL;
     if (rc == EXIT_OK && !h) rc = EXIT_INTERNAL, cli_error("out of memory");
     cli_out out;
     if (rc == EXIT_OK && cli_out_open(&out, o->output) != 0) rc = EXIT_INPUT;
     else if (rc == EXIT_OK) {
-        write_hits(out.f, ds, ls, h, nh, top);
+        write_hits(out.f, ds, ls, h, nh, top, o->explain);
         if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;
     }
     if (rc == EXIT_OK && !o->quiet)
@@ -591,16 +628,16 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top)
 int cmd_query(int argc, char **argv)
 {
     cli_opts o;
-    const char *top_arg = NULL;
-    extra_opt ex[] = { { "--top", &top_arg, NULL } };
-    int p = parse(argc, argv, &o, QUERY_USAGE, ex, 1);
+    const char *top_arg = NULL, *sources = NULL;
+    extra_opt ex[] = { { "--top", &top_arg, NULL }, { "--sources", &sources, NULL } };
+    int p = parse(argc, argv, &o, QUERY_USAGE, ex, 2);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
     size_t top;
     if (parse_top(top_arg, &top) != 0) return EXIT_INPUT;
     if (o.n_lists != 2) return cli_error("query takes a store and one list (see --help)"), EXIT_INPUT;
     loaded_store ls;
     if (load_store(&ls, o.lists[0], 0) != 0) return EXIT_INPUT;
-    int rc = query_run(&o, &ls, top);
+    int rc = check_sources(sources, &ls) == 0 ? query_run(&o, &ls, top, sources) : EXIT_INPUT;
     store_rollback(&ls.s); /* a read snapshot: nothing to keep */
     loaded_free(&ls);
     return rc;

@@ -75,6 +75,22 @@ expect_grep "^arrivals,Q1,1,$person,idn,DPO-0460332759," "$TMP/q.csv"
 [ "$(wc -l <"$TMP/q.csv")" -le 3 ] && ok || fail "--top 2 gave more than two hits"
 expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/exp2.csv"
 cmp -s "$TMP/exp.csv" "$TMP/exp2.csv" && ok || fail "query changed the store"
+# --sources screens against some lists only; --explain adds the fields' levels.
+pid=$(awk -F, 'NR > 1 {s[$1] = s[$1] " " $2} END {for (c in s) if (s[c] ~ /idn/ && s[c] ~ /mys/ && s[c] ~ /tha/) print c}' \
+      "$TMP/exp_cl.csv" | sort -n | head -1)
+qid=$(awk -F, -v p="$pid" '$1 == p && $2 == "idn" {print $3; exit}' "$TMP/exp_cl.csv")
+{ head -1 "$S/idn.csv"; grep "^$qid," "$S/idn.csv" | sed "s/^$qid,/Q2,/"; } >"$TMP/arrivals.csv"
+expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" -o "$TMP/q3.csv" -q
+expect_grep ",$pid,idn,$qid," "$TMP/q3.csv"
+expect_grep ",$pid,mys," "$TMP/q3.csv"
+expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --sources mys,tha --explain -o "$TMP/q4.csv" -q
+grep -q ",idn," "$TMP/q4.csv" && fail "--sources mys,tha gave an idn hit" || ok
+expect_grep ",$pid,mys," "$TMP/q4.csv"
+expect_grep ",$pid,tha," "$TMP/q4.csv"
+expect_grep "^query_source,.*,match_weight,name,dob,doc," "$TMP/q4.csv"
+expect_grep "^arrivals,Q2,1,[0-9]*,[a-z]*,[^,]*,[0-9.]*,[-0-9.]*,[a-z0-9_]*:[-0-9.]*,[a-z0-9_]*:[-0-9.]*," "$TMP/q4.csv"
+expect_exit 1 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --sources nowhere -q
+expect_grep "no source 'nowhere'" "$TMP/err"
 # A query list named like a stored source is refused (its rows would pass for stored ones).
 expect_exit 1 "$W" query "$TMP/s.db" "$S/idn.csv" -q
 expect_grep "also a source in the store" "$TMP/err"

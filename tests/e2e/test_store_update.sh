@@ -62,6 +62,14 @@ expect_grep "^updated,[0-9]*,tha,$rid,\|^split,[0-9]*,tha,$rid,\|^merged,[0-9]*,
   && ok || fail "the changed row was not replaced"
 expect_exit 1 "$W" update "$TMP/s.db" "$TMP/tha.csv" --model "$TMP/m.json" -q
 
+# Bad rows are rejected one by one, as in every command; the rest is applied.
+{ head -1 "$S/tha.csv"; echo 'TH-NEW-1,Somchai,Jaidee,,01/02/1980,Male,THA,,'; echo 'TH-BAD,only,three'; } >"$TMP/tha_bad.csv"
+expect_exit 0 "$W" update "$TMP/s.db" "$TMP/tha_bad.csv" --rejects "$TMP/rejects.csv" --changes "$TMP/changes4.csv" -q
+expect_grep "wrong field count" "$TMP/rejects.csv"
+expect_grep "^new,[0-9]*,tha_bad,TH-NEW-1,$" "$TMP/changes4.csv"
+[ "$(count "$TMP/s.db" "SELECT count(*) FROM records")" -eq 6001 ] && ok || fail "the bad list's good row was not added alone"
+expect_exit 0 "$W" index --check "$TMP/s.db"
+
 # Stored records are reloaded as their list read them: a list with the family
 # name column before the given name (the features read name parts in column
 # order), and two-digit birth years under the store's --reference-year.
