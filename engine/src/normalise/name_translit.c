@@ -6,7 +6,7 @@
  * prototype, under a mutex, and each context clones its own on first use
  * (utrans_clone copies the compiled rules). Scripts whose ICU default is far
  * from what the lists print get our own rules, compiled from embedded tables:
- * Arabic/Persian/Jawi, Cyrillic, Khmer, Burmese and Katakana (datasets/tables/name_translit_*.tsv).
+ * Arabic/Persian/Jawi, Cyrillic, Hebrew, Khmer, Burmese and Katakana (datasets/tables/name_translit_*.tsv).
  * Han and Hangul are transliterated one syllable at a time, so a personal name
  * (2-4 syllables) can be written family name first, then the given name as the
  * lists write it: joined in pinyin (李小龙 -> "li xiaolong"), one word per syllable
@@ -24,7 +24,7 @@
 #include "normalise/name.h"
 #include "common/tables.h"
 
-typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_KANA, TR_COUNT } tr_kind;
+typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_KANA, TR_HEBREW, TR_COUNT } tr_kind;
 
 /* An ICU id, or the name of an embedded rules table. */
 static const struct {
@@ -39,6 +39,7 @@ static const struct {
     [TR_HAN] = { "Han-Latin/Names; Latin-ASCII", NULL },
     [TR_HANGUL] = { "Hangul-Latin; Latin-ASCII", NULL },
     [TR_KANA] = { "wl-Katakana-Latin", "name_translit_kana" },
+    [TR_HEBREW] = { "wl-Hebrew-Latin", "name_translit_hebrew" },
 };
 
 enum { CHUNK_CP = 256, UBUF = CHUNK_CP * 2 * 12, RULES_MAX = 32768 };
@@ -408,6 +409,7 @@ static tr_kind kind_of(int32_t cp, tr_kind cur)
     case USCRIPT_HAN: return TR_HAN;
     case USCRIPT_HANGUL: return TR_HANGUL;
     case USCRIPT_KATAKANA: return TR_KANA;
+    case USCRIPT_HEBREW: return TR_HEBREW;
     case USCRIPT_COMMON: case USCRIPT_INHERITED: return cur; /* marks and joiners stay in their run */
     default: return TR_ANY;
     }
