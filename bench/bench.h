@@ -16,6 +16,7 @@ int bench_normalize(int argc, char **argv);  /* normalisation records/s */
 int bench_kernels(int argc, char **argv);    /* Jaro-Winkler / Levenshtein pairs/s */
 int bench_block(int argc, char **argv);      /* pair completeness, reduction ratio */
 int bench_run(int argc, char **argv);        /* whole pipeline at scales, quality */
+int bench_pprl(int argc, char **argv);       /* encoded linkage: Dice kernel, FEBRL 4, scale */
 
 /** Wall clock, seconds. */
 double bench_now(void);

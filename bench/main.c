@@ -16,6 +16,7 @@ static const struct {
     { "kernels",   "similarity kernels (pairs/s per core)", bench_kernels },
     { "block",     "blocking: pair completeness and reduction ratio", bench_block },
     { "run",       "whole pipeline at several scales: time, memory, quality", bench_run },
+    { "pprl",      "encoded linkage: Dice kernel, FEBRL 4 quality, N x N end to end", bench_pprl },
 };
 
 double bench_now(void)

@@ -644,16 +644,31 @@ WL_API double wl_dice(const uint64_t *a, const uint64_t *b, size_t words);
 WL_API wl_status wl_pprl_dice_pairs(const wl_encoded *a, const wl_encoded *b, const uint32_t *pairs,
                                     size_t n, int threads, float *out);
 
+/** @return the name of the Dice kernel in use ("avx512-vpopcntdq", "popcnt" or "portable"):
+ *  the fastest the CPU runs, chosen once. */
+WL_API const char *wl_pprl_kernel(void);
+
+enum { WL_PPRL_HIST_BINS = 101 };
+/**
+ * Dice of every pair of a x b, counted by bins: hist[k] counts the pairs with
+ * floor(100 * Dice) = k (for choosing a threshold: true pairs sit in the high
+ * bins, the mass of random pairs low). No blocking: n_a * n_b comparisons on
+ * `threads` threads (0: all cores); counts do not depend on the thread count.
+ */
+WL_API wl_status wl_pprl_dice_histogram(const wl_encoded *a, const wl_encoded *b, int threads,
+                                        size_t hist[WL_PPRL_HIST_BINS]);
+
 typedef struct {
     int threads;            /* 0: all cores */
     double threshold;       /* Dice at or above which a pair is reported */
     int one_to_one;         /* 1: at most one partner per record, best Dice first */
     size_t max_block;       /* a blocking key held by more than this many records on a side
                                is skipped (and counted); 0: 1000 */
-    int all_pairs;          /* 1: compare every pair (no blocking) */
+    int all_pairs;          /* 1: compare every pair (no blocking); also when an encoding has no
+                               blocking keys (schema "blocking": false) */
 } wl_pprl_options;
 
-/** @return threshold 0.8, all cores, blocking on. */
+/** @return threshold 0.7, all cores, blocking on. */
 WL_API wl_pprl_options wl_pprl_default_options(void);
 
 typedef struct {

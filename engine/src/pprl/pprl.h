@@ -115,6 +115,23 @@ uint32_t wl_pprl_and_count(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RES
 /** The same without the popcnt instruction (the tests check both agree). */
 uint32_t wl_pprl_and_count_portable(const uint64_t *a, const uint64_t *b, size_t n);
 
+/* Kernel variants (portable, popcnt, AVX-512 VPOPCNTDQ), for the tests and the
+ * bench to check and time each one the CPU has. */
+int wl_pprl_kernel_count(void);
+int wl_pprl_kernel_supported(int v);
+const char *wl_pprl_kernel_name(int v);
+/** The variant in use: the fastest the CPU runs, chosen once. */
+int wl_pprl_kernel_best(void);
+uint32_t wl_pprl_and_count_with(int v, const uint64_t *a, const uint64_t *b, size_t n);
+/**
+ * Compares filter fa (popcount pa) with b's records cand[0..n) (with cand NULL:
+ * records 0..n-1) using variant v. Writes the records at Dice >= t to hit_j and
+ * their Dice to hit_d (room for n each); adds to *compared the pairs that passed
+ * the weight bound. @return the number of hits.
+ */
+uint32_t wl_pprl_scan_with(int v, const uint64_t *fa, uint32_t pa, const wl_encoded *b, const uint32_t *cand,
+                           size_t n, double t, uint32_t *hit_j, float *hit_d, size_t *compared);
+
 /* ---- pprl_file.c ---- */
 /** An empty encoded list of n records of `words` words each. @return NULL when out of memory. */
 wl_encoded *wl_encoded_alloc(size_t n, size_t words);

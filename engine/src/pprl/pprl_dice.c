@@ -1,67 +1,189 @@
-/* pprl_dice.c -- the Dice kernel: 2|a & b| / (|a| + |b|) over 64-bit words with
- * the popcount instruction. x86-64's baseline has no popcnt, so
- * __builtin_popcountll compiles to a bit-twiddling routine unless the function
- * is built for the instruction; as xxHash does, the choice between a popcnt
- * build and the portable one is made once, from the CPU, into a function
- * pointer (pprl_dispatch). Both give the same counts (tests/unit/test_pprl.c). */
+/* pprl_dice.c -- the Dice kernel: 2|a & b| / (|a| + |b|) over 64-bit words.
+ *
+ * x86-64's baseline has no popcnt, so __builtin_popcountll compiles to a
+ * bit-twiddling routine unless the function is built for the instruction. As
+ * xxHash does, one kernel body is stamped out per instruction set (portable,
+ * popcnt, AVX-512 VPOPCNTDQ) with target attributes, and the best one the CPU
+ * runs is chosen once into a const table of function pointers (pprl_dispatch).
+ * Every variant gives the same counts (tests/unit/test_pprl.c checks each one
+ * the CPU has against a plain loop).
+ *
+ * The scan compares one filter against many, the link's inner loop: the cheap
+ * bound first (fzy's cheap filter before the scorer): 2 min(|a|, |b|) / (|a| +
+ * |b|) is the best Dice two filters of those weights can reach; then the
+ * AND-popcount, compared as 2c >= t (|a| + |b|) so no division is made for a
+ * pair below the threshold. */
 #include "pprl/pprl.h"
 
-#include <math.h>
 #include <stdlib.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define WL_PPRL_X86 1
+#else
+#define WL_PPRL_X86 0
+#endif
 
-
-#define AND_COUNT_BODY                                                                   \
-    {                                                                                    \
-        uint64_t c0 = 0, c1 = 0; /* two chains: the adds do not wait on one another */  \
-        size_t i = 0;                                                                    \
-        for (; i + 2 <= n; i += 2) {                                                     \
-            c0 += (uint64_t)__builtin_popcountll(a[i] & b[i]);                           \
-            c1 += (uint64_t)__builtin_popcountll(a[i + 1] & b[i + 1]);                   \
-        }                                                                                \
-        if (i < n) c0 += (uint64_t)__builtin_popcountll(a[i] & b[i]);                    \
-        return (uint32_t)(c0 + c1);                                                      \
+/* One variant: and_count_<name> and scan_<name>, built with target attribute attr. */
+#define WL_PPRL_GEN_SCAN(name, attr)                                                                   \
+    attr static uint32_t scan_##name(const uint64_t *WL_RESTRICT fa, uint32_t pa, const wl_encoded *b,    \
+                                     const uint32_t *cand, size_t n, double t, uint32_t *hit_j,          \
+                                     float *hit_d, size_t *compared)                                     \
+    {                                                                                                  \
+        size_t w = b->words, seen = 0;                                                                 \
+        uint32_t hits = 0;                                                                             \
+        for (size_t k = 0; k < n; k++) {                                                               \
+            uint32_t j = cand ? cand[k] : (uint32_t)k, pb = b->pop[j], s = pa + pb;                    \
+            if (!s || 2.0 * (pa < pb ? pa : pb) < t * s) continue;                                     \
+            seen++;                                                                                    \
+            uint32_t c = w == 16 ? and_count_##name(fa, b->bits + (size_t)j * 16, 16)                  \
+                                 : and_count_##name(fa, b->bits + (size_t)j * w, w);                   \
+            if (2.0 * c < t * s) continue;                                                             \
+            hit_j[hits] = j;                                                                           \
+            hit_d[hits++] = (float)(2.0 * c / s);                                                      \
+        }                                                                                              \
+        *compared += seen;                                                                             \
+        return hits;                                                                                   \
+    }                                                                                                  \
+    attr static void hist_##name(const uint64_t *WL_RESTRICT fa, uint32_t pa, const wl_encoded *b,       \
+                                 size_t *hist)                                                         \
+    {                                                                                                  \
+        size_t w = b->words;                                                                           \
+        for (size_t j = 0; j < b->n; j++) {                                                            \
+            uint32_t s = pa + b->pop[j];                                                               \
+            uint32_t c = w == 16 ? and_count_##name(fa, b->bits + j * 16, 16)                          \
+                                 : and_count_##name(fa, b->bits + j * w, w);                           \
+            hist[s ? (200u * c) / s : 0]++;    /* floor(100 * 2c / s) */                              \
+        }                                                                                              \
     }
 
-static uint32_t and_count_portable(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b,
-                                   size_t n) AND_COUNT_BODY
+static inline uint32_t and_count_portable(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b, size_t n)
+{
+    uint64_t c0 = 0, c1 = 0; /* two chains: the adds do not wait on one another */
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        c0 += (uint64_t)__builtin_popcountll(a[i] & b[i]);
+        c1 += (uint64_t)__builtin_popcountll(a[i + 1] & b[i + 1]);
+    }
+    if (i < n) c0 += (uint64_t)__builtin_popcountll(a[i] & b[i]);
+    return (uint32_t)(c0 + c1);
+}
+WL_PPRL_GEN_SCAN(portable, )
 
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("popcnt"))) static uint32_t
-and_count_popcnt(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b, size_t n) AND_COUNT_BODY
+#if WL_PPRL_X86
+#define WL_ATTR_POPCNT __attribute__((target("popcnt")))
+#define WL_ATTR_AVX512 __attribute__((target("popcnt,avx512f,avx512vpopcntdq")))
+
+WL_ATTR_POPCNT static inline uint32_t and_count_popcnt(const uint64_t *WL_RESTRICT a,
+                                                      const uint64_t *WL_RESTRICT b, size_t n)
+{
+    uint64_t c0 = 0, c1 = 0;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        c0 += (uint64_t)__builtin_popcountll(a[i] & b[i]);
+        c1 += (uint64_t)__builtin_popcountll(a[i + 1] & b[i + 1]);
+    }
+    if (i < n) c0 += (uint64_t)__builtin_popcountll(a[i] & b[i]);
+    return (uint32_t)(c0 + c1);
+}
+WL_PPRL_GEN_SCAN(popcnt, WL_ATTR_POPCNT)
+
+/* 512 bits a step: AND, per-lane popcount (VPOPCNTQ), lane sums added at the end. */
+WL_ATTR_AVX512 static inline uint32_t and_count_avx512(const uint64_t *WL_RESTRICT a,
+                                                      const uint64_t *WL_RESTRICT b, size_t n)
+{
+    __m512i acc = _mm512_setzero_si512();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_and_si512(_mm512_loadu_si512(a + i),
+                                                                         _mm512_loadu_si512(b + i))));
+    uint64_t c = (uint64_t)_mm512_reduce_add_epi64(acc);
+    for (; i < n; i++) c += (uint64_t)__builtin_popcountll(a[i] & b[i]);
+    return (uint32_t)c;
+}
+WL_PPRL_GEN_SCAN(avx512, WL_ATTR_AVX512)
 #endif
 
 typedef uint32_t (*and_count_fn)(const uint64_t *, const uint64_t *, size_t);
+typedef uint32_t (*scan_fn)(const uint64_t *, uint32_t, const wl_encoded *, const uint32_t *, size_t, double,
+                            uint32_t *, float *, size_t *);
+typedef void (*hist_fn)(const uint64_t *, uint32_t, const wl_encoded *, size_t *);
 
-static and_count_fn pprl_dispatch(void)
+/* Out-of-line copies of the inline counts, for the table. */
+static uint32_t count_portable(const uint64_t *a, const uint64_t *b, size_t n) { return and_count_portable(a, b, n); }
+#if WL_PPRL_X86
+WL_ATTR_POPCNT static uint32_t count_popcnt(const uint64_t *a, const uint64_t *b, size_t n)
 {
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("popcnt")) return and_count_popcnt;
+    return and_count_popcnt(a, b, n);
+}
+WL_ATTR_AVX512 static uint32_t count_avx512(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    return and_count_avx512(a, b, n);
+}
 #endif
-    return and_count_portable;
+
+typedef struct {
+    const char *name;
+    and_count_fn count;
+    scan_fn scan;
+    hist_fn hist;
+} kernel;
+
+static const kernel g_kernels[] = {
+    { "portable", count_portable, scan_portable, hist_portable },
+#if WL_PPRL_X86
+    { "popcnt", count_popcnt, scan_popcnt, hist_popcnt },
+    { "avx512-vpopcntdq", count_avx512, scan_avx512, hist_avx512 },
+#endif
+};
+
+int wl_pprl_kernel_count(void) { return (int)WL_ARRAY_SIZE(g_kernels); }
+
+int wl_pprl_kernel_supported(int v)
+{
+    if (v < 0 || v >= wl_pprl_kernel_count()) return 0;
+#if WL_PPRL_X86
+    __builtin_cpu_init();
+    if (v == 1) return __builtin_cpu_supports("popcnt");
+    if (v == 2)
+        return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("avx512f") &&
+               __builtin_cpu_supports("avx512vpopcntdq");
+#endif
+    return 1;
 }
 
-static and_count_fn g_and_count; /* set once; a racing first call stores the same pointer */
+const char *wl_pprl_kernel_name(int v) { return v >= 0 && v < wl_pprl_kernel_count() ? g_kernels[v].name : NULL; }
 
-static and_count_fn and_count(void)
+static int g_best = -1; /* chosen once; a racing first call stores the same value */
+
+int wl_pprl_kernel_best(void)
 {
-    and_count_fn f = __atomic_load_n(&g_and_count, __ATOMIC_ACQUIRE);
-    if (WL_UNLIKELY(!f)) {
-        f = pprl_dispatch();
-        __atomic_store_n(&g_and_count, f, __ATOMIC_RELEASE);
+    int v = __atomic_load_n(&g_best, __ATOMIC_ACQUIRE);
+    if (WL_UNLIKELY(v < 0)) {
+        v = 0;
+        for (int k = wl_pprl_kernel_count() - 1; k > 0 && !v; k--)
+            if (wl_pprl_kernel_supported(k)) v = k;
+        __atomic_store_n(&g_best, v, __ATOMIC_RELEASE);
     }
-    return f;
+    return v;
+}
+
+uint32_t wl_pprl_and_count_with(int v, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    return g_kernels[v].count(a, b, n);
+}
+
+uint32_t wl_pprl_scan_with(int v, const uint64_t *fa, uint32_t pa, const wl_encoded *b, const uint32_t *cand,
+                           size_t n, double t, uint32_t *hit_j, float *hit_d, size_t *compared)
+{
+    return g_kernels[v].scan(fa, pa, b, cand, n, t, hit_j, hit_d, compared);
 }
 
 uint32_t wl_pprl_and_count(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b, size_t n)
 {
-    return and_count()(a, b, n);
+    return g_kernels[wl_pprl_kernel_best()].count(a, b, n);
 }
 
-uint32_t wl_pprl_popcount(const uint64_t *a, size_t n)
-{
-    return and_count()(a, a, n);
-}
+uint32_t wl_pprl_popcount(const uint64_t *a, size_t n) { return wl_pprl_and_count(a, a, n); }
 
 uint32_t wl_pprl_and_count_portable(const uint64_t *a, const uint64_t *b, size_t n)
 {
@@ -81,7 +203,7 @@ wl_status wl_pprl_dice_pairs(const wl_encoded *a, const wl_encoded *b, const uin
     if (!a || !b || a->words != b->words || (n && (!pairs || !out))) return WL_USAGE;
     for (size_t k = 0; k < n; k++)
         if (pairs[2 * k] >= a->n || pairs[2 * k + 1] >= b->n) return WL_USAGE;
-    and_count_fn f = and_count();
+    and_count_fn f = g_kernels[wl_pprl_kernel_best()].count;
     size_t w = a->words;
     int nt = wl_thread_count(threads);
 #pragma omp parallel for num_threads(nt) schedule(static)
@@ -89,6 +211,27 @@ wl_status wl_pprl_dice_pairs(const wl_encoded *a, const wl_encoded *b, const uin
         uint32_t i = pairs[2 * k], j = pairs[2 * k + 1];
         uint32_t s = a->pop[i] + b->pop[j];
         out[k] = s ? (float)(2.0 * f(a->bits + i * w, b->bits + j * w, w) / s) : 0.0f;
+    }
+    return WL_OK;
+}
+
+const char *wl_pprl_kernel(void) { return g_kernels[wl_pprl_kernel_best()].name; }
+
+wl_status wl_pprl_dice_histogram(const wl_encoded *a, const wl_encoded *b, int threads,
+                                 size_t hist[WL_PPRL_HIST_BINS])
+{
+    if (!a || !b || a->words != b->words) return WL_USAGE;
+    memset(hist, 0, WL_PPRL_HIST_BINS * sizeof *hist);
+    hist_fn f = g_kernels[wl_pprl_kernel_best()].hist;
+    int nt = wl_thread_count(threads);
+    /* per-thread bins, added up at the end: counts do not depend on the thread count */
+#pragma omp parallel num_threads(nt)
+    {
+        size_t local[WL_PPRL_HIST_BINS] = { 0 };
+#pragma omp for schedule(dynamic, 64)
+        for (size_t i = 0; i < a->n; i++) f(a->bits + i * a->words, a->pop[i], b, local);
+#pragma omp critical(wl_pprl_hist)
+        for (size_t k = 0; k < WL_PPRL_HIST_BINS; k++) hist[k] += local[k];
     }
     return WL_OK;
 }

@@ -316,10 +316,33 @@ static int year_list(const wl_features *f, size_t i, char years[2][8])
     return n;
 }
 
+/* The first two pairs of adjacent words of the free text ("22 saywell",
+ * "saywell place" of an address): records whose names and dates are both
+ * mistyped still meet on an address written alike. */
+static void text_blocks(enc_worker *w, size_t i)
+{
+    uint32_t off = w->f->free_text[i];
+    if (off == UINT32_MAX) return;
+    const char *s = wl_f_str(w->f, off);
+    const char *word[3];
+    size_t len[3], nw = 0;
+    for (size_t k = 0; s[k] && nw < 3;) {
+        while (s[k] && !((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9'))) k++;
+        size_t start = k;
+        while ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9')) k++;
+        if (k > start) {
+            word[nw] = s + start;
+            len[nw++] = k - start;
+        }
+    }
+    for (size_t k = 0; k + 1 < nw; k++) put_block(w, 'T', word[k], len[k], word[k + 1], len[k + 1]);
+}
+
 /* Keys in the spirit of the plain blocker (block/block_keys.c), each under the
  * blocking key: a part's Double Metaphone code with each birth year; two parts
  * of the name, order-free; a document number; a full date of birth with the
- * first two letters of a part. Two records meet when they share one. */
+ * first two letters of a part; two adjacent words of the free text. Two
+ * records meet when they share one. */
 static void make_blocks(enc_worker *w, size_t i)
 {
     const wl_pprl_schema *s = w->s;
@@ -362,6 +385,7 @@ static void make_blocks(enc_worker *w, size_t i)
         for (size_t k = 0; k < nd; k++)
             if (d[k].len >= 4) put_block(w, 'D', wl_f_str(f, d[k].str), d[k].len, "", 0);
     }
+    if (s->field[WL_PPRL_F_TEXT].on) text_blocks(w, i);
 }
 
 /* ---- driver ---- */

@@ -27,7 +27,7 @@ wl_pprl_options wl_pprl_default_options(void)
 {
     wl_pprl_options o;
     memset(&o, 0, sizeof o);
-    o.threshold = 0.8;
+    o.threshold = 0.7; /* FEBRL 4 and the sample lists, default schema: bench/RESULTS.md */
     o.max_block = 1000;
     return o;
 }
@@ -150,6 +150,7 @@ typedef struct {
     const key_ref *ka, *kb;
     size_t nka, nkb;
     const wl_pprl_options *opt;
+    int kernel;           /* wl_pprl_kernel_best() */
 } link_ctx;
 
 static int cmp_u32(const void *x, const void *y)
@@ -181,22 +182,23 @@ static int candidates_of(const link_ctx *c, size_t i, wl_vec *cand)
     return 0;
 }
 
+/* Per-thread scratch: candidates and the scan's hits. */
+typedef struct {
+    wl_vec cand, hit_j, hit_d;
+} scratch;
+
 /* Compares record i of a with b's records cand[0..n) (or all of b when cand is NULL). */
-static int compare_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n, wl_vec *out,
+static int compare_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n, wl_vec *out, scratch *sc,
                        size_t *compared)
 {
-    const wl_encoded *a = c->a, *b = c->b;
-    size_t w = a->words;
-    const uint64_t *fa = a->bits + i * w;
-    uint32_t pa = a->pop[i];
-    double t = c->opt->threshold;
-    for (size_t k = 0; k < n; k++) {
-        uint32_t j = cand ? cand[k] : (uint32_t)k, pb = b->pop[j], s = pa + pb;
-        if (!s || 2.0 * WL_MIN(pa, pb) < t * s) continue; /* cannot reach the threshold */
-        (*compared)++;
-        double d = 2.0 * wl_pprl_and_count(fa, b->bits + (size_t)j * w, w) / s;
-        if (d < t) continue;
-        wl_pprl_pair p = { (uint32_t)i, j, (float)d, 0 };
+    const wl_encoded *a = c->a;
+    if (wl_vec_reserve(&sc->hit_j, n ? n : 1) || wl_vec_reserve(&sc->hit_d, n ? n : 1)) return -1;
+    uint32_t *hj = sc->hit_j.data;
+    float *hd = sc->hit_d.data;
+    uint32_t hits = wl_pprl_scan_with(c->kernel, a->bits + i * a->words, a->pop[i], c->b, cand, n,
+                                      c->opt->threshold, hj, hd, compared);
+    for (uint32_t k = 0; k < hits; k++) {
+        wl_pprl_pair p = { (uint32_t)i, hj[k], hd[k], 0 };
         if (wl_vec_push(out, &p) != 0) return -1;
     }
     return 0;
@@ -224,14 +226,14 @@ static int cmp_keyed_best(const void *x, const void *y)
 }
 
 /* Compares the records of chunk ch of a with their candidates into buf. */
-static int link_chunk(const link_ctx *c, size_t ch, wl_vec *buf, wl_vec *cand, size_t *compared)
+static int link_chunk(const link_ctx *c, size_t ch, wl_vec *buf, scratch *sc, size_t *compared)
 {
     wl_vec_init(buf, sizeof(wl_pprl_pair));
     size_t end = WL_MIN(c->a->n, (ch + 1) * CHUNK);
     for (size_t i = ch * CHUNK; i < end; i++) {
-        int rc = c->opt->all_pairs ? compare_one(c, i, NULL, c->b->n, buf, compared)
-                                   : candidates_of(c, i, cand) ||
-                                         compare_one(c, i, cand->data, cand->len, buf, compared);
+        int rc = c->opt->all_pairs ? compare_one(c, i, NULL, c->b->n, buf, sc, compared)
+                                   : candidates_of(c, i, &sc->cand) ||
+                                         compare_one(c, i, sc->cand.data, sc->cand.len, buf, sc, compared);
         if (rc) return 1;
     }
     return 0;
@@ -345,9 +347,12 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     if (same_encoding(a, b, err, errcap) != 0) return WL_INPUT;
     double t0 = wl_now();
     wl_pprl_result *r = calloc(1, sizeof *r);
-    link_ctx c = { a, b, NULL, NULL, 0, 0, &opt };
+    link_ctx c = { a, b, NULL, NULL, 0, 0, &opt, wl_pprl_kernel_best() };
     key_ref *ka = NULL, *kb = NULL;
     if (!r) return WL_NOMEM;
+    /* A schema without blocking keys ("blocking": false, which hides even which
+     * records share a key) leaves nothing to block on: every pair is compared. */
+    if (a->block_start[a->n] == 0 || b->block_start[b->n] == 0) opt.all_pairs = 1;
     if (!opt.all_pairs) {
         ka = sorted_keys(a, &c.nka);
         kb = sorted_keys(b, &c.nkb);
@@ -368,12 +373,16 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     if (!failed) {
 #pragma omp parallel num_threads(nt) reduction(+ : compared) reduction(| : failed)
         {
-            wl_vec cand;
-            wl_vec_init(&cand, sizeof(uint32_t));
+            scratch sc;
+            wl_vec_init(&sc.cand, sizeof(uint32_t));
+            wl_vec_init(&sc.hit_j, sizeof(uint32_t));
+            wl_vec_init(&sc.hit_d, sizeof(float));
 #pragma omp for schedule(dynamic)
             for (size_t ch = 0; ch < n_chunks; ch++)
-                failed |= link_chunk(&c, ch, &bufs[ch], &cand, &compared);
-            wl_vec_free(&cand);
+                failed |= link_chunk(&c, ch, &bufs[ch], &sc, &compared);
+            wl_vec_free(&sc.cand);
+            wl_vec_free(&sc.hit_j);
+            wl_vec_free(&sc.hit_d);
         }
     }
     free(ka);
