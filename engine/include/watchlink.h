@@ -443,7 +443,7 @@ WL_API wl_status wl_stage_set_model_image(wl_stages *s, const void *image);
  * order, so the ranges' pairs concatenated in range order are wl_run's.
  * @pre wl_stage_fit succeeded.
  */
-WL_API wl_status wl_stage_score(const wl_stages *s, size_t lo, size_t hi, wl_match **pairs,
+WL_API wl_status wl_stage_score(wl_stages *s, size_t lo, size_t hi, wl_match **pairs,
                                 size_t *n);
 /**
  * Best-link / one-to-one, output order and clusters, over the n scored pairs of

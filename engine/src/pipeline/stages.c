@@ -153,7 +153,7 @@ wl_status wl_stage_set_model_image(wl_stages *s, const void *image)
     return WL_OK;
 }
 
-wl_status wl_stage_score(const wl_stages *s, size_t lo, size_t hi, wl_match **pairs, size_t *n)
+wl_status wl_stage_score(wl_stages *s, size_t lo, size_t hi, wl_match **pairs, size_t *n)
 {
     *pairs = NULL;
     *n = 0;
@@ -161,6 +161,7 @@ wl_status wl_stage_score(const wl_stages *s, size_t lo, size_t hi, wl_match **pa
     /* A view of the range: run.c's scorer over candidates [lo, hi) into a
      * result of its own; the report it collects covers the range only and is
      * dropped (reports are wl_run's). */
+    double t = wl_now();
     run_ctx view = s->c;
     wl_result part;
     memset(&part, 0, sizeof part);
@@ -177,6 +178,7 @@ wl_status wl_stage_score(const wl_stages *s, size_t lo, size_t hi, wl_match **pa
     }
     *pairs = part.pairs;
     *n = part.n_pairs;
+    s->c.r->stats.seconds[ST_SCORE] += wl_now() - t;
     return WL_OK;
 }
 
