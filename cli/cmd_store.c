@@ -439,7 +439,12 @@ static int build_dataset(const cli_opts *o, loaded_store *ls, wl_dataset **out, 
     *n_new = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
     for (size_t i = 0; i < *n_new; i++) {
         size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
-        if (j != SIZE_MAX) ls->recs[j].replaced = 1;
+        if (j != SIZE_MAX && ls->recs[j].replaced == STORE_REMOVED) {
+            cli_error("%s,%s is both in a list and in --remove", ls->recs[j].source, ls->recs[j].id);
+            rc = EXIT_INPUT;
+            break;
+        }
+        if (j != SIZE_MAX) ls->recs[j].replaced = STORE_REPLACED;
     }
     if (rc == EXIT_OK && store_to_dataset(&ls->s, ls->recs, ls->n_recs, ds) != 0) rc = EXIT_INTERNAL;
     if (rc != EXIT_OK) wl_dataset_free(ds), ds = NULL;
@@ -653,7 +658,10 @@ static const char UPDATE_USAGE[] =
     "the oldest record keeps it). One transaction: a killed update changes nothing.\n\n"
     "Options:\n"
     "  --changes FILE       write change,person_id,source,id,previous_person_id\n"
-    "                       (change: new, joined, merged, split, updated)\n"
+    "                       (change: removed, new, joined, merged, split, updated)\n"
+    "  --remove LIST        remove the (source, id) of every row of LIST, a list like any\n"
+    "                       other (its source is its file name); with --remove, the lists\n"
+    "                       may be left out\n"
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --threads N          worker threads (default: all cores)\n"
@@ -702,9 +710,19 @@ static int plan_ids(const wl_dataset *ds, const wl_result *r, size_t n_new, char
     return 0;
 }
 
-static void write_changes(FILE *f, const wl_dataset *ds, const wl_result *r, const sid_change *c, size_t nc)
+static void write_changes(FILE *f, const wl_dataset *ds, const wl_result *r, const sid_change *c, size_t nc,
+                          const loaded_store *ls)
 {
     fputs("change,person_id,source,id,previous_person_id\n", f);
+    /* A removed record has no person now: the id it left is the previous one. */
+    for (size_t j = 0; j < ls->n_recs; j++) {
+        if (ls->recs[j].replaced != STORE_REMOVED) continue;
+        fputs("removed,,", f);
+        cli_csv_field(f, ls->recs[j].source);
+        fputc(',', f);
+        cli_csv_field(f, ls->recs[j].id);
+        fprintf(f, ",%" PRId64 "\n", ls->recs[j].person);
+    }
     for (size_t k = 0; k < nc; k++) {
         size_t i = wl_result_record(r, c[k].rec);
         fprintf(f, "%s,%" PRId64 ",", sid_kind_name(c[k].kind), c[k].person);
@@ -740,25 +758,55 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
         rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK && changes_path) {
-        write_changes(out.f, ds, r, ch, nc);
+        write_changes(out.f, ds, r, ch, nc, ls);
         if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;
     }
+    size_t n_removed = 0;
+    for (size_t j = 0; j < ls->n_recs; j++) n_removed += ls->recs[j].replaced == STORE_REMOVED;
     if (rc == EXIT_OK && !o->quiet)
-        fprintf(stderr, "update %s: %zu records (%zu added, %zu changed), %zu persons, %zu person changes\n",
-                ls->s.path, n, p.n_added, p.n_changed, p.n_clusters, nc);
+        fprintf(stderr,
+                "update %s: %zu records (%zu added, %zu changed, %zu removed), %zu persons, %zu person changes\n",
+                ls->s.path, n, p.n_added, p.n_changed, n_removed, p.n_clusters, nc + n_removed);
     if (ch) plan_free(&p);
     free(ch);
+    return rc;
+}
+
+/* Marks the stored records named by the rows of the --remove list (read as any
+ * list, with the store's reference year). @return an exit code. */
+static int mark_removed(const cli_opts *o, const char *path, loaded_store *ls)
+{
+    if (!path) return EXIT_OK;
+    cli_opts rm = *o;
+    rm.lists[0] = path;
+    rm.n_lists = 1;
+    rm.n_sources = 0;
+    rm.rejects = NULL; /* the rejects file belongs to the night's lists */
+    rm.reference_year = (int)ls->set.reference_year;
+    wl_dataset *ds = wl_dataset_create();
+    int rc = ds ? cli_read_lists(&rm, ds, NULL) : EXIT_INTERNAL;
+    size_t missing = 0, n = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
+        if (j != SIZE_MAX) ls->recs[j].replaced = STORE_REMOVED;
+        else missing++;
+    }
+    if (missing && !o->quiet)
+        fprintf(stderr, "note: %zu rows of %s name no stored record (source '%s'): nothing to remove\n", missing,
+                path, n ? wl_dataset_source(ds, 0) : "");
+    wl_dataset_free(ds);
     return rc;
 }
 
 int cmd_update(int argc, char **argv)
 {
     cli_opts o;
-    const char *changes = NULL;
-    extra_opt ex[] = { { "--changes", &changes, NULL } };
-    int p = parse(argc, argv, &o, UPDATE_USAGE, ex, 1);
+    const char *changes = NULL, *remove = NULL;
+    extra_opt ex[] = { { "--changes", &changes, NULL }, { "--remove", &remove, NULL } };
+    int p = parse(argc, argv, &o, UPDATE_USAGE, ex, 2);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
-    if (o.n_lists < 2) return cli_error("update takes a store and at least one list (see --help)"), EXIT_INPUT;
+    if (o.n_lists < 1 || (o.n_lists < 2 && !remove))
+        return cli_error("update takes a store and at least one list or --remove (see --help)"), EXIT_INPUT;
     if (o.model || o.threshold >= 0 || o.max_partners || o.reference_year)
         return cli_error("update matches with the store's model and settings: --model, --threshold, "
                          "--max-partners and --reference-year belong to 'index'"), EXIT_INPUT;
@@ -769,8 +817,9 @@ int cmd_update(int argc, char **argv)
     wl_result *r = NULL;
     size_t n_new = 0;
     char **fields = NULL;
-    wl_read_report *reps = calloc(lists.n_lists, sizeof *reps);
-    int rc = reps ? build_dataset(&lists, &ls, &ds, &n_new, reps) : EXIT_INTERNAL;
+    wl_read_report *reps = calloc(lists.n_lists ? lists.n_lists : 1, sizeof *reps);
+    int rc = reps ? mark_removed(&o, remove, &ls) : EXIT_INTERNAL;
+    if (rc == EXIT_OK) rc = build_dataset(&lists, &ls, &ds, &n_new, reps);
     if (rc == EXIT_OK) {
         fields = record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs);
         if (fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;

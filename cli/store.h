@@ -20,6 +20,7 @@
 enum { STORE_FORMAT_VERSION = 1 };
 
 enum { STORE_CREATE, STORE_READ, STORE_WRITE };
+enum { STORE_REPLACED = 1, STORE_REMOVED = 2 };
 
 typedef struct {
     sqlite3 *db;
@@ -30,7 +31,8 @@ typedef struct {
 typedef struct {
     int64_t rid, person;
     char *source, *id, *fields;
-    int replaced;  /* update: the night's lists carry this (source, id) again */
+    int replaced;  /* update: STORE_REPLACED (the night's lists carry this (source, id)
+                      again) or STORE_REMOVED (update --remove); 0: kept as stored */
 } store_rec;
 
 /**

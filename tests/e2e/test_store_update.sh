@@ -96,6 +96,31 @@ wait $upd && ok || fail "the update beside a reader failed"
 { cmp -s "$TMP/during.csv" "$TMP/before.csv" || cmp -s "$TMP/during.csv" "$TMP/after.csv"; } && ok \
   || fail "a reader during an update saw neither the old nor the new pairs"
 
+# The same store for 1 and 2 threads.
+cp "$TMP/orig.db" "$TMP/t1.db"
+expect_exit 0 "$W" update "$TMP/t1.db" "$S/tha.csv" --threads 1 -q
+expect_exit 0 "$W" export "$TMP/t1.db" -o "$TMP/t1.csv" --clusters "$TMP/t1_cl.csv"
+cmp -s "$TMP/t1.csv" "$TMP/after.csv" && cmp -s "$TMP/t1_cl.csv" "$TMP/after_cl.csv" && ok \
+  || fail "update with 1 thread gave another store than with 2"
+
+# --remove: the rows of a list leave the store (reported with the person they
+# left); the rest is what dedup finds without them.
+mkdir -p "$TMP/rm" "$TMP/rest"
+{ head -1 "$S/tha.csv"; sed -n 2,4p "$S/tha.csv"; } >"$TMP/rm/tha.csv"
+{ head -1 "$S/tha.csv"; tail -n +5 "$S/tha.csv"; } >"$TMP/rest/tha.csv"
+expect_exit 0 "$W" dedup "$S/idn.csv" "$S/mys.csv" "$TMP/rest/tha.csv" --model "$TMP/m.json" -o "$TMP/rest.csv" -q
+expect_exit 0 "$W" update "$TMP/c.db" --remove "$TMP/rm/tha.csv" --changes "$TMP/changes5.csv" -q
+expect_exit 0 "$W" export "$TMP/c.db" -o "$TMP/removed.csv" --clusters "$TMP/removed_cl.csv"
+cmp -s "$TMP/rest.csv" "$TMP/removed.csv" && ok || fail "after --remove the pairs differ from dedup without the rows"
+for id in $(sed -n 2,4p "$S/tha.csv" | cut -d, -f1); do
+  before=$(awk -F, -v id="$id" '$2 == "tha" && $3 == id {print $1}' "$TMP/after_cl.csv")
+  expect_grep "^removed,,tha,$id,$before$" "$TMP/changes5.csv"
+done
+[ "$(tail -n +2 "$TMP/removed_cl.csv" | wc -l)" -eq 5997 ] && ok || fail "--remove left the wrong number of records"
+expect_exit 0 "$W" index --check "$TMP/c.db"
+expect_exit 1 "$W" update "$TMP/c.db" "$S/tha.csv" --remove "$S/tha.csv" -q
+expect_grep "both in a list and in --remove" "$TMP/err"
+
 # kill -9 at random moments of an update (up to its measured length, so some
 # land while it writes): the store is the old one or the new one, never half,
 # and passes the check.
