@@ -462,6 +462,64 @@ static void test_link_one_to_one_and_order(void **state)
     free_list(&b);
 }
 
+/* The all-pairs histogram: every pair counted once, in the bin of its Dice,
+ * the same for 1 and 2 threads. */
+static void test_dice_histogram(void **state)
+{
+    (void)state;
+    list_fx fx = read_list(LIST, "lat");
+    wl_pprl_schema *s = schema_with(NULL, NULL);
+    wl_encoded *e = encode(&fx, s, KEY1, 1);
+    size_t h1[WL_PPRL_HIST_BINS], h2[WL_PPRL_HIST_BINS], want[WL_PPRL_HIST_BINS] = { 0 }, total = 0;
+    assert_int_equal(wl_pprl_dice_histogram(e, e, 1, h1), WL_OK);
+    assert_int_equal(wl_pprl_dice_histogram(e, e, 2, h2), WL_OK);
+    for (size_t i = 0; i < e->n; i++)
+        for (size_t j = 0; j < e->n; j++) {
+            uint32_t c = wl_pprl_and_count_portable(wl_encoded_filter(e, i), wl_encoded_filter(e, j), 16);
+            want[200 * c / (e->pop[i] + e->pop[j])]++;
+        }
+    for (size_t k = 0; k < WL_PPRL_HIST_BINS; k++) total += h1[k];
+    assert_int_equal(total, e->n * e->n);
+    assert_memory_equal(h1, want, sizeof want);
+    assert_memory_equal(h2, want, sizeof want);
+    assert_int_equal(h1[100], e->n); /* each record with itself */
+    assert_non_null(wl_pprl_kernel());
+    wl_encoded_free(e);
+    wl_pprl_schema_free(s);
+    free_list(&fx);
+}
+
+/* Output order: source, then id with numbers by value (9 before 10, as the plain
+ * pipeline orders them), whatever the input order. */
+static void test_link_output_order(void **state)
+{
+    (void)state;
+    static const char left[] = "id,full_name,dob\n10,Anna Petrova,1985-07-08\nb7,Maria Lopez,1990-02-03\n"
+                               "9,Sergey Ivanov,1978-03-04\n";
+    static const char right[] = "id,full_name,dob\nz,Sergey Ivanov,1978-03-04\ny,Anna Petrova,1985-07-08\n"
+                                "x,Maria Lopez,1990-02-03\n";
+    list_fx a = read_list(left, "a"), b = read_list(right, "b");
+    wl_pprl_schema *s = schema_with(NULL, NULL);
+    wl_encoded *ea = encode(&a, s, KEY1, 1), *eb = encode(&b, s, KEY1, 1);
+    wl_pprl_result *r = NULL;
+    char err[256];
+    assert_int_equal(wl_pprl_link(ea, eb, NULL, &r, err, sizeof err), WL_OK);
+    assert_int_equal(wl_pprl_result_count(r), 3);
+    static const char *const want[3][2] = { { "9", "z" }, { "10", "y" }, { "b7", "x" } };
+    for (size_t k = 0; k < 3; k++) {
+        const wl_pprl_pair *p = wl_pprl_result_pair(r, k);
+        assert_int_equal(p->a_first, 1);
+        assert_string_equal(wl_encoded_id(ea, p->a), want[k][0]);
+        assert_string_equal(wl_encoded_id(eb, p->b), want[k][1]);
+    }
+    wl_pprl_result_free(r);
+    wl_encoded_free(ea);
+    wl_encoded_free(eb);
+    wl_pprl_schema_free(s);
+    free_list(&a);
+    free_list(&b);
+}
+
 static void test_dice_pairs_matches_scalar(void **state)
 {
     (void)state;
@@ -502,6 +560,8 @@ int main(void)
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_reader_errors),
         cmocka_unit_test(test_link_one_to_one_and_order),
+        cmocka_unit_test(test_dice_histogram),
+        cmocka_unit_test(test_link_output_order),
         cmocka_unit_test(test_dice_pairs_matches_scalar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,6 +32,12 @@
         size_t w = b->words, seen = 0;                                                                 \
         uint32_t hits = 0;                                                                             \
         for (size_t k = 0; k < n; k++) {                                                               \
+            if (cand && k + 8 < n) { /* candidates are scattered: fetch ahead (two lines of 1024 bits) */ \
+                const uint64_t *ahead = b->bits + (size_t)cand[k + 8] * w;                             \
+                __builtin_prefetch(ahead);                                                             \
+                __builtin_prefetch(ahead + 8);                                                         \
+                __builtin_prefetch(&b->pop[cand[k + 8]]);                                              \
+            }                                                                                          \
             uint32_t j = cand ? cand[k] : (uint32_t)k, pb = b->pop[j], s = pa + pb;                    \
             if (!s || 2.0 * (pa < pb ? pa : pb) < t * s) continue;                                     \
             seen++;                                                                                    \
@@ -48,12 +54,15 @@
                                  size_t *hist)                                                         \
     {                                                                                                  \
         size_t w = b->words;                                                                           \
+        uint32_t lane[4][WL_PPRL_HIST_BINS] = { { 0 } }; /* 4 lanes: no store waits on the last */     \
         for (size_t j = 0; j < b->n; j++) {                                                            \
             uint32_t s = pa + b->pop[j];                                                               \
             uint32_t c = w == 16 ? and_count_##name(fa, b->bits + j * 16, 16)                          \
                                  : and_count_##name(fa, b->bits + j * w, w);                           \
-            hist[s ? (200u * c) / s : 0]++;    /* floor(100 * 2c / s) */                              \
+            lane[j & 3][s ? (200u * c) / s : 0]++; /* floor(100 * 2c / s) */                           \
         }                                                                                              \
+        for (int l = 0; l < 4; l++)                                                                    \
+            for (int k = 0; k < WL_PPRL_HIST_BINS; k++) hist[k] += lane[l][k];                         \
     }
 
 static inline uint32_t and_count_portable(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b, size_t n)

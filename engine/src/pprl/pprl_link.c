@@ -57,38 +57,87 @@ static int cmp_id(const char *a, const char *b)
     return strcmp(a, b);
 }
 
+/* A record's sort key, precomputed (as pipeline/run.c does for 10^6 records:
+ * sorting by strcmp on two strings per comparison was a tenth of the link):
+ * the rank of its source, its id's value when all digits (up to 19), else the
+ * id's first 8 bytes big-endian; ties fall back to cmp_id, then the index. */
 typedef struct {
-    const char *src, *id;
-    uint32_t rec;          /* index in the union: a's records, then b's */
+    uint32_t src, rec;
+    uint64_t num;
+    const char *id;
+    int numeric;       /* 1: all digits, value in num; 2: more than 19 digits; 0: num holds the first bytes */
 } rec_ref;
 
 static int cmp_rec(const void *x, const void *y)
 {
     const rec_ref *a = x, *b = y;
-    int c = strcmp(a->src, b->src);
-    if (!c) c = cmp_id(a->id, b->id);
+    if (a->src != b->src) return a->src < b->src ? -1 : 1;
+    if (a->numeric == b->numeric && a->num != b->num) return a->num < b->num ? -1 : 1;
+    int c = a->numeric && b->numeric ? 0 : cmp_id(a->id, b->id);
     return c ? c : (a->rec > b->rec) - (a->rec < b->rec);
+}
+
+static rec_ref rec_key(const char *id, uint32_t src, uint32_t rec)
+{
+    rec_ref k = { src, rec, 0, id, 0 };
+    size_t len = strlen(id), lead = 0;
+    if (len > 0 && strspn(id, "0123456789") == len) {
+        while (lead + 1 < len && id[lead] == '0') lead++;
+        k.numeric = len - lead <= 19 ? 1 : 2; /* 2: too long for num, cmp_id decides */
+        for (size_t i = lead; k.numeric == 1 && i < len; i++) k.num = k.num * 10 + (uint64_t)(id[i] - '0');
+        return k;
+    }
+    for (size_t i = 0; i < 8; i++) k.num = k.num << 8 | (i < len ? (uint8_t)id[i] : 0);
+    return k;
+}
+
+static int cmp_str_ptr(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The rank of source s among the sorted distinct names. */
+static uint32_t source_rank(const char *const *names, size_t n, const char *s)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        if (strcmp(names[m], s) < 0) lo = m + 1;
+        else hi = m;
+    }
+    return (uint32_t)lo;
 }
 
 /* rank[r] of every record r of the union (a's first, then b's). */
 static uint32_t *union_ranks(const wl_encoded *a, const wl_encoded *b)
 {
-    size_t n = a->n + b->n;
+    size_t n = a->n + b->n, nd = 0;
     rec_ref *refs = malloc((n ? n : 1) * sizeof *refs);
     uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
-    if (!refs || !rank) {
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (!refs || !rank || !names) {
         free(refs);
         free(rank);
+        free(names);
         return NULL;
     }
+    for (size_t i = 0; i < n; i++) { /* distinct sources: runs of one name are the rule */
+        const char *s = i < a->n ? a->source[i] : b->source[i - a->n];
+        if (!nd || strcmp(names[nd - 1], s)) names[nd++] = s;
+    }
+    qsort(names, nd, sizeof *names, cmp_str_ptr);
+    size_t u = 0;
+    for (size_t i = 0; i < nd; i++)
+        if (!u || strcmp(names[u - 1], names[i])) names[u++] = names[i];
     for (size_t i = 0; i < n; i++) {
         const wl_encoded *e = i < a->n ? a : b;
         size_t k = i < a->n ? i : i - a->n;
-        refs[i] = (rec_ref){ e->source[k], e->id[k], (uint32_t)i };
+        refs[i] = rec_key(e->id[k], source_rank(names, u, e->source[k]), (uint32_t)i);
     }
     qsort(refs, n, sizeof *refs, cmp_rec);
     for (size_t i = 0; i < n; i++) rank[refs[i].rec] = (uint32_t)i;
     free(refs);
+    free(names);
     return rank;
 }
 
@@ -106,6 +155,38 @@ static int cmp_key_ref(const void *x, const void *y)
     return (a->rec > b->rec) - (a->rec < b->rec);
 }
 
+/* LSD radix sort by key, 16 bits a pass: stable, so entries made in record
+ * order end sorted by (key, record), as cmp_key_ref orders them. @return 0, or
+ * -1 when out of memory (nothing sorted). */
+static int radix_sort(key_ref *k, size_t n)
+{
+    key_ref *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    size_t *count = malloc(65536 * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return -1;
+    }
+    key_ref *src = k, *dst = tmp;
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++) count[(src[i].key >> shift) & 0xffff]++;
+        for (size_t b = 0, sum = 0; b < 65536; b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
+        key_ref *t = src;
+        src = dst;
+        dst = t;
+    }
+    /* four passes: the result is back in k */
+    free(tmp);
+    free(count);
+    return 0;
+}
+
 /* Every (key, record) of e, sorted. */
 static key_ref *sorted_keys(const wl_encoded *e, size_t *n_out)
 {
@@ -115,23 +196,52 @@ static key_ref *sorted_keys(const wl_encoded *e, size_t *n_out)
     for (size_t i = 0; i < e->n; i++)
         for (uint32_t j = e->block_start[i]; j < e->block_start[i + 1]; j++)
             k[j] = (key_ref){ e->blocks[j], (uint32_t)i };
-    qsort(k, n, sizeof *k, cmp_key_ref);
+    if (radix_sort(k, n) != 0) qsort(k, n, sizeof *k, cmp_key_ref);
     *n_out = n;
     return k;
 }
 
-/* [*lo, *hi) of the entries holding key. */
-static void key_range(const key_ref *k, size_t n, uint64_t key, size_t *lo, size_t *hi)
+/* Every key of b with its run [lo, hi) in the sorted b entries and how many
+ * records of a hold it: an open-addressing table, since a record looks up each
+ * of its keys once (a binary search over 10^6 entries cost 20 cache misses a
+ * key). The keys are HMAC outputs, uniform: their low bits are the slot. */
+typedef struct {
+    uint64_t key;
+    uint32_t lo, hi;   /* hi == 0: empty slot */
+    uint32_t na;
+} key_slot;
+
+typedef struct {
+    key_slot *slot;
+    size_t mask;
+} key_table;
+
+static key_slot *table_find(const key_table *t, uint64_t key)
 {
-    size_t l = 0, h = n;
-    while (l < h) {
-        size_t m = l + (h - l) / 2;
-        if (k[m].key < key) l = m + 1;
-        else h = m;
+    for (size_t s = (size_t)key & t->mask;; s = (s + 1) & t->mask) {
+        key_slot *k = &t->slot[s];
+        if (!k->hi || k->key == key) return k;
     }
-    *lo = l;
-    for (h = l; h < n && k[h].key == key; h++) {}
-    *hi = h;
+}
+
+static int table_build(key_table *t, const key_ref *ka, size_t nka, const key_ref *kb, size_t nkb)
+{
+    size_t cap = 16;
+    while (cap < 2 * nkb + 16) cap *= 2;
+    t->slot = calloc(cap, sizeof *t->slot);
+    t->mask = cap - 1;
+    if (!t->slot) return -1;
+    for (size_t s = 0, e; s < nkb; s = e) {
+        for (e = s; e < nkb && kb[e].key == kb[s].key; e++) {}
+        key_slot *k = table_find(t, kb[s].key);
+        *k = (key_slot){ kb[s].key, (uint32_t)s, (uint32_t)e, 0 };
+    }
+    for (size_t s = 0, e; s < nka; s = e) {
+        for (e = s; e < nka && ka[e].key == ka[s].key; e++) {}
+        key_slot *k = table_find(t, ka[s].key);
+        if (k->hi) k->na = (uint32_t)(e - s);
+    }
+    return 0;
 }
 
 /* Distinct keys held by more than max records. */
@@ -149,42 +259,38 @@ typedef struct {
     const wl_encoded *a, *b;
     const key_ref *ka, *kb;
     size_t nka, nkb;
+    key_table table;
     const wl_pprl_options *opt;
     int kernel;           /* wl_pprl_kernel_best() */
 } link_ctx;
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* The b records sharing an unskipped key with a's record i, sorted and distinct. */
-static int candidates_of(const link_ctx *c, size_t i, wl_vec *cand)
+/* The b records sharing an unskipped key with a's record i, each once (seen[j]
+ * == stamp marks those taken; their order does not matter, the pairs are sorted
+ * at the end). */
+static int candidates_of(const link_ctx *c, size_t i, wl_vec *cand, uint32_t *seen)
 {
     const wl_encoded *a = c->a;
+    uint32_t stamp = (uint32_t)i + 1;
     cand->len = 0;
     for (uint32_t j = a->block_start[i]; j < a->block_start[i + 1]; j++) {
-        size_t lo, hi, alo, ahi;
-        key_range(c->kb, c->nkb, a->blocks[j], &lo, &hi);
-        if (lo == hi || hi - lo > c->opt->max_block) continue;
-        key_range(c->ka, c->nka, a->blocks[j], &alo, &ahi);
-        if (ahi - alo > c->opt->max_block) continue;
+        const key_slot *ks = table_find(&c->table, a->blocks[j]);
+        size_t lo = ks->lo, hi = ks->hi;
+        if (lo == hi || hi - lo > c->opt->max_block || ks->na > c->opt->max_block) continue;
         if (wl_vec_reserve(cand, cand->len + (hi - lo)) != 0) return -1;
-        for (size_t k = lo; k < hi; k++) WL_VEC_AT(cand, uint32_t, cand->len++) = c->kb[k].rec;
+        for (size_t k = lo; k < hi; k++) {
+            uint32_t r = c->kb[k].rec;
+            if (seen[r] == stamp) continue;
+            seen[r] = stamp;
+            WL_VEC_AT(cand, uint32_t, cand->len++) = r;
+        }
     }
-    if (cand->len > 1) qsort(cand->data, cand->len, sizeof(uint32_t), cmp_u32);
-    size_t u = 0;
-    for (size_t k = 0; k < cand->len; k++)
-        if (!u || WL_VEC_AT(cand, uint32_t, k) != WL_VEC_AT(cand, uint32_t, u - 1))
-            WL_VEC_AT(cand, uint32_t, u++) = WL_VEC_AT(cand, uint32_t, k);
-    cand->len = u;
     return 0;
 }
 
 /* Per-thread scratch: candidates and the scan's hits. */
 typedef struct {
     wl_vec cand, hit_j, hit_d;
+    uint32_t *seen;       /* b->n stamps for candidates_of */
 } scratch;
 
 /* Compares record i of a with b's records cand[0..n) (or all of b when cand is NULL). */
@@ -232,7 +338,7 @@ static int link_chunk(const link_ctx *c, size_t ch, wl_vec *buf, scratch *sc, si
     size_t end = WL_MIN(c->a->n, (ch + 1) * CHUNK);
     for (size_t i = ch * CHUNK; i < end; i++) {
         int rc = c->opt->all_pairs ? compare_one(c, i, NULL, c->b->n, buf, sc, compared)
-                                   : candidates_of(c, i, &sc->cand) ||
+                                   : candidates_of(c, i, &sc->cand, sc->seen) ||
                                          compare_one(c, i, sc->cand.data, sc->cand.len, buf, sc, compared);
         if (rc) return 1;
     }
@@ -347,7 +453,7 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     if (same_encoding(a, b, err, errcap) != 0) return WL_INPUT;
     double t0 = wl_now();
     wl_pprl_result *r = calloc(1, sizeof *r);
-    link_ctx c = { a, b, NULL, NULL, 0, 0, &opt, wl_pprl_kernel_best() };
+    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best() };
     key_ref *ka = NULL, *kb = NULL;
     if (!r) return WL_NOMEM;
     /* A schema without blocking keys ("blocking": false, which hides even which
@@ -358,9 +464,10 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
         kb = sorted_keys(b, &c.nkb);
         c.ka = ka;
         c.kb = kb;
-        if (!ka || !kb) {
+        if (!ka || !kb || table_build(&c.table, ka, c.nka, kb, c.nkb) != 0) {
             free(ka);
             free(kb);
+            free(c.table.slot);
             free(r);
             return WL_NOMEM;
         }
@@ -377,9 +484,13 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
             wl_vec_init(&sc.cand, sizeof(uint32_t));
             wl_vec_init(&sc.hit_j, sizeof(uint32_t));
             wl_vec_init(&sc.hit_d, sizeof(float));
+            sc.seen = opt.all_pairs ? NULL : calloc(b->n + 1, sizeof *sc.seen);
+            if (!opt.all_pairs && !sc.seen) failed = 1;
 #pragma omp for schedule(dynamic)
             for (size_t ch = 0; ch < n_chunks; ch++)
-                failed |= link_chunk(&c, ch, &bufs[ch], &sc, &compared);
+                if (!failed) failed |= link_chunk(&c, ch, &bufs[ch], &sc, &compared);
+                else wl_vec_init(&bufs[ch], sizeof(wl_pprl_pair));
+            free(sc.seen);
             wl_vec_free(&sc.cand);
             wl_vec_free(&sc.hit_j);
             wl_vec_free(&sc.hit_d);
@@ -387,6 +498,7 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     }
     free(ka);
     free(kb);
+    free(c.table.slot);
     wl_vec all;
     wl_vec_init(&all, sizeof(wl_pprl_pair));
     if (bufs && concat(bufs, n_chunks, &all) != 0) failed = 1;
