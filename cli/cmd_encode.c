@@ -174,14 +174,37 @@ static int write_encoded_pairs(const cli_opts *o, const wl_encoded *a, const wl_
         if (p->a_first) pair_out(out.f, a, p->a, b, p->b, p->dice, jsonl);
         else pair_out(out.f, b, p->b, a, p->a, p->dice, jsonl);
     }
-    return cli_out_commit(&out) != 0 ? EXIT_INPUT : EXIT_OK;
+    if (cli_out_commit(&out) != 0) return EXIT_INPUT;
+    if (!o->clusters) return EXIT_OK;
+    cli_out cl;
+    if (cli_out_open(&cl, o->clusters) != 0) return EXIT_INPUT;
+    if (!jsonl) fputs("cluster_id,source,id\n", cl.f);
+    for (size_t k = 0; k < wl_pprl_result_records(r); k++) {
+        int in_b;
+        size_t i = wl_pprl_result_record(r, k, &in_b);
+        const wl_encoded *e = in_b ? b : a;
+        if (jsonl) {
+            fprintf(cl.f, "{\"cluster_id\":%zu,\"source\":", wl_pprl_result_cluster(r, k));
+            cli_json_string(cl.f, wl_encoded_source(e, i));
+            fputs(",\"id\":", cl.f);
+            cli_json_string(cl.f, wl_encoded_id(e, i));
+            fputs("}\n", cl.f);
+        } else {
+            fprintf(cl.f, "%zu,", wl_pprl_result_cluster(r, k));
+            cli_csv_field(cl.f, wl_encoded_source(e, i));
+            fputc(',', cl.f);
+            cli_csv_field(cl.f, wl_encoded_id(e, i));
+            fputc('\n', cl.f);
+        }
+    }
+    return cli_out_commit(&cl) != 0 ? EXIT_INPUT : EXIT_OK;
 }
 
 int cli_match_encoded(const cli_opts *o)
 {
-    if (o->model || o->explain || o->best_link || o->clusters || o->rejects || o->n_maps || o->labels) {
-        cli_error("encoded inputs take only -o, --threshold (Dice), --one-to-one, --format, --threads "
-                  "and --quiet");
+    if (o->model || o->explain || o->best_link || o->rejects || o->n_maps || o->labels) {
+        cli_error("encoded inputs take only -o, --clusters, --threshold (Dice), --one-to-one, --format, "
+                  "--threads and --quiet");
         return EXIT_INPUT;
     }
     wl_encoded *e[2] = { NULL, NULL };

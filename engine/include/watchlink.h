@@ -701,6 +701,17 @@ WL_API size_t wl_pprl_result_count(const wl_pprl_result *r);
 WL_API const wl_pprl_pair *wl_pprl_result_pair(const wl_pprl_result *r, size_t k);
 WL_API const wl_pprl_stats *wl_pprl_result_stats(const wl_pprl_result *r);
 
+/* Clusters: the connected components of the reported pairs (with --one-to-one, a
+ * pair or a record alone), numbered 1.. in order of their first member. Records
+ * are listed in output order (source, then id), both encodings together. */
+/** @return the number of records of both encodings. */
+WL_API size_t wl_pprl_result_records(const wl_pprl_result *r);
+/** @return the index of the k-th record in output order in its encoding; *in_b is 1
+ *  when it belongs to the second encoding. @pre k < wl_pprl_result_records(r) */
+WL_API size_t wl_pprl_result_record(const wl_pprl_result *r, size_t k, int *in_b);
+/** @return the cluster number of the k-th record in output order. */
+WL_API size_t wl_pprl_result_cluster(const wl_pprl_result *r, size_t k);
+
 #ifdef __cplusplus
 }
 #endif

@@ -50,6 +50,15 @@ head -1 "$TMP/p1.csv" | grep -qx 'left_source,left_id,right_source,right_id,dice
 [ "$(wc -l <"$TMP/p1.csv")" -gt 20 ] && ok || fail "too few encoded pairs: $(wc -l <"$TMP/p1.csv")"
 cmp -s "$TMP/p1.csv" "$TMP/p2.csv" && ok || fail "pairs differ between 1 and 2 threads"
 cmp -s "$TMP/p1.csv" "$TMP/p3.csv" && ok || fail "pairs differ with the arguments swapped"
+# Clusters: every record of both files once, the same for any thread count and order.
+expect_exit 0 "$W" match "$TMP/idn.enc" "$TMP/mys.enc" -o "$TMP/q1.csv" --clusters "$TMP/c1.csv" --one-to-one --threads 1
+expect_exit 0 "$W" match "$TMP/mys.enc" "$TMP/idn.enc" -o "$TMP/q2.csv" --clusters "$TMP/c2.csv" --one-to-one --threads 2
+head -1 "$TMP/c1.csv" | grep -qx 'cluster_id,source,id' && ok || fail "clusters header"
+[ "$(tail -n +2 "$TMP/c1.csv" | cut -d, -f2- | sort -u | wc -l)" -eq 4000 ] && ok || fail "clusters do not list the 4000 records once"
+cmp -s "$TMP/c1.csv" "$TMP/c2.csv" && ok || fail "clusters differ with threads or argument order"
+# with --one-to-one a cluster holds at most one record of each file: as many 2-record clusters as pairs
+two=$(tail -n +2 "$TMP/c1.csv" | cut -d, -f1 | sort | uniq -c | awk '$1 == 2' | wc -l)
+[ "$two" -eq $(($(wc -l <"$TMP/q1.csv") - 1)) ] && ok || fail "$two two-record clusters for $(($(wc -l <"$TMP/q1.csv") - 1)) pairs"
 # Every reported pair is a true pair of the sample at the default threshold.
 python3 - "$S/truth_pairs.csv" "$TMP/p1.csv" <<'PY' && ok || fail "encoded pairs not in the truth"
 import csv, sys

@@ -490,7 +490,7 @@ static void test_dice_histogram(void **state)
 }
 
 /* Output order: source, then id with numbers by value (9 before 10, as the plain
- * pipeline orders them), whatever the input order. */
+ * pipeline orders them), whatever the input order; clusters numbered in it. */
 static void test_link_output_order(void **state)
 {
     (void)state;
@@ -511,6 +511,17 @@ static void test_link_output_order(void **state)
         assert_int_equal(p->a_first, 1);
         assert_string_equal(wl_encoded_id(ea, p->a), want[k][0]);
         assert_string_equal(wl_encoded_id(eb, p->b), want[k][1]);
+    }
+    /* clusters: records in output order a:9 a:10 a:b7 b:x b:y b:z, numbered by first member */
+    static const size_t want_cluster[6] = { 1, 2, 3, 3, 2, 1 };
+    static const char *const want_id[6] = { "9", "10", "b7", "x", "y", "z" };
+    assert_int_equal(wl_pprl_result_records(r), 6);
+    for (size_t k = 0; k < 6; k++) {
+        int in_b;
+        size_t i = wl_pprl_result_record(r, k, &in_b);
+        assert_int_equal(in_b, k >= 3);
+        assert_string_equal(wl_encoded_id(in_b ? eb : ea, i), want_id[k]);
+        assert_int_equal(wl_pprl_result_cluster(r, k), want_cluster[k]);
     }
     wl_pprl_result_free(r);
     wl_encoded_free(ea);

@@ -21,6 +21,9 @@ struct wl_pprl_result {
     wl_pprl_pair *pairs;
     size_t n;
     wl_pprl_stats stats;
+    size_t na, nb;        /* records of the two encodings */
+    uint32_t *order;      /* na + nb union indices (a's, then b's) in output order */
+    uint32_t *cluster;    /* cluster number of order[k], 1.. by first member */
 };
 
 wl_pprl_options wl_pprl_default_options(void)
@@ -36,7 +39,63 @@ void wl_pprl_result_free(wl_pprl_result *r)
 {
     if (!r) return;
     free(r->pairs);
+    free(r->order);
+    free(r->cluster);
     free(r);
+}
+
+size_t wl_pprl_result_records(const wl_pprl_result *r) { return r->na + r->nb; }
+
+size_t wl_pprl_result_record(const wl_pprl_result *r, size_t k, int *in_b)
+{
+    uint32_t u = r->order[k];
+    *in_b = u >= r->na;
+    return u >= r->na ? u - r->na : u;
+}
+
+size_t wl_pprl_result_cluster(const wl_pprl_result *r, size_t k) { return r->cluster[k]; }
+
+/* ---- clusters: connected components of the reported pairs (union-find) ---- */
+
+static uint32_t uf_find(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]]; /* path halving */
+        x = parent[x];
+    }
+    return x;
+}
+
+/* Numbers the components 1.. in order of their first member in output order,
+ * so the numbers do not depend on thread count or argument order. */
+static int make_clusters(wl_pprl_result *r, const uint32_t *rank)
+{
+    size_t n = r->na + r->nb;
+    uint32_t *parent = malloc((n ? n : 1) * sizeof *parent), *number = calloc(n ? n : 1, sizeof *number);
+    r->order = malloc((n ? n : 1) * sizeof *r->order);
+    r->cluster = malloc((n ? n : 1) * sizeof *r->cluster);
+    if (!parent || !number || !r->order || !r->cluster) {
+        free(parent);
+        free(number);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = (uint32_t)i;
+        r->order[rank[i]] = (uint32_t)i;
+    }
+    for (size_t k = 0; k < r->n; k++) {
+        uint32_t x = uf_find(parent, r->pairs[k].a), y = uf_find(parent, (uint32_t)r->na + r->pairs[k].b);
+        if (x != y) parent[rank[x] < rank[y] ? y : x] = rank[x] < rank[y] ? x : y;
+    }
+    uint32_t next = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t root = uf_find(parent, r->order[k]);
+        if (!number[root]) number[root] = ++next;
+        r->cluster[k] = number[root];
+    }
+    free(parent);
+    free(number);
+    return 0;
 }
 
 size_t wl_pprl_result_count(const wl_pprl_result *r) { return r->n; }
@@ -392,6 +451,9 @@ static wl_status finish(wl_pprl_result *r, const wl_encoded *a, const wl_encoded
     }
     for (size_t k = 0; !failed && k < n; k++) r->pairs[k] = kp[k].p;
     r->n = failed ? 0 : n;
+    r->na = a->n;
+    r->nb = b->n;
+    if (!failed && make_clusters(r, rank) != 0) failed = 1;
     free(rank);
     free(kp);
     return failed ? WL_NOMEM : WL_OK;
