@@ -25,7 +25,20 @@
     "  --report FILE.html   also write a self-contained HTML report (model, scores, clusters)\n" \
     "  --truth FILE         with --report: draw precision, recall and F1 against the threshold\n" \
     "  --threads N          worker threads (default: all cores)\n" \
+    "  --reference-year Y   two-digit years of birth read up to year Y (default 2025)\n" \
     "  -q, --quiet          no summary, no progress\n" \
+    "\nLevels (--explain writes level:weight per field; missing adds 0):\n" \
+    "  name    exact (same parts, any order) > all_parts (every part of the shorter name\n" \
+    "          matched: spelling, sound, initial or a joined form) > jw92 / jw80 (name\n" \
+    "          similarity >= 0.92 / 0.80) > different\n" \
+    "  dob     exact > typo (one digit, two digits or day and month swapped) > year_only\n" \
+    "          (one side gives the year only, or the years agree) > within_1y > mismatch\n" \
+    "  doc     exact > one_edit (one character apart after OCR folding) > mismatch\n" \
+    "  nationality, gender: match > mismatch\n" \
+    "  place_of_birth: exact > jw88 (similarity >= 0.88) > different\n" \
+    "  text    near_identical > similar > different\n" \
+    "A pair's match_weight is the prior's weight plus its fields' weights (log2 Bayes\n" \
+    "factors); its probability is 2^w / (1 + 2^w).\n" \
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n"
 
 typedef struct {

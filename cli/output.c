@@ -5,7 +5,9 @@
 
 #include "output.h"
 
-static void pair_csv(FILE *f, const wl_dataset *ds, const wl_match *m, int explain)
+/* With --explain the last column is the prior's weight, where every pair starts:
+ * it and the field weights add up to match_weight (to the printed rounding). */
+static void pair_csv(FILE *f, const wl_dataset *ds, const wl_match *m, int explain, double prior_w)
 {
     cli_csv_field(f, wl_dataset_source(ds, m->left));
     fputc(',', f);
@@ -18,10 +20,11 @@ static void pair_csv(FILE *f, const wl_dataset *ds, const wl_match *m, int expla
     if (explain)
         for (int k = 0; k < WL_FIELD_COUNT; k++)
             fprintf(f, ",%s:%.2f", wl_level_name((wl_field)k, m->level[k]), m->field_weight[k]);
+    if (explain) fprintf(f, ",%.2f", prior_w);
     fputc('\n', f);
 }
 
-static void pair_json(FILE *f, const wl_dataset *ds, const wl_match *m, int explain)
+static void pair_json(FILE *f, const wl_dataset *ds, const wl_match *m, int explain, double prior_w)
 {
     fputs("{\"left_source\":", f);
     cli_json_string(f, wl_dataset_source(ds, m->left));
@@ -38,7 +41,7 @@ static void pair_json(FILE *f, const wl_dataset *ds, const wl_match *m, int expl
             fprintf(f, "%s\"%s\":{\"level\":\"%s\",\"weight\":%.2f}", k ? "," : "",
                     wl_field_name((wl_field)k), wl_level_name((wl_field)k, m->level[k]),
                     m->field_weight[k]);
-        fputc('}', f);
+        fprintf(f, ",\"prior\":{\"weight\":%.2f}}", prior_w);
     }
     fputs("}\n", f);
 }
@@ -50,11 +53,13 @@ void out_pairs(FILE *f, const wl_dataset *ds, const wl_result *r, int explain, i
         fputs("left_source,left_id,right_source,right_id,probability,match_weight", f);
         if (explain)
             for (int k = 0; k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
+        if (explain) fputs(",prior", f);
         fputc('\n', f);
     }
+    double prior_w = wl_model_get_info(wl_result_model(r)).prior_weight;
     for (size_t k = 0; k < n; k++) {
-        if (jsonl) pair_json(f, ds, wl_result_pair(r, k), explain);
-        else pair_csv(f, ds, wl_result_pair(r, k), explain);
+        if (jsonl) pair_json(f, ds, wl_result_pair(r, k), explain, prior_w);
+        else pair_csv(f, ds, wl_result_pair(r, k), explain, prior_w);
     }
 }
 
