@@ -177,6 +177,21 @@ static void test_initials(void **state)
     assert_int_equal(s.all_parts, 0);
     assert_int_equal(s.n_matched, 1);
     assert_true(s.score < 0.8f);
+
+    /* One-part names from another script: the same code (ARS) with spellings
+     * far apart (iiris / araos, Jaro-Winkler 0.6) raises the score but is no
+     * agreement of the part, so the names do not agree in all parts. */
+    tpart iiris[] = { { "iiris", NULL, "ARS", NULL, "rs", 0, 0 }, END };
+    tpart araos[] = { { "araos", NULL, "ARS", NULL, "rs2", 0, 0 }, END };
+    s = compare(iiris, araos);
+    assert_int_equal(s.all_parts, 0);
+    assert_int_equal(s.n_matched, 0);
+    assert_true(s.score >= 0.89f && s.score < 0.92f);
+    /* With the spellings close (kiser / kaiser, 0.93) the code matches the part. */
+    tpart kiser[] = { { "kiser", NULL, "KSR", NULL, "ksr", 0, 0 }, END };
+    tpart kaiser[] = { { "kaiser", NULL, "KSR", NULL, "ksr2", 0, 0 }, END };
+    s = compare(kiser, kaiser);
+    assert_int_equal(s.all_parts, 1);
 }
 
 static void test_particles_count_little(void **state)

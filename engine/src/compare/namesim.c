@@ -7,6 +7,11 @@
  *    0.95 when a Double Metaphone code (Philips 2000) or the consonant skeleton
  *    agrees and Jaro-Winkler is at least 0.7, and to 0.9 when only the code
  *    agrees (short names romanised with other vowels: uk / ouk, nay / nei).
+ *    A code agreement counts the part as matched only from Jaro-Winkler 0.8 (or
+ *    for parts of up to three letters): on one-part names through another script
+ *    the code alone paired iiris / araos, mag / mika, hsieh / su, and half of the
+ *    Russian xlit pairs it made were wrong (F1 0.67 -> 0.78 with the rule; the
+ *    skeleton, the consonants in order, is strict enough to stay at 0.7).
  *    A skeleton alone does not count below 0.7: short skeletons collide ("ali"
  *    and "lee" both have "l") and the code tells those apart.
  * 2. Equal canonical parts are paired first (an exact agreement is the best
@@ -47,6 +52,7 @@
 #define SIM_SOUND_ONLY 0.9 /* same Double Metaphone code, spellings far apart */
 #define SIM_SOUND_CLASS 0.85 /* same sound classes only: a transcription through another script */
 #define PHONETIC_MIN_JW 0.7
+#define DM_MATCH_JW 0.8 /* a code agreement below it raises the score but matches no part */
 #define W_PARTICLE 0.15
 #define W_FAMILY 1.25
 #define W_INITIAL 0.5
@@ -217,11 +223,17 @@ static part_match part_similarity(const wl_features *f, const wl_fpart *x, int8_
     m.sim = m.jw;
     m.kind = K_JW;
     double floor = 0.0;
-    if (dm_agree(x, y)) floor = m.jw >= PHONETIC_MIN_JW ? SIM_PHONETIC : SIM_SOUND_ONLY;
-    else if (x->h_skel == y->h_skel && m.jw >= PHONETIC_MIN_JW) floor = SIM_PHONETIC;
+    int agree = 0;
+    if (x->h_skel == y->h_skel && m.jw >= PHONETIC_MIN_JW) {
+        floor = SIM_PHONETIC;
+        agree = 1;
+    } else if (dm_agree(x, y)) {
+        floor = m.jw >= PHONETIC_MIN_JW ? SIM_PHONETIC : SIM_SOUND_ONLY;
+        agree = m.jw >= DM_MATCH_JW || (x->canon_len <= 3 && y->canon_len <= 3);
+    }
     if (floor > 0.0) {
         m.sim = m.jw > floor ? m.jw : floor;
-        m.kind = K_PHONETIC;
+        if (agree) m.kind = K_PHONETIC;
     } else if (sound_agree(x, y, m.jw) && m.jw < SIM_SOUND_CLASS) {
         m.sim = SIM_SOUND_CLASS; /* raises the score, but is no agreement of the part */
     }
