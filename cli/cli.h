@@ -63,6 +63,9 @@ int cmd_index(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+/* Decisions and the audit trail (cmd_review.c). */
+int cmd_review(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 /**
  * Parses the common options of DESIGN.md and positional list arguments.

@@ -12,11 +12,7 @@
 
 /* ---- options this file adds to the common ones ---- */
 
-typedef struct {
-    const char *name;
-    const char **value; /* options taking a value */
-    int *flag;          /* flags */
-} extra_opt;
+typedef store_opt extra_opt;
 
 /* Takes the extra options out of argv into rest (argv[0] kept), so cli_parse sees
  * only the common ones. @return 0, or -1 after the error. */
@@ -43,7 +39,7 @@ static int take_extra(int argc, char **argv, char **rest, int *n_rest, const ext
 }
 
 /* Parses a command's options. @return 0, 1 after --help, -1 after an error. */
-static int parse(int argc, char **argv, cli_opts *o, const char *usage, const extra_opt *ex, size_t n_ex)
+int store_parse_args(int argc, char **argv, cli_opts *o, const char *usage, const store_opt *ex, size_t n_ex)
 {
     char **rest = malloc(((size_t)argc + 1) * sizeof *rest);
     int n_rest = 0;
@@ -229,6 +225,25 @@ static int index_check(const char *path)
     return EXIT_OK;
 }
 
+/* The index's run: every record is new to its person. */
+static int index_events(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *person)
+{
+    size_t n = wl_dataset_size(ds);
+    char detail[64];
+    snprintf(detail, sizeof detail, "%zu records", n);
+    int64_t run_id = store_add_run(s, "index", detail);
+    store_events ev;
+    if (run_id < 0 || store_events_begin(s, run_id, &ev) != 0) return -1;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        size_t i = wl_result_record(r, k);
+        rc = store_event(&ev, "new", person[k], wl_dataset_source(ds, i), wl_dataset_id(ds, i), 0, NULL, NULL,
+                         NULL);
+    }
+    store_events_end(&ev);
+    return rc;
+}
+
 /* Writes a fresh store: records numbered and persons issued in output order. */
 static int index_write(store *s, const wl_dataset *ds, const wl_result *r, char *const *fields,
                        store_settings *st)
@@ -242,8 +257,8 @@ static int index_write(store *s, const wl_dataset *ds, const wl_result *r, char 
         for (size_t k = 0; k < n; k++) age[k] = (int64_t)k + 1; /* rid */
         sid_input in = { n, old, age, label, NULL, nc, 1 };
         st->next_person_id = sid_assign(&in, person, NULL, NULL);
-        if (st->next_person_id > 0 && store_write_run(s, ds, r, age, person, fields) == 0 &&
-            save_settings(s, st, wl_result_model(r)) == 0)
+        if (st->next_person_id > 0 && store_write_run(s, ds, r, age, person, fields, NULL) == 0 &&
+            save_settings(s, st, wl_result_model(r)) == 0 && index_events(s, ds, r, person) == 0)
             rc = 0;
     } else {
         cli_error("out of memory");
@@ -307,7 +322,7 @@ int cmd_index(int argc, char **argv)
     cli_opts o;
     int check = 0;
     extra_opt ex[] = { { "--check", NULL, &check } };
-    int p = parse(argc, argv, &o, INDEX_USAGE, ex, 1);
+    int p = store_parse_args(argc, argv, &o, INDEX_USAGE, ex, 1);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
     if (check) {
         if (o.n_lists != 1) return cli_error("index --check takes one store"), EXIT_INPUT;
@@ -320,12 +335,15 @@ int cmd_index(int argc, char **argv)
 /* ---- export ---- */
 
 static const char EXPORT_USAGE[] =
-    "Usage: watchlink export STORE [-o PAIRS] [--clusters FILE]\n"
-    "Writes the store's pairs (as 'dedup' writes them) and, with --clusters, every\n"
-    "record's person: cluster_id,source,id with cluster_id the stable person id.\n\n"
+    "Usage: watchlink export STORE [-o PAIRS] [--clusters FILE] [--decisions FILE]\n"
+    "Writes the store's pairs (as 'dedup' writes them, less the pairs a decision ruled\n"
+    "out) and, with --clusters, every record's person: cluster_id,source,id with\n"
+    "cluster_id the stable person id.\n\n"
     "Options:\n"
     "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n"
     "  --clusters FILE      also write cluster_id,source,id for every record\n"
+    "  --decisions FILE     also write the analysts' decisions, as 'review' reads them:\n"
+    "                       left_source,left_id,right_source,right_id,decision,note\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
 
 static int export_rows(store *s, FILE *f, const char *header, const char *sql, int pairs)
@@ -356,6 +374,27 @@ static int export_rows(store *s, FILE *f, const char *header, const char *sql, i
     return -1;
 }
 
+/* The decisions, in the format `review` reads (a round trip gives the same store). */
+static int export_decisions(store *s, const char *path)
+{
+    dec_row *d = NULL;
+    size_t nd = 0;
+    cli_out out;
+    if (store_load_decisions(s, &d, &nd) != 0) return EXIT_INTERNAL;
+    if (cli_out_open(&out, path) != 0) {
+        dec_rows_free(d, nd);
+        return EXIT_INPUT;
+    }
+    fputs("left_source,left_id,right_source,right_id,decision,note\n", out.f);
+    for (size_t j = 0; j < nd; j++)
+        for (int k = 0; k < DEC_COLUMNS; k++) {
+            cli_csv_field(out.f, d[j].f[k]);
+            fputc(k + 1 < DEC_COLUMNS ? ',' : '\n', out.f);
+        }
+    dec_rows_free(d, nd);
+    return cli_out_commit(&out) == 0 ? EXIT_OK : EXIT_INPUT;
+}
+
 static int export_file(store *s, const char *path, int pairs)
 {
     static const char PAIRS_SQL[] =
@@ -376,7 +415,9 @@ static int export_file(store *s, const char *path, int pairs)
 int cmd_export(int argc, char **argv)
 {
     cli_opts o;
-    int p = parse(argc, argv, &o, EXPORT_USAGE, NULL, 0);
+    const char *decisions = NULL;
+    store_opt ex[] = { { "--decisions", &decisions, NULL } };
+    int p = store_parse_args(argc, argv, &o, EXPORT_USAGE, ex, 1);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
     if (o.n_lists != 1) return cli_error("export takes one store (see --help)"), EXIT_INPUT;
     if (strcmp(o.format, "csv")) return cli_error("export writes csv only"), EXIT_INPUT;
@@ -386,6 +427,7 @@ int cmd_export(int argc, char **argv)
     int rc = sqlite3_exec(s.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EXIT_OK : EXIT_INTERNAL;
     if (rc == EXIT_OK) rc = export_file(&s, o.output, 1);
     if (rc == EXIT_OK && o.clusters) rc = export_file(&s, o.clusters, 0);
+    if (rc == EXIT_OK && decisions) rc = export_decisions(&s, decisions);
     store_rollback(&s);
     store_close(&s);
     return rc;
@@ -635,7 +677,7 @@ int cmd_query(int argc, char **argv)
     cli_opts o;
     const char *top_arg = NULL, *sources = NULL;
     extra_opt ex[] = { { "--top", &top_arg, NULL }, { "--sources", &sources, NULL } };
-    int p = parse(argc, argv, &o, QUERY_USAGE, ex, 2);
+    int p = store_parse_args(argc, argv, &o, QUERY_USAGE, ex, 2);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
     size_t top;
     if (parse_top(top_arg, &top) != 0) return EXIT_INPUT;
@@ -655,7 +697,9 @@ static const char UPDATE_USAGE[] =
     "Applies a night's lists to the store: new (source, id) rows are added, changed rows\n"
     "replaced; the store's records are matched again with the stored model and persons\n"
     "keep their ids unless they merged (the oldest id survives) or split (the part with\n"
-    "the oldest record keeps it). One transaction: a killed update changes nothing.\n\n"
+    "the oldest record keeps it). Analysts' decisions ('review') override the model: a\n"
+    "ruled-out pair never comes back, a confirmed match stays one person. One\n"
+    "transaction: a killed update changes nothing.\n\n"
     "Options:\n"
     "  --changes FILE       write change,person_id,source,id,previous_person_id\n"
     "                       (change: removed, new, joined, merged, split, updated)\n"
@@ -671,12 +715,13 @@ static const char UPDATE_USAGE[] =
 /* Per record in output order: the inputs of the stable-id rule and the rids. */
 typedef struct {
     int64_t *old, *age, *person;
-    unsigned char *changed;
-    size_t *label, n_clusters, n_added, n_changed;
+    unsigned char *changed, *kept;
+    size_t *label, n_clusters, n_added, n_changed, n_decisions, n_ruled_out;
 } id_plan;
 
 static void plan_free(id_plan *p)
 {
+    free(p->kept);
     free(p->old);
     free(p->age);
     free(p->person);
@@ -684,8 +729,52 @@ static void plan_free(id_plan *p)
     free(p->label);
 }
 
+/* Persons under the stored decisions (store_decisions.h): p->label per record in
+ * output order, p->kept per pair of r (0: ruled out). Without decisions these
+ * are r's clusters and every pair. */
+static int persons_under_decisions(loaded_store *ls, const wl_dataset *ds, const wl_result *r, id_plan *p)
+{
+    size_t n = wl_dataset_size(ds), np = wl_result_pair_count(r), nd = 0, nl = 0;
+    dec_row *d = NULL;
+    if (store_load_decisions(&ls->s, &d, &nd) != 0) return -1;
+    store_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    size_t *pos = malloc((n ? n : 1) * sizeof *pos);
+    dec_pair *pairs = malloc((np ? np : 1) * sizeof *pairs);
+    dec_link *links = NULL;
+    p->label = malloc((n ? n : 1) * sizeof *p->label);
+    p->kept = malloc(np ? np : 1);
+    int rc = -1;
+    if (!keys || !pos || !pairs || !p->label || !p->kept) {
+        cli_error("out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = wl_result_record(r, k);
+        pos[i] = k;
+        keys[k] = (store_key){ wl_dataset_source(ds, i), wl_dataset_id(ds, i), k };
+    }
+    store_keys_sort(keys, n);
+    if (!(links = store_decision_links(keys, n, d, nd, &nl))) goto done;
+    for (size_t k = 0; k < np; k++) {
+        const wl_match *m = wl_result_pair(r, k);
+        pairs[k] = (dec_pair){ (uint32_t)pos[m->left], (uint32_t)pos[m->right], m->weight };
+    }
+    p->n_clusters = dec_cluster(n, pairs, np, links, nl, p->label, p->kept);
+    p->n_decisions = nl;
+    if (p->n_clusters == SIZE_MAX) cli_error("out of memory");
+    else rc = 0;
+    for (size_t k = 0; rc == 0 && k < np; k++) p->n_ruled_out += !p->kept[k];
+done:
+    dec_rows_free(d, nd);
+    free(keys);
+    free(pos);
+    free(pairs);
+    free(links);
+    return rc;
+}
+
 static int plan_ids(const wl_dataset *ds, const wl_result *r, size_t n_new, char *const *fields,
-                    const loaded_store *ls, id_plan *p)
+                    loaded_store *ls, id_plan *p)
 {
     size_t n = wl_dataset_size(ds), m = n ? n : 1;
     memset(p, 0, sizeof *p);
@@ -693,8 +782,8 @@ static int plan_ids(const wl_dataset *ds, const wl_result *r, size_t n_new, char
     p->age = malloc(m * sizeof *p->age);
     p->person = malloc(m * sizeof *p->person);
     p->changed = calloc(m, 1);
-    p->label = cluster_labels(r, n, &p->n_clusters);
-    if (!p->old || !p->age || !p->person || !p->changed || !p->label) return cli_error("out of memory"), -1;
+    if (!p->old || !p->age || !p->person || !p->changed) return cli_error("out of memory"), -1;
+    if (persons_under_decisions(ls, ds, r, p) != 0) return -1;
     int64_t next_rid = ls->max_rid + 1;
     for (size_t k = 0; k < n; k++) {
         size_t i = wl_result_record(r, k);
@@ -734,6 +823,31 @@ static void write_changes(FILE *f, const wl_dataset *ds, const wl_result *r, con
     }
 }
 
+/* The update's run and its events: what --changes says, kept in the store. */
+static int update_events(loaded_store *ls, const wl_dataset *ds, const wl_result *r, const sid_change *c,
+                         size_t nc)
+{
+    size_t n_removed = 0;
+    for (size_t j = 0; j < ls->n_recs; j++) n_removed += ls->recs[j].replaced == STORE_REMOVED;
+    char detail[128];
+    snprintf(detail, sizeof detail, "%zu records, %zu person changes", wl_dataset_size(ds), nc + n_removed);
+    int64_t run_id = store_add_run(&ls->s, "update", detail);
+    store_events ev;
+    if (run_id < 0 || store_events_begin(&ls->s, run_id, &ev) != 0) return -1;
+    int rc = 0;
+    for (size_t j = 0; rc == 0 && j < ls->n_recs; j++)
+        if (ls->recs[j].replaced == STORE_REMOVED)
+            rc = store_event(&ev, "removed", ls->recs[j].person, ls->recs[j].source, ls->recs[j].id, 0, NULL,
+                             NULL, NULL);
+    for (size_t k = 0; rc == 0 && k < nc; k++) {
+        size_t i = wl_result_record(r, c[k].rec);
+        rc = store_event(&ev, sid_kind_name(c[k].kind), c[k].person, wl_dataset_source(ds, i),
+                         wl_dataset_id(ds, i), c[k].previous, NULL, NULL, NULL);
+    }
+    store_events_end(&ev);
+    return rc;
+}
+
 /* Assigns the ids, rewrites the store and commits; the changes file is
  * committed only after the store. */
 static int update_write(const cli_opts *o, const char *changes_path, loaded_store *ls, const wl_dataset *ds,
@@ -751,9 +865,9 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
     }
     cli_out out = { 0 };
     if (rc == EXIT_OK && changes_path && cli_out_open(&out, changes_path) != 0) rc = EXIT_INPUT;
-    if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person, fields) != 0 ||
+    if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person, fields, p.kept) != 0 ||
                           set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) != 0 ||
-                          store_commit(&ls->s) != 0)) {
+                          update_events(ls, ds, r, ch, nc) != 0 || store_commit(&ls->s) != 0)) {
         if (changes_path) cli_out_abort(&out);
         rc = EXIT_INTERNAL;
     }
@@ -765,8 +879,10 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
     for (size_t j = 0; j < ls->n_recs; j++) n_removed += ls->recs[j].replaced == STORE_REMOVED;
     if (rc == EXIT_OK && !o->quiet)
         fprintf(stderr,
-                "update %s: %zu records (%zu added, %zu changed, %zu removed), %zu persons, %zu person changes\n",
-                ls->s.path, n, p.n_added, p.n_changed, n_removed, p.n_clusters, nc + n_removed);
+                "update %s: %zu records (%zu added, %zu changed, %zu removed), %zu persons, %zu person changes,"
+                " %zu decisions applied (%zu pairs ruled out)\n",
+                ls->s.path, n, p.n_added, p.n_changed, n_removed, p.n_clusters, nc + n_removed, p.n_decisions,
+                p.n_ruled_out);
     if (ch) plan_free(&p);
     free(ch);
     return rc;
@@ -803,7 +919,7 @@ int cmd_update(int argc, char **argv)
     cli_opts o;
     const char *changes = NULL, *remove = NULL;
     extra_opt ex[] = { { "--changes", &changes, NULL }, { "--remove", &remove, NULL } };
-    int p = parse(argc, argv, &o, UPDATE_USAGE, ex, 2);
+    int p = store_parse_args(argc, argv, &o, UPDATE_USAGE, ex, 2);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
     if (o.n_lists < 1 || (o.n_lists < 2 && !remove))
         return cli_error("update takes a store and at least one list or --remove (see --help)"), EXIT_INPUT;

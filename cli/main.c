@@ -18,6 +18,8 @@ static const cli_command g_commands[] = {
     { "update",    "apply a night's lists to a store, stable ids", cmd_update },
     { "query",     "screen a list against a store",               cmd_query },
     { "export",    "a store's pairs and persons",                  cmd_export },
+    { "review",    "record analysts' match / not_match decisions", cmd_review },
+    { "history",   "the audit trail of one person of a store",     cmd_history },
 };
 
 static void usage(FILE *f)

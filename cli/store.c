@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -23,6 +24,26 @@ static const char *const SCHEMA =
     " left_rid INTEGER NOT NULL REFERENCES records(rid),"
     " right_rid INTEGER NOT NULL REFERENCES records(rid),"
     " probability REAL NOT NULL, match_weight REAL NOT NULL);";
+
+/* Format 2: analysts' decisions and the audit trail. A run is one command that
+ * changed the store (index, update, review) with its UTC time; an event is one
+ * thing that happened to a person in a run (a record new, joined, merged, split,
+ * updated or removed, with the person it left as other_person_id; or a decision
+ * between two records, with the second record's person). Decisions are keyed by
+ * the pair in canonical order (store_decisions.h), so a later decision on a pair
+ * replaces the earlier one and both stay in the events. */
+static const char *const SCHEMA_V2 =
+    "CREATE TABLE runs(run_id INTEGER PRIMARY KEY, at TEXT NOT NULL, command TEXT NOT NULL,"
+    " detail TEXT NOT NULL);"
+    "CREATE TABLE decisions(left_source TEXT NOT NULL, left_id TEXT NOT NULL, right_source TEXT NOT NULL,"
+    " right_id TEXT NOT NULL, decision TEXT NOT NULL CHECK(decision IN ('match', 'not_match')),"
+    " note TEXT NOT NULL, run_id INTEGER NOT NULL REFERENCES runs(run_id), line INTEGER NOT NULL,"
+    " PRIMARY KEY(left_source, left_id, right_source, right_id)) WITHOUT ROWID;"
+    "CREATE TABLE events(eid INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(run_id),"
+    " kind TEXT NOT NULL, person_id INTEGER NOT NULL, source TEXT NOT NULL, id TEXT NOT NULL,"
+    " other_person_id INTEGER, other_source TEXT, other_id TEXT, note TEXT);"
+    "CREATE INDEX events_person ON events(person_id);"
+    "CREATE INDEX events_other ON events(other_person_id) WHERE other_person_id IS NOT NULL;";
 
 static int db_error(const store *s, const char *what)
 {
@@ -50,6 +71,22 @@ static int has_meta_table(store *s)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A store of an older format is brought up to this one in place, in one
+ * transaction, the first time this binary opens it (format 1 -> 2: the
+ * decisions, runs and events tables, empty). */
+static int upgrade(store *s, long ver)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "UPDATE meta SET value='%d' WHERE key='format_version'", STORE_FORMAT_VERSION);
+    if (exec(s, "BEGIN IMMEDIATE") != 0) return -1;
+    if ((ver < 2 && exec(s, SCHEMA_V2) != 0) || exec(s, sql) != 0 || exec(s, "COMMIT") != 0) {
+        store_rollback(s);
+        cli_error("%s: cannot upgrade the store from format version %ld", s->path, ver);
+        return -1;
+    }
+    return 0;
+}
+
 /* A store from a newer binary may have changed any table: refuse it whole. */
 static int check_version(store *s)
 {
@@ -68,7 +105,7 @@ static int check_version(store *s)
                   "use a newer watchlink", s->path, ver, STORE_FORMAT_VERSION);
         return -1;
     }
-    return 0;
+    return ver < STORE_FORMAT_VERSION ? upgrade(s, ver) : 0;
 }
 
 int store_open(store *s, const char *path, int mode)
@@ -123,7 +160,8 @@ int store_create_schema(store *s)
 {
     char ver[64];
     snprintf(ver, sizeof ver, "%d", STORE_FORMAT_VERSION);
-    if (exec(s, SCHEMA) != 0 || store_set_meta(s, "format_version", ver) != 0) return -1;
+    if (exec(s, SCHEMA) != 0 || exec(s, SCHEMA_V2) != 0 || store_set_meta(s, "format_version", ver) != 0)
+        return -1;
     return store_set_meta(s, "writer", wl_version());
 }
 
@@ -533,7 +571,8 @@ static int write_records(store *s, const wl_dataset *ds, const wl_result *r, con
     return rc;
 }
 
-static int write_pairs(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid)
+static int write_pairs(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                       const unsigned char *kept)
 {
     size_t n = wl_dataset_size(ds);
     int64_t *rid_of = malloc((n ? n : 1) * sizeof *rid_of);
@@ -545,10 +584,11 @@ static int write_pairs(store *s, const wl_dataset *ds, const wl_result *r, const
                            "INSERT INTO pairs(ord, left_rid, right_rid, probability, match_weight) "
                            "VALUES(?,?,?,?,?)", -1, &st, NULL))
         rc = db_error(s, "preparing");
-    size_t np = wl_result_pair_count(r);
+    size_t np = wl_result_pair_count(r), ord = 0;
     for (size_t k = 0; rc == 0 && k < np; k++) {
         const wl_match *m = wl_result_pair(r, k);
-        sqlite3_bind_int64(st, 1, (int64_t)k);
+        if (kept && !kept[k]) continue;
+        sqlite3_bind_int64(st, 1, (int64_t)ord++);
         sqlite3_bind_int64(st, 2, rid_of[m->left]);
         sqlite3_bind_int64(st, 3, rid_of[m->right]);
         sqlite3_bind_double(st, 4, m->probability);
@@ -561,11 +601,112 @@ static int write_pairs(store *s, const wl_dataset *ds, const wl_result *r, const
 }
 
 int store_write_run(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                    const int64_t *person, char *const *fields)
+                    const int64_t *person, char *const *fields, const unsigned char *kept)
 {
     if (exec(s, "DELETE FROM pairs; DELETE FROM records; DELETE FROM persons") != 0) return -1;
     if (write_records(s, ds, r, rid, person, fields) != 0) return -1;
-    return write_pairs(s, ds, r, rid);
+    return write_pairs(s, ds, r, rid, kept);
+}
+
+/* ---- runs and events ---- */
+
+int64_t store_add_run(store *s, const char *command, const char *detail)
+{
+    char at[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(at, command, detail) VALUES(?,?,?)", -1, &st, NULL))
+        return db_error(s, "writing runs");
+    sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, command, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, detail ? detail : "", -1, SQLITE_STATIC);
+    int rc = step_done(s, st, "writing runs");
+    sqlite3_finalize(st);
+    return rc == 0 ? sqlite3_last_insert_rowid(s->db) : -1;
+}
+
+int store_events_begin(store *s, int64_t run, store_events *ev)
+{
+    ev->s = s;
+    ev->run = run;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO events(run_id, kind, person_id, source, id, other_person_id,"
+                           " other_source, other_id, note) VALUES(?,?,?,?,?,?,?,?,?)",
+                           -1, &ev->st, NULL) == SQLITE_OK)
+        return 0;
+    ev->st = NULL;
+    return db_error(s, "preparing events");
+}
+
+static void bind_opt_text(sqlite3_stmt *st, int k, const char *v)
+{
+    if (v) sqlite3_bind_text(st, k, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, k);
+}
+
+int store_event(store_events *ev, const char *kind, int64_t person, const char *source, const char *id,
+                int64_t other_person, const char *other_source, const char *other_id, const char *note)
+{
+    sqlite3_stmt *st = ev->st;
+    sqlite3_bind_int64(st, 1, ev->run);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, person);
+    sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
+    if (other_person) sqlite3_bind_int64(st, 6, other_person);
+    else sqlite3_bind_null(st, 6);
+    bind_opt_text(st, 7, other_source);
+    bind_opt_text(st, 8, other_id);
+    bind_opt_text(st, 9, note);
+    return step_done(ev->s, st, "writing events");
+}
+
+void store_events_end(store_events *ev)
+{
+    sqlite3_finalize(ev->st);
+    ev->st = NULL;
+}
+
+/* ---- decisions ---- */
+
+int store_load_decisions(store *s, dec_row **rows, size_t *n)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0, k = 0;
+    dec_row *r = NULL;
+    *rows = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT left_source, left_id, right_source, right_id, decision, note, line"
+                           " FROM decisions ORDER BY left_source, left_id, right_source, right_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, "reading decisions");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            dec_row *g = realloc(r, (cap = cap ? 2 * cap : 64) * sizeof *g);
+            if (!g) break;
+            r = g;
+        }
+        dec_row *d = &r[k++];
+        for (int c = 0; c < DEC_COLUMNS; c++) d->f[c] = col_dup(st, c);
+        d->match = !strcmp(d->f[DEC_DECISION] ? d->f[DEC_DECISION] : "", "match");
+        d->line = (long)sqlite3_column_int64(st, 6);
+        int bad = 0;
+        for (int c = 0; c < DEC_COLUMNS; c++) bad |= !d->f[c];
+        if (bad) break;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        dec_rows_free(r, k);
+        if (rc == SQLITE_ROW) return cli_error("out of memory reading the decisions"), -1;
+        return db_error(s, "reading decisions");
+    }
+    *rows = r;
+    *n = k;
+    return 0;
 }
 
 /* ---- the consistency check ---- */
@@ -613,6 +754,12 @@ long store_check(store *s)
     n += problems(s, "missing meta key",
                   "SELECT k FROM (SELECT 'format_version' AS k UNION ALL SELECT 'model' UNION ALL SELECT"
                   " 'threshold' UNION ALL SELECT 'next_person_id') WHERE k NOT IN (SELECT key FROM meta)");
+    n += problems(s, "decision between one record and itself",
+                  "SELECT left_source || ',' || left_id FROM decisions"
+                  " WHERE left_source = right_source AND left_id = right_id");
+    n += problems(s, "decision not in canonical order",
+                  "SELECT left_source || ',' || left_id || ' ' || right_source || ',' || right_id FROM decisions"
+                  " WHERE left_source > right_source OR (left_source = right_source AND left_id > right_id)");
     n += problems(s, "fields not a JSON object",
                   "SELECT source || ',' || id FROM records WHERE json_valid(fields) = 0"
                   " OR json_type(fields) != 'object'");
@@ -620,4 +767,36 @@ long store_check(store *s)
     if (!m) n++;
     wl_model_free(m);
     return n;
+}
+
+/* ---- records by (source, id) ---- */
+
+static int by_key(const void *a, const void *b)
+{
+    const store_key *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+void store_keys_sort(store_key *keys, size_t n) { qsort(keys, n, sizeof *keys, by_key); }
+
+size_t store_key_find(const store_key *keys, size_t n, const char *source, const char *id)
+{
+    store_key key = { source, id, 0 };
+    const store_key *hit = bsearch(&key, keys, n, sizeof *keys, by_key);
+    return hit ? hit->pos : SIZE_MAX;
+}
+
+dec_link *store_decision_links(const store_key *keys, size_t n, const dec_row *d, size_t nd, size_t *n_links)
+{
+    dec_link *l = malloc((nd ? nd : 1) * sizeof *l);
+    size_t k = 0;
+    for (size_t j = 0; l && j < nd; j++) {
+        size_t a = store_key_find(keys, n, d[j].f[DEC_LEFT_SOURCE], d[j].f[DEC_LEFT_ID]);
+        size_t b = store_key_find(keys, n, d[j].f[DEC_RIGHT_SOURCE], d[j].f[DEC_RIGHT_ID]);
+        if (a != SIZE_MAX && b != SIZE_MAX) l[k++] = (dec_link){ (uint32_t)a, (uint32_t)b, d[j].match };
+    }
+    *n_links = k;
+    if (!l) cli_error("out of memory");
+    return l;
 }

@@ -14,10 +14,11 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "store_decisions.h"
 
 /* Bumped whenever the schema or the meaning of a column changes; a store with a
  * larger version is refused by this binary. */
-enum { STORE_FORMAT_VERSION = 1 };
+enum { STORE_FORMAT_VERSION = 2 }; /* 2: decisions, runs, events */
 
 enum { STORE_CREATE, STORE_READ, STORE_WRITE };
 enum { STORE_REPLACED = 1, STORE_REMOVED = 2 };
@@ -90,10 +91,58 @@ int store_to_dataset(const store *s, const store_rec *recs, size_t n, wl_dataset
  * dataset record i.
  */
 int store_write_run(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                    const int64_t *person, char *const *fields);
+                    const int64_t *person, char *const *fields, const unsigned char *kept);
+/* kept (may be NULL): 0 for a pair of r not to store (ruled out by a decision). */
+
+/** Records a run (a command that changes the store) at the current UTC time.
+ *  @return its run_id, or -1 after the error. */
+int64_t store_add_run(store *s, const char *command, const char *detail);
+
+/* Writes the events of one run (the audit trail `history` reads). */
+typedef struct {
+    store *s;
+    sqlite3_stmt *st;
+    int64_t run;
+} store_events;
+
+int store_events_begin(store *s, int64_t run, store_events *ev);
+/** One event: kind (new, joined, merged, split, updated, removed, match, not_match),
+ *  the person and record it concerns, the other person (0: none) and record (NULL:
+ *  none), a note (may be NULL). @return 0, or -1 after the error. */
+int store_event(store_events *ev, const char *kind, int64_t person, const char *source, const char *id,
+                int64_t other_person, const char *other_source, const char *other_id, const char *note);
+void store_events_end(store_events *ev);
+
+/** Loads the stored decisions (canonical order, sorted by pair). @return 0, or -1. */
+int store_load_decisions(store *s, dec_row **rows, size_t *n);
 
 /** PRAGMA integrity_check plus the store's own invariants; prints each problem.
  * @return the number of problems (0: consistent), or -1 when it could not run. */
 long store_check(store *s);
+
+/* A record's (source, id) and its position (output order), for lookups. */
+typedef struct {
+    const char *source, *id;
+    size_t pos;
+} store_key;
+
+void store_keys_sort(store_key *keys, size_t n);
+/** @return the pos of (source, id) in keys sorted by store_keys_sort, or SIZE_MAX. */
+size_t store_key_find(const store_key *keys, size_t n, const char *source, const char *id);
+/** The decisions whose two records are both in keys, as links between their
+ *  positions. @return n_links links (malloc'd), or NULL after the error. */
+dec_link *store_decision_links(const store_key *keys, size_t n, const dec_row *d, size_t nd, size_t *n_links);
+
+/**
+ * Parses a store command's options: the common ones (cli_parse) and the n_ex
+ * extra ones of ex (a flag, or an option taking a value).
+ * @return 0, 1 after --help, -1 after an error.
+ */
+typedef struct {
+    const char *name;
+    const char **value; /* options taking a value */
+    int *flag;          /* flags */
+} store_opt;
+int store_parse_args(int argc, char **argv, cli_opts *o, const char *usage, const store_opt *ex, size_t n_ex);
 
 #endif
