@@ -149,5 +149,14 @@ run outfile 0 -o "$TMP/report.txt" "$DATA/basic.csv"
 expect_in "$TMP/report.txt" "rows read: 4"
 [ -s "$TMP/outfile.out" ] && fail "outfile: report also on stdout"
 
+# Plural column names of the flattened sanctions lists (document_numbers,
+# dates_of_birth, passports) take their roles: an unmapped document column
+# used to leave every document unread in OFAC-against-EU linking.
+printf 'id,full_name,dates_of_birth,document_numbers,passports\nA1,Ann Lee,1990-01-02,P1234567,X7654321\n' > "$TMP/plural.csv"
+run plural 0 "$TMP/plural.csv"
+expect_re "$TMP/plural.out" 'document_numbers +-> doc_number'
+expect_re "$TMP/plural.out" 'passports +-> doc_number'
+expect_re "$TMP/plural.out" 'dates_of_birth +-> dob'
+
 [ "$FAILS" -eq 0 ] || { echo "$FAILS failure(s)" >&2; exit 1; }
 echo "test_inspect: all checks passed"
