@@ -206,6 +206,70 @@ static void test_sound_classes(void **state)
     assert_int_equal(wl_sound_key("", 0), 0);
 }
 
+/* Golden sound spellings: consonant classes with each vowel run kept as A, so
+ * that a transcription and its Latin spelling meet (pairs from the xlit
+ * training rows), and a key only from five symbols. */
+static void test_sound_spelling(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        { "formanova", "PALMANAPA" }, { "pormanoba", "PALMANAPA" },   /* Korean 포르마노바 */
+        { "lewandowska", "LAPANTAPSKA" }, { "lebandopska", "LAPANTAPSKA" },
+        { "strom", "STLAM" }, { "stluom", "STLAM" },                  /* Chinese 斯特罗姆 */
+        { "fiorella", "PALALA" }, { "piolella", "PALALA" },
+        { "alves", "ALPAS" }, { "arweis", "ALPAS" },
+        { "shiko", "SAKA" }, { "", "" },
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = wl_sound_spelling(cases[i][0], strlen(cases[i][0]), out, sizeof out);
+        assert_int_equal(n, strlen(cases[i][1]));
+        assert_string_equal(out, cases[i][1]);
+    }
+    assert_int_equal(wl_sound_spelling_key("SAKA", 4), 0);
+    assert_int_not_equal(wl_sound_spelling_key("STLAM", 5), 0);
+    assert_int_equal(wl_sound_spelling_key("STLAM", 5), wl_sound_spelling_key("STLAM", 5));
+}
+
+/* Parts read from an abjad, Hangul, kana or Han carry WL_PART_XSCRIPT (their
+ * vowels are the transcriber's); Latin and Cyrillic parts do not, and the flag
+ * does not stick to the next name parsed with the same context (or its cache). */
+static void test_transcribed_flag(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int flagged;
+    } cases[] = {
+        { "\xed\x8f\xac\xeb\xa5\xb4\xeb\xa7\x88\xeb\x85\xb8\xeb\xb0\x94", 1 }, /* 포르마노바 */
+        { "formanova", 0 },
+        { "\xd7\xa9\xd7\x9e\xd7\x99\xd7\xa8", 1 },                             /* שמיר */
+        { "\xd0\xa1\xd0\xbe\xd0\xb1\xd0\xbe\xd0\xbb\xd0\xb5\xd0\xb2", 0 },     /* Соболев */
+        { "\xe6\x96\xaf\xe7\x89\xb9\xe7\xbd\x97\xe5\xa7\x86", 1 },             /* 斯特罗姆 */
+        { "Jos\xc3\xa9 Garc\xc3\xad" "a", 0 },
+        { "\xed\x8f\xac\xeb\xa5\xb4\xeb\xa7\x88\xeb\x85\xb8\xeb\xb0\x94", 1 }, /* again: from the cache */
+        { "\xd0\xa1\xd0\xbe\xd0\xb1\xd0\xbe\xd0\xbb\xd0\xb5\xd0\xb2", 0 },
+    };
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    wl_namepart p[WL_NAME_MAX_PARTS];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = wl_name_parse(ctx, cases[i].s, strlen(cases[i].s), WL_NAME_FULL, p, WL_NAME_MAX_PARTS);
+        assert_true(n > 0);
+        for (int k = 0; k < n; k++) {
+            if (((p[k].flags & WL_PART_XSCRIPT) != 0) != cases[i].flagged)
+                fail_msg("case %zu part %d (%.*s) flags %x", i, k, (int)p[k].len, p[k].text, p[k].flags);
+        }
+    }
+    /* The Korean spelling and the Latin one share a sound spelling key. */
+    wl_namepart q[WL_NAME_MAX_PARTS];
+    assert_int_equal(wl_name_parse(ctx, cases[0].s, strlen(cases[0].s), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 1);
+    assert_int_equal(wl_name_parse(ctx, "Formanova", 9, WL_NAME_FULL, q, WL_NAME_MAX_PARTS), 1);
+    assert_int_not_equal(p[0].h_spell, 0);
+    assert_int_equal(p[0].h_spell, q[0].h_spell);
+    wl_namectx_free(ctx);
+}
+
 static void test_thai_is_rtgs(void **state)
 {
     (void)state;
@@ -251,8 +315,8 @@ static void test_cache(void **state)
     for (int round = 0; round < 3; round++) {
         int n = wl_name_parse(ctx, "李小龙", strlen("李小龙"), WL_NAME_FULL, p, WL_NAME_MAX_PARTS);
         assert_int_equal(n, 2);
-        assert_int_equal(p[0].flags, WL_PART_FAMILY);
-        assert_int_equal(p[1].flags, WL_PART_GIVEN);
+        assert_int_equal(p[0].flags, WL_PART_FAMILY | WL_PART_XSCRIPT);
+        assert_int_equal(p[1].flags, WL_PART_GIVEN | WL_PART_XSCRIPT);
         n = wl_name_parse(ctx, "Nguyễn Văn", strlen("Nguyễn Văn"), WL_NAME_FULL, p, WL_NAME_MAX_PARTS);
         assert_int_equal(n, 2);
         assert_int_equal(p[0].flags, 0); /* no stale family flag from the Han name */
@@ -292,6 +356,8 @@ int main(void)
         cmocka_unit_test(test_xlit_sample),
         cmocka_unit_test(test_loanwords),
         cmocka_unit_test(test_sound_classes),
+        cmocka_unit_test(test_sound_spelling),
+        cmocka_unit_test(test_transcribed_flag),
         cmocka_unit_test(test_thai_is_rtgs),
         cmocka_unit_test(test_scripts_reach_ascii),
         cmocka_unit_test(test_cache),

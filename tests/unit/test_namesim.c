@@ -79,6 +79,9 @@ static size_t build(const tpart *t, wl_fpart *out)
         p->h_canon = wl_hash(canon, strlen(canon));
         p->h_skel = s->skel ? wl_hash(s->skel, strlen(s->skel)) : wl_hash_seed(canon, strlen(canon), 7);
         p->freq = s->freq ? s->freq : DEFAULT_FREQ;
+        char spell[64];
+        size_t k = wl_sound_spelling(canon, strlen(canon), spell, sizeof spell);
+        p->h_spell = wl_sound_spelling_key(spell, k);
     }
     return n;
 }
@@ -282,6 +285,24 @@ static void test_phonetic_agreement(void **state)
     assert_true(s.score < 0.8f);
 }
 
+/* A name read from Hangul, kana, Han or an abjad meets its Latin spelling on
+ * the sound spelling (pormanoba / formanova, Jaro-Winkler 0.79, different
+ * codes and skeletons): the part matches. The same two spellings both in
+ * Latin do not: there the letters are the person's own. */
+static void test_transcription_spelling(void **state)
+{
+    (void)state;
+    tpart ko[] = { { "pormanoba", NULL, "PRMN", NULL, "prmnb", WL_PART_XSCRIPT, 0 }, END };
+    tpart la[] = { { "formanova", NULL, "FRMN", NULL, "frmnv", 0, 0 }, END };
+    tpart la2[] = { { "pormanoba", NULL, "PRMN", NULL, "prmnb", 0, 0 }, END };
+    wl_namesim s = compare(ko, la);
+    assert_int_equal(s.all_parts, 1);
+    assert_true(s.score >= 0.95f);
+    s = compare(la2, la);
+    assert_int_equal(s.all_parts, 0);
+    assert_true(s.score < 0.92f);
+}
+
 /* A canonical table can send two close spellings to different variants
  * (lim -> lin): the spellings as written are compared too. */
 static void test_spelling_as_written(void **state)
@@ -463,6 +484,7 @@ int main(void)
         cmocka_unit_test_setup(test_particles_count_little, setup),
         cmocka_unit_test_setup(test_joined_and_split_parts, setup),
         cmocka_unit_test_setup(test_phonetic_agreement, setup),
+        cmocka_unit_test_setup(test_transcription_spelling, setup),
         cmocka_unit_test_setup(test_spelling_as_written, setup),
         cmocka_unit_test_setup(test_rare_and_common_parts, setup),
         cmocka_unit_test_setup(test_typo_scores_by_jaro_winkler, setup),

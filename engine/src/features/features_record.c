@@ -51,6 +51,7 @@ static int put_part(name_state *s, const wl_namepart *p, uint8_t name_no)
     q.h_canon = p->h_canon;
     q.h_skel = p->h_skel;
     q.h_sound = p->h_sound;
+    q.h_spell = p->h_spell;
     return wl_vec_push(&c->parts, &q);
 }
 

@@ -24,6 +24,7 @@ typedef struct {
     uint64_t h_canon;   /* XXH3 of the canonical spelling */
     uint64_t h_skel;    /* XXH3 of the consonant skeleton */
     uint32_t freq;      /* records of the dataset holding this canonical part */
+    uint32_t h_spell;   /* key of the sound spelling of the canonical spelling (0: too short) */
 } wl_fpart;
 
 typedef struct {

@@ -20,7 +20,10 @@ enum {
     WL_PART_INITIAL  = 1u << 1, /* a single letter ("M." of Muhammad) */
     WL_PART_FAMILY   = 1u << 2, /* the list says this is the family name */
     WL_PART_GIVEN    = 1u << 3, /* the list says this is a given name */
-    WL_PART_SPLIT    = 1u << 4  /* split off a joined form (abdulrahman -> abdul rahman) */
+    WL_PART_SPLIT    = 1u << 4, /* split off a joined form (abdulrahman -> abdul rahman) */
+    WL_PART_XSCRIPT  = 1u << 5  /* romanised from a script that does not keep a foreign
+                                   name's vowels: Arabic, Hebrew, Hangul, kana, Han,
+                                   Thai, Lao, Myanmar, Khmer (name_fold.c) */
 };
 
 enum { WL_NAME_MAX_PARTS = 16 };
@@ -36,6 +39,7 @@ typedef struct {
     uint64_t h_canon;    /* XXH3 of canon */
     uint64_t h_skel;     /* XXH3 of the consonant skeleton of canon */
     uint32_t h_sound;    /* the sound classes of canon (wl_sound_classes): hash, length in the low 4 bits */
+    uint32_t h_spell;    /* the sound spelling of canon (wl_sound_spelling_key); 0: too short */
     uint8_t flags;       /* WL_PART_* */
 } wl_namepart;
 
@@ -82,6 +86,17 @@ size_t wl_skeleton(const char *s, size_t n, char *out, size_t cap);
  * @return the length written to out (NUL-terminated, at most cap - 1).
  */
 size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap);
+
+/**
+ * The sound classes of s[0..n) with each run of vowels (a e i o u y) kept as one
+ * 'A': the syllable shape a transcription keeps (formanova and Korean pormanoba
+ * both give PALMANAPA). @return the length written (NUL-terminated, < cap).
+ */
+size_t wl_sound_spelling(const char *s, size_t n, char *out, size_t cap);
+/** Shortest sound spelling that gets a key: shorter ones meet too many names. */
+enum { WL_SOUND_SPELLING_MIN = 5 };
+/** The 32-bit key of a sound spelling s[0..n): 0 when n < WL_SOUND_SPELLING_MIN. */
+uint32_t wl_sound_spelling_key(const char *s, size_t n);
 
 /** The 32-bit key of sound classes k[0..n): a hash with min(n, 15) in its low 4 bits. */
 uint32_t wl_sound_key(const char *k, size_t n);
@@ -161,6 +176,7 @@ struct wl_namectx {
     wl_foldcache *cache;       /* recent non-ASCII inputs and their folds */
     wl_keycache *keys;         /* phonetic and skeleton keys of recent canonical words */
     int family_first;          /* set by the last fold: Han/Hangul name, family first */
+    int transcribed;           /* set by the last fold: a run of a WL_PART_XSCRIPT script */
     char fold[WL_NAME_FOLD_MAX];
     char text[2][WL_NAME_TEXT_MAX]; /* part strings, alternating between calls */
     int text_turn;
@@ -168,7 +184,7 @@ struct wl_namectx {
     int32_t cps[WL_NAME_CP_MAX];   /* its code points after NFKC and case folding */
 };
 
-/** Folds like wl_text_fold and sets ctx->family_first. @return the length, or 0. */
+/** Folds like wl_text_fold and sets ctx->family_first and ctx->transcribed. @return the length, or 0. */
 size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t cap);
 /** Transliterates code points cp[0..n) of a non-Latin run to ASCII appended at out. */
 size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap);

@@ -28,7 +28,7 @@ enum { CACHE_SLOTS = 1024, CACHE_IN = 96, CACHE_OUT = 160 };
 typedef struct {
     uint64_t h;
     uint16_t in_len, out_len;
-    uint8_t used, family_first;
+    uint8_t used, family_first, transcribed;
     char in[CACHE_IN];
     char out[CACHE_OUT];
 } cache_slot;
@@ -175,6 +175,28 @@ static size_t run_end(const int32_t *cp, size_t i, size_t n, int thai)
     return j;
 }
 
+/*
+ * Scripts whose transcriptions of foreign names keep the consonants and the
+ * syllables but not the vowels: abjads write no short vowels (Arabic, Hebrew),
+ * and Hangul, kana, Han and the Brahmic scripts of South-East Asia fit a name
+ * to their own syllables (epenthetic vowels, f -> p, r -> l). Parts read from
+ * them may meet their Latin spelling by sound spelling (name_skeleton.c).
+ * Cyrillic, Greek and Armenian are alphabets that write a foreign name's vowels,
+ * and their romanisations are compared as spelled.
+ */
+static int transcribing_script(int32_t cp)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    switch (uscript_getScript(cp, &e)) {
+    case USCRIPT_ARABIC: case USCRIPT_HEBREW: case USCRIPT_HANGUL: case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA: case USCRIPT_HAN: case USCRIPT_THAI: case USCRIPT_LAO:
+    case USCRIPT_MYANMAR: case USCRIPT_KHMER: case USCRIPT_SYRIAC: case USCRIPT_THAANA:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static void fold_runs(wl_namectx *ctx, const int32_t *cp, size_t n, fold_out *o)
 {
     for (size_t i = 0; i < n;) {
@@ -192,6 +214,7 @@ static void fold_runs(wl_namectx *ctx, const int32_t *cp, size_t n, fold_out *o)
         }
         int thai = is_thai_lao(cp[i]);
         size_t j = run_end(cp, i, n, thai);
+        if (!ctx->transcribed && transcribing_script(cp[i])) ctx->transcribed = 1;
         char *dst = o->p + o->n;
         size_t room = o->cap - o->n;
         size_t k = thai ? wl_thai_romanise(cp + i, j - i, dst, room) : wl_translit_run(ctx, cp + i, j - i, dst, room);
@@ -228,6 +251,7 @@ static void cache_put(wl_namectx *ctx, const char *s, size_t n, uint64_t h, cons
     c->in_len = (uint16_t)n;
     c->out_len = (uint16_t)k;
     c->family_first = (uint8_t)ctx->family_first;
+    c->transcribed = (uint8_t)ctx->transcribed;
     memcpy(c->in, s, n);
     memcpy(c->out, out, k);
 }
@@ -266,6 +290,7 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
     if (!out || cap == 0) return 0;
     out[0] = 0;
     ctx->family_first = 0;
+    ctx->transcribed = 0;
     if (!s) return 0;
     n = clip_input(s, n);
     if (WL_LIKELY(all_ascii(s, n))) return fold_ascii(s, n, out, cap);
@@ -275,6 +300,7 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
         memcpy(out, c->out, c->out_len);
         out[c->out_len] = 0;
         ctx->family_first = c->family_first;
+        ctx->transcribed = c->transcribed;
         return c->out_len;
     }
     size_t k = fold_unicode(ctx, s, n, out, cap);

@@ -155,7 +155,7 @@ enum { KEYCACHE_SLOTS = 16384 };
 
 typedef struct {
     uint64_t h_canon, h_skel;
-    uint32_t dm1, dm2, h_sound;
+    uint32_t dm1, dm2, h_sound, h_spell;
 } key_slot;
 
 struct wl_keycache {
@@ -174,6 +174,8 @@ static void keys_compute(wl_namepart *p)
     p->h_skel = wl_hash(skel, k);
     k = wl_sound_classes(p->canon, p->canon_len, skel, sizeof skel);
     p->h_sound = wl_sound_key(skel, k);
+    k = wl_sound_spelling(p->canon, p->canon_len, skel, sizeof skel);
+    p->h_spell = wl_sound_spelling_key(skel, k);
 }
 
 static void part_keys(wl_keycache *kc, wl_namepart *p)
@@ -187,10 +189,11 @@ static void part_keys(wl_keycache *kc, wl_namepart *p)
         p->dm2 = e->dm2;
         p->h_skel = e->h_skel;
         p->h_sound = e->h_sound;
+        p->h_spell = e->h_spell;
         return;
     }
     keys_compute(p);
-    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2, p->h_sound };
+    *e = (key_slot){ p->h_canon, p->h_skel, p->dm1, p->dm2, p->h_sound, p->h_spell };
 }
 
 static void part_set(wl_keycache *kc, wl_namepart *p, const char *s, size_t n, uint8_t flags, const char *canon,
@@ -462,5 +465,7 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
     mark_titles(&w);
     part_sink ps = { &w, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS), looks_chinese(&w, kind, ctx->family_first), 0 };
     emit_all(&w, &ps, kind, kind == WL_NAME_FULL && ctx->family_first);
+    if (ctx->transcribed)
+        for (int k = 0; k < ps.n; k++) out[k].flags |= WL_PART_XSCRIPT;
     return ps.n;
 }

@@ -116,6 +116,41 @@ size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap)
     return k;
 }
 
+/*
+ * The sound classes with the vowels kept in place, each run of them as one 'A'
+ * (forest -> PALAST, formanova -> PALMANAPA). A transcription
+ * through Hangul, kana, Han, Hebrew or Arabic script keeps the consonant classes
+ * and where the syllables fall, and changes the vowels' quality: Korean
+ * pormanoba and formanova, Chinese stluom and strom, both give one spelling.
+ * Only spellings of five or more symbols count (shorter ones collide across
+ * random names: on xlit training rows, 4 symbols meet 6e-4 of random pairs, 5
+ * meet 3e-4 and keep 0.4-0.6 of true Korean, Japanese and Arabic pairs).
+ */
+size_t wl_sound_spelling(const char *s, size_t n, char *out, size_t cap)
+{
+    if (cap == 0) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 2 < cap; i++) {
+        char c = sound_class(s, n, &i);
+        if (c == 'X') {
+            if (!k || out[k - 1] != 'K') out[k++] = 'K';
+            c = 'S';
+        } else if (!c && (s[i] == 'a' || s[i] == 'e' || s[i] == 'i' || s[i] == 'o' || s[i] == 'u' || s[i] == 'y')) {
+            c = 'A';
+        }
+        if (c && (k == 0 || out[k - 1] != c)) out[k++] = c;
+    }
+    out[k] = 0;
+    return k;
+}
+
+uint32_t wl_sound_spelling_key(const char *s, size_t n)
+{
+    if (n < WL_SOUND_SPELLING_MIN) return 0;
+    uint32_t h = (uint32_t)wl_hash(s, n);
+    return h ? h : 1u;
+}
+
 uint32_t wl_sound_key(const char *k, size_t n)
 {
     if (n == 0) return 0;
