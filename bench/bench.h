@@ -17,6 +17,7 @@ int bench_kernels(int argc, char **argv);    /* Jaro-Winkler / Levenshtein pairs
 int bench_block(int argc, char **argv);      /* pair completeness, reduction ratio */
 int bench_run(int argc, char **argv);        /* whole pipeline at scales, quality */
 int bench_pprl(int argc, char **argv);       /* encoded linkage: Dice kernel, FEBRL 4, scale */
+int bench_store(int argc, char **argv);      /* person store: index, update, query, bytes */
 
 /** Wall clock, seconds. */
 double bench_now(void);

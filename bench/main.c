@@ -17,6 +17,7 @@ static const struct {
     { "block",     "blocking: pair completeness and reduction ratio", bench_block },
     { "run",       "whole pipeline at several scales: time, memory, quality", bench_run },
     { "pprl",      "encoded linkage: Dice kernel, FEBRL 4 quality, N x N end to end", bench_pprl },
+    { "store",     "person store: index vs dedup, update, query latency, bytes", bench_store },
 };
 
 double bench_now(void)
