@@ -500,7 +500,11 @@ static const char QUERY_USAGE[] =
     "Usage: watchlink query STORE LIST [OPTIONS]\n"
     "Screens the records of LIST against the store without changing it: for each,\n"
     "the best stored records at or above the threshold with their person id.\n"
-    "Output: query_source,query_id,rank,person_id,source,id,probability,match_weight\n\n"
+    "Output: query_source,query_id,rank,person_id,source,id,probability,match_weight\n"
+    "[,the fields' level:weight],valid_doc. Hits are ranked best first, except that a\n"
+    "stored record holding the same check-digit-valid document number as the query\n"
+    "record (ICAO 9303 check digit; the document fields agree exactly) with a\n"
+    "compatible name comes first: valid_doc is 1 for it.\n\n"
     "Options:\n"
     "  -o, --output FILE    write the hits to FILE (atomically) instead of standard output\n"
     "  --top K              at most K hits per query record (default 10)\n"
@@ -518,6 +522,7 @@ typedef struct {
     size_t q, s;          /* their dataset indices */
     float probability, weight;
     const wl_match *m;
+    int valid_doc;        /* 1: the same check-digit-valid document and a compatible name */
 } hit;
 
 /* 1 when source is one of the comma-separated names (NULL: every source). */
@@ -547,10 +552,129 @@ static int check_sources(const char *list, const loaded_store *ls)
     return 0;
 }
 
+/* ---- the document short-cut ---- */
+
+/* A document number as lists agree on it: its letters and digits, upper case. */
+static size_t fold_doc(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out[k++] = c;
+    }
+    out[k] = '\0';
+    return k;
+}
+
+/* The next CSV field of [*p, end) into out (quotes undone, cut at cap).
+ * @return 1 when the field ended its row. */
+static int next_field(const char **p, const char *end, char *out, size_t cap)
+{
+    size_t k = 0;
+    int quoted = *p < end && **p == '"';
+    if (quoted) ++*p;
+    while (*p < end) {
+        char c = *(*p)++;
+        if (quoted && c == '"' && *p < end && **p == '"') ++*p;
+        else if (quoted && c == '"') quoted = 0;
+        else if (!quoted && (c == ',' || c == '\n')) {
+            out[k] = '\0';
+            return c == '\n';
+        } else if (k + 1 < cap) out[k++] = c;
+    }
+    out[k] = '\0';
+    return 1;
+}
+
+/* The doc column of `watchlink normalize` (wl_features_write_csv): numbers split
+ * by '|', each "NUMBER[check=ok|bad|none,...]". Appends the folded numbers whose
+ * ICAO 9303 check digit holds (the normaliser's verdict), '\n'-terminated. */
+static char *valid_of(const char *col)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    for (const char *p = col; m && *p;) {
+        size_t n = strcspn(p, "|");
+        const char *br = memchr(p, '[', n), *core = br ? strstr(br, ",core=") : NULL;
+        char folded[128];
+        /* the number as written (core=) when it differs from the OCR-folded key */
+        const char *num = core && core < p + n ? core + 6 : p;
+        size_t num_len = core && core < p + n ? strcspn(num, ",]") : (size_t)(br ? br - p : 0);
+        if (br && !strncmp(br, "[check=ok", 9) && fold_doc(num, num_len, folded, sizeof folded))
+            fprintf(m, "%s\n", folded);
+        p += n + (p[n] == '|');
+    }
+    if (m) fclose(m);
+    return out;
+}
+
+/* Per query record of probe, its check-digit-valid document numbers (valid_of),
+ * NULL when it has none. @return n arrays (caller frees), or NULL. */
+static char **valid_docs(const wl_dataset *probe, int threads)
+{
+    size_t n = wl_dataset_size(probe), len = 0;
+    char **docs = calloc(n ? n : 1, sizeof *docs), *csv = NULL;
+    wl_features *f = docs ? wl_features_build(probe, threads) : NULL;
+    FILE *m = f ? open_memstream(&csv, &len) : NULL;
+    if (!m || wl_features_write_csv(f, m) != WL_OK || fclose(m) != 0) {
+        if (m) fclose(m);
+        free(csv);
+        wl_features_free(f);
+        free(docs);
+        return NULL;
+    }
+    wl_features_free(f);
+    const char *p = csv, *end = csv + len;
+    char *cell = malloc(1 << 16);
+    int doc_col = -1, col = 0;
+    for (long row = -1; cell && p < end;) {
+        int eol = next_field(&p, end, cell, 1 << 16);
+        if (row < 0 && !strcmp(cell, "doc")) doc_col = col;
+        if (row >= 0 && row < (long)n && col == doc_col && cell[0]) docs[row] = valid_of(cell);
+        col = eol ? 0 : col + 1;
+        row += eol;
+    }
+    free(cell);
+    free(csv);
+    return docs;
+}
+
+static int level_is(wl_field f, int level, const char *name)
+{
+    const char *l = wl_level_name(f, level);
+    return l && !strcmp(l, name);
+}
+
+/* A hit the short-cut puts first: the stored record carries one of the query's
+ * check-digit-valid numbers (the document fields agree exactly) and the names
+ * are compatible (they agree at some level, not "different"). */
+static int doc_shortcut(const wl_dataset *ds, const wl_match *m, size_t s, const char *valid)
+{
+    if (!valid || !level_is(WL_FIELD_DOC, m->level[WL_FIELD_DOC], "exact") ||
+        level_is(WL_FIELD_NAME, m->level[WL_FIELD_NAME], "different") ||
+        level_is(WL_FIELD_NAME, m->level[WL_FIELD_NAME], "missing"))
+        return 0;
+    for (size_t k = 0; k < wl_dataset_count(ds, s, WL_ROLE_DOC_NUMBER); k++) {
+        const char *v = wl_dataset_value(ds, s, WL_ROLE_DOC_NUMBER, k);
+        char folded[128];
+        size_t fl = fold_doc(v, strlen(v), folded, sizeof folded);
+        for (const char *p = valid; *p;) {
+            size_t n = strcspn(p, "\n");
+            /* a label left in the stored value ("PASSPORT A1234567") precedes the number */
+            if (n && fl >= n && !memcmp(folded + fl - n, p, n)) return 1;
+            p += n + (p[n] == '\n');
+        }
+    }
+    return 0;
+}
+
 static int by_hit(const void *a, const void *b)
 {
     const hit *x = a, *y = b;
     if (x->q_pos != y->q_pos) return x->q_pos < y->q_pos ? -1 : 1;
+    if (x->valid_doc != y->valid_doc) return x->valid_doc ? -1 : 1;
     if (x->probability != y->probability) return x->probability > y->probability ? -1 : 1;
     if (x->weight != y->weight) return x->weight > y->weight ? -1 : 1;
     return (x->s_pos > y->s_pos) - (x->s_pos < y->s_pos);
@@ -558,7 +682,7 @@ static int by_hit(const void *a, const void *b)
 
 /* The pairs between a query record (index < n_query) and a stored one, best first. */
 static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_query, const char *sources,
-                        size_t *n_hits)
+                        char *const *valid, size_t *n_hits)
 {
     size_t n = wl_dataset_size(ds), np = wl_result_pair_count(r), nh = 0;
     size_t *pos = malloc((n ? n : 1) * sizeof *pos);
@@ -575,7 +699,7 @@ static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_quer
         if (lq == rq) continue; /* two stored records, or two query records */
         size_t q = lq ? m->left : m->right, s = lq ? m->right : m->left;
         if (source_listed(sources, wl_dataset_source(ds, s)))
-            h[nh++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m };
+            h[nh++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m, doc_shortcut(ds, m, s, valid[q]) };
     }
     free(pos);
     qsort(h, nh, sizeof *h, by_hit);
@@ -583,12 +707,168 @@ static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_quer
     return h;
 }
 
+/* A stored number's last 8, 9 or 10 letters and digits (a check-digit-valid
+ * number has 8 to 10: doc.c may_carry_check), so a label left before it in the
+ * stored value ("PASSPORT A1234567") does not hide it. */
+typedef struct {
+    char key[11];
+    uint32_t rec;
+} doc_key;
+
+static int by_doc_key(const void *a, const void *b) { return strcmp(((const doc_key *)a)->key, ((const doc_key *)b)->key); }
+
+/* in[q] and in[s] set for every query record q with a valid number some stored
+ * record s (of the listed sources) holds. @return 0, or -1 out of memory. */
+static int mark_doc_holders(const wl_dataset *ds, size_t n_query, const char *sources, char *const *valid,
+                            unsigned char *in)
+{
+    size_t n = wl_dataset_size(ds), nk = 0, cap = 0;
+    doc_key *k = NULL;
+    for (size_t s = n_query; s < n; s++) {
+        if (!source_listed(sources, wl_dataset_source(ds, s))) continue;
+        for (size_t d = 0; d < wl_dataset_count(ds, s, WL_ROLE_DOC_NUMBER); d++) {
+            const char *v = wl_dataset_value(ds, s, WL_ROLE_DOC_NUMBER, d);
+            char folded[128];
+            size_t fl = fold_doc(v, strlen(v), folded, sizeof folded);
+            for (size_t len = 8; len <= 10 && len <= fl; len++) {
+                if (nk == cap) {
+                    doc_key *g = realloc(k, (cap = cap ? 2 * cap : 1024) * sizeof *g);
+                    if (!g) return free(k), -1;
+                    k = g;
+                }
+                memcpy(k[nk].key, folded + fl - len, len + 1);
+                k[nk++].rec = (uint32_t)s;
+            }
+        }
+    }
+    qsort(k, nk, sizeof *k, by_doc_key);
+    for (size_t q = 0; q < n_query; q++)
+        for (const char *p = valid[q]; p && *p;) {
+            size_t len = strcspn(p, "\n");
+            doc_key want = { "", 0 };
+            if (len >= 8 && len <= 10) {
+                memcpy(want.key, p, len);
+                want.key[len] = '\0';
+                doc_key *at = bsearch(&want, k, nk, sizeof *k, by_doc_key);
+                while (at && at > k && !strcmp(at[-1].key, want.key)) at--;
+                for (; at && at < k + nk && !strcmp(at->key, want.key); at++) in[q] = in[at->rec] = 1;
+            }
+            p += len + (p[len] == '\n');
+        }
+    free(k);
+    return 0;
+}
+
+/* The records of ds named by idx (dataset indices) as store records: stored ones
+ * with their stored fields (name order kept), query ones from the dataset. */
+static store_rec *mini_recs(const wl_dataset *ds, const loaded_store *ls, const size_t *idx, size_t n)
+{
+    store_rec *v = calloc(n ? n : 1, sizeof *v);
+    for (size_t k = 0; v && k < n; k++) {
+        const char *src = wl_dataset_source(ds, idx[k]), *id = wl_dataset_id(ds, idx[k]);
+        size_t j = store_find(ls->recs, ls->n_recs, src, id);
+        v[k] = (store_rec){ 0, 0, strdup(src), strdup(id),
+                            j != SIZE_MAX ? strdup(ls->recs[j].fields) : store_fields_json(ds, idx[k], NULL), 0 };
+        if (!v[k].source || !v[k].id || !v[k].fields) {
+            store_recs_free(v, k + 1);
+            return NULL;
+        }
+    }
+    return v;
+}
+
+static int by_rec_key(const void *a, const void *b)
+{
+    const store_rec *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+/* The short-cut for pairs the run left below the threshold (a valid document
+ * outweighed by a different date, say): the query records with a valid number
+ * and the stored records holding it are matched again alone, every candidate
+ * kept, and each pair passing doc_shortcut is added as a hit. *mini keeps
+ * the matches the hits point to. @return 0, or -1 after the error. */
+static int add_doc_hits(const cli_opts *o, const loaded_store *ls, const wl_dataset *ds, const wl_result *r,
+                        size_t n_query, const char *sources, char *const *valid, hit **h, size_t *nh,
+                        wl_dataset **mini_ds, wl_result **mini)
+{
+    size_t n = wl_dataset_size(ds), ni = 0, cap = 0, *idx = NULL, any = 0;
+    for (size_t q = 0; q < n_query; q++) any += valid[q] != NULL;
+    if (!any) return 0;
+    unsigned char *in = calloc(n ? n : 1, 1);
+    if (!in || mark_doc_holders(ds, n_query, sources, valid, in) != 0) {
+        free(in);
+        return cli_error("out of memory"), -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!in[i]) continue;
+        if (ni == cap) {
+            size_t *g = realloc(idx, (cap = cap ? 2 * cap : 64) * sizeof *g);
+            if (!g) break;
+            idx = g;
+        }
+        idx[ni++] = i;
+    }
+    free(in);
+    if (ni < 2) {
+        free(idx);
+        return 0;
+    }
+    store_rec *recs = mini_recs(ds, ls, idx, ni);
+    free(idx);
+    if (!recs) return cli_error("out of memory"), -1;
+    qsort(recs, ni, sizeof *recs, by_rec_key);
+    *mini_ds = wl_dataset_create();
+    int rc = *mini_ds ? store_to_dataset(&ls->s, recs, ni, *mini_ds) : -1;
+    if (rc == 0) wl_dataset_set_reference_year(*mini_ds, (int)ls->set.reference_year);
+    cli_opts quiet = *o;
+    quiet.progress = 0;
+    if (rc == 0 && run(&quiet, *mini_ds, WL_MODE_LINK, 0.0, SIZE_MAX, ls->set.model, mini) != EXIT_OK) rc = -1;
+    store_recs_free(recs, ni);
+    if (rc != 0) return -1;
+    /* map the small run's records back to ds and the main run's output positions */
+    store_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    size_t *pos = malloc((n ? n : 1) * sizeof *pos), np = wl_result_pair_count(*mini);
+    hit *g = realloc(*h, (*nh + np + 1) * sizeof **h);
+    if (!keys || !pos || !g) {
+        free(keys);
+        free(pos);
+        if (g) *h = g;
+        return cli_error("out of memory"), -1;
+    }
+    *h = g;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = wl_result_record(r, k);
+        pos[i] = k;
+        keys[k] = (store_key){ wl_dataset_source(ds, i), wl_dataset_id(ds, i), i };
+    }
+    store_keys_sort(keys, n);
+    const wl_dataset *md = *mini_ds;
+    for (size_t k = 0; k < np; k++) {
+        const wl_match *m = wl_result_pair(*mini, k);
+        size_t a = store_key_find(keys, n, wl_dataset_source(md, m->left), wl_dataset_id(md, m->left));
+        size_t b = store_key_find(keys, n, wl_dataset_source(md, m->right), wl_dataset_id(md, m->right));
+        if (a == SIZE_MAX || b == SIZE_MAX || (a < n_query) == (b < n_query)) continue;
+        size_t q = a < n_query ? a : b, s = a < n_query ? b : a, ms = a < n_query ? m->right : m->left;
+        if (!doc_shortcut(md, m, ms, valid[q]) || !source_listed(sources, wl_dataset_source(ds, s))) continue;
+        size_t j = 0;
+        while (j < *nh && !((*h)[j].q == q && (*h)[j].s == s)) j++;
+        if (j < *nh) continue; /* already a hit (and already first) */
+        (*h)[(*nh)++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m, 1 };
+    }
+    free(keys);
+    free(pos);
+    qsort(*h, *nh, sizeof **h, by_hit);
+    return 0;
+}
+
 static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, const hit *h, size_t nh,
                        size_t top, int explain)
 {
     fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight", f);
     for (int k = 0; explain && k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
-    fputc('\n', f);
+    fputs(",valid_doc\n", f);
     size_t rank = 0;
     for (size_t k = 0; k < nh; k++) {
         rank = k > 0 && h[k].q == h[k - 1].q ? rank + 1 : 1;
@@ -605,7 +885,7 @@ static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, co
         fprintf(f, ",%.6f,%.3f", h[k].probability, h[k].weight);
         for (int x = 0; explain && x < WL_FIELD_COUNT; x++) /* as dedup --explain writes them */
             fprintf(f, ",%s:%.2f", wl_level_name((wl_field)x, h[k].m->level[x]), h[k].m->field_weight[x]);
-        fputc('\n', f);
+        fprintf(f, ",%d\n", h[k].valid_doc);
     }
 }
 
@@ -649,14 +929,22 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top, const char
     wl_dataset *probe = wl_dataset_create();
     int rc = probe ? cli_read_lists(&lists, probe, NULL) : EXIT_INTERNAL;
     if (rc == EXIT_OK && query_sources_distinct(probe, wl_dataset_size(probe), ls) != 0) rc = EXIT_INPUT;
+    char **valid = rc == EXIT_OK ? valid_docs(probe, o->threads) : NULL;
+    size_t n_valid = probe ? wl_dataset_size(probe) : 0;
+    if (rc == EXIT_OK && !valid) rc = EXIT_INTERNAL, cli_error("out of memory");
     wl_dataset_free(probe);
     lists.quiet = 1;
     if (rc == EXIT_OK) rc = build_dataset(&lists, ls, &ds, &n_query, NULL);
     double threshold = o->threshold >= 0 ? o->threshold : ls->set.threshold;
     if (rc == EXIT_OK)
         rc = run(o, ds, WL_MODE_LINK, threshold, (size_t)ls->set.max_partners, ls->set.model, &r);
-    hit *h = rc == EXIT_OK ? collect_hits(ds, r, n_query, sources, &nh) : NULL;
+    hit *h = rc == EXIT_OK && n_valid == n_query ? collect_hits(ds, r, n_query, sources, valid, &nh) : NULL;
     if (rc == EXIT_OK && !h) rc = EXIT_INTERNAL, cli_error("out of memory");
+    wl_dataset *mini_ds = NULL;
+    wl_result *mini = NULL;
+    if (rc == EXIT_OK &&
+        add_doc_hits(o, ls, ds, r, n_query, sources, valid, &h, &nh, &mini_ds, &mini) != 0)
+        rc = EXIT_INTERNAL;
     cli_out out;
     if (rc == EXIT_OK && cli_out_open(&out, o->output) != 0) rc = EXIT_INPUT;
     else if (rc == EXIT_OK) {
@@ -664,8 +952,16 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top, const char
         if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;
     }
     if (rc == EXIT_OK && !o->quiet)
-        fprintf(stderr, "query: %zu records screened against %zu stored, %zu hits at or above %g\n", n_query,
-                ls->n_recs, nh, threshold);
+    {
+        size_t nd = 0;
+        for (size_t k = 0; k < nh; k++) nd += (size_t)h[k].valid_doc;
+        fprintf(stderr, "query: %zu records screened against %zu stored, %zu hits (%zu by a check-digit-valid"
+                " document first; the others at or above %g)\n", n_query, ls->n_recs, nh, nd, threshold);
+    }
+    for (size_t i = 0; valid && i < n_valid; i++) free(valid[i]);
+    free(valid);
+    wl_result_free(mini);
+    wl_dataset_free(mini_ds);
     free(h);
     wl_result_free(r);
     wl_dataset_free(ds);
