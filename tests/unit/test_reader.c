@@ -740,6 +740,83 @@ static void test_long_column_name(void **state)
     wl_dataset_free(ds);
 }
 
+/* Rows are queued in batches and stored later (reader_row.c): rejections of
+ * every kind (malformed, no name, duplicate id, including a duplicate of a row
+ * still queued) must still reach the callback in line order, interleaved with
+ * the records as the rows are, across batch boundaries and source changes;
+ * every record keeps its own values, frequent values shared or not. */
+static void test_batch_order(void **state)
+{
+    (void)state;
+    enum { ROWS = 700 };
+    size_t cap = ROWS * 64 + 64, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    n += (size_t)snprintf(buf + n, cap - n, "id,source,name,nationality,passport\n");
+    long want_line[ROWS];
+    int n_want = 0;
+    for (int i = 0; i < ROWS; i++) {
+        long line = i + 2;
+        const char *src = i < 300 ? "idn" : i < 500 ? "mys" : "idn"; /* back to a known source */
+        if (i % 97 == 50) { /* malformed: one field short */
+            n += (size_t)snprintf(buf + n, cap - n, "r%d,%s,Name %d\n", i, src, i % 13);
+            want_line[n_want++] = line;
+        } else if (i % 89 == 30) { /* no name, no document */
+            n += (size_t)snprintf(buf + n, cap - n, "r%d,%s,,IDN,\n", i, src);
+            want_line[n_want++] = line;
+        } else if (i % 61 == 7 && i > 0) { /* the id of the row before (queued with it) */
+            n += (size_t)snprintf(buf + n, cap - n, "r%d,%s,Dup %d,MYS,X%d\n", i - 1, src, i, i);
+            want_line[n_want++] = line; /* (no such row follows a rejected one or a source change) */
+        } else {
+            n += (size_t)snprintf(buf + n, cap - n, "r%d,%s,Name %d,%s,P%07d\n", i, src, i % 13,
+                                  i % 3 ? "IDN" : "MYS", i);
+        }
+    }
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    rejects rj;
+    memset(&rj, 0, sizeof rj);
+    wl_read_options opt = wl_read_default_options();
+    opt.on_reject = on_reject;
+    opt.user = &rj;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "b.csv", buf, n, &opt, &rep, err, sizeof err), WL_OK);
+    assert_int_equal(rep.rows_read, ROWS);
+    assert_int_equal(rep.rejected, (size_t)n_want);
+    assert_int_equal(rep.accepted, (size_t)(ROWS - n_want));
+    assert_int_equal(rj.n, n_want);
+    for (int k = 0; k < n_want && k < 32; k++) {
+        assert_int_equal(rj.line[k], want_line[k]);
+        if (strstr(rj.reason[k], "duplicate id")) assert_true(strstr(rj.raw[k], "Dup ") != NULL);
+    }
+    assert_int_equal(rep.reject_line[0], want_line[0]);
+    /* records in row order, each with its own values */
+    size_t rec = 0;
+    for (int i = 0; i < ROWS; i++) {
+        if (i % 97 == 50 || i % 89 == 30 || (i % 61 == 7 && i > 0)) continue;
+        char id[16], name[32], pass[16];
+        snprintf(id, sizeof id, "r%d", i);
+        snprintf(name, sizeof name, "Name %d", i % 13);
+        snprintf(pass, sizeof pass, "P%07d", i);
+        assert_string_equal(wl_dataset_id(ds, rec), id);
+        assert_string_equal(wl_dataset_source(ds, rec), i < 300 || i >= 500 ? "idn" : "mys");
+        assert_value(ds, rec, WL_ROLE_FULL_NAME, 0, name);
+        assert_value(ds, rec, WL_ROLE_NATIONALITY, 0, i % 3 ? "IDN" : "MYS");
+        assert_value(ds, rec, WL_ROLE_DOC_NUMBER, 0, pass);
+        rec++;
+    }
+    assert_int_equal(wl_dataset_size(ds), rec);
+    /* a second list into the same dataset: its ids are checked against the first */
+    static const char more[] = "id,source,name\nr1,idn,Again\nr1,mys,Other\nnew,idn,New\n";
+    memset(&rj, 0, sizeof rj);
+    assert_int_equal(wl_reader_read_mem(ds, "m.csv", more, sizeof more - 1, &opt, &rep, err, sizeof err), WL_OK);
+    assert_int_equal(rep.rejected, 1);
+    assert_int_equal(rj.line[0], 2);
+    assert_int_equal(rep.accepted, 2);
+    free(buf);
+    wl_dataset_free(ds);
+}
+
 static void test_null_arguments(void **state)
 {
     (void)state;
@@ -783,6 +860,7 @@ int main(void)
         cmocka_unit_test(test_gzip_large_threaded),
         cmocka_unit_test(test_repeated_roles),
         cmocka_unit_test(test_oversized_rows),
+        cmocka_unit_test(test_batch_order),
         cmocka_unit_test(test_null_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -114,14 +114,55 @@ static void test_cells(void **state)
     assert_string_equal(wl_dataset_source(ds, i), "tha");
     assert_string_equal(wl_dataset_id(ds, i), "t1");
     uint32_t first = cells[0].str; /* cells may move when the next record is added */
-    /* hashed variant, as the reader uses it, gives the same cells */
-    uint64_t h[3] = {wl_hash("Somchai", 7), 0, wl_hash("Chai", 4)};
-    int is_new;
-    uint32_t id = wl_ds_intern_new(ds, "t2", 2, &is_new);
-    assert_int_equal(wl_ds_add_record_hashed(ds, s, id, roles, v, len, h, 3), 1);
+    /* the reader's path: values already in the pool (a shared copy and a new
+     * one), the empty value skipped as above */
+    uint32_t off[3] = {first, 0, wl_ds_append(ds, "Chai", 4)};
+    assert_int_not_equal(off[2], cells[1].str); /* appended, not interned */
+    assert_string_equal(wl_ds_str(ds, off[2]), "Chai");
+    assert_int_equal(wl_ds_append(ds, "", 0), 0);
+    uint32_t id = wl_ds_append(ds, "t2", 2);
+    assert_int_equal(wl_ds_add_record_offsets(ds, s, id, roles, off, len, 3), 1);
     const wl_cell *c2 = wl_ds_cells(ds, 1, &n);
     assert_int_equal(n, 2);
-    assert_int_equal(c2[0].str, first); /* interned: same offset */
+    assert_int_equal(c2[0].str, first);
+    assert_string_equal(wl_dataset_value(ds, 1, WL_ROLE_ALIAS, 0), "Chai");
+    assert_string_equal(wl_dataset_id(ds, 1), "t2");
+    wl_dataset_free(ds);
+}
+
+/* The reader's (source, id) index: kept current record by record, grown by
+ * moving its slots (no ids re-read), and still catching up with a record added
+ * by hand in between. */
+static void test_id_index_current(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    uint32_t s = wl_ds_source_index(ds, "idn", 3);
+    enum { N = 50000 };
+    char buf[32];
+    uint8_t role = WL_ROLE_FULL_NAME;
+    size_t len = 1;
+    uint32_t name = wl_ds_append(ds, "A", 1);
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(buf, sizeof buf, "id-%d", i);
+        if (i == N / 2) { /* by hand: not filed, the next lookup catches up */
+            assert_int_equal(add(ds, s, buf, "B"), (size_t)i);
+            continue;
+        }
+        assert_int_equal(wl_ds_id_reserve(ds, 1 + (size_t)(i % 64)), 0);
+        uint64_t hv = wl_ds_id_hash(s, buf, (size_t)n);
+        assert_int_equal(wl_ds_find_id_hashed(ds, s, buf, (size_t)n, hv), SIZE_MAX);
+        uint32_t id = wl_ds_append(ds, buf, (size_t)n);
+        size_t rec = wl_ds_add_record_offsets(ds, s, id, &role, &name, &len, 1);
+        assert_int_equal(rec, (size_t)i);
+        assert_int_equal(wl_ds_id_added(ds, rec, hv), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(buf, sizeof buf, "id-%d", i);
+        assert_int_equal(wl_ds_find_id(ds, s, buf, (size_t)n), (size_t)i);
+        assert_int_equal(wl_ds_find_id(ds, s + 1, buf, (size_t)n), SIZE_MAX);
+    }
+    assert_int_equal(wl_ds_find_id(ds, s, "id-x", 4), SIZE_MAX);
     wl_dataset_free(ds);
 }
 
@@ -132,6 +173,7 @@ int main(void)
         cmocka_unit_test(test_intern_growth),
         cmocka_unit_test(test_find_id_catches_up),
         cmocka_unit_test(test_cells),
+        cmocka_unit_test(test_id_index_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,14 @@
+/* MADV_HUGEPAGE (Linux) is outside POSIX: table_alloc below. */
+#define _DEFAULT_SOURCE 1
 /* dataset.c -- the record store of stage 1: interned string pool and the
  * struct-of-arrays record table (see dataset.h). */
 #include "common/dataset.h"
 
 #include <stdlib.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -136,6 +142,18 @@ uint32_t wl_ds_intern_hashed(wl_dataset *ds, const char *s, size_t n, uint64_t h
     return off;
 }
 
+uint32_t wl_ds_append(wl_dataset *ds, const char *s, size_t n)
+{
+    if (n == 0) return 0;
+    if (ds->pool_len + n + 1 >= UINT32_MAX) return UINT32_MAX;
+    if (grow((void **)&ds->pool, &ds->pool_cap, ds->pool_len + n + 1, 1) != 0) return UINT32_MAX;
+    uint32_t off = (uint32_t)ds->pool_len;
+    memcpy(ds->pool + off, s, n);
+    ds->pool[off + n] = '\0';
+    ds->pool_len += n + 1;
+    return off;
+}
+
 /* Source names -> index: a list with a source column may name many sources, so
  * the lookup is a hash on the interned offset, not a scan. Rebuilt from
  * sources[] whenever it grows or sources are dropped. */
@@ -203,17 +221,16 @@ static int reserve_record(wl_dataset *ds, size_t n_values)
     return grow((void **)&ds->cells, &ds->cells_cap, ds->n_cells + n_values, sizeof *ds->cells);
 }
 
-/* Appends the record whose id is already interned; hashes may be NULL. */
+/* Appends the record whose id is already interned. */
 static size_t add_interned(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
-                           const char *const *values, const size_t *lens, const uint64_t *hashes,
-                           size_t n_values)
+                           const char *const *values, const size_t *lens, size_t n_values)
 {
     if (reserve_record(ds, n_values) != 0) return SIZE_MAX;
     size_t start = ds->n_cells;
     for (size_t k = 0; k < n_values; k++) {
         if (lens[k] == 0) continue;
         int is_new;
-        uint64_t hv = hashes ? hashes[k] : wl_hash(values[k], lens[k]);
+        uint64_t hv = wl_hash(values[k], lens[k]);
         uint32_t off = wl_ds_intern_hashed(ds, values[k], lens[k], hv, &is_new);
         if (off == UINT32_MAX) {
             ds->n_cells = start; /* roll back: the record is not half-added */
@@ -236,14 +253,25 @@ size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t 
 {
     uint32_t id_off = wl_ds_intern(ds, id, id_len);
     if (id_off == UINT32_MAX) return SIZE_MAX;
-    return add_interned(ds, source, id_off, roles, values, lens, NULL, n_values);
+    return add_interned(ds, source, id_off, roles, values, lens, n_values);
 }
 
-size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
-                               const char *const *values, const size_t *lens, const uint64_t *hashes,
-                               size_t n_values)
+size_t wl_ds_add_record_offsets(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
+                                const uint32_t *offs, const size_t *lens, size_t n_values)
 {
-    return add_interned(ds, source, id_off, roles, values, lens, hashes, n_values);
+    if (reserve_record(ds, n_values) != 0) return SIZE_MAX;
+    for (size_t k = 0; k < n_values; k++) {
+        if (lens[k] == 0) continue;
+        wl_cell *c = &ds->cells[ds->n_cells++];
+        c->str = offs[k];
+        c->len = (uint32_t)lens[k];
+        c->role = roles[k];
+    }
+    size_t i = ds->n++;
+    ds->source[i] = source;
+    ds->id[i] = id_off;
+    ds->cell_start[i + 1] = (uint32_t)ds->n_cells;
+    return i;
 }
 
 size_t wl_dataset_size(const wl_dataset *ds)
@@ -290,27 +318,64 @@ static uint64_t id_hash(uint32_t source, const char *id, size_t len)
     return wl_hash_seed(id, len, source);
 }
 
-static void id_insert(uint64_t *slots, size_t cap, uint64_t hv, uint32_t rec)
+/* The home slot comes from the tag (wl_ds_slot), as in the intern table: the
+ * index grows by moving its slots, without reading and hashing the ids again. */
+static void id_put(uint64_t *slots, size_t cap, uint64_t v)
 {
-    size_t h = (size_t)hv & (cap - 1);
+    size_t h = wl_ds_slot(v, cap);
     while (slots[h])
         h = (h + 1) & (cap - 1);
-    slots[h] = slot_make(hv, rec + 1);
+    slots[h] = v;
 }
 
-/* Grows the index to hold every record; re-inserts all (ids are in the pool). */
-static int id_grow(wl_dataset *ds)
+static void id_insert(uint64_t *slots, size_t cap, uint64_t hv, uint32_t rec)
+{
+    id_put(slots, cap, slot_make(hv, rec + 1));
+}
+
+/* A zeroed table of cap slots. Every row probes the (source, id) index at a
+ * random place: with 4 KiB pages each probe of a table of megabytes is also a
+ * TLB miss (under a hypervisor a two-level page walk, which stalled even the
+ * prefetch: perf, 7 % of a read of 10^6 rows). Big tables are therefore
+ * 2 MiB-aligned and asked to be backed by huge pages (Linux madvise,
+ * MADV_HUGEPAGE; honoured when transparent huge pages are in "madvise" or
+ * "always" mode, ignored otherwise). */
+static uint64_t *table_alloc(size_t cap)
+{
+    size_t bytes = cap * sizeof(uint64_t);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    enum { HUGE = 2u << 20 };
+    if (bytes >= HUGE) {
+        void *p = NULL;
+        if (posix_memalign(&p, HUGE, bytes) != 0) return NULL;
+        madvise(p, bytes, MADV_HUGEPAGE);
+        memset(p, 0, bytes);
+        return p;
+    }
+#endif
+    return calloc(cap, sizeof(uint64_t));
+}
+
+uint64_t wl_ds_id_hash(uint32_t source, const char *id, size_t len)
+{
+    return id_hash(source, id, len);
+}
+
+/* Grows the index to hold every record and extra more; the records indexed so
+ * far move with their slots. */
+static int id_grow_for(wl_dataset *ds, size_t extra)
 {
     size_t cap = ds->id_cap ? ds->id_cap : 1024;
-    while (ds->n * 4 >= cap * 3)
+    while ((ds->n + extra) * 4 >= cap * 3)
         cap *= 2;
     if (cap == ds->id_cap) return 0;
-    uint64_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *slots = table_alloc(cap);
     if (!slots) return -1;
+    for (size_t i = 0; i < ds->id_cap; i++)
+        if (ds->id_slots[i]) id_put(slots, cap, ds->id_slots[i]);
     free(ds->id_slots);
     ds->id_slots = slots;
     ds->id_cap = cap;
-    ds->id_indexed = 0;
     return 0;
 }
 
@@ -318,7 +383,7 @@ static int id_grow(wl_dataset *ds)
 static int id_catch_up(wl_dataset *ds)
 {
     if (ds->id_indexed == ds->n && ds->id_slots) return 0;
-    if (id_grow(ds) != 0) return -1;
+    if (id_grow_for(ds, 0) != 0) return -1;
     for (size_t i = ds->id_indexed; i < ds->n; i++) {
         const char *id = ds->pool + ds->id[i];
         id_insert(ds->id_slots, ds->id_cap, id_hash(ds->source[i], id, strlen(id)), (uint32_t)i);
@@ -327,12 +392,31 @@ static int id_catch_up(wl_dataset *ds)
     return 0;
 }
 
+int wl_ds_id_reserve(wl_dataset *ds, size_t extra)
+{
+    if (ds->id_slots && (ds->n + extra) * 4 < ds->id_cap * 3) return 0;
+    return id_grow_for(ds, extra) == 0 && id_catch_up(ds) == 0 ? 0 : -1;
+}
+
+int wl_ds_id_added(wl_dataset *ds, size_t rec, uint64_t hv)
+{
+    if (ds->id_indexed != rec || !ds->id_slots) return 0; /* the next lookup catches up */
+    if ((rec + 1) * 4 >= ds->id_cap * 3) return id_catch_up(ds);
+    id_insert(ds->id_slots, ds->id_cap, hv, (uint32_t)rec);
+    ds->id_indexed = rec + 1;
+    return 0;
+}
+
 size_t wl_ds_find_id(wl_dataset *ds, uint32_t source, const char *id, size_t len)
 {
+    return wl_ds_find_id_hashed(ds, source, id, len, id_hash(source, id, len));
+}
+
+size_t wl_ds_find_id_hashed(wl_dataset *ds, uint32_t source, const char *id, size_t len, uint64_t hv)
+{
     if (id_catch_up(ds) != 0) return SIZE_MAX - 1;
-    uint64_t hv = id_hash(source, id, len);
     size_t mask = ds->id_cap - 1;
-    for (size_t h = (size_t)hv & mask; ds->id_slots[h]; h = (h + 1) & mask) {
+    for (size_t h = wl_ds_slot(hv, ds->id_cap); ds->id_slots[h]; h = (h + 1) & mask) {
         uint64_t v = ds->id_slots[h];
         size_t r = slot_val(v) - 1;
         if (slot_tag_eq(v, hv) && ds->source[r] == source && pool_equal(ds, ds->id[r], id, len)) return r;

@@ -72,8 +72,6 @@ uint32_t wl_ds_intern_new(wl_dataset *ds, const char *s, size_t n, int *is_new);
 size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len, const uint8_t *roles,
                         const char *const *values, const size_t *lens, size_t n_values);
 
-/* The reader's batched path: it hashes a row's values first and prefetches their
- * intern slots, so the cache misses of one row overlap instead of queueing. */
 /** Interns s[0..n) whose wl_hash is hv. */
 uint32_t wl_ds_intern_hashed(wl_dataset *ds, const char *s, size_t n, uint64_t hv, int *is_new);
 /** @return the home slot of a hash (or of a stored slot: same upper bits) in a
@@ -82,34 +80,39 @@ static inline size_t wl_ds_slot(uint64_t hv, size_t cap)
 {
     return (size_t)(hv >> 32) & (cap - 1);
 }
-/** Hints the CPU to load the intern slot of hash hv. */
-static inline void wl_ds_prefetch(const wl_dataset *ds, uint64_t hv)
+
+/* The reader's path (read/reader_row.c): values are not interned in the pool's
+ * table but copied (the reader keeps its own small per-role cache of recent
+ * values), and the (source, id) index is kept current as records are added, so
+ * each row costs one probe of it, prefetched ahead. */
+/** Copies s[0..n) to the end of the pool without interning it.
+ *  @return its offset (0 for the empty string), or UINT32_MAX when out of memory. */
+uint32_t wl_ds_append(wl_dataset *ds, const char *s, size_t n);
+/** Appends a record whose id and values are already in the pool (offs[k],
+ *  lens[k], roles[k]; empty values are skipped). @return its index, or SIZE_MAX. */
+size_t wl_ds_add_record_offsets(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
+                                const uint32_t *offs, const size_t *lens, size_t n_values);
+/** @return the hash under which the (source, id) index files an id. */
+uint64_t wl_ds_id_hash(uint32_t source, const char *id, size_t len);
+/** Makes room in the (source, id) index for extra more records, so that the
+ *  slots prefetched for them stay where they are. @return 0, or -1 (no memory). */
+int wl_ds_id_reserve(wl_dataset *ds, size_t extra);
+/** Hints the CPU to load the index slot of an id hash. */
+static inline void wl_ds_id_prefetch(const wl_dataset *ds, uint64_t hv)
 {
 #if defined(__GNUC__)
-    if (ds->intern_cap) __builtin_prefetch(&ds->intern_slots[wl_ds_slot(hv, ds->intern_cap)]);
+    if (ds->id_cap) __builtin_prefetch(&ds->id_slots[wl_ds_slot(hv, ds->id_cap)]);
 #else
     (void)ds;
     (void)hv;
 #endif
 }
-/** Second step after wl_ds_prefetch: when the home slot (now loaded) holds the
- *  same tag, hints the CPU to load that pool string too. */
-static inline void wl_ds_prefetch_pool(const wl_dataset *ds, uint64_t hv)
-{
-#if defined(__GNUC__)
-    if (!ds->intern_cap) return;
-    uint64_t v = ds->intern_slots[wl_ds_slot(hv, ds->intern_cap)];
-    if (v && (v >> 32) == (hv >> 32)) __builtin_prefetch(ds->pool + (uint32_t)v - 1);
-#else
-    (void)ds;
-    (void)hv;
-#endif
-}
-/** wl_ds_add_record with the id already interned (id_off) and hashes[k] ==
- * wl_hash(values[k], lens[k]). */
-size_t wl_ds_add_record_hashed(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
-                               const char *const *values, const size_t *lens, const uint64_t *hashes,
-                               size_t n_values);
+/** wl_ds_find_id with hv == wl_ds_id_hash(source, id, len). */
+size_t wl_ds_find_id_hashed(wl_dataset *ds, uint32_t source, const char *id, size_t len, uint64_t hv);
+/** Files the record just added (index rec, id hash hv) in the (source, id) index
+ *  when the index is current; otherwise the next lookup catches up.
+ *  @return 0, or -1 when out of memory. */
+int wl_ds_id_added(wl_dataset *ds, size_t rec, uint64_t hv);
 
 /** @return the index of a source name, adding it when new; UINT32_MAX on no memory. */
 uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n);

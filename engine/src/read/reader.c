@@ -62,6 +62,7 @@ static void reader_free(wl_reader *r)
     free(r->val_len);
     free(r->val_role);
     free(r->val_hash);
+    wl_reader_batch_free(r);
 }
 
 static wl_status source_error(const wl_reader *r, int code, long line, char *err, size_t errcap)
@@ -160,6 +161,12 @@ static wl_status read_rows(wl_reader *r, wl_csv *c, char *err, size_t errcap)
 {
     for (;;) {
         int rc = wl_csv_next(c);
+        /* the queued rows are stored (and their rejections reported) before
+         * the list ends, well or not */
+        if (rc <= 0 && wl_reader_flush(r) != WL_OK) {
+            wl_set_error(err, errcap, "%s: out of memory", r->file);
+            return WL_NOMEM;
+        }
         if (rc == 0) return WL_OK;
         if (rc < 0) return source_error(r, rc, c->line, err, errcap);
         if (wl_reader_row(r, c) != WL_OK) {

@@ -36,7 +36,33 @@ typedef struct {
     uint64_t *val_hash;
     size_t val_cap;
     size_t data_row; /* data rows seen, 1-based after the first */
+
+    /* Rows accepted by the checks but not yet in the dataset (reader_row.c):
+     * a batch is hashed and its (source, id) index slots prefetched while the
+     * next rows are tokenised, then stored in row order. Texts are copies (the
+     * tokenizer reuses its buffers), addressed by offset into btext. */
+    struct wl_pending_row *brow;
+    size_t n_brow;
+    size_t *bval_at, *bval_len; /* per value: offset in btext, length */
+    uint8_t *bval_role;
+    uint64_t *bval_hash;
+    uint32_t *bval_off; /* pool offsets, at flush time */
+    struct wl_vcache_slot *vcache; /* per role, recent values (reader_row.c) */
+    size_t n_bval, bval_cap;
+    char *btext;
+    size_t btext_len, btext_cap;
 } wl_reader;
+
+/**
+ * Stores the pending rows in row order (interning their strings, checking
+ * duplicate ids). Called before any rejection and at the end of the list, so
+ * that rejections and records keep the order of the rows.
+ * @return WL_OK or WL_NOMEM.
+ */
+wl_status wl_reader_flush(wl_reader *r);
+
+/** Frees the batch buffers. */
+void wl_reader_batch_free(wl_reader *r);
 
 /**
  * Parses one list from data[0..len) (gzip by magic bytes) into ds; file names it
