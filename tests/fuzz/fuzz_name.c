@@ -36,6 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int n = wl_name_parse(g_ctx, (const char *)data, size, kind, parts, max);
         if (n < 0 || n > max) abort();
         for (int i = 0; i < n; i++) check_part(&parts[i]);
+        /* The other reading (a Han run as a transcription): bounded, then gone. */
+        n = wl_name_parse_alternative(g_ctx, (const char *)data, size, kind, parts, max);
+        if (n < 0 || n > max) abort();
+        for (int i = 0; i < n; i++) check_part(&parts[i]);
+        if (wl_name_parse_alternative(g_ctx, (const char *)data, size, kind, parts, max) != 0) abort();
     }
     int bogus[] = { -1, 99 }; /* a kind no caller should pass: still bounded */
     for (int b = 0; b < 2; b++) {

@@ -168,7 +168,7 @@ static void test_loanwords(void **state)
     static const char *const cases[][2] = {
         { "\xed\x8f\xac\xeb\xa0\x88\xec\x8a\xa4\xed\x8a\xb8", "polest" },        /* 포레스트 forest */
         { "\xeb\xb2\xa0\xeb\x8b\x88\xec\x97\x90\xeb\xa5\xb4", "benier" },        /* 베니에르 venier */
-        { "\xe7\xb6\xad\xe6\x96\xaf\xe4\xbc\xaf\xe6\x81\xa9", "weisboen" },      /* 維斯伯恩 waisbren */
+        { "\xe7\xb6\xad\xe6\x96\xaf\xe4\xbc\xaf\xe6\x81\xa9", "visberen" },      /* 維斯伯恩 waisbren: learned letters (name_learned.c) */
         { "\xe3\x83\x9f\xe3\x83\xa5\xe3\x83\xb3\xe3\x82\xb9\xe3\x82\xbf\xe3\x83\xbc", "myunsta" }, /* ミュンスター */
         { "\xe3\x82\xb9\xe3\x83\x9f\xe3\x82\xb9", "smis" },                       /* スミス smith */
         { "\xe3\x83\xab\xe3\x83\xbc", "ru" },                                       /* ルー: a long vowel stays */
@@ -270,6 +270,43 @@ static void test_transcribed_flag(void **state)
     wl_namectx_free(ctx);
 }
 
+/* A two- to four-character Han run read as a Chinese name has the other
+ * reading, as a transcribed foreign name with the learned letters (梅西 Messi:
+ * mei xi, or mesi); a run already read as a transcription, a Latin name and a
+ * name from the cache behave the same way every time. */
+static void test_han_alternative(void **state)
+{
+    (void)state;
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    wl_namepart p[WL_NAME_MAX_PARTS];
+    const char *messi = "\xe6\xa2\x85\xe8\xa5\xbf";                              /* 梅西 */
+    const char *strom = "\xe6\x96\xaf\xe7\x89\xb9\xe7\xbd\x97\xe5\xa7\x86"; /* 斯特罗姆 */
+    for (int round = 0; round < 2; round++) {                                     /* round 1: cached */
+        assert_int_equal(wl_name_parse(ctx, messi, strlen(messi), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 2);
+        assert_int_equal(wl_name_parse_alternative(ctx, messi, strlen(messi), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 1);
+        assert_int_equal(p[0].len, 4);
+        assert_memory_equal(p[0].text, "mesi", 4);
+        assert_true(p[0].flags & WL_PART_XSCRIPT);
+        /* Asked twice, the second time there is none: the reading was consumed. */
+        assert_int_equal(wl_name_parse_alternative(ctx, messi, strlen(messi), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 0);
+        /* Already a transcription: one reading, with the learned letters. */
+        assert_int_equal(wl_name_parse(ctx, strom, strlen(strom), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 1);
+        assert_int_equal(p[0].len, 5);
+        assert_memory_equal(p[0].text, "strom", 5);
+        assert_int_equal(wl_name_parse_alternative(ctx, strom, strlen(strom), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 0);
+        assert_int_equal(wl_name_parse(ctx, "Lionel Messi", 12, WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 2);
+        assert_int_equal(wl_name_parse_alternative(ctx, "Lionel Messi", 12, WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 0);
+    }
+    size_t len = 0;
+    const char *r = wl_learned_han(0x65af, &len); /* 斯 */
+    assert_non_null(r);
+    assert_int_equal(len, 1);
+    assert_int_equal(r[0], 's');
+    assert_null(wl_learned_han('a', &len));
+    wl_namectx_free(ctx);
+}
+
 static void test_thai_is_rtgs(void **state)
 {
     (void)state;
@@ -358,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_sound_classes),
         cmocka_unit_test(test_sound_spelling),
         cmocka_unit_test(test_transcribed_flag),
+        cmocka_unit_test(test_han_alternative),
         cmocka_unit_test(test_thai_is_rtgs),
         cmocka_unit_test(test_scripts_reach_ascii),
         cmocka_unit_test(test_cache),

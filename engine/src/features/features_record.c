@@ -78,11 +78,19 @@ static void end_name(name_state *s, int have)
     if (have > 0) s->next_no++;
 }
 
+/* A value, and its other reading as an alias when it has one (a Han name that
+ * may be Chinese or a transcribed foreign name: wl_name_parse_alternative). */
 static int one_value_name(name_state *s, const char *v, size_t n, int kind)
 {
     int have = 0;
     if (parse_part_of_name(s, v, n, kind, &have) != 0) return -1;
     end_name(s, have);
+    if (have == 0 || s->next_no >= WL_FEAT_MAX_NAMES) return 0;
+    wl_namepart buf[WL_NAME_MAX_PARTS];
+    int got = wl_name_parse_alternative(s->r->ctx, v, n, kind, buf, WL_NAME_MAX_PARTS);
+    for (int k = 0; k < got; k++)
+        if (put_part(s, &buf[k], s->next_no) != 0) return -1;
+    end_name(s, got);
     return 0;
 }
 

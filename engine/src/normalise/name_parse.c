@@ -469,3 +469,13 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
         for (int k = 0; k < ps.n; k++) out[k].flags |= WL_PART_XSCRIPT;
     return ps.n;
 }
+
+int wl_name_parse_alternative(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max)
+{
+    if (!ctx || !ctx->han_ambiguous) return 0;
+    ctx->read_foreign = 1;
+    int got = wl_name_parse(ctx, s, n, kind, out, max);
+    ctx->read_foreign = 0;
+    ctx->han_ambiguous = 0;
+    return got;
+}

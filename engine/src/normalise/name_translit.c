@@ -261,7 +261,11 @@ static int is_syllable_run(const int32_t *cp, size_t n, tr_kind kind)
  * name is written as one word, and the syllables that only carry a consonant of
  * the source (Chinese 斯 si for s, Korean 스 seu for s, Japanese ス su for s) give
  * that consonant alone: "weisboen" and "porest" are a few edits from waisbren and
- * forest, "weisiboen" and "po le seu teu" are not. */
+ * forest, "weisiboen" and "po le seu teu" are not. A Han character takes the
+ * letters learned from Latin / Han name pairs when name_learned.c has them
+ * (維斯伯恩 visberen), else the reading of name_han_transcription.tsv, else its
+ * pinyin; a Han run read as a Chinese name gets that reading as an alias too
+ * (wl_name_parse_alternative). */
 
 typedef struct {
     int found, strong;
@@ -320,7 +324,9 @@ static size_t han_loanword(wl_namectx *ctx, const int32_t *cp, size_t n, char *o
 {
     size_t k = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++) {
-        han_tr t = han_transcription(cp[i]);
+        size_t ll;
+        const char *learned = wl_learned_han(cp[i], &ll);
+        han_tr t = learned ? (han_tr){ 1, 0, learned, ll } : han_transcription(cp[i]);
         if (t.reading) k = append(out, k, cap, t.reading, t.len);
         else k += syllable(ctx, TR_HAN, cp[i], out + k, cap - k);
     }
@@ -425,7 +431,9 @@ static int name_separator(int32_t cp)
 /* foreign: the name has a separator dot, which only foreign names carry */
 static size_t cjk_run(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, int foreign, char *out, size_t cap)
 {
-    if (kind == TR_HAN && (foreign || (n >= 2 && han_foreign(cp, n)))) return han_loanword(ctx, cp, n, out, cap);
+    if (kind == TR_HAN && (foreign || (n >= 2 && (ctx->read_foreign || han_foreign(cp, n)))))
+        return han_loanword(ctx, cp, n, out, cap);
+    if (kind == TR_HAN && is_syllable_run(cp, n, kind)) ctx->han_ambiguous = 1;
     if (kind == TR_HANGUL && (foreign || hangul_foreign(cp, n))) return hangul_loanword(ctx, cp, n, out, cap);
     if (is_syllable_run(cp, n, kind)) return cjk_name(ctx, kind, cp, n, out, cap);
     return trans_run(ctx, kind, cp, n, out, cap);
