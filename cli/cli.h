@@ -23,6 +23,7 @@ typedef struct {
     const char *truth;         /* --truth FILE (eval) */
     const char *labels;        /* --labels FILE (train) */
     const char *format;        /* csv | jsonl */
+    char delimiter;            /* --delimiter C; 0: sniffed per list */
     const char *maps[CLI_MAX_MAPS];
     size_t n_maps;
     double threshold;          /* < 0: engine default */

@@ -13,6 +13,7 @@ static const char g_usage[] =
     "and the first rejected rows (file:line: reason).\n\n"
     "Options:\n"
     "  --map ROLE=COLUMN   give COLUMN the role ROLE (repeatable; ROLE 'ignore' drops it)\n"
+    "  --delimiter C       field delimiter of every list: , ; | or tab (default: sniffed)\n"
     "  --rejects FILE      write every rejected row to FILE (CSV: file,line,reason,row)\n"
     "  -o, --output FILE   write the report to FILE instead of standard output\n"
     "  --format jsonl      one JSON object per list instead of text\n"
@@ -71,6 +72,7 @@ static void print_report(FILE *f, const char *list, const wl_read_report *r)
 {
     fprintf(f, "%s\n", list);
     fprintf(f, "  source: %s%s\n", r->source, r->gzip ? " (gzip)" : "");
+    if (r->delimiter != ',') fprintf(f, "  delimiter: %s\n", r->delimiter == '\t' ? "tab" : (char[]){ '\'', r->delimiter, '\'', 0 });
     fprintf(f, "  rows read: %zu  accepted: %zu  rejected: %zu\n", r->rows_read, r->accepted, r->rejected);
     print_columns(f, r);
     print_fill(f, r);

@@ -19,6 +19,7 @@
     "                       (for lists that hold each person once)\n" \
     "  --max-partners N     candidate pairs kept per record (default 32; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
+    "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \
     "  --source NAME        name the next list's source (repeatable, in list order;\n" \
     "                       default: the file name, made unique)\n" \

@@ -24,6 +24,7 @@ static const char g_usage[] =
     "Options:\n"
     "  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
     "  --map ROLE=COLUMN    give COLUMN the role ROLE (repeatable)\n"
+    "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n"
     "  --rejects FILE       write rejected rows to FILE\n"
     "  --threads N          worker threads (default: all cores; output is the same)\n"
     "  --reference-year Y   two-digit birth years (written or MRZ) are the latest year\n"

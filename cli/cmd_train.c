@@ -14,6 +14,7 @@ static const char USAGE[] =
     "                       left_source,left_id,right_source,right_id or two id columns)\n"
     "  --link               fit on pairs across sources only (as 'link' and 'match' score)\n"
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
+    "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --source NAME        name the next list's source (repeatable, in list order)\n"
     "  --threads N          worker threads (default: all cores)\n"

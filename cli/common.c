@@ -78,6 +78,15 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
             }
             o->sources[o->n_sources++] = v;
         }
+        else if (!strcmp(a, "--delimiter")) {
+            /* "tab" because a tab is awkward to type in a shell */
+            char d = !strcmp(v, "tab") ? '\t' : v[0] && !v[1] ? v[0] : 0;
+            if (!d || d == '"' || d == '\n' || d == '\r' || (unsigned char)d >= 0x80) {
+                cli_error("--delimiter takes one ASCII character (',' ';' '|') or 'tab', not '%s'", v);
+                return -1;
+            }
+            o->delimiter = d;
+        }
         else if (!strcmp(a, "--truth")) o->truth = v;
         else if (!strcmp(a, "--labels")) o->labels = v;
         else if (!strcmp(a, "--format")) {
@@ -205,6 +214,7 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
     wl_read_options ro = wl_read_default_options();
     ro.map = o->maps;
     ro.n_map = o->n_maps;
+    ro.delimiter = o->delimiter;
     ro.on_reject = on_reject;
     ro.user = &sink;
     size_t total_read = 0, total_ok = 0, total_bad = 0;
@@ -221,9 +231,13 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
         total_read += rep->rows_read;
         total_ok += rep->accepted;
         total_bad += rep->rejected;
+        /* A sniffed ';' or '|' is named: the user should see how the list was split. */
+        char delim[32] = "";
+        if (rep->delimiter != ',' && rep->delimiter != '\t')
+            snprintf(delim, sizeof delim, " (delimiter '%c')", rep->delimiter);
         if (!o->quiet)
-            fprintf(stderr, "read %s: %zu rows, %zu accepted, %zu rejected\n", o->lists[i],
-                    rep->rows_read, rep->accepted, rep->rejected);
+            fprintf(stderr, "read %s: %zu rows, %zu accepted, %zu rejected%s\n", o->lists[i],
+                    rep->rows_read, rep->accepted, rep->rejected, delim);
         if (!o->quiet && rep->rejected && !o->rejects)
             for (size_t k = 0; k < rep->n_first_rejects && k < 3; k++)
                 fprintf(stderr, "  rejected %s:%ld: %s\n", o->lists[i], rep->reject_line[k],

@@ -108,6 +108,9 @@ typedef struct {
     const char *const *map;  /* "role=column" overrides (--map), n_map of them */
     size_t n_map;
     const char *source;      /* source name; NULL: the file name without extension */
+    char delimiter;          /* field delimiter; 0: sniffed from the header line (tab when
+                                it has more tabs than commas, else comma; ';' or '|' when
+                                the header has neither) */
     /* Called for every rejected row (for --rejects): file, 1-based line, reason and
      * the raw bytes of the row. May be NULL. */
     void (*on_reject)(void *user, const char *file, long line, const char *reason,
@@ -130,6 +133,7 @@ typedef struct {
     char reject_reason[WL_REPORT_MAX_REJECTS][160];
     char source[128];
     int gzip;                                  /* 1 when the file was gzip */
+    char delimiter;                            /* the field delimiter used */
 } wl_read_report;
 
 /** @return default read options (64 KiB field limit, no overrides). */

@@ -125,10 +125,17 @@ static wl_status map_header(wl_reader *r, const wl_csv *c, char *err, size_t err
     }
     report_columns(r);
     if (!any_name_column(r)) {
+        /* A header read as one column that holds another delimiter was split on
+         * the wrong one: say which one to name. */
+        char hint[64] = "";
+        const char *d = r->n_cols == 1 ? strpbrk(r->col_name[0], ";|,\t") : NULL;
+        if (d)
+            snprintf(hint, sizeof hint, "; the header holds '%s': try --delimiter %s",
+                     *d == '\t' ? "\\t" : (char[]){ *d, 0 }, *d == '\t' ? "tab" : (char[]){ '\'', *d, '\'', 0 });
         wl_set_error(err, errcap,
                      "%s:1: no name column (none of the %zu columns maps to full_name, "
-                     "given_name, family_name, alias or mrz; use --map full_name=COLUMN)",
-                     r->file, r->n_cols);
+                     "given_name, family_name, alias or mrz; use --map full_name=COLUMN%s)",
+                     r->file, r->n_cols, hint);
         return WL_FORMAT;
     }
     return WL_OK;
@@ -192,9 +199,10 @@ static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t err
     r->source = wl_ds_source_index(ds, name, strlen(name));
     if (r->source == UINT32_MAX) return WL_NOMEM;
     wl_csv c;
-    if (wl_csv_init(&c, src, 0, r->max_field) != 0) return WL_NOMEM;
+    if (wl_csv_init(&c, src, r->opt->delimiter, r->max_field) != 0) return WL_NOMEM;
     wl_status st = read_header(r, &c, err, errcap);
     if (st == WL_OK) st = read_rows(r, &c, err, errcap);
+    r->rep->delimiter = c.delim;
     wl_csv_free(&c);
     if (st != WL_OK) wl_ds_truncate(ds, n0, s0);
     return st;

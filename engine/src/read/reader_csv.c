@@ -92,9 +92,6 @@ static long fill(wl_csv *c)
     return n;
 }
 
-/* Skips a UTF-8 byte order mark and picks the delimiter from the first line:
- * tab when it has more tabs than commas (so a TSV header with a comma in a
- * column name still reads as TSV). */
 /* Buffers the first line (or as much as the row bound allows). */
 static int first_line(wl_csv *c)
 {
@@ -123,8 +120,9 @@ static int start_utf16(wl_csv *c)
 }
 
 /* Skips a UTF-8 byte order mark (or transcodes UTF-16), detects bare-CR line
- * ends, and picks the delimiter from the first line: tab when it has more tabs
- * than commas (so a TSV header with a comma in a column name still reads as TSV). */
+ * ends, and picks the delimiter from the first line unless the caller named it:
+ * tab when it has more tabs than commas (so a TSV header with a comma in a
+ * column name still reads as TSV), else comma, else ';' or '|'. */
 static int start(wl_csv *c)
 {
     int rc = first_line(c);
@@ -139,12 +137,20 @@ static int start(wl_csv *c)
         const char *p = c->buf + c->pos;
         const char *nl = memchr(p, '\n', c->end - c->pos);
         const char *e = nl ? nl : c->buf + c->end;
-        size_t tabs = 0, commas = 0;
+        size_t tabs = 0, commas = 0, semis = 0, pipes = 0;
         for (; p < e; p++) {
             tabs += *p == '\t';
             commas += *p == ',';
+            semis += *p == ';';
+            pipes += *p == '|';
         }
-        c->delim = tabs > commas ? '\t' : ',';
+        /* Lists exported by spreadsheets in comma-decimal locales use ';', some
+         * database dumps '|': when the header has no comma and no tab, the
+         * header of such a list read with ',' is one column and no name. */
+        c->delim = tabs > commas                     ? '\t'
+                   : commas || (!semis && !pipes)    ? ','
+                   : semis >= pipes                  ? ';'
+                                                     : '|';
     }
     c->started = 1;
     return 0;

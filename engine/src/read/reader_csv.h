@@ -1,7 +1,7 @@
 /*
  * reader_csv.h -- streaming RFC 4180 tokenizer (stage 1, read).
  *
- * Splits a byte stream into rows of fields: comma or tab delimiter (detected
+ * Splits a byte stream into rows of fields: comma, tab, ';' or '|' delimiter (detected
  * from the header line), quoted fields with doubled quotes and embedded
  * newlines, LF, CRLF or bare CR line ends, a UTF-8 byte order mark skipped,
  * UTF-16 (with its byte order mark) transcoded to UTF-8. Reads the
@@ -39,7 +39,7 @@ typedef struct {
     int cr_lines;         /* lines end with a bare CR (classic Mac OS exports) */
     int utf16;            /* a UTF-16 byte order mark: 1 little-endian, 2 big-endian */
     int skipping;         /* discarding the rest of an over-long line */
-    char delim;           /* ',' or '\t'; 0 = detect from the first line */
+    char delim;           /* ',', '\t', ';' or '|'; 0 = detect from the first line */
     size_t max_field, row_cap;
     long line; /* physical line number of buf[pos] (1-based) */
 
@@ -57,7 +57,7 @@ typedef struct {
 } wl_csv;
 
 /**
- * Prepares a tokenizer over src. delim 0 detects tab or comma from the first line.
+ * Prepares a tokenizer over src. delim 0 detects it from the first line (tab, comma, ';' or '|').
  * @return 0, or -1 when out of memory (nothing to release then).
  */
 int wl_csv_init(wl_csv *c, wl_source *src, char delim, size_t max_field);
