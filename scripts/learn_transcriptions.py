@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""learn_transcriptions.py -- derives datasets/tables/name_learned_han.tsv.
+"""learn_transcriptions.py -- derives datasets/tables/name_learned_{han,cyrillic}.tsv.
 
-How Chinese writes a foreign name is a convention per character: 斯 for an s, 特
-for a t. This script learns, from pairs of a Latin name token and its Han spelling, which Latin letters each character most often
+How Chinese or Russian writes a foreign name is a convention per character: 斯 for
+an s, 特 for a t; х for an h, дж for a j. This script learns, from pairs of a Latin
+name token and its Han or Cyrillic spelling, which Latin letters each character most often
 stands for, by hard EM over monotone alignments (each character covers 0-5
 consecutive Latin letters; Viterbi alignment, counts, re-estimation; five rounds,
 the first scored by chunk length alone). The engine reads a transcribed foreign
 name with these readings (engine/src/normalise/name_translit.c).
 
 Input: the Wikidata transliteration pairs of Merhav & Ash (COLING 2018; CC0), as
-../shared/data/xlit/chinese.tsv (latin <TAB> native <TAB> count). Only
+../shared/data/xlit/{chinese,russian}.tsv (latin <TAB> native <TAB> count). Only
 the rows before the last 3,000 are read: those are the development test rows.
 
 Usage: python3 scripts/learn_transcriptions.py [XLIT_DIR] [OUT_DIR]
@@ -22,7 +23,9 @@ import sys
 MAX_CHUNK = 5
 ROUNDS = 5
 MIN_COUNT = 3  # characters seen fewer times are left to the engine's own rules
-MIN_SHARE = 0.25  # nor those whose letters vary too much (or that stand for none)
+# nor those whose letters vary too much (or that stand for none): Han characters write
+# syllables and vary more; a Cyrillic letter below 0.4 is noise (ъ -> g at 0.26)
+MIN_SHARE = {"chinese": 0.25, "russian": 0.4}
 HELD_OUT = 3000
 
 
@@ -35,7 +38,7 @@ def read_pairs(path, script_ok):
                 rows.append((p[0].lower(), p[1]))
     out = []
     for latin, native in rows[:-HELD_OUT]:
-        units = [c for c in native if c not in " \u00b7\u30fb\u2022-"]
+        units = [c for c in native.lower() if c not in " \u00b7\u30fb\u2022-"]
         if (units and len(units) <= 12 and len(latin) <= 24 and all("a" <= c <= "z" for c in latin)
                 and all(script_ok(ord(c)) for c in units)):
             out.append((units, latin))
@@ -99,16 +102,16 @@ HEADER = """# name_learned_{name}.tsv -- how {what} writes the letters of a fore
 """
 
 
-def write(path, name, what, counts):
+def write(path, name, what, counts, min_share):
     with open(path, "w", encoding="utf-8") as f:
-        f.write(HEADER.format(name=name, what=what, min=MIN_COUNT, share=MIN_SHARE))
+        f.write(HEADER.format(name=name, what=what, min=MIN_COUNT, share=min_share))
         for u in sorted(counts):
             cs = counts[u]
             total = sum(cs.values())
             if total < MIN_COUNT:
                 continue
             chunk, v = sorted(cs.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            if chunk and v / total >= MIN_SHARE:
+            if chunk and v / total >= min_share:
                 f.write(f"{u}\t{chunk}\t{v / total:.2f}\t{total}\n")
 
 
@@ -117,11 +120,12 @@ def main():
     xlit = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "shared", "data", "xlit")
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "datasets", "tables")
     han = lambda c: 0x3400 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF
+    cyrillic = lambda c: 0x0400 <= c <= 0x04FF
     # Hangul was tried the same way and lowered Korean F1 (name_learned.c says why).
-    for lang, name, what, ok in (("chinese", "han", "Chinese", han),):
+    for lang, name, what, ok in (("chinese", "han", "Chinese", han), ("russian", "cyrillic", "Russian", cyrillic)):
         pairs = read_pairs(os.path.join(xlit, lang + ".tsv"), ok)
         counts = learn(pairs)
-        write(os.path.join(out, f"name_learned_{name}.tsv"), name, what, counts)
+        write(os.path.join(out, f"name_learned_{name}.tsv"), name, what, counts, MIN_SHARE[lang])
         print(f"{lang}: {len(pairs)} pairs, {len(counts)} characters seen")
 
 

@@ -272,8 +272,9 @@ static void test_transcribed_flag(void **state)
 
 /* A two- to four-character Han run read as a Chinese name has the other
  * reading, as a transcribed foreign name with the learned letters (梅西 Messi:
- * mei xi, or mesi); a run already read as a transcription, a Latin name and a
- * name from the cache behave the same way every time. */
+ * mei xi, or mesi), and so has a Cyrillic name; a run already read as a
+ * transcription, a Latin name and a name from the cache behave the same way
+ * every time. */
 static void test_han_alternative(void **state)
 {
     (void)state;
@@ -295,15 +296,30 @@ static void test_han_alternative(void **state)
         assert_int_equal(p[0].len, 5);
         assert_memory_equal(p[0].text, "strom", 5);
         assert_int_equal(wl_name_parse_alternative(ctx, strom, strlen(strom), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 0);
+        /* Cyrillic: the Russian romanisation, and the learned letters as the other
+         * reading (Хакудзю khakudzyu | hakudzu); none when both read alike. */
+        const char *hakuju = "\xd0\xa5\xd0\xb0\xd0\xba\xd1\x83\xd0\xb4\xd0\xb7\xd1\x8e";
+        const char *sobolev = "\xd0\xa1\xd0\xbe\xd0\xb1\xd0\xbe\xd0\xbb\xd0\xb5\xd0\xb2";
+        assert_int_equal(wl_name_parse(ctx, hakuju, strlen(hakuju), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 1);
+        assert_memory_equal(p[0].text, "khakudzyu", 9);
+        assert_int_equal(wl_name_parse_alternative(ctx, hakuju, strlen(hakuju), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 1);
+        assert_int_equal(p[0].len, 7);
+        assert_memory_equal(p[0].text, "hakudzu", 7);
+        assert_int_equal(wl_name_parse(ctx, sobolev, strlen(sobolev), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 1);
+        assert_int_equal(wl_name_parse_alternative(ctx, sobolev, strlen(sobolev), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 0);
         assert_int_equal(wl_name_parse(ctx, "Lionel Messi", 12, WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 2);
         assert_int_equal(wl_name_parse_alternative(ctx, "Lionel Messi", 12, WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 0);
     }
     size_t len = 0;
-    const char *r = wl_learned_han(0x65af, &len); /* 斯 */
+    const char *r = wl_learned_letters(WL_LEARNED_HAN, 0x65af, &len); /* 斯 */
     assert_non_null(r);
     assert_int_equal(len, 1);
     assert_int_equal(r[0], 's');
-    assert_null(wl_learned_han('a', &len));
+    assert_null(wl_learned_letters(WL_LEARNED_HAN, 'a', &len));
+    r = wl_learned_letters(WL_LEARNED_CYRILLIC, 0x0445, &len); /* х */
+    assert_non_null(r);
+    assert_int_equal(len, 1);
+    assert_int_equal(r[0], 'h');
     wl_namectx_free(ctx);
 }
 

@@ -62,10 +62,12 @@ void wl_namectx_free(wl_namectx *ctx);
 int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max);
 
 /**
- * The other reading of the value last given to wl_name_parse, when it holds a
- * Han run of two to four characters read as a Chinese name (family, given) that
- * may as well be a foreign name written in Han (梅西 mei xi, or Messi): that run
- * read as a transcription (name_learned.c), for the caller to keep as an alias.
+ * The other reading of the value last given to wl_name_parse, for the caller to
+ * keep as an alias, when it may be a foreign name transcribed into Han or
+ * Cyrillic: a Han run of two to four characters read as a Chinese name (梅西 mei
+ * xi, or Messi: mesi), a Cyrillic run read by the Russian romanisation (Хакудзю
+ * khakudzyu, or Hakuju: hakudzu), each then read with the letters learned from
+ * foreign names (name_learned.c).
  * @return the number of parts written, 0 when there is no other reading.
  */
 int wl_name_parse_alternative(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max);
@@ -121,10 +123,12 @@ enum {
     WL_NAME_CP_MAX = 8192    /* code points after NFKC (18x the worst expansion of 1024 bytes / 3) */
 };
 
-/** The Latin letters Han character cp most often stands for in a transcribed foreign
- *  name (name_learned.c): *len bytes, not NUL-terminated; NULL when the table has no
+/* Learned readings of the letters of transcribed foreign names (name_learned.c). */
+typedef enum { WL_LEARNED_HAN = 0, WL_LEARNED_CYRILLIC = 1 } wl_learned_script;
+/** The Latin letters character cp (lower case) most often stands for in a foreign name
+ *  written in that script: *len bytes, not NUL-terminated; NULL when the table has no
  *  reliable reading. Thread-safe. */
-const char *wl_learned_han(int32_t cp, size_t *len);
+const char *wl_learned_letters(wl_learned_script script, int32_t cp, size_t *len);
 
 /* What the lexicon knows about a word (datasets/tables/name_*.tsv). */
 enum {
@@ -191,9 +195,9 @@ struct wl_namectx {
     wl_keycache *keys;         /* phonetic and skeleton keys of recent canonical words */
     int family_first;          /* set by the last fold: Han/Hangul name, family first */
     int transcribed;           /* set by the last fold: a run of a WL_PART_XSCRIPT script */
-    int han_ambiguous;         /* set by the last fold: a Han run read as a Chinese name
-                                  that may also be a transcribed foreign name */
-    int read_foreign;          /* input: read every Han run as a transcription (no cache) */
+    int has_alternative;       /* set by the last fold: a run has another reading (a Han
+                                  run read as a Chinese name, a Cyrillic run) */
+    int read_foreign;          /* input: read runs as transcribed foreign names (no cache) */
     char fold[WL_NAME_FOLD_MAX];
     char text[2][WL_NAME_TEXT_MAX]; /* part strings, alternating between calls */
     int text_turn;

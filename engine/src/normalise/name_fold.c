@@ -28,7 +28,7 @@ enum { CACHE_SLOTS = 1024, CACHE_IN = 96, CACHE_OUT = 160 };
 typedef struct {
     uint64_t h;
     uint16_t in_len, out_len;
-    uint8_t used, family_first, transcribed, han_ambiguous;
+    uint8_t used, family_first, transcribed, has_alternative;
     char in[CACHE_IN];
     char out[CACHE_OUT];
 } cache_slot;
@@ -252,7 +252,7 @@ static void cache_put(wl_namectx *ctx, const char *s, size_t n, uint64_t h, cons
     c->out_len = (uint16_t)k;
     c->family_first = (uint8_t)ctx->family_first;
     c->transcribed = (uint8_t)ctx->transcribed;
-    c->han_ambiguous = (uint8_t)ctx->han_ambiguous;
+    c->has_alternative = (uint8_t)ctx->has_alternative;
     memcpy(c->in, s, n);
     memcpy(c->out, out, k);
 }
@@ -292,7 +292,7 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
     out[0] = 0;
     ctx->family_first = 0;
     ctx->transcribed = 0;
-    ctx->han_ambiguous = 0;
+    ctx->has_alternative = 0;
     if (!s) return 0;
     n = clip_input(s, n);
     if (WL_LIKELY(all_ascii(s, n))) return fold_ascii(s, n, out, cap);
@@ -304,7 +304,7 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
         out[c->out_len] = 0;
         ctx->family_first = c->family_first;
         ctx->transcribed = c->transcribed;
-        ctx->han_ambiguous = c->han_ambiguous;
+        ctx->has_alternative = c->has_alternative;
         return c->out_len;
     }
     size_t k = fold_unicode(ctx, s, n, out, cap);

@@ -472,10 +472,12 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
 
 int wl_name_parse_alternative(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max)
 {
-    if (!ctx || !ctx->han_ambiguous) return 0;
+    if (!ctx || !ctx->has_alternative) return 0;
+    /* ctx->fold still holds the first reading: an equal second one is no alias. */
+    uint64_t first = wl_hash(ctx->fold, strlen(ctx->fold));
     ctx->read_foreign = 1;
     int got = wl_name_parse(ctx, s, n, kind, out, max);
     ctx->read_foreign = 0;
-    ctx->han_ambiguous = 0;
-    return got;
+    ctx->has_alternative = 0;
+    return wl_hash(ctx->fold, strlen(ctx->fold)) == first ? 0 : got;
 }

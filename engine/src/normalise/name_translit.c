@@ -325,7 +325,7 @@ static size_t han_loanword(wl_namectx *ctx, const int32_t *cp, size_t n, char *o
     size_t k = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++) {
         size_t ll;
-        const char *learned = wl_learned_han(cp[i], &ll);
+        const char *learned = wl_learned_letters(WL_LEARNED_HAN, cp[i], &ll);
         han_tr t = learned ? (han_tr){ 1, 0, learned, ll } : han_transcription(cp[i]);
         if (t.reading) k = append(out, k, cap, t.reading, t.len);
         else k += syllable(ctx, TR_HAN, cp[i], out + k, cap - k);
@@ -433,10 +433,25 @@ static size_t cjk_run(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n
 {
     if (kind == TR_HAN && (foreign || (n >= 2 && (ctx->read_foreign || han_foreign(cp, n)))))
         return han_loanword(ctx, cp, n, out, cap);
-    if (kind == TR_HAN && is_syllable_run(cp, n, kind)) ctx->han_ambiguous = 1;
+    if (kind == TR_HAN && is_syllable_run(cp, n, kind)) ctx->has_alternative = 1;
     if (kind == TR_HANGUL && (foreign || hangul_foreign(cp, n))) return hangul_loanword(ctx, cp, n, out, cap);
     if (is_syllable_run(cp, n, kind)) return cjk_name(ctx, kind, cp, n, out, cap);
     return trans_run(ctx, kind, cp, n, out, cap);
+}
+
+/* A Cyrillic run read as a transcribed foreign name: each letter gives its
+ * learned Latin letters (name_learned.c), a letter without them its reading by
+ * our Cyrillic rules (ь and й among them). */
+static size_t cyrillic_learned(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        size_t ll;
+        const char *l = wl_learned_letters(WL_LEARNED_CYRILLIC, cp[i], &ll);
+        if (l) k = append(out, k, cap, l, ll);
+        else k += trans_run(ctx, TR_CYRILLIC, cp + i, 1, out + k, cap - k);
+    }
+    return k;
 }
 
 size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
@@ -458,6 +473,10 @@ size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, 
         } else if (kind == TR_KANA) {
             size_t m = trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
             k += kana_epenthesis(out + k, m);
+        } else if (kind == TR_CYRILLIC) {
+            k += ctx->read_foreign ? cyrillic_learned(ctx, cp + i, j - i, out + k, cap - k)
+                                   : trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
+            ctx->has_alternative = 1;
         } else {
             k += trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
         }
