@@ -191,8 +191,34 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* The pair of a row, then its line: rows of one pair together, in file order. */
+static int by_pair(const void *a, const void *b)
+{
+    const dec_row *x = a, *y = b;
+    for (int k = 0; k < DEC_DECISION; k++) {
+        int c = strcmp(x->f[k], y->f[k]);
+        if (c) return c;
+    }
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+static int pair_cmp(const dec_row *x, const dec_row *y)
+{
+    for (int k = 0; k < DEC_DECISION; k++) {
+        int c = strcmp(x->f[k], y->f[k]);
+        if (c) return c;
+    }
+    return 0;
+}
+
+static void row_free(dec_row *d)
+{
+    for (int k = 0; k < DEC_COLUMNS; k++) free(d->f[k]), d->f[k] = NULL;
+}
+
 /* Rows naming a record not in the store are rejected; of one pair decided
- * twice in the file the last row counts, unless they disagree (a conflict). */
+ * twice in the file the last row counts, unless they disagree (a conflict).
+ * The rows left are sorted by pair. @return how many are left. */
 static size_t check_rows(dec_row *d, size_t nd, const stored *t, reject_ctx *rc, const char *path, long *clash)
 {
     size_t kept = 0;
@@ -208,29 +234,28 @@ static size_t check_rows(dec_row *d, size_t nd, const stored *t, reject_ctx *rc,
                 bad = 1;
             }
         }
-        for (size_t i = 0; !bad && i < kept; i++) {
-            int same = 1;
-            for (int k = 0; k < DEC_DECISION; k++) same &= !strcmp(d[i].f[k], d[j].f[k]);
-            if (!same) continue;
-            if (d[i].match != d[j].match) {
-                cli_error("conflict: %s:%ld and %s:%ld decide %s,%s / %s,%s both ways", path, d[i].line, path,
-                          d[j].line, d[j].f[0], d[j].f[1], d[j].f[2], d[j].f[3]);
-                ++*clash;
-            }
-            for (int k = 0; k < DEC_COLUMNS; k++) free(d[i].f[k]);
-            d[i] = d[j]; /* the later row replaces the earlier */
-            memset(&d[j], 0, sizeof d[j]);
-            bad = 2;
-        }
-        if (bad == 1) {
-            for (int k = 0; k < DEC_COLUMNS; k++) free(d[j].f[k]), d[j].f[k] = NULL;
+        if (bad) {
+            row_free(&d[j]);
             continue;
         }
-        if (bad) continue;
         if (kept != j) d[kept] = d[j], memset(&d[j], 0, sizeof d[j]);
         kept++;
     }
-    return kept;
+    qsort(d, kept, sizeof *d, by_pair);
+    size_t out = 0;
+    for (size_t a = 0, b; a < kept; a = b) {
+        for (b = a + 1; b < kept && !pair_cmp(&d[a], &d[b]); b++)
+            if (d[b].match != d[b - 1].match) {
+                cli_error("conflict: %s:%ld and %s:%ld decide %s,%s / %s,%s both ways", path, d[b - 1].line, path,
+                          d[b].line, d[b].f[0], d[b].f[1], d[b].f[2], d[b].f[3]);
+                ++*clash;
+            }
+        for (size_t i = a; i + 1 < b; i++) row_free(&d[i]);
+        dec_row last = d[b - 1]; /* the later row replaces the earlier */
+        if (b - 1 != out) memset(&d[b - 1], 0, sizeof d[b - 1]);
+        d[out++] = last;
+    }
+    return out;
 }
 
 /* ---- conflicts with what is stored ---- */
@@ -298,12 +323,7 @@ done:
     return found;
 }
 
-static int same_pair(const dec_row *a, const dec_row *b)
-{
-    for (int k = 0; k < DEC_DECISION; k++)
-        if (strcmp(a->f[k], b->f[k])) return 0;
-    return 1;
-}
+static int by_pair_only(const void *a, const void *b) { return pair_cmp(a, b); }
 
 /* ---- writing ---- */
 
@@ -431,11 +451,8 @@ static int merge_decisions(review_state *r)
     r->all = malloc((r->n_old + r->n_file + 1) * sizeof *r->all);
     if (!r->all) return cli_error("out of memory"), -1;
     size_t k = 0;
-    for (size_t j = 0; j < r->n_old; j++) {
-        int replaced = 0;
-        for (size_t i = 0; i < r->n_file && !replaced; i++) replaced = same_pair(&r->old[j], &r->file[i]);
-        if (!replaced) r->all[k++] = r->old[j];
-    }
+    for (size_t j = 0; j < r->n_old; j++) /* the file's rows are sorted by pair (check_rows) */
+        if (!bsearch(&r->old[j], r->file, r->n_file, sizeof *r->file, by_pair_only)) r->all[k++] = r->old[j];
     size_t n_stored = k;
     for (size_t i = 0; i < r->n_file; i++) r->all[k++] = r->file[i];
     r->n_all = k;

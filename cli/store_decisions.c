@@ -353,8 +353,7 @@ typedef struct {
     size_t *parent, *size, *next, *tail; /* union-find with member lists (next/tail of roots) */
     size_t *adj_start, *adj;             /* the kept pairs as adjacency lists */
     unsigned char *flag;                 /* a set holding an end of a cannot-link */
-    const dec_link *cannot;
-    size_t nc;
+    size_t *cannot_start, *cannot_adj;   /* the cannot-links as adjacency lists */
 } cl_state;
 
 /* Kept pairs between the sets of roots a and b, walking the smaller one. */
@@ -371,14 +370,19 @@ static size_t edges_between(cl_state *c, size_t a, size_t b)
     return e;
 }
 
-/* 1 when the sets rooted at ra and rb hold the two ends of a cannot-link. */
+/* 1 when the sets rooted at ra and rb hold the two ends of a cannot-link: the
+ * cannot-links of the smaller set's members, walked. */
 static int cannot_join(cl_state *c, size_t ra, size_t rb)
 {
     if (!c->flag[ra] || !c->flag[rb]) return 0;
-    for (size_t k = 0; k < c->nc; k++) {
-        size_t x = find(c->parent, c->cannot[k].a), y = find(c->parent, c->cannot[k].b);
-        if ((x == ra && y == rb) || (x == rb && y == ra)) return 1;
+    if (c->size[ra] > c->size[rb]) {
+        size_t t = ra;
+        ra = rb;
+        rb = t;
     }
+    for (size_t x = ra; x != SIZE_MAX; x = c->next[x])
+        for (size_t q = c->cannot_start[x]; q < c->cannot_start[x + 1]; q++)
+            if (find(c->parent, c->cannot_adj[q]) == rb) return 1;
     return 0;
 }
 
@@ -425,27 +429,33 @@ size_t dec_cluster(size_t n, const dec_pair *pairs, size_t n_pairs, const dec_li
     dec_link *cannot = malloc((n_links ? n_links : 1) * sizeof *cannot);
     cl_state c = { malloc(m * sizeof(size_t)), malloc(m * sizeof(size_t)), malloc(m * sizeof(size_t)),
                    malloc(m * sizeof(size_t)), calloc(m + 1, sizeof(size_t)), malloc(2 * np * sizeof(size_t)),
-                   calloc(m, 1), cannot, 0 };
+                   calloc(m, 1), calloc(m + 1, sizeof(size_t)), malloc(2 * (n_links ? n_links : 1) * sizeof(size_t)) };
+    size_t nc = 0;
     size_t *order = malloc(np * sizeof *order);
     unsigned char *keep = kept ? kept : malloc(np);
     if (!cannot || !c.parent || !c.size || !c.next || !c.tail || !c.adj_start || !c.adj || !c.flag || !order ||
-        !keep)
+        !keep || !c.cannot_start || !c.cannot_adj)
         goto done;
     for (size_t k = 0; k < n_links; k++) {
         uint32_t a = links[k].a < links[k].b ? links[k].a : links[k].b;
         uint32_t b = links[k].a < links[k].b ? links[k].b : links[k].a;
-        if (!links[k].match) cannot[c.nc++] = (dec_link){ a, b, 0 };
+        if (!links[k].match) cannot[nc++] = (dec_link){ a, b, 0 };
     }
-    qsort(cannot, c.nc, sizeof *cannot, by_link);
+    qsort(cannot, nc, sizeof *cannot, by_link);
+    for (size_t k = 0; k < nc; k++) c.cannot_start[cannot[k].a + 1]++, c.cannot_start[cannot[k].b + 1]++;
+    for (size_t i = 0; i < n; i++) c.cannot_start[i + 1] += c.cannot_start[i];
+    for (size_t i = 0; i < n; i++) c.tail[i] = c.cannot_start[i]; /* fill cursor, reset below */
+    for (size_t k = 0; k < nc; k++)
+        c.cannot_adj[c.tail[cannot[k].a]++] = cannot[k].b, c.cannot_adj[c.tail[cannot[k].b]++] = cannot[k].a;
     for (size_t p = 0; p < n_pairs; p++) {
         dec_link key = { pairs[p].a < pairs[p].b ? pairs[p].a : pairs[p].b,
                          pairs[p].a < pairs[p].b ? pairs[p].b : pairs[p].a, 0 };
-        keep[p] = !bsearch(&key, cannot, c.nc, sizeof *cannot, by_link);
+        keep[p] = !bsearch(&key, cannot, nc, sizeof *cannot, by_link);
         order[p] = p;
     }
     build_adjacency(&c, n, pairs, n_pairs, keep);
     for (size_t i = 0; i < n; i++) c.parent[i] = i, c.size[i] = 1, c.next[i] = SIZE_MAX, c.tail[i] = i;
-    for (size_t k = 0; k < c.nc; k++) c.flag[cannot[k].a] = c.flag[cannot[k].b] = 1;
+    for (size_t k = 0; k < nc; k++) c.flag[cannot[k].a] = c.flag[cannot[k].b] = 1;
     for (size_t k = 0; k < n_links; k++)
         if (links[k].match) merge(&c, links[k].a, links[k].b);
     g_sort_pairs = pairs;
@@ -475,6 +485,8 @@ done:
     free(c.adj_start);
     free(c.adj);
     free(c.flag);
+    free(c.cannot_start);
+    free(c.cannot_adj);
     free(cannot);
     free(order);
     if (keep != kept) free(keep);
