@@ -28,7 +28,7 @@
 #include <omp.h>
 #endif
 
-enum { KEY_CHUNK = 4096, PAIR_CHUNK = 1024, MAX_KEYS_PER_KIND = 512 };
+enum { KEY_CHUNK = 4096, PAIR_CHUNK = 1024, MAX_KEYS_PER_KIND = 512, TRIM_EVERY = 32 };
 
 typedef struct {
     size_t n_records;
@@ -88,8 +88,12 @@ static wl_status gen_entries(const wl_features *f, int kind, int threads, uint32
             out->len += parts[c].len;
         }
         wl_vec_free(&parts[c]);
+        /* the copied chunks' pages go back as the copy grows: the kind's
+         * entries are then resident once, not twice (common.h) */
+        if ((c + 1) % TRIM_EVERY == 0) wl_release_free_pages();
     }
     free(parts);
+    wl_release_free_pages();
     return failed ? WL_NOMEM : WL_OK;
 }
 
@@ -583,6 +587,7 @@ static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs
     if (!c->partners) c->st->union_pairs = pairs->len;
     free(uni);
     free(parts);
+    wl_release_free_pages(); /* the waves' chunk buffers */
     return failed ? WL_NOMEM : WL_OK;
 }
 

@@ -14,8 +14,12 @@
 #include "features/features_build.h"
 #include "normalise/name.h"
 
-enum { CHUNK = 1024 };
+enum { CHUNK = 1024, TRIM_EVERY = 64 };
 
+/* Freed chunk buffers stay resident unless handed back (wl_release_free_pages):
+ * at 2 x 10^6 records the merged arrays and the freed chunks were resident
+ * together, 1.58 GB after this stage of which 0.42 GB free memory; trimming
+ * as the merge goes keeps the stage near one copy of the features. */
 static void chunk_init(wl_fchunk *c)
 {
     wl_vec_init(&c->text, 1);
@@ -146,7 +150,9 @@ static int merge_chunks(wl_features *f, wl_fchunk *ch, size_t nch)
             return -1;
         rebase_offsets(f, &ch[c], c * CHUNK, WL_MIN(f->n, (c + 1) * CHUNK), p0, d0, base);
         chunk_free(&ch[c]);
+        if ((c + 1) % TRIM_EVERY == 0) wl_release_free_pages();
     }
+    wl_release_free_pages();
     f->text_cap = f->text_len;
     size_t n = f->n;
     return prefix_sums(f->part_start, n) | prefix_sums(f->date_start, n) |
