@@ -5,7 +5,8 @@
 # match stays one person; conflicting decisions (A = B, B = C, A != C, in the
 # file or with stored ones) are reported and nothing is recorded; bad rows are
 # rejected with file:line and the rest applied; export --decisions writes them
-# in the format review reads; a store of format 1 is upgraded.
+# in the format review reads; kill -9 during a review leaves the store before
+# or after it; a store of format 1 is upgraded.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 S="$here/../../datasets/sample"
@@ -16,6 +17,7 @@ person_of() { awk -F, -v s="$2" -v i="$3" '$2 == s && $3 == i {print $1}' "$1"; 
 expect_exit 0 "$W" train "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.json" -q
 expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$S/mys.csv" --model "$TMP/m.json" -q
 cp "$TMP/s.db" "$TMP/fresh.db"
+cp "$TMP/s.db" "$TMP/orig.db"
 expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/p0.csv" --clusters "$TMP/c0.csv"
 
 # A pair of two records that are the person's only members, with the strongest
@@ -122,6 +124,24 @@ expect_exit 0 "$W" review "$TMP/fresh.db" "$TMP/dec.csv" -q
 expect_exit 0 "$W" export "$TMP/fresh.db" -o "$TMP/pr.csv" --clusters "$TMP/cr.csv" --decisions "$TMP/decr.csv"
 cmp -s "$TMP/p1.csv" "$TMP/pr.csv" && cmp -s "$TMP/c1.csv" "$TMP/cr.csv" && cmp -s "$TMP/dec.csv" "$TMP/decr.csv" \
   && ok || fail "export --decisions reviewed into a fresh store gave another store"
+
+# kill -9 at random moments of a review (up to its measured length): the store
+# is the old one or the new one, decisions and persons together, never half.
+t0=$(date +%s%N); cp "$TMP/orig.db" "$TMP/k.db"; "$W" review "$TMP/k.db" "$TMP/d1.csv" -q 2>/dev/null; t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+killed=0
+for i in 1 2 3 4 5 6; do
+  delay=$(awk -v r="$RANDOM" -v ms="$ms" 'BEGIN { printf "%.3f", (10 + r % (ms + 50)) / 1000 }')
+  cp "$TMP/orig.db" "$TMP/k.db"
+  rc=$( (timeout -s KILL "$delay" "$W" review "$TMP/k.db" "$TMP/d1.csv" -q; echo $?) 2>/dev/null )
+  [ "$rc" -eq 137 ] && killed=$((killed + 1))
+  expect_exit 0 "$W" index --check "$TMP/k.db"
+  expect_exit 0 "$W" export "$TMP/k.db" -o "$TMP/kp.csv" --clusters "$TMP/kc.csv" --decisions "$TMP/kd.csv"
+  if cmp -s "$TMP/kp.csv" "$TMP/p0.csv" && cmp -s "$TMP/kc.csv" "$TMP/c0.csv" && [ "$(wc -l <"$TMP/kd.csv")" -eq 1 ]; then ok
+  elif cmp -s "$TMP/kp.csv" "$TMP/p1.csv" && cmp -s "$TMP/kc.csv" "$TMP/c1.csv" && cmp -s "$TMP/kd.csv" "$TMP/dec.csv"; then ok
+  else fail "after kill -9 at ${delay}s the store is neither before nor after the review"; fi
+done
+[ "$killed" -ge 2 ] && ok || fail "only $killed of 6 reviews (${ms} ms each) were killed: the test proves little"
 
 # A store of format 1 (no decisions, runs nor events) is upgraded in place.
 cp "$TMP/fresh.db" "$TMP/v1.db"
