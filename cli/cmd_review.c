@@ -84,7 +84,7 @@ static char *text_dup(sqlite3_stmt *st, int k)
 static int load_records(store *s, stored *t)
 {
     int64_t n = count_rows(s, "records");
-    if (n < 0) return -1;
+    if (n < 0) return cli_error("%s: cannot count the stored records: %s", s->path, sqlite3_errmsg(s->db)), -1;
     size_t m = n ? (size_t)n : 1;
     t->rid = malloc(m * sizeof *t->rid);
     t->person = malloc(m * sizeof *t->person);
@@ -94,7 +94,7 @@ static int load_records(store *s, stored *t)
     sqlite3_stmt *st;
     if (!t->rid || !t->person || !t->source || !t->id || !t->keys) return cli_error("out of memory"), -1;
     if (sqlite3_prepare_v2(s->db, "SELECT rid, person_id, source, id FROM records ORDER BY ord", -1, &st, NULL))
-        return -1;
+        return cli_error("%s: cannot read the stored records: %s", s->path, sqlite3_errmsg(s->db)), -1;
     size_t k = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < (size_t)n) {
@@ -108,7 +108,10 @@ static int load_records(store *s, stored *t)
     }
     sqlite3_finalize(st);
     t->n = k;
-    if (rc != SQLITE_DONE || k != (size_t)n) return -1;
+    if (rc != SQLITE_DONE || k != (size_t)n) {
+        cli_error("%s: cannot read the stored records: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
     store_keys_sort(t->keys, k);
     return 0;
 }
