@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""learn_transcriptions.py -- derives datasets/tables/name_learned_{han,cyrillic}.tsv.
+"""learn_transcriptions.py -- derives datasets/tables/name_learned_{han,cyrillic,hangul}.tsv.
 
 How Chinese or Russian writes a foreign name is a convention per character: 斯 for
 an s, 特 for a t; х for an h, дж for a j. This script learns, from pairs of a Latin
@@ -25,7 +25,7 @@ ROUNDS = 5
 MIN_COUNT = 3  # characters seen fewer times are left to the engine's own rules
 # nor those whose letters vary too much (or that stand for none): Han characters write
 # syllables and vary more; a Cyrillic letter below 0.4 is noise (ъ -> g at 0.26)
-MIN_SHARE = {"chinese": 0.25, "russian": 0.4}
+MIN_SHARE = {"chinese": 0.25, "russian": 0.4, "korean": 0.25}
 HELD_OUT = 3000
 
 
@@ -121,8 +121,9 @@ def main():
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "datasets", "tables")
     han = lambda c: 0x3400 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF
     cyrillic = lambda c: 0x0400 <= c <= 0x04FF
-    # Hangul was tried the same way and lowered Korean F1 (name_learned.c says why).
-    for lang, name, what, ok in (("chinese", "han", "Chinese", han), ("russian", "cyrillic", "Russian", cyrillic)):
+    hangul = lambda c: 0xAC00 <= c <= 0xD7A3
+    for lang, name, what, ok in (("chinese", "han", "Chinese", han), ("russian", "cyrillic", "Russian", cyrillic),
+                                 ("korean", "hangul", "Korean", hangul)):
         pairs = read_pairs(os.path.join(xlit, lang + ".tsv"), ok)
         counts = learn(pairs)
         write(os.path.join(out, f"name_learned_{name}.tsv"), name, what, counts, MIN_SHARE[lang])

@@ -124,7 +124,7 @@ enum {
 };
 
 /* Learned readings of the letters of transcribed foreign names (name_learned.c). */
-typedef enum { WL_LEARNED_HAN = 0, WL_LEARNED_CYRILLIC = 1 } wl_learned_script;
+typedef enum { WL_LEARNED_HAN = 0, WL_LEARNED_CYRILLIC = 1, WL_LEARNED_HANGUL = 2 } wl_learned_script;
 /** The Latin letters character cp (lower case) most often stands for in a foreign name
  *  written in that script: *len bytes, not NUL-terminated; NULL when the table has no
  *  reliable reading. Thread-safe. */

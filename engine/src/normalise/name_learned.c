@@ -42,7 +42,7 @@ typedef struct {
     size_t n;
 } learned_table;
 
-static learned_table g_tables[2];
+static learned_table g_tables[3];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 /* The code point of a UTF-8 character of exactly n bytes, or -1. */
@@ -85,12 +85,14 @@ static void load(void)
 {
     load_one(&g_tables[WL_LEARNED_HAN], "name_learned_han");
     load_one(&g_tables[WL_LEARNED_CYRILLIC], "name_learned_cyrillic");
+    load_one(&g_tables[WL_LEARNED_HANGUL], "name_learned_hangul");
 }
 
 const char *wl_learned_letters(wl_learned_script script, int32_t cp, size_t *len)
 {
     pthread_once(&g_once, load);
-    const learned_table *t = &g_tables[script == WL_LEARNED_CYRILLIC];
+    if ((unsigned)script > WL_LEARNED_HANGUL) return NULL;
+    const learned_table *t = &g_tables[script];
     size_t lo = 0, hi = t->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

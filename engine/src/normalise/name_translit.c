@@ -364,6 +364,21 @@ static int hangul_foreign(const int32_t *cp, size_t n)
     return n != 3 || !korean_surname(cp[0], &sl);
 }
 
+/* A Hangul run read with the letters learned from foreign names (the other
+ * reading, wl_name_parse_alternative): a syllable without them keeps its
+ * Revised Romanization. */
+static size_t hangul_learned(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        size_t ll;
+        const char *l = wl_learned_letters(WL_LEARNED_HANGUL, cp[i], &ll);
+        if (l) k = append(out, k, cap, l, ll);
+        else k += syllable(ctx, TR_HANGUL, cp[i], out + k, cap - k);
+    }
+    return k;
+}
+
 static size_t hangul_loanword(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
 {
     size_t k = 0, sl = 0;
@@ -434,6 +449,8 @@ static size_t cjk_run(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n
     if (kind == TR_HAN && (foreign || (n >= 2 && (ctx->read_foreign || han_foreign(cp, n)))))
         return han_loanword(ctx, cp, n, out, cap);
     if (kind == TR_HAN && is_syllable_run(cp, n, kind)) ctx->has_alternative = 1;
+    if (kind == TR_HANGUL && ctx->read_foreign) return hangul_learned(ctx, cp, n, out, cap);
+    if (kind == TR_HANGUL) ctx->has_alternative = 1;
     if (kind == TR_HANGUL && (foreign || hangul_foreign(cp, n))) return hangul_loanword(ctx, cp, n, out, cap);
     if (is_syllable_run(cp, n, kind)) return cjk_name(ctx, kind, cp, n, out, cap);
     return trans_run(ctx, kind, cp, n, out, cap);
