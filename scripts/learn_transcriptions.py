@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""learn_transcriptions.py -- derives datasets/tables/name_learned_{han,cyrillic,hangul}.tsv.
+"""learn_transcriptions.py -- derives datasets/tables/name_learned_*.tsv (Han, Cyrillic, Hangul, kana, Arabic, Hebrew).
 
 How Chinese or Russian writes a foreign name is a convention per character: 斯 for
 an s, 特 for a t; х for an h, дж for a j. This script learns, from pairs of a Latin
@@ -25,7 +25,7 @@ ROUNDS = 5
 MIN_COUNT = 3  # characters seen fewer times are left to the engine's own rules
 # nor those whose letters vary too much (or that stand for none): Han characters write
 # syllables and vary more; a Cyrillic letter below 0.4 is noise (ъ -> g at 0.26)
-MIN_SHARE = {"chinese": 0.25, "russian": 0.4, "korean": 0.25}
+MIN_SHARE = {"chinese": 0.25, "russian": 0.4, "korean": 0.25, "japanese": 0.25, "arabic": 0.3, "hebrew": 0.3}
 HELD_OUT = 3000
 
 
@@ -38,11 +38,29 @@ def read_pairs(path, script_ok):
                 rows.append((p[0].lower(), p[1]))
     out = []
     for latin, native in rows[:-HELD_OUT]:
-        units = [c for c in native.lower() if c not in " \u00b7\u30fb\u2022-"]
+        units = split_units(native.lower())
         if (units and len(units) <= 12 and len(latin) <= 24 and all("a" <= c <= "z" for c in latin)
-                and all(script_ok(ord(c)) for c in units)):
+                and all(script_ok(ord(c)) for u in units for c in u)):
             out.append((units, latin))
     return out
+
+
+# Kana that only modify the kana before them: small ya yu yo and vowels, the
+# sokuon and the long-vowel mark. Such a pair is one unit (name_learned.c reads
+# units the same way).
+KANA_ATTACH = set("ャュョァィゥェォッーゃゅょぁぃぅぇぉっ")
+
+
+def split_units(native):
+    units = []
+    for c in native:
+        if c in " \u00b7\u30fb\u2022-":
+            continue
+        if c in KANA_ATTACH and units and len(units[-1]) == 1 and units[-1] not in KANA_ATTACH:
+            units[-1] += c
+        else:
+            units.append(c)
+    return units
 
 
 def align(units, latin, logp, first):
@@ -122,8 +140,12 @@ def main():
     han = lambda c: 0x3400 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF
     cyrillic = lambda c: 0x0400 <= c <= 0x04FF
     hangul = lambda c: 0xAC00 <= c <= 0xD7A3
+    kana = lambda c: 0x30A0 <= c <= 0x30FF
+    arabic = lambda c: 0x0600 <= c <= 0x06FF
+    hebrew = lambda c: 0x0590 <= c <= 0x05FF
     for lang, name, what, ok in (("chinese", "han", "Chinese", han), ("russian", "cyrillic", "Russian", cyrillic),
-                                 ("korean", "hangul", "Korean", hangul)):
+                                 ("korean", "hangul", "Korean", hangul), ("japanese", "kana", "Japanese", kana),
+                                 ("arabic", "arabic", "Arabic", arabic), ("hebrew", "hebrew", "Hebrew", hebrew)):
         pairs = read_pairs(os.path.join(xlit, lang + ".tsv"), ok)
         counts = learn(pairs)
         write(os.path.join(out, f"name_learned_{name}.tsv"), name, what, counts, MIN_SHARE[lang])

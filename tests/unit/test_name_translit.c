@@ -320,6 +320,27 @@ static void test_han_alternative(void **state)
     assert_non_null(r);
     assert_int_equal(len, 1);
     assert_int_equal(r[0], 'h');
+    /* Kana units: ア alone, and a kana with the small kana after it (ウィ). */
+    r = wl_learned_letters(WL_LEARNED_KANA, 0x30a2, &len);
+    assert_non_null(r);
+    assert_int_equal(r[0], 'a');
+    r = wl_learned_unit(WL_LEARNED_KANA, 0x30a6, 0x30a3, &len);
+    assert_non_null(r);
+    assert_int_equal(len, 2);
+    assert_memory_equal(r, "wi", 2);
+    assert_null(wl_learned_unit(WL_LEARNED_KANA, 0x30a2, 0x30a2, &len));
+    assert_null(wl_learned_letters((wl_learned_script)99, 0x30a2, &len));
+    /* Every script with a table gives a second reading: Hangul, kana, Arabic. */
+    static const char *const other[] = {
+        "\xed\x94\xbc\xec\x98\xa4\xeb\xa0\x90\xeb\x9d\xbc", /* 피오렐라 */
+        "\xe3\x82\xa6\xe3\x82\xa3\xe3\x83\xab\xe3\x82\xbd\xe3\x83\xb3", /* ウィルソン */
+        "\xd9\x88\xd9\x8a\xd9\x84\xd8\xb3\xd9\x88\xd9\x86", /* ويلسون */
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        assert_true(wl_name_parse(ctx, other[i], strlen(other[i]), WL_NAME_FULL, p, WL_NAME_MAX_PARTS) > 0);
+        assert_true(wl_name_parse_alternative(ctx, other[i], strlen(other[i]), WL_NAME_FULL, p, WL_NAME_MAX_PARTS) > 0);
+        assert_true(p[0].flags & WL_PART_XSCRIPT);
+    }
     wl_namectx_free(ctx);
 }
 

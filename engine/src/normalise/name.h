@@ -124,11 +124,20 @@ enum {
 };
 
 /* Learned readings of the letters of transcribed foreign names (name_learned.c). */
-typedef enum { WL_LEARNED_HAN = 0, WL_LEARNED_CYRILLIC = 1, WL_LEARNED_HANGUL = 2 } wl_learned_script;
+typedef enum {
+    WL_LEARNED_HAN = 0,
+    WL_LEARNED_CYRILLIC = 1,
+    WL_LEARNED_HANGUL = 2,
+    WL_LEARNED_KANA = 3,
+    WL_LEARNED_ARABIC = 4,
+    WL_LEARNED_HEBREW = 5
+} wl_learned_script;
 /** The Latin letters character cp (lower case) most often stands for in a foreign name
  *  written in that script: *len bytes, not NUL-terminated; NULL when the table has no
  *  reliable reading. Thread-safe. */
 const char *wl_learned_letters(wl_learned_script script, int32_t cp, size_t *len);
+/** The same for the unit of cp and the kana next that modifies it (0: cp alone). */
+const char *wl_learned_unit(wl_learned_script script, int32_t cp, int32_t next, size_t *len);
 
 /* What the lexicon knows about a word (datasets/tables/name_*.tsv). */
 enum {

@@ -456,17 +456,51 @@ static size_t cjk_run(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n
     return trans_run(ctx, kind, cp, n, out, cap);
 }
 
-/* A Cyrillic run read as a transcribed foreign name: each letter gives its
- * learned Latin letters (name_learned.c), a letter without them its reading by
- * our Cyrillic rules (ь and й among them). */
-static size_t cyrillic_learned(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+/* Small kana, sokuon and the long-vowel mark: they modify the kana before them. */
+static int kana_attaches(int32_t c)
 {
+    return c == 0x30e3 || c == 0x30e5 || c == 0x30e7 || c == 0x30a1 || c == 0x30a3 || c == 0x30a5 || c == 0x30a7
+           || c == 0x30a9 || c == 0x30c3 || c == 0x30fc;
+}
+
+/* A katakana run read with the learned letters, unit by unit (a kana and the one
+ * that modifies it, else the kana alone); a unit the table lacks keeps our
+ * rules' reading (with the epenthetic vowel dropped). */
+static size_t kana_learned(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap;) {
+        size_t ll, step = 1;
+        const char *l = NULL;
+        if (i + 1 < n && kana_attaches(cp[i + 1]) && !kana_attaches(cp[i])
+            && (l = wl_learned_unit(WL_LEARNED_KANA, cp[i], cp[i + 1], &ll)) != NULL)
+            step = 2;
+        if (!l) l = wl_learned_letters(WL_LEARNED_KANA, cp[i], &ll);
+        if (l) {
+            k = append(out, k, cap, l, ll);
+        } else {
+            size_t m = trans_run(ctx, TR_KANA, cp + i, 1, out + k, cap - k);
+            k += kana_epenthesis(out + k, m);
+        }
+        i += step;
+    }
+    return k;
+}
+
+/* A Cyrillic, Arabic or Hebrew run read as a transcribed foreign name: each
+ * letter gives its learned Latin letters (name_learned.c), a letter without
+ * them its reading by our rules (ь and й among them). */
+static size_t letters_learned(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, char *out, size_t cap)
+{
+    wl_learned_script sc = kind == TR_CYRILLIC ? WL_LEARNED_CYRILLIC
+                           : kind == TR_ARABIC ? WL_LEARNED_ARABIC
+                                               : WL_LEARNED_HEBREW;
     size_t k = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++) {
         size_t ll;
-        const char *l = wl_learned_letters(WL_LEARNED_CYRILLIC, cp[i], &ll);
+        const char *l = wl_learned_letters(sc, cp[i], &ll);
         if (l) k = append(out, k, cap, l, ll);
-        else k += trans_run(ctx, TR_CYRILLIC, cp + i, 1, out + k, cap - k);
+        else k += trans_run(ctx, kind, cp + i, 1, out + k, cap - k);
     }
     return k;
 }
@@ -487,11 +521,14 @@ size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, 
         while (j < n && !name_separator(cp[j]) && kind_of(cp[j], kind) == kind) j++;
         if (kind == TR_HAN || kind == TR_HANGUL) {
             k += cjk_run(ctx, kind, cp + i, j - i, foreign, out + k, cap - k);
+        } else if (kind == TR_KANA && ctx->read_foreign) {
+            k += kana_learned(ctx, cp + i, j - i, out + k, cap - k);
         } else if (kind == TR_KANA) {
             size_t m = trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
             k += kana_epenthesis(out + k, m);
-        } else if (kind == TR_CYRILLIC) {
-            k += ctx->read_foreign ? cyrillic_learned(ctx, cp + i, j - i, out + k, cap - k)
+            ctx->has_alternative = 1;
+        } else if (kind == TR_CYRILLIC || kind == TR_ARABIC || kind == TR_HEBREW) {
+            k += ctx->read_foreign ? letters_learned(ctx, kind, cp + i, j - i, out + k, cap - k)
                                    : trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
             ctx->has_alternative = 1;
         } else {
