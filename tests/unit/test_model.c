@@ -141,12 +141,44 @@ static void test_tf_adjustment_favours_rare_names(void **state)
     wl_model_free(m);
 }
 
+/* Closer agreement never weighs less: a level whose m/u falls below the level
+ * under it is pooled with it (names-only lists: exact m 0.25 with u 1e-4 under
+ * all_parts m 0.40 with u 1e-4), the sum of m is kept and u is not touched. */
+static void test_monotone_levels(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    assert_non_null(m);
+    const int f = WL_FIELD_NAME, L = m->levels[f];
+    double m0[] = { 0.0, 0.08, 0.12, 0.15, 0.40, 0.25 }, u0[] = { 0.0, 0.97, 0.02, 0.0098, 1e-4, 1e-4 };
+    assert_int_equal(L, 6);
+    for (int l = 1; l < L; l++) m->m[f][l] = m0[l], m->u[f][l] = u0[l];
+    double sum_before = 0.0, sum_after = 0.0;
+    for (int l = 1; l < L; l++) sum_before += m->m[f][l];
+    wl_model_monotone(m);
+    for (int l = 1; l < L; l++) sum_after += m->m[f][l];
+    assert_true(fabs(sum_before - sum_after) < 1e-9);
+    for (int l = 2; l < L; l++)
+        assert_true(log2(m->m[f][l] / m->u[f][l]) >= log2(m->m[f][l - 1] / m->u[f][l - 1]) - 1e-9);
+    /* exact and all_parts pooled: both (0.40 + 0.25) / 2e-4 */
+    assert_true(fabs(m->m[f][5] / m->u[f][5] - 3250.0) < 1e-6);
+    assert_true(fabs(m->m[f][4] / m->u[f][4] - 3250.0) < 1e-6);
+    for (int l = 1; l < L; l++) assert_true(m->u[f][l] == u0[l]);
+    /* Already monotone: nothing moves. */
+    double before[WL_MAX_LEVELS];
+    for (int l = 1; l < L; l++) before[l] = m->m[f][l];
+    wl_model_monotone(m);
+    for (int l = 1; l < L; l++) assert_true(m->m[f][l] == before[l]);
+    wl_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_em_recovers_m_and_prior),
         cmocka_unit_test(test_em_recovers_u_when_asked),
         cmocka_unit_test(test_weight_is_log2_bayes_factor),
+        cmocka_unit_test(test_monotone_levels),
         cmocka_unit_test(test_tf_adjustment_favours_rare_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -360,6 +360,44 @@ void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
         m->rare_mean[l] = w[l] > exact_of(1e-9) ? (double)sum[l] / (double)w[l] : 0.0;
 }
 
+/*
+ * Levels are ordered from disagreement to agreement, and a closer agreement is
+ * never weaker evidence: with m and u estimated level by level (or m at its
+ * defaults, on names-only lists), exact could weigh less than all_parts once u
+ * of all_parts fell, and --one-to-one then preferred an all_parts stranger to
+ * the exact spelling. Each run of adjacent levels whose ratios m/u decrease is
+ * pooled (pool-adjacent-violators, Ayer et al. 1955; isotonic regression of the
+ * likelihood ratio): its levels get the ratio of their summed m to summed u, by
+ * moving m between them (the sum of m is kept, u is what the lists showed).
+ */
+static void monotone_field(wl_model *m, int f)
+{
+    int L = m->levels[f];
+    double bm[WL_MAX_LEVELS], bu[WL_MAX_LEVELS];
+    int start[WL_MAX_LEVELS + 1], nb = 0;
+    for (int l = 1; l < L; l++) { /* blocks of levels, merged while they violate the order */
+        bm[nb] = m->m[f][l];
+        bu[nb] = m->u[f][l];
+        start[nb++] = l;
+        while (nb >= 2 && bm[nb - 1] * bu[nb - 2] < bm[nb - 2] * bu[nb - 1]) {
+            bm[nb - 2] += bm[nb - 1];
+            bu[nb - 2] += bu[nb - 1];
+            nb--;
+        }
+    }
+    start[nb] = L;
+    for (int b = 0; b < nb; b++) {
+        if (start[b + 1] - start[b] < 2 || bu[b] <= 0.0) continue;
+        double ratio = bm[b] / bu[b];
+        for (int l = start[b]; l < start[b + 1]; l++) m->m[f][l] = clamp_p(ratio * m->u[f][l]);
+    }
+}
+
+void wl_model_monotone(wl_model *m)
+{
+    for (int f = 0; f < WL_FIELD_COUNT; f++) monotone_field(m, f);
+}
+
 /* The u row to use for field f of a pair: the namesake u where the names agree
  * at least closely (jw92 and above) and one was estimated. */
 static const double *u_row(const wl_model *m, const wl_cmpvec *v, int f)

@@ -87,6 +87,10 @@ int wl_fit_prior_collapsed(double fixed_point, double strong);
  */
 int wl_model_u_without_matches(wl_model *m, const double (*u_raw)[WL_MAX_LEVELS]);
 
+/** Makes every field's weights non-decreasing from disagreement to agreement by
+ *  pooling adjacent levels that violate the order (m moves, u stays; model.c). */
+void wl_model_monotone(wl_model *m);
+
 /**
  * Re-estimates only the prior from the candidates, m and u held (the labelled
  * fit uses it: labels give m, not how often two records of the lists match).

@@ -356,6 +356,7 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
         fit_prior_or_fallback(m, f, opt, cand, n_cand);
         if (!wl_model_u_without_matches(m, (const double(*)[WL_MAX_LEVELS])u_raw)) break;
     }
+    wl_model_monotone(m);
     wl_model_tf_means(m, cand, n_cand);
     m->em_pairs = n_cand;
     return WL_OK;
