@@ -69,11 +69,17 @@ int cmd_review(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 
 /**
- * Parses the common options of DESIGN.md and positional list arguments.
- * Unknown options are an error. "--help" prints usage and returns -2.
+ * Parses the common options and positional list arguments ("-" is standard
+ * input). Unknown options are an error. "--help" prints usage and returns -2.
  * @return 0, or -1 after printing a usage error on stderr.
  */
 int cli_parse(int argc, char **argv, cli_opts *o, const char *usage);
+/**
+ * cli_parse, also refusing every option that accepted (the command's help
+ * text, usually usage itself) does not name: an option a command would ignore
+ * is an error, not a silent no-op. accepted NULL: every option.
+ */
+int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, const char *accepted);
 
 /**
  * Reads every list of o into ds, writing rejected rows to o->rejects when set.
@@ -97,14 +103,19 @@ int cli_source_names(const cli_opts *o, char (*names)[128]);
 int cli_match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_result **r_out,
                     size_t *rejected);
 
-/* An output file (outfile.c). A regular file, or a path that does not exist yet,
- * is written to a temporary file beside the real target (symlinks resolved),
- * synced and renamed on success, so an interrupted job never leaves half a file.
- * Pipes, devices, NULL and "-" (stdout) are written directly: renaming over them
- * would replace the node. name is what error messages call it. */
+/* After parsing, for match/dedup/link and watchlink-mpi (pair.c). */
+/** @return the engine options o asks for, in the given mode. */
+wl_options cli_run_options(const cli_opts *o, wl_mode mode);
+/** Writes the pairs (o->output) and clusters (o->clusters), each whole or not
+ *  at all, as CSV or JSON Lines. @return an exit code, after the message. */
+int cli_write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_result *r);
+
+/* An output file (outfile.c): wl_file_replace (whole or not at all; symlinks
+ * followed; pipes and devices written in place), or standard output for NULL
+ * and "-". name is what error messages call it. */
 typedef struct {
     FILE *f;
-    char *path, *tmp;
+    wl_file_replace r;
     const char *name;
 } cli_out;
 

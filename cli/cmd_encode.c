@@ -108,7 +108,7 @@ int cmd_encode(int argc, char **argv)
         return EXIT_INTERNAL;
     }
     int p = take_encode_options(argc, argv, rest, &n_rest, &schema_path, &key_path, &print);
-    if (p == 0) p = cli_parse(n_rest, rest, &o, ENCODE_USAGE);
+    if (p == 0) p = cli_parse_strict(n_rest, rest, &o, ENCODE_USAGE, ENCODE_USAGE);
     free(rest);
     if (p == -2) return EXIT_OK;
     if (p != 0) return EXIT_INPUT;

@@ -28,7 +28,7 @@ static void print_row(const char *label, const wl_eval_row *r, int jsonl)
 int cmd_eval(int argc, char **argv)
 {
     cli_opts o;
-    int p = cli_parse(argc, argv, &o, USAGE);
+    int p = cli_parse_strict(argc, argv, &o, USAGE, USAGE);
     if (p == -2) return EXIT_OK;
     if (p != 0) return EXIT_INPUT;
     if (!o.truth || o.n_lists != 1) {

@@ -202,7 +202,7 @@ static int inspect(const cli_opts *o)
 int cmd_inspect(int argc, char **argv)
 {
     cli_opts o;
-    int rc = cli_parse(argc, argv, &o, g_usage);
+    int rc = cli_parse_strict(argc, argv, &o, g_usage, g_usage);
     if (rc == -2) return EXIT_OK;
     if (rc != 0) return EXIT_INPUT;
     if (o.n_lists == 0) {

@@ -49,20 +49,6 @@ typedef struct {
     size_t min_lists, max_lists;
 } pair_command;
 
-/* The engine options of a pair command: the run's, and the report's blocking
- * breakdown, which must block exactly as the run did. */
-static wl_options run_options(const cli_opts *o, wl_mode mode)
-{
-    wl_options opt = wl_default_options();
-    opt.mode = mode;
-    opt.threads = o->threads;
-    opt.best_link = o->best_link;
-    opt.one_to_one = o->one_to_one;
-    if (o->max_partners) opt.max_partners = o->max_partners;
-    if (o->threshold >= 0) opt.threshold = o->threshold;
-    return opt;
-}
-
 /* --report FILE, taken out of the arguments before the common parser sees them
  * (the other pair options are parsed by cli_parse). @return 0, or -1 after the error. */
 static int take_report(int argc, char **argv, char **rest, int *n_rest, const char **report)
@@ -88,7 +74,7 @@ static int write_report(const cli_opts *o, const char *path, const pair_command 
                         const wl_dataset *ds, const wl_result *r, const wl_read_report *reads,
                         size_t rejected, const wl_truth *truth)
 {
-    wl_options opt = run_options(o, pc->mode);
+    wl_options opt = cli_run_options(o, pc->mode);
     report_input in = { pc->name, pc->mode, o, reads, rejected, opt.threshold, truth, opt };
     cli_out out;
     int rc = EXIT_OK;
@@ -101,25 +87,6 @@ static int write_report(const cli_opts *o, const char *path, const pair_command 
         rc = EXIT_INPUT;
     }
     return rc;
-}
-
-static int write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_result *r)
-{
-    int jsonl = !strcmp(o->format, "jsonl");
-    cli_out out;
-    if (cli_out_open(&out, o->output) != 0) return EXIT_INPUT;
-    out_pairs(out.f, ds, r, o->explain, jsonl);
-    if (cli_out_commit(&out) != 0) return EXIT_INPUT;
-    if (o->clusters) {
-        cli_out cl;
-        if (cli_out_open(&cl, o->clusters) != 0) return EXIT_INPUT;
-        if (out_clusters(cl.f, ds, r, jsonl) != 0) {
-            cli_out_abort(&cl);
-            return EXIT_INTERNAL;
-        }
-        if (cli_out_commit(&cl) != 0) return EXIT_INPUT;
-    }
-    return EXIT_OK;
 }
 
 /* cli_match_lists, also handing back the read report of each list (*reps_out,
@@ -151,7 +118,7 @@ static int match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_
         if (reps_out) free(*reps_out), *reps_out = NULL;
         return rc;
     }
-    wl_options opt = run_options(o, mode);
+    wl_options opt = cli_run_options(o, mode);
     wl_result *r = NULL;
     wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, &r, err,
                           sizeof err);
@@ -188,7 +155,7 @@ static int run_pair_command(const pair_command *pc, int argc, char **argv)
         free(rest);
         return EXIT_INPUT;
     }
-    int p = cli_parse(n_rest, rest, &o, pc->usage);
+    int p = cli_parse_strict(n_rest, rest, &o, pc->usage, pc->usage);
     free(rest); /* o points into argv's strings, not into rest */
     if (p == -2) return EXIT_OK;
     if (p != 0) return EXIT_INPUT;
@@ -225,7 +192,7 @@ static int run_pair_command(const pair_command *pc, int argc, char **argv)
         wl_truth_free(truth);
         return rc;
     }
-    rc = write_outputs(&o, ds, r);
+    rc = cli_write_outputs(&o, ds, r);
     if (rc == EXIT_OK && report) rc = write_report(&o, report, pc, ds, r, reads, rejected, truth);
     free(reads);
     wl_truth_free(truth);

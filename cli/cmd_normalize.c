@@ -70,7 +70,7 @@ int cmd_normalize(int argc, char **argv);
 int cmd_normalize(int argc, char **argv)
 {
     cli_opts o;
-    int rc = cli_parse(argc, argv, &o, g_usage);
+    int rc = cli_parse_strict(argc, argv, &o, g_usage, g_usage);
     if (rc == -2) return EXIT_OK;
     if (rc != 0) return EXIT_INPUT;
     if (o.n_lists == 0) {

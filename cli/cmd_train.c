@@ -64,7 +64,7 @@ int cmd_train(int argc, char **argv)
         else argv[n++] = argv[i];
     }
     cli_opts o;
-    int p = cli_parse(n, argv, &o, USAGE);
+    int p = cli_parse_strict(n, argv, &o, USAGE, USAGE);
     if (p == -2) return EXIT_OK;
     if (p != 0) return EXIT_INPUT;
     if (!o.model || o.n_lists == 0) {

@@ -37,7 +37,51 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
+/* The options cli_parse knows, with their short forms and whether they take a
+ * value: an option is known before its value is looked for, so an unknown
+ * option at the end of the line says "unknown option", not "needs a value". */
+static const struct {
+    const char *name, *alias;
+    int value;
+} KNOWN[] = {
+    { "--output", "-o", 1 },     { "--clusters", NULL, 1 },       { "--model", NULL, 1 },
+    { "--rejects", NULL, 1 },    { "--source", NULL, 1 },         { "--truth", NULL, 1 },
+    { "--labels", NULL, 1 },     { "--format", NULL, 1 },         { "--map", NULL, 1 },
+    { "--threshold", NULL, 1 },  { "--max-partners", NULL, 1 },   { "--reference-year", NULL, 1 },
+    { "--threads", NULL, 1 },    { "--delimiter", NULL, 1 },      { "--explain", NULL, 0 },
+    { "--quiet", "-q", 0 },      { "--best-link", NULL, 0 },      { "--one-to-one", NULL, 0 },
+};
+
+/* Whether text names opt as a whole word ("-o" is not in "--output"). */
+static int names_option(const char *text, const char *opt)
+{
+    size_t n = strlen(opt);
+    for (const char *p = text; (p = strstr(p, opt)) != NULL; p++) {
+        char before = p == text ? ' ' : p[-1], after = p[n];
+        int word = (before == ' ' || before == '[' || before == '(' || before == ',' || before == '\n') &&
+                   !(after == '-' || (after >= 'a' && after <= 'z') || (after >= '0' && after <= '9'));
+        if (word) return 1;
+    }
+    return 0;
+}
+
+/* "watchlink normalize" from "Usage: watchlink normalize ...", for messages. */
+static void command_name(const char *usage, char *out, size_t cap)
+{
+    const char *u = strstr(usage, "watchlink");
+    if (!u) u = "watchlink";
+    size_t n = 0, words = 0;
+    while (u[n] && u[n] != '\n' && n + 1 < cap && !(u[n] == ' ' && ++words == 2)) n++;
+    memcpy(out, u, n);
+    out[n] = '\0';
+}
+
 int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
+{
+    return cli_parse_strict(argc, argv, o, usage, NULL);
+}
+
+int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, const char *accepted)
 {
     memset(o, 0, sizeof *o);
     o->threshold = -1.0;
@@ -57,6 +101,23 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage)
             }
             o->lists[o->n_lists++] = a;
             continue;
+        }
+        size_t k = 0;
+        while (k < sizeof KNOWN / sizeof KNOWN[0] && strcmp(a, KNOWN[k].name) &&
+               !(KNOWN[k].alias && !strcmp(a, KNOWN[k].alias)))
+            k++;
+        if (k == sizeof KNOWN / sizeof KNOWN[0]) {
+            cli_error("unknown option '%s' (see --help)", a);
+            return -1;
+        }
+        /* An option the command has no use for is refused, not ignored: the
+         * command's help is the list of what it takes. */
+        if (accepted && !names_option(accepted, KNOWN[k].name) &&
+            !(KNOWN[k].alias && names_option(accepted, KNOWN[k].alias))) {
+            char cmd[64];
+            command_name(usage, cmd, sizeof cmd);
+            cli_error("option '%s' is not used by '%s' (see '%s --help')", a, cmd, cmd);
+            return -1;
         }
         if (!strcmp(a, "--explain")) { o->explain = 1; continue; }
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o->quiet = 1; o->progress = 0; continue; }

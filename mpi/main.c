@@ -67,23 +67,11 @@ static const char USAGE[] =
     "The watchlink command's match, dedup and link, with compare and score spread\n"
     "over the MPI ranks; the output is byte for byte the single process's.\n"
     "Options: those of 'watchlink dedup --help' (-o, --clusters, --threshold, --explain,\n"
-    "--format, --model, --best-link, --one-to-one, --max-partners, --map, --rejects,\n"
-    "--reference-year, --threads (per rank; default: the node's cores over its ranks),\n"
+    "--format, --model, --best-link, --one-to-one, --max-partners, --map, --delimiter,\n"
+    "--rejects, --source, --reference-year, --threads (per rank; default: the node's\n"
+    "cores over its ranks),\n"
     "--quiet); not --report.\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error (any rank).\n";
-
-/* The engine options of a pair command, as cmd_match.c run_options. */
-static wl_options run_options(const cli_opts *o, wl_mode mode)
-{
-    wl_options opt = wl_default_options();
-    opt.mode = mode;
-    opt.threads = o->threads;
-    opt.best_link = o->best_link;
-    opt.one_to_one = o->one_to_one;
-    if (o->max_partners) opt.max_partners = o->max_partners;
-    if (o->threshold >= 0) opt.threshold = o->threshold;
-    return opt;
-}
 
 /* Waits for a request, sleeping 1 ms between tests: Open MPI's blocking calls
  * spin, and a rank spinning while rank 0 fits would take a core from the fit. */
@@ -156,7 +144,7 @@ static int parse(job *j, int argc, char **argv)
                           argv[i], c->name, argv[i]);
             return EXIT_INPUT;
         }
-    int p = cli_parse(argc - 1, argv + 1, &j->o, j->rank == 0 ? USAGE : "");
+    int p = cli_parse_strict(argc - 1, argv + 1, &j->o, j->rank == 0 ? USAGE : "", USAGE);
     if (p != 0) return p == -2 ? -2 : EXIT_INPUT;
     if (j->o.n_lists < c->min_lists || j->o.n_lists > c->max_lists) {
         if (j->rank == 0)
@@ -197,7 +185,7 @@ static int status_exit(wl_status st) { return st == WL_USAGE || st == WL_INPUT ?
 /* Normalise and block on every rank; every rank must hold the same candidates. */
 static int prepare(job *j)
 {
-    wl_options opt = run_options(&j->o, j->mode);
+    wl_options opt = cli_run_options(&j->o, j->mode);
     char err[512] = "";
     wl_status st = wl_stage_prepare(j->ds, &opt, &j->st, err, sizeof err);
     if (st != WL_OK) {
@@ -346,26 +334,6 @@ static int score(job *j, wl_match **all, size_t *n_all)
     return rc;
 }
 
-/* Pairs and clusters, each file written whole or not at all (cli/outfile.c). */
-static int write_outputs(const cli_opts *o, const wl_dataset *ds, const wl_result *r)
-{
-    int jsonl = !strcmp(o->format, "jsonl");
-    cli_out out;
-    if (cli_out_open(&out, o->output) != 0) return EXIT_INPUT;
-    out_pairs(out.f, ds, r, o->explain, jsonl);
-    if (cli_out_commit(&out) != 0) return EXIT_INPUT;
-    if (o->clusters) {
-        cli_out cl;
-        if (cli_out_open(&cl, o->clusters) != 0) return EXIT_INPUT;
-        if (out_clusters(cl.f, ds, r, jsonl) != 0) {
-            cli_out_abort(&cl);
-            return EXIT_INTERNAL;
-        }
-        if (cli_out_commit(&cl) != 0) return EXIT_INPUT;
-    }
-    return EXIT_OK;
-}
-
 /* Rank 0 gathers every rank's peak memory, for the summary (docs/scale-out.md). */
 static void print_mpi_summary(const job *j, int rc)
 {
@@ -401,7 +369,7 @@ static int finish(job *j, wl_match *all, size_t n_all)
         cli_error("clustering failed: %s", wl_strerror(st));
         return status_exit(st);
     }
-    int rc = write_outputs(&j->o, j->ds, r);
+    int rc = cli_write_outputs(&j->o, j->ds, r);
     if (rc == EXIT_OK && !j->o.quiet) out_summary(wl_result_stats(r), j->rejected);
     wl_result_free(r);
     return rc;

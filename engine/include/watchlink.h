@@ -66,6 +66,33 @@ typedef enum {
 /** @return a static message for a status; "unknown status" for others. */
 WL_API const char *wl_strerror(wl_status st);
 
+/* ------------------------------------------------------------- output files */
+/* A file written whole or not at all: the model, and every output file of the
+ * command line. A regular file, or a path that does not exist yet, is written to
+ * a temporary beside its real target (symlinks followed), fsynced and renamed
+ * over it; a fifo or device is written in place (renaming would replace the
+ * node). Why and how: engine/src/common/file_replace.c. */
+typedef struct {
+    FILE *f;          /* write here between open and commit */
+    char *path;       /* the file really written (symlinks followed) */
+    char *tmp;        /* the temporary beside it, or NULL when written in place */
+    const char *name; /* the path as given, for messages */
+} wl_file_replace;
+
+/**
+ * Opens a replacement for path.
+ * @return 0, or -1 with "path: cannot write: reason" in err (r left closed).
+ */
+WL_API int wl_file_replace_open(wl_file_replace *r, const char *path, char *err, size_t errcap);
+/**
+ * Flushes, fsyncs, closes and renames the temporary over the target, then fsyncs
+ * the directory. On any failure the temporary is removed and the old file stays.
+ * @return 0, or -1 with "path: cannot write: reason" in err. r is closed either way.
+ */
+WL_API int wl_file_replace_commit(wl_file_replace *r, char *err, size_t errcap);
+/** Closes r and removes its temporary; the old file stays. */
+WL_API void wl_file_replace_abort(wl_file_replace *r);
+
 /* -------------------------------------------------------------------- roles */
 /* The data contract's input roles (DESIGN.md). */
 #define WL_ROLE_MAP(X)                  \

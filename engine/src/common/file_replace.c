@@ -8,8 +8,8 @@
  * model at once each write their own temporary, and the last rename wins whole
  * (issue 16.5). Renaming over a symlink would replace the link, and over a fifo
  * or device would replace the node, so symlinks are followed first and anything
- * that exists and is not a regular file is written in place -- the same rules as
- * the command line's -o (cli/outfile.c). */
+ * that exists and is not a regular file is written in place. The command line's
+ * -o, --clusters, --rejects and --report files use it too (cli/outfile.c). */
 #include "common/file_replace.h"
 
 #include <errno.h>
@@ -141,7 +141,11 @@ int wl_file_replace_open(wl_file_replace *r, const char *path, char *err, size_t
     if (!r->path) return fail(r, errno, err, errcap);
     struct stat st;
     int exists = stat(r->path, &st) == 0;
-    if (exists && S_ISDIR(st.st_mode)) return fail(r, EISDIR, err, errcap);
+    if (exists && S_ISDIR(st.st_mode)) {
+        wl_set_error(err, errcap, "%s: cannot write: it is a directory", path);
+        clear(r);
+        return -1;
+    }
     if (exists && !S_ISREG(st.st_mode)) { /* fifo, device, socket: in place */
         r->f = fopen(r->path, "wb");
         return r->f ? 0 : fail(r, errno, err, errcap);
