@@ -68,7 +68,27 @@ static void print_rejects(FILE *f, const char *list, const wl_read_report *r)
         fprintf(f, "    %s:%ld: %s\n", list, r->reject_line[k], r->reject_reason[k]);
 }
 
-static void print_report(FILE *f, const char *list, const wl_read_report *r)
+/* Records of each list with no usable name after normalisation (an MRZ that
+ * does not parse, a name of dashes): the fill rate counts their name cell as
+ * filled, but the matcher sees no name. Without a document they are paired
+ * with nothing (a date of birth alone identifies no one). */
+typedef struct {
+    size_t unnamed, unnamed_no_doc;
+    char first[3][64]; /* ids of the first ones */
+} name_check;
+
+static name_check g_none; /* for a report without its check */
+
+static void print_unnamed(FILE *f, const name_check *n)
+{
+    if (!n->unnamed) return;
+    fprintf(f, "  no usable name after normalisation: %zu record%s (", n->unnamed, n->unnamed == 1 ? "" : "s");
+    for (size_t k = 0; k < n->unnamed && k < 3; k++) fprintf(f, "%sid %s", k ? ", " : "", n->first[k]);
+    fprintf(f, "%s); %zu without a document number, paired with nothing\n", n->unnamed > 3 ? ", ..." : "",
+            n->unnamed_no_doc);
+}
+
+static void print_report(FILE *f, const char *list, const wl_read_report *r, const name_check *n)
 {
     fprintf(f, "%s\n", list);
     fprintf(f, "  source: %s%s\n", r->source, r->gzip ? " (gzip)" : "");
@@ -76,6 +96,7 @@ static void print_report(FILE *f, const char *list, const wl_read_report *r)
     fprintf(f, "  rows read: %zu  accepted: %zu  rejected: %zu\n", r->rows_read, r->accepted, r->rejected);
     print_columns(f, r);
     print_fill(f, r);
+    print_unnamed(f, n);
     print_rejects(f, list, r);
 }
 
@@ -110,7 +131,7 @@ static void json_fill(FILE *f, const wl_read_report *r)
     fputc('}', f);
 }
 
-static void json_report(FILE *f, const char *list, const wl_read_report *r)
+static void json_report(FILE *f, const char *list, const wl_read_report *r, const name_check *n)
 {
     fputs("{\"list\":", f);
     cli_json_string(f, list);
@@ -120,6 +141,7 @@ static void json_report(FILE *f, const char *list, const wl_read_report *r)
             r->rows_read, r->accepted, r->rejected);
     json_columns(f, r);
     json_fill(f, r);
+    fprintf(f, ",\"no_usable_name\":%zu,\"no_usable_name_no_document\":%zu", n->unnamed, n->unnamed_no_doc);
     fputs(",\"first_rejects\":[", f);
     for (size_t k = 0; k < r->n_first_rejects; k++) {
         fprintf(f, "%s{\"line\":%ld,\"reason\":", k ? "," : "", r->reject_line[k]);
@@ -159,7 +181,31 @@ static int read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reps, i
     return worst;
 }
 
-static int write_reports(const cli_opts *o, const wl_read_report *reps, const int *ok)
+/* Normalises what was read and counts, per list, the records without a usable
+ * name. @return 0, or -1 when out of memory. */
+static int check_names(const cli_opts *o, const wl_dataset *ds, const wl_read_report *reps, const int *ok,
+                       name_check *nc)
+{
+    wl_features *f = wl_features_build(ds, o->threads);
+    if (!f) return -1;
+    /* The lists' records follow each other in the dataset, in list order (a
+     * list that failed left none). */
+    size_t i = 0;
+    for (size_t l = 0; l < o->n_lists; l++) {
+        if (!ok[l]) continue;
+        name_check *n = &nc[l];
+        for (size_t end = i + reps[l].accepted; i < end && i < wl_dataset_size(ds); i++) {
+            if (wl_features_has_name(f, i)) continue;
+            if (n->unnamed < 3) snprintf(n->first[n->unnamed], sizeof n->first[0], "%s", wl_dataset_id(ds, i));
+            n->unnamed++;
+            n->unnamed_no_doc += !wl_features_has_document(f, i);
+        }
+    }
+    wl_features_free(f);
+    return 0;
+}
+
+static int write_reports(const cli_opts *o, const wl_read_report *reps, const int *ok, const name_check *nc)
 {
     cli_out out;
     if (cli_out_open(&out, o->output) != 0) return EXIT_INPUT;
@@ -167,11 +213,11 @@ static int write_reports(const cli_opts *o, const wl_read_report *reps, const in
     for (size_t i = 0; i < o->n_lists; i++) {
         if (!ok[i]) continue;
         if (json) {
-            json_report(out.f, o->lists[i], &reps[i]);
+            json_report(out.f, o->lists[i], &reps[i], nc ? &nc[i] : &g_none);
             continue;
         }
         if (!first) fputc('\n', out.f);
-        print_report(out.f, o->lists[i], &reps[i]);
+        print_report(out.f, o->lists[i], &reps[i], nc ? &nc[i] : &g_none);
         first = 0;
     }
     return cli_out_commit(&out) == 0 ? EXIT_OK : EXIT_INPUT;
@@ -187,11 +233,17 @@ static int inspect(const cli_opts *o)
         cli_error("out of memory");
     } else {
         rc = read_lists(o, ds, reps, ok);
-        int wrc = write_reports(o, reps, ok);
+        name_check *nc = calloc(o->n_lists, sizeof *nc);
+        if (nc && check_names(o, ds, reps, ok, nc) != 0) {
+            free(nc);
+            nc = NULL;
+        }
+        int wrc = nc ? write_reports(o, reps, ok, nc) : (cli_error("out of memory"), EXIT_INTERNAL);
+        free(nc);
         if (wrc > rc) rc = wrc;
         if (rc == EXIT_OK && !o->quiet)
-            fprintf(stderr, "inspected %zu list%s, %zu records\n", o->n_lists, o->n_lists == 1 ? "" : "s",
-                    wl_dataset_size(ds));
+            fprintf(stderr, "inspected %zu list%s, %zu record%s\n", o->n_lists, o->n_lists == 1 ? "" : "s",
+                    wl_dataset_size(ds), wl_dataset_size(ds) == 1 ? "" : "s");
     }
     wl_dataset_free(ds);
     free(reps);

@@ -58,7 +58,7 @@ static int normalize(const cli_opts *o)
             rc = EXIT_INPUT;
         }
     }
-    if (rc == EXIT_OK && !o->quiet) fprintf(stderr, "normalised %zu records\n", wl_dataset_size(ds));
+    if (rc == EXIT_OK && !o->quiet) fprintf(stderr, "normalised %zu record%s\n", wl_dataset_size(ds), wl_dataset_size(ds) == 1 ? "" : "s");
     wl_features_free(f);
     wl_dataset_free(ds);
     return rc;

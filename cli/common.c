@@ -297,16 +297,16 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
         if (rep->delimiter != ',' && rep->delimiter != '\t')
             snprintf(delim, sizeof delim, " (delimiter '%c')", rep->delimiter);
         if (!o->quiet)
-            fprintf(stderr, "read %s: %zu rows, %zu accepted, %zu rejected%s\n", o->lists[i],
-                    rep->rows_read, rep->accepted, rep->rejected, delim);
+            fprintf(stderr, "read %s: %zu row%s, %zu accepted, %zu rejected%s\n", o->lists[i],
+                    rep->rows_read, rep->rows_read == 1 ? "" : "s", rep->accepted, rep->rejected, delim);
         if (!o->quiet && rep->rejected && !o->rejects)
             for (size_t k = 0; k < rep->n_first_rejects && k < 3; k++)
                 fprintf(stderr, "  rejected %s:%ld: %s\n", o->lists[i], rep->reject_line[k],
                         rep->reject_reason[k]);
     }
     if (!o->quiet && o->n_lists > 1)
-        fprintf(stderr, "read %zu lists: %zu rows, %zu accepted, %zu rejected\n", o->n_lists,
-                total_read, total_ok, total_bad);
+        fprintf(stderr, "read %zu lists: %zu row%s, %zu accepted, %zu rejected\n", o->n_lists,
+                total_read, total_read == 1 ? "" : "s", total_ok, total_bad);
     if (o->rejects && cli_out_commit(&rej) != 0) return EXIT_INPUT;
     return EXIT_OK;
 }

@@ -105,23 +105,31 @@ int out_clusters(FILE *f, const wl_dataset *ds, const wl_result *r, int jsonl)
     return 0;
 }
 
+/* "s" unless n is 1: "1 source", "2 sources". */
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 void out_summary(const wl_stats *s, size_t rejected)
 {
     static const char *const stage[] = { "normalise", "block", "compare", "fit", "score", "cluster" };
     fprintf(stderr,
-            "summary: %zu records from %zu sources (%zu rows rejected), %zu candidate pairs, "
-            "%zu pairs at or above the threshold, %zu clusters (largest %zu)\n",
-            s->records, s->sources, rejected, s->candidates, s->pairs, s->clusters,
-            s->largest_cluster);
+            "summary: %zu record%s from %zu source%s (%zu row%s rejected), %zu candidate pair%s, "
+            "%zu pair%s at or above the threshold, %zu cluster%s (largest %zu)\n",
+            s->records, plural(s->records), s->sources, plural(s->sources), rejected, plural(rejected),
+            s->candidates, plural(s->candidates), s->pairs, plural(s->pairs), s->clusters,
+            plural(s->clusters), s->largest_cluster);
     if (s->skipped_blocks)
-        fprintf(stderr, "warning: %zu blocks were too large even after splitting; "
-                        "%zu candidate pairs were not compared\n",
-                s->skipped_blocks, s->skipped_pairs);
+        fprintf(stderr, "warning: %zu block%s too large even after splitting; "
+                        "%zu candidate pair%s not compared\n",
+                s->skipped_blocks, s->skipped_blocks == 1 ? " was" : "s were", s->skipped_pairs,
+                s->skipped_pairs == 1 ? " was" : "s were");
     if (s->flagged_clusters)
         fprintf(stderr, "warning: %zu clusters are above the size limit (usually a bad key, "
                         "not one person): review them\n", s->flagged_clusters);
-    fprintf(stderr, "model: prior match probability of a record pair %.3g, %d EM iterations\n",
-            s->em_prior, s->em_iterations);
+    fprintf(stderr, "model: prior match probability of a record pair %.3g, %d EM iteration%s\n",
+            s->em_prior, s->em_iterations, s->em_iterations == 1 ? "" : "s");
     if (s->fit_fallback & WL_FIT_NAME_M)
         fprintf(stderr, "note: no date of birth or document to learn how names of one person "
                         "agree: the name uses default m values (train with --labels to fit them)\n");

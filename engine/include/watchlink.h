@@ -163,6 +163,11 @@ typedef struct {
     char delimiter;                            /* the field delimiter used */
 } wl_read_report;
 
+/** The id of a row whose id cell is blank: this prefix and the row's file line
+ *  ("@line:7"). A real id that starts with it is rejected, so the two never
+ *  collide. A list with no id column numbers its data rows 1, 2, 3... */
+#define WL_BLANK_ID_PREFIX "@line:"
+
 /** @return default read options (64 KiB field limit, no overrides). */
 WL_API wl_read_options wl_read_default_options(void);
 
@@ -220,6 +225,13 @@ typedef struct wl_features wl_features;
  */
 WL_API wl_features *wl_features_build(const wl_dataset *ds, int threads);
 WL_API void wl_features_free(wl_features *f);
+
+/** @return 1 when record i kept a name part after normalisation (an MRZ that
+ *  does not parse, or a name of punctuation, keeps none), else 0. A record with
+ *  neither a name nor a document number is paired with nothing. */
+WL_API int wl_features_has_name(const wl_features *f, size_t i);
+/** @return 1 when record i has a document number after normalisation, else 0. */
+WL_API int wl_features_has_document(const wl_features *f, size_t i);
 
 /** Writes one CSV row per record with its normalised fields and keys, header first. */
 WL_API wl_status wl_features_write_csv(const wl_features *f, FILE *out);

@@ -200,3 +200,13 @@ wl_features *wl_features_build(const wl_dataset *ds, int threads)
     }
     return f;
 }
+
+int wl_features_has_name(const wl_features *f, size_t i)
+{
+    return f && i < f->n && f->n_names[i] != 0;
+}
+
+int wl_features_has_document(const wl_features *f, size_t i)
+{
+    return f && i < f->n && f->doc_start[i + 1] != f->doc_start[i];
+}

@@ -187,6 +187,26 @@ void wl_run_orient(wl_vec *cand, const uint32_t *rank)
         }
 }
 
+/* A record that keeps no name part after normalisation (an MRZ that does not
+ * parse, a name of dashes) and no document has nothing that identifies a
+ * person -- the reader's rule for rows, applied to what normalising left. Its
+ * pairs could only match on date of birth, nationality and gender, which
+ * strangers share (issue 9: two such records of 1980-05-12 matched at 0.85),
+ * so it is paired with nothing. */
+static int has_identity(const wl_features *f, size_t i)
+{
+    return f->n_names[i] != 0 || f->doc_start[i + 1] != f->doc_start[i];
+}
+
+void wl_run_drop_without_identity(wl_vec *cand, const wl_features *f)
+{
+    wl_pairidx *p = cand->data;
+    size_t kept = 0;
+    for (size_t k = 0; k < cand->len; k++)
+        if (has_identity(f, p[k].a) && has_identity(f, p[k].b)) p[kept++] = p[k];
+    cand->len = kept;
+}
+
 static void compare_all(run_ctx *c)
 {
     const wl_pairidx *p = c->cand.data;
@@ -305,6 +325,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     wl_status st = wl_block(c->f, &o, &c->cand, &bs);
     if (st != WL_OK) return st;
     wl_run_orient(&c->cand, c->rank);
+    wl_run_drop_without_identity(&c->cand, c->f);
     s->candidates = c->cand.len;
     s->skipped_blocks = bs.skipped_blocks;
     s->skipped_pairs = bs.skipped_pairs;

@@ -38,6 +38,9 @@ typedef struct {
 uint32_t *wl_run_record_ranks(const wl_dataset *ds, uint32_t **order_out);
 /** Orients every candidate (lower rank, higher rank). */
 void wl_run_orient(wl_vec *cand, const uint32_t *rank);
+/** Drops the candidates with a record that has no name part and no document
+ *  after normalisation (they could match on date of birth alone). */
+void wl_run_drop_without_identity(wl_vec *cand, const wl_features *f);
 /** Sets c->r->model: a copy of given, or fitted from c->vec over every candidate. */
 wl_status wl_run_fit(run_ctx *c, const wl_model *given);
 /** Scores c->cand with c->vec; keeps the pairs at or above the threshold in c->r->pairs, in candidate order. */

@@ -52,6 +52,7 @@ static wl_status prepare(wl_stages *s)
     wl_status rc = wl_block(c->f, &o, &c->cand, &bs);
     if (rc != WL_OK) return rc;
     wl_run_orient(&c->cand, c->rank);
+    wl_run_drop_without_identity(&c->cand, c->f);
     st->candidates = c->cand.len;
     st->skipped_blocks = bs.skipped_blocks;
     st->skipped_pairs = bs.skipped_pairs;

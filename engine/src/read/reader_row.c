@@ -438,9 +438,21 @@ wl_status wl_reader_row(wl_reader *r, const wl_csv *c)
                          "alias, mrz or doc_number)");
         return WL_OK;
     }
-    char rowno[24];
-    if (!id || id_len == 0) { /* no id column, or a blank id: the data row number */
-        id_len = (size_t)snprintf(rowno, sizeof rowno, "%zu", r->data_row);
+    /* No id column: the data row number. A blank cell of an id column gets
+     * "@line:" and its file line instead: a row number could be another row's
+     * real id, so the prefix is reserved and a real id that starts with it is
+     * rejected (README, Input). */
+    char rowno[32];
+    if (r->id_col >= 0 && id_len >= sizeof WL_BLANK_ID_PREFIX - 1 &&
+        !memcmp(id, WL_BLANK_ID_PREFIX, sizeof WL_BLANK_ID_PREFIX - 1)) {
+        if (wl_reader_flush(r) != WL_OK) return WL_NOMEM;
+        wl_reader_reject(r, c->row_line, c->raw, c->raw_len,
+                         "id starts with '" WL_BLANK_ID_PREFIX "', kept for rows with a blank id");
+        return WL_OK;
+    }
+    if (!id || id_len == 0) {
+        id_len = r->id_col >= 0 ? (size_t)snprintf(rowno, sizeof rowno, WL_BLANK_ID_PREFIX "%ld", c->row_line)
+                                : (size_t)snprintf(rowno, sizeof rowno, "%zu", r->data_row);
         id = rowno;
     }
     uint32_t source = row_source(r, src, src_len);
