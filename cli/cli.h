@@ -30,7 +30,8 @@ typedef struct {
     int explain, quiet, threads, best_link, one_to_one;
     size_t max_partners;       /* --max-partners N; 0: engine default */
     int reference_year;        /* --reference-year YEAR; 0: engine default (2025) */
-    int progress;              /* progress bar on stderr (a terminal, not --quiet) */
+    int progress;              /* 0 none; 1 a line on a terminal (not --quiet); 2 log lines (--progress) */
+    int force_progress;        /* --progress */
     const char *lists[CLI_MAX_LISTS];
     size_t n_lists;
     const char *sources[CLI_MAX_LISTS]; /* --source NAME, the k-th for the k-th list */

@@ -17,6 +17,7 @@ static const char ENCODE_USAGE[] =
     "  --key-file FILE      the shared secret (at least 16 bytes; 'openssl rand -hex 32 > KEY')\n"
     "  -o, --output FILE    write the encodings to FILE (atomically) instead of standard output\n"
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
+    "  --source NAME        name the list's source (default: the file name)\n"
     "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --reference-year Y   the year two-digit birth years are read against (default 2025)\n"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "output.h"
 
 static const char g_usage[] =
     "Usage: watchlink inspect [OPTIONS] LIST...\n"
@@ -13,11 +13,13 @@ static const char g_usage[] =
     "and the first rejected rows (file:line: reason).\n\n"
     "Options:\n"
     "  --map ROLE=COLUMN   give COLUMN the role ROLE (repeatable; ROLE 'ignore' drops it)\n"
+    "  --source NAME       name the next list's source (repeatable, in list order)\n"
     "  --delimiter C       field delimiter of every list: , ; | or tab (default: sniffed)\n"
     "  --rejects FILE      write every rejected row to FILE (CSV: file,line,reason,row)\n"
     "  -o, --output FILE   write the report to FILE instead of standard output\n"
     "  --format jsonl      one JSON object per list instead of text\n"
-    "  -q, --quiet         no summary on standard error\n"
+    "  --progress          show progress also when standard error is not a terminal\n"
+    "  -q, --quiet         no summary, no progress on standard error\n"
     "  -h, --help          this help\n\n"
     "Roles: id source full_name given_name middle_name family_name alias dob gender\n"
     "       nationality doc_number doc_type doc_country place_of_birth mrz text\n"
@@ -234,10 +236,12 @@ static int inspect(const cli_opts *o)
     } else {
         rc = read_lists(o, ds, reps, ok);
         name_check *nc = calloc(o->n_lists, sizeof *nc);
+        if (o->progress) out_progress(NULL, "normalise", 0, 1);
         if (nc && check_names(o, ds, reps, ok, nc) != 0) {
             free(nc);
             nc = NULL;
         }
+        out_progress_end();
         int wrc = nc ? write_reports(o, reps, ok, nc) : (cli_error("out of memory"), EXIT_INTERNAL);
         free(nc);
         if (wrc > rc) rc = wrc;

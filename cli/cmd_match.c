@@ -27,6 +27,8 @@
     "  --truth FILE         with --report: draw precision, recall and F1 against the threshold\n" \
     "  --threads N          worker threads (default: all cores)\n" \
     "  --reference-year Y   two-digit years of birth read up to year Y (default 2025)\n" \
+    "  --progress           progress of every stage also when standard error is not a\n" \
+    "                       terminal: one line per stage (on a terminal it always shows)\n" \
     "  -q, --quiet          no summary, no progress\n" \
     "\nLevels (--explain writes level:weight per field; missing adds 0):\n" \
     "  name    exact (same parts, any order) > all_parts (every part of the shorter name\n" \

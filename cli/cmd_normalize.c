@@ -4,7 +4,7 @@
  * skeletons, date readings, document keys, codes). */
 #include <stdlib.h>
 
-#include "cli.h"
+#include "output.h"
 
 static const char g_usage[] =
     "Usage: watchlink normalize [OPTIONS] LIST...\n"
@@ -24,12 +24,14 @@ static const char g_usage[] =
     "Options:\n"
     "  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
     "  --map ROLE=COLUMN    give COLUMN the role ROLE (repeatable)\n"
+    "  --source NAME        name the next list's source (repeatable, in list order)\n"
     "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n"
     "  --rejects FILE       write rejected rows to FILE\n"
     "  --threads N          worker threads (default: all cores; output is the same)\n"
     "  --reference-year Y   two-digit birth years (written or MRZ) are the latest year\n"
     "                       ending in them not after Y (default 2025, never today)\n"
-    "  -q, --quiet          no summary on standard error\n"
+    "  --progress           show progress also when standard error is not a terminal\n"
+    "  -q, --quiet          no summary, no progress on standard error\n"
     "  -h, --help           this help\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
 
@@ -42,10 +44,12 @@ static int normalize(const cli_opts *o)
     }
     int rc = cli_read_lists(o, ds, NULL);
     wl_features *f = NULL;
+    if (rc == EXIT_OK && o->progress) out_progress(NULL, "normalise", 0, 1);
     if (rc == EXIT_OK && !(f = wl_features_build(ds, o->threads))) {
         cli_error("out of memory while normalising %zu records", wl_dataset_size(ds));
         rc = EXIT_INTERNAL;
     }
+    out_progress_end();
     cli_out out;
     if (rc == EXIT_OK && cli_out_open(&out, o->output) != 0) rc = EXIT_INPUT;
     if (rc == EXIT_OK) {

@@ -20,7 +20,8 @@ static const char USAGE[] =
     "  --threads N          worker threads (default: all cores)\n"
     "  --reference-year Y   two-digit birth years (written or MRZ) are the latest year\n"
     "                       ending in them not after Y (default 2025, never today)\n"
-    "  -q, --quiet          no summary\n"
+    "  --progress           show progress also when standard error is not a terminal\n"
+    "  -q, --quiet          no summary, no progress\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
 
 /* Supervised: read the lists, count m over the labelled pairs, save. */
@@ -42,7 +43,9 @@ static int train_labels(const cli_opts *o, int link)
     wl_model *m = NULL;
     size_t used = 0;
     char err[512] = "";
+    if (o->progress) out_progress(NULL, "fit", 0, 1);
     wl_status st = wl_model_fit_labels(ds, &opt, o->labels, &m, &used, err, sizeof err);
+    out_progress_end();
     if (st == WL_OK) st = wl_model_save(m, o->model, err, sizeof err);
     if (st != WL_OK) {
         cli_error("%s", err[0] ? err : wl_strerror(st));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -50,6 +51,7 @@ static const struct {
     { "--threshold", NULL, 1 },  { "--max-partners", NULL, 1 },   { "--reference-year", NULL, 1 },
     { "--threads", NULL, 1 },    { "--delimiter", NULL, 1 },      { "--explain", NULL, 0 },
     { "--quiet", "-q", 0 },      { "--best-link", NULL, 0 },      { "--one-to-one", NULL, 0 },
+    { "--progress", NULL, 0 },
 };
 
 /* Whether text names opt as a whole word ("-o" is not in "--output"). */
@@ -121,6 +123,7 @@ int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, cons
         }
         if (!strcmp(a, "--explain")) { o->explain = 1; continue; }
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) { o->quiet = 1; o->progress = 0; continue; }
+        if (!strcmp(a, "--progress")) { o->force_progress = 1; continue; }
         if (!strcmp(a, "--best-link")) { o->best_link = 1; continue; }
         if (!strcmp(a, "--one-to-one")) { o->one_to_one = 1; continue; }
         if (!(v = need_value(argc, argv, &i))) return -1;
@@ -203,6 +206,9 @@ int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, cons
             return -1;
         }
     }
+    /* --progress: also when stderr is not a terminal (one line per stage);
+     * --quiet wins. */
+    if (o->force_progress && !o->quiet) o->progress = isatty(2) ? 1 : 2;
     return 0;
 }
 
@@ -279,8 +285,10 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
     ro.on_reject = on_reject;
     ro.user = &sink;
     size_t total_read = 0, total_ok = 0, total_bad = 0;
+    if (o->progress) out_progress_mode(o->progress);
     for (size_t i = 0; i < o->n_lists; i++) {
         wl_read_report local, *rep = reports ? &reports[i] : &local;
+        if (o->progress) out_progress(NULL, "read", i, o->n_lists);
         char err[512] = "";
         ro.source = names[i];
         wl_status st = wl_dataset_read(ds, o->lists[i], &ro, rep, err, sizeof err);
@@ -296,6 +304,7 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
         char delim[32] = "";
         if (rep->delimiter != ',' && rep->delimiter != '\t')
             snprintf(delim, sizeof delim, " (delimiter '%c')", rep->delimiter);
+        if (o->progress) out_progress_clear();
         if (!o->quiet)
             fprintf(stderr, "read %s: %zu row%s, %zu accepted, %zu rejected%s\n", o->lists[i],
                     rep->rows_read, rep->rows_read == 1 ? "" : "s", rep->accepted, rep->rejected, delim);

@@ -1,4 +1,5 @@
 /* output.c -- pairs, clusters, summary and progress, as DESIGN.md's data contract says. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -141,8 +142,26 @@ void out_summary(const wl_stats *s, size_t rejected)
     fprintf(stderr, ", total %.2fs on %d threads\n", s->seconds[6], s->threads);
 }
 
-static double g_last_draw, g_start;
-static int g_drawn;
+/* ---- progress ----
+ * Every long stage shows: read (the CLI's own, list by list), then normalise,
+ * block, compare, fit, score and cluster as the engine enters them. The engine
+ * reports a stage when it starts and compare as it goes, so a ticker thread
+ * redraws the current stage with its elapsed time five times a second: a
+ * normalise of 30 s shows its clock instead of a frozen line. Runs shorter
+ * than a second draw nothing. With --progress and stderr not a terminal (a
+ * batch job's log) each stage is one line as it starts, and a stage that counts
+ * (compare) one more every 10 %. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t th;
+    int mode;               /* 0 off, 1 bar on a terminal, 2 log lines */
+    int started, stop, drawn;
+    const char *stage;
+    size_t done, total;
+    int last_tenth;         /* log mode: the last 10 % step printed for compare */
+    double start, stage_start;
+} g_prog = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static double now(void)
 {
@@ -151,23 +170,97 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Draws the current stage (lock held). */
+static void draw(double t)
+{
+    if (!g_prog.stage || t - g_prog.start < 1.0) return;
+    int width = 30;
+    if (g_prog.total > 1) {
+        int fill = (int)((double)g_prog.done / (double)g_prog.total * width);
+        if (fill > width) fill = width;
+        fprintf(stderr, "\r%-10s [%.*s%*s] %zu/%zu %5.1fs\033[K", g_prog.stage, fill,
+                "##############################", width - fill, "", g_prog.done, g_prog.total,
+                t - g_prog.stage_start);
+    } else {
+        fprintf(stderr, "\r%-10s %5.1fs\033[K", g_prog.stage, t - g_prog.stage_start);
+    }
+    fflush(stderr);
+    g_prog.drawn = 1;
+}
+
+static void *ticker(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&g_prog.mu);
+    while (!g_prog.stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&g_prog.cv, &g_prog.mu, &ts);
+        if (!g_prog.stop) draw(now());
+    }
+    pthread_mutex_unlock(&g_prog.mu);
+    return NULL;
+}
+
+void out_progress_mode(int mode)
+{
+    g_prog.mode = mode;
+}
+
 void out_progress(void *user, const char *stage, size_t done, size_t total)
 {
     (void)user;
+    if (!g_prog.mode) g_prog.mode = 1; /* a caller that passes the callback wants it */
+    pthread_mutex_lock(&g_prog.mu);
     double t = now();
-    if (g_start == 0) g_start = t;
-    /* Quiet for short runs; redraw at most five times a second. */
-    if (t - g_start < 1.0 || t - g_last_draw < 0.2) return;
-    g_last_draw = t;
-    int width = 30, fill = total ? (int)((double)done / (double)total * width) : 0;
-    if (fill > width) fill = width;
-    fprintf(stderr, "\r%-10s [%.*s%*s] %zu/%zu", stage, fill, "##############################",
-            width - fill, "", done, total);
-    g_drawn = 1;
+    static int at_exit;
+    if (!at_exit) at_exit = atexit(out_progress_end) == 0; /* a command that never ends it */
+    if (!g_prog.started) {
+        g_prog.started = 1;
+        g_prog.start = t;
+        if (g_prog.mode == 1 && pthread_create(&g_prog.th, NULL, ticker, NULL) != 0) g_prog.mode = 0;
+    }
+    int changed = !g_prog.stage || strcmp(g_prog.stage, stage);
+    if (changed) {
+        g_prog.stage = stage;
+        g_prog.stage_start = t;
+        g_prog.last_tenth = 0;
+        if (g_prog.mode == 2) fprintf(stderr, "progress: %6.1fs %s\n", t - g_prog.start, stage);
+    }
+    g_prog.done = done;
+    g_prog.total = total;
+    if (g_prog.mode == 2 && total > 100 && (int)(10 * done / total) > g_prog.last_tenth) {
+        g_prog.last_tenth = (int)(10 * done / total);
+        fprintf(stderr, "progress: %6.1fs %s %d%%\n", t - g_prog.start, stage, 10 * g_prog.last_tenth);
+    }
+    pthread_mutex_unlock(&g_prog.mu);
+}
+
+void out_progress_clear(void)
+{
+    if (!g_prog.started) return;
+    pthread_mutex_lock(&g_prog.mu);
+    if (g_prog.drawn) fputs("\r\033[K", stderr);
+    g_prog.drawn = 0;
+    pthread_mutex_unlock(&g_prog.mu);
 }
 
 void out_progress_end(void)
 {
-    if (g_drawn) fputs("\r\033[K", stderr);
-    g_drawn = 0;
+    if (!g_prog.started) return;
+    pthread_mutex_lock(&g_prog.mu);
+    int join = g_prog.started && g_prog.mode == 1;
+    g_prog.stop = 1;
+    pthread_cond_signal(&g_prog.cv);
+    pthread_mutex_unlock(&g_prog.mu);
+    if (join) pthread_join(g_prog.th, NULL);
+    if (g_prog.drawn) fputs("\r\033[K", stderr);
+    g_prog.started = g_prog.stop = g_prog.drawn = 0;
+    g_prog.stage = NULL;
+    g_prog.done = g_prog.total = 0;
 }

@@ -340,8 +340,10 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     s->em_iterations = c->r->model->em_iterations;
     s->fit_fallback = c->r->model->fallback;
     STAGE_DONE(ST_FIT);
+    report(c, "score", 0, 1);
     if ((st = wl_run_score(c)) != WL_OK) return st;
     STAGE_DONE(ST_SCORE);
+    report(c, "cluster", 0, 1);
     if ((st = wl_run_cluster(c)) != WL_OK) return st;
     s->pairs = c->r->n_pairs;
     STAGE_DONE(ST_CLUSTER);
