@@ -17,7 +17,7 @@ EVIL="$TMP/evil<b>.csv"
 } > "$EVIL"
 
 summary_counts() { # the summary line of $1 as KEY=VALUE words
-  sed -n 's/^summary: \([0-9]*\) records from \([0-9]*\) sources (\([0-9]*\) rows rejected), \([0-9]*\) candidate pairs, \([0-9]*\) pairs at or above the threshold, \([0-9]*\) clusters (largest \([0-9]*\))$/records=\1 sources=\2 rejected=\3 candidates=\4 pairs=\5 clusters=\6 largest=\7/p' "$1"
+  sed -n 's/^summary: \([0-9]*\) records\? from \([0-9]*\) sources\? (\([0-9]*\) rows\? rejected), \([0-9]*\) candidate pairs\?, \([0-9]*\) pairs\? at or above the threshold, \([0-9]*\) clusters\? (largest \([0-9]*\))$/records=\1 sources=\2 rejected=\3 candidates=\4 pairs=\5 clusters=\6 largest=\7/p' "$1"
 }
 
 # Same bytes for 1 and 2 threads.

@@ -542,7 +542,7 @@ static void test_wide_header_and_ids(void **state)
     assert_string_equal(rep.column_name[63], "c63");
     assert_int_equal(rep.accepted, 2);
     assert_string_equal(wl_dataset_id(ds, 0), "x9");
-    assert_string_equal(wl_dataset_id(ds, 1), "2"); /* blank id: the data row number */
+    assert_string_equal(wl_dataset_id(ds, 1), "@line:3"); /* blank id: its file line, prefixed */
     wl_dataset_free(ds);
 }
 
