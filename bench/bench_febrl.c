@@ -76,7 +76,7 @@ static int fb_parse(int argc, char **argv, fb_args *a)
     static char pools[4096];
     snprintf(pools, sizeof pools, "%s/datasets/pools", WL_SOURCE_DIR);
     *a = (fb_args){NULL, pools, 10000, 1, 0.5};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* OPTION VALUE pairs */
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             fb_usage(stdout);
@@ -109,7 +109,6 @@ static int fb_parse(int argc, char **argv, fb_args *a)
             fprintf(stderr, "febrl: bad value '%s' for %s\n", v, o);
             return -1;
         }
-        i++;
     }
     if (!a->out) {
         fprintf(stderr, "febrl: --out DIR is required\n");

@@ -89,7 +89,7 @@ static int parse_args(int argc, char **argv, gen_args *a)
     static char pools[4096];
     snprintf(pools, sizeof pools, "%s/datasets/pools", WL_SOURCE_DIR);
     *a = (gen_args){NULL, pools, 10000, 1, GEN_N_LISTS, GEN_DEFAULT_OVERLAP};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* OPTION VALUE pairs */
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             gen_usage(stdout);
@@ -124,7 +124,6 @@ static int parse_args(int argc, char **argv, gen_args *a)
             fprintf(stderr, "gen: bad value '%s' for %s\n", v, o);
             return -1;
         }
-        i++;
     }
     if (!a->out) {
         fprintf(stderr, "gen: --out DIR is required\n");

@@ -55,7 +55,7 @@ static void pp_usage(FILE *f)
 static int pp_parse(int argc, char **argv, pp_args *a)
 {
     *a = (pp_args){ WL_SOURCE_DIR "/../shared/data/febrl", NULL, "/tmp/wl-bench-pprl", 1e4, -1.0, 0 };
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* OPTION VALUE pairs */
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             pp_usage(stdout);
@@ -76,7 +76,6 @@ static int pp_parse(int argc, char **argv, pp_args *a)
             fprintf(stderr, "pprl: unknown option '%s'\n", o);
             return -1;
         }
-        i++;
     }
     if (!(a->scale >= 0 && a->scale <= 1e7)) {
         fprintf(stderr, "pprl: --scale takes 0 to 1e7\n");

@@ -1,4 +1,4 @@
-/* output.c -- pairs, clusters, summary and progress, as DESIGN.md's data contract says. */
+/* output.c -- pairs, clusters, summary and progress, as the data contract of docs/design.md says. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

@@ -94,7 +94,7 @@ WL_API int wl_file_replace_commit(wl_file_replace *r, char *err, size_t errcap);
 WL_API void wl_file_replace_abort(wl_file_replace *r);
 
 /* -------------------------------------------------------------------- roles */
-/* The data contract's input roles (DESIGN.md). */
+/* The data contract's input roles (docs/design.md). */
 #define WL_ROLE_MAP(X)                  \
     X(ID,             "id")             \
     X(SOURCE,         "source")         \
