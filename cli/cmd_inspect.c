@@ -18,6 +18,8 @@ static const char g_usage[] =
     "  --rejects FILE      write every rejected row to FILE (CSV: file,line,reason,row)\n"
     "  -o, --output FILE   write the report to FILE instead of standard output\n"
     "  --format jsonl      one JSON object per list instead of text\n"
+    "  --reference-year Y  two-digit years of birth read up to year Y (default 2025);\n"
+    "                      a date of birth after it is a warning\n"
     "  --progress          show progress also when standard error is not a terminal\n"
     "  -q, --quiet         no summary, no progress on standard error\n"
     "  -h, --help          this help\n\n"
@@ -77,6 +79,10 @@ static void print_rejects(FILE *f, const char *list, const wl_read_report *r)
 typedef struct {
     size_t unnamed, unnamed_no_doc;
     char first[3][64]; /* ids of the first ones */
+    /* Dates of birth: a filled cell is not a date. 'unknown', 31/02/1985,
+     * 0000-00-00 and 9999-12-31 counted as filled in the fill rate. */
+    size_t dob_read, dob_year_only, dob_future;
+    int reference_year;
 } name_check;
 
 static name_check g_none; /* for a report without its check */
@@ -90,6 +96,18 @@ static void print_unnamed(FILE *f, const name_check *n)
             n->unnamed_no_doc);
 }
 
+static void print_dob(FILE *f, const wl_read_report *r, const name_check *n)
+{
+    size_t filled = r->filled[WL_ROLE_DOB];
+    if (!filled) return;
+    fprintf(f, "  dob: %zu filled, %zu read as a date (%zu of them year only: 1 January or 00/00), "
+               "%zu not a date (unreadable, impossible, or a placeholder such as 0000-00-00)\n",
+            filled, n->dob_read, n->dob_year_only, filled > n->dob_read ? filled - n->dob_read : 0);
+    if (n->dob_future)
+        fprintf(f, "  warning: %zu date%s of birth after the reference year %d (--reference-year)\n",
+                n->dob_future, n->dob_future == 1 ? "" : "s", n->reference_year);
+}
+
 static void print_report(FILE *f, const char *list, const wl_read_report *r, const name_check *n)
 {
     fprintf(f, "%s\n", list);
@@ -98,6 +116,7 @@ static void print_report(FILE *f, const char *list, const wl_read_report *r, con
     fprintf(f, "  rows read: %zu  accepted: %zu  rejected: %zu\n", r->rows_read, r->accepted, r->rejected);
     print_columns(f, r);
     print_fill(f, r);
+    print_dob(f, r, n);
     print_unnamed(f, n);
     print_rejects(f, list, r);
 }
@@ -144,6 +163,10 @@ static void json_report(FILE *f, const char *list, const wl_read_report *r, cons
     json_columns(f, r);
     json_fill(f, r);
     fprintf(f, ",\"no_usable_name\":%zu,\"no_usable_name_no_document\":%zu", n->unnamed, n->unnamed_no_doc);
+    size_t dob_filled = r->filled[WL_ROLE_DOB];
+    fprintf(f, ",\"dob\":{\"filled\":%zu,\"read\":%zu,\"year_only\":%zu,\"unreadable\":%zu,\"future\":%zu}",
+            dob_filled, n->dob_read, n->dob_year_only, dob_filled > n->dob_read ? dob_filled - n->dob_read : 0,
+            n->dob_future);
     fputs(",\"first_rejects\":[", f);
     for (size_t k = 0; k < r->n_first_rejects; k++) {
         fprintf(f, "%s{\"line\":%ld,\"reason\":", k ? "," : "", r->reject_line[k]);
@@ -196,7 +219,12 @@ static int check_names(const cli_opts *o, const wl_dataset *ds, const wl_read_re
     for (size_t l = 0; l < o->n_lists; l++) {
         if (!ok[l]) continue;
         name_check *n = &nc[l];
+        n->reference_year = wl_dataset_reference_year(ds);
         for (size_t end = i + reps[l].accepted; i < end && i < wl_dataset_size(ds); i++) {
+            int placeholder, year = wl_features_dob(f, i, &placeholder);
+            n->dob_read += year != 0;
+            n->dob_year_only += year != 0 && placeholder;
+            n->dob_future += year > n->reference_year;
             if (wl_features_has_name(f, i)) continue;
             if (n->unnamed < 3) snprintf(n->first[n->unnamed], sizeof n->first[0], "%s", wl_dataset_id(ds, i));
             n->unnamed++;

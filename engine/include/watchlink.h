@@ -230,6 +230,13 @@ WL_API void wl_features_free(wl_features *f);
  *  does not parse, or a name of punctuation, keeps none), else 0. A record with
  *  neither a name nor a document number is paired with nothing. */
 WL_API int wl_features_has_name(const wl_features *f, size_t i);
+/** @return the year of record i's first date-of-birth reading, or 0 when no
+ *  value could be read as a date (unreadable, impossible or a placeholder such
+ *  as 0000-00-00 or 9999-12-31); *placeholder (may be NULL) is 1 when that
+ *  reading is a "year known" placeholder such as 01/01/YYYY. */
+WL_API int wl_features_dob(const wl_features *f, size_t i, int *placeholder);
+/** @return the reference year two-digit years are read against (2025 by default). */
+WL_API int wl_dataset_reference_year(const wl_dataset *ds);
 /** @return 1 when record i has a document number after normalisation, else 0. */
 WL_API int wl_features_has_document(const wl_features *f, size_t i);
 

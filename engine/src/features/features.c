@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "features/features_build.h"
+#include "normalise/date.h"
 #include "normalise/name.h"
 
 enum { CHUNK = 1024, TRIM_EVERY = 64 };
@@ -209,4 +210,18 @@ int wl_features_has_name(const wl_features *f, size_t i)
 int wl_features_has_document(const wl_features *f, size_t i)
 {
     return f && i < f->n && f->doc_start[i + 1] != f->doc_start[i];
+}
+
+int wl_features_dob(const wl_features *f, size_t i, int *placeholder)
+{
+    if (placeholder) *placeholder = 0;
+    if (!f || i >= f->n || f->date_start[i + 1] == f->date_start[i]) return 0;
+    const wl_date *d = &f->dates[f->date_start[i]];
+    if (placeholder) *placeholder = (d->flags & WL_DATE_PLACEHOLDER) != 0;
+    return d->year;
+}
+
+int wl_dataset_reference_year(const wl_dataset *ds)
+{
+    return ds && ds->reference_year ? ds->reference_year : WL_DATE_REFERENCE_YEAR;
 }
