@@ -12,6 +12,7 @@
 
 #include "read/reader.h"
 #include "read/reader_columns.h"
+#include "read/reader_jsonl.h"
 #include "read/reader_utf8.h"
 
 enum { DEFAULT_MAX_FIELD = 64 * 1024 };
@@ -183,6 +184,44 @@ static wl_status read_rows(wl_reader *r, wl_csv *c, char *err, size_t errcap)
     }
 }
 
+/* A JSON Lines list: all of src (gzip inflated) into memory, converted to CSV
+ * in *csv, opened as *mem; the CSV reader's lines are one past the file's. */
+static wl_status read_jsonl(wl_reader *r, wl_source *src, char **csv, wl_source *mem, char *err, size_t errcap)
+{
+    size_t len = 0, cap = 1 << 16;
+    char *data = malloc(cap);
+    for (long n = 1; data && n > 0;) {
+        if (cap - len < 4096) {
+            char *q = realloc(data, cap * 2);
+            if (!q) break;
+            data = q;
+            cap *= 2;
+        }
+        n = wl_source_read(src, data + len, cap - len);
+        if (n < 0) {
+            free(data);
+            return source_error(r, (int)n, 0, err, errcap);
+        }
+        if (n == 0) break;
+        len += (size_t)n;
+    }
+    if (!data || cap - len < 4096) {
+        free(data);
+        return WL_NOMEM;
+    }
+    size_t csv_len = 0;
+    wl_status st = wl_jsonl_to_csv(r, data, len, csv, &csv_len, err, errcap);
+    free(data);
+    if (st != WL_OK) return st;
+    if (wl_source_open_mem(mem, *csv, csv_len) != WL_SRC_OK) {
+        free(*csv);
+        *csv = NULL;
+        return WL_NOMEM;
+    }
+    r->line_shift = 1;
+    return WL_OK;
+}
+
 /* Reads one list from an opened source; on failure the dataset is rolled back. */
 static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t errcap)
 {
@@ -198,12 +237,30 @@ static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t err
     r->rep->gzip = src->gz;
     r->source = wl_ds_source_index(ds, name, strlen(name));
     if (r->source == UINT32_MAX) return WL_NOMEM;
+    /* JSON Lines: converted to CSV in memory, then read as CSV (reader_jsonl.c). */
+    wl_source mem;
+    char *csv = NULL;
+    if (wl_jsonl_path(r->file)) {
+        wl_status js = read_jsonl(r, src, &csv, &mem, err, errcap);
+        if (js != WL_OK) {
+            wl_ds_truncate(ds, n0, s0);
+            return js;
+        }
+        src = &mem;
+    }
     wl_csv c;
-    if (wl_csv_init(&c, src, r->opt->delimiter, r->max_field) != 0) return WL_NOMEM;
+    if (wl_csv_init(&c, src, csv ? ',' : r->opt->delimiter, r->max_field) != 0) {
+        if (csv) wl_source_close(&mem), free(csv);
+        return WL_NOMEM;
+    }
     wl_status st = read_header(r, &c, err, errcap);
     if (st == WL_OK) st = read_rows(r, &c, err, errcap);
     r->rep->delimiter = c.delim;
     wl_csv_free(&c);
+    if (csv) {
+        wl_source_close(&mem);
+        free(csv);
+    }
     if (st != WL_OK) wl_ds_truncate(ds, n0, s0);
     return st;
 }

@@ -36,6 +36,7 @@ typedef struct {
     uint64_t *val_hash;
     size_t val_cap;
     size_t data_row; /* data rows seen, 1-based after the first */
+    long line_shift; /* subtracted from the CSV reader's line numbers (JSON Lines: 1) */
 
     /* Rows accepted by the checks but not yet in the dataset (reader_row.c):
      * a batch is hashed and its (source, id) index slots prefetched while the

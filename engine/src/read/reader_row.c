@@ -18,6 +18,7 @@ void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len, 
     va_end(ap);
     /* a reason cut at its buffer's end must not end inside a character */
     reason[wl_utf8_check(reason, strlen(reason))] = '\0';
+    line -= r->line_shift;
     wl_read_report *rep = r->rep;
     rep->rejected++;
     if (rep->n_first_rejects < WL_REPORT_MAX_REJECTS) {
