@@ -17,6 +17,10 @@ static void test_floor_is_a_collapse(void **state)
     assert_true(wl_fit_prior_collapsed(0.5, 25490.0));
     /* 2,000-row cross-script link: 0.5 against 62 strong pairs. */
     assert_true(wl_fit_prior_collapsed(0.5, 62.0));
+    /* 60 names against the same 60 in another script: 0.5 against 25. */
+    assert_true(wl_fit_prior_collapsed(0.5, 25.0));
+    /* One strong pair is no evidence that the floor is wrong. */
+    assert_false(wl_fit_prior_collapsed(0.5, 1.0));
 }
 
 static void test_rich_lists_keep_their_fixed_point(void **state)

@@ -75,7 +75,8 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
 /**
  * Whether the prior's fixed point (expected matches among all record pairs)
  * collapsed: below a hundredth of the matches the strong-evidence candidates
- * suggest. model_fit.c explains the rule and its figures.
+ * suggest, or at its floor of half a match with two or more strong pairs.
+ * model_fit.c explains the rule and its figures.
  */
 int wl_fit_prior_collapsed(double fixed_point, double strong);
 
