@@ -45,7 +45,7 @@ int store_parse_args(int argc, char **argv, cli_opts *o, const char *usage, cons
     int n_rest = 0;
     if (!rest) return cli_error("out of memory"), -1;
     int rc = take_extra(argc, argv, rest, &n_rest, ex, n_ex);
-    if (rc == 0) rc = cli_parse(n_rest, rest, o, usage);
+    if (rc == 0) rc = cli_parse_strict(n_rest, rest, o, usage, usage); /* an option the command ignores is an error */
     free(rest); /* o points into argv's strings */
     return rc == -2 ? 1 : rc;
 }

@@ -45,6 +45,17 @@ for cmd in inspect normalize match dedup link train eval encode; do
   "$WATCHLINK" "$cmd" --help > "$TMP/help" 2>&1 && ok || fail "$cmd --help"
 done
 
+# The store commands refuse what they would ignore too (index --explain, export
+# --best-link); query keeps --explain, which it writes.
+expect_exit 0 "$WATCHLINK" index "$TMP/s.db" "$TMP/idn.csv" -q
+expect_exit 1 "$WATCHLINK" index "$TMP/s2.db" "$TMP/idn.csv" --explain -q
+expect_grep "not used by 'watchlink index'" "$TMP/err"
+[ ! -e "$TMP/s2.db" ] && ok || fail "index with a refused option created a store"
+expect_exit 1 "$WATCHLINK" export "$TMP/s.db" --best-link -o "$TMP/e.csv"
+expect_grep "not used by 'watchlink export'" "$TMP/err"
+expect_exit 1 "$WATCHLINK" update "$TMP/s.db" "$TMP/mys.csv" --one-to-one -q
+expect_exit 0 "$WATCHLINK" query "$TMP/s.db" "$TMP/mys.csv" --explain -q -o "$TMP/q.csv"
+
 # "-" is standard input: its source is "stdin" unless named.
 expect_exit 0 "$WATCHLINK" match "$TMP/idn.csv" "$TMP/mys.csv" -o "$TMP/files.csv" -q
 expect_exit 0 "$WATCHLINK" match - "$TMP/mys.csv" --source idn -o "$TMP/stdin.csv" -q < "$TMP/idn.csv"
