@@ -131,7 +131,7 @@ WL_API int wl_role_from_name(const char *name);
 typedef struct wl_dataset wl_dataset;
 
 typedef struct {
-    size_t max_field;        /* longest accepted field in bytes; default 64 KiB */
+    size_t max_field;        /* longest accepted field in bytes; default 64 KiB, at most 16 MiB - 1 */
     const char *const *map;  /* "role=column" overrides (--map), n_map of them */
     size_t n_map;
     const char *source;      /* source name; NULL: the file name without extension */

@@ -817,6 +817,49 @@ static void test_batch_order(void **state)
     wl_dataset_free(ds);
 }
 
+/* A dataset cell holds up to WL_CELL_MAX_LEN (2^24 - 1) bytes: with max_field
+ * above it, a field of 2^24 bytes is rejected with its row (a clear reason, not
+ * a cut value or an out-of-memory error) and one of 2^24 - 1 is kept whole. */
+static void test_cell_length_limit(void **state)
+{
+    (void)state;
+    const size_t big = WL_CELL_MAX_LEN;
+    size_t cap = 2 * big + 256, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    n += (size_t)snprintf(buf + n, cap - n, "id,name,remarks\n1,Ali,");
+    memset(buf + n, 'x', big);
+    n += big;
+    n += (size_t)snprintf(buf + n, cap - n, "\n2,Budi,");
+    memset(buf + n, 'y', big + 1);
+    n += big + 1;
+    buf[n++] = '\n';
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_report rep;
+    wl_read_options opt = wl_read_default_options();
+    opt.max_field = 32u << 20;
+    char err[256];
+    assert_int_equal(wl_reader_read_mem(ds, "long.csv", buf, n, &opt, &rep, err, sizeof err), WL_OK);
+    assert_int_equal(rep.accepted, 1);
+    assert_int_equal(rep.rejected, 1);
+    assert_int_equal(rep.reject_line[0], 3);
+    assert_non_null(strstr(rep.reject_reason[0], "longer than 16777215 bytes"));
+    size_t nc;
+    const wl_cell *cells = wl_ds_cells(ds, 0, &nc);
+    assert_int_equal(nc, 2);
+    assert_int_equal(cells[1].len, big);
+    assert_int_equal(strlen(wl_ds_str(ds, cells[1].str)), big);
+    assert_int_equal(cells[1].role, WL_ROLE_TEXT);
+    /* by hand: a value over the limit is refused, not cut */
+    uint8_t role = WL_ROLE_TEXT;
+    const char *v[1] = {buf};
+    size_t len[1] = {big + 1};
+    assert_int_equal(wl_ds_add_record(ds, 0, "h", 1, &role, v, len, 1), SIZE_MAX);
+    assert_int_equal(wl_dataset_size(ds), 1);
+    free(buf);
+    wl_dataset_free(ds);
+}
+
 static void test_null_arguments(void **state)
 {
     (void)state;
@@ -861,6 +904,7 @@ int main(void)
         cmocka_unit_test(test_repeated_roles),
         cmocka_unit_test(test_oversized_rows),
         cmocka_unit_test(test_batch_order),
+        cmocka_unit_test(test_cell_length_limit),
         cmocka_unit_test(test_null_arguments),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

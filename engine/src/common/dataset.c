@@ -225,6 +225,8 @@ static int reserve_record(wl_dataset *ds, size_t n_values)
 static size_t add_interned(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
                            const char *const *values, const size_t *lens, size_t n_values)
 {
+    for (size_t k = 0; k < n_values; k++)
+        if (lens[k] > WL_CELL_MAX_LEN) return SIZE_MAX;
     if (reserve_record(ds, n_values) != 0) return SIZE_MAX;
     size_t start = ds->n_cells;
     for (size_t k = 0; k < n_values; k++) {
@@ -259,6 +261,8 @@ size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t 
 size_t wl_ds_add_record_offsets(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
                                 const uint32_t *offs, const size_t *lens, size_t n_values)
 {
+    for (size_t k = 0; k < n_values; k++)
+        if (lens[k] > WL_CELL_MAX_LEN) return SIZE_MAX;
     if (reserve_record(ds, n_values) != 0) return SIZE_MAX;
     for (size_t k = 0; k < n_values; k++) {
         if (lens[k] == 0) continue;

@@ -12,11 +12,17 @@
 
 #include "common/common.h"
 
+/* The longest value a cell holds: 24 bits of length leave 8 for the role, so
+ * a cell is 8 bytes instead of 12 (2 x 10^6 FEBRL-like records hold 19.5 M
+ * cells: 156 MB instead of 234 MB). The reader rejects longer fields. */
+#define WL_CELL_MAX_LEN 16777215u
+
 typedef struct {
-    uint32_t str; /* pool offset of the NUL-terminated value */
-    uint32_t len; /* its length in bytes */
-    uint8_t role; /* wl_role */
+    uint32_t str;      /* pool offset of the NUL-terminated value */
+    uint32_t len : 24; /* its length in bytes, at most WL_CELL_MAX_LEN */
+    uint32_t role : 8; /* wl_role */
 } wl_cell;
+_Static_assert(sizeof(wl_cell) == 8, "a cell is 8 bytes");
 
 struct wl_dataset {
     /* interned string pool */
@@ -67,8 +73,9 @@ uint32_t wl_ds_intern(wl_dataset *ds, const char *s, size_t n);
 uint32_t wl_ds_intern_new(wl_dataset *ds, const char *s, size_t n, int *is_new);
 
 /** Appends a record (used by the reader and by tests that build datasets by hand).
- * @return its index, or SIZE_MAX when out of memory. Values given as cells whose
- * str field is ignored: text comes from values[k] / lens[k]. */
+ * @return its index, or SIZE_MAX when out of memory or a value is longer than
+ * WL_CELL_MAX_LEN. Values given as cells whose str field is ignored: text comes
+ * from values[k] / lens[k]. */
 size_t wl_ds_add_record(wl_dataset *ds, uint32_t source, const char *id, size_t id_len, const uint8_t *roles,
                         const char *const *values, const size_t *lens, size_t n_values);
 
@@ -89,7 +96,8 @@ static inline size_t wl_ds_slot(uint64_t hv, size_t cap)
  *  @return its offset (0 for the empty string), or UINT32_MAX when out of memory. */
 uint32_t wl_ds_append(wl_dataset *ds, const char *s, size_t n);
 /** Appends a record whose id and values are already in the pool (offs[k],
- *  lens[k], roles[k]; empty values are skipped). @return its index, or SIZE_MAX. */
+ *  lens[k], roles[k]; empty values are skipped). @return its index, or SIZE_MAX
+ *  (out of memory, or a value longer than WL_CELL_MAX_LEN). */
 size_t wl_ds_add_record_offsets(wl_dataset *ds, uint32_t source, uint32_t id_off, const uint8_t *roles,
                                 const uint32_t *offs, const size_t *lens, size_t n_values);
 /** @return the hash under which the (source, id) index files an id. */

@@ -275,6 +275,9 @@ static wl_status read_with(wl_dataset *ds, const char *file, wl_source *src, con
     r.opt = opt;
     r.rep = rep;
     r.max_field = opt->max_field ? opt->max_field : DEFAULT_MAX_FIELD;
+    /* a dataset cell holds up to WL_CELL_MAX_LEN bytes: longer fields are
+     * rejected with their row, as over max_field */
+    if (r.max_field > WL_CELL_MAX_LEN) r.max_field = WL_CELL_MAX_LEN;
     wl_status st = read_source(&r, src, err, errcap);
     if (st == WL_NOMEM && err && !err[0]) wl_set_error(err, errcap, "%s: out of memory", file);
     reader_free(&r);
