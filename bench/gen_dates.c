@@ -171,10 +171,13 @@ void gen_dob_render(const gen_person *p, gen_country_id list, int thai_script, g
     apply_errors(&v, list, r);
     int be = list == GEN_THA && (thai_script || gen_rng_chance(r, 0.2));
     int year = be ? v.y + 543 : v.y;
-    if (v.precision == 2) /* the true year inside, not always in the middle */
-        snprintf(out, cap, gen_rng_chance(r, 0.7) ? "%d-%d" : "%d to %d", year - (int)gen_rng_below(r, 3),
-                 year + 1 + (int)gen_rng_below(r, 2));
-    else if (v.precision == 1)
+    if (v.precision == 2) { /* the true year inside, not always in the middle */
+        /* one draw per statement: argument order is unspecified (this is gcc's) */
+        int hi = year + 1 + (int)gen_rng_below(r, 2);
+        int lo = year - (int)gen_rng_below(r, 3);
+        const char *fmt = gen_rng_chance(r, 0.7) ? "%d-%d" : "%d to %d";
+        snprintf(out, cap, fmt, lo, hi);
+    } else if (v.precision == 1)
         snprintf(out, cap, "%d", year);
     else if (v.precision == 0)
         circa(&v, list, r, year, out, cap);

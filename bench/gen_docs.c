@@ -70,7 +70,11 @@ void gen_passport(gen_country_id nat, gen_rng *r, char *out, size_t cap)
         break;
     case GEN_SGP:
         digits(r, d, 7);
-        snprintf(out, cap, "%c%s%c", letter(r, "EK"), d, letter(r, "ABCDEFGHIJKLMNPQRSTUVWXYZ"));
+        { /* drawn one by one: the order of a call's arguments is unspecified (gcc
+             evaluates these right to left, clang left to right) */
+            char check = letter(r, "ABCDEFGHIJKLMNPQRSTUVWXYZ"), pre = letter(r, "EK");
+            snprintf(out, cap, "%c%s%c", pre, d, check);
+        }
         break;
     case GEN_CHN:
         digits(r, d, 8);

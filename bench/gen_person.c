@@ -34,10 +34,13 @@ static int days_in_month(int y, int m)
  * incomplete), so a share of true dates is exactly that. */
 static void draw_dob(gen_person *p, gen_rng *r)
 {
-    if (gen_rng_chance(r, 0.9))
-        p->year = 2007 - (int)(gen_rng_below(r, 17) + gen_rng_below(r, 17) + gen_rng_below(r, 9));
-    else
+    if (gen_rng_chance(r, 0.9)) {
+        /* one draw per statement: the operands of + are unsequenced */
+        uint32_t a = gen_rng_below(r, 17), b = gen_rng_below(r, 17), c = gen_rng_below(r, 9);
+        p->year = 2007 - (int)(a + b + c);
+    } else {
         p->year = 1945 + (int)gen_rng_below(r, 26);
+    }
     double jan1 = (p->nat == GEN_MMR || p->nat == GEN_KHM) ? 0.10 : 0.03;
     if (gen_rng_chance(r, jan1)) {
         p->month = 1;
@@ -239,7 +242,8 @@ static void make_relative(const gen_pools *P, gen_rng *r, const gen_person *prev
     if (!gen_rng_chance(r, GEN_RATE_TWIN)) {
         int year = p->year;
         draw_dob(p, r);
-        p->year = year + (gen_rng_chance(r, 0.5) ? 1 : -1) * (1 + (int)gen_rng_below(r, 8));
+        int sign = gen_rng_chance(r, 0.5) ? 1 : -1; /* the operands of * are unsequenced */
+        p->year = year + sign * (1 + (int)gen_rng_below(r, 8));
         if (p->year > 2007) p->year = year - (p->year - year); /* listed persons are adults */
         if (p->month == 2 && p->day == 29) p->day = 28;
     }
