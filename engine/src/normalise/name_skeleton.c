@@ -10,6 +10,8 @@
  * where romanisations disagree about it. Doubled letters collapse (hassan = hasan),
  * and q is written k, as Malay and Indonesian write ق (Razaq = Razak, Qasim = Kasim).
  */
+#include <string.h>
+
 #include "normalise/name.h"
 #include "common/common.h"
 
@@ -100,7 +102,8 @@ static char sound_class(const char *s, size_t n, size_t *i)
     }
 }
 
-size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap)
+/* The classes of s in order, repeats collapsed; vowel runs as 'A' when vowels. */
+static size_t sound_string(const char *s, size_t n, char *out, size_t cap, int vowels)
 {
     if (cap == 0) return 0;
     size_t k = 0;
@@ -109,12 +112,16 @@ size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap)
         if (c == 'X') {
             if (!k || out[k - 1] != 'K') out[k++] = 'K';
             c = 'S';
+        } else if (!c && vowels && s[i] && strchr("aeiouy", s[i])) {
+            c = 'A';
         }
         if (c && (k == 0 || out[k - 1] != c)) out[k++] = c;
     }
     out[k] = 0;
     return k;
 }
+
+size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap) { return sound_string(s, n, out, cap, 0); }
 
 /*
  * The sound classes with the vowels kept in place, each run of them as one 'A'
@@ -126,23 +133,7 @@ size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap)
  * random names: on xlit training rows, 4 symbols meet 6e-4 of random pairs, 5
  * meet 3e-4 and keep 0.4-0.6 of true Korean, Japanese and Arabic pairs).
  */
-size_t wl_sound_spelling(const char *s, size_t n, char *out, size_t cap)
-{
-    if (cap == 0) return 0;
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 2 < cap; i++) {
-        char c = sound_class(s, n, &i);
-        if (c == 'X') {
-            if (!k || out[k - 1] != 'K') out[k++] = 'K';
-            c = 'S';
-        } else if (!c && (s[i] == 'a' || s[i] == 'e' || s[i] == 'i' || s[i] == 'o' || s[i] == 'u' || s[i] == 'y')) {
-            c = 'A';
-        }
-        if (c && (k == 0 || out[k - 1] != c)) out[k++] = c;
-    }
-    out[k] = 0;
-    return k;
-}
+size_t wl_sound_spelling(const char *s, size_t n, char *out, size_t cap) { return sound_string(s, n, out, cap, 1); }
 
 uint32_t wl_sound_spelling_key(const char *s, size_t n)
 {
