@@ -153,7 +153,7 @@ size_t wl_best_link(wl_match *pairs, size_t npairs, size_t n, const uint32_t *ra
         free(best);
         free(bw);
         free(bns);
-        return npairs; /* without memory, keep every pair: recall first */
+        return SIZE_MAX;
     }
     for (size_t i = 0; i < n; i++) best[i] = UINT32_MAX, bw[i] = 0, bns[i] = 0;
     for (size_t k = 0; k < npairs; k++) {

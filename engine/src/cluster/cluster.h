@@ -24,7 +24,9 @@ wl_status wl_cluster(size_t n, const wl_match *pairs, size_t npairs, const uint3
 /**
  * Best-link filter for lists that hold each person once: keeps a pair only when
  * each side is the other's highest-weight partner (ties to the smaller rank).
- * @return the number of pairs kept, compacted at the front, order preserved.
+ * @return the number of pairs kept, compacted at the front, order preserved;
+ *         SIZE_MAX when out of memory (pairs untouched: keeping them all
+ *         would hand the caller a list it did not ask for).
  */
 size_t wl_best_link(wl_match *pairs, size_t npairs, size_t n, const uint32_t *rank);
 

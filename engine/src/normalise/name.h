@@ -219,6 +219,18 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
 /** Transliterates code points cp[0..n) of a non-Latin run to ASCII appended at out. */
 size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, size_t cap);
 void wl_translit_free(wl_translit *tr);
+/**
+ * The transliterators ICU could not open or clone in this process (each named
+ * once on standard error when it failed): "id (ICU error)" joined by "; " into
+ * buf (cut to cap). @return how many failed; 0 when every script transliterates.
+ */
+size_t wl_translit_failures(char *buf, size_t cap);
+/**
+ * Test hook: the embedded rules table `table` (e.g. "name_translit_hebrew") is
+ * read as `rules` instead, one rule a line, for transliterators opened after
+ * the call (the tests give ICU rules it rejects). NULL restores the tables.
+ */
+void wl_translit_test_rules(const char *table, const char *rules);
 /** @return an empty cache of part keys (free() it), or NULL when out of memory. */
 wl_keycache *wl_keycache_new(void);
 

@@ -11,8 +11,15 @@
  * (2-4 syllables) can be written family name first, then the given name as the
  * lists write it: joined in pinyin (李小龙 -> "li xiaolong"), one word per syllable
  * for Korean, whose romanisations hyphenate or space them (Kim Jong-un, Kim Jong Un).
+ *
+ * A transliterator that ICU cannot open (rules it rejects, missing ICU data, no
+ * memory) leaves its script's names without a Latin reading for the rest of
+ * the process: they then meet only names in the same script. That is never
+ * silent: the first failure of each script is written to standard error with
+ * ICU's error name, once per process, and wl_translit_failures lists them.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uscript.h>
@@ -50,8 +57,18 @@ struct wl_translit {
 };
 
 static UTransliterator *g_proto[TR_COUNT];
-static int g_proto_failed[TR_COUNT];
+static UErrorCode g_proto_error[TR_COUNT]; /* why kind k failed; U_ZERO_ERROR: it did not */
 static pthread_mutex_t g_proto_lock = PTHREAD_MUTEX_INITIALIZER;
+/* wl_translit_test_rules: a rules table read as other text, to provoke a failure. */
+static const char *g_test_table, *g_test_rules;
+
+void wl_translit_test_rules(const char *table, const char *rules)
+{
+    pthread_mutex_lock(&g_proto_lock);
+    g_test_table = table;
+    g_test_rules = rules;
+    pthread_mutex_unlock(&g_proto_lock);
+}
 
 /* The data lines of a rules table joined by newlines, as UTF-16. */
 static int32_t rules_text(const char *table, UChar *dst, int32_t cap)
@@ -59,7 +76,9 @@ static int32_t rules_text(const char *table, UChar *dst, int32_t cap)
     size_t len, fl[1];
     const char *f[1];
     wl_table_iter it;
-    const char *tdata = wl_table_get(table, &len);
+    int test = g_test_table && !strcmp(table, g_test_table);
+    const char *tdata = test ? g_test_rules : wl_table_get(table, &len);
+    if (test) len = strlen(g_test_rules);
     wl_table_iter_init(&it, tdata, len);
     int32_t n = 0;
     while (wl_table_next(&it, f, fl, 1) == 1) {
@@ -73,23 +92,40 @@ static int32_t rules_text(const char *table, UChar *dst, int32_t cap)
     return n;
 }
 
-static UTransliterator *open_proto(tr_kind k)
+/* @return the prototype of kind k, or NULL with the reason in *e. */
+static UTransliterator *open_proto(tr_kind k, UErrorCode *e)
 {
-    UErrorCode e = U_ZERO_ERROR;
     UChar id[64];
     u_uastrcpy(id, tr_spec[k].id);
-    if (!tr_spec[k].rules_table) return utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+    if (!tr_spec[k].rules_table) return utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, e);
     UChar *rules = malloc(RULES_MAX * sizeof *rules);
-    if (!rules) return NULL;
+    if (!rules) {
+        *e = U_MEMORY_ALLOCATION_ERROR;
+        return NULL;
+    }
     int32_t n = rules_text(tr_spec[k].rules_table, rules, RULES_MAX);
     UParseError pe;
-    UTransliterator *t = n > 0 ? utrans_openU(id, -1, UTRANS_FORWARD, rules, n, &pe, &e) : NULL;
+    UTransliterator *t = NULL;
+    if (n > 0) t = utrans_openU(id, -1, UTRANS_FORWARD, rules, n, &pe, e);
+    else *e = U_INVALID_TABLE_FORMAT; /* no rules, or more than RULES_MAX */
     free(rules);
-    if (U_FAILURE(e)) {
+    if (U_FAILURE(*e) || !t) {
+        if (!U_FAILURE(*e)) *e = U_INTERNAL_TRANSLITERATOR_ERROR;
         utrans_close(t);
         return NULL;
     }
     return t;
+}
+
+/* Records that kind k is lost for this process; the first time, says so. Under g_proto_lock. */
+static void proto_failed(tr_kind k, UErrorCode e)
+{
+    if (U_FAILURE(g_proto_error[k])) return;
+    g_proto_error[k] = e;
+    fprintf(stderr,
+            "watchlink: warning: ICU cannot open the transliterator %s (%s): names in that script "
+            "get no Latin reading in this run\n",
+            tr_spec[k].id, u_errorName(e));
 }
 
 /* This context's transliterator for kind k, cloned from the prototype. */
@@ -101,17 +137,40 @@ static UTransliterator *get_trans(wl_namectx *ctx, tr_kind k)
     }
     if (ctx->tr->t[k]) return ctx->tr->t[k];
     pthread_mutex_lock(&g_proto_lock);
-    if (!g_proto[k] && !g_proto_failed[k]) {
-        g_proto[k] = open_proto(k);
-        g_proto_failed[k] = g_proto[k] == NULL;
+    if (!g_proto[k] && !U_FAILURE(g_proto_error[k])) {
+        UErrorCode e = U_ZERO_ERROR;
+        g_proto[k] = open_proto(k, &e);
+        if (!g_proto[k]) proto_failed(k, e);
     }
     if (g_proto[k]) {
         UErrorCode e = U_ZERO_ERROR;
         ctx->tr->t[k] = utrans_clone(g_proto[k], &e);
-        if (U_FAILURE(e)) ctx->tr->t[k] = NULL;
+        if (U_FAILURE(e)) {
+            utrans_close(ctx->tr->t[k]);
+            ctx->tr->t[k] = NULL;
+            proto_failed(k, e);
+        }
     }
     pthread_mutex_unlock(&g_proto_lock);
     return ctx->tr->t[k];
+}
+
+size_t wl_translit_failures(char *buf, size_t cap)
+{
+    size_t n = 0, len = 0;
+    if (cap) buf[0] = '\0';
+    pthread_mutex_lock(&g_proto_lock);
+    for (int k = 0; k < TR_COUNT; k++) {
+        if (!U_FAILURE(g_proto_error[k])) continue;
+        if (cap > len) {
+            int w = snprintf(buf + len, cap - len, "%s%s (%s)", n ? "; " : "", tr_spec[k].id,
+                             u_errorName(g_proto_error[k]));
+            len = w < 0 ? len : WL_MIN(cap - 1, len + (size_t)w);
+        }
+        n++;
+    }
+    pthread_mutex_unlock(&g_proto_lock);
+    return n;
 }
 
 void wl_translit_free(wl_translit *tr)

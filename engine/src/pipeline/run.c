@@ -289,7 +289,11 @@ wl_status wl_run_cluster(run_ctx *c)
 {
     wl_result *r = c->r;
     size_t n = c->f->n;
-    if (c->opt->best_link) r->n_pairs = wl_best_link(r->pairs, r->n_pairs, n, c->rank);
+    if (c->opt->best_link) {
+        size_t kept = wl_best_link(r->pairs, r->n_pairs, n, c->rank);
+        if (kept == SIZE_MAX) return WL_NOMEM;
+        r->n_pairs = kept;
+    }
     if (c->opt->one_to_one) {
         size_t kept = wl_one_to_one(r->pairs, r->n_pairs, c->ds->source, c->rank);
         if (kept == SIZE_MAX) return WL_NOMEM;

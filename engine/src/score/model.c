@@ -5,7 +5,6 @@
 #include "block/block.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,7 +110,8 @@ static uint32_t *random_pool(const wl_features *f, uint64_t seed, size_t *m)
 }
 
 /* Fills pairs with every admissible pair when there are at most `want`, else with
- * `want` seeded random pairs of a random pool of records. @return the pairs written. */
+ * `want` seeded random pairs of a random pool of records. @return the pairs
+ * written, or SIZE_MAX when out of memory (no pairs would keep the default u). */
 static size_t sample_pairs(const wl_features *f, const wl_options *opt, wl_pairidx *pairs,
                            size_t want)
 {
@@ -127,7 +127,7 @@ static size_t sample_pairs(const wl_features *f, const wl_options *opt, wl_pairi
     uint64_t s = opt->seed;
     size_t m;
     uint32_t *pool = random_pool(f, s, &m);
-    if (!pool) return 0;
+    if (!pool) return SIZE_MAX;
     size_t tries = 0, max_tries = want * 20;
     while (k < want && tries++ < max_tries) {
         uint32_t a = pool[splitmix64(&s) % m], b = pool[splitmix64(&s) % m];
@@ -150,8 +150,13 @@ wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_option
         return WL_NOMEM;
     }
     size_t n = sample_pairs(f, opt, pairs, want);
+    if (n == SIZE_MAX) {
+        free(pairs);
+        free(v);
+        return WL_NOMEM;
+    }
     long long np = (long long)n;
-#pragma omp parallel for schedule(static) num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static) num_threads(wl_thread_count(opt->threads))
     for (long long k = 0; k < np; k++) wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
 
     double count[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
@@ -305,18 +310,14 @@ static void seed_posteriors(const wl_model *m, patterns *p)
 int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u)
 {
     patterns p = { 0 };
-    if (n == 0 || patterns_init(&p, m, v, n) != 0) {
-        free(p.count);
-        free(p.g);
-        return 0;
-    }
-    p.update_u = update_u;
-    wl_model *ref = wl_model_new();
+    if (n == 0) return 0;
+    wl_model *ref = patterns_init(&p, m, v, n) == 0 ? wl_model_new() : NULL;
     if (!ref) {
         free(p.count);
         free(p.g);
-        return 0;
+        return -1;
     }
+    p.update_u = update_u;
     memcpy(p.m0, ref->m, sizeof p.m0);
     memcpy(p.u0, m->u, sizeof p.u0);
     wl_model_free(ref);

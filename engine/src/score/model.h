@@ -61,6 +61,7 @@ wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_option
  * sharing a strict key, among which the random-pair u holds, and explains why
  * neither u held on all candidates nor u left free works. A non-zero mask is
  * used only by the unit test test_em_recovers_u_when_asked.
+ * @return -1 when out of memory (m and the prior untouched).
  */
 int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u);
 
@@ -95,9 +96,10 @@ void wl_model_monotone(wl_model *m);
 /**
  * Re-estimates only the prior from the candidates, m and u held (the labelled
  * fit uses it: labels give m, not how often two records of the lists match).
+ * @return WL_NOMEM when out of memory (the prior untouched).
  */
-void wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
-                        const wl_cmpvec *cand, size_t n);
+wl_status wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
+                             const wl_cmpvec *cand, size_t n);
 
 /** Mean name rarity (name_rare) of the likely matches among v, per name level. */
 void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n);

@@ -39,9 +39,8 @@
  * the better estimate. So only a gap of two orders counts as a collapse.
  */
 #include <math.h>
-#include <omp.h>
+#include <stdint.h>
 #include <stdlib.h>
-
 #include <string.h>
 
 #include "block/block.h"
@@ -93,12 +92,14 @@ enum { STRONG_BITS = 8 };
 
 /* Pairs of records sharing a key, at most `cap`, deterministic: each group of
  * records with one key gives all its pairs, thinned by a hash of the pair when
- * the total would exceed cap; a group above 1,000 records keeps 1,000. */
+ * the total would exceed cap; a group above 1,000 records keeps 1,000.
+ * @return the pairs written, or SIZE_MAX when out of memory (an empty session
+ *         would leave the fields' m at their defaults without a word). */
 static size_t session_pairs(const wl_features *f, const wl_options *opt,
                             uint64_t (*key)(const wl_features *, size_t), wl_pairidx *out, size_t cap)
 {
     keyed *e = malloc((f->n ? f->n : 1) * sizeof *e);
-    if (!e) return 0;
+    if (!e) return SIZE_MAX;
     size_t m = 0;
     for (size_t i = 0; i < f->n; i++) {
         uint64_t k = key(f, i);
@@ -172,8 +173,14 @@ static int run_session(const wl_model *base, const wl_features *f, const wl_opti
         return -1;
     }
     size_t n = session_pairs(f, opt, key, pairs, cap);
+    if (n == SIZE_MAX) {
+        free(pairs);
+        free(v);
+        free(saved);
+        return -1;
+    }
     long long nn = (long long)n;
-#pragma omp parallel for schedule(static) num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static) num_threads(wl_thread_count(opt->threads))
     for (long long k = 0; k < nn; k++) {
         wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
         memcpy(saved[k], v[k].level, sizeof saved[k]);
@@ -183,32 +190,37 @@ static int run_session(const wl_model *base, const wl_features *f, const wl_opti
     *out = *base;
     int it = n ? wl_model_em(out, v, n, opt->em_iterations > 0 ? opt->em_iterations : 100, 0) : 0;
     if (it > 0 && key == key_name) namesake_u(out, v, (const uint8_t (*)[WL_FIELD_COUNT])saved, n);
+    if (it < 0) it = -1; /* out of memory */
     free(pairs);
     free(v);
     free(saved);
     return it;
 }
 
-static double all_pairs(const wl_features *f, const wl_options *opt)
+/* The record pairs the prior is a rate over. @return WL_NOMEM when out of memory
+ * (counting the pairs within sources as well would shrink the prior). */
+static wl_status all_pairs(const wl_features *f, const wl_options *opt, double *out)
 {
     double n = (double)f->n, pairs = n * (n - 1) / 2;
-    if (opt->mode != WL_MODE_LINK) return pairs;
+    *out = pairs;
+    if (opt->mode != WL_MODE_LINK) return WL_OK;
     /* Link: subtract the pairs within each source. */
     size_t ns = f->ds->n_sources;
     double *cnt = calloc(ns ? ns : 1, sizeof *cnt);
-    if (!cnt) return pairs;
+    if (!cnt) return WL_NOMEM;
     for (size_t i = 0; i < f->n; i++) cnt[f->source[i]] += 1.0;
     for (size_t s = 0; s < ns; s++) pairs -= cnt[s] * (cnt[s] - 1) / 2;
     free(cnt);
-    return pairs > 1 ? pairs : 1;
+    *out = pairs > 1 ? pairs : 1;
+    return WL_OK;
 }
 
 /* The prior over all record pairs: the number of matches M is the sum of the
  * candidates' posteriors under prior odds M / (pairs - M); iterate from M = all
  * candidates down to the largest fixed point. */
-static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
+static wl_status fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
 {
-    if (n == 0) return;
+    if (n == 0) return WL_OK;
     /* The evidence of a candidate depends only on its levels: count the candidates
      * per pattern once, then iterate over the few thousand patterns seen, not
      * over millions of candidates. */
@@ -222,7 +234,7 @@ static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
     if (!count || !bits) {
         free(count);
         free(bits);
-        return;
+        return WL_NOMEM;
     }
     for (size_t k = 0; k < n; k++) {
         size_t id = 0;
@@ -246,6 +258,7 @@ static void fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
     m->prior = fmin(fmax(M / pairs, 1e-15), 0.5);
     free(count);
     free(bits);
+    return WL_OK;
 }
 
 /* How many matches the pairs with strong evidence suggest: one per such pair
@@ -270,16 +283,20 @@ int wl_fit_prior_collapsed(double fixed_point, double strong)
     return fixed_point < 0.01 * strong || (fixed_point <= 0.5 + 1e-9 && strong >= 2.0);
 }
 
-static void fit_prior_or_fallback(wl_model *m, const wl_features *f, const wl_options *opt,
-                                  const wl_cmpvec *cand, size_t n_cand)
+static wl_status fit_prior_or_fallback(wl_model *m, const wl_features *f, const wl_options *opt,
+                                       const wl_cmpvec *cand, size_t n_cand)
 {
-    wl_model_fit_prior(m, f, opt, cand, n_cand);
-    double pairs = all_pairs(f, opt), strong = strong_matches(m, f, opt, cand, n_cand);
+    double pairs;
+    wl_status st = all_pairs(f, opt, &pairs);
+    if (st == WL_OK) st = fit_prior(m, cand, n_cand, pairs);
+    if (st != WL_OK) return st;
+    double strong = strong_matches(m, f, opt, cand, n_cand);
     m->fallback &= ~(unsigned)WL_FIT_PRIOR;
     if (wl_fit_prior_collapsed(m->prior * pairs, strong)) {
         m->prior = fmin(fmax(strong / pairs, 1e-15), 0.5);
         m->fallback |= WL_FIT_PRIOR;
     }
+    return WL_OK;
 }
 
 /*
@@ -357,7 +374,8 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
     double u_raw[WL_FIELD_COUNT][WL_MAX_LEVELS];
     memcpy(u_raw, m->u, sizeof u_raw);
     for (int round = 0; round < U_ROUNDS; round++) {
-        fit_prior_or_fallback(m, f, opt, cand, n_cand);
+        st = fit_prior_or_fallback(m, f, opt, cand, n_cand);
+        if (st != WL_OK) return st;
         if (!wl_model_u_without_matches(m, (const double(*)[WL_MAX_LEVELS])u_raw)) break;
     }
     wl_model_monotone(m);
@@ -366,8 +384,10 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
     return WL_OK;
 }
 
-void wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
-                        const wl_cmpvec *cand, size_t n)
+wl_status wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
+                             const wl_cmpvec *cand, size_t n)
 {
-    fit_prior(m, cand, n, all_pairs(f, opt));
+    double pairs;
+    wl_status st = all_pairs(f, opt, &pairs);
+    return st == WL_OK ? fit_prior(m, cand, n, pairs) : st;
 }

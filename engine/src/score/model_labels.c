@@ -147,8 +147,8 @@ wl_status wl_model_fit_labels(const wl_dataset *ds, const wl_options *opt, const
         set_m(m, &s);
         st = candidate_vectors(f, opt, &pairs, &vec);
     }
+    if (st == WL_OK) st = wl_model_fit_prior(m, f, opt, vec, pairs.len);
     if (st == WL_OK) {
-        wl_model_fit_prior(m, f, opt, vec, pairs.len);
         wl_model_tf_means(m, vec, pairs.len);
         m->em_pairs = s.used;
         if (used) *used = s.used;

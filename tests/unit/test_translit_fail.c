@@ -1,0 +1,101 @@
+/* test_translit_fail.c -- a transliterator ICU cannot open is reported, not
+ * silent (issue 16.7). Its script then has no Latin reading for the rest of the
+ * process; that once happened without a word. The rules of one script are
+ * replaced through the test hook by text ICU rejects; the failure must be
+ * written to standard error once (however many names and contexts meet it),
+ * be listed by wl_translit_failures with ICU's reason, and leave the other
+ * scripts working. A process of its own: the prototypes live per process. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "normalise/name.h"
+
+/* Standard error into a temporary file while fn runs; @return what was written. */
+static char *capture_stderr(void (*fn)(void))
+{
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    fflush(stderr);
+    int saved = dup(fileno(stderr));
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(tmp), fileno(stderr)) >= 0);
+    fn();
+    fflush(stderr);
+    assert_true(dup2(saved, fileno(stderr)) >= 0);
+    close(saved);
+    long n = ftell(tmp);
+    if (n < 0) n = lseek(fileno(tmp), 0, SEEK_END);
+    assert_true(n >= 0);
+    char *text = calloc((size_t)n + 1, 1);
+    assert_non_null(text);
+    rewind(tmp);
+    assert_int_equal(fread(text, 1, (size_t)n, tmp), (size_t)n);
+    fclose(tmp);
+    return text;
+}
+
+static char g_out[3][256];
+
+/* Three Hebrew names in two contexts, and a Russian one. */
+static void fold_names(void)
+{
+    static const char *const heb[] = { "דוד כהן", "משה לוי" };
+    wl_namectx *a = wl_namectx_create(), *b = wl_namectx_create();
+    assert_non_null(a);
+    assert_non_null(b);
+    wl_text_fold(a, heb[0], strlen(heb[0]), g_out[0], sizeof g_out[0]);
+    wl_text_fold(b, heb[1], strlen(heb[1]), g_out[1], sizeof g_out[1]);
+    wl_text_fold(a, heb[1], strlen(heb[1]), g_out[1], sizeof g_out[1]);
+    const char *ru = "Иван Петров";
+    wl_text_fold(b, ru, strlen(ru), g_out[2], sizeof g_out[2]);
+    wl_namectx_free(a);
+    wl_namectx_free(b);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
+    return n;
+}
+
+static void test_failed_script_is_reported_once(void **state)
+{
+    (void)state;
+    char list[512];
+    assert_int_equal(wl_translit_failures(list, sizeof list), 0);
+    assert_string_equal(list, "");
+    wl_translit_test_rules("name_translit_hebrew", "\xd7\x90 > a ;\n[[[ not a rule\n");
+    char *err = capture_stderr(fold_names);
+    wl_translit_test_rules(NULL, NULL);
+    assert_int_equal(count(err, "warning"), 1);
+    assert_int_equal(count(err, "wl-Hebrew-Latin"), 1);
+    assert_int_equal(count(err, "\n"), 1);
+    free(err);
+    /* Hebrew has no Latin reading; Russian still has one. */
+    for (int k = 0; k < 2; k++)
+        for (const char *p = g_out[k]; *p; p++) assert_false(*p >= 'a' && *p <= 'z');
+    assert_string_equal(g_out[2], "ivan petrov");
+    assert_int_equal(wl_translit_failures(list, sizeof list), 1);
+    assert_non_null(strstr(list, "wl-Hebrew-Latin (U_"));
+    /* cut to the buffer, never past it */
+    char small[8];
+    assert_int_equal(wl_translit_failures(small, sizeof small), 1);
+    assert_int_equal(strlen(small), sizeof small - 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_failed_script_is_reported_once),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
