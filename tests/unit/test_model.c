@@ -55,7 +55,7 @@ static void test_em_recovers_m_and_prior(void **state)
     }
     wl_model *fit = wl_model_new();
     memcpy(fit->u, truth->u, sizeof fit->u);
-    int it = wl_model_em(fit, v, n, 500, 0);
+    int it = wl_model_em(fit, v, n, 500);
     assert_true(it > 1);
     assert_true(fabs(fit->prior - truth->prior) < 0.01);
     for (int f = 0; f < WL_FIELD_COUNT; f++)
@@ -64,44 +64,6 @@ static void test_em_recovers_m_and_prior(void **state)
     free(v);
     wl_model_free(truth);
     wl_model_free(fit);
-}
-
-/* With update_u, EM also finds u among the candidates, from a rough start. */
-static void test_em_recovers_u_when_asked(void **state)
-{
-    (void)state;
-    wl_model *truth = wl_model_new();
-    truth->prior = 0.3;
-    for (int f = 0; f < WL_FIELD_COUNT; f++) {
-        int L = truth->levels[f];
-        for (int l = 1; l < L; l++) {
-            truth->m[f][l] = l == L - 1 ? 0.8 : 0.2 / (L - 2);
-            truth->u[f][l] = l == 1 ? 0.6 : 0.4 / (L - 2);
-        }
-    }
-    size_t n = 200000;
-    wl_cmpvec *v = calloc(n, sizeof *v);
-    for (size_t k = 0; k < n; k++) {
-        int match = uniform() < truth->prior;
-        for (int f = 0; f < WL_FIELD_COUNT; f++)
-            v[k].level[f] = (uint8_t)draw(match ? truth->m[f] : truth->u[f], truth->levels[f]);
-    }
-    wl_model *fit = wl_model_new(); /* default u: far from the truth */
-    wl_model *fixed = wl_model_new();
-    wl_model_em(fit, v, n, 1000, ~0u);
-    wl_model_em(fixed, v, n, 1000, 0);
-    assert_true(fabs(fit->prior - truth->prior) < 0.02);
-    for (int f = 0; f < WL_FIELD_COUNT; f++)
-        for (int l = 1; l < truth->levels[f]; l++) {
-            assert_true(fabs(fit->m[f][l] - truth->m[f][l]) < 0.03);
-            assert_true(fabs(fit->u[f][l] - truth->u[f][l]) < 0.03);
-        }
-    /* Holding a wrong u fixed cannot find the prior: the reason for update_u. */
-    assert_true(fabs(fixed->prior - truth->prior) > 0.05);
-    free(v);
-    wl_model_free(truth);
-    wl_model_free(fit);
-    wl_model_free(fixed);
 }
 
 static void test_weight_is_log2_bayes_factor(void **state)
@@ -176,7 +138,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_em_recovers_m_and_prior),
-        cmocka_unit_test(test_em_recovers_u_when_asked),
         cmocka_unit_test(test_weight_is_log2_bayes_factor),
         cmocka_unit_test(test_monotone_levels),
         cmocka_unit_test(test_tf_adjustment_favours_rare_names),

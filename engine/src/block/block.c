@@ -42,16 +42,6 @@ typedef struct {
     const uint32_t *rank, *inv; /* f->rank and its inverse; NULL: records by index */
 } block_ctx;
 
-static int thread_count(int requested)
-{
-#ifdef _OPENMP
-    return requested > 0 ? requested : omp_get_max_threads();
-#else
-    (void)requested;
-    return 1;
-#endif
-}
-
 /* ---- one kind's entries ---- */
 
 static int chunk_entries(const wl_features *f, int kind, uint32_t common, size_t lo, size_t hi, wl_vec *out)
@@ -657,7 +647,7 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     memset(st, 0, sizeof *st);
     if (!f || !opt) return WL_USAGE;
     if (f->n >= UINT32_MAX) return WL_INPUT;
-    block_ctx c = { f->n, thread_count(opt->threads), opt->mode,
+    block_ctx c = { f->n, wl_thread_count(opt->threads), opt->mode,
                     opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure, f->source, st,
                     NULL, NULL };
     uint32_t *inv = NULL;

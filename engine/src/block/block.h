@@ -9,8 +9,8 @@
 #ifndef WL_BLOCK_H
 #define WL_BLOCK_H
 
+#include "block/block_keys.h"
 #include "features/featureset.h"
-
 
 typedef struct {
     size_t keys;            /* (key, record) entries */
@@ -48,21 +48,8 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
 
 /* ---- internals shared by block*.c and their tests ---- */
 
-/* Key kinds. The kind sits in the top 3 bits of a key so that sorting keys
- * sorts kinds first (and keys of two kinds never collide); bit 60 marks a key
- * re-keyed by a split. */
-enum {
-    WL_KIND_PHONETIC_YEAR = 0, WL_KIND_PART_PAIR, WL_KIND_DOC, WL_KIND_FULL_NAME,
-    WL_KIND_SKELETON_NAT, WL_KIND_PART_DOB, WL_KIND_COUNT
-};
-#define WL_KEY_KIND_SHIFT 61
-#define WL_KEY_SPLIT_BIT  ((uint64_t)1 << 60)
-#define WL_KEY_HASH_MASK  (WL_KEY_SPLIT_BIT - 1)
-
 /* A block larger than this is split when opt->max_block is 0. */
 enum { WL_BLOCK_DEFAULT_MAX = 1000 };
-/* Shortest document key that also gets its one-deletion variants as keys. */
-enum { WL_BLOCK_DOC_MIN_EDIT = 6 };
 /* Partners each record keeps in wl_block. On the generated 8-country lists
  * (10^5 records) 24 / 32 / 40 kept 0.959 / 0.961 / 0.963 of the true pairs
  * (0.972 uncapped) with 1.4 / 1.6 / 1.9 M candidates (7.7 M uncapped); at 10^6
@@ -76,28 +63,6 @@ enum { WL_BLOCK_SURE_PARTNERS = 4 };
  * number's deletion variants as lists grow); one of at most this many may be
  * one person's records in several lists, and guards its partners from pruning. */
 enum { WL_BLOCK_DOC_CROWD = 8 };
-/* Widest year range (year_hi - year) still expanded into one key per year. */
-enum { WL_BLOCK_MAX_RANGE_YEARS = 6 };
-
-/** @return a key of kind `kind` for hash h (kind in the top bits). */
-static inline uint64_t wl_block_key(int kind, uint64_t h)
-{
-    return ((uint64_t)kind << WL_KEY_KIND_SHIFT) | (h & WL_KEY_HASH_MASK);
-}
-
-/**
- * Writes record i's keys of one kind into out (duplicates possible, unsorted).
- * common: a part held by more records than this is a crowd: it gives no
- * phonetic+year key unless it is the record's rarest part, and two crowd
- * parts make no part pair or skeleton pair unless the name has nothing rarer
- * (their blocks would hold thousands of different persons that other keys
- * already tell apart); 0 means no limit.
- * @return the number of keys written, at most cap (extra keys are dropped:
- *         cap is sized so that only pathological records reach it).
- */
-size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint32_t common, uint64_t *out,
-                            size_t cap);
-
 /** Blocks above this many records (max_block / 16) are split by a second key,
  * then skipped only if a sub-block still exceeds max_block. Refining blocks
  * below the skip limit keeps the pair count near-linear: a block of 500 "nguyen
@@ -132,9 +97,6 @@ static inline uint32_t wl_block_common_limit(size_t max_block)
  * TKDE 26(8), 2014).
  */
 uint32_t wl_block_weight(size_t size, size_t records);
-
-/** Second key that splits an oversized block of kind `kind` (block_split.c). */
-uint64_t wl_block_split_key(const wl_features *f, size_t i, int kind);
 
 typedef struct {
     uint64_t key;

@@ -16,7 +16,7 @@
  *   PART_DOB       first two letters of a part + full date: names mistyped;
  *                  full date + nationality: names romanised beyond recognition.
  * Initials and particles never form keys: they would make huge useless blocks. */
-#include "block/block.h"
+#include "block/block_keys.h"
 #include "normalise/name.h"
 
 #include <string.h>

@@ -404,9 +404,10 @@ static void assign_min_cost(const double *cost, int r, int c, int *row_at)
     }
 }
 
-/* Up to three rows: every injective map of rows to columns (at most 16·15·14
- * for three rows, usually 3·2·1), the first best kept. Names of one to three
- * parts are nearly all the traffic, and this is cheaper than potentials. */
+/* Up to three rows and six columns (wl_assign_max): every injective map of
+ * rows to columns (at most 6·5·4 = 120 for three rows, usually 3·2·1), the
+ * first best kept. Names of one to three parts are nearly all the traffic,
+ * and this is cheaper than potentials. */
 static void assign_small(const double *w, int rows, int cols, int *col_of)
 {
     double best = -HUGE_VAL;

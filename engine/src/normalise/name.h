@@ -233,5 +233,7 @@ size_t wl_translit_failures(char *buf, size_t cap);
 void wl_translit_test_rules(const char *table, const char *rules);
 /** @return an empty cache of part keys (free() it), or NULL when out of memory. */
 wl_keycache *wl_keycache_new(void);
+/** @return an empty cache of folds (free() it), or NULL when out of memory. */
+wl_foldcache *wl_foldcache_new(void);
 
 #endif /* WL_NAME_H */

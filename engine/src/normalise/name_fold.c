@@ -37,28 +37,7 @@ struct wl_foldcache {
     cache_slot slot[CACHE_SLOTS];
 };
 
-wl_namectx *wl_namectx_create(void)
-{
-    if (wl_name_lex_init() != 0) return NULL;
-    wl_namectx *ctx = calloc(1, sizeof *ctx);
-    if (!ctx) return NULL;
-    ctx->cache = calloc(1, sizeof *ctx->cache);
-    ctx->keys = wl_keycache_new();
-    if (!ctx->cache || !ctx->keys) {
-        wl_namectx_free(ctx);
-        return NULL;
-    }
-    return ctx;
-}
-
-void wl_namectx_free(wl_namectx *ctx)
-{
-    if (!ctx) return;
-    wl_translit_free(ctx->tr);
-    free(ctx->cache);
-    free(ctx->keys);
-    free(ctx);
-}
+wl_foldcache *wl_foldcache_new(void) { return calloc(1, sizeof(wl_foldcache)); }
 
 /* ---- output: an ASCII buffer that never overflows ---- */
 

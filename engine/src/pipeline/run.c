@@ -375,7 +375,7 @@ wl_status wl_run(const wl_dataset *ds, const wl_options *opt, const wl_model *mo
     c.opt = opt;
     c.progress = progress;
     c.user = user;
-    c.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    c.threads = wl_thread_count(opt->threads);
     wl_vec_init(&c.cand, sizeof(wl_pairidx));
     c.r = calloc(1, sizeof *c.r);
     if (!c.r) return WL_NOMEM;

@@ -2,8 +2,6 @@
  * EM over pattern counts, and scoring (see model.h for the references). */
 #include "score/model.h"
 
-#include "block/block.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,14 +182,11 @@ typedef struct {
     size_t stride[WL_FIELD_COUNT];
     double *count;       /* pairs per pattern */
     double *g;           /* posterior match probability per pattern */
-    unsigned update_u;   /* fields (bit f) whose u is re-estimated among the candidates */
     double m0[WL_FIELD_COUNT][WL_MAX_LEVELS];   /* pseudo-count shapes: the defaults */
-    double u0[WL_FIELD_COUNT][WL_MAX_LEVELS];
 } patterns;
 
-/* Pseudo-pairs behind each m estimate (and u, when EM updates it). */
+/* Pseudo-pairs behind each m estimate. */
 #define M_PSEUDO 20.0
-#define U_PSEUDO 1.0
 
 static size_t pattern_of(const patterns *p, const wl_cmpvec *v)
 {
@@ -233,8 +228,7 @@ static double posterior(const wl_model *m, const patterns *p, size_t id)
     return d > 700 ? 0.0 : 1.0 / (1.0 + exp(d));
 }
 
-/* Re-estimates one field's m (from posterior-weighted counts num) or u (from the
- * complements den). @return the largest change. */
+/* Re-estimates one field's m from its posterior-weighted counts. @return the largest change. */
 static double m_step_field(double *x, const double *cnt, int L, const double *x0, double alpha)
 {
     double den = 0.0, delta = 0.0;
@@ -251,30 +245,22 @@ static double m_step_field(double *x, const double *cnt, int L, const double *x0
     return delta;
 }
 
-/* M-step from the posteriors p->g: m, the u of the fields in update_u, and the
- * prior. @return the largest change of any parameter. */
+/* M-step from the posteriors p->g: m and the prior (u stays at the random-pair
+ * estimate: model_fit.c says why). @return the largest change of any parameter. */
 static double m_step(wl_model *m, const patterns *p)
 {
     double num[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
-    double non[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
     double total = 0.0, matched = 0.0;
     for (size_t id = 0; id < p->n_patterns; id++) {
         if (p->count[id] == 0.0) continue;
-        double cg = p->count[id] * p->g[id], cn = p->count[id] - cg;
+        double cg = p->count[id] * p->g[id];
         total += p->count[id];
         matched += cg;
-        for (int f = 0; f < WL_FIELD_COUNT; f++) {
-            int l = level_of(p, m, id, f);
-            num[f][l] += cg;
-            non[f][l] += cn;
-        }
+        for (int f = 0; f < WL_FIELD_COUNT; f++) num[f][level_of(p, m, id, f)] += cg;
     }
     double delta = 0.0;
-    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+    for (int f = 0; f < WL_FIELD_COUNT; f++)
         delta = fmax(delta, m_step_field(m->m[f], num[f], m->levels[f], p->m0[f], M_PSEUDO));
-        if (p->update_u & (1u << f))
-            delta = fmax(delta, m_step_field(m->u[f], non[f], m->levels[f], p->u0[f], U_PSEUDO));
-    }
     double prior = total > 0 ? clamp_p(matched / total) : m->prior;
     delta = fmax(delta, fabs(prior - m->prior));
     m->prior = prior;
@@ -307,7 +293,7 @@ static void seed_posteriors(const wl_model *m, patterns *p)
     }
 }
 
-int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u)
+int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter)
 {
     patterns p = { 0 };
     if (n == 0) return 0;
@@ -317,9 +303,7 @@ int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigne
         free(p.g);
         return -1;
     }
-    p.update_u = update_u;
     memcpy(p.m0, ref->m, sizeof p.m0);
-    memcpy(p.u0, m->u, sizeof p.u0);
     wl_model_free(ref);
     seed_posteriors(m, &p);
     m_step(m, &p);

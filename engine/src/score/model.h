@@ -53,17 +53,13 @@ wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_option
 
 /**
  * EM over the distinct patterns of the n comparison vectors v: updates m and the
- * prior, and u of the fields in the update_u mask (bit f for field f; starting
- * from the random-pair estimate), then the TF reference means.
- * @return the number of iterations run.
- *
- * The fit (model_fit.c) passes update_u = 0: it runs EM on sessions of pairs
- * sharing a strict key, among which the random-pair u holds, and explains why
- * neither u held on all candidates nor u left free works. A non-zero mask is
- * used only by the unit test test_em_recovers_u_when_asked.
- * @return -1 when out of memory (m and the prior untouched).
+ * prior; u stays as given (the random-pair estimate). The fit (model_fit.c) runs
+ * it on sessions of pairs sharing a strict key, among which that u holds, and
+ * explains why neither u held on all candidates nor u left free works.
+ * @return the number of iterations run; -1 when out of memory (m and the
+ *         prior untouched).
  */
-int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter, unsigned update_u);
+int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter);
 
 /**
  * Fits the model without labels (model_fit.c explains how): u from random pairs,

@@ -43,7 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "block/block.h"
 #include "score/model.h"
 
 enum { U_ROUNDS = 4 };
@@ -188,7 +187,7 @@ static int run_session(const wl_model *base, const wl_features *f, const wl_opti
             if (!(use & (1u << fi))) v[k].level[fi] = 0; /* not evidence in this session */
     }
     *out = *base;
-    int it = n ? wl_model_em(out, v, n, opt->em_iterations > 0 ? opt->em_iterations : 100, 0) : 0;
+    int it = n ? wl_model_em(out, v, n, opt->em_iterations > 0 ? opt->em_iterations : 100) : 0;
     if (it > 0 && key == key_name) namesake_u(out, v, (const uint8_t (*)[WL_FIELD_COUNT])saved, n);
     if (it < 0) it = -1; /* out of memory */
     free(pairs);
