@@ -6,9 +6,16 @@
 source "$(dirname "$0")/lib.sh"
 S="$WL_SOURCE_DIR/datasets/sample"
 head -n 301 "$S/idn.csv" > "$TMP/idn.csv"
-tr ',' ';' < "$TMP/idn.csv" > "$TMP/semi.csv"
-tr ',' '|' < "$TMP/idn.csv" > "$TMP/pipe.csv"
-tr ',' '\t' < "$TMP/idn.csv" > "$TMP/tab.tsv"
+# Rewritten by a CSV writer, not by tr: "Caballero, Joseph" is a quoted name
+# whose comma must stay a comma (tr made it "Caballero; Joseph", another name).
+python3 - "$TMP" <<'PY'
+import csv, sys
+d = sys.argv[1]
+rows = list(csv.reader(open(f"{d}/idn.csv", encoding="utf-8", newline="")))
+for name, sep in (("semi.csv", ";"), ("pipe.csv", "|"), ("tab.tsv", "\t")):
+    with open(f"{d}/{name}", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=sep, lineterminator="\n").writerows(rows)
+PY
 
 # The comma list's pairs, as reference (every list named 'idn' by --source).
 expect_exit 0 "$WATCHLINK" match "$TMP/idn.csv" "$S/mys.csv" --source idn -o "$TMP/ref.csv" -q

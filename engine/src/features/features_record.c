@@ -52,6 +52,7 @@ static int put_part(name_state *s, const wl_namepart *p, uint8_t name_no)
     q.h_skel = p->h_skel;
     q.h_sound = p->h_sound;
     q.h_spell = p->h_spell;
+    q.script = p->script;
     return wl_vec_push(&c->parts, &q);
 }
 

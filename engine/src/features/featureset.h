@@ -24,7 +24,8 @@ typedef struct {
     uint64_t h_canon;   /* XXH3 of the canonical spelling */
     uint64_t h_skel;    /* XXH3 of the consonant skeleton */
     uint32_t freq;      /* records of the dataset holding this canonical part */
-    uint32_t h_spell;   /* key of the sound spelling of the canonical spelling (0: too short) */
+    uint32_t h_spell : 28; /* key of the sound spelling of the canonical spelling (0: too short) */
+    uint32_t script : 4;   /* wl_script (name.h) of the value the part was read from */
 } wl_fpart;
 
 typedef struct {

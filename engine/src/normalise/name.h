@@ -28,6 +28,22 @@ enum {
 
 enum { WL_NAME_MAX_PARTS = 16 };
 
+/* The script a name was written in before it was read into Latin letters: the
+ * comparator prices the edits between a Latin spelling and such a reading by
+ * what that script does to names (compare/name_edit.c). The first non-Latin
+ * run of a value decides. Fits in 4 bits (wl_fpart.script). */
+typedef enum {
+    WL_SCRIPT_LATIN = 0,
+    WL_SCRIPT_CYRILLIC,
+    WL_SCRIPT_ARABIC,   /* Arabic letters: Arabic, Persian, Jawi, Urdu */
+    WL_SCRIPT_HEBREW,
+    WL_SCRIPT_HANGUL,
+    WL_SCRIPT_KANA,     /* hiragana and katakana */
+    WL_SCRIPT_HAN,
+    WL_SCRIPT_OTHER,    /* any other: Thai, Khmer, Burmese, Devanagari, Greek... */
+    WL_SCRIPT_COUNT
+} wl_script;
+
 typedef struct {
     const char *text;    /* normalised spelling: lowercase Latin letters/digits */
     uint16_t len;
@@ -39,8 +55,9 @@ typedef struct {
     uint64_t h_canon;    /* XXH3 of canon */
     uint64_t h_skel;     /* XXH3 of the consonant skeleton of canon */
     uint32_t h_sound;    /* the sound classes of canon (wl_sound_classes): hash, length in the low 4 bits */
-    uint32_t h_spell;    /* the sound spelling of canon (wl_sound_spelling_key); 0: too short */
+    uint32_t h_spell;    /* the sound spelling of canon (wl_sound_spelling_key, 28 bits); 0: too short */
     uint8_t flags;       /* WL_PART_* */
+    uint8_t script;      /* wl_script of the value the part was read from */
 } wl_namepart;
 
 /* One context per thread: it owns the ICU transliterators (which are not
@@ -204,6 +221,7 @@ struct wl_namectx {
     wl_keycache *keys;         /* phonetic and skeleton keys of recent canonical words */
     int family_first;          /* set by the last fold: Han/Hangul name, family first */
     int transcribed;           /* set by the last fold: a run of a WL_PART_XSCRIPT script */
+    int script;                /* set by the last fold: wl_script of its first non-Latin run */
     int has_alternative;       /* set by the last fold: a run has another reading (a Han
                                   run read as a Chinese name, a Cyrillic run) */
     int read_foreign;          /* input: read runs as transcribed foreign names (no cache) */

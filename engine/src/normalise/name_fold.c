@@ -28,7 +28,7 @@ enum { CACHE_SLOTS = 1024, CACHE_IN = 96, CACHE_OUT = 160 };
 typedef struct {
     uint64_t h;
     uint16_t in_len, out_len;
-    uint8_t used, family_first, transcribed, has_alternative;
+    uint8_t used, family_first, transcribed, has_alternative, script;
     char in[CACHE_IN];
     char out[CACHE_OUT];
 } cache_slot;
@@ -163,6 +163,21 @@ static size_t run_end(const int32_t *cp, size_t i, size_t n, int thai)
  * Cyrillic, Greek and Armenian are alphabets that write a foreign name's vowels,
  * and their romanisations are compared as spelled.
  */
+/* The wl_script of a non-Latin code point (Thai and Lao included). */
+static int script_of(int32_t cp)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    switch (uscript_getScript(cp, &e)) {
+    case USCRIPT_CYRILLIC: return WL_SCRIPT_CYRILLIC;
+    case USCRIPT_ARABIC:   return WL_SCRIPT_ARABIC;
+    case USCRIPT_HEBREW:   return WL_SCRIPT_HEBREW;
+    case USCRIPT_HANGUL:   return WL_SCRIPT_HANGUL;
+    case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: return WL_SCRIPT_KANA;
+    case USCRIPT_HAN:      return WL_SCRIPT_HAN;
+    default:               return WL_SCRIPT_OTHER;
+    }
+}
+
 static int transcribing_script(int32_t cp)
 {
     UErrorCode e = U_ZERO_ERROR;
@@ -194,6 +209,7 @@ static void fold_runs(wl_namectx *ctx, const int32_t *cp, size_t n, fold_out *o)
         int thai = is_thai_lao(cp[i]);
         size_t j = run_end(cp, i, n, thai);
         if (!ctx->transcribed && transcribing_script(cp[i])) ctx->transcribed = 1;
+        if (!ctx->script) ctx->script = script_of(cp[i]);
         char *dst = o->p + o->n;
         size_t room = o->cap - o->n;
         size_t k = thai ? wl_thai_romanise(cp + i, j - i, dst, room) : wl_translit_run(ctx, cp + i, j - i, dst, room);
@@ -231,6 +247,7 @@ static void cache_put(wl_namectx *ctx, const char *s, size_t n, uint64_t h, cons
     c->out_len = (uint16_t)k;
     c->family_first = (uint8_t)ctx->family_first;
     c->transcribed = (uint8_t)ctx->transcribed;
+    c->script = (uint8_t)ctx->script;
     c->has_alternative = (uint8_t)ctx->has_alternative;
     memcpy(c->in, s, n);
     memcpy(c->out, out, k);
@@ -271,6 +288,7 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
     out[0] = 0;
     ctx->family_first = 0;
     ctx->transcribed = 0;
+    ctx->script = WL_SCRIPT_LATIN;
     ctx->has_alternative = 0;
     if (!s) return 0;
     n = clip_input(s, n);
@@ -283,6 +301,7 @@ size_t wl_name_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
         out[c->out_len] = 0;
         ctx->family_first = c->family_first;
         ctx->transcribed = c->transcribed;
+        ctx->script = c->script;
         ctx->has_alternative = c->has_alternative;
         return c->out_len;
     }

@@ -465,8 +465,10 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
     mark_titles(&w);
     part_sink ps = { &w, out, 0, WL_MIN(max, (int)WL_NAME_MAX_PARTS), looks_chinese(&w, kind, ctx->family_first), 0 };
     emit_all(&w, &ps, kind, kind == WL_NAME_FULL && ctx->family_first);
-    if (ctx->transcribed)
-        for (int k = 0; k < ps.n; k++) out[k].flags |= WL_PART_XSCRIPT;
+    for (int k = 0; k < ps.n; k++) {
+        out[k].script = (uint8_t)ctx->script;
+        if (ctx->transcribed) out[k].flags |= WL_PART_XSCRIPT;
+    }
     return ps.n;
 }
 

@@ -138,7 +138,7 @@ size_t wl_sound_spelling(const char *s, size_t n, char *out, size_t cap) { retur
 uint32_t wl_sound_spelling_key(const char *s, size_t n)
 {
     if (n < WL_SOUND_SPELLING_MIN) return 0;
-    uint32_t h = (uint32_t)wl_hash(s, n);
+    uint32_t h = (uint32_t)wl_hash(s, n) & 0x0fffffffu; /* 28 bits: wl_fpart keeps the script beside it */
     return h ? h : 1u;
 }
 

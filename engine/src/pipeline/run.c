@@ -238,7 +238,7 @@ wl_status wl_run_fit(run_ctx *c, const wl_model *given)
     if (!c->r->model) return WL_NOMEM;
     wl_options o = *c->opt;
     o.threads = c->threads;
-    return wl_model_fit(c->r->model, c->f, &o, c->vec, c->cand.len);
+    return wl_model_fit(c->r->model, c->f, &o, c->vec, (const uint32_t *)c->cand.data, c->cand.len);
 }
 
 /* Scores every candidate and keeps those at or above the threshold. */

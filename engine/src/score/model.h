@@ -64,10 +64,12 @@ int wl_model_em(wl_model *m, const wl_cmpvec *v, size_t n, int max_iter);
 /**
  * Fits the model without labels (model_fit.c explains how): u from random pairs,
  * m by EM on pairs sharing a date of birth and on pairs sharing a name, the prior
- * from the n candidate vectors cand, then the TF reference means.
+ * from the n candidate vectors cand, then the TF reference means. ab (may be
+ * NULL) holds the candidates' records, 2 * n indices: when linking, the strong
+ * pairs that bound a collapsed prior are then taken one to one.
  */
 wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
-                       const wl_cmpvec *cand, size_t n);
+                       const wl_cmpvec *cand, const uint32_t *ab, size_t n);
 
 /**
  * Whether the prior's fixed point (expected matches among all record pairs)

@@ -260,17 +260,82 @@ static wl_status fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pai
     return WL_OK;
 }
 
-/* How many matches the pairs with strong evidence suggest: one per such pair
- * (a person with k records has k(k-1)/2 pairs). When linking, a record has at
- * most one true partner in each other list, so there are at most half as many
- * matches as records in two lists; namesakes beyond that are not counted. */
-static double strong_matches(const wl_model *m, const wl_features *f, const wl_options *opt,
-                             const wl_cmpvec *cand, size_t n)
+typedef struct {
+    double bits;
+    uint32_t a, b;   /* records */
+    uint32_t ra, rb; /* their ranks: the order of equal evidence, free of the input order */
+} strong_pair;
+
+static int cmp_strong(const void *x, const void *y)
 {
-    double strong = 0.0;
-    for (size_t k = 0; k < n; k++) strong += wl_model_evidence(m, &cand[k]) >= STRONG_BITS;
-    if (opt->mode == WL_MODE_LINK) strong = fmin(strong, (double)f->n / 2);
-    return strong;
+    const strong_pair *p = x, *q = y;
+    if (p->bits != q->bits) return p->bits > q->bits ? -1 : 1;
+    if (p->ra != q->ra) return p->ra < q->ra ? -1 : 1;
+    return (p->rb > q->rb) - (p->rb < q->rb);
+}
+
+/* The slot of key (a record with a partner in one other source) in the
+ * open-addressing set `set` (cap a power of two, 0 = empty, keys never 0):
+ * where it is, or the empty slot where it would go. */
+static uint64_t *slot_of(uint64_t *set, size_t cap, uint64_t key)
+{
+    size_t i = (size_t)wl_hash_combine(key, 0x74616b65u) & (cap - 1);
+    while (set[i] != 0 && set[i] != key) i = (i + 1) & (cap - 1);
+    return &set[i];
+}
+
+/*
+ * How many matches the pairs with strong evidence suggest: one per such pair
+ * (a person with k records has k(k-1)/2 pairs). When linking, a record has at
+ * most one true partner in each other list, so the strong pairs are taken one
+ * to one, strongest first (a greedy maximal matching, per pair of lists): a
+ * namesake who shares "muhammad ali" with forty records of the other list is
+ * one match at most, not forty. On the bundled Indonesian and Malaysian
+ * samples cut to names only, 3,300 strong pairs held 932 true ones; counting
+ * them all (capped at half the records) put the prior at twice the truth and
+ * every all_parts pair above the threshold at 13 % precision.
+ * @return the count, or -1 when out of memory.
+ */
+static double strong_matches(const wl_model *m, const wl_features *f, const wl_options *opt,
+                             const wl_cmpvec *cand, const uint32_t *ab, size_t n)
+{
+    size_t ns = 0;
+    for (size_t k = 0; k < n; k++) ns += wl_model_evidence(m, &cand[k]) >= STRONG_BITS;
+    if (opt->mode != WL_MODE_LINK || ns == 0) return (double)ns;
+    if (!ab) return fmin((double)ns, (double)f->n / 2); /* no pairs given: the plain bound */
+    size_t cap = 16;
+    while (cap < 4 * ns) cap *= 2;
+    strong_pair *sp = malloc(ns * sizeof *sp);
+    uint64_t *set = calloc(cap, sizeof *set);
+    if (!sp || !set) {
+        free(sp);
+        free(set);
+        return -1.0;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < n; k++) {
+        double bits = wl_model_evidence(m, &cand[k]);
+        if (bits < STRONG_BITS) continue;
+        uint32_t a = ab[2 * k], b = ab[2 * k + 1];
+        sp[j++] = (strong_pair){ bits, a, b, f->rank ? f->rank[a] : a, f->rank ? f->rank[b] : b };
+    }
+    qsort(sp, ns, sizeof *sp, cmp_strong);
+    double matches = 0.0;
+    for (size_t k = 0; k < ns; k++) {
+        /* key: record + 1 (never 0) with the partner's source */
+        uint64_t ka = ((uint64_t)sp[k].a + 1) << 24 | (f->source[sp[k].b] & 0xffffffu);
+        uint64_t kb = ((uint64_t)sp[k].b + 1) << 24 | (f->source[sp[k].a] & 0xffffffu);
+        uint64_t *sa = slot_of(set, cap, ka);
+        if (*sa) continue; /* a has its partner in b's list */
+        uint64_t *sb = slot_of(set, cap, kb);
+        if (*sb) continue;
+        *sb = kb;
+        *slot_of(set, cap, ka) = ka; /* looked up again: inserting kb may have filled sa */
+        matches += 1.0;
+    }
+    free(sp);
+    free(set);
+    return matches;
 }
 
 /* Below a hundredth of the strong pairs; or at the fixed point's floor of half a
@@ -283,13 +348,14 @@ int wl_fit_prior_collapsed(double fixed_point, double strong)
 }
 
 static wl_status fit_prior_or_fallback(wl_model *m, const wl_features *f, const wl_options *opt,
-                                       const wl_cmpvec *cand, size_t n_cand)
+                                       const wl_cmpvec *cand, const uint32_t *ab, size_t n_cand)
 {
     double pairs;
     wl_status st = all_pairs(f, opt, &pairs);
     if (st == WL_OK) st = fit_prior(m, cand, n_cand, pairs);
     if (st != WL_OK) return st;
-    double strong = strong_matches(m, f, opt, cand, n_cand);
+    double strong = strong_matches(m, f, opt, cand, ab, n_cand);
+    if (strong < 0.0) return WL_NOMEM;
     m->fallback &= ~(unsigned)WL_FIT_PRIOR;
     if (wl_fit_prior_collapsed(m->prior * pairs, strong)) {
         m->prior = fmin(fmax(strong / pairs, 1e-15), 0.5);
@@ -337,7 +403,7 @@ int wl_model_u_without_matches(wl_model *m, const double (*u_raw)[WL_MAX_LEVELS]
 }
 
 wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
-                       const wl_cmpvec *cand, size_t n_cand)
+                       const wl_cmpvec *cand, const uint32_t *ab, size_t n_cand)
 {
     wl_status st = wl_model_estimate_u(m, f, opt);
     if (st != WL_OK) return st;
@@ -373,7 +439,7 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
     double u_raw[WL_FIELD_COUNT][WL_MAX_LEVELS];
     memcpy(u_raw, m->u, sizeof u_raw);
     for (int round = 0; round < U_ROUNDS; round++) {
-        st = fit_prior_or_fallback(m, f, opt, cand, n_cand);
+        st = fit_prior_or_fallback(m, f, opt, cand, ab, n_cand);
         if (st != WL_OK) return st;
         if (!wl_model_u_without_matches(m, (const double(*)[WL_MAX_LEVELS])u_raw)) break;
     }

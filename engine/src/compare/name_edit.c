@@ -1,0 +1,143 @@
+/*
+ * name_edit.c -- learned edit costs between a Latin spelling and a reading from
+ * another script.
+ *
+ * A name through Cyrillic, Arabic, Hangul or kana and back changes in ways its
+ * script dictates: w becomes v and j becomes y through Cyrillic (ottawa /
+ * ottava, jacobi / yakobi), l becomes r through kana, Hangul adds vowels. To
+ * Jaro-Winkler every such change is an error, so a true pair and a stranger
+ * land in the same band. A weighted edit distance whose costs were learned
+ * from true pairs (Ristad & Yianilos, "Learning string-edit distance", IEEE
+ * PAMI 20(5), 1998, in its hard-EM form; scripts/learn_edit_costs.py) makes
+ * the changes a script makes cheap and the others dear: on held-in validation
+ * rows of each script, thresholding the cost per letter alone scored a
+ * names-only F1 of 0.69 (Han) to 0.92 (Cyrillic), against 0.58 to 0.81 for the
+ * levels built on Jaro-Winkler and phonetic codes.
+ *
+ * The cost is the Levenshtein recurrence (Wagner & Fischer 1974) with the
+ * learned price of each substitution, deletion of a Latin letter and insertion
+ * of a reading's letter; equal letters cost nothing. Letters outside a-z share
+ * one symbol. Each table also holds its threshold: the cost per letter
+ * (cost / (la + lb)) with the best F1 on validation pairs, mapped here to the
+ * similarity WL_NAME_EDIT_AGREE, so one similarity scale serves every script.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "common/tables.h"
+#include "normalise/name.h"
+#include "compare/name_edit.h"
+
+enum { SYMS = 28 }; /* 0: no letter; 1..26: a..z; 27: any other byte */
+
+typedef struct {
+    float cost[SYMS][SYMS]; /* [Latin symbol][reading symbol]; [0][y] inserts y, [x][0] deletes x */
+    float threshold;        /* cost per letter at WL_NAME_EDIT_AGREE; 0: no table */
+} edit_table;
+
+static edit_table g_edit[WL_SCRIPT_COUNT];
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static int sym_of(unsigned char c)
+{
+    return c >= 'a' && c <= 'z' ? c - 'a' + 1 : 27;
+}
+
+static int table_sym(const char *f, size_t n)
+{
+    if (n != 1) return -1;
+    if (f[0] == '-') return 0;
+    if (f[0] == '?') return 27;
+    return f[0] >= 'a' && f[0] <= 'z' ? f[0] - 'a' + 1 : -1;
+}
+
+static void load_one(edit_table *t, const char *name)
+{
+    size_t tl, fl[3];
+    const char *f[3];
+    const char *data = wl_table_get(name, &tl);
+    if (!data) return;
+    wl_table_iter it;
+    wl_table_iter_init(&it, data, tl);
+    int nf;
+    while ((nf = wl_table_next(&it, f, fl, 3)) > 0) {
+        char num[32];
+        const char *v = nf == 2 ? f[1] : f[2];
+        size_t vl = nf == 2 ? fl[1] : fl[2];
+        if (nf < 2 || vl == 0 || vl >= sizeof num) continue;
+        memcpy(num, v, vl);
+        num[vl] = 0;
+        float x = strtof(num, NULL);
+        if (nf == 2 && fl[0] == 9 && !memcmp(f[0], "threshold", 9)) {
+            t->threshold = x > 0.0f ? x : 0.0f;
+            continue;
+        }
+        int a = table_sym(f[0], fl[0]), b = nf == 3 ? table_sym(f[1], fl[1]) : -1;
+        if (a < 0 || b < 0 || (a == 0 && b == 0) || !(x >= 0.0f) || x > 64.0f) continue;
+        t->cost[a][b] = x;
+    }
+}
+
+static void load(void)
+{
+    static const char *const names[WL_SCRIPT_COUNT] = {
+        [WL_SCRIPT_CYRILLIC] = "name_edit_cyrillic", [WL_SCRIPT_ARABIC] = "name_edit_arabic",
+        [WL_SCRIPT_HEBREW] = "name_edit_hebrew",     [WL_SCRIPT_HANGUL] = "name_edit_hangul",
+        [WL_SCRIPT_KANA] = "name_edit_kana",         [WL_SCRIPT_HAN] = "name_edit_han",
+        [WL_SCRIPT_OTHER] = "name_edit_other",
+    };
+    for (int s = 1; s < WL_SCRIPT_COUNT; s++) load_one(&g_edit[s], names[s]);
+}
+
+static const edit_table *table_for(int script)
+{
+    if (script <= WL_SCRIPT_LATIN || script >= WL_SCRIPT_COUNT) return NULL;
+    pthread_once(&g_once, load);
+    const edit_table *t = &g_edit[script];
+    return t->threshold > 0.0f ? t : NULL;
+}
+
+static double edit_cost(const edit_table *t, const char *a, size_t la, const char *b, size_t lb)
+{
+    float row[WL_NAME_EDIT_MAX + 1];
+    int sb[WL_NAME_EDIT_MAX];
+    for (size_t j = 0; j < lb; j++) sb[j] = sym_of((unsigned char)b[j]);
+    row[0] = 0.0f;
+    for (size_t j = 1; j <= lb; j++) row[j] = row[j - 1] + t->cost[0][sb[j - 1]];
+    for (size_t i = 1; i <= la; i++) {
+        int x = sym_of((unsigned char)a[i - 1]);
+        const float *cx = t->cost[x];
+        float diag = row[0];
+        row[0] += cx[0];
+        for (size_t j = 1; j <= lb; j++) {
+            int y = sb[j - 1];
+            float sub = diag + (x == y ? 0.0f : cx[y]);
+            float del = row[j] + cx[0];
+            float ins = row[j - 1] + t->cost[0][y];
+            diag = row[j];
+            float best = sub < del ? sub : del;
+            row[j] = best < ins ? best : ins;
+        }
+    }
+    return row[lb];
+}
+
+double wl_name_edit_cost(int script, const char *a, size_t la, const char *b, size_t lb)
+{
+    const edit_table *t = table_for(script);
+    if (!t || la == 0 || lb == 0 || la > WL_NAME_EDIT_MAX || lb > WL_NAME_EDIT_MAX) return -1.0;
+    return edit_cost(t, a, la, b, lb);
+}
+
+double wl_name_edit_similarity(int script, const char *a, size_t la, const char *b, size_t lb)
+{
+    const edit_table *t = table_for(script);
+    if (!t || la == 0 || lb == 0 || la > WL_NAME_EDIT_MAX || lb > WL_NAME_EDIT_MAX) return -1.0;
+    double per_letter = edit_cost(t, a, la, b, lb) / (double)(la + lb);
+    /* Linear in the cost per letter: 1 at no cost, WL_NAME_EDIT_AGREE at the
+     * threshold, 0.80 (the fuzzy name level) at 2.5 times it. */
+    double s = 1.0 - (1.0 - WL_NAME_EDIT_AGREE) * per_letter / t->threshold;
+    return s < 0.0 ? 0.0 : s;
+}

@@ -1,0 +1,193 @@
+/*
+ * test_name_edit.c -- the learned edit costs between a Latin spelling and a
+ * reading from another script (compare/name_edit.c), the script each name part
+ * remembers (normalise/name_fold.c), and what they do to the name level of
+ * real cross-script pairs (tests/golden/xlit_sample.tsv).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "watchlink.h"
+#include "compare/compare.h"
+#include "compare/name_edit.h"
+#include "normalise/name.h"
+#include "golden.h"
+
+static double sim(int script, const char *a, const char *b)
+{
+    return wl_name_edit_similarity(script, a, strlen(a), b, strlen(b));
+}
+
+static void test_kernel_bounds(void **state)
+{
+    (void)state;
+    for (int s = WL_SCRIPT_CYRILLIC; s < WL_SCRIPT_COUNT; s++) {
+        assert_true(sim(s, "ottawa", "ottawa") == 1.0); /* equal letters cost nothing */
+        assert_true(sim(s, "", "ottawa") < 0.0);
+        assert_true(sim(s, "ottawa", "") < 0.0);
+        double x = sim(s, "maria", "zqxkt");
+        assert_true(x >= 0.0 && x < WL_NAME_EDIT_AGREE);
+    }
+    assert_true(sim(WL_SCRIPT_LATIN, "ottawa", "ottava") < 0.0); /* no table for Latin */
+    assert_true(sim(WL_SCRIPT_COUNT, "ottawa", "ottava") < 0.0);
+    char longer[WL_NAME_EDIT_MAX + 2];
+    memset(longer, 'a', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    assert_true(sim(WL_SCRIPT_CYRILLIC, longer, "a") < 0.0);
+    assert_true(sim(WL_SCRIPT_CYRILLIC, "a", longer) < 0.0);
+}
+
+/* What each script does to names is cheap; other changes are dear. */
+static void test_script_costs(void **state)
+{
+    (void)state;
+    /* Cyrillic writes w as v and j as y. */
+    assert_true(sim(WL_SCRIPT_CYRILLIC, "ottawa", "ottava") >= WL_NAME_EDIT_AGREE);
+    assert_true(sim(WL_SCRIPT_CYRILLIC, "jacobi", "yakobi") >= WL_NAME_EDIT_AGREE);
+    assert_true(sim(WL_SCRIPT_CYRILLIC, "ottawa", "ottaka") < WL_NAME_EDIT_AGREE);
+    double wv = wl_name_edit_cost(WL_SCRIPT_CYRILLIC, "w", 1, "v", 1);
+    double wk = wl_name_edit_cost(WL_SCRIPT_CYRILLIC, "w", 1, "k", 1);
+    assert_true(wv >= 0.0 && wv < wk);
+    /* Kana has no l: leticia is read rechisia. */
+    assert_true(sim(WL_SCRIPT_KANA, "leticia", "rechisia") > sim(WL_SCRIPT_KANA, "leticia", "mechisia"));
+    /* Not symmetric: a Latin letter the reading drops is not a letter it adds. */
+    double del = wl_name_edit_cost(WL_SCRIPT_HANGUL, "ab", 2, "a", 1);
+    double ins = wl_name_edit_cost(WL_SCRIPT_HANGUL, "a", 1, "ab", 2);
+    assert_true(del >= 0.0 && ins >= 0.0);
+}
+
+static int parse_script(wl_namectx *ctx, const char *s)
+{
+    wl_namepart p[WL_NAME_MAX_PARTS];
+    int n = wl_name_parse(ctx, s, strlen(s), WL_NAME_FULL, p, WL_NAME_MAX_PARTS);
+    assert_true(n > 0);
+    for (int k = 1; k < n; k++) assert_int_equal(p[k].script, p[0].script);
+    return p[0].script;
+}
+
+static void test_parts_know_their_script(void **state)
+{
+    (void)state;
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    assert_int_equal(parse_script(ctx, "Иван Петров"), WL_SCRIPT_CYRILLIC);
+    assert_int_equal(parse_script(ctx, "Mueller Hans"), WL_SCRIPT_LATIN);
+    assert_int_equal(parse_script(ctx, "Müller Hans"), WL_SCRIPT_LATIN); /* Latin with marks */
+    assert_int_equal(parse_script(ctx, "محمد علي"), WL_SCRIPT_ARABIC);
+    assert_int_equal(parse_script(ctx, "דוד לוי"), WL_SCRIPT_HEBREW);
+    assert_int_equal(parse_script(ctx, "김민수"), WL_SCRIPT_HANGUL);
+    assert_int_equal(parse_script(ctx, "ヤマダ"), WL_SCRIPT_KANA);
+    assert_int_equal(parse_script(ctx, "王小明"), WL_SCRIPT_HAN);
+    assert_int_equal(parse_script(ctx, "สมชาย"), WL_SCRIPT_OTHER);
+    /* The fold cache hands back the script with the reading. */
+    assert_int_equal(parse_script(ctx, "Иван Петров"), WL_SCRIPT_CYRILLIC);
+    assert_int_equal(parse_script(ctx, "Mueller Hans"), WL_SCRIPT_LATIN);
+    wl_namectx_free(ctx);
+}
+
+/* ---- the name level of real pairs ---- */
+
+enum { PER_SCRIPT = 60 };
+
+static const char *const g_scripts[] = { "russian", "arabic", "hebrew", "korean", "japanese", "chinese" };
+
+static void write_list(const char *path, char **names, int n, const char *prefix)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "id,full_name\n");
+    for (int i = 0; i < n; i++) fprintf(f, "%s%d,\"%s\"\n", prefix, i, names[i]);
+    assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * The 60 pairs of each script of xlit_sample.tsv, Latin list against native
+ * list, every Latin name against every native one: how many true pairs reach
+ * the all_parts level, and how many of the 3,540 wrong ones reach jw92 (the
+ * levels the default threshold reports on names alone). Jaro-Winkler and the
+ * phonetic codes alone gave 45 / 49 / 40 / 39 / 43 / 28 true (244 in all) and
+ * 0 to 2 wrong per script; the learned costs 53 / 51 / 49 / 39 / 48 / 39 (279)
+ * and 0 to 2. The floors sit a little under what this build reached. (These
+ * rows are training rows: this guards the behaviour, it measures nothing.)
+ */
+static void test_xlit_sample_levels(void **state)
+{
+    (void)state;
+    static const int floor_true[] = { 51, 50, 47, 38, 46, 36 };
+    static const int cap_false[] = { 3, 3, 3, 3, 3, 3 };
+    int total = 0;
+    char *text = golden_read("xlit_sample.tsv", NULL);
+    char *native[6][PER_SCRIPT], *latin[6][PER_SCRIPT];
+    int rows[6] = { 0 };
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *f[3];
+        if (line[0] == '#' || golden_split(line, f, 3) != 3) continue;
+        for (int s = 0; s < 6; s++)
+            if (!strcmp(f[0], g_scripts[s]) && rows[s] < PER_SCRIPT) {
+                native[s][rows[s]] = f[1];
+                latin[s][rows[s]++] = f[2];
+            }
+    }
+    char dir[] = "/tmp/wl_test_name_edit_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char pl[512], pn[512];
+    snprintf(pl, sizeof pl, "%s/latin.csv", dir);
+    snprintf(pn, sizeof pn, "%s/native.csv", dir);
+    for (int s = 0; s < 6; s++) {
+        assert_int_equal(rows[s], PER_SCRIPT);
+        write_list(pl, latin[s], PER_SCRIPT, "L");
+        write_list(pn, native[s], PER_SCRIPT, "N");
+        wl_dataset *ds = wl_dataset_create();
+        wl_read_options ro = wl_read_default_options();
+        char err[512];
+        assert_int_equal(wl_dataset_read(ds, pl, &ro, NULL, err, sizeof err), WL_OK);
+        assert_int_equal(wl_dataset_read(ds, pn, &ro, NULL, err, sizeof err), WL_OK);
+        wl_features *f = wl_features_build(ds, 1);
+        assert_non_null(f);
+        static uint32_t pairs[2 * PER_SCRIPT * PER_SCRIPT];
+        static uint8_t lv[PER_SCRIPT * PER_SCRIPT * WL_FIELD_COUNT];
+        for (uint32_t i = 0; i < PER_SCRIPT; i++)
+            for (uint32_t j = 0; j < PER_SCRIPT; j++) {
+                pairs[2 * (i * PER_SCRIPT + j)] = i;
+                pairs[2 * (i * PER_SCRIPT + j) + 1] = PER_SCRIPT + j;
+            }
+        assert_int_equal(wl_compare_pairs(f, pairs, PER_SCRIPT * PER_SCRIPT, 1, lv), WL_OK);
+        int good = 0, bad = 0;
+        for (int i = 0; i < PER_SCRIPT; i++)
+            for (int j = 0; j < PER_SCRIPT; j++) {
+                int level = lv[(i * PER_SCRIPT + j) * WL_FIELD_COUNT + WL_FIELD_NAME];
+                if (i == j) good += level >= WL_NAME_ALL_PARTS;
+                else bad += level >= WL_NAME_JW92;
+            }
+        print_message("%s: %d of %d true pairs agree, %d of %d wrong ones reach jw92\n", g_scripts[s], good,
+                      PER_SCRIPT, bad, PER_SCRIPT * (PER_SCRIPT - 1));
+        assert_true(good >= floor_true[s]);
+        assert_true(bad <= cap_false[s]);
+        total += good;
+        wl_features_free(f);
+        wl_dataset_free(ds);
+    }
+    assert_true(total >= 270);
+    unlink(pl);
+    unlink(pn);
+    rmdir(dir);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kernel_bounds),
+        cmocka_unit_test(test_script_costs),
+        cmocka_unit_test(test_parts_know_their_script),
+        cmocka_unit_test(test_xlit_sample_levels),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
