@@ -127,14 +127,14 @@ static void fit_fails_loudly(int mode)
     wl_model *ref = wl_model_new();
     assert_non_null(ref);
     arm(LONG_MAX);
-    assert_int_equal(wl_model_fit(ref, fx.f, &fx.opt, fx.vec, fx.pairs.len), WL_OK);
+    assert_int_equal(wl_model_fit(ref, fx.f, &fx.opt, fx.vec, (const uint32_t *)fx.pairs.data, fx.pairs.len), WL_OK);
     long allocs = disarm();
     assert_true(allocs >= 6); /* random pool, two sessions, the prior's patterns */
     for (long k = 0; k < allocs; k++) {
         wl_model *m = wl_model_new();
         assert_non_null(m);
         arm(k);
-        wl_status st = wl_model_fit(m, fx.f, &fx.opt, fx.vec, fx.pairs.len);
+        wl_status st = wl_model_fit(m, fx.f, &fx.opt, fx.vec, (const uint32_t *)fx.pairs.data, fx.pairs.len);
         disarm();
         assert_true(g_failed);
         if (st != WL_NOMEM) {
