@@ -91,6 +91,13 @@ int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, cons
 int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports);
 
 /**
+ * cli_read_lists with the source names already made (cli_source_names): list i
+ * is read under names[i], as its --source when i < o->n_sources, else as the
+ * name of the rows a source column does not name.
+ */
+int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, wl_read_report *reports);
+
+/**
  * The source name of each of o's lists (--source, else the file name made
  * unique) into names[0..o->n_lists). @return 0, or -1 after the error.
  */

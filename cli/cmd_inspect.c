@@ -197,9 +197,8 @@ static int read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reps, i
     for (size_t i = 0; i < o->n_lists; i++) {
         one.lists[0] = o->lists[i];
         one.n_lists = 1;
-        one.sources[0] = names[i]; /* named as in one go: unique, --source in order */
-        one.n_sources = 1;
-        int rc = cli_read_lists(&one, ds, &reps[i]);
+        one.n_sources = i < o->n_sources; /* named as in one go: unique, --source in order */
+        int rc = cli_read_named(&one, (const char(*)[128])&names[i], ds, &reps[i]);
         ok[i] = rc == EXIT_OK;
         if (rc > worst) worst = rc;
     }

@@ -21,8 +21,9 @@
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
     "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \
-    "  --source NAME        name the next list's source (repeatable, in list order;\n" \
-    "                       default: the file name, made unique)\n" \
+    "  --source NAME        the source of every row of a list (repeatable: the first names\n" \
+    "                       the first list...; default: a source column, else the file\n" \
+    "                       name, with its folder when two lists have one file name)\n" \
     "  --report FILE.html   also write a self-contained HTML report (model, scores, clusters)\n" \
     "  --truth FILE         with --report: draw precision, recall and F1 against the threshold\n" \
     "  --threads N          worker threads (default: all cores)\n" \

@@ -1,6 +1,8 @@
 /* common.c -- option parsing, list reading and formatting shared
  * by every watchlink command. */
+#define _DEFAULT_SOURCE 1 /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,43 +232,149 @@ static void on_reject(void *user, const char *file, long line, const char *reaso
     fputc('\n', s->f);
 }
 
+/* The folder a list is in, resolved (realpath: `./x.csv` names its folder,
+ * `a/../b/x.csv` is b), or as written when it cannot be resolved; "" for
+ * standard input. */
+static void list_dir(const char *path, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (!strcmp(path, "-")) return;
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    char real[PATH_MAX];
+    snprintf(out, cap, "%s", realpath(dir, real) ? real : dir);
+}
+
+/* The name of a list at a level of qualification: 0 its file name without
+ * extension (stem); 1..depth that stem after the last `level` folders of dir
+ * ("eu/individuals"); depth+1..2*depth the file name with its extension after
+ * them ("d/list.tsv": two lists in one folder with one stem). A name longer
+ * than fits is "" (not usable). */
+static void qualified(const char *dir, const char *file, const char *stem, int level, int depth, char *out,
+                      size_t cap)
+{
+    const char *leaf = stem;
+    if (level > depth) {
+        const char *slash = strrchr(file, '/');
+        leaf = slash ? slash + 1 : file;
+        level -= depth;
+    }
+    const char *start = dir + strlen(dir);
+    for (int k = 0; k < level && start > dir; k++) {
+        while (start > dir && start[-1] == '/') start--;
+        while (start > dir && start[-1] != '/') start--;
+    }
+    while (*start == '/') start++;
+    int n = level && *start ? snprintf(out, cap, "%s/%s", start, leaf) : snprintf(out, cap, "%s", leaf);
+    if (n < 0 || (size_t)n >= cap) out[0] = '\0';
+}
+
+static int count_folders(const char *dir)
+{
+    int n = 0;
+    for (const char *p = dir; *p; p++)
+        if (*p != '/' && (p == dir || p[-1] == '/')) n++;
+    return n;
+}
+
 /* The source name of every list: its --source, else its file name without
- * extension, made unique. Two lists called export.csv in two folders, or one
- * list given twice, were read as one source: `match p/export.csv q/export.csv`
- * found 0 pairs, as a match never pairs a source with itself. A later list
- * whose file name is taken gets "-2", "-3" ... and a note says so; names given
- * with --source are kept as given (the same name twice means one source). */
+ * extension. Two lists with one file name (ofac/individuals.csv and
+ * eu/individuals.csv) are both named after their folders too: ofac/individuals
+ * and eu/individuals, folders added until the names differ (then the file name
+ * with its extension). They were once told apart by argument order
+ * (individuals, individuals-2), and the u pool, drawn by a hash of source and
+ * id, came out different when the lists were swapped: 1,651 pairs one way,
+ * 1,597 the other. The names depend on the lists, never on their order. Only
+ * one file given twice (no folder tells the copies apart, and their records
+ * are the same) becomes "c", "c-2" in order. Names given with --source are
+ * kept as given (the same name twice means one source). */
 int cli_source_names(const cli_opts *o, char (*names)[128])
 {
     if (o->n_sources > o->n_lists) {
         cli_error("%zu --source names for %zu lists", o->n_sources, o->n_lists);
         return -1;
     }
-    for (size_t i = 0; i < o->n_lists; i++) {
+    size_t n = o->n_lists;
+    enum { CAP = 116 }; /* room for "-NNN" within names[i] */
+    static char stem[CLI_MAX_LISTS][100], dir[CLI_MAX_LISTS][PATH_MAX];
+    for (size_t i = 0; i < n; i++) {
+        stem[i][0] = dir[i][0] = '\0';
         if (i < o->n_sources) {
             snprintf(names[i], sizeof names[i], "%s", o->sources[i]);
             continue;
         }
-        char stem[100];
-        wl_list_source_name(o->lists[i], stem, sizeof stem);
-        snprintf(names[i], sizeof names[i], "%s", stem);
+        wl_list_source_name(o->lists[i], stem[i], sizeof stem[i]);
+        list_dir(o->lists[i], dir[i], sizeof dir[i]);
+        memcpy(names[i], stem[i], sizeof stem[i]);
+    }
+    /* Each group of lists sharing a stem (or whose stem is a --source name) takes
+     * the first level at which its lists that are different files have
+     * different names and none is a --source name. */
+    for (size_t i = o->n_sources; i < n; i++) {
+        size_t first = o->n_sources;
+        while (first < i && strcmp(stem[first], stem[i])) first++;
+        if (first < i) continue; /* the group was named with its first member */
+        int depth = 0;
+        for (size_t j = i; j < n; j++)
+            if (!strcmp(stem[j], stem[i]) && count_folders(dir[j]) > depth) depth = count_folders(dir[j]);
+        for (int level = 0; level <= 2 * depth; level++) {
+            char a[CAP], b[CAP];
+            int clash = 0;
+            for (size_t j = i; j < n && !clash; j++) {
+                if (strcmp(stem[j], stem[i])) continue;
+                qualified(dir[j], o->lists[j], stem[j], level, depth, a, sizeof a);
+                clash = !a[0];
+                for (size_t k = 0; k < o->n_sources && !clash; k++) clash = !strcmp(a, names[k]);
+                for (size_t k = j + 1; k < n && !clash; k++) {
+                    if (strcmp(stem[k], stem[i])) continue;
+                    qualified(dir[k], o->lists[k], stem[k], level, depth, b, sizeof b);
+                    const char *fj = strrchr(o->lists[j], '/'), *fk = strrchr(o->lists[k], '/');
+                    int same_file = !strcmp(dir[j], dir[k]) && !strcmp(fj ? fj + 1 : o->lists[j], fk ? fk + 1 : o->lists[k]);
+                    clash = !same_file && !strcmp(a, b);
+                }
+            }
+            if (clash && level < 2 * depth) continue;
+            for (size_t j = i; j < n && !clash; j++)
+                if (!strcmp(stem[j], stem[i])) qualified(dir[j], o->lists[j], stem[j], level, depth, names[j], CAP);
+            break;
+        }
+    }
+    /* One file given twice (or a name still taken): "-2", "-3" ... in order. */
+    for (size_t i = o->n_sources; i < n; i++) {
+        char base[128];
+        memcpy(base, names[i], sizeof base);
         for (unsigned k = 2;; k++) {
             size_t j = 0;
-            while (j < o->n_lists && (j == i || (j > i && j >= o->n_sources) || strcmp(names[j], names[i]))) j++;
-            if (j == o->n_lists) break;
-            snprintf(names[i], sizeof names[i], "%s-%u", stem, k);
+            while (j < n && (j == i || (j > i && j >= o->n_sources) || strcmp(names[j], names[i]))) j++;
+            if (j == n) break;
+            snprintf(names[i], sizeof names[i], "%.115s-%u", base, k);
         }
-        if (strcmp(names[i], stem) && !o->quiet)
-            fprintf(stderr, "note: %s is read as source '%s': another list already has the name '%s' "
-                            "(name lists with --source)\n", o->lists[i], names[i], stem);
     }
     return 0;
+}
+
+/* Says so when a list's rows were read under a name that is not its file
+ * name (a source column's own names need no note). */
+static void source_note(const char *list, const char *name, const wl_read_report *rep)
+{
+    char stem[100];
+    wl_list_source_name(list, stem, sizeof stem);
+    if (strcmp(name, stem) && !strcmp(rep->source, name))
+        fprintf(stderr, "note: %s is read as source '%s': another list has the file name '%s' "
+                        "(name lists with --source)\n", list, name, stem);
 }
 
 int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
 {
     static char names[CLI_MAX_LISTS][128];
     if (cli_source_names(o, names) != 0) return EXIT_INPUT;
+    return cli_read_named(o, (const char(*)[128])names, ds, reports);
+}
+
+int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, wl_read_report *reports)
+{
     cli_out rej = { 0 };
     reject_sink sink = { NULL };
     if (o->rejects) {
@@ -290,7 +398,10 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
         wl_read_report local, *rep = reports ? &reports[i] : &local;
         if (o->progress) out_progress(NULL, "read", i, o->n_lists);
         char err[512] = "";
-        ro.source = names[i];
+        /* A --source name names every row; a file name only the rows that a
+         * source column does not name (README, Input). */
+        ro.source = i < o->n_sources ? names[i] : NULL;
+        ro.default_source = i < o->n_sources ? NULL : names[i];
         wl_status st = wl_dataset_read(ds, o->lists[i], &ro, rep, err, sizeof err);
         if (st != WL_OK) {
             cli_error("%s", err[0] ? err : wl_strerror(st));
@@ -308,6 +419,7 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
         if (!o->quiet)
             fprintf(stderr, "read %s: %zu row%s, %zu accepted, %zu rejected%s\n", o->lists[i],
                     rep->rows_read, rep->rows_read == 1 ? "" : "s", rep->accepted, rep->rejected, delim);
+        if (!o->quiet) source_note(o->lists[i], names[i], rep);
         if (!o->quiet && rep->rejected && !o->rejects)
             for (size_t k = 0; k < rep->n_first_rejects && k < 3; k++)
                 fprintf(stderr, "  rejected %s:%ld: %s\n", o->lists[i], rep->reject_line[k],

@@ -134,7 +134,11 @@ typedef struct {
     size_t max_field;        /* longest accepted field in bytes; default 64 KiB, at most 16 MiB - 1 */
     const char *const *map;  /* "role=column" overrides (--map), n_map of them */
     size_t n_map;
-    const char *source;      /* source name; NULL: the file name without extension */
+    const char *source;      /* source name of every row, a source column or not; NULL:
+                                a source column names its rows, default_source the rest */
+    const char *default_source; /* with source NULL: the source of rows that name none (no
+                                source column, or a blank cell); NULL: the file name
+                                without extension */
     char delimiter;          /* field delimiter; 0: sniffed from the header line (tab when
                                 it has more tabs than commas, else comma; ';' or '|' when
                                 the header has neither) */

@@ -249,6 +249,19 @@ static void test_source_column_and_option(void **state)
     assert_string_equal(wl_dataset_source(ds, 0), "task_force");
     assert_int_equal(wl_dataset_source_count(ds), 1);
     wl_dataset_free(ds);
+
+    /* default_source (the command line's file name, made unique) names only
+     * the rows the column does not: the column wins over it, not over source. */
+    ds = wl_dataset_create();
+    opt = wl_read_default_options();
+    opt.default_source = "q/source_col";
+    assert_int_equal(read_file(ds, data_path("source_col.csv"), &opt, &rep, err), WL_OK);
+    assert_int_equal(rep.accepted, 3);
+    assert_string_equal(wl_dataset_source(ds, 0), "idn");
+    assert_string_equal(wl_dataset_source(ds, 1), "mys");
+    assert_string_equal(wl_dataset_source(ds, 2), "q/source_col");
+    assert_string_equal(rep.source, "idn and 2 more");
+    wl_dataset_free(ds);
 }
 
 /* ---- rejected rows ---- */
@@ -562,7 +575,8 @@ static void test_many_sources(void **state)
     char err[256];
     assert_int_equal(wl_reader_read_mem(ds, "s.csv", buf, n, NULL, &rep, err, sizeof err), WL_OK);
     assert_int_equal(rep.accepted, rows);
-    assert_int_equal(wl_dataset_source_count(ds), rows + 1); /* + the file's own name */
+    /* the file's own name is added only when a row takes it: none does */
+    assert_int_equal(wl_dataset_source_count(ds), rows);
     assert_string_equal(wl_dataset_source(ds, 12345), "src12345");
     /* a failed list drops the sources it added; the index forgets them too */
     static const char bad[] = "source,id,name\nnewsrc,1,X\n";
@@ -578,12 +592,12 @@ static void test_many_sources(void **state)
     size_t glen = sizeof gz - zs.avail_out;
     deflateEnd(&zs);
     assert_int_equal(wl_reader_read_mem(ds, "t.csv", gz, glen - 6, NULL, &rep, err, sizeof err), WL_IO);
-    assert_int_equal(wl_dataset_source_count(ds), rows + 1);
+    assert_int_equal(wl_dataset_source_count(ds), rows);
     static const char good[] = "source,id,name\nnewsrc,1,X\n";
     assert_int_equal(wl_reader_read_mem(ds, "t.csv", good, sizeof good - 1, NULL, &rep, err, sizeof err),
                      WL_OK);
     assert_string_equal(wl_dataset_source(ds, wl_dataset_size(ds) - 1), "newsrc");
-    assert_int_equal(wl_dataset_source_count(ds), rows + 3); /* t and newsrc */
+    assert_int_equal(wl_dataset_source_count(ds), rows + 1); /* newsrc */
     wl_dataset_free(ds);
     free(buf);
 }

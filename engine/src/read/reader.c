@@ -222,21 +222,35 @@ static wl_status read_jsonl(wl_reader *r, wl_source *src, char **csv, wl_source 
     return WL_OK;
 }
 
+/* The report names the source the rows were read under: with a source column,
+ * its value when every row gives one, else "NAME and N more". */
+static void report_column_sources(wl_reader *r, size_t n0)
+{
+    const wl_dataset *ds = r->ds;
+    if (r->opt->source || r->source_col < 0 || ds->n == n0) return;
+    uint8_t *seen = calloc(ds->n_sources, 1);
+    size_t distinct = 0;
+    for (size_t i = n0; seen && i < ds->n; i++)
+        if (!seen[ds->source[i]]) seen[ds->source[i]] = 1, distinct++;
+    free(seen);
+    const char *name = ds->pool + ds->sources[ds->source[n0]];
+    if (distinct > 1) snprintf(r->rep->source, sizeof r->rep->source, "%.80s and %zu more", name, distinct - 1);
+    else snprintf(r->rep->source, sizeof r->rep->source, "%s", name);
+}
+
 /* Reads one list from an opened source; on failure the dataset is rolled back. */
 static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t errcap)
 {
     wl_dataset *ds = r->ds;
     size_t n0 = ds->n, s0 = ds->n_sources;
-    char stem[128];
-    const char *name = r->opt->source;
-    if (!name) {
-        wl_reader_source_name(r->file, stem, sizeof stem);
-        name = stem;
-    }
-    snprintf(r->rep->source, sizeof r->rep->source, "%s", name);
+    const char *name = r->opt->source ? r->opt->source : r->opt->default_source;
+    if (name) snprintf(r->source_name, sizeof r->source_name, "%s", name);
+    else wl_reader_source_name(r->file, r->source_name, sizeof r->source_name);
+    snprintf(r->rep->source, sizeof r->rep->source, "%s", r->source_name);
     r->rep->gzip = src->gz;
-    r->source = wl_ds_source_index(ds, name, strlen(name));
-    if (r->source == UINT32_MAX) return WL_NOMEM;
+    /* Added when a row first takes it (reader_row.c), so that a list whose
+     * source column names every row adds no empty source. */
+    r->source = UINT32_MAX;
     /* JSON Lines: converted to CSV in memory, then read as CSV (reader_jsonl.c). */
     wl_source mem;
     char *csv = NULL;
@@ -255,6 +269,7 @@ static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t err
     }
     wl_status st = read_header(r, &c, err, errcap);
     if (st == WL_OK) st = read_rows(r, &c, err, errcap);
+    if (st == WL_OK) report_column_sources(r, n0);
     r->rep->delimiter = c.delim;
     wl_csv_free(&c);
     if (csv) {

@@ -25,7 +25,9 @@ typedef struct {
     char **col_name;         /* per column, trimmed header text */
     long id_col, source_col; /* first column of that role, or -1 */
 
-    uint32_t source;         /* default source index */
+    uint32_t source;         /* default source index; UINT32_MAX until a row needs it
+                                (a list with a source column may name every row) */
+    char source_name[128];   /* its name */
     size_t row_source_len;   /* last source column value seen (0: none) */
     uint32_t row_source_idx; /* and its source index */
 

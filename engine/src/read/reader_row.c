@@ -169,10 +169,16 @@ static int reject_malformed(wl_reader *r, const wl_csv *c)
 }
 
 /* The source of a row: the options' name, else its source column, else the
- * file's. The last column value is remembered: lists rarely switch source. */
+ * default (wl_read_options.default_source or the file's), added to the dataset
+ * when a row first takes it. The last column value is remembered: lists
+ * rarely switch source. */
 static uint32_t row_source(wl_reader *r, const char *s, size_t n)
 {
-    if (r->opt->source || n == 0) return r->source;
+    if (r->opt->source || n == 0) {
+        if (r->source == UINT32_MAX && wl_reader_flush(r) == WL_OK)
+            r->source = wl_ds_source_index(r->ds, r->source_name, strlen(r->source_name));
+        return r->source;
+    }
     if (r->row_source_len == n) {
         const char *last = r->ds->pool + r->ds->sources[r->row_source_idx];
         if (memcmp(last, s, n) == 0) return r->row_source_idx;
