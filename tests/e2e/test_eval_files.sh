@@ -33,4 +33,50 @@ same_table "gzipped truth" "$TMP/truth.csv.gz" "$TMP/pairs.csv"
 { head -n 2 "$TMP/pairs_crlf.csv"; sed -n 3p "$TMP/pairs_crlf.csv" | sed 's/,[^,]*,\([^,]*\)\r$/,abc,\1\r/'; } > "$TMP/bad.csv"
 expect_exit 1 "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/bad.csv"
 expect_grep "bad.csv:3: probability is not a number" "$TMP/err"
+
+# watchlink's own JSON Lines output (--format jsonl) as the pairs, with --explain
+# (a nested object per field) or not, gzipped or not, and JSON Lines truth: the
+# same table. eval once refused its own output ("not a pairs file").
+expect_exit 0 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet --format jsonl -o "$TMP/pairs.jsonl"
+head -c 1 "$TMP/pairs.jsonl" | grep -q '{' && ok || fail "--format jsonl did not write JSON Lines"
+same_table "JSON Lines pairs" "$S/truth_pairs.csv" "$TMP/pairs.jsonl"
+expect_exit 0 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet --format jsonl --explain -o "$TMP/explain.jsonl"
+same_table "JSON Lines pairs, --explain" "$S/truth_pairs.csv" "$TMP/explain.jsonl"
+gzip -c "$TMP/pairs.jsonl" > "$TMP/pairs.jsonl.gz"
+same_table "gzipped JSON Lines" "$S/truth_pairs.csv" "$TMP/pairs.jsonl.gz"
+python3 -c 'import csv, json, sys
+for r in csv.DictReader(open(sys.argv[1])): print(json.dumps(r))' "$S/truth_pairs.csv" > "$TMP/truth.jsonl"
+same_table "JSON Lines truth" "$TMP/truth.jsonl" "$TMP/pairs.csv"
+# dedup's pairs and clusters as JSON Lines give the table of their CSV.
+expect_exit 0 "$WATCHLINK" dedup "$S/idn.csv" "$S/mys.csv" --quiet -o "$TMP/d.csv" --clusters "$TMP/dc.csv"
+expect_exit 0 "$WATCHLINK" dedup "$S/idn.csv" "$S/mys.csv" --quiet --format jsonl -o "$TMP/d.jsonl" --clusters "$TMP/dc.jsonl"
+for kind in d dc; do
+  expect_exit 0 "$WATCHLINK" eval --truth "$S/truth_clusters.csv" "$TMP/$kind.csv"
+  cp "$TMP/out" "$TMP/want"
+  same_table "dedup $kind JSON Lines" "$S/truth_clusters.csv" "$TMP/$kind.jsonl"
+done
+expect_exit 0 "$WATCHLINK" eval --truth "$TMP/dc.csv" "$TMP/d.csv"
+cp "$TMP/out" "$TMP/want"
+same_table "JSON Lines clusters as truth" "$TMP/dc.jsonl" "$TMP/d.csv"
+grep -q 'f1 [01]\.[0-9]' "$TMP/out" && ok || fail "no B-cubed line"
+# Bad JSON lines: file:line and the reason.
+{ head -n 2 "$TMP/pairs.jsonl"; echo '[1, 2]'; } > "$TMP/bad1.jsonl"
+expect_exit 1 "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/bad1.jsonl"
+expect_grep "bad1.jsonl:3: a JSON line that is not an object" "$TMP/err"
+{ head -n 1 "$TMP/pairs.jsonl"; echo; echo '{"left_source":"idn","left_id":"1","right_source":"mys","probability":0.5}'; } > "$TMP/bad2.jsonl"
+expect_exit 1 "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/bad2.jsonl"
+expect_grep 'bad2.jsonl:3: "right_id" is missing' "$TMP/err"
+{ head -n 1 "$TMP/pairs.jsonl"; echo '{"left_source":"idn",'; } > "$TMP/bad3.jsonl"
+expect_exit 1 "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/bad3.jsonl"
+expect_grep "bad3.jsonl:2: not JSON" "$TMP/err"
+{ head -n 1 "$TMP/pairs.jsonl" | sed 's/"left_id":"[^"]*"/"left_id":["x"]/'; } > "$TMP/bad4.jsonl"
+expect_exit 1 "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/bad4.jsonl"
+expect_grep 'bad4.jsonl:1: "left_id" is not a string or a number' "$TMP/err"
+{ head -n 1 "$TMP/pairs.jsonl" | sed 's/"probability":[0-9.]*/"probability":"high"/'; } > "$TMP/bad5.jsonl"
+expect_exit 1 "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/bad5.jsonl"
+expect_grep "bad5.jsonl:1: probability is not a number" "$TMP/err"
+# A JSON object of other keys is no pairs file.
+echo '{"id":"1","full_name":"Ann Lee"}' > "$TMP/list.jsonl"
+expect_exit 1 "$WATCHLINK" eval --truth "$S/truth_pairs.csv" "$TMP/list.jsonl"
+expect_grep "list.jsonl:1: not a pairs file: expected left_id and right_id keys" "$TMP/err"
 finish
