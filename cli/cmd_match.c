@@ -17,7 +17,8 @@
     "  --best-link          keep a pair only when each record is the other's best match\n" \
     "  --one-to-one         at most one partner per record in each other list, best first\n" \
     "                       (for lists that hold each person once)\n" \
-    "  --max-partners N     candidate pairs kept per record (default 32; more: more recall)\n" \
+    "  --max-partners N     candidate pairs kept per record (default 32, more on\n" \
+    "                       lists under 65,536 records; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
     "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \

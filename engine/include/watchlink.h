@@ -280,7 +280,8 @@ typedef enum {
 /* Blocking keys (bit mask for wl_options.block_keys). Name keys use every
  * name (main and aliases) and skip particles (bin, van) and initials; a part
  * held by more than max_block records is "common". Records sharing a key share
- * a block; each record keeps its 32 best partners over all its blocks (blocks
+ * a block; each record keeps its 32 best partners (more on lists under 65,536
+ * records: wl_options.max_partners) over all its blocks (blocks
  * shared, weighted by rarity), and a pair is a candidate when either keeps it. */
 enum {
     WL_BLOCK_PHONETIC_YEAR = 1u << 0, /* Double Metaphone of each part (a common part only if it is
@@ -308,7 +309,8 @@ typedef struct {
     size_t max_block;         /* a block above max_block / 16 records is split by a second key,
                                  a sub-block above max_block skipped (and counted); parts held
                                  by more than max_block records are common. 0: 1000 */
-    size_t max_partners;      /* candidates kept per record, best-scored first (0: 32;
+    size_t max_partners;      /* candidates kept per record, best-scored first (0: 32, or
+                                 2^21 / records on lists under 65,536 records;
                                  SIZE_MAX: no cap, every pair sharing a block) */
     size_t u_samples;         /* random pairs used to estimate u */
     uint64_t seed;            /* for the random pairs: results are reproducible */

@@ -628,7 +628,7 @@ static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsign
 
 wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
 {
-    size_t partners = opt->max_partners ? opt->max_partners : WL_BLOCK_DEFAULT_PARTNERS;
+    size_t partners = opt->max_partners ? opt->max_partners : wl_block_default_partners(f->n);
     if (partners == SIZE_MAX) partners = 0; /* wl_block_capped: 0 keeps every pair */
     return wl_block_pruned(f, opt, partners, WL_BLOCK_SURE_PARTNERS, pairs, st);
 }

@@ -55,6 +55,21 @@ enum { WL_BLOCK_DEFAULT_MAX = 1000 };
  * (0.972 uncapped) with 1.4 / 1.6 / 1.9 M candidates (7.7 M uncapped); at 10^6
  * 32 gives 19 M candidates instead of 92 M. */
 enum { WL_BLOCK_DEFAULT_PARTNERS = 32 };
+/* The cap bounds the work, n x partners candidates. A list small enough that
+ * n x 32 stays under this budget (65,536 records) keeps budget / n partners per
+ * record instead: 2 M candidates compare in about a second on one core, and an
+ * alias-heavy watchlist keeps one person's spellings together (the EU alias
+ * records, 10,360 rows with 145 spellings of one person, 41 of another: 32
+ * partners scored F1 0.76 and split them, 202 score 0.89). Lists of 65,536
+ * records and more keep 32, as before. */
+enum { WL_BLOCK_PARTNER_BUDGET = 1 << 21 };
+
+/** Partners per record when wl_options.max_partners is 0, for n records. */
+static inline size_t wl_block_default_partners(size_t n)
+{
+    size_t p = n ? (size_t)WL_BLOCK_PARTNER_BUDGET / n : (size_t)WL_BLOCK_PARTNER_BUDGET;
+    return p > WL_BLOCK_DEFAULT_PARTNERS ? p : WL_BLOCK_DEFAULT_PARTNERS;
+}
 /* Partners a record keeps whatever they share; beyond them a partner met only
  * through document blocks of 3+ records must score at least half the best's
  * (wl_block_pruned; figures in bench/RESULTS.md, "Scale"). */
