@@ -23,7 +23,8 @@ typedef struct {
     const char *truth;         /* --truth FILE (eval) */
     const char *labels;        /* --labels FILE (train) */
     const char *format;        /* csv | jsonl */
-    char delimiter;            /* --delimiter C; 0: sniffed per list */
+    char delimiters[CLI_MAX_LISTS]; /* --delimiter C ('auto': 0, sniffed); cli_list_delimiter */
+    size_t n_delimiters;
     const char *maps[CLI_MAX_MAPS];
     size_t n_maps;
     double threshold;          /* < 0: engine default */
@@ -81,6 +82,12 @@ int cli_parse(int argc, char **argv, cli_opts *o, const char *usage);
  * is an error, not a silent no-op. accepted NULL: every option.
  */
 int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, const char *accepted);
+
+/**
+ * The field delimiter of list i: one --delimiter names every list's, several
+ * name one list each in order (like --source); 0 (sniffed) for the rest.
+ */
+char cli_list_delimiter(const cli_opts *o, size_t i);
 
 /**
  * Reads every list of o into ds, writing rejected rows to o->rejects when set.

@@ -14,7 +14,9 @@ static const char g_usage[] =
     "Options:\n"
     "  --map ROLE=COLUMN   give COLUMN the role ROLE (repeatable; ROLE 'ignore' drops it)\n"
     "  --source NAME       name the next list's source (repeatable, in list order)\n"
-    "  --delimiter C       field delimiter of every list: , ; | or tab (default: sniffed)\n"
+    "  --delimiter C       field delimiter: , ; | or tab (default: sniffed);\n"
+    "                      once: every list's; repeated: one list's each, in order\n"
+    "                      (like --source; 'auto' sniffs that list's)\n"
     "  --rejects FILE      write every rejected row to FILE (CSV: file,line,reason,row)\n"
     "  -o, --output FILE   write the report to FILE instead of standard output\n"
     "  --format jsonl      one JSON object per list instead of text\n"
@@ -198,6 +200,8 @@ static int read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reps, i
         one.lists[0] = o->lists[i];
         one.n_lists = 1;
         one.n_sources = i < o->n_sources; /* named as in one go: unique, --source in order */
+        one.delimiters[0] = cli_list_delimiter(o, i);
+        one.n_delimiters = 1;
         int rc = cli_read_named(&one, (const char(*)[128])&names[i], ds, &reps[i]);
         ok[i] = rc == EXIT_OK;
         if (rc > worst) worst = rc;

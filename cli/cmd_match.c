@@ -20,7 +20,9 @@
     "  --max-partners N     candidate pairs kept per record (default 32, more on\n" \
     "                       lists under 65,536 records; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \
-    "  --delimiter C        field delimiter of every list: , ; | or tab (default: sniffed)\n" \
+    "  --delimiter C        field delimiter: , ; | or tab (default: sniffed); once: every\n" \
+    "                       list's; repeated: one list's each, in order (like --source;\n" \
+    "                       'auto' sniffs that list's)\n" \
     "  --rejects FILE       write every rejected input row with its line and reason\n" \
     "  --source NAME        the source of every row of a list (repeatable: the first names\n" \
     "                       the first list...; default: a source column, else the file\n" \

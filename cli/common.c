@@ -145,13 +145,19 @@ int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, cons
             o->sources[o->n_sources++] = v;
         }
         else if (!strcmp(a, "--delimiter")) {
-            /* "tab" because a tab is awkward to type in a shell */
+            /* "tab" because a tab is awkward to type in a shell; "auto" sniffs
+             * one list's while another's is named */
             char d = !strcmp(v, "tab") ? '\t' : v[0] && !v[1] ? v[0] : 0;
-            if (!d || d == '"' || d == '\n' || d == '\r' || (unsigned char)d >= 0x80) {
-                cli_error("--delimiter takes one ASCII character (',' ';' '|') or 'tab', not '%s'", v);
+            int sniff = !strcmp(v, "auto");
+            if (!sniff && (!d || d == '"' || d == '\n' || d == '\r' || (unsigned char)d >= 0x80)) {
+                cli_error("--delimiter takes one ASCII character (',' ';' '|'), 'tab' or 'auto', not '%s'", v);
                 return -1;
             }
-            o->delimiter = d;
+            if (o->n_delimiters == CLI_MAX_LISTS) {
+                cli_error("too many --delimiter options (at most %d)", CLI_MAX_LISTS);
+                return -1;
+            }
+            o->delimiters[o->n_delimiters++] = sniff ? 0 : d;
         }
         else if (!strcmp(a, "--truth")) o->truth = v;
         else if (!strcmp(a, "--labels")) o->labels = v;
@@ -373,8 +379,21 @@ int cli_read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reports)
     return cli_read_named(o, (const char(*)[128])names, ds, reports);
 }
 
+char cli_list_delimiter(const cli_opts *o, size_t i)
+{
+    if (o->n_delimiters == 1) return o->delimiters[0];
+    return i < o->n_delimiters ? o->delimiters[i] : 0;
+}
+
 int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, wl_read_report *reports)
 {
+    /* Several --delimiter name one list each, as --source does; more than
+     * lists is a mistake to say, not to ignore. */
+    if (o->n_delimiters > 1 && o->n_delimiters > o->n_lists) {
+        cli_error("%zu --delimiter options for %zu lists (one names every list; several, one list each)",
+                  o->n_delimiters, o->n_lists);
+        return EXIT_INPUT;
+    }
     cli_out rej = { 0 };
     reject_sink sink = { NULL };
     if (o->rejects) {
@@ -389,7 +408,6 @@ int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, 
     wl_read_options ro = wl_read_default_options();
     ro.map = o->maps;
     ro.n_map = o->n_maps;
-    ro.delimiter = o->delimiter;
     ro.on_reject = on_reject;
     ro.user = &sink;
     size_t total_read = 0, total_ok = 0, total_bad = 0;
@@ -402,6 +420,7 @@ int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, 
          * source column does not name (README, Input). */
         ro.source = i < o->n_sources ? names[i] : NULL;
         ro.default_source = i < o->n_sources ? NULL : names[i];
+        ro.delimiter = cli_list_delimiter(o, i);
         wl_status st = wl_dataset_read(ds, o->lists[i], &ro, rep, err, sizeof err);
         if (st != WL_OK) {
             cli_error("%s", err[0] ? err : wl_strerror(st));

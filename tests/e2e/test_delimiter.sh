@@ -54,4 +54,37 @@ expect_grep 'read .*: 2 rows, 2 accepted, 0 rejected' "$TMP/err"
 printf 'id,name,alias\n1,John Smith,Johnny;Jack\n' > "$TMP/c.csv"
 expect_exit 0 "$WATCHLINK" inspect "$TMP/c.csv"
 expect_grep 'columns: 3' "$TMP/out"
+
+# One delimiter per list, in order like --source. A ';' list whose header holds
+# a comma (a column "notes, remarks") is sniffed as comma-separated and fails;
+# one --delimiter ';' names every list's, and the comma list beside it fails.
+python3 - "$TMP" <<'PY'
+import csv, sys
+d = sys.argv[1]
+rows = list(csv.reader(open(f"{d}/idn.csv", encoding="utf-8", newline="")))
+rows = [r + (["notes, remarks"] if i == 0 else [""]) for i, r in enumerate(rows)]
+with open(f"{d}/semi2.csv", "w", encoding="utf-8", newline="") as f:
+    csv.writer(f, delimiter=";", lineterminator="\n").writerows(rows)
+PY
+expect_exit 1 "$WATCHLINK" match "$TMP/semi2.csv" "$S/mys.csv" --source idn
+expect_grep "semi2.csv:1: no name column (none of the 2 columns.*try --delimiter ';'" "$TMP/err"
+expect_exit 1 "$WATCHLINK" match "$TMP/semi2.csv" "$S/mys.csv" --source idn --delimiter ';'
+expect_grep "mys.csv:1: no name column" "$TMP/err"
+expect_exit 0 "$WATCHLINK" match "$TMP/semi2.csv" "$S/mys.csv" --source idn --delimiter ';' --delimiter auto -o "$TMP/per.out"
+cmp -s "$TMP/ref.csv" "$TMP/per.out" && ok || fail "--delimiter ';' --delimiter auto: pairs differ"
+expect_grep "semi2.csv: 300 rows, 300 accepted, 0 rejected (delimiter ';')" "$TMP/err"
+expect_exit 0 "$WATCHLINK" match "$TMP/semi2.csv" "$S/mys.csv" --delimiter ';' --source idn --delimiter , -o "$TMP/per2.out" -q
+cmp -s "$TMP/ref.csv" "$TMP/per2.out" && ok || fail "--delimiter ';' --delimiter ,: pairs differ"
+# Lists beyond the last --delimiter are sniffed (here the tab list).
+expect_exit 0 "$WATCHLINK" dedup "$TMP/semi2.csv" "$TMP/pipe.csv" "$TMP/tab.tsv" --delimiter ';' --delimiter '|' -q -o /dev/null
+expect_exit 0 "$WATCHLINK" inspect "$S/mys.csv" "$TMP/semi2.csv" "$TMP/tab.tsv" --delimiter auto --delimiter ';'
+expect_grep "delimiter: ';'" "$TMP/out"
+expect_grep "delimiter: tab" "$TMP/out"
+expect_exit 0 "$WATCHLINK" normalize "$TMP/semi2.csv" --delimiter ';' -o /dev/null -q
+expect_exit 0 "$WATCHLINK" train "$TMP/semi2.csv" "$S/mys.csv" --delimiter ';' --delimiter auto --model "$TMP/m.json" -q
+# More than one, and more than the lists: refused.
+expect_exit 1 "$WATCHLINK" match "$TMP/idn.csv" "$S/mys.csv" --delimiter , --delimiter , --delimiter ';'
+expect_grep "3 --delimiter options for 2 lists" "$TMP/err"
+expect_exit 1 "$WATCHLINK" inspect --delimiter automatic "$TMP/semi.csv"
+expect_grep "'tab' or 'auto'" "$TMP/err"
 finish

@@ -126,10 +126,12 @@ static wl_status map_header(wl_reader *r, const wl_csv *c, char *err, size_t err
     }
     report_columns(r);
     if (!any_name_column(r)) {
-        /* A header read as one column that holds another delimiter was split on
-         * the wrong one: say which one to name. */
+        /* A header whose column names hold another delimiter was split on the
+         * wrong one (one column; or a ';' list whose header holds a comma,
+         * "notes, remarks", sniffed as comma-separated): say which to name. */
         char hint[64] = "";
-        const char *d = r->n_cols == 1 ? strpbrk(r->col_name[0], ";|,\t") : NULL;
+        const char *d = NULL;
+        for (size_t k = 0; k < r->n_cols && !d; k++) d = strpbrk(r->col_name[k], ";|,\t");
         if (d)
             snprintf(hint, sizeof hint, "; the header holds '%s': try --delimiter %s",
                      *d == '\t' ? "\\t" : (char[]){ *d, 0 }, *d == '\t' ? "tab" : (char[]){ '\'', *d, '\'', 0 });
