@@ -19,6 +19,14 @@ int bench_run(int argc, char **argv);        /* whole pipeline at scales, qualit
 int bench_pprl(int argc, char **argv);       /* encoded linkage: Dice kernel, FEBRL 4, scale */
 int bench_store(int argc, char **argv);      /* person store: index, update, query, bytes */
 
+/**
+ * The folder of the generator's name pools: PREFIX/share/watchlink/pools beside
+ * an installed binary (PREFIX/bin/watchlink-bench, as cmake --install lays them
+ * out), else the source tree's datasets/pools (a binary in its build folder).
+ * @return a path that stays valid (static storage).
+ */
+const char *bench_pools_dir(void);
+
 /** Wall clock, seconds. */
 double bench_now(void);
 /** Peak resident set size of this process in bytes (from /proc/self/status). */

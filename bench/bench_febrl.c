@@ -35,10 +35,6 @@
 #include "gen_pool.h"
 #include "gen_rng.h"
 
-#ifndef WL_SOURCE_DIR
-#define WL_SOURCE_DIR "."
-#endif
-
 enum { FB_GIVEN, FB_SURNAME, FB_STREET, FB_ADDRESS2, FB_LOCALITY, FB_NICK, FB_N_POOLS };
 static const char *const g_pool_names[FB_N_POOLS] = {"febrl_given",    "febrl_surname",  "febrl_street",
                                                      "febrl_address2", "febrl_locality", "febrl_nicknames"};
@@ -66,16 +62,14 @@ static void fb_usage(FILE *f)
             "Usage: watchlink-bench febrl --out DIR --records N [--overlap F] [--seed S] [--pools DIR]\n"
             "Writes two FEBRL-like lists DIR/a.csv and DIR/b.csv of N records each, a share F\n"
             "(default 0.5) of b being corrupted copies of records of a, and DIR/truth_pairs.csv.\n"
-            "The same arguments give the same bytes. Pools default to %s/datasets/pools.\n"
+            "The same arguments give the same bytes. Pools default to %s.\n"
             "Link them: watchlink match DIR/a.csv DIR/b.csv --map id=rec_id --map doc_number=soc_sec_id\n",
-            WL_SOURCE_DIR);
+            bench_pools_dir());
 }
 
 static int fb_parse(int argc, char **argv, fb_args *a)
 {
-    static char pools[4096];
-    snprintf(pools, sizeof pools, "%s/datasets/pools", WL_SOURCE_DIR);
-    *a = (fb_args){NULL, pools, 10000, 1, 0.5};
+    *a = (fb_args){NULL, bench_pools_dir(), 10000, 1, 0.5};
     for (int i = 1; i < argc; i += 2) { /* OPTION VALUE pairs */
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {

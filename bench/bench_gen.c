@@ -21,10 +21,6 @@
 #include "gen_lists.h"
 #include "gen_truth.h"
 
-#ifndef WL_SOURCE_DIR
-#define WL_SOURCE_DIR "."
-#endif
-
 enum { GEN_MAX_RECS = 8, GEN_QUEUE = 4096 };
 
 /* Share of persons with two or more records (--overlap) and how many more.
@@ -70,8 +66,8 @@ static void gen_usage(FILE *f)
             "Writes K national lists (1..8 of idn mys tha vnm phl mmr khm sgp; default 8) with\n"
             "N records in total, and truth_pairs.csv / truth_clusters.csv. The same arguments\n"
             "give the same bytes. F: share of persons listed more than once (default %.2f).\n"
-            "Pools default to %s/datasets/pools.\n",
-            GEN_DEFAULT_OVERLAP, WL_SOURCE_DIR);
+            "Pools default to %s.\n",
+            GEN_DEFAULT_OVERLAP, bench_pools_dir());
 }
 
 static int parse_count(const char *s, uint64_t *out)
@@ -86,9 +82,7 @@ static int parse_count(const char *s, uint64_t *out)
 
 static int parse_args(int argc, char **argv, gen_args *a)
 {
-    static char pools[4096];
-    snprintf(pools, sizeof pools, "%s/datasets/pools", WL_SOURCE_DIR);
-    *a = (gen_args){NULL, pools, 10000, 1, GEN_N_LISTS, GEN_DEFAULT_OVERLAP};
+    *a = (gen_args){NULL, bench_pools_dir(), 10000, 1, GEN_N_LISTS, GEN_DEFAULT_OVERLAP};
     for (int i = 1; i < argc; i += 2) { /* OPTION VALUE pairs */
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {

@@ -1,7 +1,10 @@
 /* main.c -- watchlink-bench: dispatch to benchmark subcommands. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -19,6 +22,54 @@ static const struct {
     { "pprl",      "encoded linkage: Dice kernel, FEBRL 4 quality, N x N end to end", bench_pprl },
     { "store",     "person store: index vs dedup, update, query latency, bytes", bench_store },
 };
+
+#ifndef WL_SOURCE_DIR
+#define WL_SOURCE_DIR "."
+#endif
+#ifndef WL_INSTALL_BINDIR /* GNUInstallDirs' CMAKE_INSTALL_BINDIR and _DATADIR */
+#define WL_INSTALL_BINDIR "bin"
+#endif
+#ifndef WL_INSTALL_DATADIR
+#define WL_INSTALL_DATADIR "share"
+#endif
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* PREFIX from the binary's own path (/proc/self/exe) by taking off one folder
+ * per component of the bin directory. @return 0, or -1 (not installed so). */
+static int install_prefix(char *out, size_t cap)
+{
+    if (WL_INSTALL_BINDIR[0] == '/') return -1;
+    ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+    if (n <= 0 || (size_t)n >= cap - 1) return -1;
+    out[n] = '\0';
+    int up = 1; /* the binary's own name */
+    const char *bin = WL_INSTALL_BINDIR;
+    for (const char *p = bin; *p; p++)
+        if (*p != '/' && (p == bin || p[-1] == '/')) up++;
+    for (; up > 0; up--) {
+        char *slash = strrchr(out, '/');
+        if (!slash || slash == out) return -1;
+        *slash = '\0';
+    }
+    return 0;
+}
+
+const char *bench_pools_dir(void)
+{
+    static char dir[PATH_MAX + 64];
+    if (dir[0]) return dir;
+    char prefix[PATH_MAX];
+    if (WL_INSTALL_DATADIR[0] == '/') snprintf(dir, sizeof dir, "%s/watchlink/pools", WL_INSTALL_DATADIR);
+    else if (install_prefix(prefix, sizeof prefix) == 0)
+        snprintf(dir, sizeof dir, "%s/%s/watchlink/pools", prefix, WL_INSTALL_DATADIR);
+    if (!dir[0] || !is_dir(dir)) snprintf(dir, sizeof dir, "%s/datasets/pools", WL_SOURCE_DIR);
+    return dir;
+}
 
 double bench_now(void)
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_install.sh -- a lighter install (issue 9): `cmake --install` puts
-# watchlink and watchlink-bench (and the manual page) under a prefix, where they
-# run without the source tree; scripts/setup.sh installs only what building and
+# watchlink and watchlink-bench (and the manual page, and the generator's name
+# pools) under a prefix, where they run without the source tree; scripts/setup.sh installs only what building and
 # running need, and --test adds what only the tests use.
 source "$(dirname "$0")/lib.sh"
 : "${WL_BUILD_DIR:?}"
@@ -20,6 +20,28 @@ if command -v man >/dev/null; then
   MANPATH="$TMP/p/share/man" man -P cat watchlink 2>/dev/null | grep -q 'find the same person' && ok \
     || fail "man watchlink does not show the page"
 fi
+
+# watchlink-bench reads its generator's name pools from PREFIX/share/watchlink
+# (it read the source tree's datasets/pools, whatever the prefix): the installed
+# copy makes the same lists as the build's, and without one of its pools it
+# fails naming the installed file, so it is the one read.
+n_src=$(ls "$WL_SOURCE_DIR"/datasets/pools/*.tsv | wc -l)
+n_inst=$(ls "$TMP"/p/share/watchlink/pools/*.tsv 2>/dev/null | wc -l)
+[ "$n_inst" -eq "$n_src" ] && ok || fail "$n_inst of $n_src name pools installed"
+[ -f "$TMP/p/share/watchlink/README.md" ] && ok || fail "the pools' provenance (datasets/README.md) is not installed"
+expect_exit 0 "$TMP/p/bin/watchlink-bench" gen --help
+expect_grep "Pools default to $TMP/p/share/watchlink/pools" "$TMP/out"
+(cd "$TMP" && "$TMP/p/bin/watchlink-bench" gen --out "$TMP/gen-inst" --records 2000 >/dev/null 2>&1) && ok \
+  || fail "the installed watchlink-bench gen failed"
+expect_exit 0 "$WL_BUILD_DIR/watchlink-bench" gen --out "$TMP/gen-build" --records 2000
+diff -r "$TMP/gen-inst" "$TMP/gen-build" >/dev/null && ok || fail "installed and built generators wrote other lists"
+ln -s "$TMP/p/bin/watchlink-bench" "$TMP/wb" # a link on the PATH finds the prefix too
+expect_exit 0 "$TMP/wb" febrl --out "$TMP/febrl" --records 300
+expect_exit 0 "$TMP/p/bin/watchlink-bench" run --scales 2000 --febrl none --cache "$TMP/cache"
+expect_grep '^generated-2000' "$TMP/out"
+mv "$TMP/p/share/watchlink/pools/thai_given_male.tsv" "$TMP/"
+expect_exit 1 "$TMP/p/bin/watchlink-bench" gen --out "$TMP/gen-x" --records 100
+expect_grep "cannot read name pool $TMP/p/share/watchlink/pools/thai_given_male.tsv" "$TMP/err"
 
 # Set-up: the main job's packages hold no test-only ones; --test adds them.
 expect_exit 0 bash "$WL_SOURCE_DIR/scripts/setup.sh" --list
