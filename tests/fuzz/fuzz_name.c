@@ -1,4 +1,4 @@
-/* fuzz_name.c -- the name parser and the text folder on hostile bytes: every kind of
+/* fuzz_name.c -- the name parser, the quoted segments and the text folder on hostile bytes: every kind of
  * name column, and folds into buffers from 1 byte up, must stay in bounds and give
  * well-formed parts (lowercase ASCII letters, digits and the slash of a/l). */
 #include <stdlib.h>
@@ -46,6 +46,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int b = 0; b < 2; b++) {
         int n = wl_name_parse(g_ctx, (const char *)data, size, bogus[b], parts, WL_NAME_MAX_PARTS);
         if (n < 0 || n > WL_NAME_MAX_PARTS) abort();
+    }
+    /* Quoted segments: inside the value, in order, never overlapping, each
+     * holding something, at most max of them. */
+    wl_span q[5];
+    size_t max_q = size % 5, nq = wl_name_quoted((const char *)data, size, q, max_q), end = 0;
+    if (nq > max_q) abort();
+    for (size_t k = 0; k < nq; k++) {
+        if (q[k].off < end || q[k].len == 0 || q[k].off + q[k].len > size) abort();
+        end = q[k].off + q[k].len;
     }
     check_fold(data, size, 1);
     check_fold(data, size, 7);

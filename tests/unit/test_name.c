@@ -314,6 +314,43 @@ static void test_parse_limits(void **state)
     wl_namectx_free(NULL);
 }
 
+/* Quoted segments (name_quoted.c): the quote marks of the EU languages, in
+ * every pairing; a value quoted whole, an empty pair and apostrophes give none. */
+static void test_quoted(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        const char *want[3];
+    } cases[] = {
+        { "Soci\xc3\xa9t\xc3\xa9 par actions ouverte \"Grodno Azot\"", { "Grodno Azot" } },
+        { "\xd0\x9e\xd0\x90\xd0\x9e \xe2\x80\x9c\xd0\x93\xd1\x80\xd0\xbe\xd0\xb4\xd0\xbd\xd0\xbe\xe2\x80\x9d",
+          { "\xd0\x93\xd1\x80\xd0\xbe\xd0\xb4\xd0\xbd\xd0\xbe" } },
+        { "OJSC \xc2\xbbGrodno Azot\xc2\xab", { "Grodno Azot" } },
+        { "Avatud aktsiaselts \xe2\x80\x9eGrodno Azot\xe2\x80\x9c", { "Grodno Azot" } },
+        { "\xc2\xabKhimvolokno\xc2\xbb a societ\xc4\x83\xc8\x9bii \xc2\xabGrodno Azot\xc2\xbb", { "Khimvolokno", "Grodno Azot" } },
+        { "Abdul \"the Tiger\" Rahman", { "the Tiger" } },
+        { "\"Grodno Azot\"", { NULL } },          /* quoted whole: the name itself */
+        { "O'Brien Ma'thi", { NULL } },            /* apostrophes are letters */
+        { "empty \"\" and \" - \" pairs", { NULL } }, /* nothing inside */
+        { "unclosed \"Grodno", { NULL } },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        wl_span q[4];
+        const char *s = cases[c].in;
+        size_t n = wl_name_quoted(s, strlen(s), q, 4), want = 0;
+        while (want < 3 && cases[c].want[want]) want++;
+        assert_int_equal(n, want);
+        for (size_t k = 0; k < n; k++) {
+            assert_int_equal(q[k].len, strlen(cases[c].want[k]));
+            assert_memory_equal(s + q[k].off, cases[c].want[k], q[k].len);
+        }
+    }
+    wl_span one[1];
+    assert_int_equal(wl_name_quoted("\"a\" \"b\"", 7, one, 1), 1); /* bounded by max */
+    assert_int_equal(wl_name_quoted(NULL, 0, one, 1), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_respell),
         cmocka_unit_test(test_text_fold),
         cmocka_unit_test(test_parse_limits),
+        cmocka_unit_test(test_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,6 +92,15 @@ static int one_value_name(name_state *s, const char *v, size_t n, int kind)
     for (int k = 0; k < got; k++)
         if (put_part(s, &buf[k], s->next_no) != 0) return -1;
     end_name(s, got);
+    /* Each quoted segment is an alias: an organisation's name inside its legal
+     * form in another language, a nickname (name_quoted.c). */
+    wl_span q[4];
+    size_t nq = kind == WL_NAME_FULL ? wl_name_quoted(v, n, q, 4) : 0;
+    for (size_t k = 0; k < nq; k++) {
+        have = 0;
+        if (parse_part_of_name(s, v + q[k].off, q[k].len, kind, &have) != 0) return -1;
+        end_name(s, have);
+    }
     return 0;
 }
 

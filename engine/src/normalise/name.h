@@ -89,6 +89,19 @@ int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepar
  */
 int wl_name_parse_alternative(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max);
 
+/* A byte range of a value. */
+typedef struct {
+    size_t off, len;
+} wl_span;
+
+/**
+ * The quoted segments of a name value (name_quoted.c): the text between a
+ * quote mark (" “ ” „ « ») and the next, when it holds a letter or digit; a
+ * value quoted whole has none (it is its own name). At most max segments.
+ * @return their number, written to out.
+ */
+size_t wl_name_quoted(const char *s, size_t n, wl_span *out, size_t max);
+
 /**
  * Folds any text to lowercase Latin: NFKC, case fold, transliteration, marks
  * stripped; punctuation kept as is. Used for names, places and free text.
