@@ -110,10 +110,12 @@ static int save_settings(store *s, const store_settings *st, const wl_model *mod
     return store_set_model(s, model);
 }
 
+/* focus: NULL, or the records whose pairs are wanted (wl_options.focus). */
 static int run(const cli_opts *o, const wl_dataset *ds, wl_mode mode, double threshold, size_t max_partners,
-               const wl_model *model, wl_result **r)
+               const wl_model *model, const unsigned char *focus, wl_result **r)
 {
     wl_options opt = wl_default_options();
+    opt.focus = focus;
     opt.mode = mode;
     opt.threads = o->threads;
     opt.threshold = threshold;
@@ -292,7 +294,7 @@ static int index_create(const cli_opts *o)
         cli_error("%s", err);
         rc = EXIT_INPUT;
     }
-    if (rc == EXIT_OK) rc = run(o, ds, WL_MODE_DEDUP, st.threshold, o->max_partners, model, &r);
+    if (rc == EXIT_OK) rc = run(o, ds, WL_MODE_DEDUP, st.threshold, o->max_partners, model, NULL, &r);
     if (rc == EXIT_OK && (store_begin(&s) != 0 || store_create_schema(&s) != 0 ||
                           index_write(&s, ds, r, fields, &st) != 0 || store_commit(&s) != 0)) {
         store_rollback(&s);
@@ -825,7 +827,8 @@ static int add_doc_hits(const cli_opts *o, const loaded_store *ls, const wl_data
     if (rc == 0) wl_dataset_set_reference_year(*mini_ds, (int)ls->set.reference_year);
     cli_opts quiet = *o;
     quiet.progress = 0;
-    if (rc == 0 && run(&quiet, *mini_ds, WL_MODE_LINK, 0.0, SIZE_MAX, ls->set.model, mini) != EXIT_OK) rc = -1;
+    if (rc == 0 && run(&quiet, *mini_ds, WL_MODE_LINK, 0.0, SIZE_MAX, ls->set.model, NULL, mini) != EXIT_OK)
+        rc = -1;
     store_recs_free(recs, ni);
     if (rc != 0) return -1;
     /* map the small run's records back to ds and the main run's output positions */
@@ -937,8 +940,15 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top, const char
     lists.quiet = 1;
     if (rc == EXIT_OK) rc = build_dataset(&lists, ls, &ds, &n_query, NULL);
     double threshold = o->threshold >= 0 ? o->threshold : ls->set.threshold;
+    /* Only the query records' pairs are wanted: the store's records among
+     * themselves are neither compared nor scored (the query records come first
+     * in ds; their pairs are the full run's, wl_options.focus). */
+    unsigned char *focus = rc == EXIT_OK ? calloc(wl_dataset_size(ds) + 1, 1) : NULL;
+    if (rc == EXIT_OK && !focus) rc = EXIT_INTERNAL, cli_error("out of memory");
+    if (rc == EXIT_OK) memset(focus, 1, n_query);
     if (rc == EXIT_OK)
-        rc = run(o, ds, WL_MODE_LINK, threshold, (size_t)ls->set.max_partners, ls->set.model, &r);
+        rc = run(o, ds, WL_MODE_LINK, threshold, (size_t)ls->set.max_partners, ls->set.model, focus, &r);
+    free(focus);
     hit *h = rc == EXIT_OK && n_valid == n_query ? collect_hits(ds, r, n_query, sources, valid, &nh) : NULL;
     if (rc == EXIT_OK && !h) rc = EXIT_INTERNAL, cli_error("out of memory");
     wl_dataset *mini_ds = NULL;
@@ -1238,7 +1248,7 @@ int cmd_update(int argc, char **argv)
         if (fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK)
-        rc = run(&o, ds, WL_MODE_DEDUP, ls.set.threshold, (size_t)ls.set.max_partners, ls.set.model, &r);
+        rc = run(&o, ds, WL_MODE_DEDUP, ls.set.threshold, (size_t)ls.set.max_partners, ls.set.model, NULL, &r);
     if (rc == EXIT_OK) rc = update_write(&o, changes, &ls, ds, r, n_new, fields);
     if (rc != EXIT_OK) store_rollback(&ls.s);
     fields_free(fields, ds ? wl_dataset_size(ds) : 0);

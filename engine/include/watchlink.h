@@ -319,9 +319,20 @@ typedef struct {
                                  pairs taken best first (match weight, then name score) */
     size_t max_cluster;       /* clusters above this size are flagged */
     int em_iterations;        /* upper bound on EM iterations */
+    /* The focus set (screening a query, applying a night's new records): NULL,
+     * or one byte per record of the dataset, nonzero for a focus record. Then
+     * only the candidate pairs with at least one focus record are compared,
+     * scored and reported, each exactly as the run without focus has it:
+     * blocking still sees every record (block sizes, rarity, every record's
+     * partner cap), but only focus records and the records sharing a block
+     * with one choose partners. Needs a given model (wl_run's model, or
+     * wl_stage_fit's): a fit must see every candidate. The clusters, the
+     * statistics and the report views are those of the focus pairs. The
+     * bytes are read, not copied, and must outlive the call (or the stages). */
+    const unsigned char *focus;
 } wl_options;
 
-/** @return the defaults: all cores, dedup, threshold favouring recall, every key. */
+/** @return the defaults: all cores, dedup, threshold favouring recall, every key, no focus. */
 WL_API wl_options wl_default_options(void);
 
 /* What the blocking stage did (wl_candidates). */

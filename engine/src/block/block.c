@@ -40,7 +40,17 @@ typedef struct {
     const uint32_t *source;
     wl_block_stats *st;
     const uint32_t *rank, *inv; /* f->rank and its inverse; NULL: records by index */
+    const unsigned char *focus; /* wl_options.focus: NULL, or nonzero for a focus record */
+    unsigned char *active;      /* with focus: 1 for a focus record and every record sharing a
+                                   block with one -- the only records whose partners can make a
+                                   pair with a focus record */
 } block_ctx;
+
+/* With a focus set, a pair is kept only when one of its records is in it. */
+static inline int pair_wanted(const block_ctx *c, uint32_t a, uint64_t b)
+{
+    return !c->focus || c->focus[a] || c->focus[b];
+}
 
 /* ---- one kind's entries ---- */
 
@@ -330,7 +340,7 @@ static int record_pairs(const block_ctx *c, const keylists *k, uint32_t a, wl_ve
     uint64_t *o = (uint64_t *)out->data + out->len;
     size_t w = 0;
     for (size_t q = 0; q < m; q++)
-        if (q == 0 || b[q] != b[q - 1]) o[w++] = (uint64_t)a << 32 | b[q];
+        if ((q == 0 || b[q] != b[q - 1]) && pair_wanted(c, a, b[q])) o[w++] = (uint64_t)a << 32 | b[q];
     out->len += w;
     return 0;
 }
@@ -486,16 +496,17 @@ static int record_best_pairs(const block_ctx *c, const keylists *k, uint32_t a, 
     if (weighted_partners(c, k, a, sc) != 0) return -1;
     uint64_t *v = sc->ws.data;
     size_t np = sc->ws.len;
-    for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a;
+    for (size_t q = 0; q < np; q++) *union_pairs += (v[q] >> 32) > a && pair_wanted(c, a, v[q] >> 32);
     size_t kept = prune_weak(v, best_partners(c, v, np, c->partners), c->sure);
     if (kept == 0) return 0; /* out->data may still be NULL: no pointer arithmetic on it */
     if (wl_vec_reserve(out, out->len + kept) != 0) return -1;
     uint64_t *o = (uint64_t *)out->data + out->len;
+    size_t w = 0;
     for (size_t q = 0; q < kept; q++) {
         uint64_t b = rank_record(c, v[q]);
-        o[q] = b > a ? (uint64_t)a << 32 | b : b << 32 | a;
+        if (pair_wanted(c, a, b)) o[w++] = b > a ? (uint64_t)a << 32 | b : b << 32 | a;
     }
-    out->len += kept;
+    out->len += w;
     return 0;
 }
 
@@ -520,6 +531,7 @@ static int chunk_pairs(const block_ctx *c, const keylists *k, size_t ch, partner
 {
     size_t hi = WL_MIN(k->n, (ch + 1) * PAIR_CHUNK);
     for (size_t a = ch * PAIR_CHUNK; a < hi; a++) {
+        if (c->active && !c->active[a]) continue; /* its pairs hold no focus record */
         int r = c->partners ? record_best_pairs(c, k, (uint32_t)a, sc, out, union_pairs)
                             : record_pairs(c, k, (uint32_t)a, &sc->ws, out);
         if (r != 0) return -1;
@@ -613,6 +625,29 @@ static wl_status finish_pairs(const block_ctx *c, wl_vec *pairs)
     return WL_OK;
 }
 
+/* ---- focus ---- */
+
+/* Marks the focus records and every record sharing a kept block with one. A
+ * pair (a, b) is a candidate when a keeps b or b keeps a among its best
+ * partners; both choices are made over every block, as without focus, so only
+ * who chooses is narrowed: a record outside this set shares no block with a
+ * focus record and can keep none. Cost: the focus records' blocks, each at
+ * most max_block records. */
+static wl_status mark_active(block_ctx *c, const keylists *k)
+{
+    if (!c->focus) return WL_OK;
+    if (!(c->active = calloc(k->n ? k->n : 1, 1))) return WL_NOMEM;
+    for (size_t a = 0; a < k->n; a++) {
+        if (!c->focus[a]) continue;
+        c->active[a] = 1;
+        for (uint32_t t = k->rk_start[a]; t < k->rk_start[a + 1]; t++) {
+            blockinfo bl = k->blk[k->rk_blk[t]];
+            for (uint32_t q = bl.beg; q < bl.end; q++) c->active[k->ent_rec[q]] = 1;
+        }
+    }
+    return WL_OK;
+}
+
 /* ---- driver ---- */
 
 static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsigned mask, wl_vec *all)
@@ -649,7 +684,7 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     if (f->n >= UINT32_MAX) return WL_INPUT;
     block_ctx c = { f->n, wl_thread_count(opt->threads), opt->mode,
                     opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure, f->source, st,
-                    NULL, NULL };
+                    NULL, NULL, opt->focus, NULL };
     uint32_t *inv = NULL;
     if (f->rank && f->n) {
         inv = malloc(f->n * sizeof *inv);
@@ -665,7 +700,9 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     memset(&k, 0, sizeof k);
     if (s == WL_OK) s = keylists_build(&c, &all, f->n, &k);
     wl_vec_free(&all);
+    if (s == WL_OK) s = mark_active(&c, &k);
     if (s == WL_OK) s = emit_pairs(&c, &k, pairs);
+    free(c.active);
     keylists_free(&k);
     if (s == WL_OK) s = finish_pairs(&c, pairs);
     free(inv);

@@ -225,6 +225,10 @@ static void compare_all(run_ctx *c)
 
 wl_status wl_run_fit(run_ctx *c, const wl_model *given)
 {
+    /* The fit's EM and prior see every candidate; the focus candidates alone
+     * are a biased sample (each holds a query record), so a focus run scores
+     * with the model a full run fitted (watchlink.h, wl_options.focus). */
+    if (!given && c->opt->focus) return WL_USAGE;
     if (given) {
         c->r->model = malloc(sizeof *c->r->model);
         if (!c->r->model) return WL_NOMEM;
@@ -367,6 +371,10 @@ wl_status wl_run(const wl_dataset *ds, const wl_options *opt, const wl_model *mo
     }
     if (!(opt->threshold >= 0.0 && opt->threshold <= 1.0)) {
         wl_set_error(err, errcap, "threshold %g is not a probability", opt->threshold);
+        return WL_USAGE;
+    }
+    if (opt->focus && !model) {
+        wl_set_error(err, errcap, "a run with a focus set scores with a given model; it cannot fit one");
         return WL_USAGE;
     }
     run_ctx c;
