@@ -30,6 +30,17 @@ wait "$reader"
 if [ -p "$D/fifo" ]; then ok; else fail "-o replaced the fifo"; fi
 if cmp -s "$TMP/want.csv" "$TMP/from_fifo"; then ok; else fail "fifo reader got other bytes"; fi
 
+# /dev/stdout is standard output, a pipe or a file: on a pipe it links to
+# "pipe:[N]", and following that by hand failed ("No such file or directory").
+"$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o /dev/stdout | cat > "$TMP/piped.csv"
+if cmp -s "$TMP/want.csv" "$TMP/piped.csv"; then ok; else fail "-o /dev/stdout into a pipe"; fi
+"$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o /dev/stdout > "$D/redirected.csv"
+if cmp -s "$TMP/want.csv" "$D/redirected.csv"; then ok; else fail "-o /dev/stdout into a file"; fi
+echo "first line" > "$D/appended.csv"
+"$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o /dev/stdout >> "$D/appended.csv"
+if [ "$(head -n 1 "$D/appended.csv")" = "first line" ] && tail -n +2 "$D/appended.csv" | cmp -s "$TMP/want.csv" -; then ok
+else fail "-o /dev/stdout with >> did not append"; fi
+
 # A directory is an error, not a rename target.
 mkdir "$D/dir"
 expect_exit 1 "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/dir"

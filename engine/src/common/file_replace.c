@@ -137,6 +137,18 @@ int wl_file_replace_open(wl_file_replace *r, const char *path, char *err, size_t
 {
     memset(r, 0, sizeof *r);
     r->name = path;
+    /* /dev/stdout on a pipe links to /proc/self/fd/1 and on to "pipe:[N]",
+     * which names no file: followed by hand it failed (ENOENT). Whatever the
+     * kernel opens through its links as a fifo, device or socket, and anything
+     * under /dev or /proc (/dev/stdout on a file the shell opened: >> appends),
+     * is written in place by its own name. */
+    struct stat st0;
+    int in_dev = !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
+    if (stat(path, &st0) == 0 && !S_ISDIR(st0.st_mode) && (!S_ISREG(st0.st_mode) || in_dev)) {
+        r->path = strdup(path);
+        r->f = r->path ? fopen(path, S_ISREG(st0.st_mode) ? "ab" : "wb") : NULL;
+        return r->f ? 0 : fail(r, r->path ? errno : ENOMEM, err, errcap);
+    }
     r->path = resolve(path);
     if (!r->path) return fail(r, errno, err, errcap);
     struct stat st;
