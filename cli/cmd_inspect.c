@@ -83,7 +83,7 @@ typedef struct {
     char first[3][64]; /* ids of the first ones */
     /* Dates of birth: a filled cell is not a date. 'unknown', 31/02/1985,
      * 0000-00-00 and 9999-12-31 counted as filled in the fill rate. */
-    size_t dob_read, dob_year_only, dob_future;
+    size_t dob_read, dob_year_only, dob_future, dob_placeholder;
     int reference_year;
 } name_check;
 
@@ -102,9 +102,11 @@ static void print_dob(FILE *f, const wl_read_report *r, const name_check *n)
 {
     size_t filled = r->filled[WL_ROLE_DOB];
     if (!filled) return;
+    size_t not_date = filled > n->dob_read + n->dob_placeholder ? filled - n->dob_read - n->dob_placeholder : 0;
     fprintf(f, "  dob: %zu filled, %zu read as a date (%zu of them year only: 1 January or 00/00), "
-               "%zu not a date (unreadable, impossible, or a placeholder such as 0000-00-00)\n",
-            filled, n->dob_read, n->dob_year_only, filled > n->dob_read ? filled - n->dob_read : 0);
+               "%zu placeholder%s (0000-00-00, 9999-12-31...), %zu not a date (unreadable or impossible)\n",
+            filled, n->dob_read, n->dob_year_only, n->dob_placeholder, n->dob_placeholder == 1 ? "" : "s",
+            not_date);
     if (n->dob_future)
         fprintf(f, "  warning: %zu date%s of birth after the reference year %d (--reference-year)\n",
                 n->dob_future, n->dob_future == 1 ? "" : "s", n->reference_year);
@@ -166,8 +168,10 @@ static void json_report(FILE *f, const char *list, const wl_read_report *r, cons
     json_fill(f, r);
     fprintf(f, ",\"no_usable_name\":%zu,\"no_usable_name_no_document\":%zu", n->unnamed, n->unnamed_no_doc);
     size_t dob_filled = r->filled[WL_ROLE_DOB];
-    fprintf(f, ",\"dob\":{\"filled\":%zu,\"read\":%zu,\"year_only\":%zu,\"unreadable\":%zu,\"future\":%zu}",
-            dob_filled, n->dob_read, n->dob_year_only, dob_filled > n->dob_read ? dob_filled - n->dob_read : 0,
+    size_t bad = n->dob_read + n->dob_placeholder;
+    fprintf(f, ",\"dob\":{\"filled\":%zu,\"read\":%zu,\"year_only\":%zu,\"placeholder\":%zu,\"unreadable\":%zu,"
+               "\"future\":%zu}",
+            dob_filled, n->dob_read, n->dob_year_only, n->dob_placeholder, dob_filled > bad ? dob_filled - bad : 0,
             n->dob_future);
     fputs(",\"first_rejects\":[", f);
     for (size_t k = 0; k < r->n_first_rejects; k++) {
@@ -209,6 +213,29 @@ static int read_lists(const cli_opts *o, wl_dataset *ds, wl_read_report *reps, i
     return worst;
 }
 
+/* A date-of-birth cell that is a stand-in for "unknown", not a failed date:
+ * digits and separators only, with the year 0000 or 9999 (0000-00-00,
+ * 00/00/0000, 9999-12-31) or no digit other than 0. */
+static int dob_placeholder(const char *s)
+{
+    int run = 0, zeros = 1, digits = 0;
+    char year[5] = "";
+    for (const char *p = s; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            digits++;
+            zeros &= *p == '0';
+            if (run < 4) year[run] = *p;
+            run++;
+            continue;
+        }
+        if (!strchr("-/. ", *p)) return 0;
+        if (run == 4 && (!strcmp(year, "0000") || !strcmp(year, "9999"))) return 1;
+        run = 0;
+        memset(year, 0, sizeof year);
+    }
+    return digits && (zeros || (run == 4 && (!strcmp(year, "0000") || !strcmp(year, "9999"))));
+}
+
 /* Normalises what was read and counts, per list, the records without a usable
  * name. @return 0, or -1 when out of memory. */
 static int check_names(const cli_opts *o, const wl_dataset *ds, const wl_read_report *reps, const int *ok,
@@ -226,6 +253,8 @@ static int check_names(const cli_opts *o, const wl_dataset *ds, const wl_read_re
         for (size_t end = i + reps[l].accepted; i < end && i < wl_dataset_size(ds); i++) {
             int placeholder, year = wl_features_dob(f, i, &placeholder);
             n->dob_read += year != 0;
+            const char *cell = year ? NULL : wl_dataset_value(ds, i, WL_ROLE_DOB, 0);
+            n->dob_placeholder += cell && dob_placeholder(cell);
             n->dob_year_only += year != 0 && placeholder;
             n->dob_future += year > n->reference_year;
             if (wl_features_has_name(f, i)) continue;
