@@ -361,23 +361,21 @@ WL_API wl_status wl_candidates(const wl_features *f, const wl_options *opt, uint
 WL_API wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n, int threads,
                                   uint8_t *levels);
 
-/* Compared fields, in output column order. */
-#define WL_FIELD_MAP(X)               \
-    X(NAME,    "name")                \
-    X(DOB,     "dob")                 \
-    X(DOC,     "doc")                 \
-    X(NAT,     "nationality")         \
-    X(GENDER,  "gender")              \
-    X(POB,     "place_of_birth")      \
-    X(TEXT,    "text")
-
+/* Compared fields, in output column order. Each is described once inside the
+ * engine (engine/src/compare/compare.c, wl_fields): its name, levels,
+ * comparator, blocking keys and part in the model. */
 typedef enum {
-#define WL_FIELD_ENUM_(name, str) WL_FIELD_##name,
-    WL_FIELD_MAP(WL_FIELD_ENUM_)
-#undef WL_FIELD_ENUM_
+    WL_FIELD_NAME,    /* "name" */
+    WL_FIELD_DOB,     /* "dob" */
+    WL_FIELD_DOC,     /* "doc" */
+    WL_FIELD_NAT,     /* "nationality" */
+    WL_FIELD_GENDER,  /* "gender" */
+    WL_FIELD_POB,     /* "place_of_birth" */
+    WL_FIELD_TEXT,    /* "text" */
     WL_FIELD_COUNT
 } wl_field;
 
+/** @return field f's name (its --explain column and model-file key), or NULL. */
 WL_API const char *wl_field_name(wl_field f);
 /** @return the name of level `level` of field f ("exact", "missing"...), or NULL. */
 WL_API const char *wl_level_name(wl_field f, int level);

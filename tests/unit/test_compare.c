@@ -109,6 +109,33 @@ static void test_level_names(void **state)
     assert_null(wl_level_name(WL_FIELD_DOB, -1));
 }
 
+/* The descriptors (compare.c wl_fields) are the one place a field is said:
+ * every field has a name that is its public name, a comparator, levels within
+ * bounds, and model roles that name one of its levels; together they build
+ * every blocking key kind, and no field claims a kind that does not exist. */
+static void test_field_descriptors(void **state)
+{
+    (void)state;
+    unsigned kinds = 0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        const wl_field_desc *d = &wl_fields[f];
+        int L = wl_field_levels((wl_field)f);
+        assert_string_equal(d->name, wl_field_name((wl_field)f));
+        assert_non_null(d->compare);
+        assert_true(L >= 3); /* missing, a disagreement, an agreement */
+        assert_true(d->identifying < L && d->close < L && d->tf < L);
+        for (int g = 0; g < f; g++) assert_true(strcmp(d->name, wl_fields[g].name) != 0);
+        assert_int_equal(d->block_keys & ~(unsigned)WL_BLOCK_DEFAULT, 0);
+        kinds |= d->block_keys;
+    }
+    assert_int_equal(kinds, WL_BLOCK_DEFAULT);
+    assert_null(wl_field_name(WL_FIELD_COUNT));
+    /* the model's roles, by level name */
+    assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].tf), "exact");
+    assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].close), "jw92");
+    assert_string_equal(wl_level_name(WL_FIELD_DOC, wl_fields[WL_FIELD_DOC].identifying), "one_edit");
+}
+
 static void test_tokens_and_places(void **state)
 {
     (void)state;
@@ -232,6 +259,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_level_names),
+        cmocka_unit_test(test_field_descriptors),
         cmocka_unit_test(test_date_golden),
         cmocka_unit_test(test_doc_golden),
         cmocka_unit_test(test_tokens_and_places),

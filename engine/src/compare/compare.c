@@ -8,31 +8,6 @@
 #include "normalise/name.h"
 #include "compare/namesim.h"
 
-/* Level names, indexed [field][level]; NULL ends a field. */
-static const char *const g_levels[WL_FIELD_COUNT][WL_MAX_LEVELS] = {
-    [WL_FIELD_NAME] = { "missing", "different", "jw80", "jw92", "all_parts", "exact" },
-    [WL_FIELD_DOB] = { "missing", "mismatch", "within_1y", "year_only", "typo", "exact" },
-    [WL_FIELD_DOC] = { "missing", "mismatch", "one_edit", "exact" },
-    [WL_FIELD_NAT] = { "missing", "mismatch", "match" },
-    [WL_FIELD_GENDER] = { "missing", "mismatch", "match" },
-    [WL_FIELD_POB] = { "missing", "different", "jw88", "exact" },
-    [WL_FIELD_TEXT] = { "missing", "different", "similar", "near_identical" },
-};
-
-int wl_field_levels(wl_field f)
-{
-    if ((unsigned)f >= WL_FIELD_COUNT) return 0;
-    int n = 0;
-    while (n < WL_MAX_LEVELS && g_levels[f][n]) n++;
-    return n;
-}
-
-const char *wl_level_name(wl_field f, int level)
-{
-    if (level < 0 || level >= wl_field_levels(f)) return NULL;
-    return g_levels[f][level];
-}
-
 /* ---- names ---- */
 
 static int name_level(const wl_namesim *s)
@@ -56,8 +31,11 @@ static size_t name_runs(const wl_fpart *p, size_t np, uint32_t *starts)
 }
 
 /* Best level over every (name of a, name of b); ties go to the higher score. */
-static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
+static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_crec *crec_a, const wl_crec *crec_b,
+                         wl_cmpvec *out)
 {
+    (void)crec_a; /* the parts are found through part_start */
+    (void)crec_b;
     size_t na, nb;
     const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
     uint32_t sa[WL_CMP_MAX_NAMES + 1], sb[WL_CMP_MAX_NAMES + 1];
@@ -78,8 +56,8 @@ static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpve
                 out->name_rare = s.rare_bits;
             }
         }
-    out->level[WL_FIELD_NAME] = (uint8_t)best;
     out->name_q = (uint8_t)(best_score > 0.0f ? best_score * 255.0f + 0.5f : 0.0f);
+    return best;
 }
 
 /* ---- dates, documents, codes ---- */
@@ -89,8 +67,11 @@ static void compare_names(const wl_features *f, uint32_t a, uint32_t b, wl_cmpve
  * runs are found through the records' wl_crec (one line each); a single date
  * or document on both sides is compared from the wl_crec alone. */
 
-static void compare_dates(const wl_features *f, const wl_crec *a, const wl_crec *b, wl_cmpvec *out)
+static int compare_dates(const wl_features *f, uint32_t ia, uint32_t ib, const wl_crec *a, const wl_crec *b,
+                         wl_cmpvec *out)
 {
+    (void)ia;
+    (void)ib;
     int best = WL_LV_MISSING, best_swap = 0;
     if (a->n_date && b->n_date) {
         const wl_date *da = a->n_date == 1 ? &a->date0 : f->dates + a->date;
@@ -104,12 +85,16 @@ static void compare_dates(const wl_features *f, const wl_crec *a, const wl_crec 
                 }
             }
     }
-    out->level[WL_FIELD_DOB] = (uint8_t)best;
     out->dob_swap = (uint8_t)best_swap;
+    return best;
 }
 
-static int compare_docs(const wl_features *f, const wl_crec *a, const wl_crec *b)
+static int compare_docs(const wl_features *f, uint32_t ia, uint32_t ib, const wl_crec *a, const wl_crec *b,
+                        wl_cmpvec *out)
 {
+    (void)ia;
+    (void)ib;
+    (void)out;
     if (!a->n_doc || !b->n_doc) return WL_LV_MISSING;
     /* Cheap filter first: equal hashes settle the common exact case. */
     if (a->n_doc == 1 && b->n_doc == 1 && a->doc0_h == b->doc0_h && a->doc0_len == b->doc0_len)
@@ -126,8 +111,12 @@ static int compare_docs(const wl_features *f, const wl_crec *a, const wl_crec *b
     return best;
 }
 
-static int compare_nats(const wl_features *f, const wl_crec *a, const wl_crec *b)
+static int compare_nats(const wl_features *f, uint32_t ia, uint32_t ib, const wl_crec *a, const wl_crec *b,
+                        wl_cmpvec *out)
 {
+    (void)ia;
+    (void)ib;
+    (void)out;
     if (!a->n_nat || !b->n_nat) return WL_LV_MISSING;
     const uint32_t *xa = f->nats + a->nat, *xb = f->nats + b->nat;
     for (size_t i = 0; i < a->n_nat; i++)
@@ -136,36 +125,101 @@ static int compare_nats(const wl_features *f, const wl_crec *a, const wl_crec *b
     return WL_CODE_MISMATCH;
 }
 
-static int compare_gender(const wl_crec *a, const wl_crec *b)
+static int compare_gender(const wl_features *f, uint32_t ia, uint32_t ib, const wl_crec *a, const wl_crec *b,
+                          wl_cmpvec *out)
 {
+    (void)f;
+    (void)ia;
+    (void)ib;
+    (void)out;
     if (!a->gender || !b->gender) return WL_LV_MISSING;
     return a->gender == b->gender ? WL_CODE_MATCH : WL_CODE_MISMATCH;
 }
 
-static int compare_pob(const wl_features *f, const wl_crec *a, const wl_crec *b)
+static int compare_pob(const wl_features *f, uint32_t ia, uint32_t ib, const wl_crec *a, const wl_crec *b,
+                       wl_cmpvec *out)
 {
+    (void)ia;
+    (void)ib;
+    (void)out;
     if (a->pob == UINT32_MAX || b->pob == UINT32_MAX) return WL_LV_MISSING;
     const char *x = wl_f_str(f, a->pob), *y = wl_f_str(f, b->pob);
     return wl_cmp_place(x, strlen(x), y, strlen(y));
 }
 
-static int compare_text(const wl_features *f, const wl_crec *a, const wl_crec *b)
+static int compare_text(const wl_features *f, uint32_t ia, uint32_t ib, const wl_crec *a, const wl_crec *b,
+                        wl_cmpvec *out)
 {
+    (void)ia;
+    (void)ib;
+    (void)out;
     if (!a->n_tok) return WL_LV_MISSING;
     return wl_cmp_tokens(f->toks + a->tok, a->n_tok, b->n_tok ? f->toks + b->tok : NULL, b->n_tok);
+}
+
+/* ---- the descriptors ---- */
+
+const wl_field_desc wl_fields[WL_FIELD_COUNT] = {
+    /* features: name parts with their keys and rarity (wl_fpart, per name and alias) */
+    [WL_FIELD_NAME] = { .name = "name",
+                        .level = { "missing", "different", "jw80", "jw92", "all_parts", "exact" },
+                        .compare = compare_names,
+                        .block_keys = WL_BLOCK_PHONETIC_YEAR | WL_BLOCK_PART_PAIR | WL_BLOCK_FULL_NAME |
+                                      WL_BLOCK_SKELETON_NAT | WL_BLOCK_PART_DOB,
+                        .identifying = WL_NAME_ALL_PARTS, .close = WL_NAME_JW92, .tf = WL_NAME_EXACT },
+    /* features: date readings (wl_date: precision, ranges, ambiguous order) */
+    [WL_FIELD_DOB] = { .name = "dob",
+                       .level = { "missing", "mismatch", "within_1y", "year_only", "typo", "exact" },
+                       .compare = compare_dates,
+                       .block_keys = WL_BLOCK_PHONETIC_YEAR | WL_BLOCK_PART_DOB,
+                       .identifying = WL_DOB_TYPO },
+    /* features: documents (wl_fdoc: OCR-folded key, core, check digit, country) */
+    [WL_FIELD_DOC] = { .name = "doc",
+                       .level = { "missing", "mismatch", "one_edit", "exact" },
+                       .compare = compare_docs,
+                       .block_keys = WL_BLOCK_DOC,
+                       .identifying = WL_DOC_ONE_EDIT },
+    /* features: packed ISO 3166-1 alpha-3 codes (f->nats) */
+    [WL_FIELD_NAT] = { .name = "nationality",
+                       .level = { "missing", "mismatch", "match" },
+                       .compare = compare_nats,
+                       .block_keys = WL_BLOCK_SKELETON_NAT,
+                       .namesake = 1 },
+    /* features: one code per record (f->gender) */
+    [WL_FIELD_GENDER] = { .name = "gender",
+                          .level = { "missing", "mismatch", "match" },
+                          .compare = compare_gender,
+                          .namesake = 1 },
+    /* features: the folded place (f->pob, a string in f->text) */
+    [WL_FIELD_POB] = { .name = "place_of_birth",
+                       .level = { "missing", "different", "jw88", "exact" },
+                       .compare = compare_pob,
+                       .namesake = 1 },
+    /* features: sorted distinct token hashes of the text columns (f->toks) */
+    [WL_FIELD_TEXT] = { .name = "text",
+                        .level = { "missing", "different", "similar", "near_identical" },
+                        .compare = compare_text },
+};
+
+int wl_field_levels(wl_field f)
+{
+    if ((unsigned)f >= WL_FIELD_COUNT) return 0;
+    int n = 0;
+    while (n < WL_MAX_LEVELS && wl_fields[f].level[n]) n++;
+    return n;
+}
+
+const char *wl_level_name(wl_field f, int level)
+{
+    if (level < 0 || level >= wl_field_levels(f)) return NULL;
+    return wl_fields[f].level[level];
 }
 
 void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
 {
     wl_crec ca = wl_f_crec(f, a), cb = wl_f_crec(f, b);
     memset(out, 0, sizeof *out);
-    compare_names(f, a, b, out);
-    compare_dates(f, &ca, &cb, out);
-    out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, &ca, &cb);
-    out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, &ca, &cb);
-    out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(&ca, &cb);
-    out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, &ca, &cb);
-    out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, &ca, &cb);
+    for (int k = 0; k < WL_FIELD_COUNT; k++) out->level[k] = (uint8_t)wl_fields[k].compare(f, a, b, &ca, &cb, out);
 }
 
 /* ---- walking many pairs ---- */

@@ -21,8 +21,6 @@ typedef struct {
     float name_rare;    /* wl_namesim.rare_bits of the best name pair */
 } wl_cmpvec;
 
-/** @return the number of levels of field f, "missing" included. */
-int wl_field_levels(wl_field f);
 
 /** Compares records a and b of f. Thread-safe, allocates nothing. */
 void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out);
@@ -46,6 +44,42 @@ enum { WL_DOC_MISMATCH = 1, WL_DOC_ONE_EDIT, WL_DOC_EXACT };
 enum { WL_CODE_MISMATCH = 1, WL_CODE_MATCH };   /* nationality, gender */
 enum { WL_POB_DIFFERENT = 1, WL_POB_JW88, WL_POB_EXACT };
 enum { WL_TEXT_DIFFERENT = 1, WL_TEXT_SIMILAR, WL_TEXT_NEAR_IDENTICAL };
+
+/* ---- one descriptor per compared field (compare.c) ----
+ *
+ * Everything the stages after the features need to know of a field is said
+ * once, in its descriptor: its name (the --explain column and the model
+ * file's key, wl_field_name), its levels by name, the comparator that gives a
+ * pair's level, the blocking keys built from it, and the part it plays in the
+ * model, by level name (never as "the last level" or "levels - 2"). wl_compare,
+ * the model's defaults, EM's starting split, the namesake fields, the TF
+ * adjustment, the model files and --explain all iterate the descriptors.
+ * engine/src/README.md lists what else adding a field touches. */
+
+/** The level of a pair of records on one field, 0 when either side has no
+ *  value; may also set the field's side outputs in out (name_q, dob_swap...). */
+typedef int (*wl_field_cmp)(const wl_features *f, uint32_t a, uint32_t b, const wl_crec *ca,
+                            const wl_crec *cb, wl_cmpvec *out);
+
+typedef struct {
+    const char *name;                  /* wl_field_name: output column and model-file key */
+    const char *level[WL_MAX_LEVELS];  /* by level number, "missing" (0) first; NULL ends */
+    wl_field_cmp compare;
+    unsigned block_keys;               /* WL_BLOCK_* kinds whose keys use this field */
+    /* Its part in the model (0: none). */
+    uint8_t identifying;   /* EM's starting split (model.c seed_posteriors): the field
+                              agrees at this level or above */
+    uint8_t close;         /* the name: namesakes agree at this level or above (u_namesake) */
+    uint8_t tf;            /* the level the term-frequency adjustment applies to */
+    uint8_t namesake;      /* 1: namesakes share it (nationality, gender, place of birth),
+                              so its u among them is estimated apart (model_fit.c) */
+} wl_field_desc;
+
+/** The descriptors, in wl_field order (the output column order). */
+extern const wl_field_desc wl_fields[WL_FIELD_COUNT];
+
+/** @return the number of levels of field f, "missing" included; 0 for no field. */
+int wl_field_levels(wl_field f);
 
 /* ---- field comparators (compare_fields.c), exposed for the unit tests ---- */
 

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "block/block.h"
+#include "compare/compare.h"
 #include "common/common.h"
 
 /* The public WL_BLOCK_* bits of wl_options.block_keys select the internal key
@@ -53,11 +54,6 @@ int wl_role_from_name(const char *name)
 
 const char *wl_field_name(wl_field f)
 {
-    static const char *const names[] = {
-#define WL_FIELD_STR_(name, text) text,
-        WL_FIELD_MAP(WL_FIELD_STR_)
-#undef WL_FIELD_STR_
-    };
     if ((unsigned)f >= WL_FIELD_COUNT) return NULL;
-    return names[f];
+    return wl_fields[f].name;
 }
