@@ -288,13 +288,12 @@ static void e_step(const wl_model *m, patterns *p)
  * that EM finds the split the data make most prominent, not always the match one). */
 static void seed_posteriors(const wl_model *m, patterns *p)
 {
-    static const int identifying[] = { WL_FIELD_NAME, WL_FIELD_DOB, WL_FIELD_DOC };
     for (size_t id = 0; id < p->n_patterns; id++) {
         if (p->count[id] == 0.0) continue;
         int strong = 0;
-        for (size_t k = 0; k < WL_ARRAY_SIZE(identifying); k++) {
-            int f = identifying[k], l = level_of(p, m, id, f);
-            strong += l > 0 && l >= m->levels[f] - 2;
+        for (int f = 0; f < WL_FIELD_COUNT; f++) {
+            int from = wl_fields[f].identifying; /* name all_parts, dob typo, doc one_edit */
+            strong += from > 0 && level_of(p, m, id, f) >= from;
         }
         p->g[id] = strong >= 2 ? 0.99 : 0.01;
     }
@@ -343,7 +342,7 @@ void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
     double prior_bits = log2(m->prior / (1 - m->prior));
     for (size_t k = 0; k < n; k++) {
         int l = v[k].level[WL_FIELD_NAME];
-        if (l != m->levels[WL_FIELD_NAME] - 1) continue; /* TF applies to exact names only */
+        if (l != wl_fields[WL_FIELD_NAME].tf) continue; /* TF applies to exact names only */
         double g = wl_model_probability(prior_bits + wl_model_evidence(m, &v[k]));
         sum[l] += exact_of(g * v[k].name_rare);
         w[l] += exact_of(g);
@@ -394,7 +393,7 @@ void wl_model_monotone(wl_model *m)
  * at least closely (jw92 and above) and one was estimated. */
 static const double *u_row(const wl_model *m, const wl_cmpvec *v, int f)
 {
-    if (m->has_namesake && f != WL_FIELD_NAME && v->level[WL_FIELD_NAME] >= m->levels[WL_FIELD_NAME] - 3)
+    if (m->has_namesake && f != WL_FIELD_NAME && v->level[WL_FIELD_NAME] >= wl_fields[WL_FIELD_NAME].close)
         return m->u_namesake[f];
     return m->u[f];
 }
@@ -415,7 +414,7 @@ double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         int l = v->level[f];
         double fw = l == 0 ? 0.0 : log2(m->m[f][l] / u_row(m, v, f)[l]);
-        if (f == WL_FIELD_NAME && l == m->levels[f] - 1) {
+        if (f == WL_FIELD_NAME && l == wl_fields[f].tf) {
             double adj = m->tf_scale * (v->name_rare - m->rare_mean[l]);
             fw += fmax(-m->tf_cap, fmin(m->tf_cap, adj));
         }

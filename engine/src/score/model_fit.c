@@ -84,9 +84,11 @@ static uint64_t key_name(const wl_features *f, size_t i)
 
 static uint64_t mix(uint64_t a, uint64_t b) { return wl_hash_combine(a, b); }
 
-/* m of the name levels (missing, different, jw80, jw92, all_parts, exact) when
- * no session can estimate it: see the header comment. */
-static const double THIN_NAME_M[] = { 0.0, 0.08, 0.12, 0.15, 0.40, 0.25 };
+/* m of the name levels when no session can estimate it: see the header comment. */
+static const double THIN_NAME_M[WL_MAX_LEVELS] = {
+    [WL_NAME_DIFFERENT] = 0.08, [WL_NAME_JW80] = 0.12, [WL_NAME_JW92] = 0.15,
+    [WL_NAME_ALL_PARTS] = 0.40, [WL_NAME_EXACT] = 0.25,
+};
 enum { STRONG_BITS = 8 };
 
 /* Pairs of records sharing a key, at most `cap`, deterministic: each group of
@@ -129,12 +131,16 @@ static size_t session_pairs(const wl_features *f, const wl_options *opt,
     return n;
 }
 
-/* EM on one session: m of the fields in `use` (bit f), u held at the random estimate. */
-/* Fields whose agreement namesakes share: nationality, gender (given names are
- * gendered), place of birth. */
-#define NAMESAKE_FIELDS ((1u << WL_FIELD_NAT) | (1u << WL_FIELD_GENDER) | (1u << WL_FIELD_POB))
+/* Fields (bit f) whose agreement namesakes share (wl_field_desc.namesake):
+ * nationality, gender (given names are gendered), place of birth. */
+static unsigned namesake_fields(void)
+{
+    unsigned bits = 0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) bits |= (unsigned)wl_fields[f].namesake << f;
+    return bits;
+}
 
-/* Among the session's pairs, the level distribution of the NAMESAKE_FIELDS over
+/* Among the session's pairs, the level distribution of the namesake fields over
  * the likely non-matches (weights 1 - posterior under the session's model). */
 static void namesake_u(wl_model *out, const wl_cmpvec *v, const uint8_t (*saved)[WL_FIELD_COUNT], size_t n)
 {
@@ -149,13 +155,14 @@ static void namesake_u(wl_model *out, const wl_cmpvec *v, const uint8_t (*saved)
         double den = 0.0;
         for (int l = 1; l < L; l++) den += cnt[fi][l];
         for (int l = 1; l < L; l++)
-            out->u_namesake[fi][l] = (NAMESAKE_FIELDS & (1u << fi)) && den >= 50.0
+            out->u_namesake[fi][l] = wl_fields[fi].namesake && den >= 50.0
                                          ? fmin(fmax((cnt[fi][l] + 0.5) / (den + 0.5 * (L - 1)), 1e-6), 1 - 1e-6)
                                          : out->u[fi][l];
     }
     out->has_namesake = 1;
 }
 
+/* EM on one session: m of the fields in `use` (bit f), u held at the random estimate. */
 static int run_session(const wl_model *base, const wl_features *f, const wl_options *opt,
                        uint64_t (*key)(const wl_features *, size_t), unsigned use, wl_model *out)
 {
@@ -459,7 +466,7 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
      * names are gendered) and often birthplace far more than random pairs do, so
      * that session uses only the fields a name says nothing about. */
     const unsigned all = (1u << WL_FIELD_COUNT) - 1;
-    const unsigned by_name_fields = (1u << WL_FIELD_DOB) | (1u << WL_FIELD_DOC) | (1u << WL_FIELD_TEXT);
+    const unsigned by_name_fields = all & ~(1u << WL_FIELD_NAME) & ~namesake_fields(); /* dob, doc, text */
     wl_model by_dob, by_name;
     int it1 = run_session(m, f, opt, key_dob, all & ~(1u << WL_FIELD_DOB), &by_dob);
     int it2 = run_session(m, f, opt, key_name, by_name_fields, &by_name);
@@ -479,7 +486,7 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
     }
     m->em_iterations = it1 + it2;
     m->fallback = 0;
-    if (it1 <= 0 && m->levels[WL_FIELD_NAME] == (int)(sizeof THIN_NAME_M / sizeof THIN_NAME_M[0])) {
+    if (it1 <= 0) {
         memcpy(m->m[WL_FIELD_NAME], THIN_NAME_M, sizeof THIN_NAME_M);
         m->fallback |= WL_FIT_NAME_M;
         if (thin_name_u(m, f, opt, cand, ab, n_cand) != 0) return WL_NOMEM;
