@@ -10,13 +10,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/common.h"
 #include "normalise/name.h"
 #include "compare/namesim.h"
 #include "compare/strsim.h"
+#include "watchlink.h"
 
 #define N_RECORDS 1000
 #define DEFAULT_FREQ 10
@@ -474,6 +477,64 @@ static void test_jaro_winkler_memo(void **state)
     }
 }
 
+/* Every candidate pair of the bundled sample lists (aliases, Jawi, Thai and
+ * Chinese names), and two OFAC-like records whose names met as all_parts one
+ * way round and jw80 the other, compared both ways round, get the same levels. */
+static void test_pairs_symmetric(void **state)
+{
+    (void)state;
+    const char *dir = getenv("WL_SOURCE_DIR");
+    assert_non_null(dir);
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_options ro = wl_read_default_options();
+    char path[4096], err[512];
+    static const char *const lists[] = { "idn", "mys", "tha" };
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/datasets/sample/%s.csv", dir, lists[k]);
+        assert_int_equal(wl_dataset_read(ds, path, &ro, NULL, err, sizeof err), WL_OK);
+    }
+    char tdir[] = "/tmp/wl_test_namesim_XXXXXX", tmp[64];
+    assert_non_null(mkdtemp(tdir));
+    snprintf(tmp, sizeof tmp, "%s/ofac.csv", tdir);
+    FILE *out = fopen(tmp, "w");
+    assert_non_null(out);
+    fprintf(out, "id,full_name,alias\n"
+                 "o1,\"FADHIL, Karim Mohamed\",\"ANIS, Abu\"\n"
+                 "o2,Fazeel-A-Tul Shaykh Abu Mohammed Ameen Al-Qadiri,\n"
+                 "o3,Mohammed Abu Karim,Anis Fadhil\n");
+    assert_int_equal(fclose(out), 0);
+    assert_int_equal(wl_dataset_read(ds, tmp, &ro, NULL, err, sizeof err), WL_OK);
+    unlink(tmp);
+    rmdir(tdir);
+    wl_features *f = wl_features_build(ds, 1);
+    assert_non_null(f);
+    wl_options opt = wl_default_options();
+    opt.threads = 1;
+    uint32_t *pairs;
+    size_t n;
+    assert_int_equal(wl_candidates(f, &opt, &pairs, &n, NULL), WL_OK);
+    assert_true(n > 1000);
+    uint32_t *swapped = malloc(2 * n * sizeof *swapped);
+    uint8_t *lv = malloc(n * WL_FIELD_COUNT), *lw = malloc(n * WL_FIELD_COUNT);
+    assert_true(swapped && lv && lw);
+    for (size_t k = 0; k < n; k++) {
+        swapped[2 * k] = pairs[2 * k + 1];
+        swapped[2 * k + 1] = pairs[2 * k];
+    }
+    assert_int_equal(wl_compare_pairs(f, pairs, n, 1, lv), WL_OK);
+    assert_int_equal(wl_compare_pairs(f, swapped, n, 1, lw), WL_OK);
+    size_t differ = 0;
+    for (size_t k = 0; k < n; k++) differ += memcmp(lv + k * WL_FIELD_COUNT, lw + k * WL_FIELD_COUNT, WL_FIELD_COUNT) != 0;
+    print_message("%zu of %zu pairs differ when swapped\n", differ, n);
+    assert_int_equal(differ, 0);
+    free(swapped);
+    free(lv);
+    free(lw);
+    free(pairs);
+    wl_features_free(f);
+    wl_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup(test_empty_and_full_names, setup),
         cmocka_unit_test(test_assignment_is_optimal),
         cmocka_unit_test_setup(test_jaro_winkler_memo, setup),
+        cmocka_unit_test(test_pairs_symmetric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -516,6 +516,11 @@ static int read_fields(fields *fs, const context *cx, wl_date *out, int max)
     int yi = find_role(fs, R_Y);
     if (yi < 0 || count_role(fs, R_Y) > 1 || count_role(fs, R_D) > 1) return 0;
     unsigned flags = cx->flags;
+    /* 00.00.00 and 00/00/00: every field zero says the date is unknown; with a
+     * two-digit year it would read as the year 2000. */
+    int zeros = 0;
+    for (int i = 0; i < fs->n; i++) zeros += fs->s[i].val == 0;
+    if (fs->n >= 2 && zeros == fs->n) return 0;
     int year = resolve_year(&fs->s[yi], fs->thai, cx, &flags);
     if (year < 0) return 0;
     if (fs->n == 1) {
