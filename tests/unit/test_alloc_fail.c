@@ -184,6 +184,39 @@ static void test_fit_prior(void **state)
     fixture_close(&fx);
 }
 
+/* The labelled fit (train --labels): every allocation failed in turn gives
+ * WL_NOMEM or the model of a run without the failure. Its default m came from a
+ * second model it allocated, and a failed allocation there set every m from
+ * 0.5 without a word. */
+static void test_fit_labels(void **state)
+{
+    (void)state;
+    fit_fixture fx;
+    fixture_open(&fx, WL_MODE_LINK);
+    char labels[4096], err[512];
+    snprintf(labels, sizeof labels, "%s/datasets/sample/truth_pairs.csv", getenv("WL_SOURCE_DIR"));
+    wl_model *ref = NULL;
+    size_t used = 0;
+    arm(LONG_MAX);
+    assert_int_equal(wl_model_fit_labels(fx.ds, &fx.opt, labels, &ref, &used, err, sizeof err), WL_OK);
+    long allocs = disarm();
+    assert_non_null(ref);
+    assert_true(used > 0);
+    print_message("wl_model_fit_labels: %ld allocations\n", allocs);
+    for (long k = 0; k < allocs; k++) {
+        wl_model *m = NULL;
+        arm(k);
+        wl_status st = wl_model_fit_labels(fx.ds, &fx.opt, labels, &m, &used, err, sizeof err);
+        disarm();
+        assert_true(g_failed);
+        if (st == WL_OK) assert_same_model(m, ref);
+        else assert_true(m == NULL);
+        wl_model_free(m);
+    }
+    wl_model_free(ref);
+    fixture_close(&fx);
+}
+
 static wl_match pair(uint32_t a, uint32_t b, float w)
 {
     wl_match m;
@@ -220,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_fit_dedup),
         cmocka_unit_test(test_fit_link),
         cmocka_unit_test(test_fit_prior),
+        cmocka_unit_test(test_fit_labels),
         cmocka_unit_test(test_best_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

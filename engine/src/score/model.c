@@ -40,8 +40,14 @@ static void default_u(wl_model *m, int f)
 
 wl_model *wl_model_new(void)
 {
-    wl_model *m = calloc(1, sizeof *m);
-    if (!m) return NULL;
+    wl_model *m = malloc(sizeof *m);
+    if (m) wl_model_init(m);
+    return m;
+}
+
+void wl_model_init(wl_model *m)
+{
+    memset(m, 0, sizeof *m);
     m->version = WL_MODEL_VERSION;
     m->prior = 1e-3;
     m->tf_scale = 0.5;
@@ -51,7 +57,6 @@ wl_model *wl_model_new(void)
         default_m(m, f);
         default_u(m, f);
     }
-    return m;
 }
 
 void wl_model_free(wl_model *m) { free(m); }

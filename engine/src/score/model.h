@@ -44,6 +44,8 @@ struct wl_model {
 
 /** @return a model with default m, u and prior (before any estimate), or NULL. */
 wl_model *wl_model_new(void);
+/** Sets *m to what wl_model_new returns (default m and u, no allocation). */
+void wl_model_init(wl_model *m);
 
 /**
  * Estimates u from `samples` random pairs of f (all pairs when there are fewer),

@@ -76,16 +76,16 @@ static int add_label(void *user, const wl_pairrow *r)
 /* m from counts, with one pseudo-pair spread as the default m. */
 static void set_m(wl_model *m, const label_sink *s)
 {
-    wl_model *ref = wl_model_new();
+    wl_model ref; /* the defaults, on the stack: an allocation here failed silently (0.5 for all) */
+    wl_model_init(&ref);
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         double den = 0.0;
         for (int l = 1; l < m->levels[f]; l++) den += s->count[f][l];
         for (int l = 1; l < m->levels[f]; l++) {
-            double x = (s->count[f][l] + (ref ? ref->m[f][l] : 0.5)) / (den + 1.0);
+            double x = (s->count[f][l] + ref.m[f][l]) / (den + 1.0);
             m->m[f][l] = fmin(fmax(x, 1e-6), 1 - 1e-6);
         }
     }
-    wl_model_free(ref);
 }
 
 static wl_status read_labels(label_sink *s, const wl_dataset *ds, const char *path, char *err,
