@@ -154,20 +154,17 @@ static size_t run_end(const int32_t *cp, size_t i, size_t n, int thai)
     return j;
 }
 
-/*
- * Scripts whose transcriptions of foreign names keep the consonants and the
- * syllables but not the vowels: abjads write no short vowels (Arabic, Hebrew),
- * and Hangul, kana, Han and the Brahmic scripts of South-East Asia fit a name
- * to their own syllables (epenthetic vowels, f -> p, r -> l). Parts read from
- * them may meet their Latin spelling by sound spelling (name_skeleton.c).
- * Cyrillic, Greek and Armenian are alphabets that write a foreign name's vowels,
- * and their romanisations are compared as spelled.
- */
-/* The wl_script of a non-Latin code point (Thai and Lao included). */
-static int script_of(int32_t cp)
+/* The ICU script of a non-Latin code point: asked once per run. */
+static UScriptCode script_code(int32_t cp)
 {
     UErrorCode e = U_ZERO_ERROR;
-    switch (uscript_getScript(cp, &e)) {
+    return uscript_getScript(cp, &e);
+}
+
+/* The wl_script of a run's script (Thai and Lao included, as OTHER). */
+static int script_of(UScriptCode sc)
+{
+    switch (sc) {
     case USCRIPT_CYRILLIC: return WL_SCRIPT_CYRILLIC;
     case USCRIPT_ARABIC:   return WL_SCRIPT_ARABIC;
     case USCRIPT_HEBREW:   return WL_SCRIPT_HEBREW;
@@ -178,10 +175,18 @@ static int script_of(int32_t cp)
     }
 }
 
-static int transcribing_script(int32_t cp)
+/*
+ * Scripts whose transcriptions of foreign names keep the consonants and the
+ * syllables but not the vowels: abjads write no short vowels (Arabic, Hebrew),
+ * and Hangul, kana, Han and the Brahmic scripts of South-East Asia fit a name
+ * to their own syllables (epenthetic vowels, f -> p, r -> l). Parts read from
+ * them may meet their Latin spelling by sound spelling (name_skeleton.c).
+ * Cyrillic, Greek and Armenian are alphabets that write a foreign name's vowels,
+ * and their romanisations are compared as spelled.
+ */
+static int transcribing_script(UScriptCode sc)
 {
-    UErrorCode e = U_ZERO_ERROR;
-    switch (uscript_getScript(cp, &e)) {
+    switch (sc) {
     case USCRIPT_ARABIC: case USCRIPT_HEBREW: case USCRIPT_HANGUL: case USCRIPT_HIRAGANA:
     case USCRIPT_KATAKANA: case USCRIPT_HAN: case USCRIPT_THAI: case USCRIPT_LAO:
     case USCRIPT_MYANMAR: case USCRIPT_KHMER: case USCRIPT_SYRIAC: case USCRIPT_THAANA:
@@ -208,8 +213,11 @@ static void fold_runs(wl_namectx *ctx, const int32_t *cp, size_t n, fold_out *o)
         }
         int thai = is_thai_lao(cp[i]);
         size_t j = run_end(cp, i, n, thai);
-        if (!ctx->transcribed && transcribing_script(cp[i])) ctx->transcribed = 1;
-        if (!ctx->script) ctx->script = script_of(cp[i]);
+        if (!ctx->transcribed || !ctx->script) {
+            UScriptCode sc = script_code(cp[i]);
+            if (transcribing_script(sc)) ctx->transcribed = 1;
+            if (!ctx->script) ctx->script = script_of(sc);
+        }
         char *dst = o->p + o->n;
         size_t room = o->cap - o->n;
         size_t k = thai ? wl_thai_romanise(cp + i, j - i, dst, room) : wl_translit_run(ctx, cp + i, j - i, dst, room);
