@@ -131,7 +131,7 @@ static void test_field_descriptors(void **state)
     assert_int_equal(kinds, WL_BLOCK_DEFAULT);
     assert_null(wl_field_name(WL_FIELD_COUNT));
     /* the model's roles, by level name */
-    assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].tf), "exact");
+    assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].tf), "jw92");
     assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].close), "jw92");
     assert_string_equal(wl_level_name(WL_FIELD_DOC, wl_fields[WL_FIELD_DOC].identifying), "one_edit");
 }

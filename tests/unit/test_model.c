@@ -103,6 +103,34 @@ static void test_tf_adjustment_favours_rare_names(void **state)
     wl_model_free(m);
 }
 
+/* The adjustment reaches every level from tf_from up (all_parts: a rare family
+ * name in another order or spelling), and none below it: jw80 is too loose for
+ * the rarity of what agrees to tell. */
+static void test_tf_from_all_parts(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    assert_int_equal(m->tf_from, WL_NAME_JW92);
+    wl_cmpvec v;
+    memset(&v, 0, sizeof v);
+    v.level[WL_FIELD_NAME] = WL_NAME_ALL_PARTS;
+    m->rare_mean[WL_NAME_ALL_PARTS] = 10.0;
+    v.name_rare = 10.0f;
+    double at_mean = wl_model_weight(m, &v, NULL);
+    v.name_rare = 14.0f;
+    assert_true(fabs(wl_model_weight(m, &v, NULL) - at_mean - m->tf_scale * 4.0) < 1e-6);
+    /* a model that adjusts exact names only (tf_from at exact) leaves it alone */
+    m->tf_from = WL_NAME_EXACT;
+    assert_true(fabs(wl_model_weight(m, &v, NULL) - at_mean) < 1e-9);
+    m->tf_from = WL_NAME_JW92;
+    v.level[WL_FIELD_NAME] = WL_NAME_JW80;
+    m->rare_mean[WL_NAME_JW80] = 10.0;
+    double jw80 = wl_model_weight(m, &v, NULL);
+    v.name_rare = 30.0f;
+    assert_true(wl_model_weight(m, &v, NULL) == jw80);
+    wl_model_free(m);
+}
+
 /* Closer agreement never weighs less: a level whose m/u falls below the level
  * under it is pooled with it (names-only lists: exact m 0.25 with u 1e-4 under
  * all_parts m 0.40 with u 1e-4), the sum of m is kept and u is not touched. */
@@ -141,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_weight_is_log2_bayes_factor),
         cmocka_unit_test(test_monotone_levels),
         cmocka_unit_test(test_tf_adjustment_favours_rare_names),
+        cmocka_unit_test(test_tf_from_all_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -73,12 +74,44 @@ static void test_u_without_matches(void **state)
     wl_model_free(m);
 }
 
+/* Names-only dedup of an alias list: prior x m comes out of the name's u as
+ * counted, each level keeping at least half; the prior stays. */
+static void test_u_thin_dedup(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    assert_non_null(m);
+    const int L = m->levels[WL_FIELD_NAME];
+    m->prior = 1.73e-4; /* OFAC aliases */
+    double raw[WL_MAX_LEVELS] = { 0 };
+    for (int l = 1; l < L; l++) raw[l] = l == WL_NAME_DIFFERENT ? 1.0 - 3.5e-4 : 0.0;
+    raw[WL_NAME_ALL_PARTS] = 1.66e-4; /* 2.8 times what strangers show */
+    raw[WL_NAME_EXACT] = 4e-5;
+    raw[WL_NAME_JW92] = 1e-4;
+    raw[WL_NAME_JW80] = 4.4e-5;
+    m->m[WL_FIELD_NAME][WL_NAME_ALL_PARTS] = 0.40;
+    m->m[WL_FIELD_NAME][WL_NAME_EXACT] = 0.25;
+    m->m[WL_FIELD_NAME][WL_NAME_JW92] = 0.15;
+    wl_model_u_thin_dedup(m, raw);
+    double *u = m->u[WL_FIELD_NAME];
+    /* all_parts: 1.66e-4 - 0.4 * 1.73e-4 = 9.7e-5 */
+    assert_true(fabs(u[WL_NAME_ALL_PARTS] - 9.68e-5) < 1e-6);
+    /* exact: 4e-5 - 4.3e-5 < 0, kept at half of what was counted */
+    assert_true(fabs(u[WL_NAME_EXACT] - 2e-5) < 1e-7);
+    double sum = 0.0;
+    for (int l = 1; l < L; l++) sum += u[l];
+    assert_true(sum > 0.999999 && sum < 1.000001);
+    assert_true(m->prior == 1.73e-4);
+    wl_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_floor_is_a_collapse),
         cmocka_unit_test(test_rich_lists_keep_their_fixed_point),
         cmocka_unit_test(test_u_without_matches),
+        cmocka_unit_test(test_u_thin_dedup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

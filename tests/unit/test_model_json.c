@@ -107,6 +107,38 @@ static void test_renamed_level_loads(void **state)
 }
 
 /* Issue 16.3's repro: u_namesake on some fields only scored inf. */
+/* name_tf.from: the lowest name level the rarity adjustment applies to. Saved
+ * and loaded as a level name; a model written before it existed adjusted exact
+ * names only and keeps doing so; a name that is no name level is refused. */
+static void test_tf_from(void **state)
+{
+    (void)state;
+    json_t *root = saved_model(0);
+    json_t *tf = json_object_get(root, "name_tf");
+    assert_string_equal(json_string_value(json_object_get(tf, "from")), "jw92");
+    char err[512] = "";
+    char *text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    wl_model *m = wl_model_from_json(text, strlen(text), err, sizeof err);
+    if (!m) fail_msg("%s", err);
+    assert_int_equal(m->tf_from, WL_NAME_JW92);
+    wl_model_free(m);
+    free(text);
+
+    json_object_del(tf, "from");
+    text = json_dumps(root, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    m = wl_model_from_json(text, strlen(text), err, sizeof err);
+    if (!m) fail_msg("%s", err);
+    assert_int_equal(m->tf_from, m->levels[WL_FIELD_NAME] - 1);
+    wl_model_free(m);
+    free(text);
+
+    json_object_set_new(tf, "from", json_string("missing"));
+    json_t *copy = json_deep_copy(root);
+    assert_refused(copy, "name_tf.from must name a name level");
+    json_object_set_new(tf, "from", json_integer(3));
+    assert_refused(root, "name_tf.from must name a name level");
+}
+
 static void test_partial_namesake_refused(void **state)
 {
     (void)state;
@@ -447,6 +479,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_saved_model_loads_as_saved),
         cmocka_unit_test(test_renamed_level_loads),
+        cmocka_unit_test(test_tf_from),
         cmocka_unit_test(test_partial_namesake_refused),
         cmocka_unit_test(test_probabilities_refused),
         cmocka_unit_test(test_rows_must_be_distributions),

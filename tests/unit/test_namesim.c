@@ -262,8 +262,9 @@ static void test_phonetic_agreement(void **state)
     assert_int_equal(s.all_parts, 1);
     assert_true(s.score >= 0.95f);
     assert_true(s.jw_min < 0.9f); /* the spellings themselves differ */
-    /* rare_bits counts exact agreements only: yusof, not mohamed/muhammad. */
-    assert_true(fabsf(s.rare_bits - (float)bits(DEFAULT_FREQ)) < 1e-4f);
+    /* rare_bits: yusof whole, mohamed/muhammad scaled by its similarity. */
+    assert_true(s.rare_bits > (float)(1.8 * bits(DEFAULT_FREQ)));
+    assert_true(s.rare_bits <= (float)(2.0 * bits(DEFAULT_FREQ)) + 1e-4f);
 
     /* The skeleton alone agrees too (transliterated Arabic). */
     tpart c[] = { { "mhmd", NULL, NULL, NULL, "mhmd", 0, 0 }, P("yusof"), END };
@@ -316,6 +317,30 @@ static void test_spelling_as_written(void **state)
     wl_namesim s = compare(a, b);
     assert_true(s.jw_min > 0.79f); /* jw(lym, lim) = 0.8; jw(lym, lin) = 0.56 */
     assert_true(s.score > 0.85f);
+}
+
+/* A rare family name spelled two ways (Kawtharani / Kawtarani, one record
+ * each) is rarity as much as the same spelling: the pair carries its bits,
+ * scaled by the similarity, where counting exact parts alone left it with the
+ * bits of its Muhammad, below a pair of strangers agreeing exactly on Muhammad
+ * Ali. Parts under the jw80 bound bring nothing. */
+static void test_close_spelling_rarity(void **state)
+{
+    (void)state;
+    tpart k1[] = { PQ("kawtharani", 1), PQ("muhammad", 400), END };
+    tpart k2[] = { PQ("kawtarani", 1), PQ("muhammad", 400), END };
+    wl_namesim close = compare(k1, k2);
+    assert_true(close.rare_bits > (float)(bits(400) + 0.9 * bits(1)));
+    assert_true(close.rare_bits < (float)(bits(400) + bits(1)));
+
+    tpart c1[] = { PQ("muhammad", 400), PQ("ali", 300), END };
+    wl_namesim common = compare(c1, c1);
+    assert_true(close.rare_bits > common.rare_bits);
+
+    tpart f1[] = { PQ("kawtharani", 1), PQ("muhammad", 400), END };
+    tpart f2[] = { PQ("bazzi", 1), PQ("muhammad", 400), END };
+    wl_namesim far = compare(f1, f2);
+    assert_true(fabsf(far.rare_bits - (float)bits(400)) < 1e-4f);
 }
 
 static void test_rare_and_common_parts(void **state)
@@ -548,6 +573,7 @@ int main(void)
         cmocka_unit_test_setup(test_transcription_spelling, setup),
         cmocka_unit_test_setup(test_spelling_as_written, setup),
         cmocka_unit_test_setup(test_rare_and_common_parts, setup),
+        cmocka_unit_test_setup(test_close_spelling_rarity, setup),
         cmocka_unit_test_setup(test_typo_scores_by_jaro_winkler, setup),
         cmocka_unit_test_setup(test_empty_and_full_names, setup),
         cmocka_unit_test(test_assignment_is_optimal),

@@ -166,7 +166,7 @@ const wl_field_desc wl_fields[WL_FIELD_COUNT] = {
                         .compare = compare_names,
                         .block_keys = WL_BLOCK_PHONETIC_YEAR | WL_BLOCK_PART_PAIR | WL_BLOCK_FULL_NAME |
                                       WL_BLOCK_SKELETON_NAT | WL_BLOCK_PART_DOB,
-                        .identifying = WL_NAME_ALL_PARTS, .close = WL_NAME_JW92, .tf = WL_NAME_EXACT },
+                        .identifying = WL_NAME_ALL_PARTS, .close = WL_NAME_JW92, .tf = WL_NAME_JW92 },
     /* features: date readings (wl_date: precision, ranges, ambiguous order) */
     [WL_FIELD_DOB] = { .name = "dob",
                        .level = { "missing", "mismatch", "within_1y", "year_only", "typo", "exact" },

@@ -70,7 +70,7 @@ typedef struct {
     uint8_t identifying;   /* EM's starting split (model.c seed_posteriors): the field
                               agrees at this level or above */
     uint8_t close;         /* the name: namesakes agree at this level or above (u_namesake) */
-    uint8_t tf;            /* the level the term-frequency adjustment applies to */
+    uint8_t tf;            /* the lowest level the term-frequency adjustment applies to */
     uint8_t namesake;      /* 1: namesakes share it (nationality, gender, place of birth),
                               so its u among them is estimated apart (model_fit.c) */
 } wl_field_desc;

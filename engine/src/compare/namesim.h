@@ -20,8 +20,9 @@ typedef struct {
     uint8_t n_shorter;  /* non-particle parts of the shorter name */
     float jw_min;       /* lowest Jaro-Winkler among the paired non-particle parts (1 for
                            equal and joined parts, 0.9 for an initial; 0 when no pair) */
-    float rare_bits;    /* term-frequency evidence: sum over exactly agreeing parts of
-                           log2(n / freq), for the TF adjustment of the score stage */
+    float rare_bits;    /* term-frequency evidence: sum over agreeing parts of
+                           log2(n / freq) (close spellings scaled by their similarity),
+                           for the TF adjustment of the score stage */
 } wl_namesim;
 
 /**

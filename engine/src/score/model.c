@@ -52,6 +52,7 @@ void wl_model_init(wl_model *m)
     m->prior = 1e-3;
     m->tf_scale = 0.5;
     m->tf_cap = 6.0;
+    m->tf_from = wl_fields[WL_FIELD_NAME].tf;
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         m->levels[f] = wl_field_levels((wl_field)f);
         default_m(m, f);
@@ -347,7 +348,7 @@ void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
     double prior_bits = log2(m->prior / (1 - m->prior));
     for (size_t k = 0; k < n; k++) {
         int l = v[k].level[WL_FIELD_NAME];
-        if (l != wl_fields[WL_FIELD_NAME].tf) continue; /* TF applies to exact names only */
+        if (l < m->tf_from) continue;
         double g = wl_model_probability(prior_bits + wl_model_evidence(m, &v[k]));
         sum[l] += exact_of(g * v[k].name_rare);
         w[l] += exact_of(g);
@@ -419,7 +420,7 @@ double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         int l = v->level[f];
         double fw = l == 0 ? 0.0 : log2(m->m[f][l] / u_row(m, v, f)[l]);
-        if (f == WL_FIELD_NAME && l == wl_fields[f].tf) {
+        if (f == WL_FIELD_NAME && l >= m->tf_from) {
             double adj = m->tf_scale * (v->name_rare - m->rare_mean[l]);
             fw += fmax(-m->tf_cap, fmin(m->tf_cap, adj));
         }

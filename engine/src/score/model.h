@@ -24,11 +24,16 @@ struct wl_model {
     double m[WL_FIELD_COUNT][WL_MAX_LEVELS];
     double u[WL_FIELD_COUNT][WL_MAX_LEVELS];
     /* Term-frequency adjustment of the name field (after Winkler's frequency-based
-     * matching and Splink's tf adjustment, which also applies to exact agreement
-     * only): an exactly agreeing name whose parts are rarer than is usual among
-     * exact-name matches gains weight; Muhammad Nguyen loses some. */
+     * matching and Splink's tf adjustment): a name that agrees through parts
+     * rarer than is usual among the matches at its level gains weight; Muhammad
+     * Nguyen loses some. Splink adjusts exact agreement only; here it applies
+     * from tf_from up (jw92, all_parts, exact), because on watchlists most true
+     * pairs agree in another spelling or order, and there a common given name
+     * carried a pair as far as a rare family name did (OFAC aliases: all_parts
+     * pairs were 57 % true whatever they shared). */
     double tf_scale;                         /* bits of weight per bit of rarity */
     double tf_cap;                           /* |adjustment| limit, bits */
+    int tf_from;                             /* lowest name level adjusted */
     double rare_mean[WL_MAX_LEVELS];         /* mean name_rare of matches per name level */
     /* u of the fields namesakes share (nationality, gender, place of birth) among
      * pairs of different persons with the same name: used instead of u when the
@@ -80,6 +85,13 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
  * model_fit.c explains the rule and its figures.
  */
 int wl_fit_prior_collapsed(double fixed_point, double strong);
+
+/**
+ * Names-only dedup (the name's m at the thin-evidence guess): takes prior x m out
+ * of the name's u as counted (u_raw), each level keeping at least half of it;
+ * the prior is not fitted again (model_fit.c says why).
+ */
+void wl_model_u_thin_dedup(wl_model *m, const double *u_raw);
 
 /**
  * u of every field whose m the lists estimated, solved from u_raw (what random

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/file_replace.h"
 #include "score/model.h"
@@ -48,6 +49,7 @@ static json_t *model_json(const wl_model *m)
     json_t *tf = json_object();
     json_object_set_new(tf, "scale", json_real(m->tf_scale));
     json_object_set_new(tf, "cap", json_real(m->tf_cap));
+    json_object_set_new(tf, "from", json_string(wl_level_name(WL_FIELD_NAME, m->tf_from)));
     json_object_set_new(tf, "rare_mean", array_of(m->rare_mean, m->levels[WL_FIELD_NAME]));
     json_object_set_new(root, "name_tf", tf);
     json_t *fit = json_object();
@@ -274,14 +276,25 @@ static int number_in(reason *r, json_t *v, const char *where, double lo, double 
  * produce with room to spare; the adjustment is capped at tf_cap bits. */
 static int read_tf(reason *r, wl_model *m, json_t *tf)
 {
-    static const char *const keys[] = { "scale", "cap", "rare_mean", NULL };
+    static const char *const keys[] = { "scale", "cap", "from", "rare_mean", NULL };
     if (!json_is_object(tf)) return refuse(r, "\"name_tf\" must be an object");
     if (only_keys(r, tf, "name_tf", keys) != 0 ||
         number_in(r, json_object_get(tf, "scale"), "name_tf.scale", 0, 4, &m->tf_scale) != 0 ||
         number_in(r, json_object_get(tf, "cap"), "name_tf.cap", 0, 64, &m->tf_cap) != 0)
         return -1;
-    json_t *mean = json_object_get(tf, "rare_mean");
     int L = m->levels[WL_FIELD_NAME];
+    /* A model saved before "from" existed adjusted exact names only, and its
+     * rare_mean of the other levels is 0: it keeps scoring as it was trained. */
+    json_t *from = json_object_get(tf, "from");
+    m->tf_from = L - 1;
+    if (from) {
+        int l = 1;
+        while (l < L && (!json_is_string(from) || strcmp(json_string_value(from), wl_level_name(WL_FIELD_NAME, l)) != 0))
+            l++;
+        if (l == L) return refuse(r, "name_tf.from must name a name level present in \"fields\" (jw92, all_parts, ...)");
+        m->tf_from = l;
+    }
+    json_t *mean = json_object_get(tf, "rare_mean");
     if (!json_is_array(mean) || json_array_size(mean) != (size_t)L)
         return refuse(r, "name_tf.rare_mean must be an array of %d numbers, one per name level", L);
     for (int l = 0; l < L; l++) {
