@@ -21,9 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "bench.h"
 
@@ -355,11 +352,7 @@ static int parse_args(int argc, char **argv, block_args *a)
 {
     memset(a, 0, sizeof *a);
     a->opt = wl_default_options();
-#ifdef _OPENMP
-    a->opt.threads = omp_get_max_threads();
-#else
-    a->opt.threads = 1;
-#endif
+    a->opt.threads = wl_thread_count(0);
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) return -1;

@@ -129,6 +129,11 @@ void out_summary(const wl_stats *s, size_t rejected)
     if (s->flagged_clusters)
         fprintf(stderr, "warning: %zu clusters are above the size limit (usually a bad key, "
                         "not one person): review them\n", s->flagged_clusters);
+    if (s->translit_failures)
+        fprintf(stderr, "warning: ICU could not give %zu transliterator%s (%s): names in %s script%s "
+                        "got no Latin reading, so their pairs with Latin spellings may be missed\n",
+                s->translit_failures, plural(s->translit_failures), s->translit_failed,
+                s->translit_failures == 1 ? "that" : "those", plural(s->translit_failures));
     fprintf(stderr, "model: prior match probability of a record pair %.3g, %d EM iteration%s\n",
             s->em_prior, s->em_iterations, s->em_iterations == 1 ? "" : "s");
     if (s->fit_fallback & WL_FIT_NAME_M)

@@ -93,6 +93,15 @@ WL_API int wl_file_replace_commit(wl_file_replace *r, char *err, size_t errcap);
 /** Closes r and removes its temporary; the old file stays. */
 WL_API void wl_file_replace_abort(wl_file_replace *r);
 
+/**
+ * The worker threads for a requested count (wl_options.threads and every other
+ * `threads` argument): the count itself when above 0, else every core OpenMP may
+ * use (OMP_NUM_THREADS, cgroup and affinity limits included); 1 without OpenMP.
+ * The one place the "0 means all cores" rule is written down (common.c): the
+ * command line and the benchmarks ask here instead of asking OpenMP.
+ */
+WL_API int wl_thread_count(int requested);
+
 /* -------------------------------------------------------------------- roles */
 /* The data contract's input roles (docs/design.md). */
 #define WL_ROLE_MAP(X)                  \
@@ -430,6 +439,12 @@ typedef struct {
     int em_iterations;
     unsigned fit_fallback;    /* WL_FIT_* bits: parameters the lists could not estimate */
     int threads;
+    /* Transliterators ICU could not open or clone in this process (missing ICU
+     * data, rules it rejects, no memory): names in those scripts got no Latin
+     * reading in this run, so their pairs with Latin spellings can be missed.
+     * Counted at the end of the normalise stage; 0 when every script works. */
+    size_t translit_failures;
+    char translit_failed[256];  /* "id (ICU error)" joined by "; ", cut to fit */
 } wl_stats;
 
 /**

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "normalise/name.h"
+#include "watchlink.h"
 
 /* Standard error into a temporary file while fn runs; @return what was written. */
 static char *capture_stderr(void (*fn)(void))
@@ -92,10 +93,62 @@ static void test_failed_script_is_reported_once(void **state)
     assert_int_equal(strlen(small), sizeof small - 1);
 }
 
+/* wl_run over a list written to a temporary file; @return the run's stats. */
+static wl_stats run_list(const char *csv)
+{
+    char path[] = "/tmp/wl_translit_XXXXXX.csv";
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+    close(fd);
+    wl_dataset *ds = wl_dataset_create();
+    assert_non_null(ds);
+    wl_read_options ro = wl_read_default_options();
+    char err[256];
+    assert_int_equal(wl_dataset_read(ds, path, &ro, NULL, err, sizeof err), WL_OK);
+    unlink(path);
+    wl_options opt = wl_default_options();
+    opt.threads = 1;
+    wl_result *r = NULL;
+    assert_int_equal(wl_run(ds, &opt, NULL, NULL, NULL, &r, err, sizeof err), WL_OK);
+    wl_stats st = *wl_result_stats(r);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    return st;
+}
+
+static const char HEBREW_LIST[] = "id,full_name,dob\n"
+                                  "1,\xd7\x93\xd7\x95\xd7\x93 \xd7\x9b\xd7\x94\xd7\x9f,1980-01-02\n"
+                                  "2,David Cohen,1980-01-02\n"
+                                  "3,Ivan Petrov,1975-05-06\n";
+
+/* Before any failure a run's summary names none (and so does a run that never
+ * met the script). Runs first: the failure below lasts for the process. */
+static void test_clean_run_reports_none(void **state)
+{
+    (void)state;
+    wl_stats st = run_list("id,full_name,dob\n1,David Cohen,1980-01-02\n2,Ivan Petrov,1975-05-06\n");
+    assert_int_equal(st.translit_failures, 0);
+    assert_string_equal(st.translit_failed, "");
+}
+
+/* The failure reaches the run's stats, so the summary (cli/output.c) and a
+ * library caller see it, not only standard error (issue 16.7). */
+static void test_run_stats_carry_the_failure(void **state)
+{
+    (void)state;
+    wl_stats st = run_list(HEBREW_LIST);
+    assert_int_equal(st.translit_failures, 1);
+    assert_non_null(strstr(st.translit_failed, "wl-Hebrew-Latin (U_"));
+    assert_true(strlen(st.translit_failed) < sizeof st.translit_failed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_run_reports_none),
         cmocka_unit_test(test_failed_script_is_reported_once),
+        cmocka_unit_test(test_run_stats_carry_the_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,13 +80,7 @@ void wl_set_error(char *err, size_t errcap, const char *fmt, ...)
 #endif
     ;
 
-/**
- * The worker threads for a requested count: the count itself when above 0, else
- * every core OpenMP may use (omp_get_max_threads: OMP_NUM_THREADS, cgroup and
- * affinity limits included); 1 without OpenMP. The one place the "0 means all
- * cores" rule of wl_options.threads is written down.
- */
-int wl_thread_count(int requested);
+/* wl_thread_count (watchlink.h): "0 threads means all cores", said once. */
 
 /** Monotonic wall clock in seconds. */
 double wl_now(void);

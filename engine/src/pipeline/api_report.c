@@ -7,6 +7,7 @@
 #include "common/dataset.h"
 #include "features/featureset.h"
 #include "pipeline/report.h"
+#include "pipeline/run.h"
 #include "score/pairfile.h"
 
 /* ---- the model ---- */
@@ -119,21 +120,24 @@ wl_run_report *wl_report_collect(const wl_model *m, const float *w, size_t n, do
 
 void wl_report_free(wl_run_report *rr) { free(rr); }
 
+/* The views read the result's report in place (struct wl_result, run.h): run.c
+ * calls this file to collect the report, so calling back into run.c for it made
+ * the two files a circle (issue 16; tests/lint/link_graph.py). */
 const wl_weight_hist *wl_result_weight_hist(const wl_result *r)
 {
-    const wl_run_report *rr = wl_result_run_report(r);
+    const wl_run_report *rr = r ? r->report : NULL;
     return rr ? &rr->hist : NULL;
 }
 
 size_t wl_result_borderline_count(const wl_result *r)
 {
-    const wl_run_report *rr = wl_result_run_report(r);
+    const wl_run_report *rr = r ? r->report : NULL;
     return rr ? rr->n_border : 0;
 }
 
 const wl_match *wl_result_borderline(const wl_result *r, size_t k)
 {
-    const wl_run_report *rr = wl_result_run_report(r);
+    const wl_run_report *rr = r ? r->report : NULL;
     return rr && k < rr->n_border ? &rr->border[k] : NULL;
 }
 

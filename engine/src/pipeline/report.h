@@ -24,7 +24,4 @@ wl_run_report *wl_report_collect(const wl_model *m, const float *w, size_t n, do
 
 void wl_report_free(wl_run_report *rr);
 
-/** The report a run kept (run.c), or NULL. */
-const wl_run_report *wl_result_run_report(const wl_result *r);
-
 #endif

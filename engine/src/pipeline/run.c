@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cluster/cluster.h"
+#include "normalise/name.h"
 #include "pipeline/run.h"
 
 enum { ST_NORMALISE, ST_BLOCK, ST_COMPARE, ST_FIT, ST_SCORE, ST_CLUSTER, ST_TOTAL };
@@ -315,6 +316,14 @@ wl_status wl_run_cluster(run_ctx *c)
     return st;
 }
 
+/* An ICU failure disables a script for the rest of the process (name_translit.c
+ * warns once on stderr); a library caller or a batch log reading only the
+ * summary would not see it, so the run's stats carry it too (issue 16.7). */
+void wl_run_note_translit(wl_stats *s)
+{
+    s->translit_failures = wl_translit_failures(s->translit_failed, sizeof s->translit_failed);
+}
+
 static wl_status run_stages(run_ctx *c, const wl_model *model)
 {
     wl_stats *s = &c->r->stats;
@@ -325,6 +334,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     c->rank = wl_run_record_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
     c->f->rank = c->rank; /* partner ties by (source, id), not input position */
+    wl_run_note_translit(s);
     STAGE_DONE(ST_NORMALISE);
     report(c, "block", 0, 1);
     wl_block_stats bs;
@@ -429,8 +439,6 @@ size_t wl_result_record(const wl_result *r, size_t k) { return r->order[k]; }
 const wl_stats *wl_result_stats(const wl_result *r) { return &r->stats; }
 
 const wl_model *wl_result_model(const wl_result *r) { return r->model; }
-
-const wl_run_report *wl_result_run_report(const wl_result *r) { return r ? r->report : NULL; }
 
 wl_model *wl_result_take_model(wl_result *r)
 {

@@ -44,6 +44,7 @@ static wl_status prepare(wl_stages *s)
     c->rank = wl_run_record_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
     c->f->rank = c->rank;
+    wl_run_note_translit(st);
     st->seconds[ST_NORMALISE] = wl_now() - t;
     t = wl_now();
     wl_block_stats bs;
