@@ -699,7 +699,7 @@ static void write_pair(report_ctx *c, const wl_match *m, const char *kind, size_
     rp_svg_waterfall(f, "waterfall of the pair's match weight", label, step, WL_FIELD_COUNT + 1,
                      m->weight, m->probability);
     /* The level's weight in the model beside the pair's: they differ where the
-     * name's rarity adjusted an exact name, or namesakes' u replaced u. */
+     * name's rarity adjusted an agreeing name, or namesakes' u replaced u. */
     static const char *const head[] = { "field", "level", "weight (bits)", "the level's log2(m / u)" };
     const wl_model *model = wl_result_model(c->r);
     fputs("<table>\n", f);
@@ -789,7 +789,8 @@ static int write_pairs(report_ctx *c)
     fputs("<section id=\"pairs\">\n<h2>Pairs</h2>\n<p class=\"note\">Each waterfall starts from the "
           "prior, adds each field's weight in turn, and ends at the pair's match weight; its "
           "probability is 2<sup>w</sup> / (1 + 2<sup>w</sup>). A field's weight in a pair can differ from "
-          "its level's log2(m / u): an exact name is adjusted by its rarity, and where the names "
+          "its level's log2(m / u): a name that agrees (jw92, all_parts, exact) is adjusted by the "
+          "rarity of its agreeing parts, and where the names "
           "agree nationality, gender and birthplace are weighed against namesakes.</p>\n", f);
     size_t nb = wl_result_borderline_count(c->r);
     fprintf(f, "<h3>The %zu candidate pairs nearest the threshold</h3>\n", nb);
