@@ -26,7 +26,8 @@ expect_exit 0 "$W" train "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.
 expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$TMP/ext.csv" --model "$TMP/m.json" -q
 
 # At 0.5, E2 (a rare name spelled one letter apart, another date and
-# nationality: 0.23 for Q1) is under the threshold, which the short-cut is for.
+# nationality) is under the threshold for Q1, which the short-cut is for; for
+# Q2 the model alone may rank it (its number is one edit from E2's), unlifted.
 expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --threshold 0.5 -o "$TMP/q.csv"
 head -1 "$TMP/q.csv" | grep -qx 'query_source,query_id,rank,person_id,source,id,probability,match_weight,valid_doc' \
   && ok || fail "query header"
@@ -37,7 +38,7 @@ expect_grep "^arrivals,Q1,2,[0-9]*,ext,E1,0\.9[0-9]*,[0-9.]*,0$" "$TMP/q.csv"
 expect_grep "1 by a check-digit-valid document first" "$TMP/err"
 # Q2: the check digit fails (5, not 6): E1 first, no E2.
 expect_grep "^arrivals,Q2,1,[0-9]*,ext,E1,.*,0$" "$TMP/q.csv"
-grep -q "^arrivals,Q2,.*,E2," "$TMP/q.csv" && fail "a number failing its check digit was lifted" || ok
+grep -q "^arrivals,Q2,.*,E2,.*,1$" "$TMP/q.csv" && fail "a number failing its check digit was lifted" || ok
 # Q3: the same valid number under another name: no short-cut.
 grep -q "^arrivals,Q3,.*,1$" "$TMP/q.csv" && fail "a valid number with an incompatible name was lifted" || ok
 # --explain keeps valid_doc last; --sources idn drops the ext hits, short-cut included.

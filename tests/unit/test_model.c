@@ -103,6 +103,29 @@ static void test_tf_adjustment_favours_rare_names(void **state)
     wl_model_free(m);
 }
 
+/* The reference of the adjustment is the rarity of chance agreements (pairs
+ * weighted as non-matches), not of the likely matches: a rare name then gains
+ * against the Muhammad Alis that make up u, which the matches' own mean (higher)
+ * took back. */
+static void test_tf_mean_of_non_matches(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    m->prior = 1e-3;
+    const int top = m->levels[WL_FIELD_NAME] - 1;
+    wl_cmpvec v[4];
+    memset(v, 0, sizeof v);
+    for (int k = 0; k < 4; k++) v[k].level[WL_FIELD_NAME] = (uint8_t)top;
+    /* two matches (the date agrees), rare names; two namesakes (it does not) */
+    v[0].level[WL_FIELD_DOB] = v[1].level[WL_FIELD_DOB] = (uint8_t)(m->levels[WL_FIELD_DOB] - 1);
+    v[2].level[WL_FIELD_DOB] = v[3].level[WL_FIELD_DOB] = WL_DOB_MISMATCH;
+    v[0].name_rare = v[1].name_rare = 30.0f;
+    v[2].name_rare = v[3].name_rare = 8.0f;
+    wl_model_tf_means(m, v, 4);
+    assert_true(m->rare_mean[top] > 7.9 && m->rare_mean[top] < 9.0);
+    wl_model_free(m);
+}
+
 /* The adjustment reaches every level from tf_from up (all_parts: a rare family
  * name in another order or spelling), and none below it: jw80 is too loose for
  * the rarity of what agrees to tell. */
@@ -170,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_monotone_levels),
         cmocka_unit_test(test_tf_adjustment_favours_rare_names),
         cmocka_unit_test(test_tf_from_all_parts),
+        cmocka_unit_test(test_tf_mean_of_non_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

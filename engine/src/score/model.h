@@ -25,8 +25,8 @@ struct wl_model {
     double u[WL_FIELD_COUNT][WL_MAX_LEVELS];
     /* Term-frequency adjustment of the name field (after Winkler's frequency-based
      * matching and Splink's tf adjustment): a name that agrees through parts
-     * rarer than is usual among the matches at its level gains weight; Muhammad
-     * Nguyen loses some. Splink adjusts exact agreement only; here it applies
+     * rarer than chance agreements at its level usually are gains weight;
+     * Muhammad Nguyen loses some. Splink adjusts exact agreement only; here it applies
      * from tf_from up (jw92, all_parts, exact), because on watchlists most true
      * pairs agree in another spelling or order, and there a common given name
      * carried a pair as far as a rare family name did (OFAC aliases: all_parts
@@ -34,7 +34,7 @@ struct wl_model {
     double tf_scale;                         /* bits of weight per bit of rarity */
     double tf_cap;                           /* |adjustment| limit, bits */
     int tf_from;                             /* lowest name level adjusted */
-    double rare_mean[WL_MAX_LEVELS];         /* mean name_rare of matches per name level */
+    double rare_mean[WL_MAX_LEVELS];         /* mean name_rare of non-matches per name level */
     /* u of the fields namesakes share (nationality, gender, place of birth) among
      * pairs of different persons with the same name: used instead of u when the
      * names agree, since there the fields are not independent of the name (a
@@ -113,7 +113,7 @@ void wl_model_monotone(wl_model *m);
 wl_status wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
                              const wl_cmpvec *cand, size_t n);
 
-/** Mean name rarity (name_rare) of the likely matches among v, per name level. */
+/** Mean name rarity (name_rare) of the non-matches among v (weighted by 1 - posterior), per name level. */
 void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n);
 
 /**
