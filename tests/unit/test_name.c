@@ -37,8 +37,9 @@ static void render(const wl_namepart *p, int n, char *out, size_t cap)
             static const struct { uint8_t f; char c; } fl[] = {
                 { WL_PART_PARTICLE, 'P' }, { WL_PART_INITIAL, 'I' }, { WL_PART_FAMILY, 'F' },
                 { WL_PART_GIVEN, 'G' },    { WL_PART_SPLIT, 'S' },   { WL_PART_XSCRIPT, 'X' },
+                { WL_PART_PATRONYMIC, 'T' },
             };
-            for (size_t j = 0; j < 6; j++)
+            for (size_t j = 0; j < sizeof fl / sizeof fl[0]; j++)
                 if (p[i].flags & fl[j].f) out[k++] = fl[j].c;
             out[k] = 0;
         }

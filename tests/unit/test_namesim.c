@@ -343,6 +343,38 @@ static void test_close_spelling_rarity(void **state)
     assert_true(fabsf(far.rare_bits - (float)bits(400)) < 1e-4f);
 }
 
+/* Two patronymics that disagree make namesakes, not one person: neither exact
+ * (a patronymic is a particle, so the multisets agreed) nor all_parts, and
+ * below jw92. One left out, or spelled otherwise, still agrees. */
+static void test_patronymics_disagree(void **state)
+{
+    (void)state;
+    const uint8_t pt = WL_PART_PARTICLE | WL_PART_PATRONYMIC;
+    tpart pav[] = { P("sergei"), PF("pavlovich", pt), P("ivanov"), END };
+    tpart bor[] = { P("sergei"), PF("borisovich", pt), P("ivanov"), END };
+    wl_namesim s = compare(pav, bor);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 0);
+    assert_true(s.score <= 0.90f);
+    s = compare(bor, pav); /* either order */
+    assert_int_equal(s.all_parts, 0);
+
+    tpart none[] = { P("sergei"), P("ivanov"), END };
+    s = compare(pav, none);
+    assert_int_equal(s.all_parts, 1);
+
+    tpart pav2[] = { P("sergei"), PF("pavlovitj", pt), P("ivanov"), END };
+    s = compare(pav, pav2);
+    assert_int_equal(s.all_parts, 1);
+    assert_true(s.score > 0.92f);
+
+    /* an ordinary particle that differs is no such evidence */
+    tpart bin1[] = { P("ahmad"), PF("bin", WL_PART_PARTICLE), P("yusof"), END };
+    tpart al1[] = { P("ahmad"), PF("al", WL_PART_PARTICLE), P("yusof"), END };
+    s = compare(bin1, al1);
+    assert_int_equal(s.all_parts, 1);
+}
+
 static void test_rare_and_common_parts(void **state)
 {
     (void)state;
@@ -573,6 +605,7 @@ int main(void)
         cmocka_unit_test_setup(test_transcription_spelling, setup),
         cmocka_unit_test_setup(test_spelling_as_written, setup),
         cmocka_unit_test_setup(test_rare_and_common_parts, setup),
+        cmocka_unit_test_setup(test_patronymics_disagree, setup),
         cmocka_unit_test_setup(test_close_spelling_rarity, setup),
         cmocka_unit_test_setup(test_typo_scores_by_jaro_winkler, setup),
         cmocka_unit_test_setup(test_empty_and_full_names, setup),

@@ -21,9 +21,10 @@ enum {
     WL_PART_FAMILY   = 1u << 2, /* the list says this is the family name */
     WL_PART_GIVEN    = 1u << 3, /* the list says this is a given name */
     WL_PART_SPLIT    = 1u << 4, /* split off a joined form (abdulrahman -> abdul rahman) */
-    WL_PART_XSCRIPT  = 1u << 5  /* romanised from a script that does not keep a foreign
+    WL_PART_XSCRIPT  = 1u << 5, /* romanised from a script that does not keep a foreign
                                    name's vowels: Arabic, Hebrew, Hangul, kana, Han,
                                    Thai, Lao, Myanmar, Khmer (name_fold.c) */
+    WL_PART_PATRONYMIC = 1u << 6 /* an East Slavic patronymic (also PARTICLE) */
 };
 
 enum { WL_NAME_MAX_PARTS = 16 };

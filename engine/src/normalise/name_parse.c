@@ -442,8 +442,9 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
         if (comma && !t->family) f = WL_PART_GIVEN;
         ps->han_family = kind == WL_NAME_FAMILY || (comma && t->family) || i == han_fam;
         /* In a Chinese name "bin" is the syllable 彬, not "son of". */
-        if ((!ps->han && is_particle(w, i, last_kept, n_plain))
-            || (is_patronymic(t) && patronymic_place(kind, t, i, first_kept, last_kept, comma)))
+        if (is_patronymic(t) && patronymic_place(kind, t, i, first_kept, last_kept, comma))
+            f |= WL_PART_PARTICLE | WL_PART_PATRONYMIC;
+        else if (!ps->han && is_particle(w, i, last_kept, n_plain))
             f |= WL_PART_PARTICLE;
         else if (t->len == 1) f |= WL_PART_INITIAL;
         if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f, t->lex);
