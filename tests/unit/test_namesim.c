@@ -368,6 +368,16 @@ static void test_patronymics_disagree(void **state)
     assert_int_equal(s.all_parts, 1);
     assert_true(s.score > 0.92f);
 
+    /* one father's name in Belarusian and in Russian agrees by its stem */
+    tpart ryh[] = { P("aliaksandr"), PF("ryhoravich", pt), P("lukashenka"), END };
+    tpart gri[] = { P("aliaksandr"), PF("grigoryevich", pt), P("lukashenka"), END };
+    s = compare(ryh, gri);
+    assert_int_equal(s.all_parts, 1);
+    assert_int_equal(wl_patronymic_stem("ryhoravich", 10), 5);
+    assert_int_equal(wl_patronymic_stem("wladimirowitsch", 15), 8);
+    assert_int_equal(wl_patronymic_stem("pavlovna", 8), 4);
+    assert_int_equal(wl_patronymic_stem("abramov", 7), 0);
+
     /* an ordinary particle that differs is no such evidence */
     tpart bin1[] = { P("ahmad"), PF("bin", WL_PART_PARTICLE), P("yusof"), END };
     tpart al1[] = { P("ahmad"), PF("al", WL_PART_PARTICLE), P("yusof"), END };

@@ -601,10 +601,14 @@ static int name_before(const wl_features *f, const wl_fpart *a, size_t na, const
  * PATRONYMIC_CAP, the jw80 level. On the EU travel-ban names, Latin rows
  * against Cyrillic rows, names only: P 0.976 -> 0.982, R 0.442 -> 0.449.
  * Spellings of one patronymic (Valeryevich, Valerievich, Валерьевич) agree by
- * the part comparison itself.
+ * the part comparison itself; one father's name in two languages (Belarusian
+ * Ryhoravich, Russian Grigoryevich: 0.78 whole) by its stem, the ending
+ * aside (ryhor / grigory 0.68, uladzimir / vladimir 0.88), where different
+ * fathers fall far lower (pavl / boris 0, petr / pavl 0.5).
  */
 #define PATRONYMIC_CAP 0.90f
 #define PATRONYMIC_AGREE 0.85
+#define PATRONYMIC_STEM_AGREE 0.60
 
 static int patronymics_disagree(const wl_features *f, const wl_fpart *a, size_t na, const wl_fpart *b, size_t nb)
 {
@@ -619,6 +623,10 @@ static int patronymics_disagree(const wl_features *f, const wl_fpart *a, size_t 
             int8_t va = -1, vb = -1;
             part_match m = part_similarity(f, &a[i], &va, &b[j], &vb);
             if (m.kind >= K_PHONETIC || m.sim >= PATRONYMIC_AGREE) return 0;
+            /* the fathers' names themselves, endings aside */
+            const char *ta = text_of(f, &a[i]), *tb = text_of(f, &b[j]);
+            size_t sa = wl_patronymic_stem(ta, a[i].len), sb = wl_patronymic_stem(tb, b[j].len);
+            if (sa && sb && wl_jaro_winkler(ta, sa, tb, sb) >= PATRONYMIC_STEM_AGREE) return 0;
         }
     }
     return 1;

@@ -79,6 +79,10 @@ void wl_namectx_free(wl_namectx *ctx);
  */
 int wl_name_parse(wl_namectx *ctx, const char *s, size_t n, int kind, wl_namepart *out, int max);
 
+/** The length of a patronymic's stem (vladimir of vladimirovich, pavl of pavlovna),
+ *  or 0 when s (folded, len bytes) has no patronymic ending. */
+size_t wl_patronymic_stem(const char *s, size_t len);
+
 /**
  * The other reading of the value last given to wl_name_parse, for the caller to
  * keep as an alias, when it may be a foreign name transcribed into Han or
