@@ -275,6 +275,42 @@ static void test_transcribed_flag(void **state)
  * mei xi, or mesi), and so has a Cyrillic name; a run already read as a
  * transcription, a Latin name and a name from the cache behave the same way
  * every time. */
+/* Ukrainian and Belarusian names are read by their own romanisation, decided by
+ * the whole value (its runs end at spaces), and their other reading is the
+ * Russian one that many lists still use. */
+static void test_cyrillic_languages(void **state)
+{
+    (void)state;
+    const int32_t ru[] = { 0x0421, 0x0435, 0x0440, 0x0433, 0x0435, 0x0439 };          /* Сергей */
+    const int32_t uk[] = { 0x0412, 0x0456, 0x043a, 0x0442, 0x043e, 0x0440, 0x0020, 0x0414, 0x0438 }; /* Вiктор Ди */
+    const int32_t uk2[] = { 0x0404, 0x0432, 0x0433, 0x0435, 0x043d };                  /* Євген */
+    const int32_t be[] = { 0x041f, 0x0430, 0x045e, 0x043b, 0x0456 };                   /* Паўлі */
+    const int32_t be2[] = { 0x0423, 0x043b, 0x0430, 0x0434, 0x0437, 0x0456, 0x043c, 0x0456, 0x0440 }; /* Уладзімір */
+    assert_int_equal(wl_cyrillic_language(ru, 6), WL_CYRILLIC_RUSSIAN);
+    assert_int_equal(wl_cyrillic_language(uk, 9), WL_CYRILLIC_UKRAINIAN);
+    assert_int_equal(wl_cyrillic_language(uk2, 5), WL_CYRILLIC_UKRAINIAN);
+    assert_int_equal(wl_cyrillic_language(be, 5), WL_CYRILLIC_BELARUSIAN);
+    assert_int_equal(wl_cyrillic_language(be2, 9), WL_CYRILLIC_BELARUSIAN);
+
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    wl_namepart p[WL_NAME_MAX_PARTS];
+    /* Галина Вікторівна ДАНИЛЬЧЕНКО: г -> h and и -> y in every word, though
+     * only the middle one holds an i with a dot */
+    const char *uk_name = "\xd0\x93\xd0\xb0\xd0\xbb\xd0\xb8\xd0\xbd\xd0\xb0 "
+                          "\xd0\x92\xd1\x96\xd0\xba\xd1\x82\xd0\xbe\xd1\x80\xd1\x96\xd0\xb2\xd0\xbd\xd0\xb0 "
+                          "\xd0\x94\xd0\x90\xd0\x9d\xd0\x98\xd0\x9b\xd0\xac\xd0\xa7\xd0\x95\xd0\x9d\xd0\x9a\xd0\x9e";
+    assert_int_equal(wl_name_parse(ctx, uk_name, strlen(uk_name), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 3);
+    assert_int_equal(p[0].len, 6);
+    assert_memory_equal(p[0].text, "halyna", 6);
+    assert_int_equal(p[2].len, 11);
+    assert_memory_equal(p[2].text, "danylchenko", 11);
+    assert_int_equal(wl_name_parse_alternative(ctx, uk_name, strlen(uk_name), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 3);
+    assert_int_equal(p[0].len, 6);
+    assert_memory_equal(p[0].text, "galina", 6);
+    wl_namectx_free(ctx);
+}
+
 static void test_han_alternative(void **state)
 {
     (void)state;
@@ -432,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_sound_classes),
         cmocka_unit_test(test_sound_spelling),
         cmocka_unit_test(test_transcribed_flag),
+        cmocka_unit_test(test_cyrillic_languages),
         cmocka_unit_test(test_han_alternative),
         cmocka_unit_test(test_thai_is_rtgs),
         cmocka_unit_test(test_scripts_reach_ascii),

@@ -233,6 +233,11 @@ size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap);
 typedef struct wl_translit wl_translit;
 typedef struct wl_foldcache wl_foldcache;
 typedef struct wl_keycache wl_keycache;
+/* The language a Cyrillic name is written in, by the letters only it writes
+ * (name_translit.c): each is read by its own romanisation. */
+enum { WL_CYRILLIC_RUSSIAN = 0, WL_CYRILLIC_UKRAINIAN, WL_CYRILLIC_BELARUSIAN };
+int wl_cyrillic_language(const int32_t *cp, size_t n);
+
 struct wl_namectx {
     wl_translit *tr;           /* lazily opened on the first non-Latin input */
     wl_foldcache *cache;       /* recent non-ASCII inputs and their folds */
@@ -243,6 +248,7 @@ struct wl_namectx {
     int has_alternative;       /* set by the last fold: a run has another reading (a Han
                                   run read as a Chinese name, a Cyrillic run) */
     int read_foreign;          /* input: read runs as transcribed foreign names (no cache) */
+    int cyrillic;              /* set by the fold: WL_CYRILLIC_* of the whole value */
     char fold[WL_NAME_FOLD_MAX];
     char text[2][WL_NAME_TEXT_MAX]; /* part strings, alternating between calls */
     int text_turn;

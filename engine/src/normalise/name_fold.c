@@ -232,6 +232,7 @@ static size_t fold_unicode(wl_namectx *ctx, const char *s, size_t n, char *out, 
     fold_out o = { out, 0, cap };
     size_t v = make_valid(s, n, ctx->valid);
     size_t ncp = nfkc_casefold(ctx, v);
+    ctx->cyrillic = wl_cyrillic_language(ctx->cps, ncp);
     fold_runs(ctx, ctx->cps, ncp, &o);
     out[o.n] = 0;
     return o.n;

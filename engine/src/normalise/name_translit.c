@@ -31,7 +31,11 @@
 #include "normalise/name.h"
 #include "common/tables.h"
 
-typedef enum { TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_KANA, TR_HEBREW, TR_COUNT } tr_kind;
+typedef enum {
+    TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_KANA, TR_HEBREW,
+    TR_UKRAINIAN, TR_BELARUSIAN, /* Cyrillic names in those languages (cyrillic_language) */
+    TR_COUNT
+} tr_kind;
 
 /* An ICU id, or the name of an embedded rules table. */
 static const struct {
@@ -47,6 +51,8 @@ static const struct {
     [TR_HANGUL] = { "Hangul-Latin; Latin-ASCII", NULL },
     [TR_KANA] = { "wl-Katakana-Latin", "name_translit_kana" },
     [TR_HEBREW] = { "wl-Hebrew-Latin", "name_translit_hebrew" },
+    [TR_UKRAINIAN] = { "wl-Ukrainian-Latin", "name_translit_ukrainian" },
+    [TR_BELARUSIAN] = { "wl-Belarusian-Latin", "name_translit_belarusian" },
 };
 
 enum { CHUNK_CP = 256, UBUF = CHUNK_CP * 2 * 12, RULES_MAX = 32768 };
@@ -495,6 +501,37 @@ static tr_kind kind_of(int32_t cp, tr_kind cur)
     }
 }
 
+static int is_cyrillic(tr_kind k) { return k == TR_CYRILLIC || k == TR_UKRAINIAN || k == TR_BELARUSIAN; }
+
+/*
+ * The language of a name written in Cyrillic, from the letters only one of them
+ * writes, so that each is read the way its own passports and the lists' Latin
+ * rows spell it: Галина Данильченко is Halyna Danylchenko in Ukrainian, and
+ * read as Russian (Galina Danilchenko) it met neither the EU's Latin row nor its
+ * Swedish one (Danyltjenko); Аляксандр Рыгоравіч is Aliaksandr Ryhoravich, not
+ * Aliaksandr Rygoravich. Ukrainian writes ї, є and ґ, and і beside и; Belarusian
+ * writes ў, and і but never и; Russian writes none of ї є ґ ў і. Of the EU
+ * travel-ban list's 1,891 Cyrillic names, 208 read as Ukrainian and 158 as
+ * Belarusian by this rule. The whole value decides (name_fold.c asks before
+ * its runs, which end at each space), not each word.
+ */
+int wl_cyrillic_language(const int32_t *cp, size_t n)
+{
+    int i_dot = 0, i_plain = 0, uk = 0, be = 0;
+    for (size_t k = 0; k < n; k++) {
+        int32_t c = cp[k];
+        if (c == 0x0456 || c == 0x0406) i_dot = 1;                          /* і */
+        else if (c == 0x0438 || c == 0x0418) i_plain = 1;                   /* и */
+        else if (c == 0x0457 || c == 0x0407 || c == 0x0454 || c == 0x0404 || c == 0x0491 || c == 0x0490)
+            uk = 1;                                                         /* ї є ґ */
+        else if (c == 0x045e || c == 0x040e) be = 1;                        /* ў */
+    }
+    if (be) return WL_CYRILLIC_BELARUSIAN;
+    if (uk || (i_dot && i_plain)) return WL_CYRILLIC_UKRAINIAN;
+    if (i_dot) return WL_CYRILLIC_BELARUSIAN;
+    return WL_CYRILLIC_RUSSIAN;
+}
+
 /* The dots that separate the words of a foreign name in Chinese and Japanese
  * (迈克尔·杰克逊, マイケル・ジャクソン). */
 static int name_separator(int32_t cp)
@@ -551,7 +588,7 @@ static size_t kana_learned(wl_namectx *ctx, const int32_t *cp, size_t n, char *o
  * them its reading by our rules (ь and й among them). */
 static size_t letters_learned(wl_namectx *ctx, tr_kind kind, const int32_t *cp, size_t n, char *out, size_t cap)
 {
-    wl_learned_script sc = kind == TR_CYRILLIC ? WL_LEARNED_CYRILLIC
+    wl_learned_script sc = is_cyrillic(kind) ? WL_LEARNED_CYRILLIC
                            : kind == TR_ARABIC ? WL_LEARNED_ARABIC
                                                : WL_LEARNED_HEBREW;
     size_t k = 0;
@@ -569,6 +606,9 @@ size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, 
     size_t k = 0;
     int foreign = 0;
     for (size_t i = 0; i < n; i++) foreign |= name_separator(cp[i]);
+    tr_kind cyrillic = ctx->cyrillic == WL_CYRILLIC_UKRAINIAN    ? TR_UKRAINIAN
+                       : ctx->cyrillic == WL_CYRILLIC_BELARUSIAN ? TR_BELARUSIAN
+                                                                 : TR_CYRILLIC;
     for (size_t i = 0; i < n && k + 1 < cap;) {
         if (name_separator(cp[i])) {
             k = append(out, k, cap, " ", 1);
@@ -578,6 +618,7 @@ size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, 
         tr_kind kind = kind_of(cp[i], TR_ANY);
         size_t j = i + 1;
         while (j < n && !name_separator(cp[j]) && kind_of(cp[j], kind) == kind) j++;
+        if (kind == TR_CYRILLIC) kind = cyrillic;
         if (kind == TR_HAN || kind == TR_HANGUL) {
             k += cjk_run(ctx, kind, cp + i, j - i, foreign, out + k, cap - k);
         } else if (kind == TR_KANA && ctx->read_foreign) {
@@ -586,7 +627,12 @@ size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, 
             size_t m = trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
             k += kana_epenthesis(out + k, m);
             ctx->has_alternative = 1;
-        } else if (kind == TR_CYRILLIC || kind == TR_ARABIC || kind == TR_HEBREW) {
+        } else if ((kind == TR_UKRAINIAN || kind == TR_BELARUSIAN) && ctx->read_foreign) {
+            /* The other reading of a Ukrainian or Belarusian name is the Russian
+             * romanisation many lists still use for these persons (LUKASHENKO,
+             * Aleksandr Grigoryevich), not a foreign name's learned letters. */
+            k += trans_run(ctx, TR_CYRILLIC, cp + i, j - i, out + k, cap - k);
+        } else if (is_cyrillic(kind) || kind == TR_ARABIC || kind == TR_HEBREW) {
             k += ctx->read_foreign ? letters_learned(ctx, kind, cp + i, j - i, out + k, cap - k)
                                    : trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
             ctx->has_alternative = 1;
