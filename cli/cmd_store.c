@@ -208,6 +208,9 @@ static const char INDEX_USAGE[] =
     "                       lists under 65,536 records), kept for updates\n"
     "  --reference-year Y   two-digit birth years (default 2025), kept for updates\n"
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
+    "  --source NAME        the source of every row of a list (repeatable: the first names\n"
+    "                       the first list...; default: a source column, else the file\n"
+    "                       name), as in match and dedup\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  -q, --quiet          no summary\n"
@@ -513,6 +516,8 @@ static const char QUERY_USAGE[] =
     "  --top K              at most K hits per query record (default 10)\n"
     "  --sources A,B        screen against these stored sources only\n"
     "  --explain            add each field's level:weight to every hit\n"
+    "  --source NAME        the query list's source (default: a source column, else its\n"
+    "                       file name); it must not be a stored source\n"
     "  --threshold P        hits with probability >= P (default: the store's threshold)\n"
     "  --map ROLE=COLUMN    map a column of LIST to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
@@ -1011,8 +1016,13 @@ static const char UPDATE_USAGE[] =
     "  --changes FILE       write change,person_id,source,id,previous_person_id\n"
     "                       (change: removed, new, joined, merged, split, updated)\n"
     "  --remove LIST        remove the (source, id) of every row of LIST, a list like any\n"
-    "                       other (its source is its file name); with --remove, the lists\n"
-    "                       may be left out\n"
+    "                       other (its source column, else its file name); with --remove,\n"
+    "                       the lists may be left out\n"
+    "  --remove-source NAME the source of every row of the --remove list\n"
+    "  --source NAME        the source of every row of a list (repeatable: the first names\n"
+    "                       the first list...; default: a source column, else the file\n"
+    "                       name), as in match and dedup: give the name the list had at\n"
+    "                       'index' when its file is named otherwise\n"
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --threads N          worker threads (default: all cores)\n"
@@ -1197,13 +1207,17 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
 
 /* Marks the stored records named by the rows of the --remove list (read as any
  * list, with the store's reference year). @return an exit code. */
-static int mark_removed(const cli_opts *o, const char *path, loaded_store *ls)
+static int mark_removed(const cli_opts *o, const char *path, const char *source, loaded_store *ls)
 {
+    if (!path && source) return cli_error("--remove-source names the source of a --remove list"), EXIT_INPUT;
     if (!path) return EXIT_OK;
+    if (source && (!*source || strpbrk(source, "\r\n")))
+        return cli_error("--remove-source takes a name without line breaks, not '%s'", source), EXIT_INPUT;
     cli_opts rm = *o;
     rm.lists[0] = path;
     rm.n_lists = 1;
-    rm.n_sources = 0;
+    rm.n_sources = source != NULL;
+    rm.sources[0] = source;
     rm.rejects = NULL; /* the rejects file belongs to the night's lists */
     rm.reference_year = (int)ls->set.reference_year;
     wl_dataset *ds = wl_dataset_create();
@@ -1224,9 +1238,11 @@ static int mark_removed(const cli_opts *o, const char *path, loaded_store *ls)
 int cmd_update(int argc, char **argv)
 {
     cli_opts o;
-    const char *changes = NULL, *remove = NULL;
-    extra_opt ex[] = { { "--changes", &changes, NULL }, { "--remove", &remove, NULL } };
-    int p = store_parse_args(argc, argv, &o, UPDATE_USAGE, ex, 2);
+    const char *changes = NULL, *remove = NULL, *remove_source = NULL;
+    extra_opt ex[] = { { "--changes", &changes, NULL },
+                       { "--remove", &remove, NULL },
+                       { "--remove-source", &remove_source, NULL } };
+    int p = store_parse_args(argc, argv, &o, UPDATE_USAGE, ex, 3);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
     if (o.n_lists < 1 || (o.n_lists < 2 && !remove))
         return cli_error("update takes a store and at least one list or --remove (see --help)"), EXIT_INPUT;
@@ -1241,7 +1257,7 @@ int cmd_update(int argc, char **argv)
     size_t n_new = 0;
     char **fields = NULL;
     wl_read_report *reps = calloc(lists.n_lists ? lists.n_lists : 1, sizeof *reps);
-    int rc = reps ? mark_removed(&o, remove, &ls) : EXIT_INTERNAL;
+    int rc = reps ? mark_removed(&o, remove, remove_source, &ls) : EXIT_INTERNAL;
     if (rc == EXIT_OK) rc = build_dataset(&lists, &ls, &ds, &n_new, reps);
     if (rc == EXIT_OK) {
         fields = record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs);
