@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -208,6 +209,59 @@ static void test_crec_and_run_same_vectors(void **state)
     fx_free(f);
 }
 
+/* wl_compare_pairs and wl_compare_window walk each window of pairs in the
+ * order of their second record and write every vector back to its pair's
+ * place: over 40,000 pairs
+ * (three windows, the last one partial) in a scrambled order, many repeating
+ * one second record, every pair's levels must be wl_compare's of that pair,
+ * at 1 and 2 threads. */
+static void test_compare_pairs_window_order(void **state)
+{
+    (void)state;
+    enum { N = sizeof g_crec_recs / sizeof g_crec_recs[0], P = 40000 };
+    wl_features *f = fx_build(g_crec_recs, N);
+    assert_int_equal(wl_features_build_crec(f), 0);
+    uint32_t *ab = malloc(2 * P * sizeof *ab);
+    uint8_t *l1 = malloc((size_t)P * WL_FIELD_COUNT), *l2 = malloc((size_t)P * WL_FIELD_COUNT);
+    assert_non_null(ab);
+    assert_non_null(l1);
+    assert_non_null(l2);
+    uint32_t x = 12345;
+    for (size_t k = 0; k < P; k++) {
+        x = x * 1103515245u + 12345u; /* a fixed LCG: the pairs in no order */
+        ab[2 * k] = (uint32_t)(k * N / P);
+        ab[2 * k + 1] = (x >> 16) % N;
+    }
+    assert_int_equal(wl_compare_pairs(f, ab, P, 1, l1), WL_OK);
+    assert_int_equal(wl_compare_pairs(f, ab, P, 2, l2), WL_OK);
+    assert_memory_equal(l1, l2, (size_t)P * WL_FIELD_COUNT);
+    size_t differ = 0;
+    for (size_t k = 0; k < P; k++) {
+        wl_cmpvec v;
+        wl_compare(f, ab[2 * k], ab[2 * k + 1], &v);
+        assert_memory_equal(l1 + k * WL_FIELD_COUNT, v.level, WL_FIELD_COUNT);
+        differ += k > 0 && memcmp(l1 + k * WL_FIELD_COUNT, l1 + (k - 1) * WL_FIELD_COUNT, WL_FIELD_COUNT) != 0;
+    }
+    assert_true(differ > P / 4); /* the pairs' vectors vary: a misplaced one shows */
+    /* wl_compare_window (the pipeline's walk): whole vectors, one window */
+    wl_cmpvec *win = malloc(WL_COMPARE_WINDOW * sizeof *win);
+    assert_non_null(win);
+    wl_compare_window(f, ab + 2 * 7, WL_COMPARE_WINDOW, win);
+    for (size_t k = 0; k < WL_COMPARE_WINDOW; k++) {
+        wl_cmpvec v;
+        wl_compare(f, ab[2 * (k + 7)], ab[2 * (k + 7) + 1], &v);
+        assert_memory_equal(win[k].level, v.level, WL_FIELD_COUNT);
+        assert_int_equal(win[k].dob_swap, v.dob_swap);
+        assert_int_equal(win[k].name_q, v.name_q);
+        assert_true(win[k].name_rare == v.name_rare);
+    }
+    free(win);
+    free(ab);
+    free(l1);
+    free(l2);
+    fx_free(f);
+}
+
 static void test_compare_records(void **state)
 {
     (void)state;
@@ -265,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_tokens_and_places),
         cmocka_unit_test(test_compare_records),
         cmocka_unit_test(test_crec_and_run_same_vectors),
+        cmocka_unit_test(test_compare_pairs_window_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,8 +184,51 @@ static wl_status keep_blocks(const block_ctx *c, wl_keyent *e, size_t n, size_t 
     return WL_OK;
 }
 
-/* Builds, sorts, splits and filters one kind's entries, appending them to all. */
-static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind, wl_vec *all)
+/* ---- blocks kept ---- */
+
+/* A block: its run of entries and its weight. */
+typedef struct {
+    uint32_t beg, end;
+    uint16_t w;                   /* wl_block_weight: <= 16 log2(2^32) */
+    uint16_t guard;               /* 1: sharing it guards a partner from pruning (any block but a
+                                     document block of more than WL_BLOCK_DOC_CROWD records) */
+} blockinfo;
+
+/* What blocking keeps of every kind: each kept entry's record and each block's
+ * run of them. The kinds append to it as they finish, so a kind's 16-byte
+ * (key, record) entries live only while that kind is sorted and filtered; the
+ * kinds kept before it take 4 bytes an entry (plus 12 a block), not 16. */
+typedef struct {
+    wl_vec rec;                   /* uint32_t per kept entry, kinds in order */
+    wl_vec blk;                   /* blockinfo per kept block, in entry order */
+} kept_blocks;
+
+/* Appends the kept runs of one kind's entries e[0..n) (every block one run) to
+ * kb: their records, and per block its run, weight and guard. */
+static wl_status keep_runs(const block_ctx *c, const wl_keyent *e, size_t n, kept_blocks *kb)
+{
+    size_t nb = 0;
+    for (size_t i = 0; i < n; i = run_end(e, n, i)) nb++;
+    size_t base = kb->rec.len;
+    if (base + n >= UINT32_MAX || kb->blk.len + nb >= UINT32_MAX) return WL_INPUT; /* 32-bit positions */
+    if (wl_vec_reserve(&kb->rec, base + n) != 0 || wl_vec_reserve(&kb->blk, kb->blk.len + nb) != 0)
+        return WL_NOMEM;
+    uint32_t *rec = (uint32_t *)kb->rec.data + base;
+    for (size_t q = 0; q < n; q++) rec[q] = e[q].rec;
+    blockinfo *bl = (blockinfo *)kb->blk.data + kb->blk.len;
+    for (size_t i = 0, j; i < n; i = j) {
+        j = run_end(e, n, i);
+        uint16_t guard = (e[i].key >> WL_KEY_KIND_SHIFT) != WL_KIND_DOC || j - i <= WL_BLOCK_DOC_CROWD;
+        *bl++ = (blockinfo){ (uint32_t)(base + i), (uint32_t)(base + j), (uint16_t)wl_block_weight(j - i, c->n_records),
+                             guard };
+    }
+    kb->rec.len += n;
+    kb->blk.len += nb;
+    return WL_OK;
+}
+
+/* Builds, sorts, splits and filters one kind's entries, appending its blocks to kb. */
+static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind, kept_blocks *kb)
 {
     wl_vec v;
     wl_vec_init(&v, sizeof(wl_keyent));
@@ -201,11 +244,7 @@ static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind,
         free(tmp);
         tmp = NULL;
         st = keep_blocks(c, e, n, &kept);
-        if (st == WL_OK && wl_vec_reserve(all, all->len + kept) != 0) st = WL_NOMEM;
-        if (st == WL_OK && kept) {
-            memcpy((wl_keyent *)all->data + all->len, e, kept * sizeof *e);
-            all->len += kept;
-        }
+        if (st == WL_OK) st = keep_runs(c, e, kept, kb);
     }
     free(tmp);
     wl_vec_free(&v);
@@ -221,20 +260,13 @@ uint32_t wl_block_weight(size_t size, size_t records)
     return w < 1.0 ? 1u : (uint32_t)(w + 0.5);
 }
 
-/* A block: its run of entries and its weight. */
-typedef struct {
-    uint32_t beg, end;
-    uint16_t w;                   /* wl_block_weight: <= 16 log2(2^32) */
-    uint16_t guard;               /* 1: sharing it guards a partner from pruning (any block but a
-                                     document block of more than WL_BLOCK_DOC_CROWD records) */
-} blockinfo;
 
 /* The blocks as runs of records, and each record's blocks (block numbers, in
- * key order). 10 bytes per entry (record, source, the record's block number),
- * built after the 16-byte (key, record) entries are freed: at 2 x 10^6
- * FEBRL-like records (30 M entries) the blocking stage peaked at 38 bytes an
- * entry, 1.1 GB, with the entries and a 16-byte (run, position, weight) per
- * record's block alive together. */
+ * key order). 10 bytes per entry (record, source, the record's block number):
+ * the records and blocks come from kept_blocks, the rest is built from them.
+ * At 2 x 10^6 FEBRL-like records (30 M entries) the blocking stage once peaked
+ * at 38 bytes an entry, 1.1 GB, with the 16-byte entries of every kind and a
+ * 16-byte (run, position, weight) per record's block alive together. */
 typedef struct {
     size_t n;
     uint32_t *ent_rec;            /* per entry: record; a block's run is in record order */
@@ -258,13 +290,13 @@ static void keylists_free(keylists *k)
  * the per-record sources for every (block, partner) visit, ~30 M at 2 x 10^6
  * records. A per-entry copy, read in sequence with the records, replaces it
  * (2 bytes an entry; lists beyond 65,535 sources keep the lookup). */
-static wl_status keylists_sources(const block_ctx *c, const wl_keyent *e, size_t m, keylists *k)
+static wl_status keylists_sources(const block_ctx *c, const uint32_t *rec, size_t m, keylists *k)
 {
     if (c->mode != WL_MODE_LINK || m == 0) return WL_OK;
     for (size_t r = 0; r < c->n_records; r++)
         if (c->source[r] > UINT16_MAX) return WL_OK;
     if (!(k->ent_src = malloc(m * sizeof *k->ent_src))) return WL_NOMEM;
-    for (size_t q = 0; q < m; q++) k->ent_src[q] = (uint16_t)c->source[e[q].rec];
+    for (size_t q = 0; q < m; q++) k->ent_src[q] = (uint16_t)c->source[rec[q]];
     return WL_OK;
 }
 
@@ -273,31 +305,26 @@ static inline uint32_t entry_source(const block_ctx *c, const keylists *k, uint3
     return k->ent_src ? k->ent_src[q] : c->source[b];
 }
 
-/* Builds k from the entries in *all (every block one run), freeing them as
- * soon as the runs are copied out. */
-static wl_status keylists_build(const block_ctx *c, wl_vec *all, size_t n, keylists *k)
+/* Builds k from the kept blocks, taking over their arrays. */
+static wl_status keylists_build(const block_ctx *c, kept_blocks *kb, size_t n, keylists *k)
 {
-    const wl_keyent *e = all->data;
-    size_t m = all->len, nb = 0;
+    size_t m = kb->rec.len, nb = kb->blk.len;
     memset(k, 0, sizeof *k);
     k->n = n;
-    for (size_t i = 0; i < m; i = run_end(e, m, i)) nb++;
-    if (nb >= UINT32_MAX) return WL_INPUT;
-    if (keylists_sources(c, e, m, k) != WL_OK) return WL_NOMEM;
-    k->ent_rec = malloc((m ? m : 1) * sizeof *k->ent_rec);
-    k->blk = malloc((nb ? nb : 1) * sizeof *k->blk);
-    k->rk_start = calloc(n + 1, sizeof *k->rk_start);
-    if (!k->ent_rec || !k->blk || !k->rk_start) return WL_NOMEM;
-    for (size_t i = 0, j, b = 0; i < m; i = j, b++) {
-        j = run_end(e, m, i);
-        uint16_t guard = (e[i].key >> WL_KEY_KIND_SHIFT) != WL_KIND_DOC || j - i <= WL_BLOCK_DOC_CROWD;
-        k->blk[b] = (blockinfo){ (uint32_t)i, (uint32_t)j, (uint16_t)wl_block_weight(j - i, n), guard };
-    }
-    for (size_t q = 0; q < m; q++) {
-        k->ent_rec[q] = e[q].rec;
-        k->rk_start[e[q].rec + 1]++;
-    }
-    wl_vec_free(all);
+    k->ent_rec = kb->rec.data;
+    k->blk = kb->blk.data;
+    wl_vec_init(&kb->rec, sizeof(uint32_t));
+    wl_vec_init(&kb->blk, sizeof(blockinfo));
+    /* the vectors grew by half again: hand back their slack before the
+     * per-record lists are allocated beside them */
+    uint32_t *er = realloc(k->ent_rec, (m ? m : 1) * sizeof *k->ent_rec);
+    if (er) k->ent_rec = er;
+    blockinfo *bi = realloc(k->blk, (nb ? nb : 1) * sizeof *k->blk);
+    if (bi) k->blk = bi;
+    if (!er || !bi) return WL_NOMEM;
+    if (keylists_sources(c, k->ent_rec, m, k) != WL_OK) return WL_NOMEM;
+    if (!(k->rk_start = calloc(n + 1, sizeof *k->rk_start))) return WL_NOMEM;
+    for (size_t q = 0; q < m; q++) k->rk_start[k->ent_rec[q] + 1]++;
     for (size_t r = 0; r < n; r++) k->rk_start[r + 1] += k->rk_start[r];
     k->rk_blk = malloc((m ? m : 1) * sizeof *k->rk_blk);
     uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
@@ -650,15 +677,14 @@ static wl_status mark_active(block_ctx *c, const keylists *k)
 
 /* ---- driver ---- */
 
-static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsigned mask, wl_vec *all)
+static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsigned mask, kept_blocks *kb)
 {
     for (int kind = 0; kind < WL_KIND_COUNT; kind++) {
         if (!(mask & (1u << kind))) continue;
-        wl_status st = kind_blocks(c, f, kind, all);
+        wl_status st = kind_blocks(c, f, kind, kb);
         if (st != WL_OK) return st;
     }
-    /* Entry positions and record ids are 32-bit. */
-    return all->len < UINT32_MAX ? WL_OK : WL_INPUT;
+    return WL_OK;
 }
 
 wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
@@ -693,13 +719,15 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
         c.rank = f->rank;
         c.inv = inv;
     }
-    wl_vec all;
-    wl_vec_init(&all, sizeof(wl_keyent));
-    wl_status s = collect_blocks(&c, f, opt->block_keys, &all);
+    kept_blocks kb;
+    wl_vec_init(&kb.rec, sizeof(uint32_t));
+    wl_vec_init(&kb.blk, sizeof(blockinfo));
+    wl_status s = collect_blocks(&c, f, opt->block_keys, &kb);
     keylists k;
     memset(&k, 0, sizeof k);
-    if (s == WL_OK) s = keylists_build(&c, &all, f->n, &k);
-    wl_vec_free(&all);
+    if (s == WL_OK) s = keylists_build(&c, &kb, f->n, &k);
+    wl_vec_free(&kb.rec);
+    wl_vec_free(&kb.blk);
     if (s == WL_OK) s = mark_active(&c, &k);
     if (s == WL_OK) s = emit_pairs(&c, &k, pairs);
     free(c.active);

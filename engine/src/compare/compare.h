@@ -33,6 +33,17 @@ void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out);
  */
 void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out);
 
+/** Pairs per window of wl_compare_window (a power of two). */
+enum { WL_COMPARE_WINDOW = 1 << 14 };
+
+/**
+ * As wl_compare_run, over n <= WL_COMPARE_WINDOW pairs, but walked in the
+ * order of their second records (compare.c: a cache-friendly sweep), each
+ * vector written to out[k] of its own pair: the same out as wl_compare_run.
+ * Thread-safe; allocates scratch, and without it walks in the given order.
+ */
+void wl_compare_window(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out);
+
 /* ---- levels, named once (compare.c); the numbers are what wl_cmpvec holds ---- */
 enum { WL_LV_MISSING = 0 };
 enum { WL_NAME_DIFFERENT = 1, WL_NAME_JW80, WL_NAME_JW92, WL_NAME_ALL_PARTS, WL_NAME_EXACT };

@@ -212,14 +212,14 @@ static void compare_all(run_ctx *c)
 {
     const wl_pairidx *p = c->cand.data;
     long long n = (long long)c->cand.len;
-    const long long chunk = 1 << 16, blk = 1024;
+    const long long chunk = 1 << 16, blk = WL_COMPARE_WINDOW;
     _Static_assert(sizeof(wl_pairidx) == 2 * sizeof(uint32_t), "wl_pairidx is (a, b)");
     for (long long start = 0; start < n; start += chunk) {
         long long end = start + chunk < n ? start + chunk : n;
-        /* runs of pairs, each walked with prefetching (wl_compare_run) */
+        /* windows of pairs, each walked in its second records' order (wl_compare_window) */
 #pragma omp parallel for schedule(static) num_threads(c->threads)
         for (long long k = start; k < end; k += blk)
-            wl_compare_run(c->f, (const uint32_t *)&p[k], (size_t)(k + blk < end ? blk : end - k), &c->vec[k]);
+            wl_compare_window(c->f, (const uint32_t *)&p[k], (size_t)(k + blk < end ? blk : end - k), &c->vec[k]);
         report(c, "compare", (size_t)end, (size_t)n);
     }
 }

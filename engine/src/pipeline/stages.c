@@ -105,11 +105,11 @@ wl_status wl_stage_compare(wl_stages *s, size_t lo, size_t hi)
     if (!s || lo > hi || hi > s->c.cand.len) return WL_USAGE;
     double t = wl_now();
     const wl_pairidx *p = s->c.cand.data;
-    const long long blk = 1024, end = (long long)hi;
-    /* runs of pairs, each walked with prefetching, as run.c compare_all */
+    const long long blk = WL_COMPARE_WINDOW, end = (long long)hi;
+    /* windows of pairs, each walked in its second records' order, as run.c compare_all */
 #pragma omp parallel for schedule(static) num_threads(s->c.threads)
     for (long long k = (long long)lo; k < end; k += blk)
-        wl_compare_run(s->c.f, (const uint32_t *)&p[k], (size_t)(k + blk < end ? blk : end - k),
+        wl_compare_window(s->c.f, (const uint32_t *)&p[k], (size_t)(k + blk < end ? blk : end - k),
                        &s->c.vec[k]);
     s->c.r->stats.seconds[ST_COMPARE] += wl_now() - t;
     return WL_OK;
