@@ -13,6 +13,8 @@ static const char USAGE[] =
     "probability >= P), then a table at several thresholds, then the B-cubed precision,\n"
     "recall and F1 of the clusters the pairs make (complete when PAIRS is a clusters\n"
     "file, which lists every record). Any other file is refused, saying what it is.\n"
+    "The pairs of an encoded link (watchlink match A.enc B.enc) have a dice column, read\n"
+    "in place of the probability: P and the thresholds are then Dice.\n"
     "Exit status: 0 success, 1 bad input or usage, 2 internal error.\n";
 
 static void print_row(const char *label, const wl_eval_row *r, int jsonl)

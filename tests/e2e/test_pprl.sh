@@ -69,6 +69,13 @@ print(f"{len(p)} pairs, {len(bad)} not true", file=sys.stderr)
 sys.exit(1 if len(bad) > len(p) // 10 else 0)
 PY
 
+# eval reads the dice column as the score: fewer pairs at 0.90 than at 0.70 (read as
+# probability 1, every row of the table would be the same), all of them true.
+expect_exit 0 "$W" eval --truth "$S/truth_pairs.csv" "$TMP/p1.csv"
+n70=$(awk '$1 == "0.70" { print $3 }' "$TMP/out"); n90=$(awk '$1 == "0.90" { print $3; print $4 > "/dev/stderr" }' "$TMP/out" 2>"$TMP/c90")
+[ -n "$n70" ] && [ -n "$n90" ] && [ "$n90" -gt 0 ] && [ "$n90" -lt "$n70" ] && ok || fail "eval by Dice: $n90 pairs at 0.90, $n70 at 0.70"
+[ "$(cat "$TMP/c90")" = "$n90" ] && ok || fail "eval at Dice 0.90: $(cat "$TMP/c90") of $n90 true"
+
 # A wrong key: refused by its fingerprint ...
 expect_exit 0 "$W" encode "$S/mys.csv" --schema "$TMP/schema.json" --key-file "$TMP/key2" -o "$TMP/mys_k2.enc"
 expect_exit 1 "$W" match "$TMP/idn.enc" "$TMP/mys_k2.enc"

@@ -169,6 +169,7 @@ static int json_header(rows *r, const char *name, char *err, size_t errcap)
 typedef struct {
     int ls, li, rs, ri, prob;   /* column indexes; -1 when absent */
     int cl, src, id;            /* a clusters file: cluster_id, source, id (cl < 0: a pairs file) */
+    int dice;                   /* prob is the "dice" column of an encoded link */
 } columns;
 
 /* The tokenizer's verdict on a row, as a reason (NULL when the row is whole). */
@@ -237,6 +238,11 @@ static int read_header(rows *in, const char *name, columns *c, int flags, char *
     c->rs = find_col(in, "right_source");
     c->ri = find_col(in, "right_id");
     c->prob = find_col(in, "probability");
+    /* An encoded link (watchlink match A.enc B.enc, issue 13) scores a pair by the
+     * Dice coefficient of its Bloom filters, in [0, 1] like a probability: eval
+     * reads it in the probability's place, so its threshold table is over Dice. */
+    c->dice = 0;
+    if (c->prob < 0 && (c->prob = find_col(in, "dice")) >= 0) c->dice = 1;
     c->cl = c->src = c->id = -1;
     if (c->li < 0 || c->ri < 0) {
         int cl = find_col(in, "cluster_id"), id = find_col(in, "id");
@@ -299,7 +305,7 @@ static int pair_row(const rows *in, const columns *c, const char *name,
                      c->ls >= 0 ? fl[c->ls] : 0, fl[c->li], c->rs >= 0 ? fl[c->rs] : 0, fl[c->ri],
                      1.0f, line };
     if (c->prob >= 0 && parse_prob(f[c->prob], fl[c->prob], &r.prob) != 0) {
-        wl_set_error(err, errcap, "%s:%ld: probability is not a number in [0, 1]", name, line);
+        wl_set_error(err, errcap, "%s:%ld: %s is not a number in [0, 1]", name, line, c->dice ? "dice" : "probability");
         return -1;
     }
     return fn(user, &r);
@@ -454,7 +460,7 @@ int wl_pairfile_each(const char *text, size_t len, const char *name, int flags,
         r.len = len;
         r.next_line = 1;
     }
-    columns c = { -1, -1, -1, -1, -1, -1, -1, -1 };
+    columns c = { -1, -1, -1, -1, -1, -1, -1, -1, 0 };
     int rc = read_header(&r, name, &c, flags, err, errcap);
     if (has_sources) *has_sources = c.cl >= 0 ? c.src >= 0 : c.ls >= 0 && c.rs >= 0;
     if (rc == 0 && c.cl >= 0) rc = cluster_rows(&r, &c, name, fn, user, err, errcap);
