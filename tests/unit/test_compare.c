@@ -131,6 +131,19 @@ static void test_field_descriptors(void **state)
     }
     assert_int_equal(kinds, WL_BLOCK_DEFAULT);
     assert_null(wl_field_name(WL_FIELD_COUNT));
+    /* What each field reads of the features: something, and only features that
+     * exist. Every feature is read by a field or is the stages' own bookkeeping
+     * (whether a record has a name, its list, its name hash for the fit, the
+     * text its tokens are cut from), so a feature added without a field that
+     * reads it, or a field that does not say what it reads, fails here. */
+    const unsigned all = (1u << WL_FEATURE_COUNT) - 1;
+    unsigned read = WL_FEAT_N_NAMES | WL_FEAT_SOURCE | WL_FEAT_H_NAME | WL_FEAT_FREE_TEXT;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) {
+        assert_int_not_equal(wl_fields[f].features, 0);
+        assert_int_equal(wl_fields[f].features & ~all, 0);
+        read |= wl_fields[f].features;
+    }
+    assert_int_equal(read, all);
     /* the model's roles, by level name */
     assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].tf), "jw92");
     assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].close), "jw92");

@@ -252,7 +252,8 @@ static wl_dataset *many(size_t n)
         snprintf(doc, sizeof doc, "A%07zu", i * 7919 % 10000000);
         const cellspec c[] = { { WL_ROLE_FULL_NAME, names[i % 8] }, { WL_ROLE_DOB, dobs[i % 6] },
                                { WL_ROLE_DOC_NUMBER, doc }, { WL_ROLE_NATIONALITY, i % 3 ? "VNM" : "Thailand" },
-                               { WL_ROLE_ALIAS, names[(i / 8) % 8] }, { WL_ROLE_TEXT, "12 Jalan Ampang" } };
+                               { WL_ROLE_ALIAS, names[(i / 8) % 8] }, { WL_ROLE_TEXT, "12 Jalan Ampang" },
+                               { WL_ROLE_PLACE_OF_BIRTH, "Kuala Lumpur" }, { WL_ROLE_GENDER, i % 2 ? "M" : "F" } };
         add(ds, i % 2 ? "a" : "b", id, c, sizeof c / sizeof c[0]);
     }
     return ds;
@@ -269,10 +270,44 @@ static void test_threads_identical(void **state)
     char *c1 = csv_of(f1, &l1), *c2 = csv_of(f2, &l2);
     assert_int_equal(l1, l2);
     assert_memory_equal(c1, c2, l1);
-    assert_int_equal(f1->part_start[f1->n], f2->part_start[f2->n]);
-    assert_memory_equal(f1->parts, f2->parts, f1->part_start[f1->n] * sizeof(wl_fpart));
-    assert_memory_equal(f1->h_name, f2->h_name, f1->n * sizeof(uint64_t));
+    /* every run and column of the lists (featureset.h), byte for byte */
+#define RUN_(id, start, data, type, rebase)                                           \
+    assert_memory_equal(f1->start, f2->start, (f1->n + 1) * sizeof *f1->start);       \
+    assert_true(f1->start[f1->n] > 0);                                                \
+    assert_memory_equal(f1->data, f2->data, f1->start[f1->n] * sizeof(type));
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase) assert_memory_equal(f1->array, f2->array, f1->n * sizeof(type));
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
     assert_int_equal(f1->text_len, f2->text_len);
+    assert_memory_equal(f1->text, f2->text, f1->text_len);
+    /* text offsets of runs and columns point at their own strings in every
+     * chunk, not only the first (the merge moves them) */
+    for (size_t i = 0; i < f1->n; i++) {
+        char digits[16];
+        snprintf(digits, sizeof digits, "%07zu", i * 7919 % 10000000);
+        const wl_fdoc *d = &f1->docs[f1->doc_start[i]];
+        assert_int_equal(f1->doc_start[i + 1] - f1->doc_start[i], i > 0); /* A0000000 is no number */
+        if (i > 0) assert_string_equal(wl_f_str(f1, d->core) + 1, digits);
+        assert_string_equal(wl_f_str(f1, f1->pob[i]), "kuala lumpur");
+        assert_string_equal(wl_f_str(f1, f1->free_text[i]), "12 jalan ampang");
+        assert_int_equal(f1->gender[i], i % 2 ? 'M' : 'F');
+        const wl_fpart *p = &f1->parts[f1->part_start[i]];
+        assert_int_equal(strlen(wl_f_str(f1, p->str)), p->len);
+    }
+    /* the comparator's one-line records agree with the arrays they summarise */
+    assert_non_null(f2->crec);
+    for (size_t i = 0; i < f2->n; i++) {
+        wl_crec c = f2->crec[i];
+        for (int k = 0; k < WL_FRUN_COUNT; k++) {
+            assert_int_equal(c.start[k], wl_f_crec(f1, i).start[k]);
+            assert_int_equal(c.count[k], wl_f_crec(f1, i).count[k]);
+        }
+        assert_int_equal(c.part, f1->part_start[i]);
+        assert_int_equal(c.n_doc, f1->doc_start[i + 1] - f1->doc_start[i]);
+        assert_int_equal(c.n_tok, f1->tok_start[i + 1] - f1->tok_start[i]);
+    }
     free(c1);
     free(c2);
     wl_features_free(f1);

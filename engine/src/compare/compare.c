@@ -161,10 +161,12 @@ static int compare_text(const wl_features *f, uint32_t ia, uint32_t ib, const wl
 /* ---- the descriptors ---- */
 
 const wl_field_desc wl_fields[WL_FIELD_COUNT] = {
-    /* features: name parts with their keys and rarity (wl_fpart, per name and alias) */
+    /* .features: what the comparator reads (WL_FEATURE_RUNS / _COLUMNS, featureset.h)
+     * features: name parts with their keys and rarity (wl_fpart, per name and alias) */
     [WL_FIELD_NAME] = { .name = "name",
                         .level = { "missing", "different", "jw80", "jw92", "all_parts", "exact" },
                         .compare = compare_names,
+                        .features = WL_FEAT_PARTS,
                         .block_keys = WL_BLOCK_PHONETIC_YEAR | WL_BLOCK_PART_PAIR | WL_BLOCK_FULL_NAME |
                                       WL_BLOCK_SKELETON_NAT | WL_BLOCK_PART_DOB,
                         .identifying = WL_NAME_ALL_PARTS, .close = WL_NAME_JW92, .tf = WL_NAME_JW92 },
@@ -172,34 +174,40 @@ const wl_field_desc wl_fields[WL_FIELD_COUNT] = {
     [WL_FIELD_DOB] = { .name = "dob",
                        .level = { "missing", "mismatch", "within_1y", "year_only", "typo", "exact" },
                        .compare = compare_dates,
+                       .features = WL_FEAT_DATES,
                        .block_keys = WL_BLOCK_PHONETIC_YEAR | WL_BLOCK_PART_DOB,
                        .identifying = WL_DOB_TYPO },
     /* features: documents (wl_fdoc: OCR-folded key, core, check digit, country) */
     [WL_FIELD_DOC] = { .name = "doc",
                        .level = { "missing", "mismatch", "one_edit", "exact" },
                        .compare = compare_docs,
+                       .features = WL_FEAT_DOCS,
                        .block_keys = WL_BLOCK_DOC,
                        .identifying = WL_DOC_ONE_EDIT },
     /* features: packed ISO 3166-1 alpha-3 codes (f->nats) */
     [WL_FIELD_NAT] = { .name = "nationality",
                        .level = { "missing", "mismatch", "match" },
                        .compare = compare_nats,
+                       .features = WL_FEAT_NATS,
                        .block_keys = WL_BLOCK_SKELETON_NAT,
                        .namesake = 1 },
     /* features: one code per record (f->gender) */
     [WL_FIELD_GENDER] = { .name = "gender",
                           .level = { "missing", "mismatch", "match" },
                           .compare = compare_gender,
+                          .features = WL_FEAT_GENDER,
                           .namesake = 1 },
     /* features: the folded place (f->pob, a string in f->text) */
     [WL_FIELD_POB] = { .name = "place_of_birth",
                        .level = { "missing", "different", "jw88", "exact" },
                        .compare = compare_pob,
+                       .features = WL_FEAT_POB,
                        .namesake = 1 },
     /* features: sorted distinct token hashes of the text columns (f->toks) */
     [WL_FIELD_TEXT] = { .name = "text",
                         .level = { "missing", "different", "similar", "near_identical" },
-                        .compare = compare_text },
+                        .compare = compare_text,
+                        .features = WL_FEAT_TOKS },
 };
 
 int wl_field_levels(wl_field f)

@@ -76,6 +76,9 @@ typedef struct {
     const char *name;                  /* wl_field_name: output column and model-file key */
     const char *level[WL_MAX_LEVELS];  /* by level number, "missing" (0) first; NULL ends */
     wl_field_cmp compare;
+    unsigned features;                 /* WL_FEAT_* (featureset.h): what its comparator reads
+                                          of the features, which the features stage builds
+                                          from WL_FEATURE_RUNS / WL_FEATURE_COLUMNS */
     unsigned block_keys;               /* WL_BLOCK_* kinds whose keys use this field */
     /* Its part in the model (0: none). */
     uint8_t identifying;   /* EM's starting split (model.c seed_posteriors): the field

@@ -21,46 +21,35 @@ enum { CHUNK = 1024, TRIM_EVERY = 64 };
  * at 2 x 10^6 records the merged arrays and the freed chunks were resident
  * together, 1.58 GB after this stage of which 0.42 GB free memory; trimming
  * as the merge goes keeps the stage near one copy of the features. */
+/* The runs and columns are those of WL_FEATURE_RUNS and WL_FEATURE_COLUMNS
+ * (featureset.h): every function below walks the lists, so none of them
+ * changes when a feature is added. */
 static void chunk_init(wl_fchunk *c)
 {
     wl_vec_init(&c->text, 1);
-    wl_vec_init(&c->parts, sizeof(wl_fpart));
-    wl_vec_init(&c->dates, sizeof(wl_date));
-    wl_vec_init(&c->docs, sizeof(wl_fdoc));
-    wl_vec_init(&c->nats, sizeof(uint32_t));
-    wl_vec_init(&c->toks, sizeof(uint64_t));
+#define RUN_(id, start, data, type, rebase) wl_vec_init(&c->data, sizeof(type));
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
 }
 
 static void chunk_free(wl_fchunk *c)
 {
     wl_vec_free(&c->text);
-    wl_vec_free(&c->parts);
-    wl_vec_free(&c->dates);
-    wl_vec_free(&c->docs);
-    wl_vec_free(&c->nats);
-    wl_vec_free(&c->toks);
+#define RUN_(id, start, data, type, rebase) wl_vec_free(&c->data);
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
 }
 
 void wl_features_free(wl_features *f)
 {
     if (!f) return;
     free(f->text);
-    free(f->part_start);
-    free(f->parts);
-    free(f->n_names);
-    free(f->date_start);
-    free(f->dates);
-    free(f->doc_start);
-    free(f->docs);
-    free(f->nat_start);
-    free(f->nats);
-    free(f->gender);
-    free(f->pob);
-    free(f->free_text);
-    free(f->source);
-    free(f->h_name);
-    free(f->tok_start);
-    free(f->toks);
+#define RUN_(id, start, data, type, rebase) free(f->start); free(f->data);
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase) free(f->array);
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
     free(f->crec);
     free(f);
 }
@@ -72,19 +61,14 @@ static wl_features *features_alloc(const wl_dataset *ds)
     size_t n = ds->n;
     f->ds = ds;
     f->n = n;
-    f->part_start = calloc(n + 1, sizeof *f->part_start);
-    f->date_start = calloc(n + 1, sizeof *f->date_start);
-    f->doc_start = calloc(n + 1, sizeof *f->doc_start);
-    f->nat_start = calloc(n + 1, sizeof *f->nat_start);
-    f->tok_start = calloc(n + 1, sizeof *f->tok_start);
-    f->n_names = calloc(n + 1, 1);
-    f->gender = calloc(n + 1, 1);
-    f->pob = calloc(n + 1, sizeof *f->pob);
-    f->free_text = calloc(n + 1, sizeof *f->free_text);
-    f->source = calloc(n + 1, sizeof *f->source);
-    f->h_name = calloc(n + 1, sizeof *f->h_name);
-    if (!f->part_start || !f->date_start || !f->doc_start || !f->nat_start || !f->tok_start ||
-        !f->n_names || !f->gender || !f->pob || !f->free_text || !f->source || !f->h_name) {
+    int ok = 1;
+#define RUN_(id, start, data, type, rebase) ok &= (f->start = calloc(n + 1, sizeof *f->start)) != NULL;
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase) ok &= (f->array = calloc(n + 1, sizeof *f->array)) != NULL;
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+    if (!ok) {
         wl_features_free(f);
         return NULL;
     }
@@ -106,21 +90,12 @@ static int append_vec(void **dst, size_t *len, const wl_vec *src)
     return 0;
 }
 
-static void rebase_offsets(wl_features *f, const wl_fchunk *c, size_t lo, size_t hi,
-                           size_t p0, size_t d0, uint32_t base)
+/* The columns' text offsets of records [lo, hi), chunk-local until now. */
+static void rebase_columns(wl_features *f, size_t lo, size_t hi, uint32_t base)
 {
-    for (size_t k = p0; k < p0 + c->parts.len; k++) {
-        f->parts[k].str += base;
-        f->parts[k].canon += base;
-    }
-    for (size_t k = d0; k < d0 + c->docs.len; k++) {
-        f->docs[k].str += base;
-        f->docs[k].core += base;
-    }
-    for (size_t i = lo; i < hi; i++) {
-        if (f->pob[i] != UINT32_MAX) f->pob[i] += base;
-        if (f->free_text[i] != UINT32_MAX) f->free_text[i] += base;
-    }
+#define COL_(id, array, type, rebase) rebase(f->array, lo, hi, base);
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
 }
 
 /* Per-record counts sit in X_start[i + 1]; turn them into run starts. */
@@ -137,27 +112,30 @@ static int prefix_sums(uint32_t *start, size_t n)
 
 static int merge_chunks(wl_features *f, wl_fchunk *ch, size_t nch)
 {
-    size_t np = 0, nd = 0, ndoc = 0, nn = 0, nt = 0;
+    size_t len[WL_FRUN_COUNT] = { 0 };
     for (size_t c = 0; c < nch; c++) {
-        size_t p0 = np, d0 = ndoc;
         if (f->text_len + ch[c].text.len >= UINT32_MAX) return -1;
         uint32_t base = (uint32_t)f->text_len;
-        if (append_vec((void **)&f->text, &f->text_len, &ch[c].text) ||
-            append_vec((void **)&f->parts, &np, &ch[c].parts) ||
-            append_vec((void **)&f->dates, &nd, &ch[c].dates) ||
-            append_vec((void **)&f->docs, &ndoc, &ch[c].docs) ||
-            append_vec((void **)&f->nats, &nn, &ch[c].nats) ||
-            append_vec((void **)&f->toks, &nt, &ch[c].toks))
-            return -1;
-        rebase_offsets(f, &ch[c], c * CHUNK, WL_MIN(f->n, (c + 1) * CHUNK), p0, d0, base);
+        if (append_vec((void **)&f->text, &f->text_len, &ch[c].text)) return -1;
+#define RUN_(id, start, data, type, rebase)                                                  \
+    {                                                                                        \
+        size_t at = len[WL_FRUN_##id];                                                       \
+        if (append_vec((void **)&f->data, &len[WL_FRUN_##id], &ch[c].data)) return -1;      \
+        if (ch[c].data.len) rebase(f->data + at, ch[c].data.len, base);                      \
+    }
+        WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+        rebase_columns(f, c * CHUNK, WL_MIN(f->n, (c + 1) * CHUNK), base);
         chunk_free(&ch[c]);
         if ((c + 1) % TRIM_EVERY == 0) wl_release_free_pages();
     }
     wl_release_free_pages();
     f->text_cap = f->text_len;
-    size_t n = f->n;
-    return prefix_sums(f->part_start, n) | prefix_sums(f->date_start, n) |
-           prefix_sums(f->doc_start, n) | prefix_sums(f->nat_start, n) | prefix_sums(f->tok_start, n);
+    int bad = 0;
+#define RUN_(id, start, data, type, rebase) bad |= prefix_sums(f->start, f->n);
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+    return bad;
 }
 
 /* ---- the parallel build ---- */

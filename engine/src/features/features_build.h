@@ -12,7 +12,10 @@
  * chunk-local until the merge rebases them. Per-record counts go straight into
  * f->X_start[i + 1] (each record is written by one thread only). */
 typedef struct {
-    wl_vec text, parts, dates, docs, nats, toks;
+    wl_vec text;
+#define WL_FRUN_CHUNK_(id, start, data, type, rebase) wl_vec data;
+    WL_FEATURE_RUNS(WL_FRUN_CHUNK_) /* one buffer per run, named as its array */
+#undef WL_FRUN_CHUNK_
 } wl_fchunk;
 
 typedef struct {

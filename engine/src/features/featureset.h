@@ -38,14 +38,117 @@ typedef struct {
     uint32_t country;   /* packed alpha-3 of a recognised prefix, or 0 */
 } wl_fdoc;
 
+/* Text offsets of a run's elements move when the build's chunks are merged into
+ * one text (features.c): each element type with offsets in f->text says which. */
+static inline void wl_fpart_rebase(void *v, size_t n, uint32_t base)
+{
+    wl_fpart *p = v;
+    for (size_t k = 0; k < n; k++) {
+        p[k].str += base;
+        p[k].canon += base;
+    }
+}
+static inline void wl_fdoc_rebase(void *v, size_t n, uint32_t base)
+{
+    wl_fdoc *d = v;
+    for (size_t k = 0; k < n; k++) {
+        d[k].str += base;
+        d[k].core += base;
+    }
+}
+/* Elements without text offsets. */
+static inline void wl_frun_no_text(void *v, size_t n, uint32_t base)
+{
+    (void)v;
+    (void)n;
+    (void)base;
+}
+
+/* ---- the features, one line each ----
+ *
+ * Runs: values a record has any number of. X(ID, start, data, type, rebase):
+ * record i owns f->data[f->start[i] .. f->start[i + 1]). Columns: one value per
+ * record. X(ID, array, type, rebase), rebase wl_fcol_text for an offset in
+ * f->text (UINT32_MAX: none, and then the type is uint32_t), else wl_fcol_value.
+ *
+ * The members of wl_features, the per-chunk buffers of the parallel build and
+ * their merge, freeing, the comparator's wl_crec counts and the thread-count
+ * test are all generated from these lists (features.c, features_build.h,
+ * features_crec.c, tests/unit/test_features.c), and a compared field names the
+ * features it reads by their WL_FEAT_* bits (wl_field_desc.features,
+ * compare/compare.c). So a field with values of its own adds one line here and
+ * its reading of the cells in features_record.c. */
+/* TOKS: the free text's tokens, hashed, sorted and distinct, so that comparing
+ * two records' text is a merge of two short integer lists (no string work per
+ * pair). */
+#define WL_FEATURE_RUNS(X)                                   \
+    X(PARTS, part_start, parts, wl_fpart, wl_fpart_rebase)   \
+    X(DATES, date_start, dates, wl_date, wl_frun_no_text)    \
+    X(DOCS, doc_start, docs, wl_fdoc, wl_fdoc_rebase)        \
+    X(NATS, nat_start, nats, uint32_t, wl_frun_no_text)      \
+    X(TOKS, tok_start, toks, uint64_t, wl_frun_no_text)
+
+/* A column of offsets in f->text (UINT32_MAX: none) moves them at the merge;
+ * records [lo, hi) are one chunk's. A column of values does nothing. */
+static inline void wl_fcol_text(void *v, size_t lo, size_t hi, uint32_t base)
+{
+    uint32_t *off = v;
+    for (size_t i = lo; i < hi; i++)
+        if (off[i] != UINT32_MAX) off[i] += base;
+}
+static inline void wl_fcol_value(void *v, size_t lo, size_t hi, uint32_t base)
+{
+    (void)v;
+    (void)lo;
+    (void)hi;
+    (void)base;
+}
+
+#define WL_FEATURE_COLUMNS(X)                                                               \
+    X(N_NAMES, n_names, uint8_t, wl_fcol_value)    /* 1 + aliases with parts (0: no name) */ \
+    X(GENDER, gender, uint8_t, wl_fcol_value)      /* 'M', 'F' or 0 */                       \
+    X(POB, pob, uint32_t, wl_fcol_text)            /* the folded place of birth */           \
+    X(FREE_TEXT, free_text, uint32_t, wl_fcol_text) /* the folded free text */               \
+    X(SOURCE, source, uint32_t, wl_fcol_value)     /* source index (dataset) */              \
+    X(H_NAME, h_name, uint64_t, wl_fcol_value)     /* hash of the main name's sorted parts */
+
+/* WL_FRUN_PARTS.. (runs, in list order), then WL_FCOL_N_NAMES.. (columns);
+ * WL_FEAT_X = 1u << its number, for wl_field_desc.features. */
+enum {
+#define WL_FRUN_ENUM_(id, start, data, type, rebase) WL_FRUN_##id,
+    WL_FEATURE_RUNS(WL_FRUN_ENUM_)
+#undef WL_FRUN_ENUM_
+    WL_FRUN_COUNT,
+    WL_FCOL_FIRST_ = WL_FRUN_COUNT - 1,
+#define WL_FCOL_ENUM_(id, array, type, rebase) WL_FCOL_##id,
+    WL_FEATURE_COLUMNS(WL_FCOL_ENUM_)
+#undef WL_FCOL_ENUM_
+    WL_FEATURE_COUNT
+};
+enum {
+#define WL_FRUN_BIT_(id, start, data, type, rebase) WL_FEAT_##id = 1u << WL_FRUN_##id,
+    WL_FEATURE_RUNS(WL_FRUN_BIT_)
+#undef WL_FRUN_BIT_
+#define WL_FCOL_BIT_(id, array, type, rebase) WL_FEAT_##id = 1u << WL_FCOL_##id,
+    WL_FEATURE_COLUMNS(WL_FCOL_BIT_)
+#undef WL_FCOL_BIT_
+};
+_Static_assert(WL_FEATURE_COUNT <= 32, "WL_FEAT_* bits fit an unsigned");
+
 /* What the comparator reads of a record first, in one cache line: where its
  * runs start and how long they are, its gender and place, and its first date
  * and document inline. A pair's second record is a random one of millions,
  * and without this its seven arrays cost up to seven cache misses before any
  * comparing starts (features_crec.c). */
 typedef struct {
-    uint32_t part, date, doc, nat, tok; /* run starts in parts, dates, docs, nats, toks */
-    uint16_t n_part, n_date, n_doc, n_nat, n_tok;
+    union { /* run starts, by name or by WL_FRUN_* */
+        struct { uint32_t part, date, doc, nat, tok; };
+        uint32_t start[WL_FRUN_COUNT];
+    };
+    union { /* run lengths */
+        struct { uint16_t n_part, n_date, n_doc, n_nat, n_tok; };
+        uint16_t count[WL_FRUN_COUNT];
+    };
     uint8_t gender;
     uint8_t doc0_len;                   /* the first document's OCR-folded length */
     uint32_t pob;                       /* as wl_features.pob */
@@ -64,29 +167,14 @@ struct wl_features {
     char *text;                 /* all normalised strings */
     size_t text_len, text_cap;
 
-    uint32_t *part_start;       /* n + 1 */
-    wl_fpart *parts;
-    uint8_t *n_names;           /* per record: 1 + number of aliases with parts (0: no name) */
-
-    uint32_t *date_start;       /* n + 1 */
-    wl_date *dates;
-
-    uint32_t *doc_start;        /* n + 1 */
-    wl_fdoc *docs;
-
-    uint32_t *nat_start;        /* n + 1 */
-    uint32_t *nats;             /* packed alpha-3 (country.h) */
-
-    uint8_t *gender;            /* 'M', 'F' or 0 */
-    uint32_t *pob;              /* offset in text of the folded place of birth, UINT32_MAX none */
-    uint32_t *free_text;        /* offset in text of the folded free text, UINT32_MAX none */
-    uint32_t *source;           /* source index (dataset) */
-    uint64_t *h_name;           /* hash of the sorted canonical parts of the main name */
-
-    /* Tokens of the free text, hashed, sorted and distinct, so that comparing two
-     * records' text is a merge of two short integer lists (no string work per pair). */
-    uint32_t *tok_start;        /* n + 1 */
-    uint64_t *toks;
+    /* The runs (each start array n + 1 long) and the columns (n + 1 long), as
+     * listed in WL_FEATURE_RUNS and WL_FEATURE_COLUMNS. */
+#define WL_FRUN_MEMBER_(id, start, data, type, rebase) uint32_t *start; type *data;
+    WL_FEATURE_RUNS(WL_FRUN_MEMBER_)
+#undef WL_FRUN_MEMBER_
+#define WL_FCOL_MEMBER_(id, array, type, rebase) type *array;
+    WL_FEATURE_COLUMNS(WL_FCOL_MEMBER_)
+#undef WL_FCOL_MEMBER_
 
     /* One wl_crec per record, cache-aligned (wl_features_build_crec); NULL
      * when not built: the comparator then reads the arrays above. */
@@ -106,16 +194,11 @@ static inline wl_crec wl_f_crec(const wl_features *f, size_t i)
     if (f->crec) return f->crec[i];
     wl_crec c;
     memset(&c, 0, sizeof c);
-    c.part = f->part_start[i];
-    c.n_part = (uint16_t)(f->part_start[i + 1] - c.part);
-    c.date = f->date_start[i];
-    c.n_date = (uint16_t)(f->date_start[i + 1] - c.date);
-    c.doc = f->doc_start[i];
-    c.n_doc = (uint16_t)(f->doc_start[i + 1] - c.doc);
-    c.nat = f->nat_start[i];
-    c.n_nat = (uint16_t)(f->nat_start[i + 1] - c.nat);
-    c.tok = f->tok_start[i];
-    c.n_tok = (uint16_t)(f->tok_start[i + 1] - c.tok);
+#define WL_FRUN_CREC_(id, from, data, type, rebase)                        \
+    c.start[WL_FRUN_##id] = f->from[i];                                    \
+    c.count[WL_FRUN_##id] = (uint16_t)(f->from[i + 1] - f->from[i]);
+    WL_FEATURE_RUNS(WL_FRUN_CREC_)
+#undef WL_FRUN_CREC_
     c.gender = f->gender[i];
     c.pob = f->pob[i];
     if (c.n_date) c.date0 = f->dates[c.date];
