@@ -96,8 +96,8 @@ static void test_failed_script_is_reported_once(void **state)
 /* wl_run over a list written to a temporary file; @return the run's stats. */
 static wl_stats run_list(const char *csv)
 {
-    char path[] = "/tmp/wl_translit_XXXXXX.csv";
-    int fd = mkstemps(path, 4);
+    char path[] = "/tmp/wl_translit_XXXXXX";
+    int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
     close(fd);
