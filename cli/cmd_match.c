@@ -125,6 +125,9 @@ static int match_lists(const cli_opts *o, wl_mode mode, wl_dataset **ds_out, wl_
         return rc;
     }
     wl_options opt = cli_run_options(o, mode);
+    /* Pairs, clusters and models are written from ids and sources alone; a
+     * report reads the values (its record cards), so it keeps them. */
+    if (!reps_out) wl_dataset_release_values(ds);
     wl_result *r = NULL;
     wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, &r, err,
                           sizeof err);

@@ -214,6 +214,19 @@ WL_API size_t wl_dataset_count(const wl_dataset *ds, size_t i, wl_role role);
 WL_API const char *wl_dataset_value(const wl_dataset *ds, size_t i, wl_role role, size_t k);
 /** @return the number of distinct sources read so far. */
 WL_API size_t wl_dataset_source_count(const wl_dataset *ds);
+/**
+ * Asks the next wl_run over ds to free the records' values once it has
+ * normalised them: the later stages and the pairs and clusters written from a
+ * result read only ids and sources, and the values are most of a dataset's
+ * memory (2 x 10^6 FEBRL-like records: ~280 of 370 MB). Afterwards
+ * wl_dataset_count is 0 and wl_dataset_value NULL for those records; ids,
+ * sources and the size stay, and a further wl_run over ds is refused
+ * (WL_USAGE). Not for a caller that writes a report or a store from ds, nor
+ * for a dataset that concurrent runs share.
+ */
+WL_API void wl_dataset_release_values(wl_dataset *ds);
+/** @return 1 when a run released ds's values (wl_dataset_release_values), else 0. */
+WL_API int wl_dataset_values_released(const wl_dataset *ds);
 
 /**
  * Sets the reference year of ds's two-digit years of birth, written ("4/3/26")

@@ -428,6 +428,93 @@ size_t wl_ds_find_id_hashed(wl_dataset *ds, uint32_t source, const char *id, siz
     return SIZE_MAX;
 }
 
+/* ---- releasing the values once normalised ---- */
+void wl_dataset_release_values(wl_dataset *ds)
+{
+    if (ds) ds->release_asked = ds;
+}
+
+int wl_dataset_values_released(const wl_dataset *ds)
+{
+    return ds ? ds->released : 0;
+}
+
+/* The values are most of a dataset's memory (2 x 10^6 FEBRL-like records:
+ * 156 MB of cells and ~120 MB of the 150 MB pool) and nothing reads them after
+ * the features are built, unless the caller writes a report or a store. The
+ * ids and source names move to a new pool sized for them exactly, so the old
+ * one (one large block) goes back to the system whole; the intern table, which
+ * held offsets into the old pool, is rebuilt over the source names (the only
+ * strings interned on the reader's path: wl_ds_source_index). Another list
+ * read afterwards keeps its values: only those of the records before go. */
+void wl_ds_release_values(const wl_dataset *asked)
+{
+    wl_dataset *ds = asked->release_asked;
+    if (!ds || ds->released) return;
+    size_t need = 1;
+    for (size_t s = 0; s < ds->n_sources; s++) need += strlen(ds->pool + ds->sources[s]) + 1;
+    for (size_t i = 0; i < ds->n; i++) need += strlen(ds->pool + ds->id[i]) + 1;
+    size_t icap = 1024;
+    while ((ds->n_sources + 1) * 4 > icap * 3) icap *= 2;
+    char *pool = malloc(need);
+    uint64_t *islots = calloc(icap, sizeof *islots);
+    if (!pool || !islots) {
+        free(pool);
+        free(islots);
+        return;
+    }
+    size_t len = 1, used = 0;
+    pool[0] = '\0';
+    for (size_t s = 0; s < ds->n_sources; s++) {
+        const char *name = ds->pool + ds->sources[s];
+        size_t n = strlen(name);
+        if (!n) { /* offset 0 is the empty string in either pool; never interned */
+            ds->sources[s] = 0;
+            continue;
+        }
+        uint32_t off = (uint32_t)len;
+        memcpy(pool + len, name, n + 1);
+        len += n + 1;
+        uint64_t hv = wl_hash(name, n);
+        size_t h = wl_ds_slot(hv, icap);
+        while (islots[h]) h = (h + 1) & (icap - 1);
+        islots[h] = slot_make(hv, off + 1);
+        ds->sources[s] = off;
+        used++;
+    }
+    for (size_t i = 0; i < ds->n; i++) {
+        const char *id = ds->pool + ds->id[i];
+        size_t n = strlen(id);
+        if (!n) { /* offset 0 is the empty string in either pool */
+            ds->id[i] = 0;
+            continue;
+        }
+        memcpy(pool + len, id, n + 1);
+        ds->id[i] = (uint32_t)len;
+        len += n + 1;
+    }
+    free(ds->pool);
+    ds->pool = pool;
+    ds->pool_len = len;
+    ds->pool_cap = need;
+    free(ds->intern_slots);
+    ds->intern_slots = islots;
+    ds->intern_cap = icap;
+    ds->intern_used = used;
+    if (ds->src_cap) source_fill(ds); /* keyed by the names' offsets, which moved */
+    free(ds->cells);
+    ds->cells = NULL;
+    ds->n_cells = ds->cells_cap = 0;
+    memset(ds->cell_start, 0, (ds->n + 1) * sizeof *ds->cell_start);
+    /* The (source, id) index (32 MB at 2 x 10^6 records) serves the reader's
+     * duplicate check; the next lookup rebuilds it (id_catch_up). */
+    free(ds->id_slots);
+    ds->id_slots = NULL;
+    ds->id_cap = ds->id_indexed = 0;
+    ds->released = 1;
+    wl_release_free_pages();
+}
+
 void wl_ds_truncate(wl_dataset *ds, size_t n, size_t n_sources)
 {
     if (n < ds->n) {

@@ -50,6 +50,13 @@ struct wl_dataset {
 
     /* Two-digit birth years are read under it (normalise/date.h); 0: the default. */
     int reference_year;
+
+    /* wl_dataset_release_values: the caller needs only ids and sources after
+     * the next run has normalised the records. It hands the dataset over
+     * writable (itself, from a non-const call), since runs take it const;
+     * released says the values of the records before it are gone. */
+    wl_dataset *release_asked;
+    int released;
 };
 
 /** @return the pool string at offset off. */
@@ -128,6 +135,14 @@ uint32_t wl_ds_source_index(wl_dataset *ds, const char *name, size_t n);
 /** @return the record of source with this id, SIZE_MAX when there is none, or
  *  SIZE_MAX - 1 when out of memory. */
 size_t wl_ds_find_id(wl_dataset *ds, uint32_t source, const char *id, size_t len);
+
+/** Frees the values of every record (cells, and the pool but for the ids and
+ *  source names, which move to a pool of their own) when the caller asked for
+ *  it (wl_dataset_release_values) and they are not released yet. Runs once,
+ *  after the features are built: the stages after normalise read only ids and
+ *  sources. When memory for the smaller pool cannot be had, the values stay
+ *  (nothing is lost but the saving). */
+void wl_ds_release_values(const wl_dataset *ds);
 
 /** Drops records from index n on and sources from n_sources on (a list that
  *  failed half-way is not kept). Interned strings stay in the pool. */

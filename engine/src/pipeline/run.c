@@ -293,7 +293,7 @@ wl_status wl_run_score(run_ctx *c)
 wl_status wl_run_cluster(run_ctx *c)
 {
     wl_result *r = c->r;
-    size_t n = c->f->n;
+    size_t n = c->ds->n;
     if (c->opt->best_link) {
         size_t kept = wl_best_link(r->pairs, r->n_pairs, n, c->rank);
         if (kept == SIZE_MAX) return WL_NOMEM;
@@ -334,6 +334,9 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     c->rank = wl_run_record_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
     c->f->rank = c->rank; /* partner ties by (source, id), not input position */
+    /* When the caller asked for it (wl_dataset_release_values), the values
+     * go: nothing after this point reads them. */
+    wl_ds_release_values(c->ds);
     wl_run_note_translit(s);
     STAGE_DONE(ST_NORMALISE);
     report(c, "block", 0, 1);
@@ -360,6 +363,14 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     STAGE_DONE(ST_FIT);
     report(c, "score", 0, 1);
     if ((st = wl_run_score(c)) != WL_OK) return st;
+    /* Clustering reads the kept pairs and the ranks only: the candidates,
+     * their vectors and the features (at 10^6 x 10^6 0.4 and 0.7 GB) go
+     * before its arrays are allocated, so they never sit beside them. */
+    free(c->vec);
+    c->vec = NULL;
+    wl_vec_free(&c->cand);
+    wl_features_free(c->f);
+    c->f = NULL;
     STAGE_DONE(ST_SCORE);
     report(c, "cluster", 0, 1);
     if ((st = wl_run_cluster(c)) != WL_OK) return st;
@@ -381,6 +392,10 @@ wl_status wl_run(const wl_dataset *ds, const wl_options *opt, const wl_model *mo
     }
     if (!(opt->threshold >= 0.0 && opt->threshold <= 1.0)) {
         wl_set_error(err, errcap, "threshold %g is not a probability", opt->threshold);
+        return WL_USAGE;
+    }
+    if (ds->released) {
+        wl_set_error(err, errcap, "wl_run: the dataset's values were released by an earlier run");
         return WL_USAGE;
     }
     if (opt->focus && !model) {

@@ -71,6 +71,10 @@ wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stage
         wl_set_error(err, errcap, "wl_stage_prepare: no dataset or options");
         return WL_USAGE;
     }
+    if (ds->released) {
+        wl_set_error(err, errcap, "wl_stage_prepare: the dataset's values were released by an earlier run");
+        return WL_USAGE;
+    }
     if (!(opt->threshold >= 0.0 && opt->threshold <= 1.0)) {
         wl_set_error(err, errcap, "threshold %g is not a probability", opt->threshold);
         return WL_USAGE;
