@@ -28,7 +28,7 @@ typedef struct {
     const char *maps[CLI_MAX_MAPS];
     size_t n_maps;
     double threshold;          /* < 0: engine default */
-    int explain, quiet, threads, best_link, one_to_one;
+    int explain, quiet, threads, best_link, one_to_one, keep_outranked;
     size_t max_partners;       /* --max-partners N; 0: engine default */
     int reference_year;        /* --reference-year YEAR; 0: engine default (2025) */
     int progress;              /* 0 none; 1 a line on a terminal (not --quiet); 2 log lines (--progress) */

@@ -17,6 +17,9 @@
     "  --best-link          keep a pair only when each record is the other's best match\n" \
     "  --one-to-one         at most one partner per record in each other list, best first\n" \
     "                       (for lists that hold each person once)\n" \
+    "  --keep-outranked     also report a pair across two lists below 0.9 when both its\n" \
+    "                       records have a better partner in the other's list (dropped\n" \
+    "                       by default: most such pairs are namesakes)\n" \
     "  --max-partners N     candidate pairs kept per record (default 32, more on\n" \
     "                       lists under 65,536 records; more: more recall)\n" \
     "  --map ROLE=COLUMN    map a column to a role (repeatable)\n" \

@@ -53,7 +53,7 @@ static const struct {
     { "--threshold", NULL, 1 },  { "--max-partners", NULL, 1 },   { "--reference-year", NULL, 1 },
     { "--threads", NULL, 1 },    { "--delimiter", NULL, 1 },      { "--explain", NULL, 0 },
     { "--quiet", "-q", 0 },      { "--best-link", NULL, 0 },      { "--one-to-one", NULL, 0 },
-    { "--progress", NULL, 0 },
+    { "--progress", NULL, 0 },   { "--keep-outranked", NULL, 0 },
 };
 
 /* Whether text names opt as a whole word ("-o" is not in "--output"). */
@@ -128,6 +128,7 @@ int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, cons
         if (!strcmp(a, "--progress")) { o->force_progress = 1; continue; }
         if (!strcmp(a, "--best-link")) { o->best_link = 1; continue; }
         if (!strcmp(a, "--one-to-one")) { o->one_to_one = 1; continue; }
+        if (!strcmp(a, "--keep-outranked")) { o->keep_outranked = 1; continue; }
         if (!(v = need_value(argc, argv, &i))) return -1;
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) o->output = v;
         else if (!strcmp(a, "--clusters")) o->clusters = v;

@@ -126,6 +126,10 @@ void out_summary(const wl_stats *s, size_t rejected)
                         "%zu candidate pair%s not compared\n",
                 s->skipped_blocks, s->skipped_blocks == 1 ? " was" : "s were", s->skipped_pairs,
                 s->skipped_pairs == 1 ? " was" : "s were");
+    if (s->outranked)
+        fprintf(stderr, "note: %zu pair%s below 0.9 not reported: both records have a better partner "
+                        "in the other's list (--keep-outranked reports them)\n",
+                s->outranked, plural(s->outranked));
     if (s->flagged_clusters)
         fprintf(stderr, "warning: %zu clusters are above the size limit (usually a bad key, "
                         "not one person): review them\n", s->flagged_clusters);

@@ -14,6 +14,7 @@ wl_options cli_run_options(const cli_opts *o, wl_mode mode)
     opt.threads = o->threads;
     opt.best_link = o->best_link;
     opt.one_to_one = o->one_to_one;
+    opt.keep_outranked = o->keep_outranked;
     if (o->max_partners) opt.max_partners = o->max_partners;
     if (o->threshold >= 0) opt.threshold = o->threshold;
     return opt;

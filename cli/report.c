@@ -179,6 +179,7 @@ static void write_summary(report_ctx *c)
     }
     if (o->best_link) fputs(" &middot; best link only", f);
     if (o->one_to_one) fputs(" &middot; one to one", f);
+    if (o->keep_outranked) fputs(" &middot; outranked pairs kept", f);
     fputs("</p>\n<nav><a href=\"#model\">Model</a><a href=\"#scores\">Scores</a>"
           "<a href=\"#blocking\">Blocking</a><a href=\"#clusters\">Clusters</a>"
           "<a href=\"#pairs\">Pairs</a><a href=\"#quality\">Data quality</a></nav>\n", f);
@@ -195,6 +196,9 @@ static void write_summary(report_ctx *c)
     if (s->skipped_blocks)
         fprintf(f, "<p class=\"warn\">%zu blocks were too large even after splitting: %zu candidate "
                    "pairs were not compared.</p>\n", s->skipped_blocks, s->skipped_pairs);
+    if (s->outranked)
+        fprintf(f, "<p>%zu pairs below 0.9 were not reported: both their records have a better "
+                   "partner in the other's list.</p>\n", s->outranked);
     if (s->flagged_clusters)
         fprintf(f, "<p class=\"warn\">%zu clusters are above the size limit (usually a bad key, not "
                    "one person): review them.</p>\n", s->flagged_clusters);

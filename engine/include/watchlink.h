@@ -337,6 +337,9 @@ typedef struct {
     size_t u_samples;         /* random pairs used to estimate u */
     uint64_t seed;            /* for the random pairs: results are reproducible */
     int best_link;            /* 1: keep a link only when it is the mutual best */
+    int keep_outranked;       /* 1: keep the pairs across two lists below probability 0.9
+                                 whose two records each have a better partner in the other's
+                                 list (0, the default, drops them: wl_stats.outranked) */
     int one_to_one;           /* 1: at most one partner per record in each other list, the
                                  pairs taken best first (match weight, then name score) */
     size_t max_cluster;       /* clusters above this size are flagged */
@@ -445,6 +448,7 @@ typedef struct {
     size_t candidates;        /* candidate pairs compared */
     size_t pairs;             /* pairs at or above the threshold */
     size_t clusters, largest_cluster, flagged_clusters;
+    size_t outranked;         /* pairs dropped as outranked (wl_options.keep_outranked) */
     size_t skipped_blocks;    /* blocks too large even after splitting */
     size_t skipped_pairs;     /* pairs those blocks would have produced */
     double seconds[8];        /* normalise, block, compare, fit, score, cluster, total, - */

@@ -106,6 +106,43 @@ static void test_one_to_one_best_first(void **state)
     assert_int_equal(p[2].right, 20);
 }
 
+/* A pair weaker than both its records' best partners in each other's source is
+ * dropped below 0.9 (weight log2 9); a pair that is either record's best, a
+ * sure pair, and pairs within one source stay; the input order does not matter. */
+static void test_outranked_pairs_dropped(void **state)
+{
+    (void)state;
+    /* records 0, 1, 2: source 0; 10, 11: source 1; 20: source 2 */
+    uint32_t source[21] = { 0 };
+    source[10] = source[11] = 1;
+    source[20] = 2;
+    wl_match in[] = {
+        pair(0, 10, 8),   /* 0's and 10's best */
+        pair(1, 11, 7),   /* 1's and 11's best */
+        pair(0, 11, 2),   /* 0 has 10 (8), 11 has 1 (7): outranked, dropped */
+        pair(1, 10, 3.5f),/* outranked too, but above log2 9: sure, kept */
+        pair(2, 10, 1),   /* 2's best in source 1 (its only partner there): kept */
+        pair(0, 1, 0.5f), /* one source: never touched */
+        pair(0, 20, 1),   /* 20's only partner: kept */
+    };
+    enum { N = sizeof in / sizeof in[0] };
+    for (int rev = 0; rev < 2; rev++) {
+        wl_match p[N];
+        for (size_t k = 0; k < N; k++) p[k] = in[rev ? N - 1 - k : k];
+        size_t dropped = 99;
+        size_t kept = wl_drop_outranked(p, N, source, &dropped);
+        assert_int_equal(kept, N - 1);
+        assert_int_equal(dropped, 1);
+        for (size_t k = 0; k < kept; k++) assert_false(p[k].left == 0 && p[k].right == 11);
+        /* order kept */
+        assert_int_equal(p[0].left, 0);
+        assert_int_equal(p[0].right, rev ? 20 : 10);
+    }
+    size_t dropped = 99;
+    assert_int_equal(wl_drop_outranked(NULL, 0, source, &dropped), 0);
+    assert_int_equal(dropped, 0);
+}
+
 /* Equal weights: the pair with the closer names wins, whatever the input order. */
 static void test_one_to_one_ties_by_name_score(void **state)
 {
@@ -147,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_best_link_keeps_mutual_best),
         cmocka_unit_test(test_one_to_one_best_first),
         cmocka_unit_test(test_one_to_one_ties_by_name_score),
+        cmocka_unit_test(test_outranked_pairs_dropped),
         cmocka_unit_test(test_chain_does_not_become_one_cluster),
         cmocka_unit_test(test_cliques_and_bridge),
     };

@@ -41,4 +41,14 @@ size_t wl_best_link(wl_match *pairs, size_t npairs, size_t n, const uint32_t *ra
  */
 size_t wl_one_to_one(wl_match *pairs, size_t npairs, const uint32_t *source, const uint32_t *rank);
 
+/**
+ * Drops the pairs across two sources that are below probability 0.9 and weaker
+ * than both records' best partners in each other's source (outranked.c).
+ * @param source   per record, its source index
+ * @param dropped  receives the number of pairs dropped
+ * @return the number of pairs kept, compacted at the front, order preserved;
+ *         SIZE_MAX when out of memory (pairs untouched).
+ */
+size_t wl_drop_outranked(wl_match *pairs, size_t npairs, const uint32_t *source, size_t *dropped);
+
 #endif /* WL_CLUSTER_H */

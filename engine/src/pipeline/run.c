@@ -23,6 +23,7 @@ wl_options wl_default_options(void)
     o.u_samples = 1000000;
     o.seed = 0x5EED5EEDull;
     o.best_link = 0;
+    o.keep_outranked = 0;
     o.one_to_one = 0;
     o.max_cluster = 50;
     o.em_iterations = 100;
@@ -294,6 +295,11 @@ wl_status wl_run_cluster(run_ctx *c)
 {
     wl_result *r = c->r;
     size_t n = c->ds->n;
+    if (!c->opt->keep_outranked) {
+        size_t kept = wl_drop_outranked(r->pairs, r->n_pairs, c->ds->source, &r->stats.outranked);
+        if (kept == SIZE_MAX) return WL_NOMEM;
+        r->n_pairs = kept;
+    }
     if (c->opt->best_link) {
         size_t kept = wl_best_link(r->pairs, r->n_pairs, n, c->rank);
         if (kept == SIZE_MAX) return WL_NOMEM;
