@@ -352,7 +352,11 @@ typedef struct {
      * partner cap), but only focus records and the records sharing a block
      * with one choose partners. Needs a given model (wl_run's model, or
      * wl_stage_fit's): a fit must see every candidate. The clusters, the
-     * statistics and the report views are those of the focus pairs. The
+     * statistics and the report views are those of the focus pairs. An
+     * outranked pair (keep_outranked 0) is judged on the pairs compared: exact
+     * when the focus holds whole lists (a query list); with a scattered focus a
+     * record outside it may miss its better partner, and the focus run then
+     * keeps a pair the full run leaves out (never the reverse). The
      * bytes are read, not copied, and must outlive the call (or the stages). */
     const unsigned char *focus;
 } wl_options;

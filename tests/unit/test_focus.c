@@ -60,6 +60,7 @@ static void check(wl_mode mode, size_t max_partners)
     o.threads = 1;
     o.mode = mode;
     o.threshold = 0.0; /* every candidate is a pair: the candidates themselves are compared */
+    o.keep_outranked = 1; /* ... all of them (test_outranked_whole_lists checks the filter) */
     if (max_partners) o.max_partners = max_partners;
     char err[512];
     wl_result *full = NULL;
@@ -90,6 +91,57 @@ static void check(wl_mode mode, size_t max_partners)
         }
     }
     assert_true(covered > 0);
+    free(focus);
+    wl_result_free(full);
+    wl_dataset_free(ds);
+}
+
+/* The outranked filter needs every pair of a record with the other's list. A
+ * focus set that holds whole lists (a query list) has them all, so the focus
+ * run's pairs are still exactly the full run's; with a scattered focus set a
+ * record outside it may miss its best partner, and the focus run keeps a pair
+ * the full run leaves out, never the other way. */
+static void test_outranked_focus(void **state)
+{
+    (void)state;
+    wl_dataset *ds = read_sample();
+    size_t n = wl_dataset_size(ds);
+    wl_options o = wl_default_options();
+    o.threads = 1;
+    o.mode = WL_MODE_LINK;
+    char err[512];
+    wl_result *full = NULL;
+    assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &full, err, sizeof err), WL_OK);
+    assert_true(wl_result_stats(full)->outranked > 0);
+    unsigned char *focus = calloc(n, 1);
+    assert_non_null(focus);
+    for (size_t i = 0; i < n; i++) focus[i] = strcmp(wl_dataset_source(ds, i), "tha") == 0;
+    wl_options fo = o;
+    fo.focus = focus;
+    wl_result *got = NULL;
+    assert_int_equal(wl_run(ds, &fo, wl_result_model(full), NULL, NULL, &got, err, sizeof err), WL_OK);
+    assert_true(assert_focus_subset(full, got, focus) > 0);
+    wl_result_free(got);
+    for (size_t i = 0; i < n; i++) focus[i] = i % 7 == 0;
+    assert_int_equal(wl_run(ds, &fo, wl_result_model(full), NULL, NULL, &got, err, sizeof err), WL_OK);
+    size_t nf = wl_result_pair_count(full), ng = wl_result_pair_count(got), found = 0, wanted = 0;
+    for (size_t k = 0; k < nf; k++) { /* every full-run pair of the focus is in the focus run */
+        const wl_match *x = wl_result_pair(full, k);
+        if (!focus[x->left] && !focus[x->right]) continue;
+        wanted++;
+        for (size_t j = 0; j < ng; j++) {
+            const wl_match *y = wl_result_pair(got, j);
+            if (x->left == y->left && x->right == y->right) {
+                assert_true(x->probability == y->probability);
+                found++;
+                break;
+            }
+        }
+    }
+    assert_true(wanted > 0);
+    assert_int_equal(found, wanted);
+    assert_true(ng >= wanted);
+    wl_result_free(got);
     free(focus);
     wl_result_free(full);
     wl_dataset_free(ds);
@@ -179,7 +231,8 @@ static void test_focus_needs_model(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dedup_capped),    cmocka_unit_test(test_link_capped),
+        cmocka_unit_test(test_dedup_capped),
+        cmocka_unit_test(test_outranked_focus), cmocka_unit_test(test_link_capped),
         cmocka_unit_test(test_dedup_tight_cap), cmocka_unit_test(test_dedup_uncapped),
         cmocka_unit_test(test_candidates),      cmocka_unit_test(test_focus_needs_model),
     };
