@@ -13,6 +13,7 @@
 #include "gen_corrupt.h"
 #include "gen_dates.h"
 #include "gen_docs.h"
+#include "watchlink.h"
 
 /* clang-format off */
 #define L(...) __VA_ARGS__
@@ -63,23 +64,7 @@ const gen_list_spec *gen_list_spec_of(gen_country_id list)
     return (unsigned)list < GEN_N_LISTS ? &g_specs[list] : NULL;
 }
 
-void gen_csv_field(FILE *f, const char *s)
-{
-    size_t n = strlen(s);
-    int quote = n && (s[0] == ' ' || s[n - 1] == ' ');
-    for (const char *c = s; *c && !quote; c++)
-        quote = (*c == ',' || *c == '"' || *c == '\n' || *c == '\r');
-    if (!quote) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *c = s; *c; c++) {
-        if (*c == '"') fputc('"', f);
-        fputc(*c, f);
-    }
-    fputc('"', f);
-}
+void gen_csv_field(FILE *f, const char *s) { wl_csv_write_field(f, s, strlen(s)); }
 
 void gen_list_write_header(FILE *f, gen_country_id list)
 {

@@ -63,7 +63,7 @@ void gen_list_write_record(FILE *f, gen_country_id list, const gen_person *p, un
 /** Writes the record id as the list formats it. */
 void gen_list_format_id(gen_country_id list, unsigned id, char *out, size_t cap);
 
-/** Writes s as one CSV field (RFC 4180 quoting when needed). */
+/** Writes s as one CSV field through the engine's one writer (wl_csv_write_field). */
 void gen_csv_field(FILE *f, const char *s);
 
 #endif /* WL_GEN_LISTS_H */

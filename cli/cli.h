@@ -147,9 +147,10 @@ void cli_error(const char *fmt, ...)
 #endif
     ;
 
-/** Writes s as a CSV field (quoted when needed). */
+/** Writes s (NULL: nothing) as a CSV field through the engine's one writer,
+ *  wl_csv_write_field. */
 void cli_csv_field(FILE *f, const char *s);
-/** Writes the n bytes of s as a CSV field, quoted when they hold , " CR LF or NUL. */
+/** wl_csv_write_field: the n bytes of s as a CSV field. */
 void cli_csv_field_n(FILE *f, const char *s, size_t n);
 /** Writes s as a JSON string. */
 void cli_json_string(FILE *f, const char *s);

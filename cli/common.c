@@ -457,22 +457,7 @@ void cli_csv_field(FILE *f, const char *s)
     if (s) cli_csv_field_n(f, s, strlen(s));
 }
 
-void cli_csv_field_n(FILE *f, const char *s, size_t n)
-{
-    int quote = 0;
-    for (size_t i = 0; i < n && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n' || s[i] == '\0';
-    if (!quote) {
-        fwrite(s, 1, n, f);
-        return;
-    }
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc('"', f);
-        fputc(s[i], f);
-    }
-    fputc('"', f);
-}
+void cli_csv_field_n(FILE *f, const char *s, size_t n) { wl_csv_write_field(f, s, n); }
 
 void cli_json_string(FILE *f, const char *s)
 {

@@ -102,6 +102,17 @@ WL_API void wl_file_replace_abort(wl_file_replace *r);
  */
 WL_API int wl_thread_count(int requested);
 
+/**
+ * Writes n bytes of s as one CSV field (RFC 4180), the one writer of every CSV
+ * file watchlink makes (pairs, clusters, rejects, normalize, store exports,
+ * generated lists): quoted, with each '"' doubled, when it holds a comma, a
+ * quote, a line break or a NUL byte, or begins or ends with a space or a tab
+ * (a reader that trims unquoted fields, as watchlink's does, keeps them then);
+ * else as is.
+ * Write errors are left in f's error flag (ferror) for the caller's commit.
+ */
+WL_API void wl_csv_write_field(FILE *f, const char *s, size_t n);
+
 /* -------------------------------------------------------------------- roles */
 /* The data contract's input roles (docs/design.md). */
 #define WL_ROLE_MAP(X)                  \

@@ -9,6 +9,13 @@ programs' objects, and checks what engine/src/README.md promises:
     issue 16 found four (block.c <-> block_keys.c, features.c <->
     features_record.c, name_fold.c <-> name_parse.c, api_report.c <-> run.c);
     headers hide them, so the objects are read instead of the #includes;
+  * the stages depend one way (read -> normalise -> features -> block ->
+    compare -> score -> cluster, common/ below them all, pipeline/ above): a
+    file calling a function defined in a later stage's folder is a fault. The
+    review found read/reader_columns.c and score/model_json.c calling name
+    helpers of pipeline/api.c. A folder not in the chain (pprl/, store/, ...)
+    sits between cluster/ and pipeline/: it may use every stage, and no stage
+    may call it;
   * "0 threads means all cores" is written once: only common/common.c asks
     OpenMP for the core count (omp_get_max_threads); the CLI, the benchmarks and
     every other engine file go through wl_thread_count.
@@ -21,6 +28,9 @@ import subprocess
 import sys
 
 ONE_THREAD_HELPER = "common.c.o"
+# engine/src's folders in the order data flows through them (engine/src/README.md).
+STAGES = ["common", "read", "normalise", "features", "block", "compare", "score", "cluster", None, "pipeline"]
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "engine", "src")
 CORE_COUNT = "omp_get_max_threads"
 
 
@@ -83,6 +93,39 @@ def circles(table):
     return found
 
 
+# Sources the build generates: the embedded data tables belong to common/.
+GENERATED = {"wl_tables.c.o": "common"}
+
+
+def stage_of(src=SRC):
+    """{object member name: (folder, rank)} for engine/src/FOLDER/FILE.c; a
+    folder outside STAGES ranks where the None entry stands."""
+    out = {m: (folder, STAGES.index(folder)) for m, folder in GENERATED.items()}
+    for folder in sorted(os.listdir(src)):
+        path = os.path.join(src, folder)
+        if not os.path.isdir(path):
+            continue
+        rank = STAGES.index(folder) if folder in STAGES else STAGES.index(None)
+        for name in os.listdir(path):
+            if name.endswith(".c"):
+                out[name + ".o"] = (folder, rank)
+    return out
+
+
+def upward_calls(table, stages):
+    """(caller, callee, symbol) where caller's stage comes before callee's."""
+    owner = {s: m for m, (defined, _) in table.items() for s in defined}
+    found = []
+    for m, (_, und) in sorted(table.items()):
+        for s in sorted(und):
+            o = owner.get(s)
+            if o is None or o == m or m not in stages or o not in stages:
+                continue
+            if stages[m][1] < stages[o][1]:
+                found.append((m, o, s))
+    return found
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__.strip().splitlines()[-3], file=sys.stderr)
@@ -95,6 +138,13 @@ def main(argv):
     for comp in circles(engine):
         faults.append("engine files calling each other in a circle: " + " <-> ".join(
             m[:-2] for m in comp))
+    stages = stage_of()
+    missing = sorted(m for m in engine if m not in stages)
+    if missing:
+        faults.append("objects without a source in engine/src/*/: " + ", ".join(missing))
+    for m, o, sym in upward_calls(engine, stages):
+        faults.append(f"{stages[m][0]}/{m[:-2]} calls {sym} of {stages[o][0]}/{o[:-2]}: "
+                      "a stage calls only its own and earlier stages (engine/src/README.md)")
     programs = {}
     # CMake hands each program's objects as one ';'-separated argument
     for obj in (o for arg in argv[2:] for o in arg.split(";") if o):

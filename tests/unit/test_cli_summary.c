@@ -14,28 +14,17 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "output.h"
+
+static void summarise(void *s) { out_summary(s, 0); }
 
 /* The summary of s, as out_summary writes it to standard error. */
 static char *summary_of(const wl_stats *s)
 {
-    FILE *tmp = tmpfile();
-    assert_non_null(tmp);
-    fflush(stderr);
-    int saved = dup(fileno(stderr));
-    assert_true(saved >= 0);
-    assert_true(dup2(fileno(tmp), fileno(stderr)) >= 0);
-    out_summary(s, 0);
-    fflush(stderr);
-    assert_true(dup2(saved, fileno(stderr)) >= 0);
-    close(saved);
-    long n = ftell(tmp);
-    assert_true(n > 0);
-    char *text = calloc((size_t)n + 1, 1);
-    assert_non_null(text);
-    rewind(tmp);
-    assert_int_equal(fread(text, 1, (size_t)n, tmp), (size_t)n);
-    fclose(tmp);
+    wl_stats copy = *s;
+    char *text = capture_stderr(summarise, &copy);
+    assert_true(text[0] != '\0');
     return text;
 }
 

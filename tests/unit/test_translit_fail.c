@@ -16,38 +16,16 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "normalise/name.h"
 #include "watchlink.h"
-
-/* Standard error into a temporary file while fn runs; @return what was written. */
-static char *capture_stderr(void (*fn)(void))
-{
-    FILE *tmp = tmpfile();
-    assert_non_null(tmp);
-    fflush(stderr);
-    int saved = dup(fileno(stderr));
-    assert_true(saved >= 0);
-    assert_true(dup2(fileno(tmp), fileno(stderr)) >= 0);
-    fn();
-    fflush(stderr);
-    assert_true(dup2(saved, fileno(stderr)) >= 0);
-    close(saved);
-    long n = ftell(tmp);
-    if (n < 0) n = lseek(fileno(tmp), 0, SEEK_END);
-    assert_true(n >= 0);
-    char *text = calloc((size_t)n + 1, 1);
-    assert_non_null(text);
-    rewind(tmp);
-    assert_int_equal(fread(text, 1, (size_t)n, tmp), (size_t)n);
-    fclose(tmp);
-    return text;
-}
 
 static char g_out[3][256];
 
 /* Three Hebrew names in two contexts, and a Russian one. */
-static void fold_names(void)
+static void fold_names(void *unused)
 {
+    (void)unused;
     static const char *const heb[] = { "דוד כהן", "משה לוי" };
     wl_namectx *a = wl_namectx_create(), *b = wl_namectx_create();
     assert_non_null(a);
@@ -75,7 +53,7 @@ static void test_failed_script_is_reported_once(void **state)
     assert_int_equal(wl_translit_failures(list, sizeof list), 0);
     assert_string_equal(list, "");
     wl_translit_test_rules("name_translit_hebrew", "\xd7\x90 > a ;\n[[[ not a rule\n");
-    char *err = capture_stderr(fold_names);
+    char *err = capture_stderr(fold_names, NULL);
     wl_translit_test_rules(NULL, NULL);
     assert_int_equal(count(err, "warning"), 1);
     assert_int_equal(count(err, "wl-Hebrew-Latin"), 1);

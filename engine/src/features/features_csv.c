@@ -32,28 +32,10 @@ static void fld_fmt(field *b, const char *fmt, int x, int y, int z)
     if (n > 0) fld_put(b, t, (size_t)WL_MIN((size_t)n, sizeof t - 1));
 }
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
-static void write_field(FILE *out, const char *s, size_t n, int last)
-{
-    int quote = 0;
-    for (size_t k = 0; k < n && !quote; k++)
-        quote = s[k] == ',' || s[k] == '"' || s[k] == '\n' || s[k] == '\r';
-    if (quote) {
-        fputc('"', out);
-        for (size_t k = 0; k < n; k++) {
-            if (s[k] == '"') fputc('"', out);
-            fputc(s[k], out);
-        }
-        fputc('"', out);
-    } else {
-        fwrite(s, 1, n, out);
-    }
-    fputc(last ? '\n' : ',', out);
-}
-
 static void emit(FILE *out, field *b, int last)
 {
-    write_field(out, b->buf, b->len, last);
+    wl_csv_write_field(out, b->buf, b->len);
+    fputc(last ? '\n' : ',', out);
     b->len = 0;
     b->buf[0] = '\0';
 }
