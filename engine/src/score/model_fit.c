@@ -382,7 +382,12 @@ static wl_status fit_prior_or_fallback(wl_model *m, const wl_features *f, const 
  * although all 316 were true. Solving the mixture for u (floored at the
  * half-pair smoothing of the count) gives them their weight back; the prior
  * is then fitted again with the new u, U_ROUNDS times at most. Only fields
- * whose m the lists estimated are solved so.
+ * whose m the lists estimated are solved so. The solution is floored at one
+ * standard error of the count it came from (sqrt(count) / pairs): when prior x
+ * m takes all of a count, what is left is below what the sample can tell, and
+ * the half-pair floor made an exact date of birth on the EU aliases weigh 20.4
+ * bits (u 5e-7, where two strangers share a birthday about once in 20,000
+ * pairs); now 15.1.
  * @return 1 when some u moved by more than 1%.
  */
 int wl_model_u_without_matches(wl_model *m, const double (*u_raw)[WL_MAX_LEVELS])
@@ -397,7 +402,9 @@ int wl_model_u_without_matches(wl_model *m, const double (*u_raw)[WL_MAX_LEVELS]
         int L = m->levels[fi];
         double u[WL_MAX_LEVELS] = { 0 }, sum = 0.0;
         for (int l = 1; l < L; l++) {
-            u[l] = fmax((u_raw[fi][l] - pi * m->m[fi][l]) / (1.0 - pi), floor);
+            /* no lower than one standard error of the count it came from */
+            double se = sqrt(u_raw[fi][l] / (double)m->u_pairs);
+            u[l] = fmax((u_raw[fi][l] - pi * m->m[fi][l]) / (1.0 - pi), fmax(floor, se));
             sum += u[l];
         }
         for (int l = 1; l < L; l++) {
