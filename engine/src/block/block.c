@@ -631,15 +631,18 @@ static wl_status finish_pairs(const block_ctx *c, wl_vec *pairs)
 {
     size_t n = pairs->len, w = 0;
     if (c->partners && n > 1) {
-        uint64_t *sorted = malloc(n * sizeof *sorted);
-        if (!sorted) return WL_NOMEM;
-        wl_pair_sort(pairs->data, sorted, n, c->n_records, c->threads);
-        free(pairs->data);
-        pairs->data = sorted;
-        pairs->cap = n;
+        uint64_t *sorted = pairs->data;
+        if (wl_pair_sort(sorted, n, c->n_records, c->threads) != 0) return WL_NOMEM;
         for (size_t q = 0; q < n; q++)
             if (w == 0 || sorted[w - 1] != sorted[q]) sorted[w++] = sorted[q];
         pairs->len = n = w;
+        /* A pair both of its records chose came twice: the repeats'
+         * room goes back before the stages after. */
+        uint64_t *fit = realloc(sorted, w * sizeof *fit);
+        if (fit) {
+            pairs->data = fit;
+            pairs->cap = w;
+        }
     }
     const uint64_t *v = pairs->data;
     _Static_assert(sizeof(wl_pairidx) == sizeof(uint64_t), "wl_pairidx layout");

@@ -126,8 +126,10 @@ void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n);
  * by the high 32 bits only), stably; tmp holds n values. */
 void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte);
 
-/** Sorts n pair values (a << 32 | b, every a < records) ascending into out;
- * v is clobbered. Deterministic for any thread count. */
-void wl_pair_sort(uint64_t *v, uint64_t *out, size_t n, size_t records, int threads);
+/** Sorts n pair values (a << 32 | b, every a < records) ascending in place,
+ * with scratch for 1/256th or so of them per thread. Deterministic for any
+ * thread count. @return 0, or -1 when out of memory (v then holds the same
+ * values in another order). */
+int wl_pair_sort(uint64_t *v, size_t n, size_t records, int threads);
 
 #endif /* WL_BLOCK_H */

@@ -3,6 +3,11 @@
  * (the kind bits at the top are constant within one kind's array). Stability
  * keeps records ascending inside a block, since they are generated in order. */
 #include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "block/block.h"
 
@@ -80,16 +85,23 @@ void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte)
     if (src != v) memcpy(v, src, n * sizeof *v);
 }
 
-/* Sorts n (a << 32 | b) values with a < records into out: one pass buckets
- * them by the top 8 bits of a, then the threads sort the buckets (each a
- * contiguous, disjoint range) at once. Same result for any thread count: the
- * buckets and their sort are fixed by the values alone.
+/* Sorts n (a << 32 | b) values with a < records in place: an American flag
+ * pass (McIlroy, Bostic & McIlroy, "Engineering radix sort", Computing
+ * Systems 6(1), 1993) moves them into buckets by the top 8 bits of a, then
+ * the threads sort the buckets (each a contiguous, disjoint range) at once,
+ * each thread with scratch for the largest bucket. Same result for any thread
+ * count: the buckets and their sort are fixed by the values alone.
+ *
+ * In place because the capped pairs, each chosen by one or both of its
+ * records, are the blocking stage's largest array (~25 M values at 10^6 x
+ * 10^6): sorting them into a second array of the same size made the peak of
+ * the run's memory (issue 11).
  *
  * The shift is chosen from the largest a there can be (records - 1), so the
  * bucket index (a >> s) is at most 255 by construction. It used to be chosen
  * from `records` itself, which let (records - 2) >> s reach 256 for counts
  * just past 2^k + 1 (1,026, 65,540...) and wrote past the bucket array. */
-void wl_pair_sort(uint64_t *v, uint64_t *out, size_t n, size_t records, int threads)
+int wl_pair_sort(uint64_t *v, size_t n, size_t records, int threads)
 {
     uint64_t top = records ? (uint64_t)records - 1 : 0;
     int s = 0;
@@ -100,11 +112,40 @@ void wl_pair_sort(uint64_t *v, uint64_t *out, size_t n, size_t records, int thre
         assert((v[q] >> shift) < 256);
         start[(v[q] >> shift) + 1]++;
     }
-    for (int b = 0; b < 256; b++) start[b + 1] += start[b];
+    size_t largest = 0;
+    for (int b = 0; b < 256; b++) {
+        largest = start[b + 1] > largest ? start[b + 1] : largest;
+        start[b + 1] += start[b];
+    }
     size_t fill[256];
     memcpy(fill, start, sizeof fill);
-    for (size_t q = 0; q < n; q++) out[fill[v[q] >> shift]++] = v[q];
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
     for (int b = 0; b < 256; b++)
-        wl_u64_sort(out + start[b], v + start[b], start[b + 1] - start[b], 0);
+        while (fill[b] < start[b + 1]) {
+            /* carry the value at the bucket's next free place to its own
+             * bucket, and the one found there onwards, until one belongs here */
+            uint64_t x = v[fill[b]];
+            size_t d = (size_t)(x >> shift);
+            while ((int)d != b) {
+                uint64_t y = v[fill[d]];
+                v[fill[d]++] = x;
+                x = y;
+                d = (size_t)(x >> shift);
+            }
+            v[fill[b]++] = x;
+        }
+    if (threads < 1) threads = 1;
+    uint64_t *tmp = malloc((size_t)threads * (largest ? largest : 1) * sizeof *tmp);
+    if (!tmp) return -1;
+#pragma omp parallel num_threads(threads)
+    {
+#ifdef _OPENMP
+        uint64_t *mine = tmp + (size_t)omp_get_thread_num() * (largest ? largest : 1);
+#else
+        uint64_t *mine = tmp;
+#endif
+#pragma omp for schedule(dynamic)
+        for (int b = 0; b < 256; b++) wl_u64_sort(v + start[b], mine, start[b + 1] - start[b], 0);
+    }
+    free(tmp);
+    return 0;
 }
