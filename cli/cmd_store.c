@@ -9,6 +9,7 @@
 #include "output.h"
 #include "store.h"
 #include "store_ids.h"
+#include "store_index.h"
 
 /* ---- options this file adds to the common ones ---- */
 
@@ -110,16 +111,25 @@ static int save_settings(store *s, const store_settings *st, const wl_model *mod
     return store_set_model(s, model);
 }
 
-/* focus: NULL, or the records whose pairs are wanted (wl_options.focus). */
-static int run(const cli_opts *o, const wl_dataset *ds, wl_mode mode, double threshold, size_t max_partners,
-               const wl_model *model, const unsigned char *focus, wl_result **r)
+static wl_options run_options(const cli_opts *o, wl_mode mode, double threshold, size_t max_partners)
 {
     wl_options opt = wl_default_options();
-    opt.focus = focus;
     opt.mode = mode;
     opt.threads = o->threads;
     opt.threshold = threshold;
     if (max_partners) opt.max_partners = max_partners;
+    return opt;
+}
+
+/* focus: NULL, or the records whose pairs are wanted (wl_options.focus). A run
+ * of the store's records (index, update: no focus) keeps its features for the
+ * index file. */
+static int run(const cli_opts *o, const wl_dataset *ds, wl_mode mode, double threshold, size_t max_partners,
+               const wl_model *model, const unsigned char *focus, wl_result **r)
+{
+    wl_options opt = run_options(o, mode, threshold, max_partners);
+    opt.focus = focus;
+    opt.keep_features = focus == NULL;
     char err[512] = "";
     wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, r, err, sizeof err);
     out_progress_end();
@@ -222,6 +232,7 @@ static int index_check(const char *path)
     store s;
     if (store_open(&s, path, STORE_READ) != 0) return EXIT_INPUT;
     long n = store_check(&s);
+    if (n >= 0) n += store_index_check(&s);
     store_close(&s);
     if (n != 0) {
         cli_error("%s: %ld problems found", path, n);
@@ -251,8 +262,8 @@ static int index_events(store *s, const wl_dataset *ds, const wl_result *r, cons
 }
 
 /* Writes a fresh store: records numbered and persons issued in output order. */
-static int index_write(store *s, const wl_dataset *ds, const wl_result *r, char *const *fields,
-                       store_settings *st)
+static int index_write(const cli_opts *o, store *s, const wl_dataset *ds, const wl_result *r, char *const *fields,
+                       store_settings *st, store_index_files *files)
 {
     size_t n = wl_dataset_size(ds), nc = 0;
     size_t *label = cluster_labels(r, n, &nc);
@@ -263,8 +274,10 @@ static int index_write(store *s, const wl_dataset *ds, const wl_result *r, char 
         for (size_t k = 0; k < n; k++) age[k] = (int64_t)k + 1; /* rid */
         sid_input in = { n, old, age, label, NULL, nc, 1 };
         st->next_person_id = sid_assign(&in, person, NULL, NULL);
+        wl_options opt = run_options(o, WL_MODE_DEDUP, st->threshold, (size_t)st->max_partners);
         if (st->next_person_id > 0 && store_write_run(s, ds, r, age, person, fields, NULL) == 0 &&
-            save_settings(s, st, wl_result_model(r)) == 0 && index_events(s, ds, r, person) == 0)
+            save_settings(s, st, wl_result_model(r)) == 0 && index_events(s, ds, r, person) == 0 &&
+            store_index_save(s, ds, r, age, &opt, files) == 0)
             rc = 0;
     } else {
         cli_error("out of memory");
@@ -298,11 +311,13 @@ static int index_create(const cli_opts *o)
         rc = EXIT_INPUT;
     }
     if (rc == EXIT_OK) rc = run(o, ds, WL_MODE_DEDUP, st.threshold, o->max_partners, model, NULL, &r);
+    store_index_files files = { "", "" };
     if (rc == EXIT_OK && (store_begin(&s) != 0 || store_create_schema(&s) != 0 ||
-                          index_write(&s, ds, r, fields, &st) != 0 || store_commit(&s) != 0)) {
+                          index_write(o, &s, ds, r, fields, &st, &files) != 0 || store_commit(&s) != 0)) {
         store_rollback(&s);
         rc = EXIT_INTERNAL;
     }
+    store_index_done(&files, rc == EXIT_OK);
     if (rc == EXIT_OK && !o->quiet) {
         out_summary(wl_result_stats(r), 0);
         fprintf(stderr, "index %s: %zu records, %lld persons\n", path, wl_dataset_size(ds),
@@ -1181,13 +1196,17 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
         if (ls->set.next_person_id < 0) rc = EXIT_INTERNAL, cli_error("out of memory");
     }
     cli_out out = { 0 };
+    store_index_files files = { "", "" };
+    wl_options opt = run_options(o, WL_MODE_DEDUP, ls->set.threshold, (size_t)ls->set.max_partners);
     if (rc == EXIT_OK && changes_path && cli_out_open(&out, changes_path) != 0) rc = EXIT_INPUT;
     if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person, fields, p.kept) != 0 ||
                           set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) != 0 ||
-                          update_events(ls, ds, r, ch, nc) != 0 || store_commit(&ls->s) != 0)) {
+                          update_events(ls, ds, r, ch, nc) != 0 ||
+                          store_index_save(&ls->s, ds, r, p.age, &opt, &files) != 0 || store_commit(&ls->s) != 0)) {
         if (changes_path) cli_out_abort(&out);
         rc = EXIT_INTERNAL;
     }
+    store_index_done(&files, rc == EXIT_OK);
     if (rc == EXIT_OK && changes_path) {
         write_changes(out.f, ds, r, ch, nc, ls);
         if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;

@@ -370,6 +370,9 @@ typedef struct {
      * keeps a pair the full run leaves out (never the reverse). The
      * bytes are read, not copied, and must outlive the call (or the stages). */
     const unsigned char *focus;
+    /* 1: the result keeps the run's features (wl_result_features), for a caller
+     * that saves them (the person store's index file, wl_store_index_write). */
+    int keep_features;
 } wl_options;
 
 /** @return the defaults: all cores, dedup, threshold favouring recall, every key, no focus. */
@@ -502,6 +505,39 @@ WL_API const wl_stats *wl_result_stats(const wl_result *r);
 WL_API const wl_model *wl_result_model(const wl_result *r);
 /** Takes the model out of the result, for wl_model_save; caller frees it. */
 WL_API wl_model *wl_result_take_model(wl_result *r);
+/** The run's features when it ran with wl_options.keep_features (else NULL); owned by the result. */
+WL_API const wl_features *wl_result_features(const wl_result *r);
+
+/* ------------------------------------------------------ person store index */
+/* The person store's frozen view of its records (engine/src/store): every
+ * record's normalised features, the list-wide statistics the engine derived
+ * from all of them (name-part rarity counts, the number of records, block
+ * limits and partner cap) and the blocking index (key -> records), written at
+ * `index` time (and again at a refit) to one checksummed file that is mapped
+ * read-only, so a later command neither re-reads nor re-normalises the store. */
+typedef struct wl_store_index wl_store_index;
+
+/**
+ * Writes the index file of a run's features f (wl_result_features) to path,
+ * atomically: rid[i] is record i's row id in the store, rank[i] its place in
+ * output order (wl_result_record's inverse). opt gives the block settings the
+ * run used (mode, block_keys, max_block, max_partners), frozen with it.
+ * *checksum (may be NULL) receives the file's checksum, for the store to keep.
+ */
+WL_API wl_status wl_store_index_write(const wl_features *f, const wl_options *opt, const int64_t *rid,
+                                      const uint32_t *rank, const char *path, uint64_t *checksum,
+                                      char *err, size_t errcap);
+/** Maps an index file and checks it whole (format, sizes, every section's
+ *  checksum). A file of another format version is refused with a message. */
+WL_API wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err, size_t errcap);
+WL_API void wl_store_index_close(wl_store_index *x);
+WL_API size_t wl_store_index_records(const wl_store_index *x);
+/** The checksum wl_store_index_write returned for this file. */
+WL_API uint64_t wl_store_index_checksum(const wl_store_index *x);
+/** Record i's row id in the store. */
+WL_API int64_t wl_store_index_rid(const wl_store_index *x, size_t i);
+/** Bytes of the file and (out, may be NULL) of its parts: features, statistics, blocking index. */
+WL_API size_t wl_store_index_bytes(const wl_store_index *x, size_t *features, size_t *stats, size_t *blocks);
 
 /* ------------------------------------------------------------------- stages */
 /* wl_run cut into its stages, for a driver that spreads compare and score over

@@ -4,6 +4,8 @@
 # one, a store from a newer format is refused, query finds a known record.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# A store is its database and its index file (STORE.idx.G): copy both.
+cp_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
 S="$here/../../datasets/sample"
 W="$WATCHLINK"
 
@@ -38,7 +40,7 @@ expect_exit 1 "$W" index "$TMP/none.db" "$TMP/no_such_list.csv" -q
 [ ! -e "$TMP/none.db" ] && ok || fail "a failed index left $TMP/none.db"
 
 # --check finds damage: a record whose person is gone, a pair to a missing record.
-cp "$TMP/s.db" "$TMP/bad.db"
+cp_store "$TMP/s.db" "$TMP/bad.db"
 python3 - "$TMP/bad.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -52,7 +54,7 @@ expect_grep "record without a person" "$TMP/err"
 expect_grep "pair with a missing record" "$TMP/err"
 
 # A store of a newer format is refused by every command, with the reason.
-cp "$TMP/s.db" "$TMP/new.db"
+cp_store "$TMP/s.db" "$TMP/new.db"
 python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute(\"UPDATE meta SET value='99' WHERE key='format_version'\"); db.commit()" "$TMP/new.db"
 expect_exit 1 "$W" export "$TMP/new.db" -o "$TMP/x.csv"
 expect_grep "format version 99 is newer" "$TMP/err"

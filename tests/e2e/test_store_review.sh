@@ -9,6 +9,8 @@
 # or after it; a store of format 1 is upgraded.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# A store is its database and its index file (STORE.idx.G): copy both.
+cp_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
 S="$here/../../datasets/sample"
 W="$WATCHLINK"
 H=left_source,left_id,right_source,right_id,decision,note
@@ -16,8 +18,8 @@ person_of() { awk -F, -v s="$2" -v i="$3" '$2 == s && $3 == i {print $1}' "$1"; 
 
 expect_exit 0 "$W" train "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.json" -q
 expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$S/mys.csv" --model "$TMP/m.json" -q
-cp "$TMP/s.db" "$TMP/fresh.db"
-cp "$TMP/s.db" "$TMP/orig.db"
+cp_store "$TMP/s.db" "$TMP/fresh.db"
+cp_store "$TMP/s.db" "$TMP/orig.db"
 expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/p0.csv" --clusters "$TMP/c0.csv"
 
 # A pair of two records that are the person's only members, with the strongest
@@ -89,7 +91,7 @@ done
 expect_exit 0 "$W" index --check "$TMP/s.db"
 
 # Conflicts: A = X, X = Y (stored) and A != Y is a chain; nothing is recorded.
-cp "$TMP/s.db" "$TMP/before_conflict.db"
+cp_store "$TMP/s.db" "$TMP/before_conflict.db"
 expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/pc0.csv" --clusters "$TMP/cc0.csv" --decisions "$TMP/dc0.csv"
 printf '%s\n%s,%s,%s,%s,match,\n%s,%s,%s,%s,not_match,\n' "$H" "$A_S" "$A_I" "$X_S" "$X_I" \
   "$A_S" "$A_I" "$Y_S" "$Y_I" >"$TMP/d2.csv"
@@ -133,14 +135,14 @@ cmp -s "$TMP/p1.csv" "$TMP/pr.csv" && cmp -s "$TMP/c1.csv" "$TMP/cr.csv" && cmp 
 # or the new one, decisions and persons together, never half.
 ms=1000000
 for i in 1 2 3; do
-  cp "$TMP/orig.db" "$TMP/k.db"
+  cp_store "$TMP/orig.db" "$TMP/k.db"
   t0=$(date +%s%N); "$W" review "$TMP/k.db" "$TMP/d1.csv" -q 2>/dev/null; t1=$(date +%s%N)
   m=$(( (t1 - t0) / 1000000 )); [ "$m" -lt "$ms" ] && ms=$m
 done
 killed=0
 for pct in 5 20 35 50 65 80; do
   delay=$(awk -v p="$pct" -v ms="$ms" 'BEGIN { printf "%.3f", p * ms / 100000 }')
-  cp "$TMP/orig.db" "$TMP/k.db"
+  cp_store "$TMP/orig.db" "$TMP/k.db"
   rc=$( (timeout -s KILL "$delay" "$W" review "$TMP/k.db" "$TMP/d1.csv" -q; echo $?) 2>/dev/null )
   [ "$rc" -eq 137 ] && killed=$((killed + 1))
   expect_exit 0 "$W" index --check "$TMP/k.db"
@@ -152,17 +154,18 @@ done
 [ "$killed" -ge 2 ] && ok || fail "only $killed of 6 reviews (${ms} ms each) were killed: the test proves little"
 
 # A store of format 1 (no decisions, runs nor events) is upgraded in place.
-cp "$TMP/fresh.db" "$TMP/v1.db"
+cp_store "$TMP/fresh.db" "$TMP/v1.db"
 python3 - "$TMP/v1.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 for t in ("decisions", "events", "runs"):
     db.execute("DROP TABLE " + t)
 db.execute("UPDATE meta SET value='1' WHERE key='format_version'")
+db.execute("DELETE FROM meta WHERE key LIKE 'index_%'")  # format 1 had no index file
 db.commit()
 PY
 expect_exit 0 "$W" review "$TMP/v1.db" "$TMP/dec.csv" -q
 expect_exit 0 "$W" index --check "$TMP/v1.db"
-[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key='format_version'\").fetchone()[0])" "$TMP/v1.db")" = 2 ] \
-  && ok || fail "a format-1 store was not upgraded to 2"
+[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key='format_version'\").fetchone()[0])" "$TMP/v1.db")" = 3 ] \
+  && ok || fail "a format-1 store was not upgraded to 3"
 finish

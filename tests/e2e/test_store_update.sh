@@ -6,6 +6,8 @@
 # the store as it was or as it is after, and consistent.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+# A store is its database and its index file (STORE.idx.G): copy both.
+cp_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
 S="$here/../../datasets/sample"
 W="$WATCHLINK"
 
@@ -22,7 +24,7 @@ expect_exit 0 "$W" dedup "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.
 # index idn + mys, then update with tha.
 expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$S/mys.csv" --model "$TMP/m.json" -q
 expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/before.csv" --clusters "$TMP/before_cl.csv"
-cp "$TMP/s.db" "$TMP/orig.db"
+cp_store "$TMP/s.db" "$TMP/orig.db"
 expect_exit 0 "$W" update "$TMP/s.db" "$S/tha.csv" --changes "$TMP/changes.csv" -q
 expect_exit 0 "$W" export "$TMP/s.db" -o "$TMP/after.csv" --clusters "$TMP/after_cl.csv"
 cmp -s "$TMP/dedup.csv" "$TMP/after.csv" && ok || fail "index + update pairs differ from dedup of all three"
@@ -89,7 +91,7 @@ expect_exit 0 "$W" export "$TMP/ry.db" -o "$TMP/ry_exp.csv"
 cmp -s "$TMP/ry_dedup.csv" "$TMP/ry_exp.csv" && ok || fail "--reference-year 1990: index + update differs from dedup"
 
 # Readers run while an update writes (WAL).
-cp "$TMP/orig.db" "$TMP/c.db"
+cp_store "$TMP/orig.db" "$TMP/c.db"
 "$W" update "$TMP/c.db" "$S/tha.csv" -q & upd=$!
 expect_exit 0 "$W" export "$TMP/c.db" -o "$TMP/during.csv"
 wait $upd && ok || fail "the update beside a reader failed"
@@ -97,7 +99,7 @@ wait $upd && ok || fail "the update beside a reader failed"
   || fail "a reader during an update saw neither the old nor the new pairs"
 
 # The same store for 1 and 2 threads.
-cp "$TMP/orig.db" "$TMP/t1.db"
+cp_store "$TMP/orig.db" "$TMP/t1.db"
 expect_exit 0 "$W" update "$TMP/t1.db" "$S/tha.csv" --threads 1 -q
 expect_exit 0 "$W" export "$TMP/t1.db" -o "$TMP/t1.csv" --clusters "$TMP/t1_cl.csv"
 cmp -s "$TMP/t1.csv" "$TMP/after.csv" && cmp -s "$TMP/t1_cl.csv" "$TMP/after_cl.csv" && ok \
@@ -125,13 +127,13 @@ expect_grep "both in a list and in --remove" "$TMP/err"
 # land while it writes): the store is the old one or the new one, never half,
 # and passes the check.
 before_n=$(count "$TMP/orig.db" "SELECT count(*) FROM records")
-cp "$TMP/orig.db" "$TMP/k.db"
+cp_store "$TMP/orig.db" "$TMP/k.db"
 t0=$(date +%s%N); "$W" update "$TMP/k.db" "$S/tha.csv" -q; t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 killed=0
 for i in 1 2 3 4 5 6; do
   delay=$(awk -v r="$RANDOM" -v ms="$ms" 'BEGIN { printf "%.3f", (20 + r % (ms + 100)) / 1000 }')
-  cp "$TMP/orig.db" "$TMP/k.db"
+  cp_store "$TMP/orig.db" "$TMP/k.db"
   rc=$( (timeout -s KILL "$delay" "$W" update "$TMP/k.db" "$S/tha.csv" -q; echo $?) 2>/dev/null )
   [ "$rc" -eq 137 ] && killed=$((killed + 1))
   expect_exit 0 "$W" index --check "$TMP/k.db"

@@ -375,7 +375,12 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     free(c->vec);
     c->vec = NULL;
     wl_vec_free(&c->cand);
-    wl_features_free(c->f);
+    if (c->opt->keep_features) { /* handed to the result (its rank is c->rank, freed by wl_run) */
+        c->f->rank = NULL;
+        c->r->features = c->f;
+    } else {
+        wl_features_free(c->f);
+    }
     c->f = NULL;
     STAGE_DONE(ST_SCORE);
     report(c, "cluster", 0, 1);
@@ -443,6 +448,7 @@ void wl_result_free(wl_result *r)
     free(r->order);
     wl_model_free(r->model);
     wl_report_free(r->report);
+    wl_features_free(r->features);
     free(r);
 }
 
@@ -460,6 +466,8 @@ size_t wl_result_record(const wl_result *r, size_t k) { return r->order[k]; }
 const wl_stats *wl_result_stats(const wl_result *r) { return &r->stats; }
 
 const wl_model *wl_result_model(const wl_result *r) { return r->model; }
+
+const wl_features *wl_result_features(const wl_result *r) { return r ? r->features : NULL; }
 
 wl_model *wl_result_take_model(wl_result *r)
 {

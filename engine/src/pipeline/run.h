@@ -19,6 +19,7 @@ struct wl_result {
     wl_model *model;
     wl_stats stats;
     wl_run_report *report; /* candidate weights binned, borderline pairs (api_report.c) */
+    wl_features *features; /* with wl_options.keep_features: the run's features */
 };
 
 typedef struct {

@@ -1,0 +1,161 @@
+/* store_index.c -- naming, writing and checking the store's index file
+ * (store_index.h). The file's content is the engine's (wl_store_index_write). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_index.h"
+
+/* The index file of generation g: "<store>.idx.<g>", beside the database. */
+static void index_path(const store *s, long long g, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s.idx.%lld", s->path, g);
+}
+
+/* A meta value, or NULL when the key is absent (no message: absent is allowed). */
+static char *meta_or_null(store *s, const char *key)
+{
+    char *v = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK) return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The index file of the store's generation, or 1 when it has none yet. The
+ * name comes from the database's own path, not from the store, so a copied
+ * database never names (and an update of it never removes) the original's file. */
+static int named_path(store *s, char *buf, size_t cap, int quiet)
+{
+    char *g = meta_or_null(s, "index_generation"), *end = NULL;
+    if (!g) return 1;
+    long long gen = strtoll(g, &end, 10);
+    int bad = !*g || *end || gen < 1;
+    free(g);
+    if (bad && !quiet) cli_error("%s: damaged store: meta 'index_generation' is not a number", s->path);
+    if (!bad) index_path(s, gen, buf, cap);
+    return bad ? -1 : 0;
+}
+
+int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                     const wl_options *opt, store_index_files *files)
+{
+    memset(files, 0, sizeof *files);
+    size_t n = wl_dataset_size(ds);
+    const wl_features *f = wl_result_features(r);
+    if (!f) return cli_error("internal error: the run kept no features"), -1;
+    /* a damaged generation is replaced: this run writes a fresh file */
+    if (named_path(s, files->old_path, sizeof files->old_path, 1) != 0) files->old_path[0] = '\0';
+    char *g = meta_or_null(s, "index_generation");
+    long long gen = g ? strtoll(g, NULL, 10) : 0;
+    gen = gen > 0 ? gen + 1 : 1;
+    free(g);
+    index_path(s, gen, files->new_path, sizeof files->new_path);
+    int64_t *by_rec = malloc((n ? n : 1) * sizeof *by_rec);
+    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
+    int rc = -1;
+    if (!by_rec || !rank) {
+        cli_error("out of memory");
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            size_t i = wl_result_record(r, k);
+            by_rec[i] = rid[k];
+            rank[i] = (uint32_t)k;
+        }
+        char err[512] = "", buf[32];
+        uint64_t sum = 0;
+        wl_status st = wl_store_index_write(f, opt, by_rec, rank, files->new_path, &sum, err, sizeof err);
+        if (st != WL_OK) {
+            cli_error("%s", err);
+            files->new_path[0] = '\0';
+        } else {
+            snprintf(buf, sizeof buf, "%016" PRIx64, sum);
+            char gbuf[32];
+            snprintf(gbuf, sizeof gbuf, "%lld", gen);
+            if (store_set_meta(s, "index_checksum", buf) == 0 &&
+                store_set_meta(s, "index_generation", gbuf) == 0)
+                rc = 0;
+        }
+    }
+    free(by_rec);
+    free(rank);
+    return rc;
+}
+
+void store_index_done(const store_index_files *files, int ok)
+{
+    const char *gone = ok ? files->old_path : files->new_path;
+    if (gone[0] && strcmp(files->old_path, files->new_path) != 0) unlink(gone);
+}
+
+int store_index_load(store *s, wl_store_index **x)
+{
+    *x = NULL;
+    char path[4096], err[512] = "";
+    int named = named_path(s, path, sizeof path, 0);
+    if (named != 0) return named;
+    if (access(path, F_OK) != 0) {
+        cli_error("%s: the store's index file %s is missing (a store is its database and that file: "
+                  "copy both; 'watchlink update' writes it again)", s->path, path);
+        return -1;
+    }
+    char *want = store_meta(s, "index_checksum");
+    if (!want) return -1;
+    wl_status st = wl_store_index_open(path, x, err, sizeof err);
+    if (st != WL_OK) {
+        cli_error("%s", err);
+        free(want);
+        return -1;
+    }
+    char got[32];
+    snprintf(got, sizeof got, "%016" PRIx64, wl_store_index_checksum(*x));
+    int same = !strcmp(got, want);
+    free(want);
+    if (!same) {
+        cli_error("%s: the index file is not the one the store names (checksum %s): damaged store", path, got);
+        wl_store_index_close(*x);
+        *x = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Every stored record in the index once, and nothing else: its rids against
+ * the records table. */
+static long check_rids(store *s, const wl_store_index *x)
+{
+    size_t n = wl_store_index_records(x);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM records", -1, &st, NULL) != SQLITE_OK) return 1;
+    long long stored = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    long problems = 0;
+    if (stored != (long long)n) {
+        fprintf(stderr, "check: index file: %zu records, the store %lld\n", n, stored);
+        problems++;
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM records WHERE rid = ?", -1, &st, NULL) != SQLITE_OK) return 1;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, wl_store_index_rid(x, i));
+        if (sqlite3_step(st) != SQLITE_ROW && problems++ < 5)
+            fprintf(stderr, "check: index file: record %zu has rid %" PRId64 ", not in the store\n", i,
+                    wl_store_index_rid(x, i));
+    }
+    sqlite3_finalize(st);
+    return problems;
+}
+
+long store_index_check(store *s)
+{
+    wl_store_index *x = NULL;
+    int rc = store_index_load(s, &x);
+    if (rc == 1) return 0; /* format 2: none yet, the next update writes it */
+    if (rc != 0) return 1;
+    long n = check_rids(s, x);
+    wl_store_index_close(x);
+    return n;
+}

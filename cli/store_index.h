@@ -1,0 +1,46 @@
+/*
+ * store_index.h -- the store's index file (the engine's wl_store_index, issue
+ * 12): every record's normalised features, the frozen list-wide statistics and
+ * the blocking index, in one checksummed file beside the database.
+ *
+ * The file is "STORE.idx.G", G the store's index generation; the database
+ * keeps G and the file's checksum (meta 'index_generation', 'index_checksum'),
+ * written in the same transaction as the records: the file of the next
+ * generation is written first, so a killed update leaves the database naming
+ * the old file, which is still there. The old file is removed after the
+ * commit. A store is the database and that file: a copy needs both.
+ */
+#ifndef WL_STORE_INDEX_CLI_H
+#define WL_STORE_INDEX_CLI_H
+
+#include "store.h"
+
+/* The files a write made and replaced: new_path is removed when the
+ * transaction is rolled back, old_path once it is committed. */
+typedef struct {
+    char new_path[4096], old_path[4096];
+} store_index_files;
+
+/**
+ * Writes the index file of run r (made with wl_options.keep_features) over
+ * dataset ds and names it in the store (inside the caller's transaction).
+ * rid[k] is the row id of the record at output position k. opt: the run's
+ * options. @return 0, or -1 after the error.
+ */
+int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                     const wl_options *opt, store_index_files *files);
+/** After the commit (ok = 1) or the rollback (ok = 0): removes the file no longer named. */
+void store_index_done(const store_index_files *files, int ok);
+
+/**
+ * Opens the store's index file and checks it against the store's checksum.
+ * @return 0 (*x set), 1 when the store has none (a store of format 2, before
+ * its first update), or -1 after the error.
+ */
+int store_index_load(store *s, wl_store_index **x);
+
+/** The index file's problems for `index --check`: the checksum, the records it
+ *  holds against the records table. @return their count. */
+long store_index_check(store *s);
+
+#endif

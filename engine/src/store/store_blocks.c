@@ -1,0 +1,136 @@
+/* store_blocks.c -- the person store's blocking index: which stored records
+ * hold each blocking key, so a query finds its candidates by looking its own
+ * keys up instead of blocking the whole store again.
+ *
+ * The blocks are those block.c builds from the same features: each kind's
+ * (key, record) entries sorted, a record meeting a key once, and a block of
+ * more than wl_block_split_limit records re-keyed by its second key
+ * (wl_block_split_key, the split bit set). Unlike block.c it keeps every
+ * block, singletons and blocks over max_block too: a query record makes a
+ * singleton a pair, and the query side decides what it skips from the sizes. */
+#include <stdlib.h>
+
+#include "store/store_index.h"
+
+enum { MAX_KEYS = 512 };
+
+/* Drops repeated (key, record) entries of a sorted run: a record meets a key once. */
+static size_t unique_entries(wl_keyent *e, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w == 0 || e[w - 1].key != e[i].key || e[w - 1].rec != e[i].rec) e[w++] = e[i];
+    return w;
+}
+
+/* One kind's entries, appended to v (unsorted). */
+static int kind_entries(const wl_features *f, int kind, uint32_t common, wl_vec *v)
+{
+    uint64_t keys[MAX_KEYS];
+    for (size_t i = 0; i < f->n; i++) {
+        size_t nk = wl_block_record_keys(f, i, kind, common, keys, MAX_KEYS);
+        if (wl_vec_reserve(v, v->len + nk) != 0) return -1;
+        wl_keyent *e = (wl_keyent *)v->data + v->len;
+        for (size_t k = 0; k < nk; k++) e[k] = (wl_keyent){ keys[k], (uint32_t)i, 0 };
+        v->len += nk;
+    }
+    return 0;
+}
+
+/* Re-keys every run above the split limit by its records' split keys (as
+ * block.c split_oversized) and notes the run's key in split. */
+static int split_runs(const wl_features *f, int kind, wl_keyent *e, size_t n, size_t limit, wl_vec *split)
+{
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && e[j].key == e[i].key; j++) {}
+        if (j - i <= limit) continue;
+        if (wl_vec_push(split, &e[i].key) != 0) return -1;
+        for (size_t k = i; k < j; k++) {
+            uint64_t h = wl_hash_combine(e[k].key, wl_block_split_key(f, e[k].rec, kind));
+            e[k].key = wl_block_key(kind, h) | WL_KEY_SPLIT_BIT;
+        }
+    }
+    return 0;
+}
+
+wl_status wl_sidx_blocks(const wl_features *f, const wl_sidx_params *p, int threads, uint64_t **keys,
+                         uint32_t **recs, size_t *n, uint64_t **split, size_t *n_split)
+{
+    (void)threads;
+    *keys = NULL;
+    *recs = NULL;
+    *split = NULL;
+    *n = *n_split = 0;
+    wl_vec all, sp;
+    wl_vec_init(&all, sizeof(wl_keyent));
+    wl_vec_init(&sp, sizeof(uint64_t));
+    uint32_t common = wl_block_common_limit(p->max_block);
+    size_t limit = wl_block_split_limit(p->max_block);
+    wl_keyent *tmp = NULL;
+    int bad = 0;
+    for (int kind = 0; kind < WL_KIND_COUNT && !bad; kind++) {
+        if (!(p->block_keys & (1u << kind))) continue;
+        size_t from = all.len;
+        bad = kind_entries(f, kind, common, &all) != 0;
+        size_t m = all.len - from;
+        if (bad || m == 0) continue;
+        wl_keyent *t = realloc(tmp, m * sizeof *t);
+        if (!t) {
+            bad = 1;
+            break;
+        }
+        tmp = t;
+        wl_keyent *e = (wl_keyent *)all.data + from;
+        wl_keyent_sort(e, tmp, m);
+        m = unique_entries(e, m);
+        all.len = from + m;
+        bad = split_runs(f, kind, e, m, limit, &sp) != 0;
+    }
+    /* Every kind, split keys included, in one key order: a query looks a key
+     * up by binary search, and a block's records stay in record order (the
+     * sort is stable and each run was in record order). */
+    if (!bad && all.len > 1) {
+        wl_keyent *t = realloc(tmp, all.len * sizeof *t);
+        if (t) {
+            tmp = t;
+            wl_keyent_sort(all.data, tmp, all.len);
+        } else {
+            bad = 1;
+        }
+    }
+    free(tmp);
+    size_t m = all.len;
+    if (!bad) {
+        *keys = malloc((m ? m : 1) * sizeof **keys);
+        *recs = malloc((m ? m : 1) * sizeof **recs);
+        bad = !*keys || !*recs;
+    }
+    if (!bad) {
+        const wl_keyent *e = all.data;
+        for (size_t q = 0; q < m; q++) {
+            (*keys)[q] = e[q].key;
+            (*recs)[q] = e[q].rec;
+        }
+        *n = m;
+        uint64_t *s = sp.data;
+        size_t ns = sp.len;
+        /* kinds in order, each kind's runs in key order: already ascending */
+        *split = malloc((ns ? ns : 1) * sizeof **split);
+        if (!*split) bad = 1;
+        else if (ns) memcpy(*split, s, ns * sizeof *s);
+        *n_split = ns;
+    }
+    wl_vec_free(&all);
+    wl_vec_free(&sp);
+    if (bad) {
+        free(*keys);
+        free(*recs);
+        free(*split);
+        *keys = NULL;
+        *recs = NULL;
+        *split = NULL;
+        *n = *n_split = 0;
+        return WL_NOMEM;
+    }
+    return WL_OK;
+}

@@ -1,0 +1,432 @@
+/* store_index.c -- writing and mapping the person store's index file
+ * (store_index.h has the layout).
+ *
+ * Why a mapped file and not rows: a query touches the features of a few
+ * hundred candidates among 10^6 records, and a mapping loads exactly the pages
+ * it reads, with no parsing; the store's SQLite transaction names the file and
+ * its checksum, so a killed update leaves the old file in force (cli/store.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store_index.h"
+
+enum { ENDIAN_MARK = 0x01020304 };
+
+/* ---- sections, as listed by the features' X-macros ---- */
+
+typedef struct {
+    const char *name;
+    const void *data;
+    size_t elem, count;
+} sect_src;
+
+enum { MAX_SECTIONS = 2 * WL_FRUN_COUNT + (WL_FEATURE_COUNT - WL_FRUN_COUNT) + 8 };
+
+static size_t feature_sections(const wl_features *f, sect_src *s)
+{
+    size_t k = 0, n = f->n;
+#define RUN_(id, start, data, type, rebase)                                   \
+    s[k++] = (sect_src){ "run." #id ".start", f->start, sizeof(uint32_t), n + 1 }; \
+    s[k++] = (sect_src){ "run." #id, f->data, sizeof(type), f->start[n] };
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase) s[k++] = (sect_src){ "col." #id, f->array, sizeof(type), n + 1 };
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+    s[k++] = (sect_src){ "text", f->text, 1, f->text_len };
+    return k;
+}
+
+static uint64_t align_up(uint64_t x) { return (x + WL_SIDX_ALIGN - 1) / WL_SIDX_ALIGN * WL_SIDX_ALIGN; }
+
+static int write_all(FILE *out, const void *p, size_t n) { return n == 0 || fwrite(p, 1, n, out) == n ? 0 : -1; }
+
+static int pad_to(FILE *out, uint64_t *at, uint64_t to)
+{
+    static const unsigned char zero[WL_SIDX_ALIGN];
+    while (*at < to) {
+        size_t k = (size_t)WL_MIN(to - *at, (uint64_t)sizeof zero);
+        if (write_all(out, zero, k) != 0) return -1;
+        *at += k;
+    }
+    return 0;
+}
+
+/* The frozen rarity counts: each distinct h_canon with the freq the run gave it. */
+static wl_sidx_freq *freq_table(const wl_features *f, size_t *n_out)
+{
+    size_t total = f->part_start[f->n];
+    wl_sidx_freq *t = malloc((total ? total : 1) * sizeof *t);
+    uint64_t *h = malloc((total ? 2 * total : 1) * sizeof *h);
+    if (!t || !h) {
+        free(t);
+        free(h);
+        return NULL;
+    }
+    for (size_t k = 0; k < total; k++) h[k] = f->parts[k].h_canon;
+    wl_u64_sort(h, h + total, total, 0);
+    size_t n = 0;
+    for (size_t k = 0; k < total; k++)
+        if (n == 0 || t[n - 1].h != h[k]) t[n++] = (wl_sidx_freq){ h[k], 0 };
+    /* every part of one h_canon carries the same count (features_freq.c) */
+    for (size_t k = 0; k < total; k++) {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (t[mid].h < f->parts[k].h_canon) lo = mid + 1;
+            else hi = mid;
+        }
+        t[lo].records = f->parts[k].freq;
+    }
+    free(h);
+    *n_out = n;
+    return t;
+}
+
+wl_status wl_store_index_write(const wl_features *f, const wl_options *opt, const int64_t *rid,
+                               const uint32_t *rank, const char *path, uint64_t *checksum, char *err,
+                               size_t errcap)
+{
+    if (!f || !opt || !rid || !rank || !path) {
+        wl_set_error(err, errcap, "wl_store_index_write: missing argument");
+        return WL_USAGE;
+    }
+    wl_sidx_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, WL_SIDX_MAGIC, sizeof WL_SIDX_MAGIC);
+    h.version = WL_SIDX_VERSION;
+    h.endian = ENDIAN_MARK;
+    size_t partners = opt->max_partners ? opt->max_partners : wl_block_default_partners(f->n);
+    h.p = (wl_sidx_params){ f->n, opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX,
+                            partners == SIZE_MAX ? 0 : partners, opt->block_keys, (uint32_t)opt->mode };
+    size_t n_freq = 0, n_bkey = 0, n_split = 0;
+    uint64_t *bkey = NULL, *split = NULL;
+    uint32_t *brec = NULL;
+    wl_sidx_freq *freq = freq_table(f, &n_freq);
+    wl_status st = freq ? wl_sidx_blocks(f, &h.p, opt->threads, &bkey, &brec, &n_bkey, &split, &n_split) : WL_NOMEM;
+    if (st != WL_OK) {
+        free(freq);
+        wl_set_error(err, errcap, "%s: cannot build the store index: %s", path, wl_strerror(st));
+        return st;
+    }
+    sect_src src[MAX_SECTIONS];
+    size_t ns = feature_sections(f, src);
+    src[ns++] = (sect_src){ "rid", rid, sizeof *rid, f->n };
+    src[ns++] = (sect_src){ "rank", rank, sizeof *rank, f->n };
+    src[ns++] = (sect_src){ "freq", freq, sizeof *freq, n_freq };
+    src[ns++] = (sect_src){ "bkey", bkey, sizeof *bkey, n_bkey };
+    src[ns++] = (sect_src){ "brec", brec, sizeof *brec, n_bkey };
+    src[ns++] = (sect_src){ "bsplit", split, sizeof *split, n_split };
+    wl_sidx_section tab[MAX_SECTIONS];
+    memset(tab, 0, sizeof tab);
+    h.n_sections = (uint32_t)ns;
+    uint64_t at = align_up(sizeof h + ns * sizeof *tab);
+    for (size_t k = 0; k < ns; k++) {
+        size_t bytes = src[k].elem * src[k].count;
+        snprintf(tab[k].name, sizeof tab[k].name, "%s", src[k].name);
+        tab[k].elem = src[k].elem;
+        tab[k].count = src[k].count;
+        tab[k].offset = at;
+        tab[k].hash = bytes ? wl_hash(src[k].data, bytes) : 0;
+        at = align_up(at + bytes);
+    }
+    XXH3_state_t *xs = XXH3_createState();
+    if (!xs) st = WL_NOMEM;
+    else {
+        XXH3_64bits_reset(xs);
+        XXH3_64bits_update(xs, &h, sizeof h);
+        XXH3_64bits_update(xs, tab, ns * sizeof *tab);
+        h.hash = XXH3_64bits_digest(xs);
+        XXH3_freeState(xs);
+    }
+    wl_file_replace fr;
+    if (st == WL_OK && wl_file_replace_open(&fr, path, err, errcap) != 0) st = WL_INPUT;
+    else if (st == WL_OK) {
+        uint64_t pos = 0;
+        int bad = write_all(fr.f, &h, sizeof h) || write_all(fr.f, tab, ns * sizeof *tab);
+        pos = sizeof h + ns * sizeof *tab;
+        for (size_t k = 0; k < ns && !bad; k++) {
+            bad = pad_to(fr.f, &pos, tab[k].offset) || write_all(fr.f, src[k].data, src[k].elem * src[k].count);
+            pos += src[k].elem * src[k].count;
+        }
+        if (!bad) bad = pad_to(fr.f, &pos, align_up(pos));
+        if (bad) {
+            wl_file_replace_abort(&fr);
+            wl_set_error(err, errcap, "%s: cannot write: %s", path, strerror(errno));
+            st = WL_INPUT;
+        } else if (wl_file_replace_commit(&fr, err, errcap) != 0) {
+            st = WL_INPUT;
+        }
+    }
+    if (st == WL_OK && checksum) *checksum = h.hash;
+    free(freq);
+    free(bkey);
+    free(brec);
+    free(split);
+    return st;
+}
+
+/* ---- mapping ---- */
+
+static const wl_sidx_section *find(const wl_sidx_section *tab, size_t ns, const char *name)
+{
+    for (size_t k = 0; k < ns; k++)
+        if (!strncmp(tab[k].name, name, sizeof tab[k].name)) return &tab[k];
+    return NULL;
+}
+
+/* Points *out at a section of elem-byte elements, checked against the file.
+ * @return 0, or -1 with err set. */
+static int section(const wl_store_index *x, const wl_sidx_section *tab, const char *name, size_t elem,
+                   void **out, size_t *count, const char *path, char *err, size_t errcap)
+{
+    const wl_sidx_section *s = find(tab, x->head.n_sections, name);
+    if (!s) {
+        wl_set_error(err, errcap,
+                     "%s: the store index has no section '%s': made by an older watchlink "
+                     "(run 'watchlink update STORE --refit')",
+                     path, name);
+        return -1;
+    }
+    if (s->elem != elem || s->offset > x->bytes || s->offset % WL_SIDX_ALIGN ||
+        (s->count && s->elem > (x->bytes - s->offset) / s->count)) {
+        wl_set_error(err, errcap, "%s: section '%s' does not fit the file: damaged store index", path, name);
+        return -1;
+    }
+    size_t bytes = (size_t)(s->elem * s->count);
+    if ((bytes ? wl_hash(x->map + s->offset, bytes) : 0) != s->hash) {
+        wl_set_error(err, errcap, "%s: section '%s' fails its checksum: damaged store index", path, name);
+        return -1;
+    }
+    *out = bytes ? (unsigned char *)x->base + s->offset : NULL;
+    *count = (size_t)s->count;
+    return 0;
+}
+
+/* Whether the text offsets of n elements of `size` bytes lie inside a text of
+ * text_len bytes, found without knowing which fields are offsets: the
+ * element's own rebase function (featureset.h) moves exactly its offsets, so
+ * every 32-bit word that a rebase by 2^32 - text_len changes is an offset, and
+ * it is inside the text exactly when that addition does not wrap (the new
+ * value is above the old). An empty text admits no offset at all (a rebase by
+ * 1 must change nothing). */
+static int offsets_inside(const unsigned char *v, size_t n, size_t size, uint32_t text_len,
+                          void (*rebase)(void *, size_t, uint32_t))
+{
+    unsigned char buf[256];
+    if (size > sizeof buf || size % sizeof(uint32_t)) return -1;
+    uint32_t base = text_len ? (uint32_t)(0u - text_len) : 1u;
+    for (size_t k = 0; k < n; k++) {
+        memcpy(buf, v + k * size, size);
+        rebase(buf, 1, base);
+        for (size_t w = 0; w < size; w += sizeof(uint32_t)) {
+            uint32_t was, now;
+            memcpy(&was, v + k * size + w, sizeof was);
+            memcpy(&now, buf + w, sizeof now);
+            if (now != was && (now < was || !text_len)) return -1;
+        }
+    }
+    return 0;
+}
+
+/* Column version: a column's rebase takes records [lo, hi). */
+static int column_inside(const uint32_t *v, size_t n, uint32_t text_len,
+                         void (*rebase)(void *, size_t, size_t, uint32_t))
+{
+    uint32_t buf[1];
+    uint32_t base = text_len ? (uint32_t)(0u - text_len) : 1u;
+    for (size_t i = 0; i < n; i++) {
+        buf[0] = v[i];
+        rebase(buf, 0, 1, base);
+        if (buf[0] != v[i] && (buf[0] < v[i] || !text_len)) return -1;
+    }
+    return 0;
+}
+
+/* The runs' starts must rise and end at their arrays' lengths, and text
+ * offsets stay inside the text (which ends in a NUL, so every string ends
+ * inside it), or a damaged file would send the comparator out of the mapping. */
+static int check_features(const wl_features *f, const size_t *len)
+{
+    size_t k = 0;
+    if (f->text_len >= UINT32_MAX || (f->text_len && f->text[f->text_len - 1] != '\0')) return -1;
+    uint32_t tl = (uint32_t)f->text_len;
+#define RUN_(id, start, data, type, rebase)                                                          \
+    if (f->start[0] != 0 || f->start[f->n] != len[k]) return -1;                                    \
+    for (size_t i = 0; i < f->n; i++)                                                                \
+        if (f->start[i + 1] < f->start[i]) return -1;                                                \
+    if (offsets_inside((const unsigned char *)f->data, len[k], sizeof(type), tl, rebase) != 0) return -1; \
+    k++;
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+    /* a column of offsets is a column of uint32_t (featureset.h); a value column's rebase changes nothing */
+#define COL_(id, array, type, rebase)                                                                \
+    if (sizeof(type) == sizeof(uint32_t) && column_inside((const uint32_t *)(const void *)f->array, f->n, tl, rebase) != 0) \
+        return -1;
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+    return 0;
+}
+
+static int open_map(const char *path, wl_store_index *x, char *err, size_t errcap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        wl_set_error(err, errcap, "%s: cannot open the store index: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || sb.st_size < (off_t)sizeof(wl_sidx_header)) {
+        close(fd);
+        wl_set_error(err, errcap, "%s: too short for a store index: damaged", path);
+        return -1;
+    }
+    x->bytes = (size_t)sb.st_size;
+    void *m = mmap(NULL, x->bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        wl_set_error(err, errcap, "%s: cannot map the store index: %s", path, strerror(errno));
+        return -1;
+    }
+    x->base = m;
+    x->map = m;
+    return 0;
+}
+
+static int check_header(wl_store_index *x, const char *path, char *err, size_t errcap)
+{
+    memcpy(&x->head, x->map, sizeof x->head);
+    wl_sidx_header *h = &x->head;
+    if (memcmp(h->magic, WL_SIDX_MAGIC, sizeof WL_SIDX_MAGIC) != 0) {
+        wl_set_error(err, errcap, "%s: not a watchlink store index", path);
+        return -1;
+    }
+    if (h->version != WL_SIDX_VERSION || h->endian != ENDIAN_MARK) {
+        wl_set_error(err, errcap,
+                     "%s: store index format %u (this watchlink reads %d)%s", path, h->version,
+                     WL_SIDX_VERSION,
+                     h->version > WL_SIDX_VERSION ? ": use a newer watchlink"
+                                                  : ": run 'watchlink update STORE --refit' to rebuild it");
+        return -1;
+    }
+    if (h->n_sections > MAX_SECTIONS * 4 || sizeof *h + h->n_sections * sizeof(wl_sidx_section) > x->bytes ||
+        h->p.records >= UINT32_MAX) {
+        wl_set_error(err, errcap, "%s: damaged store index header", path);
+        return -1;
+    }
+    wl_sidx_header z = *h;
+    z.hash = 0;
+    XXH3_state_t *xs = XXH3_createState();
+    if (!xs) return wl_set_error(err, errcap, "out of memory"), -1;
+    XXH3_64bits_reset(xs);
+    XXH3_64bits_update(xs, &z, sizeof z);
+    XXH3_64bits_update(xs, x->map + sizeof *h, h->n_sections * sizeof(wl_sidx_section));
+    uint64_t sum = XXH3_64bits_digest(xs);
+    XXH3_freeState(xs);
+    if (sum != h->hash) {
+        wl_set_error(err, errcap, "%s: the store index header fails its checksum: damaged", path);
+        return -1;
+    }
+    x->checksum = h->hash;
+    return 0;
+}
+
+wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err, size_t errcap)
+{
+    *out = NULL;
+    if (err && errcap) err[0] = '\0';
+    wl_store_index *x = calloc(1, sizeof *x);
+    if (!x) return WL_NOMEM;
+    if (open_map(path, x, err, errcap) != 0 || check_header(x, path, err, errcap) != 0) {
+        wl_store_index_close(x);
+        return WL_INPUT;
+    }
+    /* the table is read in place: copy it out, the mapping's alignment is the page's */
+    size_t ns = x->head.n_sections;
+    wl_sidx_section *tab = malloc((ns ? ns : 1) * sizeof *tab);
+    if (!tab) {
+        wl_store_index_close(x);
+        return WL_NOMEM;
+    }
+    memcpy(tab, x->map + sizeof x->head, ns * sizeof *tab);
+    size_t n = (size_t)x->head.p.records, cnt = 0, len[WL_FRUN_COUNT], k = 0;
+    wl_features *f = &x->f;
+    f->n = n;
+    int bad = 0;
+    void *p = NULL;
+    /* SECT_(name, elem, dst, count): section `name` into dst (any pointer type) */
+#define SECT_(name, elem, dst, count)                                                  \
+    if (!bad) {                                                                        \
+        bad = section(x, tab, name, elem, &p, count, path, err, errcap);               \
+        dst = p;                                                                       \
+    }
+#define RUN_(id, start, data, type, rebase)                                            \
+    SECT_("run." #id ".start", sizeof(uint32_t), f->start, &cnt)                      \
+    if (!bad && cnt != n + 1) bad = 1;                                                 \
+    SECT_("run." #id, sizeof(type), f->data, &len[k])                                  \
+    k++;
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase)                                                  \
+    SECT_("col." #id, sizeof(type), f->array, &cnt)                                    \
+    if (!bad && cnt != n + 1) bad = 1;
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+    SECT_("text", 1, f->text, &f->text_len)
+    SECT_("rid", sizeof *x->rid, x->rid, &cnt)
+    if (!bad && cnt != n) bad = 1;
+    SECT_("rank", sizeof *x->rank, x->rank, &cnt)
+    if (!bad && cnt != n) bad = 1;
+    SECT_("freq", sizeof *x->freq, x->freq, &x->n_freq)
+    SECT_("bkey", sizeof *x->bkey, x->bkey, &x->n_bkey)
+    SECT_("brec", sizeof *x->brec, x->brec, &cnt)
+    if (!bad && cnt != x->n_bkey) bad = 1;
+    SECT_("bsplit", sizeof *x->bsplit, x->bsplit, &x->n_bsplit)
+#undef SECT_
+    if (!bad) {
+        f->text_cap = f->text_len;
+        bad = check_features(f, len) != 0;
+        for (size_t q = 0; !bad && q < x->n_bkey; q++) bad = x->brec[q] >= n || (q && x->bkey[q] < x->bkey[q - 1]);
+        for (size_t i = 0; !bad && i < n; i++) bad = x->rank[i] >= n;
+    }
+    if (bad && !(err && err[0])) wl_set_error(err, errcap, "%s: inconsistent store index: damaged", path);
+    if (!bad) { /* the parts' sizes, for the store-size figures */
+        for (size_t q = 0; q < ns; q++) {
+            size_t b = (size_t)align_up(tab[q].elem * tab[q].count);
+            int part = !strncmp(tab[q].name, "freq", sizeof tab[q].name) ? 1 : tab[q].name[0] == 'b' ? 2 : 0;
+            x->part_bytes[part] += b;
+        }
+    }
+    free(tab);
+    if (bad) {
+        wl_store_index_close(x);
+        return WL_INPUT;
+    }
+    *out = x;
+    return WL_OK;
+}
+
+void wl_store_index_close(wl_store_index *x)
+{
+    if (!x) return;
+    if (x->base) munmap(x->base, x->bytes);
+    free(x);
+}
+
+size_t wl_store_index_records(const wl_store_index *x) { return x ? x->f.n : 0; }
+
+uint64_t wl_store_index_checksum(const wl_store_index *x) { return x ? x->checksum : 0; }
+
+int64_t wl_store_index_rid(const wl_store_index *x, size_t i) { return x && i < x->f.n ? x->rid[i] : -1; }
+
+size_t wl_store_index_bytes(const wl_store_index *x, size_t *features, size_t *stats, size_t *blocks)
+{
+    if (features) *features = x ? x->part_bytes[0] : 0;
+    if (stats) *stats = x ? x->part_bytes[1] : 0;
+    if (blocks) *blocks = x ? x->part_bytes[2] : 0;
+    return x ? x->bytes : 0;
+}
