@@ -35,75 +35,7 @@ static int g_per_key;                    /* --per-key 1: candidates and PC of ea
 static const char *g_map[16];            /* --map ROLE=COLUMN (repeatable), as the CLI's */
 static size_t g_n_map;
 
-/* ---- id lookup: open addressing over hashes of "source\x1fid" or "id" ---- */
-
-typedef struct {
-    uint64_t *h;
-    uint32_t *rec;
-    size_t mask;
-} id_map;
-
-/* FNV-1a over the source, a separator and the id: a bench-side map needs no
- * engine hash. Never 0 (0 marks an empty slot). */
-static uint64_t id_hash(const char *src, const char *id)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = src ? src : ""; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    h = (h ^ 0x1f) * 1099511628211ull;
-    for (const char *p = id; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    return h | 1;
-}
-
-static int map_build(id_map *m, const wl_dataset *ds, int with_source)
-{
-    size_t n = wl_dataset_size(ds), cap = 16;
-    while (cap < 2 * n) cap <<= 1;
-    m->h = calloc(cap, sizeof *m->h);
-    m->rec = calloc(cap, sizeof *m->rec);
-    m->mask = cap - 1;
-    if (!m->h || !m->rec) return -1;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t h = id_hash(with_source ? wl_dataset_source(ds, i) : NULL, wl_dataset_id(ds, i));
-        size_t s = (size_t)h & m->mask;
-        while (m->h[s] && m->h[s] != h) s = (s + 1) & m->mask;
-        m->h[s] = h;
-        m->rec[s] = (uint32_t)i;
-    }
-    return 0;
-}
-
-static long map_find(const id_map *m, const char *src, const char *id)
-{
-    uint64_t h = id_hash(src, id);
-    for (size_t s = (size_t)h & m->mask; m->h[s]; s = (s + 1) & m->mask)
-        if (m->h[s] == h) return m->rec[s];
-    return -1;
-}
-
 /* ---- truth ---- */
-
-/* Splits a CSV line on commas (no quotes in truth files), trimming spaces. */
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    for (char *p = line; p && n < max;) {
-        char *c = strchr(p, ',');
-        if (c) *c = '\0';
-        while (*p == ' ') p++;
-        char *e = p + strlen(p);
-        while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r')) *--e = '\0';
-        f[n++] = p;
-        p = c ? c + 1 : NULL;
-    }
-    return n;
-}
-
-static int col(char **f, int n, const char *name)
-{
-    for (int k = 0; k < n; k++)
-        if (!strcmp(f[k], name)) return k;
-    return -1;
-}
 
 /* Candidate pairs as wl_candidates gives them: (left, right) uint32 pairs. */
 typedef struct {
@@ -123,46 +55,42 @@ static int cmp_pair(const void *x, const void *y)
 }
 
 #define B_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define B_MAX(a, b) ((a) > (b) ? (a) : (b))
 
 typedef struct {
     size_t pairs, found, unknown, impossible;
 } truth_count;
 
+/* The truth file read by the engine's own reader (wl_truth_load, the rules of
+ * eval: four columns with sources, or two ids of one source) and resolved to
+ * record pairs (wl_truth_pairs, sorted as the candidates are). */
 static int truth_check(const char *path, const wl_dataset *ds, const pair_list *cand, wl_mode mode, truth_count *tc)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) return -1;
-    char line[4096], *f[16];
+    char err[512] = "";
+    wl_truth *t = NULL;
+    uint32_t *pairs = NULL;
+    size_t n = 0;
     memset(tc, 0, sizeof *tc);
-    if (!fgets(line, sizeof line, fp)) { fclose(fp); return -1; }
-    int nf = split(line, f, 16);
-    int ls = col(f, nf, "left_source"), li = col(f, nf, "left_id");
-    int rs = col(f, nf, "right_source"), ri = col(f, nf, "right_id");
-    int with_src = ls >= 0 && rs >= 0 && li >= 0 && ri >= 0;
-    if (!with_src) { li = 0; ri = 1; }
-    id_map m;
-    if (map_build(&m, ds, with_src) != 0) { fclose(fp); return -1; }
-    while (fgets(line, sizeof line, fp)) {
-        int n = split(line, f, 16);
-        if (n <= B_MAX(li, ri)) continue;
-        long a = map_find(&m, with_src ? f[ls] : NULL, f[li]), b = map_find(&m, with_src ? f[rs] : NULL, f[ri]);
-        if (a < 0 || b < 0 || a == b) { tc->unknown++; continue; }
-        if (mode == WL_MODE_LINK && !strcmp(wl_dataset_source(ds, (size_t)a), wl_dataset_source(ds, (size_t)b))) {
+    wl_status st = wl_truth_load(path, &t, err, sizeof err);
+    if (st == WL_OK) st = wl_truth_pairs(t, ds, &pairs, &n, &tc->unknown);
+    wl_truth_free(t);
+    if (st != WL_OK) {
+        fprintf(stderr, "watchlink-bench: %s\n", err[0] ? err : wl_strerror(st));
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        pair_t key = { pairs[2 * k], pairs[2 * k + 1] };
+        if (mode == WL_MODE_LINK && !strcmp(wl_dataset_source(ds, key.a), wl_dataset_source(ds, key.b))) {
             tc->impossible++;
             continue;
         }
         tc->pairs++;
-        pair_t key = { (uint32_t)B_MIN(a, b), (uint32_t)B_MAX(a, b) };
         int hit = bsearch(&key, cand->p, cand->len, sizeof key, cmp_pair) != NULL;
         tc->found += (size_t)hit;
         if (!hit && tc->pairs - tc->found <= g_show_missed)
             printf("  missed: %s/%s %s/%s\n", wl_dataset_source(ds, key.a), wl_dataset_id(ds, key.a),
                    wl_dataset_source(ds, key.b), wl_dataset_id(ds, key.b));
     }
-    fclose(fp);
-    free(m.h);
-    free(m.rec);
+    free(pairs);
     return 0;
 }
 

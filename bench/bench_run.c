@@ -147,156 +147,6 @@ static int parse_run_args(int argc, char **argv, run_args *a)
     return 0;
 }
 
-/* ------------------------------------------------------- (source, id) lookup */
-
-typedef struct {
-    uint32_t *slot; /* record index + 1; 0 = empty */
-    size_t mask;
-    const wl_dataset *ds;
-    int with_source;
-} id_index;
-
-static uint64_t fnv1a(uint64_t h, const char *s)
-{
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001B3ULL;
-    return h;
-}
-
-static uint64_t key_hash(const char *src, const char *id)
-{
-    uint64_t h = 0xCBF29CE484222325ULL;
-    if (src) h = fnv1a(fnv1a(h, src), "\x1f");
-    return fnv1a(h, id);
-}
-
-static int index_build(id_index *x, const wl_dataset *ds, int with_source)
-{
-    size_t n = wl_dataset_size(ds), cap = 16;
-    while (cap < 2 * n)
-        cap <<= 1;
-    *x = (id_index){calloc(cap, sizeof(uint32_t)), cap - 1, ds, with_source};
-    if (!x->slot) return -1;
-    for (size_t i = 0; i < n; i++) {
-        const char *src = with_source ? wl_dataset_source(ds, i) : NULL;
-        size_t s = (size_t)key_hash(src, wl_dataset_id(ds, i)) & x->mask;
-        while (x->slot[s])
-            s = (s + 1) & x->mask;
-        x->slot[s] = (uint32_t)i + 1;
-    }
-    return 0;
-}
-
-/* @return the record with that (source, id), or -1. */
-static long index_find(const id_index *x, const char *src, const char *id)
-{
-    for (size_t s = (size_t)key_hash(x->with_source ? src : NULL, id) & x->mask; x->slot[s];
-         s = (s + 1) & x->mask) {
-        size_t i = x->slot[s] - 1;
-        if (!strcmp(wl_dataset_id(x->ds, i), id) &&
-            (!x->with_source || !strcmp(wl_dataset_source(x->ds, i), src)))
-            return (long)i;
-    }
-    return -1;
-}
-
-/* ---------------------------------------------------------------- truth pairs */
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static uint64_t pair_key(size_t a, size_t b)
-{
-    return a < b ? ((uint64_t)a << 32 | b) : ((uint64_t)b << 32 | a);
-}
-
-/* Splits a truth line on commas (truth files hold no quoted fields), trimming spaces. */
-static int split_fields(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        while (*p == ' ')
-            p++;
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        char *e = c ? c : p + strlen(p);
-        while (e > p && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r'))
-            e--;
-        if (!c) {
-            *e = '\0';
-            break;
-        }
-        *e = '\0';
-        p = c + 1;
-    }
-    return n;
-}
-
-/**
- * Reads a truth file: four columns (left_source,left_id,right_source,right_id) or
- * two (rec_id_1,rec_id_2, ids of one source). @return sorted unique pair keys,
- * count in *n, and pairs whose ids are not in the data in *unknown; NULL on error.
- */
-static uint64_t *truth_load(const char *path, const id_index *x, size_t *n, size_t *unknown)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    size_t cap = 1024, len = 0;
-    uint64_t *keys = malloc(cap * sizeof *keys);
-    char line[1024];
-    *unknown = 0;
-    int first = 1;
-    while (keys && fgets(line, sizeof line, f)) {
-        char *fl[4];
-        int nf = split_fields(line, fl, 4);
-        if (first) {
-            first = 0;
-            continue;
-        } /* header */
-        long a, b;
-        if (nf == 4) {
-            a = index_find(x, fl[0], fl[1]);
-            b = index_find(x, fl[2], fl[3]);
-        } else if (nf == 2) {
-            a = index_find(x, NULL, fl[0]);
-            b = index_find(x, NULL, fl[1]);
-        } else
-            continue;
-        if (a < 0 || b < 0 || a == b) {
-            (*unknown)++;
-            continue;
-        }
-        if (len == cap) {
-            uint64_t *bigger = realloc(keys, 2 * cap * sizeof *keys);
-            if (!bigger) {
-                free(keys);
-                keys = NULL;
-                break;
-            }
-            keys = bigger;
-            cap *= 2;
-        }
-        keys[len++] = pair_key((size_t)a, (size_t)b);
-    }
-    fclose(f);
-    if (!keys) return NULL;
-    qsort(keys, len, sizeof *keys, cmp_u64);
-    size_t u = 0;
-    for (size_t i = 0; i < len; i++)
-        if (!u || keys[u - 1] != keys[i]) keys[u++] = keys[i];
-    *n = u;
-    return keys;
-}
-
-static int has_key(const uint64_t *keys, size_t n, uint64_t k)
-{
-    return bsearch(&k, keys, n, sizeof k, cmp_u64) != NULL;
-}
-
 /* ------------------------------------------------------------------ measuring */
 
 static void reset_peak_rss(void)
@@ -309,8 +159,8 @@ static void reset_peak_rss(void)
     }
 }
 
-/* @return 1 when the pair (a, b), a < b, is among the n candidates, which
- * wl_candidates returns sorted by (left, right). */
+/* @return 1 when the pair (a, b), a < b, is among the n pairs, sorted by (left,
+ * right) as wl_candidates and wl_truth_pairs return them. */
 static int is_candidate(const uint32_t *pairs, size_t n, uint32_t a, uint32_t b)
 {
     size_t lo = 0, hi = n;
@@ -325,7 +175,7 @@ static int is_candidate(const uint32_t *pairs, size_t n, uint32_t a, uint32_t b)
     return lo < n && pairs[2 * lo] == a && pairs[2 * lo + 1] == b;
 }
 
-static void measure_blocking(const wl_dataset *ds, const wl_options *opt, const uint64_t *truth,
+static void measure_blocking(const wl_dataset *ds, const wl_options *opt, const uint32_t *truth,
                              size_t n_truth, run_row *row)
 {
     double t0 = bench_now();
@@ -338,7 +188,7 @@ static void measure_blocking(const wl_dataset *ds, const wl_options *opt, const 
         row->candidates = n;
         row->skipped = rep.skipped_pairs;
         for (size_t k = 0; k < n_truth; k++)
-            row->cand_true += is_candidate(pairs, n, (uint32_t)(truth[k] >> 32), (uint32_t)truth[k]);
+            row->cand_true += is_candidate(pairs, n, truth[2 * k], truth[2 * k + 1]);
     }
     free(pairs);
     wl_features_free(f);
@@ -346,7 +196,7 @@ static void measure_blocking(const wl_dataset *ds, const wl_options *opt, const 
 
 /* Recall counts every pair of the truth file: a pair whose record was not
  * read (rejected by the reader) is a missed pair, not one to leave out. */
-static void measure_quality(const wl_result *res, const uint64_t *truth, size_t n_truth, size_t unmapped,
+static void measure_quality(const wl_result *res, const uint32_t *truth, size_t n_truth, size_t unmapped,
                             wl_eval_row *q)
 {
     size_t n = wl_result_pair_count(res);
@@ -355,7 +205,8 @@ static void measure_quality(const wl_result *res, const uint64_t *truth, size_t 
     q->predicted = n;
     for (size_t k = 0; k < n; k++) {
         const wl_match *m = wl_result_pair(res, k);
-        q->true_positive += has_key(truth, n_truth, pair_key(m->left, m->right));
+        uint32_t a = (uint32_t)m->left, b = (uint32_t)m->right;
+        q->true_positive += is_candidate(truth, n_truth, a < b ? a : b, a < b ? b : a);
     }
     q->precision = n ? (double)q->true_positive / (double)n : 0;
     q->recall = q->true_pairs ? (double)q->true_positive / (double)q->true_pairs : 0;
@@ -402,17 +253,19 @@ static void measure_speedup(const wl_dataset *ds, const wl_options *base, run_ro
     wl_result_free(r2);
 }
 
-/** Runs the matcher over ds and measures everything against truth_path. */
-static int measure(const wl_dataset *ds, const char *truth_path, int with_source, const run_args *a,
-                   run_row *row)
+/** Runs the matcher over ds and measures everything against truth_path, read
+ *  by the engine's own truth reader (wl_truth_load: the file rules of eval). */
+static int measure(const wl_dataset *ds, const char *truth_path, const run_args *a, run_row *row)
 {
-    id_index x;
+    char err[512] = "";
+    wl_truth *t = NULL;
+    uint32_t *truth = NULL;
     size_t n_truth = 0, unknown = 0;
-    if (index_build(&x, ds, with_source) != 0) return -1;
-    uint64_t *truth = truth_load(truth_path, &x, &n_truth, &unknown);
-    free(x.slot);
-    if (!truth) {
-        fprintf(stderr, "run: cannot read truth %s\n", truth_path);
+    wl_status st = wl_truth_load(truth_path, &t, err, sizeof err);
+    if (st == WL_OK) st = wl_truth_pairs(t, ds, &truth, &n_truth, &unknown);
+    wl_truth_free(t);
+    if (st != WL_OK) {
+        fprintf(stderr, "run: cannot read truth %s: %s\n", truth_path, err[0] ? err : wl_strerror(st));
         return -1;
     }
     if (unknown) fprintf(stderr, "run: %zu truth pairs name records not in the data\n", unknown);
@@ -491,7 +344,7 @@ static int run_scale(const run_args *a, double scale, const char *dir, run_row *
     row->read_s = bench_now() - t0;
     char truth[RUN_PATH + 32];
     snprintf(truth, sizeof truth, "%s/truth_pairs.csv", dir);
-    if (rc == 0) rc = measure(ds, truth, 1, a, row);
+    if (rc == 0) rc = measure(ds, truth, a, row);
     wl_dataset_free(ds);
     return rc;
 }
@@ -512,7 +365,7 @@ static int run_febrl(const run_args *a, int k, run_row *row)
     if (st != WL_OK)
         fprintf(stderr, "run: %s\n", err[0] ? err : wl_strerror(st));
     else
-        rc = measure(ds, truth, 0, a, row);
+        rc = measure(ds, truth, a, row);
     wl_dataset_free(ds);
     return rc;
 }

@@ -684,6 +684,12 @@ WL_API void wl_truth_free(wl_truth *t);
 WL_API size_t wl_truth_count(const wl_truth *t);
 /** @return 1 when records a and b of ds are a truth pair (either order), else 0. */
 WL_API int wl_truth_has(const wl_truth *t, const wl_dataset *ds, size_t a, size_t b);
+/** The truth pairs whose two records are both in ds, as record pairs (left <
+ *  right) sorted by (left, right) in *pairs (2 * *n_pairs entries; the caller
+ *  frees it); *unknown counts those naming a record not in ds, or one record
+ *  twice. @return WL_OK or WL_NOMEM. */
+WL_API wl_status wl_truth_pairs(const wl_truth *t, const wl_dataset *ds, uint32_t **pairs, size_t *n_pairs,
+                                size_t *unknown);
 
 /* ---------------------------------------------------------------- evaluation */
 typedef struct {

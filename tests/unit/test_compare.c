@@ -12,6 +12,7 @@
 #include "golden.h"
 
 #include "compare/compare.h"
+#include "features/features_build.h"
 #include "features_fixture.h"
 #include "common/tables.h"
 
@@ -144,6 +145,11 @@ static void test_field_descriptors(void **state)
         read |= wl_fields[f].features;
     }
     assert_int_equal(read, all);
+    /* and every feature a field reads is written from some input role
+     * (features_record.c g_roles), or is the record's list */
+    unsigned written = WL_FEAT_SOURCE;
+    for (int r = 0; r < WL_ROLE_COUNT; r++) written |= wl_features_role_writes(r);
+    for (int f = 0; f < WL_FIELD_COUNT; f++) assert_int_equal(wl_fields[f].features & ~written, 0);
     /* the model's roles, by level name */
     assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].tf), "jw92");
     assert_string_equal(wl_level_name(WL_FIELD_NAME, wl_fields[WL_FIELD_NAME].close), "jw92");

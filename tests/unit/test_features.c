@@ -13,6 +13,7 @@
 
 #include "normalise/country.h"
 #include "features/featureset.h"
+#include "features/features_build.h"
 #include "normalise/name.h"
 
 typedef struct {
@@ -348,12 +349,77 @@ static void test_csv_rows(void **state)
     wl_features_free(NULL);
 }
 
+/* The features a record's cells of one role give, each role alone (issue 16:
+ * what each input contributes to the features is said once, features_record.c
+ * g_roles). Record 0 has no cells; record 1 one cell of the role. A feature
+ * counts as written when record 1's run is not empty or its column differs
+ * from record 0's. The set must equal wl_features_role_writes(role), so a role
+ * whose reader writes more, or less, than its line says fails here. */
+static unsigned written_by(const wl_features *f)
+{
+    unsigned w = 0;
+#define RUN_W_(id, start, data, type, rebase) \
+    if (f->start[2] > f->start[1]) w |= WL_FEAT_##id;
+    WL_FEATURE_RUNS(RUN_W_)
+#undef RUN_W_
+#define COL_W_(id, array, type, rebase) \
+    if (memcmp(&f->array[0], &f->array[1], sizeof f->array[0]) != 0) w |= WL_FEAT_##id;
+    WL_FEATURE_COLUMNS(COL_W_)
+#undef COL_W_
+    return w;
+}
+
+static void test_role_writes(void **state)
+{
+    (void)state;
+    static const char *const value[WL_ROLE_COUNT] = {
+        [WL_ROLE_ID] = "r9",
+        [WL_ROLE_SOURCE] = "other",
+        [WL_ROLE_FULL_NAME] = "Anna Maria Eriksson",
+        [WL_ROLE_GIVEN_NAME] = "Anna",
+        [WL_ROLE_MIDDLE_NAME] = "Maria",
+        [WL_ROLE_FAMILY_NAME] = "Eriksson",
+        [WL_ROLE_ALIAS] = "Anna Eriksdottir",
+        [WL_ROLE_DOB] = "1974-08-12",
+        [WL_ROLE_GENDER] = "F",
+        [WL_ROLE_NATIONALITY] = "SWE",
+        [WL_ROLE_DOC_NUMBER] = "L898902C3",
+        [WL_ROLE_DOC_TYPE] = "passport",
+        [WL_ROLE_DOC_COUNTRY] = "SWE",
+        [WL_ROLE_PLACE_OF_BIRTH] = "Stockholm",
+        [WL_ROLE_MRZ] = "P<SWEERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                        "L898902C36SWE7408122F1204159ZE184226B<<<<<10",
+        [WL_ROLE_TEXT] = "former deputy minister",
+    };
+    unsigned any = 0;
+    for (int r = 0; r < WL_ROLE_COUNT; r++) {
+        assert_non_null(value[r]); /* a role added to WL_ROLE_MAP needs a value here */
+        wl_dataset *ds = wl_dataset_create();
+        assert_non_null(ds);
+        const cellspec c = { (uint8_t)r, value[r] };
+        add(ds, "s", "0", NULL, 0);
+        add(ds, "s", "1", &c, 1);
+        wl_features *f = wl_features_build(ds, 1);
+        assert_non_null(f);
+        unsigned got = written_by(f), want = wl_features_role_writes(r);
+        if (got != want) fail_msg("role %s writes features 0x%x, g_roles says 0x%x", wl_role_name(r), got, want);
+        any |= want;
+        wl_features_free(f);
+        wl_dataset_free(ds);
+    }
+    /* every feature but the record's list (the dataset's) comes from some role */
+    assert_int_equal(any | WL_FEAT_SOURCE, (1u << WL_FEATURE_COUNT) - 1);
+    assert_int_equal(wl_features_role_writes(WL_ROLE_COUNT), 0);
+    assert_int_equal(wl_features_role_writes(-1), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_fields),
         cmocka_unit_test(test_reference_year),
         cmocka_unit_test(test_mrz_record),
+        cmocka_unit_test(test_role_writes),
         cmocka_unit_test(test_hostile_record_bounded),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_csv_rows),

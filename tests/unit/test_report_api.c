@@ -187,6 +187,71 @@ static void test_truth(void **state)
     wl_dataset_free(ds);
 }
 
+/* wl_truth_pairs: the truth resolved to the dataset's record pairs, as the
+ * benchmarks score with it (issue 16: one truth reader). A pair listed twice
+ * (either order) counts once; a pair naming a record not read, or one record
+ * twice, is unknown; the rest come out sorted by (left, right), left < right,
+ * and wl_truth_has agrees on each. */
+static void test_truth_pairs(void **state)
+{
+    (void)state;
+    wl_dataset *ds = read_sample();
+    char err[256];
+    for (int with_sources = 0; with_sources < 2; with_sources++) {
+        char path[] = "/tmp/wl_report_truth_pairs_XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *f = fdopen(fd, "w");
+        assert_non_null(f);
+        const size_t rec[][2] = { { 5, 1 }, { 1, 5 }, { 9, 5 }, { 5, 5 } };
+        fputs(with_sources ? "left_source,left_id,right_source,right_id\n" : "rec_id_1,rec_id_2\n", f);
+        for (size_t k = 0; k < 4; k++) {
+            size_t a = rec[k][0], b = rec[k][1];
+            if (with_sources)
+                fprintf(f, "%s,%s,%s,%s\n", wl_dataset_source(ds, a), wl_dataset_id(ds, a),
+                        wl_dataset_source(ds, b), wl_dataset_id(ds, b));
+            else
+                fprintf(f, "%s,%s\n", wl_dataset_id(ds, a), wl_dataset_id(ds, b));
+        }
+        fputs(with_sources ? "nowhere,x,nowhere,y\n" : "no-such-id,also-none\n", f);
+        fclose(f);
+        wl_truth *t = NULL;
+        assert_int_equal(wl_truth_load(path, &t, err, sizeof err), WL_OK);
+        unlink(path);
+        assert_int_equal(wl_truth_count(t), 4); /* (5,1) once, (9,5), (5,5), the unknown ids */
+        uint32_t *pairs = NULL;
+        size_t n = 0, unknown = 0;
+        assert_int_equal(wl_truth_pairs(t, ds, &pairs, &n, &unknown), WL_OK);
+        assert_int_equal(n, 2);
+        assert_int_equal(unknown, 2);
+        assert_int_equal(pairs[0], 1);
+        assert_int_equal(pairs[1], 5);
+        assert_int_equal(pairs[2], 5);
+        assert_int_equal(pairs[3], 9);
+        for (size_t k = 0; k < n; k++) assert_true(wl_truth_has(t, ds, pairs[2 * k], pairs[2 * k + 1]));
+        free(pairs);
+        wl_truth_free(t);
+    }
+    /* The sample's own truth: every pair resolved or counted unknown. */
+    char truth_path[600];
+    snprintf(truth_path, sizeof truth_path, "%s/truth_pairs.csv", g_sample);
+    wl_truth *t = NULL;
+    assert_int_equal(wl_truth_load(truth_path, &t, err, sizeof err), WL_OK);
+    uint32_t *pairs = NULL;
+    size_t n = 0, unknown = 0;
+    assert_int_equal(wl_truth_pairs(t, ds, &pairs, &n, &unknown), WL_OK);
+    assert_int_equal(n + unknown, wl_truth_count(t));
+    assert_true(n > 0);
+    for (size_t k = 0; k < n; k++) {
+        assert_true(pairs[2 * k] < pairs[2 * k + 1]);
+        assert_true(wl_truth_has(t, ds, pairs[2 * k], pairs[2 * k + 1]));
+        if (k) assert_true(pairs[2 * k - 2] < pairs[2 * k] || pairs[2 * k - 1] < pairs[2 * k + 1]);
+    }
+    free(pairs);
+    wl_truth_free(t);
+    wl_dataset_free(ds);
+}
+
 /* Quality counts per source agree with what was read, and a source not in the
  * dataset counts nothing. */
 static void test_quality(void **state)
@@ -296,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_histogram),
         cmocka_unit_test(test_borderline),
         cmocka_unit_test(test_truth),
+        cmocka_unit_test(test_truth_pairs),
         cmocka_unit_test(test_quality),
         cmocka_unit_test(test_blocking_as_the_run),
     };

@@ -35,6 +35,10 @@ enum {
     WL_FEAT_FOLD_CAP = 4096   /* bytes of folded place or free text kept */
 };
 
+/** The features (WL_FEAT_* bits) that cells of input role `role` write
+ *  (features_record.c g_roles); 0 for a role no comparator's features use. */
+unsigned wl_features_role_writes(int role);
+
 /** Normalises record i of r->f->ds into r->out. @return 0, or -1 when out of memory. */
 int wl_features_record(wl_frec *r, size_t i);
 

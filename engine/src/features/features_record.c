@@ -270,53 +270,125 @@ static int put_tokens(wl_frec *r, size_t i, const char *s, size_t n)
     return 0;
 }
 
-/* ---- the record ---- */
+/* ---- what each input role gives the features ----
+ *
+ * A record is read in steps (g_steps below, in that order, because name
+ * numbers follow it: the main name, its aliases, then MRZ names in cell
+ * order). Each role's cells are read by one step, and the one-cell roles by a
+ * reader of their own, dispatched by role in cell order (so a date of birth
+ * column and an MRZ give their dates in the order of the columns). g_roles says,
+ * one line a role, which reader takes it and which features (WL_FEAT_*,
+ * featureset.h) it writes; tests/unit/test_features.c builds a record of each
+ * role alone and checks that exactly those features come out, and
+ * tests/unit/test_compare.c that every feature a field's descriptor reads is
+ * written by some role. A new input column is one line here (and its reader). */
 
-static int record_cells(name_state *s, const wl_cell *cells, size_t nc)
+static int read_dob(name_state *s, const char *v, size_t n) { return put_dates(s->r, s->i, v, n); }
+static int read_doc(name_state *s, const char *v, size_t n) { return put_doc(s->r, s->i, v, n); }
+static int read_country(name_state *s, const char *v, size_t n)
 {
-    wl_frec *r = s->r;
-    size_t i = s->i;
-    const wl_dataset *ds = r->f->ds;
+    return put_nat(s->r, s->i, wl_country_code(v, n));
+}
+static int read_gender(name_state *s, const char *v, size_t n)
+{
+    uint8_t *g = &s->r->f->gender[s->i];
+    if (!*g) *g = (uint8_t)wl_gender_code(v, n); /* the first understood value */
+    return 0;
+}
+
+typedef int (*cell_reader)(name_state *s, const char *v, size_t n);
+
+enum { STEP_NONE, STEP_MAIN_NAME, STEP_ALIASES, STEP_CELLS, STEP_PLACE, STEP_TEXT };
+
+static const struct {
+    uint8_t step;     /* the step that reads the role's cells (STEP_NONE: no step) */
+    cell_reader cell; /* STEP_CELLS: the reader of one cell */
+    unsigned writes;  /* WL_FEAT_* */
+} g_roles[WL_ROLE_COUNT] = {
+    /* the record's identity; its list is the dataset's (WL_FEAT_SOURCE, features.c) */
+    [WL_ROLE_ID] = { STEP_NONE, NULL, 0 },
+    [WL_ROLE_SOURCE] = { STEP_NONE, NULL, 0 },
+    [WL_ROLE_FULL_NAME] = { STEP_MAIN_NAME, NULL, WL_FEAT_PARTS | WL_FEAT_N_NAMES | WL_FEAT_H_NAME },
+    [WL_ROLE_GIVEN_NAME] = { STEP_MAIN_NAME, NULL, WL_FEAT_PARTS | WL_FEAT_N_NAMES | WL_FEAT_H_NAME },
+    [WL_ROLE_MIDDLE_NAME] = { STEP_MAIN_NAME, NULL, WL_FEAT_PARTS | WL_FEAT_N_NAMES | WL_FEAT_H_NAME },
+    [WL_ROLE_FAMILY_NAME] = { STEP_MAIN_NAME, NULL, WL_FEAT_PARTS | WL_FEAT_N_NAMES | WL_FEAT_H_NAME },
+    /* the main name (and its hash) when the record has no other */
+    [WL_ROLE_ALIAS] = { STEP_ALIASES, NULL, WL_FEAT_PARTS | WL_FEAT_N_NAMES | WL_FEAT_H_NAME },
+    [WL_ROLE_DOB] = { STEP_CELLS, read_dob, WL_FEAT_DATES },
+    [WL_ROLE_GENDER] = { STEP_CELLS, read_gender, WL_FEAT_GENDER },
+    [WL_ROLE_NATIONALITY] = { STEP_CELLS, read_country, WL_FEAT_NATS },
+    [WL_ROLE_DOC_NUMBER] = { STEP_CELLS, read_doc, WL_FEAT_DOCS },
+    /* kept for the report and the store; no comparator reads it yet */
+    [WL_ROLE_DOC_TYPE] = { STEP_NONE, NULL, 0 },
+    [WL_ROLE_DOC_COUNTRY] = { STEP_CELLS, read_country, WL_FEAT_NATS },
+    [WL_ROLE_PLACE_OF_BIRTH] = { STEP_PLACE, NULL, WL_FEAT_POB },
+    [WL_ROLE_MRZ] = { STEP_CELLS, put_mrz,
+                      WL_FEAT_PARTS | WL_FEAT_N_NAMES | WL_FEAT_H_NAME | WL_FEAT_DATES | WL_FEAT_DOCS |
+                          WL_FEAT_NATS | WL_FEAT_GENDER },
+    [WL_ROLE_TEXT] = { STEP_TEXT, NULL, WL_FEAT_FREE_TEXT | WL_FEAT_TOKS },
+};
+
+unsigned wl_features_role_writes(int role)
+{
+    return (unsigned)role < WL_ROLE_COUNT ? g_roles[role].writes : 0;
+}
+
+/* The one-cell roles, each cell by its role's reader, in cell order. */
+static int read_cells(name_state *s, const wl_cell *cells, size_t nc)
+{
+    const wl_dataset *ds = s->r->f->ds;
     for (size_t k = 0; k < nc; k++) {
-        const char *v = wl_ds_str(ds, cells[k].str);
-        size_t n = cells[k].len;
-        int rc = 0;
-        switch (cells[k].role) {
-        case WL_ROLE_DOB: rc = put_dates(r, i, v, n); break;
-        case WL_ROLE_DOC_NUMBER: rc = put_doc(r, i, v, n); break;
-        case WL_ROLE_NATIONALITY:
-        case WL_ROLE_DOC_COUNTRY: rc = put_nat(r, i, wl_country_code(v, n)); break;
-        case WL_ROLE_GENDER:
-            if (!r->f->gender[i]) r->f->gender[i] = (uint8_t)wl_gender_code(v, n);
-            break;
-        case WL_ROLE_MRZ: rc = put_mrz(s, v, n); break;
-        default: break;
-        }
-        if (rc != 0) return -1;
+        unsigned role = cells[k].role;
+        if (role >= WL_ROLE_COUNT || g_roles[role].step != STEP_CELLS) continue;
+        if (g_roles[role].cell(s, wl_ds_str(ds, cells[k].str), cells[k].len) != 0) return -1;
     }
     return 0;
 }
 
-int wl_features_record(wl_frec *r, size_t i)
+static int read_place(name_state *s, const wl_cell *cells, size_t nc)
 {
-    wl_features *f = r->f;
-    size_t nc;
-    const wl_cell *cells = wl_ds_cells(f->ds, i, &nc);
-    name_state s = { r, i, 0, r->out->parts.len };
-    if (main_name(&s, cells, nc) != 0 || alias_names(&s, cells, nc) != 0) return -1;
-    if (record_cells(&s, cells, nc) != 0) return -1;
-    size_t np = r->out->parts.len - s.first_part, cnt = 0;
+    return put_folded(s->r, cells, nc, WL_ROLE_PLACE_OF_BIRTH, &s->r->f->pob[s->i]);
+}
+
+/* The free text, folded, and its tokens. */
+static int read_text(name_state *s, const wl_cell *cells, size_t nc)
+{
+    wl_frec *r = s->r;
+    uint32_t *off = &r->f->free_text[s->i];
+    if (put_folded(r, cells, nc, WL_ROLE_TEXT, off) != 0) return -1;
+    if (*off == UINT32_MAX) return put_tokens(r, s->i, "", 0);
+    const char *txt = (const char *)r->out->text.data + *off;
+    return put_tokens(r, s->i, txt, strlen(txt));
+}
+
+typedef int (*record_step)(name_state *s, const wl_cell *cells, size_t nc);
+
+/* By STEP_*, run in this order. */
+static const record_step g_steps[] = {
+    [STEP_MAIN_NAME] = main_name, [STEP_ALIASES] = alias_names, [STEP_CELLS] = read_cells,
+    [STEP_PLACE] = read_place,    [STEP_TEXT] = read_text,
+};
+
+/* The name columns done: the record's part count, its names, the main name's hash. */
+static void close_names(name_state *s)
+{
+    wl_features *f = s->r->f;
+    size_t i = s->i, np = s->r->out->parts.len - s->first_part, cnt = 0;
     f->part_start[i + 1] = (uint32_t)np;
-    f->n_names[i] = s.next_no;
-    const wl_fpart *p = np ? (const wl_fpart *)r->out->parts.data + s.first_part : NULL;
+    f->n_names[i] = s->next_no;
+    const wl_fpart *p = np ? (const wl_fpart *)s->r->out->parts.data + s->first_part : NULL;
     while (cnt < np && p[cnt].name_no == 0) cnt++;
     f->h_name[i] = wl_name_hash(p, cnt);
-    size_t len;
-    if (put_folded(r, cells, nc, WL_ROLE_PLACE_OF_BIRTH, &f->pob[i]) != 0 ||
-        put_folded(r, cells, nc, WL_ROLE_TEXT, &f->free_text[i]) != 0)
-        return -1;
-    if (f->free_text[i] == UINT32_MAX) return put_tokens(r, i, "", 0);
-    const char *txt = (const char *)r->out->text.data + f->free_text[i];
-    len = strlen(txt);
-    return put_tokens(r, i, txt, len);
+}
+
+int wl_features_record(wl_frec *r, size_t i)
+{
+    size_t nc;
+    const wl_cell *cells = wl_ds_cells(r->f->ds, i, &nc);
+    name_state s = { r, i, 0, r->out->parts.len };
+    for (size_t k = STEP_MAIN_NAME; k < WL_ARRAY_SIZE(g_steps); k++) {
+        if (g_steps[k](&s, cells, nc) != 0) return -1;
+        if (k == STEP_CELLS) close_names(&s); /* the MRZ's names were the last */
+    }
+    return 0;
 }

@@ -204,6 +204,7 @@ void wl_features_quality(const wl_features *f, const char *source, wl_quality *q
 
 struct wl_truth {
     uint64_t *keys; /* sorted, unique unordered pair keys (as eval.c makes them) */
+    uint64_t *recs; /* for keys[k], its two record keys at 2k and 2k + 1 */
     size_t n;
     int use_sources;
 };
@@ -221,18 +222,17 @@ static int cmp_u64(const void *x, const void *y)
 
 typedef struct {
     int use_sources;
-    wl_vec *keys;
+    wl_vec *rows; /* per row: pair key, left record key, right record key */
 } truth_sink;
 
 static int add_truth(void *user, const wl_pairrow *r)
 {
     truth_sink *s = user;
-    uint64_t a = wl_pair_record_key(s->use_sources ? r->ls : "", s->use_sources ? r->ls_len : 0,
-                                    r->li, r->li_len);
-    uint64_t b = wl_pair_record_key(s->use_sources ? r->rs : "", s->use_sources ? r->rs_len : 0,
-                                    r->ri, r->ri_len);
-    uint64_t key = pair_key(a, b);
-    return wl_vec_push(s->keys, &key) == 0 ? 0 : -2;
+    uint64_t row[3];
+    row[1] = wl_pair_record_key(s->use_sources ? r->ls : "", s->use_sources ? r->ls_len : 0, r->li, r->li_len);
+    row[2] = wl_pair_record_key(s->use_sources ? r->rs : "", s->use_sources ? r->rs_len : 0, r->ri, r->ri_len);
+    row[0] = pair_key(row[1], row[2]);
+    return wl_vec_push(s->rows, row) == 0 ? 0 : -2;
 }
 
 wl_status wl_truth_load(const char *path, wl_truth **out, char *err, size_t errcap)
@@ -241,30 +241,43 @@ wl_status wl_truth_load(const char *path, wl_truth **out, char *err, size_t errc
     size_t len = 0;
     char *text = wl_slurp(path, &len, err, errcap);
     if (!text) return WL_IO;
-    wl_vec keys;
-    wl_vec_init(&keys, sizeof(uint64_t));
-    truth_sink s = { 0, &keys };
+    wl_vec rows;
+    wl_vec_init(&rows, 3 * sizeof(uint64_t));
+    truth_sink s = { 0, &rows };
     int has_sources = 0;
     /* A first pass learns whether the file names sources (as wl_eval_parse does). */
     int rc = wl_pairfile_each(text, len, path, 0, add_truth, &s, &has_sources, err, errcap);
     if (rc == 0 && has_sources) {
-        keys.len = 0;
+        rows.len = 0;
         s.use_sources = 1;
         rc = wl_pairfile_each(text, len, path, 0, add_truth, &s, NULL, err, errcap);
     }
     free(text);
     wl_truth *t = rc == 0 ? calloc(1, sizeof *t) : NULL;
-    if (!t) {
-        wl_vec_free(&keys);
+    size_t n = rows.len;
+    if (t) {
+        t->keys = malloc((n ? n : 1) * sizeof *t->keys);
+        t->recs = malloc((n ? n : 1) * 2 * sizeof *t->recs);
+    }
+    if (!t || !t->keys || !t->recs) {
+        wl_vec_free(&rows);
+        wl_truth_free(t);
         if (rc != -1) wl_set_error(err, errcap, "out of memory");
         return rc == -1 ? WL_FORMAT : WL_NOMEM;
     }
-    uint64_t *k = keys.data;
-    if (keys.len > 1) qsort(k, keys.len, sizeof *k, cmp_u64);
+    /* Sorted by pair key (the first of each row's three); a pair listed twice, in
+     * either order, counts once. */
+    uint64_t *r = rows.data;
+    if (n > 1) qsort(r, n, 3 * sizeof *r, cmp_u64);
     size_t u = 0;
-    for (size_t i = 0; i < keys.len; i++)
-        if (u == 0 || k[u - 1] != k[i]) k[u++] = k[i];
-    t->keys = k;
+    for (size_t i = 0; i < n; i++) {
+        if (u && t->keys[u - 1] == r[3 * i]) continue;
+        t->keys[u] = r[3 * i];
+        t->recs[2 * u] = r[3 * i + 1];
+        t->recs[2 * u + 1] = r[3 * i + 2];
+        u++;
+    }
+    wl_vec_free(&rows);
     t->n = u;
     t->use_sources = s.use_sources;
     *out = t;
@@ -275,6 +288,7 @@ void wl_truth_free(wl_truth *t)
 {
     if (!t) return;
     free(t->keys);
+    free(t->recs);
     free(t);
 }
 
@@ -292,4 +306,71 @@ int wl_truth_has(const wl_truth *t, const wl_dataset *ds, size_t a, size_t b)
     if (!t || !t->n) return 0;
     uint64_t key = pair_key(record_key(t, ds, a), record_key(t, ds, b));
     return bsearch(&key, t->keys, t->n, sizeof key, cmp_u64) != NULL;
+}
+
+typedef struct {
+    uint64_t key;
+    uint32_t rec;
+} rec_key;
+
+static int cmp_rec_key(const void *x, const void *y)
+{
+    const rec_key *a = x, *b = y;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return (a->rec > b->rec) - (a->rec < b->rec); /* the first record of an id listed twice */
+}
+
+static int cmp_pair32(const void *x, const void *y)
+{
+    const uint32_t *a = x, *b = y;
+    if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
+    return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* @return the record with that key, or -1. */
+static long find_record(const rec_key *k, size_t n, uint64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (k[mid].key < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && k[lo].key == key ? (long)k[lo].rec : -1;
+}
+
+wl_status wl_truth_pairs(const wl_truth *t, const wl_dataset *ds, uint32_t **pairs, size_t *n_pairs,
+                         size_t *unknown)
+{
+    *pairs = NULL;
+    *n_pairs = 0;
+    *unknown = 0;
+    size_t n = wl_dataset_size(ds), m = t ? t->n : 0;
+    if (n > UINT32_MAX) return WL_USAGE;
+    if (m == 0) n = 0; /* nothing to look up */
+    rec_key *k = malloc((n ? n : 1) * sizeof *k);
+    uint32_t *out = malloc((m ? m : 1) * 2 * sizeof *out);
+    if (!k || !out) {
+        free(k);
+        free(out);
+        return WL_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) k[i] = (rec_key){ record_key(t, ds, i), (uint32_t)i };
+    if (n > 1) qsort(k, n, sizeof *k, cmp_rec_key);
+    size_t w = 0;
+    for (size_t j = 0; j < m; j++) {
+        long a = find_record(k, n, t->recs[2 * j]), b = find_record(k, n, t->recs[2 * j + 1]);
+        if (a < 0 || b < 0 || a == b) {
+            ++*unknown;
+            continue;
+        }
+        out[2 * w] = (uint32_t)(a < b ? a : b);
+        out[2 * w + 1] = (uint32_t)(a < b ? b : a);
+        w++;
+    }
+    free(k);
+    if (w > 1) qsort(out, w, 2 * sizeof *out, cmp_pair32);
+    *pairs = out;
+    *n_pairs = w;
+    return WL_OK;
 }
