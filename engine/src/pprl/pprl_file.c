@@ -69,19 +69,9 @@ const char *wl_encoded_key_fingerprint(const wl_encoded *e) { return e->key_fp; 
 
 /* ---- writing ---- */
 
-static void put_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
+/* Ids and sources go out through the shared CSV writer (common/csv_write.c),
+ * so an encoded file quotes exactly as every other file watchlink writes. */
+static void put_field(FILE *out, const char *s) { wl_csv_write_field(out, s, strlen(s)); }
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
