@@ -287,6 +287,15 @@ static void test_phonetic_agreement(void **state)
     assert_int_equal(s.all_parts, 0);
     assert_int_equal(s.n_matched, 1);
     assert_true(s.score < 0.8f);
+    /* A code that is the vowel mark alone says no more than "no consonant":
+     * Burmese Khin Maung Oo and Khin Maung Aye are two people (oo and aye both
+     * code A, and short parts agree on their code alone). */
+    tpart oo[] = { P("khin"), P("maung"), { "oo", NULL, "A", NULL, "o", 0, 0 }, END };
+    tpart aye[] = { P("khin"), P("maung"), { "aye", NULL, "A", NULL, "y", 0, 0 }, END };
+    s = compare(oo, aye);
+    assert_int_equal(s.all_parts, 0);
+    assert_int_equal(s.n_matched, 2);
+    assert_true(s.score < 0.8f);
 }
 
 /* A name read from Hangul, kana, Han or an abjad meets its Latin spelling on
