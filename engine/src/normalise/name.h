@@ -229,6 +229,14 @@ size_t wl_name_respell(const char *s, size_t n, char *out, size_t cap);
  * the RTGS-like romanisation of Thai or Lao code points cp[0..n) to out. */
 size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap);
 
+/* ---- Indic schwa deletion (name_indic.c) ---- */
+
+/** Copies cp[0..n) to out with a virama after each Devanagari, Bengali, Gurmukhi
+ *  or Gujarati consonant whose inherent vowel the language does not say (राहुल ->
+ *  राहुल्, read "rahul"); other characters are copied. @return the code points
+ *  written, or 0 when cap is too small. */
+size_t wl_indic_schwa(const int32_t *cp, size_t n, int32_t *out, size_t cap);
+
 /* The context: folding scratch, the transliterators and the recent-string cache. */
 typedef struct wl_translit wl_translit;
 typedef struct wl_foldcache wl_foldcache;

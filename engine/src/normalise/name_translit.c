@@ -34,6 +34,7 @@
 typedef enum {
     TR_ANY, TR_ARABIC, TR_CYRILLIC, TR_KHMER, TR_MYANMAR, TR_HAN, TR_HANGUL, TR_KANA, TR_HEBREW,
     TR_UKRAINIAN, TR_BELARUSIAN, /* Cyrillic names in those languages (cyrillic_language) */
+    TR_INDIC,                    /* Devanagari, Bengali, Gurmukhi, Gujarati (name_indic.c) */
     TR_COUNT
 } tr_kind;
 
@@ -53,6 +54,7 @@ static const struct {
     [TR_HEBREW] = { "wl-Hebrew-Latin", "name_translit_hebrew" },
     [TR_UKRAINIAN] = { "wl-Ukrainian-Latin", "name_translit_ukrainian" },
     [TR_BELARUSIAN] = { "wl-Belarusian-Latin", "name_translit_belarusian" },
+    [TR_INDIC] = { "wl-Indic-Latin", "name_translit_indic" },
 };
 
 enum { CHUNK_CP = 256, UBUF = CHUNK_CP * 2 * 12, RULES_MAX = 32768 };
@@ -496,6 +498,7 @@ static tr_kind kind_of(int32_t cp, tr_kind cur)
     case USCRIPT_HANGUL: return TR_HANGUL;
     case USCRIPT_KATAKANA: return TR_KANA;
     case USCRIPT_HEBREW: return TR_HEBREW;
+    case USCRIPT_DEVANAGARI: case USCRIPT_BENGALI: case USCRIPT_GURMUKHI: case USCRIPT_GUJARATI: return TR_INDIC;
     case USCRIPT_COMMON: case USCRIPT_INHERITED: return cur; /* marks and joiners stay in their run */
     default: return TR_ANY;
     }
@@ -636,6 +639,13 @@ size_t wl_translit_run(wl_namectx *ctx, const int32_t *cp, size_t n, char *out, 
             k += ctx->read_foreign ? letters_learned(ctx, kind, cp + i, j - i, out + k, cap - k)
                                    : trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
             ctx->has_alternative = 1;
+        } else if (kind == TR_INDIC) {
+            /* The vowels Hindi, Punjabi, Bengali and Gujarati names do not say
+             * are marked dead first (name_indic.c); a run too long for the
+             * buffer keeps every vowel. */
+            int32_t said[2 * CHUNK_CP];
+            size_t m = j - i <= CHUNK_CP ? wl_indic_schwa(cp + i, j - i, said, WL_ARRAY_SIZE(said)) : 0;
+            k += m ? trans_run(ctx, kind, said, m, out + k, cap - k) : trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
         } else {
             k += trans_run(ctx, kind, cp + i, j - i, out + k, cap - k);
         }
