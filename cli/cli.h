@@ -77,6 +77,13 @@ int cmd_history(int argc, char **argv);
  */
 int cli_parse(int argc, char **argv, cli_opts *o, const char *usage);
 /**
+ * Refuses an output path that names an input of the run (a list, --truth,
+ * --labels; by path or by device and inode) or another output (-o, --clusters,
+ * --rejects), with the error on stderr. cli_parse checks those three; commands
+ * call it for their own outputs (--report, train's --model). @return 0 or -1.
+ */
+int cli_check_output(const cli_opts *o, const char *option, const char *path);
+/**
  * cli_parse, also refusing every option that accepted (the command's help
  * text, usually usage itself) does not name: an option a command would ignore
  * is an error, not a silent no-op. accepted NULL: every option.

@@ -171,6 +171,7 @@ static int run_pair_command(const pair_command *pc, int argc, char **argv)
     free(rest); /* o points into argv's strings, not into rest */
     if (p == -2) return EXIT_OK;
     if (p != 0) return EXIT_INPUT;
+    if (report && cli_check_output(&o, "--report", report) != 0) return EXIT_INPUT;
     if (o.n_lists < pc->min_lists || o.n_lists > pc->max_lists) {
         cli_error("%s takes %s (see 'watchlink %s --help')", pc->name,
                   pc->max_lists == 2 ? "exactly two lists" : "at least one list", pc->name);

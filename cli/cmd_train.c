@@ -76,6 +76,7 @@ int cmd_train(int argc, char **argv)
         cli_error("train needs at least one list and --model FILE (see 'watchlink train --help')");
         return EXIT_INPUT;
     }
+    if (cli_check_output(&o, "--model", o.model) != 0) return EXIT_INPUT;
     if (o.labels) return train_labels(&o, link);
     const char *path = o.model;
     o.model = NULL; /* fit, do not load */

@@ -2,6 +2,7 @@
  * by every watchlink command. */
 #define _DEFAULT_SOURCE 1 /* realpath */
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -218,6 +219,47 @@ int cli_parse_strict(int argc, char **argv, cli_opts *o, const char *usage, cons
     /* --progress: also when stderr is not a terminal (one line per stage);
      * --quiet wins. */
     if (o->force_progress && !o->quiet) o->progress = isatty(2) ? 1 : 2;
+    const char *outs[] = { o->output, o->clusters, o->rejects };
+    const char *names[] = { "-o", "--clusters", "--rejects" };
+    for (size_t k = 0; k < 3; k++)
+        if (outs[k] && cli_check_output(o, names[k], outs[k]) != 0) return -1;
+    return 0;
+}
+
+/* Is a the file b (both exist: the same device and inode, whatever the path,
+ * symlink or hard link), or the same path as written? */
+static int same_file(const char *a, const char *b)
+{
+    if (!strcmp(a, b)) return 1;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cli_check_output(const cli_opts *o, const char *option, const char *path)
+{
+    if (!strcmp(path, "-")) return 0;
+    /* An output is written to a temporary file and renamed over its path when
+     * the run succeeds: were the path one of the inputs, the list would be
+     * replaced by the run's pairs and lost. */
+    for (size_t i = 0; i < o->n_lists; i++)
+        if (strcmp(o->lists[i], "-") && same_file(path, o->lists[i])) {
+            cli_error("%s %s is the input list %s: writing there would replace the list (name another file)",
+                      option, path, o->lists[i]);
+            return -1;
+        }
+    const char *ins[] = { o->truth, o->labels };
+    for (size_t i = 0; i < 2; i++)
+        if (ins[i] && same_file(path, ins[i])) {
+            cli_error("%s %s is also an input of this run (name another file)", option, path);
+            return -1;
+        }
+    const char *outs[] = { o->output, o->clusters, o->rejects };
+    const char *names[] = { "-o", "--clusters", "--rejects" };
+    for (size_t k = 0; k < 3; k++)
+        if (outs[k] && outs[k] != path && strcmp(outs[k], "-") && same_file(path, outs[k])) {
+            cli_error("%s and %s both name %s: one would overwrite the other", names[k], option, path);
+            return -1;
+        }
     return 0;
 }
 

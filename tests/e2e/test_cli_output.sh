@@ -65,6 +65,24 @@ if [ $? -eq 1 ]; then ok; else fail "stdout write error did not exit 1"; fi
   > "$D/eval.txt" 2> "$TMP/err"
 if [ $? -eq 1 ]; then ok; else fail "eval write error did not exit 1"; fi
 
+# An output that names an input is refused before anything runs: renamed over
+# the path, the result replaced the list itself (-o idn.csv lost the watchlist).
+# Through another path, a symlink or a hard link too; two outputs on one file
+# likewise (the second would overwrite the first).
+cp "$S/idn.csv" "$D/in_a.csv"; cp "$S/mys.csv" "$D/in_b.csv"
+ln -s in_a.csv "$D/in_link.csv"; ln "$D/in_b.csv" "$D/in_hard.csv"
+for args in "-o $D/in_a.csv" "-o $D/./in_b.csv" "-o $D/in_link.csv" "-o $D/in_hard.csv" \
+            "--clusters $D/in_a.csv" "--rejects $D/in_b.csv" "--report $D/in_a.csv" \
+            "-o $D/twice.csv --clusters $D/twice.csv"; do
+  # shellcheck disable=SC2086
+  expect_exit 1 "$WATCHLINK" match "$D/in_a.csv" "$D/in_b.csv" --quiet $args
+  expect_grep "would" "$TMP/err"
+done
+expect_exit 1 "$WATCHLINK" train "$D/in_a.csv" "$D/in_b.csv" --model "$D/in_b.csv" --quiet
+cmp -s "$S/idn.csv" "$D/in_a.csv" && cmp -s "$S/mys.csv" "$D/in_b.csv" && ok || fail "an input list was changed"
+[ -e "$D/twice.csv" ] && fail "a refused run wrote its output" || ok
+expect_grep "is the input list" "$TMP/err"
+
 # A new file gets the mode a plain create would (0666 less the umask).
 ( umask 027; exec "$WATCHLINK" match "$S/idn.csv" "$S/mys.csv" --quiet -o "$D/mode.csv" )
 if [ "$(stat -c %a "$D/mode.csv")" = 640 ]; then ok; else fail "mode $(stat -c %a "$D/mode.csv"), wanted 640"; fi
