@@ -1,8 +1,11 @@
 /* main.c -- watchlink-mpi: `match`, `dedup` and `link` under mpirun -np N,
  * with output byte-identical to the single-process `watchlink` (issue 14).
  *
- * Version 1 splits the compare and score stages, not the read:
- *  1. every rank reads every list, normalises and blocks (replicated: the same
+ * Each rank reads its own byte range of every list (read_split.c: rows split
+ * at real row boundaries, rejects merged in input order on rank 0), and the
+ * records are exchanged so that every rank holds them all, in input order.
+ * The rest is still version 1 (the key-owner shuffle is the next step):
+ *  1. every rank normalises and blocks all records (replicated: the same
  *     candidates, in the same order, on every rank; checked with MPI_Allreduce);
  *  2. rank r compares the contiguous range [n r / N, n (r + 1) / N) of them;
  *  3. the comparison vectors are gathered to rank 0 (MPI_Gatherv), because the
@@ -34,6 +37,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "read_split.h"
 
 typedef struct {
     int rank, size;
@@ -45,6 +49,7 @@ typedef struct {
     size_t rejected;
     size_t lo, hi, n;           /* this rank's candidate range, of n */
     int local;                  /* ranks on this node */
+    uint64_t bytes_records;     /* sent by this rank in the split read (its records to all) */
     uint64_t bytes_vectors;     /* sent by this rank in the gather */
     uint64_t bytes_model;       /* sent by rank 0 in the broadcast */
     uint64_t bytes_pairs;       /* received by rank 0 in the gather */
@@ -162,16 +167,13 @@ static int parse(job *j, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* Every rank reads every list (replicated read, version 1) and the model. */
+/* Every rank reads its part of every list, and gets all records (read_split.c);
+ * then the model. */
 static int read_inputs(job *j)
 {
     j->ds = wl_dataset_create();
     if (!j->ds) return EXIT_INTERNAL;
-    wl_read_report *reps = calloc(j->o.n_lists, sizeof *reps);
-    if (!reps) return EXIT_INTERNAL;
-    int rc = cli_read_lists(&j->o, j->ds, reps);
-    for (size_t i = 0; i < j->o.n_lists; i++) j->rejected += reps[i].rejected;
-    free(reps);
+    int rc = mpi_read_lists(&j->o, j->rank, j->size, j->ds, &j->rejected, &j->bytes_records);
     char err[512] = "";
     if (rc == EXIT_OK && j->o.model && !(j->model = wl_model_load(j->o.model, err, sizeof err))) {
         cli_error("%s", err);
@@ -346,7 +348,12 @@ static void print_mpi_summary(const job *j, int rc)
     wait_asleep(&req[0]);
     MPI_Ireduce(&vec, &vec_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
     wait_asleep(&req[1]);
+    unsigned long long rec = j->bytes_records, rec_total = 0;
+    MPI_Ireduce(&rec, &rec_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
+    wait_asleep(&req[1]);
     if (j->rank == 0 && rc == EXIT_OK && !j->o.quiet) {
+        fprintf(stderr, "mpi: split read: %llu bytes of records sent between ranks (%.0f per record)\n", rec_total,
+                wl_dataset_size(j->ds) ? (double)rec_total / (double)wl_dataset_size(j->ds) : 0.0);
         fprintf(stderr, "mpi: %d ranks, %d threads each; %zu candidates, %zu per rank at most\n", j->size,
                 j->o.threads, j->n, (j->n + (size_t)j->size - 1) / (size_t)j->size);
         fprintf(stderr, "mpi: sent %llu bytes of comparison vectors (%zu per candidate) and %llu bytes "

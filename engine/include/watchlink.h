@@ -212,6 +212,77 @@ WL_API wl_status wl_dataset_read(wl_dataset *ds, const char *path, const wl_read
 /** @return the number of records in ds. */
 WL_API size_t wl_dataset_size(const wl_dataset *ds);
 
+/* ---- Split reading, for watchlink-mpi (issue 14): each process reads a byte
+ * range of a list, starting at a row boundary, and the processes' records are
+ * put back together in input order (wl_dataset_pack / wl_dataset_unpack). */
+
+/** Where a row starts: byte offset, file line, data rows before it. */
+typedef struct {
+    unsigned long long at;
+    long line;
+    size_t data_row;
+} wl_row_mark;
+
+/** A row's bytes in its file (without the line end) and its line. */
+typedef struct {
+    unsigned long long at;
+    size_t len;
+    long line;
+} wl_row_span;
+
+/** What a split read needs to know of a list before reading it. */
+typedef struct {
+    unsigned long long size; /* file size in bytes */
+    wl_row_mark first;       /* the first data row (just after the header) */
+    int splittable;          /* 0: gzip, UTF-16, bare-CR line ends, JSON Lines or not a
+                                regular file; read it whole (wl_dataset_read) in one process */
+    int has_id;              /* an id column: ids do not depend on the data row number */
+} wl_list_layout;
+
+/** Reads path's header. @return WL_OK, or as wl_dataset_read for a bad header. */
+WL_API wl_status wl_list_layout_read(const char *path, const wl_read_options *opt, wl_list_layout *out,
+                                     char *err, size_t errcap);
+
+/**
+ * The guessed start of part k of n of a splittable list: the first line start
+ * at or after the k/n point of its data bytes, with its line number (data_row
+ * left 0). A guess inside a quoted field is corrected by the reader of part
+ * k - 1, whose wl_dataset_read_range says where its last row ended.
+ * @return WL_OK, or WL_IO when the file cannot be read.
+ */
+WL_API wl_status wl_list_split_guess(const char *path, const wl_list_layout *layout, size_t k, size_t n,
+                                     wl_row_mark *mark, char *err, size_t errcap);
+
+/**
+ * Reads the data rows of a splittable list that start at byte offsets in
+ * [from->at, limit) into ds, from->at being a row start (its line and data row
+ * count given), exactly as wl_dataset_read reads them (the same rejects with
+ * the same file lines). A row that starts before limit is read to its end.
+ * @param end  the first row at or after limit (or the end of the file)
+ * @param rows  when not NULL, *rows is a malloc'd array of the row of every
+ *              record added, in order (for rejecting it later as a duplicate)
+ * @return WL_OK; WL_IO or WL_FORMAT with err naming the file.
+ */
+WL_API wl_status wl_dataset_read_range(wl_dataset *ds, const char *path, const wl_read_options *opt,
+                                       const wl_row_mark *from, unsigned long long limit, wl_row_mark *end,
+                                       wl_row_span **rows, wl_read_report *report, char *err, size_t errcap);
+
+/** Packs records [from, size) of ds (source, id, values) into a malloc'd buffer of
+ *  *len bytes, for another process's wl_dataset_unpack. @return NULL when out of memory. */
+WL_API void *wl_dataset_pack(const wl_dataset *ds, size_t from, size_t *len);
+
+/**
+ * Appends the records of a pack to ds in their order, as the reader would: a
+ * record whose (source, id) ds already holds is not added, and its index in the
+ * pack goes to *dups (malloc'd, *n_dups of them) with the reader's reason.
+ * @param reasons  when not NULL, a malloc'd array of *n_dups reasons, each
+ *                 WL_DUP_REASON_MAX bytes
+ * @return WL_OK, WL_NOMEM, or WL_FORMAT for a malformed pack.
+ */
+enum { WL_DUP_REASON_MAX = 160 };
+WL_API wl_status wl_dataset_unpack(wl_dataset *ds, const void *pack, size_t len, size_t **dups, size_t *n_dups,
+                                   char (**reasons)[WL_DUP_REASON_MAX]);
+
 /** The source name a list gets when wl_read_options.source is NULL: the file
  *  name without directory and extension (.gz too), "stdin" for "-".
  *  @return its length, written NUL-terminated to out (cut at cap - 1 bytes). */

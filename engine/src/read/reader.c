@@ -53,7 +53,7 @@ size_t wl_list_source_name(const char *path, char *out, size_t cap)
     return wl_reader_source_name(path, out, cap);
 }
 
-static void reader_free(wl_reader *r)
+void wl_reader_free(wl_reader *r)
 {
     for (size_t k = 0; k < r->n_cols; k++)
         free(r->col_name[k]);
@@ -144,7 +144,7 @@ static wl_status map_header(wl_reader *r, const wl_csv *c, char *err, size_t err
     return WL_OK;
 }
 
-static wl_status read_header(wl_reader *r, wl_csv *c, char *err, size_t errcap)
+wl_status wl_reader_header(wl_reader *r, wl_csv *c, char *err, size_t errcap)
 {
     int rc = wl_csv_next(c);
     if (rc < 0) return source_error(r, rc, c->line, err, errcap);
@@ -269,7 +269,7 @@ static wl_status read_source(wl_reader *r, wl_source *src, char *err, size_t err
         if (csv) wl_source_close(&mem), free(csv);
         return WL_NOMEM;
     }
-    wl_status st = read_header(r, &c, err, errcap);
+    wl_status st = wl_reader_header(r, &c, err, errcap);
     if (st == WL_OK) st = read_rows(r, &c, err, errcap);
     if (st == WL_OK) report_column_sources(r, n0);
     r->rep->delimiter = c.delim;
@@ -297,7 +297,7 @@ static wl_status read_with(wl_dataset *ds, const char *file, wl_source *src, con
     if (r.max_field > WL_CELL_MAX_LEN) r.max_field = WL_CELL_MAX_LEN;
     wl_status st = read_source(&r, src, err, errcap);
     if (st == WL_NOMEM && err && !err[0]) wl_set_error(err, errcap, "%s: out of memory", file);
-    reader_free(&r);
+    wl_reader_free(&r);
     return st;
 }
 

@@ -64,6 +64,13 @@ typedef struct {
  */
 wl_status wl_reader_flush(wl_reader *r);
 
+/** Reads the header row from c and maps its columns to roles (also for a
+ *  byte-range read, read_range.c, which reads the header then seeks). */
+wl_status wl_reader_header(wl_reader *r, wl_csv *c, char *err, size_t errcap);
+
+/** Frees what the header mapping and the row batches hold. */
+void wl_reader_free(wl_reader *r);
+
 /** Frees the batch buffers. */
 void wl_reader_batch_free(wl_reader *r);
 

@@ -69,6 +69,7 @@ static long fill(wl_csv *c)
 {
     if (c->eof) return 0;
     if (c->pos > 0) {
+        c->consumed += c->pos;
         memmove(c->buf, c->buf + c->pos, c->end - c->pos);
         c->end -= c->pos;
         c->pos = 0;
@@ -206,6 +207,7 @@ static void begin_row(wl_csv *c, size_t start)
     c->row_err = WL_CSV_ROW_OK;
     c->err_field = 0;
     c->row_line = c->line;
+    c->row_at = c->consumed + start;
     c->raw = c->buf + start;
 }
 

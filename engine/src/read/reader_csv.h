@@ -42,12 +42,14 @@ typedef struct {
     char delim;           /* ',', '\t', ';' or '|'; 0 = detect from the first line */
     size_t max_field, row_cap;
     long line; /* physical line number of buf[pos] (1-based) */
+    unsigned long long consumed; /* source bytes before buf[0]: row byte offsets for split reads */
 
     /* the current row, valid until the next call */
     const char **field;
     size_t *flen;
     size_t n_fields, field_cap;
     long row_line;   /* line where the row starts */
+    unsigned long long row_at; /* byte offset in the source where the row starts */
     const char *raw; /* the row's bytes without its final line end */
     size_t raw_len;
     wl_csv_row_error row_err;
