@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,9 @@ static void usage(FILE *f)
             "Times the person store's commands on generated lists (8 lists, N + M records;\n"
             "default N 1e5, M 1e4): dedup vs index of the N base records, update with the M\n"
             "held-out records, R one-record queries (default 5: median, p99) and one query\n"
-            "of Q records (default 1e4), and the store's bytes per record. DIR (default a\n"
+            "of Q records (default 1e4), and the store's bytes per record; then, in this\n"
+            "process, the index file's queries (engine wl_store_query): each of the Q\n"
+            "records alone (median, p99, total) and all Q in one call. DIR (default a\n"
             "new /tmp/wl-bench-store-XXXXXX) holds the split lists and the store; --cache\n"
             "DIR keeps the generated lists (as 'run --cache'). --watchlink PATH: the binary\n"
             "(default: watchlink beside this one).\n");
@@ -353,7 +356,117 @@ typedef struct {
     double dedup, index, update, batch, bytes_index, bytes_update, *q;
     double dedup_cpu, index_cpu, update_cpu, batch_cpu, *q_cpu;
     int n_q;
+    /* in one warm process (the engine's wl_store_query on the index file) */
+    double *wq, *wq_cpu, w_total, w_total_cpu, w_batch, w_batch_cpu, w_open;
+    int n_wq;
+    size_t w_pairs;
 } figures;
+
+static double self_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
+}
+
+/* The store's model, through a file (wl_model_load reads files). */
+static wl_model *stored_model(const char *db, const char *dir)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    wl_model *m = NULL;
+    char path[PATH_CAP], err[512];
+    pathf(path, "%s/store-model.json", dir);
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'model'", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        FILE *f = fopen(path, "w");
+        if (f) {
+            fputs((const char *)sqlite3_column_text(st, 0), f);
+            if (fclose(f) == 0) m = wl_model_load(path, err, sizeof err);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return m;
+}
+
+/* One query of the records of a list file: read, then wl_store_query.
+ * @return the pairs compared, or -1. */
+static long warm_query(const wl_store_index *x, const wl_model *m, const char *path, int threads)
+{
+    wl_dataset *q = wl_dataset_create();
+    wl_read_options ro = wl_read_default_options();
+    wl_read_report rep;
+    char err[512];
+    wl_match *pairs = NULL;
+    size_t n = 0;
+    long rc = -1;
+    if (q && wl_dataset_read(q, path, &ro, &rep, err, sizeof err) == WL_OK &&
+        wl_store_query(x, q, m, threads, &pairs, &n, err, sizeof err) == WL_OK)
+        rc = (long)n;
+    free(pairs);
+    wl_dataset_free(q);
+    return rc;
+}
+
+/* In one process, as a screening service runs: the index file mapped once,
+ * then each of the batch's rows queried alone (its one-row file written
+ * before the clock starts), then the whole batch in one call. */
+static int measure_warm(const store_args *a, const char *db, figures *fg)
+{
+    char idx[PATH_CAP], batch[PATH_CAP], one[PATH_CAP], err[512];
+    pathf(idx, "%s.idx.1", db);
+    pathf(batch, "%s/batch/arrivals.csv", a->dir);
+    pathf(one, "%s/warm-one.csv", a->dir);
+    wl_model *m = stored_model(db, a->dir);
+    double t = bench_now();
+    wl_store_index *x = NULL;
+    if (!m || wl_store_index_open(idx, &x, err, sizeof err) != WL_OK) {
+        fprintf(stderr, "store: warm: %s\n", m ? err : "cannot read the store's model");
+        wl_model_free(m);
+        return -1;
+    }
+    fg->w_open = bench_now() - t;
+    FILE *f = fopen(batch, "r");
+    char *header = NULL, *line = NULL;
+    size_t cap = 0;
+    int rc = f && read_row(f, &line, &cap) >= 0 && (header = strdup(line)) ? 0 : -1;
+    for (int k = -1; rc == 0 && k < a->batch && read_row(f, &line, &cap) >= 0; k++) {
+        FILE *o = fopen(one, "w");
+        if (!o) {
+            rc = -1;
+            break;
+        }
+        fputs(header, o);
+        fputs(line, o);
+        fclose(o);
+        double t0 = bench_now(), c0 = self_cpu();
+        long np = warm_query(x, m, one, a->threads);
+        double wall = bench_now() - t0, cpu = self_cpu() - c0;
+        if (np < 0) rc = -1;
+        if (k < 0) continue; /* the first query opens ICU's transliterators: warm-up, not counted */
+        fg->wq[fg->n_wq] = wall;
+        fg->wq_cpu[fg->n_wq++] = cpu;
+        fg->w_total += wall;
+        fg->w_total_cpu += cpu;
+        fg->w_pairs += (size_t)np;
+    }
+    if (f) fclose(f);
+    free(header);
+    free(line);
+    if (rc == 0) {
+        double t0 = bench_now(), c0 = self_cpu();
+        rc = warm_query(x, m, batch, a->threads) < 0 ? -1 : 0;
+        fg->w_batch = bench_now() - t0;
+        fg->w_batch_cpu = self_cpu() - c0;
+    }
+    wl_store_index_close(x);
+    wl_model_free(m);
+    unlink(one);
+    return rc;
+}
 
 static int measure(const store_args *a, const char *w, const query_out *qo, figures *fg)
 {
@@ -377,6 +490,7 @@ static int measure(const store_args *a, const char *w, const query_out *qo, figu
     fg->index_cpu = g_cpu;
     fg->bytes_index = store_bytes(db);
     fprintf(stderr, "store: dedup %.2f s, index %.2f s\n", fg->dedup, fg->index);
+    if (measure_warm(a, db, fg) != 0) return -1;
     for (int i = 0; i < qo->n_single; i++) {
         pathf(path, "%s/q%d/arrivals.csv", a->dir, i);
         cmd_init(&c, w, "query");
@@ -422,6 +536,17 @@ static void report(const store_args *a, const query_out *qo, figures *fg)
            percentile(fg->q_cpu, fg->n_q, 99));
     printf("| query of %d records in one run | %.2f | %.2f | 10^4 in <= 2 s |\n", qo->n_batch, fg->batch,
            fg->batch_cpu);
+    qsort(fg->wq, (size_t)fg->n_wq, sizeof *fg->wq, by_double);
+    qsort(fg->wq_cpu, (size_t)fg->n_wq, sizeof *fg->wq_cpu, by_double);
+    printf("| one warm process: index file opened and checked | %.3f | | |\n", fg->w_open);
+    printf("| one warm process: query of 1 record, median of %d | %.5f | %.5f | <= 0.005 |\n", fg->n_wq,
+           percentile(fg->wq, fg->n_wq, 50), percentile(fg->wq_cpu, fg->n_wq, 50));
+    printf("| one warm process: query of 1 record, p99 of %d | %.5f | %.5f | <= 0.020 |\n", fg->n_wq,
+           percentile(fg->wq, fg->n_wq, 99), percentile(fg->wq_cpu, fg->n_wq, 99));
+    printf("| one warm process: %d one-record queries, total (%.1f pairs compared each) | %.2f | %.2f | <= 2 s |\n",
+           fg->n_wq, fg->n_wq ? (double)fg->w_pairs / fg->n_wq : 0.0, fg->w_total, fg->w_total_cpu);
+    printf("| one warm process: the %d records in one call | %.2f | %.2f | |\n", qo->n_batch, fg->w_batch,
+           fg->w_batch_cpu);
     printf("| store bytes per record after index | %.0f | | <= 1024 |\n", fg->bytes_index / n_base);
     printf("| store bytes per record after update | %.0f | | <= 1024 |\n", fg->bytes_update / n_all);
 }
@@ -443,13 +568,17 @@ int bench_store(int argc, char **argv)
     figures fg = { 0 };
     fg.q = calloc((size_t)a.queries, sizeof *fg.q);
     fg.q_cpu = calloc((size_t)a.queries, sizeof *fg.q_cpu);
+    fg.wq = calloc((size_t)a.batch, sizeof *fg.wq);
+    fg.wq_cpu = calloc((size_t)a.batch, sizeof *fg.wq_cpu);
     double t0 = bench_now();
-    int rc = fg.q && fg.q_cpu && generate(&a, gen) == 0 && split(&a, gen, &qo) == 0 ? 0 : 1;
+    int rc = fg.q && fg.q_cpu && fg.wq && fg.wq_cpu && generate(&a, gen) == 0 && split(&a, gen, &qo) == 0 ? 0 : 1;
     if (rc) fprintf(stderr, "store: cannot make the lists in %s\n", a.dir);
     else fprintf(stderr, "store: lists ready in %.1f s (%s)\n", bench_now() - t0, a.dir);
     if (rc == 0 && measure(&a, w, &qo, &fg) != 0) rc = 1;
     if (rc == 0) report(&a, &qo, &fg);
     free(fg.q);
     free(fg.q_cpu);
+    free(fg.wq);
+    free(fg.wq_cpu);
     return rc;
 }

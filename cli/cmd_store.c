@@ -2,6 +2,7 @@
  * `export`, `query` and `update`. Matching is the engine's (wl_run through the
  * public API); this file keeps the store's records, pairs and persons. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -534,6 +535,9 @@ static const char QUERY_USAGE[] =
     "  --source NAME        the query list's source (default: a source column, else its\n"
     "                       file name); it must not be a stored source\n"
     "  --threshold P        hits with probability >= P (default: the store's threshold)\n"
+    "  --full               match the list with the whole store in one run (loads and\n"
+    "                       normalises every stored record) instead of looking its\n"
+    "                       candidates up in the store's index file\n"
     "  --map ROLE=COLUMN    map a column of LIST to a role (repeatable)\n"
     "  --rejects FILE       write every rejected input row with its line and reason\n"
     "  --threads N          worker threads (default: all cores)\n"
@@ -558,6 +562,27 @@ static int source_listed(const char *list, const char *source)
         p += len + (p[len] == ',');
     }
     return !list;
+}
+
+/* --sources against the database (the fast path loads no records). @return 0, or -1 after the error. */
+static int check_sources_fast(const char *list, store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM records WHERE source = ? LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return cli_error("%s: %s", s->path, sqlite3_errmsg(s->db)), -1;
+    int rc = 0;
+    for (const char *p = list; rc == 0 && p && *p;) {
+        size_t len = strcspn(p, ",");
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, p, (int)len, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            cli_error("--sources: the store holds no source '%.*s'", (int)len, p);
+            rc = -1;
+        }
+        p += len + (p[len] == ',');
+    }
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* Every name of --sources must be a stored source. @return 0, or -1 after the error. */
@@ -999,16 +1024,228 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top, const char
     return rc;
 }
 
+/* ---- query through the index file ---- */
+
+/* The stored record's doc numbers hold one of the query's valid numbers (as
+ * doc_shortcut, reading the stored record's fields as the store keeps them). */
+static int stored_doc_valid(const char *fields, const char *valid)
+{
+    json_error_t je;
+    json_t *obj = fields ? json_loads(fields, 0, &je) : NULL;
+    json_t *docs = obj ? json_object_get(obj, wl_role_name(WL_ROLE_DOC_NUMBER)) : NULL;
+    int found = 0;
+    for (size_t k = 0; docs && !found && k < json_array_size(docs); k++) {
+        const char *v = json_string_value(json_array_get(docs, k));
+        char folded[128];
+        size_t fl = v ? fold_doc(v, strlen(v), folded, sizeof folded) : 0;
+        for (const char *p = valid; v && *p && !found;) {
+            size_t n = strcspn(p, "\n");
+            if (n && fl >= n && !memcmp(folded + fl - n, p, n)) found = 1;
+            p += n + (p[n] == '\n');
+        }
+    }
+    json_decref(obj);
+    return found;
+}
+
+/* A hit through the index: the stored record by its row id. */
+typedef struct {
+    size_t q_rank, s_rank, q;
+    int64_t rid, person;
+    char *id, *fields;
+    const wl_match *m;
+    int valid_doc;
+} fast_hit;
+
+static int by_fast_hit(const void *a, const void *b)
+{
+    const fast_hit *x = a, *y = b;
+    if (x->q_rank != y->q_rank) return x->q_rank < y->q_rank ? -1 : 1;
+    if (x->valid_doc != y->valid_doc) return x->valid_doc ? -1 : 1;
+    if (x->m->probability != y->m->probability) return x->m->probability > y->m->probability ? -1 : 1;
+    if (x->m->weight != y->m->weight) return x->m->weight > y->m->weight ? -1 : 1;
+    return (x->s_rank > y->s_rank) - (x->s_rank < y->s_rank);
+}
+
+/* A query source that is also a stored source would be read as that source's
+ * records: refused, as the full path refuses it. */
+static int fast_sources_distinct(store *s, const wl_dataset *q)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM records WHERE source = ? LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return cli_error("%s: %s", s->path, sqlite3_errmsg(s->db)), -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < wl_dataset_size(q); i++) {
+        if (i && !strcmp(wl_dataset_source(q, i), wl_dataset_source(q, i - 1))) continue;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, wl_dataset_source(q, i), -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            cli_error("the query list's source '%s' is also a source in the store: give the list "
+                      "another file name or source column", wl_dataset_source(q, i));
+            rc = -1;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Fills the hit's stored id, person and fields. @return 0, or -1 after the error. */
+static int fetch_stored(store *s, sqlite3_stmt *st, fast_hit *h)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, h->rid);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        cli_error("%s: the index file names record %" PRId64 ", which the store does not hold: "
+                  "damaged store (index --check)", s->path, h->rid);
+        return -1;
+    }
+    h->id = strdup((const char *)sqlite3_column_text(st, 0));
+    h->person = sqlite3_column_int64(st, 1);
+    h->fields = strdup((const char *)sqlite3_column_text(st, 2));
+    if (!h->id || !h->fields) return cli_error("out of memory"), -1;
+    return 0;
+}
+
+static void write_fast_hits(FILE *f, const wl_dataset *q, const wl_store_index *x, const fast_hit *h, size_t nh,
+                            size_t top, int explain)
+{
+    fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight", f);
+    for (int k = 0; explain && k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
+    fputs(",valid_doc\n", f);
+    size_t rank = 0;
+    for (size_t k = 0; k < nh; k++) {
+        rank = k > 0 && h[k].q == h[k - 1].q ? rank + 1 : 1;
+        if (rank > top) continue;
+        cli_csv_field(f, wl_dataset_source(q, h[k].q));
+        fputc(',', f);
+        cli_csv_field(f, wl_dataset_id(q, h[k].q));
+        fprintf(f, ",%zu,%" PRId64 ",", rank, h[k].person);
+        cli_csv_field(f, wl_store_index_source(x, h[k].m->right));
+        fputc(',', f);
+        cli_csv_field(f, h[k].id);
+        fprintf(f, ",%.6f,%.3f", h[k].m->probability, h[k].m->weight);
+        for (int c = 0; explain && c < WL_FIELD_COUNT; c++)
+            fprintf(f, ",%s:%.2f", wl_level_name((wl_field)c, h[k].m->level[c]), h[k].m->field_weight[c]);
+        fprintf(f, ",%d\n", h[k].valid_doc);
+    }
+}
+
+/* The hits of the pairs: at or above the threshold, or short-cut by a valid
+ * document (doc_shortcut's rule), of the listed sources. */
+static fast_hit *fast_hits(store *s, const wl_store_index *x, const uint32_t *q_rank,
+                           const wl_match *m, size_t nm, double threshold, const char *sources,
+                           char *const *valid, size_t *n_hits)
+{
+    fast_hit *h = calloc(nm ? nm : 1, sizeof *h);
+    sqlite3_stmt *st = NULL;
+    size_t nh = 0;
+    int bad = !h || sqlite3_prepare_v2(s->db, "SELECT id, person_id, fields FROM records WHERE rid = ?", -1, &st,
+                                       NULL) != SQLITE_OK;
+    for (size_t k = 0; !bad && k < nm; k++) {
+        const wl_match *p = &m[k];
+        if (!source_listed(sources, wl_store_index_source(x, p->right))) continue;
+        int doc = valid[p->left] && level_is(WL_FIELD_DOC, p->level[WL_FIELD_DOC], "exact") &&
+                  !level_is(WL_FIELD_NAME, p->level[WL_FIELD_NAME], "different") &&
+                  !level_is(WL_FIELD_NAME, p->level[WL_FIELD_NAME], "missing");
+        if (!doc && !(p->probability >= threshold)) continue;
+        fast_hit *t = &h[nh++];
+        *t = (fast_hit){ q_rank[p->left], wl_store_index_rank(x, p->right), p->left, wl_store_index_rid(x, p->right),
+                         0, NULL, NULL, p, 0 };
+        bad = fetch_stored(s, st, t) != 0;
+        if (!bad && doc) t->valid_doc = stored_doc_valid(t->fields, valid[p->left]);
+        if (!bad && !t->valid_doc && !(p->probability >= threshold)) { /* below and not short-cut */
+            free(t->id);
+            free(t->fields);
+            nh--;
+        }
+    }
+    sqlite3_finalize(st);
+    if (bad && h) {
+        for (size_t k = 0; k < nh; k++) free(h[k].id), free(h[k].fields);
+        free(h);
+        if (!st) cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    qsort(h, nh, sizeof *h, by_fast_hit);
+    *n_hits = nh;
+    return h;
+}
+
+/* query through the index file: the query list is read and normalised, its
+ * keys looked up in the index, and only its candidates compared (engine
+ * wl_store_query); the stored records are read from the database only for the
+ * hits. */
+static int query_fast(const cli_opts *o, store *s, const store_settings *set, const wl_store_index *x, size_t top,
+                      const char *sources)
+{
+    cli_opts lists = without_store(o);
+    lists.reference_year = (int)set->reference_year;
+    wl_dataset *q = wl_dataset_create();
+    int rc = q ? cli_read_lists(&lists, q, NULL) : EXIT_INTERNAL;
+    if (rc == EXIT_OK && fast_sources_distinct(s, q) != 0) rc = EXIT_INPUT;
+    char **valid = rc == EXIT_OK ? valid_docs(q, o->threads) : NULL;
+    size_t nq = q ? wl_dataset_size(q) : 0, nm = 0, nh = 0;
+    if (rc == EXIT_OK && !valid) rc = EXIT_INTERNAL, cli_error("out of memory");
+    uint32_t *q_rank = NULL;
+    wl_match *m = NULL;
+    fast_hit *h = NULL;
+    char err[512] = "";
+    if (rc == EXIT_OK && wl_dataset_record_ranks(q, &q_rank) != WL_OK) rc = EXIT_INTERNAL, cli_error("out of memory");
+    if (rc == EXIT_OK && wl_store_query(x, q, set->model, o->threads, &m, &nm, err, sizeof err) != WL_OK)
+        rc = EXIT_INTERNAL, cli_error("%s", err);
+    double threshold = o->threshold >= 0 ? o->threshold : set->threshold;
+    if (rc == EXIT_OK && !(h = fast_hits(s, x, q_rank, m, nm, threshold, sources, valid, &nh))) rc = EXIT_INTERNAL;
+    cli_out out;
+    if (rc == EXIT_OK && cli_out_open(&out, o->output) != 0) rc = EXIT_INPUT;
+    else if (rc == EXIT_OK) {
+        write_fast_hits(out.f, q, x, h, nh, top, o->explain);
+        if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;
+    }
+    if (rc == EXIT_OK && !o->quiet) {
+        size_t nd = 0;
+        for (size_t k = 0; k < nh; k++) nd += (size_t)h[k].valid_doc;
+        fprintf(stderr, "query: %zu records screened against %zu stored (%zu compared through the index file),"
+                " %zu hits (%zu by a check-digit-valid document first; the others at or above %g)\n",
+                nq, wl_store_index_records(x), nm, nh, nd, threshold);
+    }
+    for (size_t k = 0; h && k < nh; k++) free(h[k].id), free(h[k].fields);
+    free(h);
+    free(m);
+    free(q_rank);
+    for (size_t i = 0; valid && i < nq; i++) free(valid[i]);
+    free(valid);
+    wl_dataset_free(q);
+    return rc;
+}
+
 int cmd_query(int argc, char **argv)
 {
     cli_opts o;
     const char *top_arg = NULL, *sources = NULL;
-    extra_opt ex[] = { { "--top", &top_arg, NULL }, { "--sources", &sources, NULL } };
-    int p = store_parse_args(argc, argv, &o, QUERY_USAGE, ex, 2);
+    int full = 0;
+    extra_opt ex[] = { { "--top", &top_arg, NULL }, { "--sources", &sources, NULL }, { "--full", NULL, &full } };
+    int p = store_parse_args(argc, argv, &o, QUERY_USAGE, ex, 3);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
     size_t top;
     if (parse_top(top_arg, &top) != 0) return EXIT_INPUT;
     if (o.n_lists != 2) return cli_error("query takes a store and one list (see --help)"), EXIT_INPUT;
+    if (!full) {
+        store s;
+        store_settings set;
+        wl_store_index *x = NULL;
+        if (store_open(&s, o.lists[0], STORE_READ) != 0) return EXIT_INPUT;
+        int rc = sqlite3_exec(s.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EXIT_OK : EXIT_INTERNAL;
+        int has = rc == EXIT_OK && load_settings(&s, &set) == 0 ? store_index_load(&s, &x) : -1;
+        if (has < 0) rc = EXIT_INPUT;
+        else if (has == 0 && check_sources_fast(sources, &s) != 0) rc = EXIT_INPUT;
+        else if (has == 0) rc = query_fast(&o, &s, &set, x, top, sources);
+        wl_store_index_close(x);
+        if (has >= 0) wl_model_free(set.model);
+        store_rollback(&s);
+        store_close(&s);
+        if (has != 1) return rc;
+        /* a store of format 2 has no index file until its next update: the full path */
+    }
     loaded_store ls;
     if (load_store(&ls, o.lists[0], 0) != 0) return EXIT_INPUT;
     int rc = check_sources(sources, &ls) == 0 ? query_run(&o, &ls, top, sources) : EXIT_INPUT;
@@ -1026,8 +1263,14 @@ static const char UPDATE_USAGE[] =
     "keep their ids unless they merged (the oldest id survives) or split (the part with\n"
     "the oldest record keeps it). Analysts' decisions ('review') override the model: a\n"
     "ruled-out pair never comes back, a confirmed match stays one person. One\n"
-    "transaction: a killed update changes nothing.\n\n"
+    "transaction: a killed update changes nothing.\n"
+    "The store freezes its parameters -- the model and the list-wide statistics the\n"
+    "engine derives from all records (name-part rarity counts, the record count, block\n"
+    "limits) -- in its index file at 'index' and at a refit; queries use them as frozen.\n"
+    "This version's update always re-runs the whole store and refreezes them (a refit).\n\n"
     "Options:\n"
+    "  --refit              re-run the whole store and freeze its statistics again (what\n"
+    "                       every update does in this version)\n"
     "  --changes FILE       write change,person_id,source,id,previous_person_id\n"
     "                       (change: removed, new, joined, merged, split, updated)\n"
     "  --remove LIST        remove the (source, id) of every row of LIST, a list like any\n"
@@ -1258,13 +1501,16 @@ int cmd_update(int argc, char **argv)
 {
     cli_opts o;
     const char *changes = NULL, *remove = NULL, *remove_source = NULL;
+    int refit = 0;
     extra_opt ex[] = { { "--changes", &changes, NULL },
                        { "--remove", &remove, NULL },
-                       { "--remove-source", &remove_source, NULL } };
-    int p = store_parse_args(argc, argv, &o, UPDATE_USAGE, ex, 3);
+                       { "--remove-source", &remove_source, NULL },
+                       { "--refit", NULL, &refit } };
+    int p = store_parse_args(argc, argv, &o, UPDATE_USAGE, ex, 4);
     if (p) return p > 0 ? EXIT_OK : EXIT_INPUT;
-    if (o.n_lists < 1 || (o.n_lists < 2 && !remove))
-        return cli_error("update takes a store and at least one list or --remove (see --help)"), EXIT_INPUT;
+    if (o.n_lists < 1 || (o.n_lists < 2 && !remove && !refit))
+        return cli_error("update takes a store and at least one list, --remove or --refit (see --help)"),
+               EXIT_INPUT;
     if (o.model || o.threshold >= 0 || o.max_partners || o.reference_year)
         return cli_error("update matches with the store's model and settings: --model, --threshold, "
                          "--max-partners and --reference-year belong to 'index'"), EXIT_INPUT;

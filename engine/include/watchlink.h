@@ -576,6 +576,9 @@ WL_API const wl_stats *wl_result_stats(const wl_result *r);
 WL_API const wl_model *wl_result_model(const wl_result *r);
 /** Takes the model out of the result, for wl_model_save; caller frees it. */
 WL_API wl_model *wl_result_take_model(wl_result *r);
+/** *rank (malloc'd) receives each record's place in output order (source, then
+ *  id with numbers by value), as wl_result_record orders a run's records. */
+WL_API wl_status wl_dataset_record_ranks(const wl_dataset *ds, uint32_t **rank);
 /** The run's features when it ran with wl_options.keep_features (else NULL); owned by the result. */
 WL_API const wl_features *wl_result_features(const wl_result *r);
 
@@ -607,6 +610,21 @@ WL_API size_t wl_store_index_records(const wl_store_index *x);
 WL_API uint64_t wl_store_index_checksum(const wl_store_index *x);
 /** Record i's row id in the store. */
 WL_API int64_t wl_store_index_rid(const wl_store_index *x, size_t i);
+/**
+ * Screens the records of q against the index with model m: every pair of a
+ * query record and a stored record sharing a block, compared and scored as a
+ * full link run over the store and q would, with the store's frozen
+ * statistics (store/store_query.c says exactly what that run is). *pairs
+ * (malloc'd, n of them, sorted) have left = the query record (index in q),
+ * right = the stored record (index in the file, wl_store_index_rid), at any
+ * probability: the caller applies its threshold.
+ */
+WL_API wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
+                                wl_match **pairs, size_t *n, char *err, size_t errcap);
+/** The name of stored record i's source. */
+WL_API const char *wl_store_index_source(const wl_store_index *x, size_t i);
+/** Record i's place among the stored records in output order (source, then id). */
+WL_API size_t wl_store_index_rank(const wl_store_index *x, size_t i);
 /** Bytes of the file and (out, may be NULL) of its parts: features, statistics, blocking index. */
 WL_API size_t wl_store_index_bytes(const wl_store_index *x, size_t *features, size_t *stats, size_t *blocks);
 

@@ -133,6 +133,14 @@ uint32_t *wl_run_record_ranks(const wl_dataset *ds, uint32_t **order_out)
     return rank;
 }
 
+wl_status wl_dataset_record_ranks(const wl_dataset *ds, uint32_t **rank)
+{
+    uint32_t *order = NULL;
+    *rank = ds ? wl_run_record_ranks(ds, &order) : NULL;
+    free(order);
+    return *rank ? WL_OK : WL_NOMEM;
+}
+
 /* Pairs in record order: (rank of left, rank of right) is one 64-bit key,
  * unique per pair, so sorting (key, position) and permuting is the sort. */
 typedef struct {

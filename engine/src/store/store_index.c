@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/dataset.h"
 #include "store/store_index.h"
 
 enum { ENDIAN_MARK = 0x01020304 };
@@ -113,8 +114,23 @@ wl_status wl_store_index_write(const wl_features *f, const wl_options *opt, cons
         wl_set_error(err, errcap, "%s: cannot build the store index: %s", path, wl_strerror(st));
         return st;
     }
+    /* the source names, in the order of the records' source numbers */
+    char *names = NULL;
+    size_t names_len = 0;
+    FILE *nm = f->ds ? open_memstream(&names, &names_len) : NULL;
+    for (size_t k = 0; nm && k < f->ds->n_sources; k++) fwrite(f->ds->pool + f->ds->sources[k], 1, strlen(f->ds->pool + f->ds->sources[k]) + 1, nm);
+    if (!nm || fclose(nm) != 0) {
+        free(freq);
+        free(bkey);
+        free(brec);
+        free(split);
+        free(names);
+        wl_set_error(err, errcap, "%s: cannot build the store index: %s", path, wl_strerror(WL_NOMEM));
+        return WL_NOMEM;
+    }
     sect_src src[MAX_SECTIONS];
     size_t ns = feature_sections(f, src);
+    src[ns++] = (sect_src){ "sources", names, 1, names_len };
     src[ns++] = (sect_src){ "rid", rid, sizeof *rid, f->n };
     src[ns++] = (sect_src){ "rank", rank, sizeof *rank, f->n };
     src[ns++] = (sect_src){ "freq", freq, sizeof *freq, n_freq };
@@ -167,6 +183,7 @@ wl_status wl_store_index_write(const wl_features *f, const wl_options *opt, cons
     free(bkey);
     free(brec);
     free(split);
+    free(names);
     return st;
 }
 
@@ -269,6 +286,20 @@ static int check_features(const wl_features *f, const size_t *len)
         return -1;
     WL_FEATURE_COLUMNS(COL_)
 #undef COL_
+    return 0;
+}
+
+/* Where each source's name starts; every record's source must have one. */
+static int source_names(wl_store_index *x)
+{
+    size_t n = 0;
+    if (x->sources_len && x->sources[x->sources_len - 1] != '\0') return -1;
+    for (size_t k = 0; k < x->sources_len; k++) n += x->sources[k] == '\0';
+    if (n >= UINT32_MAX || !(x->source_at = malloc((n ? n : 1) * sizeof *x->source_at))) return -1;
+    x->n_sources = 0;
+    for (size_t k = 0; k < x->sources_len; k += strlen(x->sources + k) + 1) x->source_at[x->n_sources++] = (uint32_t)k;
+    for (size_t i = 0; i < x->f.n; i++)
+        if (x->f.source[i] >= x->n_sources) return -1;
     return 0;
 }
 
@@ -386,7 +417,9 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
     SECT_("brec", sizeof *x->brec, x->brec, &cnt)
     if (!bad && cnt != x->n_bkey) bad = 1;
     SECT_("bsplit", sizeof *x->bsplit, x->bsplit, &x->n_bsplit)
+    SECT_("sources", 1, x->sources, &x->sources_len)
 #undef SECT_
+    if (!bad) bad = source_names(x) != 0;
     if (!bad) {
         f->text_cap = f->text_len;
         bad = check_features(f, len) != 0;
@@ -414,6 +447,7 @@ void wl_store_index_close(wl_store_index *x)
 {
     if (!x) return;
     if (x->base) munmap(x->base, x->bytes);
+    free(x->source_at);
     free(x);
 }
 
@@ -430,3 +464,10 @@ size_t wl_store_index_bytes(const wl_store_index *x, size_t *features, size_t *s
     if (blocks) *blocks = x ? x->part_bytes[2] : 0;
     return x ? x->bytes : 0;
 }
+
+const char *wl_store_index_source(const wl_store_index *x, size_t i)
+{
+    return x && i < x->f.n ? x->sources + x->source_at[x->f.source[i]] : NULL;
+}
+
+size_t wl_store_index_rank(const wl_store_index *x, size_t i) { return x && i < x->f.n ? x->rank[i] : SIZE_MAX; }

@@ -11,6 +11,7 @@
  *     here -- a file without the new section is refused as made by an older
  *     watchlink, and its store is refitted;
  *   - rid and rank: each record's row id in the store and its output order;
+ *   - sources: the source names, NUL-terminated, in the order col.SOURCE counts;
  *   - freq: the frozen name-part rarity counts, (h_canon, records) sorted;
  *   - bkey / brec: the blocking index, every (key, record) entry of every
  *     kind sorted by key, a crowded block already re-keyed by its split key as
@@ -26,7 +27,7 @@
 #include "features/featureset.h"
 
 /* Bumped whenever the layout or the meaning of a section changes. */
-enum { WL_SIDX_VERSION = 1 };
+enum { WL_SIDX_VERSION = 2 }; /* 2: the source names */
 #define WL_SIDX_MAGIC "WLSTIDX"
 
 enum { WL_SIDX_NAME = 24, WL_SIDX_ALIGN = 64 }; /* sections start on a cache line */
@@ -73,6 +74,10 @@ struct wl_store_index {
     wl_features f;        /* arrays pointing into the map (f.n = records) */
     const int64_t *rid;
     const uint32_t *rank;
+    const char *sources;  /* the names, NUL-terminated one after another */
+    size_t sources_len;
+    uint32_t *source_at;  /* malloc'd: where source s's name starts */
+    size_t n_sources;
     const wl_sidx_freq *freq;
     size_t n_freq;
     const uint64_t *bkey;

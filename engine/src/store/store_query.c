@@ -1,0 +1,446 @@
+/* store_query.c -- screening query records against the store's index file
+ * without loading the store: normalise the K query records, look their
+ * blocking keys up in the index, copy only the candidates' features out of the
+ * mapping, compare and score them with the store's model.
+ *
+ * What it equals (issue 12's rule: a full run with the frozen parameters).
+ * The pairs are those of a full link run over the store's records and the
+ * query records in which
+ *   - the list-wide statistics are the store's frozen ones plus the query
+ *     records themselves: a name part's rarity is the records holding it in
+ *     the store at index time plus the query records holding it, the number of
+ *     records N + K (the full run counts both lists the same way);
+ *   - a block holds the stored records of the key (as frozen, re-keyed by the
+ *     split key where the store's block was split) and the query records of
+ *     the key, and is skipped above max_block records, as block.c does; the
+ *     split decisions are the store's (frozen): a block the query records
+ *     push over the split limit stays whole, where a full run over both
+ *     would split it (more candidates here, never fewer);
+ *   - every pair sharing a kept block is a candidate: the partner cap is not
+ *     applied (it bounds the work of blocking a whole list; a query's work is
+ *     its blocks), so the candidates are a superset of a capped run's, and
+ *     the same set where the cap does not bind (lists under 65,536 records
+ *     keep 2^21 / n partners each).
+ * Each pair is compared in the order the full run compares it (the record
+ * whose source sorts first on the left; the sources differ), so its levels,
+ * weights and probability are the full run's to the bit. */
+#include <stdlib.h>
+
+#include "common/dataset.h"
+#include "compare/compare.h"
+#include "score/model.h"
+#include "store/store_index.h"
+
+/* ---- the query records' own part counts ---- */
+
+typedef struct {
+    uint64_t h;
+    uint32_t n;
+} hcount;
+
+static int by_h(const void *a, const void *b)
+{
+    uint64_t x = ((const hcount *)a)->h, y = ((const hcount *)b)->h;
+    return (x > y) - (x < y);
+}
+
+/* Each distinct canonical part of the query records with the records holding
+ * it (the query features' own freq, features_freq.c). */
+static hcount *query_counts(const wl_features *fq, size_t *n_out)
+{
+    size_t total = fq->part_start[fq->n], n = 0;
+    hcount *t = malloc((total ? total : 1) * sizeof *t);
+    if (!t) return NULL;
+    for (size_t k = 0; k < total; k++) t[k] = (hcount){ fq->parts[k].h_canon, fq->parts[k].freq };
+    qsort(t, total, sizeof *t, by_h);
+    for (size_t k = 0; k < total; k++)
+        if (n == 0 || t[n - 1].h != t[k].h) t[n++] = t[k];
+    *n_out = n;
+    return t;
+}
+
+static uint32_t count_of(const hcount *t, size_t n, uint64_t h)
+{
+    hcount want = { h, 0 };
+    const hcount *at = bsearch(&want, t, n, sizeof *t, by_h);
+    return at ? at->n : 0;
+}
+
+static uint64_t frozen_count(const wl_store_index *x, uint64_t h)
+{
+    size_t lo = 0, hi = x->n_freq;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->freq[mid].h < h) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < x->n_freq && x->freq[lo].h == h ? x->freq[lo].records : 0;
+}
+
+static uint32_t sat32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
+
+/* ---- candidates from the blocking index ---- */
+
+static size_t lower_key(const wl_store_index *x, uint64_t key)
+{
+    size_t lo = 0, hi = x->n_bkey;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->bkey[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static int in_split(const wl_store_index *x, uint64_t key)
+{
+    size_t lo = 0, hi = x->n_bsplit;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->bsplit[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < x->n_bsplit && x->bsplit[lo] == key;
+}
+
+static int has_identity(const wl_features *f, size_t i)
+{
+    return f->n_names[i] != 0 || f->doc_start[i + 1] != f->doc_start[i];
+}
+
+static int cmp_u32_asc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The query records' (key, record) entries, split keys as the store split. */
+static wl_status query_entries(const wl_store_index *x, const wl_features *fq, wl_vec *out)
+{
+    uint64_t keys[512];
+    uint32_t common = wl_block_common_limit((size_t)x->head.p.max_block);
+    for (size_t i = 0; i < fq->n; i++) {
+        if (!has_identity(fq, i)) continue;
+        for (int kind = 0; kind < WL_KIND_COUNT; kind++) {
+            if (!(x->head.p.block_keys & (1u << kind))) continue;
+            size_t nk = wl_block_record_keys(fq, i, kind, common, keys, 512);
+            for (size_t a = 0; a < nk; a++) {
+                uint64_t k = keys[a];
+                if (in_split(x, k))
+                    k = wl_block_key(kind, wl_hash_combine(k, wl_block_split_key(fq, i, kind))) | WL_KEY_SPLIT_BIT;
+                wl_keyent e = { k, (uint32_t)i, 0 };
+                if (wl_vec_push(out, &e) != 0) return WL_NOMEM;
+            }
+        }
+    }
+    return WL_OK;
+}
+
+static int by_keyent(const void *a, const void *b)
+{
+    const wl_keyent *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->rec > y->rec) - (x->rec < y->rec);
+}
+
+/* Candidate pairs (query << 32 | stored), sorted and distinct. */
+static wl_status candidates(const wl_store_index *x, const wl_features *fq, wl_vec *pairs)
+{
+    wl_vec e;
+    wl_vec_init(&e, sizeof(wl_keyent));
+    wl_status st = query_entries(x, fq, &e);
+    wl_keyent *v = e.data;
+    size_t n = e.len, w = 0;
+    if (st == WL_OK && n) qsort(v, n, sizeof *v, by_keyent);
+    for (size_t i = 0; st == WL_OK && i < n; i++) /* a record meets a key once */
+        if (w == 0 || v[w - 1].key != v[i].key || v[w - 1].rec != v[i].rec) v[w++] = v[i];
+    for (size_t i = 0, j; st == WL_OK && i < w; i = j) {
+        for (j = i + 1; j < w && v[j].key == v[i].key; j++) {}
+        size_t lo = lower_key(x, v[i].key), hi = lo;
+        while (hi < x->n_bkey && x->bkey[hi] == v[i].key) hi++;
+        if (hi == lo || (hi - lo) + (j - i) > x->head.p.max_block) continue; /* no stored record, or skipped */
+        for (size_t q = i; q < j && st == WL_OK; q++)
+            for (size_t s = lo; s < hi; s++) {
+                uint32_t b = x->brec[s];
+                if (!has_identity(&x->f, b)) continue;
+                uint64_t p = (uint64_t)v[q].rec << 32 | b;
+                if (wl_vec_push(pairs, &p) != 0) st = WL_NOMEM;
+            }
+    }
+    wl_vec_free(&e);
+    if (st != WL_OK) return st;
+    uint64_t *p = pairs->data;
+    if (pairs->len) qsort(p, pairs->len, sizeof *p, cmp_u64);
+    w = 0;
+    for (size_t k = 0; k < pairs->len; k++)
+        if (w == 0 || p[w - 1] != p[k]) p[w++] = p[k];
+    pairs->len = w;
+    return WL_OK;
+}
+
+/* ---- the compared records, copied into features of their own ---- */
+
+/* The bytes of f->text record i's offsets point into, [*lo, *hi). Which fields
+ * are offsets is found as the index file's check finds it (store_index.c
+ * offsets_inside): a rebase by 1 changes exactly them. */
+static void text_span(const wl_features *f, size_t i, uint32_t *lo, uint32_t *hi)
+{
+    unsigned char buf[256];
+    *lo = UINT32_MAX;
+    *hi = 0;
+#define NOTE_(o)                                                                  \
+    do {                                                                          \
+        uint32_t o_ = (o);                                                        \
+        uint32_t e_ = o_ + (uint32_t)strlen(f->text + o_) + 1;                    \
+        if (o_ < *lo) *lo = o_;                                                   \
+        if (e_ > *hi) *hi = e_;                                                   \
+    } while (0)
+#define RUN_(id, start, data, type, rebase)                                       \
+    for (uint32_t k = f->start[i]; k < f->start[i + 1]; k++) {                    \
+        memcpy(buf, &f->data[k], sizeof(type));                                   \
+        rebase(buf, 1, 1);                                                        \
+        for (size_t w = 0; w + sizeof(uint32_t) <= sizeof(type); w += sizeof(uint32_t)) { \
+            uint32_t was, now;                                                    \
+            memcpy(&was, (const unsigned char *)&f->data[k] + w, sizeof was);     \
+            memcpy(&now, buf + w, sizeof now);                                    \
+            if (now != was) NOTE_(was);                                           \
+        }                                                                         \
+    }
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase)                                             \
+    if (sizeof(type) == sizeof(uint32_t)) {                                       \
+        uint32_t v_;                                                              \
+        memcpy(&v_, &f->array[i], sizeof v_);                                     \
+        uint32_t c_ = v_;                                                         \
+        rebase(&c_, 0, 1, 1);                                                     \
+        if (c_ != v_) NOTE_(v_);                                                  \
+    }
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+#undef NOTE_
+    if (*lo > *hi) *lo = *hi = 0;
+}
+
+typedef struct {
+    const wl_features *f;
+    uint32_t i;
+} src_rec;
+
+/* Features holding the records src[0..m) in that order, each copied with its
+ * text (offsets moved by the lines' rebase functions). */
+static wl_features *copy_records(const src_rec *src, size_t m)
+{
+    wl_features *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    g->n = m;
+    size_t len[WL_FRUN_COUNT] = { 0 }, text = 0;
+    uint32_t *lo = malloc((m ? m : 1) * sizeof *lo), *hi = malloc((m ? m : 1) * sizeof *hi);
+    int ok = lo && hi;
+    for (size_t r = 0; ok && r < m; r++) {
+        const wl_features *f = src[r].f;
+        size_t i = src[r].i, k = 0;
+#define RUN_(id, start, data, type, rebase) len[k++] += f->start[i + 1] - f->start[i];
+        WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+        text_span(f, i, &lo[r], &hi[r]);
+        text += hi[r] - lo[r];
+    }
+    if (ok && text >= UINT32_MAX) ok = 0;
+    if (ok) {
+        size_t k = 0;
+#define RUN_(id, start, data, type, rebase)                                         \
+    ok &= (g->start = calloc(m + 1, sizeof *g->start)) != NULL;                    \
+    ok &= (g->data = malloc((len[k] ? len[k] : 1) * sizeof(type))) != NULL;        \
+    k++;
+        WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase) ok &= (g->array = calloc(m + 1, sizeof(type))) != NULL;
+        WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+        ok &= (g->text = malloc(text ? text : 1)) != NULL;
+    }
+    for (size_t r = 0; ok && r < m; r++) {
+        const wl_features *f = src[r].f;
+        size_t i = src[r].i;
+        uint32_t at = (uint32_t)g->text_len, delta = at - lo[r]; /* mod 2^32: the rebase adds it */
+        memcpy(g->text + at, f->text + lo[r], hi[r] - lo[r]);
+        g->text_len += hi[r] - lo[r];
+#define RUN_(id, start, data, type, rebase)                                         \
+    {                                                                              \
+        uint32_t b0 = f->start[i], c = f->start[i + 1] - b0, d0 = g->start[r];     \
+        if (c) {                                                                   \
+            memcpy(g->data + d0, f->data + b0, c * sizeof(type));                  \
+            rebase(g->data + d0, c, delta);                                        \
+        }                                                                          \
+        g->start[r + 1] = d0 + c;                                                  \
+    }
+        WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase)                                               \
+    g->array[r] = f->array[i];                                                     \
+    rebase(g->array, r, r + 1, delta);
+        WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+    }
+    free(lo);
+    free(hi);
+    g->text_cap = g->text_len;
+    if (!ok) {
+        wl_features_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* ---- the query ---- */
+
+typedef struct {
+    const wl_store_index *x;
+    const wl_dataset *q;
+    const wl_model *m;
+    int threads;
+    wl_features *fq, *g;
+    hcount *qc;
+    size_t n_qc;
+    wl_vec pairs;          /* query << 32 | stored */
+    uint32_t *cand;        /* the stored records compared, ascending */
+    size_t n_cand;
+} query_ctx;
+
+/* The source names of the store (section "sources", NUL-separated in source
+ * order), source s's. */
+static const char *stored_source(const wl_store_index *x, uint32_t s)
+{
+    return s < x->n_sources ? x->sources + x->source_at[s] : "";
+}
+
+static wl_status build(query_ctx *c)
+{
+    const wl_store_index *x = c->x;
+    size_t K = c->fq->n;
+    if (!(c->qc = query_counts(c->fq, &c->n_qc))) return WL_NOMEM;
+    /* the query records' rarity: the store's frozen count plus their own */
+    for (size_t k = 0; k < c->fq->part_start[K]; k++) {
+        wl_fpart *p = &c->fq->parts[k];
+        p->freq = sat32(frozen_count(x, p->h_canon) + p->freq);
+    }
+    wl_status st = candidates(x, c->fq, &c->pairs);
+    if (st != WL_OK) return st;
+    const uint64_t *p = c->pairs.data;
+    size_t np = c->pairs.len;
+    c->cand = malloc((np ? np : 1) * sizeof *c->cand);
+    if (!c->cand) return WL_NOMEM;
+    for (size_t k = 0; k < np; k++) c->cand[k] = (uint32_t)p[k];
+    qsort(c->cand, np, sizeof *c->cand, cmp_u32_asc);
+    for (size_t k = 0; k < np; k++)
+        if (c->n_cand == 0 || c->cand[c->n_cand - 1] != c->cand[k]) c->cand[c->n_cand++] = c->cand[k];
+    src_rec *src = malloc((K + c->n_cand + 1) * sizeof *src);
+    if (!src) return WL_NOMEM;
+    for (size_t i = 0; i < K; i++) src[i] = (src_rec){ c->fq, (uint32_t)i };
+    for (size_t j = 0; j < c->n_cand; j++) src[K + j] = (src_rec){ &x->f, c->cand[j] };
+    c->g = copy_records(src, K + c->n_cand);
+    free(src);
+    if (!c->g) return WL_NOMEM;
+    /* the stored records' rarity: frozen (copied) plus the query records holding the part */
+    for (size_t k = c->g->part_start[K]; k < c->g->part_start[K + c->n_cand]; k++) {
+        wl_fpart *q = &c->g->parts[k];
+        q->freq = sat32((uint64_t)q->freq + count_of(c->qc, c->n_qc, q->h_canon));
+    }
+    /* The population the rarities are out of: the store's records and the
+     * query's, as a full run over both counts them. The arrays hold only the
+     * K + C records copied; f->n is read as the population (namesim.c, the
+     * inverse document frequency) and nothing walks the records up to it here. */
+    c->g->n = (size_t)x->head.p.records + K;
+    return WL_OK;
+}
+
+static size_t cand_index(const query_ctx *c, uint32_t b)
+{
+    size_t lo = 0, hi = c->n_cand;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->cand[mid] < b) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static wl_status score(query_ctx *c, wl_match **out)
+{
+    size_t np = c->pairs.len, K = c->fq->n;
+    const uint64_t *p = c->pairs.data;
+    uint32_t *ab = malloc((np ? np : 1) * 2 * sizeof *ab);
+    wl_cmpvec *vec = malloc((np ? np : 1) * sizeof *vec);
+    wl_match *m = malloc((np ? np : 1) * sizeof *m);
+    if (!ab || !vec || !m) {
+        free(ab);
+        free(vec);
+        free(m);
+        return WL_NOMEM;
+    }
+    for (size_t k = 0; k < np; k++) {
+        uint32_t qi = (uint32_t)(p[k] >> 32), b = (uint32_t)p[k];
+        uint32_t gi = (uint32_t)(K + cand_index(c, b));
+        /* the full run compares (the record that sorts first, the other): the
+         * sources differ, so their names decide (pipeline/run.c wl_run_orient) */
+        const char *qs = c->q->pool + c->q->sources[c->q->source[qi]];
+        int query_first = strcmp(qs, stored_source(c->x, c->x->f.source[b])) < 0;
+        ab[2 * k] = query_first ? qi : gi;
+        ab[2 * k + 1] = query_first ? gi : qi;
+    }
+    long long n = (long long)np;
+    const long long blk = WL_COMPARE_WINDOW;
+#pragma omp parallel for schedule(static) num_threads(c->threads)
+    for (long long k = 0; k < n; k += blk)
+        wl_compare_window(c->g, &ab[2 * k], (size_t)(k + blk < n ? blk : n - k), &vec[k]);
+    for (size_t k = 0; k < np; k++) {
+        wl_match *r = &m[k];
+        memset(r, 0, sizeof *r);
+        r->left = (uint32_t)(p[k] >> 32);
+        r->right = (uint32_t)p[k];
+        r->weight = (float)wl_model_weight(c->m, &vec[k], r->field_weight);
+        r->probability = (float)wl_model_probability(r->weight);
+        r->name_score = (float)vec[k].name_q / 255.0f;
+        memcpy(r->level, vec[k].level, sizeof r->level);
+    }
+    free(ab);
+    free(vec);
+    *out = m;
+    return WL_OK;
+}
+
+wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
+                         wl_match **pairs, size_t *n, char *err, size_t errcap)
+{
+    *pairs = NULL;
+    *n = 0;
+    if (!x || !q || !m) {
+        wl_set_error(err, errcap, "wl_store_query: no index, query or model");
+        return WL_USAGE;
+    }
+    query_ctx c;
+    memset(&c, 0, sizeof c);
+    c.x = x;
+    c.q = q;
+    c.m = m;
+    c.threads = wl_thread_count(threads);
+    wl_vec_init(&c.pairs, sizeof(uint64_t));
+    c.fq = wl_features_build(q, c.threads);
+    wl_status st = c.fq ? build(&c) : WL_NOMEM;
+    if (st == WL_OK) st = score(&c, pairs);
+    if (st == WL_OK) *n = c.pairs.len;
+    else wl_set_error(err, errcap, "query failed: %s", wl_strerror(st));
+    wl_features_free(c.fq);
+    wl_features_free(c.g);
+    wl_vec_free(&c.pairs);
+    free(c.qc);
+    free(c.cand);
+    return st;
+}

@@ -1,0 +1,210 @@
+/* test_store_query.c -- screening through the index file (wl_store_query,
+ * engine/src/store/store_query.c) gives exactly the pairs of the full run it
+ * stands for: a link run over the stored lists and the query list with the
+ * store's model, focus on the query records, every pair sharing a block
+ * (no partner cap) -- same pairs, probabilities, weights, levels and field
+ * weights -- when the frozen statistics are the full run's (the store's lists
+ * are those the index was made from) and no block is split; on 1 and 2
+ * threads. With splits, the store's frozen split decisions keep some blocks
+ * whole that the full run splits: a superset of its pairs, same values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "watchlink.h"
+
+static void read_list(wl_dataset *ds, const char *name)
+{
+    const char *root = getenv("WL_SOURCE_DIR");
+    assert_non_null(root);
+    char path[4096], err[512];
+    snprintf(path, sizeof path, "%s/datasets/sample/%s", root, name);
+    wl_read_options ro = wl_read_default_options();
+    wl_read_report rep;
+    assert_int_equal(wl_dataset_read(ds, path, &ro, &rep, err, sizeof err), WL_OK);
+}
+
+/* The store: idn and mys, indexed as `watchlink index` does (dedup, fitted model). */
+static wl_store_index *make_store(const char *path, size_t max_block, wl_model **model)
+{
+    wl_dataset *ds = wl_dataset_create();
+    read_list(ds, "idn.csv");
+    read_list(ds, "mys.csv");
+    wl_options o = wl_default_options();
+    o.keep_features = 1;
+    if (max_block) o.max_block = max_block;
+    wl_result *r = NULL;
+    char err[512];
+    assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &r, err, sizeof err), WL_OK);
+    size_t n = wl_dataset_size(ds);
+    int64_t *rid = malloc(n * sizeof *rid);
+    uint32_t *rank = malloc(n * sizeof *rank);
+    for (size_t k = 0; k < n; k++) {
+        rank[wl_result_record(r, k)] = (uint32_t)k;
+        rid[wl_result_record(r, k)] = (int64_t)k + 1;
+    }
+    assert_int_equal(wl_store_index_write(wl_result_features(r), &o, rid, rank, path, NULL, err, sizeof err), WL_OK);
+    *model = wl_result_take_model(r);
+    free(rid);
+    free(rank);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    wl_store_index *x = NULL;
+    assert_int_equal(wl_store_index_open(path, &x, err, sizeof err), WL_OK);
+    return x;
+}
+
+static int by_pair(const void *a, const void *b)
+{
+    const wl_match *x = a, *y = b;
+    if (x->left != y->left) return x->left < y->left ? -1 : 1;
+    return (x->right > y->right) - (x->right < y->right);
+}
+
+/* The full run over idn, mys and the query list tha (query records first, so
+ * their indices are the query's; stored records follow in the index's order,
+ * which is the dataset order idn, mys). Its pairs holding a query record, as
+ * (query index, stored index), sorted. */
+static wl_match *full_run(const wl_model *model, size_t max_block, size_t *n_out, size_t *n_query)
+{
+    wl_dataset *ds = wl_dataset_create();
+    read_list(ds, "tha.csv");
+    size_t nq = wl_dataset_size(ds);
+    read_list(ds, "idn.csv");
+    read_list(ds, "mys.csv");
+    size_t n = wl_dataset_size(ds);
+    unsigned char *focus = calloc(n, 1);
+    memset(focus, 1, nq);
+    wl_options o = wl_default_options();
+    o.mode = WL_MODE_LINK;
+    o.threshold = 0.0;
+    o.max_partners = SIZE_MAX; /* every pair sharing a block */
+    if (max_block) o.max_block = max_block;
+    o.focus = focus;
+    wl_result *r = NULL;
+    char err[512];
+    assert_int_equal(wl_run(ds, &o, model, NULL, NULL, &r, err, sizeof err), WL_OK);
+    size_t np = wl_result_pair_count(r), k = 0;
+    wl_match *m = malloc((np + 1) * sizeof *m);
+    for (size_t j = 0; j < np; j++) {
+        wl_match x = *wl_result_pair(r, j);
+        int lq = x.left < nq, rq = x.right < nq;
+        assert_true(lq != rq); /* link, focus: one query and one stored record */
+        uint32_t q = lq ? x.left : x.right, s = lq ? x.right : x.left;
+        x.left = q;
+        x.right = (uint32_t)(s - nq);
+        m[k++] = x;
+    }
+    qsort(m, k, sizeof *m, by_pair);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    free(focus);
+    *n_out = k;
+    *n_query = nq;
+    return m;
+}
+
+static void assert_same_pairs(const wl_match *a, size_t na, const wl_match *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t k = 0; k < na; k++) {
+        assert_int_equal(a[k].left, b[k].left);
+        assert_int_equal(a[k].right, b[k].right);
+        assert_true(a[k].probability == b[k].probability);
+        assert_true(a[k].weight == b[k].weight);
+        assert_memory_equal(a[k].level, b[k].level, sizeof a[k].level);
+        assert_memory_equal(a[k].field_weight, b[k].field_weight, sizeof a[k].field_weight);
+    }
+}
+
+/* Every pair of a is in b with the same values (b sorted like a). */
+static void assert_subset(const wl_match *a, size_t na, const wl_match *b, size_t nb)
+{
+    size_t j = 0;
+    for (size_t k = 0; k < na; k++) {
+        while (j < nb && by_pair(&b[j], &a[k]) < 0) j++;
+        assert_true(j < nb);
+        assert_int_equal(a[k].left, b[j].left);
+        assert_int_equal(a[k].right, b[j].right);
+        assert_true(a[k].probability == b[j].probability);
+        assert_true(a[k].weight == b[j].weight);
+        assert_memory_equal(a[k].level, b[j].level, sizeof a[k].level);
+    }
+}
+
+/* exact: the full run splits no block the store did not (a block limit no
+ * block reaches); else the query's pairs are a superset of the full run's,
+ * each with the full run's values. */
+static void check(size_t max_block, int exact)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/wl_sq_%d.idx", (int)getpid());
+    wl_model *model = NULL;
+    wl_store_index *x = make_store(path, max_block, &model);
+    size_t nf = 0, nq = 0;
+    wl_match *full = full_run(model, max_block, &nf, &nq);
+    assert_true(nf > 1000); /* enough pairs to prove something */
+    wl_dataset *q = wl_dataset_create();
+    read_list(q, "tha.csv");
+    assert_int_equal(wl_dataset_size(q), nq);
+    for (int threads = 1; threads <= 2; threads++) {
+        wl_match *m = NULL;
+        size_t n = 0;
+        char err[512];
+        assert_int_equal(wl_store_query(x, q, model, threads, &m, &n, err, sizeof err), WL_OK);
+        if (exact) assert_same_pairs(full, nf, m, n);
+        else {
+            assert_subset(full, nf, m, n);
+            assert_true(n > nf); /* the blocks the query records pushed over the split limit */
+        }
+        free(m);
+    }
+    wl_dataset_free(q);
+    free(full);
+    wl_model_free(model);
+    wl_store_index_close(x);
+    unlink(path);
+}
+
+static void test_equals_full_run(void **state)
+{
+    (void)state;
+    check(100000, 1); /* split limit 6,250: no block of the sample is split */
+}
+
+/* The default limit splits blocks above 62 records. The store's split
+ * decisions are frozen: a block of 50 stored records and 20 query records
+ * stays whole here, where the full run over both splits it. */
+static void test_superset_with_frozen_splits(void **state)
+{
+    (void)state;
+    check(0, 0);
+}
+
+static void test_refused_without_model(void **state)
+{
+    (void)state;
+    wl_match *m = (wl_match *)1;
+    size_t n = 7;
+    char err[512] = "";
+    assert_int_equal(wl_store_query(NULL, NULL, NULL, 1, &m, &n, err, sizeof err), WL_USAGE);
+    assert_null(m);
+    assert_int_equal(n, 0);
+    assert_true(strstr(err, "no index") != NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_equals_full_run),
+        cmocka_unit_test(test_superset_with_frozen_splits),
+        cmocka_unit_test(test_refused_without_model),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
