@@ -131,6 +131,11 @@ static int run(const cli_opts *o, const wl_dataset *ds, wl_mode mode, double thr
     wl_options opt = run_options(o, mode, threshold, max_partners);
     opt.focus = focus;
     opt.keep_features = focus == NULL;
+    /* A query (focus) screens arrivals: every stored person at or above the
+     * threshold is a hit, also one outranked by a better-scoring stored person
+     * (the outranked rule thins two-list links of namesakes; a screening keeps
+     * them for the analyst). The index-file query does the same. */
+    opt.keep_outranked = focus != NULL;
     char err[512] = "";
     wl_status st = wl_run(ds, &opt, model, o->progress ? out_progress : NULL, NULL, r, err, sizeof err);
     out_progress_end();

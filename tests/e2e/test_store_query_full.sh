@@ -15,8 +15,9 @@ head -401 "$S/mys.csv" >"$TMP/arrivals.csv"
 expect_exit 0 "$W" train "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.json" -q
 expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$S/tha.csv" --model "$TMP/m.json" --threshold 0.3 -q
 expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --top 100000 -o "$TMP/q.csv" -q
+# (a query keeps a hit outranked by a better stored partner: --keep-outranked)
 expect_exit 0 "$W" link "$TMP/arrivals.csv" "$S/idn.csv" "$S/tha.csv" --model "$TMP/m.json" --threshold 0.3 \
-  -o "$TMP/full.csv" -q
+  --keep-outranked -o "$TMP/full.csv" -q
 # query: query_source,query_id,rank,person_id,source,id,probability,match_weight,valid_doc
 # (a valid-document hit below the threshold is the short-cut's, not the run's)
 awk -F, 'NR > 1 && $7 >= 0.3 { print $1 "," $2 "," $5 "," $6 "," $7 "," $8 }' "$TMP/q.csv" | sort >"$TMP/q.pairs"

@@ -87,6 +87,7 @@ static wl_match *full_run(const wl_model *model, size_t max_block, size_t *n_out
     o.max_partners = SIZE_MAX; /* every pair sharing a block */
     if (max_block) o.max_block = max_block;
     o.focus = focus;
+    o.keep_outranked = 1; /* a query reports every stored partner (screening) */
     wl_result *r = NULL;
     char err[512];
     assert_int_equal(wl_run(ds, &o, model, NULL, NULL, &r, err, sizeof err), WL_OK);
