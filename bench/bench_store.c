@@ -392,9 +392,9 @@ static wl_model *stored_model(const char *db, const char *dir)
     return m;
 }
 
-/* One query of the records of a list file: read, then wl_store_query.
- * @return the pairs compared, or -1. */
-static long warm_query(const wl_store_index *x, const wl_model *m, const char *path, int threads)
+/* One query of the records of a list file: read, then wl_store_querier_run
+ * (the service's querier, kept across queries). @return the pairs compared, or -1. */
+static long warm_query(wl_store_querier *qr, const char *path, int threads)
 {
     wl_dataset *q = wl_dataset_create();
     wl_read_options ro = wl_read_default_options();
@@ -404,7 +404,7 @@ static long warm_query(const wl_store_index *x, const wl_model *m, const char *p
     size_t n = 0;
     long rc = -1;
     if (q && wl_dataset_read(q, path, &ro, &rep, err, sizeof err) == WL_OK &&
-        wl_store_query(x, q, m, threads, &pairs, &n, err, sizeof err) == WL_OK)
+        wl_store_querier_run(qr, q, threads, &pairs, &n, err, sizeof err) == WL_OK)
         rc = (long)n;
     free(pairs);
     wl_dataset_free(q);
@@ -429,6 +429,13 @@ static int measure_warm(const store_args *a, const char *db, figures *fg)
         return -1;
     }
     fg->w_open = bench_now() - t;
+    wl_store_querier *qr = NULL;
+    if (wl_store_querier_create(x, m, &qr) != WL_OK) {
+        fprintf(stderr, "store: warm: out of memory\n");
+        wl_store_index_close(x);
+        wl_model_free(m);
+        return -1;
+    }
     FILE *f = fopen(batch, "r");
     char *header = NULL, *line = NULL;
     size_t cap = 0;
@@ -443,7 +450,7 @@ static int measure_warm(const store_args *a, const char *db, figures *fg)
         fputs(line, o);
         fclose(o);
         double t0 = bench_now(), c0 = self_cpu();
-        long np = warm_query(x, m, one, a->threads);
+        long np = warm_query(qr, one, a->threads);
         double wall = bench_now() - t0, cpu = self_cpu() - c0;
         if (np < 0) rc = -1;
         if (k < 0) continue; /* the first query opens ICU's transliterators: warm-up, not counted */
@@ -458,10 +465,11 @@ static int measure_warm(const store_args *a, const char *db, figures *fg)
     free(line);
     if (rc == 0) {
         double t0 = bench_now(), c0 = self_cpu();
-        rc = warm_query(x, m, batch, a->threads) < 0 ? -1 : 0;
+        rc = warm_query(qr, batch, a->threads) < 0 ? -1 : 0;
         fg->w_batch = bench_now() - t0;
         fg->w_batch_cpu = self_cpu() - c0;
     }
+    wl_store_querier_free(qr);
     wl_store_index_close(x);
     wl_model_free(m);
     unlink(one);

@@ -621,6 +621,18 @@ WL_API int64_t wl_store_index_rid(const wl_store_index *x, size_t i);
  */
 WL_API wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
                                 wl_match **pairs, size_t *n, char *err, size_t errcap);
+/**
+ * A warm screening service's handle on the index: wl_store_querier_run is
+ * wl_store_query (the same pairs, to the bit) but keeps the name context (ICU's
+ * transliterators) between calls, so a query of a few records costs its own
+ * records and candidates only. One thread at a time per querier; x and m must
+ * outlive it. @return WL_OK, WL_USAGE (x or m NULL) or WL_NOMEM.
+ */
+typedef struct wl_store_querier wl_store_querier;
+WL_API wl_status wl_store_querier_create(const wl_store_index *x, const wl_model *m, wl_store_querier **out);
+WL_API wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int threads, wl_match **pairs,
+                                      size_t *n, char *err, size_t errcap);
+WL_API void wl_store_querier_free(wl_store_querier *qr);
 /** The name of stored record i's source. */
 WL_API const char *wl_store_index_source(const wl_store_index *x, size_t i);
 /** Record i's place among the stored records in output order (source, then id). */

@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include "watchlink.h"
+#include "features/featureset.h"
+#include "normalise/name.h"
 
 static void read_list(wl_dataset *ds, const char *name)
 {
@@ -200,12 +202,95 @@ static void test_refused_without_model(void **state)
     assert_true(strstr(err, "no index") != NULL);
 }
 
+/* wl_features_build_with (one thread, the caller's context kept across calls)
+ * gives wl_features_build's features byte for byte. */
+static void assert_same_features(const wl_features *a, const wl_features *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->text_len, b->text_len);
+    assert_memory_equal(a->text, b->text, a->text_len);
+#define RUN_(id, start, data, type, rebase)                                        \
+    assert_memory_equal(a->start, b->start, (a->n + 1) * sizeof *a->start);       \
+    if (a->start[a->n]) assert_memory_equal(a->data, b->data, a->start[a->n] * sizeof(type));
+    WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+#define COL_(id, array, type, rebase) assert_memory_equal(a->array, b->array, a->n * sizeof(type));
+    WL_FEATURE_COLUMNS(COL_)
+#undef COL_
+}
+
+/* A warm querier (one name context, its transliterators opened by the first
+ * query) answers each one-record query exactly as a fresh wl_store_query does,
+ * whatever it normalised before; its one-thread features are the parallel
+ * build's. Records with non-Latin text, so the transliterators are used. */
+static void test_querier_reuses_context(void **state)
+{
+    (void)state;
+    char path[64], one[64], err[512];
+    snprintf(path, sizeof path, "/tmp/wl_sq_%d.idx", (int)getpid());
+    snprintf(one, sizeof one, "/tmp/wl_sq_%d_one.csv", (int)getpid());
+    wl_model *model = NULL;
+    wl_store_index *x = make_store(path, 100000, &model);
+    wl_store_querier *qr = NULL;
+    assert_int_equal(wl_store_querier_create(x, model, &qr), WL_OK);
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    char list[4096], header[4096], line[4096];
+    snprintf(list, sizeof list, "%s/datasets/sample/tha.csv", getenv("WL_SOURCE_DIR"));
+    FILE *f = fopen(list, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(header, sizeof header, f));
+    int asked = 0, hits = 0;
+    while (asked < 40 && fgets(line, sizeof line, f)) {
+        int foreign = 0;
+        for (const unsigned char *s = (const unsigned char *)line; *s; s++) foreign |= *s >= 0x80;
+        if (!foreign) continue;
+        FILE *o = fopen(one, "w");
+        assert_non_null(o);
+        fputs(header, o);
+        fputs(line, o);
+        fclose(o);
+        wl_dataset *q = wl_dataset_create();
+        wl_read_options ro = wl_read_default_options();
+        wl_read_report rep;
+        assert_int_equal(wl_dataset_read(q, one, &ro, &rep, err, sizeof err), WL_OK);
+        wl_features *serial = wl_features_build_with(q, ctx), *par = wl_features_build(q, 2);
+        assert_non_null(serial);
+        assert_non_null(par);
+        assert_same_features(serial, par);
+        wl_features_free(serial);
+        wl_features_free(par);
+        wl_match *warm = NULL, *fresh = NULL;
+        size_t nw = 0, nf = 0;
+        assert_int_equal(wl_store_querier_run(qr, q, 2, &warm, &nw, err, sizeof err), WL_OK);
+        assert_int_equal(wl_store_query(x, q, model, 1, &fresh, &nf, err, sizeof err), WL_OK);
+        qsort(warm, nw, sizeof *warm, by_pair);
+        qsort(fresh, nf, sizeof *fresh, by_pair);
+        assert_same_pairs(fresh, nf, warm, nw);
+        hits += nw > 0;
+        free(warm);
+        free(fresh);
+        wl_dataset_free(q);
+        asked++;
+    }
+    fclose(f);
+    assert_int_equal(asked, 40);
+    assert_true(hits > 10); /* the queries meet stored records */
+    wl_namectx_free(ctx);
+    wl_store_querier_free(qr);
+    wl_model_free(model);
+    wl_store_index_close(x);
+    unlink(path);
+    unlink(one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equals_full_run),
         cmocka_unit_test(test_superset_with_frozen_splits),
         cmocka_unit_test(test_refused_without_model),
+        cmocka_unit_test(test_querier_reuses_context),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,15 +159,29 @@ static int build_chunks(wl_features *f, wl_fchunk *ch, size_t nch, int threads, 
     return failed ? -1 : 0;
 }
 
-wl_features *wl_features_build(const wl_dataset *ds, int threads)
+/* The chunks in order on this thread, with the caller's context. */
+static int build_chunks_with(wl_features *f, wl_fchunk *ch, size_t nch, wl_namectx *ctx, int reference_year)
+{
+    int failed = 0;
+    for (size_t c = 0; c < nch; c++) {
+        chunk_init(&ch[c]);
+        wl_frec r = { f, ctx, &ch[c], reference_year };
+        size_t hi = WL_MIN(f->n, (c + 1) * CHUNK);
+        for (size_t i = c * CHUNK; i < hi && !failed; i++) failed |= wl_features_record(&r, i);
+    }
+    return failed ? -1 : 0;
+}
+
+static wl_features *build(const wl_dataset *ds, int threads, wl_namectx *ctx)
 {
     if (!ds) return NULL;
     wl_features *f = features_alloc(ds);
     if (!f) return NULL;
-    threads = wl_thread_count(threads);
     size_t nch = (f->n + CHUNK - 1) / CHUNK;
     wl_fchunk *ch = calloc(nch ? nch : 1, sizeof *ch);
-    int bad = !ch || build_chunks(f, ch, nch, threads, ds->reference_year) != 0;
+    int bad = !ch;
+    if (!bad && ctx) bad = build_chunks_with(f, ch, nch, ctx, ds->reference_year) != 0;
+    else if (!bad) bad = build_chunks(f, ch, nch, wl_thread_count(threads), ds->reference_year) != 0;
     if (!bad) bad = merge_chunks(f, ch, nch) != 0;
     for (size_t c = 0; ch && c < nch; c++) chunk_free(&ch[c]);
     free(ch);
@@ -178,6 +192,13 @@ wl_features *wl_features_build(const wl_dataset *ds, int threads)
         return NULL;
     }
     return f;
+}
+
+wl_features *wl_features_build(const wl_dataset *ds, int threads) { return build(ds, threads, NULL); }
+
+wl_features *wl_features_build_with(const wl_dataset *ds, wl_namectx *ctx)
+{
+    return ctx ? build(ds, 1, ctx) : NULL;
 }
 
 int wl_features_has_name(const wl_features *f, size_t i)

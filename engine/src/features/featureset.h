@@ -188,6 +188,16 @@ struct wl_features {
  */
 int wl_features_build_crec(wl_features *f);
 
+/**
+ * wl_features_build on one thread with the caller's name context, kept across
+ * calls by a caller that normalises a few records at a time (a warm store
+ * query): the context's ICU transliterators are opened once, not per call.
+ * The features are byte-identical to wl_features_build's (the context holds
+ * only caches and scratch). @return NULL when out of memory or ctx is NULL.
+ */
+struct wl_namectx;
+wl_features *wl_features_build_with(const wl_dataset *ds, struct wl_namectx *ctx);
+
 /** Record i's wl_crec: f->crec[i], or the same fields read from the arrays. */
 static inline wl_crec wl_f_crec(const wl_features *f, size_t i)
 {

@@ -28,6 +28,7 @@
 
 #include "common/dataset.h"
 #include "compare/compare.h"
+#include "normalise/name.h"
 #include "score/model.h"
 #include "store/store_index.h"
 
@@ -397,7 +398,8 @@ static wl_status score(query_ctx *c, wl_match **out)
     }
     long long n = (long long)np;
     const long long blk = WL_COMPARE_WINDOW;
-#pragma omp parallel for schedule(static) num_threads(c->threads)
+    /* one window (a one-record query's few dozen pairs): no thread team */
+#pragma omp parallel for schedule(static) num_threads(c->threads) if (n > blk)
     for (long long k = 0; k < n; k += blk)
         wl_compare_window(c->g, &ab[2 * k], (size_t)(k + blk < n ? blk : n - k), &vec[k]);
     for (size_t k = 0; k < np; k++) {
@@ -416,23 +418,60 @@ static wl_status score(query_ctx *c, wl_match **out)
     return WL_OK;
 }
 
-wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
-                         wl_match **pairs, size_t *n, char *err, size_t errcap)
+/* A warm caller's state between queries: the name context, so a query of a
+ * few records does not reopen ICU's transliterators (name_translit.c; opening
+ * them was most of a one-record query's 23.6 ms, bench/RESULTS.md). */
+struct wl_store_querier {
+    const wl_store_index *x;
+    const wl_model *m;
+    wl_namectx *ctx;
+};
+
+/* Up to this many query records are normalised on the calling thread with the
+ * querier's context; more are spread over the threads (contexts of their own,
+ * opened per call: negligible against that many records). */
+enum { SERIAL_RECORDS = 256 };
+
+wl_status wl_store_querier_create(const wl_store_index *x, const wl_model *m, wl_store_querier **out)
+{
+    *out = NULL;
+    if (!x || !m) return WL_USAGE;
+    wl_store_querier *qr = calloc(1, sizeof *qr);
+    if (!qr) return WL_NOMEM;
+    qr->x = x;
+    qr->m = m;
+    if (!(qr->ctx = wl_namectx_create())) {
+        free(qr);
+        return WL_NOMEM;
+    }
+    *out = qr;
+    return WL_OK;
+}
+
+void wl_store_querier_free(wl_store_querier *qr)
+{
+    if (!qr) return;
+    wl_namectx_free(qr->ctx);
+    free(qr);
+}
+
+wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int threads, wl_match **pairs,
+                               size_t *n, char *err, size_t errcap)
 {
     *pairs = NULL;
     *n = 0;
-    if (!x || !q || !m) {
+    if (!qr || !q) {
         wl_set_error(err, errcap, "wl_store_query: no index, query or model");
         return WL_USAGE;
     }
     query_ctx c;
     memset(&c, 0, sizeof c);
-    c.x = x;
+    c.x = qr->x;
     c.q = q;
-    c.m = m;
+    c.m = qr->m;
     c.threads = wl_thread_count(threads);
     wl_vec_init(&c.pairs, sizeof(uint64_t));
-    c.fq = wl_features_build(q, c.threads);
+    c.fq = q->n <= SERIAL_RECORDS ? wl_features_build_with(q, qr->ctx) : wl_features_build(q, c.threads);
     wl_status st = c.fq ? build(&c) : WL_NOMEM;
     if (st == WL_OK) st = score(&c, pairs);
     if (st == WL_OK) *n = c.pairs.len;
@@ -442,5 +481,22 @@ wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_
     wl_vec_free(&c.pairs);
     free(c.qc);
     free(c.cand);
+    return st;
+}
+
+wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
+                         wl_match **pairs, size_t *n, char *err, size_t errcap)
+{
+    *pairs = NULL;
+    *n = 0;
+    if (!x || !q || !m) {
+        wl_set_error(err, errcap, "wl_store_query: no index, query or model");
+        return WL_USAGE;
+    }
+    wl_store_querier *qr = NULL;
+    wl_status st = wl_store_querier_create(x, m, &qr);
+    if (st == WL_OK) st = wl_store_querier_run(qr, q, threads, pairs, n, err, errcap);
+    else wl_set_error(err, errcap, "query failed: %s", wl_strerror(st));
+    wl_store_querier_free(qr);
     return st;
 }
