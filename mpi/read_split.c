@@ -22,6 +22,7 @@
  * Lists that cannot be split by bytes (gzip, UTF-16, bare-CR line ends, JSON
  * Lines, standard input) are read whole by every rank, rank 0 reporting. */
 #include <fcntl.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,16 @@ static void free_rejects(rejects *rs)
     drop_rejects(rs, 0);
     free(rs->r);
 }
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Wall seconds this rank spent reading its parts and merging everyone's. */
+static double g_part_s, g_merge_s;
 
 /* The worst exit code over the ranks. */
 static int worst_of(int rc)
@@ -383,8 +394,12 @@ static int read_list(const cli_opts *o, size_t i, const wl_read_options *ro, int
         if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));
         return st == WL_OK ? EXIT_OK : status_exit(st);
     }
+    double t0 = now();
     rc = agree_parts(&p, rs);
+    double t1 = now();
     if (worst_of(rc) == EXIT_OK) rc = merge_parts(&p, rs, ds);
+    g_part_s += t1 - t0;
+    g_merge_s += now() - t1;
     /* the list's counts over all ranks, for rank 0's summary */
     unsigned long long mine[3] = { p.rep.rows_read, p.rep.accepted, p.rep.rejected }, sum[3] = { 0, 0, 0 };
     MPI_Allreduce(mine, sum, 3, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
@@ -439,8 +454,9 @@ int mpi_read_lists(const cli_opts *o, int rank, int size, wl_dataset *ds, size_t
     }
     MPI_Reduce(&moved, &moved_all, 1, MPI_UNSIGNED, MPI_SUM, 0, MPI_COMM_WORLD);
     if (rank == 0 && !o->quiet)
-        fprintf(stderr, "mpi: split read: %u part start%s moved to the row end the rank before found\n", moved_all,
-                moved_all == 1 ? "" : "s");
+        fprintf(stderr, "mpi: split read: %u part start%s moved to the row end the rank before found; rank 0 "
+                        "read its parts in %.2f s, merged all in %.2f s\n", moved_all, moved_all == 1 ? "" : "s",
+                g_part_s, g_merge_s);
     rejects all = { NULL, 0, 0, 0, 0 };
     rc = gather_rejects(rank, size, &mine, &all);
     if (rank == 0 && rc == EXIT_OK) {

@@ -100,6 +100,7 @@ typedef struct {
     uint8_t *role;
     const char **val;
     size_t *len;
+    uint32_t *off;
     size_t cap;
 } values;
 
@@ -114,7 +115,9 @@ static int values_reserve(values *v, size_t n)
     if (s) v->val = s;
     size_t *l = realloc(v->len, cap * sizeof *l);
     if (l) v->len = l;
-    if (!r || !s || !l) return -1;
+    uint32_t *o = realloc(v->off, cap * sizeof *o);
+    if (o) v->off = o;
+    if (!r || !s || !l || !o) return -1;
     v->cap = cap;
     return 0;
 }
@@ -156,7 +159,10 @@ wl_status wl_dataset_unpack(wl_dataset *ds, const void *pack, size_t len, size_t
     if (reasons) *reasons = NULL;
     if (!ds || (!pack && len)) return WL_USAGE;
     cursor c = { pack, (const unsigned char *)pack + len };
-    values v = { NULL, NULL, NULL, 0 };
+    values v = { NULL, NULL, NULL, NULL, 0 };
+    uint32_t last_src = UINT32_MAX; /* parts come in runs of one source */
+    const char *last_name = NULL;
+    size_t last_len = 0;
     size_t cap = 0;
     wl_status st = WL_OK;
     for (size_t k = 0; c.p < c.end && st == WL_OK; k++) {
@@ -178,25 +184,40 @@ wl_status wl_dataset_unpack(wl_dataset *ds, const void *pack, size_t len, size_t
         if (st != WL_OK) break;
         /* The source is added before the duplicate check, as the reader adds a
          * row's source before storing it: the sources keep the reader's order. */
-        uint32_t s = wl_ds_source_index(ds, src, src_len);
+        uint32_t s = last_src;
+        if (!last_name || src_len != last_len || memcmp(src, last_name, src_len)) {
+            s = wl_ds_source_index(ds, src, src_len);
+            last_src = s;
+            last_name = src;
+            last_len = src_len;
+        }
         if (s == UINT32_MAX) {
             st = WL_NOMEM;
             break;
         }
-        size_t dup = wl_ds_find_id(ds, s, id, id_len);
+        /* The reader's path (reader_row.c, store): the id looked up by its hash,
+         * id and values copied to the pool without interning. */
+        uint64_t hv = wl_ds_id_hash(s, id, id_len);
+        size_t dup = wl_ds_find_id_hashed(ds, s, id, id_len, hv);
         if (dup == SIZE_MAX - 1) {
             st = WL_NOMEM;
         } else if (dup != SIZE_MAX) {
             if (dup_push(dups, reasons, n_dups, &cap, k, id, id_len, wl_ds_str(ds, ds->sources[ds->source[dup]])) !=
                 0)
                 st = WL_NOMEM;
-        } else if (wl_ds_add_record(ds, s, id, id_len, v.role, v.val, v.len, nc) == SIZE_MAX) {
-            st = WL_NOMEM;
+        } else {
+            uint32_t id_off = wl_ds_append(ds, id, id_len);
+            for (uint32_t i = 0; i < nc && id_off != UINT32_MAX; i++)
+                if ((v.off[i] = wl_ds_append(ds, v.val[i], v.len[i])) == UINT32_MAX) id_off = UINT32_MAX;
+            size_t rec = id_off == UINT32_MAX ? SIZE_MAX
+                                               : wl_ds_add_record_offsets(ds, s, id_off, v.role, v.off, v.len, nc);
+            if (rec == SIZE_MAX || wl_ds_id_added(ds, rec, hv) != 0) st = WL_NOMEM;
         }
     }
     free(v.role);
     free(v.val);
     free(v.len);
+    free(v.off);
     if (st != WL_OK) {
         free(*dups);
         *dups = NULL;
