@@ -207,8 +207,8 @@ static int write_encoded_pairs(const cli_opts *o, const wl_encoded *a, const wl_
 int cli_match_encoded(const cli_opts *o)
 {
     if (o->model || o->explain || o->best_link || o->rejects || o->n_maps || o->labels) {
-        cli_error("encoded inputs take only -o, --clusters, --threshold (Dice), --one-to-one, --format, "
-                  "--threads and --quiet");
+        cli_error("encoded inputs take only -o, --clusters, --threshold (Dice), --one-to-one, "
+                  "--keep-outranked, --format, --threads and --quiet");
         return EXIT_INPUT;
     }
     wl_encoded *e[2] = { NULL, NULL };
@@ -224,6 +224,7 @@ int cli_match_encoded(const cli_opts *o)
     wl_pprl_options opt = wl_pprl_default_options();
     opt.threads = o->threads;
     opt.one_to_one = o->one_to_one;
+    opt.keep_outranked = o->keep_outranked;
     if (o->threshold >= 0) opt.threshold = o->threshold;
     wl_pprl_result *r = NULL;
     wl_status st = wl_pprl_link(e[0], e[1], &opt, &r, err, sizeof err);
@@ -238,9 +239,9 @@ int cli_match_encoded(const cli_opts *o)
         const wl_pprl_stats *s = wl_pprl_result_stats(r);
         fprintf(stderr,
                 "encoded match: %zu x %zu records, %zu candidates compared, %zu pairs at Dice >= %.3f, "
-                "%zu blocking keys skipped, %.2f s\n",
+                "%zu outranked pairs dropped, %zu blocking keys skipped, %.2f s\n",
                 wl_encoded_size(e[0]), wl_encoded_size(e[1]), s->candidates, s->pairs, opt.threshold,
-                s->skipped_keys, s->seconds);
+                s->outranked, s->skipped_keys, s->seconds);
     }
     wl_pprl_result_free(r);
     wl_encoded_free(e[0]);

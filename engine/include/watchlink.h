@@ -921,6 +921,8 @@ typedef struct {
                                is skipped (and counted); 0: 1000 */
     int all_pairs;          /* 1: compare every pair (no blocking); also when an encoding has no
                                blocking keys (schema "blocking": false) */
+    int keep_outranked;     /* 0 (default): drop a pair whose Dice is below both its records'
+                               best Dice with another partner; 1: report it */
 } wl_pprl_options;
 
 /** @return threshold 0.7, all cores, blocking on. */
@@ -936,6 +938,7 @@ typedef struct {
     size_t candidates;      /* distinct pairs compared */
     size_t pairs;           /* pairs reported */
     size_t skipped_keys;    /* blocking keys above max_block */
+    size_t outranked;       /* pairs at the threshold dropped as outranked (keep_outranked 0) */
     double seconds;         /* wall clock of the link */
 } wl_pprl_stats;
 

@@ -50,6 +50,14 @@ head -1 "$TMP/p1.csv" | grep -qx 'left_source,left_id,right_source,right_id,dice
 [ "$(wc -l <"$TMP/p1.csv")" -gt 20 ] && ok || fail "too few encoded pairs: $(wc -l <"$TMP/p1.csv")"
 cmp -s "$TMP/p1.csv" "$TMP/p2.csv" && ok || fail "pairs differ between 1 and 2 threads"
 cmp -s "$TMP/p1.csv" "$TMP/p3.csv" && ok || fail "pairs differ with the arguments swapped"
+# Outranked pairs (below both records' best Dice) are dropped by default, counted on
+# stderr; --keep-outranked reports them: a superset, larger by that count.
+drop=$(grep -o '[0-9]* outranked pairs dropped' "$TMP/err" | cut -d' ' -f1)
+expect_exit 0 "$W" match "$TMP/idn.enc" "$TMP/mys.enc" -o "$TMP/pk.csv" --keep-outranked --threads 2
+expect_grep " 0 outranked pairs dropped" "$TMP/err"
+[ -n "$drop" ] && [ "$drop" -gt 0 ] && [ $(($(wc -l <"$TMP/pk.csv") - $(wc -l <"$TMP/p1.csv"))) -eq "$drop" ] && ok \
+  || fail "--keep-outranked: $(wc -l <"$TMP/pk.csv") lines against $(wc -l <"$TMP/p1.csv"), ${drop:-no} pairs said dropped"
+[ -z "$(comm -23 <(sort "$TMP/p1.csv") <(sort "$TMP/pk.csv"))" ] && ok || fail "a default pair missing with --keep-outranked"
 # Clusters: every record of both files once, the same for any thread count and order.
 expect_exit 0 "$W" match "$TMP/idn.enc" "$TMP/mys.enc" -o "$TMP/q1.csv" --clusters "$TMP/c1.csv" --one-to-one --threads 1
 expect_exit 0 "$W" match "$TMP/mys.enc" "$TMP/idn.enc" -o "$TMP/q2.csv" --clusters "$TMP/c2.csv" --one-to-one --threads 2

@@ -462,6 +462,63 @@ static void test_link_one_to_one_and_order(void **state)
     free_list(&b);
 }
 
+static char *dup_text(const char *s)
+{
+    char *d = malloc(strlen(s) + 1);
+    assert_non_null(d);
+    memcpy(d, s, strlen(s) + 1);
+    return d;
+}
+
+/* Bits [from, to) of record i set; id and source given (freed by wl_encoded_free). */
+static void hand_filter(wl_encoded *e, size_t i, unsigned from, unsigned to, const char *id, const char *src)
+{
+    for (unsigned b = from; b < to; b++) e->bits[i * e->words + b / 64] |= 1ull << (b % 64);
+    e->pop[i] = wl_pprl_popcount(e->bits + i * e->words, e->words);
+    e->id[i] = dup_text(id);
+    e->source[i] = dup_text(src);
+}
+
+/* Outranked pairs: a pair below both its records' best Dice is dropped by default,
+ * a record's best pair stays (a2 and a0 both keep b0), --keep-outranked reports all;
+ * the same for 1 and 2 threads. Dice: a0-b0 1, a1-b1 1, a2-b0 0.947, a0-b1 and
+ * a1-b0 0.8, a2-b1 0.737 (all above 0.7). */
+static void test_link_drops_outranked(void **state)
+{
+    (void)state;
+    wl_encoded *ea = wl_encoded_alloc(3, 16), *eb = wl_encoded_alloc(2, 16);
+    assert_non_null(ea);
+    assert_non_null(eb);
+    hand_filter(ea, 0, 0, 100, "a0", "a");
+    hand_filter(ea, 1, 20, 120, "a1", "a");
+    hand_filter(ea, 2, 0, 90, "a2", "a");
+    hand_filter(eb, 0, 0, 100, "b0", "b");
+    hand_filter(eb, 1, 20, 120, "b1", "b");
+    static const char *const want[3][2] = { { "a0", "b0" }, { "a1", "b1" }, { "a2", "b0" } };
+    char err[256];
+    for (int threads = 1; threads <= 2; threads++) {
+        wl_pprl_options opt = wl_pprl_default_options();
+        opt.threads = threads;
+        wl_pprl_result *r = NULL, *rk = NULL;
+        assert_int_equal(wl_pprl_link(ea, eb, &opt, &r, err, sizeof err), WL_OK);
+        assert_int_equal(wl_pprl_result_count(r), 3);
+        assert_int_equal(wl_pprl_result_stats(r)->outranked, 3);
+        for (size_t k = 0; k < 3; k++) {
+            const wl_pprl_pair *p = wl_pprl_result_pair(r, k);
+            assert_string_equal(wl_encoded_id(ea, p->a), want[k][0]);
+            assert_string_equal(wl_encoded_id(eb, p->b), want[k][1]);
+        }
+        opt.keep_outranked = 1;
+        assert_int_equal(wl_pprl_link(ea, eb, &opt, &rk, err, sizeof err), WL_OK);
+        assert_int_equal(wl_pprl_result_count(rk), 6);
+        assert_int_equal(wl_pprl_result_stats(rk)->outranked, 0);
+        wl_pprl_result_free(r);
+        wl_pprl_result_free(rk);
+    }
+    wl_encoded_free(ea);
+    wl_encoded_free(eb);
+}
+
 /* The all-pairs histogram: every pair counted once, in the bin of its Dice,
  * the same for 1 and 2 threads. */
 static void test_dice_histogram(void **state)
@@ -571,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_reader_errors),
         cmocka_unit_test(test_link_one_to_one_and_order),
+        cmocka_unit_test(test_link_drops_outranked),
         cmocka_unit_test(test_dice_histogram),
         cmocka_unit_test(test_link_output_order),
         cmocka_unit_test(test_dice_pairs_matches_scalar),

@@ -424,6 +424,45 @@ static size_t one_to_one(keyed_pair *kp, size_t n, size_t na, size_t nb, int *fa
     return kept;
 }
 
+/*
+ * Drops a pair whose Dice is below the best Dice of its a-record with any b-record
+ * AND below the best of its b-record with any a-record: both records have a better
+ * explanation, and on lists full of namesakes such a pair is mostly one (the
+ * exclusivity of bipartite linkage, Sadinle, JASA 2017; the plain pipeline's rule,
+ * cluster/outranked.c, applied to Dice). A record's best pair always stays, so a
+ * person listed twice on one side keeps both links. Best values are maxima over the
+ * set: the result does not depend on the pairs' order or the thread count.
+ * @return the pairs kept (compacted in place, order kept).
+ */
+static size_t drop_outranked(keyed_pair *kp, size_t n, size_t na, size_t nb, size_t *dropped, int *failed)
+{
+    float *best_a = malloc((na + 1) * sizeof *best_a), *best_b = malloc((nb + 1) * sizeof *best_b);
+    size_t kept = 0;
+    *dropped = 0;
+    if (!best_a || !best_b) {
+        *failed = 1;
+        free(best_a);
+        free(best_b);
+        return n;
+    }
+    for (size_t i = 0; i < na; i++) best_a[i] = -1.0f;
+    for (size_t j = 0; j < nb; j++) best_b[j] = -1.0f;
+    for (size_t k = 0; k < n; k++) {
+        const wl_pprl_pair *p = &kp[k].p;
+        if (best_a[p->a] < p->dice) best_a[p->a] = p->dice;
+        if (best_b[p->b] < p->dice) best_b[p->b] = p->dice;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const wl_pprl_pair *p = &kp[k].p;
+        if (p->dice < best_a[p->a] && p->dice < best_b[p->b]) continue;
+        kp[kept++] = kp[k];
+    }
+    *dropped = n - kept;
+    free(best_a);
+    free(best_b);
+    return kept;
+}
+
 /* A pair with its output-order key. (Written field by field: GCC 12's vectoriser
  * crashed on the struct-literal form of this loop at -O3.) */
 static void key_pair(keyed_pair *kp, const wl_pprl_pair *p, const uint32_t *rank, size_t na)
@@ -444,6 +483,7 @@ static wl_status finish(wl_pprl_result *r, const wl_encoded *a, const wl_encoded
     int failed = !rank || !kp;
     for (size_t k = 0; !failed && k < n; k++) key_pair(&kp[k], &WL_VEC_AT(all, wl_pprl_pair, k), rank, a->n);
     if (!failed && opt->one_to_one) n = one_to_one(kp, n, a->n, b->n, &failed);
+    else if (!failed && !opt->keep_outranked) n = drop_outranked(kp, n, a->n, b->n, &r->stats.outranked, &failed);
     if (!failed) {
         qsort(kp, n, sizeof *kp, cmp_keyed_out);
         r->pairs = malloc((n ? n : 1) * sizeof *r->pairs);
