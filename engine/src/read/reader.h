@@ -51,6 +51,7 @@ typedef struct {
     uint64_t *bval_hash;
     uint32_t *bval_off; /* pool offsets, at flush time */
     struct wl_vcache_slot *vcache; /* per role, recent values (reader_row.c) */
+    uint8_t vcache_clear[WL_ROLE_COUNT]; /* role's cache zeroed yet (on its first value) */
     size_t n_bval, bval_cap;
     char *btext;
     size_t btext_len, btext_cap;

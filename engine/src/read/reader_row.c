@@ -340,6 +340,10 @@ static int bval_reserve(wl_reader *r, size_t need)
  * or UINT32_MAX when out of memory. */
 static uint32_t value_off(wl_reader *r, int role, const char *s, size_t n, uint64_t hv)
 {
+    if (!r->vcache_clear[role]) { /* see queue: zeroed on the role's first value */
+        memset(&r->vcache[(size_t)role * VCACHE], 0, VCACHE * sizeof *r->vcache);
+        r->vcache_clear[role] = 1;
+    }
     struct wl_vcache_slot *c = &r->vcache[(size_t)role * VCACHE + (hv & (VCACHE - 1))];
     if (c->hash == hv && c->len == n && memcmp(r->ds->pool + c->off, s, n) == 0) return c->off;
     uint32_t off = wl_ds_append(r->ds, s, n);
@@ -396,7 +400,13 @@ static wl_status queue(wl_reader *r, const wl_csv *c, uint32_t source, const cha
                        uint32_t mask)
 {
     if (!r->brow && !(r->brow = malloc(BATCH_ROWS * sizeof *r->brow))) return WL_NOMEM;
-    if (!r->vcache && !(r->vcache = calloc((size_t)WL_ROLE_COUNT * VCACHE, sizeof *r->vcache))) return WL_NOMEM;
+    /* Not calloc: a file of a few rows (a screening service reads one per
+     * query) would clear every role's table, 0.6 MB, for a handful of values;
+     * value_off clears a role's table on its first value instead. */
+    if (!r->vcache) {
+        if (!(r->vcache = malloc((size_t)WL_ROLE_COUNT * VCACHE * sizeof *r->vcache))) return WL_NOMEM;
+        memset(r->vcache_clear, 0, sizeof r->vcache_clear);
+    }
     if (bval_reserve(r, r->n_bval + nv) != 0) return WL_NOMEM;
     /* room for the queued rows too: a slot prefetched now must not move */
     if (wl_ds_id_reserve(r->ds, r->n_brow + 1) != 0) return WL_NOMEM;
