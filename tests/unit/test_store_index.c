@@ -137,6 +137,49 @@ static void check_blocks(const wl_features *f, const wl_store_index *x, size_t m
     if (max_block < 1000) assert_true(split_seen > 0); /* the small limit splits some blocks */
 }
 
+/* Each record's tspan holds its text offsets and is tight: one byte less at
+ * either end no longer holds them (the store copies a candidate by its span). */
+static void check_spans(const wl_features *f, const wl_store_index *x)
+{
+    size_t with_text = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        wl_sidx_span s = x->tspan[i];
+        assert_true(wl_sidx_span_holds(&x->f, i, s));
+        wl_sidx_span t = wl_sidx_text_span(f, i);
+        assert_int_equal(s.lo, t.lo);
+        assert_int_equal(s.hi, t.hi);
+        if (s.hi == s.lo) continue;
+        with_text++;
+        assert_false(wl_sidx_span_holds(&x->f, i, (wl_sidx_span){ s.lo + 1, s.hi }));
+        assert_false(wl_sidx_span_holds(&x->f, i, (wl_sidx_span){ s.lo, s.hi - 1 }));
+    }
+    assert_true(with_text > f->n / 2);
+}
+
+/* wl_sidx_block finds, by the directory, what a scan of every entry finds:
+ * each key present, and the keys beside them, 0 and the greatest. */
+static void check_directory(const wl_store_index *x)
+{
+    assert_non_null(x->bdir);
+    for (size_t q = 0; q < x->n_bkey; q++) {
+        uint64_t probe[3] = { x->bkey[q], x->bkey[q] - 1, x->bkey[q] + 1 };
+        for (int p = 0; p < 3; p++) {
+            size_t lo, hi, want_lo = 0, want_hi;
+            while (want_lo < x->n_bkey && x->bkey[want_lo] < probe[p]) want_lo++;
+            for (want_hi = want_lo; want_hi < x->n_bkey && x->bkey[want_hi] == probe[p]; want_hi++) {}
+            wl_sidx_block(x, probe[p], &lo, &hi);
+            if (want_hi > want_lo) assert_int_equal(lo, want_lo);
+            assert_int_equal(hi - lo, want_hi - want_lo);
+        }
+        q += 7; /* every 8th entry: the scan is quadratic */
+    }
+    size_t lo, hi;
+    wl_sidx_block(x, 0, &lo, &hi);
+    assert_int_equal(hi - lo, x->n_bkey && x->bkey[0] == 0);
+    wl_sidx_block(x, UINT64_MAX, &lo, &hi);
+    assert_int_equal(hi - lo, 0);
+}
+
 static void check_round_trip(size_t max_block)
 {
     fixture fx;
@@ -169,6 +212,8 @@ static void check_round_trip(size_t max_block)
     assert_int_equal(x->head.p.records, n);
     assert_int_equal(x->head.p.max_block, max_block ? max_block : 1000);
     check_blocks(f, x, max_block ? max_block : 1000);
+    check_spans(f, x);
+    check_directory(x);
     size_t fb = 0, sb = 0, bb = 0;
     assert_int_equal(wl_store_index_bytes(x, &fb, &sb, &bb), x->bytes);
     assert_true(fb > 0 && sb > 0 && bb > 0 && fb + sb + bb < x->bytes);
@@ -259,6 +304,34 @@ static void test_damage_refused(void **state)
         expect_refused(fx.path, "checksum");
         b[at] ^= 0x5a;
     }
+    /* a record's text span one byte short, its checksums made good: the
+     * record's copy would miss the end of its last string */
+    int spans_seen = 0;
+    for (uint32_t s = 0; s < h.n_sections && !spans_seen; s++) {
+        if (strncmp(tab[s].name, "tspan", sizeof tab[s].name)) continue;
+        spans_seen = 1;
+        unsigned char *c = malloc(n);
+        assert_non_null(c);
+        memcpy(c, b, n);
+        wl_sidx_span *sp = (wl_sidx_span *)(void *)(c + tab[s].offset);
+        size_t i = 0;
+        while (i < tab[s].count && sp[i].hi == sp[i].lo) i++;
+        assert_true(i < tab[s].count);
+        sp[i].hi--;
+        wl_sidx_section t2[64];
+        memcpy(t2, tab, h.n_sections * sizeof *t2);
+        t2[s].hash = XXH3_64bits(sp, tab[s].elem * tab[s].count);
+        wl_sidx_header h2 = h;
+        h2.hash = 0;
+        memcpy(c, &h2, sizeof h2);
+        memcpy(c + sizeof h2, t2, h.n_sections * sizeof *t2);
+        h2.hash = XXH3_64bits(c, sizeof h2 + h.n_sections * sizeof *t2);
+        memcpy(c, &h2, sizeof h2);
+        spill(fx.path, c, n);
+        expect_refused(fx.path, "inconsistent store index");
+        free(c);
+    }
+    assert_true(spans_seen);
     /* the header and table */
     b[sizeof h + 3] ^= 1;
     spill(fx.path, b, n);

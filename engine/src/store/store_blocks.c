@@ -134,3 +134,41 @@ wl_status wl_sidx_blocks(const wl_features *f, const wl_sidx_params *p, int thre
     }
     return WL_OK;
 }
+
+/* A query looks up some 40 keys a record in an index of ~20 entries a stored
+ * record: a binary search over all of them is ~25 cache misses a key (perf:
+ * 8 % of a warm one-record query at 10^5). The directory of the keys' top
+ * bits (a kind's hashes are uniform below its 4 top bits) leaves a few
+ * entries to search. About one slot per 4 entries. */
+int wl_sidx_directory(wl_store_index *x)
+{
+    unsigned bits = 1;
+    while (bits < 26 && ((size_t)1 << (bits + 2)) < x->n_bkey) bits++;
+    size_t slots = (size_t)1 << bits;
+    size_t *d = malloc((slots + 1) * sizeof *d);
+    if (!d) return -1;
+    size_t q = 0;
+    for (size_t t = 0; t < slots; t++) {
+        while (q < x->n_bkey && (x->bkey[q] >> (64 - bits)) < t) q++;
+        d[t] = q;
+    }
+    d[slots] = x->n_bkey;
+    x->bdir = d;
+    x->bdir_bits = bits;
+    return 0;
+}
+
+void wl_sidx_block(const wl_store_index *x, uint64_t key, size_t *lo_out, size_t *hi_out)
+{
+    size_t t = (size_t)(key >> (64 - x->bdir_bits));
+    size_t lo = x->bdir[t], hi = x->bdir[t + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->bkey[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < x->n_bkey && x->bkey[end] == key) end++;
+    *lo_out = lo;
+    *hi_out = end;
+}

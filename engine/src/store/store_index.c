@@ -25,7 +25,7 @@ typedef struct {
     size_t elem, count;
 } sect_src;
 
-enum { MAX_SECTIONS = 2 * WL_FRUN_COUNT + (WL_FEATURE_COUNT - WL_FRUN_COUNT) + 8 };
+enum { MAX_SECTIONS = 2 * WL_FRUN_COUNT + (WL_FEATURE_COUNT - WL_FRUN_COUNT) + 1 + 9 }; /* + text + the rest */
 
 static size_t feature_sections(const wl_features *f, sect_src *s)
 {
@@ -128,8 +128,20 @@ wl_status wl_store_index_write(const wl_features *f, const wl_options *opt, cons
         wl_set_error(err, errcap, "%s: cannot build the store index: %s", path, wl_strerror(WL_NOMEM));
         return WL_NOMEM;
     }
+    wl_sidx_span *span = malloc((f->n ? f->n : 1) * sizeof *span);
+    if (!span) {
+        free(freq);
+        free(bkey);
+        free(brec);
+        free(split);
+        free(names);
+        wl_set_error(err, errcap, "%s: cannot build the store index: %s", path, wl_strerror(WL_NOMEM));
+        return WL_NOMEM;
+    }
+    for (size_t i = 0; i < f->n; i++) span[i] = wl_sidx_text_span(f, i);
     sect_src src[MAX_SECTIONS];
     size_t ns = feature_sections(f, src);
+    src[ns++] = (sect_src){ "tspan", span, sizeof *span, f->n };
     src[ns++] = (sect_src){ "sources", names, 1, names_len };
     src[ns++] = (sect_src){ "rid", rid, sizeof *rid, f->n };
     src[ns++] = (sect_src){ "rank", rank, sizeof *rank, f->n };
@@ -184,6 +196,7 @@ wl_status wl_store_index_write(const wl_features *f, const wl_options *opt, cons
     free(brec);
     free(split);
     free(names);
+    free(span);
     return st;
 }
 
@@ -224,68 +237,23 @@ static int section(const wl_store_index *x, const wl_sidx_section *tab, const ch
     return 0;
 }
 
-/* Whether the text offsets of n elements of `size` bytes lie inside a text of
- * text_len bytes, found without knowing which fields are offsets: the
- * element's own rebase function (featureset.h) moves exactly its offsets, so
- * every 32-bit word that a rebase by 2^32 - text_len changes is an offset, and
- * it is inside the text exactly when that addition does not wrap (the new
- * value is above the old). An empty text admits no offset at all (a rebase by
- * 1 must change nothing). */
-static int offsets_inside(const unsigned char *v, size_t n, size_t size, uint32_t text_len,
-                          void (*rebase)(void *, size_t, uint32_t))
-{
-    unsigned char buf[256];
-    if (size > sizeof buf || size % sizeof(uint32_t)) return -1;
-    uint32_t base = text_len ? (uint32_t)(0u - text_len) : 1u;
-    for (size_t k = 0; k < n; k++) {
-        memcpy(buf, v + k * size, size);
-        rebase(buf, 1, base);
-        for (size_t w = 0; w < size; w += sizeof(uint32_t)) {
-            uint32_t was, now;
-            memcpy(&was, v + k * size + w, sizeof was);
-            memcpy(&now, buf + w, sizeof now);
-            if (now != was && (now < was || !text_len)) return -1;
-        }
-    }
-    return 0;
-}
-
-/* Column version: a column's rebase takes records [lo, hi). */
-static int column_inside(const uint32_t *v, size_t n, uint32_t text_len,
-                         void (*rebase)(void *, size_t, size_t, uint32_t))
-{
-    uint32_t buf[1];
-    uint32_t base = text_len ? (uint32_t)(0u - text_len) : 1u;
-    for (size_t i = 0; i < n; i++) {
-        buf[0] = v[i];
-        rebase(buf, 0, 1, base);
-        if (buf[0] != v[i] && (buf[0] < v[i] || !text_len)) return -1;
-    }
-    return 0;
-}
-
-/* The runs' starts must rise and end at their arrays' lengths, and text
- * offsets stay inside the text (which ends in a NUL, so every string ends
- * inside it), or a damaged file would send the comparator out of the mapping. */
-static int check_features(const wl_features *f, const size_t *len)
+/* The runs' starts must rise and end at their arrays' lengths, and each
+ * record's text offsets stay inside its span, which is inside the text and
+ * ends in a NUL (so every string ends inside it), or a damaged file would send
+ * the comparator, or a query's copy of the record, out of the mapping. */
+static int check_features(const wl_features *f, const size_t *len, const wl_sidx_span *span)
 {
     size_t k = 0;
-    if (f->text_len >= UINT32_MAX || (f->text_len && f->text[f->text_len - 1] != '\0')) return -1;
-    uint32_t tl = (uint32_t)f->text_len;
+    if (f->text_len >= UINT32_MAX) return -1;
 #define RUN_(id, start, data, type, rebase)                                                          \
     if (f->start[0] != 0 || f->start[f->n] != len[k]) return -1;                                    \
     for (size_t i = 0; i < f->n; i++)                                                                \
         if (f->start[i + 1] < f->start[i]) return -1;                                                \
-    if (offsets_inside((const unsigned char *)f->data, len[k], sizeof(type), tl, rebase) != 0) return -1; \
     k++;
     WL_FEATURE_RUNS(RUN_)
 #undef RUN_
-    /* a column of offsets is a column of uint32_t (featureset.h); a value column's rebase changes nothing */
-#define COL_(id, array, type, rebase)                                                                \
-    if (sizeof(type) == sizeof(uint32_t) && column_inside((const uint32_t *)(const void *)f->array, f->n, tl, rebase) != 0) \
-        return -1;
-    WL_FEATURE_COLUMNS(COL_)
-#undef COL_
+    for (size_t i = 0; i < f->n; i++)
+        if (!wl_sidx_span_holds(f, i, span[i])) return -1;
     return 0;
 }
 
@@ -412,6 +380,8 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
     if (!bad && cnt != n) bad = 1;
     SECT_("rank", sizeof *x->rank, x->rank, &cnt)
     if (!bad && cnt != n) bad = 1;
+    SECT_("tspan", sizeof *x->tspan, x->tspan, &cnt)
+    if (!bad && cnt != n) bad = 1;
     SECT_("freq", sizeof *x->freq, x->freq, &x->n_freq)
     SECT_("bkey", sizeof *x->bkey, x->bkey, &x->n_bkey)
     SECT_("brec", sizeof *x->brec, x->brec, &cnt)
@@ -422,9 +392,14 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
     if (!bad) bad = source_names(x) != 0;
     if (!bad) {
         f->text_cap = f->text_len;
-        bad = check_features(f, len) != 0;
+        bad = check_features(f, len, x->tspan) != 0;
         for (size_t q = 0; !bad && q < x->n_bkey; q++) bad = x->brec[q] >= n || (q && x->bkey[q] < x->bkey[q - 1]);
         for (size_t i = 0; !bad && i < n; i++) bad = x->rank[i] >= n;
+    }
+    if (!bad && wl_sidx_directory(x) != 0) {
+        free(tab);
+        wl_store_index_close(x);
+        return WL_NOMEM;
     }
     if (bad && !(err && err[0])) wl_set_error(err, errcap, "%s: inconsistent store index: damaged", path);
     if (!bad) { /* the parts' sizes, for the store-size figures */
@@ -448,6 +423,7 @@ void wl_store_index_close(wl_store_index *x)
     if (!x) return;
     if (x->base) munmap(x->base, x->bytes);
     free(x->source_at);
+    free(x->bdir);
     free(x);
 }
 

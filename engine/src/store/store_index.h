@@ -11,6 +11,9 @@
  *     here -- a file without the new section is refused as made by an older
  *     watchlink, and its store is refitted;
  *   - rid and rank: each record's row id in the store and its output order;
+ *   - tspan: each record's bytes of the text, [lo, hi): every text offset of
+ *     the record lies inside and the span ends in a NUL (checked on open), so
+ *     a query copies a candidate's text with one memcpy, no scan;
  *   - sources: the source names, NUL-terminated, in the order col.SOURCE counts;
  *   - freq: the frozen name-part rarity counts, (h_canon, records) sorted;
  *   - bkey / brec: the blocking index, every (key, record) entry of every
@@ -27,7 +30,7 @@
 #include "features/featureset.h"
 
 /* Bumped whenever the layout or the meaning of a section changes. */
-enum { WL_SIDX_VERSION = 2 }; /* 2: the source names */
+enum { WL_SIDX_VERSION = 3 }; /* 2: the source names; 3: tspan */
 #define WL_SIDX_MAGIC "WLSTIDX"
 
 enum { WL_SIDX_NAME = 24, WL_SIDX_ALIGN = 64 }; /* sections start on a cache line */
@@ -59,6 +62,11 @@ typedef struct {
     uint64_t hash;        /* XXH3 of the header (this field 0) and the section table */
 } wl_sidx_header;
 
+/* Record i's text bytes, [lo, hi) (lo = hi = 0: none). */
+typedef struct {
+    uint32_t lo, hi;
+} wl_sidx_span;
+
 /* One frozen rarity count. */
 typedef struct {
     uint64_t h;           /* wl_fpart.h_canon */
@@ -74,6 +82,7 @@ struct wl_store_index {
     wl_features f;        /* arrays pointing into the map (f.n = records) */
     const int64_t *rid;
     const uint32_t *rank;
+    const wl_sidx_span *tspan;
     const char *sources;  /* the names, NUL-terminated one after another */
     size_t sources_len;
     uint32_t *source_at;  /* malloc'd: where source s's name starts */
@@ -83,10 +92,37 @@ struct wl_store_index {
     const uint64_t *bkey;
     const uint32_t *brec;
     size_t n_bkey;
+    /* malloc'd on open: bdir[t] = the first entry whose key's top bdir_bits
+     * bits are >= t (t <= 2^bdir_bits), narrowing a key's binary search */
+    size_t *bdir;
+    unsigned bdir_bits;
     const uint64_t *bsplit;
     size_t n_bsplit;
     size_t part_bytes[3]; /* features, statistics, blocking index */
 };
+
+/**
+ * The bytes of f->text that record i's text offsets point into, [lo, hi)
+ * (lo = hi = 0 when it has none): found, without naming the offset fields,
+ * as the lines' rebase functions move them (store_index.c).
+ */
+wl_sidx_span wl_sidx_text_span(const wl_features *f, size_t i);
+
+/**
+ * Whether s is a sound span for record i: inside f->text, ending in a NUL,
+ * and holding every text offset of the record (so each of its strings ends
+ * inside it). The index file's check, record by record.
+ */
+int wl_sidx_span_holds(const wl_features *f, size_t i, wl_sidx_span s);
+
+/**
+ * x->bdir, the directory of x's blocking index by the keys' top bits.
+ * @return 0, or -1 when out of memory.
+ */
+int wl_sidx_directory(wl_store_index *x);
+
+/** The entries of key in x's blocking index: [*lo, *hi). */
+void wl_sidx_block(const wl_store_index *x, uint64_t key, size_t *lo, size_t *hi);
 
 /**
  * The blocking index of f under p: every (key, record) entry of the kinds in

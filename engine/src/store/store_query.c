@@ -82,17 +82,6 @@ static uint32_t sat32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32
 
 /* ---- candidates from the blocking index ---- */
 
-static size_t lower_key(const wl_store_index *x, uint64_t key)
-{
-    size_t lo = 0, hi = x->n_bkey;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (x->bkey[mid] < key) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 static int in_split(const wl_store_index *x, uint64_t key)
 {
     size_t lo = 0, hi = x->n_bsplit;
@@ -163,8 +152,8 @@ static wl_status candidates(const wl_store_index *x, const wl_features *fq, wl_v
         if (w == 0 || v[w - 1].key != v[i].key || v[w - 1].rec != v[i].rec) v[w++] = v[i];
     for (size_t i = 0, j; st == WL_OK && i < w; i = j) {
         for (j = i + 1; j < w && v[j].key == v[i].key; j++) {}
-        size_t lo = lower_key(x, v[i].key), hi = lo;
-        while (hi < x->n_bkey && x->bkey[hi] == v[i].key) hi++;
+        size_t lo, hi;
+        wl_sidx_block(x, v[i].key, &lo, &hi);
         if (hi == lo || (hi - lo) + (j - i) > x->head.p.max_block) continue; /* no stored record, or skipped */
         for (size_t q = i; q < j && st == WL_OK; q++)
             for (size_t s = lo; s < hi; s++) {
@@ -187,51 +176,10 @@ static wl_status candidates(const wl_store_index *x, const wl_features *fq, wl_v
 
 /* ---- the compared records, copied into features of their own ---- */
 
-/* The bytes of f->text record i's offsets point into, [*lo, *hi). Which fields
- * are offsets is found as the index file's check finds it (store_index.c
- * offsets_inside): a rebase by 1 changes exactly them. */
-static void text_span(const wl_features *f, size_t i, uint32_t *lo, uint32_t *hi)
-{
-    unsigned char buf[256];
-    *lo = UINT32_MAX;
-    *hi = 0;
-#define NOTE_(o)                                                                  \
-    do {                                                                          \
-        uint32_t o_ = (o);                                                        \
-        uint32_t e_ = o_ + (uint32_t)strlen(f->text + o_) + 1;                    \
-        if (o_ < *lo) *lo = o_;                                                   \
-        if (e_ > *hi) *hi = e_;                                                   \
-    } while (0)
-#define RUN_(id, start, data, type, rebase)                                       \
-    for (uint32_t k = f->start[i]; k < f->start[i + 1]; k++) {                    \
-        memcpy(buf, &f->data[k], sizeof(type));                                   \
-        rebase(buf, 1, 1);                                                        \
-        for (size_t w = 0; w + sizeof(uint32_t) <= sizeof(type); w += sizeof(uint32_t)) { \
-            uint32_t was, now;                                                    \
-            memcpy(&was, (const unsigned char *)&f->data[k] + w, sizeof was);     \
-            memcpy(&now, buf + w, sizeof now);                                    \
-            if (now != was) NOTE_(was);                                           \
-        }                                                                         \
-    }
-    WL_FEATURE_RUNS(RUN_)
-#undef RUN_
-#define COL_(id, array, type, rebase)                                             \
-    if (sizeof(type) == sizeof(uint32_t)) {                                       \
-        uint32_t v_;                                                              \
-        memcpy(&v_, &f->array[i], sizeof v_);                                     \
-        uint32_t c_ = v_;                                                         \
-        rebase(&c_, 0, 1, 1);                                                     \
-        if (c_ != v_) NOTE_(v_);                                                  \
-    }
-    WL_FEATURE_COLUMNS(COL_)
-#undef COL_
-#undef NOTE_
-    if (*lo > *hi) *lo = *hi = 0;
-}
-
 typedef struct {
     const wl_features *f;
     uint32_t i;
+    wl_sidx_span span; /* its text bytes (wl_sidx_text_span; the index file's tspan) */
 } src_rec;
 
 /* Features holding the records src[0..m) in that order, each copied with its
@@ -242,16 +190,14 @@ static wl_features *copy_records(const src_rec *src, size_t m)
     if (!g) return NULL;
     g->n = m;
     size_t len[WL_FRUN_COUNT] = { 0 }, text = 0;
-    uint32_t *lo = malloc((m ? m : 1) * sizeof *lo), *hi = malloc((m ? m : 1) * sizeof *hi);
-    int ok = lo && hi;
-    for (size_t r = 0; ok && r < m; r++) {
+    int ok = 1;
+    for (size_t r = 0; r < m; r++) {
         const wl_features *f = src[r].f;
         size_t i = src[r].i, k = 0;
 #define RUN_(id, start, data, type, rebase) len[k++] += f->start[i + 1] - f->start[i];
         WL_FEATURE_RUNS(RUN_)
 #undef RUN_
-        text_span(f, i, &lo[r], &hi[r]);
-        text += hi[r] - lo[r];
+        text += src[r].span.hi - src[r].span.lo;
     }
     if (ok && text >= UINT32_MAX) ok = 0;
     if (ok) {
@@ -270,9 +216,10 @@ static wl_features *copy_records(const src_rec *src, size_t m)
     for (size_t r = 0; ok && r < m; r++) {
         const wl_features *f = src[r].f;
         size_t i = src[r].i;
-        uint32_t at = (uint32_t)g->text_len, delta = at - lo[r]; /* mod 2^32: the rebase adds it */
-        memcpy(g->text + at, f->text + lo[r], hi[r] - lo[r]);
-        g->text_len += hi[r] - lo[r];
+        uint32_t lo = src[r].span.lo, hi = src[r].span.hi;
+        uint32_t at = (uint32_t)g->text_len, delta = at - lo; /* mod 2^32: the rebase adds it */
+        memcpy(g->text + at, f->text + lo, hi - lo);
+        g->text_len += hi - lo;
 #define RUN_(id, start, data, type, rebase)                                         \
     {                                                                              \
         uint32_t b0 = f->start[i], c = f->start[i + 1] - b0, d0 = g->start[r];     \
@@ -290,8 +237,6 @@ static wl_features *copy_records(const src_rec *src, size_t m)
         WL_FEATURE_COLUMNS(COL_)
 #undef COL_
     }
-    free(lo);
-    free(hi);
     g->text_cap = g->text_len;
     if (!ok) {
         wl_features_free(g);
@@ -344,8 +289,8 @@ static wl_status build(query_ctx *c)
         if (c->n_cand == 0 || c->cand[c->n_cand - 1] != c->cand[k]) c->cand[c->n_cand++] = c->cand[k];
     src_rec *src = malloc((K + c->n_cand + 1) * sizeof *src);
     if (!src) return WL_NOMEM;
-    for (size_t i = 0; i < K; i++) src[i] = (src_rec){ c->fq, (uint32_t)i };
-    for (size_t j = 0; j < c->n_cand; j++) src[K + j] = (src_rec){ &x->f, c->cand[j] };
+    for (size_t i = 0; i < K; i++) src[i] = (src_rec){ c->fq, (uint32_t)i, wl_sidx_text_span(c->fq, i) };
+    for (size_t j = 0; j < c->n_cand; j++) src[K + j] = (src_rec){ &x->f, c->cand[j], x->tspan[c->cand[j]] };
     c->g = copy_records(src, K + c->n_cand);
     free(src);
     if (!c->g) return WL_NOMEM;
