@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "common/tables.h"
 #include "read/reader_columns.h"
 
 static void test_golden_synonyms(void **state)
@@ -41,6 +42,47 @@ static void test_golden_synonyms(void **state)
     }
     fclose(f);
     assert_int_equal(failed, 0);
+    assert_true(checked >= 60);
+}
+
+/* wl_column_role looks names up in a sorted copy of the embedded table: each
+ * name of the table gets the role of its first line, as a scan of the table
+ * gives it, and a name between two of them gets none. */
+static void test_lookup_matches_table_scan(void **state)
+{
+    (void)state;
+    size_t tlen;
+    const char *t = wl_table_get("columns", &tlen);
+    assert_non_null(t);
+    wl_table_iter it;
+    wl_table_iter_init(&it, t, tlen);
+    const char *f[2];
+    size_t fl[2];
+    int nf, checked = 0;
+    while ((nf = wl_table_next(&it, f, fl, 2)) > 0) {
+        if (nf < 2) continue;
+        wl_table_iter first;
+        const char *g[2];
+        size_t gl[2];
+        int want = -2;
+        wl_table_iter_init(&first, t, tlen);
+        while (want == -2 && wl_table_next(&first, g, gl, 2) > 0)
+            if (gl[0] == fl[0] && !memcmp(g[0], f[0], fl[0])) {
+                char role[32];
+                size_t rn = gl[1] < sizeof role ? gl[1] : sizeof role - 1;
+                memcpy(role, g[1], rn);
+                role[rn] = '\0';
+                want = wl_role_from_name(role);
+            }
+        assert_int_equal(wl_column_role(f[0], fl[0]), want);
+        char longer[160];
+        if (fl[0] + 2 < sizeof longer) {
+            memcpy(longer, f[0], fl[0]);
+            memcpy(longer + fl[0], "zq", 3);
+            assert_int_equal(wl_column_role(longer, fl[0] + 2), -1);
+        }
+        checked++;
+    }
     assert_true(checked >= 60);
 }
 
@@ -129,6 +171,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_synonyms),
+        cmocka_unit_test(test_lookup_matches_table_scan),
         cmocka_unit_test(test_normalise),
         cmocka_unit_test(test_every_synonym_role_is_valid),
         cmocka_unit_test(test_map_override),

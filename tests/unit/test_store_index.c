@@ -143,6 +143,8 @@ static void check_spans(const wl_features *f, const wl_store_index *x)
 {
     size_t with_text = 0;
     for (size_t i = 0; i < f->n; i++) {
+        int ident = f->n_names[i] != 0 || f->doc_start[i + 1] != f->doc_start[i];
+        assert_int_equal((int)(x->ident[i / 64] >> (i % 64) & 1), ident);
         wl_sidx_span s = x->tspan[i];
         assert_true(wl_sidx_span_holds(&x->f, i, s));
         wl_sidx_span t = wl_sidx_text_span(f, i);

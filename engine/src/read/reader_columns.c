@@ -2,7 +2,9 @@
  * are data (datasets/tables/columns.tsv, with their provenance), not code. */
 #include "read/reader_columns.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,11 +48,63 @@ size_t wl_column_normalise(const char *name, size_t len, char *out, size_t cap)
     return n;
 }
 
-int wl_column_role(const char *name, size_t len)
+/* The synonyms, sorted by name, built once: a scan of the whole table per
+ * header column was 7 % of a warm one-record query (a screening service reads
+ * a small file per query; bench/RESULTS.md, person store). */
+typedef struct {
+    const char *key;
+    size_t len;
+    int role;
+    size_t order; /* place in the table: the first of equal names wins, as the scan had it */
+} col_syn;
+
+static pthread_once_t g_syn_once = PTHREAD_ONCE_INIT;
+static col_syn *g_syn;
+static size_t g_n_syn;
+
+static int syn_cmp(const col_syn *a, const char *key, size_t len)
 {
-    char key[NAME_MAX_];
-    size_t kn = wl_column_normalise(name, len, key, sizeof key);
-    if (kn == 0) return -1;
+    size_t m = a->len < len ? a->len : len;
+    int c = memcmp(a->key, key, m);
+    return c ? c : (a->len > len) - (a->len < len);
+}
+
+static int by_syn(const void *pa, const void *pb)
+{
+    const col_syn *a = pa, *b = pb;
+    int c = syn_cmp(a, b->key, b->len);
+    return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+static void load_synonyms(void)
+{
+    size_t tlen, cap = 0, n = 0;
+    const char *t = wl_table_get("columns", &tlen);
+    wl_table_iter it;
+    const char *f[2];
+    size_t fl[2];
+    wl_table_iter_init(&it, t, tlen);
+    while (wl_table_next(&it, f, fl, 2) > 0) cap++;
+    col_syn *v = malloc((cap ? cap : 1) * sizeof *v);
+    if (!v) return; /* wl_column_role scans the table instead */
+    wl_table_iter_init(&it, t, tlen);
+    int nf;
+    while ((nf = wl_table_next(&it, f, fl, 2)) > 0 && n < cap) {
+        if (nf < 2) continue;
+        char role[32];
+        size_t rn = fl[1] < sizeof role ? fl[1] : sizeof role - 1;
+        memcpy(role, f[1], rn);
+        role[rn] = '\0';
+        v[n] = (col_syn){ f[0], fl[0], wl_role_from_name(role), n };
+        n++;
+    }
+    qsort(v, n, sizeof *v, by_syn);
+    g_syn = v;
+    g_n_syn = n;
+}
+
+static int scan_role(const char *key, size_t kn)
+{
     size_t tlen;
     const char *t = wl_table_get("columns", &tlen);
     wl_table_iter it;
@@ -67,6 +121,22 @@ int wl_column_role(const char *name, size_t len)
         return wl_role_from_name(role);
     }
     return -1;
+}
+
+int wl_column_role(const char *name, size_t len)
+{
+    char key[NAME_MAX_];
+    size_t kn = wl_column_normalise(name, len, key, sizeof key);
+    if (kn == 0) return -1;
+    pthread_once(&g_syn_once, load_synonyms);
+    if (!g_syn) return scan_role(key, kn);
+    size_t lo = 0, hi = g_n_syn; /* the first entry not below key */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (syn_cmp(&g_syn[mid], key, kn) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < g_n_syn && syn_cmp(&g_syn[lo], key, kn) == 0 ? g_syn[lo].role : -1;
 }
 
 int wl_role_is_name(int role)

@@ -396,6 +396,13 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
         for (size_t q = 0; !bad && q < x->n_bkey; q++) bad = x->brec[q] >= n || (q && x->bkey[q] < x->bkey[q - 1]);
         for (size_t i = 0; !bad && i < n; i++) bad = x->rank[i] >= n;
     }
+    if (!bad && !(x->ident = calloc(n / 64 + 1, sizeof *x->ident))) {
+        free(tab);
+        wl_store_index_close(x);
+        return WL_NOMEM;
+    }
+    for (size_t i = 0; !bad && i < n; i++)
+        if (f->n_names[i] != 0 || f->doc_start[i + 1] != f->doc_start[i]) x->ident[i / 64] |= (uint64_t)1 << (i % 64);
     if (!bad && wl_sidx_directory(x) != 0) {
         free(tab);
         wl_store_index_close(x);
@@ -424,6 +431,7 @@ void wl_store_index_close(wl_store_index *x)
     if (x->base) munmap(x->base, x->bytes);
     free(x->source_at);
     free(x->bdir);
+    free(x->ident);
     free(x);
 }
 

@@ -96,6 +96,9 @@ struct wl_store_index {
      * bits are >= t (t <= 2^bdir_bits), narrowing a key's binary search */
     size_t *bdir;
     unsigned bdir_bits;
+    /* malloc'd on open: bit i set when record i has a name or a document (a
+     * query meets many block members; this is one cache line per 512) */
+    uint64_t *ident;
     const uint64_t *bsplit;
     size_t n_bsplit;
     size_t part_bytes[3]; /* features, statistics, blocking index */

@@ -158,7 +158,7 @@ static wl_status candidates(const wl_store_index *x, const wl_features *fq, wl_v
         for (size_t q = i; q < j && st == WL_OK; q++)
             for (size_t s = lo; s < hi; s++) {
                 uint32_t b = x->brec[s];
-                if (!has_identity(&x->f, b)) continue;
+                if (!(x->ident[b / 64] >> (b % 64) & 1)) continue; /* has_identity, precomputed */
                 uint64_t p = (uint64_t)v[q].rec << 32 | b;
                 if (wl_vec_push(pairs, &p) != 0) st = WL_NOMEM;
             }
