@@ -141,9 +141,12 @@ int cmd_encode(int argc, char **argv)
 
 /* ---- match over encodings ---- */
 
-static void pair_out(FILE *f, const wl_encoded *l, size_t li, const wl_encoded *r, size_t ri, double dice,
-                     int jsonl)
+/* One pair; with fields (version 2 encodings) its probability and match weight
+ * come first, as in the plain pipeline's pairs file, then the Dice. */
+static void pair_out(FILE *f, const wl_encoded *l, size_t li, const wl_encoded *r, size_t ri,
+                     const wl_pprl_pair *p, int fields, int jsonl)
 {
+    double dice = p->dice;
     if (jsonl) {
         fputs("{\"left_source\":", f);
         cli_json_string(f, wl_encoded_source(l, li));
@@ -153,6 +156,7 @@ static void pair_out(FILE *f, const wl_encoded *l, size_t li, const wl_encoded *
         cli_json_string(f, wl_encoded_source(r, ri));
         fputs(",\"right_id\":", f);
         cli_json_string(f, wl_encoded_id(r, ri));
+        if (fields) fprintf(f, ",\"probability\":%.6f,\"match_weight\":%.4f", p->prob, p->weight);
         fprintf(f, ",\"dice\":%.6f}\n", dice);
         return;
     }
@@ -163,6 +167,7 @@ static void pair_out(FILE *f, const wl_encoded *l, size_t li, const wl_encoded *
     cli_csv_field(f, wl_encoded_source(r, ri));
     fputc(',', f);
     cli_csv_field(f, wl_encoded_id(r, ri));
+    if (fields) fprintf(f, ",%.6f,%.4f", p->prob, p->weight);
     fprintf(f, ",%.6f\n", dice);
 }
 
@@ -172,11 +177,15 @@ static int write_encoded_pairs(const cli_opts *o, const wl_encoded *a, const wl_
     int jsonl = !strcmp(o->format, "jsonl");
     cli_out out;
     if (cli_out_open(&out, o->output) != 0) return EXIT_INPUT;
-    if (!jsonl) fputs("left_source,left_id,right_source,right_id,dice\n", out.f);
+    int fields = wl_pprl_result_stats(r)->fields;
+    if (!jsonl)
+        fputs(fields ? "left_source,left_id,right_source,right_id,probability,match_weight,dice\n"
+                     : "left_source,left_id,right_source,right_id,dice\n",
+              out.f);
     for (size_t k = 0; k < wl_pprl_result_count(r); k++) {
         const wl_pprl_pair *p = wl_pprl_result_pair(r, k);
-        if (p->a_first) pair_out(out.f, a, p->a, b, p->b, p->dice, jsonl);
-        else pair_out(out.f, b, p->b, a, p->a, p->dice, jsonl);
+        if (p->a_first) pair_out(out.f, a, p->a, b, p->b, p, fields, jsonl);
+        else pair_out(out.f, b, p->b, a, p->a, p, fields, jsonl);
     }
     if (cli_out_commit(&out) != 0) return EXIT_INPUT;
     if (!o->clusters) return EXIT_OK;
@@ -207,7 +216,7 @@ static int write_encoded_pairs(const cli_opts *o, const wl_encoded *a, const wl_
 int cli_match_encoded(const cli_opts *o)
 {
     if (o->model || o->explain || o->best_link || o->rejects || o->n_maps || o->labels) {
-        cli_error("encoded inputs take only -o, --clusters, --threshold (Dice), --one-to-one, "
+        cli_error("encoded inputs take only -o, --clusters, --threshold, --one-to-one, "
                   "--keep-outranked, --format, --threads and --quiet");
         return EXIT_INPUT;
     }
@@ -238,10 +247,13 @@ int cli_match_encoded(const cli_opts *o)
     if (rc == EXIT_OK && !o->quiet) {
         const wl_pprl_stats *s = wl_pprl_result_stats(r);
         fprintf(stderr,
-                "encoded match: %zu x %zu records, %zu candidates compared, %zu pairs at Dice >= %.3f, "
+                "encoded match: %zu x %zu records, %zu candidates compared, %zu pairs at %s >= %.3f, "
                 "%zu outranked pairs dropped, %zu blocking keys skipped, %.2f s\n",
-                wl_encoded_size(e[0]), wl_encoded_size(e[1]), s->candidates, s->pairs, opt.threshold,
-                s->outranked, s->skipped_keys, s->seconds);
+                wl_encoded_size(e[0]), wl_encoded_size(e[1]), s->candidates, s->pairs,
+                s->fields ? "probability" : "Dice", s->threshold, s->outranked, s->skipped_keys, s->seconds);
+        if (s->fields)
+            fprintf(stderr, "field model: prior %.5f, %d EM iterations, %d field(s) at default m\n", s->prior,
+                    s->em_iterations, s->em_fallback);
     }
     wl_pprl_result_free(r);
     wl_encoded_free(e[0]);

@@ -10,7 +10,9 @@
     "  -o, --output FILE    write pairs to FILE (atomically) instead of standard output\n" \
     "  --clusters FILE      also write cluster_id,source,id for every record\n" \
     "  --threshold P        report pairs with probability >= P (default 0.2: recall first);\n" \
-    "                       for two encoded files (watchlink encode), Dice >= P (default 0.7)\n" \
+    "                       for two encoded files (watchlink encode): the field model's\n" \
+    "                       probability >= P (default 0.5); for version 1 encodings, Dice\n" \
+    "                       >= P (default 0.7)\n" \
     "  --explain            add each field's level:weight to every pair\n" \
     "  --format csv|jsonl   output format (default csv)\n" \
     "  --model FILE         score with a saved model (watchlink train) instead of fitting\n" \

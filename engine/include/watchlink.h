@@ -915,23 +915,28 @@ WL_API wl_status wl_pprl_dice_histogram(const wl_encoded *a, const wl_encoded *b
 
 typedef struct {
     int threads;            /* 0: all cores */
-    double threshold;       /* Dice at or above which a pair is reported */
-    int one_to_one;         /* 1: at most one partner per record, best Dice first */
+    double threshold;       /* reported pairs: probability >= threshold on segmented (version 2)
+                               encodings, Dice >= threshold on version 1 ones or with by_dice;
+                               < 0 (the default): 0.5 and 0.7 respectively */
+    int one_to_one;         /* 1: at most one partner per record, best score first */
     size_t max_block;       /* a blocking key held by more than this many records on a side
                                is skipped (and counted); 0: 1000 */
     int all_pairs;          /* 1: compare every pair (no blocking); also when an encoding has no
                                blocking keys (schema "blocking": false) */
-    int keep_outranked;     /* 0 (default): drop a pair whose Dice is below both its records'
-                               best Dice with another partner; 1: report it */
+    int keep_outranked;     /* 0 (default): drop a pair whose score is below both its records'
+                               best score with another partner; 1: report it */
+    int by_dice;            /* 1: link version 2 encodings by the whole filter's Dice, as version 1 */
 } wl_pprl_options;
 
-/** @return threshold 0.7, all cores, blocking on. */
+/** @return the default threshold (see above), all cores, blocking on. */
 WL_API wl_pprl_options wl_pprl_default_options(void);
 
 typedef struct {
     uint32_t a, b;          /* record indices into the first and the second encoding */
-    float dice;
+    float dice;             /* Dice of the whole filters */
     uint8_t a_first;        /* 1: a's record comes first in output order (left), 0: b's */
+    float weight;           /* version 2: the field-level match weight (log2 odds, prior included) */
+    float prob;             /* version 2: 2^weight / (1 + 2^weight); version 1: the Dice */
 } wl_pprl_pair;
 
 typedef struct {
@@ -940,12 +945,20 @@ typedef struct {
     size_t skipped_keys;    /* blocking keys above max_block */
     size_t outranked;       /* pairs at the threshold dropped as outranked (keep_outranked 0) */
     double seconds;         /* wall clock of the link */
+    int fields;             /* 1: scored by the field-level model (version 2); 0: by Dice */
+    double threshold;       /* the threshold applied (probability or Dice) */
+    double prior;           /* the model's share of true pairs among the candidates */
+    int em_iterations;      /* EM iterations run */
+    int em_fallback;        /* fields left at default m (EM could not fit them) */
 } wl_pprl_stats;
 
 typedef struct wl_pprl_result wl_pprl_result;
 
 /**
- * Links two encodings by Dice. They must carry the same schema and key
+ * Links two encodings: version 1 (one CLK) by Dice; version 2 (a segment per
+ * field) by a field-level Fellegi-Sunter model, each field's segment Dice cut
+ * into agreement levels, u from random record pairs, m and the prior by EM over
+ * the candidates (docs/privacy.md). They must carry the same schema and key
  * fingerprints: otherwise WL_INPUT, with err saying which differs. Each pair's
  * left record is the one first by (source, id) (ids that are numbers by value),
  * and pairs are sorted by left then right: the same pairs in the same order for

@@ -3,11 +3,14 @@
  * encoding or a file:line reason, never a crash. What it accepts must hold the
  * reader's promises (popcounts of the filters, blocking key runs in order),
  * write back to bytes that read to the same encoding, and link with itself:
- * every record is its own partner at Dice 1 unless its filter is empty.
+ * every record is its own partner at Dice 1 unless its filter is empty (by
+ * Dice; a version 2 file also through the field model, whose weights must be
+ * finite and whose probabilities lie in [0, 1]).
  *
  * The corpus holds small encoded files of the sample lists (plain, balanced,
- * XOR-folded; quoted ids), so the replay's mutations reach the header, the
+ * XOR-folded; quoted ids; version 2 with its segments= layout), so the replay's mutations reach the header, the
  * quoting, the base64 and its padding, and the blocking keys. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -22,6 +25,9 @@ static void check(int ok)
 static void check_invariants(const wl_encoded *e)
 {
     check(e->words >= 1 && e->words <= 2 * WL_PPRL_MAX_BITS / 64);
+    check(e->n_seg >= 0 && e->n_seg <= WL_PPRL_F_COUNT && (e->version == 2) == (e->n_seg > 0));
+    for (int s = 0, at = 0; s < e->n_seg; at += e->seg[s].words, s++) /* back to back, covering the filter */
+        check(e->seg[s].off == at && e->seg[s].words > 0 && (s + 1 < e->n_seg || at + e->seg[s].words == (int)e->words));
     check(e->block_start[0] == 0);
     for (size_t i = 0; i < e->n; i++) {
         check(e->pop[i] == wl_pprl_popcount(e->bits + i * e->words, e->words));
@@ -46,6 +52,7 @@ static void check_round_trip(const wl_encoded *e)
     check(!memcmp(back->block_start, e->block_start, (e->n + 1) * sizeof(uint32_t)));
     check(!memcmp(back->blocks, e->blocks, e->block_start[e->n] * sizeof(uint64_t)));
     check(!strcmp(back->schema_fp, e->schema_fp) && !strcmp(back->key_fp, e->key_fp));
+    check(back->n_seg == e->n_seg && !memcmp(back->seg, e->seg, (size_t)e->n_seg * sizeof *e->seg));
     for (size_t i = 0; i < e->n; i++) check(!strcmp(back->id[i], e->id[i]) && !strcmp(back->source[i], e->source[i]));
     wl_encoded_free(back);
     free(buf);
@@ -58,6 +65,7 @@ static void check_self_link(const wl_encoded *e)
     opt.threshold = 1.0;
     opt.all_pairs = 1;
     opt.threads = 1;
+    opt.by_dice = 1;
     wl_pprl_result *r = NULL;
     char err[512];
     check(wl_pprl_link(e, e, &opt, &r, err, sizeof err) == WL_OK);
@@ -69,6 +77,15 @@ static void check_self_link(const wl_encoded *e)
     opt.all_pairs = 0;
     opt.threshold = 0.0;
     check(wl_pprl_link(e, e, &opt, &r, err, sizeof err) == WL_OK);
+    wl_pprl_result_free(r);
+    if (!e->n_seg) return;
+    opt.by_dice = 0; /* the field model on the same pairs */
+    check(wl_pprl_link(e, e, &opt, &r, err, sizeof err) == WL_OK);
+    check(wl_pprl_result_stats(r)->fields == 1);
+    for (size_t k = 0; k < wl_pprl_result_count(r); k++) {
+        const wl_pprl_pair *p = wl_pprl_result_pair(r, k);
+        check(isfinite(p->weight) && p->prob >= 0.0f && p->prob <= 1.0f);
+    }
     wl_pprl_result_free(r);
 }
 

@@ -46,7 +46,7 @@ enum {
 enum { WL_PPRL_SALT_NONE = 0, WL_PPRL_SALT_BIRTH_YEAR = 1 };
 
 enum {
-    WL_PPRL_VERSION = 1,         /* of the schema format and the encoded file format */
+    WL_PPRL_VERSION = 2,         /* newest schema and encoded-file format (1: one CLK, 2: per-field segments) */
     WL_PPRL_MAX_BITS = 8192,
     WL_PPRL_MAX_K = 64,
     WL_PPRL_MAX_BLOCKS = 48,     /* blocking keys per record */
@@ -60,11 +60,12 @@ typedef struct {
     unsigned tokens;/* WL_PPRL_TOK_* (name only) */
     int salt;       /* WL_PPRL_SALT_* */
     int aliases;    /* name: 1 to hash the aliases' parts too */
+    int bits;       /* version 2: the field's segment length before hardening (a multiple of 64) */
 } wl_pprl_fieldspec;
 
 struct wl_pprl_schema {
-    int version;
-    int bits;                    /* Bloom filter length before hardening */
+    int version;                 /* 1: one filter for all fields (CLK); 2: one segment per field */
+    int bits;                    /* Bloom filter length before hardening (version 2: the segments' sum) */
     wl_pprl_fieldspec field[WL_PPRL_F_COUNT];
     int balance;                 /* 1: filter and its complement, keyed permutation (2x length) */
     int xor_fold;                /* 1: the two halves XORed (half length) */
@@ -79,6 +80,21 @@ static inline int wl_pprl_out_bits(const wl_pprl_schema *s)
     return s->bits * (s->balance ? 2 : 1) / (s->xor_fold ? 2 : 1);
 }
 
+/* A field's segment of a version 2 filter, in 64-bit words after hardening. */
+typedef struct {
+    uint16_t field;              /* wl_pprl_field (16 bits: no padding, segments compare by memcmp) */
+    uint16_t off, words;         /* first word and length */
+} wl_pprl_segment;
+
+/** Output length in bits of a segment of `bits` bits before hardening. */
+static inline int wl_pprl_seg_out_bits(const wl_pprl_schema *s, int bits)
+{
+    return bits * (s->balance ? 2 : 1) / (s->xor_fold ? 2 : 1);
+}
+
+/** The field names of the schema and of the file header ("name", "dob", ...). */
+const char *wl_pprl_field_name(int f);
+
 /* An encoded list: what the file holds, read back or freshly encoded. */
 struct wl_encoded {
     size_t n;
@@ -91,6 +107,9 @@ struct wl_encoded {
     char schema_fp[WL_PPRL_FP_HEX + 1];
     char key_fp[WL_PPRL_FP_HEX + 1];
     char name[256];              /* file name, for messages */
+    int version;                 /* file format: 1 (one CLK) or 2 (segments) */
+    int n_seg;                   /* version 2: segments in filter order; 0 for version 1 */
+    wl_pprl_segment seg[WL_PPRL_F_COUNT];
 };
 
 /* ---- pprl_hmac.c: keyed hashing through OpenSSL (no primitive written here) ---- */
@@ -131,6 +150,42 @@ uint32_t wl_pprl_and_count_with(int v, const uint64_t *a, const uint64_t *b, siz
  */
 uint32_t wl_pprl_scan_with(int v, const uint64_t *fa, uint32_t pa, const wl_encoded *b, const uint32_t *cand,
                            size_t n, double t, uint32_t *hit_j, float *hit_d, size_t *compared);
+
+/**
+ * Per-segment AND counts of two filters with variant v: out[s] = |a & b| over
+ * segment s's words (each segment's words listed by seg[s].off, seg[s].words).
+ */
+void wl_pprl_seg_counts_with(int v, const uint64_t *a, const uint64_t *b, const wl_pprl_segment *seg, int n_seg,
+                             uint32_t *out);
+
+/* ---- pprl_score.c: the field-level Fellegi-Sunter model over segment Dice ---- */
+enum {
+    WL_PPRL_LEVELS = 6,          /* agreement levels of a field, from its segment's Dice */
+    WL_PPRL_MISSING = 7,         /* the level code of an empty segment on either side */
+    WL_PPRL_LEVEL_BITS = 3       /* bits of one field's level in a pattern */
+};
+/** The agreement level of a segment pair: c common bits, pa and pb set bits. */
+int wl_pprl_level(uint32_t c, uint32_t pa, uint32_t pb);
+
+typedef struct {
+    int n_seg;
+    double m[WL_PPRL_F_COUNT][WL_PPRL_LEVELS], u[WL_PPRL_F_COUNT][WL_PPRL_LEVELS];
+    double prior;                /* share of true pairs among the candidates */
+    double w[WL_PPRL_F_COUNT][WL_PPRL_LEVELS]; /* log2(m / u) */
+    double w_prior;              /* log2(prior / (1 - prior)) */
+    int iterations;              /* EM iterations run */
+    int fallback;                /* fields whose m EM could not fit (defaults used) */
+} wl_pprl_model;
+
+/**
+ * u of every field from n_sample record pairs drawn deterministically over a's and
+ * b's records in output order (rank_a[k]: a's k-th record by rank), so the sample
+ * does not depend on argument order or thread count.
+ */
+void wl_pprl_model_u(wl_pprl_model *md, const wl_encoded *a, const wl_encoded *b, const uint32_t *seg_pop_a,
+                     const uint32_t *seg_pop_b, const uint32_t *order_a, const uint32_t *order_b, int kernel);
+/** m and the prior by EM over the candidates' pattern counts (hist[pattern]), u held fixed. */
+void wl_pprl_model_fit(wl_pprl_model *md, const wl_encoded *a, const uint64_t *hist, size_t n_patterns, size_t n_a, size_t n_b);
 
 /* ---- pprl_file.c ---- */
 /** An empty encoded list of n records of `words` words each. @return NULL when out of memory. */

@@ -63,6 +63,16 @@
         }                                                                                              \
         for (int l = 0; l < 4; l++)                                                                    \
             for (int k = 0; k < WL_PPRL_HIST_BINS; k++) hist[k] += lane[l][k];                         \
+    }                                                                                                  \
+    attr static void segs_##name(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b,          \
+                                 const wl_pprl_segment *seg, int n_seg, uint32_t *out)                 \
+    {                                                                                                  \
+        for (int s = 0; s < n_seg; s++) {                                                              \
+            uint32_t c = 0;                                                                            \
+            for (size_t i = seg[s].off, e = i + seg[s].words; i < e; i++)                              \
+                c += (uint32_t)__builtin_popcountll(a[i] & b[i]);                                      \
+            out[s] = c;                                                                                \
+        }                                                                                              \
     }
 
 static inline uint32_t and_count_portable(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b, size_t n)
@@ -116,6 +126,7 @@ typedef uint32_t (*and_count_fn)(const uint64_t *, const uint64_t *, size_t);
 typedef uint32_t (*scan_fn)(const uint64_t *, uint32_t, const wl_encoded *, const uint32_t *, size_t, double,
                             uint32_t *, float *, size_t *);
 typedef void (*hist_fn)(const uint64_t *, uint32_t, const wl_encoded *, size_t *);
+typedef void (*segs_fn)(const uint64_t *, const uint64_t *, const wl_pprl_segment *, int, uint32_t *);
 
 /* Out-of-line copies of the inline counts, for the table. */
 static uint32_t count_portable(const uint64_t *a, const uint64_t *b, size_t n) { return and_count_portable(a, b, n); }
@@ -135,13 +146,14 @@ typedef struct {
     and_count_fn count;
     scan_fn scan;
     hist_fn hist;
+    segs_fn segs;
 } kernel;
 
 static const kernel g_kernels[] = {
-    { "portable", count_portable, scan_portable, hist_portable },
+    { "portable", count_portable, scan_portable, hist_portable, segs_portable },
 #if WL_PPRL_X86
-    { "popcnt", count_popcnt, scan_popcnt, hist_popcnt },
-    { "avx512-vpopcntdq", count_avx512, scan_avx512, hist_avx512 },
+    { "popcnt", count_popcnt, scan_popcnt, hist_popcnt, segs_popcnt },
+    { "avx512-vpopcntdq", count_avx512, scan_avx512, hist_avx512, segs_avx512 },
 #endif
 };
 
@@ -185,6 +197,12 @@ uint32_t wl_pprl_scan_with(int v, const uint64_t *fa, uint32_t pa, const wl_enco
                            size_t n, double t, uint32_t *hit_j, float *hit_d, size_t *compared)
 {
     return g_kernels[v].scan(fa, pa, b, cand, n, t, hit_j, hit_d, compared);
+}
+
+void wl_pprl_seg_counts_with(int v, const uint64_t *a, const uint64_t *b, const wl_pprl_segment *seg, int n_seg,
+                             uint32_t *out)
+{
+    g_kernels[v].segs(a, b, seg, n_seg, out);
 }
 
 uint32_t wl_pprl_and_count(const uint64_t *WL_RESTRICT a, const uint64_t *WL_RESTRICT b, size_t n)

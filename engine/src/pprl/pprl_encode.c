@@ -37,7 +37,9 @@ typedef struct {
 static int derive(const uint8_t *key, size_t klen, const char *label, uint8_t out[32])
 {
     char msg[96];
-    int n = snprintf(msg, sizeof msg, "watchlink-pprl v%d %s", WL_PPRL_VERSION, label);
+    /* "v1" for every format version: the labels, so the keys and the key
+     * fingerprint, stay those of the first format */
+    int n = snprintf(msg, sizeof msg, "watchlink-pprl v1 %s", label);
     return wl_pprl_hmac(key, klen, msg, (size_t)n, out);
 }
 
@@ -54,6 +56,8 @@ typedef struct {
     const wl_pprl_schema *s;
     const pprl_keys *keys;
     const uint32_t *perm;     /* balance permutation of 2 * bits positions, or NULL */
+    const uint32_t *seg_perm[WL_PPRL_F_COUNT]; /* version 2: one per segment, or NULL */
+    uint32_t off[WL_PPRL_F_COUNT], len[WL_PPRL_F_COUNT]; /* each field's bits before hardening */
     wl_pprl_mac *mac, *bmac;  /* filter and blocking keys */
     uint64_t bf[WL_PPRL_MAX_BITS / 64], tmp[2 * WL_PPRL_MAX_BITS / 64];
     char salt[8];
@@ -86,9 +90,9 @@ static void put_token(enc_worker *w, int field, char kind, const char *tok, size
     memcpy(&h1, md, 8);
     memcpy(&h2, md + 8, 8);
     h2 |= 1; /* odd: with a power-of-two length every i gives a new position */
-    uint64_t bits = (uint64_t)w->s->bits;
+    uint64_t bits = w->len[field], off = w->off[field];
     for (int i = 0; i < fs->k; i++) {
-        uint64_t pos = (h1 + (uint64_t)i * h2) % bits;
+        uint64_t pos = off + (h1 + (uint64_t)i * h2) % bits;
         w->bf[pos >> 6] |= 1ull << (pos & 63);
     }
 }
@@ -240,12 +244,12 @@ static size_t xor_fold(uint64_t *bf, size_t words)
  * filter followed by its complement, then a keyed permutation of the 2n bits,
  * so every record has exactly n ones and the number of set bits (which grows
  * with the length of the name) no longer tells anything. */
-static size_t balance(enc_worker *w, uint64_t *bf, size_t words)
+static size_t balance(enc_worker *w, const uint32_t *perm, uint64_t *bf, size_t words)
 {
     size_t nbits = words * 64;
     memset(w->tmp, 0, 2 * words * sizeof(uint64_t));
     for (size_t j = 0; j < 2 * nbits; j++) {
-        size_t src = w->perm[j];
+        size_t src = perm[j];
         uint64_t bit = src < nbits ? (bf[src >> 6] >> (src & 63)) & 1
                                    : ~(bf[(src - nbits) >> 6] >> ((src - nbits) & 63)) & 1;
         w->tmp[j >> 6] |= bit << (j & 63);
@@ -390,6 +394,19 @@ static void make_blocks(enc_worker *w, size_t i)
 
 /* ---- driver ---- */
 
+/* Where each field's tokens go before hardening: version 1, the whole filter
+ * for every field (one CLK); version 2, the field's own segment, in field order. */
+static void layout(const wl_pprl_schema *s, uint32_t *off, uint32_t *len)
+{
+    uint32_t at = 0;
+    for (int f = 0; f < WL_PPRL_F_COUNT; f++) {
+        off[f] = s->version >= 2 ? at : 0;
+        len[f] = s->version >= 2 ? (uint32_t)s->field[f].bits : (uint32_t)s->bits;
+        if (s->version >= 2 && s->field[f].on) at += len[f];
+        if (!len[f]) len[f] = 64; /* an unused field: never hashed, but never a division by 0 */
+    }
+}
+
 static int encode_record(enc_worker *w, size_t i, uint64_t *out, size_t out_words)
 {
     const wl_pprl_schema *s = w->s;
@@ -402,9 +419,26 @@ static int encode_record(enc_worker *w, size_t i, uint64_t *out, size_t out_word
     put_codes(w, i);
     uint64_t *bf = w->bf;
     uint64_t big[2 * WL_PPRL_MAX_BITS / 64];
-    memcpy(big, bf, words * sizeof(uint64_t));
-    if (s->xor_fold) words = xor_fold(big, words);
-    if (s->balance) words = balance(w, big, words);
+    if (s->version >= 2) {
+        /* each segment hardened on its own, so segments stay apart: field f's
+         * bits end in field f's segment, whatever the hardening */
+        size_t at = 0;
+        for (int f = 0; f < WL_PPRL_F_COUNT; f++) {
+            if (!s->field[f].on) continue;
+            size_t sw = w->len[f] / 64;
+            uint64_t seg[2 * WL_PPRL_MAX_BITS / 64];
+            memcpy(seg, bf + w->off[f] / 64, sw * sizeof(uint64_t));
+            if (s->xor_fold) sw = xor_fold(seg, sw);
+            if (s->balance) sw = balance(w, w->seg_perm[f], seg, sw);
+            memcpy(big + at, seg, sw * sizeof(uint64_t));
+            at += sw;
+        }
+        words = at;
+    } else {
+        memcpy(big, bf, words * sizeof(uint64_t));
+        if (s->xor_fold) words = xor_fold(big, words);
+        if (s->balance) words = balance(w, w->perm, big, words);
+    }
     if (s->blip_epsilon > 0 && blip(w, i, big, words) != 0) return -1;
     assert(words == out_words);
     (void)out_words;
@@ -416,11 +450,11 @@ static int encode_record(enc_worker *w, size_t i, uint64_t *out, size_t out_word
 
 /* Fisher-Yates over a ChaCha20 stream under K_perm (64-bit draws: the modulo
  * bias is below 2^-48 for 16384 positions). */
-static uint32_t *make_perm(const pprl_keys *k, size_t n)
+static uint32_t *make_perm(const uint8_t key[32], size_t n)
 {
     uint32_t *perm = malloc(n * sizeof *perm);
     uint64_t *r = malloc(n * sizeof *r);
-    if (!perm || !r || wl_pprl_stream(k->perm, (uint8_t *)r, n * sizeof *r)) {
+    if (!perm || !r || wl_pprl_stream(key, (uint8_t *)r, n * sizeof *r)) {
         free(perm);
         free(r);
         return NULL;
@@ -459,12 +493,35 @@ wl_status wl_pprl_encode(const wl_features *f, const wl_pprl_schema *s, const ui
     }
     size_t n = f->n, out_words = (size_t)wl_pprl_out_bits(s) / 64;
     wl_encoded *e = wl_encoded_alloc(n, out_words);
-    uint32_t *perm = s->balance ? make_perm(&keys, 2 * (size_t)s->bits / (s->xor_fold ? 2 : 1)) : NULL;
+    uint32_t *perm = s->balance && s->version < 2 ? make_perm(keys.perm, 2 * (size_t)s->bits / (s->xor_fold ? 2 : 1))
+                                                  : NULL;
+    uint32_t *seg_perm[WL_PPRL_F_COUNT] = { NULL };
+    int perm_failed = s->balance && s->version < 2 && !perm;
+    uint32_t off[WL_PPRL_F_COUNT], len[WL_PPRL_F_COUNT];
+    layout(s, off, len);
+    for (int fi = 0; e && s->version >= 2 && fi < WL_PPRL_F_COUNT; fi++) {
+        if (!s->field[fi].on) continue;
+        if (s->balance) {
+            /* a permutation per segment, keyed by the field's name */
+            uint8_t sk[32];
+            const char *fname = wl_pprl_field_name(fi);
+            if (wl_pprl_hmac(keys.perm, 32, fname, strlen(fname), sk) != 0 ||
+                !(seg_perm[fi] = make_perm(sk, 2 * (size_t)len[fi] / (s->xor_fold ? 2 : 1))))
+                perm_failed = 1;
+        }
+        size_t ow = (size_t)wl_pprl_seg_out_bits(s, (int)len[fi]) / 64;
+        e->seg[e->n_seg] = (wl_pprl_segment){ (uint16_t)fi,
+                                              (uint16_t)(e->n_seg ? e->seg[e->n_seg - 1].off + e->seg[e->n_seg - 1].words : 0),
+                                              (uint16_t)ow };
+        e->n_seg++;
+    }
+    if (e) e->version = s->version >= 2 ? 2 : 1;
     size_t n_chunks = (n + CHUNK - 1) / CHUNK;
     wl_vec *chunk_blocks = calloc(n_chunks ? n_chunks : 1, sizeof *chunk_blocks);
-    if (!e || (s->balance && !perm) || !chunk_blocks) {
+    if (!e || perm_failed || !chunk_blocks) {
         wl_encoded_free(e);
         free(perm);
+        for (int fi = 0; fi < WL_PPRL_F_COUNT; fi++) free(seg_perm[fi]);
         free(chunk_blocks);
         wl_set_error(err, errcap, "out of memory");
         return WL_NOMEM;
@@ -480,6 +537,9 @@ wl_status wl_pprl_encode(const wl_features *f, const wl_pprl_schema *s, const ui
             w->s = s;
             w->keys = &keys;
             w->perm = perm;
+            memcpy(w->seg_perm, seg_perm, sizeof seg_perm);
+            memcpy(w->off, off, sizeof off);
+            memcpy(w->len, len, sizeof len);
             w->mac = wl_pprl_mac_new(keys.filter, 32);
             w->bmac = wl_pprl_mac_new(keys.block, 32);
         }
@@ -506,6 +566,7 @@ wl_status wl_pprl_encode(const wl_features *f, const wl_pprl_schema *s, const ui
         }
     }
     free(perm);
+    for (int fi = 0; fi < WL_PPRL_F_COUNT; fi++) free(seg_perm[fi]);
     memset(&keys, 0, sizeof keys);
     size_t total = 0;
     for (size_t c = 0; c < n_chunks; c++) total += chunk_blocks[c].len;

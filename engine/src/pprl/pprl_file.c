@@ -4,7 +4,14 @@
  * the reason (tests/fuzz/fuzz_encoded.c).
  *
  *   #watchlink-encoded v1 schema=<16 hex> key=<16 hex> bits=<n>
+ *   #watchlink-encoded v2 schema=<16 hex> key=<16 hex> bits=<n> segments=<field>:<offset>:<bits>;...
  *   id,source,clk,blocks
+ *
+ * Version 1 is one CLK for all fields. Version 2 cuts the filter into one
+ * segment per field (offsets and lengths in bits, multiples of 64, in order,
+ * without gaps, covering the filter), which the link compares one by one; the
+ * schema fingerprint covers the layout, and two files are linked only when
+ * their layouts are equal.
  *   <id>,<source>,<base64 of the filter>,<16-hex blocking keys, space-separated>
  *
  * The filter's bit j is bit j % 8 of byte j / 8 (the same bytes on any CPU).
@@ -99,8 +106,12 @@ static void put_filter(FILE *out, const uint64_t *w, size_t words)
 
 wl_status wl_encoded_write(const wl_encoded *e, FILE *out)
 {
-    fprintf(out, "%sv%d schema=%s key=%s bits=%zu\n%s\n", MAGIC, WL_PPRL_VERSION, e->schema_fp, e->key_fp,
-            e->words * 64, COLUMNS);
+    fprintf(out, "%sv%d schema=%s key=%s bits=%zu", MAGIC, e->n_seg ? 2 : 1, e->schema_fp, e->key_fp,
+            e->words * 64);
+    for (int k = 0; k < e->n_seg; k++)
+        fprintf(out, "%s%s:%u:%u", k ? ";" : " segments=", wl_pprl_field_name(e->seg[k].field),
+                64u * e->seg[k].off, 64u * e->seg[k].words);
+    fprintf(out, "\n%s\n", COLUMNS);
     for (size_t i = 0; i < e->n; i++) {
         put_field(out, e->id[i]);
         fputc(',', out);
@@ -253,12 +264,43 @@ static int parse_hex_fp(const char *s, char out[WL_PPRL_FP_HEX + 1])
     return 0;
 }
 
-/* The header line: magic, version, fingerprints, length. */
-static int parse_header(cursor *c, char *schema_fp, char *key_fp, size_t *bits)
+/* "field:offset:bits;..." of a version 2 header into e's segments: known
+ * fields, each once, back to back from bit 0 to the filter's end. */
+static int parse_segments(cursor *c, const char *s, size_t bits, wl_pprl_segment *seg, int *n_seg)
+{
+    size_t at = 0;
+    *n_seg = 0;
+    uint32_t seen = 0;
+    while (*s) {
+        char name[32];
+        unsigned long long off = 0, len = 0;
+        int used = 0;
+        if (*n_seg == WL_PPRL_F_COUNT || sscanf(s, "%31[a-z_]:%llu:%llu%n", name, &off, &len, &used) != 3)
+            return fail(c, "segments= must list field:offset:bits, separated by ';'");
+        int f = 0;
+        while (f < WL_PPRL_F_COUNT && strcmp(wl_pprl_field_name(f), name)) f++;
+        if (f == WL_PPRL_F_COUNT) return fail(c, "a segment names an unknown field");
+        if (seen & (1u << f)) return fail(c, "a field has two segments");
+        if (off != at || len == 0 || len % 64 || len > bits - at)
+            return fail(c, "the segments must follow one another from bit 0, each a multiple of 64 bits");
+        seen |= 1u << f;
+        seg[*n_seg] = (wl_pprl_segment){ (uint16_t)f, (uint16_t)(off / 64), (uint16_t)(len / 64) };
+        ++*n_seg;
+        at += (size_t)len;
+        s += used;
+        if (*s == ';' && s[1]) s++;
+        else if (*s) return fail(c, "segments= must list field:offset:bits, separated by ';'");
+    }
+    if (at != bits) return fail(c, "the segments do not cover the filter (bits=)");
+    return 0;
+}
+
+/* The header line: magic, version, fingerprints, length, the segments (v2). */
+static int parse_header(cursor *c, char *schema_fp, char *key_fp, size_t *bits, wl_pprl_segment *seg, int *n_seg)
 {
     const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
     size_t len = nl ? (size_t)(nl - c->p) : (size_t)(c->end - c->p);
-    char h[160];
+    char h[512];
     if (len >= sizeof h || len < sizeof MAGIC - 1 || memcmp(c->p, MAGIC, sizeof MAGIC - 1))
         return fail(c, "not a watchlink encoded file (no #watchlink-encoded header)");
     memcpy(h, c->p, len);
@@ -267,15 +309,22 @@ static int parse_header(cursor *c, char *schema_fp, char *key_fp, size_t *bits)
     int version = 0, used = 0;
     char sfp[32], kfp[32];
     unsigned long long b = 0;
-    if (sscanf(h + sizeof MAGIC - 1, "v%d schema=%31s key=%31s bits=%llu%n", &version, sfp, kfp, &b, &used) != 4 ||
-        h[sizeof MAGIC - 1 + (size_t)used] != '\0')
-        return fail(c, "the header must read '#watchlink-encoded v1 schema=HEX key=HEX bits=N'");
-    if (version != WL_PPRL_VERSION) return fail(c, "an encoded file of another version (this build reads v1)");
+    if (sscanf(h + sizeof MAGIC - 1, "v%d schema=%31s key=%31s bits=%llu%n", &version, sfp, kfp, &b, &used) != 4)
+        return fail(c, "the header must read '#watchlink-encoded v2 schema=HEX key=HEX bits=N segments=...'");
+    if (version < 1 || version > WL_PPRL_VERSION)
+        return fail(c, "an encoded file of another version (this build reads v1 and v2): encode the list "
+                       "again with this build's 'watchlink encode'");
+    const char *rest = h + sizeof MAGIC - 1 + (size_t)used;
+    if (version == 1 && *rest) return fail(c, "the header must read '#watchlink-encoded v1 schema=HEX key=HEX bits=N'");
+    if (version == 2 && strncmp(rest, " segments=", 10))
+        return fail(c, "a v2 header must end with ' segments=field:offset:bits;...'");
     if (strlen(sfp) != WL_PPRL_FP_HEX || strlen(kfp) != WL_PPRL_FP_HEX || parse_hex_fp(sfp, schema_fp) ||
         parse_hex_fp(kfp, key_fp))
         return fail(c, "a fingerprint is not 16 lowercase hex digits");
     if (b < 64 || b > 2 * WL_PPRL_MAX_BITS || b % 64) return fail(c, "bits must be a multiple of 64 up to 16384");
     *bits = (size_t)b;
+    *n_seg = 0;
+    if (version == 2 && parse_segments(c, rest + 10, (size_t)b, seg, n_seg) != 0) return -1;
     c->p += len + (nl ? 1 : 0);
     c->line++;
     size_t cl = sizeof COLUMNS - 1;
@@ -363,8 +412,10 @@ wl_status wl_encoded_parse(const char *data, size_t len, const char *name, wl_en
     cursor c = { data, data + len, name, 1, err, errcap };
     char sfp[WL_PPRL_FP_HEX + 1], kfp[WL_PPRL_FP_HEX + 1];
     size_t bits = 0;
+    wl_pprl_segment seg[WL_PPRL_F_COUNT];
+    int n_seg = 0;
     *out = NULL;
-    if (parse_header(&c, sfp, kfp, &bits) != 0) return WL_FORMAT;
+    if (parse_header(&c, sfp, kfp, &bits, seg, &n_seg) != 0) return WL_FORMAT;
     size_t words = bits / 64;
     read_state st;
     wl_vec_init(&st.bits, sizeof(uint64_t));
@@ -404,6 +455,9 @@ wl_status wl_encoded_parse(const char *data, size_t len, const char *name, wl_en
     if (!e->blocks) e->blocks = malloc(sizeof(uint64_t));
     memcpy(e->schema_fp, sfp, sizeof sfp);
     memcpy(e->key_fp, kfp, sizeof kfp);
+    e->version = n_seg ? 2 : 1;
+    e->n_seg = n_seg;
+    memcpy(e->seg, seg, (size_t)n_seg * sizeof *seg);
     snprintf(e->name, sizeof e->name, "%s", name);
     state_free(&st, 0);
     if (!e->blocks) {

@@ -8,14 +8,25 @@
  * is the best Dice two filters of those weights can reach, so pairs whose
  * weights are too far apart are never loaded.
  *
+ * Version 2 encodings (a segment per field) are scored by the field-level
+ * model of pprl_score.c instead, in two passes over the same candidates: the
+ * first counts each agreement pattern (EM's input), the second keeps the pairs
+ * whose weight reaches the threshold's; no Dice bound prunes them (a true pair
+ * may have a low whole-filter Dice when a field is missing on one side).
+ *
  * Records of the first file are cut into fixed chunks, each with its own
  * output buffer, concatenated in chunk order, then sorted: the same pairs in
  * the same order for any thread count. */
 #include "pprl/pprl.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 enum { CHUNK = 256 };
+
+/* FEBRL 4 and the sample lists, default schema: bench/RESULTS.md, issue 13. */
+#define DICE_DEFAULT 0.7
+#define PROB_DEFAULT 0.5
 
 struct wl_pprl_result {
     wl_pprl_pair *pairs;
@@ -30,7 +41,7 @@ wl_pprl_options wl_pprl_default_options(void)
 {
     wl_pprl_options o;
     memset(&o, 0, sizeof o);
-    o.threshold = 0.7; /* FEBRL 4 and the sample lists, default schema: bench/RESULTS.md */
+    o.threshold = -1.0; /* the kind's default: DICE_DEFAULT or PROB_DEFAULT */
     o.max_block = 1000;
     return o;
 }
@@ -321,6 +332,10 @@ typedef struct {
     key_table table;
     const wl_pprl_options *opt;
     int kernel;           /* wl_pprl_kernel_best() */
+    /* the field-level model (version 2) */
+    const uint32_t *seg_pop_a, *seg_pop_b; /* n * n_seg popcounts of each segment */
+    const wl_pprl_model *model;           /* NULL in the counting pass */
+    double cut;                           /* weight of the threshold's probability */
 } link_ctx;
 
 /* The b records sharing an unskipped key with a's record i, each once (seen[j]
@@ -363,7 +378,7 @@ static int compare_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t
     uint32_t hits = wl_pprl_scan_with(c->kernel, a->bits + i * a->words, a->pop[i], c->b, cand, n,
                                       c->opt->threshold, hj, hd, compared);
     for (uint32_t k = 0; k < hits; k++) {
-        wl_pprl_pair p = { (uint32_t)i, hj[k], hd[k], 0 };
+        wl_pprl_pair p = { (uint32_t)i, hj[k], hd[k], 0, 0.0f, hd[k] };
         if (wl_vec_push(out, &p) != 0) return -1;
     }
     return 0;
@@ -374,6 +389,7 @@ static int compare_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t
 typedef struct {
     wl_pprl_pair p;
     uint32_t left, right; /* ranks in output order */
+    float s;              /* what ranks pairs: the weight (version 2) or the Dice */
 } keyed_pair;
 
 static int cmp_keyed_out(const void *x, const void *y)
@@ -386,7 +402,7 @@ static int cmp_keyed_out(const void *x, const void *y)
 static int cmp_keyed_best(const void *x, const void *y)
 {
     const keyed_pair *p = x, *q = y;
-    if (p->p.dice != q->p.dice) return p->p.dice > q->p.dice ? -1 : 1;
+    if (p->s != q->s) return p->s > q->s ? -1 : 1;
     return cmp_keyed_out(x, y);
 }
 
@@ -445,16 +461,16 @@ static size_t drop_outranked(keyed_pair *kp, size_t n, size_t na, size_t nb, siz
         free(best_b);
         return n;
     }
-    for (size_t i = 0; i < na; i++) best_a[i] = -1.0f;
-    for (size_t j = 0; j < nb; j++) best_b[j] = -1.0f;
+    for (size_t i = 0; i < na; i++) best_a[i] = -HUGE_VALF;
+    for (size_t j = 0; j < nb; j++) best_b[j] = -HUGE_VALF;
     for (size_t k = 0; k < n; k++) {
         const wl_pprl_pair *p = &kp[k].p;
-        if (best_a[p->a] < p->dice) best_a[p->a] = p->dice;
-        if (best_b[p->b] < p->dice) best_b[p->b] = p->dice;
+        if (best_a[p->a] < kp[k].s) best_a[p->a] = kp[k].s;
+        if (best_b[p->b] < kp[k].s) best_b[p->b] = kp[k].s;
     }
     for (size_t k = 0; k < n; k++) {
         const wl_pprl_pair *p = &kp[k].p;
-        if (p->dice < best_a[p->a] && p->dice < best_b[p->b]) continue;
+        if (kp[k].s < best_a[p->a] && kp[k].s < best_b[p->b]) continue;
         kp[kept++] = kp[k];
     }
     *dropped = n - kept;
@@ -465,23 +481,24 @@ static size_t drop_outranked(keyed_pair *kp, size_t n, size_t na, size_t nb, siz
 
 /* A pair with its output-order key. (Written field by field: GCC 12's vectoriser
  * crashed on the struct-literal form of this loop at -O3.) */
-static void key_pair(keyed_pair *kp, const wl_pprl_pair *p, const uint32_t *rank, size_t na)
+static void key_pair(keyed_pair *kp, const wl_pprl_pair *p, const uint32_t *rank, size_t na, int fields)
 {
     uint32_t ra = rank[p->a], rb = rank[na + p->b];
     kp->p = *p;
+    kp->s = fields ? p->weight : p->dice;
     kp->p.a_first = ra < rb;
     kp->left = ra < rb ? ra : rb;
     kp->right = ra < rb ? rb : ra;
 }
 
 static wl_status finish(wl_pprl_result *r, const wl_encoded *a, const wl_encoded *b, wl_vec *all,
-                        const wl_pprl_options *opt)
+                        const wl_pprl_options *opt, uint32_t *rank, int fields)
 {
-    uint32_t *rank = union_ranks(a, b);
     size_t n = all->len;
     keyed_pair *kp = malloc((n ? n : 1) * sizeof *kp);
     int failed = !rank || !kp;
-    for (size_t k = 0; !failed && k < n; k++) key_pair(&kp[k], &WL_VEC_AT(all, wl_pprl_pair, k), rank, a->n);
+    for (size_t k = 0; !failed && k < n; k++)
+        key_pair(&kp[k], &WL_VEC_AT(all, wl_pprl_pair, k), rank, a->n, fields);
     if (!failed && opt->one_to_one) n = one_to_one(kp, n, a->n, b->n, &failed);
     else if (!failed && !opt->keep_outranked) n = drop_outranked(kp, n, a->n, b->n, &r->stats.outranked, &failed);
     if (!failed) {
@@ -494,7 +511,6 @@ static wl_status finish(wl_pprl_result *r, const wl_encoded *a, const wl_encoded
     r->na = a->n;
     r->nb = b->n;
     if (!failed && make_clusters(r, rank) != 0) failed = 1;
-    free(rank);
     free(kp);
     return failed ? WL_NOMEM : WL_OK;
 }
@@ -539,7 +555,176 @@ static int same_encoding(const wl_encoded *a, const wl_encoded *b, char *err, si
                      b->words * 64);
         return -1;
     }
+    if (a->n_seg != b->n_seg || memcmp(a->seg, b->seg, (size_t)a->n_seg * sizeof *a->seg)) {
+        wl_set_error(err, errcap, "%s and %s cut their filters into different field segments: both parties "
+                     "must encode with the same schema file and watchlink version",
+                     a->name[0] ? a->name : "the first encoding", b->name[0] ? b->name : "the second encoding");
+        return -1;
+    }
     return 0;
+}
+
+/* ---- the field-level model's passes (version 2) ---- */
+
+/* Popcount of every segment of every record (n * n_seg). */
+static uint32_t *segment_pops(const wl_encoded *e, int nt)
+{
+    int ns = e->n_seg;
+    uint32_t *pop = malloc((e->n * (size_t)ns + 1) * sizeof *pop);
+    if (!pop) return NULL;
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (size_t i = 0; i < e->n; i++) {
+        const uint64_t *f = e->bits + i * e->words;
+        for (int s = 0; s < ns; s++)
+            pop[i * (size_t)ns + (size_t)s] = wl_pprl_popcount(f + e->seg[s].off, e->seg[s].words);
+    }
+    return pop;
+}
+
+/* Scores record i against b's records cand[0..n) (cand NULL: all of b): with
+ * no model, counts each pair's agreement pattern into hist; with one, keeps
+ * the pairs whose weight reaches c->cut. */
+static int score_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n, uint64_t *hist, wl_vec *out,
+                     size_t *compared)
+{
+    const wl_encoded *a = c->a, *b = c->b;
+    int ns = a->n_seg;
+    const uint64_t *fa = a->bits + i * a->words;
+    const uint32_t *pa = c->seg_pop_a + i * (size_t)ns;
+    const wl_pprl_model *md = c->model;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t j = cand ? cand[k] : (uint32_t)k, cnt[WL_PPRL_F_COUNT];
+        if (cand && k + 8 < n) { /* scattered candidates: fetch the whole filter and its popcounts ahead */
+            const uint64_t *ahead = b->bits + (size_t)cand[k + 8] * b->words;
+            for (size_t w = 0; w < b->words; w += 8) __builtin_prefetch(ahead + w);
+            __builtin_prefetch(c->seg_pop_b + (size_t)cand[k + 8] * ns);
+        }
+        const uint32_t *pb = c->seg_pop_b + (size_t)j * ns;
+        wl_pprl_seg_counts_with(c->kernel, fa, b->bits + (size_t)j * b->words, a->seg, ns, cnt);
+        if (!md) {
+            uint32_t pat = 0;
+            for (int s = 0; s < ns; s++)
+                pat |= (uint32_t)wl_pprl_level(cnt[s], pa[s], pb[s]) << (WL_PPRL_LEVEL_BITS * s);
+            hist[pat]++;
+            continue;
+        }
+        double w = md->w_prior;
+        uint32_t common = 0;
+        for (int s = 0; s < ns; s++) {
+            int l = wl_pprl_level(cnt[s], pa[s], pb[s]);
+            if (l < WL_PPRL_LEVELS) w += md->w[s][l];
+            common += cnt[s];
+        }
+        if (w < c->cut) continue;
+        uint32_t sum = a->pop[i] + b->pop[j];
+        wl_pprl_pair p = { (uint32_t)i, j, sum ? (float)(2.0 * common / sum) : 0.0f, 0, (float)w,
+                           (float)(1.0 / (1.0 + exp2(-w))) };
+        if (wl_vec_push(out, &p) != 0) return -1;
+    }
+    *compared += n;
+    return 0;
+}
+
+/* One pass of the model over the records of chunk ch of a and their candidates. */
+static int score_chunk(const link_ctx *c, size_t ch, uint64_t *hist, wl_vec *buf, scratch *sc, size_t *compared)
+{
+    size_t end = WL_MIN(c->a->n, (ch + 1) * CHUNK);
+    for (size_t i = ch * CHUNK; i < end; i++) {
+        int rc = c->opt->all_pairs ? score_one(c, i, NULL, c->b->n, hist, buf, compared)
+                                   : candidates_of(c, i, &sc->cand, sc->seen) ||
+                                         score_one(c, i, sc->cand.data, sc->cand.len, hist, buf, compared);
+        if (rc) return 1;
+    }
+    return 0;
+}
+
+/* The records of e in output order (by rank; e's records are rank[base..base+n)). */
+static uint32_t *records_by_rank(const uint32_t *rank, size_t base, size_t n, size_t total)
+{
+    uint32_t *pos = malloc((total ? total : 1) * sizeof *pos), *out = malloc((n ? n : 1) * sizeof *out);
+    uint8_t *mine = calloc(total ? total : 1, 1);
+    if (!pos || !out || !mine) {
+        free(pos);
+        free(mine);
+        free(out);
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        pos[rank[base + k]] = (uint32_t)k;
+        mine[rank[base + k]] = 1;
+    }
+    for (size_t r = 0, m = 0; r < total; r++)
+        if (mine[r]) out[m++] = pos[r];
+    free(pos);
+    free(mine);
+    return out;
+}
+
+/* Runs one pass over the chunks of a on nt threads: the Dice scan (fields 0),
+ * or the model's counting pass (hist non-NULL) or scoring pass. Pairs land in
+ * bufs in chunk order; pattern counts are added up per thread, then summed.
+ * @return 0, or -1 when out of memory. */
+static int run_pass(const link_ctx *c, int fields, uint64_t *hist, size_t n_pat, wl_vec *bufs, size_t n_chunks,
+                    int nt, size_t *compared_out)
+{
+    size_t compared = 0;
+    int failed = 0;
+    const wl_pprl_options *opt = c->opt;
+#pragma omp parallel num_threads(nt) reduction(+ : compared) reduction(| : failed)
+    {
+        scratch sc;
+        wl_vec_init(&sc.cand, sizeof(uint32_t));
+        wl_vec_init(&sc.hit_j, sizeof(uint32_t));
+        wl_vec_init(&sc.hit_d, sizeof(float));
+        sc.seen = opt->all_pairs ? NULL : calloc(c->b->n + 1, sizeof *sc.seen);
+        uint64_t *local = hist ? calloc(n_pat, sizeof *local) : NULL;
+        if ((!opt->all_pairs && !sc.seen) || (hist && !local)) failed = 1;
+#pragma omp for schedule(dynamic)
+        for (size_t ch = 0; ch < n_chunks; ch++) {
+            wl_vec_init(&bufs[ch], sizeof(wl_pprl_pair));
+            if (failed) continue;
+            failed |= fields ? score_chunk(c, ch, local, &bufs[ch], &sc, &compared)
+                             : link_chunk(c, ch, &bufs[ch], &sc, &compared);
+        }
+        if (local) {
+#pragma omp critical(wl_pprl_hist_merge)
+            for (size_t p = 0; p < n_pat; p++) hist[p] += local[p]; /* integer sums: any order */
+        }
+        free(local);
+        free(sc.seen);
+        wl_vec_free(&sc.cand);
+        wl_vec_free(&sc.hit_j);
+        wl_vec_free(&sc.hit_d);
+    }
+    *compared_out = compared;
+    return failed ? -1 : 0;
+}
+
+/* The model of a version 2 link: u from random pairs, then EM over the
+ * candidates' patterns (first pass). @return 0, or -1 when out of memory. */
+static int fit_model(link_ctx *c, wl_pprl_model *md, const uint32_t *rank, wl_vec *bufs, size_t n_chunks, int nt,
+                     size_t *compared)
+{
+    const wl_encoded *a = c->a, *b = c->b;
+    size_t n_pat = (size_t)1 << (WL_PPRL_LEVEL_BITS * a->n_seg);
+    uint64_t *hist = calloc(n_pat, sizeof *hist);
+    uint32_t *oa = records_by_rank(rank, 0, a->n, a->n + b->n), *ob = records_by_rank(rank, a->n, b->n, a->n + b->n);
+    int rc = -1;
+    if (hist && oa && ob) {
+        /* the sample draws from the encoding holding the first record in output
+         * order first, so it is the same for either argument order */
+        int swap = b->n && (!a->n || rank[a->n + ob[0]] < rank[oa[0]]);
+        memset(md, 0, sizeof *md);
+        if (swap) wl_pprl_model_u(md, b, a, c->seg_pop_b, c->seg_pop_a, ob, oa, c->kernel);
+        else wl_pprl_model_u(md, a, b, c->seg_pop_a, c->seg_pop_b, oa, ob, c->kernel);
+        rc = run_pass(c, 1, hist, n_pat, bufs, n_chunks, nt, compared);
+        for (size_t ch = 0; ch < n_chunks; ch++) wl_vec_free(&bufs[ch]);
+        if (rc == 0) wl_pprl_model_fit(md, a, hist, n_pat, a->n, b->n);
+    }
+    free(hist);
+    free(oa);
+    free(ob);
+    return rc;
 }
 
 wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_options *opt_in,
@@ -548,14 +733,16 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     *out = NULL;
     wl_pprl_options opt = opt_in ? *opt_in : wl_pprl_default_options();
     if (!opt.max_block) opt.max_block = 1000;
+    if (same_encoding(a, b, err, errcap) != 0) return WL_INPUT;
+    int fields = a->n_seg > 0 && !opt.by_dice;
+    if (opt.threshold < 0) opt.threshold = fields ? PROB_DEFAULT : DICE_DEFAULT;
     if (!(opt.threshold >= 0.0 && opt.threshold <= 1.0)) {
-        wl_set_error(err, errcap, "the Dice threshold must be between 0 and 1");
+        wl_set_error(err, errcap, "the threshold must be between 0 and 1");
         return WL_USAGE;
     }
-    if (same_encoding(a, b, err, errcap) != 0) return WL_INPUT;
     double t0 = wl_now();
     wl_pprl_result *r = calloc(1, sizeof *r);
-    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best() };
+    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best(), NULL, NULL, NULL, 0 };
     key_ref *ka = NULL, *kb = NULL;
     if (!r) return WL_NOMEM;
     /* A schema without blocking keys ("blocking": false, which hides even which
@@ -575,38 +762,34 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
         }
         r->stats.skipped_keys = count_big(ka, c.nka, opt.max_block) + count_big(kb, c.nkb, opt.max_block);
     }
-    size_t n_chunks = (a->n + CHUNK - 1) / CHUNK;
+    size_t n_chunks = (a->n + CHUNK - 1) / CHUNK, compared = 0;
     wl_vec *bufs = calloc(n_chunks ? n_chunks : 1, sizeof *bufs);
-    size_t compared = 0;
-    int failed = !bufs, nt = wl_thread_count(opt.threads);
-    if (!failed) {
-#pragma omp parallel num_threads(nt) reduction(+ : compared) reduction(| : failed)
-        {
-            scratch sc;
-            wl_vec_init(&sc.cand, sizeof(uint32_t));
-            wl_vec_init(&sc.hit_j, sizeof(uint32_t));
-            wl_vec_init(&sc.hit_d, sizeof(float));
-            sc.seen = opt.all_pairs ? NULL : calloc(b->n + 1, sizeof *sc.seen);
-            if (!opt.all_pairs && !sc.seen) failed = 1;
-#pragma omp for schedule(dynamic)
-            for (size_t ch = 0; ch < n_chunks; ch++)
-                if (!failed) failed |= link_chunk(&c, ch, &bufs[ch], &sc, &compared);
-                else wl_vec_init(&bufs[ch], sizeof(wl_pprl_pair));
-            free(sc.seen);
-            wl_vec_free(&sc.cand);
-            wl_vec_free(&sc.hit_j);
-            wl_vec_free(&sc.hit_d);
-        }
+    uint32_t *rank = union_ranks(a, b), *pop_a = NULL, *pop_b = NULL;
+    int nt = wl_thread_count(opt.threads), failed = !bufs || !rank;
+    wl_pprl_model md;
+    memset(&md, 0, sizeof md);
+    if (!failed && fields) {
+        c.seg_pop_a = pop_a = segment_pops(a, nt);
+        c.seg_pop_b = pop_b = segment_pops(b, nt);
+        failed = !pop_a || !pop_b || fit_model(&c, &md, rank, bufs, n_chunks, nt, &compared) != 0;
+        /* the weight at which 2^w / (1 + 2^w) reaches the threshold */
+        c.model = &md;
+        c.cut = opt.threshold >= 1.0 ? HUGE_VAL : opt.threshold <= 0.0 ? -HUGE_VAL
+                                                                        : log2(opt.threshold / (1.0 - opt.threshold));
     }
+    if (!failed) failed = run_pass(&c, fields, NULL, 0, bufs, n_chunks, nt, &compared) != 0;
     free(ka);
     free(kb);
     free(c.table.slot);
+    free(pop_a);
+    free(pop_b);
     wl_vec all;
     wl_vec_init(&all, sizeof(wl_pprl_pair));
     if (bufs && concat(bufs, n_chunks, &all) != 0) failed = 1;
     free(bufs);
-    wl_status st = failed ? WL_NOMEM : finish(r, a, b, &all, &opt);
+    wl_status st = failed ? WL_NOMEM : finish(r, a, b, &all, &opt, rank, fields);
     wl_vec_free(&all);
+    free(rank);
     if (st != WL_OK) {
         wl_pprl_result_free(r);
         wl_set_error(err, errcap, "out of memory linking the encodings");
@@ -615,6 +798,11 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     r->stats.candidates = compared;
     r->stats.pairs = r->n;
     r->stats.seconds = wl_now() - t0;
+    r->stats.fields = fields;
+    r->stats.threshold = opt.threshold;
+    r->stats.prior = md.prior;
+    r->stats.em_iterations = md.iterations;
+    r->stats.em_fallback = md.fallback;
     *out = r;
     return WL_OK;
 }

@@ -20,26 +20,32 @@ static const char *const g_field_names[WL_PPRL_F_COUNT] = {
 #undef WL_PPRL_FIELD_STR_
 };
 
+/* Version 2: each field hashed into a segment of its own, so the link can weigh
+ * each field's agreement apart (a field-level Fellegi-Sunter model over the
+ * segments' Dice, pprl_score.c). The k of each field are version 1's; the
+ * segment lengths leave each segment about a third full or less on the
+ * generated lists and FEBRL. */
 static const char g_default_schema[] =
     "{\n"
     "  \"format\": \"watchlink-pprl-schema\",\n"
-    "  \"version\": 1,\n"
-    "  \"bits\": 1024,\n"
+    "  \"version\": 2,\n"
     "  \"fields\": {\n"
-    "    \"name\": { \"k\": 8, \"q\": 2, \"tokens\": [\"bigrams\", \"phonetic\", \"skeleton\", \"words\"],\n"
+    "    \"name\": { \"bits\": 512, \"k\": 8, \"q\": 2, \"tokens\": [\"bigrams\", \"phonetic\", \"skeleton\", \"words\"],\n"
     "              \"salt\": \"none\", \"aliases\": false },\n"
-    "    \"dob\": { \"k\": 24, \"salt\": \"none\" },\n"
-    "    \"doc\": { \"k\": 12, \"q\": 2 },\n"
-    "    \"nationality\": { \"k\": 4 },\n"
-    "    \"gender\": { \"k\": 2 },\n"
-    "    \"place_of_birth\": { \"k\": 3, \"q\": 2 },\n"
-    "    \"text\": { \"k\": 3, \"q\": 2 }\n"
+    "    \"dob\": { \"bits\": 256, \"k\": 24, \"salt\": \"none\" },\n"
+    "    \"doc\": { \"bits\": 256, \"k\": 12, \"q\": 2 },\n"
+    "    \"nationality\": { \"bits\": 128, \"k\": 4 },\n"
+    "    \"gender\": { \"bits\": 128, \"k\": 2 },\n"
+    "    \"place_of_birth\": { \"bits\": 128, \"k\": 3, \"q\": 2 },\n"
+    "    \"text\": { \"bits\": 256, \"k\": 3, \"q\": 2 }\n"
     "  },\n"
     "  \"hardening\": { \"balance\": false, \"xor_fold\": false, \"blip_epsilon\": 0 },\n"
     "  \"blocking\": true\n"
     "}\n";
 
 const char *wl_pprl_default_schema(void) { return g_default_schema; }
+
+const char *wl_pprl_field_name(int f) { return f >= 0 && f < WL_PPRL_F_COUNT ? g_field_names[f] : NULL; }
 
 void wl_pprl_schema_free(wl_pprl_schema *s) { free(s); }
 
@@ -121,9 +127,14 @@ static int parse_tokens(json_t *v, unsigned *out, const char *where, char *err, 
     return 0;
 }
 
-static int parse_field(json_t *o, int f, wl_pprl_fieldspec *fs, const char *name, char *err, size_t errcap)
+/* Default segment length of each field in a version 2 schema, in enum order. */
+/* (multiples of 128, so "xor_fold": true works on the default layout) */
+static const int g_default_seg_bits[WL_PPRL_F_COUNT] = { 512, 256, 256, 128, 128, 128, 256 };
+
+static int parse_field(json_t *o, int f, wl_pprl_fieldspec *fs, int version, const char *name, char *err,
+                       size_t errcap)
 {
-    static const char *const keys[] = { "k", "q", "tokens", "salt", "aliases", NULL };
+    static const char *const keys[] = { "k", "q", "tokens", "salt", "aliases", "bits", NULL };
     char where[128];
     snprintf(where, sizeof where, "%s: fields.%s", name, g_field_names[f]);
     if (!json_is_object(o)) {
@@ -132,8 +143,14 @@ static int parse_field(json_t *o, int f, wl_pprl_fieldspec *fs, const char *name
     }
     if (only_keys(o, keys, where, err, errcap) || get_int(o, "k", 1, WL_PPRL_MAX_K, 10, &fs->k, where, err, errcap) ||
         get_int(o, "q", 1, 4, 2, &fs->q, where, err, errcap) ||
-        get_bool(o, "aliases", 0, &fs->aliases, where, err, errcap))
+        get_bool(o, "aliases", 0, &fs->aliases, where, err, errcap) ||
+        get_int(o, "bits", 64, 4096, version >= 2 ? g_default_seg_bits[f] : 0, &fs->bits, where, err, errcap))
         return -1;
+    if (version < 2 && json_object_get(o, "bits")) {
+        wl_set_error(err, errcap, "%s.bits: a version 1 schema has one filter (the top-level \"bits\"); "
+                     "per-field bits need \"version\": 2", where);
+        return -1;
+    }
     fs->on = 1;
     fs->tokens = WL_PPRL_TOK_BIGRAMS;
     json_t *t = json_object_get(o, "tokens");
@@ -192,6 +209,8 @@ static int fingerprint(wl_pprl_schema *s)
         if (fs->on)
             len += (size_t)snprintf(canon + len, sizeof canon - len, " %s:k=%d,q=%d,tok=%u,salt=%d,aliases=%d",
                                     g_field_names[f], fs->k, fs->q, fs->tokens, fs->salt, fs->aliases);
+        if (fs->on && s->version >= 2) /* the segment layout: a change of it is another schema */
+            len += (size_t)snprintf(canon + len, sizeof canon - len, ",bits=%d", fs->bits);
     }
     len += (size_t)snprintf(canon + len, sizeof canon - len, " balance=%d xor_fold=%d blip=%.17g blocking=%d",
                             s->balance, s->xor_fold, s->blip_epsilon, s->blocking);
@@ -240,9 +259,33 @@ static int parse_root(json_t *root, wl_pprl_schema *s, const char *name, char *e
                          "place_of_birth, text)", name, key);
             return -1;
         }
-        if (parse_field(v, f, &s->field[f], name, err, errcap)) return -1;
+        if (parse_field(v, f, &s->field[f], s->version, name, err, errcap)) return -1;
     }
     if (parse_hardening(json_object_get(root, "hardening"), s, name, err, errcap)) return -1;
+    if (s->version >= 2) {
+        if (json_object_get(root, "bits")) {
+            wl_set_error(err, errcap, "%s: a version 2 schema gives each field its own \"bits\" (its segment); "
+                         "the top-level \"bits\" belongs to version 1", name);
+            return -1;
+        }
+        s->bits = 0;
+        for (int f = 0; f < WL_PPRL_F_COUNT; f++) {
+            const wl_pprl_fieldspec *fs = &s->field[f];
+            if (!fs->on) continue;
+            if (fs->bits % (s->xor_fold ? 128 : 64)) {
+                wl_set_error(err, errcap, "%s: fields.%s.bits must be a multiple of %d%s", name, g_field_names[f],
+                             s->xor_fold ? 128 : 64, s->xor_fold ? " with xor_fold" : "");
+                return -1;
+            }
+            s->bits += fs->bits;
+        }
+        if (s->bits > WL_PPRL_MAX_BITS) {
+            wl_set_error(err, errcap, "%s: the fields' bits add up to %d, more than %d", name, s->bits,
+                         WL_PPRL_MAX_BITS);
+            return -1;
+        }
+        return 0;
+    }
     if (s->bits % (s->xor_fold ? 128 : 64)) {
         wl_set_error(err, errcap, "%s: bits must be a multiple of %d%s", name, s->xor_fold ? 128 : 64,
                      s->xor_fold ? " with xor_fold (each half whole 64-bit words)" : "");

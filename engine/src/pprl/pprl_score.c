@@ -1,0 +1,205 @@
+/* pprl_score.c -- a field-level Fellegi-Sunter model over the segments of
+ * version 2 encodings.
+ *
+ * One Dice over a whole CLK cannot tell a namesake of the same birth year from
+ * a true pair with a mistyped date: every field's bits are pooled. With a
+ * segment per field, each field's Dice is cut into agreement levels and the
+ * pair's weight is the sum over fields of log2(m / u) (Fellegi and Sunter, "A
+ * theory for record linkage", JASA 1969), as the plain pipeline scores fields;
+ * a field empty on either side adds 0 (missing is not disagreement).
+ *
+ * u, the share of non-matching pairs at each level, comes from record pairs
+ * drawn at random (almost all of them non-matches), and is held fixed while EM
+ * (Dempster, Laird and Rubin 1977; Winkler 1988 for record linkage) fits m and
+ * the prior over the candidate pairs: the blocked candidates are a biased
+ * sample, and EM fitting u on them drifted (a prototype on the generated lists,
+ * bench/RESULTS.md issue 13). Weights are made non-increasing down the levels
+ * (a closer Dice never counts less), and a field whose fit is not better than
+ * chance (m below u at the top level) keeps default tables.
+ *
+ * Everything here runs on counts of integer patterns, in a fixed order: the
+ * model, hence the scores, is the same for any thread count. */
+#include "pprl/pprl.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+enum { N_SAMPLE = 200000, EM_MAX_ITER = 200, MIN_FIT_PAIRS = 200 };
+
+/* The Dirichlet prior's weight on m, as a share of the matches' mass: 0.05,
+ * 0.2 and 0.5 gave best F1 0.795, 0.810 and 0.801 on the generated idn x mys
+ * lists (bench/RESULTS.md, issue 13). */
+#define PRIOR_SHARE 0.2
+
+/* Dice bands of the levels, in hundredths: level l holds Dice >= g_band[l]. */
+static const uint32_t g_band[WL_PPRL_LEVELS - 1] = { 95, 85, 70, 55, 40 };
+
+int wl_pprl_level(uint32_t c, uint32_t pa, uint32_t pb)
+{
+    if (!pa || !pb) return WL_PPRL_MISSING;
+    uint64_t d = 200ull * c, s = (uint64_t)(pa + pb);
+    int l = 0;
+    while (l < WL_PPRL_LEVELS - 1 && d < (uint64_t)g_band[l] * s) l++;
+    return l;
+}
+
+/* Defaults for lists too small to sample or fit: per field, levels 0..5.
+ * u: a field with few values (gender, nationality) agrees by chance often. */
+static const double g_u_default[WL_PPRL_F_COUNT][WL_PPRL_LEVELS] = {
+    { 0.0005, 0.001, 0.003, 0.01, 0.04, 0.9455 },   /* name */
+    { 0.0005, 0.001, 0.002, 0.01, 0.08, 0.9065 },   /* dob */
+    { 0.0001, 0.0002, 0.0005, 0.002, 0.01, 0.9872 }, /* doc */
+    { 0.3, 0.05, 0.05, 0.05, 0.05, 0.5 },           /* nationality */
+    { 0.5, 0.001, 0.001, 0.001, 0.001, 0.496 },     /* gender */
+    { 0.01, 0.005, 0.01, 0.02, 0.05, 0.905 },       /* place of birth */
+    { 0.0005, 0.001, 0.003, 0.01, 0.04, 0.9455 },   /* text */
+};
+static const double g_m_default[WL_PPRL_F_COUNT][WL_PPRL_LEVELS] = {
+    { 0.6, 0.15, 0.1, 0.07, 0.04, 0.04 },
+    { 0.7, 0.05, 0.08, 0.07, 0.05, 0.05 },
+    { 0.6, 0.15, 0.1, 0.05, 0.04, 0.06 },
+    { 0.9, 0.02, 0.02, 0.02, 0.02, 0.02 },
+    { 0.95, 0.005, 0.005, 0.005, 0.005, 0.03 },
+    { 0.7, 0.1, 0.05, 0.05, 0.05, 0.05 },
+    { 0.5, 0.15, 0.1, 0.1, 0.05, 0.1 },
+};
+
+/* SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): the k-th draw is a function
+ * of k alone, so the sample is the same however it is computed. */
+static uint64_t splitmix(uint64_t k)
+{
+    uint64_t z = k * 0x9e3779b97f4a7c15ull + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void wl_pprl_model_u(wl_pprl_model *md, const wl_encoded *a, const wl_encoded *b, const uint32_t *seg_pop_a,
+                     const uint32_t *seg_pop_b, const uint32_t *order_a, const uint32_t *order_b, int kernel)
+{
+    int ns = a->n_seg;
+    md->n_seg = ns;
+    uint64_t cnt[WL_PPRL_F_COUNT][WL_PPRL_LEVELS] = { { 0 } };
+    /* a sample of random pairs is mostly non-matches only when the lists are
+     * large; on small lists the defaults are the better guess */
+    int sample = a->n && b->n && (double)a->n * (double)b->n >= 40000.0;
+    for (uint64_t k = 0; sample && k < N_SAMPLE; k++) {
+        uint64_t h = splitmix(k);
+        uint32_t i = order_a[(h >> 32) % a->n], j = order_b[(h & 0xffffffffu) % b->n];
+        uint32_t c[WL_PPRL_F_COUNT];
+        wl_pprl_seg_counts_with(kernel, a->bits + (size_t)i * a->words, b->bits + (size_t)j * b->words, a->seg, ns,
+                                c);
+        for (int s = 0; s < ns; s++) {
+            int l = wl_pprl_level(c[s], seg_pop_a[(size_t)i * ns + s], seg_pop_b[(size_t)j * ns + s]);
+            if (l < WL_PPRL_LEVELS) cnt[s][l]++;
+        }
+    }
+    for (int s = 0; s < ns; s++) {
+        int f = a->seg[s].field;
+        uint64_t tot = 0;
+        for (int l = 0; l < WL_PPRL_LEVELS; l++) tot += cnt[s][l];
+        for (int l = 0; l < WL_PPRL_LEVELS; l++)
+            /* add-one smoothing: a level no sampled pair reached is rare, not impossible */
+            md->u[s][l] = tot >= 1000 ? ((double)cnt[s][l] + 1.0) / ((double)tot + WL_PPRL_LEVELS)
+                                      : g_u_default[f][l];
+    }
+}
+
+/* w = log2(m / u), made non-increasing down the levels. */
+static void make_weights(wl_pprl_model *md)
+{
+    for (int s = 0; s < md->n_seg; s++)
+        for (int l = 0; l < WL_PPRL_LEVELS; l++) {
+            md->w[s][l] = log2(md->m[s][l] / md->u[s][l]);
+            if (l && md->w[s][l] > md->w[s][l - 1]) md->w[s][l] = md->w[s][l - 1];
+        }
+    md->w_prior = log2(md->prior / (1.0 - md->prior));
+}
+
+void wl_pprl_model_fit(wl_pprl_model *md, const wl_encoded *a, const uint64_t *hist, size_t n_patterns, size_t n_a,
+                       size_t n_b)
+{
+    int ns = md->n_seg;
+    size_t n_pat = 0;
+    double total = 0;
+    for (size_t p = 0; p < n_patterns; p++)
+        if (hist[p]) n_pat++, total += (double)hist[p];
+    for (int s = 0; s < ns; s++)
+        for (int l = 0; l < WL_PPRL_LEVELS; l++) md->m[s][l] = g_m_default[a->seg[s].field][l];
+    /* The prior is over all n_a x n_b record pairs, the population u was
+     * sampled from, not over the candidates: the blocking that made the
+     * candidates also made their non-matches agree on names far more often
+     * than random pairs, and a prior over the candidates (with u from random
+     * pairs) let EM take namesakes for matches (F1 0.40 on the generated
+     * lists). Pairs never compared are taken as non-matches. At most about one
+     * partner per record of the smaller list: the prior's ceiling. */
+    double pairs = (double)n_a * (double)n_b;
+    double p_max = pairs > 0 ? (double)WL_MIN(n_a, n_b) / pairs : 0.5;
+    p_max = p_max < 1e-12 ? 1e-12 : p_max > 0.5 ? 0.5 : p_max;
+    md->prior = p_max / 2;
+    md->iterations = 0;
+    md->fallback = 0;
+    uint32_t *pat = malloc((n_pat ? n_pat : 1) * sizeof *pat);
+    double *cnt = malloc((n_pat ? n_pat : 1) * sizeof *cnt);
+    if (!pat || !cnt || total < MIN_FIT_PAIRS) {
+        md->fallback = ns; /* too few candidates to fit: the defaults */
+        free(pat);
+        free(cnt);
+        make_weights(md);
+        return;
+    }
+    for (size_t p = 0, k = 0; p < n_patterns; p++)
+        if (hist[p]) pat[k] = (uint32_t)p, cnt[k++] = (double)hist[p];
+    double m[WL_PPRL_F_COUNT][WL_PPRL_LEVELS], prior = md->prior;
+    memcpy(m, md->m, sizeof m);
+    for (int it = 0; it < EM_MAX_ITER; it++) {
+        double acc[WL_PPRL_F_COUNT][WL_PPRL_LEVELS] = { { 0 } }, g_sum = 0;
+        double lp = log(prior), lq = log1p(-prior);
+        for (size_t k = 0; k < n_pat; k++) {
+            double lm = lp, lu = lq;
+            for (int s = 0; s < ns; s++) {
+                int l = (int)(pat[k] >> (WL_PPRL_LEVEL_BITS * s)) & 7;
+                if (l >= WL_PPRL_LEVELS) continue;
+                lm += log(m[s][l]);
+                lu += log(md->u[s][l]);
+            }
+            double g = 1.0 / (1.0 + exp(lu - lm)); /* P(match | pattern) */
+            double gc = g * cnt[k];
+            g_sum += gc;
+            for (int s = 0; s < ns; s++) {
+                int l = (int)(pat[k] >> (WL_PPRL_LEVEL_BITS * s)) & 7;
+                if (l < WL_PPRL_LEVELS) acc[s][l] += gc;
+            }
+        }
+        double delta = 0;
+        for (int s = 0; s < ns; s++) {
+            /* a Dirichlet prior towards the default m, worth a share of the
+             * matches' mass: a level no likely match reached this round keeps
+             * a little weight, so no field's disagreement becomes a veto */
+            double t = 0, k = PRIOR_SHARE * g_sum + 1.0;
+            for (int l = 0; l < WL_PPRL_LEVELS; l++) t += acc[s][l];
+            for (int l = 0; l < WL_PPRL_LEVELS; l++) {
+                double v = (acc[s][l] + k * g_m_default[a->seg[s].field][l]) / (t + k);
+                delta = fmax(delta, fabs(v - m[s][l]));
+                m[s][l] = v;
+            }
+        }
+        double np = pairs > 0 ? g_sum / pairs : 0.5;
+        np = np < 1e-14 ? 1e-14 : np > p_max ? p_max : np;
+        delta = fmax(delta, fabs(np - prior) / prior);
+        prior = np;
+        md->iterations = it + 1;
+        if (!(delta > 1e-7)) break; /* converged (or NaN: checked below) */
+    }
+    int bad_prior = !isfinite(prior);
+    if (!bad_prior) md->prior = prior;
+    for (int s = 0; s < ns; s++) {
+        int ok = !bad_prior && isfinite(m[s][0]) && m[s][0] > md->u[s][0];
+        for (int l = 0; ok && l < WL_PPRL_LEVELS; l++) ok = isfinite(m[s][l]) && m[s][l] > 0;
+        if (ok) memcpy(md->m[s], m[s], sizeof m[s]);
+        else md->fallback++;
+    }
+    free(pat);
+    free(cnt);
+    make_weights(md);
+}

@@ -1,0 +1,431 @@
+/* test_pprl_fields.c -- version 2 encodings (issue 13): one segment per field,
+ * its layout in the schema fingerprint and the file header, hardening kept
+ * inside each segment, the reader's checks of the layout, the agreement
+ * levels, EM with u held fixed, and the field-level link (a field empty on
+ * one side adds nothing; the same pairs and weights for any thread count and
+ * argument order). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "pprl/pprl.h"
+
+static const uint8_t KEY1[] = "0123456789abcdef0123456789abcdef";
+
+typedef struct {
+    wl_dataset *ds;
+    wl_features *f;
+} list_fx;
+
+static list_fx read_list(const char *text, const char *source)
+{
+    char path[] = "/tmp/wl_pprl_fields_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    list_fx fx = { wl_dataset_create(), NULL };
+    wl_read_options ro = wl_read_default_options();
+    ro.source = source;
+    char err[256];
+    assert_int_equal(wl_dataset_read(fx.ds, path, &ro, NULL, err, sizeof err), WL_OK);
+    unlink(path);
+    fx.f = wl_features_build(fx.ds, 1);
+    assert_non_null(fx.f);
+    return fx;
+}
+
+static void free_list(list_fx *fx)
+{
+    wl_features_free(fx->f);
+    wl_dataset_free(fx->ds);
+}
+
+/* The default schema with one string replaced (from NULL: as it is). */
+static wl_pprl_schema *schema_with(const char *from, const char *to)
+{
+    const char *def = wl_pprl_default_schema();
+    char buf[4096];
+    const char *at = from ? strstr(def, from) : NULL;
+    if (from) assert_non_null(at);
+    if (at) snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - def), def, to, at + strlen(from));
+    else snprintf(buf, sizeof buf, "%s", def);
+    char err[256] = "";
+    wl_pprl_schema *s = wl_pprl_schema_parse(buf, strlen(buf), "test", err, sizeof err);
+    if (!s) fail_msg("%s", err);
+    return s;
+}
+
+static wl_encoded *encode(const list_fx *fx, const wl_pprl_schema *s, int threads)
+{
+    wl_encoded *e = NULL;
+    char err[256] = "";
+    assert_int_equal(wl_pprl_encode(fx->f, s, KEY1, 32, threads, &e, err, sizeof err), WL_OK);
+    return e;
+}
+
+static const wl_pprl_segment *segment_of(const wl_encoded *e, int field)
+{
+    for (int s = 0; s < e->n_seg; s++)
+        if (e->seg[s].field == field) return &e->seg[s];
+    return NULL;
+}
+
+static uint32_t seg_pop(const wl_encoded *e, size_t i, int field)
+{
+    const wl_pprl_segment *s = segment_of(e, field);
+    assert_non_null(s);
+    return wl_pprl_popcount(e->bits + i * e->words + s->off, s->words);
+}
+
+/* ---- schema and layout ---- */
+
+static void test_default_schema_is_segmented(void **state)
+{
+    (void)state;
+    wl_pprl_schema *s = schema_with(NULL, NULL);
+    assert_int_equal(s->version, 2);
+    assert_int_equal(s->bits, 512 + 256 + 256 + 128 + 128 + 128 + 256);
+    /* the layout is part of the fingerprint */
+    wl_pprl_schema *s2 = schema_with("\"dob\": { \"bits\": 256", "\"dob\": { \"bits\": 192");
+    assert_string_not_equal(wl_pprl_schema_fingerprint(s), wl_pprl_schema_fingerprint(s2));
+    assert_int_equal(s2->bits, s->bits - 64);
+    static const struct { const char *json, *msg; } bad[] = {
+        { "{\"format\":\"watchlink-pprl-schema\",\"version\":2,\"bits\":1024,\"fields\":{\"name\":{}}}",
+          "top-level \"bits\" belongs to version 1" },
+        { "{\"format\":\"watchlink-pprl-schema\",\"version\":1,\"fields\":{\"name\":{\"bits\":256}}}",
+          "per-field bits need \"version\": 2" },
+        { "{\"format\":\"watchlink-pprl-schema\",\"version\":2,\"fields\":{\"name\":{\"bits\":100}}}",
+          "fields.name.bits must be a multiple of 64" },
+        { "{\"format\":\"watchlink-pprl-schema\",\"version\":2,\"fields\":{\"name\":{\"bits\":192}},"
+          "\"hardening\":{\"xor_fold\":true}}",
+          "multiple of 128 with xor_fold" },
+        { "{\"format\":\"watchlink-pprl-schema\",\"version\":3,\"fields\":{\"name\":{}}}", "version" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char err[256] = "";
+        wl_pprl_schema *b = wl_pprl_schema_parse(bad[k].json, strlen(bad[k].json), "bad", err, sizeof err);
+        assert_null(b);
+        if (!strstr(err, bad[k].msg)) fail_msg("case %zu: '%s' lacks '%s'", k, err, bad[k].msg);
+    }
+    wl_pprl_schema_free(s);
+    wl_pprl_schema_free(s2);
+}
+
+static const char LIST[] = "id,full_name,dob,doc_number,nationality,gender\n"
+                           "1,Sergey Ivanov,,,,\n"
+                           "2,,,7512345678,,\n"
+                           "3,Sergey Ivanov,1978-03-04,7512345678,RUS,M\n"
+                           "4,Сергей Иванов,04.03.1978,,Россия,M\n";
+
+/* A record with a name only sets bits in the name segment, one with a
+ * document only in the doc segment; with balance each segment is exactly half set, so
+ * a field's bits never leave its segment whatever the hardening. */
+static void test_tokens_stay_in_their_segment(void **state)
+{
+    (void)state;
+    list_fx fx = read_list(LIST, "lat");
+    wl_pprl_schema *s = schema_with(NULL, NULL), *bal = schema_with("\"balance\": false", "\"balance\": true"),
+                   *xr = schema_with("\"xor_fold\": false", "\"xor_fold\": true");
+    wl_encoded *e = encode(&fx, s, 1), *eb = encode(&fx, bal, 2), *ex = encode(&fx, xr, 1);
+    assert_int_equal(e->n_seg, 7);
+    assert_int_equal(e->version, 2);
+    assert_int_equal(wl_encoded_bits(eb), 2 * wl_encoded_bits(e));
+    assert_int_equal(wl_encoded_bits(ex), wl_encoded_bits(e) / 2);
+    assert_true(seg_pop(e, 0, WL_PPRL_F_NAME) > 0);
+    assert_int_equal(e->pop[0], seg_pop(e, 0, WL_PPRL_F_NAME));
+    assert_true(seg_pop(e, 1, WL_PPRL_F_DOC) > 0);
+    assert_int_equal(e->pop[1], seg_pop(e, 1, WL_PPRL_F_DOC));
+    assert_int_equal(seg_pop(ex, 0, WL_PPRL_F_DOB), 0);
+    assert_true(seg_pop(ex, 0, WL_PPRL_F_NAME) > 0);
+    for (size_t i = 0; i < eb->n; i++)
+        for (int k = 0; k < eb->n_seg; k++)
+            assert_int_equal(wl_pprl_popcount(eb->bits + i * eb->words + eb->seg[k].off, eb->seg[k].words),
+                             32 * eb->seg[k].words);
+    /* the same name in two scripts: its segment agrees at a high level */
+    uint32_t c[WL_PPRL_F_COUNT];
+    wl_pprl_seg_counts_with(0, e->bits + 2 * e->words, e->bits + 3 * e->words, e->seg, e->n_seg, c);
+    assert_true(wl_pprl_level(c[0], seg_pop(e, 2, WL_PPRL_F_NAME), seg_pop(e, 3, WL_PPRL_F_NAME)) <= 2);
+    assert_true(wl_pprl_level(c[1], seg_pop(e, 2, WL_PPRL_F_DOB), seg_pop(e, 3, WL_PPRL_F_DOB)) <= 2);
+    /* every kernel variant counts the segments alike */
+    for (int v = 1; v < wl_pprl_kernel_count(); v++) {
+        if (!wl_pprl_kernel_supported(v)) continue;
+        uint32_t cv[WL_PPRL_F_COUNT];
+        wl_pprl_seg_counts_with(v, e->bits + 2 * e->words, e->bits + 3 * e->words, e->seg, e->n_seg, cv);
+        assert_memory_equal(c, cv, (size_t)e->n_seg * sizeof *c);
+    }
+    wl_encoded_free(e);
+    wl_encoded_free(eb);
+    wl_encoded_free(ex);
+    wl_pprl_schema_free(s);
+    wl_pprl_schema_free(bal);
+    wl_pprl_schema_free(xr);
+    free_list(&fx);
+}
+
+/* ---- the file ---- */
+
+static void test_v2_file_round_trip_and_errors(void **state)
+{
+    (void)state;
+    list_fx fx = read_list(LIST, "lat");
+    wl_pprl_schema *s = schema_with(NULL, NULL);
+    wl_encoded *e = encode(&fx, s, 1);
+    char *buf = NULL, err[512] = "";
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(wl_encoded_write(e, f), WL_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, " segments=name:0:512;dob:512:256;doc:768:256;nationality:1024:128;"));
+    wl_encoded *back = NULL;
+    assert_int_equal(wl_encoded_parse(buf, len, "rt.enc", &back, err, sizeof err), WL_OK);
+    assert_int_equal(back->n_seg, e->n_seg);
+    assert_memory_equal(back->seg, e->seg, (size_t)e->n_seg * sizeof *e->seg);
+    assert_memory_equal(back->bits, e->bits, e->n * e->words * 8);
+    wl_encoded_free(back);
+    /* a header whose layout is broken, each way: refused with file:line and the reason */
+    const char *nl = strchr(buf, '\n');
+    static const struct { const char *header, *msg; } bad[] = {
+        { "#watchlink-encoded v3 schema=%s key=%s bits=1664 segments=name:0:1664", "this build reads v1 and v2" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664", "must end with ' segments=" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664 segments=name:0:1600", "do not cover the filter" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664 segments=name:0:512;dob:576:1088", "follow one another" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664 segments=name:0:512;name:512:1152", "two segments" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664 segments=nmae:0:1664", "unknown field" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664 segments=name:0:100;dob:100:1564", "multiple of 64" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664 segments=name:0:1664;", "separated by ';'" },
+        { "#watchlink-encoded v2 schema=%s key=%s bits=1664 segments=name-0-1664", "field:offset:bits" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char text[4096];
+        int n = snprintf(text, sizeof text, bad[k].header, e->schema_fp, e->key_fp);
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s", nl);
+        assert_true(n < (int)sizeof text);
+        wl_encoded *x = NULL;
+        assert_int_equal(wl_encoded_parse(text, (size_t)n, "bad.enc", &x, err, sizeof err), WL_FORMAT);
+        assert_null(x);
+        if (!strstr(err, "bad.enc:1: ") || !strstr(err, bad[k].msg))
+            fail_msg("case %zu: '%s' lacks '%s'", k, err, bad[k].msg);
+    }
+    free(buf);
+    wl_encoded_free(e);
+    wl_pprl_schema_free(s);
+    free_list(&fx);
+}
+
+/* ---- levels and the model ---- */
+
+static void test_levels(void **state)
+{
+    (void)state;
+    assert_int_equal(wl_pprl_level(10, 10, 10), 0);   /* Dice 1 */
+    assert_int_equal(wl_pprl_level(19, 20, 20), 0);   /* 0.95 */
+    assert_int_equal(wl_pprl_level(18, 20, 20), 1);   /* 0.90 */
+    assert_int_equal(wl_pprl_level(14, 20, 20), 2);   /* 0.70 */
+    assert_int_equal(wl_pprl_level(11, 20, 20), 3);   /* 0.55 */
+    assert_int_equal(wl_pprl_level(8, 20, 20), 4);    /* 0.40 */
+    assert_int_equal(wl_pprl_level(7, 20, 20), 5);    /* 0.35 */
+    assert_int_equal(wl_pprl_level(0, 0, 20), WL_PPRL_MISSING);
+    assert_int_equal(wl_pprl_level(0, 20, 0), WL_PPRL_MISSING);
+}
+
+/* EM with u fixed recovers m and the prior of a two-field mixture whose
+ * counts are exact expectations (roughly: see the Dirichlet prior). */
+static void test_em_recovers_m(void **state)
+{
+    (void)state;
+    wl_encoded a;
+    memset(&a, 0, sizeof a);
+    a.n_seg = 2;
+    a.seg[0].field = WL_PPRL_F_NAME;
+    a.seg[1].field = WL_PPRL_F_DOB;
+    static const double m[2][WL_PPRL_LEVELS] = { { 0.7, 0.1, 0.1, 0.04, 0.03, 0.03 },
+                                                 { 0.8, 0.05, 0.05, 0.04, 0.03, 0.03 } };
+    static const double u[2][WL_PPRL_LEVELS] = { { 0.002, 0.008, 0.02, 0.07, 0.2, 0.7 },
+                                                 { 0.001, 0.004, 0.01, 0.085, 0.2, 0.7 } };
+    /* 3,163 x 3,163 records, all pairs counted: 2,000 matches (a prior of 2e-4) */
+    const double prior = 2e-4, total = 3163.0 * 3163.0;
+    size_t n_pat = (size_t)1 << (2 * WL_PPRL_LEVEL_BITS);
+    uint64_t *hist = calloc(n_pat, sizeof *hist);
+    assert_non_null(hist);
+    for (int x = 0; x < WL_PPRL_LEVELS; x++)
+        for (int y = 0; y < WL_PPRL_LEVELS; y++)
+            hist[(size_t)x | (size_t)y << WL_PPRL_LEVEL_BITS] =
+                (uint64_t)(total * (prior * m[0][x] * m[1][y] + (1 - prior) * u[0][x] * u[1][y]) + 0.5);
+    wl_pprl_model md;
+    memset(&md, 0, sizeof md);
+    md.n_seg = 2;
+    memcpy(md.u, u, sizeof u);
+    wl_pprl_model_fit(&md, &a, hist, n_pat, 3163, 3163);
+    assert_int_equal(md.fallback, 0);
+    assert_true(md.iterations > 1);
+    assert_true(md.prior > 1.7e-4 && md.prior < 2.3e-4);
+    for (int s = 0; s < 2; s++) {
+        /* within 0.1: the Dirichlet prior pulls m a fifth of the way to the defaults */
+        assert_true(md.m[s][0] > m[s][0] - 0.1 && md.m[s][0] < m[s][0] + 0.1);
+        assert_true(md.m[s][5] < 0.1);
+        for (int l = 1; l < WL_PPRL_LEVELS; l++) assert_true(md.w[s][l] <= md.w[s][l - 1]); /* non-increasing */
+    }
+    assert_true(md.w[0][0] > 7 && md.w[0][5] < -3);
+    /* too few candidates to fit: the defaults, said so */
+    memset(hist, 0, n_pat * sizeof *hist);
+    hist[0] = 5;
+    wl_pprl_model_fit(&md, &a, hist, n_pat, 10, 10);
+    assert_int_equal(md.fallback, 2);
+    assert_true(md.w[0][0] > 0);
+    free(hist);
+}
+
+/* ---- the link ---- */
+
+static double weight_of(const wl_pprl_result *r, const wl_encoded *ea, const wl_encoded *eb, const char *ida,
+                        const char *idb)
+{
+    for (size_t k = 0; k < wl_pprl_result_count(r); k++) {
+        const wl_pprl_pair *p = wl_pprl_result_pair(r, k);
+        if (!strcmp(wl_encoded_id(ea, p->a), ida) && !strcmp(wl_encoded_id(eb, p->b), idb)) return p->weight;
+    }
+    fail_msg("pair %s-%s not reported", ida, idb);
+    return 0;
+}
+
+/* A document held by one side only adds nothing; a different document counts
+ * against; the probability is 2^w / (1 + 2^w). */
+static void test_missing_field_adds_zero(void **state)
+{
+    (void)state;
+    static const char left[] = "id,full_name,dob,doc_number\n"
+                               "a1,Sergey Ivanov,1978-03-04,7512345678\n"
+                               "a2,Sergey Ivanov,1978-03-04,\n";
+    static const char right[] = "id,full_name,dob,doc_number\n"
+                                "b1,Sergey Ivanov,1978-03-04,\n"
+                                "b2,Sergey Ivanov,1978-03-04,X9988776\n";
+    list_fx a = read_list(left, "a"), b = read_list(right, "b");
+    wl_pprl_schema *s = schema_with(NULL, NULL);
+    wl_encoded *ea = encode(&a, s, 1), *eb = encode(&b, s, 1);
+    wl_pprl_options opt = wl_pprl_default_options();
+    opt.threshold = 0.0;
+    opt.keep_outranked = 1;
+    opt.all_pairs = 1;
+    wl_pprl_result *r = NULL;
+    char err[256];
+    assert_int_equal(wl_pprl_link(ea, eb, &opt, &r, err, sizeof err), WL_OK);
+    const wl_pprl_stats *st = wl_pprl_result_stats(r);
+    assert_int_equal(st->fields, 1);
+    assert_int_equal(wl_pprl_result_count(r), 4);
+    double one_side = weight_of(r, ea, eb, "a1", "b1"), neither = weight_of(r, ea, eb, "a2", "b1"),
+           differ = weight_of(r, ea, eb, "a1", "b2");
+    assert_true(one_side == neither);
+    assert_true(differ < one_side - 1.0);
+    for (size_t k = 0; k < 4; k++) {
+        const wl_pprl_pair *p = wl_pprl_result_pair(r, k);
+        assert_true(fabs(p->prob - 1.0 / (1.0 + exp2(-p->weight))) < 1e-6);
+    }
+    wl_pprl_result_free(r);
+    /* the whole filter's Dice on request, as version 1 */
+    opt.by_dice = 1;
+    opt.threshold = 0.99;
+    assert_int_equal(wl_pprl_link(ea, eb, &opt, &r, err, sizeof err), WL_OK);
+    assert_int_equal(wl_pprl_result_stats(r)->fields, 0);
+    assert_int_equal(wl_pprl_result_count(r), 1); /* a2-b1: the same filter */
+    wl_pprl_result_free(r);
+    wl_encoded_free(ea);
+    wl_encoded_free(eb);
+    wl_pprl_schema_free(s);
+    free_list(&a);
+    free_list(&b);
+}
+
+/* 400 x 400 records (enough for the sampled u and EM): the same pairs, weights
+ * and model for 1 and 2 threads and either argument order. */
+static void test_fields_link_deterministic(void **state)
+{
+    (void)state;
+    static const char *const first[] = { "Ahmad", "Siti", "Budi", "Nur", "Agus", "Dewi", "Rizal", "Tan" };
+    static const char *const last[] = { "Hidayat", "Rahman", "Santoso", "Wijaya", "Lim", "Abdullah", "Ismail",
+                                        "Kurniawan", "Hassan", "Yusof" };
+    char *left = malloc(1 << 16), *right = malloc(1 << 16);
+    assert_non_null(left);
+    assert_non_null(right);
+    size_t nl = (size_t)sprintf(left, "id,full_name,dob,doc_number\n");
+    size_t nr = (size_t)sprintf(right, "id,full_name,dob,doc_number\n");
+    for (int i = 0; i < 400; i++) {
+        const char *f = first[i % 8], *l = last[(i / 8) % 10];
+        int y = 1950 + i % 45, mo = 1 + i % 12, d = 1 + i % 28;
+        nl += (size_t)sprintf(left + nl, "L%d,%s %s,%d-%02d-%02d,%s\n", i, f, l, y, mo, d,
+                              i % 3 ? "" : "A1234567");
+        /* right: every other record the same person (a typo in half of them), the rest namesakes */
+        if (i % 2) nr += (size_t)sprintf(right + nr, "R%d,%s %s,%d-%02d-%02d,\n", i, f, l, y, mo, i % 4 == 1 ? d : (d % 28) + 1);
+        else nr += (size_t)sprintf(right + nr, "R%d,%s %s,%d-%02d-%02d,\n", i, f, l, 1999 - i % 40, 1 + (i + 5) % 12, 3);
+    }
+    list_fx a = read_list(left, "a"), b = read_list(right, "b");
+    free(left);
+    free(right);
+    wl_pprl_schema *s = schema_with(NULL, NULL);
+    wl_encoded *ea = encode(&a, s, 1), *eb = encode(&b, s, 1);
+    wl_pprl_result *r[3] = { NULL, NULL, NULL };
+    char err[256];
+    for (int k = 0; k < 3; k++) {
+        wl_pprl_options opt = wl_pprl_default_options();
+        opt.threads = k == 0 ? 1 : 2;
+        opt.threshold = 0.5;
+        assert_int_equal(k < 2 ? wl_pprl_link(ea, eb, &opt, &r[k], err, sizeof err)
+                               : wl_pprl_link(eb, ea, &opt, &r[k], err, sizeof err),
+                         WL_OK);
+    }
+    size_t n = wl_pprl_result_count(r[0]);
+    assert_true(n >= 200);
+    assert_int_equal(wl_pprl_result_stats(r[0])->fields, 1);
+    for (int k = 1; k < 3; k++) {
+        assert_int_equal(wl_pprl_result_count(r[k]), n);
+        assert_true(wl_pprl_result_stats(r[k])->prior == wl_pprl_result_stats(r[0])->prior);
+        for (size_t j = 0; j < n; j++) {
+            const wl_pprl_pair *p = wl_pprl_result_pair(r[0], j), *q = wl_pprl_result_pair(r[k], j);
+            assert_true(p->weight == q->weight && p->prob == q->prob && p->dice == q->dice);
+            assert_int_equal(k < 2 ? q->a : q->b, p->a);
+        }
+    }
+    /* every true pair (L i with R i, i odd) is reported and weighs at least as
+     * much as its left record's namesakes (same name, another date) */
+    double best_false[400], w_true[400];
+    for (size_t i = 0; i < 400; i++) best_false[i] = w_true[i] = -1e9;
+    size_t true_pairs = 0;
+    for (size_t j = 0; j < n; j++) {
+        const wl_pprl_pair *p = wl_pprl_result_pair(r[0], j);
+        int li = atoi(wl_encoded_id(ea, p->a) + 1), ri = atoi(wl_encoded_id(eb, p->b) + 1);
+        if (li == ri && li % 2) true_pairs++, w_true[li] = p->weight;
+        else if (p->weight > best_false[li]) best_false[li] = p->weight;
+    }
+    assert_int_equal(true_pairs, 200);
+    for (int i = 1; i < 400; i += 2) {
+        assert_true(w_true[i] >= best_false[i]);                  /* a day's typo: at least a namesake's */
+        if (i % 4 == 1 && !(w_true[i] > best_false[i] + 3)) fail_msg("L%d: %g against %g", i, w_true[i], best_false[i]);
+    }
+    for (int k = 0; k < 3; k++) wl_pprl_result_free(r[k]);
+    wl_encoded_free(ea);
+    wl_encoded_free(eb);
+    wl_pprl_schema_free(s);
+    free_list(&a);
+    free_list(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_schema_is_segmented),
+        cmocka_unit_test(test_tokens_stay_in_their_segment),
+        cmocka_unit_test(test_v2_file_round_trip_and_errors),
+        cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_em_recovers_m),
+        cmocka_unit_test(test_missing_field_adds_zero),
+        cmocka_unit_test(test_fields_link_deterministic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
