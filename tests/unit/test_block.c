@@ -385,6 +385,36 @@ static void test_common_parts_skip_phonetic_key(void **state)
     fx_free(f);
 }
 
+/* Parts whose Double Metaphone code is the vowel mark alone (oo, aye, ee)
+ * make no phonetic key: one such key would block every Burmese Oo, Aye and Ee
+ * of a year together, and they are different names. */
+static void test_vowel_only_code_makes_no_key(void **state)
+{
+    (void)state;
+    fx_rec r[3] = { { 0, "khin maung oo", "1980", NULL, NULL, 0, NULL, NULL },
+                    { 0, "khin maung aye", "1980", NULL, NULL, 0, NULL, NULL },
+                    { 0, "mya ee", "1980", NULL, NULL, 0, NULL, NULL } };
+    wl_features *f = fx_build(r, 3);
+    /* The fixture codes parts by their skeleton (none for these): give the
+     * last part of each name the code the real Double Metaphone gives it. */
+    for (size_t i = 0; i < 3; i++) {
+        wl_fpart *last = &f->parts[f->part_start[i + 1] - 1];
+        last->dm1 = last->dm2 = WL_DM_VOWEL_ONLY;
+    }
+    uint64_t k0[16], k1[16], k2[16];
+    /* khin and maung only; oo and aye would have added one key each */
+    assert_int_equal(wl_block_record_keys(f, 0, WL_KIND_PHONETIC_YEAR, 0, k0, 16), 2);
+    assert_int_equal(wl_block_record_keys(f, 1, WL_KIND_PHONETIC_YEAR, 0, k1, 16), 2);
+    assert_int_equal(wl_block_record_keys(f, 2, WL_KIND_PHONETIC_YEAR, 0, k2, 16), 1); /* mya */
+    assert_true(k2[0] != k0[0] && k2[0] != k0[1]);
+    /* Phonetic part pairs: khin+maung alone; by spelling all three pairs. */
+    size_t n0 = wl_block_record_keys(f, 0, WL_KIND_PART_PAIR, 0, k0, 16);
+    size_t n2 = wl_block_record_keys(f, 2, WL_KIND_PART_PAIR, 0, k2, 16);
+    for (size_t a = 0; a < n2; a++)
+        for (size_t b = 0; b < n0; b++) assert_true(k2[a] != k0[b]);
+    fx_free(f);
+}
+
 static void test_doc_one_edit_keys(void **state)
 {
     (void)state;
@@ -834,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_pair_once_over_shared_keys),
         cmocka_unit_test(test_many_partners_each_once),
         cmocka_unit_test(test_common_parts_skip_phonetic_key),
+        cmocka_unit_test(test_vowel_only_code_makes_no_key),
         cmocka_unit_test(test_doc_one_edit_keys),
         cmocka_unit_test(test_candidates_wrapper),
         cmocka_unit_test(test_sort_is_stable),

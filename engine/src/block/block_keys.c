@@ -66,7 +66,7 @@ static size_t keys_phonetic_year(const wl_features *f, size_t i, uint32_t common
     if (ny == 0) years[ny++] = 0;
     const wl_fpart *p = wl_f_parts(f, i, &np), *rare = rarest_usable(p, np);
     for (size_t k = 0; k < np; k++) {
-        if (!part_usable(&p[k]) || p[k].dm1 == 0) continue;
+        if (!part_usable(&p[k]) || p[k].dm1 == 0 || p[k].dm1 == WL_DM_VOWEL_ONLY) continue;
         if (common && p[k].freq > common && &p[k] != rare) continue;
         for (size_t y = 0; y < ny && n < cap; y++)
             out[n++] = wl_hash_combine(p[k].dm1, (uint64_t)(int64_t)years[y]);
@@ -182,7 +182,7 @@ static size_t keys_name_pairs(const wl_features *f, const wl_fpart *p, size_t np
     for (size_t k = 0; k < np; k++) {
         if (!part_usable(&p[k])) continue;
         add_key(&h, p[k].h_canon, p[k].freq);
-        if (p[k].dm1) add_key(&dm, p[k].dm1, p[k].freq);
+        if (p[k].dm1 && p[k].dm1 != WL_DM_VOWEL_ONLY) add_key(&dm, p[k].dm1, p[k].freq);
         if (p[k].h_sound) add_key(&snd, p[k].h_sound, p[k].freq);
         one = k;
     }

@@ -133,13 +133,10 @@ static double part_weight(double log2_n, double inv_log2_n, const wl_fpart *p)
     return w;
 }
 
-/* A Double Metaphone code that is the vowel mark alone ("A": oo, aye, yi, ee)
- * says only that the part is spoken without a consonant. Two such parts shared
- * it and counted as one name: Burmese Khin Maung Oo and Khin Maung Aye agreed
- * on all their parts (OFAC against EU, 0.92). */
-#define DM_VOWEL_ONLY ((uint32_t)'A')
-
-static int dm_same(uint32_t a, uint32_t b) { return a && a == b && a != DM_VOWEL_ONLY; }
+/* WL_DM_VOWEL_ONLY never agrees: two such parts counted as one name, and
+ * Burmese Khin Maung Oo and Khin Maung Aye agreed on all their parts (OFAC
+ * against EU, 0.92). */
+static int dm_same(uint32_t a, uint32_t b) { return a && a == b && a != WL_DM_VOWEL_ONLY; }
 
 static int dm_agree(const wl_fpart *x, const wl_fpart *y)
 {

@@ -118,6 +118,10 @@ size_t wl_text_fold(wl_namectx *ctx, const char *s, size_t n, char *out, size_t 
 void wl_double_metaphone(const char *s, size_t n, char primary[5], char alternate[5]);
 /** @return a code of up to 4 ASCII chars packed into 32 bits (0 for empty). */
 uint32_t wl_dm_pack(const char *code);
+/** The packed code that is the vowel mark alone ("A": oo, aye, yi, ee): it says
+ * only that a part is spoken without a consonant, so it is no evidence that two
+ * parts are one name, and no blocking key (a block of every such part). */
+#define WL_DM_VOWEL_ONLY ((uint32_t)'A')
 
 /** Consonant skeleton: no vowels, no y/w after the first letter, no h of a digraph
  *  (sh, kh...) or at the end, q written k, doubles collapsed (name_skeleton.c).
