@@ -18,6 +18,7 @@ Usage: python3 scripts/learn_transcriptions.py [XLIT_DIR] [OUT_DIR]
 import collections
 import math
 import os
+import subprocess
 import sys
 
 MAX_CHUNK = 5
@@ -116,11 +117,35 @@ HEADER = """# name_learned_{name}.tsv -- how {what} writes the letters of a fore
 # in Named Entity Transliteration", COLING 2018 (CC0); the training rows only.
 # Fields: character <TAB> Latin letters <TAB> share of its alignments <TAB> alignments seen.
 # Left out: characters seen fewer than {min} times, standing for no letter, or whose most
-# frequent letters have less than {share} of the alignments.
+# frequent letters have less than {share} of the alignments. A Han character whose syllable
+# starts with a consonant gives the most frequent letters that start with one (an alignment
+# that gave its consonant to the character before is not how it is written).
 """
 
 
+def han_onsets(chars):
+    """Whether each Han character's Mandarin syllable starts with a consonant (y and
+    w are glides: 伊 yi writes i, 乌 wu writes u). ICU's Han-Latin, through uconv
+    (Debian icu-devtools)."""
+    out = subprocess.run(["uconv", "-x", "Han-Latin; Latin-ASCII; Lower"], input="\n".join(chars) + "\n",
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    return {u: bool(p) and p[0] not in "aeiouyw" for u, p in zip(chars, out)}
+
+
+def best_chunk(cs, consonant_onset):
+    """The most frequent letters of a character. A character whose syllable starts
+    with a consonant never writes letters that start with a vowel: such alignments
+    gave the consonant to the character before (Johansson 约翰森: 翰 hans, 森 on),
+    so the most frequent letters that keep the onset are taken (森 sen) when they
+    were seen MIN_COUNT times, or none."""
+    ranked = sorted(cs.items(), key=lambda kv: (-kv[1], kv[0]))
+    if consonant_onset and ranked[0][0] and ranked[0][0][0] in "aeiou":
+        ranked = [kv for kv in ranked if kv[0] and kv[0][0] not in "aeiou" and kv[1] >= MIN_COUNT]
+    return ranked[0] if ranked else ("", 0)
+
+
 def write(path, name, what, counts, min_share):
+    onset = han_onsets(sorted(counts)) if name == "han" else {}
     with open(path, "w", encoding="utf-8") as f:
         f.write(HEADER.format(name=name, what=what, min=MIN_COUNT, share=min_share))
         for u in sorted(counts):
@@ -128,7 +153,7 @@ def write(path, name, what, counts, min_share):
             total = sum(cs.values())
             if total < MIN_COUNT:
                 continue
-            chunk, v = sorted(cs.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            chunk, v = best_chunk(cs, onset.get(u, False))
             if chunk and v / total >= min_share:
                 f.write(f"{u}\t{chunk}\t{v / total:.2f}\t{total}\n")
 
