@@ -17,6 +17,25 @@ expect_exit() {
 expect_grep() { # expect_grep PATTERN FILE
   if grep -q -- "$1" "$2"; then ok; else fail "'$1' not in $2"; sed 's/^/  | /' "$2" | head -20 >&2; fi
 }
+# require_mpi: exits 77 (skip), saying why, without Open MPI's mpirun, without
+# the watchlink-mpi binary, or in a sanitizer build (Open MPI's runtime is not
+# instrumented, and LeakSanitizer reports its allocations at exit); else sets
+# MPIRUN to the mpirun command line the MPI tests use.
+require_mpi() {
+  if ! command -v mpirun >/dev/null 2>&1; then
+    echo "SKIP: mpirun not found (Open MPI: apt-get install libopenmpi-dev openmpi-bin, or scripts/setup.sh)" >&2
+    exit 77
+  fi
+  if [ -z "${WATCHLINK_MPI:-}" ] || [ ! -x "$WATCHLINK_MPI" ]; then
+    echo "SKIP: watchlink-mpi was not built (CMake found no MPI: install libopenmpi-dev and reconfigure)" >&2
+    exit 77
+  fi
+  if grep -qE '^WL_(SANITIZE|TSAN):BOOL=ON' "${WL_BUILD_DIR:-/nonexistent}/CMakeCache.txt" 2>/dev/null; then
+    echo "SKIP: sanitizer build: Open MPI is not instrumented and LeakSanitizer flags its runtime" >&2
+    exit 77
+  fi
+  MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
+}
 finish() {
   echo "$PASSES passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]

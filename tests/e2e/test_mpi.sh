@@ -13,20 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 : "${WATCHLINK_BENCH:?set WATCHLINK_BENCH to the built watchlink-bench binary}"
 : "${WL_SOURCE_DIR:?set WL_SOURCE_DIR to the repository}"
-if ! command -v mpirun >/dev/null 2>&1; then
-  echo "SKIP: mpirun not found (Open MPI: apt-get install libopenmpi-dev openmpi-bin, or scripts/setup.sh)" >&2
-  exit 77
-fi
-if [ -z "${WATCHLINK_MPI:-}" ] || [ ! -x "$WATCHLINK_MPI" ]; then
-  echo "SKIP: watchlink-mpi was not built (CMake found no MPI: install libopenmpi-dev and reconfigure)" >&2
-  exit 77
-fi
-if grep -qE '^WL_(SANITIZE|TSAN):BOOL=ON' "${WL_BUILD_DIR:-/nonexistent}/CMakeCache.txt" 2>/dev/null; then
-  echo "SKIP: sanitizer build: Open MPI is not instrumented and LeakSanitizer flags its runtime" >&2
-  exit 77
-fi
+require_mpi
 export LC_ALL=C
-MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
 S="$WL_SOURCE_DIR/datasets/sample"
 
 # same_as_single NAME NPS -- ARGS...: watchlink ARGS and watchlink-mpi ARGS at each
