@@ -869,7 +869,8 @@ WL_API wl_status wl_pprl_encode(const wl_features *f, const wl_pprl_schema *s, c
 /** Writes the encoded file: a header line (magic, version, schema and key fingerprints),
  *  a column line, then one row per record. @return WL_OK, or WL_IO. */
 WL_API wl_status wl_encoded_write(const wl_encoded *e, FILE *out);
-/** @return 1 when the file at path starts with the encoded-file magic, else 0. */
+/** @return 1 when the regular file at path starts with the encoded-file magic, else 0
+ *  (a fifo, a device or a missing path: 0, and nothing is read from it). */
 WL_API int wl_encoded_sniff(const char *path);
 /**
  * Reads an encoded file (or the bytes data[0..len), named name, for _parse).

@@ -71,4 +71,14 @@ expect_grep "cannot write" "$TMP/err"
 expect_exit 1 "$WATCHLINK" eval "$TMP/pairs.csv"
 expect_exit 0 "$WATCHLINK" match --help
 expect_grep "Usage: watchlink match" "$TMP/out"
+
+# A list given as a fifo (a process substitution, a named pipe) is read once,
+# from its first byte: the check for an encoded file must not eat its header.
+expect_exit 0 "$WATCHLINK" match "$L/idn.csv" "$L/mys.csv" --source idn --source mys -o "$TMP/plain.csv"
+mkfifo "$TMP/fifo.csv"
+timeout 60 cat "$L/idn.csv" > "$TMP/fifo.csv" &
+writer=$!
+expect_exit 0 "$WATCHLINK" match "$TMP/fifo.csv" "$L/mys.csv" --source idn --source mys -o "$TMP/from_fifo.csv"
+wait "$writer"
+if cmp -s "$TMP/plain.csv" "$TMP/from_fifo.csv"; then ok; else fail "a fifo list gave other pairs than the file"; fi
 finish

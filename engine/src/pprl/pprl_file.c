@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 static const char MAGIC[] = "#watchlink-encoded ";
 static const char COLUMNS[] = "id,source,clk,blocks";
@@ -128,6 +129,11 @@ wl_status wl_encoded_write(const wl_encoded *e, FILE *out)
 
 int wl_encoded_sniff(const char *path)
 {
+    /* Only a regular file is looked at: the bytes read from a fifo or a
+     * terminal are gone, and the list reader that opens it next would start
+     * mid-list (match fifo.csv b.csv lost the header and its first rows). */
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     char buf[sizeof MAGIC];
