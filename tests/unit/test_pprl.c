@@ -12,9 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "pprl/pprl.h"
+#include "pprl_fixture.h"
 
-static const uint8_t KEY1[] = "0123456789abcdef0123456789abcdef";
 static const uint8_t KEY2[] = "fedcba9876543210fedcba9876543210";
 
 static const char LIST[] =
@@ -29,43 +28,6 @@ static const char LIST[] =
     "8,Ivan Sergeyev,1978-03-04,,RUS,M\n";
 
 /* ---- helpers ---- */
-
-static char *write_temp(const char *text)
-{
-    char *path = malloc(64);
-    snprintf(path, 64, "/tmp/wl_pprl_XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    return path;
-}
-
-typedef struct {
-    wl_dataset *ds;
-    wl_features *f;
-} list_fx;
-
-static list_fx read_list(const char *text, const char *source)
-{
-    char *path = write_temp(text);
-    list_fx fx = { wl_dataset_create(), NULL };
-    wl_read_options ro = wl_read_default_options();
-    ro.source = source;
-    char err[256];
-    assert_int_equal(wl_dataset_read(fx.ds, path, &ro, NULL, err, sizeof err), WL_OK);
-    unlink(path);
-    free(path);
-    fx.f = wl_features_build(fx.ds, 1);
-    assert_non_null(fx.f);
-    return fx;
-}
-
-static void free_list(list_fx *fx)
-{
-    wl_features_free(fx->f);
-    wl_dataset_free(fx->ds);
-}
 
 /* The version 1 schema (one CLK for all fields) the tests below were written
  * for: still read, encoded and linked by Dice. */
@@ -88,27 +50,11 @@ static const char V1_SCHEMA[] =
     "  \"blocking\": true\n"
     "}\n";
 
-static wl_pprl_schema *schema_from(const char *def, const char *from, const char *to)
-{
-    char buf[4096];
-    const char *at = from ? strstr(def, from) : NULL;
-    if (from) assert_non_null(at);
-    if (at) snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - def), def, to, at + strlen(from));
-    else snprintf(buf, sizeof buf, "%s", def);
-    char err[256] = "";
-    wl_pprl_schema *s = wl_pprl_schema_parse(buf, strlen(buf), "test", err, sizeof err);
-    if (!s) fail_msg("%s", err);
-    return s;
-}
-
 static wl_pprl_schema *schema_with(const char *from, const char *to) { return schema_from(V1_SCHEMA, from, to); }
 
 static wl_encoded *encode(const list_fx *fx, const wl_pprl_schema *s, const uint8_t *key, int threads)
 {
-    wl_encoded *e = NULL;
-    char err[256] = "";
-    assert_int_equal(wl_pprl_encode(fx->f, s, key, 32, threads, &e, err, sizeof err), WL_OK);
-    return e;
+    return encode_with(fx, s, key, threads);
 }
 
 static double dice_of(const wl_encoded *a, size_t i, const wl_encoded *b, size_t j)

@@ -15,60 +15,17 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "pprl/pprl.h"
-
-static const uint8_t KEY1[] = "0123456789abcdef0123456789abcdef";
-
-typedef struct {
-    wl_dataset *ds;
-    wl_features *f;
-} list_fx;
-
-static list_fx read_list(const char *text, const char *source)
-{
-    char path[] = "/tmp/wl_pprl_fields_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    list_fx fx = { wl_dataset_create(), NULL };
-    wl_read_options ro = wl_read_default_options();
-    ro.source = source;
-    char err[256];
-    assert_int_equal(wl_dataset_read(fx.ds, path, &ro, NULL, err, sizeof err), WL_OK);
-    unlink(path);
-    fx.f = wl_features_build(fx.ds, 1);
-    assert_non_null(fx.f);
-    return fx;
-}
-
-static void free_list(list_fx *fx)
-{
-    wl_features_free(fx->f);
-    wl_dataset_free(fx->ds);
-}
+#include "pprl_fixture.h"
 
 /* The default schema with one string replaced (from NULL: as it is). */
 static wl_pprl_schema *schema_with(const char *from, const char *to)
 {
-    const char *def = wl_pprl_default_schema();
-    char buf[4096];
-    const char *at = from ? strstr(def, from) : NULL;
-    if (from) assert_non_null(at);
-    if (at) snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - def), def, to, at + strlen(from));
-    else snprintf(buf, sizeof buf, "%s", def);
-    char err[256] = "";
-    wl_pprl_schema *s = wl_pprl_schema_parse(buf, strlen(buf), "test", err, sizeof err);
-    if (!s) fail_msg("%s", err);
-    return s;
+    return schema_from(wl_pprl_default_schema(), from, to);
 }
 
 static wl_encoded *encode(const list_fx *fx, const wl_pprl_schema *s, int threads)
 {
-    wl_encoded *e = NULL;
-    char err[256] = "";
-    assert_int_equal(wl_pprl_encode(fx->f, s, KEY1, 32, threads, &e, err, sizeof err), WL_OK);
-    return e;
+    return encode_with(fx, s, KEY1, threads);
 }
 
 static const wl_pprl_segment *segment_of(const wl_encoded *e, int field)
