@@ -160,7 +160,7 @@ void wl_pprl_seg_counts_with(int v, const uint64_t *a, const uint64_t *b, const 
 
 /* ---- pprl_score.c: the field-level Fellegi-Sunter model over segment Dice ---- */
 enum {
-    WL_PPRL_LEVELS = 6,          /* agreement levels of a field, from its segment's Dice */
+    WL_PPRL_LEVELS = 7,          /* agreement levels of a field, from its segment's Dice (wl_pprl_level) */
     WL_PPRL_MISSING = 7,         /* the level code of an empty segment on either side */
     WL_PPRL_LEVEL_BITS = 3       /* bits of one field's level in a pattern */
 };

@@ -336,6 +336,12 @@ typedef struct {
     const uint32_t *seg_pop_a, *seg_pop_b; /* n * n_seg popcounts of each segment */
     const wl_pprl_model *model;           /* NULL in the counting pass */
     double cut;                           /* weight of the threshold's probability */
+    /* How crowded each record's name is: near_a[i * WL_PPRL_LEVELS + l] counts
+     * the candidates of a's record i whose name segment reaches level l or
+     * closer (near_b the same for b), from the counting pass; name_seg is the
+     * name's segment, or -1. */
+    uint32_t *near_a, *near_b;
+    int name_seg;
 } link_ctx;
 
 /* The b records sharing an unskipped key with a's record i, each once (seen[j]
@@ -581,6 +587,30 @@ static uint32_t *segment_pops(const wl_encoded *e, int nt)
     return pop;
 }
 
+/*
+ * The name's weight at level l for the pair (i, j), corrected for how common
+ * the name is. u of a level is the share of random pairs reaching it, the same
+ * for every name; but a pair of "Ahmad Muhammad"s agrees by chance far more
+ * often than a pair of rare names (Winkler's frequency-based matching, "Using
+ * the EM algorithm for weight computation in the Fellegi-Sunter model of
+ * record linkage", 1988; Splink's term-frequency adjustments). Without the
+ * names, the crowd is seen in the encodings: the candidates of i in b whose
+ * name segment reaches level l, out of |b|, estimate how often i's name meets
+ * a random record of b that well, and the same for j in a; u of this pair is
+ * their geometric mean when it is above the level's u. Only ever lowered: a
+ * rare name gains nothing (boosting rare names promoted the generator's
+ * same-name relatives, bench/RESULTS.md issue 13).
+ */
+static double name_weight(const link_ctx *c, const wl_pprl_model *md, int s, int l, size_t i, size_t j)
+{
+    double ua = (double)c->near_a[i * WL_PPRL_LEVELS + (size_t)l] / (double)c->b->n;
+    double ub = (double)c->near_b[j * WL_PPRL_LEVELS + (size_t)l] / (double)c->a->n;
+    double u = sqrt(ua * ub);
+    if (!(u > md->u[s][l])) return md->w[s][l];
+    double w = log2(md->m[s][l] / u);
+    return w < md->w[s][l] ? w : md->w[s][l];
+}
+
 /* Scores record i against b's records cand[0..n) (cand NULL: all of b): with
  * no model, counts each pair's agreement pattern into hist; with one, keeps
  * the pairs whose weight reaches c->cut. */
@@ -606,13 +636,22 @@ static int score_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n
             for (int s = 0; s < ns; s++)
                 pat |= (uint32_t)wl_pprl_level(cnt[s], pa[s], pb[s]) << (WL_PPRL_LEVEL_BITS * s);
             hist[pat]++;
+            if (c->near_a) {
+                int l = (int)(pat >> (WL_PPRL_LEVEL_BITS * c->name_seg)) & 7;
+                if (l < WL_PPRL_LEVELS) {
+                    c->near_a[i * WL_PPRL_LEVELS + (size_t)l]++; /* i is this thread's own record */
+#pragma omp atomic
+                    c->near_b[(size_t)j * WL_PPRL_LEVELS + (size_t)l]++;
+                }
+            }
             continue;
         }
         double w = md->w_prior;
         uint32_t common = 0;
         for (int s = 0; s < ns; s++) {
             int l = wl_pprl_level(cnt[s], pa[s], pb[s]);
-            if (l < WL_PPRL_LEVELS) w += md->w[s][l];
+            if (l < WL_PPRL_LEVELS)
+                w += s == c->name_seg && c->near_a ? name_weight(c, md, s, l, i, j) : md->w[s][l];
             common += cnt[s];
         }
         if (w < c->cut) continue;
@@ -717,8 +756,21 @@ static int fit_model(link_ctx *c, wl_pprl_model *md, const uint32_t *rank, wl_ve
         memset(md, 0, sizeof *md);
         if (swap) wl_pprl_model_u(md, b, a, c->seg_pop_b, c->seg_pop_a, ob, oa, c->kernel);
         else wl_pprl_model_u(md, a, b, c->seg_pop_a, c->seg_pop_b, oa, ob, c->kernel);
-        rc = run_pass(c, 1, hist, n_pat, bufs, n_chunks, nt, compared);
+        c->name_seg = -1;
+        for (int s = 0; s < a->n_seg; s++)
+            if (a->seg[s].field == WL_PPRL_F_NAME) c->name_seg = s;
+        if (c->name_seg >= 0) {
+            c->near_a = calloc(a->n * WL_PPRL_LEVELS + 1, sizeof *c->near_a);
+            c->near_b = calloc(b->n * WL_PPRL_LEVELS + 1, sizeof *c->near_b);
+        }
+        rc = (c->name_seg >= 0 && (!c->near_a || !c->near_b)) ? -1
+                                                             : run_pass(c, 1, hist, n_pat, bufs, n_chunks, nt, compared);
         for (size_t ch = 0; ch < n_chunks; ch++) wl_vec_free(&bufs[ch]);
+        /* level l counts the candidates at l or closer */
+        for (size_t r = 0; rc == 0 && c->near_a && r < a->n + b->n; r++) {
+            uint32_t *v = r < a->n ? c->near_a + r * WL_PPRL_LEVELS : c->near_b + (r - a->n) * WL_PPRL_LEVELS;
+            for (int l = 1; l < WL_PPRL_LEVELS; l++) v[l] += v[l - 1];
+        }
         if (rc == 0) wl_pprl_model_fit(md, a, hist, n_pat, a->n, b->n);
     }
     free(hist);
@@ -742,7 +794,7 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     }
     double t0 = wl_now();
     wl_pprl_result *r = calloc(1, sizeof *r);
-    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best(), NULL, NULL, NULL, 0 };
+    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best(), NULL, NULL, NULL, 0, NULL, NULL, -1 };
     key_ref *ka = NULL, *kb = NULL;
     if (!r) return WL_NOMEM;
     /* A schema without blocking keys ("blocking": false, which hides even which
@@ -783,6 +835,8 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     free(c.table.slot);
     free(pop_a);
     free(pop_b);
+    free(c.near_a);
+    free(c.near_b);
     wl_vec all;
     wl_vec_init(&all, sizeof(wl_pprl_pair));
     if (bufs && concat(bufs, n_chunks, &all) != 0) failed = 1;
