@@ -196,6 +196,28 @@ static void test_levels(void **state)
     assert_int_equal(wl_pprl_level(17, 20, 20), 1);   /* 0.85: the bands come first */
     assert_int_equal(wl_pprl_level(0, 0, 20), WL_PPRL_MISSING);
     assert_int_equal(wl_pprl_level(0, 20, 0), WL_PPRL_MISSING);
+    /* two thin segments agreeing (a year on both sides) say less than a full one */
+    assert_int_equal(wl_pprl_level_thin(10, 10, 10, 20), 3);
+    assert_int_equal(wl_pprl_level_thin(10, 10, 10, 10), 0); /* not under the bound */
+    assert_int_equal(wl_pprl_level_thin(40, 40, 40, 20), 0);
+    assert_int_equal(wl_pprl_level_thin(10, 10, 40, 20), 3); /* one thin side: containment anyway */
+    assert_int_equal(wl_pprl_level_thin(3, 10, 12, 20), 6);  /* no agreement stays none */
+    assert_int_equal(wl_pprl_level_thin(0, 0, 10, 20), WL_PPRL_MISSING);
+    /* the bound: half the median of the non-empty segments of both files */
+    wl_encoded a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.n_seg = b.n_seg = 1;
+    a.seg[0].words = b.seg[0].words = 1;
+    a.n = 3;
+    b.n = 2;
+    const uint32_t pa[] = { 0, 10, 30 }, pb[] = { 20, 40 };
+    wl_pprl_model md;
+    memset(&md, 0, sizeof md);
+    wl_pprl_model_thin(&md, &a, pa, &b, pb);
+    assert_int_equal(md.thin[0], 10);
+    wl_pprl_model_thin(&md, &b, pb, &a, pa); /* either order */
+    assert_int_equal(md.thin[0], 10);
 }
 
 /* EM with u fixed recovers m and the prior of a two-field mixture whose

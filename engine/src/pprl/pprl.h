@@ -166,6 +166,9 @@ enum {
 };
 /** The agreement level of a segment pair: c common bits, pa and pb set bits. */
 int wl_pprl_level(uint32_t c, uint32_t pa, uint32_t pb);
+/** The same, with a close agreement of two thin segments (both under thin set
+ * bits) taken down to level 3, as an agreement of less than the field holds. */
+int wl_pprl_level_thin(uint32_t c, uint32_t pa, uint32_t pb, uint32_t thin);
 
 typedef struct {
     int n_seg;
@@ -175,7 +178,13 @@ typedef struct {
     double w_prior;              /* log2(prior / (1 - prior)) */
     int iterations;              /* EM iterations run */
     int fallback;                /* fields whose m EM could not fit (defaults used) */
+    uint32_t thin[WL_PPRL_F_COUNT]; /* per segment: wl_pprl_level_thin's bound (wl_pprl_model_thin) */
 } wl_pprl_model;
+
+/** Sets md->thin of each segment to half the median set bits of the non-empty
+ * segments of a's and b's records (pop_a, pop_b: n * n_seg popcounts). */
+void wl_pprl_model_thin(wl_pprl_model *md, const wl_encoded *a, const uint32_t *pop_a, const wl_encoded *b,
+                        const uint32_t *pop_b);
 
 /**
  * u of every field from n_sample record pairs drawn deterministically over a's and

@@ -342,6 +342,7 @@ typedef struct {
      * name's segment, or -1. */
     uint32_t *near_a, *near_b;
     int name_seg;
+    const uint32_t *thin; /* per segment, the model's (wl_pprl_model_thin) */
 } link_ctx;
 
 /* The b records sharing an unskipped key with a's record i, each once (seen[j]
@@ -634,7 +635,7 @@ static int score_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n
         if (!md) {
             uint32_t pat = 0;
             for (int s = 0; s < ns; s++)
-                pat |= (uint32_t)wl_pprl_level(cnt[s], pa[s], pb[s]) << (WL_PPRL_LEVEL_BITS * s);
+                pat |= (uint32_t)wl_pprl_level_thin(cnt[s], pa[s], pb[s], c->thin[s]) << (WL_PPRL_LEVEL_BITS * s);
             hist[pat]++;
             if (c->near_a) {
                 int l = (int)(pat >> (WL_PPRL_LEVEL_BITS * c->name_seg)) & 7;
@@ -649,7 +650,7 @@ static int score_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n
         double w = md->w_prior;
         uint32_t common = 0;
         for (int s = 0; s < ns; s++) {
-            int l = wl_pprl_level(cnt[s], pa[s], pb[s]);
+            int l = wl_pprl_level_thin(cnt[s], pa[s], pb[s], c->thin[s]);
             if (l < WL_PPRL_LEVELS)
                 w += s == c->name_seg && c->near_a ? name_weight(c, md, s, l, i, j) : md->w[s][l];
             common += cnt[s];
@@ -754,6 +755,8 @@ static int fit_model(link_ctx *c, wl_pprl_model *md, const uint32_t *rank, wl_ve
          * order first, so it is the same for either argument order */
         int swap = b->n && (!a->n || rank[a->n + ob[0]] < rank[oa[0]]);
         memset(md, 0, sizeof *md);
+        wl_pprl_model_thin(md, a, c->seg_pop_a, b, c->seg_pop_b);
+        c->thin = md->thin;
         if (swap) wl_pprl_model_u(md, b, a, c->seg_pop_b, c->seg_pop_a, ob, oa, c->kernel);
         else wl_pprl_model_u(md, a, b, c->seg_pop_a, c->seg_pop_b, oa, ob, c->kernel);
         c->name_seg = -1;
@@ -794,7 +797,7 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     }
     double t0 = wl_now();
     wl_pprl_result *r = calloc(1, sizeof *r);
-    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best(), NULL, NULL, NULL, 0, NULL, NULL, -1 };
+    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best(), NULL, NULL, NULL, 0, NULL, NULL, -1, NULL };
     key_ref *ka = NULL, *kb = NULL;
     if (!r) return WL_NOMEM;
     /* A schema without blocking keys ("blocking": false, which hides even which

@@ -58,6 +58,49 @@ int wl_pprl_level(uint32_t c, uint32_t pa, uint32_t pb)
     return l;
 }
 
+/*
+ * Two segments that agree closely but hold few bits agree on less than the
+ * field usually carries: a year of birth on both sides (the token of the year
+ * alone) is "the years agree", not an exact date, and random pairs of
+ * year-only records met at Dice 1 often enough to raise u of the top dob level
+ * tenfold over an exact date's (generated idn x mys lists, bench/RESULTS.md
+ * issue 13). Such an agreement takes level 3, with a year against a full
+ * date: the plain comparator's year_only level says the same of both.
+ */
+int wl_pprl_level_thin(uint32_t c, uint32_t pa, uint32_t pb, uint32_t thin)
+{
+    int l = wl_pprl_level(c, pa, pb);
+    return l < 3 && pa < thin && pb < thin ? 3 : l;
+}
+
+void wl_pprl_model_thin(wl_pprl_model *md, const wl_encoded *a, const uint32_t *pop_a, const wl_encoded *b,
+                        const uint32_t *pop_b)
+{
+    for (int s = 0; s < a->n_seg; s++) {
+        /* a counting sort of the popcounts (at most the segment's bits): the
+         * median of the union, whatever the argument order */
+        uint32_t bits = a->seg[s].words * 64u;
+        size_t *hist = calloc((size_t)bits + 1, sizeof *hist), n = 0;
+        md->thin[s] = 0;
+        if (!hist) continue; /* no bound: every level as Dice gives it */
+        for (int side = 0; side < 2; side++) {
+            const wl_encoded *e = side ? b : a;
+            const uint32_t *pop = side ? pop_b : pop_a;
+            for (size_t i = 0; i < e->n; i++) {
+                uint32_t v = pop[i * (size_t)a->n_seg + (size_t)s];
+                if (v && v <= bits) hist[v]++, n++;
+            }
+        }
+        size_t seen = 0;
+        for (uint32_t v = 1; n && v <= bits; v++)
+            if ((seen += hist[v]) * 2 >= n) {
+                md->thin[s] = v / 2;
+                break;
+            }
+        free(hist);
+    }
+}
+
 /* Defaults for lists too small to sample or fit: per field, levels 0..5.
  * u: a field with few values (gender, nationality) agrees by chance often. */
 static const double g_u_default[WL_PPRL_F_COUNT][WL_PPRL_LEVELS] = {
@@ -105,7 +148,8 @@ void wl_pprl_model_u(wl_pprl_model *md, const wl_encoded *a, const wl_encoded *b
         wl_pprl_seg_counts_with(kernel, a->bits + (size_t)i * a->words, b->bits + (size_t)j * b->words, a->seg, ns,
                                 c);
         for (int s = 0; s < ns; s++) {
-            int l = wl_pprl_level(c[s], seg_pop_a[(size_t)i * ns + s], seg_pop_b[(size_t)j * ns + s]);
+            int l = wl_pprl_level_thin(c[s], seg_pop_a[(size_t)i * ns + s], seg_pop_b[(size_t)j * ns + s],
+                                       md->thin[s]);
             if (l < WL_PPRL_LEVELS) cnt[s][l]++;
         }
     }
