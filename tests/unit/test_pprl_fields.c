@@ -218,6 +218,19 @@ static void test_levels(void **state)
     assert_int_equal(md.thin[0], 10);
     wl_pprl_model_thin(&md, &b, pb, &a, pa); /* either order */
     assert_int_equal(md.thin[0], 10);
+    /* a crowd: how often the name occurs in both files, each record leaving
+     * the other out; a name held once on each side is none */
+    uint32_t one[WL_PPRL_LEVELS] = { 1, 1, 1, 1, 1, 1, 1 }, many[WL_PPRL_LEVELS] = { 21, 21, 21, 21, 21, 21, 30 };
+    assert_true(wl_pprl_crowd_u(one, 400, one, 400, 0) == 0.0);
+    assert_true(fabs(wl_pprl_crowd_u(many, 400, one, 400, 0) - 20.0 / 800.0) < 1e-12);
+    assert_true(fabs(wl_pprl_crowd_u(one, 400, many, 400, 6) - 29.0 / 800.0) < 1e-12);
+    /* taken down to the first level whose chance agreement reaches it */
+    const double u_raw[WL_PPRL_LEVELS] = { 0.0001, 0.0002, 0.003, 0.001, 0.02, 0.1, 0.87 };
+    assert_int_equal(wl_pprl_demote(u_raw, 0, 0.0), 0);
+    assert_int_equal(wl_pprl_demote(u_raw, 0, 0.0001), 0);
+    assert_int_equal(wl_pprl_demote(u_raw, 0, 0.002), 2);
+    assert_int_equal(wl_pprl_demote(u_raw, 1, 0.025), 5);
+    assert_int_equal(wl_pprl_demote(u_raw, 0, 0.95), WL_PPRL_LEVELS - 1); /* never past the last */
 }
 
 /* EM with u fixed recovers m and the prior of a two-field mixture whose
@@ -331,7 +344,8 @@ static void test_missing_field_adds_zero(void **state)
 /* A name held by a crowd on both sides ("Ahmad Muhammad", 20 of 400 records)
  * agreeing exactly weighs less than a rare name agreeing exactly: the
  * encodings show the crowd (every crowd member is a close candidate of every
- * other), and the pair's u of the name is raised to it. */
+ * other), and the pair's name level is taken down to the one whose chance
+ * agreement matches the crowd (wl_pprl_crowd_u, wl_pprl_demote). */
 static void test_common_name_weighs_less(void **state)
 {
     (void)state;

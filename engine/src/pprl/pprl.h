@@ -179,7 +179,20 @@ typedef struct {
     int iterations;              /* EM iterations run */
     int fallback;                /* fields whose m EM could not fit (defaults used) */
     uint32_t thin[WL_PPRL_F_COUNT]; /* per segment: wl_pprl_level_thin's bound (wl_pprl_model_thin) */
+    int name_seg;                /* the name's segment, or -1 (no crowd correction) */
+    double u_name_raw[WL_PPRL_LEVELS]; /* u of the name's levels before the crowd correction */
 } wl_pprl_model;
+
+/**
+ * A record's crowd (pprl_score.c): near[l] counts its candidates in the other
+ * file whose name reaches level l or closer. The u of a name agreement of
+ * level l between x (of a file of n_x records) and y (of n_y): how often such
+ * a name occurs in both files, each record leaving the other out.
+ */
+double wl_pprl_crowd_u(const uint32_t *near_x, size_t n_y, const uint32_t *near_y, size_t n_x, int l);
+/** The level a name agreement of level l takes at crowd u: the first level
+ * from l down whose u before the correction (u_raw) reaches it. */
+int wl_pprl_demote(const double *u_raw, int l, double u_crowd);
 
 /** Sets md->thin of each segment to half the median set bits of the non-empty
  * segments of a's and b's records (pop_a, pop_b: n * n_seg popcounts). */
@@ -189,10 +202,14 @@ void wl_pprl_model_thin(wl_pprl_model *md, const wl_encoded *a, const uint32_t *
 /**
  * u of every field from n_sample record pairs drawn deterministically over a's and
  * b's records in output order (rank_a[k]: a's k-th record by rank), so the sample
- * does not depend on argument order or thread count.
+ * does not depend on argument order or thread count. With crowds (near_a, near_b:
+ * WL_PPRL_LEVELS counts per record of a and b, or NULL) and md->name_seg set, the
+ * name's u is of the crowd-corrected levels (wl_pprl_demote), and md->u_name_raw
+ * keeps the uncorrected ones.
  */
 void wl_pprl_model_u(wl_pprl_model *md, const wl_encoded *a, const wl_encoded *b, const uint32_t *seg_pop_a,
-                     const uint32_t *seg_pop_b, const uint32_t *order_a, const uint32_t *order_b, int kernel);
+                     const uint32_t *seg_pop_b, const uint32_t *order_a, const uint32_t *order_b, int kernel,
+                     const uint32_t *near_a, const uint32_t *near_b);
 /** m and the prior by EM over the candidates' pattern counts (hist[pattern]), u held fixed. */
 void wl_pprl_model_fit(wl_pprl_model *md, const wl_encoded *a, const uint64_t *hist, size_t n_patterns, size_t n_a, size_t n_b);
 

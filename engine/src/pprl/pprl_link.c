@@ -336,14 +336,16 @@ typedef struct {
     const uint32_t *seg_pop_a, *seg_pop_b; /* n * n_seg popcounts of each segment */
     const wl_pprl_model *model;           /* NULL in the counting pass */
     double cut;                           /* weight of the threshold's probability */
-    /* How crowded each record's name is: near_a[i * WL_PPRL_LEVELS + l] counts
-     * the candidates of a's record i whose name segment reaches level l or
-     * closer (near_b the same for b), from the counting pass; name_seg is the
-     * name's segment, or -1. */
+    /* How crowded each record's name is (wl_pprl_crowd_u): near_a[i *
+     * WL_PPRL_LEVELS + l] counts the candidates of a's record i whose name
+     * segment reaches level l or closer (near_b the same for b), from the
+     * crowd pass; NULL until then. */
     uint32_t *near_a, *near_b;
-    int name_seg;
-    const uint32_t *thin; /* per segment, the model's (wl_pprl_model_thin) */
+    const wl_pprl_model *fit;   /* the model being fitted: thin bounds, name segment, raw name u */
+    int phase;                  /* PASS_CROWD, PASS_COUNT or PASS_SCORE */
 } link_ctx;
+
+enum { PASS_CROWD, PASS_COUNT, PASS_SCORE };
 
 /* The b records sharing an unskipped key with a's record i, each once (seen[j]
  * == stamp marks those taken; their order does not matter, the pairs are sorted
@@ -588,33 +590,21 @@ static uint32_t *segment_pops(const wl_encoded *e, int nt)
     return pop;
 }
 
-/*
- * The name's weight at level l for the pair (i, j), corrected for how common
- * the name is. u of a level is the share of random pairs reaching it, the same
- * for every name; but a pair of "Ahmad Muhammad"s agrees by chance far more
- * often than a pair of rare names (Winkler's frequency-based matching, "Using
- * the EM algorithm for weight computation in the Fellegi-Sunter model of
- * record linkage", 1988; Splink's term-frequency adjustments). Without the
- * names, the crowd is seen in the encodings: the candidates of i in b whose
- * name segment reaches level l, out of |b|, estimate how often i's name meets
- * a random record of b that well, and the same for j in a; u of this pair is
- * their geometric mean when it is above the level's u. Only ever lowered: a
- * rare name gains nothing (boosting rare names promoted the generator's
- * same-name relatives, bench/RESULTS.md issue 13).
- */
-static double name_weight(const link_ctx *c, const wl_pprl_model *md, int s, int l, size_t i, size_t j)
+/* The level of segment s of the pair (i, j): Dice, thin agreements, and the
+ * name's crowd once the crowds are counted. */
+static int pair_level(const link_ctx *c, int s, uint32_t cnt, uint32_t pa, uint32_t pb, size_t i, size_t j)
 {
-    double ua = (double)c->near_a[i * WL_PPRL_LEVELS + (size_t)l] / (double)c->b->n;
-    double ub = (double)c->near_b[j * WL_PPRL_LEVELS + (size_t)l] / (double)c->a->n;
-    double u = sqrt(ua * ub);
-    if (!(u > md->u[s][l])) return md->w[s][l];
-    double w = log2(md->m[s][l] / u);
-    return w < md->w[s][l] ? w : md->w[s][l];
+    const wl_pprl_model *md = c->fit;
+    int l = wl_pprl_level_thin(cnt, pa, pb, md->thin[s]);
+    if (s != md->name_seg || c->phase == PASS_CROWD || l >= WL_PPRL_LEVELS) return l;
+    double u = wl_pprl_crowd_u(c->near_a + i * WL_PPRL_LEVELS, c->b->n, c->near_b + j * WL_PPRL_LEVELS, c->a->n, l);
+    return wl_pprl_demote(md->u_name_raw, l, u);
 }
 
-/* Scores record i against b's records cand[0..n) (cand NULL: all of b): with
- * no model, counts each pair's agreement pattern into hist; with one, keeps
- * the pairs whose weight reaches c->cut. */
+/* Record i against b's records cand[0..n) (cand NULL: all of b), by c->phase:
+ * counts the crowds of the names (PASS_CROWD), each pair's agreement pattern
+ * into hist (PASS_COUNT), or keeps the pairs whose weight reaches c->cut
+ * (PASS_SCORE). */
 static int score_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n, uint64_t *hist, wl_vec *out,
                      size_t *compared)
 {
@@ -632,27 +622,27 @@ static int score_one(const link_ctx *c, size_t i, const uint32_t *cand, size_t n
         }
         const uint32_t *pb = c->seg_pop_b + (size_t)j * ns;
         wl_pprl_seg_counts_with(c->kernel, fa, b->bits + (size_t)j * b->words, a->seg, ns, cnt);
-        if (!md) {
+        if (c->phase == PASS_CROWD) {
+            int s = c->fit->name_seg, l = pair_level(c, s, cnt[s], pa[s], pb[s], i, j);
+            if (l < WL_PPRL_LEVELS) {
+                c->near_a[i * WL_PPRL_LEVELS + (size_t)l]++; /* i is this thread's own record */
+#pragma omp atomic
+                c->near_b[(size_t)j * WL_PPRL_LEVELS + (size_t)l]++;
+            }
+            continue;
+        }
+        if (c->phase == PASS_COUNT) {
             uint32_t pat = 0;
             for (int s = 0; s < ns; s++)
-                pat |= (uint32_t)wl_pprl_level_thin(cnt[s], pa[s], pb[s], c->thin[s]) << (WL_PPRL_LEVEL_BITS * s);
+                pat |= (uint32_t)pair_level(c, s, cnt[s], pa[s], pb[s], i, j) << (WL_PPRL_LEVEL_BITS * s);
             hist[pat]++;
-            if (c->near_a) {
-                int l = (int)(pat >> (WL_PPRL_LEVEL_BITS * c->name_seg)) & 7;
-                if (l < WL_PPRL_LEVELS) {
-                    c->near_a[i * WL_PPRL_LEVELS + (size_t)l]++; /* i is this thread's own record */
-#pragma omp atomic
-                    c->near_b[(size_t)j * WL_PPRL_LEVELS + (size_t)l]++;
-                }
-            }
             continue;
         }
         double w = md->w_prior;
         uint32_t common = 0;
         for (int s = 0; s < ns; s++) {
-            int l = wl_pprl_level_thin(cnt[s], pa[s], pb[s], c->thin[s]);
-            if (l < WL_PPRL_LEVELS)
-                w += s == c->name_seg && c->near_a ? name_weight(c, md, s, l, i, j) : md->w[s][l];
+            int l = pair_level(c, s, cnt[s], pa[s], pb[s], i, j);
+            if (l < WL_PPRL_LEVELS) w += md->w[s][l];
             common += cnt[s];
         }
         if (w < c->cut) continue;
@@ -756,23 +746,30 @@ static int fit_model(link_ctx *c, wl_pprl_model *md, const uint32_t *rank, wl_ve
         int swap = b->n && (!a->n || rank[a->n + ob[0]] < rank[oa[0]]);
         memset(md, 0, sizeof *md);
         wl_pprl_model_thin(md, a, c->seg_pop_a, b, c->seg_pop_b);
-        c->thin = md->thin;
-        if (swap) wl_pprl_model_u(md, b, a, c->seg_pop_b, c->seg_pop_a, ob, oa, c->kernel);
-        else wl_pprl_model_u(md, a, b, c->seg_pop_a, c->seg_pop_b, oa, ob, c->kernel);
-        c->name_seg = -1;
+        md->name_seg = -1;
         for (int s = 0; s < a->n_seg; s++)
-            if (a->seg[s].field == WL_PPRL_F_NAME) c->name_seg = s;
-        if (c->name_seg >= 0) {
+            if (a->seg[s].field == WL_PPRL_F_NAME) md->name_seg = s;
+        c->fit = md;
+        rc = 0;
+        if (md->name_seg >= 0) { /* first pass: the crowds, by the levels Dice gives */
             c->near_a = calloc(a->n * WL_PPRL_LEVELS + 1, sizeof *c->near_a);
             c->near_b = calloc(b->n * WL_PPRL_LEVELS + 1, sizeof *c->near_b);
+            c->phase = PASS_CROWD;
+            size_t seen = 0;
+            rc = !c->near_a || !c->near_b ? -1 : run_pass(c, 1, NULL, 0, bufs, n_chunks, nt, &seen);
+            for (size_t ch = 0; ch < n_chunks; ch++) wl_vec_free(&bufs[ch]);
+            /* level l counts the candidates at l or closer */
+            for (size_t r = 0; rc == 0 && r < a->n + b->n; r++) {
+                uint32_t *v = r < a->n ? c->near_a + r * WL_PPRL_LEVELS : c->near_b + (r - a->n) * WL_PPRL_LEVELS;
+                for (int l = 1; l < WL_PPRL_LEVELS; l++) v[l] += v[l - 1];
+            }
         }
-        rc = (c->name_seg >= 0 && (!c->near_a || !c->near_b)) ? -1
-                                                             : run_pass(c, 1, hist, n_pat, bufs, n_chunks, nt, compared);
-        for (size_t ch = 0; ch < n_chunks; ch++) wl_vec_free(&bufs[ch]);
-        /* level l counts the candidates at l or closer */
-        for (size_t r = 0; rc == 0 && c->near_a && r < a->n + b->n; r++) {
-            uint32_t *v = r < a->n ? c->near_a + r * WL_PPRL_LEVELS : c->near_b + (r - a->n) * WL_PPRL_LEVELS;
-            for (int l = 1; l < WL_PPRL_LEVELS; l++) v[l] += v[l - 1];
+        if (rc == 0) {
+            if (swap) wl_pprl_model_u(md, b, a, c->seg_pop_b, c->seg_pop_a, ob, oa, c->kernel, c->near_b, c->near_a);
+            else wl_pprl_model_u(md, a, b, c->seg_pop_a, c->seg_pop_b, oa, ob, c->kernel, c->near_a, c->near_b);
+            c->phase = PASS_COUNT; /* second pass: the patterns, crowds corrected */
+            rc = run_pass(c, 1, hist, n_pat, bufs, n_chunks, nt, compared);
+            for (size_t ch = 0; ch < n_chunks; ch++) wl_vec_free(&bufs[ch]);
         }
         if (rc == 0) wl_pprl_model_fit(md, a, hist, n_pat, a->n, b->n);
     }
@@ -797,7 +794,7 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
     }
     double t0 = wl_now();
     wl_pprl_result *r = calloc(1, sizeof *r);
-    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best(), NULL, NULL, NULL, 0, NULL, NULL, -1, NULL };
+    link_ctx c = { a, b, NULL, NULL, 0, 0, { NULL, 0 }, &opt, wl_pprl_kernel_best(), NULL, NULL, NULL, 0, NULL, NULL, NULL, PASS_SCORE };
     key_ref *ka = NULL, *kb = NULL;
     if (!r) return WL_NOMEM;
     /* A schema without blocking keys ("blocking": false, which hides even which
@@ -829,6 +826,7 @@ wl_status wl_pprl_link(const wl_encoded *a, const wl_encoded *b, const wl_pprl_o
         failed = !pop_a || !pop_b || fit_model(&c, &md, rank, bufs, n_chunks, nt, &compared) != 0;
         /* the weight at which 2^w / (1 + 2^w) reaches the threshold */
         c.model = &md;
+        c.phase = PASS_SCORE;
         c.cut = opt.threshold >= 1.0 ? HUGE_VAL : opt.threshold <= 0.0 ? -HUGE_VAL
                                                                         : log2(opt.threshold / (1.0 - opt.threshold));
     }

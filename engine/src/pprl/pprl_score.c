@@ -23,6 +23,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { N_SAMPLE = 200000, EM_MAX_ITER = 200, MIN_FIT_PAIRS = 200 };
 
@@ -132,35 +133,87 @@ static uint64_t splitmix(uint64_t k)
     return z ^ (z >> 31);
 }
 
+/*
+ * A crowded name. u of a name level is the share of random pairs reaching it,
+ * the same for every name; but two "Ahmad Muhammad"s agree by chance far more
+ * often than two rare names (Winkler's frequency-based matching, "Using the EM
+ * algorithm for weight computation in the Fellegi-Sunter model of record
+ * linkage", 1988; Splink's term-frequency adjustments use the value's
+ * frequency in both inputs together). Without the names, the crowd shows in
+ * the encodings: x's candidates in y's file whose name reaches level l, and
+ * y's in x's file, out of both files' records, are how often such a name
+ * occurs, each record leaving the other out (a name held once on each side
+ * is no crowd, whatever the files' sizes).
+ */
+double wl_pprl_crowd_u(const uint32_t *near_x, size_t n_y, const uint32_t *near_y, size_t n_x, int l)
+{
+    if (!n_x || !n_y) return 0.0;
+    double kx = near_x[l] ? (double)near_x[l] - 1.0 : 0.0, ky = near_y[l] ? (double)near_y[l] - 1.0 : 0.0;
+    return (kx + ky) / ((double)n_x + (double)n_y);
+}
+
+/*
+ * A crowded agreement is scored as the level whose chance agreement it
+ * matches: its weight falls, and, as the counting pass and the u sample see
+ * the same levels, EM no longer takes a crowd of namesakes (exact common
+ * names, other dates) for matches, which had pulled m of an exact date of
+ * birth down to 0.30 where the true pairs hold 0.70 (generated idn x mys
+ * lists, bench/RESULTS.md issue 13). Only ever lowered: raising rare names
+ * promoted same-name relatives (third pass).
+ */
+int wl_pprl_demote(const double *u_raw, int l, double u_crowd)
+{
+    while (l < WL_PPRL_LEVELS - 1 && u_raw[l] < u_crowd) l++;
+    return l;
+}
+
+/* The name level of a pair drawn in model_u, crowd-corrected when near is given. */
+static int sample_level(const wl_pprl_model *md, int s, int l, const uint32_t *near_a, const uint32_t *near_b,
+                        size_t na, size_t nb, uint32_t i, uint32_t j)
+{
+    if (s != md->name_seg || !near_a || l >= WL_PPRL_LEVELS) return l;
+    double u = wl_pprl_crowd_u(near_a + (size_t)i * WL_PPRL_LEVELS, nb, near_b + (size_t)j * WL_PPRL_LEVELS, na, l);
+    return wl_pprl_demote(md->u_name_raw, l, u);
+}
+
 void wl_pprl_model_u(wl_pprl_model *md, const wl_encoded *a, const wl_encoded *b, const uint32_t *seg_pop_a,
-                     const uint32_t *seg_pop_b, const uint32_t *order_a, const uint32_t *order_b, int kernel)
+                     const uint32_t *seg_pop_b, const uint32_t *order_a, const uint32_t *order_b, int kernel,
+                     const uint32_t *near_a, const uint32_t *near_b)
 {
     int ns = a->n_seg;
     md->n_seg = ns;
-    uint64_t cnt[WL_PPRL_F_COUNT][WL_PPRL_LEVELS] = { { 0 } };
     /* a sample of random pairs is mostly non-matches only when the lists are
      * large; on small lists the defaults are the better guess */
     int sample = a->n && b->n && (double)a->n * (double)b->n >= 40000.0;
-    for (uint64_t k = 0; sample && k < N_SAMPLE; k++) {
-        uint64_t h = splitmix(k);
-        uint32_t i = order_a[(h >> 32) % a->n], j = order_b[(h & 0xffffffffu) % b->n];
-        uint32_t c[WL_PPRL_F_COUNT];
-        wl_pprl_seg_counts_with(kernel, a->bits + (size_t)i * a->words, b->bits + (size_t)j * b->words, a->seg, ns,
-                                c);
-        for (int s = 0; s < ns; s++) {
-            int l = wl_pprl_level_thin(c[s], seg_pop_a[(size_t)i * ns + s], seg_pop_b[(size_t)j * ns + s],
-                                       md->thin[s]);
-            if (l < WL_PPRL_LEVELS) cnt[s][l]++;
+    /* Round 0 tallies the levels as Dice gives them; round 1, with crowds,
+     * the name's corrected levels, which need round 0's u of the name. */
+    for (int round = 0; round < 2; round++) {
+        if (round == 1 && (!near_a || md->name_seg < 0)) break;
+        uint64_t cnt[WL_PPRL_F_COUNT][WL_PPRL_LEVELS] = { { 0 } };
+        for (uint64_t k = 0; sample && k < N_SAMPLE; k++) {
+            uint64_t h = splitmix(k);
+            uint32_t i = order_a[(h >> 32) % a->n], j = order_b[(h & 0xffffffffu) % b->n];
+            uint32_t c[WL_PPRL_F_COUNT];
+            wl_pprl_seg_counts_with(kernel, a->bits + (size_t)i * a->words, b->bits + (size_t)j * b->words, a->seg,
+                                    ns, c);
+            for (int s = 0; s < ns; s++) {
+                int l = wl_pprl_level_thin(c[s], seg_pop_a[(size_t)i * ns + s], seg_pop_b[(size_t)j * ns + s],
+                                           md->thin[s]);
+                if (round == 1) l = sample_level(md, s, l, near_a, near_b, a->n, b->n, i, j);
+                if (l < WL_PPRL_LEVELS) cnt[s][l]++;
+            }
         }
-    }
-    for (int s = 0; s < ns; s++) {
-        int f = a->seg[s].field;
-        uint64_t tot = 0;
-        for (int l = 0; l < WL_PPRL_LEVELS; l++) tot += cnt[s][l];
-        for (int l = 0; l < WL_PPRL_LEVELS; l++)
-            /* add-one smoothing: a level no sampled pair reached is rare, not impossible */
-            md->u[s][l] = tot >= 1000 ? ((double)cnt[s][l] + 1.0) / ((double)tot + WL_PPRL_LEVELS)
-                                      : g_u_default[f][l];
+        for (int s = 0; s < ns; s++) {
+            if (round == 1 && s != md->name_seg) continue;
+            int f = a->seg[s].field;
+            uint64_t tot = 0;
+            for (int l = 0; l < WL_PPRL_LEVELS; l++) tot += cnt[s][l];
+            for (int l = 0; l < WL_PPRL_LEVELS; l++)
+                /* add-one smoothing: a level no sampled pair reached is rare, not impossible */
+                md->u[s][l] = tot >= 1000 ? ((double)cnt[s][l] + 1.0) / ((double)tot + WL_PPRL_LEVELS)
+                                          : g_u_default[f][l];
+            if (round == 0 && s == md->name_seg) memcpy(md->u_name_raw, md->u[s], sizeof md->u_name_raw);
+        }
     }
 }
 
