@@ -388,6 +388,48 @@ static void test_common_name_weighs_less(void **state)
     free_list(&b);
 }
 
+/* The outranked rule spares a pair the field model is sure of: one person
+ * listed twice on each side (a0, a1; b0, b1), a0-b1 below both a0-b0 (the
+ * document) and a1-b1 (the nationality), but at probability >= 0.9. */
+static void test_sure_pair_not_outranked(void **state)
+{
+    (void)state;
+    static const char *const syl[] = { "ka", "lo", "mi", "ren", "dus", "to", "bi", "ne" };
+    char *side[2];
+    for (int s = 0; s < 2; s++) {
+        size_t n = 0;
+        side[s] = malloc(1 << 14);
+        assert_non_null(side[s]);
+        n += (size_t)sprintf(side[s], "id,full_name,dob,doc_number,nationality\n");
+        n += (size_t)sprintf(side[s] + n, "%c0,Sergey Ivanov,1978-03-04,7512345678,\n", "ab"[s]);
+        n += (size_t)sprintf(side[s] + n, "%c1,Sergey Ivanov,1978-03-04,,RUS\n", "ab"[s]);
+        for (int i = 2; i < 60; i++) /* others, one name each, none on both sides */
+            n += (size_t)sprintf(side[s] + n, "%c%d,%s%s%s %s%sov,19%02d-0%d-1%d,,\n", "ab"[s], i, syl[i % 8],
+                                 syl[(i / 8 + s) % 8], syl[(i + 3 * s) % 8], syl[(i / 3) % 8], syl[(i + 1) % 8],
+                                 40 + i % 50, 1 + i % 9, i % 10);
+    }
+    list_fx a = read_list(side[0], "a"), b = read_list(side[1], "b");
+    free(side[0]);
+    free(side[1]);
+    wl_pprl_schema *sc = schema_with(NULL, NULL);
+    wl_encoded *ea = encode(&a, sc, 1), *eb = encode(&b, sc, 1);
+    wl_pprl_options opt = wl_pprl_default_options();
+    opt.all_pairs = 1;
+    wl_pprl_result *r = NULL;
+    char err[256];
+    assert_int_equal(wl_pprl_link(ea, eb, &opt, &r, err, sizeof err), WL_OK);
+    double w01 = weight_of(r, ea, eb, "a0", "b1"), w00 = weight_of(r, ea, eb, "a0", "b0"),
+           w11 = weight_of(r, ea, eb, "a1", "b1");
+    assert_true(w01 < w00 && w01 < w11); /* outranked on both sides... */
+    assert_true(w01 >= log2(0.9 / 0.1)); /* ...but sure: reported */
+    wl_pprl_result_free(r);
+    wl_encoded_free(ea);
+    wl_encoded_free(eb);
+    wl_pprl_schema_free(sc);
+    free_list(&a);
+    free_list(&b);
+}
+
 /* 400 x 400 records (enough for the sampled u and EM): the same pairs, weights
  * and model for 1 and 2 threads and either argument order. */
 static void test_fields_link_deterministic(void **state)
@@ -472,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_missing_field_adds_zero),
         cmocka_unit_test(test_fields_link_deterministic),
         cmocka_unit_test(test_common_name_weighs_less),
+        cmocka_unit_test(test_sure_pair_not_outranked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

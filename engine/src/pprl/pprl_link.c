@@ -27,6 +27,8 @@ enum { CHUNK = 256 };
 /* FEBRL 4 and the sample lists, default schema: bench/RESULTS.md, issue 13. */
 #define DICE_DEFAULT 0.7
 #define PROB_DEFAULT 0.5
+/* the plain pipeline's (cluster/outranked.c): a pair this sure is never outranked */
+#define SURE_PROB 0.9f
 
 struct wl_pprl_result {
     wl_pprl_pair *pairs;
@@ -457,9 +459,14 @@ static size_t one_to_one(keyed_pair *kp, size_t n, size_t na, size_t nb, int *fa
  * cluster/outranked.c, applied to Dice). A record's best pair always stays, so a
  * person listed twice on one side keeps both links. Best values are maxima over the
  * set: the result does not depend on the pairs' order or the thread count.
+ * Scored by the field model, a pair the model is sure of (probability >=
+ * SURE_PROB) stays whatever else is there, as in the plain pipeline: on the
+ * generated idn x mys lists, where a person is often listed twice on one side,
+ * the rule without it dropped 1,258 pairs of which 853 were true.
  * @return the pairs kept (compacted in place, order kept).
  */
-static size_t drop_outranked(keyed_pair *kp, size_t n, size_t na, size_t nb, size_t *dropped, int *failed)
+static size_t drop_outranked(keyed_pair *kp, size_t n, size_t na, size_t nb, int fields, size_t *dropped,
+                             int *failed)
 {
     float *best_a = malloc((na + 1) * sizeof *best_a), *best_b = malloc((nb + 1) * sizeof *best_b);
     size_t kept = 0;
@@ -479,7 +486,8 @@ static size_t drop_outranked(keyed_pair *kp, size_t n, size_t na, size_t nb, siz
     }
     for (size_t k = 0; k < n; k++) {
         const wl_pprl_pair *p = &kp[k].p;
-        if (kp[k].s < best_a[p->a] && kp[k].s < best_b[p->b]) continue;
+        int sure = fields && p->prob >= SURE_PROB;
+        if (!sure && kp[k].s < best_a[p->a] && kp[k].s < best_b[p->b]) continue;
         kp[kept++] = kp[k];
     }
     *dropped = n - kept;
@@ -509,7 +517,7 @@ static wl_status finish(wl_pprl_result *r, const wl_encoded *a, const wl_encoded
     for (size_t k = 0; !failed && k < n; k++)
         key_pair(&kp[k], &WL_VEC_AT(all, wl_pprl_pair, k), rank, a->n, fields);
     if (!failed && opt->one_to_one) n = one_to_one(kp, n, a->n, b->n, &failed);
-    else if (!failed && !opt->keep_outranked) n = drop_outranked(kp, n, a->n, b->n, &r->stats.outranked, &failed);
+    else if (!failed && !opt->keep_outranked) n = drop_outranked(kp, n, a->n, b->n, fields, &r->stats.outranked, &failed);
     if (!failed) {
         qsort(kp, n, sizeof *kp, cmp_keyed_out);
         r->pairs = malloc((n ? n : 1) * sizeof *r->pairs);
