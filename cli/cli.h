@@ -147,6 +147,10 @@ int cli_out_commit(cli_out *o);
 /** Removes the temporary file (on failure). */
 void cli_out_abort(cli_out *o);
 
+/** Starts the process again with glibc's malloc asking for transparent huge
+ * pages (hugepages.c); returns when it does not. Call first thing in main. */
+void cli_prefer_huge_pages(char **argv);
+
 /** Prints "watchlink: " + message on stderr. */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -53,6 +53,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_INPUT;
     }
+    cli_prefer_huge_pages(argv);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
