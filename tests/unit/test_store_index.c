@@ -158,6 +158,12 @@ static void check_spans(const wl_features *f, const wl_store_index *x)
     assert_true(with_text > f->n / 2);
 }
 
+static int cmp_u64_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* wl_sidx_block finds, by the directory, what a scan of every entry finds:
  * each key present, and the keys beside them, 0 and the greatest. */
 static void check_directory(const wl_store_index *x)
@@ -180,6 +186,37 @@ static void check_directory(const wl_store_index *x)
     assert_int_equal(hi - lo, x->n_bkey && x->bkey[0] == 0);
     wl_sidx_block(x, UINT64_MAX, &lo, &hi);
     assert_int_equal(hi - lo, 0);
+}
+
+/* The directory, built by galloping, is what its definition says: slot t
+ * holds the first entry whose key's top bits are >= t. 2 M keys (the 2^18-slot
+ * cap), clustered by kind in the top bits as real keys are, with runs of equal
+ * keys and empty slots. */
+static void test_directory_definition(void **state)
+{
+    (void)state;
+    wl_store_index x;
+    memset(&x, 0, sizeof x);
+    x.n_bkey = 2000000;
+    uint64_t *k = malloc(x.n_bkey * sizeof *k), z = 12345;
+    assert_non_null(k);
+    for (size_t q = 0; q < x.n_bkey; q++) {
+        z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t kind = (q % 3 == 0) ? 1 : (q % 3 == 1) ? 2 : 5; /* three kinds, the others empty */
+        k[q] = kind << 61 | (z >> 3 & (((uint64_t)1 << 61) - 1));
+        if (q % 10 == 9) k[q] = k[q - 1]; /* equal keys */
+    }
+    qsort(k, x.n_bkey, sizeof *k, cmp_u64_key);
+    x.bkey = k;
+    assert_int_equal(wl_sidx_directory(&x), 0);
+    assert_int_equal(x.bdir_bits, 18);
+    size_t slots = (size_t)1 << x.bdir_bits, q = 0;
+    for (size_t t = 0; t <= slots; t++) {
+        while (q < x.n_bkey && (size_t)(k[q] >> (64 - x.bdir_bits)) < t) q++;
+        if (x.bdir[t] != q) fail_msg("slot %zu: %zu, wanted %zu", t, x.bdir[t], q);
+    }
+    free(x.bdir);
+    free(k);
 }
 
 static void check_round_trip(size_t max_block)
@@ -373,6 +410,7 @@ static void test_damage_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_directory_definition),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_round_trip_split),
         cmocka_unit_test(test_same_bytes_any_threads),

@@ -139,20 +139,44 @@ wl_status wl_sidx_blocks(const wl_features *f, const wl_sidx_params *p, int thre
  * record: a binary search over all of them is ~25 cache misses a key (perf:
  * 8 % of a warm one-record query at 10^5). The directory of the keys' top
  * bits (a kind's hashes are uniform below its 4 top bits) leaves a few
- * entries to search. About one slot per 4 entries. */
+ * entries to search: one slot per 4 entries up to 2^18 slots (2 MB), each
+ * slot's start found by galloping from the last (Bentley and Yao 1976), so
+ * opening a 10^6-record store no longer walks its 20 M entries (that walk
+ * and a 32 MB directory were 38 % of a one-record CLI query). */
+enum { DIR_MAX_BITS = 18 };
+
+static int top_below(const wl_store_index *x, size_t q, unsigned bits, size_t t)
+{
+    return (size_t)(x->bkey[q] >> (64 - bits)) < t;
+}
+
 int wl_sidx_directory(wl_store_index *x)
 {
     unsigned bits = 1;
-    while (bits < 26 && ((size_t)1 << (bits + 2)) < x->n_bkey) bits++;
-    size_t slots = (size_t)1 << bits;
+    while (bits < DIR_MAX_BITS && ((size_t)1 << (bits + 2)) < x->n_bkey) bits++;
+    size_t slots = (size_t)1 << bits, n = x->n_bkey;
     size_t *d = malloc((slots + 1) * sizeof *d);
     if (!d) return -1;
     size_t q = 0;
     for (size_t t = 0; t < slots; t++) {
-        while (q < x->n_bkey && (x->bkey[q] >> (64 - bits)) < t) q++;
+        /* the first entry at or after q whose top bits are >= t */
+        if (q < n && top_below(x, q, bits, t)) {
+            size_t lo = q, step = 1; /* invariant: entry lo is below t */
+            while (lo + step < n && top_below(x, lo + step, bits, t)) {
+                lo += step;
+                step *= 2;
+            }
+            size_t hi = lo + step < n ? lo + step : n; /* hi is n or not below t */
+            while (hi - lo > 1) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (top_below(x, mid, bits, t)) lo = mid;
+                else hi = mid;
+            }
+            q = hi;
+        }
         d[t] = q;
     }
-    d[slots] = x->n_bkey;
+    d[slots] = n;
     x->bdir = d;
     x->bdir_bits = bits;
     return 0;
