@@ -341,6 +341,49 @@ static void test_missing_field_adds_zero(void **state)
     free_list(&b);
 }
 
+/* Two lists linked by the default schema, with what the link needed. */
+typedef struct {
+    list_fx a, b;
+    wl_pprl_schema *sc;
+    wl_encoded *ea, *eb;
+    wl_pprl_result *r;
+} linked;
+
+/* Links the CSV texts left and right (freed here) with opt. */
+static linked link_texts(char *left, char *right, const wl_pprl_options *opt)
+{
+    linked l;
+    l.a = read_list(left, "a");
+    l.b = read_list(right, "b");
+    free(left);
+    free(right);
+    l.sc = schema_with(NULL, NULL);
+    l.ea = encode(&l.a, l.sc, 1);
+    l.eb = encode(&l.b, l.sc, 1);
+    l.r = NULL;
+    char err[256];
+    assert_int_equal(wl_pprl_link(l.ea, l.eb, opt, &l.r, err, sizeof err), WL_OK);
+    return l;
+}
+
+static void linked_free(linked *l)
+{
+    wl_pprl_result_free(l->r);
+    wl_encoded_free(l->ea);
+    wl_encoded_free(l->eb);
+    wl_pprl_schema_free(l->sc);
+    free_list(&l->a);
+    free_list(&l->b);
+}
+
+/* A made-up two-part name, one per (side, i): syllables in an order of the side's own. */
+static int filler_name(char *out, int side, int i)
+{
+    static const char *const syl[] = { "ka", "lo", "mi", "ren", "dus", "to", "bi", "ne" };
+    return sprintf(out, "%s%s%s %s%s%s", syl[i % 8], syl[(i / 8 + side) % 8], syl[(i + 3 * side) % 8],
+                   syl[(i / 3) % 8], syl[(i + 1) % 8], side ? "zo" : "wa");
+}
+
 /* A name held by a crowd on both sides ("Ahmad Muhammad", 20 of 400 records)
  * agreeing exactly weighs less than a rare name agreeing exactly: the
  * encodings show the crowd (every crowd member is a close candidate of every
@@ -349,43 +392,28 @@ static void test_missing_field_adds_zero(void **state)
 static void test_common_name_weighs_less(void **state)
 {
     (void)state;
-    static const char *const syl[] = { "ka", "lo", "mi", "ren", "dus", "to", "bi", "ne" };
-    char *side[2];
+    char *side[2], name[64];
     for (int s = 0; s < 2; s++) {
         size_t n = 0;
         side[s] = malloc(1 << 16);
         assert_non_null(side[s]);
         n += (size_t)sprintf(side[s], "id,full_name,nationality\n");
         for (int i = 0; i < 400; i++) {
-            if (i < 20) n += (size_t)sprintf(side[s] + n, "%c%d,Ahmad Muhammad,IDN\n", "LR"[s], i);
-            else if (i == 20) n += (size_t)sprintf(side[s] + n, "%c%d,Zbigniew Brzezinski,IDN\n", "LR"[s], i);
-            else /* one person per name, each side its own: syllables in another order */
-                n += (size_t)sprintf(side[s] + n, "%c%d,%s%s%s %s%s%s,IDN\n", "LR"[s], i, syl[i % 8],
-                                     syl[(i / 8) % 8], syl[(i / 64 + s) % 8], syl[(i / 8 + 3 * s) % 8],
-                                     syl[(i + 5) % 8], "xq"[s] == 'x' ? "wa" : "zo");
+            if (i < 20) snprintf(name, sizeof name, "Ahmad Muhammad");
+            else if (i == 20) snprintf(name, sizeof name, "Zbigniew Brzezinski");
+            else filler_name(name, s, i); /* one person per name, each side its own */
+            n += (size_t)sprintf(side[s] + n, "%c%d,%s,IDN\n", "LR"[s], i, name);
         }
     }
-    list_fx a = read_list(side[0], "a"), b = read_list(side[1], "b");
-    free(side[0]);
-    free(side[1]);
-    wl_pprl_schema *sc = schema_with(NULL, NULL);
-    wl_encoded *ea = encode(&a, sc, 1), *eb = encode(&b, sc, 1);
     wl_pprl_options opt = wl_pprl_default_options();
     opt.threshold = 0.0;
     opt.keep_outranked = 1;
-    wl_pprl_result *r = NULL;
-    char err[256];
-    assert_int_equal(wl_pprl_link(ea, eb, &opt, &r, err, sizeof err), WL_OK);
-    double common = weight_of(r, ea, eb, "L3", "R7"), rare = weight_of(r, ea, eb, "L20", "R20");
+    linked l = link_texts(side[0], side[1], &opt);
+    double common = weight_of(l.r, l.ea, l.eb, "L3", "R7"), rare = weight_of(l.r, l.ea, l.eb, "L20", "R20");
     if (!(rare > common + 3.0)) fail_msg("rare name %g, common name %g", rare, common);
     /* every pair of the crowd weighs the same */
-    assert_true(weight_of(r, ea, eb, "L0", "R19") == common);
-    wl_pprl_result_free(r);
-    wl_encoded_free(ea);
-    wl_encoded_free(eb);
-    wl_pprl_schema_free(sc);
-    free_list(&a);
-    free_list(&b);
+    assert_true(weight_of(l.r, l.ea, l.eb, "L0", "R19") == common);
+    linked_free(&l);
 }
 
 /* The outranked rule spares a pair the field model is sure of: one person
@@ -394,8 +422,7 @@ static void test_common_name_weighs_less(void **state)
 static void test_sure_pair_not_outranked(void **state)
 {
     (void)state;
-    static const char *const syl[] = { "ka", "lo", "mi", "ren", "dus", "to", "bi", "ne" };
-    char *side[2];
+    char *side[2], name[64];
     for (int s = 0; s < 2; s++) {
         size_t n = 0;
         side[s] = malloc(1 << 14);
@@ -403,31 +430,20 @@ static void test_sure_pair_not_outranked(void **state)
         n += (size_t)sprintf(side[s], "id,full_name,dob,doc_number,nationality\n");
         n += (size_t)sprintf(side[s] + n, "%c0,Sergey Ivanov,1978-03-04,7512345678,\n", "ab"[s]);
         n += (size_t)sprintf(side[s] + n, "%c1,Sergey Ivanov,1978-03-04,,RUS\n", "ab"[s]);
-        for (int i = 2; i < 60; i++) /* others, one name each, none on both sides */
-            n += (size_t)sprintf(side[s] + n, "%c%d,%s%s%s %s%sov,19%02d-0%d-1%d,,\n", "ab"[s], i, syl[i % 8],
-                                 syl[(i / 8 + s) % 8], syl[(i + 3 * s) % 8], syl[(i / 3) % 8], syl[(i + 1) % 8],
-                                 40 + i % 50, 1 + i % 9, i % 10);
+        for (int i = 2; i < 60; i++) { /* others, one name each, none on both sides */
+            filler_name(name, s, i);
+            n += (size_t)sprintf(side[s] + n, "%c%d,%s,19%02d-0%d-1%d,,\n", "ab"[s], i, name, 40 + i % 50,
+                                 1 + i % 9, i % 10);
+        }
     }
-    list_fx a = read_list(side[0], "a"), b = read_list(side[1], "b");
-    free(side[0]);
-    free(side[1]);
-    wl_pprl_schema *sc = schema_with(NULL, NULL);
-    wl_encoded *ea = encode(&a, sc, 1), *eb = encode(&b, sc, 1);
     wl_pprl_options opt = wl_pprl_default_options();
     opt.all_pairs = 1;
-    wl_pprl_result *r = NULL;
-    char err[256];
-    assert_int_equal(wl_pprl_link(ea, eb, &opt, &r, err, sizeof err), WL_OK);
-    double w01 = weight_of(r, ea, eb, "a0", "b1"), w00 = weight_of(r, ea, eb, "a0", "b0"),
-           w11 = weight_of(r, ea, eb, "a1", "b1");
+    linked l = link_texts(side[0], side[1], &opt);
+    double w01 = weight_of(l.r, l.ea, l.eb, "a0", "b1"), w00 = weight_of(l.r, l.ea, l.eb, "a0", "b0"),
+           w11 = weight_of(l.r, l.ea, l.eb, "a1", "b1");
     assert_true(w01 < w00 && w01 < w11); /* outranked on both sides... */
     assert_true(w01 >= log2(0.9 / 0.1)); /* ...but sure: reported */
-    wl_pprl_result_free(r);
-    wl_encoded_free(ea);
-    wl_encoded_free(eb);
-    wl_pprl_schema_free(sc);
-    free_list(&a);
-    free_list(&b);
+    linked_free(&l);
 }
 
 /* 400 x 400 records (enough for the sampled u and EM): the same pairs, weights

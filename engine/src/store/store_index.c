@@ -120,16 +120,8 @@ wl_status wl_store_index_write(const wl_features *f, const wl_options *opt, cons
     size_t names_len = 0;
     FILE *nm = f->ds ? open_memstream(&names, &names_len) : NULL;
     for (size_t k = 0; nm && k < f->ds->n_sources; k++) fwrite(f->ds->pool + f->ds->sources[k], 1, strlen(f->ds->pool + f->ds->sources[k]) + 1, nm);
-    if (!nm || fclose(nm) != 0) {
-        free(freq);
-        free(bkey);
-        free(brec);
-        free(split);
-        free(names);
-        wl_set_error(err, errcap, "%s: cannot build the store index: %s", path, wl_strerror(WL_NOMEM));
-        return WL_NOMEM;
-    }
-    wl_sidx_span *span = malloc((f->n ? f->n : 1) * sizeof *span);
+    int no_names = !nm || fclose(nm) != 0;
+    wl_sidx_span *span = no_names ? NULL : malloc((f->n ? f->n : 1) * sizeof *span);
     if (!span) {
         free(freq);
         free(bkey);
