@@ -11,6 +11,7 @@
 #include "store.h"
 #include "store_ids.h"
 #include "store_index.h"
+#include "store_update.h"
 
 /* ---- options this file adds to the common ones ---- */
 
@@ -54,60 +55,13 @@ int store_parse_args(int argc, char **argv, cli_opts *o, const char *usage, cons
 
 /* ---- shared steps ---- */
 
-static int meta_long(store *s, const char *key, long long *out)
-{
-    char *v = store_meta(s, key), *end;
-    if (!v) return -1;
-    *out = strtoll(v, &end, 10);
-    int bad = *end || end == v;
-    free(v);
-    if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
-    return bad ? -1 : 0;
-}
-
-static int meta_double(store *s, const char *key, double *out)
-{
-    char *v = store_meta(s, key), *end;
-    if (!v) return -1;
-    *out = strtod(v, &end);
-    int bad = *end || end == v;
-    free(v);
-    if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
-    return bad ? -1 : 0;
-}
-
-static int set_meta_num(store *s, const char *key, long long v)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lld", v);
-    return store_set_meta(s, key, buf);
-}
-
-/* The settings a store keeps so every later run matches as the first did. */
-typedef struct {
-    double threshold;
-    long long max_partners, reference_year, next_person_id;
-    wl_model *model;
-} store_settings;
-
-static int load_settings(store *s, store_settings *st)
-{
-    memset(st, 0, sizeof *st);
-    if (meta_double(s, "threshold", &st->threshold) || meta_long(s, "max_partners", &st->max_partners) ||
-        meta_long(s, "reference_year", &st->reference_year) ||
-        meta_long(s, "next_person_id", &st->next_person_id))
-        return -1;
-    st->model = store_model(s);
-    return st->model ? 0 : -1;
-}
-
 static int save_settings(store *s, const store_settings *st, const wl_model *model)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%.17g", st->threshold);
-    if (store_set_meta(s, "threshold", buf) || set_meta_num(s, "max_partners", st->max_partners) ||
-        set_meta_num(s, "reference_year", st->reference_year) ||
-        set_meta_num(s, "next_person_id", st->next_person_id))
+    if (store_set_meta(s, "threshold", buf) || store_set_meta_num(s, "max_partners", st->max_partners) ||
+        store_set_meta_num(s, "reference_year", st->reference_year) ||
+        store_set_meta_num(s, "next_person_id", st->next_person_id))
         return -1;
     return store_set_model(s, model);
 }
@@ -171,42 +125,6 @@ static cli_opts without_store(const cli_opts *o)
     memmove(lists.lists, lists.lists + 1, (o->n_lists - 1) * sizeof lists.lists[0]);
     lists.n_lists--;
     return lists;
-}
-
-/* Each record's fields as the store keeps them (store_fields_json), by dataset
- * index: the records of the lists (the first ones, list by list) with their
- * list's name order, the stored records reloaded (ls, may be NULL) as stored. */
-static char **record_fields(const wl_dataset *ds, const wl_read_report *reps, size_t n_lists,
-                            const store_rec *recs, size_t n_recs)
-{
-    size_t n = wl_dataset_size(ds), i = 0;
-    char **fields = calloc(n ? n : 1, sizeof *fields);
-    for (size_t l = 0; fields && l < n_lists; l++) {
-        char buf[64];
-        const char *order = store_name_order(&reps[l], buf, sizeof buf);
-        for (size_t k = 0; k < reps[l].accepted && i < n; k++, i++)
-            if (!(fields[i] = store_fields_json(ds, i, order))) return fields; /* caught below */
-    }
-    for (; fields && i < n; i++) {
-        size_t j = store_find(recs, n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
-        if (j == SIZE_MAX || !(fields[i] = strdup(recs[j].fields))) break;
-    }
-    return fields;
-}
-
-/* @return 0 when every record has its fields, else -1 after the error. */
-static int fields_complete(char **fields, size_t n)
-{
-    for (size_t i = 0; fields && i < n; i++)
-        if (!fields[i]) fields = NULL;
-    if (!fields) cli_error("out of memory");
-    return fields ? 0 : -1;
-}
-
-static void fields_free(char **fields, size_t n)
-{
-    for (size_t i = 0; fields && i < n; i++) free(fields[i]);
-    free(fields);
 }
 
 /* ---- index ---- */
@@ -309,8 +227,8 @@ static int index_create(const cli_opts *o)
     wl_read_report *reps = calloc(lists.n_lists, sizeof *reps);
     int rc = ds && reps ? cli_read_lists(&lists, ds, reps) : EXIT_INTERNAL;
     if (rc == EXIT_OK) {
-        fields = record_fields(ds, reps, lists.n_lists, NULL, 0);
-        if (fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
+        fields = store_record_fields(ds, reps, lists.n_lists, NULL, 0);
+        if (store_fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK && o->model && !(model = wl_model_load(o->model, err, sizeof err))) {
         cli_error("%s", err);
@@ -336,7 +254,7 @@ static int index_create(const cli_opts *o)
         snprintf(side, sizeof side, "%s-wal", path), unlink(side);
         snprintf(side, sizeof side, "%s-shm", path), unlink(side);
     }
-    fields_free(fields, ds ? wl_dataset_size(ds) : 0);
+    store_fields_free(fields, ds ? wl_dataset_size(ds) : 0);
     free(reps);
     wl_result_free(r);
     wl_model_free(model);
@@ -479,15 +397,22 @@ static void loaded_free(loaded_store *ls)
 
 /* Opens the store and loads settings and records inside a transaction (a read
  * snapshot, or with `write` the write lock). @return 0, or -1 after the error. */
-static int load_store(loaded_store *ls, const char *path, int write)
+static int load_records(loaded_store *ls)
+{
+    int rc = store_load(&ls->s, &ls->recs, &ls->n_recs);
+    for (size_t j = 0; rc == 0 && j < ls->n_recs; j++)
+        if (ls->recs[j].rid > ls->max_rid) ls->max_rid = ls->recs[j].rid;
+    return rc;
+}
+
+/* records: 0 leaves them for load_records (an update may not need them). */
+static int load_store(loaded_store *ls, const char *path, int write, int records)
 {
     memset(ls, 0, sizeof *ls);
     if (store_open(&ls->s, path, write ? STORE_WRITE : STORE_READ) != 0) return -1;
     int rc = write ? store_begin(&ls->s) : (sqlite3_exec(ls->s.db, "BEGIN", NULL, NULL, NULL) ? -1 : 0);
-    if (rc == 0) rc = load_settings(&ls->s, &ls->set);
-    if (rc == 0) rc = store_load(&ls->s, &ls->recs, &ls->n_recs);
-    for (size_t j = 0; rc == 0 && j < ls->n_recs; j++)
-        if (ls->recs[j].rid > ls->max_rid) ls->max_rid = ls->recs[j].rid;
+    if (rc == 0) rc = store_load_settings(&ls->s, &ls->set);
+    if (rc == 0 && records) rc = load_records(ls);
     if (rc != 0) {
         store_rollback(&ls->s);
         loaded_free(ls);
@@ -495,18 +420,25 @@ static int load_store(loaded_store *ls, const char *path, int write)
     return rc;
 }
 
-/* A dataset of the lists of o (read first, so their records are 0..n_new-1)
- * followed by the stored records not marked replaced. */
-static int build_dataset(const cli_opts *o, loaded_store *ls, wl_dataset **out, size_t *n_new,
-                         wl_read_report *reps)
+/* The lists of o, read with the store's reference year. */
+static int read_night(const cli_opts *o, const loaded_store *ls, wl_dataset **out, wl_read_report *reps)
 {
     wl_dataset *ds = wl_dataset_create();
     if (!ds) return cli_error("out of memory"), EXIT_INTERNAL;
     cli_opts lists = *o;
     lists.reference_year = (int)ls->set.reference_year; /* the store's, for its records and the lists' */
     int rc = cli_read_lists(&lists, ds, reps);
-    *n_new = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
-    for (size_t i = 0; i < *n_new; i++) {
+    if (rc != EXIT_OK) wl_dataset_free(ds), ds = NULL;
+    *out = ds;
+    return rc;
+}
+
+/* The night's dataset (its records 0..n_new-1) followed by the stored records
+ * it does not replace. */
+static int add_stored(loaded_store *ls, wl_dataset *ds, size_t n_new)
+{
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < n_new; i++) {
         size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
         if (j != SIZE_MAX && ls->recs[j].replaced == STORE_REMOVED) {
             cli_error("%s,%s is both in a list and in --remove", ls->recs[j].source, ls->recs[j].id);
@@ -516,8 +448,6 @@ static int build_dataset(const cli_opts *o, loaded_store *ls, wl_dataset **out, 
         if (j != SIZE_MAX) ls->recs[j].replaced = STORE_REPLACED;
     }
     if (rc == EXIT_OK && store_to_dataset(&ls->s, ls->recs, ls->n_recs, ds) != 0) rc = EXIT_INTERNAL;
-    if (rc != EXIT_OK) wl_dataset_free(ds), ds = NULL;
-    *out = ds;
     return rc;
 }
 
@@ -999,7 +929,9 @@ static int query_run(const cli_opts *o, loaded_store *ls, size_t top, const char
     if (rc == EXIT_OK && !valid) rc = EXIT_INTERNAL, cli_error("out of memory");
     wl_dataset_free(probe);
     lists.quiet = 1;
-    if (rc == EXIT_OK) rc = build_dataset(&lists, ls, &ds, &n_query, NULL);
+    if (rc == EXIT_OK) rc = read_night(&lists, ls, &ds, NULL);
+    n_query = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
+    if (rc == EXIT_OK) rc = add_stored(ls, ds, n_query);
     double threshold = o->threshold >= 0 ? o->threshold : ls->set.threshold;
     /* Only the query records' pairs are wanted: the store's records among
      * themselves are neither compared nor scored (the query records come first
@@ -1122,7 +1054,32 @@ static int fetch_stored(store *s, sqlite3_stmt *st, fast_hit *h)
     return 0;
 }
 
-static void write_fast_hits(FILE *f, const wl_dataset *q, const wl_store_index *x, const fast_hit *h, size_t nh,
+/* The stored records a query meets: the index file's, then the later ones
+ * (store_update.h), numbered as wl_store_match numbers them. */
+typedef struct {
+    const wl_store_index *x;
+    const store_later *later;
+} stored_view;
+
+static const char *view_source(const stored_view *v, uint32_t o)
+{
+    size_t N = wl_store_index_records(v->x);
+    return o < N ? wl_store_index_source(v->x, o) : wl_dataset_source(v->later->ds, o - N);
+}
+
+static size_t view_rank(const stored_view *v, uint32_t o)
+{
+    size_t N = wl_store_index_records(v->x);
+    return o < N ? wl_store_index_rank(v->x, o) : (size_t)v->later->ord[o - N];
+}
+
+static int64_t view_rid(const stored_view *v, uint32_t o)
+{
+    size_t N = wl_store_index_records(v->x);
+    return o < N ? wl_store_index_rid(v->x, o) : v->later->rid[o - N];
+}
+
+static void write_fast_hits(FILE *f, const wl_dataset *q, const stored_view *x, const fast_hit *h, size_t nh,
                             size_t top, int explain)
 {
     fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight", f);
@@ -1136,7 +1093,7 @@ static void write_fast_hits(FILE *f, const wl_dataset *q, const wl_store_index *
         fputc(',', f);
         cli_csv_field(f, wl_dataset_id(q, h[k].q));
         fprintf(f, ",%zu,%" PRId64 ",", rank, h[k].person);
-        cli_csv_field(f, wl_store_index_source(x, h[k].m->right));
+        cli_csv_field(f, view_source(x, h[k].m->right));
         fputc(',', f);
         cli_csv_field(f, h[k].id);
         fprintf(f, ",%.6f,%.3f", h[k].m->probability, h[k].m->weight);
@@ -1148,7 +1105,7 @@ static void write_fast_hits(FILE *f, const wl_dataset *q, const wl_store_index *
 
 /* The hits of the pairs: at or above the threshold, or short-cut by a valid
  * document (doc_shortcut's rule), of the listed sources. */
-static fast_hit *fast_hits(store *s, const wl_store_index *x, const uint32_t *q_rank,
+static fast_hit *fast_hits(store *s, const stored_view *x, const uint32_t *q_rank,
                            const wl_match *m, size_t nm, double threshold, const char *sources,
                            char *const *valid, size_t *n_hits)
 {
@@ -1165,12 +1122,12 @@ static fast_hit *fast_hits(store *s, const wl_store_index *x, const uint32_t *q_
                                        NULL) != SQLITE_OK;
     for (size_t k = 0; !bad && k < nm; k++) {
         const wl_match *p = &m[k];
-        if (!source_listed(sources, wl_store_index_source(x, p->right))) continue;
+        if (!source_listed(sources, view_source(x, p->right))) continue;
         int doc = valid[p->left] && p->level[WL_FIELD_DOC] == doc_exact &&
                   p->level[WL_FIELD_NAME] != name_different && p->level[WL_FIELD_NAME] != name_missing;
         if (!doc && !(p->probability >= threshold)) continue;
         fast_hit *t = &h[nh++];
-        *t = (fast_hit){ q_rank[p->left], wl_store_index_rank(x, p->right), p->left, wl_store_index_rid(x, p->right),
+        *t = (fast_hit){ q_rank[p->left], view_rank(x, p->right), p->left, view_rid(x, p->right),
                          0, NULL, NULL, p, 0 };
         bad = fetch_stored(s, st, t) != 0;
         if (!bad && doc) t->valid_doc = stored_doc_valid(t->fields, valid[p->left]);
@@ -1211,15 +1168,20 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
     wl_match *m = NULL;
     fast_hit *h = NULL;
     char err[512] = "";
+    store_later later = { 0 };
+    stored_view view = { x, &later };
     if (rc == EXIT_OK && wl_dataset_record_ranks(q, &q_rank) != WL_OK) rc = EXIT_INTERNAL, cli_error("out of memory");
-    if (rc == EXIT_OK && wl_store_query(x, q, set->model, o->threads, &m, &nm, err, sizeof err) != WL_OK)
+    /* the records an incremental update added since the index file, matched beside it */
+    if (rc == EXIT_OK && store_later_load(s, x, (int)set->reference_year, &later) != 0) rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK &&
+        wl_store_match(x, later.ds, q, NULL, 0, set->model, o->threads, &m, &nm, err, sizeof err) != WL_OK)
         rc = EXIT_INTERNAL, cli_error("%s", err);
     double threshold = o->threshold >= 0 ? o->threshold : set->threshold;
-    if (rc == EXIT_OK && !(h = fast_hits(s, x, q_rank, m, nm, threshold, sources, valid, &nh))) rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK && !(h = fast_hits(s, &view, q_rank, m, nm, threshold, sources, valid, &nh))) rc = EXIT_INTERNAL;
     cli_out out;
     if (rc == EXIT_OK && cli_out_open(&out, o->output) != 0) rc = EXIT_INPUT;
     else if (rc == EXIT_OK) {
-        write_fast_hits(out.f, q, x, h, nh, top, o->explain);
+        write_fast_hits(out.f, q, &view, h, nh, top, o->explain);
         if (cli_out_commit(&out) != 0) rc = EXIT_INPUT;
     }
     if (rc == EXIT_OK && !o->quiet) {
@@ -1227,12 +1189,13 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
         for (size_t k = 0; k < nh; k++) nd += (size_t)h[k].valid_doc;
         fprintf(stderr, "query: %zu records screened against %zu stored (%zu compared through the index file),"
                 " %zu hits (%zu by a check-digit-valid document first; the others at or above %g)\n",
-                nq, wl_store_index_records(x), nm, nh, nd, threshold);
+                nq, wl_store_index_records(x) + later.n, nm, nh, nd, threshold);
     }
     for (size_t k = 0; h && k < nh; k++) free(h[k].id), free(h[k].fields);
     free(h);
     free(m);
     free(q_rank);
+    store_later_free(&later);
     for (size_t i = 0; valid && i < nq; i++) free(valid[i]);
     free(valid);
     wl_dataset_free(q);
@@ -1256,7 +1219,7 @@ int cmd_query(int argc, char **argv)
         wl_store_index *x = NULL;
         if (store_open(&s, o.lists[0], STORE_READ) != 0) return EXIT_INPUT;
         int rc = sqlite3_exec(s.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? EXIT_OK : EXIT_INTERNAL;
-        int has = rc == EXIT_OK && load_settings(&s, &set) == 0 ? store_index_load(&s, &x) : -1;
+        int has = rc == EXIT_OK && store_load_settings(&s, &set) == 0 ? store_index_load(&s, &x) : -1;
         if (has < 0) rc = EXIT_INPUT;
         else if (has == 0 && check_sources_fast(sources, &s) != 0) rc = EXIT_INPUT;
         else if (has == 0) rc = query_fast(&o, &s, &set, x, top, sources);
@@ -1268,7 +1231,7 @@ int cmd_query(int argc, char **argv)
         /* a store of format 2 has no index file until its next update: the full path */
     }
     loaded_store ls;
-    if (load_store(&ls, o.lists[0], 0) != 0) return EXIT_INPUT;
+    if (load_store(&ls, o.lists[0], 0, 1) != 0) return EXIT_INPUT;
     int rc = check_sources(sources, &ls) == 0 ? query_run(&o, &ls, top, sources) : EXIT_INPUT;
     store_rollback(&ls.s); /* a read snapshot: nothing to keep */
     loaded_free(&ls);
@@ -1464,7 +1427,7 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
     wl_options opt = run_options(o, WL_MODE_DEDUP, ls->set.threshold, (size_t)ls->set.max_partners);
     if (rc == EXIT_OK && changes_path && cli_out_open(&out, changes_path) != 0) rc = EXIT_INPUT;
     if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person, fields, p.kept) != 0 ||
-                          set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) != 0 ||
+                          store_set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) != 0 ||
                           update_events(ls, ds, r, ch, nc) != 0 ||
                           store_index_save(&ls->s, ds, r, p.age, &opt, &files) != 0 || store_commit(&ls->s) != 0)) {
         if (changes_path) cli_out_abort(&out);
@@ -1536,24 +1499,37 @@ int cmd_update(int argc, char **argv)
         return cli_error("update matches with the store's model and settings: --model, --threshold, "
                          "--max-partners and --reference-year belong to 'index'"), EXIT_INPUT;
     loaded_store ls;
-    if (load_store(&ls, o.lists[0], 1) != 0) return EXIT_INPUT;
+    if (load_store(&ls, o.lists[0], 1, 0) != 0) return EXIT_INPUT;
     cli_opts lists = without_store(&o);
     wl_dataset *ds = NULL;
     wl_result *r = NULL;
     size_t n_new = 0;
     char **fields = NULL;
     wl_read_report *reps = calloc(lists.n_lists ? lists.n_lists : 1, sizeof *reps);
-    int rc = reps ? mark_removed(&o, remove, remove_source, &ls) : EXIT_INTERNAL;
-    if (rc == EXIT_OK) rc = build_dataset(&lists, &ls, &ds, &n_new, reps);
+    int rc = reps ? read_night(&lists, &ls, &ds, reps) : EXIT_INTERNAL;
+    n_new = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
+    if (rc == EXIT_OK && !refit && !remove) { /* only new rows: the incremental update (store_update.h) */
+        int inc = store_update_add(&ls.s, &ls.set, ds, reps, lists.n_lists, &o, changes);
+        if (inc != UPDATE_REFIT) {
+            if (inc != EXIT_OK) store_rollback(&ls.s);
+            free(reps);
+            wl_dataset_free(ds);
+            loaded_free(&ls);
+            return inc;
+        }
+    }
+    if (rc == EXIT_OK && load_records(&ls) != 0) rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK) rc = mark_removed(&o, remove, remove_source, &ls);
+    if (rc == EXIT_OK) rc = add_stored(&ls, ds, n_new);
     if (rc == EXIT_OK) {
-        fields = record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs);
-        if (fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
+        fields = store_record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs);
+        if (store_fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK)
         rc = run(&o, ds, WL_MODE_DEDUP, ls.set.threshold, (size_t)ls.set.max_partners, ls.set.model, NULL, &r);
     if (rc == EXIT_OK) rc = update_write(&o, changes, &ls, ds, r, n_new, fields);
     if (rc != EXIT_OK) store_rollback(&ls.s);
-    fields_free(fields, ds ? wl_dataset_size(ds) : 0);
+    store_fields_free(fields, ds ? wl_dataset_size(ds) : 0);
     free(reps);
     wl_result_free(r);
     wl_dataset_free(ds);

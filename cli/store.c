@@ -848,3 +848,82 @@ dec_link *store_decision_links(const store_key *keys, size_t n, const dec_row *d
     if (!l) cli_error("out of memory");
     return l;
 }
+
+/* ---- settings and fields (cmd_store.c, store_update.c) ---- */
+
+static int meta_long(store *s, const char *key, long long *out)
+{
+    char *v = store_meta(s, key), *end;
+    if (!v) return -1;
+    *out = strtoll(v, &end, 10);
+    int bad = *end || end == v;
+    free(v);
+    if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
+    return bad ? -1 : 0;
+}
+
+static int meta_double(store *s, const char *key, double *out)
+{
+    char *v = store_meta(s, key), *end;
+    if (!v) return -1;
+    *out = strtod(v, &end);
+    int bad = *end || end == v;
+    free(v);
+    if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
+    return bad ? -1 : 0;
+}
+
+int store_set_meta_num(store *s, const char *key, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    return store_set_meta(s, key, buf);
+}
+
+int store_load_settings(store *s, store_settings *st)
+{
+    memset(st, 0, sizeof *st);
+    if (meta_double(s, "threshold", &st->threshold) || meta_long(s, "max_partners", &st->max_partners) ||
+        meta_long(s, "reference_year", &st->reference_year) ||
+        meta_long(s, "next_person_id", &st->next_person_id))
+        return -1;
+    st->model = store_model(s);
+    return st->model ? 0 : -1;
+}
+
+/* Each record's fields as the store keeps them (store_fields_json), by dataset
+ * index: the records of the lists (the first ones, list by list) with their
+ * list's name order, the stored records reloaded (ls, may be NULL) as stored. */
+char **store_record_fields(const wl_dataset *ds, const wl_read_report *reps, size_t n_lists,
+                            const store_rec *recs, size_t n_recs)
+{
+    size_t n = wl_dataset_size(ds), i = 0;
+    char **fields = calloc(n ? n : 1, sizeof *fields);
+    for (size_t l = 0; fields && l < n_lists; l++) {
+        char buf[64];
+        const char *order = store_name_order(&reps[l], buf, sizeof buf);
+        for (size_t k = 0; k < reps[l].accepted && i < n; k++, i++)
+            if (!(fields[i] = store_fields_json(ds, i, order))) return fields; /* caught below */
+    }
+    for (; fields && i < n; i++) {
+        size_t j = store_find(recs, n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
+        if (j == SIZE_MAX || !(fields[i] = strdup(recs[j].fields))) break;
+    }
+    return fields;
+}
+
+/* @return 0 when every record has its fields, else -1 after the error. */
+int store_fields_complete(char **fields, size_t n)
+{
+    for (size_t i = 0; fields && i < n; i++)
+        if (!fields[i]) fields = NULL;
+    if (!fields) cli_error("out of memory");
+    return fields ? 0 : -1;
+}
+
+void store_fields_free(char **fields, size_t n)
+{
+    for (size_t i = 0; fields && i < n; i++) free(fields[i]);
+    free(fields);
+}
+

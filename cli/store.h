@@ -145,4 +145,27 @@ typedef struct {
 } store_opt;
 int store_parse_args(int argc, char **argv, cli_opts *o, const char *usage, const store_opt *ex, size_t n_ex);
 
+/* The settings a store keeps so every later run matches as the first did. */
+typedef struct {
+    double threshold;
+    long long max_partners, reference_year, next_person_id;
+    wl_model *model;
+} store_settings;
+
+/** Loads the settings and the model. @return 0, or -1 after the error. */
+int store_load_settings(store *s, store_settings *st);
+int store_set_meta_num(store *s, const char *key, long long v);
+
+/**
+ * Each record's fields as the store keeps them (store_fields_json), by dataset
+ * index: the records of the n_lists lists (the first ones, list by list) with
+ * their list's name order, then stored records reloaded (recs, may be NULL) as
+ * stored. Check with store_fields_complete, free with store_fields_free.
+ */
+char **store_record_fields(const wl_dataset *ds, const wl_read_report *reps, size_t n_lists,
+                           const store_rec *recs, size_t n_recs);
+/** @return 0 when every record has its fields, else -1 after the error. */
+int store_fields_complete(char **fields, size_t n);
+void store_fields_free(char **fields, size_t n);
+
 #endif

@@ -622,6 +622,33 @@ WL_API int64_t wl_store_index_rid(const wl_store_index *x, size_t i);
 WL_API wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
                                 wl_match **pairs, size_t *n, char *err, size_t errcap);
 /**
+ * The outranked rule of dedup and link (before clustering), for a caller that
+ * holds pairs of its own (the store's update adds pairs to stored ones): drops
+ * each pair across two sources below probability 0.9 that is weaker than both
+ * its records' best partners in the other's source. source[r]: record r's
+ * source number. @return the pairs kept, compacted at the front in their
+ * order, or SIZE_MAX when out of memory (pairs untouched).
+ */
+WL_API size_t wl_matches_drop_outranked(wl_match *pairs, size_t npairs, const uint32_t *source);
+/**
+ * The general form of wl_store_query, for a store that grew after its index
+ * file was written (watchlink update adds records without rewriting it).
+ * Matches the records of q marked in use (NULL: all of them) against the
+ * index's records, against the records of later (stored since the file was
+ * written; NULL or empty: none) and, with among = 1, against each other, with
+ * the frozen statistics plus the used records' own (as wl_store_query; a
+ * later record's rarity is the frozen count plus the used records holding the
+ * part, the population the index's record count plus the used records).
+ * Pairs as wl_store_query's: left = the record of q; right numbers the other:
+ * r < N (N = wl_store_index_records(x)) the index's record r, N + t record t
+ * of later, N + D + j (D = later's size) record j of q, j > left. Pairs of one
+ * source are compared with the stored record first, two of q's in output
+ * order; of two sources, the source that sorts first is compared first.
+ */
+WL_API wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
+                                const unsigned char *use, int among, const wl_model *m, int threads,
+                                wl_match **pairs, size_t *n, char *err, size_t errcap);
+/**
  * A warm screening service's handle on the index: wl_store_querier_run is
  * wl_store_query (the same pairs, to the bit) but keeps the name context (ICU's
  * transliterators) between calls, so a query of a few records costs its own

@@ -35,9 +35,9 @@ cut -d, -f1,2,4- "$TMP/g0.csv" | sort >"$TMP/g0.s"
 [ "$(comm -23 "$TMP/g0.s" "$TMP/f0.s" | wc -l)" -eq 0 ] && ok || fail "a full-run candidate is missing from the fast query"
 [ "$(wc -l <"$TMP/f0.s")" -ge "$(wc -l <"$TMP/g0.s")" ] && ok || fail "fewer fast candidates"
 
-# After an update (a refit: the index file is written again) still the same.
+# After a refitting update (the index file is written again) still the same.
 { head -1 "$S/tha.csv"; sed -n 2,301p "$S/tha.csv"; } >"$TMP/tha300.csv"
-expect_exit 0 "$W" update "$TMP/s.db" "$TMP/tha300.csv" --source tha -q
+expect_exit 0 "$W" update "$TMP/s.db" "$TMP/tha300.csv" --source tha --refit -q
 { head -1 "$S/tha.csv"; sed -n '302,$p' "$S/tha.csv"; } >"$TMP/arrivals.csv"
 expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --explain -o "$TMP/fast2.csv" -q
 expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --explain --full -o "$TMP/full2.csv" -q

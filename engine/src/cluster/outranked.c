@@ -78,3 +78,9 @@ size_t wl_drop_outranked(wl_match *pairs, size_t npairs, const uint32_t *source,
     free(t);
     return kept;
 }
+
+size_t wl_matches_drop_outranked(wl_match *pairs, size_t npairs, const uint32_t *source)
+{
+    size_t dropped;
+    return wl_drop_outranked(pairs, npairs, source, &dropped);
+}

@@ -60,6 +60,32 @@ static hcount *query_counts(const wl_features *fq, size_t *n_out)
     return t;
 }
 
+/* As query_counts, over the records marked in use only (an update's new
+ * records among the night's rows): each part once per record holding it. */
+static hcount *used_counts(const wl_features *fq, const unsigned char *use, size_t *n_out)
+{
+    size_t total = fq->part_start[fq->n], n = 0, m = 0;
+    hcount *t = malloc((total ? total : 1) * sizeof *t);
+    if (!t) return NULL;
+    for (size_t i = 0; i < fq->n; i++) {
+        if (!use[i]) continue;
+        size_t first = m;
+        for (uint32_t k = fq->part_start[i]; k < fq->part_start[i + 1]; k++) {
+            uint64_t h = fq->parts[k].h_canon;
+            size_t j = first;
+            while (j < m && t[j].h != h) j++;
+            if (j == m) t[m++] = (hcount){ h, 1 };
+        }
+    }
+    qsort(t, m, sizeof *t, by_h);
+    for (size_t k = 0; k < m; k++) {
+        if (n && t[n - 1].h == t[k].h) t[n - 1].n++;
+        else t[n++] = t[k];
+    }
+    *n_out = n;
+    return t;
+}
+
 static uint32_t count_of(const hcount *t, size_t n, uint64_t h)
 {
     hcount want = { h, 0 };
@@ -105,12 +131,13 @@ static int cmp_u32_asc(const void *a, const void *b)
 }
 
 /* The query records' (key, record) entries, split keys as the store split. */
-static wl_status query_entries(const wl_store_index *x, const wl_features *fq, wl_vec *out)
+static wl_status query_entries(const wl_store_index *x, const wl_features *fq, const unsigned char *use,
+                               wl_vec *out)
 {
     uint64_t keys[512];
     uint32_t common = wl_block_common_limit((size_t)x->head.p.max_block);
     for (size_t i = 0; i < fq->n; i++) {
-        if (!has_identity(fq, i)) continue;
+        if ((use && !use[i]) || !has_identity(fq, i)) continue;
         for (int kind = 0; kind < WL_KIND_COUNT; kind++) {
             if (!(x->head.p.block_keys & (1u << kind))) continue;
             size_t nk = wl_block_record_keys(fq, i, kind, common, keys, 512);
@@ -126,14 +153,12 @@ static wl_status query_entries(const wl_store_index *x, const wl_features *fq, w
     return WL_OK;
 }
 
-/* Candidate pairs (query << 32 | stored), sorted and distinct. */
-static wl_status candidates(const wl_store_index *x, const wl_features *fq, wl_vec *pairs)
+/* (key, record) entries of f (records in use), sorted by key then record, each once. */
+static wl_status sorted_entries(const wl_store_index *x, const wl_features *f, const unsigned char *use, wl_vec *e)
 {
-    wl_vec e;
-    wl_vec_init(&e, sizeof(wl_keyent));
-    wl_status st = query_entries(x, fq, &e);
-    wl_keyent *v = e.data;
-    size_t n = e.len, w = 0;
+    wl_status st = query_entries(x, f, use, e);
+    wl_keyent *v = e->data;
+    size_t n = e->len, w = 0;
     if (st == WL_OK && n > 1) { /* by key, records ascending within (pushed in order; the sort is stable) */
         wl_keyent *tmp = malloc(n * sizeof *tmp);
         if (tmp) wl_keyent_sort(v, tmp, n);
@@ -142,20 +167,63 @@ static wl_status candidates(const wl_store_index *x, const wl_features *fq, wl_v
     }
     for (size_t i = 0; st == WL_OK && i < n; i++) /* a record meets a key once */
         if (w == 0 || v[w - 1].key != v[i].key || v[w - 1].rec != v[i].rec) v[w++] = v[i];
+    e->len = w;
+    return st;
+}
+
+/* The first entry of v[0..n) with a key >= key. */
+static size_t entry_lower(const wl_keyent *v, size_t n, uint64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].key < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Candidate pairs (query record << 32 | other), sorted and distinct; other
+ * numbers the index's records 0..N-1, the later records N..N+D-1 and, with
+ * among, the query records N+D.. (each such pair once, the first record left). */
+static wl_status candidates(const wl_store_index *x, const wl_features *fq, const unsigned char *use,
+                            const wl_features *fd, int among, wl_vec *pairs)
+{
+    wl_vec e, de;
+    wl_vec_init(&e, sizeof(wl_keyent));
+    wl_vec_init(&de, sizeof(wl_keyent));
+    wl_status st = sorted_entries(x, fq, use, &e);
+    if (st == WL_OK && fd) st = sorted_entries(x, fd, NULL, &de);
+    const wl_keyent *v = e.data, *dv = de.data;
+    size_t w = e.len, N = x->f.n, D = fd ? fd->n : 0;
     for (size_t i = 0, j; st == WL_OK && i < w; i = j) {
         for (j = i + 1; j < w && v[j].key == v[i].key; j++) {}
-        size_t lo, hi;
+        size_t lo, hi, dlo = entry_lower(dv, de.len, v[i].key), dhi = dlo;
+        while (dhi < de.len && dv[dhi].key == v[i].key) dhi++;
         wl_sidx_block(x, v[i].key, &lo, &hi);
-        if (hi == lo || (hi - lo) + (j - i) > x->head.p.max_block) continue; /* no stored record, or skipped */
-        for (size_t q = i; q < j && st == WL_OK; q++)
-            for (size_t s = lo; s < hi; s++) {
+        size_t others = (hi - lo) + (dhi - dlo);
+        if (others + (j - i) > x->head.p.max_block) continue;  /* skipped, as block.c skips it */
+        if (others == 0 && (!among || j - i < 2)) continue;    /* nothing to pair */
+        for (size_t q = i; q < j && st == WL_OK; q++) {
+            uint64_t left = (uint64_t)v[q].rec << 32;
+            for (size_t s = lo; s < hi && st == WL_OK; s++) {
                 uint32_t b = x->brec[s];
                 if (!(x->ident[b / 64] >> (b % 64) & 1)) continue; /* has_identity, precomputed */
-                uint64_t p = (uint64_t)v[q].rec << 32 | b;
+                uint64_t p = left | b;
                 if (wl_vec_push(pairs, &p) != 0) st = WL_NOMEM;
             }
+            for (size_t t = dlo; t < dhi && st == WL_OK; t++) { /* entries hold records with identity only */
+                uint64_t p = left | (N + dv[t].rec);
+                if (wl_vec_push(pairs, &p) != 0) st = WL_NOMEM;
+            }
+            for (size_t q2 = q + 1; among && q2 < j && st == WL_OK; q2++) {
+                uint64_t p = left | (N + D + v[q2].rec);
+                if (wl_vec_push(pairs, &p) != 0) st = WL_NOMEM;
+            }
+        }
     }
     wl_vec_free(&e);
+    wl_vec_free(&de);
     if (st != WL_OK) return st;
     uint64_t *p = pairs->data;
     /* radix: the qsort of a 10^4-record query's pairs was a tenth of its time */
@@ -242,14 +310,17 @@ static wl_features *copy_records(const src_rec *src, size_t m)
 
 typedef struct {
     const wl_store_index *x;
-    const wl_dataset *q;
+    const wl_dataset *q, *d;   /* d: records stored after the index file (may be NULL) */
+    const unsigned char *use;  /* NULL, or the records of q taking part */
+    int among;                 /* 1: pairs among q's records too (an update) */
     const wl_model *m;
     int threads;
-    wl_features *fq, *g;
+    wl_features *fq, *fd, *g;
+    uint32_t *qrank;           /* among: q's records' places in output order */
     hcount *qc;
     size_t n_qc;
-    wl_vec pairs;          /* query << 32 | stored */
-    uint32_t *cand;        /* the stored records compared, ascending */
+    wl_vec pairs;          /* query << 32 | other (candidates) */
+    uint32_t *cand;        /* the other records compared (index's, then later ones), ascending */
     size_t n_cand;
 } query_ctx;
 
@@ -263,50 +334,69 @@ static const char *stored_source(const wl_store_index *x, uint32_t s)
 static wl_status build(query_ctx *c)
 {
     const wl_store_index *x = c->x;
-    size_t K = c->fq->n;
-    if (!(c->qc = query_counts(c->fq, &c->n_qc))) return WL_NOMEM;
+    size_t K = c->fq->n, N = x->f.n, D = c->fd ? c->fd->n : 0, used = K;
+    c->qc = c->use ? used_counts(c->fq, c->use, &c->n_qc) : query_counts(c->fq, &c->n_qc);
+    if (!c->qc) return WL_NOMEM;
+    if (c->use) {
+        used = 0;
+        for (size_t i = 0; i < K; i++) used += c->use[i] != 0;
+    }
     /* the query records' rarity: the store's frozen count plus their own */
     for (size_t k = 0; k < c->fq->part_start[K]; k++) {
         wl_fpart *p = &c->fq->parts[k];
-        p->freq = sat32(frozen_count(x, p->h_canon) + p->freq);
+        p->freq = sat32(frozen_count(x, p->h_canon) + (c->use ? count_of(c->qc, c->n_qc, p->h_canon) : p->freq));
     }
-    wl_status st = candidates(x, c->fq, &c->pairs);
+    wl_status st = candidates(x, c->fq, c->use, c->fd, c->among, &c->pairs);
     if (st != WL_OK) return st;
     const uint64_t *p = c->pairs.data;
-    size_t np = c->pairs.len;
+    size_t np = c->pairs.len, M = N + D;
     c->cand = malloc((np ? np : 1) * sizeof *c->cand);
     if (!c->cand) return WL_NOMEM;
-    size_t N = x->f.n;
-    if (np > N / 256) { /* many pairs: a bitmap over the store, read in order */
-        uint64_t *seen = calloc(N / 64 + 1, sizeof *seen);
+    if (np > M / 256) { /* many pairs: a bitmap over the stored records, read in order */
+        uint64_t *seen = calloc(M / 64 + 1, sizeof *seen);
         if (!seen) return WL_NOMEM;
-        for (size_t k = 0; k < np; k++) seen[(uint32_t)p[k] / 64] |= 1ull << ((uint32_t)p[k] % 64);
-        for (size_t wd = 0; wd <= N / 64; wd++)
-            for (uint64_t b = seen[wd]; b; b &= b - 1) c->cand[c->n_cand++] = (uint32_t)(wd * 64 + (size_t)__builtin_ctzll(b));
+        for (size_t k = 0; k < np; k++) {
+            uint32_t o = (uint32_t)p[k];
+            if (o < M) seen[o / 64] |= 1ull << (o % 64);
+        }
+        for (size_t wd = 0; wd <= M / 64; wd++)
+            for (uint64_t b = seen[wd]; b; b &= b - 1)
+                c->cand[c->n_cand++] = (uint32_t)(wd * 64 + (size_t)__builtin_ctzll(b));
         free(seen);
     } else {
-        for (size_t k = 0; k < np; k++) c->cand[k] = (uint32_t)p[k];
-        qsort(c->cand, np, sizeof *c->cand, cmp_u32_asc);
+        size_t m = 0;
         for (size_t k = 0; k < np; k++)
+            if ((uint32_t)p[k] < M) c->cand[m++] = (uint32_t)p[k];
+        qsort(c->cand, m, sizeof *c->cand, cmp_u32_asc);
+        for (size_t k = 0; k < m; k++)
             if (c->n_cand == 0 || c->cand[c->n_cand - 1] != c->cand[k]) c->cand[c->n_cand++] = c->cand[k];
     }
     src_rec *src = malloc((K + c->n_cand + 1) * sizeof *src);
     if (!src) return WL_NOMEM;
     for (size_t i = 0; i < K; i++) src[i] = (src_rec){ c->fq, (uint32_t)i, wl_sidx_text_span(c->fq, i) };
-    for (size_t j = 0; j < c->n_cand; j++) src[K + j] = (src_rec){ &x->f, c->cand[j], x->tspan[c->cand[j]] };
+    for (size_t j = 0; j < c->n_cand; j++) {
+        uint32_t o = c->cand[j];
+        src[K + j] = o < N ? (src_rec){ &x->f, o, x->tspan[o] }
+                           : (src_rec){ c->fd, o - (uint32_t)N, wl_sidx_text_span(c->fd, o - N) };
+    }
     c->g = copy_records(src, K + c->n_cand);
     free(src);
     if (!c->g) return WL_NOMEM;
-    /* the stored records' rarity: frozen (copied) plus the query records holding the part */
-    for (size_t k = c->g->part_start[K]; k < c->g->part_start[K + c->n_cand]; k++) {
-        wl_fpart *q = &c->g->parts[k];
-        q->freq = sat32((uint64_t)q->freq + count_of(c->qc, c->n_qc, q->h_canon));
+    /* the stored records' rarity: frozen (copied for the index's records,
+     * looked up for the later ones) plus the query records holding the part */
+    for (size_t j = 0; j < c->n_cand; j++) {
+        int later = c->cand[j] >= N;
+        for (uint32_t k = c->g->part_start[K + j]; k < c->g->part_start[K + j + 1]; k++) {
+            wl_fpart *q = &c->g->parts[k];
+            uint64_t frozen = later ? frozen_count(x, q->h_canon) : q->freq;
+            q->freq = sat32(frozen + count_of(c->qc, c->n_qc, q->h_canon));
+        }
     }
     /* The population the rarities are out of: the store's records and the
      * query's, as a full run over both counts them. The arrays hold only the
      * K + C records copied; f->n is read as the population (namesim.c, the
      * inverse document frequency) and nothing walks the records up to it here. */
-    c->g->n = (size_t)x->head.p.records + K;
+    c->g->n = (size_t)x->head.p.records + used;
     return WL_OK;
 }
 
@@ -343,13 +433,23 @@ static wl_status score(query_ctx *c, wl_match **out)
         free(m);
         return WL_NOMEM;
     }
+    size_t N = c->x->f.n, D = c->fd ? c->fd->n : 0;
     for (size_t k = 0; k < np; k++) {
-        uint32_t qi = (uint32_t)(p[k] >> 32), b = (uint32_t)p[k];
-        uint32_t gi = (uint32_t)(K + cand_index(c, b));
-        /* the full run compares (the record that sorts first, the other): the
-         * sources differ, so their names decide (pipeline/run.c wl_run_orient) */
+        uint32_t qi = (uint32_t)(p[k] >> 32), o = (uint32_t)p[k], gi;
+        /* the full run compares (the record that sorts first, the other)
+         * (pipeline/run.c wl_run_orient): of two sources, the source name
+         * decides; of one, the stored record (older) comes first, and of two
+         * query records their place in output order */
         const char *qs = c->q->pool + c->q->sources[c->q->source[qi]];
-        int query_first = strcmp(qs, stored_source(c->x, c->x->f.source[b])) < 0;
+        int query_first;
+        if (o < N + D) {
+            gi = (uint32_t)(K + cand_index(c, o));
+            const char *os = o < N ? stored_source(c->x, c->x->f.source[o]) : wl_dataset_source(c->d, o - N);
+            query_first = strcmp(qs, os) < 0;
+        } else {
+            gi = o - (uint32_t)(N + D);
+            query_first = c->qrank[qi] < c->qrank[gi];
+        }
         ab[2 * k] = query_first ? qi : gi;
         ab[2 * k + 1] = query_first ? gi : qi;
     }
@@ -422,6 +522,42 @@ void wl_store_querier_free(wl_store_querier *qr)
     free(qr);
 }
 
+/* One match of q (its records in use) against the index, the later records d
+ * and, with among, each other. ctx (may be NULL): a warm name context for a
+ * small q. */
+static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namectx *ctx, const wl_dataset *q,
+                           const wl_dataset *d, const unsigned char *use, int among, int threads,
+                           wl_match **pairs, size_t *n, char *err, size_t errcap)
+{
+    query_ctx c;
+    memset(&c, 0, sizeof c);
+    c.x = x;
+    c.q = q;
+    c.d = d && wl_dataset_size(d) ? d : NULL;
+    c.use = use;
+    c.among = among;
+    c.m = m;
+    c.threads = wl_thread_count(threads);
+    wl_vec_init(&c.pairs, sizeof(uint64_t));
+    wl_status st = WL_OK;
+    c.fq = ctx && q->n <= SERIAL_RECORDS ? wl_features_build_with(q, ctx) : wl_features_build(q, c.threads);
+    if (!c.fq) st = WL_NOMEM;
+    if (st == WL_OK && c.d && !(c.fd = wl_features_build(c.d, c.threads))) st = WL_NOMEM;
+    if (st == WL_OK && among) st = wl_dataset_record_ranks(q, &c.qrank);
+    if (st == WL_OK) st = build(&c);
+    if (st == WL_OK) st = score(&c, pairs);
+    if (st == WL_OK) *n = c.pairs.len;
+    else wl_set_error(err, errcap, "query failed: %s", wl_strerror(st));
+    wl_features_free(c.fq);
+    wl_features_free(c.fd);
+    wl_features_free(c.g);
+    wl_vec_free(&c.pairs);
+    free(c.qrank);
+    free(c.qc);
+    free(c.cand);
+    return st;
+}
+
 wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int threads, wl_match **pairs,
                                size_t *n, char *err, size_t errcap)
 {
@@ -431,24 +567,20 @@ wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int th
         wl_set_error(err, errcap, "wl_store_query: no index, query or model");
         return WL_USAGE;
     }
-    query_ctx c;
-    memset(&c, 0, sizeof c);
-    c.x = qr->x;
-    c.q = q;
-    c.m = qr->m;
-    c.threads = wl_thread_count(threads);
-    wl_vec_init(&c.pairs, sizeof(uint64_t));
-    c.fq = q->n <= SERIAL_RECORDS ? wl_features_build_with(q, qr->ctx) : wl_features_build(q, c.threads);
-    wl_status st = c.fq ? build(&c) : WL_NOMEM;
-    if (st == WL_OK) st = score(&c, pairs);
-    if (st == WL_OK) *n = c.pairs.len;
-    else wl_set_error(err, errcap, "query failed: %s", wl_strerror(st));
-    wl_features_free(c.fq);
-    wl_features_free(c.g);
-    wl_vec_free(&c.pairs);
-    free(c.qc);
-    free(c.cand);
-    return st;
+    return match_run(qr->x, qr->m, qr->ctx, q, NULL, NULL, 0, threads, pairs, n, err, errcap);
+}
+
+wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
+                         const unsigned char *use, int among, const wl_model *m, int threads, wl_match **pairs,
+                         size_t *n, char *err, size_t errcap)
+{
+    *pairs = NULL;
+    *n = 0;
+    if (!x || !q || !m) {
+        wl_set_error(err, errcap, "wl_store_match: no index, query or model");
+        return WL_USAGE;
+    }
+    return match_run(x, m, NULL, q, later, use, among, threads, pairs, n, err, errcap);
 }
 
 wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,

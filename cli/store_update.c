@@ -1,0 +1,769 @@
+/* store_update.c -- the later records and the incremental update
+ * (store_update.h). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_ids.h"
+#include "store_index.h"
+#include "store_update.h"
+
+/* The frozen statistics are those of the last refit. Records added since are
+ * matched with them (plus their own batch's counts), so the more there are, the
+ * further the statistics drift from a full run's: an update that would bring
+ * them past a quarter of the records at the last refit refits instead. */
+enum { REFIT_SHARE = 4 };
+
+/* ---- the later records ---- */
+
+static int64_t index_max_rid(const wl_store_index *x)
+{
+    int64_t m = 0;
+    for (size_t i = 0, n = wl_store_index_records(x); i < n; i++)
+        if (wl_store_index_rid(x, i) > m) m = wl_store_index_rid(x, i);
+    return m;
+}
+
+void store_later_free(store_later *l)
+{
+    wl_dataset_free(l->ds);
+    free(l->rid);
+    free(l->ord);
+    memset(l, 0, sizeof *l);
+}
+
+static char *col_text(sqlite3_stmt *st, int k)
+{
+    const char *v = (const char *)sqlite3_column_text(st, k);
+    return strdup(v ? v : "");
+}
+
+/* The rows above the index file's largest row id, sorted by (source, id) in
+ * strcmp order (SQLite's BINARY collation compares the UTF-8 bytes as strcmp
+ * does), with each row's ord beside it. */
+static int read_later_rows(store *s, int64_t after, store_rec **recs, int64_t **ords, size_t *n)
+{
+    sqlite3_stmt *st;
+    *recs = NULL;
+    *ords = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT rid, ord, person_id, source, id, fields FROM records WHERE rid > ?"
+                           " ORDER BY source, id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return cli_error("%s: reading the records added since the index file: %s", s->path,
+                         sqlite3_errmsg(s->db)), -1;
+    sqlite3_bind_int64(st, 1, after);
+    size_t cap = 0, k = 0;
+    int rc, bad = 0;
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            size_t c = cap ? 2 * cap : 256;
+            store_rec *r = realloc(*recs, c * sizeof *r);
+            if (r) *recs = r;
+            int64_t *o = r ? realloc(*ords, c * sizeof *o) : NULL;
+            if (o) *ords = o;
+            if (!r || !o) {
+                bad = 1;
+                break;
+            }
+            cap = c;
+        }
+        store_rec *x = &(*recs)[k];
+        *x = (store_rec){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2), col_text(st, 3),
+                          col_text(st, 4), col_text(st, 5), 0 };
+        (*ords)[k++] = sqlite3_column_int64(st, 1);
+        bad = !x->source || !x->id || !x->fields;
+    }
+    sqlite3_finalize(st);
+    *n = k;
+    if (bad || rc != SQLITE_DONE) {
+        if (bad) cli_error("out of memory");
+        else cli_error("%s: reading the records added since the index file: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
+int store_later_load(store *s, const wl_store_index *x, int reference_year, store_later *out)
+{
+    memset(out, 0, sizeof *out);
+    store_rec *recs = NULL;
+    int64_t *ords = NULL;
+    size_t n = 0;
+    int rc = read_later_rows(s, index_max_rid(x), &recs, &ords, &n);
+    if (rc == 0 && n) {
+        out->ds = wl_dataset_create();
+        out->rid = malloc(n * sizeof *out->rid);
+        out->ord = malloc(n * sizeof *out->ord);
+        if (!out->ds || !out->rid || !out->ord || wl_dataset_set_reference_year(out->ds, reference_year) != WL_OK)
+            rc = -1, cli_error("out of memory");
+        if (rc == 0) rc = store_to_dataset(s, recs, n, out->ds);
+        /* the dataset holds them source by source in its own order: by name */
+        out->n = rc == 0 ? wl_dataset_size(out->ds) : 0;
+        for (size_t t = 0; rc == 0 && t < out->n; t++) {
+            size_t j = store_find(recs, n, wl_dataset_source(out->ds, t), wl_dataset_id(out->ds, t));
+            if (j == SIZE_MAX) {
+                rc = -1;
+                cli_error("%s: damaged store: a record added since the index file did not reload", s->path);
+                break;
+            }
+            out->rid[t] = recs[j].rid;
+            out->ord[t] = ords[j];
+        }
+        if (rc == 0 && out->n != n) {
+            rc = -1;
+            cli_error("%s: damaged store: %zu records added since the index file, %zu reloaded", s->path, n,
+                      out->n);
+        }
+    }
+    store_recs_free(recs, n);
+    free(ords);
+    if (rc != 0) store_later_free(out);
+    return rc;
+}
+
+/* ---- the incremental update ---- */
+
+/*
+ * Only the neighbourhood of the new records is re-formed: the connected parts
+ * of the graph of stored pairs, match decisions and the new pairs that hold a
+ * new record. A person is one such part or a piece of one (clustering joins
+ * records along pairs and must-links only), a record's pairs all lie in its
+ * part, and the outranked rule reads only the pairs of a pair's two records, so
+ * re-forming these parts alone gives the persons of re-forming the whole store.
+ */
+
+typedef struct {
+    char **fields;
+    unsigned char *use;
+    wl_store_index *x;
+    store_later later;
+    wl_match *m;            /* every candidate the engine compared */
+    uint32_t *qrank;
+    size_t *newi;           /* the new rows (dataset indices) in output order */
+    int64_t *new_rid;       /* per dataset row, the row id it gets (0: not new) */
+    uint32_t *parent;       /* union-find over row ids 0..rid_end-1 */
+    int64_t rid_end;
+    /* the stored pairs */
+    int64_t *sp_ord, *sp_l, *sp_r;
+    float *sp_w;
+    size_t n_sp;
+    /* the part: affected stored records in output order, then the new ones */
+    size_t n_aff, n_all;
+    int64_t *rid, *ord, *old_person;
+    char **source, **id;
+    int64_t *by_rid;        /* (rid, position), by rid */
+    uint32_t *src;
+    wl_match *all, *kept;   /* the part's stored pairs, then the new pairs at or above the threshold */
+    int64_t *all_ord;       /* per pair of all[], its stored ord (-1: new) */
+    size_t n_pairs, n_stored_in;
+    unsigned char *survive, *kept_dec;
+    dec_pair *dp;
+    size_t *dp_of;
+    store_key *keys;
+    dec_row *dec;
+    size_t n_dec;
+    dec_link *links;
+    size_t *label;
+    int64_t *person;
+    sid_change *ch;
+} upd;
+
+static void upd_free(upd *u, size_t n_rows)
+{
+    store_fields_free(u->fields, n_rows);
+    free(u->use);
+    wl_store_index_close(u->x);
+    store_later_free(&u->later);
+    free(u->m);
+    free(u->qrank);
+    free(u->newi);
+    free(u->new_rid);
+    free(u->parent);
+    free(u->sp_ord);
+    free(u->sp_l);
+    free(u->sp_r);
+    free(u->sp_w);
+    for (size_t k = 0; k < u->n_aff; k++) {
+        free(u->source ? u->source[k] : NULL);
+        free(u->id ? u->id[k] : NULL);
+    }
+    free(u->rid);
+    free(u->ord);
+    free(u->old_person);
+    free(u->source);
+    free(u->id);
+    free(u->by_rid);
+    free(u->src);
+    free(u->all);
+    free(u->kept);
+    free(u->all_ord);
+    free(u->survive);
+    free(u->kept_dec);
+    free(u->dp);
+    free(u->dp_of);
+    free(u->keys);
+    dec_rows_free(u->dec, u->n_dec);
+    free(u->links);
+    free(u->label);
+    free(u->person);
+    free(u->ch);
+}
+
+/* Each row of the night: new (use = 1), or as stored (0); *changed counts the
+ * rows whose (source, id) is stored with other fields. @return 0, or -1. */
+static int classify(store *s, const wl_dataset *ds, char *const *fields, unsigned char *use, size_t *n_add,
+                    size_t *changed)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT fields FROM records WHERE source = ?1 AND id = ?2", -1, &st, NULL))
+        return cli_error("%s: %s", s->path, sqlite3_errmsg(s->db)), -1;
+    int rc = 0;
+    for (size_t i = 0, n = wl_dataset_size(ds); rc == 0 && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(st, 0);
+            *changed += !v || strcmp(v, fields[i]) != 0;
+        } else if (r == SQLITE_DONE) {
+            use[i] = 1;
+            ++*n_add;
+        } else {
+            rc = -1;
+            cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int64_t scalar(store *s, const char *sql, int64_t if_null)
+{
+    sqlite3_stmt *st;
+    int64_t v = if_null;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return if_null;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static uint32_t uf_find(uint32_t *p, uint32_t a)
+{
+    while (p[a] != a) {
+        p[a] = p[p[a]];
+        a = p[a];
+    }
+    return a;
+}
+
+static void uf_union(uint32_t *p, int64_t a, int64_t b)
+{
+    uint32_t x = uf_find(p, (uint32_t)a), y = uf_find(p, (uint32_t)b);
+    if (x != y) p[x < y ? y : x] = x < y ? x : y;
+}
+
+/* The row id of an engine pair's other record (wl_store_match's numbering). */
+static int64_t other_rid(const upd *u, uint32_t o)
+{
+    size_t N = wl_store_index_records(u->x), D = u->later.n;
+    if (o < N) return wl_store_index_rid(u->x, o);
+    if (o < N + D) return u->later.rid[o - N];
+    return u->new_rid[o - N - D];
+}
+
+static int load_stored_pairs(store *s, upd *u)
+{
+    int64_t np = scalar(s, "SELECT count(*) FROM pairs", 0);
+    size_t m = np > 0 ? (size_t)np : 1, k = 0;
+    u->sp_ord = malloc(m * sizeof *u->sp_ord);
+    u->sp_l = malloc(m * sizeof *u->sp_l);
+    u->sp_r = malloc(m * sizeof *u->sp_r);
+    u->sp_w = malloc(m * sizeof *u->sp_w);
+    if (!u->sp_ord || !u->sp_l || !u->sp_r || !u->sp_w) return cli_error("out of memory"), -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT ord, left_rid, right_rid, match_weight FROM pairs", -1, &st, NULL))
+        return cli_error("%s: %s", s->path, sqlite3_errmsg(s->db)), -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < m) {
+        u->sp_ord[k] = sqlite3_column_int64(st, 0);
+        u->sp_l[k] = sqlite3_column_int64(st, 1);
+        u->sp_r[k] = sqlite3_column_int64(st, 2);
+        u->sp_w[k++] = (float)sqlite3_column_double(st, 3);
+    }
+    sqlite3_finalize(st);
+    u->n_sp = k;
+    if (rc != SQLITE_DONE || (int64_t)k != np)
+        return cli_error("%s: cannot read the stored pairs (run 'watchlink index --check')", s->path), -1;
+    return 0;
+}
+
+/* The row id of a decision's record, or -1 (not stored). */
+static int64_t rid_of_key(sqlite3_stmt *st, const char *source, const char *id)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    return sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+static size_t pos_of_rid(const upd *u, int64_t rid)
+{
+    int64_t key[2] = { rid, 0 };
+    const int64_t *at = bsearch(key, u->by_rid, u->n_all, 2 * sizeof *u->by_rid, by_first);
+    return at ? (size_t)at[1] : SIZE_MAX;
+}
+
+/* The affected stored records (their part holds a new record), in output order.
+ * @return 0, or -1 after the error. */
+static int load_part(store *s, upd *u, size_t n_add)
+{
+    uint32_t *root_hit = calloc((size_t)u->rid_end, sizeof *root_hit);
+    if (!root_hit) return cli_error("out of memory"), -1;
+    int64_t first_new = u->rid_end - (int64_t)n_add;
+    for (int64_t r = first_new; r < u->rid_end; r++) root_hit[uf_find(u->parent, (uint32_t)r)] = 1;
+    size_t n = 0;
+    for (int64_t r = 0; r < first_new; r++) n += root_hit[uf_find(u->parent, (uint32_t)r)];
+    size_t m = n + n_add ? n + n_add : 1;
+    u->rid = malloc(m * sizeof *u->rid);
+    u->ord = malloc(m * sizeof *u->ord);
+    u->old_person = calloc(m, sizeof *u->old_person);
+    u->source = calloc(m, sizeof *u->source);
+    u->id = calloc(m, sizeof *u->id);
+    sqlite3_stmt *st = NULL;
+    int rc = u->rid && u->ord && u->old_person && u->source && u->id ? 0 : -1;
+    if (rc) cli_error("out of memory");
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "SELECT person_id, source, id, ord FROM records WHERE rid = ?", -1,
+                                      &st, NULL))
+        rc = -1, cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+    /* (ord, rid) of the affected stored records that exist, sorted by ord */
+    int64_t *by_ord = rc == 0 ? malloc(2 * (n ? n : 1) * sizeof *by_ord) : NULL;
+    size_t k = 0;
+    if (rc == 0 && !by_ord) rc = -1, cli_error("out of memory");
+    for (int64_t r = 0; rc == 0 && r < first_new; r++) {
+        if (!root_hit[uf_find(u->parent, (uint32_t)r)]) continue;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, r);
+        int q = sqlite3_step(st);
+        if (q == SQLITE_DONE) continue; /* a row id no record has (removed): a part of one */
+        if (q != SQLITE_ROW) {
+            rc = -1;
+            cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+            break;
+        }
+        u->rid[k] = r;
+        u->old_person[k] = sqlite3_column_int64(st, 0);
+        u->source[k] = col_text(st, 1);
+        u->id[k] = col_text(st, 2);
+        u->ord[k] = sqlite3_column_int64(st, 3);
+        if (!u->source[k] || !u->id[k]) rc = -1, cli_error("out of memory");
+        by_ord[2 * k] = u->ord[k];
+        by_ord[2 * k + 1] = (int64_t)k;
+        k++;
+    }
+    sqlite3_finalize(st);
+    free(root_hit);
+    u->n_aff = k;
+    if (rc == 0) { /* reorder by ord */
+        qsort(by_ord, k, 2 * sizeof *by_ord, by_first);
+        int64_t *rid = malloc(m * sizeof *rid), *ord = malloc(m * sizeof *ord), *op = calloc(m, sizeof *op);
+        char **sr = calloc(m, sizeof *sr), **id = calloc(m, sizeof *id);
+        if (!rid || !ord || !op || !sr || !id) {
+            rc = -1;
+            cli_error("out of memory");
+            free(rid), free(ord), free(op), free(sr), free(id);
+        } else {
+            for (size_t j = 0; j < k; j++) {
+                size_t from = (size_t)by_ord[2 * j + 1];
+                rid[j] = u->rid[from], ord[j] = u->ord[from], op[j] = u->old_person[from];
+                sr[j] = u->source[from], id[j] = u->id[from];
+            }
+            free(u->rid), free(u->ord), free(u->old_person), free(u->source), free(u->id);
+            u->rid = rid, u->ord = ord, u->old_person = op, u->source = sr, u->id = id;
+        }
+    }
+    free(by_ord);
+    return rc;
+}
+
+/* Source numbers per position: the few distinct names, looked up linearly. */
+static int number_sources(upd *u, const wl_dataset *ds)
+{
+    const char **names = malloc((u->n_all ? u->n_all : 1) * sizeof *names);
+    u->src = malloc((u->n_all ? u->n_all : 1) * sizeof *u->src);
+    if (!names || !u->src) {
+        free(names);
+        return cli_error("out of memory"), -1;
+    }
+    size_t nn = 0, last = 0;
+    for (size_t p = 0; p < u->n_all; p++) {
+        const char *name = p < u->n_aff ? u->source[p] : wl_dataset_source(ds, u->newi[p - u->n_aff]);
+        if (nn == 0 || strcmp(names[last], name) != 0) {
+            for (last = 0; last < nn && strcmp(names[last], name) != 0; last++) {}
+            if (last == nn) names[nn++] = name;
+        }
+        u->src[p] = (uint32_t)last;
+    }
+    free(names);
+    return 0;
+}
+
+static const char *pos_source(const upd *u, const wl_dataset *ds, size_t p)
+{
+    return p < u->n_aff ? u->source[p] : wl_dataset_source(ds, u->newi[p - u->n_aff]);
+}
+
+static const char *pos_id(const upd *u, const wl_dataset *ds, size_t p)
+{
+    return p < u->n_aff ? u->id[p] : wl_dataset_id(ds, u->newi[p - u->n_aff]);
+}
+
+static int same_pair(const wl_match *a, const wl_match *b) { return a->left == b->left && a->right == b->right; }
+
+/* The new rows' row ids, in output order after every stored one. */
+static int number_new(const wl_dataset *ds, upd *u, size_t n_add, int64_t rid0)
+{
+    size_t nn = wl_dataset_size(ds);
+    if (wl_dataset_record_ranks(ds, &u->qrank) != WL_OK) return cli_error("out of memory"), -1;
+    u->newi = malloc((n_add ? n_add : 1) * sizeof *u->newi);
+    u->new_rid = calloc(nn ? nn : 1, sizeof *u->new_rid);
+    size_t *at_rank = malloc((nn ? nn : 1) * sizeof *at_rank);
+    if (!u->newi || !u->new_rid || !at_rank) {
+        free(at_rank);
+        return cli_error("out of memory"), -1;
+    }
+    for (size_t i = 0; i < nn; i++) at_rank[u->qrank[i]] = i;
+    size_t j = 0;
+    for (size_t r = 0; r < nn; r++) {
+        size_t i = at_rank[r];
+        if (!u->use[i]) continue;
+        u->new_rid[i] = rid0 + (int64_t)j;
+        u->newi[j++] = i;
+    }
+    free(at_rank);
+    return 0;
+}
+
+/* Matches the new rows, finds their part of the store and re-forms its persons. */
+static int plan(store *s, store_settings *set, const wl_dataset *ds, const cli_opts *o, upd *u, size_t n_add,
+                int64_t rid0, size_t *n_clusters, size_t *nc, size_t *nm_out, size_t *n_links)
+{
+    size_t nm = 0;
+    char err[512] = "";
+    if (number_new(ds, u, n_add, rid0) != 0) return -1;
+    if (wl_store_match(u->x, u->later.ds, ds, u->use, 1, set->model, o->threads, &u->m, &nm, err, sizeof err) !=
+        WL_OK)
+        return cli_error("%s", err), -1;
+    *nm_out = nm;
+    double t = set->threshold;
+    double tw = t <= 0 ? -INFINITY : (t >= 1 ? INFINITY : log2(t / (1 - t)));
+    /* the parts: stored pairs, match decisions and the new pairs, over row ids */
+    if (load_stored_pairs(s, u) != 0 || store_load_decisions(s, &u->dec, &u->n_dec) != 0) return -1;
+    u->rid_end = rid0 + (int64_t)n_add;
+    if (u->rid_end >= (int64_t)UINT32_MAX) return cli_error("%s: row ids beyond 2^32: refit", s->path), -1;
+    u->parent = malloc((size_t)u->rid_end * sizeof *u->parent);
+    if (!u->parent) return cli_error("out of memory"), -1;
+    for (int64_t r = 0; r < u->rid_end; r++) u->parent[r] = (uint32_t)r;
+    for (size_t k = 0; k < u->n_sp; k++)
+        if (u->sp_l[k] < rid0 && u->sp_r[k] < rid0 && u->sp_l[k] >= 0 && u->sp_r[k] >= 0)
+            uf_union(u->parent, u->sp_l[k], u->sp_r[k]);
+    sqlite3_stmt *kst;
+    if (sqlite3_prepare_v2(s->db, "SELECT rid FROM records WHERE source = ?1 AND id = ?2", -1, &kst, NULL))
+        return cli_error("%s: %s", s->path, sqlite3_errmsg(s->db)), -1;
+    for (size_t d = 0; d < u->n_dec; d++) {
+        if (!u->dec[d].match) continue;
+        int64_t a = rid_of_key(kst, u->dec[d].f[DEC_LEFT_SOURCE], u->dec[d].f[DEC_LEFT_ID]);
+        int64_t b = rid_of_key(kst, u->dec[d].f[DEC_RIGHT_SOURCE], u->dec[d].f[DEC_RIGHT_ID]);
+        if (a >= 0 && b >= 0 && a < rid0 && b < rid0) uf_union(u->parent, a, b);
+    }
+    sqlite3_finalize(kst);
+    size_t above = 0;
+    for (size_t k = 0; k < nm; k++) {
+        if (!(u->m[k].weight >= tw)) continue;
+        int64_t a = u->new_rid[u->m[k].left], b = other_rid(u, u->m[k].right);
+        if (a < 0 || b < 0 || b >= u->rid_end) return cli_error("%s: damaged store: a pair names no record", s->path), -1;
+        uf_union(u->parent, a, b);
+        above++;
+    }
+    /* the part's records: positions (stored in output order, then the new) */
+    if (load_part(s, u, n_add) != 0) return -1;
+    u->n_all = u->n_aff + n_add;
+    size_t n_all = u->n_all, m = n_all ? n_all : 1;
+    u->by_rid = malloc(2 * m * sizeof *u->by_rid);
+    if (!u->by_rid) return cli_error("out of memory"), -1;
+    for (size_t p = 0; p < n_all; p++) {
+        u->by_rid[2 * p] = p < u->n_aff ? u->rid[p] : rid0 + (int64_t)(p - u->n_aff);
+        u->by_rid[2 * p + 1] = (int64_t)p;
+    }
+    qsort(u->by_rid, n_all, 2 * sizeof *u->by_rid, by_first);
+    if (number_sources(u, ds) != 0) return -1;
+    /* the part's stored pairs, then the new pairs at or above the threshold */
+    size_t cap = above + 1;
+    for (size_t k = 0; k < u->n_sp; k++) cap += pos_of_rid(u, u->sp_l[k]) != SIZE_MAX;
+    u->all = calloc(cap, sizeof *u->all);
+    u->kept = malloc(cap * sizeof *u->kept);
+    u->all_ord = malloc(cap * sizeof *u->all_ord);
+    u->survive = calloc(cap, 1);
+    u->kept_dec = calloc(cap, 1);
+    u->dp = malloc(cap * sizeof *u->dp);
+    u->dp_of = malloc(cap * sizeof *u->dp_of);
+    if (!u->all || !u->kept || !u->all_ord || !u->survive || !u->kept_dec || !u->dp || !u->dp_of)
+        return cli_error("out of memory"), -1;
+    size_t M = 0;
+    for (size_t k = 0; k < u->n_sp; k++) {
+        size_t a = pos_of_rid(u, u->sp_l[k]), b = pos_of_rid(u, u->sp_r[k]);
+        if (a == SIZE_MAX) continue;
+        if (b == SIZE_MAX) return cli_error("%s: damaged store: a pair names no record", s->path), -1;
+        u->all[M] = (wl_match){ .left = (uint32_t)a, .right = (uint32_t)b, .weight = u->sp_w[k] };
+        u->all_ord[M++] = u->sp_ord[k];
+    }
+    u->n_stored_in = M;
+    for (size_t k = 0; k < nm; k++) {
+        if (!(u->m[k].weight >= tw)) continue;
+        size_t a = pos_of_rid(u, u->new_rid[u->m[k].left]), b = pos_of_rid(u, other_rid(u, u->m[k].right));
+        if (a == SIZE_MAX || b == SIZE_MAX) return cli_error("%s: damaged store: a pair names no record", s->path), -1;
+        wl_match *x = &u->all[M];
+        *x = u->m[k];
+        x->left = (uint32_t)(a < b ? a : b);
+        x->right = (uint32_t)(a < b ? b : a);
+        u->all_ord[M++] = -1;
+    }
+    u->n_pairs = M;
+    /* the outranked rule over both (a record's best partner in a source is
+     * never dropped, so the stored pairs hold every best the full run saw) */
+    memcpy(u->kept, u->all, M * sizeof *u->all);
+    size_t nk = wl_matches_drop_outranked(u->kept, M, u->src);
+    if (nk == SIZE_MAX) return cli_error("out of memory"), -1;
+    for (size_t k = 0, q = 0; k < M; k++)
+        if (q < nk && same_pair(&u->all[k], &u->kept[q])) u->survive[k] = 1, q++;
+    size_t ndp = 0;
+    for (size_t k = 0; k < M; k++)
+        if (u->survive[k]) {
+            u->dp[ndp] = (dec_pair){ u->all[k].left, u->all[k].right, u->all[k].weight };
+            u->dp_of[ndp++] = k;
+        }
+    /* persons under the stored decisions, then the stable-id rule */
+    u->keys = malloc(m * sizeof *u->keys);
+    u->label = malloc(m * sizeof *u->label);
+    u->person = malloc(m * sizeof *u->person);
+    u->ch = malloc(m * sizeof *u->ch);
+    int64_t *age = malloc(m * sizeof *age);
+    unsigned char *kd = malloc(ndp ? ndp : 1);
+    int rc = u->keys && u->label && u->person && u->ch && age && kd ? 0 : -1;
+    if (rc) cli_error("out of memory");
+    for (size_t p = 0; rc == 0 && p < n_all; p++) {
+        u->keys[p] = (store_key){ pos_source(u, ds, p), pos_id(u, ds, p), p };
+        age[p] = p < u->n_aff ? u->rid[p] : rid0 + (int64_t)(p - u->n_aff);
+    }
+    if (rc == 0) store_keys_sort(u->keys, n_all);
+    if (rc == 0 && !(u->links = store_decision_links(u->keys, n_all, u->dec, u->n_dec, n_links))) rc = -1;
+    if (rc == 0) {
+        *n_clusters = dec_cluster(n_all, u->dp, ndp, u->links, *n_links, u->label, kd);
+        if (*n_clusters == SIZE_MAX) rc = -1, cli_error("out of memory");
+    }
+    for (size_t d = 0; rc == 0 && d < ndp; d++) u->kept_dec[u->dp_of[d]] = kd[d];
+    if (rc == 0) {
+        sid_input in = { n_all, u->old_person, age, u->label, NULL, *n_clusters, (int64_t)set->next_person_id };
+        int64_t next = sid_assign(&in, u->person, u->ch, nc);
+        if (next < 0) rc = -1, cli_error("out of memory");
+        else set->next_person_id = next;
+    }
+    free(age);
+    free(kd);
+    return rc;
+}
+
+static int step(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int by_positions(const void *a, const void *b)
+{
+    const wl_match *x = *(const wl_match *const *)a, *y = *(const wl_match *const *)b;
+    if (x->left != y->left) return x->left < y->left ? -1 : 1;
+    return (x->right > y->right) - (x->right < y->right);
+}
+
+/* The part's new persons into the store: the new records, the moved ones, the
+ * pairs dropped and added, the persons left empty removed. */
+static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t rid0, int64_t ord0, int64_t pord0)
+{
+    static const char *const SQL[] = {
+        "INSERT OR IGNORE INTO persons(person_id) VALUES(?)",
+        "INSERT INTO records(rid, source, id, person_id, ord, fields) VALUES(?,?,?,?,?,?)",
+        "INSERT INTO pairs(ord, left_rid, right_rid, probability, match_weight) VALUES(?,?,?,?,?)",
+        "UPDATE records SET person_id = ?2 WHERE rid = ?1",
+        "DELETE FROM pairs WHERE ord = ?",
+        "DELETE FROM persons WHERE person_id = ?1 AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?1)",
+    };
+    enum { PERSON, RECORD, PAIR, MOVE, UNPAIR, EMPTY, N_SQL };
+    sqlite3_stmt *st[N_SQL] = { 0 };
+    int rc = 0;
+    for (int k = 0; k < N_SQL && rc == 0; k++)
+        if (sqlite3_prepare_v2(s->db, SQL[k], -1, &st[k], NULL) != SQLITE_OK) rc = -1;
+    for (size_t p = 0; rc == 0 && p < u->n_all; p++) {
+        if (p < u->n_aff && u->person[p] == u->old_person[p]) continue;
+        sqlite3_bind_int64(st[PERSON], 1, u->person[p]);
+        rc = step(st[PERSON]);
+        if (rc == 0 && p < u->n_aff) {
+            sqlite3_bind_int64(st[MOVE], 1, u->rid[p]);
+            sqlite3_bind_int64(st[MOVE], 2, u->person[p]);
+            rc = step(st[MOVE]);
+        } else if (rc == 0) {
+            size_t j = p - u->n_aff, i = u->newi[j];
+            sqlite3_bind_int64(st[RECORD], 1, rid0 + (int64_t)j);
+            sqlite3_bind_text(st[RECORD], 2, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st[RECORD], 3, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st[RECORD], 4, u->person[p]);
+            sqlite3_bind_int64(st[RECORD], 5, ord0 + (int64_t)j);
+            sqlite3_bind_text(st[RECORD], 6, u->fields[i], -1, SQLITE_STATIC);
+            rc = step(st[RECORD]);
+        }
+    }
+    for (size_t k = 0; rc == 0 && k < u->n_stored_in; k++)
+        if (!u->survive[k] || !u->kept_dec[k]) {
+            sqlite3_bind_int64(st[UNPAIR], 1, u->all_ord[k]);
+            rc = step(st[UNPAIR]);
+        }
+    /* the new pairs that stay, in the order of their records' positions */
+    const wl_match **q = malloc((u->n_pairs - u->n_stored_in + 1) * sizeof *q);
+    size_t nq = 0;
+    if (!q) rc = -1;
+    for (size_t k = u->n_stored_in; rc == 0 && k < u->n_pairs; k++)
+        if (u->survive[k] && u->kept_dec[k]) q[nq++] = &u->all[k];
+    if (rc == 0) qsort(q, nq, sizeof *q, by_positions);
+    for (size_t k = 0; rc == 0 && k < nq; k++) {
+        uint32_t a = q[k]->left, b = q[k]->right;
+        sqlite3_bind_int64(st[PAIR], 1, pord0 + (int64_t)k);
+        sqlite3_bind_int64(st[PAIR], 2, a < u->n_aff ? u->rid[a] : rid0 + (int64_t)(a - u->n_aff));
+        sqlite3_bind_int64(st[PAIR], 3, b < u->n_aff ? u->rid[b] : rid0 + (int64_t)(b - u->n_aff));
+        sqlite3_bind_double(st[PAIR], 4, q[k]->probability);
+        sqlite3_bind_double(st[PAIR], 5, q[k]->weight);
+        rc = step(st[PAIR]);
+    }
+    free(q);
+    /* a person a record left may be empty now */
+    for (size_t p = 0; rc == 0 && p < u->n_aff; p++)
+        if (u->person[p] != u->old_person[p]) {
+            sqlite3_bind_int64(st[EMPTY], 1, u->old_person[p]);
+            rc = step(st[EMPTY]);
+        }
+    if (rc) cli_error("%s: writing the update: %s", s->path, sqlite3_errmsg(s->db));
+    for (int k = 0; k < N_SQL; k++) sqlite3_finalize(st[k]);
+    return rc;
+}
+
+static int write_events(store *s, const upd *u, const wl_dataset *ds, size_t nc, size_t n_add)
+{
+    char detail[160];
+    snprintf(detail, sizeof detail, "%zu records added (incremental), %zu person changes", n_add, nc);
+    int64_t run = store_add_run(s, "update", detail);
+    store_events ev;
+    if (run < 0 || store_events_begin(s, run, &ev) != 0) return -1;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < nc; k++) {
+        const sid_change *c = &u->ch[k];
+        rc = store_event(&ev, sid_kind_name(c->kind), c->person, pos_source(u, ds, c->rec), pos_id(u, ds, c->rec),
+                         c->previous, NULL, NULL, NULL);
+    }
+    store_events_end(&ev);
+    return rc;
+}
+
+static int write_changes_file(const char *path, const upd *u, const wl_dataset *ds, size_t nc)
+{
+    cli_out out;
+    if (cli_out_open(&out, path) != 0) return -1;
+    fputs("change,person_id,source,id,previous_person_id\n", out.f);
+    for (size_t k = 0; k < nc; k++) {
+        const sid_change *c = &u->ch[k];
+        fprintf(out.f, "%s,%" PRId64 ",", sid_kind_name(c->kind), c->person);
+        cli_csv_field(out.f, pos_source(u, ds, c->rec));
+        fputc(',', out.f);
+        cli_csv_field(out.f, pos_id(u, ds, c->rec));
+        if (c->previous) fprintf(out.f, ",%" PRId64 "\n", c->previous);
+        else fputs(",\n", out.f);
+    }
+    return cli_out_commit(&out);
+}
+
+int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const wl_read_report *reps,
+                     size_t n_lists, const cli_opts *o, const char *changes_path)
+{
+    size_t nn = wl_dataset_size(ds), n_add = 0, changed = 0;
+    upd u;
+    memset(&u, 0, sizeof u);
+    int rc = EXIT_INTERNAL;
+    u.fields = store_record_fields(ds, reps, n_lists, NULL, 0);
+    u.use = calloc(nn ? nn : 1, 1);
+    if (!u.use || store_fields_complete(u.fields, nn) != 0) goto done;
+    if (classify(s, ds, u.fields, u.use, &n_add, &changed) != 0) goto done;
+    if (changed) {
+        if (!o->quiet)
+            fprintf(stderr, "note: %zu rows replace stored ones: this update matches the whole store again "
+                            "(a refit)\n", changed);
+        rc = UPDATE_REFIT;
+        goto done;
+    }
+    int has = store_index_load(s, &u.x); /* 1: none yet (format 2); -1: missing or damaged, said */
+    if (has != 0) {
+        rc = UPDATE_REFIT;
+        goto done;
+    }
+    if (n_add == 0) { /* nothing new: the run is recorded, nothing else changes */
+        if (store_add_run(s, "update", "0 records added (incremental), 0 person changes") < 0 || store_commit(s) != 0)
+            goto done;
+        rc = EXIT_OK;
+        if (changes_path && write_changes_file(changes_path, &u, ds, 0) != 0) rc = EXIT_INPUT;
+        if (!o->quiet) fprintf(stderr, "update %s: %zu rows, all as stored: nothing changed\n", s->path, nn);
+        goto done;
+    }
+    if (store_later_load(s, u.x, (int)set->reference_year, &u.later) != 0) goto done;
+    size_t N = wl_store_index_records(u.x);
+    if ((u.later.n + n_add) * REFIT_SHARE > N) {
+        if (!o->quiet)
+            fprintf(stderr, "note: %zu records added since the last refit, %zu now, against %zu then: this update "
+                            "refits the store (matches it whole and freezes its statistics again)\n",
+                    u.later.n, n_add, N);
+        rc = UPDATE_REFIT;
+        goto done;
+    }
+    size_t n_clusters = 0, nc = 0, nm = 0, n_links = 0;
+    int64_t rid0 = scalar(s, "SELECT max(rid) FROM records", 0) + 1;
+    int64_t ord0 = scalar(s, "SELECT max(ord) FROM records", -1) + 1;
+    int64_t pord0 = scalar(s, "SELECT max(ord) FROM pairs", -1) + 1;
+    if (plan(s, set, ds, o, &u, n_add, rid0, &n_clusters, &nc, &nm, &n_links) != 0) goto done;
+    if (write_part(s, &u, ds, rid0, ord0, pord0) != 0 ||
+        store_set_meta_num(s, "next_person_id", set->next_person_id) != 0 || write_events(s, &u, ds, nc, n_add) != 0)
+        goto done;
+    int64_t persons = scalar(s, "SELECT count(*) FROM persons", -1);
+    if (store_commit(s) != 0) goto done;
+    rc = EXIT_OK;
+    if (changes_path && write_changes_file(changes_path, &u, ds, nc) != 0) rc = EXIT_INPUT;
+    if (!o->quiet) {
+        size_t added_pairs = 0, dropped = 0;
+        for (size_t k = u.n_stored_in; k < u.n_pairs; k++) added_pairs += u.survive[k] && u.kept_dec[k];
+        for (size_t k = 0; k < u.n_stored_in; k++) dropped += !u.survive[k] || !u.kept_dec[k];
+        fprintf(stderr,
+                "update %s: %zu rows (%zu added, %zu as stored), matched incrementally with the statistics of the "
+                "last refit (%zu records then, %zu added since): %zu pairs compared, %zu new pairs, %zu stored pairs "
+                "dropped, %zu records re-formed into %zu persons (%zu person changes), %" PRId64 " persons in all\n",
+                s->path, nn, n_add, nn - n_add, N, u.later.n + n_add, nm, added_pairs, dropped, u.n_all, n_clusters,
+                nc, persons);
+    }
+done:
+    upd_free(&u, nn);
+    return rc;
+}

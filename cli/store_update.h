@@ -1,0 +1,46 @@
+/*
+ * store_update.h -- the store's records added after its index file (the
+ * "later" records), and the incremental update that adds them (issue 12).
+ *
+ * An update that only adds records does not match the whole store again: it
+ * matches the night's new records against the index file, the later records
+ * and each other with the frozen statistics (wl_store_match), applies the
+ * outranked rule to the stored pairs and the new ones, and re-forms the
+ * persons from the pairs as `review` does. The index file stays as it was; the
+ * records it does not hold (row ids above its largest) are the later records,
+ * read from the database and normalised again by every query and update until
+ * the next refit writes a new index file.
+ */
+#ifndef WL_STORE_UPDATE_H
+#define WL_STORE_UPDATE_H
+
+#include "store.h"
+
+/* The records stored after the index file was written, as a dataset. */
+typedef struct {
+    wl_dataset *ds;  /* NULL when there are none */
+    int64_t *rid;    /* per record of ds, its row id */
+    int64_t *ord;    /* per record of ds, its place in output order (records.ord) */
+    size_t n;
+} store_later;
+
+/** Loads them (the store's reference year). @return 0, or -1 after the error. */
+int store_later_load(store *s, const wl_store_index *x, int reference_year, store_later *out);
+void store_later_free(store_later *l);
+
+/* Returned by store_update_add when the update must match the whole store
+ * again (nothing was written): changed rows, no index file, or too many
+ * records since the last refit. */
+enum { UPDATE_REFIT = -1 };
+
+/**
+ * The incremental update: ds holds the night's lists (n_lists, their read
+ * reports), read with the store's reference year; s is in the update's
+ * transaction, which this commits when it returns EXIT_OK. The changes file,
+ * if any, is written after the commit.
+ * @return an exit code, or UPDATE_REFIT.
+ */
+int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const wl_read_report *reps,
+                     size_t n_lists, const cli_opts *o, const char *changes_path);
+
+#endif
