@@ -1,0 +1,297 @@
+/* test_store_match.c -- wl_store_match, the general form of the store query
+ * that the incremental update uses (engine/src/store/store_query.c):
+ *  - new records matched against the index and among themselves give exactly
+ *    the pairs of a full dedup run over the stored lists and the new list
+ *    holding a new record (the frozen statistics are that run's when the index
+ *    was made from the stored lists), values to the bit;
+ *  - a record stored after the index file (a "later" record) scores as the
+ *    index's own copy of it would;
+ *  - a use mask matches as a list of the used records alone would;
+ *  - without later records, a mask or pairs among the query records it is
+ *    wl_store_query. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "watchlink.h"
+
+static void read_path(wl_dataset *ds, const char *path, const char *source)
+{
+    char err[512];
+    wl_read_options ro = wl_read_default_options();
+    ro.source = source;
+    wl_read_report rep;
+    assert_int_equal(wl_dataset_read(ds, path, &ro, &rep, err, sizeof err), WL_OK);
+}
+
+static void read_list(wl_dataset *ds, const char *name, const char *source)
+{
+    const char *root = getenv("WL_SOURCE_DIR");
+    assert_non_null(root);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/datasets/sample/%s", root, name);
+    read_path(ds, path, source);
+}
+
+/* No block of the sample reaches this limit's split size: no split decisions. */
+enum { MAX_BLOCK = 100000 };
+
+/* The store: idn and mys, indexed as `watchlink index` does. */
+static wl_store_index *make_store(const char *path, wl_model **model)
+{
+    wl_dataset *ds = wl_dataset_create();
+    read_list(ds, "idn.csv", NULL);
+    read_list(ds, "mys.csv", NULL);
+    wl_options o = wl_default_options();
+    o.keep_features = 1;
+    o.max_block = MAX_BLOCK;
+    wl_result *r = NULL;
+    char err[512];
+    assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &r, err, sizeof err), WL_OK);
+    size_t n = wl_dataset_size(ds);
+    int64_t *rid = malloc(n * sizeof *rid);
+    uint32_t *rank = malloc(n * sizeof *rank);
+    for (size_t k = 0; k < n; k++) {
+        rank[wl_result_record(r, k)] = (uint32_t)k;
+        rid[wl_result_record(r, k)] = (int64_t)k + 1;
+    }
+    assert_int_equal(wl_store_index_write(wl_result_features(r), &o, rid, rank, path, NULL, err, sizeof err), WL_OK);
+    *model = wl_result_take_model(r);
+    free(rid);
+    free(rank);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    wl_store_index *x = NULL;
+    assert_int_equal(wl_store_index_open(path, &x, err, sizeof err), WL_OK);
+    return x;
+}
+
+static int by_pair(const void *a, const void *b)
+{
+    const wl_match *x = a, *y = b;
+    if (x->left != y->left) return x->left < y->left ? -1 : 1;
+    return (x->right > y->right) - (x->right < y->right);
+}
+
+static void sort_pairs(wl_match *m, size_t n) { qsort(m, n, sizeof *m, by_pair); }
+
+static void assert_same_pair(const wl_match *a, const wl_match *b)
+{
+    assert_true(a->probability == b->probability);
+    assert_true(a->weight == b->weight);
+    assert_memory_equal(a->level, b->level, sizeof a->level);
+    assert_memory_equal(a->field_weight, b->field_weight, sizeof a->field_weight);
+}
+
+static void assert_same_pairs(const wl_match *a, size_t na, const wl_match *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t k = 0; k < na; k++) {
+        assert_int_equal(a[k].left, b[k].left);
+        assert_int_equal(a[k].right, b[k].right);
+        assert_same_pair(&a[k], &b[k]);
+    }
+}
+
+/* The full dedup run over tha (first, so its records keep their indices), idn
+ * and mys with the store's model: its pairs holding a tha record, numbered as
+ * wl_store_match numbers them (a stored record s as s, a second tha record j
+ * as N + j), sorted. */
+static wl_match *full_dedup(const wl_model *model, size_t N, size_t *n_out)
+{
+    wl_dataset *ds = wl_dataset_create();
+    read_list(ds, "tha.csv", NULL);
+    size_t nq = wl_dataset_size(ds);
+    read_list(ds, "idn.csv", NULL);
+    read_list(ds, "mys.csv", NULL);
+    size_t n = wl_dataset_size(ds);
+    assert_int_equal(n - nq, N);
+    unsigned char *focus = calloc(n, 1);
+    memset(focus, 1, nq);
+    wl_options o = wl_default_options();
+    o.threshold = 0.0;
+    o.max_partners = SIZE_MAX;
+    o.max_block = MAX_BLOCK;
+    o.focus = focus;
+    o.keep_outranked = 1;
+    wl_result *r = NULL;
+    char err[512];
+    assert_int_equal(wl_run(ds, &o, model, NULL, NULL, &r, err, sizeof err), WL_OK);
+    size_t np = wl_result_pair_count(r), k = 0, among = 0;
+    wl_match *m = malloc((np + 1) * sizeof *m);
+    for (size_t j = 0; j < np; j++) {
+        wl_match x = *wl_result_pair(r, j);
+        uint32_t a = x.left < x.right ? x.left : x.right, b = x.left < x.right ? x.right : x.left;
+        assert_true(a < nq);
+        x.left = a;
+        x.right = b < nq ? (uint32_t)(N + b) : (uint32_t)(b - nq);
+        among += b < nq;
+        m[k++] = x;
+    }
+    assert_true(among > 10); /* pairs of two tha records to compare too */
+    sort_pairs(m, k);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    free(focus);
+    *n_out = k;
+    return m;
+}
+
+typedef struct {
+    char path[64];
+    wl_model *model;
+    wl_store_index *x;
+    wl_dataset *tha;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/wl_sm_%d.idx", (int)getpid());
+    f->x = make_store(f->path, &f->model);
+    f->tha = wl_dataset_create();
+    read_list(f->tha, "tha.csv", NULL);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    wl_dataset_free(f->tha);
+    wl_model_free(f->model);
+    wl_store_index_close(f->x);
+    unlink(f->path);
+    free(f);
+    return 0;
+}
+
+static wl_match *match(const fixture *f, const wl_dataset *later, const wl_dataset *q, const unsigned char *use,
+                       int among, int threads, size_t *n)
+{
+    wl_match *m = NULL;
+    char err[512];
+    assert_int_equal(wl_store_match(f->x, later, q, use, among, f->model, threads, &m, n, err, sizeof err), WL_OK);
+    sort_pairs(m, *n);
+    return m;
+}
+
+static void test_update_equals_full_dedup(void **state)
+{
+    fixture *f = *state;
+    size_t N = wl_store_index_records(f->x), nf = 0;
+    wl_match *full = full_dedup(f->model, N, &nf);
+    for (int threads = 1; threads <= 2; threads++) {
+        size_t n = 0;
+        wl_match *m = match(f, NULL, f->tha, NULL, 1, threads, &n);
+        assert_same_pairs(full, nf, m, n);
+        free(m);
+    }
+    free(full);
+}
+
+/* Later records: mys again (the same rows), stored after the index file. Each
+ * tha record's pair with a later copy is its pair with the index's mys record. */
+static void test_later_record_scores_as_stored(void **state)
+{
+    fixture *f = *state;
+    wl_dataset *later = wl_dataset_create();
+    read_list(later, "mys.csv", NULL);
+    size_t N = wl_store_index_records(f->x), D = wl_dataset_size(later), n = 0, n0 = 0;
+    wl_match *m = match(f, later, f->tha, NULL, 0, 2, &n);
+    wl_match *base = match(f, NULL, f->tha, NULL, 0, 2, &n0);
+    size_t n_later = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (m[k].right < N) continue;
+        assert_true(m[k].right < N + D);
+        size_t t = m[k].right - N, s = SIZE_MAX;
+        for (size_t i = 0; i < N && s == SIZE_MAX; i++)
+            if (!strcmp(wl_store_index_source(f->x, i), "mys")) {
+                /* the index's records are the dataset idn, mys in order */
+                s = i + t;
+            }
+        assert_true(s < N);
+        wl_match want = { .left = m[k].left, .right = (uint32_t)s };
+        const wl_match *at = bsearch(&want, base, n0, sizeof *base, by_pair);
+        assert_non_null(at);
+        assert_same_pair(&m[k], at);
+        n_later++;
+    }
+    assert_true(n_later > 100);
+    free(m);
+    free(base);
+    wl_dataset_free(later);
+}
+
+/* A mask of every other record against a list of those records alone. */
+static void test_use_mask_equals_list_of_used(void **state)
+{
+    fixture *f = *state;
+    const char *root = getenv("WL_SOURCE_DIR");
+    char src[4096], dst[64], line[8192];
+    snprintf(src, sizeof src, "%s/datasets/sample/tha.csv", root);
+    snprintf(dst, sizeof dst, "/tmp/wl_sm_half_%d.csv", (int)getpid());
+    FILE *in = fopen(src, "r"), *out = fopen(dst, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    size_t row = 0;
+    while (fgets(line, sizeof line, in)) /* the header, then rows 0, 2, 4... (no quoted newlines in the sample) */
+        if (row++ == 0 || (row - 2) % 2 == 0) fputs(line, out);
+    fclose(in);
+    fclose(out);
+    wl_dataset *half = wl_dataset_create();
+    read_path(half, dst, "tha");
+    unlink(dst);
+    size_t K = wl_dataset_size(f->tha), H = wl_dataset_size(half), N = wl_store_index_records(f->x);
+    assert_int_equal(H, (K + 1) / 2);
+    unsigned char *use = calloc(K, 1);
+    for (size_t i = 0; i < K; i += 2) use[i] = 1;
+    size_t nm = 0, nh = 0;
+    wl_match *m = match(f, NULL, f->tha, use, 1, 2, &nm);
+    wl_match *h = match(f, NULL, half, NULL, 1, 2, &nh);
+    for (size_t k = 0; k < nh; k++) { /* the list's record j is the mask's 2j */
+        h[k].left *= 2;
+        if (h[k].right >= N) h[k].right = (uint32_t)(N + 2 * (h[k].right - N));
+    }
+    sort_pairs(h, nh);
+    assert_true(nh > 1000);
+    assert_same_pairs(h, nh, m, nm);
+    free(m);
+    free(h);
+    free(use);
+    wl_dataset_free(half);
+}
+
+static void test_plain_form_is_query(void **state)
+{
+    fixture *f = *state;
+    size_t n = 0, nq = 0;
+    wl_match *m = match(f, NULL, f->tha, NULL, 0, 2, &n);
+    wl_match *q = NULL;
+    char err[512];
+    assert_int_equal(wl_store_query(f->x, f->tha, f->model, 2, &q, &nq, err, sizeof err), WL_OK);
+    sort_pairs(q, nq);
+    assert_same_pairs(q, nq, m, n);
+    free(m);
+    free(q);
+    wl_match *p = (wl_match *)1;
+    assert_int_equal(wl_store_match(NULL, NULL, f->tha, NULL, 0, f->model, 1, &p, &n, err, sizeof err), WL_USAGE);
+    assert_null(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_update_equals_full_dedup),
+        cmocka_unit_test(test_later_record_scores_as_stored),
+        cmocka_unit_test(test_use_mask_equals_list_of_used),
+        cmocka_unit_test(test_plain_form_is_query),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
