@@ -35,8 +35,6 @@ typedef struct {
     wl_result *r;
 } run_ctx;
 
-/** Ranks of the records in output order (source, then id); *order_out the inverse. NULL: no memory. */
-uint32_t *wl_run_record_ranks(const wl_dataset *ds, uint32_t **order_out);
 /** Copies the transliterators ICU failed to give this process into s (after
  *  the normalise stage): the run summary says so instead of only stderr. */
 void wl_run_note_translit(wl_stats *s);

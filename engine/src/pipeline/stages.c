@@ -41,7 +41,7 @@ static wl_status prepare(wl_stages *s)
     wl_stats *st = &c->r->stats;
     double t = wl_now();
     c->f = wl_features_build(c->ds, c->threads);
-    c->rank = wl_run_record_ranks(c->ds, &c->r->order);
+    c->rank = wl_dataset_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
     c->f->rank = c->rank;
     wl_run_note_translit(st);

@@ -543,7 +543,9 @@ static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namect
     c.fq = ctx && q->n <= SERIAL_RECORDS ? wl_features_build_with(q, ctx) : wl_features_build(q, c.threads);
     if (!c.fq) st = WL_NOMEM;
     if (st == WL_OK && c.d && !(c.fd = wl_features_build(c.d, c.threads))) st = WL_NOMEM;
-    if (st == WL_OK && among) st = wl_dataset_record_ranks(q, &c.qrank);
+    uint32_t *order = NULL;
+    if (st == WL_OK && among && !(c.qrank = wl_dataset_ranks(q, &order))) st = WL_NOMEM;
+    free(order);
     if (st == WL_OK) st = build(&c);
     if (st == WL_OK) st = score(&c, pairs);
     if (st == WL_OK) *n = c.pairs.len;
