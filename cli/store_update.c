@@ -39,9 +39,21 @@ static char *col_text(sqlite3_stmt *st, int k)
     return strdup(v ? v : "");
 }
 
-/* The rows above the index file's largest row id, sorted by (source, id) in
- * strcmp order (SQLite's BINARY collation compares the UTF-8 bytes as strcmp
- * does), with each row's ord beside it. */
+typedef struct {
+    store_rec r;
+    int64_t ord;
+} later_row;
+
+static int by_source_id(const void *a, const void *b)
+{
+    const store_rec *x = &((const later_row *)a)->r, *y = &((const later_row *)b)->r;
+    int c = strcmp(x->source, y->source);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+/* The rows above the index file's largest row id (a range of the rowid: no
+ * scan of the table), sorted by (source, id) for store_find, with each row's
+ * ord beside it. */
 static int read_later_rows(store *s, int64_t after, store_rec **recs, int64_t **ords, size_t *n)
 {
     sqlite3_stmt *st;
@@ -49,9 +61,8 @@ static int read_later_rows(store *s, int64_t after, store_rec **recs, int64_t **
     *ords = NULL;
     *n = 0;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT rid, ord, person_id, source, id, fields FROM records WHERE rid > ?"
-                           " ORDER BY source, id",
-                           -1, &st, NULL) != SQLITE_OK)
+                           "SELECT rid, ord, person_id, source, id, fields FROM records WHERE rid > ?", -1, &st,
+                           NULL) != SQLITE_OK)
         return cli_error("%s: reading the records added since the index file: %s", s->path,
                          sqlite3_errmsg(s->db)), -1;
     sqlite3_bind_int64(st, 1, after);
@@ -83,6 +94,12 @@ static int read_later_rows(store *s, int64_t after, store_rec **recs, int64_t **
         else cli_error("%s: reading the records added since the index file: %s", s->path, sqlite3_errmsg(s->db));
         return -1;
     }
+    later_row *t = malloc((k ? k : 1) * sizeof *t);
+    if (!t) return cli_error("out of memory"), -1;
+    for (size_t j = 0; j < k; j++) t[j] = (later_row){ (*recs)[j], (*ords)[j] };
+    qsort(t, k, sizeof *t, by_source_id);
+    for (size_t j = 0; j < k; j++) (*recs)[j] = t[j].r, (*ords)[j] = t[j].ord;
+    free(t);
     return 0;
 }
 
