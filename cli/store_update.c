@@ -699,10 +699,11 @@ static int write_events(store *s, const upd *u, const wl_dataset *ds, size_t nc,
     return rc;
 }
 
-static int write_changes_file(const char *path, const upd *u, const wl_dataset *ds, size_t nc)
+/* The changes file, opened before the commit (a path that cannot be written
+ * fails the update before it changes the store), filled and committed after. */
+static int write_changes_file(cli_out *outp, const upd *u, const wl_dataset *ds, size_t nc)
 {
-    cli_out out;
-    if (cli_out_open(&out, path) != 0) return -1;
+    cli_out out = *outp;
     fputs("change,person_id,source,id,previous_person_id\n", out.f);
     for (size_t k = 0; k < nc; k++) {
         const sid_change *c = &u->ch[k];
@@ -722,6 +723,8 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
     size_t nn = wl_dataset_size(ds), n_add = 0, changed = 0;
     upd u;
     memset(&u, 0, sizeof u);
+    cli_out out;
+    memset(&out, 0, sizeof out);
     int rc = EXIT_INTERNAL;
     u.fields = store_record_fields(ds, reps, n_lists, NULL, 0);
     u.use = calloc(nn ? nn : 1, 1);
@@ -739,11 +742,16 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
         rc = UPDATE_REFIT;
         goto done;
     }
+    if (changes_path && cli_out_open(&out, changes_path) != 0) {
+        rc = EXIT_INPUT;
+        goto done;
+    }
     if (n_add == 0) { /* nothing new: the run is recorded, nothing else changes */
         if (store_add_run(s, "update", "0 records added (incremental), 0 person changes") < 0 || store_commit(s) != 0)
             goto done;
         rc = EXIT_OK;
-        if (changes_path && write_changes_file(changes_path, &u, ds, 0) != 0) rc = EXIT_INPUT;
+        if (changes_path && write_changes_file(&out, &u, ds, 0) != 0) rc = EXIT_INPUT;
+        changes_path = NULL;
         if (!o->quiet) fprintf(stderr, "update %s: %zu rows, all as stored: nothing changed\n", s->path, nn);
         goto done;
     }
@@ -768,7 +776,8 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
     int64_t persons = scalar(s, "SELECT count(*) FROM persons", -1);
     if (store_commit(s) != 0) goto done;
     rc = EXIT_OK;
-    if (changes_path && write_changes_file(changes_path, &u, ds, nc) != 0) rc = EXIT_INPUT;
+    if (changes_path && write_changes_file(&out, &u, ds, nc) != 0) rc = EXIT_INPUT;
+    changes_path = NULL;
     if (!o->quiet) {
         size_t added_pairs = 0, dropped = 0;
         for (size_t k = u.n_stored_in; k < u.n_pairs; k++) added_pairs += u.survive[k] && u.kept_dec[k];
@@ -781,6 +790,7 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
                 nc, persons);
     }
 done:
+    if (changes_path && out.f) cli_out_abort(&out); /* not committed: no changes file */
     upd_free(&u, nn);
     return rc;
 }

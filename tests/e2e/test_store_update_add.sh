@@ -28,6 +28,11 @@ rows 2 301 "$TMP/night1.csv"
 cp "$TMP/night1.csv" "$TMP/probe.csv"
 expect_exit 0 "$W" query "$TMP/s.db" "$TMP/probe.csv" --top 1000 -o "$TMP/q1.csv" -q
 
+# A changes file that cannot be written fails the update before it changes the store.
+cp_store "$TMP/s.db" "$TMP/bad.db"
+expect_exit 1 "$W" update "$TMP/bad.db" "$TMP/night1.csv" --source tha --changes "$TMP/nodir/ch.csv" -q
+[ "$(count "$TMP/bad.db" "SELECT count(*) FROM records")" -eq 4000 ] && ok || fail "a failed update changed the store"
+
 expect_exit 0 "$W" update "$TMP/s.db" "$TMP/night1.csv" --source tha --changes "$TMP/ch1.csv"
 expect_grep "300 added" "$TMP/err"
 expect_grep "matched incrementally" "$TMP/err"
