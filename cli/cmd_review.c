@@ -126,7 +126,7 @@ static size_t check_rows(dec_row *d, size_t nd, const stored *t, reject_ctx *rc,
         if (kept != j) d[kept] = d[j], memset(&d[j], 0, sizeof d[j]);
         kept++;
     }
-    qsort(d, kept, sizeof *d, by_pair);
+    if (kept > 1) qsort(d, kept, sizeof *d, by_pair); /* d is NULL for a file of no rows */
     size_t out = 0;
     for (size_t a = 0, b; a < kept; a = b) {
         for (b = a + 1; b < kept && !pair_cmp(&d[a], &d[b]); b++)
