@@ -851,27 +851,21 @@ dec_link *store_decision_links(const store_key *keys, size_t n, const dec_row *d
 
 /* ---- settings and fields (cmd_store.c, store_update.c) ---- */
 
-static int meta_long(store *s, const char *key, long long *out)
+/* A numeric meta value: an integer (dbl NULL) into *ll, else a double into *dbl. */
+static int meta_number(store *s, const char *key, long long *ll, double *dbl)
 {
     char *v = store_meta(s, key), *end;
     if (!v) return -1;
-    *out = strtoll(v, &end, 10);
+    if (dbl) *dbl = strtod(v, &end);
+    else *ll = strtoll(v, &end, 10);
     int bad = *end || end == v;
     free(v);
     if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
     return bad ? -1 : 0;
 }
 
-static int meta_double(store *s, const char *key, double *out)
-{
-    char *v = store_meta(s, key), *end;
-    if (!v) return -1;
-    *out = strtod(v, &end);
-    int bad = *end || end == v;
-    free(v);
-    if (bad) cli_error("%s: damaged store: meta '%s' is not a number", s->path, key);
-    return bad ? -1 : 0;
-}
+static int meta_long(store *s, const char *key, long long *out) { return meta_number(s, key, out, NULL); }
+static int meta_double(store *s, const char *key, double *out) { return meta_number(s, key, NULL, out); }
 
 int store_set_meta_num(store *s, const char *key, long long v)
 {

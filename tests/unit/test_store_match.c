@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "watchlink.h"
+#include "store_fixture.h"
 
 static void read_path(wl_dataset *ds, const char *path, const char *source)
 {
@@ -30,47 +31,8 @@ static void read_path(wl_dataset *ds, const char *path, const char *source)
     assert_int_equal(wl_dataset_read(ds, path, &ro, &rep, err, sizeof err), WL_OK);
 }
 
-static void read_list(wl_dataset *ds, const char *name, const char *source)
-{
-    const char *root = getenv("WL_SOURCE_DIR");
-    assert_non_null(root);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/datasets/sample/%s", root, name);
-    read_path(ds, path, source);
-}
-
 /* No block of the sample reaches this limit's split size: no split decisions. */
 enum { MAX_BLOCK = 100000 };
-
-/* The store: idn and mys, indexed as `watchlink index` does. */
-static wl_store_index *make_store(const char *path, wl_model **model)
-{
-    wl_dataset *ds = wl_dataset_create();
-    read_list(ds, "idn.csv", NULL);
-    read_list(ds, "mys.csv", NULL);
-    wl_options o = wl_default_options();
-    o.keep_features = 1;
-    o.max_block = MAX_BLOCK;
-    wl_result *r = NULL;
-    char err[512];
-    assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &r, err, sizeof err), WL_OK);
-    size_t n = wl_dataset_size(ds);
-    int64_t *rid = malloc(n * sizeof *rid);
-    uint32_t *rank = malloc(n * sizeof *rank);
-    for (size_t k = 0; k < n; k++) {
-        rank[wl_result_record(r, k)] = (uint32_t)k;
-        rid[wl_result_record(r, k)] = (int64_t)k + 1;
-    }
-    assert_int_equal(wl_store_index_write(wl_result_features(r), &o, rid, rank, path, NULL, err, sizeof err), WL_OK);
-    *model = wl_result_take_model(r);
-    free(rid);
-    free(rank);
-    wl_result_free(r);
-    wl_dataset_free(ds);
-    wl_store_index *x = NULL;
-    assert_int_equal(wl_store_index_open(path, &x, err, sizeof err), WL_OK);
-    return x;
-}
 
 static int by_pair(const void *a, const void *b)
 {
@@ -106,10 +68,10 @@ static void assert_same_pairs(const wl_match *a, size_t na, const wl_match *b, s
 static wl_match *full_dedup(const wl_model *model, size_t N, size_t *n_out)
 {
     wl_dataset *ds = wl_dataset_create();
-    read_list(ds, "tha.csv", NULL);
+    read_sample(ds, "tha.csv", NULL);
     size_t nq = wl_dataset_size(ds);
-    read_list(ds, "idn.csv", NULL);
-    read_list(ds, "mys.csv", NULL);
+    read_sample(ds, "idn.csv", NULL);
+    read_sample(ds, "mys.csv", NULL);
     size_t n = wl_dataset_size(ds);
     assert_int_equal(n - nq, N);
     unsigned char *focus = calloc(n, 1);
@@ -154,9 +116,9 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     snprintf(f->path, sizeof f->path, "/tmp/wl_sm_%d.idx", (int)getpid());
-    f->x = make_store(f->path, &f->model);
+    f->x = make_store(f->path, MAX_BLOCK, &f->model);
     f->tha = wl_dataset_create();
-    read_list(f->tha, "tha.csv", NULL);
+    read_sample(f->tha, "tha.csv", NULL);
     *state = f;
     return 0;
 }
@@ -202,7 +164,7 @@ static void test_later_record_scores_as_stored(void **state)
 {
     fixture *f = *state;
     wl_dataset *later = wl_dataset_create();
-    read_list(later, "mys.csv", NULL);
+    read_sample(later, "mys.csv", NULL);
     size_t N = wl_store_index_records(f->x), D = wl_dataset_size(later), n = 0, n0 = 0;
     wl_match *m = match(f, later, f->tha, NULL, 0, 2, &n);
     wl_match *base = match(f, NULL, f->tha, NULL, 0, 2, &n0);

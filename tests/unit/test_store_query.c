@@ -20,47 +20,7 @@
 #include "watchlink.h"
 #include "features/featureset.h"
 #include "normalise/name.h"
-
-static void read_list(wl_dataset *ds, const char *name)
-{
-    const char *root = getenv("WL_SOURCE_DIR");
-    assert_non_null(root);
-    char path[4096], err[512];
-    snprintf(path, sizeof path, "%s/datasets/sample/%s", root, name);
-    wl_read_options ro = wl_read_default_options();
-    wl_read_report rep;
-    assert_int_equal(wl_dataset_read(ds, path, &ro, &rep, err, sizeof err), WL_OK);
-}
-
-/* The store: idn and mys, indexed as `watchlink index` does (dedup, fitted model). */
-static wl_store_index *make_store(const char *path, size_t max_block, wl_model **model)
-{
-    wl_dataset *ds = wl_dataset_create();
-    read_list(ds, "idn.csv");
-    read_list(ds, "mys.csv");
-    wl_options o = wl_default_options();
-    o.keep_features = 1;
-    if (max_block) o.max_block = max_block;
-    wl_result *r = NULL;
-    char err[512];
-    assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &r, err, sizeof err), WL_OK);
-    size_t n = wl_dataset_size(ds);
-    int64_t *rid = malloc(n * sizeof *rid);
-    uint32_t *rank = malloc(n * sizeof *rank);
-    for (size_t k = 0; k < n; k++) {
-        rank[wl_result_record(r, k)] = (uint32_t)k;
-        rid[wl_result_record(r, k)] = (int64_t)k + 1;
-    }
-    assert_int_equal(wl_store_index_write(wl_result_features(r), &o, rid, rank, path, NULL, err, sizeof err), WL_OK);
-    *model = wl_result_take_model(r);
-    free(rid);
-    free(rank);
-    wl_result_free(r);
-    wl_dataset_free(ds);
-    wl_store_index *x = NULL;
-    assert_int_equal(wl_store_index_open(path, &x, err, sizeof err), WL_OK);
-    return x;
-}
+#include "store_fixture.h"
 
 static int by_pair(const void *a, const void *b)
 {
@@ -76,10 +36,10 @@ static int by_pair(const void *a, const void *b)
 static wl_match *full_run(const wl_model *model, size_t max_block, size_t *n_out, size_t *n_query)
 {
     wl_dataset *ds = wl_dataset_create();
-    read_list(ds, "tha.csv");
+    read_sample(ds, "tha.csv", NULL);
     size_t nq = wl_dataset_size(ds);
-    read_list(ds, "idn.csv");
-    read_list(ds, "mys.csv");
+    read_sample(ds, "idn.csv", NULL);
+    read_sample(ds, "mys.csv", NULL);
     size_t n = wl_dataset_size(ds);
     unsigned char *focus = calloc(n, 1);
     memset(focus, 1, nq);
@@ -154,7 +114,7 @@ static void check(size_t max_block, int exact)
     wl_match *full = full_run(model, max_block, &nf, &nq);
     assert_true(nf > 1000); /* enough pairs to prove something */
     wl_dataset *q = wl_dataset_create();
-    read_list(q, "tha.csv");
+    read_sample(q, "tha.csv", NULL);
     assert_int_equal(wl_dataset_size(q), nq);
     for (int threads = 1; threads <= 2; threads++) {
         wl_match *m = NULL;

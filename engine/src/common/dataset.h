@@ -148,6 +148,8 @@ void wl_ds_release_values(const wl_dataset *ds);
  *  failed half-way is not kept). Interned strings stay in the pool. */
 void wl_ds_truncate(wl_dataset *ds, size_t n, size_t n_sources);
 
+/** Two ids in output order: all-digit ids by value (leading zeros aside), else strcmp. */
+int wl_id_cmp(const char *a, const char *b);
 /** Ranks of the records in output order (source, then id, numbers by value);
  *  *order_out the inverse (dataset_order.c). NULL: no memory. */
 uint32_t *wl_dataset_ranks(const wl_dataset *ds, uint32_t **order_out);

@@ -6,7 +6,7 @@
 
 #include "common/dataset.h"
 
-static int cmp_id(const char *a, const char *b)
+int wl_id_cmp(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     int da = la > 0 && strspn(a, "0123456789") == la, db = lb > 0 && strspn(b, "0123456789") == lb;
@@ -42,7 +42,7 @@ static int cmp_record(const void *x, const void *y)
     if (a->src != b->src) return a->src < b->src ? -1 : 1;
     if (a->numeric == b->numeric && a->num != b->num) return a->num < b->num ? -1 : 1;
     int c = 0;
-    if (!(a->numeric == 1 && b->numeric == 1)) c = cmp_id(a->id, b->id); /* equal values: 0 too */
+    if (!(a->numeric == 1 && b->numeric == 1)) c = wl_id_cmp(a->id, b->id); /* equal values: 0 too */
     return c ? c : (a->rec < b->rec ? -1 : a->rec > b->rec);
 }
 

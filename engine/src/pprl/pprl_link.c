@@ -17,6 +17,7 @@
  * Records of the first file are cut into fixed chunks, each with its own
  * output buffer, concatenated in chunk order, then sorted: the same pairs in
  * the same order for any thread count. */
+#include "common/dataset.h"
 #include "pprl/pprl.h"
 
 #include <math.h>
@@ -115,19 +116,7 @@ size_t wl_pprl_result_count(const wl_pprl_result *r) { return r->n; }
 const wl_pprl_pair *wl_pprl_result_pair(const wl_pprl_result *r, size_t k) { return &r->pairs[k]; }
 const wl_pprl_stats *wl_pprl_result_stats(const wl_pprl_result *r) { return &r->stats; }
 
-/* ---- output order: source, then id (numbers by value), as the plain pipeline's ---- */
-
-static int cmp_id(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    int da = la > 0 && strspn(a, "0123456789") == la, db = lb > 0 && strspn(b, "0123456789") == lb;
-    if (da && db) {
-        while (la > 1 && *a == '0') a++, la--;
-        while (lb > 1 && *b == '0') b++, lb--;
-        if (la != lb) return la < lb ? -1 : 1;
-    }
-    return strcmp(a, b);
-}
+/* ---- output order: source, then id (numbers by value, wl_id_cmp), as the plain pipeline's ---- */
 
 /* A record's sort key, precomputed (as pipeline/run.c does for 10^6 records:
  * sorting by strcmp on two strings per comparison was a tenth of the link):
@@ -145,7 +134,7 @@ static int cmp_rec(const void *x, const void *y)
     const rec_ref *a = x, *b = y;
     if (a->src != b->src) return a->src < b->src ? -1 : 1;
     if (a->numeric == b->numeric && a->num != b->num) return a->num < b->num ? -1 : 1;
-    int c = a->numeric && b->numeric ? 0 : cmp_id(a->id, b->id);
+    int c = a->numeric && b->numeric ? 0 : wl_id_cmp(a->id, b->id);
     return c ? c : (a->rec > b->rec) - (a->rec < b->rec);
 }
 
