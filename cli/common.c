@@ -405,7 +405,8 @@ int cli_source_names(const cli_opts *o, char (*names)[128])
 }
 
 /* Says so when a list's rows were read under a name that is not its file
- * name (a source column's own names need no note). */
+ * name because another list has it (a source column's own names, and names
+ * given with --source, need no note). */
 static void source_note(const char *list, const char *name, const wl_read_report *rep)
 {
     char stem[100];
@@ -481,7 +482,7 @@ int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, 
         if (!o->quiet)
             fprintf(stderr, "read %s: %zu row%s, %zu accepted, %zu rejected%s\n", o->lists[i],
                     rep->rows_read, rep->rows_read == 1 ? "" : "s", rep->accepted, rep->rejected, delim);
-        if (!o->quiet) source_note(o->lists[i], names[i], rep);
+        if (!o->quiet && i >= o->n_sources) source_note(o->lists[i], names[i], rep); /* --source named it */
         if (!o->quiet && rep->rejected && !o->rejects)
             for (size_t k = 0; k < rep->n_first_rejects && k < 3; k++)
                 fprintf(stderr, "  rejected %s:%ld: %s\n", o->lists[i], rep->reject_line[k],

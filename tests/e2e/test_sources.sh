@@ -15,6 +15,10 @@ expect_grep "note: .*q/export.csv is read as source 'q/export'" "$TMP/err"
 expect_grep "note: .*p/export.csv is read as source 'p/export'" "$TMP/err"
 [ "$(tail -n +2 "$TMP/pq.csv" | wc -l)" -gt 100 ] && ok || fail "same-name lists gave almost no pairs"
 expect_grep '^p/export,DPO-[0-9]*,q/export,PDRM' "$TMP/pq.csv"
+# A name given with --source is the user's own: no note that it differs from the file's.
+expect_exit 0 "$WATCHLINK" match "$TMP/p/export.csv" "$TMP/q/export.csv" --source idn --source mys -o "$TMP/named.csv"
+if grep -q "is read as source" "$TMP/err"; then fail "a note for names given with --source"; else ok; fi
+expect_grep '^idn,DPO-[0-9]*,mys,PDRM' "$TMP/named.csv"
 # The names do not follow the order of the arguments.
 expect_exit 0 "$WATCHLINK" match "$TMP/q/export.csv" "$TMP/p/export.csv" -o "$TMP/qp.csv" -q
 cmp -s "$TMP/pq.csv" "$TMP/qp.csv" && ok || fail "same-name lists give other pairs in the other order"
