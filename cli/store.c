@@ -242,7 +242,7 @@ static int by_source_id(const void *a, const void *b)
     return c ? c : strcmp(x->id, y->id);
 }
 
-static char *col_dup(sqlite3_stmt *st, int k)
+char *store_col_text(sqlite3_stmt *st, int k)
 {
     const char *v = (const char *)sqlite3_column_text(st, k);
     return strdup(v ? v : "");
@@ -270,8 +270,8 @@ int store_load(store *s, store_rec **recs, size_t *n)
             cap *= 2;
         }
         store_rec *x = &r[k++];
-        *x = (store_rec){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), col_dup(st, 2),
-                          col_dup(st, 3), col_dup(st, 4), 0 };
+        *x = (store_rec){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), store_col_text(st, 2),
+                          store_col_text(st, 3), store_col_text(st, 4), 0 };
         if (!x->source || !x->id || !x->fields) break;
     }
     sqlite3_finalize(st);
@@ -739,7 +739,7 @@ int store_load_decisions(store *s, dec_row **rows, size_t *n)
             r = g;
         }
         dec_row *d = &r[k++];
-        for (int c = 0; c < DEC_COLUMNS; c++) d->f[c] = col_dup(st, c);
+        for (int c = 0; c < DEC_COLUMNS; c++) d->f[c] = store_col_text(st, c);
         d->match = !strcmp(d->f[DEC_DECISION] ? d->f[DEC_DECISION] : "", "match");
         d->line = (long)sqlite3_column_int64(st, 6);
         int bad = 0;

@@ -60,6 +60,8 @@ int store_set_model(store *s, const wl_model *m);
 /** @return the stored model, or NULL after printing the error. */
 wl_model *store_model(store *s);
 
+/** Column k of a row as a malloc'd string ("" for NULL), or NULL when out of memory. */
+char *store_col_text(sqlite3_stmt *st, int k);
 /** Loads every record, sorted by (source, id) (strcmp) for store_find. */
 int store_load(store *s, store_rec **recs, size_t *n);
 void store_recs_free(store_rec *recs, size_t n);

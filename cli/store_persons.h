@@ -1,8 +1,9 @@
 /*
  * store_persons.h -- the person store's records and pairs as they are stored
- * (output order), for the commands that re-form persons without matching
- * again: `review` (decisions) and the incremental `update` (new records and
- * their pairs). Both cluster with dec_cluster and number with sid_assign.
+ * (output order), for `review`, which re-forms every person from the stored
+ * pairs under the decisions (dec_cluster, then sid_assign) without matching
+ * again. The incremental update re-forms only the part of the store around
+ * its new records and reads that part itself (store_update.c).
  */
 #ifndef WL_STORE_PERSONS_H
 #define WL_STORE_PERSONS_H

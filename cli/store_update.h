@@ -1,6 +1,5 @@
 /*
- * store_update.h -- the store's records added after its index file (the
- * "later" records), and the incremental update that adds them (issue 12).
+ * store_update.h -- the incremental update (issue 12).
  *
  * An update that only adds records does not match the whole store again: it
  * matches the night's new records against the index file, the later records
@@ -15,18 +14,7 @@
 #define WL_STORE_UPDATE_H
 
 #include "store.h"
-
-/* The records stored after the index file was written, as a dataset. */
-typedef struct {
-    wl_dataset *ds;  /* NULL when there are none */
-    int64_t *rid;    /* per record of ds, its row id */
-    int64_t *ord;    /* per record of ds, its place in output order (records.ord) */
-    size_t n;
-} store_later;
-
-/** Loads them (the store's reference year). @return 0, or -1 after the error. */
-int store_later_load(store *s, const wl_store_index *x, int reference_year, store_later *out);
-void store_later_free(store_later *l);
+#include "store_later.h"
 
 /* Returned by store_update_add when the update must match the whole store
  * again (nothing was written): changed rows, no index file, or too many
