@@ -4,9 +4,15 @@
  * Each rank reads its own byte range of every list (read_split.c: rows split
  * at real row boundaries, rejects merged in input order on rank 0), and the
  * records are exchanged so that every rank holds them all, in input order.
- * The rest is still version 1 (the key-owner shuffle is the next step):
- *  1. every rank normalises and blocks all records (replicated: the same
- *     candidates, in the same order, on every rank; checked with MPI_Allreduce);
+ * Rank r then normalises part r of the records (whole chunks of 1,024, in
+ * record order) and broadcasts its packed features; every rank merges all
+ * parts in order, exactly as one process merges its chunks. Then:
+ *  1. every rank builds the blocks of all records (a record chooses its best
+ *     partners over all its blocks), but rank r emits only the candidates its
+ *     part of the records chose; the parts' sorted candidates are shared and
+ *     joined on every rank (the union: a pair two records chose may come from
+ *     two parts), so every rank holds the single process's candidates in its
+ *     order (checked with MPI_Allreduce of the count);
  *  2. rank r compares the contiguous range [n r / N, n (r + 1) / N) of them;
  *  3. the comparison vectors are gathered to rank 0 (MPI_Gatherv), because the
  *     fit needs every candidate's vector (the prior and the name-rarity means
@@ -18,8 +24,8 @@
  *     the candidates) are gathered to rank 0 in rank order (MPI_Gatherv), which
  *     is candidate order, so rank 0 finishes exactly as wl_run would: one-to-one,
  *     best-link, clusters, and one output file written atomically.
- * docs/scale-out.md gives the volumes and the next steps (split read, key-owned
- * blocks shuffled with MPI_Alltoallv).
+ * docs/scale-out.md gives the volumes and the next steps (key-owned blocks
+ * shuffled with MPI_Alltoallv, so that no rank holds every record).
  *
  * Faults: after every stage the ranks agree on the worst exit status
  * (MPI_Allreduce, MAX), so every rank leaves through the same collectives and
@@ -50,6 +56,10 @@ typedef struct {
     size_t lo, hi, n;           /* this rank's candidate range, of n */
     int local;                  /* ranks on this node */
     uint64_t bytes_records;     /* sent by this rank in the split read (its records to all) */
+    uint64_t bytes_features;    /* sent by this rank: its part's features, to every other rank */
+    uint64_t bytes_candidates;  /* sent by this rank: the candidates its records chose, to every other rank */
+    double seconds_normalise;   /* normalising its part */
+    double seconds_exchange;    /* sending and receiving every part's features */
     uint64_t bytes_vectors;     /* sent by this rank in the gather */
     uint64_t bytes_model;       /* sent by rank 0 in the broadcast */
     uint64_t bytes_pairs;       /* received by rank 0 in the gather */
@@ -102,6 +112,13 @@ static int agree(const job *j, int rc, const char *stage)
     MPI_Iallreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
     wait_asleep(&req);
     return worst;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* Ranks on this node: they share its cores. */
@@ -184,16 +201,105 @@ static int read_inputs(job *j)
 
 static int status_exit(wl_status st) { return st == WL_USAGE || st == WL_INPUT ? EXIT_INPUT : EXIT_INTERNAL; }
 
-/* Normalise and block on every rank; every rank must hold the same candidates. */
+/* Every rank's part (len bytes at mine), on every rank, concatenated in rank
+ * order: each part is broadcast by its rank, in pieces under MPI's int
+ * counts. lens[q] (the caller's, size entries) receives part q's length.
+ * @return EXIT_OK, or the agreed failure (no memory on some rank). */
+static int share_parts(job *j, const void *mine, size_t len, unsigned char **all, size_t *total,
+                       unsigned long long *lens, const char *what)
+{
+    *all = NULL;
+    *total = 0;
+    unsigned long long my = len;
+    MPI_Request req;
+    MPI_Iallgather(&my, 1, MPI_UNSIGNED_LONG_LONG, lens, 1, MPI_UNSIGNED_LONG_LONG, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    for (int q = 0; q < j->size; q++) *total += lens[q];
+    *all = malloc(*total ? *total : 1);
+    if (!*all) cli_error("no memory for the %zu bytes of every rank's %s", *total, what);
+    int rc = agree(j, *all ? EXIT_OK : EXIT_INTERNAL, what);
+    const size_t piece = (size_t)1 << 30;
+    size_t at = 0; /* where part q starts */
+    for (int q = 0; rc == EXIT_OK && q < j->size; at += lens[q], q++) {
+        if (q == j->rank && len) memcpy(*all + at, mine, len);
+        for (size_t done = 0; done < lens[q]; done += piece) {
+            size_t n = lens[q] - done < piece ? lens[q] - done : piece;
+            MPI_Ibcast(*all + at + done, (int)n, MPI_BYTE, q, MPI_COMM_WORLD, &req);
+            wait_asleep(&req);
+        }
+    }
+    if (rc != EXIT_OK) {
+        free(*all);
+        *all = NULL;
+    }
+    return rc;
+}
+
+/* Rank r normalises part r of the records (whole chunks, in record order) and
+ * every rank gets every part's features, as the engine merges them. */
+static int exchange_features(job *j, unsigned char **all, size_t *total)
+{
+    *all = NULL;
+    *total = 0;
+    double t = seconds_now();
+    void *mine = NULL;
+    size_t len = 0;
+    wl_status st = wl_stage_normalise_part(j->ds, j->o.threads, (size_t)j->rank, (size_t)j->size, &mine, &len);
+    if (st != WL_OK) cli_error("normalising its records failed: %s", wl_strerror(st));
+    int rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "normalising its records");
+    j->seconds_normalise = seconds_now() - t;
+    unsigned long long *lens = malloc((size_t)j->size * sizeof *lens);
+    if (!lens) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL); /* cannot leave a collective half-joined */
+    if (rc == EXIT_OK) rc = share_parts(j, mine, len, all, total, lens, "features");
+    if (rc == EXIT_OK) j->bytes_features = (uint64_t)len * (uint64_t)(j->size - 1);
+    j->seconds_exchange = seconds_now() - t - j->seconds_normalise;
+    free(lens);
+    free(mine);
+    return rc;
+}
+
+/* Rank r blocked the candidates its part of the records chose; every rank
+ * gets every part's and joins them (the union, in the single process's order). */
+static int exchange_candidates(job *j)
+{
+    size_t n = 0, size = wl_stage_pair_size();
+    const void *mine = wl_stage_part_candidates(j->st, &n);
+    unsigned long long *lens = malloc((size_t)j->size * sizeof *lens);
+    size_t *counts = malloc((size_t)j->size * sizeof *counts);
+    if (!lens || !counts) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+    unsigned char *all = NULL;
+    size_t total = 0;
+    int rc = share_parts(j, mine, n * size, &all, &total, lens, "candidates");
+    if (rc == EXIT_OK) {
+        for (int q = 0; q < j->size; q++) counts[q] = (size_t)(lens[q] / size);
+        j->bytes_candidates = (uint64_t)n * size * (uint64_t)(j->size - 1);
+        wl_status st = wl_stage_join(j->st, all, counts, (size_t)j->size);
+        if (st != WL_OK) cli_error("joining the ranks' candidates failed: %s", wl_strerror(st));
+        rc = st == WL_OK ? EXIT_OK : status_exit(st);
+    }
+    free(all);
+    free(counts);
+    free(lens);
+    return rc;
+}
+
+/* Normalise and block, both spread over the ranks; every rank must then hold
+ * the same candidates. */
 static int prepare(job *j)
 {
+    unsigned char *packed = NULL;
+    size_t len = 0;
+    int rc = exchange_features(j, &packed, &len);
+    if (rc != EXIT_OK) return rc;
     wl_options opt = cli_run_options(&j->o, j->mode);
     char err[512] = "";
-    wl_status st = wl_stage_prepare(j->ds, &opt, &j->st, err, sizeof err);
-    if (st != WL_OK) {
-        cli_error("%s", err[0] ? err : wl_strerror(st));
-        return status_exit(st);
-    }
+    wl_status st = wl_stage_prepare_part(j->ds, &opt, packed, len, (size_t)j->rank, (size_t)j->size, &j->st, err,
+                                         sizeof err);
+    free(packed);
+    if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));
+    rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "blocking its records");
+    if (rc == EXIT_OK) rc = exchange_candidates(j);
+    if (rc != EXIT_OK) return rc;
     j->n = wl_stage_candidates(j->st);
     /* MPI counts and displacements are int: version 1 takes up to 2^31 - 1 candidates. */
     if (j->n > (size_t)INT32_MAX) {
@@ -348,12 +454,23 @@ static void print_mpi_summary(const job *j, int rc)
     wait_asleep(&req[0]);
     MPI_Ireduce(&vec, &vec_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
     wait_asleep(&req[1]);
-    unsigned long long rec = j->bytes_records, rec_total = 0;
+    unsigned long long rec = j->bytes_records, rec_total = 0, feat = j->bytes_features, feat_total = 0;
     MPI_Ireduce(&rec, &rec_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
+    wait_asleep(&req[1]);
+    MPI_Ireduce(&feat, &feat_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
+    wait_asleep(&req[1]);
+    unsigned long long cand = j->bytes_candidates, cand_total = 0;
+    MPI_Ireduce(&cand, &cand_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
     wait_asleep(&req[1]);
     if (j->rank == 0 && rc == EXIT_OK && !j->o.quiet) {
         fprintf(stderr, "mpi: split read: %llu bytes of records sent between ranks (%.0f per record)\n", rec_total,
                 wl_dataset_size(j->ds) ? (double)rec_total / (double)wl_dataset_size(j->ds) : 0.0);
+        fprintf(stderr, "mpi: normalise: rank 0 normalised its part in %.2f s; %llu bytes of features sent "
+                        "between ranks (%.0f per record) in %.2f s\n", j->seconds_normalise, feat_total,
+                wl_dataset_size(j->ds) ? (double)feat_total / (double)wl_dataset_size(j->ds) : 0.0,
+                j->seconds_exchange);
+        fprintf(stderr, "mpi: block: %llu bytes of candidates sent between ranks (%.1f per candidate)\n",
+                cand_total, j->n ? (double)cand_total / (double)j->n : 0.0);
         fprintf(stderr, "mpi: %d ranks, %d threads each; %zu candidates, %zu per rank at most\n", j->size,
                 j->o.threads, j->n, (j->n + (size_t)j->size - 1) / (size_t)j->size);
         fprintf(stderr, "mpi: sent %llu bytes of comparison vectors (%zu per candidate) and %llu bytes "
@@ -403,6 +520,7 @@ static int run(job *j, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cli_prefer_huge_pages(argv); /* as the watchlink command: before MPI or anything else starts */
     MPI_Init(&argc, &argv);
     job j;
     memset(&j, 0, sizeof j);

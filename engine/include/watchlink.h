@@ -686,6 +686,40 @@ typedef struct wl_stages wl_stages;
  */
 WL_API wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stages **out,
                                   char *err, size_t errcap);
+/**
+ * The normalise stage spread over processes: part `part` of `parts` of ds's
+ * records (whole chunks, the parts in record order) normalised on `threads`
+ * threads (0: all cores) and packed into *bytes (malloc'd, the caller's; *len
+ * bytes) for processes of the same build. @return WL_OK, WL_USAGE, WL_NOMEM.
+ */
+WL_API wl_status wl_stage_normalise_part(const wl_dataset *ds, int threads, size_t part, size_t parts,
+                                         void **bytes, size_t *len);
+/**
+ * wl_stage_prepare spread over processes. `packed` holds every part of
+ * wl_stage_normalise_part (0..N-1, concatenated in part order, len bytes); the
+ * features are then byte-identical to one process's. The blocking keeps only
+ * the candidates chosen by the records of part `part` of `parts` (each record
+ * still chooses over all its blocks); wl_stage_part_candidates gives them.
+ * wl_stage_join with every part's candidates then gives the stages that
+ * wl_stage_prepare gives, candidates in the same order; nothing else may be
+ * called before it. @return as wl_stage_prepare; WL_INPUT when the packed
+ * bytes are not every record's features in order.
+ */
+WL_API wl_status wl_stage_prepare_part(const wl_dataset *ds, const wl_options *opt, const void *packed,
+                                       size_t len, size_t part, size_t parts, wl_stages **out, char *err,
+                                       size_t errcap);
+/** @return the size in bytes of one candidate pair (wl_stage_part_candidates). */
+WL_API size_t wl_stage_pair_size(void);
+/** Before wl_stage_join: the *n candidate pairs of this process's part, sorted,
+ *  as opaque records of wl_stage_pair_size() bytes; NULL and 0 after the join. */
+WL_API const void *wl_stage_part_candidates(const wl_stages *s, size_t *n);
+/**
+ * Every part's candidates, concatenated in part order (counts[p] pairs from
+ * part p), made the candidates of s: the union, each pair once, in wl_run's
+ * order. @return WL_OK; WL_USAGE when joined already; WL_INPUT when a part's
+ * pairs are not sorted; WL_NOMEM.
+ */
+WL_API wl_status wl_stage_join(wl_stages *s, const void *all, const size_t *counts, size_t parts);
 WL_API void wl_stage_free(wl_stages *s);
 /** @return the number of candidate pairs n. */
 WL_API size_t wl_stage_candidates(const wl_stages *s);

@@ -33,6 +33,8 @@ same_as_single() {
 # ---- the sample lists: dedup explained, match one-to-one, link as JSON Lines
 same_as_single sample "1 2 4" -- dedup "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --explain
 expect_grep "mpi: 4 ranks" "$TMP/err"
+# each rank normalised its own part and sent its features to the others
+expect_grep "mpi: normalise: rank 0 normalised its part in [0-9.]* s; [1-9][0-9]* bytes of features sent" "$TMP/err"
 expect_grep "peak memory per rank (MB): [0-9.]* [0-9.]* [0-9.]* [0-9.]*$" "$TMP/err"
 same_as_single sample_match "2 4" -- match "$S/idn.csv" "$S/mys.csv" --one-to-one
 same_as_single sample_link "3" -- link "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --format jsonl --best-link

@@ -69,13 +69,54 @@ static void assert_same_result(const wl_result *a, const wl_result *b, size_t re
     free(jb);
 }
 
-/* `ranks` stages objects, rank r comparing and scoring range r of n. */
+/* Every rank's packed part of the features, concatenated in part order (as
+ * watchlink-mpi's broadcasts leave them on every rank). *len bytes, malloc'd. */
+static unsigned char *pack_all(const wl_dataset *ds, int parts, size_t *len)
+{
+    unsigned char *all = NULL;
+    *len = 0;
+    for (int r = 0; r < parts; r++) {
+        void *part = NULL;
+        size_t n = 0;
+        assert_int_equal(wl_stage_normalise_part(ds, 1, (size_t)r, (size_t)parts, &part, &n), WL_OK);
+        all = realloc(all, *len + n + 1);
+        assert_non_null(all);
+        if (n) memcpy(all + *len, part, n);
+        *len += n;
+        free(part);
+    }
+    return all;
+}
+
+/* `ranks` stages objects: rank r normalises part r of the records (all parts
+ * then go to every rank), compares and scores range r of the n candidates. */
 static wl_result *run_in_ranks(const wl_dataset *ds, const wl_options *o, int ranks)
 {
     wl_stages *s[8];
     char err[512];
     assert_true(ranks <= 8);
-    for (int r = 0; r < ranks; r++) assert_int_equal(wl_stage_prepare(ds, o, &s[r], err, sizeof err), WL_OK);
+    size_t len = 0;
+    unsigned char *packed = pack_all(ds, ranks, &len);
+    for (int r = 0; r < ranks; r++)
+        assert_int_equal(wl_stage_prepare_part(ds, o, packed, len, (size_t)r, (size_t)ranks, &s[r], err, sizeof err),
+                         WL_OK);
+    free(packed);
+    /* rank r blocked the pairs its records chose; every rank joins all parts */
+    size_t ps = wl_stage_pair_size(), counts[8], total = 0;
+    unsigned char *cands = NULL;
+    for (int r = 0; r < ranks; r++) {
+        const void *mine = wl_stage_part_candidates(s[r], &counts[r]);
+        cands = realloc(cands, (total + counts[r]) * ps + 1);
+        assert_non_null(cands);
+        if (counts[r]) memcpy(cands + total * ps, mine, counts[r] * ps);
+        total += counts[r];
+    }
+    for (int r = 0; r < ranks; r++) {
+        assert_int_equal(wl_stage_compare(s[r], 0, 0), WL_USAGE); /* not joined yet */
+        assert_int_equal(wl_stage_join(s[r], cands, counts, (size_t)ranks), WL_OK);
+        assert_int_equal(wl_stage_join(s[r], cands, counts, (size_t)ranks), WL_USAGE);
+    }
+    free(cands);
     size_t n = wl_stage_candidates(s[0]), vs = wl_stage_vector_size();
     assert_true(n > 0);
     for (int r = 0; r < ranks; r++) {
@@ -178,12 +219,111 @@ static void test_bad_ranges_and_order(void **state)
     wl_dataset_free(ds);
 }
 
+/* A pack that is not every chunk once, in order, is refused, not read past. */
+static void test_bad_packs(void **state)
+{
+    (void)state;
+    wl_dataset *ds = read_sample(); /* 6,000 records: six chunks of 1,024 */
+    wl_options o = wl_default_options();
+    o.threads = 1;
+    char err[512];
+    wl_stages *s = NULL;
+    void *p = NULL;
+    size_t n = 0;
+    assert_int_equal(wl_stage_normalise_part(ds, 1, 2, 2, &p, &n), WL_USAGE);
+    assert_null(p);
+    assert_int_equal(wl_stage_prepare_part(ds, &o, NULL, 0, 0, 1, &s, err, sizeof err), WL_USAGE);
+    assert_null(s);
+
+    size_t len = 0;
+    unsigned char *all = pack_all(ds, 2, &len);
+    /* cut short, by one byte and by half */
+    assert_int_equal(wl_stage_prepare_part(ds, &o, all, len - 1, 0, 1, &s, err, sizeof err), WL_INPUT);
+    assert_null(s);
+    assert_non_null(strstr(err, "not every record's"));
+    assert_int_equal(wl_stage_prepare_part(ds, &o, all, len / 2, 0, 1, &s, err, sizeof err), WL_INPUT);
+    /* one byte too many */
+    unsigned char *more = malloc(len + 1);
+    assert_non_null(more);
+    memcpy(more, all, len);
+    more[len] = 0;
+    assert_int_equal(wl_stage_prepare_part(ds, &o, more, len + 1, 0, 1, &s, err, sizeof err), WL_INPUT);
+    /* the two parts in the wrong order */
+    void *first = NULL, *second = NULL;
+    size_t n1 = 0, n2 = 0;
+    assert_int_equal(wl_stage_normalise_part(ds, 1, 0, 2, &first, &n1), WL_OK);
+    assert_int_equal(wl_stage_normalise_part(ds, 1, 1, 2, &second, &n2), WL_OK);
+    assert_int_equal(n1 + n2, len);
+    memcpy(more, second, n2);
+    memcpy(more + n2, first, n1);
+    assert_int_equal(wl_stage_prepare_part(ds, &o, more, len, 0, 1, &s, err, sizeof err), WL_INPUT);
+    /* the header of the first chunk: u64 first record, end record, text bytes,
+     * then each run's elements (features_pack.c) */
+    uint64_t v;
+    memcpy(more, all, len);
+    memcpy(&v, more + 8, 8);
+    assert_int_equal(v, 1024);
+    v = 1023; /* a chunk that ends early */
+    memcpy(more + 8, &v, 8);
+    assert_int_equal(wl_stage_prepare_part(ds, &o, more, len, 0, 1, &s, err, sizeof err), WL_INPUT);
+    memcpy(more, all, len);
+    memcpy(&v, more + 24, 8); /* one name part more than the chunk holds */
+    assert_true(v > 0);
+    v++;
+    memcpy(more + 24, &v, 8);
+    assert_int_equal(wl_stage_prepare_part(ds, &o, more, len, 0, 1, &s, err, sizeof err), WL_INPUT);
+    assert_null(s);
+    /* the first record's count of name parts, one more than the run holds:
+     * chunk 1's header follows chunk 0's counts (five u32 per record) and
+     * columns (22 bytes per record: n_names, gender, pob, free_text, source,
+     * h_name) */
+    size_t next = 0;
+    for (size_t k = 8; k + 16 <= len && !next; k++) {
+        uint64_t lo, hi;
+        memcpy(&lo, all + k, 8);
+        memcpy(&hi, all + k + 8, 8);
+        if (lo == 1024 && hi == 2048) next = k;
+    }
+    assert_true(next > 1024 * (5 * 4 + 22));
+    size_t counts = next - 1024 * (5 * 4 + 22);
+    memcpy(more, all, len);
+    uint32_t c;
+    memcpy(&c, more + counts, 4);
+    c++;
+    memcpy(more + counts, &c, 4);
+    assert_int_equal(wl_stage_prepare_part(ds, &o, more, len, 0, 1, &s, err, sizeof err), WL_INPUT);
+    memcpy(more, all, len); /* and intact, it is read */
+    assert_int_equal(wl_stage_prepare_part(ds, &o, more, len, 0, 1, &s, err, sizeof err), WL_OK);
+    /* a part whose candidates are out of order is refused at the join */
+    size_t nc = 0;
+    const void *mine = wl_stage_part_candidates(s, &nc);
+    assert_true(nc > 2);
+    size_t ps = wl_stage_pair_size(), lists[2] = { nc - 1, 1 };
+    unsigned char *swapped = malloc(nc * ps);
+    assert_non_null(swapped);
+    memcpy(swapped, mine, nc * ps);
+    memcpy(swapped, (const unsigned char *)mine + ps, ps); /* the second pair first, twice */
+    assert_int_equal(wl_stage_join(s, swapped, lists, 2), WL_INPUT);
+    memcpy(swapped, mine, nc * ps); /* intact, split into two lists: joined */
+    assert_int_equal(wl_stage_join(s, swapped, lists, 2), WL_OK);
+    assert_null(wl_stage_part_candidates(s, &nc));
+    assert_int_equal(nc, 0);
+    free(swapped);
+    wl_stage_free(s);
+    free(first);
+    free(second);
+    free(more);
+    free(all);
+    wl_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dedup_any_split),
         cmocka_unit_test(test_link_one_to_one_any_split),
         cmocka_unit_test(test_bad_ranges_and_order),
+        cmocka_unit_test(test_bad_packs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

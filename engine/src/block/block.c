@@ -44,6 +44,8 @@ typedef struct {
     unsigned char *active;      /* with focus: 1 for a focus record and every record sharing a
                                    block with one -- the only records whose partners can make a
                                    pair with a focus record */
+    size_t part, parts;         /* only the pairs chosen by part `part` of `parts` of the records
+                                   (whole chunks): wl_block_part */
 } block_ctx;
 
 /* With a focus set, a pair is kept only when one of its records is in it. */
@@ -585,6 +587,7 @@ static int thread_index(void)
 static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs)
 {
     size_t n = k->n, nchunks = (n + PAIR_CHUNK - 1) / PAIR_CHUNK, wave = (size_t)c->threads * 8;
+    size_t c_lo = nchunks * c->part / c->parts, c_hi = nchunks * (c->part + 1) / c->parts;
     wl_vec *parts = calloc(nchunks ? nchunks : 1, sizeof *parts);
     size_t *uni = calloc(nchunks ? nchunks : 1, sizeof *uni);
     partner_scratch *scr = calloc((size_t)c->threads, sizeof *scr);
@@ -593,8 +596,8 @@ static wl_status emit_pairs(const block_ctx *c, const keylists *k, wl_vec *pairs
         wl_vec_init(&scr[t].ws, sizeof(uint64_t));
         if (c->partners && !(scr[t].score = calloc(n ? n : 1, sizeof *scr[t].score))) failed = 1;
     }
-    for (size_t w0 = 0; w0 < nchunks && !failed; w0 += wave) {
-        size_t w1 = WL_MIN(nchunks, w0 + wave);
+    for (size_t w0 = c_lo; w0 < c_hi && !failed; w0 += wave) {
+        size_t w1 = WL_MIN(c_hi, w0 + wave);
 #pragma omp parallel num_threads(c->threads) reduction(| : failed)
         {
             partner_scratch *sc = &scr[thread_index()];
@@ -690,11 +693,20 @@ static wl_status collect_blocks(const block_ctx *c, const wl_features *f, unsign
     return WL_OK;
 }
 
-wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
+static wl_status block_part(const wl_features *f, const wl_options *opt, size_t partners, size_t sure,
+                            size_t part, size_t parts, wl_vec *pairs, wl_block_stats *st);
+
+wl_status wl_block_part(const wl_features *f, const wl_options *opt, size_t part, size_t parts, wl_vec *pairs,
+                        wl_block_stats *st)
 {
     size_t partners = opt->max_partners ? opt->max_partners : wl_block_default_partners(f->n);
     if (partners == SIZE_MAX) partners = 0; /* wl_block_capped: 0 keeps every pair */
-    return wl_block_pruned(f, opt, partners, WL_BLOCK_SURE_PARTNERS, pairs, st);
+    return block_part(f, opt, partners, WL_BLOCK_SURE_PARTNERS, part, parts, pairs, st);
+}
+
+wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st)
+{
+    return wl_block_part(f, opt, 0, 1, pairs, st);
 }
 
 wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t partners, wl_vec *pairs,
@@ -703,17 +715,17 @@ wl_status wl_block_capped(const wl_features *f, const wl_options *opt, size_t pa
     return wl_block_pruned(f, opt, partners, partners, pairs, st);
 }
 
-wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t partners, size_t sure,
-                          wl_vec *pairs, wl_block_stats *st)
+static wl_status block_part(const wl_features *f, const wl_options *opt, size_t partners, size_t sure,
+                            size_t part, size_t parts, wl_vec *pairs, wl_block_stats *st)
 {
     wl_vec_free(pairs);
     wl_vec_init(pairs, sizeof(uint64_t));
     memset(st, 0, sizeof *st);
-    if (!f || !opt) return WL_USAGE;
+    if (!f || !opt || part >= parts) return WL_USAGE;
     if (f->n >= UINT32_MAX) return WL_INPUT;
     block_ctx c = { f->n, wl_thread_count(opt->threads), opt->mode,
                     opt->max_block ? opt->max_block : WL_BLOCK_DEFAULT_MAX, partners, sure, f->source, st,
-                    NULL, NULL, opt->focus, NULL };
+                    NULL, NULL, opt->focus, NULL, part, parts };
     uint32_t *inv = NULL;
     if (f->rank && f->n) {
         inv = malloc(f->n * sizeof *inv);
@@ -740,6 +752,12 @@ wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t pa
     if (s != WL_OK) wl_vec_free(pairs);
     st->candidates = pairs->len;
     return s;
+}
+
+wl_status wl_block_pruned(const wl_features *f, const wl_options *opt, size_t partners, size_t sure,
+                          wl_vec *pairs, wl_block_stats *st)
+{
+    return block_part(f, opt, partners, sure, 0, 1, pairs, st);
 }
 
 wl_status wl_candidates(const wl_features *f, const wl_options *opt, uint32_t **pairs, size_t *n,

@@ -29,6 +29,25 @@ typedef struct {
 wl_status wl_block(const wl_features *f, const wl_options *opt, wl_vec *pairs, wl_block_stats *st);
 
 /**
+ * wl_block spread over processes: the candidates chosen by the records of part
+ * `part` of `parts` (whole chunks of records, the parts in record order), each
+ * pair once, sorted by (a, b). Every process needs all of f (a record's best
+ * partners are chosen over all its blocks). wl_block_join of every part's
+ * pairs gives wl_block's. The statistics other than union_pairs and
+ * candidates are the whole run's.
+ */
+wl_status wl_block_part(const wl_features *f, const wl_options *opt, size_t part, size_t parts, wl_vec *pairs,
+                        wl_block_stats *st);
+
+/**
+ * The union of `parts` lists of pairs, each sorted by (a, b) with no repeats,
+ * given concatenated (all; counts[p] pairs in list p): one list, sorted, each
+ * pair once (a pair two records chose may sit in two lists). out receives
+ * wl_pairidx. @return WL_OK; WL_INPUT when a list is not sorted; WL_NOMEM.
+ */
+wl_status wl_block_join(const wl_pairidx *all, const size_t *counts, size_t parts, wl_vec *out);
+
+/**
  * wl_block with an explicit cap: each record keeps its `partners` best
  * partners (wl_block_weight summed over the blocks they share; ties to the
  * lower record index) and a pair is a candidate when either record keeps the

@@ -18,6 +18,24 @@ typedef struct {
 #undef WL_FRUN_CHUNK_
 } wl_fchunk;
 
+/* Records per chunk: the unit of the parallel build, of the merge and of a
+ * packed part (features_pack.c). */
+enum { WL_FCHUNK_RECORDS = 1024 };
+
+void wl_fchunk_init(wl_fchunk *c);
+void wl_fchunk_free(wl_fchunk *c);
+
+/** The per-record arrays of ds's records, zeroed, before any chunk is built. */
+wl_features *wl_features_alloc(const wl_dataset *ds);
+
+/** Normalises the records of chunks [c_lo, c_hi) of f on `threads` threads
+ *  into ch[c_lo..c_hi) (and their counts and columns into f). @return 0 or -1. */
+int wl_features_build_chunks(wl_features *f, wl_fchunk *ch, size_t c_lo, size_t c_hi, int threads);
+
+/** Merges the nch chunks (every record's) into f, in order, and frees them;
+ *  then the frequency tables and the compact records. @return 0 or -1. */
+int wl_features_finish(wl_features *f, wl_fchunk *ch, size_t nch);
+
 typedef struct {
     wl_features *f;
     wl_namectx *ctx;

@@ -198,6 +198,22 @@ int wl_features_build_crec(wl_features *f);
 struct wl_namectx;
 wl_features *wl_features_build_with(const wl_dataset *ds, struct wl_namectx *ctx);
 
+/**
+ * Normalises part `part` of `parts` of ds's records (whole chunks of records,
+ * the parts in record order) and appends their features to out (a byte
+ * vector) in a form wl_features_unpack reads in a process of the same build
+ * (features_pack.c). @return 0, or -1 when out of memory or part >= parts.
+ */
+int wl_features_pack_part(const wl_dataset *ds, int threads, size_t part, size_t parts, wl_vec *out);
+
+/**
+ * The features of ds from the packed parts 0..parts-1, concatenated in part
+ * order: byte-identical to wl_features_build's. The packs come from processes
+ * of the same job (they are checked for shape, not for hostile offsets).
+ * @return NULL when out of memory or the bytes are not every chunk once, in order.
+ */
+wl_features *wl_features_unpack(const wl_dataset *ds, const void *bytes, size_t len);
+
 /** Record i's wl_crec: f->crec[i], or the same fields read from the arrays. */
 static inline wl_crec wl_f_crec(const wl_features *f, size_t i)
 {

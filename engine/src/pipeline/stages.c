@@ -34,13 +34,15 @@ void wl_stage_free(wl_stages *s)
     free(s);
 }
 
-/* normalise, rank, block and orient: run.c run_stages up to the compare stage. */
-static wl_status prepare(wl_stages *s)
+/* normalise (or unpack the features packed by the processes that normalised
+ * them), rank, and block the records of one part: run.c run_stages up to the
+ * candidates, which join (below) makes every part's. */
+static wl_status prepare(wl_stages *s, const void *packed, size_t len, size_t part, size_t parts)
 {
     run_ctx *c = &s->c;
     wl_stats *st = &c->r->stats;
     double t = wl_now();
-    c->f = wl_features_build(c->ds, c->threads);
+    c->f = packed || len ? wl_features_unpack(c->ds, packed, len) : wl_features_build(c->ds, c->threads);
     c->rank = wl_dataset_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
     c->f->rank = c->rank;
@@ -50,21 +52,37 @@ static wl_status prepare(wl_stages *s)
     wl_block_stats bs;
     wl_options o = s->opt;
     o.threads = c->threads;
-    wl_status rc = wl_block(c->f, &o, &c->cand, &bs);
+    wl_status rc = wl_block_part(c->f, &o, part, parts, &c->cand, &bs);
     if (rc != WL_OK) return rc;
-    wl_run_orient(&c->cand, c->rank);
-    wl_run_drop_without_identity(&c->cand, c->f);
-    st->candidates = c->cand.len;
     st->skipped_blocks = bs.skipped_blocks;
     st->skipped_pairs = bs.skipped_pairs;
-    c->vec = malloc((c->cand.len ? c->cand.len : 1) * sizeof *c->vec);
-    if (!c->vec) return WL_NOMEM;
     st->seconds[ST_BLOCK] = wl_now() - t;
     return WL_OK;
 }
 
-wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stages **out, char *err,
-                           size_t errcap)
+/* Every part's candidates, then orient them: run.c run_stages from there to
+ * the compare stage. */
+static wl_status join(wl_stages *s, const wl_pairidx *all, const size_t *counts, size_t parts)
+{
+    run_ctx *c = &s->c;
+    double t = wl_now();
+    wl_vec joined;
+    wl_vec_init(&joined, sizeof(wl_pairidx));
+    wl_status rc = wl_block_join(all, counts, parts, &joined);
+    if (rc != WL_OK) return rc;
+    wl_vec_free(&c->cand);
+    c->cand = joined;
+    wl_run_orient(&c->cand, c->rank);
+    wl_run_drop_without_identity(&c->cand, c->f);
+    c->r->stats.candidates = c->cand.len;
+    c->vec = malloc((c->cand.len ? c->cand.len : 1) * sizeof *c->vec);
+    if (!c->vec) return WL_NOMEM;
+    c->r->stats.seconds[ST_BLOCK] += wl_now() - t;
+    return WL_OK;
+}
+
+static wl_status stage_prepare(const wl_dataset *ds, const wl_options *opt, const void *packed, size_t len,
+                               size_t part, size_t parts, wl_stages **out, char *err, size_t errcap)
 {
     *out = NULL;
     if (!ds || !opt) {
@@ -94,7 +112,12 @@ wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stage
     s->c.r->stats.records = ds->n;
     s->c.r->stats.sources = ds->n_sources;
     s->c.r->stats.threads = s->c.threads;
-    wl_status st = prepare(s);
+    wl_status st = part < parts ? prepare(s, packed, len, part, parts) : WL_USAGE;
+    if (st == WL_NOMEM && (packed || len) && !s->c.f) {
+        wl_set_error(err, errcap, "the packed features are not every record's, in order (or out of memory)");
+        wl_stage_free(s);
+        return WL_INPUT;
+    }
     if (st != WL_OK) {
         wl_set_error(err, errcap, "matching failed: %s", wl_strerror(st));
         wl_stage_free(s);
@@ -104,9 +127,69 @@ wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stage
     return WL_OK;
 }
 
+wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stages **out, char *err,
+                           size_t errcap)
+{
+    wl_status st = stage_prepare(ds, opt, NULL, 0, 0, 1, out, err, errcap);
+    if (st != WL_OK) return st;
+    size_t n = (*out)->c.cand.len;
+    st = join(*out, (*out)->c.cand.data, &n, 1);
+    if (st != WL_OK) {
+        wl_set_error(err, errcap, "matching failed: %s", wl_strerror(st));
+        wl_stage_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+wl_status wl_stage_normalise_part(const wl_dataset *ds, int threads, size_t part, size_t parts, void **bytes,
+                                  size_t *len)
+{
+    *bytes = NULL;
+    *len = 0;
+    if (!ds || ds->released || part >= parts) return WL_USAGE;
+    wl_vec v;
+    wl_vec_init(&v, 1);
+    if (wl_features_pack_part(ds, wl_thread_count(threads), part, parts, &v) != 0) {
+        wl_vec_free(&v);
+        return WL_NOMEM;
+    }
+    *bytes = v.data;
+    *len = v.len;
+    return WL_OK;
+}
+
+wl_status wl_stage_prepare_part(const wl_dataset *ds, const wl_options *opt, const void *packed, size_t len,
+                                size_t part, size_t parts, wl_stages **out, char *err, size_t errcap)
+{
+    if (!packed && !len && ds && ds->n) { /* only an empty dataset packs to nothing */
+        *out = NULL;
+        wl_set_error(err, errcap, "wl_stage_prepare_part: no packed features for %zu records", ds->n);
+        return WL_USAGE;
+    }
+    return stage_prepare(ds, opt, packed, len, part, parts, out, err, errcap);
+}
+
+size_t wl_stage_pair_size(void) { return sizeof(wl_pairidx); }
+
+const void *wl_stage_part_candidates(const wl_stages *s, size_t *n)
+{
+    *n = s && !s->c.vec ? s->c.cand.len : 0;
+    return *n ? s->c.cand.data : NULL;
+}
+
+wl_status wl_stage_join(wl_stages *s, const void *all, const size_t *counts, size_t parts)
+{
+    if (!s || s->c.vec || !counts || !parts) return WL_USAGE;
+    size_t total = 0;
+    for (size_t p = 0; p < parts; p++) total += counts[p];
+    if (total && !all) return WL_USAGE;
+    return join(s, all, counts, parts);
+}
+
 wl_status wl_stage_compare(wl_stages *s, size_t lo, size_t hi)
 {
-    if (!s || lo > hi || hi > s->c.cand.len) return WL_USAGE;
+    if (!s || !s->c.vec || lo > hi || hi > s->c.cand.len) return WL_USAGE;
     double t = wl_now();
     const wl_pairidx *p = s->c.cand.data;
     const long long blk = WL_COMPARE_WINDOW, end = (long long)hi;
@@ -129,7 +212,7 @@ static void fit_stats(wl_stages *s)
 
 wl_status wl_stage_fit(wl_stages *s, const wl_model *model, int threads)
 {
-    if (!s || s->c.r->model) return WL_USAGE;
+    if (!s || !s->c.vec || s->c.r->model) return WL_USAGE;
     double t = wl_now();
     run_ctx c = s->c; /* the fit's own thread count; the result is the same for any */
     if (threads > 0) c.threads = threads;
@@ -163,7 +246,7 @@ wl_status wl_stage_score(wl_stages *s, size_t lo, size_t hi, wl_match **pairs, s
 {
     *pairs = NULL;
     *n = 0;
-    if (!s || !s->c.r->model || lo > hi || hi > s->c.cand.len) return WL_USAGE;
+    if (!s || !s->c.vec || !s->c.r->model || lo > hi || hi > s->c.cand.len) return WL_USAGE;
     /* A view of the range: run.c's scorer over candidates [lo, hi) into a
      * result of its own; the report it collects covers the range only and is
      * dropped (reports are wl_run's). */
