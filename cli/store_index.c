@@ -129,9 +129,7 @@ int store_index_load(store *s, wl_store_index **x)
 static long check_rids(store *s, const wl_store_index *x)
 {
     size_t n = wl_store_index_records(x);
-    int64_t top = 0;
-    for (size_t i = 0; i < n; i++)
-        if (wl_store_index_rid(x, i) > top) top = wl_store_index_rid(x, i);
+    int64_t top = wl_store_index_max_rid(x);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM records WHERE rid <= ?", -1, &st, NULL) != SQLITE_OK)
         return 1;

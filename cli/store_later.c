@@ -4,14 +4,6 @@
 
 #include "store_later.h"
 
-static int64_t index_max_rid(const wl_store_index *x)
-{
-    int64_t m = 0;
-    for (size_t i = 0, n = wl_store_index_records(x); i < n; i++)
-        if (wl_store_index_rid(x, i) > m) m = wl_store_index_rid(x, i);
-    return m;
-}
-
 void store_later_free(store_later *l)
 {
     wl_dataset_free(l->ds);
@@ -90,7 +82,7 @@ int store_later_load(store *s, const wl_store_index *x, int reference_year, stor
     store_rec *recs = NULL;
     int64_t *ords = NULL;
     size_t n = 0;
-    int rc = read_later_rows(s, index_max_rid(x), &recs, &ords, &n);
+    int rc = read_later_rows(s, wl_store_index_max_rid(x), &recs, &ords, &n);
     if (rc == 0 && n) {
         out->ds = wl_dataset_create();
         out->rid = malloc(n * sizeof *out->rid);

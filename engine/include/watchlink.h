@@ -610,6 +610,9 @@ WL_API size_t wl_store_index_records(const wl_store_index *x);
 WL_API uint64_t wl_store_index_checksum(const wl_store_index *x);
 /** Record i's row id in the store. */
 WL_API int64_t wl_store_index_rid(const wl_store_index *x, size_t i);
+/** The largest row id of the file's records (0 when it has none): rows above
+ *  it were stored after the file was written. */
+WL_API int64_t wl_store_index_max_rid(const wl_store_index *x);
 /**
  * Screens the records of q against the index with model m: every pair of a
  * query record and a stored record sharing a block, compared and scored as a

@@ -240,6 +240,11 @@ static void check_round_trip(size_t max_block)
     assert_memory_equal(f->text, g->text, f->text_len);
     for (size_t i = 0; i < n; i++) assert_int_equal(wl_store_index_rid(x, i), fx.rid[i]);
     assert_int_equal(wl_store_index_rid(x, n), -1);
+    int64_t top = 0; /* the largest row id, found at open */
+    for (size_t i = 0; i < n; i++) top = fx.rid[i] > top ? fx.rid[i] : top;
+    assert_true(top > 0);
+    assert_int_equal(wl_store_index_max_rid(x), top);
+    assert_int_equal(wl_store_index_max_rid(NULL), 0);
     /* the frozen rarity counts: every part's count, found by its canonical hash */
     for (size_t k = 0; k < f->part_start[n]; k++) {
         size_t q = 0;

@@ -406,7 +406,10 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
         f->text_cap = f->text_len;
         bad = check_features(f, len, x->tspan) != 0;
         for (size_t q = 0; !bad && q < x->n_bkey; q++) bad = x->brec[q] >= n || (q && x->bkey[q] < x->bkey[q - 1]);
-        for (size_t i = 0; !bad && i < n; i++) bad = x->rank[i] >= n;
+        for (size_t i = 0; !bad && i < n; i++) {
+            bad = x->rank[i] >= n;
+            if (x->rid[i] > x->max_rid) x->max_rid = x->rid[i];
+        }
     }
     if (!bad && !(x->ident = calloc(n / 64 + 1, sizeof *x->ident))) {
         free(tab);
@@ -455,6 +458,8 @@ size_t wl_store_index_records(const wl_store_index *x) { return x ? x->f.n : 0; 
 uint64_t wl_store_index_checksum(const wl_store_index *x) { return x ? x->checksum : 0; }
 
 int64_t wl_store_index_rid(const wl_store_index *x, size_t i) { return x && i < x->f.n ? x->rid[i] : -1; }
+
+int64_t wl_store_index_max_rid(const wl_store_index *x) { return x ? x->max_rid : 0; }
 
 size_t wl_store_index_bytes(const wl_store_index *x, size_t *features, size_t *stats, size_t *blocks)
 {

@@ -81,6 +81,7 @@ struct wl_store_index {
     uint64_t checksum;    /* the header's hash: names the whole file */
     wl_features f;        /* arrays pointing into the map (f.n = records) */
     const int64_t *rid;
+    int64_t max_rid;      /* the largest of rid[]: records above it came later (store_later.c) */
     const uint32_t *rank;
     const wl_sidx_span *tspan;
     const char *sources;  /* the names, NUL-terminated one after another */
