@@ -20,12 +20,15 @@
  *  4. Rejects go to rank 0 (MPI_Gatherv), which sorts them by list and line
  *     and writes the --rejects file exactly as the watchlink command does.
  * Lists that cannot be split by bytes (gzip, UTF-16, bare-CR line ends, JSON
- * Lines, standard input) are read whole by every rank, rank 0 reporting. */
+ * Lines) are read whole by every rank, rank 0 reporting. A list that can be
+ * read only once (a fifo, a pipe, anything but a regular file) is read by
+ * rank 0 alone and its records broadcast. */
 #include <fcntl.h>
 #include <time.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "read_split.h"
@@ -371,7 +374,45 @@ static int write_rejects(const char *path, const cli_opts *o, const rejects *all
     return cli_out_commit(&out) == 0 ? EXIT_OK : EXIT_INPUT;
 }
 
-/* Reads list i into ds: split, or whole on every rank. */
+/* A list that can be read only once: every rank opening it would take part
+ * of its bytes (a fifo gave rank 0 a data row for a header). Rank 0 reads it
+ * into ds after the lists before it, so its duplicates and rejects are the
+ * single process's, and sends the records it added to the other ranks. */
+static int read_on_rank0(const char *path, const wl_read_options *ro, int rank, int size, wl_dataset *ds,
+                         wl_read_report *rep, uint64_t *sent)
+{
+    size_t before = wl_dataset_size(ds);
+    int rc = EXIT_OK;
+    if (rank == 0) {
+        char err[512] = "";
+        wl_status st = wl_dataset_read(ds, path, ro, rep, err, sizeof err);
+        if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));
+        rc = st == WL_OK ? EXIT_OK : status_exit(st);
+    }
+    if (worst_of(rc) != EXIT_OK) return rc;
+    size_t len = 0;
+    void *pack = rank == 0 ? wl_dataset_pack(ds, before, &len) : NULL;
+    unsigned long long n = len;
+    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (rank != 0 && n <= INT32_MAX) pack = malloc(n ? n : 1);
+    rc = pack && n <= INT32_MAX ? EXIT_OK : EXIT_INTERNAL;
+    if (rc != EXIT_OK) cli_error("rank %d: cannot take the %llu bytes of records of %s", rank, n, path);
+    if (worst_of(rc) == EXIT_OK) {
+        MPI_Bcast(pack, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+        if (rank == 0) *sent += (uint64_t)n * (uint64_t)(size - 1);
+        size_t *dups = NULL, n_dups = 0;
+        wl_status st = rank == 0 ? WL_OK : wl_dataset_unpack(ds, pack, (size_t)n, &dups, &n_dups, NULL);
+        if (st != WL_OK || n_dups) /* rank 0 kept only rows new to ds, and every ds was the same */
+            cli_error("rank %d: records of %s from rank 0: %s", rank, path,
+                      st != WL_OK ? wl_strerror(st) : "not the records rank 0 read");
+        rc = st != WL_OK ? status_exit(st) : n_dups ? EXIT_INTERNAL : EXIT_OK;
+        free(dups);
+    }
+    free(pack);
+    return rc;
+}
+
+/* Reads list i into ds: split, whole on every rank, or on rank 0 alone. */
 static int read_list(const cli_opts *o, size_t i, const wl_read_options *ro, int rank, int size, wl_dataset *ds,
                      rejects *rs, wl_read_report *rep, uint64_t *sent, unsigned *moved)
 {
@@ -382,6 +423,11 @@ static int read_list(const cli_opts *o, size_t i, const wl_read_options *ro, int
     p.path = o->lists[i];
     p.ro = ro;
     p.rejects_from = rs->n;
+    int once = 0; /* rank 0 decides; a path it cannot stat is its to report */
+    struct stat sb;
+    if (rank == 0) once = stat(p.path, &sb) != 0 || !S_ISREG(sb.st_mode);
+    MPI_Bcast(&once, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (once) return read_on_rank0(p.path, ro, rank, size, ds, rep, sent);
     char err[512] = "";
     wl_status st = wl_list_layout_read(p.path, ro, &p.lay, err, sizeof err);
     if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));

@@ -83,4 +83,23 @@ same two "2 3" -- link "$TMP/split.csv" "$TMP/other.csv"
 # a list that cannot be split by bytes (gzip) beside one that can
 gzip -c "$TMP/other.csv" > "$TMP/other.csv.gz"
 same gz "2" -- dedup "$TMP/split.csv" "$TMP/other.csv.gz"
+
+# a list that can be read only once (a fifo): rank 0 reads it and sends its records;
+# its bad rows and duplicate ids are rejected as in one process (every rank opening
+# it had taken part of its bytes: rank 0 read a data row as the header)
+mkfifo "$TMP/once.csv"
+feed() { cat "$TMP/split.csv" > "$TMP/once.csv" 2>/dev/null < /dev/null & }
+feed
+expect_exit 0 "$WATCHLINK" dedup "$TMP/other.csv" "$TMP/once.csv" -o "$TMP/once.ref" --clusters "$TMP/once.refc" \
+  --rejects "$TMP/once.refr" -q
+for np in 2 3; do
+  feed
+  expect_exit 0 timeout 120 "${MPIRUN[@]}" -np "$np" "$WATCHLINK_MPI" dedup "$TMP/other.csv" "$TMP/once.csv" \
+    -o "$TMP/once.$np" --clusters "$TMP/once.c$np" --rejects "$TMP/once.r$np"
+  cmp -s "$TMP/once.ref" "$TMP/once.$np" && ok || fail "fifo: pairs at -np $np differ"
+  cmp -s "$TMP/once.refc" "$TMP/once.c$np" && ok || fail "fifo: clusters at -np $np differ"
+  cmp -s "$TMP/once.refr" "$TMP/once.r$np" && ok || fail "fifo: rejects at -np $np differ"
+done
+expect_grep "duplicate id 'R30'" "$TMP/once.refr"
+expect_grep "^read once.csv\|^read .*once.csv: [0-9]* rows" "$TMP/err"
 finish
