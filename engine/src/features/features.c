@@ -187,13 +187,18 @@ static int build_chunks_with(wl_features *f, wl_fchunk *ch, size_t nch, wl_namec
     return failed ? -1 : 0;
 }
 
-int wl_features_finish(wl_features *f, wl_fchunk *ch, size_t nch)
+wl_features *wl_features_finish(wl_features *f, wl_fchunk *ch, size_t nch, int bad)
 {
-    int bad = merge_chunks(f, ch, nch) != 0;
-    for (size_t c = 0; c < nch; c++) wl_fchunk_free(&ch[c]);
+    if (!bad) bad = merge_chunks(f, ch, nch) != 0;
+    for (size_t c = 0; ch && c < nch; c++) wl_fchunk_free(&ch[c]);
+    free(ch);
     if (!bad) bad = wl_features_count_freq(f) != 0;
     if (!bad) bad = wl_features_build_crec(f) != 0;
-    return bad ? -1 : 0;
+    if (bad) {
+        wl_features_free(f);
+        return NULL;
+    }
+    return f;
 }
 
 static wl_features *build(const wl_dataset *ds, int threads, wl_namectx *ctx)
@@ -206,15 +211,7 @@ static wl_features *build(const wl_dataset *ds, int threads, wl_namectx *ctx)
     int bad = !ch;
     if (!bad && ctx) bad = build_chunks_with(f, ch, nch, ctx, ds->reference_year) != 0;
     else if (!bad) bad = wl_features_build_chunks(f, ch, 0, nch, wl_thread_count(threads)) != 0;
-    if (!bad) bad = wl_features_finish(f, ch, nch) != 0;
-    else
-        for (size_t c = 0; ch && c < nch; c++) wl_fchunk_free(&ch[c]);
-    free(ch);
-    if (bad) {
-        wl_features_free(f);
-        return NULL;
-    }
-    return f;
+    return wl_features_finish(f, ch, nch, bad);
 }
 
 wl_features *wl_features_build(const wl_dataset *ds, int threads) { return build(ds, threads, NULL); }

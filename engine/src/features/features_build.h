@@ -32,9 +32,11 @@ wl_features *wl_features_alloc(const wl_dataset *ds);
  *  into ch[c_lo..c_hi) (and their counts and columns into f). @return 0 or -1. */
 int wl_features_build_chunks(wl_features *f, wl_fchunk *ch, size_t c_lo, size_t c_hi, int threads);
 
-/** Merges the nch chunks (every record's) into f, in order, and frees them;
- *  then the frequency tables and the compact records. @return 0 or -1. */
-int wl_features_finish(wl_features *f, wl_fchunk *ch, size_t nch);
+/** Unless `bad`, merges the nch chunks (every record's) into f, in order,
+ *  then builds the frequency tables and the compact records. Frees the chunks
+ *  and the ch array whatever happens. @return f, or NULL (f freed) when `bad`
+ *  or out of memory. */
+wl_features *wl_features_finish(wl_features *f, wl_fchunk *ch, size_t nch, int bad);
 
 typedef struct {
     wl_features *f;

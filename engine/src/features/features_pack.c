@@ -149,13 +149,5 @@ wl_features *wl_features_unpack(const wl_dataset *ds, const void *bytes, size_t 
     int bad = !ch;
     for (size_t c = 0; !bad && c < nch; c++) bad = unpack_chunk(f, &r, &ch[c], c * WL_FCHUNK_RECORDS) != 0;
     bad |= r.left != 0; /* every chunk once, in order, and nothing after */
-    if (!bad) bad = wl_features_finish(f, ch, nch) != 0;
-    else
-        for (size_t c = 0; ch && c < nch; c++) wl_fchunk_free(&ch[c]);
-    free(ch);
-    if (bad) {
-        wl_features_free(f);
-        return NULL;
-    }
-    return f;
+    return wl_features_finish(f, ch, nch, bad);
 }
