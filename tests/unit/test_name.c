@@ -240,6 +240,11 @@ static void test_skeleton(void **state)
     skel_is("razaq", "rzk");      /* q is k, as Malay writes it */
     skel_is("razak", "rzk");
     skel_is("ishaq", "sk");
+    skel_is("kadhim", "kzm");     /* dh is z: the romanisations of ذ and ظ */
+    skel_is("kazim", "kzm");
+    skel_is("dhafer", "zfr");
+    skel_is("zafer", "zfr");
+    skel_is("ramadhan", "rmzn");
     skel_is("aeiou", "a");        /* all vowels: the first letter stands in */
     skel_is("", "");
     char tiny[3];

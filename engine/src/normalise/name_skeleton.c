@@ -9,6 +9,11 @@
  * th, dh, gh, ch, ph, zh) and at the end of a word (abdullah = abdulla), which is
  * where romanisations disagree about it. Doubled letters collapse (hassan = hasan),
  * and q is written k, as Malay and Indonesian write ق (Razaq = Razak, Qasim = Kasim).
+ * dh is written z: it is how romanisations write ذ and ظ (and often ض) that others
+ * write z, after the letters' sounds in Persian, Turkish, Urdu and Levantine speech
+ * (Kadhim = Kazim, Hafidh = Hafiz, Dhafer = Zafer, Ramadhan = Ramazan; ALA-LC
+ * romanisation tables, Arabic: dh, z with dot, d with dot). Outside Arabic names
+ * dh is rare in Latin spellings (the aspirated d of Indic names, Dhawan).
  */
 #include <string.h>
 
@@ -39,7 +44,7 @@ size_t wl_skeleton(const char *s, size_t n, char *out, size_t cap)
     size_t k = 0;
     for (size_t i = 0; i < n && k + 1 < cap; i++) {
         if (!skel_keep(s, n, i)) continue;
-        char c = s[i] == 'q' ? 'k' : s[i];
+        char c = s[i] == 'q' ? 'k' : s[i] == 'd' && i + 1 < n && s[i + 1] == 'h' ? 'z' : s[i];
         if (k > 0 && out[k - 1] == c) continue; /* collapse doubles */
         out[k++] = c;
     }
