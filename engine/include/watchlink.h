@@ -647,6 +647,14 @@ WL_API size_t wl_matches_drop_outranked(wl_match *pairs, size_t npairs, const ui
  * of later, N + D + j (D = later's size) record j of q, j > left. Pairs of one
  * source are compared with the stored record first, two of q's in output
  * order; of two sources, the source that sorts first is compared first.
+ * use[i] = 2 marks a record of q that is a stored record matched again (the
+ * update re-matches the neighbours of a removed record, whose pairs it may
+ * have outranked): it is matched as a use 1 record is, but neither its name
+ * parts nor itself are counted on top of the frozen statistics (an index
+ * record is in them already; a later record is scored as one of later is,
+ * which counts no later record), and it is paired with its own stored copy
+ * too, which the caller drops. Pairs among q's records (among = 1) then hold
+ * records marked 2 as well.
  */
 WL_API wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
                                 const unsigned char *use, int among, const wl_model *m, int threads,

@@ -7,6 +7,8 @@
  *  - a record stored after the index file (a "later" record) scores as the
  *    index's own copy of it would;
  *  - a use mask matches as a list of the used records alone would;
+ *  - a stored record matched again (use 2) gets the pairs the full run gave
+ *    it, values to the bit (its parts are not counted twice);
  *  - without later records, a mask or pairs among the query records it is
  *    wl_store_query. */
 #include <setjmp.h>
@@ -230,6 +232,68 @@ static void test_use_mask_equals_list_of_used(void **state)
     wl_dataset_free(half);
 }
 
+/* Every other mys record, stored in the index, matched again (use 2): its
+ * pairs are the full dedup run's pairs of that record (the frozen statistics
+ * are that run's), besides the pair with its own stored copy. A pair of two
+ * records matched again comes twice (each against the other's stored copy). */
+static void test_stored_again_scores_as_full_run(void **state)
+{
+    fixture *f = *state;
+    wl_dataset *mys = wl_dataset_create();
+    read_sample(mys, "mys.csv", NULL);
+    wl_dataset *ds = wl_dataset_create();
+    read_sample(ds, "idn.csv", NULL);
+    size_t nI = wl_dataset_size(ds), K = wl_dataset_size(mys), N = wl_store_index_records(f->x);
+    read_sample(ds, "mys.csv", NULL);
+    assert_int_equal(nI + K, N); /* the index's records are idn, mys in dataset order */
+    unsigned char *use = calloc(K, 1), *focus = calloc(N, 1);
+    for (size_t i = 0; i < K; i += 2) use[i] = 2, focus[nI + i] = 1;
+    wl_options o = wl_default_options();
+    o.threshold = 0.0;
+    o.max_partners = SIZE_MAX;
+    o.max_block = MAX_BLOCK;
+    o.focus = focus;
+    o.keep_outranked = 1;
+    wl_result *r = NULL;
+    char err[512];
+    assert_int_equal(wl_run(ds, &o, f->model, NULL, NULL, &r, err, sizeof err), WL_OK);
+    size_t np = wl_result_pair_count(r), nw = 0, n = 0, n_self = 0, n_same = 0;
+    wl_match *want = malloc((2 * np + 1) * sizeof *want);
+    for (size_t k = 0; k < np; k++) {
+        wl_match x = *wl_result_pair(r, k);
+        uint32_t ab[2] = { x.left, x.right };
+        for (int e = 0; e < 2; e++)
+            if (ab[e] >= nI && use[ab[e] - nI]) {
+                want[nw] = x;
+                want[nw].left = ab[e] - (uint32_t)nI;
+                want[nw++].right = ab[1 - e];
+            }
+    }
+    sort_pairs(want, nw);
+    wl_match *m = match(f, NULL, mys, use, 0, 2, &n), *got = malloc((n + 1) * sizeof *got);
+    size_t ng = 0;
+    for (size_t k = 0; k < n; k++) {
+        assert_true(use[m[k].left] == 2 && m[k].right < N);
+        if (m[k].right == nI + m[k].left) n_self++; /* its own stored copy */
+        else if (m[k].right >= nI) n_same++;        /* mys and mys: compared stored record first */
+        else got[ng++] = m[k];
+    }
+    size_t w = 0;
+    for (size_t k = 0; k < nw; k++)
+        if (want[k].right < nI) want[w++] = want[k];
+    assert_true(n_self > 100 && w > 100);
+    assert_same_pairs(want, w, got, ng);
+    free(m);
+    free(got);
+    free(want);
+    free(use);
+    free(focus);
+    wl_result_free(r);
+    wl_dataset_free(ds);
+    wl_dataset_free(mys);
+    (void)n_same;
+}
+
 static void test_plain_form_is_query(void **state)
 {
     fixture *f = *state;
@@ -253,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_update_equals_full_dedup),
         cmocka_unit_test(test_later_record_scores_as_stored),
         cmocka_unit_test(test_use_mask_equals_list_of_used),
+        cmocka_unit_test(test_stored_again_scores_as_full_run),
         cmocka_unit_test(test_plain_form_is_query),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

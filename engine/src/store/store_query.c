@@ -60,15 +60,16 @@ static hcount *query_counts(const wl_features *fq, size_t *n_out)
     return t;
 }
 
-/* As query_counts, over the records marked in use only (an update's new
- * records among the night's rows): each part once per record holding it. */
+/* As query_counts, over the records marked new (use 1: an update's new records
+ * among the night's rows) only: each part once per record holding it. A record
+ * marked 2 is a stored one matched again, already in the counts it has. */
 static hcount *used_counts(const wl_features *fq, const unsigned char *use, size_t *n_out)
 {
     size_t total = fq->part_start[fq->n], n = 0, m = 0;
     hcount *t = malloc((total ? total : 1) * sizeof *t);
     if (!t) return NULL;
     for (size_t i = 0; i < fq->n; i++) {
-        if (!use[i]) continue;
+        if (use[i] != 1) continue;
         size_t first = m;
         for (uint32_t k = fq->part_start[i]; k < fq->part_start[i + 1]; k++) {
             uint64_t h = fq->parts[k].h_canon;
@@ -311,7 +312,7 @@ static wl_features *copy_records(const src_rec *src, size_t m)
 typedef struct {
     const wl_store_index *x;
     const wl_dataset *q, *d;   /* d: records stored after the index file (may be NULL) */
-    const unsigned char *use;  /* NULL, or the records of q taking part */
+    const unsigned char *use;  /* NULL, or the records of q taking part: 1 new, 2 stored again */
     int among;                 /* 1: pairs among q's records too (an update) */
     const wl_model *m;
     int threads;
@@ -339,7 +340,7 @@ static wl_status build(query_ctx *c)
     if (!c->qc) return WL_NOMEM;
     if (c->use) {
         used = 0;
-        for (size_t i = 0; i < K; i++) used += c->use[i] != 0;
+        for (size_t i = 0; i < K; i++) used += c->use[i] == 1; /* 2: counted already */
     }
     /* the query records' rarity: the store's frozen count plus their own */
     for (size_t k = 0; k < c->fq->part_start[K]; k++) {
