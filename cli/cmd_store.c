@@ -199,10 +199,12 @@ static int index_write(const cli_opts *o, store *s, const wl_dataset *ds, const 
         sid_input in = { n, old, age, label, NULL, nc, 1 };
         st->next_person_id = sid_assign(&in, person, NULL, NULL);
         wl_options opt = run_options(o, WL_MODE_DEDUP, st->threshold, (size_t)st->max_partners);
-        if (st->next_person_id > 0 && store_write_run(s, ds, r, age, person, fields, NULL) == 0 &&
-            save_settings(s, st, wl_result_model(r)) == 0 && index_events(s, ds, r, person) == 0 &&
-            store_index_save(s, ds, r, age, &opt, files) == 0)
-            rc = 0;
+        store_index_job job;
+        if (st->next_person_id > 0 && store_index_start(s, ds, r, age, &opt, files, &job) == 0) {
+            int ok = store_write_run(s, ds, r, age, person, fields, NULL) == 0 &&
+                     save_settings(s, st, wl_result_model(r)) == 0 && index_events(s, ds, r, person) == 0;
+            if (store_index_finish(s, &job) == 0 && ok) rc = 0;
+        }
     } else {
         cli_error("out of memory");
     }
@@ -1429,10 +1431,15 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
     store_index_files files = { "", "" };
     wl_options opt = run_options(o, WL_MODE_DEDUP, ls->set.threshold, (size_t)ls->set.max_partners);
     if (rc == EXIT_OK && changes_path && cli_out_open(&out, changes_path) != 0) rc = EXIT_INPUT;
-    if (rc == EXIT_OK && (store_write_run(&ls->s, ds, r, p.age, p.person, fields, p.kept) != 0 ||
-                          store_set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) != 0 ||
-                          update_events(ls, ds, r, ch, nc) != 0 ||
-                          store_index_save(&ls->s, ds, r, p.age, &opt, &files) != 0 || store_commit(&ls->s) != 0)) {
+    store_index_job job;
+    int wrote = 0;
+    if (rc == EXIT_OK && store_index_start(&ls->s, ds, r, p.age, &opt, &files, &job) == 0) {
+        int ok = store_write_run(&ls->s, ds, r, p.age, p.person, fields, p.kept) == 0 &&
+                 store_set_meta_num(&ls->s, "next_person_id", ls->set.next_person_id) == 0 &&
+                 update_events(ls, ds, r, ch, nc) == 0;
+        wrote = store_index_finish(&ls->s, &job) == 0 && ok && store_commit(&ls->s) == 0;
+    }
+    if (rc == EXIT_OK && !wrote) {
         if (changes_path) cli_out_abort(&out);
         rc = EXIT_INTERNAL;
     }

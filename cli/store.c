@@ -126,8 +126,8 @@ int store_open(store *s, const char *path, int mode)
     sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
     /* WAL: queries read the last committed state while an update writes;
      * synchronous=FULL: a committed update survives a power cut too. */
-    if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", NULL,
-                     NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                     " PRAGMA cache_size=-131072", NULL, NULL, NULL) != SQLITE_OK) {
         cli_error("%s: not a watchlink store (%s)", path, sqlite3_errmsg(s->db));
         store_close(s);
         return -1;

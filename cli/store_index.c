@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "store_index.h"
@@ -40,49 +41,79 @@ static int named_path(store *s, char *buf, size_t cap, int quiet)
     return bad ? -1 : 0;
 }
 
-int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                     const wl_options *opt, store_index_files *files)
+/* The file is written on a thread of its own while the caller writes the
+ * database: the two share nothing but the run's read-only features, and at
+ * 10^6 records each takes several seconds on one core. */
+static void *index_job_run(void *arg)
+{
+    store_index_job *j = arg;
+    j->st = wl_store_index_write(j->f, &j->opt, j->by_rec, j->rank, j->files->new_path, &j->sum, j->err,
+                                 sizeof j->err);
+    return NULL;
+}
+
+int store_index_start(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                      const wl_options *opt, store_index_files *files, store_index_job *job)
 {
     memset(files, 0, sizeof *files);
+    memset(job, 0, sizeof *job);
+    job->files = files;
+    job->st = WL_INTERNAL;
     size_t n = wl_dataset_size(ds);
-    const wl_features *f = wl_result_features(r);
-    if (!f) return cli_error("internal error: the run kept no features"), -1;
+    job->f = wl_result_features(r);
+    if (!job->f) return cli_error("internal error: the run kept no features"), -1;
     /* a damaged generation is replaced: this run writes a fresh file */
     if (named_path(s, files->old_path, sizeof files->old_path, 1) != 0) files->old_path[0] = '\0';
     char *g = meta_or_null(s, "index_generation");
     long long gen = g ? strtoll(g, NULL, 10) : 0;
-    gen = gen > 0 ? gen + 1 : 1;
+    job->gen = gen > 0 ? gen + 1 : 1;
     free(g);
-    index_path(s, gen, files->new_path, sizeof files->new_path);
-    int64_t *by_rec = malloc((n ? n : 1) * sizeof *by_rec);
-    uint32_t *rank = malloc((n ? n : 1) * sizeof *rank);
-    int rc = -1;
-    if (!by_rec || !rank) {
-        cli_error("out of memory");
-    } else {
-        for (size_t k = 0; k < n; k++) {
-            size_t i = wl_result_record(r, k);
-            by_rec[i] = rid[k];
-            rank[i] = (uint32_t)k;
-        }
-        char err[512] = "", buf[32];
-        uint64_t sum = 0;
-        wl_status st = wl_store_index_write(f, opt, by_rec, rank, files->new_path, &sum, err, sizeof err);
-        if (st != WL_OK) {
-            cli_error("%s", err);
-            files->new_path[0] = '\0';
-        } else {
-            snprintf(buf, sizeof buf, "%016" PRIx64, sum);
-            char gbuf[32];
-            snprintf(gbuf, sizeof gbuf, "%lld", gen);
-            if (store_set_meta(s, "index_checksum", buf) == 0 &&
-                store_set_meta(s, "index_generation", gbuf) == 0)
-                rc = 0;
-        }
+    index_path(s, job->gen, files->new_path, sizeof files->new_path);
+    job->by_rec = malloc((n ? n : 1) * sizeof *job->by_rec);
+    job->rank = malloc((n ? n : 1) * sizeof *job->rank);
+    if (!job->by_rec || !job->rank) {
+        free(job->by_rec);
+        free(job->rank);
+        files->new_path[0] = '\0';
+        return cli_error("out of memory"), -1;
     }
-    free(by_rec);
-    free(rank);
-    return rc;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = wl_result_record(r, k);
+        job->by_rec[i] = rid[k];
+        job->rank[i] = (uint32_t)k;
+    }
+    job->opt = *opt;
+    job->started = pthread_create(&job->th, NULL, index_job_run, job) == 0;
+    if (!job->started) index_job_run(job); /* no thread to be had: write it here */
+    return 0;
+}
+
+int store_index_finish(store *s, store_index_job *job)
+{
+    if (job->started) pthread_join(job->th, NULL);
+    job->started = 0;
+    free(job->by_rec);
+    free(job->rank);
+    job->by_rec = NULL;
+    job->rank = NULL;
+    if (job->st != WL_OK) {
+        cli_error("%s", job->err);
+        job->files->new_path[0] = '\0';
+        return -1;
+    }
+    char buf[32], gbuf[32];
+    snprintf(buf, sizeof buf, "%016" PRIx64, job->sum);
+    snprintf(gbuf, sizeof gbuf, "%lld", job->gen);
+    return store_set_meta(s, "index_checksum", buf) == 0 && store_set_meta(s, "index_generation", gbuf) == 0 ? 0
+                                                                                                            : -1;
+}
+
+int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                     const wl_options *opt, store_index_files *files)
+{
+    store_index_job job;
+    if (store_index_start(s, ds, r, rid, opt, files, &job) != 0) return -1;
+    return store_index_finish(s, &job);
 }
 
 void store_index_done(const store_index_files *files, int ok)

@@ -13,6 +13,8 @@
 #ifndef WL_STORE_INDEX_CLI_H
 #define WL_STORE_INDEX_CLI_H
 
+#include <pthread.h>
+
 #include "store.h"
 
 /* The files a write made and replaced: new_path is removed when the
@@ -29,6 +31,32 @@ typedef struct {
  */
 int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
                      const wl_options *opt, store_index_files *files);
+/*
+ * The same write in two halves, so the caller can write the database
+ * meanwhile: store_index_start names the new file and starts writing it on a
+ * thread of its own (reading only the run's features); store_index_finish
+ * waits for it and names it in the store. Every started job must be finished,
+ * whatever the caller's own writes gave, and r must live until then.
+ * @return 0, or -1 after the error (a failed start leaves nothing to finish).
+ */
+typedef struct {
+    store_index_files *files;
+    const wl_features *f;
+    wl_options opt;
+    int64_t *by_rec;
+    uint32_t *rank;
+    long long gen;
+    uint64_t sum;
+    wl_status st;
+    char err[512];
+    pthread_t th;
+    int started;
+} store_index_job;
+
+int store_index_start(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
+                      const wl_options *opt, store_index_files *files, store_index_job *job);
+int store_index_finish(store *s, store_index_job *job);
+
 /** After the commit (ok = 1) or the rollback (ok = 0): removes the file no longer named. */
 void store_index_done(const store_index_files *files, int ok);
 
