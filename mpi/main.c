@@ -102,16 +102,21 @@ static void wait_asleep(MPI_Request *req)
 }
 
 /* The worst status of all ranks (every rank must call it at the same point).
- * A rank that failed says so, naming itself, before the others hear of it. */
+ * A rank that failed says so, naming itself; when every rank failed (the same
+ * bad list seen by all of them), rank 0 alone says so, once. */
 static int agree(const job *j, int rc, const char *stage)
 {
-    if (rc != EXIT_OK)
-        cli_error("rank %d of %d failed %s; the job stops with no output", j->rank, j->size, stage);
-    int worst = rc;
+    /* one reduction: the worst status, and (as the largest of -1 failed,
+     * 0 not) -1 exactly when every rank failed */
+    int mine[2] = { rc, rc != EXIT_OK ? -1 : 0 }, all[2] = { rc, 0 };
     MPI_Request req;
-    MPI_Iallreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+    MPI_Iallreduce(mine, all, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
     wait_asleep(&req);
-    return worst;
+    if (rc != EXIT_OK && all[1] == 0)
+        cli_error("rank %d of %d failed %s; the job stops with no output", j->rank, j->size, stage);
+    else if (rc != EXIT_OK && j->rank == 0)
+        cli_error("every rank of %d failed %s; the job stops with no output", j->size, stage);
+    return all[0];
 }
 
 static double seconds_now(void)

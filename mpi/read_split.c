@@ -115,6 +115,19 @@ static int worst_of(int rc)
     return w;
 }
 
+/* A list's failure that every rank meets alike (the same bytes give the same
+ * error: an empty file, a bad header) is said once, by rank 0; one that rank 0
+ * did not meet, by the rank that met it. Every rank must call it at the same
+ * point. */
+static void say_once(int rank, wl_status st, const char *err)
+{
+    int root = (int)st;
+    MPI_Bcast(&root, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (st == WL_OK) return;
+    if (rank == 0) cli_error("%s", err[0] ? err : wl_strerror(st));
+    else if (root == WL_OK) cli_error("rank %d: %s", rank, err[0] ? err : wl_strerror(st));
+}
+
 static int status_exit(wl_status st)
 {
     return st == WL_NOMEM || st == WL_INTERNAL ? EXIT_INTERNAL : EXIT_INPUT;
@@ -430,14 +443,14 @@ static int read_list(const cli_opts *o, size_t i, const wl_read_options *ro, int
     if (once) return read_on_rank0(p.path, ro, rank, size, ds, rep, sent);
     char err[512] = "";
     wl_status st = wl_list_layout_read(p.path, ro, &p.lay, err, sizeof err);
-    if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));
+    say_once(rank, st, err);
     int rc = st == WL_OK ? EXIT_OK : status_exit(st);
     if (worst_of(rc) != EXIT_OK) return rc;
     if (!p.lay.splittable) {
         wl_read_options whole = *ro;
         if (rank != 0) whole.on_reject = NULL;
         st = wl_dataset_read(ds, p.path, &whole, rep, err, sizeof err);
-        if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));
+        say_once(rank, st, err);
         return st == WL_OK ? EXIT_OK : status_exit(st);
     }
     double t0 = now();

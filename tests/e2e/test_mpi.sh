@@ -69,6 +69,13 @@ expect_exit 1 "${MPIRUN[@]}" -np 2 "$WATCHLINK_MPI" dedup "$S/idn.csv" "$TMP/mis
 expect_grep "missing.csv" "$TMP/err"
 expect_grep "rank [01] of 2 failed reading the lists" "$TMP/err"
 [ -z "$(ls -A "$TMP/outdir")" ] && ok || fail "a failed job left $(ls -A "$TMP/outdir")"
+# a list every rank finds bad alike: its reason and the failure said once each
+: > "$TMP/empty.csv"
+expect_exit 1 "${MPIRUN[@]}" -np 3 "$WATCHLINK_MPI" dedup "$S/idn.csv" "$TMP/empty.csv" -o "$TMP/outdir/pairs.csv"
+[ "$(grep -c 'empty.csv: empty file' "$TMP/err")" -eq 1 ] && ok ||
+  fail "the empty list's reason said $(grep -c 'empty file' "$TMP/err") times at -np 3, not once"
+[ "$(grep -c 'failed reading the lists' "$TMP/err")" -eq 1 ] && ok || fail "the failure said more than once"
+expect_grep "every rank of 3 failed reading the lists" "$TMP/err"
 WATCHLINK_MPI_FAIL_RANK=1 expect_exit 2 "${MPIRUN[@]}" -x WATCHLINK_MPI_FAIL_RANK -np 2 "$WATCHLINK_MPI" \
   dedup "$S/idn.csv" -o "$TMP/outdir/pairs.csv" --clusters "$TMP/outdir/clusters.csv"
 expect_grep "rank 1 of 2 failed comparing its candidates" "$TMP/err"
