@@ -1057,11 +1057,20 @@ static int fetch_stored(store *s, sqlite3_stmt *st, fast_hit *h)
 }
 
 /* The stored records a query meets: the index file's, then the later ones
- * (store_update.h), numbered as wl_store_match numbers them. */
+ * (store_update.h), numbered as wl_store_match numbers them; the index file's
+ * records that left the store since (tombstones) are met no more. */
 typedef struct {
     const wl_store_index *x;
     const store_later *later;
+    const int64_t *tomb;
+    size_t n_tomb;
 } stored_view;
+
+static int by_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
 
 static const char *view_source(const stored_view *v, uint32_t o)
 {
@@ -1125,6 +1134,10 @@ static fast_hit *fast_hits(store *s, const stored_view *x, const uint32_t *q_ran
     for (size_t k = 0; !bad && k < nm; k++) {
         const wl_match *p = &m[k];
         if (!source_listed(sources, view_source(x, p->right))) continue;
+        int64_t rid = view_rid(x, p->right);
+        if (x->n_tomb && p->right < wl_store_index_records(x->x) &&
+            bsearch(&rid, x->tomb, x->n_tomb, sizeof rid, by_i64))
+            continue; /* removed or replaced since the index file */
         int doc = valid[p->left] && p->level[WL_FIELD_DOC] == doc_exact &&
                   p->level[WL_FIELD_NAME] != name_different && p->level[WL_FIELD_NAME] != name_missing;
         if (!doc && !(p->probability >= threshold)) continue;
@@ -1171,10 +1184,14 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
     fast_hit *h = NULL;
     char err[512] = "";
     store_later later = { 0 };
-    stored_view view = { x, &later };
+    stored_view view = { x, &later, NULL, 0 };
+    int64_t *tomb = NULL;
     if (rc == EXIT_OK && wl_dataset_record_ranks(q, &q_rank) != WL_OK) rc = EXIT_INTERNAL, cli_error("out of memory");
     /* the records an incremental update added since the index file, matched beside it */
-    if (rc == EXIT_OK && store_later_load(s, x, (int)set->reference_year, &later) != 0) rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK && (store_later_load(s, x, (int)set->reference_year, &later) != 0 ||
+                          store_tombstones_load(s, &tomb, &view.n_tomb) != 0))
+        rc = EXIT_INTERNAL;
+    view.tomb = tomb;
     if (rc == EXIT_OK &&
         wl_store_match(x, later.ds, q, NULL, 0, set->model, o->threads, &m, &nm, err, sizeof err) != WL_OK)
         rc = EXIT_INTERNAL, cli_error("%s", err);
@@ -1191,12 +1208,13 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
         for (size_t k = 0; k < nh; k++) nd += (size_t)h[k].valid_doc;
         fprintf(stderr, "query: %zu records screened against %zu stored (%zu compared through the index file),"
                 " %zu hits (%zu by a check-digit-valid document first; the others at or above %g)\n",
-                nq, wl_store_index_records(x) + later.n, nm, nh, nd, threshold);
+                nq, wl_store_index_records(x) + later.n - view.n_tomb, nm, nh, nd, threshold);
     }
     for (size_t k = 0; h && k < nh; k++) free(h[k].id), free(h[k].fields);
     free(h);
     free(m);
     free(q_rank);
+    free(tomb);
     store_later_free(&later);
     for (size_t i = 0; valid && i < nq; i++) free(valid[i]);
     free(valid);
@@ -1251,13 +1269,14 @@ static const char UPDATE_USAGE[] =
     "confirmed match stays one person. One transaction: a killed update changes nothing.\n"
     "The store freezes its parameters -- the model and the list-wide statistics the\n"
     "engine derives from all records (name-part rarity counts, the record count, block\n"
-    "limits) -- in its index file at 'index' and at a refit. A night that only adds\n"
-    "records is matched incrementally: the new records against the stored ones (through\n"
-    "the index file) and each other, with the frozen statistics plus the night's own, as\n"
-    "'query' matches; only the persons of the new records' neighbourhood are re-formed.\n"
-    "A night that replaces rows, --remove, or records added since the last refit passing\n"
-    "a quarter of the records then make the update a refit: the whole store is matched\n"
-    "again and its statistics frozen anew.\n\n"
+    "limits) -- in its index file at 'index' and at a refit. An update is matched\n"
+    "incrementally: the night's new records (added rows, and the new version of a\n"
+    "replaced row) against the stored ones (through the index file) and each other, with\n"
+    "the frozen statistics plus the night's own, as 'query' matches; a removed or replaced\n"
+    "record leaves the store, its pairs dropped and the records it had pairs with matched\n"
+    "again; only the persons of that neighbourhood are re-formed. Records added, removed\n"
+    "or replaced since the last refit passing a quarter of the records then make the\n"
+    "update a refit: the whole store is matched again and its statistics frozen anew.\n\n"
     "Options:\n"
     "  --refit              re-run the whole store and freeze its statistics again\n"
     "  --changes FILE       write change,person_id,source,id,previous_person_id\n"
@@ -1461,10 +1480,12 @@ static int update_write(const cli_opts *o, const char *changes_path, loaded_stor
     return rc;
 }
 
-/* Marks the stored records named by the rows of the --remove list (read as any
- * list, with the store's reference year). @return an exit code. */
-static int mark_removed(const cli_opts *o, const char *path, const char *source, loaded_store *ls)
+/* The rows of the --remove list (read as any list, with the store's reference
+ * year), or *out NULL without one. @return an exit code. */
+static int read_removed(const cli_opts *o, const char *path, const char *source, const loaded_store *ls,
+                        wl_dataset **out)
 {
+    *out = NULL;
     if (!path && source) return cli_error("--remove-source names the source of a --remove list"), EXIT_INPUT;
     if (!path) return EXIT_OK;
     if (source && (!*source || strpbrk(source, "\r\n")))
@@ -1478,7 +1499,16 @@ static int mark_removed(const cli_opts *o, const char *path, const char *source,
     rm.reference_year = (int)ls->set.reference_year;
     wl_dataset *ds = wl_dataset_create();
     int rc = ds ? cli_read_lists(&rm, ds, NULL) : EXIT_INTERNAL;
-    size_t missing = 0, n = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
+    if (rc != EXIT_OK) wl_dataset_free(ds);
+    else *out = ds;
+    return rc;
+}
+
+/* Marks the stored records named by the rows of the --remove list. */
+static void mark_removed(const cli_opts *o, const char *path, const wl_dataset *ds, loaded_store *ls)
+{
+    if (!ds) return;
+    size_t missing = 0, n = wl_dataset_size(ds);
     for (size_t i = 0; i < n; i++) {
         size_t j = store_find(ls->recs, ls->n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
         if (j != SIZE_MAX) ls->recs[j].replaced = STORE_REMOVED;
@@ -1487,8 +1517,6 @@ static int mark_removed(const cli_opts *o, const char *path, const char *source,
     if (missing && !o->quiet)
         fprintf(stderr, "note: %zu rows of %s name no stored record (source '%s'): nothing to remove\n", missing,
                 path, n ? wl_dataset_source(ds, 0) : "");
-    wl_dataset_free(ds);
-    return rc;
 }
 
 int cmd_update(int argc, char **argv)
@@ -1511,25 +1539,27 @@ int cmd_update(int argc, char **argv)
     loaded_store ls;
     if (load_store(&ls, o.lists[0], 1, 0) != 0) return EXIT_INPUT;
     cli_opts lists = without_store(&o);
-    wl_dataset *ds = NULL;
+    wl_dataset *ds = NULL, *rm = NULL;
     wl_result *r = NULL;
     size_t n_new = 0;
     char **fields = NULL;
     wl_read_report *reps = calloc(lists.n_lists ? lists.n_lists : 1, sizeof *reps);
     int rc = reps ? read_night(&lists, &ls, &ds, reps) : EXIT_INTERNAL;
     n_new = rc == EXIT_OK ? wl_dataset_size(ds) : 0;
-    if (rc == EXIT_OK && !refit && !remove) { /* only new rows: the incremental update (store_update.h) */
-        int inc = store_update_add(&ls.s, &ls.set, ds, reps, lists.n_lists, &o, changes);
+    if (rc == EXIT_OK) rc = read_removed(&o, remove, remove_source, &ls, &rm);
+    if (rc == EXIT_OK && !refit) { /* the incremental update (store_update.h) */
+        int inc = store_update_inc(&ls.s, &ls.set, ds, reps, lists.n_lists, rm, remove, &o, changes);
         if (inc != UPDATE_REFIT) {
             if (inc != EXIT_OK) store_rollback(&ls.s);
             free(reps);
             wl_dataset_free(ds);
+            wl_dataset_free(rm);
             loaded_free(&ls);
             return inc;
         }
     }
     if (rc == EXIT_OK && load_records(&ls) != 0) rc = EXIT_INTERNAL;
-    if (rc == EXIT_OK) rc = mark_removed(&o, remove, remove_source, &ls);
+    if (rc == EXIT_OK) mark_removed(&o, remove, rm, &ls);
     if (rc == EXIT_OK) rc = add_stored(&ls, ds, n_new);
     if (rc == EXIT_OK) {
         fields = store_record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs);
@@ -1543,6 +1573,7 @@ int cmd_update(int argc, char **argv)
     free(reps);
     wl_result_free(r);
     wl_dataset_free(ds);
+    wl_dataset_free(rm);
     loaded_free(&ls);
     return rc;
 }

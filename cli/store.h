@@ -18,7 +18,7 @@
 
 /* Bumped whenever the schema or the meaning of a column changes; a store with a
  * larger version is refused by this binary. */
-enum { STORE_FORMAT_VERSION = 3 }; /* 2: decisions, runs, events; 3: the index file (store_index.h) */
+enum { STORE_FORMAT_VERSION = 4 }; /* 2: decisions, runs, events; 3: the index file (store_index.h); 4: tombstones */
 
 enum { STORE_CREATE, STORE_READ, STORE_WRITE };
 enum { STORE_REPLACED = 1, STORE_REMOVED = 2 };

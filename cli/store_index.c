@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store_index.h"
+#include "store_persons.h"
 
 /* The index file of generation g: "<store>.idx.<g>", beside the database. */
 static void index_path(const store *s, long long g, char *buf, size_t cap)
@@ -104,8 +105,11 @@ int store_index_finish(store *s, store_index_job *job)
     char buf[32], gbuf[32];
     snprintf(buf, sizeof buf, "%016" PRIx64, job->sum);
     snprintf(gbuf, sizeof gbuf, "%lld", job->gen);
-    return store_set_meta(s, "index_checksum", buf) == 0 && store_set_meta(s, "index_generation", gbuf) == 0 ? 0
-                                                                                                            : -1;
+    if (store_set_meta(s, "index_checksum", buf) != 0 || store_set_meta(s, "index_generation", gbuf) != 0) return -1;
+    /* the new file holds the live records only: no tombstone left */
+    if (sqlite3_exec(s->db, "DELETE FROM tombstones", NULL, NULL, NULL) != SQLITE_OK)
+        return cli_error("%s: %s", s->path, sqlite3_errmsg(s->db)), -1;
+    return 0;
 }
 
 int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
@@ -154,34 +158,91 @@ int store_index_load(store *s, wl_store_index **x)
     return 0;
 }
 
-/* Every stored record up to the index file's largest row id in the index
- * once, and nothing else: its rids against the records table. The records
- * above it are those an incremental update added since (store_update.h). */
+int store_tombstones_load(store *s, int64_t **rids, size_t *n)
+{
+    *rids = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT rid FROM tombstones ORDER BY rid", -1, &st, NULL) != SQLITE_OK)
+        return cli_error("%s: reading the tombstones: %s", s->path, sqlite3_errmsg(s->db)), -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            int64_t *v = realloc(*rids, (cap ? 2 * cap : 64) * sizeof *v);
+            if (!v) break;
+            *rids = v;
+            cap = cap ? 2 * cap : 64;
+        }
+        (*rids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(*rids);
+        *rids = NULL;
+        *n = 0;
+        return cli_error("%s: reading the tombstones: %s", s->path,
+                         rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(s->db)), -1;
+    }
+    return 0;
+}
+
+/* A count with one integer parameter, or -1. */
+static long long count_of(store *s, const char *sql, int64_t v)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_int64(st, 1, v);
+    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Whether a row id is in the table of st ("SELECT 1 FROM t WHERE rid = ?"). */
+static int has_rid(sqlite3_stmt *st, int64_t rid)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, rid);
+    return sqlite3_step(st) == SQLITE_ROW;
+}
+
+/* Every stored record up to the index file's largest row id is in the index
+ * once, and so is every tombstone, and nothing else: its rids against the
+ * records and tombstones tables. The records above it are those an
+ * incremental update added since (store_update.h). */
 static long check_rids(store *s, const wl_store_index *x)
 {
     size_t n = wl_store_index_records(x);
     int64_t top = wl_store_index_max_rid(x);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM records WHERE rid <= ?", -1, &st, NULL) != SQLITE_OK)
-        return 1;
-    sqlite3_bind_int64(st, 1, top);
-    long long stored = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    long long stored = count_of(s, "SELECT count(*) FROM records WHERE rid <= ?", top);
+    long long tombs = store_count_rows(s, "tombstones");
+    long long bad = count_of(s, "SELECT count(*) FROM tombstones WHERE rid > ?1 OR rid IN (SELECT rid FROM records)",
+                             top);
+    if (stored < 0 || tombs < 0 || bad < 0) return 1;
     long problems = 0;
-    if (stored != (long long)n) {
-        fprintf(stderr, "check: index file: %zu records, the store %lld up to its last row id %" PRId64 "\n", n,
-                stored, top);
+    if (stored + tombs != (long long)n) {
+        fprintf(stderr, "check: index file: %zu records, the store %lld up to its last row id %" PRId64
+                " and %lld tombstones\n", n, stored, top, tombs);
         problems++;
     }
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM records WHERE rid = ?", -1, &st, NULL) != SQLITE_OK) return 1;
+    if (bad) {
+        fprintf(stderr, "check: %lld tombstones name a stored record or none of the index file's\n", bad);
+        problems++;
+    }
+    sqlite3_stmt *st = NULL, *tt = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM records WHERE rid = ?", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM tombstones WHERE rid = ?", -1, &tt, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return problems + 1;
+    }
     for (size_t i = 0; i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, wl_store_index_rid(x, i));
-        if (sqlite3_step(st) != SQLITE_ROW && problems++ < 5)
-            fprintf(stderr, "check: index file: record %zu has rid %" PRId64 ", not in the store\n", i,
-                    wl_store_index_rid(x, i));
+        int64_t rid = wl_store_index_rid(x, i);
+        if (!has_rid(st, rid) && !has_rid(tt, rid) && problems++ < 5)
+            fprintf(stderr, "check: index file: record %zu has rid %" PRId64 ", not in the store nor a tombstone\n",
+                    i, rid);
     }
     sqlite3_finalize(st);
+    sqlite3_finalize(tt);
     return problems;
 }
 

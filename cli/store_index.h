@@ -9,6 +9,12 @@
  * generation is written first, so a killed update leaves the database naming
  * the old file, which is still there. The old file is removed after the
  * commit. A store is the database and that file: a copy needs both.
+ *
+ * The file is written once and mapped read-only, so a record an incremental
+ * update removes or replaces (store_dead.h) stays in it: its row id goes into
+ * the table tombstones, and every later update and query drops the pairs the
+ * engine finds with it. A refit writes a file of the live records and empties
+ * the table.
  */
 #ifndef WL_STORE_INDEX_CLI_H
 #define WL_STORE_INDEX_CLI_H
@@ -66,6 +72,10 @@ void store_index_done(const store_index_files *files, int ok);
  * its first update), or -1 after the error.
  */
 int store_index_load(store *s, wl_store_index **x);
+
+/** The tombstones (row ids the index file holds that the store does not),
+ *  ascending, malloc'd. @return 0, or -1 after the error. */
+int store_tombstones_load(store *s, int64_t **rids, size_t *n);
 
 /** The index file's problems for `index --check`: the checksum, the records it
  *  holds against the records table. @return their count. */

@@ -4,13 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_dead.h"
 #include "store_ids.h"
 #include "store_index.h"
 #include "store_later.h"
 #include "store_update.h"
 
 /* The frozen statistics are those of the last refit. Records added since are
- * matched with them (plus their own batch's counts), so the more there are, the
+ * matched with them (plus their own batch's counts), and records removed or
+ * replaced since still count in them (a name part's rarity, the population,
+ * a block's size against its limit), so the more there are of both, the
  * further the statistics drift from a full run's: an update that would bring
  * them past a quarter of the records at the last refit refits instead. */
 enum { REFIT_SHARE = 4 };
@@ -18,12 +21,23 @@ enum { REFIT_SHARE = 4 };
 /* ---- the incremental update ---- */
 
 /*
- * Only the neighbourhood of the new records is re-formed: the connected parts
- * of the graph of stored pairs, match decisions and the new pairs that hold a
- * new record. A person is one such part or a piece of one (clustering joins
- * records along pairs and must-links only), a record's pairs all lie in its
- * part, and the outranked rule reads only the pairs of a pair's two records, so
- * re-forming these parts alone gives the persons of re-forming the whole store.
+ * Only the neighbourhood of the night's records is re-formed: the connected
+ * parts of the graph of stored pairs, match decisions and the new pairs that
+ * hold a new record or a dead one (store_dead.h: removed, or the old version
+ * of a replaced row, whose new version is a new record). A person is one such
+ * part or a piece of one (clustering joins records along pairs and must-links
+ * only), a record's pairs all lie in its part, and the outranked rule reads
+ * only the pairs of a pair's two records, so re-forming these parts alone
+ * gives the persons of re-forming the whole store. A dead record's pairs are
+ * dropped; its neighbours are matched again (wl_store_match's use 2), so a pair
+ * the outranked rule had dropped because of it comes back as in a full run.
+ *
+ * Where this differs from a refit: the statistics stay frozen (REFIT_SHARE);
+ * a neighbour's pair the refit kept stays as stored, values of the refit, and
+ * one that comes back is scored with the frozen statistics plus the night's;
+ * a neighbour matched again counts in its blocks' sizes twice (the limit
+ * max_block skips a block a little earlier); and a pair of two records of one
+ * source is compared with the stored record first, as for a new record.
  */
 
 typedef struct {
@@ -34,7 +48,14 @@ typedef struct {
     wl_match *m;            /* every candidate the engine compared */
     uint32_t *qrank;
     size_t *newi;           /* the new rows (dataset indices) in output order */
-    int64_t *new_rid;       /* per dataset row, the row id it gets (0: not new) */
+    int64_t *row_rid;       /* per dataset row: the row id it gets (use 1), or has (stored) */
+    size_t *repl;           /* per night row: the dead record it replaces, or SIZE_MAX */
+    dead_set dead;          /* removed and replaced records, by row id */
+    int64_t *tomb, *nb;     /* the tombstones before the night; the dead records' neighbours */
+    size_t n_tomb, n_nb;
+    wl_match *np;           /* the new pairs kept (at or above the threshold, live records) */
+    int64_t *np_l, *np_r;   /* their records' row ids */
+    size_t n_np;
     uint32_t *parent;       /* union-find over row ids 0..rid_end-1 */
     int64_t rid_end;
     /* the stored pairs */
@@ -59,6 +80,7 @@ typedef struct {
     dec_link *links;
     size_t *label;
     int64_t *person;
+    unsigned char *changed;
     sid_change *ch;
 } upd;
 
@@ -71,7 +93,15 @@ static void upd_free(upd *u, size_t n_rows)
     free(u->m);
     free(u->qrank);
     free(u->newi);
-    free(u->new_rid);
+    free(u->row_rid);
+    free(u->repl);
+    dead_free(&u->dead);
+    free(u->tomb);
+    free(u->nb);
+    free(u->np);
+    free(u->np_l);
+    free(u->np_r);
+    free(u->changed);
     free(u->parent);
     free(u->sp_ord);
     free(u->sp_l);
@@ -103,25 +133,32 @@ static void upd_free(upd *u, size_t n_rows)
     free(u->ch);
 }
 
-/* Each row of the night: new (use = 1), or as stored (0); *changed counts the
- * rows whose (source, id) is stored with other fields. @return 0, or -1. */
-static int classify(store *s, const wl_dataset *ds, char *const *fields, unsigned char *use, size_t *n_add,
-                    size_t *changed)
+/* Each row of the night: new (use = 1), replacing a stored row of its source
+ * and id with other fields (use = 1, the stored one dead), or as stored (0);
+ * row_rid: a stored row's id. *n_add counts the rows with use 1. @return 0, or -1. */
+static int classify(store *s, const wl_dataset *ds, char *const *fields, upd *u, size_t *n_add)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT fields FROM records WHERE source = ?1 AND id = ?2", -1, &st, NULL))
+    if (sqlite3_prepare_v2(s->db, "SELECT rid, person_id, ord, fields FROM records WHERE source = ?1 AND id = ?2",
+                           -1, &st, NULL))
         return cli_error("%s: %s", s->path, sqlite3_errmsg(s->db)), -1;
     int rc = 0;
     for (size_t i = 0, n = wl_dataset_size(ds); rc == 0 && i < n; i++) {
+        const char *source = wl_dataset_source(ds, i), *id = wl_dataset_id(ds, i);
         sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
         int r = sqlite3_step(st);
         if (r == SQLITE_ROW) {
-            const char *v = (const char *)sqlite3_column_text(st, 0);
-            *changed += !v || strcmp(v, fields[i]) != 0;
+            const char *v = (const char *)sqlite3_column_text(st, 3);
+            u->row_rid[i] = sqlite3_column_int64(st, 0);
+            if (v && strcmp(v, fields[i]) == 0) continue;
+            u->use[i] = 1;
+            ++*n_add;
+            rc = dead_add(&u->dead, u->row_rid[i], sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), source,
+                          id, i);
         } else if (r == SQLITE_DONE) {
-            use[i] = 1;
+            u->use[i] = 1;
             ++*n_add;
         } else {
             rc = -1;
@@ -163,7 +200,7 @@ static int64_t other_rid(const upd *u, uint32_t o)
     size_t N = wl_store_index_records(u->x), D = u->later.n;
     if (o < N) return wl_store_index_rid(u->x, o);
     if (o < N + D) return u->later.rid[o - N];
-    return u->new_rid[o - N - D];
+    return u->row_rid[o - N - D];
 }
 
 static int load_stored_pairs(store *s, upd *u)
@@ -214,7 +251,8 @@ static size_t pos_of_rid(const upd *u, int64_t rid)
     return at ? (size_t)at[1] : SIZE_MAX;
 }
 
-/* The affected stored records (their part holds a new record), in output order.
+/* The affected stored records (their part holds a new record, a dead one or a
+ * neighbour matched again), in output order; the dead are not among them.
  * @return 0, or -1 after the error. */
 static int load_part(store *s, upd *u, size_t n_add)
 {
@@ -222,8 +260,11 @@ static int load_part(store *s, upd *u, size_t n_add)
     if (!root_hit) return cli_error("out of memory"), -1;
     int64_t first_new = u->rid_end - (int64_t)n_add;
     for (int64_t r = first_new; r < u->rid_end; r++) root_hit[uf_find(u->parent, (uint32_t)r)] = 1;
+    for (size_t k = 0; k < u->dead.n; k++) root_hit[uf_find(u->parent, (uint32_t)u->dead.rids[k])] = 1;
+    for (size_t k = 0; k < u->n_nb; k++) root_hit[uf_find(u->parent, (uint32_t)u->nb[k])] = 1;
+    for (size_t k = 0; k < u->dead.n; k++) root_hit[u->dead.rids[k]] |= 2; /* hit, but not loaded */
     size_t n = 0;
-    for (int64_t r = 0; r < first_new; r++) n += root_hit[uf_find(u->parent, (uint32_t)r)];
+    for (int64_t r = 0; r < first_new; r++) n += root_hit[uf_find(u->parent, (uint32_t)r)] & 1;
     size_t m = n + n_add ? n + n_add : 1;
     u->rid = malloc(m * sizeof *u->rid);
     u->ord = malloc(m * sizeof *u->ord);
@@ -241,11 +282,11 @@ static int load_part(store *s, upd *u, size_t n_add)
     size_t k = 0;
     if (rc == 0 && !by_ord) rc = -1, cli_error("out of memory");
     for (int64_t r = 0; rc == 0 && r < first_new; r++) {
-        if (!root_hit[uf_find(u->parent, (uint32_t)r)]) continue;
+        if (!(root_hit[uf_find(u->parent, (uint32_t)r)] & 1) || (root_hit[r] & 2)) continue;
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, r);
         int q = sqlite3_step(st);
-        if (q == SQLITE_DONE) continue; /* a row id no record has (removed): a part of one */
+        if (q == SQLITE_DONE) continue; /* a row id no record has (a tombstone, or never used) */
         if (q != SQLITE_ROW) {
             rc = -1;
             cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
@@ -326,9 +367,8 @@ static int number_new(const wl_dataset *ds, upd *u, size_t n_add, int64_t rid0)
     size_t nn = wl_dataset_size(ds);
     if (wl_dataset_record_ranks(ds, &u->qrank) != WL_OK) return cli_error("out of memory"), -1;
     u->newi = malloc((n_add ? n_add : 1) * sizeof *u->newi);
-    u->new_rid = calloc(nn ? nn : 1, sizeof *u->new_rid);
     size_t *at_rank = malloc((nn ? nn : 1) * sizeof *at_rank);
-    if (!u->newi || !u->new_rid || !at_rank) {
+    if (!u->newi || !at_rank) {
         free(at_rank);
         return cli_error("out of memory"), -1;
     }
@@ -336,30 +376,198 @@ static int number_new(const wl_dataset *ds, upd *u, size_t n_add, int64_t rid0)
     size_t j = 0;
     for (size_t r = 0; r < nn; r++) {
         size_t i = at_rank[r];
-        if (!u->use[i]) continue;
-        u->new_rid[i] = rid0 + (int64_t)j;
+        if (u->use[i] != 1) continue;
+        u->row_rid[i] = rid0 + (int64_t)j;
         u->newi[j++] = i;
     }
     free(at_rank);
     return 0;
 }
 
-/* Matches the new rows, finds their part of the store and re-forms its persons. */
-static int plan(store *s, store_settings *set, const wl_dataset *ds, const cli_opts *o, upd *u, size_t n_add,
+static int by_source_id(const void *a, const void *b)
+{
+    const store_rec *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+/* The stored records of rids (n, none a night's row) as they are stored, sorted
+ * for store_find. @return 0, or -1 after the error. */
+static int read_stored(store *s, const int64_t *rids, size_t n, store_rec **out)
+{
+    store_rec *r = calloc(n ? n : 1, sizeof *r);
+    sqlite3_stmt *st = NULL;
+    int rc = r ? 0 : -1;
+    if (rc) cli_error("out of memory");
+    if (rc == 0 && sqlite3_prepare_v2(s->db, "SELECT person_id, source, id, fields FROM records WHERE rid = ?", -1,
+                                      &st, NULL))
+        rc = -1, cli_error("%s: %s", s->path, sqlite3_errmsg(s->db));
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, rids[k]);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            rc = -1;
+            cli_error("%s: damaged store: record %" PRId64 " has a pair but no row", s->path, rids[k]);
+            break;
+        }
+        r[k] = (store_rec){ rids[k], sqlite3_column_int64(st, 0), store_col_text(st, 1), store_col_text(st, 2),
+                            store_col_text(st, 3), 0 };
+        if (!r[k].source || !r[k].id || !r[k].fields) rc = -1, cli_error("out of memory");
+    }
+    sqlite3_finalize(st);
+    if (r) qsort(r, n, sizeof *r, by_source_id);
+    *out = r;
+    return rc;
+}
+
+/* The dead records' neighbours join the match as use 2 (store_dead.h): a
+ * night's row as stored is marked; the others are reloaded from the database
+ * and appended to ds. @return 0, or -1 after the error. */
+static int add_neighbours(store *s, wl_dataset *ds, upd *u, size_t nn)
+{
+    if (!u->dead.n) return 0;
+    u->nb = dead_neighbours(s, &u->dead, u->sp_l, u->sp_r, u->n_sp, u->dec, u->n_dec, &u->n_nb);
+    if (!u->nb) return -1;
+    int64_t *rest = malloc((u->n_nb ? u->n_nb : 1) * sizeof *rest);
+    unsigned char *in_night = calloc(u->n_nb ? u->n_nb : 1, 1);
+    store_rec *recs = NULL;
+    size_t nr = 0;
+    int rc = rest && in_night ? 0 : -1;
+    if (rc) cli_error("out of memory");
+    for (size_t i = 0; rc == 0 && i < nn; i++) {
+        if (u->use[i] || !u->row_rid[i]) continue;
+        const int64_t *at = bsearch(&u->row_rid[i], u->nb, u->n_nb, sizeof *u->nb, by_first);
+        if (at) u->use[i] = 2, in_night[at - u->nb] = 1;
+    }
+    for (size_t k = 0; rc == 0 && k < u->n_nb; k++)
+        if (!in_night[k]) rest[nr++] = u->nb[k];
+    if (rc == 0) rc = read_stored(s, rest, nr, &recs);
+    if (rc == 0) rc = store_to_dataset(s, recs, nr, ds);
+    size_t n = wl_dataset_size(ds);
+    if (rc == 0 && n != nn + nr) {
+        rc = -1;
+        cli_error("%s: damaged store: %zu records to match again, %zu reloaded", s->path, nr, n - nn);
+    }
+    unsigned char *use = rc == 0 ? realloc(u->use, n ? n : 1) : NULL;
+    if (use) u->use = use;
+    int64_t *rr = use ? realloc(u->row_rid, (n ? n : 1) * sizeof *rr) : NULL;
+    if (rr) u->row_rid = rr;
+    if (rc == 0 && (!use || !rr)) rc = -1, cli_error("out of memory");
+    for (size_t i = nn; rc == 0 && i < n; i++) {
+        size_t j = store_find(recs, nr, wl_dataset_source(ds, i), wl_dataset_id(ds, i));
+        if (j == SIZE_MAX) rc = -1, cli_error("%s: damaged store: a stored record did not reload", s->path);
+        else u->use[i] = 2, u->row_rid[i] = recs[j].rid;
+    }
+    store_recs_free(recs, nr);
+    free(rest);
+    free(in_night);
+    return rc;
+}
+
+/* A pair's two row ids in order, and where it came from, for the rematch's duplicates. */
+typedef struct {
+    int64_t lo, hi;
+    size_t k;
+} rid_pair;
+
+static int by_rid_pair(const void *a, const void *b)
+{
+    const rid_pair *x = a, *y = b;
+    if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
+    if (x->hi != y->hi) return x->hi < y->hi ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+static rid_pair ordered(int64_t a, int64_t b, size_t k)
+{
+    return a < b ? (rid_pair){ a, b, k } : (rid_pair){ b, a, k };
+}
+
+/* The stored pairs of the neighbours matched again, sorted: such a pair stays
+ * as stored (the refit's values), the rematch does not add it twice. */
+static rid_pair *neighbour_pairs(const upd *u, size_t *n)
+{
+    rid_pair *v = malloc((u->n_sp ? u->n_sp : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t p = 0; v && p < u->n_sp; p++)
+        if (rid_in(u->nb, u->n_nb, u->sp_l[p]) || rid_in(u->nb, u->n_nb, u->sp_r[p]))
+            v[k++] = ordered(u->sp_l[p], u->sp_r[p], 0);
+    if (v) qsort(v, k, sizeof *v, by_rid_pair);
+    *n = k;
+    return v;
+}
+
+static int stored_pair(const rid_pair *v, size_t n, rid_pair p)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].lo < p.lo || (v[mid].lo == p.lo && v[mid].hi < p.hi)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && v[lo].lo == p.lo && v[lo].hi == p.hi;
+}
+
+/* The engine's pairs the update keeps: at or above the threshold, between two
+ * live records, each once. Among q's records only two new ones pair (a new
+ * record and a neighbour pair against the neighbour's stored copy too); a
+ * neighbour's pair that is stored stays as stored; of a pair of two
+ * neighbours, each against the other's stored copy, the first (engine order)
+ * stays. @return 0, or -1 after the error. */
+static int keep_new_pairs(store *s, upd *u, size_t nm, double tw)
+{
+    size_t N = wl_store_index_records(u->x), D = u->later.n, ns = 0, nr = 0;
+    rid_pair *sp = neighbour_pairs(u, &ns), *re = malloc((nm ? nm : 1) * sizeof *re);
+    u->np = malloc((nm ? nm : 1) * sizeof *u->np);
+    u->np_l = malloc((nm ? nm : 1) * sizeof *u->np_l);
+    u->np_r = malloc((nm ? nm : 1) * sizeof *u->np_r);
+    unsigned char *drop = calloc(nm ? nm : 1, 1);
+    int rc = sp && re && u->np && u->np_l && u->np_r && drop ? 0 : -1;
+    if (rc) cli_error("out of memory");
+    for (size_t k = 0; rc == 0 && k < nm; k++) {
+        const wl_match *p = &u->m[k];
+        size_t i = p->left, j = p->right >= N + D ? p->right - N - D : SIZE_MAX;
+        int64_t a = u->row_rid[i], b = other_rid(u, p->right);
+        if (!(p->weight >= tw) || (j != SIZE_MAX && (u->use[i] == 2 || u->use[j] == 2)) || a == b) drop[k] = 1;
+        else if (a < 0 || b < 0 || b >= u->rid_end)
+            rc = -1, cli_error("%s: damaged store: a pair names no record", s->path);
+        else if (rid_in(u->tomb, u->n_tomb, b) || rid_in(u->dead.rids, u->dead.n, b)) drop[k] = 1;
+        else if (u->use[i] == 2 && stored_pair(sp, ns, ordered(a, b, k))) drop[k] = 1;
+        else if (u->use[i] == 2) re[nr++] = ordered(a, b, k);
+    }
+    if (rc == 0) qsort(re, nr, sizeof *re, by_rid_pair);
+    for (size_t t = 1; rc == 0 && t < nr; t++)
+        if (re[t].lo == re[t - 1].lo && re[t].hi == re[t - 1].hi) drop[re[t].k] = 1;
+    for (size_t k = 0; rc == 0 && k < nm; k++) {
+        if (drop[k]) continue;
+        u->np[u->n_np] = u->m[k];
+        u->np_l[u->n_np] = u->row_rid[u->m[k].left];
+        u->np_r[u->n_np++] = other_rid(u, u->m[k].right);
+    }
+    free(sp);
+    free(re);
+    free(drop);
+    return rc;
+}
+
+/* Matches the new rows (and the dead records' neighbours again), finds their
+ * part of the store and re-forms its persons. */
+static int plan(store *s, store_settings *set, wl_dataset *ds, const cli_opts *o, upd *u, size_t n_add,
                 int64_t rid0, size_t *n_clusters, size_t *nc, size_t *nm_out, size_t *n_links)
 {
-    size_t nm = 0;
+    size_t nm = 0, nn = wl_dataset_size(ds);
     char err[512] = "";
-    if (number_new(ds, u, n_add, rid0) != 0) return -1;
+    u->rid_end = rid0 + (int64_t)n_add;
+    if (load_stored_pairs(s, u) != 0 || store_load_decisions(s, &u->dec, &u->n_dec) != 0) return -1;
+    if (add_neighbours(s, ds, u, nn) != 0 || number_new(ds, u, n_add, rid0) != 0) return -1;
     if (wl_store_match(u->x, u->later.ds, ds, u->use, 1, set->model, o->threads, &u->m, &nm, err, sizeof err) !=
         WL_OK)
         return cli_error("%s", err), -1;
     *nm_out = nm;
     double t = set->threshold;
     double tw = t <= 0 ? -INFINITY : (t >= 1 ? INFINITY : log2(t / (1 - t)));
-    /* the parts: stored pairs, match decisions and the new pairs, over row ids */
-    if (load_stored_pairs(s, u) != 0 || store_load_decisions(s, &u->dec, &u->n_dec) != 0) return -1;
-    u->rid_end = rid0 + (int64_t)n_add;
+    if (keep_new_pairs(s, u, nm, tw) != 0) return -1;
+    /* the parts: stored pairs (the dead records' too), match decisions and the new pairs, over row ids */
     if (u->rid_end >= (int64_t)UINT32_MAX) return cli_error("%s: row ids beyond 2^32: refit", s->path), -1;
     u->parent = malloc((size_t)u->rid_end * sizeof *u->parent);
     if (!u->parent) return cli_error("out of memory"), -1;
@@ -377,14 +585,7 @@ static int plan(store *s, store_settings *set, const wl_dataset *ds, const cli_o
         if (a >= 0 && b >= 0 && a < rid0 && b < rid0) uf_union(u->parent, a, b);
     }
     sqlite3_finalize(kst);
-    size_t above = 0;
-    for (size_t k = 0; k < nm; k++) {
-        if (!(u->m[k].weight >= tw)) continue;
-        int64_t a = u->new_rid[u->m[k].left], b = other_rid(u, u->m[k].right);
-        if (a < 0 || b < 0 || b >= u->rid_end) return cli_error("%s: damaged store: a pair names no record", s->path), -1;
-        uf_union(u->parent, a, b);
-        above++;
-    }
+    for (size_t k = 0; k < u->n_np; k++) uf_union(u->parent, u->np_l[k], u->np_r[k]);
     /* the part's records: positions (stored in output order, then the new) */
     if (load_part(s, u, n_add) != 0) return -1;
     u->n_all = u->n_aff + n_add;
@@ -397,8 +598,8 @@ static int plan(store *s, store_settings *set, const wl_dataset *ds, const cli_o
     }
     qsort(u->by_rid, n_all, 2 * sizeof *u->by_rid, by_first);
     if (number_sources(u, ds) != 0) return -1;
-    /* the part's stored pairs, then the new pairs at or above the threshold */
-    size_t cap = above + 1;
+    /* the part's stored pairs (not the dead records'), then the new pairs kept */
+    size_t cap = u->n_np + 1;
     for (size_t k = 0; k < u->n_sp; k++) cap += pos_of_rid(u, u->sp_l[k]) != SIZE_MAX;
     u->all = calloc(cap, sizeof *u->all);
     u->kept = malloc(cap * sizeof *u->kept);
@@ -412,18 +613,18 @@ static int plan(store *s, store_settings *set, const wl_dataset *ds, const cli_o
     size_t M = 0;
     for (size_t k = 0; k < u->n_sp; k++) {
         size_t a = pos_of_rid(u, u->sp_l[k]), b = pos_of_rid(u, u->sp_r[k]);
+        if (rid_in(u->dead.rids, u->dead.n, u->sp_l[k]) || rid_in(u->dead.rids, u->dead.n, u->sp_r[k])) continue;
         if (a == SIZE_MAX) continue;
         if (b == SIZE_MAX) return cli_error("%s: damaged store: a pair names no record", s->path), -1;
         u->all[M] = (wl_match){ .left = (uint32_t)a, .right = (uint32_t)b, .weight = u->sp_w[k] };
         u->all_ord[M++] = u->sp_ord[k];
     }
     u->n_stored_in = M;
-    for (size_t k = 0; k < nm; k++) {
-        if (!(u->m[k].weight >= tw)) continue;
-        size_t a = pos_of_rid(u, u->new_rid[u->m[k].left]), b = pos_of_rid(u, other_rid(u, u->m[k].right));
+    for (size_t k = 0; k < u->n_np; k++) {
+        size_t a = pos_of_rid(u, u->np_l[k]), b = pos_of_rid(u, u->np_r[k]);
         if (a == SIZE_MAX || b == SIZE_MAX) return cli_error("%s: damaged store: a pair names no record", s->path), -1;
         wl_match *x = &u->all[M];
-        *x = u->m[k];
+        *x = u->np[k];
         x->left = (uint32_t)(a < b ? a : b);
         x->right = (uint32_t)(a < b ? b : a);
         u->all_ord[M++] = -1;
@@ -447,13 +648,20 @@ static int plan(store *s, store_settings *set, const wl_dataset *ds, const cli_o
     u->label = malloc(m * sizeof *u->label);
     u->person = malloc(m * sizeof *u->person);
     u->ch = malloc(m * sizeof *u->ch);
+    u->changed = calloc(m, 1);
     int64_t *age = malloc(m * sizeof *age);
     unsigned char *kd = malloc(ndp ? ndp : 1);
-    int rc = u->keys && u->label && u->person && u->ch && age && kd ? 0 : -1;
+    int rc = u->keys && u->label && u->person && u->ch && u->changed && age && kd ? 0 : -1;
     if (rc) cli_error("out of memory");
     for (size_t p = 0; rc == 0 && p < n_all; p++) {
         u->keys[p] = (store_key){ pos_source(u, ds, p), pos_id(u, ds, p), p };
         age[p] = p < u->n_aff ? u->rid[p] : rid0 + (int64_t)(p - u->n_aff);
+        size_t r = p < u->n_aff ? SIZE_MAX : u->repl[u->newi[p - u->n_aff]];
+        if (r != SIZE_MAX) { /* a replaced row: its person and its age are the old version's */
+            u->old_person[p] = u->dead.d[r].person;
+            age[p] = u->dead.d[r].rid;
+            u->changed[p] = 1;
+        }
     }
     if (rc == 0) store_keys_sort(u->keys, n_all);
     if (rc == 0 && !(u->links = store_decision_links(u->keys, n_all, u->dec, u->n_dec, n_links))) rc = -1;
@@ -463,7 +671,8 @@ static int plan(store *s, store_settings *set, const wl_dataset *ds, const cli_o
     }
     for (size_t d = 0; rc == 0 && d < ndp; d++) u->kept_dec[u->dp_of[d]] = kd[d];
     if (rc == 0) {
-        sid_input in = { n_all, u->old_person, age, u->label, NULL, *n_clusters, (int64_t)set->next_person_id };
+        sid_input in = { n_all, u->old_person, age, u->label, u->changed, *n_clusters,
+                         (int64_t)set->next_person_id };
         int64_t next = sid_assign(&in, u->person, u->ch, nc);
         if (next < 0) rc = -1, cli_error("out of memory");
         else set->next_person_id = next;
@@ -487,9 +696,32 @@ static int by_positions(const void *a, const void *b)
     return (x->right > y->right) - (x->right < y->right);
 }
 
-/* The part's new persons into the store: the new records, the moved ones, the
- * pairs dropped and added, the persons left empty removed. */
-static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t rid0, int64_t ord0, int64_t pord0)
+/* The dead records out: their pairs, their rows; a row id the index file
+ * holds becomes a tombstone (store_index.h). */
+static int write_dead(const upd *u, sqlite3_stmt *unpair, sqlite3_stmt *unrecord, sqlite3_stmt *tomb)
+{
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < u->n_sp; k++)
+        if (rid_in(u->dead.rids, u->dead.n, u->sp_l[k]) || rid_in(u->dead.rids, u->dead.n, u->sp_r[k])) {
+            sqlite3_bind_int64(unpair, 1, u->sp_ord[k]);
+            rc = step(unpair);
+        }
+    int64_t top = wl_store_index_max_rid(u->x);
+    for (size_t k = 0; rc == 0 && k < u->dead.n; k++) {
+        sqlite3_bind_int64(unrecord, 1, u->dead.d[k].rid);
+        rc = step(unrecord);
+        if (rc == 0 && u->dead.d[k].rid <= top) {
+            sqlite3_bind_int64(tomb, 1, u->dead.d[k].rid);
+            rc = step(tomb);
+        }
+    }
+    return rc;
+}
+
+/* The part's new persons into the store: the dead records out, the new
+ * records in (a replaced row's new version in its old place in output order),
+ * the moved ones, the pairs dropped and added, the persons left empty removed. */
+static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t ord0, int64_t pord0)
 {
     static const char *const SQL[] = {
         "INSERT OR IGNORE INTO persons(person_id) VALUES(?)",
@@ -498,12 +730,15 @@ static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t rid0
         "UPDATE records SET person_id = ?2 WHERE rid = ?1",
         "DELETE FROM pairs WHERE ord = ?",
         "DELETE FROM persons WHERE person_id = ?1 AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?1)",
+        "DELETE FROM records WHERE rid = ?",
+        "INSERT INTO tombstones(rid) VALUES(?)",
     };
-    enum { PERSON, RECORD, PAIR, MOVE, UNPAIR, EMPTY, N_SQL };
+    enum { PERSON, RECORD, PAIR, MOVE, UNPAIR, EMPTY, UNRECORD, TOMB, N_SQL };
     sqlite3_stmt *st[N_SQL] = { 0 };
     int rc = 0;
     for (int k = 0; k < N_SQL && rc == 0; k++)
         if (sqlite3_prepare_v2(s->db, SQL[k], -1, &st[k], NULL) != SQLITE_OK) rc = -1;
+    if (rc == 0) rc = write_dead(u, st[UNPAIR], st[UNRECORD], st[TOMB]);
     for (size_t p = 0; rc == 0 && p < u->n_all; p++) {
         if (p < u->n_aff && u->person[p] == u->old_person[p]) continue;
         sqlite3_bind_int64(st[PERSON], 1, u->person[p]);
@@ -513,12 +748,12 @@ static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t rid0
             sqlite3_bind_int64(st[MOVE], 2, u->person[p]);
             rc = step(st[MOVE]);
         } else if (rc == 0) {
-            size_t j = p - u->n_aff, i = u->newi[j];
-            sqlite3_bind_int64(st[RECORD], 1, rid0 + (int64_t)j);
+            size_t j = p - u->n_aff, i = u->newi[j], r = u->repl[i];
+            sqlite3_bind_int64(st[RECORD], 1, u->row_rid[i]);
             sqlite3_bind_text(st[RECORD], 2, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
             sqlite3_bind_text(st[RECORD], 3, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
             sqlite3_bind_int64(st[RECORD], 4, u->person[p]);
-            sqlite3_bind_int64(st[RECORD], 5, ord0 + (int64_t)j);
+            sqlite3_bind_int64(st[RECORD], 5, r != SIZE_MAX ? u->dead.d[r].ord : ord0 + (int64_t)j);
             sqlite3_bind_text(st[RECORD], 6, u->fields[i], -1, SQLITE_STATIC);
             rc = step(st[RECORD]);
         }
@@ -538,8 +773,8 @@ static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t rid0
     for (size_t k = 0; rc == 0 && k < nq; k++) {
         uint32_t a = q[k]->left, b = q[k]->right;
         sqlite3_bind_int64(st[PAIR], 1, pord0 + (int64_t)k);
-        sqlite3_bind_int64(st[PAIR], 2, a < u->n_aff ? u->rid[a] : rid0 + (int64_t)(a - u->n_aff));
-        sqlite3_bind_int64(st[PAIR], 3, b < u->n_aff ? u->rid[b] : rid0 + (int64_t)(b - u->n_aff));
+        sqlite3_bind_int64(st[PAIR], 2, a < u->n_aff ? u->rid[a] : u->row_rid[u->newi[a - u->n_aff]]);
+        sqlite3_bind_int64(st[PAIR], 3, b < u->n_aff ? u->rid[b] : u->row_rid[u->newi[b - u->n_aff]]);
         sqlite3_bind_double(st[PAIR], 4, q[k]->probability);
         sqlite3_bind_double(st[PAIR], 5, q[k]->weight);
         rc = step(st[PAIR]);
@@ -551,6 +786,10 @@ static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t rid0
             sqlite3_bind_int64(st[EMPTY], 1, u->old_person[p]);
             rc = step(st[EMPTY]);
         }
+    for (size_t k = 0; rc == 0 && k < u->dead.n; k++) {
+        sqlite3_bind_int64(st[EMPTY], 1, u->dead.d[k].person);
+        rc = step(st[EMPTY]);
+    }
     if (rc) cli_error("%s: writing the update: %s", s->path, sqlite3_errmsg(s->db));
     for (int k = 0; k < N_SQL; k++) sqlite3_finalize(st[k]);
     return rc;
@@ -558,12 +797,19 @@ static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t rid0
 
 static int write_events(store *s, const upd *u, const wl_dataset *ds, size_t nc, size_t n_add)
 {
-    char detail[160];
-    snprintf(detail, sizeof detail, "%zu records added (incremental), %zu person changes", n_add, nc);
+    char detail[200];
+    size_t n_repl = 0;
+    for (size_t k = 0; k < u->dead.n; k++) n_repl += u->dead.d[k].row != SIZE_MAX;
+    snprintf(detail, sizeof detail, "%zu records added, %zu replaced, %zu removed (incremental), %zu person changes",
+             n_add - n_repl, n_repl, u->dead.n - n_repl, nc + u->dead.n - n_repl);
     int64_t run = store_add_run(s, "update", detail);
     store_events ev;
     if (run < 0 || store_events_begin(s, run, &ev) != 0) return -1;
     int rc = 0;
+    for (size_t k = 0; rc == 0 && k < u->dead.n; k++) /* as the refit writes them */
+        if (u->dead.d[k].row == SIZE_MAX)
+            rc = store_event(&ev, "removed", u->dead.d[k].person, u->dead.d[k].source, u->dead.d[k].id, 0, NULL,
+                             NULL, NULL);
     for (size_t k = 0; rc == 0 && k < nc; k++) {
         const sid_change *c = &u->ch[k];
         rc = store_event(&ev, sid_kind_name(c->kind), c->person, pos_source(u, ds, c->rec), pos_id(u, ds, c->rec),
@@ -574,11 +820,20 @@ static int write_events(store *s, const upd *u, const wl_dataset *ds, size_t nc,
 }
 
 /* The changes file, opened before the commit (a path that cannot be written
- * fails the update before it changes the store), filled and committed after. */
+ * fails the update before it changes the store), filled and committed after.
+ * A removed record has no person now: the id it left is the previous one. */
 static int write_changes_file(cli_out *outp, const upd *u, const wl_dataset *ds, size_t nc)
 {
     cli_out out = *outp;
     fputs("change,person_id,source,id,previous_person_id\n", out.f);
+    for (size_t k = 0; k < u->dead.n; k++) {
+        if (u->dead.d[k].row != SIZE_MAX) continue;
+        fputs("removed,,", out.f);
+        cli_csv_field(out.f, u->dead.d[k].source);
+        fputc(',', out.f);
+        cli_csv_field(out.f, u->dead.d[k].id);
+        fprintf(out.f, ",%" PRId64 "\n", u->dead.d[k].person);
+    }
     for (size_t k = 0; k < nc; k++) {
         const sid_change *c = &u->ch[k];
         fprintf(out.f, "%s,%" PRId64 ",", sid_kind_name(c->kind), c->person);
@@ -591,10 +846,40 @@ static int write_changes_file(cli_out *outp, const upd *u, const wl_dataset *ds,
     return cli_out_commit(&out);
 }
 
-int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const wl_read_report *reps,
-                     size_t n_lists, const cli_opts *o, const char *changes_path)
+/* The night's dead records: the replaced (classify), then the removed; per
+ * night row, the dead record it replaces. @return an exit code. */
+static int find_dead(store *s, const wl_dataset *ds, const wl_dataset *rm, const char *rm_path, const cli_opts *o,
+                     upd *u)
 {
-    size_t nn = wl_dataset_size(ds), n_add = 0, changed = 0;
+    size_t missing = 0, nn = wl_dataset_size(ds);
+    int rc = dead_from_remove(s, rm, ds, &u->dead, &missing);
+    if (rc != EXIT_OK) return rc;
+    if (missing && !o->quiet)
+        fprintf(stderr, "note: %zu rows of %s name no stored record (source '%s'): nothing to remove\n", missing,
+                rm_path, wl_dataset_size(rm) ? wl_dataset_source(rm, 0) : "");
+    if (dead_finish(&u->dead) != 0) return EXIT_INTERNAL;
+    u->repl = malloc((nn ? nn : 1) * sizeof *u->repl);
+    if (!u->repl) return cli_error("out of memory"), EXIT_INTERNAL;
+    for (size_t i = 0; i < nn; i++) u->repl[i] = SIZE_MAX;
+    for (size_t k = 0; k < u->dead.n; k++)
+        if (u->dead.d[k].row != SIZE_MAX) u->repl[u->dead.d[k].row] = k;
+    return EXIT_OK;
+}
+
+/* Records that make the frozen statistics drift after this update: those
+ * added since the last refit (later ones, and the night's) and those removed
+ * or replaced since (tombstones, and the night's dead that the index holds). */
+static size_t drift(const upd *u, size_t n_add)
+{
+    size_t n = u->later.n + n_add + u->n_tomb;
+    for (size_t k = 0; k < u->dead.n; k++) n += u->dead.d[k].rid <= wl_store_index_max_rid(u->x);
+    return n;
+}
+
+int store_update_inc(store *s, store_settings *set, wl_dataset *ds, const wl_read_report *reps, size_t n_lists,
+                     const wl_dataset *rm, const char *rm_path, const cli_opts *o, const char *changes_path)
+{
+    size_t nn = wl_dataset_size(ds), n_add = 0;
     upd u;
     memset(&u, 0, sizeof u);
     cli_out out;
@@ -602,15 +887,11 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
     int rc = EXIT_INTERNAL;
     u.fields = store_record_fields(ds, reps, n_lists, NULL, 0);
     u.use = calloc(nn ? nn : 1, 1);
-    if (!u.use || store_fields_complete(u.fields, nn) != 0) goto done;
-    if (classify(s, ds, u.fields, u.use, &n_add, &changed) != 0) goto done;
-    if (changed) {
-        if (!o->quiet)
-            fprintf(stderr, "note: %zu rows replace stored ones: this update matches the whole store again "
-                            "(a refit)\n", changed);
-        rc = UPDATE_REFIT;
-        goto done;
-    }
+    u.row_rid = calloc(nn ? nn : 1, sizeof *u.row_rid);
+    if (!u.use || !u.row_rid || store_fields_complete(u.fields, nn) != 0) goto done;
+    if (classify(s, ds, u.fields, &u, &n_add) != 0) goto done;
+    if ((rc = find_dead(s, ds, rm, rm_path, o, &u)) != EXIT_OK) goto done;
+    rc = EXIT_INTERNAL;
     int has = store_index_load(s, &u.x); /* 1: none yet (format 2); -1: missing or damaged, said */
     if (has != 0) {
         rc = UPDATE_REFIT;
@@ -620,7 +901,7 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
         rc = EXIT_INPUT;
         goto done;
     }
-    if (n_add == 0) { /* nothing new: the run is recorded, nothing else changes */
+    if (n_add == 0 && u.dead.n == 0) { /* nothing new: the run is recorded, nothing else changes */
         if (store_add_run(s, "update", "0 records added (incremental), 0 person changes") < 0 || store_commit(s) != 0)
             goto done;
         rc = EXIT_OK;
@@ -629,22 +910,28 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
         if (!o->quiet) fprintf(stderr, "update %s: %zu rows, all as stored: nothing changed\n", s->path, nn);
         goto done;
     }
-    if (store_later_load(s, u.x, (int)set->reference_year, &u.later) != 0) goto done;
+    if (store_later_load(s, u.x, (int)set->reference_year, &u.later) != 0 ||
+        store_tombstones_load(s, &u.tomb, &u.n_tomb) != 0)
+        goto done;
     size_t N = wl_store_index_records(u.x);
-    if ((u.later.n + n_add) * REFIT_SHARE > N) {
+    if (drift(&u, n_add) * REFIT_SHARE > N) {
         if (!o->quiet)
-            fprintf(stderr, "note: %zu records added since the last refit, %zu now, against %zu then: this update "
-                            "refits the store (matches it whole and freezes its statistics again)\n",
-                    u.later.n, n_add, N);
+            fprintf(stderr, "note: %zu records added and %zu removed or replaced since the last refit, with this "
+                            "update, against %zu then: this update refits the store (matches it whole and freezes "
+                            "its statistics again)\n",
+                    u.later.n + n_add, drift(&u, n_add) - u.later.n - n_add, N);
         rc = UPDATE_REFIT;
         goto done;
     }
     size_t n_clusters = 0, nc = 0, nm = 0, n_links = 0;
+    /* above every row id the store or its index file ever held: a new record
+     * must not take a tombstone's id, which the index file still names */
     int64_t rid0 = scalar(s, "SELECT max(rid) FROM records", 0) + 1;
+    if (rid0 <= wl_store_index_max_rid(u.x)) rid0 = wl_store_index_max_rid(u.x) + 1;
     int64_t ord0 = scalar(s, "SELECT max(ord) FROM records", -1) + 1;
     int64_t pord0 = scalar(s, "SELECT max(ord) FROM pairs", -1) + 1;
     if (plan(s, set, ds, o, &u, n_add, rid0, &n_clusters, &nc, &nm, &n_links) != 0) goto done;
-    if (write_part(s, &u, ds, rid0, ord0, pord0) != 0 ||
+    if (write_part(s, &u, ds, ord0, pord0) != 0 ||
         store_set_meta_num(s, "next_person_id", set->next_person_id) != 0 || write_events(s, &u, ds, nc, n_add) != 0)
         goto done;
     int64_t persons = scalar(s, "SELECT count(*) FROM persons", -1);
@@ -653,15 +940,21 @@ int store_update_add(store *s, store_settings *set, const wl_dataset *ds, const 
     if (changes_path && write_changes_file(&out, &u, ds, nc) != 0) rc = EXIT_INPUT;
     changes_path = NULL;
     if (!o->quiet) {
-        size_t added_pairs = 0, dropped = 0;
+        size_t added_pairs = 0, dropped = 0, n_repl = 0;
         for (size_t k = u.n_stored_in; k < u.n_pairs; k++) added_pairs += u.survive[k] && u.kept_dec[k];
         for (size_t k = 0; k < u.n_stored_in; k++) dropped += !u.survive[k] || !u.kept_dec[k];
+        for (size_t k = 0; k < u.n_sp; k++)
+            dropped += rid_in(u.dead.rids, u.dead.n, u.sp_l[k]) || rid_in(u.dead.rids, u.dead.n, u.sp_r[k]);
+        for (size_t k = 0; k < u.dead.n; k++) n_repl += u.dead.d[k].row != SIZE_MAX;
         fprintf(stderr,
-                "update %s: %zu rows (%zu added, %zu as stored), matched incrementally with the statistics of the "
-                "last refit (%zu records then, %zu added since): %zu pairs compared, %zu new pairs, %zu stored pairs "
-                "dropped, %zu records re-formed into %zu persons (%zu person changes), %" PRId64 " persons in all\n",
-                s->path, nn, n_add, nn - n_add, N, u.later.n + n_add, nm, added_pairs, dropped, u.n_all, n_clusters,
-                nc, persons);
+                "update %s: %zu rows (%zu added, %zu replaced, %zu as stored), %zu removed, matched incrementally "
+                "with the statistics of the last refit (%zu records then, %zu added since, %zu removed or replaced "
+                "since): %zu pairs compared (%zu records matched again beside a removed or replaced one), %zu new "
+                "pairs, %zu stored pairs dropped, %zu records re-formed into %zu persons (%zu person changes), "
+                "%" PRId64 " persons in all\n",
+                s->path, nn, n_add - n_repl, n_repl, nn - n_add, u.dead.n - n_repl, N, u.later.n + n_add,
+                drift(&u, n_add) - u.later.n - n_add, nm, u.n_nb, added_pairs, dropped, u.n_all, n_clusters,
+                nc + u.dead.n - n_repl, persons);
     }
 done:
     if (changes_path && out.f) cli_out_abort(&out); /* not committed: no changes file */

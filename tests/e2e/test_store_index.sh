@@ -14,7 +14,7 @@ flip() { python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read())
 
 expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$S/mys.csv" -q
 [ -s "$TMP/s.db.idx.1" ] && ok || fail "index wrote no s.db.idx.1"
-[ "$(meta "$TMP/s.db" format_version)" = 3 ] && ok || fail "a new store is not format 3"
+[ "$(meta "$TMP/s.db" format_version)" = 4 ] && ok || fail "a new store is not format 4"
 [ "$(meta "$TMP/s.db" index_generation)" = 1 ] && ok || fail "index_generation is not 1"
 [ -n "$(meta "$TMP/s.db" index_checksum)" ] && ok || fail "no index_checksum"
 expect_exit 0 "$W" index --check "$TMP/s.db"
@@ -63,7 +63,7 @@ db.execute("DELETE FROM meta WHERE key LIKE 'index_%'")
 db.commit()
 PY
 expect_exit 0 "$W" index --check "$TMP/v2.db"
-[ "$(meta "$TMP/v2.db" format_version)" = 3 ] && ok || fail "a format-2 store was not upgraded to 3"
+[ "$(meta "$TMP/v2.db" format_version)" = 4 ] && ok || fail "a format-2 store was not upgraded to 4"
 expect_exit 0 "$W" update "$TMP/v2.db" "$S/mys.csv" -q
 [ -s "$TMP/v2.db.idx.1" ] && ok || fail "the upgraded store's update wrote no index"
 expect_exit 0 "$W" index --check "$TMP/v2.db"

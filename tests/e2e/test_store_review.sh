@@ -166,6 +166,6 @@ db.commit()
 PY
 expect_exit 0 "$W" review "$TMP/v1.db" "$TMP/dec.csv" -q
 expect_exit 0 "$W" index --check "$TMP/v1.db"
-[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key='format_version'\").fetchone()[0])" "$TMP/v1.db")" = 3 ] \
-  && ok || fail "a format-1 store was not upgraded to 3"
+[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key='format_version'\").fetchone()[0])" "$TMP/v1.db")" = 4 ] \
+  && ok || fail "a format-1 store was not upgraded to 4"
 finish
