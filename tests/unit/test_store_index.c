@@ -206,6 +206,7 @@ static void test_directory_definition(void **state)
         k[q] = kind << 61 | (z >> 3 & (((uint64_t)1 << 61) - 1));
         if (q % 10 == 9) k[q] = k[q - 1]; /* equal keys */
     }
+    for (size_t q = 1001; q < 1001 + 37000; q++) k[q] = k[1000]; /* a common key's block */
     qsort(k, x.n_bkey, sizeof *k, cmp_u64_key);
     x.bkey = k;
     assert_int_equal(wl_sidx_directory(&x), 0);
@@ -215,6 +216,18 @@ static void test_directory_definition(void **state)
         while (q < x.n_bkey && (size_t)(k[q] >> (64 - x.bdir_bits)) < t) q++;
         if (x.bdir[t] != q) fail_msg("slot %zu: %zu, wanted %zu", t, x.bdir[t], q);
     }
+    /* blocks found whole: every 997th entry's key, the long block among them */
+    for (size_t p = 0; p < x.n_bkey; p += 997) {
+        size_t lo, hi, want_lo = p, want_hi = p;
+        while (want_lo > 0 && k[want_lo - 1] == k[p]) want_lo--;
+        while (want_hi < x.n_bkey && k[want_hi] == k[p]) want_hi++;
+        wl_sidx_block(&x, k[p], &lo, &hi);
+        if (lo != want_lo || hi != want_hi)
+            fail_msg("key at %zu: [%zu, %zu), wanted [%zu, %zu)", p, lo, hi, want_lo, want_hi);
+    }
+    size_t lo, hi;
+    wl_sidx_block(&x, k[x.n_bkey - 1], &lo, &hi); /* a block at the very end */
+    assert_int_equal(hi, x.n_bkey);
     free(x.bdir);
     free(k);
 }

@@ -191,8 +191,27 @@ void wl_sidx_block(const wl_store_index *x, uint64_t key, size_t *lo_out, size_t
         if (x->bkey[mid] < key) lo = mid + 1;
         else hi = mid;
     }
+    /* The block's end by galloping from its start (Bentley and Yao 1976): a
+     * common key's block of 10^4 entries or more, which a query skips as too
+     * large, costs the log of its length, not a walk over all its entries.
+     * Most blocks are short, and on the generated 10^6 store the warm
+     * one-record queries took the same time either way (2.07-2.19 s against
+     * 2.09-2.26 s for 9,999); it bounds the worst key, not the usual one. */
     size_t end = lo;
-    while (end < x->n_bkey && x->bkey[end] == key) end++;
+    if (end < x->n_bkey && x->bkey[end] == key) {
+        size_t last = end, step = 1; /* invariant: bkey[last] == key */
+        while (last + step < x->n_bkey && x->bkey[last + step] == key) {
+            last += step;
+            step *= 2;
+        }
+        size_t past = last + step < x->n_bkey ? last + step : x->n_bkey; /* the end or a greater key */
+        while (past - last > 1) {
+            size_t mid = last + (past - last) / 2;
+            if (x->bkey[mid] == key) last = mid;
+            else past = mid;
+        }
+        end = past;
+    }
     *lo_out = lo;
     *hi_out = end;
 }
