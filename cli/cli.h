@@ -118,6 +118,14 @@ int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, 
 int cli_source_names(const cli_opts *o, char (*names)[128]);
 
 /**
+ * The name list `path` takes at a level of qualification, as cli_source_names
+ * gives it when other lists share its file name: level 1.. its file name after
+ * its last 1.. folders (ofac/individuals), then with its extension (d/list.tsv).
+ * @return 0 (out set; "" when it does not fit), or -1 past the last level.
+ */
+int cli_source_qualified(const char *path, int level, char *out, size_t cap);
+
+/**
  * Reads the lists of o and runs the matcher in the given mode (with o->model when
  * set). On success *ds_out and *r_out are the caller's; *rejected counts the rows
  * rejected while reading. @return EXIT_OK, or an exit code after the message.

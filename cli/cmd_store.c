@@ -11,6 +11,7 @@
 #include "store.h"
 #include "store_ids.h"
 #include "store_index.h"
+#include "store_sources.h"
 #include "store_update.h"
 
 /* ---- options this file adds to the common ones ---- */
@@ -429,7 +430,9 @@ static int read_night(const cli_opts *o, const loaded_store *ls, wl_dataset **ou
     if (!ds) return cli_error("out of memory"), EXIT_INTERNAL;
     cli_opts lists = *o;
     lists.reference_year = (int)ls->set.reference_year; /* the store's, for its records and the lists' */
-    int rc = cli_read_lists(&lists, ds, reps);
+    static char names[CLI_MAX_LISTS][128];
+    int rc = store_source_names(&ls->s, &lists, names) == 0 ? cli_read_named(&lists, (const char(*)[128])names, ds, reps)
+                                                             : EXIT_INPUT;
     if (rc != EXIT_OK) wl_dataset_free(ds), ds = NULL;
     *out = ds;
     return rc;
@@ -1498,7 +1501,10 @@ static int read_removed(const cli_opts *o, const char *path, const char *source,
     rm.rejects = NULL; /* the rejects file belongs to the night's lists */
     rm.reference_year = (int)ls->set.reference_year;
     wl_dataset *ds = wl_dataset_create();
-    int rc = ds ? cli_read_lists(&rm, ds, NULL) : EXIT_INTERNAL;
+    static char names[CLI_MAX_LISTS][128];
+    int rc = !ds ? EXIT_INTERNAL
+                 : store_source_names(&ls->s, &rm, names) == 0 ? cli_read_named(&rm, (const char(*)[128])names, ds, NULL)
+                                                                : EXIT_INPUT;
     if (rc != EXIT_OK) wl_dataset_free(ds);
     else *out = ds;
     return rc;

@@ -328,6 +328,19 @@ static int count_folders(const char *dir)
     return n;
 }
 
+int cli_source_qualified(const char *path, int level, char *out, size_t cap)
+{
+    char stem[100], dir[PATH_MAX];
+    out[0] = '\0';
+    if (!strcmp(path, "-")) return -1;
+    wl_list_source_name(path, stem, sizeof stem);
+    list_dir(path, dir, sizeof dir);
+    int depth = count_folders(dir);
+    if (level < 1 || level > 2 * depth) return -1;
+    qualified(dir, path, stem, level, depth, out, cap);
+    return 0;
+}
+
 /* The source name of every list: its --source, else its file name without
  * extension. Two lists with one file name (ofac/individuals.csv and
  * eu/individuals.csv) are both named after their folders too: ofac/individuals
@@ -407,11 +420,17 @@ int cli_source_names(const cli_opts *o, char (*names)[128])
 /* Says so when a list's rows were read under a name that is not its file
  * name because another list has it (a source column's own names, and names
  * given with --source, need no note). */
-static void source_note(const char *list, const char *name, const wl_read_report *rep)
+static void source_note(const cli_opts *o, size_t i, const char *name, const wl_read_report *rep)
 {
-    char stem[100];
+    const char *list = o->lists[i];
+    char stem[100], other[100];
     wl_list_source_name(list, stem, sizeof stem);
-    if (strcmp(name, stem) && !strcmp(rep->source, name))
+    int shared = 0; /* the note's reason: a store's own name for a list is not it */
+    for (size_t j = 0; j < o->n_lists && !shared; j++) {
+        wl_list_source_name(o->lists[j], other, sizeof other);
+        shared = j != i && !strcmp(stem, other);
+    }
+    if (shared && strcmp(name, stem) && !strcmp(rep->source, name))
         fprintf(stderr, "note: %s is read as source '%s': another list has the file name '%s' "
                         "(name lists with --source)\n", list, name, stem);
 }
@@ -482,7 +501,7 @@ int cli_read_named(const cli_opts *o, const char (*names)[128], wl_dataset *ds, 
         if (!o->quiet)
             fprintf(stderr, "read %s: %zu row%s, %zu accepted, %zu rejected%s\n", o->lists[i],
                     rep->rows_read, rep->rows_read == 1 ? "" : "s", rep->accepted, rep->rejected, delim);
-        if (!o->quiet && i >= o->n_sources) source_note(o->lists[i], names[i], rep); /* --source named it */
+        if (!o->quiet && i >= o->n_sources) source_note(o, i, names[i], rep); /* --source named it */
         if (!o->quiet && rep->rejected && !o->rejects)
             for (size_t k = 0; k < rep->n_first_rejects && k < 3; k++)
                 fprintf(stderr, "  rejected %s:%ld: %s\n", o->lists[i], rep->reject_line[k],

@@ -67,4 +67,20 @@ expect_exit 0 "$W" query "$TMP/s.db" "$TMP/q/export.csv" --source arrivals -o "$
 expect_exit 1 "$W" query "$TMP/s.db" "$TMP/q/export.csv" --source idn -q
 expect_grep "also a source in the store" "$TMP/err"
 
+# Two lists with one file name, indexed together, are stored as a/list and
+# b/list; the same file sent alone the next night (plain name "list") is read
+# under the store's name for it, and updates rather than adds.
+expect_exit 0 "$W" index "$TMP/two.db" "$TMP/a/list.csv" "$TMP/b/list.csv" --model "$TMP/m.json" -q
+[ "$(count "$TMP/two.db" "SELECT group_concat(s) FROM (SELECT DISTINCT source s FROM records ORDER BY s)")" = "a/list,b/list" ] \
+  && ok || fail "two lists named list are not stored as a/list and b/list"
+sed -i "2s/^\([^,]*\),\([^,]*\),/\1,\2 Zed,/" "$TMP/a/list.csv"
+expect_exit 0 "$W" update "$TMP/two.db" "$TMP/a/list.csv" --changes "$TMP/ch2.csv"
+expect_grep "read as source 'a/list', the store's name" "$TMP/err"
+[ "$(count "$TMP/two.db" "SELECT count(*) FROM records")" -eq 600 ] && ok \
+  || fail "the same file sent alone was added as a new source, not matched to a/list"
+expect_grep "^\(updated\|split\|merged\),[0-9]*,a/list,$rid," "$TMP/ch2.csv"
+(cd "$TMP/b" && "$W" update ../two.db --remove list.csv -q) && ok || fail "--remove list.csv from its folder failed"
+[ "$(count "$TMP/two.db" "SELECT count(*) FROM records WHERE source = 'b/list'")" -eq 0 ] && ok \
+  || fail "--remove b/list.csv, given from its folder, did not remove the b/list rows"
+
 finish
