@@ -33,7 +33,7 @@ static int by_rid(const void *a, const void *b)
 
 int dead_finish(dead_set *ds)
 {
-    qsort(ds->d, ds->n, sizeof *ds->d, by_rid);
+    if (ds->n) qsort(ds->d, ds->n, sizeof *ds->d, by_rid); /* none: d is NULL */
     size_t w = 0;
     for (size_t k = 0; k < ds->n; k++) {
         if (w && ds->d[w - 1].rid == ds->d[k].rid) { /* --remove named it twice */

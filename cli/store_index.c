@@ -214,15 +214,15 @@ static long check_rids(store *s, const wl_store_index *x)
 {
     size_t n = wl_store_index_records(x);
     int64_t top = wl_store_index_max_rid(x);
-    long long stored = count_of(s, "SELECT count(*) FROM records WHERE rid <= ?", top);
+    long long live = count_of(s, "SELECT count(*) FROM records WHERE rid <= ?", top);
     long long tombs = store_count_rows(s, "tombstones");
     long long bad = count_of(s, "SELECT count(*) FROM tombstones WHERE rid > ?1 OR rid IN (SELECT rid FROM records)",
                              top);
-    if (stored < 0 || tombs < 0 || bad < 0) return 1;
+    if (live < 0 || tombs < 0 || bad < 0) return 1;
     long problems = 0;
-    if (stored + tombs != (long long)n) {
+    if (live + tombs != (long long)n) {
         fprintf(stderr, "check: index file: %zu records, the store %lld up to its last row id %" PRId64
-                " and %lld tombstones\n", n, stored, top, tombs);
+                " and %lld tombstones\n", n, live, top, tombs);
         problems++;
     }
     if (bad) {
