@@ -36,6 +36,32 @@ require_mpi() {
   fi
   MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
 }
+# kill_nine ORIG COPY STATE -- CMD...: crash safety of a store update. CMD writes
+# the store COPY, made afresh from ORIG before each run (with its index files).
+# CMD is timed twice, then killed with SIGKILL at 10, 30, 50, 70 and 85 % of
+# its shorter run; after each, `index --check` must pass and the function STATE
+# (given COPY) must succeed: the store as before, or as after, never half. At
+# least 2 of the 5 runs must have been killed, or the check proves little.
+kill_nine() {
+  local orig=$1 copy=$2 state=$3 ms= m t0 t1 killed=0 pct delay rc
+  shift 4
+  copy_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
+  for _ in 1 2; do
+    copy_store "$orig" "$copy"
+    t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
+    m=$(( (t1 - t0) / 1000000 ))
+    if [ -z "$ms" ] || [ "$m" -lt "$ms" ]; then ms=$m; fi
+  done
+  for pct in 10 30 50 70 85; do
+    delay=$(awk -v p="$pct" -v ms="$ms" 'BEGIN { printf "%.3f", (ms * p / 100 + 2) / 1000 }')
+    copy_store "$orig" "$copy"
+    rc=$( (timeout -s KILL "$delay" "$@" >/dev/null 2>&1; echo $?) 2>/dev/null )
+    [ "$rc" -eq 137 ] && killed=$((killed + 1))
+    expect_exit 0 "$WATCHLINK" index --check "$copy"
+    if "$state" "$copy"; then ok; else fail "after kill -9 at ${delay}s: the store is neither as before nor as after"; fi
+  done
+  [ "$killed" -ge 2 ] && ok || fail "only $killed of 5 updates (${ms} ms each) were killed: the test proves little"
+}
 finish() {
   echo "$PASSES passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]
