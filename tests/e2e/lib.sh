@@ -36,6 +36,11 @@ require_mpi() {
   fi
   MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
 }
+# The store tests' helpers: cp_store ORIG COPY copies a store with its index
+# files; count DB SQL prints the first column of the first row of a query.
+cp_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
+count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
+
 # kill_nine ORIG COPY STATE -- CMD...: crash safety of a store update. CMD writes
 # the store COPY, made afresh from ORIG before each run (with its index files).
 # CMD is timed twice, then killed with SIGKILL at 10, 30, 50, 70 and 85 % of
@@ -45,16 +50,15 @@ require_mpi() {
 kill_nine() {
   local orig=$1 copy=$2 state=$3 ms= m t0 t1 killed=0 pct delay rc
   shift 4
-  copy_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
   for _ in 1 2; do
-    copy_store "$orig" "$copy"
+    cp_store "$orig" "$copy"
     t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
     m=$(( (t1 - t0) / 1000000 ))
     if [ -z "$ms" ] || [ "$m" -lt "$ms" ]; then ms=$m; fi
   done
   for pct in 10 30 50 70 85; do
     delay=$(awk -v p="$pct" -v ms="$ms" 'BEGIN { printf "%.3f", (ms * p / 100 + 2) / 1000 }')
-    copy_store "$orig" "$copy"
+    cp_store "$orig" "$copy"
     rc=$( (timeout -s KILL "$delay" "$@" >/dev/null 2>&1; echo $?) 2>/dev/null )
     [ "$rc" -eq 137 ] && killed=$((killed + 1))
     expect_exit 0 "$WATCHLINK" index --check "$copy"

@@ -5,7 +5,6 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 # A store is its database and its index file (STORE.idx.G): copy both.
-cp_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
 S="$here/../../datasets/sample"
 W="$WATCHLINK"
 

@@ -9,7 +9,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 S="$here/../../datasets/sample"
 W="$WATCHLINK"
 
-count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 
 mkdir -p "$TMP/a" "$TMP/b" "$TMP/q"
 head -301 "$S/idn.csv" >"$TMP/a/list.csv"

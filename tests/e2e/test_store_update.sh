@@ -7,7 +7,6 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 # A store is its database and its index file (STORE.idx.G): copy both.
-cp_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
 S="$here/../../datasets/sample"
 W="$WATCHLINK"
 
@@ -15,7 +14,6 @@ W="$WATCHLINK"
 partition() {
   tail -n +2 "$1" | sort -t, -k2,3 | awk -F, '{m[$1] = m[$1] " " $2 ":" $3} END {for (c in m) print m[c]}' | sort
 }
-count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 
 expect_exit 0 "$W" train "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.json" -q
 expect_exit 0 "$W" dedup "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --model "$TMP/m.json" \

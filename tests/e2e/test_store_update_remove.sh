@@ -16,8 +16,6 @@
 #    or after, and consistent.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-cp_store() { rm -f "$2" "$2".idx.*; cp "$1" "$2"; for f in "$1".idx.*; do [ -e "$f" ] && cp "$f" "$2${f#"$1"}"; done; }
-count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$@"; }
 S="$here/../../datasets/sample"
 W="$WATCHLINK"
 
