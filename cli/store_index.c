@@ -112,14 +112,6 @@ int store_index_finish(store *s, store_index_job *job)
     return 0;
 }
 
-int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                     const wl_options *opt, store_index_files *files)
-{
-    store_index_job job;
-    if (store_index_start(s, ds, r, rid, opt, files, &job) != 0) return -1;
-    return store_index_finish(s, &job);
-}
-
 void store_index_done(const store_index_files *files, int ok)
 {
     const char *gone = ok ? files->old_path : files->new_path;

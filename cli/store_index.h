@@ -29,20 +29,15 @@ typedef struct {
     char new_path[4096], old_path[4096];
 } store_index_files;
 
-/**
- * Writes the index file of run r (made with wl_options.keep_features) over
- * dataset ds and names it in the store (inside the caller's transaction).
- * rid[k] is the row id of the record at output position k. opt: the run's
- * options. @return 0, or -1 after the error.
- */
-int store_index_save(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
-                     const wl_options *opt, store_index_files *files);
 /*
- * The same write in two halves, so the caller can write the database
- * meanwhile: store_index_start names the new file and starts writing it on a
- * thread of its own (reading only the run's features); store_index_finish
- * waits for it and names it in the store. Every started job must be finished,
- * whatever the caller's own writes gave, and r must live until then.
+ * Writes the index file of run r (made with wl_options.keep_features) over
+ * dataset ds and names it in the store (inside the caller's transaction), in
+ * two halves so the caller can write the database meanwhile: store_index_start
+ * names the new file and starts writing it on a thread of its own (reading
+ * only the run's features); store_index_finish waits for it and names it in
+ * the store. rid[k] is the row id of the record at output position k; opt: the
+ * run's options. Every started job must be finished, whatever the caller's own
+ * writes gave, and r must live until then.
  * @return 0, or -1 after the error (a failed start leaves nothing to finish).
  */
 typedef struct {
