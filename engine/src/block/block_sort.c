@@ -33,6 +33,18 @@ static void scatter(const wl_keyent *src, wl_keyent *dst, size_t n, int d, const
 void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n)
 {
     if (n < 2) return;
+    if (n <= 64) { /* a query record's few dozen keys: the 16 KiB of counters would dominate */
+        for (size_t i = 1; i < n; i++) { /* insertion, stable: equal keys keep their order */
+            wl_keyent x = v[i];
+            size_t j = i;
+            while (j > 0 && v[j - 1].key > x.key) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
     size_t hist[8][256];
     count_bytes(v, n, hist);
     wl_keyent *src = v, *dst = tmp;
@@ -66,8 +78,13 @@ void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte)
         insertion_u64(v, n, 8 * first_byte);
         return;
     }
+    /* The bytes where some value differs from the first: only they need a
+     * pass (a one-record query's pairs share their top 44 bits). */
+    uint64_t differ = 0;
+    for (size_t i = 1; i < n; i++) differ |= v[i] ^ v[0];
     uint64_t *src = v, *dst = tmp;
     for (int d = first_byte; d < 8; d++) {
+        if (!(differ >> (8 * d) & 255)) continue;
         size_t count[256] = { 0 };
         for (size_t i = 0; i < n; i++) count[(src[i] >> (8 * d)) & 255]++;
         if (count[(src[0] >> (8 * d)) & 255] == n) continue; /* one value: no-op */
@@ -84,6 +101,11 @@ void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte)
     }
     if (src != v) memcpy(v, src, n * sizeof *v);
 }
+
+/* Up to this many values (a warm query's few hundred pairs) are sorted
+ * directly: a thread team and 256 buckets cost more than the sort. The order
+ * is the values' own, so the result is the same either way. */
+enum { SMALL_PAIRS = 4096 };
 
 /* Sorts n (a << 32 | b) values with a < records in place: an American flag
  * pass (McIlroy, Bostic & McIlroy, "Engineering radix sort", Computing
@@ -103,6 +125,13 @@ void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte)
  * just past 2^k + 1 (1,026, 65,540...) and wrote past the bucket array. */
 int wl_pair_sort(uint64_t *v, size_t n, size_t records, int threads)
 {
+    if (n <= SMALL_PAIRS) { /* one pass of wl_u64_sort: no buckets, no thread team */
+        uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+        if (!tmp) return -1;
+        wl_u64_sort(v, tmp, n, 0);
+        free(tmp);
+        return 0;
+    }
     uint64_t top = records ? (uint64_t)records - 1 : 0;
     int s = 0;
     while ((top >> s) > 255) s++;

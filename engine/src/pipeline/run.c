@@ -152,8 +152,10 @@ wl_status wl_run_score(run_ctx *c)
     float *w = malloc((n ? n : 1) * sizeof *w);
     if (!w) return WL_NOMEM;
     long long nn = (long long)n;
+    wl_model_bits bits;
+    wl_model_bits_fill(c->r->model, &bits);
 #pragma omp parallel for schedule(static) num_threads(c->threads)
-    for (long long k = 0; k < nn; k++) w[k] = (float)wl_model_weight(c->r->model, &c->vec[k], NULL);
+    for (long long k = 0; k < nn; k++) w[k] = (float)wl_model_weight_bits(c->r->model, &bits, &c->vec[k], NULL);
     /* The threshold is a probability; compare weights to avoid n exp() calls. */
     double t = c->opt->threshold;
     double tw = t <= 0 ? -INFINITY : (t >= 1 ? INFINITY : log2(t / (1 - t)));
@@ -177,7 +179,7 @@ wl_status wl_run_score(run_ctx *c)
         if (c->rank[a] > c->rank[b]) { uint32_t t2 = a; a = b; b = t2; }
         m->left = a;
         m->right = b;
-        m->weight = (float)wl_model_weight(c->r->model, &c->vec[k], m->field_weight);
+        m->weight = (float)wl_model_weight_bits(c->r->model, &bits, &c->vec[k], m->field_weight);
         m->probability = (float)wl_model_probability(m->weight);
         m->name_score = (float)c->vec[k].name_q / 255.0f;
         memcpy(m->level, c->vec[k].level, sizeof m->level);

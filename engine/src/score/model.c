@@ -359,11 +359,13 @@ static inline exact_sum exact_of(double x) { return (exact_sum)llround(x * EXACT
 void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
 {
     exact_sum sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
+    wl_model_bits b;
+    wl_model_bits_fill(m, &b);
     double prior_bits = log2(m->prior / (1 - m->prior));
     for (size_t k = 0; k < n; k++) {
         int l = v[k].level[WL_FIELD_NAME];
         if (l < m->tf_from) continue;
-        double g = wl_model_probability(prior_bits + wl_model_evidence(m, &v[k]));
+        double g = wl_model_probability(prior_bits + wl_model_evidence_bits(m, &b, &v[k]));
         double q = 1.0 - g; /* the pair's weight as a non-match */
         sum[l] += exact_of(q * v[k].name_rare);
         w[l] += exact_of(q);
@@ -410,31 +412,55 @@ void wl_model_monotone(wl_model *m)
     for (int f = 0; f < WL_FIELD_COUNT; f++) monotone_field(m, f);
 }
 
-/* The u row to use for field f of a pair: the namesake u where the names agree
- * at least closely (jw92 and above) and one was estimated. */
-static const double *u_row(const wl_model *m, const wl_cmpvec *v, int f)
+/* Whether field f of a pair takes the namesake u: where the names agree at
+ * least closely (jw92 and above) and one was estimated. */
+static int namesake_row(const wl_model *m, const wl_cmpvec *v, int f)
 {
-    if (m->has_namesake && f != WL_FIELD_NAME && v->level[WL_FIELD_NAME] >= wl_fields[WL_FIELD_NAME].close)
-        return m->u_namesake[f];
-    return m->u[f];
+    return m->has_namesake && f != WL_FIELD_NAME && v->level[WL_FIELD_NAME] >= wl_fields[WL_FIELD_NAME].close;
 }
 
-double wl_model_evidence(const wl_model *m, const wl_cmpvec *v)
+/* The u row to use for field f of a pair. */
+static const double *u_row(const wl_model *m, const wl_cmpvec *v, int f)
+{
+    return namesake_row(m, v, f) ? m->u_namesake[f] : m->u[f];
+}
+
+void wl_model_bits_fill(const wl_model *m, wl_model_bits *b)
+{
+    memset(b, 0, sizeof *b);
+    b->prior_bits = log2(m->prior / (1 - m->prior));
+    for (int f = 0; f < WL_FIELD_COUNT; f++)
+        for (int l = 1; l < m->levels[f] && l < WL_MAX_LEVELS; l++) {
+            b->w[f][l] = log2(m->m[f][l] / m->u[f][l]);
+            if (m->has_namesake) b->w_namesake[f][l] = log2(m->m[f][l] / m->u_namesake[f][l]);
+        }
+}
+
+/* Field f's weight at level l > 0: from the table b, else computed. */
+static inline double level_bits(const wl_model *m, const wl_model_bits *b, const wl_cmpvec *v, int f, int l)
+{
+    if (b) return namesake_row(m, v, f) ? b->w_namesake[f][l] : b->w[f][l];
+    return log2(m->m[f][l] / u_row(m, v, f)[l]);
+}
+
+double wl_model_evidence_bits(const wl_model *m, const wl_model_bits *b, const wl_cmpvec *v)
 {
     double w = 0.0;
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         int l = v->level[f];
-        if (l) w += log2(m->m[f][l] / u_row(m, v, f)[l]);
+        if (l) w += level_bits(m, b, v, f, l);
     }
     return w;
 }
 
-double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
+double wl_model_evidence(const wl_model *m, const wl_cmpvec *v) { return wl_model_evidence_bits(m, NULL, v); }
+
+double wl_model_weight_bits(const wl_model *m, const wl_model_bits *b, const wl_cmpvec *v, float *field_w)
 {
-    double w = log2(m->prior / (1 - m->prior));
+    double w = b ? b->prior_bits : log2(m->prior / (1 - m->prior));
     for (int f = 0; f < WL_FIELD_COUNT; f++) {
         int l = v->level[f];
-        double fw = l == 0 ? 0.0 : log2(m->m[f][l] / u_row(m, v, f)[l]);
+        double fw = l == 0 ? 0.0 : level_bits(m, b, v, f, l);
         if (f == WL_FIELD_NAME && l >= m->tf_from) {
             double adj = m->tf_scale * (v->name_rare - m->rare_mean[l]);
             fw += fmax(-m->tf_cap, fmin(m->tf_cap, adj));
@@ -443,6 +469,11 @@ double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
         w += fw;
     }
     return w;
+}
+
+double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w)
+{
+    return wl_model_weight_bits(m, NULL, v, field_w);
 }
 
 double wl_model_probability(double weight)

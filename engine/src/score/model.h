@@ -125,6 +125,24 @@ double wl_model_weight(const wl_model *m, const wl_cmpvec *v, float *field_w);
 /** @return the evidence of v in bits: field weights only, no prior, no TF. */
 double wl_model_evidence(const wl_model *m, const wl_cmpvec *v);
 
+/**
+ * The model's weights in bits, computed once for a loop over many vectors:
+ * log2(m / u) of every level, with u and with the namesake u, and the prior's
+ * log-odds. A vector's weight then costs lookups instead of a log2 a field
+ * (callgrind: 550 instructions a pair, 6 % of a warm one-record query). The
+ * values are the same doubles wl_model_weight computes, so the results are
+ * the same bits. Valid until m changes.
+ */
+typedef struct {
+    double prior_bits;
+    double w[WL_FIELD_COUNT][WL_MAX_LEVELS], w_namesake[WL_FIELD_COUNT][WL_MAX_LEVELS];
+} wl_model_bits;
+void wl_model_bits_fill(const wl_model *m, wl_model_bits *b);
+/** wl_model_weight through the table b (filled from m). */
+double wl_model_weight_bits(const wl_model *m, const wl_model_bits *b, const wl_cmpvec *v, float *field_w);
+/** wl_model_evidence through the table b (filled from m). */
+double wl_model_evidence_bits(const wl_model *m, const wl_model_bits *b, const wl_cmpvec *v);
+
 /** @return the posterior probability for a match weight. */
 double wl_model_probability(double weight);
 

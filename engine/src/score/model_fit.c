@@ -146,8 +146,10 @@ static void namesake_u(wl_model *out, const wl_cmpvec *v, const uint8_t (*saved)
 {
     double cnt[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
     double prior_bits = log2(out->prior / (1 - out->prior));
+    wl_model_bits b;
+    wl_model_bits_fill(out, &b);
     for (size_t k = 0; k < n; k++) {
-        double w = 1.0 - wl_model_probability(prior_bits + wl_model_evidence(out, &v[k]));
+        double w = 1.0 - wl_model_probability(prior_bits + wl_model_evidence_bits(out, &b, &v[k]));
         for (int fi = 0; fi < WL_FIELD_COUNT; fi++) cnt[fi][saved[k][fi]] += w;
     }
     for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
@@ -307,7 +309,9 @@ static double strong_matches(const wl_model *m, const wl_features *f, const wl_o
                              const wl_cmpvec *cand, const uint32_t *ab, size_t n)
 {
     size_t ns = 0;
-    for (size_t k = 0; k < n; k++) ns += wl_model_evidence(m, &cand[k]) >= STRONG_BITS;
+    wl_model_bits mb;
+    wl_model_bits_fill(m, &mb);
+    for (size_t k = 0; k < n; k++) ns += wl_model_evidence_bits(m, &mb, &cand[k]) >= STRONG_BITS;
     if (opt->mode != WL_MODE_LINK || ns == 0) return (double)ns;
     if (!ab) return fmin((double)ns, (double)f->n / 2); /* no pairs given: the plain bound */
     size_t cap = 16;
@@ -321,7 +325,7 @@ static double strong_matches(const wl_model *m, const wl_features *f, const wl_o
     }
     size_t j = 0;
     for (size_t k = 0; k < n; k++) {
-        double bits = wl_model_evidence(m, &cand[k]);
+        double bits = wl_model_evidence_bits(m, &mb, &cand[k]);
         if (bits < STRONG_BITS) continue;
         uint32_t a = ab[2 * k], b = ab[2 * k + 1];
         sp[j++] = (strong_pair){ bits, a, b, f->rank ? f->rank[a] : a, f->rank ? f->rank[b] : b };

@@ -368,7 +368,10 @@ static wl_status build(query_ctx *c)
         size_t m = 0;
         for (size_t k = 0; k < np; k++)
             if ((uint32_t)p[k] < M) c->cand[m++] = (uint32_t)p[k];
-        qsort(c->cand, m, sizeof *c->cand, cmp_u32_asc);
+        /* a query of one record: its pairs' others come sorted already */
+        int sorted = 1;
+        for (size_t k = 1; k < m && sorted; k++) sorted = c->cand[k - 1] <= c->cand[k];
+        if (!sorted) qsort(c->cand, m, sizeof *c->cand, cmp_u32_asc);
         for (size_t k = 0; k < m; k++)
             if (c->n_cand == 0 || c->cand[c->n_cand - 1] != c->cand[k]) c->cand[c->n_cand++] = c->cand[k];
     }
@@ -412,12 +415,13 @@ static size_t cand_index(const query_ctx *c, uint32_t b)
     return lo;
 }
 
-static void fill_match(const wl_model *model, uint64_t pair, const wl_cmpvec *v, wl_match *r)
+static void fill_match(const wl_model *model, const wl_model_bits *bits, uint64_t pair, const wl_cmpvec *v,
+                       wl_match *r)
 {
     memset(r, 0, sizeof *r);
     r->left = (uint32_t)(pair >> 32);
     r->right = (uint32_t)pair;
-    r->weight = (float)wl_model_weight(model, v, r->field_weight);
+    r->weight = (float)wl_model_weight_bits(model, bits, v, r->field_weight);
     r->probability = (float)wl_model_probability(r->weight);
     r->name_score = (float)v->name_q / 255.0f;
     memcpy(r->level, v->level, sizeof r->level);
@@ -456,6 +460,8 @@ static wl_status score(query_ctx *c, wl_match **out)
     }
     long long n = (long long)np;
     const long long blk = WL_COMPARE_WINDOW;
+    wl_model_bits bits;
+    wl_model_bits_fill(c->m, &bits);
     int failed = 0;
     /* Each window's vectors are scored as soon as they are compared: no vector
      * array for all the pairs (a 10^4-record query's 1.4 M pairs made 30 MB of
@@ -473,7 +479,7 @@ static wl_status score(query_ctx *c, wl_match **out)
             if (!vec) continue;
             size_t w = (size_t)(k + blk < n ? blk : n - k);
             wl_compare_window(c->g, &ab[2 * k], w, vec);
-            for (size_t j = 0; j < w; j++) fill_match(c->m, p[k + (long long)j], &vec[j], &m[k + (long long)j]);
+            for (size_t j = 0; j < w; j++) fill_match(c->m, &bits, p[k + (long long)j], &vec[j], &m[k + (long long)j]);
         }
         free(vec);
     }
