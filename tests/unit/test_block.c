@@ -473,23 +473,58 @@ static void test_candidates_wrapper(void **state)
     fx_free(f);
 }
 
+/* Sizes on both sides of the insertion-sort cut-off (64 entries). */
 static void test_sort_is_stable(void **state)
 {
     (void)state;
-    enum { N = 5000 };
-    wl_keyent *v = malloc(N * sizeof *v), *tmp = malloc(N * sizeof *tmp);
-    uint32_t x = 1;
-    for (uint32_t i = 0; i < N; i++) {
-        x = x * 1664525u + 1013904223u;
-        v[i] = (wl_keyent){ ((uint64_t)(x % 97) << 40) | (x % 13), i, 0 };
+    const size_t sizes[] = { 2, 3, 17, 64, 65, 5000 };
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t N = sizes[s];
+        wl_keyent *v = malloc(N * sizeof *v), *tmp = malloc(N * sizeof *tmp);
+        uint32_t x = 1;
+        for (uint32_t i = 0; i < N; i++) {
+            x = x * 1664525u + 1013904223u;
+            v[i] = (wl_keyent){ ((uint64_t)(x % 97) << 40) | (x % 13), i, 0 };
+        }
+        wl_keyent_sort(v, tmp, N);
+        for (size_t i = 1; i < N; i++) {
+            assert_true(v[i - 1].key <= v[i].key);
+            if (v[i - 1].key == v[i].key) assert_true(v[i - 1].rec < v[i].rec);
+        }
+        for (size_t i = 0; i < N; i++) assert_true(v[i].rec < N); /* each entry still there once */
+        free(v);
+        free(tmp);
     }
-    wl_keyent_sort(v, tmp, N);
-    for (size_t i = 1; i < N; i++) {
-        assert_true(v[i - 1].key <= v[i].key);
-        if (v[i - 1].key == v[i].key) assert_true(v[i - 1].rec < v[i].rec);
+}
+
+static int cmp_u64_asc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Values that share some bytes (a one-record query's pairs: the top 44 bits)
+ * skip those bytes' passes; whichever bytes vary, the order is qsort's. */
+static void test_u64_sort_constant_bytes(void **state)
+{
+    (void)state;
+    const uint64_t masks[] = { 0xfffffull, 0xff00ff00ull, 0xff00000000000000ull, 0x00ff0000000000ffull, 0 };
+    for (size_t k = 0; k < sizeof masks / sizeof masks[0]; k++) {
+        size_t n = 300;
+        uint64_t *v = malloc(n * sizeof *v), *want = malloc(n * sizeof *v), *tmp = malloc(n * sizeof *v);
+        uint64_t x = 7;
+        for (size_t i = 0; i < n; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            v[i] = (0x1234567800000000ull & ~masks[k]) | (x & masks[k]);
+        }
+        memcpy(want, v, n * sizeof *v);
+        qsort(want, n, sizeof *want, cmp_u64_asc);
+        wl_u64_sort(v, tmp, n, 0);
+        assert_memory_equal(v, want, n * sizeof *v);
+        free(v);
+        free(want);
+        free(tmp);
     }
-    free(v);
-    free(tmp);
 }
 
 static void test_u64_sort_by_high_bytes(void **state)
@@ -868,6 +903,7 @@ int main(void)
         cmocka_unit_test(test_doc_one_edit_keys),
         cmocka_unit_test(test_candidates_wrapper),
         cmocka_unit_test(test_sort_is_stable),
+        cmocka_unit_test(test_u64_sort_constant_bytes),
         cmocka_unit_test(test_u64_sort_by_high_bytes),
         cmocka_unit_test(test_block_weight),
         cmocka_unit_test(test_cap_matches_reference),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "score/model.h"
@@ -81,6 +82,41 @@ static void test_weight_is_log2_bayes_factor(void **state)
     assert_true(fw[WL_FIELD_NAME] == 0.0f); /* missing adds nothing */
     assert_true(fabs(wl_model_probability(0.0) - 0.5) < 1e-12);
     assert_true(fabs(wl_model_probability(log2(3.0)) - 0.75) < 1e-12);
+    wl_model_free(m);
+}
+
+/* The table of weights gives the same bits as computing them (wl_model_bits):
+ * every level of every field, with and without the namesake u, and the prior,
+ * the rarity adjustment and the per-field weights on top. */
+static void test_weight_from_table_is_the_same(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    m->prior = 3e-4;
+    m->has_namesake = 1;
+    for (int f = 0; f < WL_FIELD_COUNT; f++)
+        for (int l = 1; l < m->levels[f]; l++) m->u_namesake[f][l] = m->u[f][l] * (0.5 + uniform());
+    m->rare_mean[m->levels[WL_FIELD_NAME] - 1] = 6.0;
+    wl_model_bits b;
+    wl_model_bits_fill(m, &b);
+    for (int k = 0; k < 5000; k++) {
+        wl_cmpvec v;
+        memset(&v, 0, sizeof v);
+        for (int f = 0; f < WL_FIELD_COUNT; f++) v.level[f] = (uint8_t)(uniform() * m->levels[f]);
+        v.name_rare = (float)(uniform() * 20.0);
+        float fw[WL_FIELD_COUNT], fb[WL_FIELD_COUNT];
+        double w = wl_model_weight(m, &v, fw), wb = wl_model_weight_bits(m, &b, &v, fb);
+        assert_memory_equal(&w, &wb, sizeof w);
+        assert_memory_equal(fw, fb, sizeof fw);
+        double e = wl_model_evidence(m, &v), eb = wl_model_evidence_bits(m, &b, &v);
+        assert_memory_equal(&e, &eb, sizeof e);
+    }
+    /* and the table follows the model it was filled from, not another */
+    wl_cmpvec v;
+    memset(&v, 0, sizeof v);
+    v.level[WL_FIELD_DOB] = (uint8_t)(m->levels[WL_FIELD_DOB] - 1);
+    m->m[WL_FIELD_DOB][v.level[WL_FIELD_DOB]] /= 2;
+    assert_true(wl_model_weight(m, &v, NULL) < wl_model_weight_bits(m, &b, &v, NULL));
     wl_model_free(m);
 }
 
@@ -193,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_monotone_levels),
         cmocka_unit_test(test_tf_adjustment_favours_rare_names),
         cmocka_unit_test(test_tf_from_all_parts),
+        cmocka_unit_test(test_weight_from_table_is_the_same),
         cmocka_unit_test(test_tf_mean_of_non_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
