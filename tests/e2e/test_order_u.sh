@@ -2,7 +2,8 @@
 # test_order_u.sh -- u (how often non-matching records agree) is estimated from
 # random record pairs. They were once drawn by record position, so listing the
 # lists in another order, or reversing the rows of one, changed u and with it
-# every probability. They are now drawn by a seeded hash of (source, id): the u
+# every probability. They are now drawn by a seeded hash of the id (then of
+# (source, id) where two lists share an id): the u
 # of every field must be the same bytes for any order (here 3 lists, 6,000 records).
 source "$(dirname "$0")/lib.sh"
 S="$WL_SOURCE_DIR/datasets/sample"
@@ -52,6 +53,24 @@ expect_exit 0 "$WATCHLINK" train "$TMP/asym/left.csv" "$TMP/asym/right.csv" --mo
 expect_exit 0 "$WATCHLINK" train "$TMP/asym/right.csv" "$TMP/asym/left.csv" --model "$TMP/g.json" --quiet
 uf=$(u_of "$TMP/f.json"); ug=$(u_of "$TMP/g.json")
 if [ -n "$uf" ] && [ "$uf" = "$ug" ]; then ok; else fail "u differs when the lists are swapped (a name compared one way, then the other)"; fi
+
+# A list is named after its file. The pool was ordered by a hash of (source,
+# id), so the same list under another file name drew other pairs for u: the
+# Thai sample gave 169 pairs as tha.csv and 166 as other.csv. The id orders the
+# pool now, and the source only breaks ties: the pairs are the same but for
+# the source column.
+mkdir -p "$TMP/ren"
+cp "$S/tha.csv" "$TMP/ren/tha.csv"
+cp "$S/tha.csv" "$TMP/ren/renamed.csv"
+expect_exit 0 "$WATCHLINK" dedup "$TMP/ren/tha.csv" -o "$TMP/ren/a" --clusters "$TMP/ren/ac" --quiet
+expect_exit 0 "$WATCHLINK" dedup "$TMP/ren/renamed.csv" -o "$TMP/ren/b" --clusters "$TMP/ren/bc" --quiet
+cut -d, -f2,4- "$TMP/ren/a" > "$TMP/ren/a2"
+cut -d, -f2,4- "$TMP/ren/b" > "$TMP/ren/b2"
+[ "$(wc -l < "$TMP/ren/a2")" -gt 100 ] && ok || fail "rename: too few pairs"
+cmp -s "$TMP/ren/a2" "$TMP/ren/b2" && ok || fail "dedup: pairs differ when the list's file is renamed"
+cut -d, -f1,3 "$TMP/ren/ac" > "$TMP/ren/ac2"
+cut -d, -f1,3 "$TMP/ren/bc" > "$TMP/ren/bc2"
+cmp -s "$TMP/ren/ac2" "$TMP/ren/bc2" && ok || fail "dedup: clusters differ when the list's file is renamed"
 
 # The same on the OFAC and EU lists of the development data (10^6 sampled pairs
 # for u), which both call their file individuals.csv.
