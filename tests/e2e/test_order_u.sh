@@ -2,8 +2,7 @@
 # test_order_u.sh -- u (how often non-matching records agree) is estimated from
 # random record pairs. They were once drawn by record position, so listing the
 # lists in another order, or reversing the rows of one, changed u and with it
-# every probability. They are now drawn by a seeded hash of the id (then of
-# (source, id) where two lists share an id): the u
+# every probability. They are now drawn by a seeded hash of (source, id): the u
 # of every field must be the same bytes for any order (here 3 lists, 6,000 records).
 source "$(dirname "$0")/lib.sh"
 S="$WL_SOURCE_DIR/datasets/sample"
@@ -56,9 +55,9 @@ if [ -n "$uf" ] && [ "$uf" = "$ug" ]; then ok; else fail "u differs when the lis
 
 # A list is named after its file. The pool was ordered by a hash of (source,
 # id), so the same list under another file name drew other pairs for u: the
-# Thai sample gave 169 pairs as tha.csv and 166 as other.csv. The id orders the
-# pool now, and the source only breaks ties: the pairs are the same but for
-# the source column.
+# Thai sample gave 169 pairs as tha.csv and 166 as other.csv. One list's pool
+# is ordered by its ids alone now: the pairs are the same but for the source
+# column.
 mkdir -p "$TMP/ren"
 cp "$S/tha.csv" "$TMP/ren/tha.csv"
 cp "$S/tha.csv" "$TMP/ren/renamed.csv"
