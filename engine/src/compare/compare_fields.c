@@ -64,6 +64,13 @@ static int day_level(const wl_date *x, const wl_date *y, int *swap)
         return WL_DOB_TYPO;
     }
     if (one_digit_off(x, y)) return WL_DOB_TYPO;
+    /* Years two or more apart are more than 365 days apart (a day of year Y
+     * lies in [Y-01-01, Y-12-31]): most candidate pairs of a large run end here,
+     * without the two day counts. */
+    int dy = x->year - y->year;
+    if ((dy > 1 || dy < -1) && x->month >= 1 && x->month <= 12 && y->month >= 1 && y->month <= 12 &&
+        x->day >= 1 && x->day <= 31 && y->day >= 1 && y->day <= 31)
+        return WL_DOB_MISMATCH;
     long dd = days_from_civil(x->year, x->month, x->day) - days_from_civil(y->year, y->month, y->day);
     return labs(dd) <= 365 ? WL_DOB_WITHIN_1Y : WL_DOB_MISMATCH;
 }
