@@ -473,6 +473,9 @@ static void test_candidates_wrapper(void **state)
     fx_free(f);
 }
 
+/* Numerical Recipes' 32-bit linear congruential step. */
+static uint32_t lcg(uint32_t *x) { return *x = *x * 1664525u + 1013904223u; }
+
 /* Sizes on both sides of the insertion-sort cut-off (64 entries). */
 static void test_sort_is_stable(void **state)
 {
@@ -483,8 +486,8 @@ static void test_sort_is_stable(void **state)
         wl_keyent *v = malloc(N * sizeof *v), *tmp = malloc(N * sizeof *tmp);
         uint32_t x = 1;
         for (uint32_t i = 0; i < N; i++) {
-            x = x * 1664525u + 1013904223u;
-            v[i] = (wl_keyent){ ((uint64_t)(x % 97) << 40) | (x % 13), i, 0 };
+            uint32_t r = lcg(&x);
+            v[i] = (wl_keyent){ ((uint64_t)(r % 97) << 40) | (r % 13), i, 0 };
         }
         wl_keyent_sort(v, tmp, N);
         for (size_t i = 1; i < N; i++) {
@@ -536,10 +539,7 @@ static void test_u64_sort_by_high_bytes(void **state)
         size_t n = sizes[s];
         uint64_t *v = malloc(n * sizeof *v), *tmp = malloc(n * sizeof *tmp);
         uint32_t x = 3;
-        for (uint32_t i = 0; i < n; i++) {
-            x = x * 1664525u + 1013904223u;
-            v[i] = (uint64_t)(x % 61) << 32 | i; /* low half: the input position */
-        }
+        for (uint32_t i = 0; i < n; i++) v[i] = (uint64_t)(lcg(&x) % 61) << 32 | i; /* low half: the input position */
         wl_u64_sort(v, tmp, n, 4);
         for (size_t i = 1; i < n; i++) {
             assert_true(v[i - 1] >> 32 <= v[i] >> 32);
