@@ -63,6 +63,23 @@ static void assert_same_pairs(const wl_match *a, size_t na, const wl_match *b, s
     }
 }
 
+/* The full run a store match must equal: every pair of the focus records at any
+ * probability (threshold 0, no partner cap, the store's block limit, outranked
+ * pairs kept). */
+static wl_result *full_run(wl_dataset *ds, const wl_model *model, const unsigned char *focus)
+{
+    wl_options o = wl_default_options();
+    o.threshold = 0.0;
+    o.max_partners = SIZE_MAX;
+    o.max_block = MAX_BLOCK;
+    o.focus = focus;
+    o.keep_outranked = 1;
+    wl_result *r = NULL;
+    char err[512];
+    assert_int_equal(wl_run(ds, &o, model, NULL, NULL, &r, err, sizeof err), WL_OK);
+    return r;
+}
+
 /* The full dedup run over tha (first, so its records keep their indices), idn
  * and mys with the store's model: its pairs holding a tha record, numbered as
  * wl_store_match numbers them (a stored record s as s, a second tha record j
@@ -78,15 +95,7 @@ static wl_match *full_dedup(const wl_model *model, size_t N, size_t *n_out)
     assert_int_equal(n - nq, N);
     unsigned char *focus = calloc(n, 1);
     memset(focus, 1, nq);
-    wl_options o = wl_default_options();
-    o.threshold = 0.0;
-    o.max_partners = SIZE_MAX;
-    o.max_block = MAX_BLOCK;
-    o.focus = focus;
-    o.keep_outranked = 1;
-    wl_result *r = NULL;
-    char err[512];
-    assert_int_equal(wl_run(ds, &o, model, NULL, NULL, &r, err, sizeof err), WL_OK);
+    wl_result *r = full_run(ds, model, focus);
     size_t np = wl_result_pair_count(r), k = 0, among = 0;
     wl_match *m = malloc((np + 1) * sizeof *m);
     for (size_t j = 0; j < np; j++) {
@@ -248,15 +257,7 @@ static void test_stored_again_scores_as_full_run(void **state)
     assert_int_equal(nI + K, N); /* the index's records are idn, mys in dataset order */
     unsigned char *use = calloc(K, 1), *focus = calloc(N, 1);
     for (size_t i = 0; i < K; i += 2) use[i] = 2, focus[nI + i] = 1;
-    wl_options o = wl_default_options();
-    o.threshold = 0.0;
-    o.max_partners = SIZE_MAX;
-    o.max_block = MAX_BLOCK;
-    o.focus = focus;
-    o.keep_outranked = 1;
-    wl_result *r = NULL;
-    char err[512];
-    assert_int_equal(wl_run(ds, &o, f->model, NULL, NULL, &r, err, sizeof err), WL_OK);
+    wl_result *r = full_run(ds, f->model, focus);
     size_t np = wl_result_pair_count(r), nw = 0, n = 0, n_self = 0, n_same = 0;
     wl_match *want = malloc((2 * np + 1) * sizeof *want);
     for (size_t k = 0; k < np; k++) {
