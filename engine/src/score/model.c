@@ -372,11 +372,10 @@ void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
     exact_sum sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
     wl_model_bits b;
     wl_model_bits_fill(m, &b);
-    double prior_bits = log2(m->prior / (1 - m->prior));
     for (size_t k = 0; k < n; k++) {
         int l = v[k].level[WL_FIELD_NAME];
         if (l < m->tf_from) continue;
-        double g = wl_model_probability(prior_bits + wl_model_evidence_bits(m, &b, &v[k]));
+        double g = wl_model_probability(b.prior_bits + wl_model_evidence_bits(m, &b, &v[k]));
         double q = 1.0 - g; /* the pair's weight as a non-match */
         sum[l] += exact_of(q * v[k].name_rare);
         w[l] += exact_of(q);

@@ -145,11 +145,10 @@ static unsigned namesake_fields(void)
 static void namesake_u(wl_model *out, const wl_cmpvec *v, const uint8_t (*saved)[WL_FIELD_COUNT], size_t n)
 {
     double cnt[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
-    double prior_bits = log2(out->prior / (1 - out->prior));
     wl_model_bits b;
     wl_model_bits_fill(out, &b);
     for (size_t k = 0; k < n; k++) {
-        double w = 1.0 - wl_model_probability(prior_bits + wl_model_evidence_bits(out, &b, &v[k]));
+        double w = 1.0 - wl_model_probability(b.prior_bits + wl_model_evidence_bits(out, &b, &v[k]));
         for (int fi = 0; fi < WL_FIELD_COUNT; fi++) cnt[fi][saved[k][fi]] += w;
     }
     for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
