@@ -108,6 +108,45 @@ static void test_u_thin_dedup(void **state)
     wl_model_free(m);
 }
 
+/* Names-only linking: each level's u loses the closest candidates; at jw92
+ * and all_parts it is no more than the strangers blocking proposed there, and
+ * exact keeps the random pairs' count. */
+static void test_u_thin_link(void **state)
+{
+    (void)state;
+    wl_model *m = wl_model_new();
+    assert_non_null(m);
+    const int L = m->levels[WL_FIELD_NAME];
+    const double pairs = 1e6; /* two lists of a thousand names */
+    m->u_pairs = 1000000;
+    double *u = m->u[WL_FIELD_NAME];
+    for (int l = 1; l < L; l++) u[l] = 0.0;
+    u[WL_NAME_ALL_PARTS] = 9.42e-4; /* the xlit Chinese validation lists' counts */
+    u[WL_NAME_EXACT] = 7.45e-5;
+    u[WL_NAME_JW92] = 3.5e-6;
+    u[WL_NAME_JW80] = 0.0879;
+    u[WL_NAME_DIFFERENT] = 1.0 - 0.0879 - 9.42e-4 - 7.45e-5 - 3.5e-6;
+    double proposed[WL_MAX_LEVELS] = { 0 }, closest[WL_MAX_LEVELS] = { 0 };
+    proposed[WL_NAME_ALL_PARTS] = 723, closest[WL_NAME_ALL_PARTS] = 550;
+    proposed[WL_NAME_EXACT] = 60, closest[WL_NAME_EXACT] = 40; /* exact: from the random pairs */
+    proposed[WL_NAME_JW92] = 2;
+    wl_model_u_thin_link(m, proposed, closest, pairs);
+    double sum = 0.0;
+    for (int l = 1; l < L; l++) sum += u[l];
+    assert_true(sum > 0.999999 && sum < 1.000001);
+    /* all_parts: (723 - 550) / 10^6 as proposed, below (942 - 550) / 10^6 counted */
+    assert_true(fabs(u[WL_NAME_ALL_PARTS] - 1.73e-4) < 2e-6);
+    /* exact: (74.5 - 40) / 10^6 from the random pairs, not (60 - 40) / 10^6 */
+    assert_true(fabs(u[WL_NAME_EXACT] - 3.45e-5) < 1e-6);
+    /* jw92: the 2 proposed, under the 3.5 counted */
+    assert_true(fabs(u[WL_NAME_JW92] - 2e-6) < 1e-7);
+    /* nothing below the half-pair floor */
+    proposed[WL_NAME_ALL_PARTS] = 500, closest[WL_NAME_ALL_PARTS] = 500;
+    wl_model_u_thin_link(m, proposed, closest, pairs);
+    assert_true(u[WL_NAME_ALL_PARTS] >= 0.5 / 1000001.0 * 0.999);
+    wl_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_rich_lists_keep_their_fixed_point),
         cmocka_unit_test(test_u_without_matches),
         cmocka_unit_test(test_u_thin_dedup),
+        cmocka_unit_test(test_u_thin_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

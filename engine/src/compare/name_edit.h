@@ -16,7 +16,8 @@ enum { WL_NAME_EDIT_MAX = 48 };
  * Similarity in [0, 1] of Latin spelling a (la bytes) and b (lb bytes), a
  * reading of a value written in script `script` (wl_script, not LATIN): 1 for
  * equal strings, falling with the learned cost per letter (cost / (la + lb));
- * it is WL_NAME_EDIT_AGREE exactly at the script's calibrated threshold.
+ * it is WL_NAME_EDIT_AGREE exactly at the script's threshold (its table's, widened
+ * as name_edit.c says).
  * Thread-safe; allocates nothing after the tables are loaded (once).
  * @return the similarity, or -1 when either side is empty or longer than
  *         WL_NAME_EDIT_MAX, or the script has no table.

@@ -94,6 +94,15 @@ int wl_fit_prior_collapsed(double fixed_point, double strong);
 void wl_model_u_thin_dedup(wl_model *m, const double *u_raw);
 
 /**
+ * Names-only linking: the name's u without each record's closest candidate
+ * (closest[l] such pairs at level l, out of `pairs` record pairs), and at jw92
+ * and all_parts no more than the candidates proposed there that are not
+ * closest (proposed[l]): strangers are scored only when blocking proposes them.
+ * Floored at the half-pair smoothing and renormalised (model_fit.c says why).
+ */
+void wl_model_u_thin_link(wl_model *m, const double *proposed, const double *closest, double pairs);
+
+/**
  * u of every field whose m the lists estimated, solved from u_raw (what random
  * pairs showed, matches included) as (u_raw - prior m) / (1 - prior), floored
  * at the half-pair smoothing and renormalised (model_fit.c says why).
