@@ -40,9 +40,10 @@ enum { SYMS = 28 }; /* 0: no letter; 1..26: a..z; 27: any other byte */
  * threshold up to 1.3-1.5 times the table's, and beyond that the names-only
  * fit gave up on all_parts (Korean and Chinese at 1.5 times: recall 0.53 and
  * 0.10). 1.2 keeps a margin below that edge and a missed suspect is the dearer
- * error: F1 at 1.2 against 1.0, Cyrillic 0.935 -> 0.943, Arabic 0.911 -> 0.919,
- * Hebrew 0.895 -> 0.910, Hangul 0.774 -> 0.783, kana 0.850 -> 0.870, Han 0.746
- * -> 0.760 (bench/RESULTS.md, "cross-script names, fifth pass").
+ * error. F1 with this and the names-only u of model_fit.c (without which Han
+ * already gave up at 1.2) against neither: Cyrillic 0.935 -> 0.943, Arabic
+ * 0.911 -> 0.919, Hebrew 0.895 -> 0.910, Hangul 0.774 -> 0.783, kana 0.850 ->
+ * 0.870, Han 0.746 -> 0.760 (bench/RESULTS.md, "Cross-script names, fifth pass").
  */
 #define AGREE_SLACK 1.2f
 
