@@ -886,6 +886,29 @@ static void test_default_cap_bounds_candidates(void **state)
     fx_free(f);
 }
 
+/* A crowded part-pair block splits dateless records by the first sound class of
+ * their rarest part: a name and its reading back from another script stay in
+ * one sub-block, where splitting by the part itself parted them. Dated records
+ * split by year, and the other kinds by the rarest part, as before. */
+static void test_split_key_keeps_readings_together(void **state)
+{
+    (void)state;
+    fx_rec r[] = {
+        { 0, "carrillo", "", "", "", 0, "", "" },
+        { 1, "kaliyo", "", "", "", 0, "", "" },
+        { 1, "tomlin", "", "", "", 0, "", "" },
+        { 0, "carrillo", "1970", "", "", 0, "", "" },
+        { 1, "kaliyo", "1971", "", "", 0, "", "" },
+    };
+    wl_features *f = fx_build(r, 5);
+    const int pp = WL_KIND_PART_PAIR;
+    assert_true(wl_block_split_key(f, 0, pp) == wl_block_split_key(f, 1, pp));
+    assert_true(wl_block_split_key(f, 0, pp) != wl_block_split_key(f, 2, pp)); /* K against T */
+    assert_true(wl_block_split_key(f, 3, pp) != wl_block_split_key(f, 4, pp)); /* 1970 against 1971 */
+    assert_true(wl_block_split_key(f, 0, WL_KIND_FULL_NAME) != wl_block_split_key(f, 1, WL_KIND_FULL_NAME));
+    fx_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -912,6 +935,7 @@ int main(void)
         cmocka_unit_test(test_cap_keeps_strongest_partner),
         cmocka_unit_test(test_default_cap_bounds_candidates),
         cmocka_unit_test(test_small_lists_keep_more_partners),
+        cmocka_unit_test(test_split_key_keeps_readings_together),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

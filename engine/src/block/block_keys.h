@@ -45,7 +45,8 @@ size_t wl_block_record_keys(const wl_features *f, size_t i, int kind, uint32_t c
                             size_t cap);
 
 /** Second key that splits an oversized block of kind `kind`: the first year of
- * birth, or for keys that hold the year already, the rarest name part. */
+ * birth; without one, for part-pair keys the first sound class of the rarest
+ * name part, for the others (and for keys that hold the year already) that part. */
 uint64_t wl_block_split_key(const wl_features *f, size_t i, int kind);
 
 #endif /* WL_BLOCK_KEYS_H */
