@@ -219,11 +219,73 @@ static int variant_once(const wl_features *f, const wl_fpart *p, int8_t *v)
     return *v;
 }
 
+/*
+ * A memo of Jaro-Winkler between the spellings as written, per thread: about
+ * as many pairs need it as need the canonical one (mohammed / muhammad), and
+ * there is no hash of the spelling as written to name them, so each entry
+ * keeps its two spellings whole (spell_words) and a hit compares them. The
+ * slot comes from the canonical hashes and the lengths; a clash of slots
+ * overwrites and costs one recomputation, never another pair's value.
+ * Spellings longer than RAW_MEMO_LEN bytes (run-together names) and empty
+ * ones skip it; length 0 marks the empty entries.
+ */
+enum { RAW_MEMO_BITS = 12, RAW_MEMO_LEN = 16 };
+
+typedef struct {
+    uint64_t lo, hi;
+} spell_key;
+
+/* A spelling of 1..16 bytes as two words that, with its length, are the whole
+ * spelling: its first and last 8 bytes (overlapping below 16), or first and
+ * last 4 below 8, or its bytes below 4. Only the spelling's own bytes are
+ * read, never the NUL or the text after it. */
+static spell_key spell_words(const char *s, size_t n)
+{
+    spell_key k = { 0, 0 };
+    if (n >= 8) {
+        memcpy(&k.lo, s, 8);
+        memcpy(&k.hi, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        k.lo = lo;
+        k.hi = hi;
+    } else {
+        for (size_t i = 0; i < n; i++) k.lo |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    }
+    return k;
+}
+
+typedef struct {
+    spell_key x, y;
+    double jw;
+    uint8_t lx, ly;
+} raw_memo_entry;
+
+static _Thread_local raw_memo_entry g_raw_memo[1u << RAW_MEMO_BITS];
+
+static double raw_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    const char *tx = text_of(f, x), *ty = text_of(f, y);
+    size_t lx = x->len, ly = y->len;
+    if (lx == 0 || ly == 0 || lx > RAW_MEMO_LEN || ly > RAW_MEMO_LEN) return wl_jaro_winkler(tx, lx, ty, ly);
+    unsigned slot = (unsigned)(((x->h_canon + lx) ^ ((y->h_canon + ly) * UINT64_C(0x9E3779B97F4A7C15)))
+                               >> (64 - RAW_MEMO_BITS));
+    raw_memo_entry *e = &g_raw_memo[slot];
+    spell_key kx = spell_words(tx, lx), ky = spell_words(ty, ly);
+    if (e->lx == lx && e->ly == ly && e->x.lo == kx.lo && e->x.hi == kx.hi && e->y.lo == ky.lo && e->y.hi == ky.hi)
+        return e->jw;
+    double jw = wl_jaro_winkler(tx, lx, ty, ly);
+    *e = (raw_memo_entry){ kx, ky, jw, (uint8_t)lx, (uint8_t)ly };
+    return jw;
+}
+
 static double spelling_jw(const wl_features *f, const wl_fpart *x, int8_t *vx, const wl_fpart *y, int8_t *vy)
 {
     double jw = canon_jw(f, x, y);
     if (jw < 1.0 && (variant_once(f, x, vx) || variant_once(f, y, vy))) {
-        double raw = wl_jaro_winkler(text_of(f, x), x->len, text_of(f, y), y->len);
+        double raw = raw_jw(f, x, y);
         if (raw > jw) jw = raw;
     }
     return jw;
