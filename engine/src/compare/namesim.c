@@ -97,6 +97,7 @@ typedef struct {
      * the lengths two adjacent parts add up to. A part of one name can be two of
      * the other run together only if lens of one meets sums of the other. */
     uint64_t lens, sums;
+    double whole; /* the sum of w, in part order */
 } name_side;
 
 static const char *canon_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->canon); }
@@ -117,17 +118,44 @@ static double log2_approx(uint64_t x)
     return (double)e + frac * (1.0 + 0.344 * (1.0 - frac)); /* bends towards log2(1 + f) */
 }
 
-static double idf(double log2_n, double inv_log2_n, const wl_fpart *p)
+static double idf_of(double log2_n, double inv_log2_n, uint32_t freq)
 {
     if (log2_n <= 0.0) return 1.0;
-    double r = (log2_n - log2_approx(p->freq ? p->freq : 1u)) * inv_log2_n;
+    double r = (log2_n - log2_approx(freq)) * inv_log2_n;
     return r < 0.0 ? 0.0 : r > 1.0 ? 1.0 : r;
 }
 
-static double part_weight(double log2_n, double inv_log2_n, const wl_fpart *p)
+/*
+ * A memo of idf by (population, frequency), per thread: a one-record query
+ * weighs its own parts again against each of its ~140 candidates, and common
+ * parts recur across candidates and queries. idf is a function of the two
+ * numbers alone (log2_n and its inverse come from n), so a hit is the value
+ * computed again; frequency 0 (read as 1) marks the empty entries.
+ */
+enum { IDF_MEMO_BITS = 10 };
+
+typedef struct {
+    uint64_t n;
+    uint32_t freq;
+    double idf;
+} idf_memo_entry;
+
+static _Thread_local idf_memo_entry g_idf_memo[1u << IDF_MEMO_BITS];
+
+static double idf(uint64_t n, double log2_n, double inv_log2_n, const wl_fpart *p)
+{
+    uint32_t freq = p->freq ? p->freq : 1u;
+    idf_memo_entry *e = &g_idf_memo[(freq * 0x9E3779B1u) >> (32 - IDF_MEMO_BITS)];
+    if (e->freq == freq && e->n == n) return e->idf;
+    double r = idf_of(log2_n, inv_log2_n, freq);
+    *e = (idf_memo_entry){ n, freq, r };
+    return r;
+}
+
+static double part_weight(uint64_t n, double log2_n, double inv_log2_n, const wl_fpart *p)
 {
     if (is_particle(p)) return W_PARTICLE;
-    double w = 0.4 + 0.6 * idf(log2_n, inv_log2_n, p);
+    double w = 0.4 + 0.6 * idf(n, log2_n, inv_log2_n, p);
     if (p->flags & WL_PART_FAMILY) w *= W_FAMILY;
     if (is_initial(p)) w *= W_INITIAL;
     return w;
@@ -592,14 +620,15 @@ static double pair_rest(const wl_features *f, const name_side *s, const name_sid
 
 /* ---- the whole comparison ---- */
 
-static void side_init(double log2_n, name_side *s, const wl_fpart *p, size_t n)
+static void side_init(uint64_t pop, double log2_n, double inv, name_side *s, const wl_fpart *p, size_t n)
 {
-    double inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
     s->p = p;
     s->n = n;
     uint64_t lens = 0, sums = 0;
+    double whole = 0.0;
     for (size_t i = 0; i < n; i++) {
-        s->w[i] = part_weight(log2_n, inv, &p[i]);
+        s->w[i] = part_weight(pop, log2_n, inv, &p[i]);
+        whole += s->w[i];
         s->used[i] = 0;
         if (!is_particle(&p[i]) && !is_initial(&p[i]))
             lens |= UINT64_C(1) << (p[i].len & 63) | UINT64_C(1) << (p[i].canon_len & 63);
@@ -610,13 +639,7 @@ static void side_init(double log2_n, name_side *s, const wl_fpart *p, size_t n)
     }
     s->lens = lens;
     s->sums = sums;
-}
-
-static double side_weight(const name_side *s)
-{
-    double w = 0.0;
-    for (size_t i = 0; i < s->n; i++) w += s->w[i];
-    return w;
+    s->whole = whole;
 }
 
 static int non_particles(const name_side *s)
@@ -626,18 +649,18 @@ static int non_particles(const name_side *s)
     return k;
 }
 
-static int free_non_particles(const name_side *s)
+/* The parts of a side not taken by equal parts or joins (*all), and of those
+ * the ones that are not particles (*np), in one pass. */
+static void free_counts(const name_side *s, int *all, int *np)
 {
-    int k = 0;
-    for (size_t i = 0; i < s->n; i++) k += !s->used[i] && !is_particle(&s->p[i]);
-    return k;
-}
-
-static int free_count(const name_side *s)
-{
-    int k = 0;
-    for (size_t i = 0; i < s->n; i++) k += !s->used[i];
-    return k;
+    int k = 0, knp = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        int f = !s->used[i];
+        k += f;
+        knp += f && !is_particle(&s->p[i]);
+    }
+    *all = k;
+    *np = knp;
 }
 
 /* Orders two names whatever order they come in: fewer parts first, then by
@@ -718,9 +741,9 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
         nb = tn;
     }
     name_side sa, sb;
-    double log2_n = log2_approx(f->n);
-    side_init(log2_n, &sa, a, na);
-    side_init(log2_n, &sb, b, nb);
+    double log2_n = log2_approx(f->n), inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
+    side_init(f->n, log2_n, inv, &sa, a, na);
+    side_init(f->n, log2_n, inv, &sb, b, nb);
     pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0, 0 };
     pair_exact(f, &sa, &sb, &acc);
     pair_joins(f, &sa, &sb, &acc);
@@ -729,8 +752,9 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
     /* The shorter name: fewer parts left to pair, then fewer that are not
      * particles (so the count is the same whichever name comes first), then a. */
     const name_side *s = &sa, *l = &sb;
-    int fa = free_count(&sa), fb = free_count(&sb);
-    int npa = free_non_particles(&sa), npb = free_non_particles(&sb);
+    int fa, fb, npa, npb;
+    free_counts(&sa, &fa, &npa);
+    free_counts(&sb, &fb, &npb);
     if (fb < fa || (fb == fa && npb < npa)) {
         s = &sb;
         l = &sa;
@@ -738,7 +762,7 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
     int n_shorter = acc.fixed + (s == &sa ? npa : npb), n_longer = acc.fixed + (s == &sa ? npb : npa);
     double left = pair_rest(f, s, l, &acc);
     double base = acc.weight_sum > 0.0 ? acc.score_sum / acc.weight_sum : 0.0;
-    double whole = side_weight(l);
+    double whole = l->whole;
     double penalty = whole > 0.0 ? EXTRA_PENALTY * left / whole : 0.0;
     double score = base * (1.0 - penalty);
 
