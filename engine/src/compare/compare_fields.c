@@ -47,9 +47,20 @@ static uint32_t ymd_bcd(const wl_date *d)
     return bcd2(cy) << 24 | bcd2(y - 100u * cy) << 16 | bcd2(m) << 8 | bcd2(dd);
 }
 
+/* A date whose year, month and day are each their own digits of YYYYMMDD
+ * (no clamping of the year, no carry out of a month or day). */
+static int own_digits(const wl_date *d)
+{
+    return d->year >= 0 && d->year <= 9999 && d->month <= 99 && d->day <= 99;
+}
+
 /* One digit mistyped, or two adjacent digits transposed, in YYYYMMDD. */
 static int one_digit_off(const wl_date *x, const wl_date *y)
 {
+    /* A year and a day that both differ are digits apart with the month's
+     * between them: never one digit, never two neighbours. Most pairs of
+     * different dates end here, without the digits. */
+    if (x->year != y->year && x->day != y->day && own_digits(x) && own_digits(y)) return 0;
     uint32_t a = ymd_bcd(x), b = ymd_bcd(y), diff = a ^ b;
     /* Bit 4i set when digit i differs. */
     uint32_t nz = (diff | diff >> 1 | diff >> 2 | diff >> 3) & 0x11111111u;
