@@ -32,6 +32,13 @@ static uint32_t bcd2(uint32_t v)
     return v + 6u * (v / 10u);
 }
 
+/* A year of 0..9999 as four BCD digits. */
+static uint32_t year_bcd(uint32_t y)
+{
+    uint32_t cy = y / 100u;
+    return bcd2(cy) << 8 | bcd2(y - 100u * cy);
+}
+
 /* YYYYMMDD as 8 binary-coded decimal digits, one per nibble: straight-line,
  * two digits at a time (bcd2); a month or day over 99 (never from the parser)
  * carries into the digit above, as the plain decimal number would. */
@@ -43,8 +50,7 @@ static uint32_t ymd_bcd(const wl_date *d)
         for (int i = 0; i < 8; i++, v /= 10) bcd |= (v % 10) << (4 * i);
         return bcd;
     }
-    uint32_t cy = y / 100u;
-    return bcd2(cy) << 24 | bcd2(y - 100u * cy) << 16 | bcd2(m) << 8 | bcd2(dd);
+    return year_bcd(y) << 16 | bcd2(m) << 8 | bcd2(dd);
 }
 
 /* A date whose year, month and day are each their own digits of YYYYMMDD
@@ -57,12 +63,25 @@ static int own_digits(const wl_date *d)
 /* One digit mistyped, or two adjacent digits transposed, in YYYYMMDD. */
 static int one_digit_off(const wl_date *x, const wl_date *y)
 {
-    /* A year and a day that both differ are digits apart with the month's
-     * between them: never one digit, never two neighbours. Most pairs of
-     * different dates end here, without the digits. */
-    if (x->year != y->year && x->day != y->day && own_digits(x) && own_digits(y)) return 0;
-    uint32_t a = ymd_bcd(x), b = ymd_bcd(y), diff = a ^ b;
-    /* Bit 4i set when digit i differs. */
+    uint32_t a, b;
+    if (own_digits(x) && own_digits(y)) {
+        /* A year and a day that both differ are digits apart with the
+         * month's between them: never one digit, never two neighbours. */
+        if (x->year != y->year && x->day != y->day) return 0;
+        /* Equal years (blocking pairs on the year makes them common) are
+         * equal digits: they are left out, zero on both sides, which changes
+         * neither the digits that differ nor the two a swap is read from. */
+        a = bcd2(x->month) << 8 | bcd2(x->day);
+        b = bcd2(y->month) << 8 | bcd2(y->day);
+        if (x->year != y->year) {
+            a |= year_bcd((uint32_t)x->year) << 16;
+            b |= year_bcd((uint32_t)y->year) << 16;
+        }
+    } else {
+        a = ymd_bcd(x);
+        b = ymd_bcd(y);
+    }
+    uint32_t diff = a ^ b;
     uint32_t nz = (diff | diff >> 1 | diff >> 2 | diff >> 3) & 0x11111111u;
     if (nz == 0) return 0;
     if ((nz & (nz - 1)) == 0) return 1;
