@@ -442,6 +442,14 @@ static wl_status score(query_ctx *c, wl_match **out)
         return WL_NOMEM;
     }
     size_t N = c->x->f.n, D = c->fd ? c->fd->n : 0;
+    /* The pairs come sorted by (query record, other), and the others of one
+     * query record are mostly consecutive candidates: the place after the
+     * previous pair's is tried before a search. The source names are a few,
+     * shared by many pairs: the last comparison is kept, by the names'
+     * addresses (the same strings give the same answer). */
+    size_t next = 0;
+    const char *last_qs = NULL, *last_os = NULL;
+    int last_first = 0;
     for (size_t k = 0; k < np; k++) {
         uint32_t qi = (uint32_t)(p[k] >> 32), o = (uint32_t)p[k], gi;
         /* the full run compares (the record that sorts first, the other)
@@ -451,9 +459,16 @@ static wl_status score(query_ctx *c, wl_match **out)
         const char *qs = c->q->pool + c->q->sources[c->q->source[qi]];
         int query_first;
         if (o < N + D) {
-            gi = (uint32_t)(K + cand_index(c, o));
+            size_t at = next < c->n_cand && c->cand[next] == o ? next : cand_index(c, o);
+            next = at + 1;
+            gi = (uint32_t)(K + at);
             const char *os = o < N ? stored_source(c->x, c->x->f.source[o]) : wl_dataset_source(c->d, o - N);
-            query_first = strcmp(qs, os) < 0;
+            if (qs != last_qs || os != last_os) {
+                last_qs = qs;
+                last_os = os;
+                last_first = strcmp(qs, os) < 0;
+            }
+            query_first = last_first;
         } else {
             gi = o - (uint32_t)(N + D);
             query_first = c->qrank[qi] < c->qrank[gi];
