@@ -226,12 +226,27 @@ const char *wl_level_name(wl_field f, int level)
 
 void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
 {
-    wl_crec ca = wl_f_crec(f, a), cb = wl_f_crec(f, b);
+    /* the built wl_crec read in place; else assembled from the arrays */
+    wl_crec ca, cb;
+    const wl_crec *ra = &ca, *rb = &cb;
+    if (f->crec) {
+        ra = &f->crec[a];
+        rb = &f->crec[b];
+    } else {
+        ca = wl_f_crec(f, a);
+        cb = wl_f_crec(f, b);
+    }
     memset(out, 0, sizeof *out);
-    for (int k = 0; k < WL_FIELD_COUNT; k++) out->level[k] = (uint8_t)wl_fields[k].compare(f, a, b, &ca, &cb, out);
+    for (int k = 0; k < WL_FIELD_COUNT; k++) out->level[k] = (uint8_t)wl_fields[k].compare(f, a, b, ra, rb, out);
 }
 
 /* ---- walking many pairs ---- */
+
+/* Below this many pairs a window is walked as given: its records are a few
+ * hundred at most, which stay in cache whatever the order, and the sort and
+ * the copies cost more than they save (a one-record store query's ~140 pairs
+ * spent 18,000 instructions on them, 2 % of the query). */
+enum { SMALL_WINDOW = 512 };
 
 /* Software prefetch of the second records (wl_compare_run): their wl_crec
  * PF_CREC pairs ahead, then, once it has arrived, the runs and spellings it
@@ -263,8 +278,11 @@ static void prefetch_runs(const wl_features *f, uint32_t b)
 
 void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
 {
+    /* A run of fewer than SMALL_WINDOW pairs is not worth the prefetches:
+     * its few hundred records stay in cache once read (wl_compare_window). */
+    const int prefetch = f->crec != NULL && n >= SMALL_WINDOW;
     for (size_t k = 0; k < n; k++) {
-        if (f->crec) {
+        if (prefetch) {
             if (k + PF_CREC < n) pf(&f->crec[ab[2 * (k + PF_CREC) + 1]]);
             if (k + PF_RUNS < n) prefetch_runs(f, ab[2 * (k + PF_RUNS) + 1]);
         }
@@ -325,12 +343,6 @@ static void compare_window(const wl_features *f, const uint32_t *ab, size_t n, w
         memcpy(levels + (w->key[k] & (WINDOW - 1)) * WL_FIELD_COUNT, w->vec[k].level, WL_FIELD_COUNT);
     for (size_t k = 0; out && k < n; k++) out[w->key[k] & (WINDOW - 1)] = w->vec[k];
 }
-
-/* Below this many pairs a window is walked as given: its records are a few
- * hundred at most, which stay in cache whatever the order, and the sort and
- * the copies cost more than they save (a one-record store query's ~140 pairs
- * spent 18,000 instructions on them, 2 % of the query). */
-enum { SMALL_WINDOW = 512 };
 
 void wl_compare_window(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
 {

@@ -389,6 +389,12 @@ static wl_status build(query_ctx *c)
     c->g = copy_records(src, K + c->n_cand);
     free(src);
     if (!c->g) return WL_NOMEM;
+    /* The comparator's one-line records, built once while g->n still counts
+     * the records copied: without them each pair assembled both of its
+     * records' wl_crec from the arrays (features_crec.c), the query record's
+     * once per candidate. They hold no rarity, so the update below leaves
+     * them right. */
+    if (wl_features_build_crec(c->g) != 0) return WL_NOMEM;
     /* the stored records' rarity: frozen (copied for the index's records,
      * looked up for the later ones) plus the query records holding the part */
     for (size_t j = 0; j < c->n_cand; j++) {
