@@ -452,12 +452,12 @@ static void pair_exact(const wl_features *f, name_side *x, name_side *y, pairing
     }
 }
 
-/* Pairs each unused part of `one` with two unused adjacent parts of `two`. */
+/* Pairs each unused part of `one` with two unused adjacent parts of `two`.
+ * Called only when one->lens meets two->sums (wl_name_similarity). */
 static void pair_joins(const wl_features *f, name_side *one, name_side *two, pairing *acc)
 {
     /* A part of `one` of no length in two->sums cannot be a join, and most are not. */
     const uint64_t sums = two->sums;
-    if (!(one->lens & sums)) return;
     for (size_t j = 0; j < one->n; j++) {
         const wl_fpart *pj = &one->p[j];
         if (!((sums >> (pj->len & 63)) & 1) && !((sums >> (pj->canon_len & 63)) & 1)) continue;
@@ -746,8 +746,10 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
     side_init(f->n, log2_n, inv, &sb, b, nb);
     pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0, 0 };
     pair_exact(f, &sa, &sb, &acc);
-    pair_joins(f, &sa, &sb, &acc);
-    pair_joins(f, &sb, &sa, &acc);
+    /* A part of one name of no length in the other's sums cannot be a join,
+     * and most names have none: asked here, before the call. */
+    if (sa.lens & sb.sums) pair_joins(f, &sa, &sb, &acc);
+    if (sb.lens & sa.sums) pair_joins(f, &sb, &sa, &acc);
 
     /* The shorter name: fewer parts left to pair, then fewer that are not
      * particles (so the count is the same whichever name comes first), then a. */
