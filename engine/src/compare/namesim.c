@@ -407,12 +407,28 @@ typedef struct {
  * close parts too it rose to 0.55). */
 #define RARE_FUZZY_SIM 0.80
 
+/* The rarity bits log2(n / freq), through a memo by (n, freq) per thread
+ * like idf's: they are a function of the two numbers alone, and the common
+ * parts that agree recur pair after pair (frequency 0 marks the empty
+ * entries; the frequency asked is at least 1). */
+typedef struct {
+    uint64_t n;
+    uint32_t freq;
+    float bits;
+} rare_memo_entry;
+
+static _Thread_local rare_memo_entry g_rare_memo[1u << IDF_MEMO_BITS];
+
 static float rare_evidence(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
 {
     if (f->n == 0) return 0.0f;
     uint32_t freq = WL_MAX(WL_MAX(x->freq, y->freq), 1u);
+    rare_memo_entry *e = &g_rare_memo[(freq * 0x9E3779B1u) >> (32 - IDF_MEMO_BITS)];
+    if (e->freq == freq && e->n == f->n) return e->bits;
     double bits = log2((double)f->n / (double)freq);
-    return bits > 0.0 ? (float)bits : 0.0f;
+    float r = bits > 0.0 ? (float)bits : 0.0f;
+    *e = (rare_memo_entry){ f->n, freq, r };
+    return r;
 }
 
 /* Adds the pair (x of the shorter side, y of the longer) to the totals. */
