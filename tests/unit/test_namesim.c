@@ -553,6 +553,71 @@ static void test_jaro_winkler_memo(void **state)
     }
 }
 
+/* The per-thread memo of spellings as written (namesim.c) keeps each pair's
+ * spellings whole and answers only the same two spellings: here every
+ * spelling of a side shares its canonical spelling, so spellings of one
+ * length meet in one slot, and lengths 3 to 17 cover each way a spelling is
+ * held (bytes, 4-byte words, 8-byte words, too long to keep). Each pair of
+ * one-part names scores the better Jaro-Winkler of its canonical and written
+ * spellings, asked twice in each order of walking the pairs. */
+static void test_written_spelling_memo(void **state)
+{
+    (void)state;
+    static const char *const w[] = { "ali", "aly", "ila", "omar", "omer", "ahmad", "ahmed", "amhad",
+                                     "husain", "hussin", "ibrahim", "ebrahim", "mohammed", "muhammed",
+                                     "mohammad", "abdulrahmana", "abdulrahmane", "abcdefghijklmnop",
+                                     "abcdefghijklmnoq", "bbcdefghijklmnop", "abcdefghijklmnopq" };
+    const size_t nw = sizeof w / sizeof w[0];
+    const char *cx = "xqxqzv", *cy = "yqyqzw";
+    double canon = wl_jaro_winkler(cx, strlen(cx), cy, strlen(cy));
+    /* rounds 0, 1: each x against every y; 2, 3: each y against every x, so
+     * that a slot is asked in turn by spellings of one side that differ */
+    for (int round = 0; round < 4; round++)
+        for (size_t u = 0; u < nw; u++)
+            for (size_t v = 0; v < nw; v++) {
+                size_t i = round < 2 ? u : v, j = round < 2 ? v : u;
+                g_f.text_len = 0;
+                tpart a[] = { { w[i], cx, NULL, NULL, NULL, 0, 0 }, END };
+                tpart b[] = { { w[j], cy, NULL, NULL, NULL, 0, 0 }, END };
+                wl_fpart pa[1], pb[1];
+                build(a, pa);
+                build(b, pb);
+                double raw = wl_jaro_winkler(w[i], strlen(w[i]), w[j], strlen(w[j]));
+                wl_namesim s;
+                wl_name_similarity(&g_f, pa, 1, pb, 1, &s);
+                assert_true(s.score == (float)(raw > canon ? raw : canon));
+            }
+}
+
+/* The per-thread memos of idf and of the rarity bits (namesim.c) are keyed by
+ * the population as well as the frequency: the same parts out of another
+ * population weigh what that population says, asked in turn. */
+static void test_rarity_memos_follow_population(void **state)
+{
+    (void)state;
+    static const size_t pops[] = { 1000, 4000, 1000, 64, 4000 };
+    for (size_t k = 0; k < sizeof pops / sizeof pops[0]; k++) {
+        g_f.n = pops[k];
+        g_f.text_len = 0;
+        tpart a[] = { PQ("tariq", 7), PQ("aziz", 30), END }, b[] = { PQ("tariq", 7), PQ("azis", 30), END };
+        wl_namesim s = compare(a, b);
+        /* tariq exact, aziz / azis close: both bring their rarity */
+        double want_exact = log2((double)pops[k] / 7.0);
+        assert_true(s.rare_bits >= (float)want_exact - 1e-4f);
+        assert_true(s.rare_bits <= (float)(want_exact + log2((double)pops[k] / 30.0)) + 1e-4f);
+        /* the same score as computed with the memos cleared by another population in between */
+        g_f.n = pops[k] + 1;
+        g_f.text_len = 0;
+        wl_namesim other = compare(a, b);
+        g_f.n = pops[k];
+        g_f.text_len = 0;
+        wl_namesim again = compare(a, b);
+        assert_true(again.score == s.score && again.rare_bits == s.rare_bits);
+        assert_true(other.rare_bits != s.rare_bits);
+    }
+    g_f.n = N_RECORDS;
+}
+
 /* Every candidate pair of the bundled sample lists (aliases, Jawi, Thai and
  * Chinese names), and two OFAC-like records whose names met as all_parts one
  * way round and jw80 the other, compared both ways round, get the same levels. */
@@ -630,6 +695,8 @@ int main(void)
         cmocka_unit_test_setup(test_empty_and_full_names, setup),
         cmocka_unit_test(test_assignment_is_optimal),
         cmocka_unit_test_setup(test_jaro_winkler_memo, setup),
+        cmocka_unit_test_setup(test_written_spelling_memo, setup),
+        cmocka_unit_test_setup(test_rarity_memos_follow_population, setup),
         cmocka_unit_test(test_pairs_symmetric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
