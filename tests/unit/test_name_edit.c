@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "watchlink.h"
 #include "compare/compare.h"
 #include "compare/name_edit.h"
+#include "common/tables.h"
 #include "normalise/name.h"
 #include "golden.h"
 
@@ -66,6 +68,19 @@ static void test_script_costs(void **state)
     assert_true(sim(WL_SCRIPT_HAN, "rodriguez", "rodriqui") >= WL_NAME_EDIT_AGREE);
     assert_true(sim(WL_SCRIPT_HAN, "gibbon", "giben") >= WL_NAME_EDIT_AGREE);
     assert_true(sim(WL_SCRIPT_HAN, "ellen", "airen") < WL_NAME_EDIT_AGREE);
+    /* The pooled table ("other") agrees at its own threshold, without the slack:
+     * the similarity at the table's cost per letter is WL_NAME_EDIT_AGREE. */
+    {
+        size_t tl;
+        const char *t = wl_table_get("name_edit_other", &tl);
+        assert_non_null(t);
+        const char *at = strstr(t, "\nthreshold\t");
+        assert_non_null(at);
+        double thr = strtod(at + 11, NULL), c = wl_name_edit_cost(WL_SCRIPT_OTHER, "somchai", 7, "somchay", 7);
+        assert_true(thr > 0.0 && c > 0.0);
+        double want = 1.0 - (1.0 - WL_NAME_EDIT_AGREE) * (c / 14.0) / thr;
+        assert_true(fabs(sim(WL_SCRIPT_OTHER, "somchai", "somchay") - (want < 0.0 ? 0.0 : want)) < 1e-6);
+    }
     /* Kana has no l: leticia is read rechisia. */
     assert_true(sim(WL_SCRIPT_KANA, "leticia", "rechisia") > sim(WL_SCRIPT_KANA, "leticia", "mechisia"));
     /* Not symmetric: a Latin letter the reading drops is not a letter it adds. */
