@@ -334,6 +334,128 @@ static void sink_add(part_sink *ps, const char *s, size_t n, uint8_t flags, cons
     part_set(ps->w->ctx->keys, &ps->out[ps->n++], s, n, flags, canon, canon_len);
 }
 
+/*
+ * Theophoric compounds, "X al-Din" (of the faith) and "X Allah" (of God): Nur
+ * al-Din, Badr al-Din, Nasr Allah, Hayat Ullah (Wikipedia, "Arabic name";
+ * "Malay names" for the -udin of Kamarudin). Lists write them apart,
+ * hyphenated or joined with the article assimilated: Noureddine, Badreddine,
+ * Salahuddin, Kamarudin, Nasrallah, Hayatullah, Ruhollah (Persian). The OFAC
+ * and EU alias lists hold about 800 joined forms and 100 written apart, and
+ * one person is often written both ways (Hayatullah / Hayat Ullah, Safieddine /
+ * Safi al-Din), which then shared no part. Every form becomes one part whose
+ * canonical spelling is the first name and "uddin" or "allah": badreddine and
+ * badr al din both read badruddin. One part, not two: a name written in Han
+ * or Hebrew reads back as one word (庫拉馬拉, kulamala), and the comparison
+ * across scripts pairs words. A first name of under three letters is no
+ * stem (Aladdin, mullah); a one-word "abd...allah" keeps its lexicon form
+ * (Abdullah is a name of its own); -udin needs a consonant before it
+ * (Kamarudin, Zainudin; not the French Renaudin, Gaudin).
+ */
+enum { THEO_NONE = 0, THEO_DIN, THEO_ALLAH };
+
+static const char *const theo_canon[] = { "", "uddin", "allah" };
+
+static int is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
+static int ends_with(const char *s, size_t n, const char *end, size_t m)
+{
+    return n >= m && memcmp(s + n - m, end, m) == 0;
+}
+
+/* Where the "-al-din" of s[0..n) starts: a vowel, then l, d or nothing, then
+ * din, dine, deen or diin (eddine, uddin, addeen, aldin, eldin); a single d
+ * only after a u that follows a consonant (Kamarudin). @return n when none. */
+static size_t din_tail(const char *s, size_t n)
+{
+    static const char *const core[] = { "dine", "deen", "diin", "din" };
+    for (size_t k = 0; k < WL_ARRAY_SIZE(core); k++) {
+        size_t m = strlen(core[k]);
+        if (!ends_with(s, n, core[k], m) || n < m + 2) continue;
+        size_t p = n - m;
+        int joint = s[p - 1] == 'd' || s[p - 1] == 'l';
+        if (joint) p--;
+        if (p == 0 || !is_vowel(s[p - 1])) return n;
+        p--;
+        if (!joint && !(s[p] == 'u' && p > 0 && !is_vowel(s[p - 1]))) return n;
+        return p;
+    }
+    return n;
+}
+
+/* The theophoric kind s[0..n) ends with, *stem receiving the length before the
+ * suffix (0: the word is a second half alone, "Ullah", "Eddine"); THEO_NONE.
+ * "allh" is Allah read from Arabic script (الله), which writes no vowels. */
+static int theophoric_suffix(const char *s, size_t n, size_t *stem)
+{
+    static const char *const allah[] = { "allah", "ullah", "ollah", "allh" };
+    for (size_t k = 0; k < WL_ARRAY_SIZE(allah); k++)
+        if (ends_with(s, n, allah[k], strlen(allah[k]))) {
+            *stem = n - strlen(allah[k]);
+            return THEO_ALLAH;
+        }
+    *stem = din_tail(s, n);
+    return *stem < n ? THEO_DIN : THEO_NONE;
+}
+
+static int tok_is(const name_tok *t, const char *word)
+{
+    size_t n = strlen(word);
+    return t->len == n && memcmp(t->s, word, n) == 0;
+}
+
+/* A first name of a compound: three letters or more, letters only. */
+static int theophoric_stem(const char *s, size_t n)
+{
+    if (n < 3) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'a' || s[i] > 'z') return 0;
+    return 1;
+}
+
+/* The compound's second half written apart after word i: "allah" or "ullah",
+ * "eddine" or "uddin", or an article and "din" ("al din", "ud din", "ad
+ * deen"). @return its kind, *last receiving its last word; THEO_NONE. */
+static int theophoric_tail(const name_work *w, int i, int *last)
+{
+    int j = i + 1;
+    while (j < w->ntok && w->tok[j].drop) j++;
+    if (j >= w->ntok) return THEO_NONE;
+    const name_tok *t = &w->tok[j];
+    size_t stem;
+    int kind = theophoric_suffix(t->s, t->len, &stem);
+    if (kind != THEO_NONE && stem == 0) {
+        *last = j;
+        return kind;
+    }
+    static const char *const article[] = { "al", "el", "ul", "ud", "ad", "ed", "un" };
+    int art = 0;
+    for (size_t k = 0; k < WL_ARRAY_SIZE(article) && !art; k++) art = tok_is(t, article[k]);
+    int d = j + 1;
+    while (d < w->ntok && w->tok[d].drop) d++;
+    if (!art || d >= w->ntok) return THEO_NONE;
+    t = &w->tok[d];
+    *last = d;
+    if (tok_is(t, "din") || tok_is(t, "deen") || tok_is(t, "dine") || tok_is(t, "diin")) return THEO_DIN;
+    return tok_is(&w->tok[j], "al") && tok_is(t, "lh") ? THEO_ALLAH : THEO_NONE; /* الله read "al lh" */
+}
+
+/* Adds the compound of stem s[0..n) and kind as one part: text as written
+ * (joined), canonical spelling stem + "uddin" / "allah" in its lexicon form. */
+static void emit_theophoric(name_work *w, part_sink *ps, const char *text, size_t tn, const char *s, size_t n,
+                            int kind, uint8_t flags)
+{
+    char buf[TOK_WORD_MAX + 8];
+    const char *sfx = theo_canon[kind];
+    size_t m = strlen(sfx);
+    if (n + m > TOK_WORD_MAX) return;
+    memcpy(buf, s, n);
+    memcpy(buf + n, sfx, m);
+    const wl_lexent *e = wl_name_lex_find(buf, n + m);
+    const char *canon = e ? e->canon : work_store(w, buf, n + m);
+    if (!canon || ps->n >= ps->max) return;
+    part_set(w->ctx->keys, &ps->out[ps->n++], text, tn, flags, canon, e ? e->canon_len : n + m);
+}
+
 /* A word into one part, or two when it is a joined form (of itself or of its
  * canonical spelling: "abdurahman" -> abdulrahman -> abdul + rahman). */
 static void emit_word(name_work *w, part_sink *ps, const name_tok *t, uint8_t flags)
@@ -344,6 +466,12 @@ static void emit_word(name_work *w, part_sink *ps, const name_tok *t, uint8_t fl
     if (!pl && e && e->canon != e->word && (pl = joined_split(e->canon, e->canon_len)) != 0) {
         src = e->canon;
         sn = e->canon_len;
+    }
+    size_t stem;
+    int theo = ps->han ? THEO_NONE : theophoric_suffix(t->s, t->len, &stem);
+    if (!pl && theo != THEO_NONE && theophoric_stem(t->s, stem) && memcmp(t->s, "abd", 3) != 0) {
+        emit_theophoric(w, ps, t->s, t->len, t->s, stem, theo, flags);
+        return;
     }
     if (!pl) {
         sink_add(ps, t->s, t->len, flags, e);
@@ -460,7 +588,22 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
         else if (!ps->han && is_particle(w, i, last_kept, n_plain))
             f |= WL_PART_PARTICLE;
         else if (t->len == 1) f |= WL_PART_INITIAL;
-        if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f, t->lex);
+        int last, theo = THEO_NONE;
+        if (!(f & (WL_PART_PARTICLE | WL_PART_INITIAL)) && !ps->han && theophoric_stem(t->s, t->len))
+            theo = theophoric_tail(w, i, &last);
+        if (theo != THEO_NONE) { /* "nasr allah", "badr al din": one part */
+            char buf[TOK_WORD_MAX + 1];
+            size_t tn = 0;
+            for (int k = i; k <= last && tn + w->tok[k].len <= TOK_WORD_MAX; k++) {
+                if (w->tok[k].drop) continue;
+                memcpy(buf + tn, w->tok[k].s, w->tok[k].len);
+                tn += w->tok[k].len;
+            }
+            const char *text = work_store(w, buf, tn);
+            if (text) emit_theophoric(w, ps, text, tn, t->s, t->len, theo, f);
+            i = last;
+            prev = last;
+        } else if (f & (WL_PART_PARTICLE | WL_PART_INITIAL)) sink_add(ps, t->s, t->len, f, t->lex);
         else emit_word(w, ps, t, f);
     }
 }
