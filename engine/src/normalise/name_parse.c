@@ -444,10 +444,10 @@ static int theophoric_tail(const name_work *w, int i, int *last)
 static void emit_theophoric(name_work *w, part_sink *ps, const char *text, size_t tn, const char *s, size_t n,
                             int kind, uint8_t flags)
 {
-    char buf[TOK_WORD_MAX + 8];
+    char buf[2 * TOK_WORD_MAX];
     const char *sfx = theo_canon[kind];
     size_t m = strlen(sfx);
-    if (n + m > TOK_WORD_MAX) return;
+    if (n + m > sizeof buf) n = sizeof buf - m; /* words are at most TOK_WORD_MAX: never */
     memcpy(buf, s, n);
     memcpy(buf + n, sfx, m);
     const wl_lexent *e = wl_name_lex_find(buf, n + m);
