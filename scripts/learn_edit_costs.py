@@ -45,6 +45,13 @@ VALIDATION = 3000      # rows before the held-out ones, for calibration
 LEARN_PAIRS = 5000
 ROUNDS = 3
 SMOOTH = 0.01
+CHUNK_LATIN = 3        # chunk operations: up to 3 Latin letters ...
+CHUNK_READING = 2      # ... into up to 2 letters of the reading
+CHUNK_ROUNDS = 2
+CHUNK_MIN = 10         # uses in the training alignments
+CHUNK_GAIN = 0.5       # bits cheaper than the same change letter by letter
+CHUNK_PER_LETTER = 12  # chunk operations per first Latin letter (name_edit.c: WL_CHUNKS)
+AGREE_SLACK = {"other": 1.0}   # name_edit.c's widening of the thresholds; 1.2 elsewhere
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 OTHER = "?"            # any other character of a reading
 EPS = "-"              # the empty side of an insertion or deletion
@@ -86,12 +93,27 @@ def normalise(wl, pairs, tmp, tag):
     return res
 
 
-def align(a, b, cost):
-    """Least-cost alignment of a with b: (cost, operations)."""
+def chunk_ends(a, chunks):
+    """For each end i of a (1..len a), the chunk operations whose Latin side ends there:
+    [(Latin length, reading chunk, reading length, cost, Latin chunk)]."""
+    ends = [[] for _ in range(len(a) + 1)]
+    if chunks:
+        for i in range(1, len(a) + 1):
+            for la in range(1, min(CHUNK_LATIN, i) + 1):
+                x = a[i - la:i]
+                for y, c in chunks.get(x, ()):
+                    ends[i].append((la, y, 0 if y == EPS else len(y), c, x))
+    return ends
+
+
+def align(a, b, cost, chunks=None):
+    """Least-cost alignment of a with b: (cost, operations). chunks ({Latin chunk: [(reading
+    chunk or EPS, cost)]}) adds transitions that consume a chunk on each side at once."""
     n, m = len(a), len(b)
     inf = float("inf")
     d = [[inf] * (m + 1) for _ in range(n + 1)]
     back = [[None] * (m + 1) for _ in range(n + 1)]
+    ends = chunk_ends(a, chunks)
     d[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
@@ -110,13 +132,19 @@ def align(a, b, cost):
                 c = d[i][j - 1] + cost(EPS, b[j - 1])
                 if c < best:
                     best, op = c, (EPS, b[j - 1])
+            for la, y, lb, cc, x in ends[i]:
+                if lb <= j and (lb == 0 or b[j - lb:j] == y):
+                    c = d[i - la][j - lb] + cc
+                    if c < best:
+                        best, op = c, (x, y)
             d[i][j], back[i][j] = best, op
     ops, i, j = [], n, m
     while i or j:
         op = back[i][j]
         ops.append(op)
-        i -= op[0] != EPS
-        j -= op[1] != EPS
+        i -= 0 if op[0] == EPS else len(op[0])
+        j -= 0 if op[1] == EPS else len(op[1])
+    ops.reverse()
     return d[n][m], ops
 
 
@@ -155,12 +183,74 @@ def learn(pairs):
     return table
 
 
-def per_letter(a, bs, cost):
-    return min(align(a, b, cost)[0] / (len(a) + len(b)) for b in bs)
+def substrings(s, n):
+    return [s[i:i + k] for k in range(1, n + 1) for i in range(len(s) - k + 1)]
 
 
-def calibrate(wl, rows, table, tmp, tag):
-    """Best-F1 cost per letter when 1,000 distinct validation pairs are matched as lists."""
+def chunk_shape(x, y):
+    """Whether Latin chunk x -> reading chunk y (EPS: nothing) may be a chunk operation:
+    1-3 Latin letters, 0-2 reading letters, more than one letter on some side, a-z only."""
+    ly = 0 if y == EPS else len(y)
+    return (1 <= len(x) <= CHUNK_LATIN and ly <= CHUNK_READING and (len(x) > 1 or ly > 1)
+            and x != y and OTHER not in x and (ly == 0 or OTHER not in y))
+
+
+def learn_chunks(pairs, table):
+    """Chunk operations (Brill & Moore 2000) over fixed single-letter costs: candidates are
+    the runs of 2-4 consecutive operations of each pair's letter alignment that change
+    something; then CHUNK_ROUNDS of hard EM: align with letters and chunks, count the
+    chunks used, cost = -log2 (uses / occurrences of the Latin chunk in the Latin sides).
+    A chunk is kept only if used CHUNK_MIN times and CHUNK_GAIN bits cheaper than its
+    letters; at most CHUNK_PER_LETTER per first Latin letter, the most bits saved first."""
+    cost = table_cost(table)
+    occ = collections.Counter()
+    for a, _ in pairs:
+        occ.update(x for x in substrings(a, CHUNK_LATIN))
+    count = collections.Counter()
+    for a, bs in pairs:
+        ops = min((align(a, b, cost) for b in bs), key=lambda r: r[0])[1]
+        for k in range(2, 5):
+            for s in range(len(ops) - k + 1):
+                w = ops[s:s + k]
+                if all(x == y for x, y in w):
+                    continue
+                x = "".join(o[0] for o in w if o[0] != EPS)
+                y = "".join(o[1] for o in w if o[1] != EPS) or EPS
+                if chunk_shape(x, y):
+                    count[(x, y)] += 1
+    chunks = {}
+    for _ in range(CHUNK_ROUNDS + 1):
+        cand = []
+        for (x, y), v in count.items():
+            if v < CHUNK_MIN:
+                continue
+            c = max(0.0, -math.log2(min(1.0, v / occ[x])))
+            letters = align(x, "" if y == EPS else y, cost)[0]
+            if c + CHUNK_GAIN <= letters:
+                cand.append(((letters - c) * v, x, y, c))
+        cand.sort(key=lambda r: (-r[0], r[1], r[2]))
+        per = collections.Counter()
+        chunks = {}
+        for _, x, y, c in cand:
+            if per[x[0]] < CHUNK_PER_LETTER:
+                per[x[0]] += 1
+                chunks.setdefault(x, []).append((y, c))
+        if _ == CHUNK_ROUNDS:
+            break
+        count = collections.Counter()
+        for a, bs in pairs:
+            ops = min((align(a, b, cost, chunks) for b in bs), key=lambda r: r[0])[1]
+            count.update(o for o in ops if o[0] in chunks and any(o[1] == y for y, _ in chunks[o[0]]))
+    return {x: sorted(v) for x, v in sorted(chunks.items())}
+
+
+def per_letter(a, bs, cost, chunks=None):
+    return min(align(a, b, cost, chunks)[0] / (len(a) + len(b)) for b in bs)
+
+
+def candidates(wl, rows, tmp, tag):
+    """The pairs the engine proposes when 1,000 distinct validation pairs are matched as
+    lists: ([(Latin reading, native readings, true)], number of true pairs)."""
     seen_l, seen_n, val = set(), set(), []
     for l, n in reversed(rows):
         if l in seen_l or n in seen_n:
@@ -181,36 +271,85 @@ def calibrate(wl, rows, table, tmp, tag):
     out = os.path.join(tmp, tag + "_cand.csv")
     subprocess.run([wl, "match", a, b, "--threshold", "0", "-o", out, "--quiet"], check=True)
     norm = dict(zip(range(len(val)), normalise(wl, val, tmp, tag + "_val")))
-    cost = table_cost(table)
-    scored = []
+    cand = []
     for r in csv.DictReader(open(out, encoding="utf-8")):
         i, j = int(r["left_id"][1:]), int(r["right_id"][1:])
         la, nb = norm[i][0], norm[j][1]
         if la and nb:
-            scored.append((per_letter(la[0], nb, cost), i == j))
-    scored.sort()
+            cand.append((la[0], nb, i == j))
+    return cand, len(val)
+
+
+def scores(cand, table, chunks=None):
+    cost = table_cost(table)
+    return sorted((per_letter(a, bs, cost, chunks), true) for a, bs, true in cand)
+
+
+def best_f1(scored, nval):
+    """The cost per letter with the best F1 when the scored candidates below it are taken."""
     tp, best = 0, (0.0, 0.0)
     for k, (c, true) in enumerate(scored):
         tp += true
-        p, r = tp / (k + 1), tp / len(val)
+        p, r = tp / (k + 1), tp / nval
         if p + r and (k + 1 == len(scored) or scored[k + 1][0] > c):
             best = max(best, (2 * p * r / (p + r), c))
-    return best, scored, len(val)
+    return best
 
 
-def write(path, name, what, table, threshold, how, npairs):
+def same_strangers(ref, ref_thr, new, slack):
+    """The threshold at which the new costs let through as many of the validation
+    strangers as the reference costs do at ref_thr, at the engine's operating point
+    (threshold times slack, name_edit.c), and sitting between the same two strangers'
+    costs in the same proportion (equal costs give ref_thr back)."""
+    def strangers(scored):
+        return [c for c, true in scored if not true] + [float("inf")]
+    limit, s0, s1 = ref_thr * slack, strangers(ref), strangers(new)
+    k = sum(1 for c in s0 if c <= limit)              # strangers let through
+    lo0, hi0 = (s0[k - 1] if k else 0.0), s0[k]
+    lo1, hi1 = (s1[k - 1] if k else 0.0), s1[k]
+    f = (limit - lo0) / (hi0 - lo0) if hi0 < float("inf") and hi0 > lo0 else 0.0
+    thr = lo1 + f * (hi1 - lo1) if hi1 < float("inf") else max(lo1, limit)
+    return thr / slack
+
+
+def read_table(path):
+    """A table this script wrote: (single-letter costs {(x, y): cost}, threshold)."""
+    table, thr = {}, 0.0
+    for x in list(ALPHABET + OTHER + EPS):
+        for y in list(ALPHABET + OTHER + EPS):
+            if not (x == EPS and y == EPS) and x == y:
+                table[(x, y)] = 0.0
+    for line in open(path, encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        if line.startswith("#"):
+            continue
+        if len(f) == 2 and f[0] == "threshold":
+            thr = float(f[1])
+        elif len(f) == 3 and len(f[0]) == 1 and len(f[1]) == 1:
+            table[(f[0], f[1])] = float(f[2])
+    return table, thr
+
+
+def write(path, name, what, table, threshold, how, npairs, chunks=None):
     with open(path, "w", encoding="utf-8") as f:
         f.write(f"# name_edit_{name}.tsv -- learned costs of the edit from a Latin spelling of a name to\n"
                 f"# watchlink's reading of it written in {what} (scripts/learn_edit_costs.py: hard-EM\n"
                 f"# Viterbi alignments of {npairs} pairs, cost = -log2 P(reading letter | Latin letter)).\n"
                 "# Read by engine/src/compare/name_edit.c. '-' is no letter (an insertion or a deletion),\n"
-                "# '?' any character outside a-z. A letter against itself costs 0.\n"
-                "# Source: Wikidata person-name tokens, Latin <-> native script, of Merhav & Ash, \"Design\n"
+                "# '?' any character outside a-z. A letter against itself costs 0.\n")
+        if chunks:
+            f.write("# Rows whose Latin side has 2-3 letters or whose reading side has 2 are chunk\n"
+                    "# operations (Brill & Moore 2000): the Latin chunk read as the reading chunk ('-':\n"
+                    "# nothing) at once, cost -log2 (uses / occurrences of the Latin chunk).\n")
+        f.write("# Source: Wikidata person-name tokens, Latin <-> native script, of Merhav & Ash, \"Design\n"
                 "# Challenges in Named Entity Transliteration\", COLING 2018 (CC0), training rows only.\n"
                 f"# threshold: {how}.\n")
         f.write(f"threshold\t{threshold:.4f}\n")
         for (x, y), c in sorted(table.items()):
             if x != y:
+                f.write(f"{x}\t{y}\t{c:.3f}\n")
+        for x, ys in sorted((chunks or {}).items()):
+            for y, c in ys:
                 f.write(f"{x}\t{y}\t{c:.3f}\n")
 
 
@@ -221,6 +360,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     xlit = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "..", "shared", "data", "xlit")
     out = sys.argv[3] if len(sys.argv) > 3 else os.path.join(here, "..", "datasets", "tables")
+    keep = "--keep-letters" in sys.argv
     rng = random.Random(20261204)
     pooled, pooled_val = [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -234,18 +374,36 @@ def main():
             learn_rows, val_rows = rows[:-VALIDATION], rows[-VALIDATION:]
             sample = rng.sample(learn_rows, min(LEARN_PAIRS, len(learn_rows)))
             pairs = [(a[0], b) for a, b in normalise(wl, sample, tmp, name) if a and b]
-            table = learn(pairs)
-            (f1, thr), _, _ = calibrate(wl, val_rows, table, tmp, name)
-            write(os.path.join(out, f"name_edit_{name}.tsv"), name, name.capitalize(), table, thr,
-                  f"the cost per letter with the best F1 on 1,000 validation pairs ({f1:.3f})", len(pairs))
-            print(f"{name}: {len(pairs)} pairs, threshold {thr:.4f}, validation F1 {f1:.3f}")
+            path = os.path.join(out, f"name_edit_{name}.tsv")
+            ref = read_table(path) if os.path.exists(path) else None
+            table = ref[0] if keep and ref else learn(pairs)
+            chunks = learn_chunks(pairs, table)
+            cand, nval = candidates(wl, val_rows, tmp, name)
+            new = scores(cand, table, chunks)
+            f1, thr = best_f1(new, nval)
+            how = f"the cost per letter with the best F1 on 1,000 validation pairs ({f1:.3f})"
+            if ref:
+                # The candidates the engine proposes move with its blocking (fewer strangers
+                # each time it got sharper), and with them the best-F1 cost: anchored to the
+                # table replaced, the threshold moves only as far as the costs do.
+                thr = same_strangers(scores(cand, ref[0]), ref[1], new, AGREE_SLACK.get(name, 1.2))
+                how = ("the cost per letter that lets through as many of the strangers the engine proposes"
+                       " among 1,000 validation pairs as the table replaced did at its threshold")
+            write(path, name, name.capitalize(), table, thr, how, len(pairs), chunks)
+            nch = sum(len(v) for v in chunks.values())
+            print(f"{name}: {len(pairs)} pairs, {nch} chunk operations, threshold {thr:.4f}"
+                  f" (best-F1 {f1:.3f} at {best_f1(new, nval)[1]:.4f})")
             pooled += pairs[:LEARN_PAIRS // len(SCRIPTS)]
             pooled_val.append(val_rows)
+        if keep:
+            return
+        # The pooled table has letters only: its scripts (Thai, Khmer...) share no chunks
+        # with the six, and no validation list tunes it.
         table = learn(pooled)
         best = []
         for k, val_rows in enumerate(pooled_val):
-            (f1, thr), _, _ = calibrate(wl, val_rows, table, tmp, f"other{k}")
-            best.append(thr)
+            cand, nval = candidates(wl, val_rows, tmp, f"other{k}")
+            best.append(best_f1(scores(cand, table), nval)[1])
         thr = sorted(best)[len(best) // 2]
         write(os.path.join(out, "name_edit_other.tsv"), "other", "another script", table, thr,
               "the median of the six scripts' best-F1 costs per letter with this pooled table", len(pooled))

@@ -52,9 +52,22 @@ enum { SYMS = 28 }; /* 0: no letter; 1..26: a..z; 27: any other byte */
  */
 #define AGREE_SLACK 1.2f
 
+/* Chunk operations per first Latin letter: the tables hold at most 12
+ * (scripts/learn_edit_costs.py, CHUNK_PER_LETTER); rows beyond this are dropped. */
+enum { WL_CHUNKS = 16 };
+
+/* One chunk operation: Latin a[0..la) read as b[0..lb) at once. */
+typedef struct {
+    char a[3], b[2];
+    unsigned char la, lb;
+    float cost;
+} edit_chunk;
+
 typedef struct {
     float cost[SYMS][SYMS]; /* [Latin symbol][reading symbol]; [0][y] inserts y, [x][0] deletes x */
     float threshold;        /* cost per letter at WL_NAME_EDIT_AGREE; 0: no table */
+    edit_chunk chunk[26][WL_CHUNKS]; /* by first Latin letter */
+    unsigned char nchunk[26];
 } edit_table;
 
 static edit_table g_edit[WL_SCRIPT_COUNT];
@@ -71,6 +84,31 @@ static int table_sym(const char *f, size_t n)
     if (f[0] == '-') return 0;
     if (f[0] == '?') return 27;
     return f[0] >= 'a' && f[0] <= 'z' ? f[0] - 'a' + 1 : -1;
+}
+
+static int az(const char *f, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (f[k] < 'a' || f[k] > 'z') return 0;
+    return 1;
+}
+
+/* A row "Latin chunk, reading chunk, cost" with 2-3 Latin letters or 2 reading
+ * letters ('-': none); 1 when it was one. */
+static int load_chunk(edit_table *t, const char *a, size_t la, const char *b, size_t lb, float x)
+{
+    if (lb == 1 && b[0] == '-') lb = 0;
+    if (la < 1 || la > 3 || lb > 2 || (la == 1 && lb < 2)) return 0;
+    if (!az(a, la) || !az(b, lb) || !(x >= 0.0f) || x > 64.0f) return 1;
+    int c = a[0] - 'a';
+    if (t->nchunk[c] >= WL_CHUNKS) return 1;
+    edit_chunk *k = &t->chunk[c][t->nchunk[c]++];
+    memcpy(k->a, a, la);
+    memcpy(k->b, b, lb);
+    k->la = (unsigned char)la;
+    k->lb = (unsigned char)lb;
+    k->cost = x;
+    return 1;
 }
 
 static void load_one(edit_table *t, const char *name)
@@ -94,6 +132,7 @@ static void load_one(edit_table *t, const char *name)
             t->threshold = x > 0.0f ? x * AGREE_SLACK : 0.0f;
             continue;
         }
+        if (nf == 3 && load_chunk(t, f[0], fl[0], f[1], fl[1], x)) continue;
         int a = table_sym(f[0], fl[0]), b = nf == 3 ? table_sym(f[1], fl[1]) : -1;
         if (a < 0 || b < 0 || (a == 0 && b == 0) || !(x >= 0.0f) || x > 64.0f) continue;
         t->cost[a][b] = x;
@@ -122,27 +161,48 @@ static const edit_table *table_for(int script)
 
 static double edit_cost(const edit_table *t, const char *a, size_t la, const char *b, size_t lb)
 {
-    float row[WL_NAME_EDIT_MAX + 1];
+    /* Chunk operations reach back up to 3 rows and 2 columns: the whole matrix. */
+    float d[WL_NAME_EDIT_MAX + 1][WL_NAME_EDIT_MAX + 1];
     int sb[WL_NAME_EDIT_MAX];
     for (size_t j = 0; j < lb; j++) sb[j] = sym_of((unsigned char)b[j]);
-    row[0] = 0.0f;
-    for (size_t j = 1; j <= lb; j++) row[j] = row[j - 1] + t->cost[0][sb[j - 1]];
+    d[0][0] = 0.0f;
+    for (size_t j = 1; j <= lb; j++) d[0][j] = d[0][j - 1] + t->cost[0][sb[j - 1]];
     for (size_t i = 1; i <= la; i++) {
         int x = sym_of((unsigned char)a[i - 1]);
         const float *cx = t->cost[x];
-        float diag = row[0];
-        row[0] += cx[0];
+        /* The chunk operations whose Latin side ends here. */
+        const edit_chunk *here[3 * WL_CHUNKS];
+        int nh = 0;
+        for (size_t n = 1; n <= 3 && n <= i; n++) {
+            const char *s = a + i - n;
+            if (*s < 'a' || *s > 'z') continue;
+            int c = *s - 'a';
+            for (int q = 0; q < t->nchunk[c]; q++) {
+                const edit_chunk *k = &t->chunk[c][q];
+                if (k->la == n && !memcmp(k->a, s, n)) here[nh++] = k;
+            }
+        }
+        d[i][0] = d[i - 1][0] + cx[0];
+        for (int q = 0; q < nh; q++)
+            if (here[q]->lb == 0 && d[i - here[q]->la][0] + here[q]->cost < d[i][0])
+                d[i][0] = d[i - here[q]->la][0] + here[q]->cost;
         for (size_t j = 1; j <= lb; j++) {
             int y = sb[j - 1];
-            float sub = diag + (x == y ? 0.0f : cx[y]);
-            float del = row[j] + cx[0];
-            float ins = row[j - 1] + t->cost[0][y];
-            diag = row[j];
+            float sub = d[i - 1][j - 1] + (x == y ? 0.0f : cx[y]);
+            float del = d[i - 1][j] + cx[0];
+            float ins = d[i][j - 1] + t->cost[0][y];
             float best = sub < del ? sub : del;
-            row[j] = best < ins ? best : ins;
+            best = best < ins ? best : ins;
+            for (int q = 0; q < nh; q++) {
+                const edit_chunk *k = here[q];
+                if (k->lb > j || memcmp(k->b, b + j - k->lb, k->lb)) continue;
+                float c = d[i - k->la][j - k->lb] + k->cost;
+                if (c < best) best = c;
+            }
+            d[i][j] = best;
         }
     }
-    return row[lb];
+    return d[la][lb];
 }
 
 double wl_name_edit_cost(int script, const char *a, size_t la, const char *b, size_t lb)
