@@ -17,7 +17,24 @@
  * The cost is the Levenshtein recurrence (Wagner & Fischer 1974) with the
  * learned price of each substitution, deletion of a Latin letter and insertion
  * of a reading's letter; equal letters cost nothing. Letters outside a-z share
- * one symbol. Each table also holds its threshold: the cost per letter
+ * one symbol.
+ *
+ * Letter by letter, a transcription that rewrites a group of letters pays for
+ * each: Hangul reads cook as kuk, apple as aepl, schwarzer as syuwocheo (oo ->
+ * u, pp -> p, sch -> sy, er -> eo), and such true pairs fell below the
+ * threshold (about 100 of the 268 Korean misses on the validation lists). So
+ * the recurrence also has chunk operations, as in Brill & Moore's error model
+ * ("An improved error model for noisy channel spelling correction", ACL
+ * 2000): a Latin chunk of 1-3 letters read as a chunk of 0-2 letters at once,
+ * at its own learned price (-log2 of the share of the Latin chunk's
+ * occurrences read that way; hard EM over the letter costs, which stay as
+ * they were). They only add cheaper paths. A table holds at most 12 per first
+ * Latin letter, and a row of the DP looks only at those whose Latin side ends
+ * there. With them, and thresholds moved only as far as keeps the validation
+ * strangers let through what they were, F1 on the validation lists rose:
+ * Cyrillic 0.943 -> 0.955, Arabic 0.917 -> 0.932, Hebrew 0.912 -> 0.925,
+ * Hangul 0.781 -> 0.811, kana 0.872 -> 0.907, Han 0.761 -> 0.792. The pooled
+ * table has none (its scripts share no chunks with the six). Each table also holds its threshold: the cost per letter
  * (cost / (la + lb)) with the best F1 on validation pairs, mapped here to the
  * similarity WL_NAME_EDIT_AGREE, so one similarity scale serves every script.
  */
