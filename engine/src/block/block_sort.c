@@ -107,6 +107,66 @@ void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte)
  * is the values' own, so the result is the same either way. */
 enum { SMALL_PAIRS = 4096 };
 
+/* Up to this many ascending runs, a small sort merges them. A store query of
+ * a few records pushes its pairs block by block, each block's records
+ * ascending (the index lists them so): ~20 runs merge in a few passes where
+ * wl_u64_sort made three radix passes with 256 counters each. */
+enum { MERGE_RUNS = 64 };
+
+/* The starts of v's ascending runs in at[0..runs), at[runs] = n. @return the
+ * number of runs, or MERGE_RUNS + 1 when there are more than MERGE_RUNS. */
+static size_t ascending_runs(const uint64_t *v, size_t n, size_t at[MERGE_RUNS + 1])
+{
+    size_t runs = 0;
+    at[0] = 0;
+    for (size_t k = 1; k < n; k++)
+        if (v[k] < v[k - 1]) {
+            if (++runs == MERGE_RUNS) return MERGE_RUNS + 1;
+            at[runs] = k;
+        }
+    at[++runs] = n;
+    return runs;
+}
+
+/* Merges the runs of v (at, as ascending_runs gives them) pairwise,
+ * bottom-up, through tmp (n values). Of two equal values the earlier run's
+ * comes first: the merge is stable. */
+static void merge_runs(uint64_t *v, uint64_t *tmp, size_t n, size_t *at, size_t runs)
+{
+    uint64_t *src = v, *dst = tmp;
+    while (runs > 1) {
+        size_t out = 0;
+        for (size_t r = 0; r < runs; r += 2) {
+            size_t i = at[r], mid = at[r + 1 < runs ? r + 1 : runs], j = mid, end = at[r + 2 <= runs ? r + 2 : runs], d = i;
+            while (i < mid && j < end) dst[d++] = src[j] < src[i] ? src[j++] : src[i++];
+            while (i < mid) dst[d++] = src[i++];
+            while (j < end) dst[d++] = src[j++];
+            at[out++] = at[r];
+        }
+        at[out] = n;
+        runs = out;
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+}
+
+/* The small sort: none for one run (a one-record query's pairs often come
+ * sorted), a merge of a few runs, else wl_u64_sort. */
+static int small_sort(uint64_t *v, size_t n)
+{
+    size_t at[MERGE_RUNS + 1];
+    size_t runs = n > 1 ? ascending_runs(v, n, at) : 1;
+    if (runs == 1) return 0;
+    uint64_t *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return -1;
+    if (runs <= MERGE_RUNS) merge_runs(v, tmp, n, at, runs);
+    else wl_u64_sort(v, tmp, n, 0);
+    free(tmp);
+    return 0;
+}
+
 /* Sorts n (a << 32 | b) values with a < records in place: an American flag
  * pass (McIlroy, Bostic & McIlroy, "Engineering radix sort", Computing
  * Systems 6(1), 1993) moves them into buckets by the top 8 bits of a, then
@@ -125,13 +185,7 @@ enum { SMALL_PAIRS = 4096 };
  * just past 2^k + 1 (1,026, 65,540...) and wrote past the bucket array. */
 int wl_pair_sort(uint64_t *v, size_t n, size_t records, int threads)
 {
-    if (n <= SMALL_PAIRS) { /* one pass of wl_u64_sort: no buckets, no thread team */
-        uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-        if (!tmp) return -1;
-        wl_u64_sort(v, tmp, n, 0);
-        free(tmp);
-        return 0;
-    }
+    if (n <= SMALL_PAIRS) return small_sort(v, n); /* no buckets, no thread team */
     uint64_t top = records ? (uint64_t)records - 1 : 0;
     int s = 0;
     while ((top >> s) > 255) s++;
