@@ -98,7 +98,13 @@ typedef struct {
      * the other run together only if lens of one meets sums of the other. */
     uint64_t lens, sums;
     double whole; /* the sum of w, in part order */
+    /* Counted at init and as parts are paired, so the counts below need no
+     * walk over the parts: those that are not particles, any patronymic
+     * flag, and the parts paired (of them not particles). */
+    int np, n_used, np_used;
+    int patronymic;
 } name_side;
+
 
 static const char *canon_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->canon); }
 static const char *text_of(const wl_features *f, const wl_fpart *p) { return wl_f_str(f, p->str); }
@@ -168,6 +174,8 @@ static int dm_same(uint32_t a, uint32_t b) { return a && a == b && a != WL_DM_VO
 
 static int dm_agree(const wl_fpart *x, const wl_fpart *y)
 {
+    /* most pairs share no code: one branch for the four equalities */
+    if (!((x->dm1 == y->dm1) | (x->dm1 == y->dm2) | (x->dm2 == y->dm1) | (x->dm2 == y->dm2))) return 0;
     return dm_same(x->dm1, y->dm1) || dm_same(x->dm1, y->dm2) || dm_same(x->dm2, y->dm1)
            || dm_same(x->dm2, y->dm2);
 }
@@ -319,9 +327,11 @@ static double spelling_jw(const wl_features *f, const wl_fpart *x, int8_t *vx, c
     return jw;
 }
 
-/* Part x against part y; vx, vy: their has_variant memos (variant_once). */
-static part_match part_similarity(const wl_features *f, const wl_fpart *x, int8_t *vx, const wl_fpart *y,
-                                  int8_t *vy)
+/* Part x against part y; vx, vy: their has_variant memos (variant_once).
+ * Inlined: pair_rest calls it for every cell, and the call with its 24-byte
+ * result was a tenth of the cell's cost. */
+static inline __attribute__((always_inline)) part_match part_similarity(const wl_features *f, const wl_fpart *x,
+                                                                        int8_t *vx, const wl_fpart *y, int8_t *vy)
 {
     part_match m = { 1.0, 1.0, K_EXACT };
     if (x->h_canon == y->h_canon) return m;
@@ -447,6 +457,14 @@ static void add_pair(const wl_features *f, const wl_fpart *x, double wx, const w
     if (m->jw < acc->jw_min) acc->jw_min = m->jw;
 }
 
+/* Part i of s is paired (by an equal part or a join). */
+static void mark_used(name_side *s, size_t i)
+{
+    s->used[i] = 1;
+    s->n_used++;
+    s->np_used += !is_particle(&s->p[i]);
+}
+
 /*
  * Equal canonical parts are paired first, before any similarity is computed:
  * an exact agreement is the best account of a part, and taking it out makes
@@ -459,7 +477,8 @@ static void pair_exact(const wl_features *f, name_side *x, name_side *y, pairing
     for (size_t i = 0; i < x->n; i++) {
         for (size_t j = 0; j < y->n; j++) {
             if (y->used[j] || x->p[i].h_canon != y->p[j].h_canon) continue;
-            x->used[i] = y->used[j] = 1;
+            mark_used(x, i);
+            mark_used(y, j);
             add_pair(f, &x->p[i], x->w[i], &y->p[j], y->w[j], &same, acc);
             acc->fixed += !is_particle(&x->p[i]);
             acc->exact_np += !is_particle(&x->p[i]);
@@ -480,7 +499,9 @@ static void pair_joins(const wl_features *f, name_side *one, name_side *two, pai
         if (one->used[j] || is_particle(pj) || is_initial(pj)) continue;
         for (size_t k = 0; k + 1 < two->n; k++) {
             if (two->used[k] || two->used[k + 1] || !is_join(f, pj, &two->p[k])) continue;
-            one->used[j] = two->used[k] = two->used[k + 1] = 1;
+            mark_used(one, j);
+            mark_used(two, k);
+            mark_used(two, k + 1);
             acc->score_sum += one->w[j];
             acc->weight_sum += one->w[j];
             acc->n_matched++;
@@ -554,6 +575,30 @@ static void assign_min_cost(const double *cost, int r, int c, int *row_at)
 static void assign_small(const double *w, int rows, int cols, int *col_of)
 {
     double best = -HUGE_VAL;
+    /* One and two rows (most names) walk only their own loops; the maps, the
+     * sums and the first best are those of the three loops below (adding 0.0
+     * changes no comparison). */
+    if (rows == 1) {
+        for (int j0 = 0; j0 < cols; j0++)
+            if (w[j0] > best) {
+                best = w[j0];
+                col_of[0] = j0;
+            }
+        return;
+    }
+    if (rows == 2) {
+        for (int j0 = 0; j0 < cols; j0++)
+            for (int j1 = 0; j1 < cols; j1++) {
+                if (j1 == j0) continue;
+                double v = w[j0] + w[cols + j1];
+                if (v > best) {
+                    best = v;
+                    col_of[0] = j0;
+                    col_of[1] = j1;
+                }
+            }
+        return;
+    }
     int j1_end = rows > 1 ? cols : 1, j2_end = rows > 2 ? cols : 1;
     for (int j0 = 0; j0 < cols; j0++)
         for (int j1 = 0; j1 < j1_end; j1++) {
@@ -642,10 +687,13 @@ static void side_init(uint64_t pop, double log2_n, double inv, name_side *s, con
     s->n = n;
     uint64_t lens = 0, sums = 0;
     double whole = 0.0;
+    int np = 0, flags = 0;
     for (size_t i = 0; i < n; i++) {
         s->w[i] = part_weight(pop, log2_n, inv, &p[i]);
         whole += s->w[i];
         s->used[i] = 0;
+        np += !is_particle(&p[i]);
+        flags |= p[i].flags;
         if (!is_particle(&p[i]) && !is_initial(&p[i]))
             lens |= UINT64_C(1) << (p[i].len & 63) | UINT64_C(1) << (p[i].canon_len & 63);
         if (i + 1 < n) {
@@ -656,27 +704,17 @@ static void side_init(uint64_t pop, double log2_n, double inv, name_side *s, con
     s->lens = lens;
     s->sums = sums;
     s->whole = whole;
-}
-
-static int non_particles(const name_side *s)
-{
-    int k = 0;
-    for (size_t i = 0; i < s->n; i++) k += !is_particle(&s->p[i]);
-    return k;
+    s->np = np;
+    s->n_used = s->np_used = 0;
+    s->patronymic = (flags & WL_PART_PATRONYMIC) != 0;
 }
 
 /* The parts of a side not taken by equal parts or joins (*all), and of those
- * the ones that are not particles (*np), in one pass. */
+ * the ones that are not particles (*np). */
 static void free_counts(const name_side *s, int *all, int *np)
 {
-    int k = 0, knp = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        int f = !s->used[i];
-        k += f;
-        knp += f && !is_particle(&s->p[i]);
-    }
-    *all = k;
-    *np = knp;
+    *all = (int)s->n - s->n_used;
+    *np = s->np - s->np_used;
 }
 
 /* Orders two names whatever order they come in: fewer parts first, then by
@@ -787,8 +825,7 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
     out->score = (float)(score < 0.0 ? 0.0 : score > 1.0 ? 1.0 : score);
     /* Equal parts were paired greedily, which pairs them all exactly when the
      * multisets agree: same canonical parts, particles aside. */
-    out->exact = (uint8_t)(acc.exact_np > 0 && acc.exact_np == non_particles(&sa)
-                           && acc.exact_np == non_particles(&sb));
+    out->exact = (uint8_t)(acc.exact_np > 0 && acc.exact_np == sa.np && acc.exact_np == sb.np);
     out->n_shorter = (uint8_t)n_shorter;
     out->n_matched = (uint8_t)acc.n_matched;
     /* One part found inside a longer name is one shared token, not "all parts":
@@ -798,7 +835,7 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
                                && (n_shorter >= 2 || n_longer <= 1));
     out->jw_min = acc.n_pairs_np ? (float)acc.jw_min : 0.0f;
     out->rare_bits = acc.rare_bits;
-    if (patronymics_disagree(f, a, na, b, nb)) {
+    if (sa.patronymic && sb.patronymic && patronymics_disagree(f, a, na, b, nb)) {
         out->exact = out->all_parts = 0;
         if (out->score > PATRONYMIC_CAP) out->score = PATRONYMIC_CAP;
     }
