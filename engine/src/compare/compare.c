@@ -31,6 +31,19 @@ static size_t name_runs(const wl_fpart *p, size_t np, uint32_t *starts)
     return n;
 }
 
+/* name_runs of record i's parts: a record of one name (f->n_names, where
+ * the features have it: the parts of one name share name_no 0) is one run
+ * without a walk over its parts, which every pair made for both records. */
+static size_t record_runs(const wl_features *f, uint32_t i, const wl_fpart *p, size_t np, uint32_t *starts)
+{
+    if (f->n_names && f->n_names[i] == 1 && np) {
+        starts[0] = 0;
+        starts[1] = (uint32_t)np;
+        return 1;
+    }
+    return name_runs(p, np, starts);
+}
+
 /* Best level over every (name of a, name of b); ties go to the higher score. */
 static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_crec *crec_a, const wl_crec *crec_b,
                          wl_cmpvec *out)
@@ -40,7 +53,7 @@ static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_
     size_t na, nb;
     const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
     uint32_t sa[WL_CMP_MAX_NAMES + 1], sb[WL_CMP_MAX_NAMES + 1];
-    size_t ra = name_runs(pa, na, sa), rb = name_runs(pb, nb, sb);
+    size_t ra = record_runs(f, a, pa, na, sa), rb = record_runs(f, b, pb, nb, sb);
     int best = WL_LV_MISSING;
     float best_score = -1.0f;
     out->name_rare = 0.0f;

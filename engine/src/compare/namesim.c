@@ -301,7 +301,7 @@ typedef struct {
 
 static _Thread_local raw_memo_entry g_raw_memo[1u << RAW_MEMO_BITS];
 
-static double raw_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+static __attribute__((noinline)) double raw_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
 {
     const char *tx = text_of(f, x), *ty = text_of(f, y);
     size_t lx = x->len, ly = y->len;
@@ -317,7 +317,45 @@ static double raw_jw(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
     return jw;
 }
 
-static double spelling_jw(const wl_features *f, const wl_fpart *x, int8_t *vx, const wl_fpart *y, int8_t *vy)
+/*
+ * A memo of the script-cost similarity (name_edit.c), per thread, as the one
+ * of the spellings as written: a query part meets the same reading in many
+ * candidates (three calls in ten repeat one of the same query), and each call
+ * prices a whole edit table (~1,000 instructions). The similarity is a
+ * function of the script and the two spellings alone, which an entry keeps
+ * whole; the slot comes from the canonical hashes, lengths and script.
+ */
+enum { EDIT_MEMO_BITS = 10 };
+
+typedef struct {
+    spell_key lat, rd;
+    double sim;
+    uint8_t llat, lrd, script;
+} edit_memo_entry;
+
+static _Thread_local edit_memo_entry g_edit_memo[1u << EDIT_MEMO_BITS];
+
+static double edit_similarity(const wl_features *f, const wl_fpart *lat, const wl_fpart *rd)
+{
+    const char *tl = text_of(f, lat), *tr = text_of(f, rd);
+    size_t ll = lat->len, lr = rd->len;
+    if (ll == 0 || lr == 0 || ll > RAW_MEMO_LEN || lr > RAW_MEMO_LEN)
+        return wl_name_edit_similarity(rd->script, tl, ll, tr, lr);
+    uint64_t h = (lat->h_canon + ll) ^ ((rd->h_canon + lr + rd->script) * UINT64_C(0x9E3779B97F4A7C15));
+    edit_memo_entry *e = &g_edit_memo[h >> (64 - EDIT_MEMO_BITS)];
+    spell_key kl = spell_words(tl, ll), kr = spell_words(tr, lr);
+    if (e->llat == ll && e->lrd == lr && e->script == rd->script && e->lat.lo == kl.lo && e->lat.hi == kl.hi
+        && e->rd.lo == kr.lo && e->rd.hi == kr.hi)
+        return e->sim;
+    double sim = wl_name_edit_similarity(rd->script, tl, ll, tr, lr);
+    *e = (edit_memo_entry){ kl, kr, sim, (uint8_t)ll, (uint8_t)lr, (uint8_t)rd->script };
+    return sim;
+}
+
+/* Inlined into every cell of pair_rest (the canonical memo's hit is most of
+ * its calls); the spellings as written stay a call of their own. */
+static inline __attribute__((always_inline)) double spelling_jw(const wl_features *f, const wl_fpart *x, int8_t *vx,
+                                                                const wl_fpart *y, int8_t *vy)
 {
     double jw = canon_jw(f, x, y);
     if (jw < 1.0 && (variant_once(f, x, vx) || variant_once(f, y, vy))) {
@@ -346,7 +384,7 @@ static inline __attribute__((always_inline)) part_match part_similarity(const wl
         /* A Latin spelling against a reading from another script: priced by
          * what that script does to names (name_edit.c, 1b above). */
         const wl_fpart *lat = x->script == WL_SCRIPT_LATIN ? x : y, *rd = lat == x ? y : x;
-        double s = wl_name_edit_similarity(rd->script, text_of(f, lat), lat->len, text_of(f, rd), rd->len);
+        double s = edit_similarity(f, lat, rd);
         if (s >= 0.0) {
             m.sim = m.jw = s;
             m.kind = s >= WL_NAME_EDIT_AGREE ? K_PHONETIC : K_JW;

@@ -87,11 +87,27 @@ static hcount *used_counts(const wl_features *fq, const unsigned char *use, size
     return t;
 }
 
-static uint32_t count_of(const hcount *t, size_t n, uint64_t h)
+/* A bit per low six bits of the parts' hashes in t: most parts asked for
+ * (every part of every candidate) are in no query record, and the bit says
+ * so without a search. */
+static uint64_t count_mask(const hcount *t, size_t n)
 {
-    hcount want = { h, 0 };
-    const hcount *at = bsearch(&want, t, n, sizeof *t, by_h);
-    return at ? at->n : 0;
+    uint64_t m = 0;
+    for (size_t k = 0; k < n; k++) m |= UINT64_C(1) << (t[k].h & 63);
+    return m;
+}
+
+/* The records of t holding part h; mask: count_mask(t, n). */
+static uint32_t count_of(const hcount *t, size_t n, uint64_t mask, uint64_t h)
+{
+    if (!(mask >> (h & 63) & 1)) return 0;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid].h < h) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && t[lo].h == h ? t[lo].n : 0;
 }
 
 static uint64_t frozen_count(const wl_store_index *x, uint64_t h)
@@ -289,7 +305,10 @@ static wl_features *copy_records(const src_rec *src, size_t m)
 #define RUN_(id, start, data, type, rebase)                                         \
     {                                                                              \
         uint32_t b0 = f->start[i], c = f->start[i + 1] - b0, d0 = g->start[r];     \
-        if (c) {                                                                   \
+        if (c == 1) { /* most runs: an assignment, not a call to memcpy */       \
+            g->data[d0] = f->data[b0];                                             \
+            rebase(g->data + d0, c, delta);                                        \
+        } else if (c) {                                                            \
             memcpy(g->data + d0, f->data + b0, c * sizeof(type));                  \
             rebase(g->data + d0, c, delta);                                        \
         }                                                                          \
@@ -342,6 +361,7 @@ static wl_status build(query_ctx *c)
     size_t K = c->fq->n, N = x->f.n, D = c->fd ? c->fd->n : 0, used = K;
     c->qc = c->use ? used_counts(c->fq, c->use, &c->n_qc) : query_counts(c->fq, &c->n_qc);
     if (!c->qc) return WL_NOMEM;
+    const uint64_t qmask = count_mask(c->qc, c->n_qc);
     if (c->use) {
         used = 0;
         for (size_t i = 0; i < K; i++) used += c->use[i] == 1; /* 2: counted already */
@@ -349,7 +369,7 @@ static wl_status build(query_ctx *c)
     /* the query records' rarity: the store's frozen count plus their own */
     for (size_t k = 0; k < c->fq->part_start[K]; k++) {
         wl_fpart *p = &c->fq->parts[k];
-        p->freq = sat32(frozen_count(x, p->h_canon) + (c->use ? count_of(c->qc, c->n_qc, p->h_canon) : p->freq));
+        p->freq = sat32(frozen_count(x, p->h_canon) + (c->use ? count_of(c->qc, c->n_qc, qmask, p->h_canon) : p->freq));
     }
     wl_status st = candidates(x, c->fq, c->use, c->fd, c->among, &c->pairs);
     if (st != WL_OK) return st;
@@ -403,7 +423,7 @@ static wl_status build(query_ctx *c)
         for (uint32_t k = c->g->part_start[K + j]; k < c->g->part_start[K + j + 1]; k++) {
             wl_fpart *q = &c->g->parts[k];
             uint64_t frozen = later ? frozen_count(x, q->h_canon) : q->freq;
-            q->freq = sat32(frozen + count_of(c->qc, c->n_qc, q->h_canon));
+            q->freq = sat32(frozen + count_of(c->qc, c->n_qc, qmask, q->h_canon));
         }
     }
     /* The population the rarities are out of: the store's records and the
