@@ -281,6 +281,34 @@ static void test_compare_pairs_window_order(void **state)
     fx_free(f);
 }
 
+/* The best of k name pairs loses log2 k bits of rarity evidence (compare.c):
+ * four names against one is 2 bits; a second reading of one written name
+ * (WL_PART_READING) is not a further chance. */
+static const fx_rec g_alias_recs[] = {
+    { 0, "kamil zarnowski", NULL, NULL, NULL, 0, NULL, NULL },
+    { 0, "kamil zarnowski|ahmad tan|li wei|john smith", NULL, NULL, NULL, 0, NULL, NULL },
+    { 1, "kamil zarnowski", NULL, NULL, NULL, 0, NULL, NULL },
+    { 0, "wang wei|wangwei|kamil zarnowski", NULL, NULL, NULL, 0, NULL, NULL },
+};
+
+static void test_alias_pairs_counted(void **state)
+{
+    (void)state;
+    wl_features *f = fx_build(g_alias_recs, sizeof g_alias_recs / sizeof g_alias_recs[0]);
+    for (size_t k = f->part_start[3]; k < f->part_start[4]; k++)
+        if (f->parts[k].name_no == 1) f->parts[k].flags |= WL_PART_READING; /* as features_record.c marks it */
+    wl_cmpvec one, four, read;
+    wl_compare(f, 0, 2, &one);
+    wl_compare(f, 1, 2, &four);
+    wl_compare(f, 3, 2, &read);
+    assert_int_equal(one.level[WL_FIELD_NAME], WL_NAME_EXACT);
+    assert_int_equal(four.level[WL_FIELD_NAME], WL_NAME_EXACT);
+    assert_int_equal(read.level[WL_FIELD_NAME], WL_NAME_EXACT);
+    assert_float_equal(four.name_rare, one.name_rare - 2.0f, 1e-4);
+    assert_float_equal(read.name_rare, one.name_rare - 1.0f, 1e-4); /* 2 names, not 3 */
+    fx_free(f);
+}
+
 static void test_compare_records(void **state)
 {
     (void)state;
@@ -337,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_doc_golden),
         cmocka_unit_test(test_tokens_and_places),
         cmocka_unit_test(test_compare_records),
+        cmocka_unit_test(test_alias_pairs_counted),
         cmocka_unit_test(test_crec_and_run_same_vectors),
         cmocka_unit_test(test_compare_pairs_window_order),
     };

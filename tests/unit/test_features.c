@@ -184,6 +184,33 @@ static void test_reference_year(void **state)
     wl_dataset_free(ds);
 }
 
+/* A Han name read two ways (Chinese and a transcribed foreign name) keeps its
+ * second reading as a further name flagged WL_PART_READING: compare counts it as
+ * one name of the person, not as an alias (compare.c, the alias-pair count). */
+static void test_second_reading_flagged(void **state)
+{
+    (void)state;
+    wl_dataset *ds = wl_dataset_create();
+    const cellspec a[] = { { WL_ROLE_FULL_NAME, "\xe7\x8e\x8b\xe4\xbc\x9f" }, /* 王伟 */
+                           { WL_ROLE_ALIAS, "kamil zarnowski" } };
+    add(ds, "s", "1", a, 2);
+    wl_features *f = wl_features_build(ds, 1);
+    assert_non_null(f);
+    size_t np;
+    const wl_fpart *p = wl_f_parts(f, 0, &np);
+    int names = 0, reading = 0, other = 0;
+    for (size_t k = 0; k < np; k++) {
+        names = p[k].name_no + 1 > names ? p[k].name_no + 1 : names;
+        if (p[k].flags & WL_PART_READING) reading |= 1 << p[k].name_no;
+        else other |= 1 << p[k].name_no;
+    }
+    assert_int_equal(names, 3);       /* wang wei, wangwei, kamil zarnowski */
+    assert_int_equal(reading, 1 << 1); /* only the second reading */
+    assert_int_equal(other, (1 << 0) | (1 << 2));
+    wl_features_free(f);
+    wl_dataset_free(ds);
+}
+
 static void test_mrz_record(void **state)
 {
     (void)state;
@@ -420,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_record_fields),
         cmocka_unit_test(test_reference_year),
         cmocka_unit_test(test_mrz_record),
+        cmocka_unit_test(test_second_reading_flagged),
         cmocka_unit_test(test_role_writes),
         cmocka_unit_test(test_hostile_record_bounded),
         cmocka_unit_test(test_threads_identical),

@@ -89,8 +89,10 @@ static int one_value_name(name_state *s, const char *v, size_t n, int kind)
     if (have == 0 || s->next_no >= WL_FEAT_MAX_NAMES) return 0;
     wl_namepart buf[WL_NAME_MAX_PARTS];
     int got = wl_name_parse_alternative(s->r->ctx, v, n, kind, buf, WL_NAME_MAX_PARTS);
-    for (int k = 0; k < got; k++)
+    for (int k = 0; k < got; k++) {
+        buf[k].flags |= WL_PART_READING;
         if (put_part(s, &buf[k], s->next_no) != 0) return -1;
+    }
     end_name(s, got);
     /* Each quoted segment is an alias: an organisation's name inside its legal
      * form in another language, a nickname (name_quoted.c). */

@@ -24,7 +24,10 @@ enum {
     WL_PART_XSCRIPT  = 1u << 5, /* romanised from a script that does not keep a foreign
                                    name's vowels: Arabic, Hebrew, Hangul, kana, Han,
                                    Thai, Lao, Myanmar, Khmer (name_fold.c) */
-    WL_PART_PATRONYMIC = 1u << 6 /* an East Slavic patronymic (also PARTICLE) */
+    WL_PART_PATRONYMIC = 1u << 6, /* an East Slavic patronymic (also PARTICLE) */
+    WL_PART_READING  = 1u << 7  /* of a second reading of the same written name (a Han
+                                   name read as Chinese and as a transcribed foreign
+                                   name), not of another name of the person */
 };
 
 enum { WL_NAME_MAX_PARTS = 16 };

@@ -30,7 +30,7 @@
 #include "features/featureset.h"
 
 /* Bumped whenever the layout or the meaning of a section changes. */
-enum { WL_SIDX_VERSION = 5 }; /* 2: the source names; 3: tspan; 4: dateless split by sound class; 5: theophoric names one part */
+enum { WL_SIDX_VERSION = 6 }; /* 2: the source names; 3: tspan; 4: dateless split by sound class; 5: theophoric names one part; 6: second readings flagged */
 #define WL_SIDX_MAGIC "WLSTIDX"
 
 enum { WL_SIDX_NAME = 24, WL_SIDX_ALIGN = 64 }; /* sections start on a cache line */
