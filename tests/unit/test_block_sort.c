@@ -2,7 +2,8 @@
  * place (no second array: issue 11's memory peak):
  * every record count just past a power of two (where the bucket shift used to
  * let the index reach 256 and write past the bucket array), and random pair
- * sets of random sizes against qsort. Run under ASan/UBSan in CI, which turns
+ * sets of random sizes against qsort; the merge of a few ascending runs that
+ * small sorts take. Run under ASan/UBSan in CI, which turns
  * any out-of-bounds bucket into a failure even where the plain build survives. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,6 +119,74 @@ static void test_skewed_buckets_and_repeats(void **state)
     free(want);
 }
 
+/* wl_pair_sort's small path: up to 4,096 values made of a few ascending runs are
+ * merged rather than radix sorted. The values are shaped as a store query
+ * pushes them (a few query records, each block's records ascending, blocks
+ * overlapping so a record recurs), with every run count from 1 (already
+ * sorted: left as it is) past the merge's limit of 64 (wl_u64_sort instead),
+ * runs of one value and empty stretches, each against qsort. Equal values are
+ * equal bits, so a sort that loses, repeats or misorders one shows here. */
+/* runs ascending runs (each starting below the previous run's end, so they are
+ * runs indeed) of about len values each, for `queries` query records. */
+static size_t make_runs(uint64_t *v, size_t cap, size_t runs, size_t len, size_t queries, uint64_t *seed)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < runs && n < cap; r++) {
+        uint64_t q = rng(seed) % queries, b = rng(seed) % 64;
+        size_t m = 1 + (size_t)(rng(seed) % (2 * len));
+        for (size_t k = 0; k < m && n < cap; k++) {
+            v[n++] = q << 32 | b;
+            b += rng(seed) % 3; /* steps of 0: the same pair twice in a run */
+        }
+        if (n < cap && r + 1 < runs) v[n++] = 0; /* the next run starts low */
+    }
+    return n;
+}
+
+static void check_runs(uint64_t *v, size_t n, size_t records)
+{
+    uint64_t *want = malloc((n ? n : 1) * sizeof *want);
+    assert_non_null(want);
+    memcpy(want, v, n * sizeof *v);
+    qsort(want, n, sizeof *want, cmp_u64);
+    assert_int_equal(wl_pair_sort(v, n, records, 1), 0);
+    assert_memory_equal(v, want, n * sizeof *v);
+    free(want);
+}
+
+static void test_runs_against_qsort(void **state)
+{
+    (void)state;
+    uint64_t seed = 12, v[4096];
+    for (size_t runs = 1; runs <= 70; runs++)
+        for (size_t len = 1; len <= 40; len += 13)
+            for (size_t queries = 1; queries <= 3; queries++) {
+                size_t n = make_runs(v, sizeof v / sizeof v[0], runs, len, queries, &seed);
+                check_runs(v, n, queries);
+            }
+}
+
+/* Runs of one value each (every pair pushed by several blocks), runs of one
+ * element (a strictly descending list: as many runs as values), and exactly
+ * 64 and 65 runs of unequal lengths. */
+static void test_run_shapes(void **state)
+{
+    (void)state;
+    uint64_t v[4096];
+    for (size_t n = 0; n < 200; n++) {
+        for (size_t k = 0; k < n; k++) v[k] = (uint64_t)(n - k) % 7; /* descending runs of one value */
+        check_runs(v, n, 1);
+        for (size_t k = 0; k < n; k++) v[k] = (uint64_t)(n - k); /* n runs */
+        check_runs(v, n, 1);
+    }
+    for (size_t runs = 63; runs <= 66; runs++) {
+        size_t n = 0;
+        for (size_t r = 0; r < runs; r++)
+            for (size_t k = 0; k <= r % 5; k++) v[n++] = (uint64_t)(runs - r) * 10 + k;
+        check_runs(v, n, 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +194,8 @@ int main(void)
         cmocka_unit_test(test_small_and_empty),
         cmocka_unit_test(test_random_against_qsort),
         cmocka_unit_test(test_skewed_buckets_and_repeats),
+        cmocka_unit_test(test_runs_against_qsort),
+        cmocka_unit_test(test_run_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
