@@ -1136,14 +1136,17 @@ static fast_hit *fast_hits(store *s, const stored_view *x, const uint32_t *q_ran
                                        NULL) != SQLITE_OK;
     for (size_t k = 0; !bad && k < nm; k++) {
         const wl_match *p = &m[k];
+        /* the pair's own fields first: the stored record's source and row id
+         * are a cache miss each in the index file, and most pairs of a large
+         * query are below the threshold */
+        int doc = valid[p->left] && p->level[WL_FIELD_DOC] == doc_exact &&
+                  p->level[WL_FIELD_NAME] != name_different && p->level[WL_FIELD_NAME] != name_missing;
+        if (!doc && !(p->probability >= threshold)) continue;
         if (!source_listed(sources, view_source(x, p->right))) continue;
         int64_t rid = view_rid(x, p->right);
         if (x->n_tomb && p->right < wl_store_index_records(x->x) &&
             bsearch(&rid, x->tomb, x->n_tomb, sizeof rid, by_i64))
             continue; /* removed or replaced since the index file */
-        int doc = valid[p->left] && p->level[WL_FIELD_DOC] == doc_exact &&
-                  p->level[WL_FIELD_NAME] != name_different && p->level[WL_FIELD_NAME] != name_missing;
-        if (!doc && !(p->probability >= threshold)) continue;
         fast_hit *t = &h[nh++];
         *t = (fast_hit){ q_rank[p->left], view_rank(x, p->right), p->left, view_rid(x, p->right),
                          0, NULL, NULL, p, 0 };

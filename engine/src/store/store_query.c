@@ -87,27 +87,60 @@ static hcount *used_counts(const wl_features *fq, const unsigned char *use, size
     return t;
 }
 
-/* A bit per low six bits of the parts' hashes in t: most parts asked for
- * (every part of every candidate) are in no query record, and the bit says
- * so without a search. */
-static uint64_t count_mask(const hcount *t, size_t n)
+/* The query records' part counts for look-ups: every part of every
+ * candidate is asked for, most of them in no query record.
+ *   - mask: a bit per low six bits of the parts' hashes, which says "none"
+ *     without a search while the query has few parts;
+ *   - slot: with more than SEARCH_COUNTS parts (a 10^4-record query: the mask
+ *     is all ones), an open-addressed table of t's places, so a look-up is a
+ *     probe or two instead of a binary search over tens of thousands (the
+ *     searches were a tenth of the serial part of such a query, perf). */
+enum { SEARCH_COUNTS = 64 };
+
+typedef struct {
+    const hcount *t;
+    size_t n;
+    uint64_t mask;
+    uint32_t *slot;   /* NULL, or 1 + place in t (0: empty); size slots_mask + 1 */
+    size_t slots_mask;
+} count_index;
+
+static size_t slot_of(uint64_t h, size_t slots_mask) { return (size_t)(h * UINT64_C(0x9E3779B97F4A7C15) >> 32) & slots_mask; }
+
+/* @return 0, or -1 when out of memory. */
+static int count_index_init(count_index *ci, const hcount *t, size_t n)
 {
-    uint64_t m = 0;
-    for (size_t k = 0; k < n; k++) m |= UINT64_C(1) << (t[k].h & 63);
-    return m;
+    *ci = (count_index){ t, n, 0, NULL, 0 };
+    for (size_t k = 0; k < n; k++) ci->mask |= UINT64_C(1) << (t[k].h & 63);
+    if (n <= SEARCH_COUNTS) return 0;
+    size_t slots = 2;
+    while (slots < 2 * n) slots *= 2;
+    if (!(ci->slot = calloc(slots, sizeof *ci->slot))) return -1;
+    ci->slots_mask = slots - 1;
+    for (size_t k = 0; k < n; k++) { /* t's hashes are distinct */
+        size_t s = slot_of(t[k].h, ci->slots_mask);
+        while (ci->slot[s]) s = (s + 1) & ci->slots_mask;
+        ci->slot[s] = (uint32_t)(k + 1);
+    }
+    return 0;
 }
 
-/* The records of t holding part h; mask: count_mask(t, n). */
-static uint32_t count_of(const hcount *t, size_t n, uint64_t mask, uint64_t h)
+/* The records of the query holding part h. */
+static uint32_t count_of(const count_index *ci, uint64_t h)
 {
-    if (!(mask >> (h & 63) & 1)) return 0;
-    size_t lo = 0, hi = n;
+    if (!(ci->mask >> (h & 63) & 1)) return 0;
+    if (ci->slot) {
+        for (size_t s = slot_of(h, ci->slots_mask); ci->slot[s]; s = (s + 1) & ci->slots_mask)
+            if (ci->t[ci->slot[s] - 1].h == h) return ci->t[ci->slot[s] - 1].n;
+        return 0;
+    }
+    size_t lo = 0, hi = ci->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t[mid].h < h) lo = mid + 1;
+        if (ci->t[mid].h < h) lo = mid + 1;
         else hi = mid;
     }
-    return lo < n && t[lo].h == h ? t[lo].n : 0;
+    return lo < ci->n && ci->t[lo].h == h ? ci->t[lo].n : 0;
 }
 
 static uint64_t frozen_count(const wl_store_index *x, uint64_t h)
@@ -343,9 +376,14 @@ typedef struct {
     uint32_t *qrank;           /* among: q's records' places in output order */
     hcount *qc;
     size_t n_qc;
+    count_index ci;        /* look-ups in qc */
     wl_vec pairs;          /* query << 32 | other (candidates) */
     uint32_t *cand;        /* the other records compared (index's, then later ones), ascending */
     size_t n_cand;
+    /* with many pairs: cand as a bitmap over the other records, and the
+     * candidates before each word, so a record's place in cand is a popcount */
+    uint64_t *seen;
+    uint32_t *seen_rank;
 } query_ctx;
 
 /* The source names of the store (section "sources", NUL-separated in source
@@ -360,8 +398,7 @@ static wl_status build(query_ctx *c)
     const wl_store_index *x = c->x;
     size_t K = c->fq->n, N = x->f.n, D = c->fd ? c->fd->n : 0, used = K;
     c->qc = c->use ? used_counts(c->fq, c->use, &c->n_qc) : query_counts(c->fq, &c->n_qc);
-    if (!c->qc) return WL_NOMEM;
-    const uint64_t qmask = count_mask(c->qc, c->n_qc);
+    if (!c->qc || count_index_init(&c->ci, c->qc, c->n_qc) != 0) return WL_NOMEM;
     if (c->use) {
         used = 0;
         for (size_t i = 0; i < K; i++) used += c->use[i] == 1; /* 2: counted already */
@@ -369,7 +406,7 @@ static wl_status build(query_ctx *c)
     /* the query records' rarity: the store's frozen count plus their own */
     for (size_t k = 0; k < c->fq->part_start[K]; k++) {
         wl_fpart *p = &c->fq->parts[k];
-        p->freq = sat32(frozen_count(x, p->h_canon) + (c->use ? count_of(c->qc, c->n_qc, qmask, p->h_canon) : p->freq));
+        p->freq = sat32(frozen_count(x, p->h_canon) + (c->use ? count_of(&c->ci, p->h_canon) : p->freq));
     }
     wl_status st = candidates(x, c->fq, c->use, c->fd, c->among, &c->pairs);
     if (st != WL_OK) return st;
@@ -378,16 +415,18 @@ static wl_status build(query_ctx *c)
     c->cand = malloc((np ? np : 1) * sizeof *c->cand);
     if (!c->cand) return WL_NOMEM;
     if (np > M / 256) { /* many pairs: a bitmap over the stored records, read in order */
-        uint64_t *seen = calloc(M / 64 + 1, sizeof *seen);
-        if (!seen) return WL_NOMEM;
+        uint64_t *seen = c->seen = calloc(M / 64 + 1, sizeof *seen);
+        c->seen_rank = malloc((M / 64 + 1) * sizeof *c->seen_rank);
+        if (!seen || !c->seen_rank) return WL_NOMEM;
         for (size_t k = 0; k < np; k++) {
             uint32_t o = (uint32_t)p[k];
             if (o < M) seen[o / 64] |= 1ull << (o % 64);
         }
-        for (size_t wd = 0; wd <= M / 64; wd++)
+        for (size_t wd = 0; wd <= M / 64; wd++) {
+            c->seen_rank[wd] = (uint32_t)c->n_cand;
             for (uint64_t b = seen[wd]; b; b &= b - 1)
                 c->cand[c->n_cand++] = (uint32_t)(wd * 64 + (size_t)__builtin_ctzll(b));
-        free(seen);
+        }
     } else {
         size_t m = 0;
         for (size_t k = 0; k < np; k++)
@@ -423,7 +462,7 @@ static wl_status build(query_ctx *c)
         for (uint32_t k = c->g->part_start[K + j]; k < c->g->part_start[K + j + 1]; k++) {
             wl_fpart *q = &c->g->parts[k];
             uint64_t frozen = later ? frozen_count(x, q->h_canon) : q->freq;
-            q->freq = sat32(frozen + count_of(c->qc, c->n_qc, qmask, q->h_canon));
+            q->freq = sat32(frozen + count_of(&c->ci, q->h_canon));
         }
     }
     /* The population the rarities are out of: the store's records and the
@@ -436,6 +475,10 @@ static wl_status build(query_ctx *c)
 
 static size_t cand_index(const query_ctx *c, uint32_t b)
 {
+    if (c->seen) {
+        uint64_t below = c->seen[b / 64] & ((UINT64_C(1) << (b % 64)) - 1);
+        return c->seen_rank[b / 64] + (size_t)__builtin_popcountll(below);
+    }
     size_t lo = 0, hi = c->n_cand;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -489,7 +532,9 @@ static wl_status score(query_ctx *c, wl_match **out)
             size_t at = next < c->n_cand && c->cand[next] == o ? next : cand_index(c, o);
             next = at + 1;
             gi = (uint32_t)(K + at);
-            const char *os = o < N ? stored_source(c->x, c->x->f.source[o]) : wl_dataset_source(c->d, o - N);
+            /* the copy's source column, read in order: the index file's is
+             * a cache miss a pair (a tenth of a 10^4-record query's serial part) */
+            const char *os = o < N ? stored_source(c->x, c->g->source[gi]) : wl_dataset_source(c->d, o - N);
             if (qs != last_qs || os != last_os) {
                 last_qs = qs;
                 last_os = os;
@@ -608,7 +653,10 @@ static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namect
     wl_vec_free(&c.pairs);
     free(c.qrank);
     free(c.qc);
+    free(c.ci.slot);
     free(c.cand);
+    free(c.seen);
+    free(c.seen_rank);
     return st;
 }
 
