@@ -5,7 +5,7 @@
  * hundred candidates among 10^6 records, and a mapping loads exactly the pages
  * it reads, with no parsing; the store's SQLite transaction names the file and
  * its checksum, so a killed update leaves the old file in force (cli/store.c). */
-#define _DEFAULT_SOURCE 1 /* MAP_POPULATE */
+#define _DEFAULT_SOURCE 1 /* madvise */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -238,16 +238,49 @@ static int check_features(const wl_features *f, const size_t *len, const wl_sidx
 {
     size_t k = 0;
     if (f->text_len >= UINT32_MAX) return -1;
-#define RUN_(id, start, data, type, rebase)                                                          \
-    if (f->start[0] != 0 || f->start[f->n] != len[k]) return -1;                                    \
-    for (size_t i = 0; i < f->n; i++)                                                                \
-        if (f->start[i + 1] < f->start[i]) return -1;                                                \
+#define RUN_(id, start, data, type, rebase) \
+    if (f->start[0] != 0 || f->start[f->n] != len[k]) return -1; \
     k++;
     WL_FEATURE_RUNS(RUN_)
 #undef RUN_
-    for (size_t i = 0; i < f->n; i++)
-        if (!wl_sidx_span_holds(f, i, span[i])) return -1;
-    return 0;
+    /* record by record over the threads: at 10^6 records this walk was a
+     * tenth of opening the file, on one core */
+    int bad = 0;
+    long long n = (long long)f->n;
+#pragma omp parallel for schedule(static) reduction(| : bad)
+    for (long long i = 0; i < n; i++) {
+#define RUN_(id, start, data, type, rebase) bad |= f->start[i + 1] < f->start[i];
+        WL_FEATURE_RUNS(RUN_)
+#undef RUN_
+    }
+    if (bad) return -1; /* the spans are read through the starts: only once all of them rise */
+#pragma omp parallel for schedule(static) reduction(| : bad)
+    for (long long i = 0; i < n; i++) bad |= !wl_sidx_span_holds(f, (size_t)i, span[i]);
+    return bad ? -1 : 0;
+}
+
+/* The blocking index's entries name records and come sorted by key; the
+ * records' ranks are places; the largest row id. Over the threads, as above. */
+static int check_rest(wl_store_index *x)
+{
+    int bad = 0;
+    size_t n = x->f.n;
+    long long nb = (long long)x->n_bkey, nr = (long long)n;
+    int64_t top = 0;
+    if (nb && x->brec[0] >= n) return -1;
+#pragma omp parallel reduction(| : bad) reduction(max : top)
+    {
+        /* without branches (| not ||): 20 M entries at 10^6 records */
+#pragma omp for schedule(static) nowait
+        for (long long q = 1; q < nb; q++) bad |= (x->brec[q] >= n) | (x->bkey[q] < x->bkey[q - 1]);
+#pragma omp for schedule(static)
+        for (long long i = 0; i < nr; i++) {
+            bad |= x->rank[i] >= n;
+            if (x->rid[i] > top) top = x->rid[i];
+        }
+    }
+    x->max_rid = top;
+    return bad ? -1 : 0;
 }
 
 /* Where each source's name starts; every record's source must have one. */
@@ -264,6 +297,19 @@ static int source_names(wl_store_index *x)
     return 0;
 }
 
+/* Maps [p, p + n) of the file in one call (Linux 5.14's MADV_POPULATE_READ);
+ * where the kernel has none, the reads fault the pages in as before. */
+static void populate_read(const unsigned char *p, size_t n)
+{
+#ifdef MADV_POPULATE_READ
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo = (uintptr_t)p / page * page;
+    (void)madvise((void *)lo, (uintptr_t)p + n - lo, MADV_POPULATE_READ);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 static int open_map(const char *path, wl_store_index *x, char *err, size_t errcap)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -278,9 +324,11 @@ static int open_map(const char *path, wl_store_index *x, char *err, size_t errca
         return -1;
     }
     x->bytes = (size_t)sb.st_size;
-    /* The open reads every byte (each section's checksum): the kernel maps the
-     * whole file in one call faster than page faults do one page at a time. */
-    void *m = mmap(NULL, x->bytes, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    /* The open reads every byte (each section's checksum): the kernel maps
+     * whole ranges faster than page faults do a few pages at a time. Each
+     * section is populated by the thread that checksums it (populate_read):
+     * MAP_POPULATE here mapped all 516 MB of a 10^6-record store on one core. */
+    void *m = mmap(NULL, x->bytes, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED) {
         wl_set_error(err, errcap, "%s: cannot map the store index: %s", path, strerror(errno));
@@ -362,6 +410,7 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
         const wl_sidx_section *t = &tab[k];
         int fits = t->offset <= x->bytes && (!t->count || t->elem <= (x->bytes - t->offset) / t->count);
         size_t bytes = fits ? (size_t)(t->elem * t->count) : 0;
+        if (bytes) populate_read(x->map + t->offset, bytes);
         sums[k] = bytes ? wl_hash(x->map + t->offset, bytes) : 0;
     }
     size_t n = (size_t)x->head.p.records, cnt = 0, len[WL_FRUN_COUNT], k = 0;
@@ -404,12 +453,7 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
     if (!bad) bad = source_names(x) != 0;
     if (!bad) {
         f->text_cap = f->text_len;
-        bad = check_features(f, len, x->tspan) != 0;
-        for (size_t q = 0; !bad && q < x->n_bkey; q++) bad = x->brec[q] >= n || (q && x->bkey[q] < x->bkey[q - 1]);
-        for (size_t i = 0; !bad && i < n; i++) {
-            bad = x->rank[i] >= n;
-            if (x->rid[i] > x->max_rid) x->max_rid = x->rid[i];
-        }
+        bad = check_features(f, len, x->tspan) != 0 || check_rest(x) != 0;
     }
     if (!bad && !(x->ident = calloc(n / 64 + 1, sizeof *x->ident))) {
         free(tab);
@@ -417,8 +461,14 @@ wl_status wl_store_index_open(const char *path, wl_store_index **out, char *err,
         wl_store_index_close(x);
         return WL_NOMEM;
     }
-    for (size_t i = 0; !bad && i < n; i++)
-        if (f->n_names[i] != 0 || f->doc_start[i + 1] != f->doc_start[i]) x->ident[i / 64] |= (uint64_t)1 << (i % 64);
+    long long words = bad ? 0 : (long long)(n + 63) / 64;
+#pragma omp parallel for schedule(static)
+    for (long long w = 0; w < words; w++) { /* a word per iteration: the threads write their own */
+        uint64_t bits = 0;
+        for (size_t i = (size_t)w * 64; i < n && i < (size_t)w * 64 + 64; i++)
+            if (f->n_names[i] != 0 || f->doc_start[i + 1] != f->doc_start[i]) bits |= (uint64_t)1 << (i % 64);
+        x->ident[w] = bits;
+    }
     if (!bad && wl_sidx_directory(x) != 0) {
         free(tab);
         free(sums);
