@@ -233,6 +233,101 @@ static size_t entry_lower(const wl_keyent *v, size_t n, uint64_t key)
     return lo;
 }
 
+/* What block_pairs reads: the index, the query's sorted entries v and the
+ * later records' dv, the numbering's N and D, and whether the query's records
+ * pair among themselves. */
+typedef struct {
+    const wl_store_index *x;
+    const wl_keyent *v, *dv;
+    size_t w, nd, N, D;
+    int among;
+} block_src;
+
+/* The candidate pairs of the entries v[from, to) (whole keys: a key's entries
+ * all inside), appended to pairs in key order. */
+static wl_status block_pairs(const block_src *b, size_t from, size_t to, wl_vec *pairs)
+{
+    const wl_store_index *x = b->x;
+    const wl_keyent *v = b->v, *dv = b->dv;
+    size_t N = b->N, D = b->D;
+    int among = b->among;
+    for (size_t i = from, j; i < to; i = j) {
+        for (j = i + 1; j < to && v[j].key == v[i].key; j++) {}
+        size_t lo, hi, dlo = entry_lower(dv, b->nd, v[i].key), dhi = dlo;
+        while (dhi < b->nd && dv[dhi].key == v[i].key) dhi++;
+        wl_sidx_block(x, v[i].key, &lo, &hi);
+        size_t others = (hi - lo) + (dhi - dlo);
+        if (others + (j - i) > x->head.p.max_block) continue;  /* skipped, as block.c skips it */
+        if (others == 0 && (!among || j - i < 2)) continue;    /* nothing to pair */
+        for (size_t q = i; q < j; q++) {
+            /* room for all the record's pairs in the block at once, then plain
+             * stores (a push per pair was a tenth of a one-record query) */
+            size_t most = (hi - lo) + (dhi - dlo) + (among ? j - q - 1 : 0);
+            if (wl_vec_reserve(pairs, pairs->len + most) != 0) return WL_NOMEM;
+            uint64_t left = (uint64_t)v[q].rec << 32, *out = (uint64_t *)pairs->data + pairs->len;
+            size_t n = 0;
+            for (size_t s = lo; s < hi; s++) {
+                uint32_t r = x->brec[s];
+                if (!(x->ident[r / 64] >> (r % 64) & 1)) continue; /* has_identity, precomputed */
+                out[n++] = left | r;
+            }
+            for (size_t t = dlo; t < dhi; t++) /* entries hold records with identity only */
+                out[n++] = left | (N + dv[t].rec);
+            for (size_t q2 = q + 1; among && q2 < j; q2++) out[n++] = left | (N + D + v[q2].rec);
+            pairs->len += n;
+        }
+    }
+    return WL_OK;
+}
+
+/* Above this many query entries the keys are looked up over the threads. */
+enum { SERIAL_ENTRIES = 4096, PARTS_PER_THREAD = 8 };
+
+/* Every key's candidate pairs, in key order. Over the threads for a large
+ * query: the keys cut into ranges of whole keys, each range's pairs into a
+ * vector of its own, the vectors joined in range order -- the same array as
+ * one pass makes (a 10^4-record query's look-ups, 400 k keys, were the
+ * largest part of its serial time, perf). */
+static wl_status all_block_pairs(const block_src *b, int threads, wl_vec *pairs)
+{
+    size_t parts = threads > 1 && b->w > SERIAL_ENTRIES ? (size_t)threads * PARTS_PER_THREAD : 1;
+    if (parts == 1) return block_pairs(b, 0, b->w, pairs);
+    wl_vec *pv = calloc(parts, sizeof *pv);
+    size_t *cut = malloc((parts + 1) * sizeof *cut);
+    if (!pv || !cut) {
+        free(pv);
+        free(cut);
+        return WL_NOMEM;
+    }
+    cut[0] = 0;
+    for (size_t k = 1; k < parts; k++) { /* at a key's first entry */
+        size_t c = b->w * k / parts;
+        while (c < b->w && b->v[c].key == b->v[c - 1].key) c++;
+        cut[k] = c > cut[k - 1] ? c : cut[k - 1];
+    }
+    cut[parts] = b->w;
+    int failed = 0;
+    long long np = (long long)parts;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) reduction(| : failed)
+    for (long long k = 0; k < np; k++) {
+        wl_vec_init(&pv[k], sizeof(uint64_t));
+        failed |= block_pairs(b, cut[k], cut[k + 1], &pv[k]) != WL_OK;
+    }
+    size_t total = pairs->len;
+    for (size_t k = 0; k < parts; k++) total += pv[k].len;
+    if (!failed && wl_vec_reserve(pairs, total) != 0) failed = 1;
+    for (size_t k = 0; k < parts; k++) {
+        if (!failed && pv[k].len) {
+            memcpy((uint64_t *)pairs->data + pairs->len, pv[k].data, pv[k].len * sizeof(uint64_t));
+            pairs->len += pv[k].len;
+        }
+        wl_vec_free(&pv[k]);
+    }
+    free(pv);
+    free(cut);
+    return failed ? WL_NOMEM : WL_OK;
+}
+
 /* Candidate pairs (query record << 32 | other), sorted and distinct; other
  * numbers the index's records 0..N-1, the later records N..N+D-1 and, with
  * among, the query records N+D.. (each such pair once, the first record left). */
@@ -244,37 +339,8 @@ static wl_status candidates(const wl_store_index *x, const wl_features *fq, cons
     wl_vec_init(&de, sizeof(wl_keyent));
     wl_status st = sorted_entries(x, fq, use, &e);
     if (st == WL_OK && fd) st = sorted_entries(x, fd, NULL, &de);
-    const wl_keyent *v = e.data, *dv = de.data;
-    size_t w = e.len, N = x->f.n, D = fd ? fd->n : 0;
-    for (size_t i = 0, j; st == WL_OK && i < w; i = j) {
-        for (j = i + 1; j < w && v[j].key == v[i].key; j++) {}
-        size_t lo, hi, dlo = entry_lower(dv, de.len, v[i].key), dhi = dlo;
-        while (dhi < de.len && dv[dhi].key == v[i].key) dhi++;
-        wl_sidx_block(x, v[i].key, &lo, &hi);
-        size_t others = (hi - lo) + (dhi - dlo);
-        if (others + (j - i) > x->head.p.max_block) continue;  /* skipped, as block.c skips it */
-        if (others == 0 && (!among || j - i < 2)) continue;    /* nothing to pair */
-        for (size_t q = i; q < j && st == WL_OK; q++) {
-            /* room for all the record's pairs in the block at once, then plain
-             * stores (a push per pair was a tenth of a one-record query) */
-            size_t most = (hi - lo) + (dhi - dlo) + (among ? j - q - 1 : 0);
-            if (wl_vec_reserve(pairs, pairs->len + most) != 0) {
-                st = WL_NOMEM;
-                break;
-            }
-            uint64_t left = (uint64_t)v[q].rec << 32, *out = (uint64_t *)pairs->data + pairs->len;
-            size_t n = 0;
-            for (size_t s = lo; s < hi; s++) {
-                uint32_t b = x->brec[s];
-                if (!(x->ident[b / 64] >> (b % 64) & 1)) continue; /* has_identity, precomputed */
-                out[n++] = left | b;
-            }
-            for (size_t t = dlo; t < dhi; t++) /* entries hold records with identity only */
-                out[n++] = left | (N + dv[t].rec);
-            for (size_t q2 = q + 1; among && q2 < j; q2++) out[n++] = left | (N + D + v[q2].rec);
-            pairs->len += n;
-        }
-    }
+    block_src b = { .x = x, .v = e.data, .dv = de.data, .w = e.len, .nd = de.len, .N = x->f.n, .D = fd ? fd->n : 0, .among = among };
+    if (st == WL_OK) st = all_block_pairs(&b, threads, pairs);
     wl_vec_free(&e);
     wl_vec_free(&de);
     if (st != WL_OK) return st;
@@ -282,7 +348,7 @@ static wl_status candidates(const wl_store_index *x, const wl_features *fq, cons
     /* radix, or a merge of the blocks' ascending runs for a few records (the
      * qsort of a 10^4-record query's pairs was a tenth of its time) */
     if (wl_pair_sort(p, pairs->len, fq->n, threads) != 0) return WL_NOMEM;
-    w = 0;
+    size_t w = 0;
     for (size_t k = 0; k < pairs->len; k++)
         if (w == 0 || p[w - 1] != p[k]) p[w++] = p[k];
     pairs->len = w;
@@ -479,7 +545,9 @@ static wl_status build(query_ctx *c)
     if (wl_features_build_crec(c->g) != 0) return WL_NOMEM;
     /* the stored records' rarity: frozen (copied for the index's records,
      * looked up for the later ones) plus the query records holding the part */
-    for (size_t j = 0; j < c->n_cand; j++) {
+    long long nc = (long long)c->n_cand;
+#pragma omp parallel for num_threads(c->threads) schedule(static) if (nc > SERIAL_COPIES)
+    for (long long j = 0; j < nc; j++) { /* each candidate's own parts */
         int later = c->cand[j] >= N;
         for (uint32_t k = c->g->part_start[K + j]; k < c->g->part_start[K + j + 1]; k++) {
             wl_fpart *q = &c->g->parts[k];
@@ -522,18 +590,12 @@ static void fill_match(const wl_model *model, const wl_model_bits *bits, uint64_
     memcpy(r->level, v->level, sizeof r->level);
 }
 
-static wl_status score(query_ctx *c, wl_match **out)
+/* ab[2k], ab[2k + 1]: pair k's records in g, in the order the full run
+ * compares them, for k in [from, to). */
+static void orient_range(const query_ctx *c, size_t from, size_t to, uint32_t *ab)
 {
-    size_t np = c->pairs.len, K = c->fq->n;
     const uint64_t *p = c->pairs.data;
-    uint32_t *ab = malloc((np ? np : 1) * 2 * sizeof *ab);
-    wl_match *m = malloc((np ? np : 1) * sizeof *m);
-    if (!ab || !m) {
-        free(ab);
-        free(m);
-        return WL_NOMEM;
-    }
-    size_t N = c->x->f.n, D = c->fd ? c->fd->n : 0;
+    size_t K = c->fq->n, N = c->x->f.n, D = c->fd ? c->fd->n : 0;
     /* The pairs come sorted by (query record, other), and the others of one
      * query record are mostly consecutive candidates: the place after the
      * previous pair's is tried before a search. The source names are a few,
@@ -542,7 +604,7 @@ static wl_status score(query_ctx *c, wl_match **out)
     size_t next = 0;
     const char *last_qs = NULL, *last_os = NULL;
     int last_first = 0;
-    for (size_t k = 0; k < np; k++) {
+    for (size_t k = from; k < to; k++) {
         uint32_t qi = (uint32_t)(p[k] >> 32), o = (uint32_t)p[k], gi;
         /* the full run compares (the record that sorts first, the other)
          * (pipeline/run.c wl_run_orient): of two sources, the source name
@@ -570,6 +632,25 @@ static wl_status score(query_ctx *c, wl_match **out)
         ab[2 * k] = query_first ? qi : gi;
         ab[2 * k + 1] = query_first ? gi : qi;
     }
+}
+
+static wl_status score(query_ctx *c, wl_match **out)
+{
+    size_t np = c->pairs.len;
+    const uint64_t *p = c->pairs.data;
+    uint32_t *ab = malloc((np ? np : 1) * 2 * sizeof *ab);
+    wl_match *m = malloc((np ? np : 1) * sizeof *m);
+    if (!ab || !m) {
+        free(ab);
+        free(m);
+        return WL_NOMEM;
+    }
+    /* over the threads for many pairs: each pair's order is its own, and
+     * the look-ups of 1.4 M pairs were a tenth of a 10^4-record query's
+     * serial time; ranges of pairs, each with its own hints */
+    long long nr = np > WL_COMPARE_WINDOW ? (long long)c->threads * 8 : 1;
+#pragma omp parallel for num_threads(c->threads) schedule(dynamic, 1) if (nr > 1)
+    for (long long r = 0; r < nr; r++) orient_range(c, np * (size_t)r / (size_t)nr, np * (size_t)(r + 1) / (size_t)nr, ab);
     long long n = (long long)np;
     const long long blk = WL_COMPARE_WINDOW;
     wl_model_bits bits;
