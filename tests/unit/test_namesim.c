@@ -233,11 +233,29 @@ static void test_joined_and_split_parts(void **state)
     tpart joined[] = { P("abdulrahman"), P("ali"), END };
     tpart split[] = { PF("abdul", WL_PART_SPLIT), PF("rahman", WL_PART_SPLIT), P("ali"), END };
     wl_namesim s = compare(joined, split);
-    assert_int_equal(s.exact, 0);
+    /* A join is string equality: with every other part equal, the names agree
+     * exactly (Wu Derong / Wu De Rong), and the join brings its rarity. */
+    assert_int_equal(s.exact, 1);
     assert_int_equal(s.all_parts, 1);
     assert_int_equal(s.n_shorter, 2);
     assert_int_equal(s.n_matched, 2);
     assert_true(s.score > 0.9999f);
+    assert_true(fabs(s.rare_bits - 2 * bits(DEFAULT_FREQ)) < 0.02);
+
+    /* The joined name is as common as its spelling or its rarer half,
+     * whichever is commoner: a rare run-together spelling of a common name
+     * is not a rare name. */
+    tpart joined_rare[] = { PQ("derong", 1), PQ("wu", 50), END };
+    tpart split_common[] = { PQ("de", 200), PQ("rong", 40), PQ("wu", 50), END };
+    s = compare(joined_rare, split_common);
+    assert_int_equal(s.exact, 1);
+    assert_true(fabs(s.rare_bits - (bits(40) + bits(50))) < 0.02);
+
+    /* A join with a part left over on one side is no exact agreement. */
+    tpart split_more[] = { PF("abdul", WL_PART_SPLIT), PF("rahman", WL_PART_SPLIT), P("ali"), P("hassan"), END };
+    s = compare(joined, split_more);
+    assert_int_equal(s.exact, 0);
+    assert_int_equal(s.all_parts, 1);
 
     /* mohdali / mohd ali: the spellings join, the canonical forms do not. */
     tpart mohdali[] = { P("mohdali"), P("ismail"), END };

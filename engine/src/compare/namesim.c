@@ -443,7 +443,6 @@ typedef struct {
     float rare_bits;
     int n_matched, n_pairs_np; /* matched / made pairs, particles aside */
     int fixed;                 /* pairs made before the assignment, particles aside */
-    int exact_np;              /* of which equal canonical parts */
 } pairing;
 
 /* A rare part agrees in another spelling as often as in the same one across
@@ -467,16 +466,21 @@ typedef struct {
 
 static _Thread_local rare_memo_entry g_rare_memo[1u << IDF_MEMO_BITS];
 
-static float rare_evidence(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+static float rare_of_freq(const wl_features *f, uint32_t freq)
 {
     if (f->n == 0) return 0.0f;
-    uint32_t freq = WL_MAX(WL_MAX(x->freq, y->freq), 1u);
+    freq = WL_MAX(freq, 1u);
     rare_memo_entry *e = &g_rare_memo[(freq * 0x9E3779B1u) >> (32 - IDF_MEMO_BITS)];
     if (e->freq == freq && e->n == f->n) return e->bits;
     double bits = log2((double)f->n / (double)freq);
     float r = bits > 0.0 ? (float)bits : 0.0f;
     *e = (rare_memo_entry){ f->n, freq, r };
     return r;
+}
+
+static float rare_evidence(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    return rare_of_freq(f, WL_MAX(x->freq, y->freq));
 }
 
 /* Adds the pair (x of the shorter side, y of the longer) to the totals. */
@@ -519,7 +523,6 @@ static void pair_exact(const wl_features *f, name_side *x, name_side *y, pairing
             mark_used(y, j);
             add_pair(f, &x->p[i], x->w[i], &y->p[j], y->w[j], &same, acc);
             acc->fixed += !is_particle(&x->p[i]);
-            acc->exact_np += !is_particle(&x->p[i]);
             break;
         }
     }
@@ -542,6 +545,10 @@ static void pair_joins(const wl_features *f, name_side *one, name_side *two, pai
             mark_used(two, k + 1);
             acc->score_sum += one->w[j];
             acc->weight_sum += one->w[j];
+            /* The joined name is as rare as its run-together spelling or its
+             * rarer half, whichever is commoner (most lists write it apart). */
+            const wl_fpart *k0 = &two->p[k], *k1 = &two->p[k + 1];
+            acc->rare_bits += rare_of_freq(f, WL_MAX(pj->freq, WL_MIN(k0->freq, k1->freq)));
             acc->n_matched++;
             acc->n_pairs_np++;
             acc->fixed++;
@@ -836,7 +843,7 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
     double log2_n = log2_approx(f->n), inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
     side_init(f->n, log2_n, inv, &sa, a, na);
     side_init(f->n, log2_n, inv, &sb, b, nb);
-    pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0, 0 };
+    pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0 };
     pair_exact(f, &sa, &sb, &acc);
     /* A part of one name of no length in the other's sums cannot be a join,
      * and most names have none: asked here, before the call. */
@@ -862,8 +869,10 @@ void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, cons
 
     out->score = (float)(score < 0.0 ? 0.0 : score > 1.0 ? 1.0 : score);
     /* Equal parts were paired greedily, which pairs them all exactly when the
-     * multisets agree: same canonical parts, particles aside. */
-    out->exact = (uint8_t)(acc.exact_np > 0 && acc.exact_np == sa.np && acc.exact_np == sb.np);
+     * multisets agree: same canonical parts, particles aside. A join is string
+     * equality too (Wu Derong, Wu De Rong; Abdulrahman, Abdul Rahman): the
+     * names agree exactly when equal parts and joins took every part of both. */
+    out->exact = (uint8_t)(sa.np > 0 && sa.np_used == sa.np && sb.np_used == sb.np);
     out->n_shorter = (uint8_t)n_shorter;
     out->n_matched = (uint8_t)acc.n_matched;
     /* One part found inside a longer name is one shared token, not "all parts":

@@ -491,7 +491,9 @@ static int is_particle(const name_work *w, int i, int last_kept, int n_plain)
 {
     const name_tok *t = &w->tok[i];
     if (i == last_kept || n_plain == 0) return 0;
-    if (t->len == 1 && t->s[0] == 'b') return t->dot; /* "b." for bin */
+    /* "b." is bin; any other letter with its dot is an initial, never the
+     * particle it spells without one ("Imad Y. H." is no "Garcia y Lopez"). */
+    if (t->len == 1 && (t->s[0] == 'b' || t->dot)) return t->s[0] == 'b' && t->dot;
     const wl_lexent *e = lex_of(t);
     return e && (e->flags & WL_LEX_PARTICLE);
 }
