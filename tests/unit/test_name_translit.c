@@ -195,6 +195,8 @@ static void test_sound_classes(void **state)
         { "venier", "PNL" }, { "benier", "PNL" }, { "forest", "PLST" }, { "polest", "PLST" },
         { "schwarz", "SPLS" }, { "shvarts", "SPLS" }, { "jackson", "SKSN" }, { "alex", "LKS" },
         { "chen", "SN" }, { "kang", "KN" }, { "aeiou", "" }, { "mitchell", "MSL" },
+        /* a word-initial x is a sibilant (pinyin Xu, Wade-Giles Hsu), inside ks */
+        { "xu", "S" }, { "hsu", "S" }, { "xiaolong", "SLN" }, { "maxim", "MKSM" },
     };
     char out[64];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -102,7 +102,10 @@ static char sound_class(const char *s, size_t n, size_t *i)
     case 'l': case 'r': return 'L';
     case 'm': return 'M';
     case 'n': return 'N';
-    case 'x': return 'X'; /* ks: written as two classes below */
+    /* ks, written as two classes below; but a word-initial x is a sibilant in
+     * the names that begin with one: pinyin Xu, Xiao (Wade-Giles Hsu, Hsiao),
+     * Catalan and Basque Xavier, Portuguese Xavier, Greek Xenia. */
+    case 'x': return *i == 0 ? 'S' : 'X';
     default: return 0;    /* vowels, h, y, digits */
     }
 }
