@@ -12,6 +12,9 @@
  * block. Both forms compare the same pairs, through the public header only.
  * Each figure is the best of REPEAT runs, timed in CPU seconds of this thread
  * (the machine is shared: wall time would count other processes' turns).
+ * `--kernel jw|lev|osa` and `--form plain|cached` run one row only: with them,
+ * instruction counts per pair (valgrind, perf stat) are the difference of two
+ * runs at two --pairs values over the pairs compared, free of the other rows.
  * Name similarity over parts is internal to the compare stage; it is measured
  * with that stage by `watchlink-bench block` and `run`.
  */
@@ -163,28 +166,46 @@ static double run_cached(const name_pairs *p, int kernel, double *sink)
     return t;
 }
 
-static int parse_args(int argc, char **argv, size_t *pairs, uint64_t *seed)
+typedef struct {
+    size_t pairs;
+    uint64_t seed;
+    int kernel; /* K_JW..K_OSA, or -1 for all */
+    int form;   /* 0 plain, 1 cached, -1 both */
+} kernel_args;
+
+static int pick(const char *v, const char *const *names, int n)
 {
+    for (int k = 0; k < n; k++)
+        if (!strcmp(v, names[k])) return k;
+    return -2;
+}
+
+static int parse_args(int argc, char **argv, kernel_args *o)
+{
+    static const char *const kernels[] = { "jw", "lev", "osa" }, *const forms[] = { "plain", "cached" };
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--pairs") && i + 1 < argc) *pairs = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) *seed = strtoull(argv[++i], NULL, 10);
+        if (!strcmp(argv[i], "--pairs") && i + 1 < argc) o->pairs = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) o->seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--kernel") && i + 1 < argc && (o->kernel = pick(argv[++i], kernels, 3)) >= 0) {}
+        else if (!strcmp(argv[i], "--form") && i + 1 < argc && (o->form = pick(argv[++i], forms, 2)) >= 0) {}
         else {
-            fprintf(stderr, "usage: watchlink-bench kernels [--pairs N] [--seed S]\n");
+            fprintf(stderr, "usage: watchlink-bench kernels [--pairs N] [--seed S] "
+                            "[--kernel jw|lev|osa] [--form plain|cached]\n");
             return !strcmp(argv[i], "--help") ? 0 : 1;
         }
     }
-    if (*pairs == 0) *pairs = 1;
+    if (o->pairs == 0) o->pairs = 1;
     return -1;
 }
 
 int bench_kernels(int argc, char **argv)
 {
-    size_t n = 2000000;
-    uint64_t seed = 1;
-    int rc = parse_args(argc, argv, &n, &seed);
+    kernel_args o = { 2000000, 1, -1, -1 };
+    int rc = parse_args(argc, argv, &o);
     if (rc >= 0) return rc;
+    size_t n = o.pairs;
     name_pairs p;
-    if (pairs_make(&p, n, seed) != 0) {
+    if (pairs_make(&p, n, o.seed) != 0) {
         fprintf(stderr, "watchlink-bench kernels: out of memory\n");
         pairs_free(&p);
         return 1;
@@ -193,13 +214,19 @@ int bench_kernels(int argc, char **argv)
     double sink = 0;
     printf("kernel,form,pairs,cpu_seconds,Mpairs_per_cpu_s\n");
     for (int k = K_JW; k <= K_OSA; k++) {
+        if (o.kernel >= 0 && k != o.kernel) continue;
         double tp = 1e30, tc = 1e30;
         for (int rep = 0; rep < REPEAT; rep++) {
-            tp = WL_BENCH_MIN(tp, run_plain(&p, k, &sink));
-            tc = WL_BENCH_MIN(tc, run_cached(&p, k, &sink));
+            /* One call per pass: WL_BENCH_MIN evaluates its arguments twice, so
+             * a call inside it ran again whenever it was the fastest so far
+             * (and made instruction counts depend on timing). */
+            double t = o.form != 1 ? run_plain(&p, k, &sink) : tp;
+            tp = WL_BENCH_MIN(tp, t);
+            t = o.form != 0 ? run_cached(&p, k, &sink) : tc;
+            tc = WL_BENCH_MIN(tc, t);
         }
-        printf("%s,plain,%zu,%.3f,%.1f\n", names[k], n, tp, (double)n / tp / 1e6);
-        printf("%s,cached,%zu,%.3f,%.1f\n", names[k], n, tc, (double)n / tc / 1e6);
+        if (o.form != 1) printf("%s,plain,%zu,%.3f,%.1f\n", names[k], n, tp, (double)n / tp / 1e6);
+        if (o.form != 0) printf("%s,cached,%zu,%.3f,%.1f\n", names[k], n, tc, (double)n / tc / 1e6);
     }
     fprintf(stderr, "checksum %.6f\n", sink);
     pairs_free(&p);

@@ -90,24 +90,58 @@ static inline double jaro_short(jaro_counts c, size_t la, size_t lb, int *above)
     uint64_t num = m * m * (la + lb) + (m - t) * lab, den = 3 * m * lab;
     *above = m && (10 * num > 7 * den
                    || (10 * num == 7 * den && jaro_formula(m, t, la, lb) > JW_THRESHOLD));
-    return m ? (double)num / (double)den : 0.0;
+    /* num, den < 2^63: the signed conversion is exact and needs no range test. */
+    return m ? (double)(int64_t)num / (double)(int64_t)den : 0.0;
 }
 
 typedef struct {
-    uint64_t used_a; /* matched positions of a */
+    uint64_t used_a; /* a[i] matched: a shift register, a[i]'s flag enters at bit 63 */
     uint64_t free_b; /* positions of b not matched yet */
-    uint64_t bit;    /* 1 << i for the byte a[i] being matched */
 } jaro_match;
 
 /* One match step: takes the lowest free candidate of b and records whether
- * a[i] matched. Kept to a few instructions per byte: the sign of (x | -x) is
- * the mask "x != 0", and x & -x the lowest candidate. */
+ * a[i] matched. Kept to a few instructions per byte: x & -x is the lowest
+ * candidate, and the sign bit of (x | -x) says "x != 0"; it is shifted into
+ * used_a from the top (shift, mask, or), so no per-byte "1 << i" register is
+ * kept; the caller shifts used_a down by the number of steps at the end. */
 static inline void jaro_take(jaro_match *f, uint64_t cand)
 {
     uint64_t x = cand & f->free_b, neg = 0 - x;
     f->free_b ^= x & neg;
-    f->used_a |= f->bit & (uint64_t)((int64_t)(x | neg) >> 63);
-    f->bit += f->bit;
+    f->used_a = (f->used_a >> 1) | ((x | neg) & (UINT64_C(1) << 63));
+}
+
+/* Index of the lowest set bit of x != 0 as a 64-bit value. __builtin_ctzll
+ * returns an int, which GCC then sign-extends before indexing and whose
+ * destination it clears first; on x86-64 one "rep bsf" (tzcnt where BMI
+ * exists, bsf elsewhere: equal for x != 0) writes the whole register. */
+static inline uint64_t jaro_ctz(uint64_t x)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    uint64_t r;
+    __asm__("rep bsfq %1, %0" : "=r"(r) : "rm"(x) : "cc");
+    return r;
+#else
+    return (uint64_t)__builtin_ctzll(x);
+#endif
+}
+
+/* Transpositions: the k-th matched byte of a against the k-th matched byte
+ * of b, walking both match masks from the bottom (rapidfuzz's bit-parallel
+ * Jaro walks its two flag words the same way). Counting mismatches in an
+ * unsigned char (m <= 64) lets setne feed the add without a widening. */
+static inline jaro_counts jaro_walk(const char *a, uint64_t used_a, const char *b, uint64_t used_b)
+{
+    size_t m = 0;
+    unsigned char half = 0;
+    while (used_a) {
+        half = (unsigned char)(half + (a[jaro_ctz(used_a)] != b[jaro_ctz(used_b)]));
+        used_a &= used_a - 1;
+        used_b &= used_b - 1;
+        m++;
+    }
+    jaro_counts c = { m, half };
+    return c;
 }
 
 /*
@@ -126,21 +160,12 @@ static inline jaro_counts jaro_bits(wl_eq_fn eq, const void *src, const char *WL
     const size_t grow = WL_MIN(end, r);
     const uint64_t in_b = lb == 64 ? ~UINT64_C(0) : (UINT64_C(1) << lb) - 1;
     uint64_t win = (UINT64_C(1) << (r + 1)) - 1; /* r <= 31 here */
-    jaro_match f = { 0, in_b, 1 };
+    jaro_match f = { 0, in_b };
     size_t i = 0;
     for (; i < grow; i++, win += win + 1) jaro_take(&f, eq(src, (unsigned char)a[i]) & win);
     for (; i < end; i++, win += win) jaro_take(&f, eq(src, (unsigned char)a[i]) & win);
-    /* The k-th matched byte of a against the k-th matched byte of b. */
-    uint64_t used_a = f.used_a, used_b = in_b & ~f.free_b;
-    jaro_counts c = { 0, 0 };
-    while (used_a) {
-        unsigned ia = (unsigned)__builtin_ctzll(used_a), jb = (unsigned)__builtin_ctzll(used_b);
-        c.half += a[ia] != b[jb];
-        c.m++;
-        used_a &= used_a - 1;
-        used_b &= used_b - 1;
-    }
-    return c;
+    /* end >= 1 steps entered used_a from the top: bring a[0]'s flag to bit 0. */
+    return jaro_walk(a, f.used_a >> (64 - end), b, in_b & ~f.free_b);
 }
 
 /* Builds only the peq entries the kernel will read (those of a's and b's bytes),
