@@ -191,6 +191,34 @@ static void test_long_strings(void **state)
     assert_int_equal(wl_levenshtein(a, 600, b, 599, 2), wl_levenshtein_ref(a, 600, b, 599));
 }
 
+/* Every pair of lengths 1..64 on both sides, so that each short-path case is
+ * met: a longer than b plus the window (the matching loop stops before a's
+ * end and the match flags must still land on a's positions), b longer than a,
+ * equal lengths, the 64-byte edge (all bits of the masks in use), and the
+ * transposition walk over many matches. Three string shapes per pair: a run of
+ * one repeated byte (every window full of candidates), two letters at random,
+ * and b a suffix of a's text (its matches sit near a's end), in raw bytes too. */
+static void test_jaro_every_length(void **state)
+{
+    (void)state;
+    char a[64], b[64];
+    g_rng = 11;
+    for (size_t la = 1; la <= 64; la++) {
+        for (size_t lb = 1; lb <= 64; lb++) {
+            memset(a, 'z', la);
+            memset(b, 'z', lb);
+            check_jaro(a, la, b, lb);
+            random_string(a, la, 2);
+            random_string(b, lb, 2);
+            check_jaro(a, la, b, lb);
+            random_string(a, la, rnd_below(2) ? 0 : 6);
+            for (size_t j = 0; j < lb; j++) b[j] = a[(la - 1 - (lb - 1 - j) % la)];
+            check_jaro(a, la, b, lb);
+            check_jaro(b, lb, a, la);
+        }
+    }
+}
+
 static void golden_path(char *out, size_t cap, const char *name)
 {
     /* __FILE__ is tests/unit/test_strsim.c; the tables live in tests/golden. */
@@ -330,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_textbook_values),
         cmocka_unit_test(test_random_against_reference),
         cmocka_unit_test(test_long_strings),
+        cmocka_unit_test(test_jaro_every_length),
         cmocka_unit_test(test_golden_jellyfish_names),
         cmocka_unit_test(test_live_jellyfish_oracle),
     };
