@@ -219,6 +219,30 @@ static void test_jaro_every_length(void **state)
     }
 }
 
+/* A table set again query after query (wl_strsim_reprepare, which clears only
+ * the previous query's entries) equals one prepared afresh, across empty
+ * queries and queries over 64 bytes (which leave the table zero), and gives
+ * the same values as the plain kernels. */
+static void test_reprepare_equals_prepare(void **state)
+{
+    (void)state;
+    static wl_strsim_cached again, fresh;
+    char q[MAXLEN + 1], b[MAXLEN + 1], last[64];
+    size_t last_len = 0;
+    g_rng = 5;
+    wl_strsim_prepare(&again, "", 0);
+    for (int n = 0; n < 3000; n++) {
+        size_t lq, lb = random_pair(q, &lq, b, MAXLEN);
+        wl_strsim_reprepare(&again, (const unsigned char *)last, last_len, q, lq);
+        wl_strsim_prepare(&fresh, q, lq);
+        assert_memory_equal(again.peq, fresh.peq, sizeof fresh.peq);
+        assert_true(wl_jaro_winkler_cached(&again, b, lb) == wl_jaro_winkler(q, lq, b, lb));
+        assert_int_equal(wl_osa_cached(&again, b, lb, 2), wl_osa(q, lq, b, lb, 2));
+        last_len = lq <= sizeof last ? lq : 0;
+        memcpy(last, q, last_len);
+    }
+}
+
 static void golden_path(char *out, size_t cap, const char *name)
 {
     /* __FILE__ is tests/unit/test_strsim.c; the tables live in tests/golden. */
@@ -359,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_random_against_reference),
         cmocka_unit_test(test_long_strings),
         cmocka_unit_test(test_jaro_every_length),
+        cmocka_unit_test(test_reprepare_equals_prepare),
         cmocka_unit_test(test_golden_jellyfish_names),
         cmocka_unit_test(test_live_jellyfish_oracle),
     };

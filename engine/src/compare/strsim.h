@@ -32,6 +32,13 @@ typedef struct {
 } wl_strsim_cached;
 
 void wl_strsim_prepare(wl_strsim_cached *c, const char *s, size_t len);
+/* Sets c, prepared before for the bytes old[0..old_len), to s. Only old's
+ * entries of the table are cleared rather than all 256 words (2 KB a query).
+ * old is the caller's copy of the previous string (that string itself may be
+ * gone); old_len is 0 when the previous string was empty or over 64 bytes
+ * (those leave the table all zero). */
+void wl_strsim_reprepare(wl_strsim_cached *c, const unsigned char *old, size_t old_len, const char *s,
+                         size_t len);
 double wl_jaro_winkler_cached(const wl_strsim_cached *c, const char *b, size_t lb);
 int wl_levenshtein_cached(const wl_strsim_cached *c, const char *b, size_t lb, int max);
 double wl_jaro_cached(const wl_strsim_cached *c, const char *b, size_t lb);

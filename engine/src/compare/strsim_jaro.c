@@ -259,13 +259,26 @@ double wl_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
     return winkler_add(j, above, a, b, WL_MIN(la, lb));
 }
 
-void wl_strsim_prepare(wl_strsim_cached *c, const char *s, size_t len)
+/* Fills a table whose entries are all zero. */
+static void prepare_fill(wl_strsim_cached *c, const char *s, size_t len)
 {
-    memset(c->peq, 0, sizeof c->peq);
     c->s = s;
     c->len = len;
     if (len > 64) return; /* the cached forms fall back to the plain ones */
     for (size_t i = 0; i < len; i++) c->peq[(unsigned char)s[i]] |= UINT64_C(1) << i;
+}
+
+void wl_strsim_prepare(wl_strsim_cached *c, const char *s, size_t len)
+{
+    memset(c->peq, 0, sizeof c->peq);
+    prepare_fill(c, s, len);
+}
+
+void wl_strsim_reprepare(wl_strsim_cached *c, const unsigned char *old, size_t old_len, const char *s,
+                         size_t len)
+{
+    for (size_t i = 0; i < old_len; i++) c->peq[old[i]] = 0;
+    prepare_fill(c, s, len);
 }
 
 /* Jaro is symmetric (the first-free-match rule yields the same matched
