@@ -54,6 +54,21 @@ static double jaro_formula(size_t m, size_t t, size_t la, size_t lb)
     return (dm / (double)la + dm / (double)lb + (dm - (double)t) / dm) / 3.0;
 }
 
+/* Index of the lowest set bit of x != 0 as a 64-bit value. __builtin_ctzll
+ * returns an int, which GCC then sign-extends before indexing and whose
+ * destination it clears first; on x86-64 one "rep bsf" (tzcnt where BMI
+ * exists, bsf elsewhere: equal for x != 0) writes the whole register. */
+static inline uint64_t jaro_ctz(uint64_t x)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    uint64_t r;
+    __asm__("rep bsfq %1, %0" : "=r"(r) : "rm"(x) : "cc");
+    return r;
+#else
+    return (uint64_t)__builtin_ctzll(x);
+#endif
+}
+
 /* Length of the common prefix, at most 4. Names are mostly 4 bytes or longer:
  * then one 4-byte compare, the first differing byte found by counting trailing
  * zero bits of the XOR (little- or big-endian alike, through the byte order
@@ -69,18 +84,23 @@ static inline size_t winkler_prefix(const char *a, const char *b, size_t shorter
         const uint32_t one = 1;
         unsigned char little;
         memcpy(&little, &one, 1);
-        return (size_t)(little ? __builtin_ctz(x) : __builtin_clz(x)) / 8;
+        return (size_t)(little ? jaro_ctz(x) : (uint64_t)__builtin_clz(x)) / 8;
     }
     size_t l = 0;
     while (l < shorter && a[l] == b[l]) l++;
     return l;
 }
 
-/* Winkler's boost, branch-free: when off it adds an exact 0.0. */
+/* Winkler's boost, branch-free: l * 0.1 from a table indexed by l, or by 0
+ * when off (adding an exact 0.0). The entries are the products l * 0.1 the
+ * compiler folds with the same rounding as at run time, so the sum is the
+ * bits of the former jaro + on * (l * 0.1 * (1 - jaro)). */
 static inline double winkler_add(double jaro, int on, const char *a, const char *b, size_t shorter)
 {
+    static const double boost[JW_PREFIX_MAX + 1] = { 0 * JW_SCALE, 1 * JW_SCALE, 2 * JW_SCALE,
+                                                      3 * JW_SCALE, 4 * JW_SCALE };
     size_t l = winkler_prefix(a, b, shorter);
-    return jaro + (on ? 1.0 : 0.0) * ((double)l * JW_SCALE * (1.0 - jaro));
+    return jaro + boost[l & (0 - (size_t)on)] * (1.0 - jaro);
 }
 
 /* Short strings (<= 64 bytes, so every product fits easily in 64 bits). */
@@ -109,21 +129,6 @@ static inline void jaro_take(jaro_match *f, uint64_t cand)
     uint64_t x = cand & f->free_b, neg = 0 - x;
     f->free_b ^= x & neg;
     f->used_a = (f->used_a >> 1) | ((x | neg) & (UINT64_C(1) << 63));
-}
-
-/* Index of the lowest set bit of x != 0 as a 64-bit value. __builtin_ctzll
- * returns an int, which GCC then sign-extends before indexing and whose
- * destination it clears first; on x86-64 one "rep bsf" (tzcnt where BMI
- * exists, bsf elsewhere: equal for x != 0) writes the whole register. */
-static inline uint64_t jaro_ctz(uint64_t x)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    uint64_t r;
-    __asm__("rep bsfq %1, %0" : "=r"(r) : "rm"(x) : "cc");
-    return r;
-#else
-    return (uint64_t)__builtin_ctzll(x);
-#endif
 }
 
 /* Transpositions: the k-th matched byte of a against the k-th matched byte
