@@ -9,17 +9,24 @@
  * parts in order, exactly as one process merges its chunks. Then:
  *  1. every rank builds the blocks of all records (a record chooses its best
  *     partners over all its blocks), but rank r emits only the candidates its
- *     part of the records chose; the parts' sorted candidates are shared and
- *     joined on every rank (the union: a pair two records chose may come from
- *     two parts), so every rank holds the single process's candidates in its
- *     order (checked with MPI_Allreduce of the count);
- *  2. rank r compares the contiguous range [n r / N, n (r + 1) / N) of them;
- *  3. the comparison vectors are gathered to rank 0 (MPI_Gatherv), because the
- *     fit needs every candidate's vector (the prior and the name-rarity means
- *     are sums over all of them, and the fit is the score/ stage's, unchanged);
- *     rank 0 fits on all the node's cores while the other ranks sleep, and
- *     broadcasts the model (a flat struct, sent as bytes), so every rank
- *     scores with the very same parameters;
+ *     part of the records chose, sorted. Each rank sends 256 evenly spaced
+ *     samples of them to all (MPI_Allgatherv); from every part's samples every
+ *     rank computes the same N - 1 splitters, which cut the candidate order
+ *     into N ranges of about equal size; rank r sends slice q of its sorted
+ *     candidates to rank q (MPI_Alltoallv), and rank q joins the slices it
+ *     got (block_join.c: a pair two parts chose goes to the same rank from
+ *     both, and the join keeps it once). Rank q then holds range q of the
+ *     single process's candidates, and only that; the ranges in rank order
+ *     are its candidates in its order (where each starts: MPI_Iallgather of
+ *     the counts);
+ *  2. rank r compares its range;
+ *  3. rank 0 grows its candidates and vectors to all n and gathers the other
+ *     ranges' pairs and vectors into them (MPI_Igatherv), because the fit
+ *     needs every candidate (the prior and the name-rarity means are sums over
+ *     all of them, and linking takes the strong pairs one to one by record;
+ *     the fit is the score/ stage's, unchanged); rank 0 fits on all the node's
+ *     cores while the other ranks sleep, and broadcasts the model (a flat
+ *     struct, sent as bytes), so every rank scores with the same parameters;
  *  4. rank r scores its range; the pairs above the threshold (far fewer than
  *     the candidates) are gathered to rank 0 in rank order (MPI_Gatherv), which
  *     is candidate order, so rank 0 finishes exactly as wl_run would: one-to-one,
@@ -53,11 +60,14 @@ typedef struct {
     wl_model *model;
     wl_stages *st;
     size_t rejected;
-    size_t lo, hi, n;           /* this rank's candidate range, of n */
+    size_t lo, hi, n;           /* this rank's candidate range [lo, hi), of n */
+    size_t most;                /* the largest range of any rank */
+    int *counts, *displs;       /* every rank's range (count, start), for the gathers */
     int local;                  /* ranks on this node */
     uint64_t bytes_records;     /* sent by this rank in the split read (its records to all) */
     uint64_t bytes_features;    /* sent by this rank: its part's features, to every other rank */
-    uint64_t bytes_candidates;  /* sent by this rank: the candidates its records chose, to every other rank */
+    uint64_t bytes_candidates;  /* sent by this rank: the candidates its records chose, each to its range's rank */
+    long hwm_kb[8];             /* peak memory (VmHWM) at the end of each stage (STAGE_NAMES) */
     double seconds_normalise;   /* normalising its part */
     double seconds_exchange;    /* sending and receiving every part's features */
     uint64_t bytes_vectors;     /* sent by this rank in the gather */
@@ -125,6 +135,24 @@ static double seconds_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+/* Peak memory at the end of each stage, for the summary (docs/scale-out.md). */
+static const char *const STAGE_NAMES[8] = { "read", "normalise", "block", "cut and join", "compare",
+                                            "gather and fit", "score", "finish" };
+
+/* This process's peak resident memory so far (VmHWM), in kB; 0 when unknown. */
+static long hwm_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6)) kb = strtol(line + 6, NULL, 10);
+    if (f) fclose(f);
+    return kb;
+}
+
+static void stage_done(job *j, int stage) { j->hwm_kb[stage] = hwm_kb(); }
 
 /* Ranks on this node: they share its cores. */
 static int local_ranks(void)
@@ -263,38 +291,114 @@ static int exchange_features(job *j, unsigned char **all, size_t *total)
     return rc;
 }
 
-/* Rank r blocked the candidates its part of the records chose; every rank
- * gets every part's and joins them (the union, in the single process's order). */
+/* Samples of every part's candidates, for the splitters: this many per rank. */
+enum { SAMPLES_PER_RANK = 256 };
+
+/* Rank r blocked the candidates its part of the records chose, sorted. They
+ * are cut at common splitters (from samples of every part, all-gathered), so
+ * that rank q gets range q of the candidate order from every part
+ * (MPI_Alltoallv) and joins only those: the union of its range, each pair once
+ * (a pair two parts chose goes to the same rank from both), in order. The
+ * ranges in rank order are the single process's candidates. */
 static int exchange_candidates(job *j)
 {
-    size_t n = 0, size = wl_stage_pair_size();
-    const void *mine = wl_stage_part_candidates(j->st, &n);
-    unsigned long long *lens = malloc((size_t)j->size * sizeof *lens);
-    size_t *counts = malloc((size_t)j->size * sizeof *counts);
-    if (!lens || !counts) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
-    unsigned char *all = NULL;
+    size_t n = 0, ps = wl_stage_pair_size(), N = (size_t)j->size;
+    const unsigned char *mine = wl_stage_part_candidates(j->st, &n);
+    unsigned long long info[2], *infos = malloc(2 * N * sizeof *infos);
+    size_t *counts = malloc(N * sizeof *counts), *sizes = malloc(N * sizeof *sizes),
+           *send = malloc(N * sizeof *send), *recv = malloc(N * sizeof *recv);
+    int *scount = malloc(N * sizeof *scount), *sdispl = malloc(N * sizeof *sdispl),
+        *rcount = malloc(N * sizeof *rcount), *rdispl = malloc(N * sizeof *rdispl);
+    unsigned char *samples = malloc(SAMPLES_PER_RANK * ps), *all_samples = malloc(N * SAMPLES_PER_RANK * ps);
+    if (!infos || !counts || !sizes || !send || !recv || !scount || !sdispl || !rcount || !rdispl || !samples ||
+        !all_samples)
+        MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL); /* cannot leave a collective half-joined */
+    MPI_Datatype pair;
+    MPI_Type_contiguous((int)ps, MPI_BYTE, &pair);
+    MPI_Type_commit(&pair);
+    MPI_Request req;
+    /* every part's samples, and how many candidates each part holds */
+    info[0] = wl_stage_part_samples(j->st, SAMPLES_PER_RANK, samples);
+    info[1] = n;
+    MPI_Iallgather(info, 2, MPI_UNSIGNED_LONG_LONG, infos, 2, MPI_UNSIGNED_LONG_LONG, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    int at = 0;
+    for (size_t q = 0; q < N; q++) {
+        counts[q] = (size_t)infos[2 * q];
+        sizes[q] = (size_t)infos[2 * q + 1];
+        rcount[q] = (int)counts[q];
+        rdispl[q] = at;
+        at += rcount[q];
+    }
+    MPI_Iallgatherv(samples, (int)info[0], pair, all_samples, rcount, rdispl, pair, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    /* the splitters, and this part's slice for every rank */
+    wl_status st = wl_stage_part_cut(j->st, all_samples, counts, sizes, N, send);
+    if (st != WL_OK) cli_error("cutting its candidates into ranges failed: %s", wl_strerror(st));
+    int rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "cutting its candidates into ranges");
+    unsigned char *got = NULL;
     size_t total = 0;
-    int rc = share_parts(j, mine, n * size, &all, &total, lens, "candidates");
     if (rc == EXIT_OK) {
-        for (int q = 0; q < j->size; q++) counts[q] = (size_t)(lens[q] / size);
-        j->bytes_candidates = (uint64_t)n * size * (uint64_t)(j->size - 1);
-        wl_status st = wl_stage_join(j->st, all, counts, (size_t)j->size);
-        if (st != WL_OK) cli_error("joining the ranks' candidates failed: %s", wl_strerror(st));
+        unsigned long long *s64 = malloc(N * sizeof *s64), *r64 = malloc(N * sizeof *r64);
+        if (!s64 || !r64) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+        for (size_t q = 0; q < N; q++) s64[q] = send[q];
+        MPI_Ialltoall(s64, 1, MPI_UNSIGNED_LONG_LONG, r64, 1, MPI_UNSIGNED_LONG_LONG, MPI_COMM_WORLD, &req);
+        wait_asleep(&req);
+        size_t sat = 0;
+        for (size_t q = 0; q < N; q++) {
+            recv[q] = (size_t)r64[q];
+            total += recv[q];
+            scount[q] = (int)send[q];
+            sdispl[q] = (int)sat;
+            sat += send[q];
+            if (q != (size_t)j->rank) j->bytes_candidates += (uint64_t)send[q] * ps;
+        }
+        free(s64);
+        free(r64);
+        /* MPI counts and displacements are int, in pairs */
+        int too_many = n > (size_t)INT32_MAX || total > (size_t)INT32_MAX;
+        if (too_many) cli_error("rank %d: more than %d candidate pairs to send or receive", j->rank, INT32_MAX);
+        got = too_many ? NULL : malloc((total ? total : 1) * ps);
+        if (!too_many && !got) cli_error("no memory for the %zu candidate pairs of its range", total);
+        rc = agree(j, got ? EXIT_OK : EXIT_INTERNAL, "receiving its range of the candidates");
+    }
+    if (rc == EXIT_OK) {
+        size_t rat = 0;
+        for (size_t q = 0; q < N; q++) {
+            rcount[q] = (int)recv[q];
+            rdispl[q] = (int)rat;
+            rat += recv[q];
+        }
+        MPI_Ialltoallv(mine, scount, sdispl, pair, got, rcount, rdispl, pair, MPI_COMM_WORLD, &req);
+        wait_asleep(&req);
+        st = wl_stage_join(j->st, got, recv, N);
+        if (st != WL_OK) cli_error("joining its range of the candidates failed: %s", wl_strerror(st));
         rc = st == WL_OK ? EXIT_OK : status_exit(st);
     }
-    free(all);
+    MPI_Type_free(&pair);
+    free(got);
+    free(all_samples);
+    free(samples);
+    free(rdispl);
+    free(rcount);
+    free(sdispl);
+    free(scount);
+    free(recv);
+    free(send);
+    free(sizes);
     free(counts);
-    free(lens);
+    free(infos);
     return rc;
 }
 
-/* Normalise and block, both spread over the ranks; every rank must then hold
- * the same candidates. */
+/* Normalise and block, both spread over the ranks; then each rank joins its
+ * range of the candidates. */
 static int prepare(job *j)
 {
     unsigned char *packed = NULL;
     size_t len = 0;
     int rc = exchange_features(j, &packed, &len);
+    stage_done(j, 1);
     if (rc != EXIT_OK) return rc;
     wl_options opt = cli_run_options(&j->o, j->mode);
     char err[512] = "";
@@ -303,29 +407,42 @@ static int prepare(job *j)
     free(packed);
     if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));
     rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "blocking its records");
-    if (rc == EXIT_OK) rc = exchange_candidates(j);
-    if (rc != EXIT_OK) return rc;
-    j->n = wl_stage_candidates(j->st);
-    /* MPI counts and displacements are int: version 1 takes up to 2^31 - 1 candidates. */
-    if (j->n > (size_t)INT32_MAX) {
-        cli_error("%zu candidate pairs: watchlink-mpi version 1 takes at most %d", j->n, INT32_MAX);
-        return EXIT_INTERNAL;
-    }
-    j->lo = j->n * (size_t)j->rank / (size_t)j->size;
-    j->hi = j->n * ((size_t)j->rank + 1) / (size_t)j->size;
-    return EXIT_OK;
+    stage_done(j, 2);
+    if (rc == EXIT_OK) rc = agree(j, exchange_candidates(j), "joining its range of the candidates");
+    stage_done(j, 3);
+    return rc;
 }
 
-/* Every rank must have blocked the same candidates (the same files seen the same way). */
-static int check_same_candidates(job *j)
+/* Where every rank's range starts and how long it is (MPI_Iallgather of the
+ * counts: the ranks in order), and the total. MPI counts and displacements are
+ * int: version 1 takes up to 2^31 - 1 candidates. */
+static int place_ranges(job *j)
 {
-    unsigned long long mine = j->n, lo = 0, hi = 0;
-    MPI_Allreduce(&mine, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
-    MPI_Allreduce(&mine, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
-    if (lo == hi) return EXIT_OK;
-    cli_error("rank %d blocked %llu candidate pairs, other ranks between %llu and %llu: the ranks "
-              "do not see the same lists", j->rank, mine, lo, hi);
-    return EXIT_INTERNAL;
+    size_t N = (size_t)j->size;
+    unsigned long long mine = wl_stage_candidates(j->st), *all = malloc(N * sizeof *all);
+    j->counts = malloc(N * sizeof *j->counts);
+    j->displs = malloc(N * sizeof *j->displs);
+    if (!all || !j->counts || !j->displs) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+    MPI_Request req;
+    MPI_Iallgather(&mine, 1, MPI_UNSIGNED_LONG_LONG, all, 1, MPI_UNSIGNED_LONG_LONG, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    size_t n = 0;
+    j->most = 0;
+    for (size_t q = 0; q < N; q++) {
+        if (q == (size_t)j->rank) j->lo = n;
+        j->displs[q] = n <= (size_t)INT32_MAX ? (int)n : 0;
+        j->counts[q] = all[q] <= (unsigned long long)INT32_MAX ? (int)all[q] : 0;
+        n += (size_t)all[q];
+        if ((size_t)all[q] > j->most) j->most = (size_t)all[q];
+    }
+    free(all);
+    j->n = n;
+    j->hi = j->lo + (size_t)mine;
+    if (n > (size_t)INT32_MAX) {
+        if (j->rank == 0) cli_error("%zu candidate pairs: watchlink-mpi version 1 takes at most %d", n, INT32_MAX);
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
 }
 
 /* Rank r compares its range; a test can make one rank fail here
@@ -337,39 +454,35 @@ static int compare_range(job *j)
         cli_error("rank %d: failure injected by WATCHLINK_MPI_FAIL_RANK", j->rank);
         return EXIT_INTERNAL;
     }
-    wl_status st = wl_stage_compare(j->st, j->lo, j->hi);
+    wl_status st = wl_stage_compare(j->st, 0, j->hi - j->lo);
     return st == WL_OK ? EXIT_OK : status_exit(st);
 }
 
-/* Range [lo, hi) of rank q, as every rank computes it. */
-static void range_of(const job *j, int q, int *count, int *displ)
+/* Rank 0 holds range 0; it grows its candidates and vectors to all n (the fit
+ * needs every candidate's pair and vector) and gets the other ranges, in place,
+ * in rank order (MPI_Igatherv). */
+static int gather_for_fit(job *j)
 {
-    size_t lo = j->n * (size_t)q / (size_t)j->size, hi = j->n * ((size_t)q + 1) / (size_t)j->size;
-    *count = (int)(hi - lo);
-    *displ = (int)lo;
-}
-
-/* Rank 0 gets every comparison vector, in place, for the fit. */
-static void gather_vectors(job *j)
-{
-    int *counts = malloc((size_t)j->size * sizeof *counts), *displs = malloc((size_t)j->size * sizeof *displs);
-    if (!counts || !displs) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL); /* cannot leave a collective half-joined */
-    for (int q = 0; q < j->size; q++) range_of(j, q, &counts[q], &displs[q]);
-    MPI_Datatype vec;
-    MPI_Type_contiguous((int)wl_stage_vector_size(), MPI_BYTE, &vec);
-    MPI_Type_commit(&vec);
-    char *all = wl_stage_vectors(j->st);
-    MPI_Request req;
-    if (j->rank == 0)
-        MPI_Igatherv(MPI_IN_PLACE, 0, vec, all, counts, displs, vec, 0, MPI_COMM_WORLD, &req);
-    else
-        MPI_Igatherv(all + j->lo * wl_stage_vector_size(), counts[j->rank], vec, NULL, NULL, NULL, vec, 0,
-                     MPI_COMM_WORLD, &req);
-    wait_asleep(&req);
-    MPI_Type_free(&vec);
-    if (j->rank != 0) j->bytes_vectors = (uint64_t)(j->hi - j->lo) * wl_stage_vector_size();
-    free(counts);
-    free(displs);
+    wl_status st = j->rank == 0 ? wl_stage_extend(j->st, j->n) : WL_OK;
+    if (st != WL_OK) cli_error("no room for every candidate's pair and vector: %s", wl_strerror(st));
+    int rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "gathering the candidates for the fit");
+    if (rc != EXIT_OK) return rc;
+    const size_t sizes[2] = { wl_stage_pair_size(), wl_stage_vector_size() };
+    for (int k = 0; k < 2; k++) {
+        char *all = k == 0 ? wl_stage_pairs(j->st) : wl_stage_vectors(j->st);
+        MPI_Datatype t;
+        MPI_Type_contiguous((int)sizes[k], MPI_BYTE, &t);
+        MPI_Type_commit(&t);
+        MPI_Request req;
+        if (j->rank == 0)
+            MPI_Igatherv(MPI_IN_PLACE, 0, t, all, j->counts, j->displs, t, 0, MPI_COMM_WORLD, &req);
+        else
+            MPI_Igatherv(all, j->counts[j->rank], t, NULL, NULL, NULL, t, 0, MPI_COMM_WORLD, &req);
+        wait_asleep(&req);
+        MPI_Type_free(&t);
+        if (j->rank != 0) j->bytes_vectors += (uint64_t)(j->hi - j->lo) * sizes[k];
+    }
+    return EXIT_OK;
 }
 
 /* Rank 0 fits on the threads of every rank of its node (they wait asleep). */
@@ -440,7 +553,7 @@ static int score(job *j, wl_match **all, size_t *n_all)
 {
     wl_match *mine = NULL;
     size_t n_mine = 0;
-    wl_status st = wl_stage_score(j->st, j->lo, j->hi, &mine, &n_mine);
+    wl_status st = wl_stage_score(j->st, 0, j->hi - j->lo, &mine, &n_mine);
     int rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "scoring its candidates");
     if (rc == EXIT_OK) rc = gather_pairs(j, mine, n_mine, all, n_all);
     free(mine);
@@ -467,6 +580,10 @@ static void print_mpi_summary(const job *j, int rc)
     unsigned long long cand = j->bytes_candidates, cand_total = 0;
     MPI_Ireduce(&cand, &cand_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
     wait_asleep(&req[1]);
+    /* the peak at each stage's end: rank 0's, and the largest of the others' */
+    long none[8] = { 0 }, others[8] = { 0 };
+    MPI_Ireduce(j->rank == 0 ? none : j->hwm_kb, others, 8, MPI_LONG, MPI_MAX, 0, MPI_COMM_WORLD, &req[1]);
+    wait_asleep(&req[1]);
     if (j->rank == 0 && rc == EXIT_OK && !j->o.quiet) {
         fprintf(stderr, "mpi: split read: %llu bytes of records sent between ranks (%.0f per record)\n", rec_total,
                 wl_dataset_size(j->ds) ? (double)rec_total / (double)wl_dataset_size(j->ds) : 0.0);
@@ -474,14 +591,21 @@ static void print_mpi_summary(const job *j, int rc)
                         "between ranks (%.0f per record) in %.2f s\n", j->seconds_normalise, feat_total,
                 wl_dataset_size(j->ds) ? (double)feat_total / (double)wl_dataset_size(j->ds) : 0.0,
                 j->seconds_exchange);
-        fprintf(stderr, "mpi: block: %llu bytes of candidates sent between ranks (%.1f per candidate)\n",
+        fprintf(stderr, "mpi: block: %llu bytes of candidates sent between ranks (%.1f per candidate), each "
+                        "to the rank of its range\n",
                 cand_total, j->n ? (double)cand_total / (double)j->n : 0.0);
         fprintf(stderr, "mpi: %d ranks, %d threads each; %zu candidates, %zu per rank at most\n", j->size,
-                j->o.threads, j->n, (j->n + (size_t)j->size - 1) / (size_t)j->size);
-        fprintf(stderr, "mpi: sent %llu bytes of comparison vectors (%zu per candidate) and %llu bytes "
-                        "of pairs (%zu per pair) to rank 0, %llu bytes of model from it\n",
-                vec_total, wl_stage_vector_size(), (unsigned long long)j->bytes_pairs, sizeof(wl_match),
-                (unsigned long long)j->bytes_model);
+                j->o.threads, j->n, j->most);
+        fprintf(stderr, "mpi: sent %llu bytes of candidate pairs and comparison vectors (%zu per candidate) "
+                        "and %llu bytes of pairs above the threshold (%zu per pair) to rank 0, %llu bytes of "
+                        "model from it\n",
+                vec_total, wl_stage_pair_size() + wl_stage_vector_size(), (unsigned long long)j->bytes_pairs,
+                sizeof(wl_match), (unsigned long long)j->bytes_model);
+        fputs("mpi: peak memory at stage ends (MB), rank 0 / largest of the others:", stderr);
+        for (int k = 0; k < 8; k++)
+            fprintf(stderr, "%s %s %.0f / %.0f", k ? ";" : "", STAGE_NAMES[k], (double)j->hwm_kb[k] / 1024.0,
+                    (double)others[k] / 1024.0);
+        fputc('\n', stderr);
         fputs("mpi: peak memory per rank (MB):", stderr);
         for (int q = 0; all && q < j->size; q++) fprintf(stderr, " %.1f", (double)all[q] / 1024.0);
         fputc('\n', stderr);
@@ -508,17 +632,26 @@ static int run(job *j, int argc, char **argv)
 {
     int rc = parse(j, argc, argv);
     if (rc != EXIT_OK) return rc == -2 ? EXIT_OK : rc;
-    if ((rc = agree(j, read_inputs(j), "reading the lists")) != EXIT_OK) return rc;
+    rc = agree(j, read_inputs(j), "reading the lists");
+    stage_done(j, 0);
+    if (rc != EXIT_OK) return rc;
     if ((rc = agree(j, prepare(j), "normalising and blocking")) != EXIT_OK) return rc;
-    if ((rc = agree(j, check_same_candidates(j), "the candidate check")) != EXIT_OK) return rc;
-    if ((rc = agree(j, compare_range(j), "comparing its candidates")) != EXIT_OK) return rc;
-    gather_vectors(j);
-    if ((rc = agree(j, fit(j), "fitting the model")) != EXIT_OK) return rc;
+    if ((rc = agree(j, place_ranges(j), "placing the ranges")) != EXIT_OK) return rc;
+    rc = agree(j, compare_range(j), "comparing its candidates");
+    stage_done(j, 4);
+    if (rc != EXIT_OK) return rc;
+    if ((rc = gather_for_fit(j)) != EXIT_OK) return rc;
+    rc = agree(j, fit(j), "fitting the model");
+    stage_done(j, 5);
+    if (rc != EXIT_OK) return rc;
     if ((rc = agree(j, broadcast_model(j), "taking the model")) != EXIT_OK) return rc;
     wl_match *all = NULL;
     size_t n_all = 0;
-    if ((rc = score(j, &all, &n_all)) != EXIT_OK) return rc;
+    rc = score(j, &all, &n_all);
+    stage_done(j, 6);
+    if (rc != EXIT_OK) return rc;
     rc = finish(j, all, n_all); /* rank 0 alone: it owns the output */
+    stage_done(j, 7);
     print_mpi_summary(j, rc);
     return rc;
 }
@@ -532,6 +665,8 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &j.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &j.size);
     int rc = run(&j, argc, argv);
+    free(j.counts);
+    free(j.displs);
     wl_stage_free(j.st);
     wl_model_free(j.model);
     wl_dataset_free(j.ds);

@@ -687,7 +687,10 @@ WL_API size_t wl_store_index_bytes(const wl_store_index *x, size_t *features, si
  * vectors of every candidate; each process scores a range; one process
  * finishes with all the pairs. prepare, compare [0, n), fit, score [0, n) and
  * finish give exactly the result wl_run gives (no report views: those are
- * wl_run's). Implemented in engine/src/pipeline/stages.c. */
+ * wl_run's). Spread further, each process holds only its range of the
+ * candidates (wl_stage_part_cut), and the one that fits gathers the others'
+ * pairs and vectors (wl_stage_extend). Implemented in
+ * engine/src/pipeline/stages.c. */
 typedef struct wl_stages wl_stages;
 
 /**
@@ -731,6 +734,38 @@ WL_API const void *wl_stage_part_candidates(const wl_stages *s, size_t *n);
  * pairs are not sorted; WL_NOMEM.
  */
 WL_API wl_status wl_stage_join(wl_stages *s, const void *all, const size_t *counts, size_t parts);
+/**
+ * Before wl_stage_join, for cutting the candidate order into one range per
+ * process instead of joining every part everywhere: up to k of this part's
+ * candidates, evenly spaced, into out (room for k pairs of wl_stage_pair_size()
+ * bytes). @return the samples written (fewer than k when the part holds fewer).
+ */
+WL_API size_t wl_stage_part_samples(const wl_stages *s, size_t k, void *out);
+/**
+ * From every part's samples (wl_stage_part_samples, concatenated in part order:
+ * counts[p] samples of part p, which holds sizes[p] candidates), the common
+ * splitters that cut the candidate order into `parts` ranges of about equal
+ * size; send[q] receives how many of this part's candidates fall in range q
+ * (consecutive slices of wl_stage_part_candidates, in order). Every process
+ * computes the same splitters from the same samples, so process q joining
+ * slice q of every part (wl_stage_join) holds range q of the candidates, and
+ * the ranges in process order are wl_stage_prepare's candidates.
+ * @return WL_OK; WL_USAGE after the join; WL_INPUT when a count is not a
+ * part's; WL_NOMEM.
+ */
+WL_API wl_status wl_stage_part_cut(const wl_stages *s, const void *samples, const size_t *counts,
+                                   const size_t *sizes, size_t parts, size_t *send);
+/** After wl_stage_join: the candidate pairs, contiguous, in candidate order, as
+ *  they are compared (wl_stage_pair_size() bytes each); NULL before the join. */
+WL_API void *wl_stage_pairs(wl_stages *s);
+/**
+ * After wl_stage_join of range 0 (see wl_stage_part_cut), for the fit: grows
+ * the candidates and their vectors to n, keeping the first ones; the caller
+ * copies the other ranges' pairs and vectors in (wl_stage_pairs,
+ * wl_stage_vectors) before wl_stage_fit. @return WL_OK; WL_USAGE (fitted,
+ * not joined, or n below the candidates held); WL_NOMEM.
+ */
+WL_API wl_status wl_stage_extend(wl_stages *s, size_t n);
 WL_API void wl_stage_free(wl_stages *s);
 /** @return the number of candidate pairs n. */
 WL_API size_t wl_stage_candidates(const wl_stages *s);

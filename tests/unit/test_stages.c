@@ -3,7 +3,10 @@
  * split into ranges and whichever process compared each range: vectors are
  * compared by one stages object per "rank" and copied between them as bytes,
  * as MPI_Allgatherv does; the ranges' scored pairs are concatenated in range
- * order, as MPI_Gatherv does. */
+ * order, as MPI_Gatherv does. Spread further, each "rank" holds only its
+ * range of the candidates, cut at common splitters from samples of every part
+ * (as watchlink-mpi's MPI_Alltoallv), and rank 0 gathers every range for the
+ * fit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "block/block.h"
 #include "watchlink.h"
 
 static wl_dataset *read_sample(void)
@@ -154,6 +158,114 @@ static wl_result *run_in_ranks(const wl_dataset *ds, const wl_options *o, int ra
     return res;
 }
 
+/* The partitioned flow of watchlink-mpi: rank r normalises and blocks part r;
+ * every part's samples go to every rank (MPI_Allgatherv), each cuts its
+ * candidates at the common splitters and sends slice q to rank q
+ * (MPI_Alltoallv), which joins the slices: its range. Each rank compares and
+ * scores its range; rank 0 grows to every candidate, gets the others' pairs
+ * and vectors (MPI_Gatherv) and fits. The ranges in rank order must be the
+ * single process's candidates (ref_pairs, n_ref of them). Records how many
+ * ranks got no candidate in *empty. */
+static wl_result *run_in_ranges(const wl_dataset *ds, const wl_options *o, int ranks, size_t k,
+                                const unsigned char *ref_pairs, size_t n_ref, int *empty)
+{
+    wl_stages *s[8];
+    char err[512];
+    assert_true(ranks <= 8);
+    size_t len = 0, ps = wl_stage_pair_size(), vs = wl_stage_vector_size();
+    unsigned char *packed = pack_all(ds, ranks, &len);
+    for (int r = 0; r < ranks; r++)
+        assert_int_equal(wl_stage_prepare_part(ds, o, packed, len, (size_t)r, (size_t)ranks, &s[r], err, sizeof err),
+                         WL_OK);
+    free(packed);
+    /* the samples, all-gathered */
+    size_t counts[8], sizes[8], n_samples = 0;
+    unsigned char *samples = malloc((size_t)ranks * k * ps + 1);
+    assert_non_null(samples);
+    for (int r = 0; r < ranks; r++) {
+        wl_stage_part_candidates(s[r], &sizes[r]);
+        counts[r] = wl_stage_part_samples(s[r], k, samples + n_samples * ps);
+        assert_true(counts[r] == (sizes[r] < k ? sizes[r] : k));
+        n_samples += counts[r];
+    }
+    /* every rank's slices, the all-to-all, and each rank's join of what it got */
+    size_t send[8][8];
+    for (int r = 0; r < ranks; r++)
+        assert_int_equal(wl_stage_part_cut(s[r], samples, counts, sizes, (size_t)ranks, send[r]), WL_OK);
+    free(samples);
+    unsigned char *got[8];
+    size_t recv[8][8];
+    for (int q = 0; q < ranks; q++) {
+        size_t total = 0;
+        for (int r = 0; r < ranks; r++) total += recv[q][r] = send[r][q];
+        got[q] = malloc(total * ps + 1);
+        assert_non_null(got[q]);
+        size_t at = 0;
+        for (int r = 0; r < ranks; r++) {
+            size_t n = 0, from = 0;
+            const unsigned char *mine = wl_stage_part_candidates(s[r], &n);
+            for (int x = 0; x < q; x++) from += send[r][x];
+            if (send[r][q]) memcpy(got[q] + at * ps, mine + from * ps, send[r][q] * ps);
+            at += send[r][q];
+        }
+    }
+    for (int r = 0; r < ranks; r++) {
+        size_t n = 0;
+        wl_stage_part_candidates(s[r], &n);
+        size_t sent = 0;
+        for (int q = 0; q < ranks; q++) sent += send[r][q];
+        assert_int_equal(sent, n); /* every candidate of the part goes somewhere, once */
+    }
+    for (int q = 0; q < ranks; q++) {
+        assert_null(wl_stage_pairs(s[q]));
+        assert_int_equal(wl_stage_extend(s[q], 0), WL_USAGE); /* not joined */
+        assert_int_equal(wl_stage_join(s[q], got[q], recv[q], (size_t)ranks), WL_OK);
+        free(got[q]);
+    }
+    /* the ranges in rank order are the single process's candidates */
+    size_t n = 0, lo[9];
+    *empty = 0;
+    for (int r = 0; r < ranks; r++) {
+        size_t m = wl_stage_candidates(s[r]);
+        lo[r] = n;
+        assert_true(n + m <= n_ref);
+        if (m) assert_memory_equal(wl_stage_pairs(s[r]), ref_pairs + n * ps, m * ps);
+        *empty += m == 0;
+        n += m;
+    }
+    lo[ranks] = n;
+    assert_int_equal(n, n_ref);
+    for (int r = 0; r < ranks; r++) assert_int_equal(wl_stage_compare(s[r], 0, lo[r + 1] - lo[r]), WL_OK);
+    /* rank 0 gets every range for the fit; the others take its model */
+    if (lo[1] > 0) assert_int_equal(wl_stage_extend(s[0], lo[1] - 1), WL_USAGE); /* below what it holds */
+    assert_int_equal(wl_stage_extend(s[0], n), WL_OK);
+    for (int r = 1; r < ranks; r++) {
+        size_t m = lo[r + 1] - lo[r];
+        if (!m) continue;
+        memcpy((char *)wl_stage_pairs(s[0]) + lo[r] * ps, wl_stage_pairs(s[r]), m * ps);
+        memcpy((char *)wl_stage_vectors(s[0]) + lo[r] * vs, wl_stage_vectors(s[r]), m * vs);
+    }
+    assert_int_equal(wl_stage_fit(s[0], NULL, ranks), WL_OK);
+    assert_int_equal(wl_stage_extend(s[0], n), WL_USAGE); /* fitted */
+    for (int r = 1; r < ranks; r++) assert_int_equal(wl_stage_set_model_image(s[r], wl_stage_model_image(s[0])), WL_OK);
+    wl_match *all = NULL;
+    size_t n_all = 0;
+    for (int r = 0; r < ranks; r++) {
+        wl_match *part;
+        size_t np;
+        assert_int_equal(wl_stage_score(s[r], 0, lo[r + 1] - lo[r], &part, &np), WL_OK);
+        all = realloc(all, (n_all + np + 1) * sizeof *all);
+        assert_non_null(all);
+        if (np) memcpy(&all[n_all], part, np * sizeof *part);
+        n_all += np;
+        free(part);
+    }
+    wl_result *res = NULL;
+    assert_int_equal(wl_stage_finish(s[0], all, n_all, &res), WL_OK);
+    for (int r = 0; r < ranks; r++) wl_stage_free(s[r]);
+    return res;
+}
+
 static void check_modes(wl_mode mode, int one_to_one)
 {
     wl_dataset *ds = read_sample();
@@ -165,12 +277,27 @@ static void check_modes(wl_mode mode, int one_to_one)
     wl_result *ref = NULL;
     assert_int_equal(wl_run(ds, &o, NULL, NULL, NULL, &ref, err, sizeof err), WL_OK);
     assert_true(wl_result_pair_count(ref) > 0);
-    static const int ranks[] = { 1, 2, 3, 7 };
+    static const int ranks[] = { 1, 7 }; /* every rank joins every part */
     for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; i++) {
         wl_result *got = run_in_ranks(ds, &o, ranks[i]);
         assert_same_result(ref, got, wl_dataset_size(ds));
         wl_result_free(got);
     }
+    /* each rank its range: a few samples per part cut unevenly, many evenly */
+    wl_stages *one = NULL;
+    assert_int_equal(wl_stage_prepare(ds, &o, &one, err, sizeof err), WL_OK);
+    size_t n_ref = wl_stage_candidates(one);
+    static const struct { int ranks; size_t samples; } cuts[] = { { 1, 256 }, { 2, 256 }, { 3, 2 }, { 7, 1 } };
+    int empty = 0;
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        int e = 0;
+        wl_result *got = run_in_ranges(ds, &o, cuts[i].ranks, cuts[i].samples, wl_stage_pairs(one), n_ref, &e);
+        assert_same_result(ref, got, wl_dataset_size(ds));
+        wl_result_free(got);
+        empty += e;
+    }
+    wl_stage_free(one);
+    assert_true(empty > 0); /* some rank got no candidate (one sample per part, 7 ranks) */
     wl_result_free(ref);
     wl_dataset_free(ds);
 }
@@ -317,6 +444,109 @@ static void test_bad_packs(void **state)
     wl_dataset_free(ds);
 }
 
+/* Cuts `parts` sorted lists (each its part's candidates) into ranges with k
+ * samples per part, as watchlink-mpi does, and checks that the ranges' joins
+ * in range order are the join of all the lists. empty_ranges receives how many
+ * ranges got nothing. */
+static void check_cut(const wl_pairidx *all, const size_t *sizes, size_t parts, size_t k, size_t *empty_ranges)
+{
+    size_t total = 0;
+    for (size_t p = 0; p < parts; p++) total += sizes[p];
+    wl_vec ref;
+    wl_vec_init(&ref, sizeof(wl_pairidx));
+    assert_int_equal(wl_block_join(all, sizes, parts, &ref), WL_OK);
+    wl_pairidx samples[64], split[8];
+    size_t counts[8], n_samples = 0, at = 0;
+    assert_true(parts <= 8 && parts * k <= 64);
+    for (size_t p = 0; p < parts; at += sizes[p], p++) {
+        counts[p] = wl_block_samples(all + at, sizes[p], k, samples + n_samples);
+        n_samples += counts[p];
+    }
+    assert_int_equal(wl_block_splitters(samples, counts, sizes, parts, split), WL_OK);
+    size_t send[8][8];
+    at = 0;
+    for (size_t p = 0; p < parts; at += sizes[p], p++) {
+        wl_block_cut(all + at, sizes[p], split, parts, send[p]);
+        size_t sum = 0;
+        for (size_t q = 0; q < parts; q++) sum += send[p][q];
+        assert_int_equal(sum, sizes[p]);
+    }
+    size_t joined = 0;
+    *empty_ranges = 0;
+    for (size_t q = 0; q < parts; q++) {
+        wl_pairidx got[64];
+        size_t recv[8], n = 0, from = 0;
+        for (size_t p = 0; p < parts; from += sizes[p], p++) {
+            size_t off = 0;
+            for (size_t x = 0; x < q; x++) off += send[p][x];
+            memcpy(got + n, all + from + off, send[p][q] * sizeof *got);
+            n += recv[p] = send[p][q];
+        }
+        wl_vec mine;
+        wl_vec_init(&mine, sizeof(wl_pairidx));
+        assert_int_equal(wl_block_join(got, recv, parts, &mine), WL_OK);
+        assert_true(joined + mine.len <= ref.len);
+        if (mine.len)
+            assert_memory_equal(mine.data, (wl_pairidx *)ref.data + joined, mine.len * sizeof(wl_pairidx));
+        joined += mine.len;
+        *empty_ranges += mine.len == 0;
+        wl_vec_free(&mine);
+    }
+    assert_int_equal(joined, ref.len);
+    wl_vec_free(&ref);
+}
+
+/* The splitter cut: a pair two parts hold goes to one range from both (the
+ * join there drops the repeat), an empty part sends nothing, a range may get
+ * nothing, and with every pair known (as many samples as pairs) the cut is the
+ * one computed by hand. */
+static void test_cut_into_ranges(void **state)
+{
+    (void)state;
+    /* three parts, the middle one empty, (0,2) and (1,5) in both others */
+    const wl_pairidx three[] = { { 0, 1 }, { 0, 2 }, { 1, 5 }, { 2, 3 }, { 0, 2 }, { 1, 5 }, { 3, 4 }, { 5, 6 } };
+    const size_t three_sizes[] = { 4, 0, 4 };
+    size_t empty;
+    for (size_t k = 1; k <= 5; k++) check_cut(three, three_sizes, 3, k, &empty);
+    /* by hand, with every pair a sample: 8 pairs, cut at 8/3 = 2 and 16/3 = 5 */
+    wl_pairidx split[2];
+    const size_t counts[] = { 4, 0, 4 };
+    assert_int_equal(wl_block_splitters(three, counts, three_sizes, 3, split), WL_OK);
+    assert_int_equal(split[0].a, 0);
+    assert_int_equal(split[0].b, 2);
+    assert_int_equal(split[1].a, 2);
+    assert_int_equal(split[1].b, 3);
+    size_t send[3];
+    wl_block_cut(three, 4, split, 3, send);
+    assert_int_equal(send[0], 1);
+    assert_int_equal(send[1], 2);
+    assert_int_equal(send[2], 1);
+    wl_block_cut(three + 4, 4, split, 3, send);
+    assert_int_equal(send[0], 0);
+    assert_int_equal(send[1], 2);
+    assert_int_equal(send[2], 2);
+    /* four parts holding the same pair: one range gets it, once; three get nothing */
+    const wl_pairidx same[] = { { 1, 2 }, { 1, 2 }, { 1, 2 }, { 1, 2 } };
+    const size_t ones[] = { 1, 1, 1, 1 };
+    check_cut(same, ones, 4, 1, &empty);
+    assert_int_equal(empty, 3);
+    /* no candidates anywhere: every range empty, the splitters past every pair */
+    const size_t none[] = { 0, 0 }, no_counts[] = { 0, 0 };
+    check_cut(three, none, 2, 3, &empty);
+    assert_int_equal(empty, 2);
+    assert_int_equal(wl_block_splitters(three, no_counts, none, 2, split), WL_OK);
+    assert_int_equal(split[0].a, UINT32_MAX);
+    assert_int_equal(split[0].b, UINT32_MAX);
+    /* one part: one range, everything */
+    const size_t all_in_one[] = { 4 };
+    check_cut(three, all_in_one, 1, 2, &empty);
+    assert_int_equal(empty, 0);
+    /* more samples than pairs, or a part with pairs and no sample: refused */
+    const size_t too_many[] = { 5, 0, 4 }, missing[] = { 0, 0, 4 };
+    assert_int_equal(wl_block_splitters(three, too_many, three_sizes, 3, split), WL_INPUT);
+    assert_int_equal(wl_block_splitters(three + 4, missing, three_sizes, 3, split), WL_INPUT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_link_one_to_one_any_split),
         cmocka_unit_test(test_bad_ranges_and_order),
         cmocka_unit_test(test_bad_packs),
+        cmocka_unit_test(test_cut_into_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,34 @@ wl_status wl_block_part(const wl_features *f, const wl_options *opt, size_t part
 wl_status wl_block_join(const wl_pairidx *all, const size_t *counts, size_t parts, wl_vec *out);
 
 /**
+ * Up to k pairs of p[0..n) (sorted), evenly spaced: p[i n / k] for i < k (all
+ * of them when n <= k), into out. Sample i stands for the pairs from index
+ * i n / k to (i + 1) n / k (wl_block_splitters). @return the samples written.
+ */
+size_t wl_block_samples(const wl_pairidx *p, size_t n, size_t k, wl_pairidx *out);
+
+/**
+ * The parts - 1 splitters that cut the candidate order into `parts` ranges of
+ * about equal size, from every part's samples (wl_block_samples; counts[p]
+ * samples of part p, which holds sizes[p] pairs, concatenated in part order).
+ * Range q holds the pairs x with split[q - 1] <= x < split[q] (the first range
+ * from the start, the last to the end); a splitter past every pair is
+ * (UINT32_MAX, UINT32_MAX), and equal splitters leave a range empty. Integer
+ * arithmetic only, so every process computes the same splitters from the same
+ * samples. @return WL_OK; WL_INPUT when counts[p] > sizes[p]; WL_NOMEM.
+ */
+wl_status wl_block_splitters(const wl_pairidx *samples, const size_t *counts, const size_t *sizes, size_t parts,
+                             wl_pairidx *split);
+
+/**
+ * How many of p[0..n) (sorted) fall in each of the parts ranges that split
+ * (parts - 1 splitters, wl_block_splitters) cuts: send[q]; the ranges are
+ * consecutive slices of p. A pair two parts hold goes to the same range from
+ * both, so the union of range q is the join of what each part sends to q.
+ */
+void wl_block_cut(const wl_pairidx *p, size_t n, const wl_pairidx *split, size_t parts, size_t *send);
+
+/**
  * wl_block with an explicit cap: each record keeps its `partners` best
  * partners (wl_block_weight summed over the blocks they share; ties to the
  * lower record index) and a pair is a candidate when either record keeps the

@@ -3,7 +3,12 @@
  * once, but a pair both of whose records chose each other may have been chosen
  * in two parts. The lists are merged two by two, in rounds (log2(parts) passes
  * over the pairs), dropping the repeats; the result is the set wl_block builds
- * in one process, in the same order. */
+ * in one process, in the same order. Spread further (watchlink-mpi), each
+ * process joins only one range of that order: every part's list is cut at
+ * common splitters (wl_block_splitters, wl_block_cut), process q gets slice q
+ * of every part and joins those, and the ranges in process order are the
+ * joined list. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,4 +94,84 @@ wl_status wl_block_join(const wl_pairidx *all, const size_t *counts, size_t part
     out->cap = total ? total : 1;
     free(len);
     return WL_OK;
+}
+
+/* ---- cutting the candidate order into ranges, one per process ----
+ * Each process holds its part's sorted pairs; the ranges are cut at common
+ * splitters chosen from samples of every part, so that process q gets every
+ * pair of range q (from every part: the join drops the repeats) and the ranges
+ * in order are the joined list in order. */
+
+size_t wl_block_samples(const wl_pairidx *p, size_t n, size_t k, wl_pairidx *out)
+{
+    if (k > n) k = n;
+    for (size_t i = 0; i < k; i++) out[i] = p[i * n / k];
+    return k;
+}
+
+typedef struct {
+    wl_pairidx p;
+    size_t weight; /* the pairs this sample stands for */
+} weighted;
+
+static int cmp_weighted(const void *x, const void *y)
+{
+    const weighted *u = x, *v = y;
+    if (before(u->p, v->p)) return -1;
+    if (before(v->p, u->p)) return 1;
+    return (u->weight > v->weight) - (u->weight < v->weight); /* equal pairs: a total order all the same */
+}
+
+wl_status wl_block_splitters(const wl_pairidx *samples, const size_t *counts, const size_t *sizes, size_t parts,
+                             wl_pairidx *split)
+{
+    const wl_pairidx past = { UINT32_MAX, UINT32_MAX };
+    size_t n = 0, total = 0;
+    for (size_t p = 0; p < parts; p++) {
+        if (counts[p] > sizes[p] || (sizes[p] && !counts[p])) return WL_INPUT;
+        n += counts[p];
+        total += sizes[p];
+    }
+    weighted *w = malloc((n ? n : 1) * sizeof *w);
+    if (!w) return WL_NOMEM;
+    size_t at = 0;
+    for (size_t p = 0; p < parts; p++)
+        for (size_t i = 0; i < counts[p]; i++, at++) {
+            w[at].p = samples[at];
+            w[at].weight = (i + 1) * sizes[p] / counts[p] - i * sizes[p] / counts[p];
+        }
+    qsort(w, n, sizeof *w, cmp_weighted);
+    /* splitter q: the first sample with at least q total / parts pairs before it */
+    size_t k = 0, seen = 0;
+    for (size_t q = 1; q < parts; q++) {
+        size_t target = total / parts * q + total % parts * q / parts; /* total q / parts, exactly */
+        while (k < n && seen + w[k].weight <= target) seen += w[k++].weight;
+        /* w[k] stands for the pairs that hold the target: cut at it */
+        split[q - 1] = k < n ? w[k].p : past;
+    }
+    free(w);
+    return WL_OK;
+}
+
+/* The first index of p[0..n) not before x. */
+static size_t lower_bound(const wl_pairidx *p, size_t n, wl_pairidx x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (before(p[mid], x)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+void wl_block_cut(const wl_pairidx *p, size_t n, const wl_pairidx *split, size_t parts, size_t *send)
+{
+    size_t from = 0;
+    for (size_t q = 0; q < parts; q++) {
+        size_t to = q + 1 < parts ? lower_bound(p, n, split[q]) : n;
+        if (to < from) to = from; /* splitters out of order: nothing more to q */
+        send[q] = to - from;
+        from = to;
+    }
 }

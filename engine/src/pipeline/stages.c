@@ -187,6 +187,46 @@ wl_status wl_stage_join(wl_stages *s, const void *all, const size_t *counts, siz
     return join(s, all, counts, parts);
 }
 
+size_t wl_stage_part_samples(const wl_stages *s, size_t k, void *out)
+{
+    size_t n = 0;
+    const void *p = wl_stage_part_candidates(s, &n);
+    return p && out ? wl_block_samples(p, n, k, out) : 0;
+}
+
+wl_status wl_stage_part_cut(const wl_stages *s, const void *samples, const size_t *counts, const size_t *sizes,
+                            size_t parts, size_t *send)
+{
+    if (!s || s->c.vec || !counts || !sizes || !send || !parts) return WL_USAGE;
+    size_t n_samples = 0;
+    for (size_t p = 0; p < parts; p++) n_samples += counts[p];
+    if (n_samples && !samples) return WL_USAGE;
+    wl_pairidx *split = malloc(parts * sizeof *split);
+    if (!split) return WL_NOMEM;
+    wl_status st = wl_block_splitters(samples, counts, sizes, parts, split);
+    if (st == WL_OK) wl_block_cut(s->c.cand.data, s->c.cand.len, split, parts, send);
+    free(split);
+    return st;
+}
+
+void *wl_stage_pairs(wl_stages *s) { return s && s->c.vec ? s->c.cand.data : NULL; }
+
+wl_status wl_stage_extend(wl_stages *s, size_t n)
+{
+    if (!s || !s->c.vec || s->c.r->model || n < s->c.cand.len) return WL_USAGE;
+    size_t cap = n ? n : 1;
+    wl_pairidx *p = realloc(s->c.cand.data, cap * sizeof *p);
+    if (!p) return WL_NOMEM;
+    s->c.cand.data = p;
+    s->c.cand.cap = cap;
+    wl_cmpvec *v = realloc(s->c.vec, cap * sizeof *v);
+    if (!v) return WL_NOMEM;
+    s->c.vec = v;
+    s->c.cand.len = n;
+    s->c.r->stats.candidates = n;
+    return WL_OK;
+}
+
 wl_status wl_stage_compare(wl_stages *s, size_t lo, size_t hi)
 {
     if (!s || !s->c.vec || lo > hi || hi > s->c.cand.len) return WL_USAGE;
@@ -279,6 +319,13 @@ wl_status wl_stage_finish(wl_stages *s, wl_match *pairs, size_t n, wl_result **o
         return WL_USAGE;
     }
     double t = wl_now();
+    /* Clustering reads the pairs and the ranks only: the candidates, their
+     * vectors and the features go first, as in run.c. */
+    free(s->c.vec);
+    s->c.vec = NULL;
+    wl_vec_free(&s->c.cand);
+    wl_features_free(s->c.f);
+    s->c.f = NULL;
     wl_result *r = s->c.r;
     r->pairs = pairs;
     r->n_pairs = n;
