@@ -3,6 +3,8 @@
 # and watchlink-mpi at -np 1, 2 and 4 (oversubscribed) on generated lists, with
 # wall time, peak memory of every rank (/usr/bin/time -v) and the bytes sent.
 # Usage: mpi/measure.sh BUILD_DIR RECORDS [NP...]   (e.g. build 100000 1 2 4)
+# The lists are generated, or taken from $GEN_CACHE/gen-nRECORDS-k8-s42 when
+# that holds them (watchlink-bench run --cache writes them there).
 set -euo pipefail
 build=${1:?build dir}
 records=${2:?records}
@@ -11,9 +13,14 @@ nps=("$@")
 [ $# -eq 0 ] && nps=(1 2 4)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$build/watchlink-bench" gen --out "$work/gen" --records "$records" --seed 42 2>/dev/null
+gen="${GEN_CACHE:-/tmp/bcache}/gen-n$records-k8-s42"
+if [ ! -f "$gen/sgp.csv" ]; then
+  gen="$work/gen"
+  "$build/watchlink-bench" gen --out "$gen" --records "$records" --seed 42 2>/dev/null
+fi
 lists=()
-for c in idn mys tha vnm phl mmr khm sgp; do lists+=("$work/gen/$c.csv"); done
+for c in idn mys tha vnm phl mmr khm sgp; do lists+=("$gen/$c.csv"); done
+echo "lists: $gen; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 /usr/bin/time -v -o "$work/single.tv" "$build/watchlink" dedup "${lists[@]}" -o "$work/ref.csv" \
   --clusters "$work/refc.csv" 2>"$work/single.err"
