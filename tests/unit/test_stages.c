@@ -452,6 +452,7 @@ static void check_cut(const wl_pairidx *all, const size_t *sizes, size_t parts, 
 {
     size_t total = 0;
     for (size_t p = 0; p < parts; p++) total += sizes[p];
+    assert_true(total <= 64);
     wl_vec ref;
     wl_vec_init(&ref, sizeof(wl_pairidx));
     assert_int_equal(wl_block_join(all, sizes, parts, &ref), WL_OK);
