@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "watchlink.h"
+#include "compare/compare.h"
 #include "features/featureset.h"
 #include "normalise/name.h"
 #include "store_fixture.h"
@@ -29,14 +30,15 @@ static int by_pair(const void *a, const void *b)
     return (x->right > y->right) - (x->right < y->right);
 }
 
-/* The full run over idn, mys and the query list tha (query records first, so
+/* The full run over idn, mys and the query list (query records first, so
  * their indices are the query's; stored records follow in the index's order,
  * which is the dataset order idn, mys). Its pairs holding a query record, as
  * (query index, stored index), sorted. */
-static wl_match *full_run(const wl_model *model, size_t max_block, size_t *n_out, size_t *n_query)
+static wl_match *full_run(const wl_model *model, size_t max_block, const char *qfile, const char *qsource,
+                          size_t *n_out, size_t *n_query)
 {
     wl_dataset *ds = wl_dataset_create();
-    read_sample(ds, "tha.csv", NULL);
+    read_sample(ds, qfile, qsource);
     size_t nq = wl_dataset_size(ds);
     read_sample(ds, "idn.csv", NULL);
     read_sample(ds, "mys.csv", NULL);
@@ -101,39 +103,49 @@ static void assert_subset(const wl_match *a, size_t na, const wl_match *b, size_
     }
 }
 
-/* exact: the full run splits no block the store did not (a block limit no
+/* The query: the sample list qfile under qsource (NULL: its file name), on 1
+ * and 2 threads, each run more than min_pairs pairs and the two the same.
+ * exact: the full run splits no block the store did not (a block limit no
  * block reaches); else the query's pairs are a superset of the full run's,
  * each with the full run's values. */
-static void check(size_t max_block, int exact)
+static void check_query(size_t max_block, int exact, const char *qfile, const char *qsource, size_t min_pairs)
 {
     char path[64];
     snprintf(path, sizeof path, "/tmp/wl_sq_%d.idx", (int)getpid());
     wl_model *model = NULL;
     wl_store_index *x = make_store(path, max_block, &model);
     size_t nf = 0, nq = 0;
-    wl_match *full = full_run(model, max_block, &nf, &nq);
+    wl_match *full = full_run(model, max_block, qfile, qsource, &nf, &nq);
     assert_true(nf > 1000); /* enough pairs to prove something */
     wl_dataset *q = wl_dataset_create();
-    read_sample(q, "tha.csv", NULL);
+    read_sample(q, qfile, qsource);
     assert_int_equal(wl_dataset_size(q), nq);
+    wl_match *one = NULL;
+    size_t n_one = 0;
     for (int threads = 1; threads <= 2; threads++) {
         wl_match *m = NULL;
         size_t n = 0;
         char err[512];
         assert_int_equal(wl_store_query(x, q, model, threads, &m, &n, err, sizeof err), WL_OK);
+        assert_true(n > min_pairs);
         if (exact) assert_same_pairs(full, nf, m, n);
         else {
             assert_subset(full, nf, m, n);
             assert_true(n > nf); /* the blocks the query records pushed over the split limit */
         }
+        if (one) assert_same_pairs(one, n_one, m, n); /* 2 threads: the 1-thread answer */
+        else one = m, n_one = n, m = NULL;
         free(m);
     }
+    free(one);
     wl_dataset_free(q);
     free(full);
     wl_model_free(model);
     wl_store_index_close(x);
     unlink(path);
 }
+
+static void check(size_t max_block, int exact) { check_query(max_block, exact, "tha.csv", NULL, 1000); }
 
 static void test_equals_full_run(void **state)
 {
@@ -148,6 +160,23 @@ static void test_superset_with_frozen_splits(void **state)
 {
     (void)state;
     check(0, 0);
+}
+
+/* A query large enough for the threaded steps of a large query at 2 threads,
+ * above all the pairs' orientation (score(): more than WL_COMPARE_WINDOW
+ * pairs, oriented in ranges over the threads, each range with its own hints
+ * and its own memo of the last source comparison). The query is the idn
+ * sample again under the source "jidn", which sorts between the store's idn
+ * and mys: a query record is compared right of its idn partners and left of
+ * its mys ones, and the order shows in the values (a few of these pairs
+ * score otherwise compared the other way round: this test fails
+ * when every pair of the threaded step is turned round, where the tha query,
+ * whose pairs all have the query record right, does not). Equal to the full
+ * run and, pair for pair, to the 1-thread query. */
+static void test_large_query_both_orders(void **state)
+{
+    (void)state;
+    check_query(100000, 1, "idn.csv", "jidn", WL_COMPARE_WINDOW);
 }
 
 static void test_refused_without_model(void **state)
@@ -249,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_equals_full_run),
         cmocka_unit_test(test_superset_with_frozen_splits),
+        cmocka_unit_test(test_large_query_both_orders),
         cmocka_unit_test(test_refused_without_model),
         cmocka_unit_test(test_querier_reuses_context),
     };
