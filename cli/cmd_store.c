@@ -598,22 +598,19 @@ static char *valid_of(const char *col)
     return out;
 }
 
-/* Per query record of probe, its check-digit-valid document numbers (valid_of),
- * NULL when it has none. @return n arrays (caller frees), or NULL. */
-static char **valid_docs(const wl_dataset *probe, int threads)
+/* Per record of f (n of them), its check-digit-valid document numbers
+ * (valid_of), NULL when it has none. @return n arrays (caller frees), or NULL. */
+static char **valid_docs_of(const wl_features *f, size_t n)
 {
-    size_t n = wl_dataset_size(probe), len = 0;
+    size_t len = 0;
     char **docs = calloc(n ? n : 1, sizeof *docs), *csv = NULL;
-    wl_features *f = docs ? wl_features_build(probe, threads) : NULL;
-    FILE *m = f ? open_memstream(&csv, &len) : NULL;
+    FILE *m = docs && f ? open_memstream(&csv, &len) : NULL;
     if (!m || wl_features_write_csv(f, m) != WL_OK || fclose(m) != 0) {
         if (m) fclose(m);
         free(csv);
-        wl_features_free(f);
         free(docs);
         return NULL;
     }
-    wl_features_free(f);
     const char *p = csv, *end = csv + len;
     char *cell = malloc(1 << 16);
     int doc_col = -1, col = 0;
@@ -626,6 +623,15 @@ static char **valid_docs(const wl_dataset *probe, int threads)
     }
     free(cell);
     free(csv);
+    return docs;
+}
+
+/* valid_docs_of the query records of probe, normalised here. */
+static char **valid_docs(const wl_dataset *probe, int threads)
+{
+    wl_features *f = wl_features_build(probe, threads);
+    char **docs = f ? valid_docs_of(f, wl_dataset_size(probe)) : NULL;
+    wl_features_free(f);
     return docs;
 }
 
@@ -1182,8 +1188,10 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
     wl_dataset *q = wl_dataset_create();
     int rc = q ? cli_read_lists(&lists, q, NULL) : EXIT_INTERNAL;
     if (rc == EXIT_OK && fast_sources_distinct(s, q) != 0) rc = EXIT_INPUT;
-    char **valid = rc == EXIT_OK ? valid_docs(q, o->threads) : NULL;
     size_t nq = q ? wl_dataset_size(q) : 0, nm = 0, nh = 0;
+    /* normalised once: for the document numbers here and for the match */
+    wl_features *fq = rc == EXIT_OK ? wl_features_build(q, o->threads) : NULL;
+    char **valid = fq ? valid_docs_of(fq, nq) : NULL;
     if (rc == EXIT_OK && !valid) rc = EXIT_INTERNAL, cli_error("out of memory");
     uint32_t *q_rank = NULL;
     wl_match *m = NULL;
@@ -1199,7 +1207,8 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
         rc = EXIT_INTERNAL;
     view.tomb = tomb;
     if (rc == EXIT_OK &&
-        wl_store_match(x, later.ds, q, NULL, 0, set->model, o->threads, &m, &nm, err, sizeof err) != WL_OK)
+        wl_store_match_features(x, later.ds, q, fq, NULL, 0, set->model, o->threads, &m, &nm, err, sizeof err) !=
+            WL_OK)
         rc = EXIT_INTERNAL, cli_error("%s", err);
     double threshold = o->threshold >= 0 ? o->threshold : set->threshold;
     if (rc == EXIT_OK && !(h = fast_hits(s, &view, q_rank, m, nm, threshold, sources, valid, &nh))) rc = EXIT_INTERNAL;
@@ -1224,6 +1233,7 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
     store_later_free(&later);
     for (size_t i = 0; valid && i < nq; i++) free(valid[i]);
     free(valid);
+    wl_features_free(fq);
     wl_dataset_free(q);
     return rc;
 }

@@ -660,6 +660,15 @@ WL_API wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later
                                 const unsigned char *use, int among, const wl_model *m, int threads,
                                 wl_match **pairs, size_t *n, char *err, size_t errcap);
 /**
+ * wl_store_match with q's features built by the caller (fq: wl_features_build
+ * of q), who reads them too -- the CLI's check-digit-valid document numbers --
+ * so q is normalised once. fq is read, not changed; the same pairs to the bit.
+ */
+WL_API wl_status wl_store_match_features(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
+                                         const wl_features *fq, const unsigned char *use, int among,
+                                         const wl_model *m, int threads, wl_match **pairs, size_t *n, char *err,
+                                         size_t errcap);
+/**
  * A warm screening service's handle on the index: wl_store_querier_run is
  * wl_store_query (the same pairs, to the bit) but keeps the name context (ICU's
  * transliterators) between calls, so a query of a few records costs its own

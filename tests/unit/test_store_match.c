@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "watchlink.h"
+#include "features/featureset.h"
 #include "store_fixture.h"
 
 static void read_path(wl_dataset *ds, const char *path, const char *source)
@@ -312,6 +313,69 @@ static void test_plain_form_is_query(void **state)
     assert_null(p);
 }
 
+/* The features' CSV (wl_features_write_csv), malloc'd, its length in *len. */
+static char *features_csv(const wl_features *fq, size_t *len)
+{
+    char *csv = NULL;
+    FILE *m = open_memstream(&csv, len);
+    assert_non_null(m);
+    assert_int_equal(wl_features_write_csv(fq, m), WL_OK);
+    assert_int_equal(fclose(m), 0);
+    return csv;
+}
+
+/* wl_store_match_features, q's features built by the caller, gives
+ * wl_store_match's pairs -- with later records, a use mask and pairs among q's
+ * records, and without any of them; 1 and 2 threads, the same features each
+ * time -- and leaves the caller's features as they were: their CSV and their
+ * name parts with their rarity (the match rewrites its copy's). */
+static void test_given_features_same_pairs(void **state)
+{
+    fixture *f = *state;
+    wl_dataset *later = wl_dataset_create();
+    read_sample(later, "mys.csv", NULL);
+    size_t K = wl_dataset_size(f->tha), len0 = 0, len1 = 0;
+    unsigned char *use = calloc(K, 1);
+    for (size_t i = 0; i < K; i++) use[i] = i % 3 != 0;
+    wl_features *fq = wl_features_build(f->tha, 2);
+    assert_non_null(fq);
+    size_t np = fq->part_start[K];
+    wl_fpart *parts = malloc(np * sizeof *parts);
+    memcpy(parts, fq->parts, np * sizeof *parts);
+    char *before = features_csv(fq, &len0), err[512];
+    for (int form = 0; form < 2; form++)
+        for (int threads = 1; threads <= 2; threads++) {
+            const wl_dataset *d = form ? later : NULL;
+            const unsigned char *u = form ? use : NULL;
+            size_t n = 0, ng = 0;
+            wl_match *m = match(f, d, f->tha, u, form, threads, &n), *g = NULL;
+            assert_int_equal(wl_store_match_features(f->x, d, f->tha, fq, u, form, f->model, threads, &g, &ng, err,
+                                                     sizeof err),
+                             WL_OK);
+            sort_pairs(g, ng);
+            assert_true(n > 1000);
+            assert_same_pairs(m, n, g, ng);
+            free(m);
+            free(g);
+        }
+    char *after = features_csv(fq, &len1);
+    assert_int_equal(len0, len1);
+    assert_memory_equal(before, after, len0);
+    assert_memory_equal(parts, fq->parts, np * sizeof *parts);
+    wl_match *p = (wl_match *)1;
+    size_t n = 7;
+    assert_int_equal(wl_store_match_features(f->x, NULL, f->tha, NULL, NULL, 0, f->model, 1, &p, &n, err, sizeof err),
+                     WL_USAGE);
+    assert_null(p);
+    assert_int_equal(n, 0);
+    free(parts);
+    free(before);
+    free(after);
+    wl_features_free(fq);
+    free(use);
+    wl_dataset_free(later);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_use_mask_equals_list_of_used),
         cmocka_unit_test(test_stored_again_scores_as_full_run),
         cmocka_unit_test(test_plain_form_is_query),
+        cmocka_unit_test(test_given_features_same_pairs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

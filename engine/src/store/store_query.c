@@ -722,12 +722,38 @@ void wl_store_querier_free(wl_store_querier *qr)
     free(qr);
 }
 
+/* The features of q the match reads, from the caller's fq (q's own features,
+ * built already): a view of fq's arrays but for the name parts, copied, whose
+ * rarity build() rewrites. Freed by free_view. */
+static wl_features *view_of(const wl_features *fq)
+{
+    wl_features *v = malloc(sizeof *v);
+    size_t np = fq->part_start[fq->n];
+    wl_fpart *parts = malloc((np ? np : 1) * sizeof *parts);
+    if (!v || !parts) {
+        free(v);
+        free(parts);
+        return NULL;
+    }
+    *v = *fq;
+    if (np) memcpy(parts, fq->parts, np * sizeof *parts);
+    v->parts = parts;
+    return v;
+}
+
+static void free_view(wl_features *v)
+{
+    if (!v) return;
+    free(v->parts);
+    free(v);
+}
+
 /* One match of q (its records in use) against the index, the later records d
  * and, with among, each other. ctx (may be NULL): a warm name context for a
- * small q. */
+ * small q. given (may be NULL): q's features, built by the caller. */
 static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namectx *ctx, const wl_dataset *q,
-                           const wl_dataset *d, const unsigned char *use, int among, int threads,
-                           wl_match **pairs, size_t *n, char *err, size_t errcap)
+                           const wl_features *given, const wl_dataset *d, const unsigned char *use, int among,
+                           int threads, wl_match **pairs, size_t *n, char *err, size_t errcap)
 {
     query_ctx c;
     memset(&c, 0, sizeof c);
@@ -740,7 +766,8 @@ static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namect
     c.threads = wl_thread_count(threads);
     wl_vec_init(&c.pairs, sizeof(uint64_t));
     wl_status st = WL_OK;
-    c.fq = ctx && q->n <= SERIAL_RECORDS ? wl_features_build_with(q, ctx) : wl_features_build(q, c.threads);
+    c.fq = given ? view_of(given)
+         : ctx && q->n <= SERIAL_RECORDS ? wl_features_build_with(q, ctx) : wl_features_build(q, c.threads);
     if (!c.fq) st = WL_NOMEM;
     if (st == WL_OK && c.d && !(c.fd = wl_features_build(c.d, c.threads))) st = WL_NOMEM;
     uint32_t *order = NULL;
@@ -750,7 +777,8 @@ static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namect
     if (st == WL_OK) st = score(&c, pairs);
     if (st == WL_OK) *n = c.pairs.len;
     else wl_set_error(err, errcap, "query failed: %s", wl_strerror(st));
-    wl_features_free(c.fq);
+    if (given) free_view(c.fq);
+    else wl_features_free(c.fq);
     wl_features_free(c.fd);
     wl_features_free(c.g);
     wl_vec_free(&c.pairs);
@@ -772,7 +800,7 @@ wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int th
         wl_set_error(err, errcap, "wl_store_query: no index, query or model");
         return WL_USAGE;
     }
-    return match_run(qr->x, qr->m, qr->ctx, q, NULL, NULL, 0, threads, pairs, n, err, errcap);
+    return match_run(qr->x, qr->m, qr->ctx, q, NULL, NULL, NULL, 0, threads, pairs, n, err, errcap);
 }
 
 wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
@@ -785,7 +813,20 @@ wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const
         wl_set_error(err, errcap, "wl_store_match: no index, query or model");
         return WL_USAGE;
     }
-    return match_run(x, m, NULL, q, later, use, among, threads, pairs, n, err, errcap);
+    return match_run(x, m, NULL, q, NULL, later, use, among, threads, pairs, n, err, errcap);
+}
+
+wl_status wl_store_match_features(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
+                                  const wl_features *fq, const unsigned char *use, int among, const wl_model *m,
+                                  int threads, wl_match **pairs, size_t *n, char *err, size_t errcap)
+{
+    *pairs = NULL;
+    *n = 0;
+    if (!x || !q || !fq || fq->n != q->n || !m) {
+        wl_set_error(err, errcap, "wl_store_match: no index, query, its features or model");
+        return WL_USAGE;
+    }
+    return match_run(x, m, NULL, q, fq, later, use, among, threads, pairs, n, err, errcap);
 }
 
 wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
