@@ -575,26 +575,57 @@ static int next_field(const char **p, const char *end, char *out, size_t cap)
     return 1;
 }
 
+/* Skips a field as next_field reads it, without copying it.
+ * @return 1 when it ended its line (or the input), else 0. */
+static int skip_field(const char **p, const char *end)
+{
+    int quoted = *p < end && **p == '"';
+    if (quoted) ++*p;
+    while (*p < end) {
+        char c = *(*p)++;
+        if (quoted && c == '"' && *p < end && **p == '"') ++*p;
+        else if (quoted && c == '"') quoted = 0;
+        else if (!quoted && (c == ',' || c == '\n')) return c == '\n';
+    }
+    return 1;
+}
+
 /* The doc column of `watchlink normalize` (wl_features_write_csv): numbers split
- * by '|', each "NUMBER[check=ok|bad|none,...]". Appends the folded numbers whose
- * ICAO 9303 check digit holds (the normaliser's verdict), '\n'-terminated. */
+ * by '|', each "NUMBER[check=ok|bad|none,...]". Returns the folded numbers whose
+ * ICAO 9303 check digit holds (the normaliser's verdict), each '\n'-terminated
+ * ("" when none), malloc'd; NULL when out of memory. A buffer grown by hand, not
+ * a memory stream: opening one per record was a third of this list's reading. */
 static char *valid_of(const char *col)
 {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&out, &len);
-    for (const char *p = col; m && *p;) {
+    size_t len = 0, cap = 64;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    out[0] = '\0';
+    for (const char *p = col; *p;) {
         size_t n = strcspn(p, "|");
         const char *br = memchr(p, '[', n), *core = br ? strstr(br, ",core=") : NULL;
         char folded[128];
         /* the number as written (core=) when it differs from the OCR-folded key */
         const char *num = core && core < p + n ? core + 6 : p;
         size_t num_len = core && core < p + n ? strcspn(num, ",]") : (size_t)(br ? br - p : 0);
-        if (br && !strncmp(br, "[check=ok", 9) && fold_doc(num, num_len, folded, sizeof folded))
-            fprintf(m, "%s\n", folded);
+        size_t fl = br && !strncmp(br, "[check=ok", 9) ? fold_doc(num, num_len, folded, sizeof folded) : 0;
+        if (fl) {
+            if (len + fl + 2 > cap) {
+                while (len + fl + 2 > cap) cap *= 2;
+                char *grown = realloc(out, cap);
+                if (!grown) {
+                    free(out);
+                    return NULL;
+                }
+                out = grown;
+            }
+            memcpy(out + len, folded, fl);
+            len += fl;
+            out[len++] = '\n';
+            out[len] = '\0';
+        }
         p += n + (p[n] == '|');
     }
-    if (m) fclose(m);
     return out;
 }
 
@@ -615,6 +646,13 @@ static char **valid_docs_of(const wl_features *f, size_t n)
     char *cell = malloc(1 << 16);
     int doc_col = -1, col = 0;
     for (long row = -1; cell && p < end;) {
+        /* the header's names and the doc cells read; the other cells skipped */
+        if (row >= 0 && col != doc_col) {
+            int eol = skip_field(&p, end);
+            col = eol ? 0 : col + 1;
+            row += eol;
+            continue;
+        }
         int eol = next_field(&p, end, cell, 1 << 16);
         if (row < 0 && !strcmp(cell, "doc")) doc_col = col;
         if (row >= 0 && row < (long)n && col == doc_col && cell[0]) docs[row] = valid_of(cell);
