@@ -402,9 +402,12 @@ static int prepare(job *j)
     if (rc != EXIT_OK) return rc;
     wl_options opt = cli_run_options(&j->o, j->mode);
     char err[512] = "";
-    wl_status st = wl_stage_prepare_part(j->ds, &opt, packed, len, (size_t)j->rank, (size_t)j->size, &j->st, err,
-                                         sizeof err);
-    free(packed);
+    /* Pairs and clusters are written from ids and sources alone (no --report
+     * under MPI), so the values go once normalised, as in the watchlink
+     * command; and every record's packed features go once unpacked. */
+    wl_dataset_release_values(j->ds);
+    wl_status st = wl_stage_prepare_part_owned(j->ds, &opt, packed, len, (size_t)j->rank, (size_t)j->size, &j->st,
+                                               err, sizeof err);
     if (st != WL_OK) cli_error("%s", err[0] ? err : wl_strerror(st));
     rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "blocking its records");
     stage_done(j, 2);

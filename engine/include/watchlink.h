@@ -731,6 +731,16 @@ WL_API wl_status wl_stage_normalise_part(const wl_dataset *ds, int threads, size
 WL_API wl_status wl_stage_prepare_part(const wl_dataset *ds, const wl_options *opt, const void *packed,
                                        size_t len, size_t part, size_t parts, wl_stages **out, char *err,
                                        size_t errcap);
+/**
+ * wl_stage_prepare_part that takes `packed` (malloc'd; freed whatever the
+ * outcome) and frees it as soon as the features are unpacked, before blocking,
+ * so that every record's packed features do not sit beside the blocks. Like
+ * wl_run, it frees ds's values once normalised when the caller asked for it
+ * (wl_dataset_release_values), as wl_stage_prepare_part does.
+ */
+WL_API wl_status wl_stage_prepare_part_owned(const wl_dataset *ds, const wl_options *opt, void *packed,
+                                             size_t len, size_t part, size_t parts, wl_stages **out, char *err,
+                                             size_t errcap);
 /** @return the size in bytes of one candidate pair (wl_stage_part_candidates). */
 WL_API size_t wl_stage_pair_size(void);
 /** Before wl_stage_join: the *n candidate pairs of this process's part, sorted,

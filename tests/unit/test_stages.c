@@ -174,9 +174,13 @@ static wl_result *run_in_ranges(const wl_dataset *ds, const wl_options *o, int r
     assert_true(ranks <= 8);
     size_t len = 0, ps = wl_stage_pair_size(), vs = wl_stage_vector_size();
     unsigned char *packed = pack_all(ds, ranks, &len);
-    for (int r = 0; r < ranks; r++)
-        assert_int_equal(wl_stage_prepare_part(ds, o, packed, len, (size_t)r, (size_t)ranks, &s[r], err, sizeof err),
-                         WL_OK);
+    for (int r = 0; r < ranks; r++) { /* each its own copy, freed by the stages once unpacked */
+        unsigned char *mine = malloc(len + 1);
+        assert_non_null(mine);
+        memcpy(mine, packed, len);
+        assert_int_equal(wl_stage_prepare_part_owned(ds, o, mine, len, (size_t)r, (size_t)ranks, &s[r], err,
+                                                     sizeof err), WL_OK);
+    }
     free(packed);
     /* the samples, all-gathered */
     size_t counts[8], sizes[8], n_samples = 0;
@@ -366,6 +370,11 @@ static void test_bad_packs(void **state)
     unsigned char *all = pack_all(ds, 2, &len);
     /* cut short, by one byte and by half */
     assert_int_equal(wl_stage_prepare_part(ds, &o, all, len - 1, 0, 1, &s, err, sizeof err), WL_INPUT);
+    unsigned char *owned = malloc(len); /* refused, and freed all the same (the sanitizer builds see it) */
+    assert_non_null(owned);
+    memcpy(owned, all, len);
+    assert_int_equal(wl_stage_prepare_part_owned(ds, &o, owned, len - 1, 0, 1, &s, err, sizeof err), WL_INPUT);
+    assert_null(s);
     assert_null(s);
     assert_non_null(strstr(err, "not every record's"));
     assert_int_equal(wl_stage_prepare_part(ds, &o, all, len / 2, 0, 1, &s, err, sizeof err), WL_INPUT);

@@ -15,6 +15,7 @@ struct wl_stages {
     run_ctx c;          /* c.opt points at opt, c.r at the result being built */
     wl_options opt;
     double started;
+    void *packed;       /* wl_stage_prepare_part_owned's bytes: freed once unpacked */
 };
 
 size_t wl_stage_vector_size(void) { return sizeof(wl_cmpvec); }
@@ -30,6 +31,7 @@ void wl_stage_free(wl_stages *s)
     wl_vec_free(&s->c.cand);
     free(s->c.vec);
     free(s->c.rank);
+    free(s->packed);
     wl_result_free(s->c.r);
     free(s);
 }
@@ -43,9 +45,14 @@ static wl_status prepare(wl_stages *s, const void *packed, size_t len, size_t pa
     wl_stats *st = &c->r->stats;
     double t = wl_now();
     c->f = packed || len ? wl_features_unpack(c->ds, packed, len) : wl_features_build(c->ds, c->threads);
+    free(s->packed); /* every record's packed features: not beside the blocks */
+    s->packed = NULL;
     c->rank = wl_dataset_ranks(c->ds, &c->r->order);
     if (!c->f || !c->rank) return WL_NOMEM;
     c->f->rank = c->rank;
+    /* When the caller asked for it (wl_dataset_release_values), the values
+     * go, as in run.c: nothing after this point reads them. */
+    wl_ds_release_values(c->ds);
     wl_run_note_translit(st);
     st->seconds[ST_NORMALISE] = wl_now() - t;
     t = wl_now();
@@ -82,9 +89,10 @@ static wl_status join(wl_stages *s, const wl_pairidx *all, const size_t *counts,
 }
 
 static wl_status stage_prepare(const wl_dataset *ds, const wl_options *opt, const void *packed, size_t len,
-                               size_t part, size_t parts, wl_stages **out, char *err, size_t errcap)
+                               size_t part, size_t parts, wl_stages **out, char *err, size_t errcap, void *owned)
 {
     *out = NULL;
+    if (!ds || !opt || ds->released || !(opt->threshold >= 0.0 && opt->threshold <= 1.0)) free(owned);
     if (!ds || !opt) {
         wl_set_error(err, errcap, "wl_stage_prepare: no dataset or options");
         return WL_USAGE;
@@ -99,11 +107,13 @@ static wl_status stage_prepare(const wl_dataset *ds, const wl_options *opt, cons
     }
     wl_stages *s = calloc(1, sizeof *s);
     if (!s || !(s->c.r = calloc(1, sizeof *s->c.r))) {
+        free(owned);
         free(s);
         wl_set_error(err, errcap, "matching failed: %s", wl_strerror(WL_NOMEM));
         return WL_NOMEM;
     }
     s->started = wl_now();
+    s->packed = owned;
     s->opt = *opt;
     s->c.ds = ds;
     s->c.opt = &s->opt;
@@ -130,7 +140,7 @@ static wl_status stage_prepare(const wl_dataset *ds, const wl_options *opt, cons
 wl_status wl_stage_prepare(const wl_dataset *ds, const wl_options *opt, wl_stages **out, char *err,
                            size_t errcap)
 {
-    wl_status st = stage_prepare(ds, opt, NULL, 0, 0, 1, out, err, errcap);
+    wl_status st = stage_prepare(ds, opt, NULL, 0, 0, 1, out, err, errcap, NULL);
     if (st != WL_OK) return st;
     size_t n = (*out)->c.cand.len;
     st = join(*out, (*out)->c.cand.data, &n, 1);
@@ -167,7 +177,14 @@ wl_status wl_stage_prepare_part(const wl_dataset *ds, const wl_options *opt, con
         wl_set_error(err, errcap, "wl_stage_prepare_part: no packed features for %zu records", ds->n);
         return WL_USAGE;
     }
-    return stage_prepare(ds, opt, packed, len, part, parts, out, err, errcap);
+    return stage_prepare(ds, opt, packed, len, part, parts, out, err, errcap, NULL);
+}
+
+wl_status wl_stage_prepare_part_owned(const wl_dataset *ds, const wl_options *opt, void *packed, size_t len,
+                                      size_t part, size_t parts, wl_stages **out, char *err, size_t errcap)
+{
+    if (!packed) return wl_stage_prepare_part(ds, opt, packed, len, part, parts, out, err, errcap);
+    return stage_prepare(ds, opt, packed, len, part, parts, out, err, errcap, packed);
 }
 
 size_t wl_stage_pair_size(void) { return sizeof(wl_pairidx); }
