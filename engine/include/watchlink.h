@@ -749,8 +749,9 @@ WL_API const void *wl_stage_part_candidates(const wl_stages *s, size_t *n);
 /**
  * Every part's candidates, concatenated in part order (counts[p] pairs from
  * part p), made the candidates of s: the union, each pair once, in wl_run's
- * order. @return WL_OK; WL_USAGE when joined already; WL_INPUT when a part's
- * pairs are not sorted; WL_NOMEM.
+ * order. This part's own candidates (wl_stage_part_candidates) are freed first,
+ * unless `all` is they. @return WL_OK; WL_USAGE when joined already; WL_INPUT
+ * when a part's pairs are not sorted (s unchanged); WL_NOMEM (free s).
  */
 WL_API wl_status wl_stage_join(wl_stages *s, const void *all, const size_t *counts, size_t parts);
 /**

@@ -46,6 +46,8 @@ wl_status wl_block_part(const wl_features *f, const wl_options *opt, size_t part
  * wl_pairidx. @return WL_OK; WL_INPUT when a list is not sorted; WL_NOMEM.
  */
 wl_status wl_block_join(const wl_pairidx *all, const size_t *counts, size_t parts, wl_vec *out);
+/** @return 1 when p[0..n) is sorted by (a, b) with no repeats, else 0. */
+int wl_block_sorted_unique(const wl_pairidx *p, size_t n);
 
 /**
  * Up to k pairs of p[0..n) (sorted), evenly spaced: p[i n / k] for i < k (all

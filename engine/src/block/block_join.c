@@ -18,7 +18,7 @@ static inline int before(wl_pairidx x, wl_pairidx y) { return x.a < y.a || (x.a 
 
 static inline int same(wl_pairidx x, wl_pairidx y) { return x.a == y.a && x.b == y.b; }
 
-static int sorted_unique(const wl_pairidx *p, size_t n)
+int wl_block_sorted_unique(const wl_pairidx *p, size_t n)
 {
     for (size_t k = 1; k < n; k++)
         if (!before(p[k - 1], p[k])) return 0;
@@ -50,46 +50,59 @@ wl_status wl_block_join(const wl_pairidx *all, const size_t *counts, size_t part
     wl_vec_init(out, sizeof(wl_pairidx));
     size_t total = 0;
     for (size_t p = 0; p < parts; p++) {
-        if (!sorted_unique(all + total, counts[p])) return WL_INPUT;
+        if (!wl_block_sorted_unique(all + total, counts[p])) return WL_INPUT;
         total += counts[p];
     }
-    /* lists [start[p], start[p] + len[p]) in cur; each round merges neighbours into nxt */
-    wl_pairidx *cur = malloc((total ? total : 1) * sizeof *cur), *nxt = malloc((total ? total : 1) * sizeof *nxt);
+    /* lists [start[p], start[p] + len[p]) in src (first the input itself);
+     * each round merges neighbours into a buffer of its own. The second
+     * buffer is taken only when a third round needs it (more than two lists):
+     * two lists joined hold the input and one copy, not two. */
+    wl_pairidx *buf[2] = { malloc((total ? total : 1) * sizeof(wl_pairidx)), NULL };
     size_t *start = malloc((parts ? parts : 1) * sizeof *start), *len = malloc((parts ? parts : 1) * sizeof *len);
-    if (!cur || !nxt || !start || !len) {
-        free(cur);
-        free(nxt);
+    if (!buf[0] || !start || !len) {
+        free(buf[0]);
         free(start);
         free(len);
         return WL_NOMEM;
     }
-    if (total) memcpy(cur, all, total * sizeof *cur);
     size_t lists = parts, at = 0;
     for (size_t p = 0; p < parts; p++) {
         start[p] = at;
         len[p] = counts[p];
         at += counts[p];
     }
+    const wl_pairidx *src = all;
+    int to = 0;
+    if (lists <= 1 && total) memcpy(buf[0], all, total * sizeof *buf[0]);
+    if (lists <= 1) src = buf[0], to = 1;
     while (lists > 1) {
+        if (!buf[to] && !(buf[to] = malloc((total ? total : 1) * sizeof(wl_pairidx)))) {
+            free(buf[0]);
+            free(buf[1]);
+            free(start);
+            free(len);
+            return WL_NOMEM;
+        }
+        wl_pairidx *dst = buf[to];
         size_t w = 0, m = 0;
         for (size_t p = 0; p < lists; p += 2) {
             size_t n = len[p];
             if (p + 1 < lists)
-                n = merge2(cur + start[p], len[p], cur + start[p + 1], len[p + 1], nxt + w);
+                n = merge2(src + start[p], len[p], src + start[p + 1], len[p + 1], dst + w);
             else if (n) /* the odd list out moves to the next round as it is */
-                memcpy(nxt + w, cur + start[p], n * sizeof *nxt);
+                memcpy(dst + w, src + start[p], n * sizeof *dst);
             start[m] = w;
             len[m++] = n;
             w += n;
         }
-        wl_pairidx *t = cur;
-        cur = nxt;
-        nxt = t;
+        src = dst;
+        to ^= 1;
         lists = m;
     }
-    free(nxt);
+    /* the result is in buf[to ^ 1]; the other buffer, if taken, goes */
+    free(buf[to]);
     free(start);
-    out->data = cur;
+    out->data = buf[to ^ 1];
     out->len = lists ? len[0] : 0;
     out->cap = total ? total : 1;
     free(len);

@@ -201,6 +201,13 @@ wl_status wl_stage_join(wl_stages *s, const void *all, const size_t *counts, siz
     size_t total = 0;
     for (size_t p = 0; p < parts; p++) total += counts[p];
     if (total && !all) return WL_USAGE;
+    size_t at = 0;
+    for (size_t p = 0; p < parts; at += counts[p], p++)
+        if (!wl_block_sorted_unique((const wl_pairidx *)all + at, counts[p])) return WL_INPUT;
+    /* The part's own candidates (sent to the processes of their ranges, or
+     * copied into all) go before the join takes its memory; s is then only
+     * to be freed if the join fails (out of memory). */
+    if (all != s->c.cand.data) wl_vec_free(&s->c.cand);
     return join(s, all, counts, parts);
 }
 
