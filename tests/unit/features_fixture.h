@@ -8,7 +8,8 @@
  * Record spec strings:
  *   names  "muhammad bin ali|mohd=muhammad ali"  names split on '|', parts on
  *          ' ', "text=canon" gives a canonical spelling; bin/binti/al/van/de are
- *          particles, one letter is an initial.
+ *          particles, one letter is an initial, a part ending in -ovich,
+ *          -evich, -ovna or -evna a patronymic.
  *   dates  "1978-03-04;1978-04-03?;~1980;1975..1978;1978-03;!1978"  ('?'
  *          ambiguous, '~' approx, '..' range, '!' placeholder 01/01)
  *   docs   "A1234567;MYS:B765"  (COUNTRY: prefix recognised and removed)
@@ -53,6 +54,16 @@ static int fx_is_particle(const char *s, size_t n)
     return 0;
 }
 
+static int fx_is_patronymic(const char *s, size_t n)
+{
+    static const char *const end[] = { "ovich", "evich", "ovna", "evna" };
+    for (size_t k = 0; k < sizeof end / sizeof end[0]; k++) {
+        size_t e = strlen(end[k]);
+        if (n > e + 2 && !memcmp(s + n - e, end[k], e)) return 1;
+    }
+    return 0;
+}
+
 static size_t fx_skel(const char *s, size_t n, char *out)
 {
     size_t k = 0;
@@ -81,12 +92,14 @@ static void fx_part(wl_features *f, wl_fpart *p, const char *s, size_t n, uint8_
     p->canon_len = (uint8_t)cn;
     p->name_no = name_no;
     p->flags = (uint8_t)((fx_is_particle(canon, cn) ? WL_PART_PARTICLE : 0) | (cn == 1 ? WL_PART_INITIAL : 0));
+    if (fx_is_patronymic(canon, cn)) p->flags |= WL_PART_PARTICLE | WL_PART_PATRONYMIC;
     p->h_canon = wl_hash(canon, cn);
     p->h_skel = sk ? wl_hash(skel, sk) : 0;
     p->dm1 = sk ? (uint32_t)(wl_hash(skel, sk < 3 ? sk : 3) | 1) : 0;
     p->dm2 = p->dm1;
 }
 
+/* An East Slavic patronymic, which the name parser flags PARTICLE | PATRONYMIC. */
 /* Calls fn(item, len, user) for each item of s split on sep. */
 static void fx_split(const char *s, char sep, void (*fn)(const char *, size_t, void *), void *user)
 {

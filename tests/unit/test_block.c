@@ -186,6 +186,33 @@ static void test_short_mononyms_meet(void **state)
     fx_free(f);
 }
 
+/* A patronymic keys in pairs with the other parts, never alone: Belarusian and
+ * Russian spellings of one surname (pobobed / podobed, liashenka / lyashenko)
+ * leave the given name and the patronymic to meet on. The Arabic article glued
+ * to a name (alotaibi) keys also without it, to meet "al otaibi". */
+static void test_patronymic_pairs_and_glued_article(void **state)
+{
+    (void)state;
+    fx_rec r[8] = { { 0, "pobobed yuri nikolaevich", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "podobed yuri nikolaevich", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "al otaibi muhammad", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "alotaibi muhammad", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "ivan petrovich", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "ivan", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "sergei ivanov nikolaevich", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "oleg petrov nikolaevich", NULL, NULL, NULL, 0, NULL, NULL } };
+    wl_features *f = fx_build(r, 8);
+    wl_block_stats st;
+    wl_vec v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_LINK, 100, 1), &st);
+    assert_true(has_pair(&v, 0, 1));
+    assert_true(has_pair(&v, 2, 3));
+    assert_true(has_pair(&v, 4, 5));  /* one part and a patronymic: still a one-part name's keys */
+    assert_false(has_pair(&v, 6, 7)); /* a patronymic alone keys nothing */
+    assert_false(has_pair(&v, 1, 6)); /* nor with one another's given name */
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
 static void test_letters_and_dob_nationality(void **state)
 {
     (void)state;
@@ -916,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_expected_pairs),
         cmocka_unit_test(test_letters_and_dob_nationality),
         cmocka_unit_test(test_short_mononyms_meet),
+        cmocka_unit_test(test_patronymic_pairs_and_glued_article),
         cmocka_unit_test(test_matches_reference),
         cmocka_unit_test(test_crowd_reference_and_threads),
         cmocka_unit_test(test_split_and_skip),

@@ -170,6 +170,21 @@ static size_t keys_mononym_sound(const wl_features *f, const wl_fpart *p, uint64
     return n;
 }
 
+/* The Arabic article glued to a name, as Saudi and Gulf passports write it
+ * (alotaibi, alghamdi), keys also without it, so that it meets the same name
+ * written apart (al otaibi: the article is a particle and forms no key). A
+ * Western name that only looks glued (alexander, alvarez) gains a key nobody
+ * else holds, which costs an entry and finds nothing. Only the spelling key:
+ * the sound keys of the stripped part are not at hand here. */
+static void glued_articles(const wl_features *f, const wl_fpart *p, size_t np, part_keys *h)
+{
+    for (size_t k = 0; k < np; k++) {
+        if (!part_usable(&p[k]) || p[k].canon_len < 6) continue;
+        const char *c = wl_f_str(f, p[k].canon);
+        if ((c[0] == 'a' || c[0] == 'e') && c[1] == 'l') add_key(h, wl_hash(c + 2, p[k].canon_len - 2), p[k].freq);
+    }
+}
+
 /* One name's part pairs, by canonical spelling, by phonetic code (a typo
  * that keeps the sound: belperio / belperi) and by sound classes (a name
  * through another script: beniel / venier). A one-part name (a mononym)
@@ -178,16 +193,21 @@ static size_t keys_name_pairs(const wl_features *f, const wl_fpart *p, size_t np
                               size_t cap)
 {
     part_keys h = { .n = 0 }, dm = { .n = 0 }, snd = { .n = 0 };
-    size_t n = 0, one = 0;
+    size_t n = 0, one = 0, plain = 0;
     for (size_t k = 0; k < np; k++) {
-        if (!part_usable(&p[k])) continue;
+        int patronymic = (p[k].flags & WL_PART_PATRONYMIC) != 0;
+        if (!part_usable(&p[k]) && !patronymic) continue;
         add_key(&h, p[k].h_canon, p[k].freq);
         if (p[k].dm1 && p[k].dm1 != WL_DM_VOWEL_ONLY) add_key(&dm, p[k].dm1, p[k].freq);
         if (p[k].h_sound) add_key(&snd, p[k].h_sound, p[k].freq);
-        one = k;
+        if (!patronymic) {
+            one = k;
+            plain++;
+        }
     }
-    if (h.n == 1 && n < cap) out[n++] = wl_hash_combine(h.key[0], 0x6d6f6e6fu);
-    if (h.n == 1) n += keys_mononym_sound(f, &p[one], out + n, cap - n);
+    if (plain >= 2) glued_articles(f, p, np, &h);
+    if (plain == 1 && n < cap) out[n++] = wl_hash_combine(p[one].h_canon, 0x6d6f6e6fu);
+    if (plain == 1) n += keys_mononym_sound(f, &p[one], out + n, cap - n);
     n += pairs_of(&h, common, 1, out + n, cap - n);
     n += pairs_of(&dm, common, 2, out + n, cap - n);
     n += pairs_of(&snd, common, 4, out + n, cap - n);

@@ -509,7 +509,7 @@ static int is_particle(const name_work *w, int i, int last_kept, int n_plain)
  * 92 -avich, 89 -ovytj, 28 -itsch and 30 -auna/-euna middle words. */
 static const char *const patronymic_suffix[] = {
     "owitsch", "ewitsch", "ovitch", "evitch", "ovich", "evich", "avich", "ovych", "evych", "ovitj", "evitj",
-    "avitj",   "ovytj",   "evytj",  "ichna",  "ovic",  "evic",  "ovna",  "evna",  "ivna",  "auna",  "euna",
+    "avitj",   "ovytj",   "evytj",  "ichna",  "ovic",  "evic",  "ovna",  "evna",  "ivna",  "auna",  "euna",  "awna",
 };
 
 size_t wl_patronymic_stem(const char *s, size_t len)
