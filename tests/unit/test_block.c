@@ -186,6 +186,18 @@ static void test_short_mononyms_meet(void **state)
     fx_free(f);
 }
 
+/* Record i has the part-pair key of the canonical spellings x and y. */
+static int has_spelling_pair_key(const wl_features *f, size_t i, const char *x, const char *y)
+{
+    uint64_t k[64], hx = wl_hash(x, strlen(x)), hy = wl_hash(y, strlen(y));
+    uint64_t want = wl_block_key(WL_KIND_PART_PAIR,
+                                 wl_hash_combine(wl_hash_combine(WL_MIN(hx, hy), WL_MAX(hx, hy)), 1));
+    size_t n = wl_block_record_keys(f, i, WL_KIND_PART_PAIR, 0, k, 64);
+    for (size_t q = 0; q < n; q++)
+        if (k[q] == want) return 1;
+    return 0;
+}
+
 /* A patronymic keys in pairs with the other parts, never alone: Belarusian and
  * Russian spellings of one surname (pobobed / podobed, liashenka / lyashenko)
  * leave the given name and the patronymic to meet on. The Arabic article glued
@@ -206,10 +218,38 @@ static void test_patronymic_pairs_and_glued_article(void **state)
     wl_vec v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_LINK, 100, 1), &st);
     assert_true(has_pair(&v, 0, 1));
     assert_true(has_pair(&v, 2, 3));
+    assert_true(has_spelling_pair_key(f, 3, "otaibi", "muhammad"));
+    assert_false(has_spelling_pair_key(f, 2, "otaibi", "al")); /* the article is a particle: no key */
     assert_true(has_pair(&v, 4, 5));  /* one part and a patronymic: still a one-part name's keys */
     assert_false(has_pair(&v, 6, 7)); /* a patronymic alone keys nothing */
     assert_false(has_pair(&v, 1, 6)); /* nor with one another's given name */
     wl_vec_free(&v);
+    fx_free(f);
+}
+
+/* Belarusian and Russian surname endings (-ou / -au for -ov, -enka for
+ * -enko) and the East Slavic adjective ending in its several spellings (-yj,
+ * -yy, -iy, -ij: all -y) key a part pair also in the other spelling; other
+ * endings do not. */
+static void test_slavic_surname_endings(void **state)
+{
+    (void)state;
+    fx_rec r[7] = { { 0, "zubkou sergei", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "novikau sergei", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "lukashenka galina", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "sosonnyj aleksei", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "sosonnyy aleksei", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "zhou sergei", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "zubkin sergei", NULL, NULL, NULL, 0, NULL, NULL } };
+    wl_features *f = fx_build(r, 7);
+    assert_true(has_spelling_pair_key(f, 0, "zubkov", "sergei"));
+    assert_true(has_spelling_pair_key(f, 0, "zubkou", "sergei"));
+    assert_true(has_spelling_pair_key(f, 1, "novikov", "sergei"));
+    assert_true(has_spelling_pair_key(f, 2, "lukashenko", "galina"));
+    assert_true(has_spelling_pair_key(f, 3, "sosonny", "aleksei"));
+    assert_true(has_spelling_pair_key(f, 4, "sosonny", "aleksei"));
+    assert_false(has_spelling_pair_key(f, 5, "zhov", "sergei")); /* four letters: too short to tell */
+    assert_false(has_spelling_pair_key(f, 6, "zubkov", "sergei"));
     fx_free(f);
 }
 
@@ -944,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_letters_and_dob_nationality),
         cmocka_unit_test(test_short_mononyms_meet),
         cmocka_unit_test(test_patronymic_pairs_and_glued_article),
+        cmocka_unit_test(test_slavic_surname_endings),
         cmocka_unit_test(test_matches_reference),
         cmocka_unit_test(test_crowd_reference_and_threads),
         cmocka_unit_test(test_split_and_skip),

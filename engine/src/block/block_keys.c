@@ -170,18 +170,44 @@ static size_t keys_mononym_sound(const wl_features *f, const wl_fpart *p, uint64
     return n;
 }
 
-/* The Arabic article glued to a name, as Saudi and Gulf passports write it
- * (alotaibi, alghamdi), keys also without it, so that it meets the same name
- * written apart (al otaibi: the article is a particle and forms no key). A
- * Western name that only looks glued (alexander, alvarez) gains a key nobody
- * else holds, which costs an entry and finds nothing. Only the spelling key:
- * the sound keys of the stripped part are not at hand here. */
-static void glued_articles(const wl_features *f, const wl_fpart *p, size_t np, part_keys *h)
+static int is_vowel(char c)
 {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* A second spelling key for a part that lists write two ways, so that the two
+ * meet in a part pair; a part that only looks like one (alexander, zhou) gains
+ * a key nobody else holds, which costs an entry and finds nothing. Only the
+ * spelling key: the sound keys of the other spelling are not at hand here.
+ *  - The Arabic article glued to the name, as Saudi and Gulf passports write
+ *    it (alotaibi): also without it, to meet "al otaibi", whose article is a
+ *    particle and forms no key.
+ *  - Belarusian surnames in their own romanisation (Wikipedia, "Romanization
+ *    of Belarusian"): -ou / -au for the Russian -ov (Zubkou / Zubkov, Novikau
+ *    / Novikov), -enka for -enko (Lukashenka / Lukashenko).
+ *  - The East Slavic adjective ending written -yy, -yj, -iy, -ij, -ii or -yi
+ *    by the different systems (Sosonnyj / Sosonnyy): all read -y. */
+static void other_spellings(const wl_features *f, const wl_fpart *p, size_t np, part_keys *h)
+{
+    char buf[256];
     for (size_t k = 0; k < np; k++) {
-        if (!part_usable(&p[k]) || p[k].canon_len < 6) continue;
+        size_t n = p[k].canon_len;
+        if (!part_usable(&p[k]) || n < 5) continue;
         const char *c = wl_f_str(f, p[k].canon);
-        if ((c[0] == 'a' || c[0] == 'e') && c[1] == 'l') add_key(h, wl_hash(c + 2, p[k].canon_len - 2), p[k].freq);
+        if (n >= 6 && (c[0] == 'a' || c[0] == 'e') && c[1] == 'l') add_key(h, wl_hash(c + 2, n - 2), p[k].freq);
+        const char *e = c + n - 2;
+        memcpy(buf, c, n);
+        if ((e[0] == 'o' || e[0] == 'a') && e[1] == 'u' && !is_vowel(e[-1])) {
+            buf[n - 1] = 'v';
+            buf[n - 2] = 'o';
+            add_key(h, wl_hash(buf, n), p[k].freq);
+        } else if (n >= 6 && !memcmp(c + n - 4, "enka", 4)) {
+            buf[n - 1] = 'o';
+            add_key(h, wl_hash(buf, n), p[k].freq);
+        } else if ((e[0] == 'y' || e[0] == 'i') && (e[1] == 'y' || e[1] == 'j' || e[1] == 'i')) {
+            buf[n - 2] = 'y';
+            add_key(h, wl_hash(buf, n - 1), p[k].freq);
+        }
     }
 }
 
@@ -205,7 +231,7 @@ static size_t keys_name_pairs(const wl_features *f, const wl_fpart *p, size_t np
             plain++;
         }
     }
-    if (plain >= 2) glued_articles(f, p, np, &h);
+    if (plain >= 2) other_spellings(f, p, np, &h);
     if (plain == 1 && n < cap) out[n++] = wl_hash_combine(p[one].h_canon, 0x6d6f6e6fu);
     if (plain == 1) n += keys_mononym_sound(f, &p[one], out + n, cap - n);
     n += pairs_of(&h, common, 1, out + n, cap - n);
