@@ -253,6 +253,42 @@ static void test_slavic_surname_endings(void **state)
     fx_free(f);
 }
 
+/* Spellings a coda liquid or a final cluster apart (wl_sound_loose) meet in
+ * the sound-pair and one-part keys: a Thai surname in its passport and RTGS
+ * forms (charnvirakul / chanwirakun), a name through Chinese and back
+ * (kirkland / kokran, cortlandt / kotlan). Before, neither pair was proposed
+ * (Anutin Charnvirakul against his name in Thai script). */
+static void test_loose_sound_keys(void **state)
+{
+    (void)state;
+    fx_rec r[8] = { { 0, "anutin charnvirakul", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "anuthin chanwirakun", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "kirkland", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "kokran", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "cortlandt", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "kotlan", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 0, "omar hassan", NULL, NULL, NULL, 0, NULL, NULL },
+                    { 1, "oman hassan", NULL, NULL, NULL, 0, NULL, NULL } };
+    wl_features *f = fx_build(r, 8);
+    for (size_t i = 0; i < 8; i++) { /* the sound classes, as the name parser keys them */
+        size_t np;
+        wl_fpart *p = (wl_fpart *)wl_f_parts(f, i, &np);
+        for (size_t k = 0; k < np; k++) {
+            char cls[64];
+            size_t nc = wl_sound_classes(wl_f_str(f, p[k].canon), p[k].canon_len, cls, sizeof cls);
+            p[k].h_sound = wl_sound_key(cls, nc);
+        }
+    }
+    wl_block_stats st;
+    wl_vec v = run_block(f, opts(WL_BLOCK_PART_PAIR, WL_MODE_LINK, 100, 1), &st);
+    assert_true(has_pair(&v, 0, 1));
+    assert_true(has_pair(&v, 2, 3));
+    assert_true(has_pair(&v, 4, 5));
+    assert_false(has_pair(&v, 6, 7)); /* a final r is no final l */
+    wl_vec_free(&v);
+    fx_free(f);
+}
+
 static void test_letters_and_dob_nationality(void **state)
 {
     (void)state;
@@ -985,6 +1021,7 @@ int main(void)
         cmocka_unit_test(test_short_mononyms_meet),
         cmocka_unit_test(test_patronymic_pairs_and_glued_article),
         cmocka_unit_test(test_slavic_surname_endings),
+        cmocka_unit_test(test_loose_sound_keys),
         cmocka_unit_test(test_matches_reference),
         cmocka_unit_test(test_crowd_reference_and_threads),
         cmocka_unit_test(test_split_and_skip),

@@ -233,6 +233,28 @@ static void test_sound_spelling(void **state)
     assert_int_equal(wl_sound_spelling_key("STLAM", 5), wl_sound_spelling_key("STLAM", 5));
 }
 
+/* Golden loose sound classes: the coda liquids, final clusters and final -l
+ * that Thai, Chinese, Korean and Japanese syllables drop, gone (true pairs of
+ * the xlit training rows and Thai passport / RTGS spellings). */
+static void test_sound_loose(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        { "charnvirakul", "SNPLKN" }, { "chanwirakun", "SNPLKN" },    /* Thai ชาญวีรกูล */
+        { "kirkland", "KLN" }, { "kokran", "KLN" },                   /* Chinese 科克兰 */
+        { "cortlandt", "KTLN" }, { "kotlan", "KTLN" },
+        { "sriporn", "SLPN" }, { "sriphon", "SLPN" },                 /* Thai -พร */
+        { "omar", "ML" }, { "oman", "MN" },                           /* a final r stays */
+        { "chen", "SN" }, { "aeiou", "" }, { "", "" },
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = wl_sound_loose(cases[i][0], strlen(cases[i][0]), out, sizeof out);
+        assert_int_equal(n, strlen(cases[i][1]));
+        assert_string_equal(out, cases[i][1]);
+    }
+}
+
 /* Parts read from an abjad, Hangul, kana or Han carry WL_PART_XSCRIPT (their
  * vowels are the transcriber's); Latin and Cyrillic parts do not, and the flag
  * does not stick to the next name parsed with the same context (or its cache). */
@@ -473,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_cyrillic_languages),
         cmocka_unit_test(test_han_alternative),
         cmocka_unit_test(test_thai_is_rtgs),
+        cmocka_unit_test(test_sound_loose),
         cmocka_unit_test(test_scripts_reach_ascii),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_parallel_contexts),

@@ -105,7 +105,8 @@ static void rarest_two(part_keys *k)
  * keys never collide. A pair of two crowd parts ("nguyen thi", "muhammad
  * bin") is left out: its block would hold thousands of different persons.
  * When every part is a crowd, the pair of the two rarest still keys the name. */
-static size_t pairs_of(part_keys *k, uint32_t common, uint64_t tag, uint64_t *out, size_t cap)
+static size_t pairs_except(part_keys *k, const part_keys *same, uint32_t common, uint64_t tag, uint64_t *out,
+                           size_t cap)
 {
     size_t n = 0, rare = 0;
     if (k->n < 2) return 0;
@@ -114,6 +115,7 @@ static size_t pairs_of(part_keys *k, uint32_t common, uint64_t tag, uint64_t *ou
     for (size_t a = 0; a < k->n; a++)
         for (size_t b = a + 1; b < k->n && n < cap; b++) {
             if (k->key[a] == k->key[b]) continue;
+            if (same && same->key[a] == k->key[a] && same->key[b] == k->key[b]) continue;
             int crowd = common && k->freq[a] > common && k->freq[b] > common;
             int fallback = rare == 0 && ((a == k->r1 && b == k->r2) || (a == k->r2 && b == k->r1));
             if (crowd && !fallback) continue;
@@ -121,6 +123,11 @@ static size_t pairs_of(part_keys *k, uint32_t common, uint64_t tag, uint64_t *ou
             out[n++] = wl_hash_combine(wl_hash_combine(lo, hi), tag);
         }
     return n;
+}
+
+static size_t pairs_of(part_keys *k, uint32_t common, uint64_t tag, uint64_t *out, size_t cap)
+{
+    return pairs_except(k, NULL, common, tag, out, cap);
 }
 
 static void add_key(part_keys *k, uint64_t key, uint32_t freq)
@@ -161,6 +168,9 @@ static size_t keys_mononym_sound(const wl_features *f, const wl_fpart *p, uint64
     }
     if (k < 2 || n >= cap) return n;
     out[n++] = wl_hash_combine(wl_hash(cls, k), 0x736e64u);
+    size_t kl = wl_sound_loose(wl_f_str(f, p->canon), p->canon_len, buf, sizeof buf);
+    if (kl >= 2 && n < cap && (kl != k || memcmp(buf, cls, k)))
+        out[n++] = wl_hash_combine(wl_hash(buf, kl), 0x736e64u); /* meets the other's classes */
     if (k < 3) return n;
     for (size_t del = 0; del < k && n < cap; del++) {
         memcpy(buf, cls, del);
@@ -211,6 +221,17 @@ static void other_spellings(const wl_features *f, const wl_fpart *p, size_t np, 
     }
 }
 
+/* The part's loose sound classes (wl_sound_loose) keyed as its sound classes
+ * are (wl_sound_key), so that a spelling with a coda liquid or a final
+ * cluster (charnvirakul) meets the other list's plain one (chanwirakun) in
+ * the same sound pair; 0 when nothing is left. */
+static uint32_t loose_key(const wl_features *f, const wl_fpart *p)
+{
+    char buf[256];
+    size_t k = wl_sound_loose(wl_f_str(f, p->canon), p->canon_len, buf, sizeof buf);
+    return k ? wl_sound_key(buf, k) : 0;
+}
+
 /* One name's part pairs, by canonical spelling, by phonetic code (a typo
  * that keeps the sound: belperio / belperi) and by sound classes (a name
  * through another script: beniel / venier). A one-part name (a mononym)
@@ -218,14 +239,19 @@ static void other_spellings(const wl_features *f, const wl_fpart *p, size_t np, 
 static size_t keys_name_pairs(const wl_features *f, const wl_fpart *p, size_t np, uint32_t common, uint64_t *out,
                               size_t cap)
 {
-    part_keys h = { .n = 0 }, dm = { .n = 0 }, snd = { .n = 0 };
-    size_t n = 0, one = 0, plain = 0;
+    part_keys h = { .n = 0 }, dm = { .n = 0 }, snd = { .n = 0 }, loose = { .n = 0 };
+    size_t n = 0, one = 0, plain = 0, moved = 0;
     for (size_t k = 0; k < np; k++) {
         int patronymic = (p[k].flags & WL_PART_PATRONYMIC) != 0;
         if (!part_usable(&p[k]) && !patronymic) continue;
         add_key(&h, p[k].h_canon, p[k].freq);
         if (p[k].dm1 && p[k].dm1 != WL_DM_VOWEL_ONLY) add_key(&dm, p[k].dm1, p[k].freq);
-        if (p[k].h_sound) add_key(&snd, p[k].h_sound, p[k].freq);
+        if (p[k].h_sound) {
+            add_key(&snd, p[k].h_sound, p[k].freq);
+            uint32_t lk = loose_key(f, &p[k]);
+            add_key(&loose, lk ? lk : p[k].h_sound, p[k].freq);
+            moved += lk && lk != p[k].h_sound;
+        }
         if (!patronymic) {
             one = k;
             plain++;
@@ -237,6 +263,7 @@ static size_t keys_name_pairs(const wl_features *f, const wl_fpart *p, size_t np
     n += pairs_of(&h, common, 1, out + n, cap - n);
     n += pairs_of(&dm, common, 2, out + n, cap - n);
     n += pairs_of(&snd, common, 4, out + n, cap - n);
+    if (moved) n += pairs_except(&loose, &snd, common, 4, out + n, cap - n);
     return n;
 }
 

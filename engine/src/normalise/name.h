@@ -151,6 +151,14 @@ enum { WL_SOUND_SPELLING_MIN = 5 };
 /** The 32-bit key of a sound spelling s[0..n): 0 when n < WL_SOUND_SPELLING_MIN. */
 uint32_t wl_sound_spelling_key(const char *s, size_t n);
 
+/**
+ * The sound classes of s[0..n) without the consonants that CJK and Southeast
+ * Asian syllables cannot close on (a coda r or l before a consonant, a final
+ * t or d after n; a final l reads n): Charnvirakul and chanwirakun, Kirkland
+ * and kokran give one string. @return the length written (NUL-terminated, < cap).
+ */
+size_t wl_sound_loose(const char *s, size_t n, char *out, size_t cap);
+
 /** The 32-bit key of sound classes k[0..n): a hash with min(n, 15) in its low 4 bits. */
 uint32_t wl_sound_key(const char *k, size_t n);
 static inline size_t wl_sound_len(uint32_t key) { return key & 15u; }

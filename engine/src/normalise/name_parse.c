@@ -52,11 +52,29 @@ static size_t slash_link_len(const char *s, size_t i, size_t n)
     return 3;
 }
 
+static size_t word_run(const char *s, size_t n, size_t p)
+{
+    size_t q = p;
+    while (q < n && is_word_char(s[q])) q++;
+    return q - p;
+}
+
+/* 1 when the hyphen at s[p] joins syllables of one word rather than two
+ * names: one of the pieces it links is a single letter, which no name is
+ * (Thai Chan-o-cha, RTGS chanocha; Jean-Pierre and Jong-un stay two parts).
+ * start: where the piece before it began. */
+static int syllable_hyphen(const char *s, size_t n, size_t start, size_t p)
+{
+    if (s[p] != '-' || p == start || p + 1 >= n || !is_word_char(s[p + 1])) return 0;
+    return p - start == 1 || word_run(s, n, p + 1) == 1;
+}
+
 /* Reads one word at s[*i]: letters and digits; an apostrophe between letters
- * is dropped (ma'ruf = maruf, o'brien = obrien). @return its length in buf. */
+ * is dropped (ma'ruf = maruf, o'brien = obrien), and so is a hyphen that links
+ * a one-letter syllable (syllable_hyphen). @return its length in buf. */
 static size_t read_word(const char *s, size_t n, size_t *i, char *buf)
 {
-    size_t k = 0, p = *i;
+    size_t k = 0, p = *i, piece = p;
     size_t link = slash_link_len(s, p, n);
     if (link) {
         memcpy(buf, s + p, link);
@@ -66,6 +84,8 @@ static size_t read_word(const char *s, size_t n, size_t *i, char *buf)
     while (p < n) {
         if (is_word_char(s[p])) {
             if (k < TOK_WORD_MAX) buf[k++] = s[p];
+        } else if (syllable_hyphen(s, n, piece, p)) {
+            piece = p + 1;
         } else if (!(s[p] == '\'' && k > 0 && p + 1 < n && is_word_char(s[p + 1]))) {
             break;
         }

@@ -143,6 +143,42 @@ size_t wl_sound_classes(const char *s, size_t n, char *out, size_t cap) { return
  */
 size_t wl_sound_spelling(const char *s, size_t n, char *out, size_t cap) { return sound_string(s, n, out, cap, 1); }
 
+/*
+ * The loose sound classes: the sound classes once the consonants that Thai,
+ * Khmer, Chinese, Korean and Japanese syllables cannot close on are gone, as a
+ * transcription into those scripts drops them and a romanisation back never
+ * restores them:
+ *  - a liquid closing a syllable before a consonant (Charnvirakul / chanwirakun,
+ *    Kirkland / kokran, Thai "-porn" / "-phon": r and l are not codas in Thai
+ *    RTGS, Chinese, Japanese; Korean writes coda l only);
+ *  - a final l after a vowel reads n (Thai -kul / -kun: a final ล sounds n,
+ *    Royal Institute RTGS 1999, and passports keep the Sanskrit-style l; a
+ *    final r stays, as Omar and Bashir are not Oman and Bashin);
+ *  - a final t or d after n (Cortlandt / kotlan, Kirkland / kokran): no
+ *    syllable of those languages ends in a cluster.
+ * Only the blocking keys use it (block_keys.c): two spellings one of these
+ * steps apart share a key. @return the length written (NUL-terminated, < cap).
+ */
+size_t wl_sound_loose(const char *s, size_t n, char *out, size_t cap)
+{
+    char sp[256];
+    size_t k = sound_string(s, n, sp, sizeof sp, 1), m = 0;
+    if (cap == 0) return 0;
+    if (k >= 2 && sp[k - 1] == 'T' && sp[k - 2] == 'N') k--;
+    for (size_t i = 0; i < k && m + 1 < cap; i++) {
+        char c = sp[i];
+        if (c == 'A') continue;
+        if (c == 'L' && i > 0 && sp[i - 1] == 'A') {
+            if (i + 1 < k && sp[i + 1] != 'A') continue; /* a coda liquid */
+            if (i + 1 == k && n > 0 && s[n - 1] == 'l') c = 'N'; /* a final -l */
+        }
+        if (m > 0 && out[m - 1] == c) continue;
+        out[m++] = c;
+    }
+    out[m] = 0;
+    return m;
+}
+
 uint32_t wl_sound_spelling_key(const char *s, size_t n)
 {
     if (n < WL_SOUND_SPELLING_MIN) return 0;
