@@ -142,12 +142,25 @@ static int same_word(const name_work *w, int i)
     return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
 }
 
+/* 1 when tok[i] is the whole family part of a "FAMILY, Given" value: there
+ * it is the surname the list files the person under, whatever else the word
+ * can be ("TUN, Zaw Min": Tun is a Burmese name as well as a Malay title). */
+static int sole_family_word(const name_work *w, int i)
+{
+    return w->tok[i].family && i == 0 && (i + 1 >= w->ntok || !w->tok[i + 1].family);
+}
+
 /* Marks titles: "any" ones everywhere, "lead" ones only before the first kept
- * word and when a word follows. A value made only of titles keeps them all. */
+ * word and when a word follows; none that is the whole family part before a
+ * comma. A value made only of titles keeps them all. */
 static void mark_titles(name_work *w)
 {
     int kept_before = 0, kept = 0;
     for (int i = 0; i < w->ntok; i++) {
+        if (sole_family_word(w, i)) {
+            kept_before = 1, kept++;
+            continue;
+        }
         if (title_pair(w, i)) {
             w->tok[i].drop = w->tok[i + 1].drop = 1;
             i++;
