@@ -264,6 +264,9 @@ static void test_respell(void **state)
     assert_int_equal(wl_name_respell("joko", 4, out, sizeof out), 0);     /* modern j */
     assert_int_equal(wl_name_respell("tanjung", 7, out, sizeof out), 0);  /* modern nj */
     assert_int_equal(wl_name_respell("charoen", 7, out, sizeof out), 0);  /* RTGS Thai oe */
+    assert_int_equal(wl_name_respell("limjaroenrat", 12, out, sizeof out), 0); /* closed oe inside */
+    assert_int_equal(wl_name_respell("soenarjo", 8, out, sizeof out), 7);  /* open oe: Indonesian */
+    assert_string_equal(out, "sunaryo");
     assert_int_equal(wl_name_respell("soekarno", 8, out, 8), 0);          /* no room: untouched */
 }
 

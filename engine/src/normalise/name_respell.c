@@ -8,19 +8,23 @@
  * A word carrying oe, dj or tj is given its EYD spelling as canonical form (with
  * nj, sj and j converted too), so both spellings share their keys. Other words
  * are left alone: nj, sj and j are also modern (Tanjung, Joko), ch is also Thai
- * and English, and oe ending a last syllable in n, m or t is RTGS Thai (Charoen).
+ * and English, and oe in a syllable closed by n, m or t is RTGS Thai (Charoen).
  */
 #include <string.h>
 
 #include "normalise/name.h"
 
-/* "oe" for u, but not where RTGS Thai writes oe, in a last syllable ending in n,
- * m or t (Charoen, Chaloem, Prasoet), nor a word-final oe (Zoe). */
+/* "oe" for u, but not where RTGS Thai writes oe, in a syllable closed by n, m
+ * or t -- at the end of the word or before another consonant: Charoen,
+ * Chaloem, Prasoet, and the compounds Limjaroenrat, Charoenphon. Old
+ * Indonesian oe before n, m or t opens the syllable (Soenarjo, Goenawan,
+ * Soemitro); nor a word-final oe (Zoe). */
 static int old_oe(const char *s, size_t n, size_t i)
 {
     if (i + 2 >= n) return 0;
     char c = s[i + 2];
-    return !(i + 3 == n && (c == 'n' || c == 'm' || c == 't'));
+    if (c != 'n' && c != 'm' && c != 't') return 1;
+    return i + 3 < n && strchr("aeiouy", s[i + 3]) != NULL;
 }
 
 static int old_digraph(const char *s, size_t n)

@@ -106,6 +106,14 @@ static int cluster_head(uint8_t c)
         || c == 0x1a || c == 0x14 || c == 0x17;
 }
 static int s_letter(uint8_t c) { return c == 0x28 || c == 0x29 || c == 0x2a || c == 0x0b; }
+
+/* c1 c2 is an initial cluster: r and l after the cluster heads and the s
+ * letters, w only after ก ข ค (RTGS: kw, khw; ทวี is tha-wi, สวัสดิ์ sa-wat). */
+static int is_cluster(uint8_t c1, uint8_t c2)
+{
+    if (c2 == T_WO) return c1 == 0x01 || c1 == 0x02 || c1 == 0x04;
+    return (c2 == T_RO || c2 == T_LO) && (cluster_head(c1) || s_letter(c1));
+}
 static int sonorant(uint8_t c)
 {
     return c == 0x07 || c == 0x0d || c == 0x19 || c == 0x21 || c == T_YO || c == T_RO || c == T_LO || c == T_WO;
@@ -153,8 +161,7 @@ static size_t read_initial(thai_rd *r, size_t i, int lead)
     }
     uint8_t after = at(r, sig(r, j + 1));
     int vowel_next = is_vowel_sign(after) || (lead && is_cons(after));
-    if ((c2 == T_RO || c2 == T_LO || c2 == T_WO) && vowel_next
-        && (cluster_head(c) || s_letter(c))) {
+    if (vowel_next && is_cluster(c, c2)) {
         if (c2 == T_RO && c == 0x17) put(r, "s"); /* ทร reads s */
         else put(r, cons_initial[c]), put(r, cons_initial[c2]);
         return sig(r, j + 1);
@@ -226,6 +233,11 @@ static size_t after_vowel(thai_rd *r, size_t j, int *closed)
         put(r, can_be_final(r, f) ? "a" : "an");
         return f;
     }
+    if (v == T_WO && is_cons(at(r, nj))) { /* ชวลิต: no syllable closes on ว after the inherent vowel */
+        put(r, "a");
+        *closed = 1;
+        return j;
+    }
     if (r->open_ra) { /* สุรพล: the medial ร syllable is an open "ra" */
         put(r, "a");
         *closed = 1;
@@ -242,7 +254,12 @@ static int starts_last_syllable(const thai_rd *r, size_t j, int open_vowel)
 {
     size_t q = sig(r, j + 1);
     int t_r = (r->c[j] == 0x15 || r->c[j] == 0x17) && at(r, q) == T_RO;
-    return open_vowel && !t_r && is_cons(at(r, q)) && !silent_len(r, q) && sig(r, q + 1) >= r->n;
+    if (!open_vowel || t_r || !is_cons(at(r, q)) || silent_len(r, q)) return 0;
+    size_t e = sig(r, q + 1);
+    /* the last consonant may be followed by a silenced one (อนุพงษ์, จุลานนท์),
+     * but not when the two are silent together (ทร์ of จุรินทร์, ษณ์) */
+    if (e >= r->n) return 1;
+    return is_cons(at(r, e)) && at(r, e) != T_RO && !s_letter(at(r, q)) && e + silent_len(r, e) >= r->n;
 }
 
 /* สุรพล, ธีรพงษ์, จิราพร: inside a word, ร after a vowel sign reads "ra"; it
@@ -260,10 +277,18 @@ static const char *final_value(uint8_t c, char vowel_end)
     return cons_final[c];
 }
 
+/* ปิยบุตร, ปิยะ: ย after the vowel i, with more to read, begins the next
+ * syllable (Pali piya): Thai writes a final -iy with the leading vowel เ-ีย. */
+static int y_after_i(const thai_rd *r, size_t j, char vowel_end)
+{
+    return r->c[j] == T_YO && vowel_end == 'i' && is_cons(at(r, sig(r, j + 1)));
+}
+
 static size_t read_final(thai_rd *r, size_t j, char vowel_end, int open_vowel)
 {
     r->open_ra = medial_ra(r, j, open_vowel);
-    if (!can_be_final(r, j) || silent_len(r, j) || starts_last_syllable(r, j, open_vowel) || r->open_ra) {
+    if (!can_be_final(r, j) || silent_len(r, j) || starts_last_syllable(r, j, open_vowel) || r->open_ra
+        || y_after_i(r, j, vowel_end)) {
         r->prev_final = 0;
         return j;
     }
@@ -281,8 +306,7 @@ static int lead_skips_first(const thai_rd *r, size_t i)
     size_t j = sig(r, i + 1);
     uint8_t c1 = r->c[i], c2 = at(r, j);
     if (c1 == T_O || !is_cons(c2) || !is_vowel_sign(at(r, sig(r, j + 1)))) return 0;
-    int cluster = (c2 == T_RO || c2 == T_LO || c2 == T_WO) && (cluster_head(c1) || s_letter(c1));
-    return !cluster;
+    return !is_cluster(c1, c2);
 }
 
 /* One syllable starting at i (a leading vowel or a consonant). @return the next index. */
