@@ -114,6 +114,65 @@ static void test_chunk_operations(void **state)
     assert_true(fabs(first - last) < 1e-6);
 }
 
+/* A random spelling of up to max bytes: letters, letter groups that the
+ * tables' chunk operations read (oo, pp, gh, sch, ck...), now and then a
+ * byte outside a-z (symbol 27). */
+static size_t random_spelling(uint64_t *seed, char *out, size_t max)
+{
+    static const char *const groups[] = { "oo", "pp", "gh", "sch", "ck", "er", "ph", "th", "kh", "ng",
+                                          "ee", "ou", "ch", "sh", "ll", "tt", "ie", "ck", "eo", "ae" };
+    size_t n = 0, want = 1 + (size_t)((*seed >> 33) % max);
+    while (n < want) {
+        *seed = *seed * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        unsigned r = (unsigned)(*seed >> 40);
+        if (r % 4 == 0) {
+            const char *g = groups[(r >> 4) % (sizeof groups / sizeof *groups)];
+            for (size_t k = 0; g[k] && n < want; k++) out[n++] = g[k];
+        } else {
+            out[n++] = r % 61 == 0 ? (char)('0' + (r >> 8) % 10) : r % 67 == 0 ? '\'' : (char)('a' + (r >> 8) % 26);
+        }
+    }
+    return n;
+}
+
+/*
+ * The DP with its chunks found by packed keys and column masks (name_edit.c
+ * edit_cost) gives the bits of the recurrence as written (edit_cost_ref) for
+ * every script's table, on random spellings rich in the tables' chunks, both
+ * orders, short and up to WL_NAME_EDIT_MAX bytes.
+ */
+static void test_fast_cost_equals_reference(void **state)
+{
+    (void)state;
+    uint64_t seed = 42;
+    char a[WL_NAME_EDIT_MAX], b[WL_NAME_EDIT_MAX];
+    int differ = 0;
+    for (int s = WL_SCRIPT_CYRILLIC; s < WL_SCRIPT_COUNT; s++)
+        for (int k = 0; k < 20000; k++) {
+            size_t max = k % 50 == 0 ? WL_NAME_EDIT_MAX : 12;
+            size_t la = random_spelling(&seed, a, max), lb = random_spelling(&seed, b, max);
+            if (k % 7 == 0) { /* a close reading: a copy with one letter changed */
+                lb = la;
+                memcpy(b, a, la);
+                b[(seed >> 20) % lb] = (char)('a' + (seed >> 30) % 26);
+            }
+            double fast = wl_name_edit_cost(s, a, la, b, lb), ref = wl_name_edit_cost_ref(s, a, la, b, lb);
+            differ += memcmp(&fast, &ref, sizeof fast) != 0;
+            fast = wl_name_edit_cost(s, b, lb, a, la);
+            ref = wl_name_edit_cost_ref(s, b, lb, a, la);
+            differ += memcmp(&fast, &ref, sizeof fast) != 0;
+        }
+    assert_int_equal(differ, 0);
+    /* the longest strings, and one byte against the longest */
+    memset(a, 'o', sizeof a);
+    memset(b, 'u', sizeof b);
+    for (int s = WL_SCRIPT_CYRILLIC; s < WL_SCRIPT_COUNT; s++) {
+        assert_true(wl_name_edit_cost(s, a, sizeof a, b, sizeof b) == wl_name_edit_cost_ref(s, a, sizeof a, b, sizeof b));
+        assert_true(wl_name_edit_cost(s, a, 1, b, sizeof b) == wl_name_edit_cost_ref(s, a, 1, b, sizeof b));
+        assert_true(wl_name_edit_cost(s, a, sizeof a, b, 1) == wl_name_edit_cost_ref(s, a, sizeof a, b, 1));
+    }
+}
+
 static int parse_script(wl_namectx *ctx, const char *s)
 {
     wl_namepart p[WL_NAME_MAX_PARTS];
@@ -241,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_kernel_bounds),
         cmocka_unit_test(test_script_costs),
         cmocka_unit_test(test_chunk_operations),
+        cmocka_unit_test(test_fast_cost_equals_reference),
         cmocka_unit_test(test_parts_know_their_script),
         cmocka_unit_test(test_xlit_sample_levels),
     };

@@ -78,10 +78,13 @@ typedef struct {
     char a[3], b[2];
     unsigned char la, lb;
     float cost;
+    uint32_t akey;          /* a[0..la) and la packed (chunk_key): one compare finds a row's chunks */
+    unsigned char bs0, bs1; /* sym_of of b[0], b[1] (0: none): the columns a chunk reaches */
 } edit_chunk;
 
 typedef struct {
-    float cost[SYMS][SYMS]; /* [Latin symbol][reading symbol]; [0][y] inserts y, [x][0] deletes x */
+    float cost[SYMS][SYMS]; /* [Latin symbol][reading symbol]; [0][y] inserts y, [x][0] deletes x;
+                               [x][x] (x > 0) is 0: equal letters cost nothing (load) */
     float threshold;        /* cost per letter at WL_NAME_EDIT_AGREE; 0: no table */
     edit_chunk chunk[26][WL_CHUNKS]; /* by first Latin letter */
     unsigned char nchunk[26];
@@ -93,6 +96,15 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static int sym_of(unsigned char c)
 {
     return c >= 'a' && c <= 'z' ? c - 'a' + 1 : 27;
+}
+
+/* Bytes s[0..n) (n <= 3) and n in one word: a chunk's Latin side against
+ * the letters that end at a row of the DP, without a memcmp call. */
+static uint32_t chunk_key(const char *s, size_t n)
+{
+    uint32_t k = (uint32_t)n << 24;
+    for (size_t m = 0; m < n; m++) k |= (uint32_t)(unsigned char)s[m] << (8 * m);
+    return k;
 }
 
 static int table_sym(const char *f, size_t n)
@@ -125,6 +137,9 @@ static int load_chunk(edit_table *t, const char *a, size_t la, const char *b, si
     k->la = (unsigned char)la;
     k->lb = (unsigned char)lb;
     k->cost = x;
+    k->akey = chunk_key(a, la);
+    k->bs0 = (unsigned char)(lb > 0 ? sym_of((unsigned char)b[0]) : 0);
+    k->bs1 = (unsigned char)(lb > 1 ? sym_of((unsigned char)b[1]) : 0);
     return 1;
 }
 
@@ -164,7 +179,13 @@ static void load(void)
         [WL_SCRIPT_KANA] = "name_edit_kana",         [WL_SCRIPT_HAN] = "name_edit_han",
         [WL_SCRIPT_OTHER] = "name_edit_other",
     };
-    for (int s = 1; s < WL_SCRIPT_COUNT; s++) load_one(&g_edit[s], names[s]);
+    for (int s = 1; s < WL_SCRIPT_COUNT; s++) {
+        load_one(&g_edit[s], names[s]);
+        /* Equal letters cost nothing, whatever a table says of them (two
+         * bytes outside a-z share symbol 27 and count as equal): with the
+         * diagonal 0 the DP adds cost[x][y] without asking x == y. */
+        for (int x = 1; x < SYMS; x++) g_edit[s].cost[x][x] = 0.0f;
+    }
     g_edit[WL_SCRIPT_OTHER].threshold /= AGREE_SLACK; /* no slack for the pooled table: see AGREE_SLACK */
 }
 
@@ -176,8 +197,9 @@ static const edit_table *table_for(int script)
     return t->threshold > 0.0f ? t : NULL;
 }
 
-static double edit_cost(const edit_table *t, const char *a, size_t la, const char *b, size_t lb)
+static double edit_cost_ref(const edit_table *t, const char *a, size_t la, const char *b, size_t lb)
 {
+    /* The recurrence as written: the reference edit_cost is checked against. */
     /* Chunk operations reach back up to 3 rows and 2 columns: the whole matrix. */
     float d[WL_NAME_EDIT_MAX + 1][WL_NAME_EDIT_MAX + 1];
     int sb[WL_NAME_EDIT_MAX];
@@ -222,11 +244,101 @@ static double edit_cost(const edit_table *t, const char *a, size_t la, const cha
     return d[la][lb];
 }
 
+/*
+ * The chunk operations of row i (Latin side ending at a[i - 1]) into here,
+ * each with the columns j (bits) where its reading side ends at b[j - 1]
+ * (pos[y]: the columns whose b[j - 1] has symbol y). @return their number;
+ * *any is the union of their columns.
+ */
+static int row_chunks(const edit_table *t, const char *a, size_t i, const uint64_t *pos, uint64_t cols,
+                      const edit_chunk **here, uint64_t *at, uint64_t *any)
+{
+    int nh = 0;
+    uint64_t u = 0;
+    for (size_t n = 1; n <= 3 && n <= i; n++) {
+        const char *s = a + i - n;
+        if (*s < 'a' || *s > 'z') continue;
+        int c = *s - 'a';
+        uint32_t key = chunk_key(s, n);
+        for (int q = 0; q < t->nchunk[c]; q++) {
+            const edit_chunk *k = &t->chunk[c][q];
+            if (k->akey != key) continue;
+            /* lb 0: every column; 1: b[j-1] = b0; 2: b[j-2] = b0 and b[j-1] = b1 */
+            uint64_t m = k->lb == 0 ? cols : k->lb == 1 ? pos[k->bs0] : (pos[k->bs0] << 1) & pos[k->bs1];
+            here[nh] = k;
+            at[nh++] = m;
+            u |= m;
+        }
+    }
+    *any = u;
+    return nh;
+}
+
+/*
+ * The recurrence of edit_cost_ref with the same minima in each cell, so the
+ * same floats: the chunks of a row are found by one packed compare each
+ * (chunk_key) rather than a memcmp call, the columns each reaches by symbol
+ * bit masks rather than a memcmp per cell, and the substitution reads the
+ * table's 0 diagonal rather than testing x == y. On the generated 10^5
+ * benchmark (Thai, Khmer and Burmese readings) it was a tenth of a pair's
+ * instructions (bench/RESULTS.md, "Compare, second pass").
+ */
+static double edit_cost(const edit_table *t, const char *a, size_t la, const char *b, size_t lb)
+{
+    float d[WL_NAME_EDIT_MAX + 1][WL_NAME_EDIT_MAX + 1], ins[WL_NAME_EDIT_MAX + 1];
+    int sb[WL_NAME_EDIT_MAX];
+    uint64_t pos[SYMS] = { 0 };
+    _Static_assert(WL_NAME_EDIT_MAX + 1 < 64, "columns fit a 64-bit mask");
+    for (size_t j = 1; j <= lb; j++) {
+        sb[j - 1] = sym_of((unsigned char)b[j - 1]);
+        pos[sb[j - 1]] |= UINT64_C(1) << j;
+        ins[j] = t->cost[0][sb[j - 1]];
+    }
+    const uint64_t cols = ((UINT64_C(1) << lb) - 1) << 1; /* columns 1..lb */
+    d[0][0] = 0.0f;
+    for (size_t j = 1; j <= lb; j++) d[0][j] = d[0][j - 1] + ins[j];
+    for (size_t i = 1; i <= la; i++) {
+        const float *cx = t->cost[sym_of((unsigned char)a[i - 1])];
+        const edit_chunk *here[3 * WL_CHUNKS];
+        uint64_t at[3 * WL_CHUNKS], any;
+        int nh = row_chunks(t, a, i, pos, cols, here, at, &any);
+        float *row = d[i];
+        const float *up = d[i - 1];
+        row[0] = up[0] + cx[0];
+        for (int q = 0; q < nh; q++)
+            if (here[q]->lb == 0 && d[i - here[q]->la][0] + here[q]->cost < row[0])
+                row[0] = d[i - here[q]->la][0] + here[q]->cost;
+        const float del_cost = cx[0];
+        for (size_t j = 1; j <= lb; j++) {
+            float sub = up[j - 1] + cx[sb[j - 1]];
+            float del = up[j] + del_cost;
+            float in = row[j - 1] + ins[j];
+            float best = sub < del ? sub : del;
+            best = best < in ? best : in;
+            if (WL_UNLIKELY((any >> j) & 1))
+                for (int q = 0; q < nh; q++) {
+                    if (!((at[q] >> j) & 1)) continue;
+                    float c = d[i - here[q]->la][j - here[q]->lb] + here[q]->cost;
+                    if (c < best) best = c;
+                }
+            row[j] = best;
+        }
+    }
+    return d[la][lb];
+}
+
 double wl_name_edit_cost(int script, const char *a, size_t la, const char *b, size_t lb)
 {
     const edit_table *t = table_for(script);
     if (!t || la == 0 || lb == 0 || la > WL_NAME_EDIT_MAX || lb > WL_NAME_EDIT_MAX) return -1.0;
     return edit_cost(t, a, la, b, lb);
+}
+
+double wl_name_edit_cost_ref(int script, const char *a, size_t la, const char *b, size_t lb)
+{
+    const edit_table *t = table_for(script);
+    if (!t || la == 0 || lb == 0 || la > WL_NAME_EDIT_MAX || lb > WL_NAME_EDIT_MAX) return -1.0;
+    return edit_cost_ref(t, a, la, b, lb);
 }
 
 double wl_name_edit_similarity(int script, const char *a, size_t la, const char *b, size_t lb)

@@ -33,4 +33,8 @@ double wl_name_edit_similarity(int script, const char *a, size_t la, const char 
  */
 double wl_name_edit_cost(int script, const char *a, size_t la, const char *b, size_t lb);
 
+/** wl_name_edit_cost by the recurrence as written (a cell's chunks found by
+ *  memcmp), for tests: the fast form must give the same bits. */
+double wl_name_edit_cost_ref(int script, const char *a, size_t la, const char *b, size_t lb);
+
 #endif /* WL_NAME_EDIT_H */
