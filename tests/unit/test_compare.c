@@ -228,6 +228,36 @@ static void test_crec_and_run_same_vectors(void **state)
     fx_free(f);
 }
 
+/* wl_compare calls the comparators by name (compare.c); the vector must be
+ * the one the descriptors give, field by field in wl_field order, on every
+ * pair of the fixture records, with and without the wl_crec lines. */
+static void test_compare_follows_descriptors(void **state)
+{
+    (void)state;
+    enum { N = sizeof g_crec_recs / sizeof g_crec_recs[0] };
+    wl_features *f = fx_build(g_crec_recs, N);
+    for (int built = 0; built < 2; built++) {
+        if (built) assert_int_equal(wl_features_build_crec(f), 0);
+        size_t named = 0;
+        for (uint32_t a = 0; a < N; a++)
+            for (uint32_t b = 0; b < N; b++) {
+                wl_cmpvec got, want;
+                wl_compare(f, a, b, &got);
+                wl_crec ca = wl_f_crec(f, a), cb = wl_f_crec(f, b);
+                memset(&want, 0, sizeof want);
+                for (int k = 0; k < WL_FIELD_COUNT; k++)
+                    want.level[k] = (uint8_t)wl_fields[k].compare(f, a, b, &ca, &cb, &want);
+                assert_memory_equal(got.level, want.level, WL_FIELD_COUNT);
+                assert_int_equal(got.dob_swap, want.dob_swap);
+                assert_int_equal(got.name_q, want.name_q);
+                assert_true(got.name_rare == want.name_rare);
+                named += want.level[WL_FIELD_NAME] != WL_LV_MISSING;
+            }
+        assert_true(named > 0);
+    }
+    fx_free(f);
+}
+
 /* wl_compare_pairs and wl_compare_window walk each window of pairs in the
  * order of their second record and write every vector back to its pair's
  * place: over 40,000 pairs
@@ -367,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_compare_records),
         cmocka_unit_test(test_alias_pairs_counted),
         cmocka_unit_test(test_crec_and_run_same_vectors),
+        cmocka_unit_test(test_compare_follows_descriptors),
         cmocka_unit_test(test_compare_pairs_window_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

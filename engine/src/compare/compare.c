@@ -278,7 +278,20 @@ void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
         cb = wl_f_crec(f, b);
     }
     memset(out, 0, sizeof *out);
-    for (int k = 0; k < WL_FIELD_COUNT; k++) out->level[k] = (uint8_t)wl_fields[k].compare(f, a, b, ra, rb, out);
+    /* The descriptors' comparators, called by name rather than through
+     * wl_fields[k].compare: direct calls the compiler can inline (gender,
+     * nationality and the cheap exits of the others), where seven indirect
+     * calls with six arguments each were 4 % of a pair's instructions
+     * (bench/RESULTS.md, "Compare, second pass"). test_compare checks this
+     * against the descriptors, field by field. */
+    _Static_assert(WL_FIELD_COUNT == 7, "a field added to wl_fields is compared here too");
+    out->level[WL_FIELD_NAME] = (uint8_t)compare_names(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_DOB] = (uint8_t)compare_dates(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, a, b, ra, rb, out);
 }
 
 /* ---- walking many pairs ---- */

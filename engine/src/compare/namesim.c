@@ -219,7 +219,7 @@ static int has_variant(const wl_features *f, const wl_fpart *p)
  * count and the order of pairs cannot change it. Never asked for x == y (equal
  * parts are settled before), so the zeroed entries match no query.
  */
-enum { JW_MEMO_BITS = 12 };
+enum { JW_MEMO_BITS = 14 };
 
 typedef struct {
     uint64_t x, y;
