@@ -695,6 +695,74 @@ static void test_pairs_symmetric(void **state)
     wl_dataset_free(ds);
 }
 
+static void expect_same_sim(const wl_namesim *x, const wl_namesim *y)
+{
+    assert_true(memcmp(&x->score, &y->score, sizeof x->score) == 0);
+    assert_int_equal(x->exact, y->exact);
+    assert_int_equal(x->all_parts, y->all_parts);
+    assert_int_equal(x->n_matched, y->n_matched);
+    assert_int_equal(x->n_shorter, y->n_shorter);
+    assert_true(memcmp(&x->jw_min, &y->jw_min, sizeof x->jw_min) == 0);
+    assert_true(memcmp(&x->rare_bits, &y->rare_bits, sizeof x->rare_bits) == 0);
+}
+
+/* A name prepared once (wl_name_prepare, which compare.c keeps for the first
+ * records of a window) gives the same similarity, bit for bit, as the name
+ * prepared in the call, whichever side is prepared: every pair of names
+ * (aliases too) of the candidate pairs of the bundled sample lists. */
+static void test_prepared_names_same_similarity(void **state)
+{
+    (void)state;
+    const char *dir = getenv("WL_SOURCE_DIR");
+    assert_non_null(dir);
+    wl_dataset *ds = wl_dataset_create();
+    wl_read_options ro = wl_read_default_options();
+    char path[4096], err[512];
+    static const char *const lists[] = { "idn", "mys", "tha" };
+    for (int k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/datasets/sample/%s.csv", dir, lists[k]);
+        assert_int_equal(wl_dataset_read(ds, path, &ro, NULL, err, sizeof err), WL_OK);
+    }
+    wl_features *f = wl_features_build(ds, 1);
+    assert_non_null(f);
+    wl_options opt = wl_default_options();
+    opt.threads = 1;
+    uint32_t *pairs;
+    size_t n, names = 0, exact = 0;
+    assert_int_equal(wl_candidates(f, &opt, &pairs, &n, NULL), WL_OK);
+    assert_true(n > 1000);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t a = pairs[2 * k], b = pairs[2 * k + 1];
+        size_t na, nb, ca, cb;
+        const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
+        for (size_t i = wl_f_name_span(f, a, 0, &ca); ca; i = wl_f_name_span(f, a, i + ca, &ca))
+            for (size_t j = wl_f_name_span(f, b, 0, &cb); cb; j = wl_f_name_span(f, b, j + cb, &cb)) {
+                size_t ma = ca < WL_NAME_MAX_PARTS ? ca : WL_NAME_MAX_PARTS;
+                size_t mb = cb < WL_NAME_MAX_PARTS ? cb : WL_NAME_MAX_PARTS;
+                wl_name_prep xa, xb;
+                wl_name_prepare(f, pa + i, ma, &xa);
+                wl_name_prepare(f, pb + j, mb, &xb);
+                wl_namesim want, got;
+                wl_name_similarity(f, pa + i, ma, pb + j, mb, &want);
+                wl_name_similarity_prep(f, pa + i, ma, &xa, pb + j, mb, NULL, &got);
+                expect_same_sim(&got, &want);
+                wl_name_similarity_prep(f, pa + i, ma, NULL, pb + j, mb, &xb, &got);
+                expect_same_sim(&got, &want);
+                wl_name_similarity_prep(f, pa + i, ma, &xa, pb + j, mb, &xb, &got);
+                expect_same_sim(&got, &want);
+                names++;
+                exact += want.exact;
+            }
+        (void)na;
+        (void)nb;
+    }
+    print_message("%zu name pairs, %zu exact\n", names, exact);
+    assert_true(names >= n && exact > 0);
+    free(pairs);
+    wl_features_free(f);
+    wl_dataset_free(ds);
+}
+
 /* The per-thread memo of the script-cost
  * similarity (namesim.c edit_similarity) answers only its own script and
  * spellings: a Latin part against a part read from another script scores
@@ -780,6 +848,7 @@ int main(void)
         cmocka_unit_test_setup(test_written_spelling_memo, setup),
         cmocka_unit_test_setup(test_rarity_memos_follow_population, setup),
         cmocka_unit_test(test_pairs_symmetric),
+        cmocka_unit_test(test_prepared_names_same_similarity),
         cmocka_unit_test(test_edit_memo_answers_its_own_spellings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,11 +71,36 @@ static size_t names_proper(const wl_fpart *p, const uint32_t *starts, size_t run
  * (scripts/link_proxy.py), EU F1 0.877 -> 0.888 and OFAC 0.737 -> 0.744,
  * precision and recall both higher (bench/RESULTS.md).
  */
-static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_crec *crec_a, const wl_crec *crec_b,
-                         wl_cmpvec *out)
+/*
+ * The first records' name preparations (wl_name_prep: weights, join sets...),
+ * kept while one window is compared. A window of pairs sorted by their first
+ * record holds a few hundred first records of ~18 pairs each (dedup of the
+ * generated 10^5 lists), so each was prepared ~18 times: side_init was a tenth
+ * of a pair's instructions. Direct-mapped by record index: the first records
+ * of a window are a run of neighbouring indices, which do not clash below
+ * PREP_SLOTS of them. f is the same through a window, so an entry stays right.
+ */
+enum { PREP_SLOTS = 1024 };
+
+typedef struct {
+    uint32_t rec; /* UINT32_MAX: empty */
+    wl_name_prep prep;
+} prep_slot;
+
+/* A record's one name (n parts, n <= WL_NAME_MAX_PARTS) prepared, from the cache. */
+static const wl_name_prep *prep_of(const wl_features *f, prep_slot *cache, uint32_t rec, const wl_fpart *p, size_t n)
 {
-    (void)crec_a; /* the parts are found through part_start */
-    (void)crec_b;
+    prep_slot *e = &cache[rec & (PREP_SLOTS - 1)];
+    if (e->rec != rec) {
+        wl_name_prepare(f, p, n, &e->prep);
+        e->rec = rec;
+    }
+    return &e->prep;
+}
+
+/* compare_names, record a's name prepared from cache (NULL: none) when it has one name. */
+static int compare_names_with(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, prep_slot *cache)
+{
     size_t na, nb;
     const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
     uint32_t sa[WL_CMP_MAX_NAMES + 1], sb[WL_CMP_MAX_NAMES + 1];
@@ -83,12 +108,15 @@ static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_
     int best = WL_LV_MISSING;
     float best_score = -1.0f;
     out->name_rare = 0.0f;
+    /* a's one name, as the loop below passes it (ca of its only run) */
+    const wl_name_prep *prep_a =
+        cache && ra == 1 && rb > 0 ? prep_of(f, cache, a, pa, WL_MIN(na, (size_t)WL_NAME_MAX_PARTS)) : NULL;
     for (size_t i = 0; i < ra && best < WL_NAME_EXACT; i++)
         for (size_t j = 0; j < rb && best < WL_NAME_EXACT; j++) {
             size_t ca = WL_MIN(sa[i + 1] - sa[i], (size_t)WL_NAME_MAX_PARTS);
             size_t cb = WL_MIN(sb[j + 1] - sb[j], (size_t)WL_NAME_MAX_PARTS);
             wl_namesim s;
-            wl_name_similarity(f, pa + sa[i], ca, pb + sb[j], cb, &s);
+            wl_name_similarity_prep(f, pa + sa[i], ca, prep_a, pb + sb[j], cb, NULL, &s);
             int lv = name_level(&s);
             if (lv > best || (lv == best && s.score > best_score)) {
                 best = lv;
@@ -100,6 +128,14 @@ static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_
     size_t k = names_proper(pa, sa, ra) * names_proper(pb, sb, rb);
     if (k > 1) out->name_rare -= log2f((float)k);
     return best;
+}
+
+static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_crec *crec_a, const wl_crec *crec_b,
+                         wl_cmpvec *out)
+{
+    (void)crec_a; /* the parts are found through part_start */
+    (void)crec_b;
+    return compare_names_with(f, a, b, out, NULL);
 }
 
 /* ---- dates, documents, codes ---- */
@@ -265,7 +301,8 @@ const char *wl_level_name(wl_field f, int level)
     return wl_fields[f].level[level];
 }
 
-void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
+/* wl_compare, with the first records' name preparations kept in cache (NULL: none). */
+static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, prep_slot *cache)
 {
     /* the built wl_crec read in place; else assembled from the arrays */
     wl_crec ca, cb;
@@ -285,13 +322,18 @@ void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
      * (bench/RESULTS.md, "Compare, second pass"). test_compare checks this
      * against the descriptors, field by field. */
     _Static_assert(WL_FIELD_COUNT == 7, "a field added to wl_fields is compared here too");
-    out->level[WL_FIELD_NAME] = (uint8_t)compare_names(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_NAME] = (uint8_t)compare_names_with(f, a, b, out, cache);
     out->level[WL_FIELD_DOB] = (uint8_t)compare_dates(f, a, b, ra, rb, out);
     out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, a, b, ra, rb, out);
     out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, a, b, ra, rb, out);
     out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(f, a, b, ra, rb, out);
     out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, a, b, ra, rb, out);
     out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, a, b, ra, rb, out);
+}
+
+void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
+{
+    compare_pair(f, a, b, out, NULL);
 }
 
 /* ---- walking many pairs ---- */
@@ -330,7 +372,7 @@ static void prefetch_runs(const wl_features *f, uint32_t b)
     if (c->pob != UINT32_MAX) pf(f->text + c->pob);
 }
 
-void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
+static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out, prep_slot *cache)
 {
     /* A run of fewer than SMALL_WINDOW pairs is not worth the prefetches:
      * its few hundred records stay in cache once read (wl_compare_window). */
@@ -340,8 +382,13 @@ void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpve
             if (k + PF_CREC < n) pf(&f->crec[ab[2 * (k + PF_CREC) + 1]]);
             if (k + PF_RUNS < n) prefetch_runs(f, ab[2 * (k + PF_RUNS) + 1]);
         }
-        wl_compare(f, ab[2 * k], ab[2 * k + 1], &out[k]);
+        compare_pair(f, ab[2 * k], ab[2 * k + 1], &out[k], cache);
     }
+}
+
+void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
+{
+    compare_run(f, ab, n, out, NULL);
 }
 
 /* Candidates come sorted by their first record, so within a window of W pairs
@@ -361,6 +408,7 @@ typedef struct {
     uint64_t *key, *tmp; /* (b << WINDOW_BITS | position in the window), and sort scratch */
     uint32_t *ab;        /* the window's pairs in b order */
     wl_cmpvec *vec;      /* their vectors */
+    prep_slot *prep;     /* the first records' name preparations (NULL: none kept) */
 } window_buf;
 
 static int window_alloc(window_buf *w)
@@ -369,6 +417,7 @@ static int window_alloc(window_buf *w)
     w->tmp = malloc(WINDOW * sizeof *w->tmp);
     w->ab = malloc(2 * WINDOW * sizeof *w->ab);
     w->vec = malloc(WINDOW * sizeof *w->vec);
+    w->prep = malloc(PREP_SLOTS * sizeof *w->prep); /* optional: without it, no cache */
     return w->key && w->tmp && w->ab && w->vec ? 0 : -1;
 }
 
@@ -378,6 +427,7 @@ static void window_free(window_buf *w)
     free(w->tmp);
     free(w->ab);
     free(w->vec);
+    free(w->prep);
 }
 
 /* Compares the n <= WINDOW pairs ab in the window order, writing each pair's
@@ -392,7 +442,8 @@ static void compare_window(const wl_features *f, const uint32_t *ab, size_t n, w
         w->ab[2 * k] = ab[2 * at];
         w->ab[2 * k + 1] = ab[2 * at + 1];
     }
-    wl_compare_run(f, w->ab, n, w->vec);
+    for (size_t k = 0; w->prep && k < PREP_SLOTS; k++) w->prep[k].rec = UINT32_MAX;
+    compare_run(f, w->ab, n, w->vec, w->prep);
     for (size_t k = 0; levels && k < n; k++)
         memcpy(levels + (w->key[k] & (WINDOW - 1)) * WL_FIELD_COUNT, w->vec[k].level, WL_FIELD_COUNT);
     for (size_t k = 0; out && k < n; k++) out[w->key[k] & (WINDOW - 1)] = w->vec[k];
@@ -400,7 +451,7 @@ static void compare_window(const wl_features *f, const uint32_t *ab, size_t n, w
 
 void wl_compare_window(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
 {
-    window_buf w = { NULL, NULL, NULL, NULL };
+    window_buf w = { NULL, NULL, NULL, NULL, NULL };
     if (n <= WINDOW && n >= SMALL_WINDOW && window_alloc(&w) == 0) compare_window(f, ab, n, &w, NULL, out);
     else wl_compare_run(f, ab, n, out); /* the same vectors, in the given order */
     window_free(&w);

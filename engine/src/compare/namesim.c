@@ -77,6 +77,7 @@
 #define W_INITIAL 0.5
 #define EXTRA_PENALTY 0.15
 #define MAXP WL_NAME_MAX_PARTS
+_Static_assert(sizeof(((wl_name_prep *)0)->w) == MAXP * sizeof(double), "wl_name_prep holds every part's weight");
 
 enum { K_NONE = 0, K_JW, K_INITIAL, K_PHONETIC, K_EXACT };
 
@@ -90,7 +91,7 @@ typedef struct {
 typedef struct {
     const wl_fpart *p;
     size_t n;
-    double w[MAXP];
+    const double *w;    /* the parts' weights (wl_name_prep.w) */
     uint8_t used[MAXP]; /* paired by a join */
     /* For joins, as bit sets of lengths (bit len & 63): the lengths of the parts
      * that may be a join (neither particle nor initial), either spelling, and
@@ -726,17 +727,20 @@ static double pair_rest(const wl_features *f, const name_side *s, const name_sid
 
 /* ---- the whole comparison ---- */
 
-static void side_init(uint64_t pop, double log2_n, double inv, name_side *s, const wl_fpart *p, size_t n)
+/* What a name brings to every comparison, from its parts alone (n <= MAXP):
+ * the weights (4. above), their sum in part order, the join length sets, the
+ * count of parts that are not particles, any patronymic, and the sum of the
+ * canonical hashes name_before orders by. */
+static void prep_init(const wl_features *f, const wl_fpart *p, size_t n, wl_name_prep *pr)
 {
-    s->p = p;
-    s->n = n;
-    uint64_t lens = 0, sums = 0;
+    uint64_t pop = f->n, lens = 0, sums = 0, hsum = 0;
+    double log2_n = log2_approx(pop), inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
     double whole = 0.0;
     int np = 0, flags = 0;
     for (size_t i = 0; i < n; i++) {
-        s->w[i] = part_weight(pop, log2_n, inv, &p[i]);
-        whole += s->w[i];
-        s->used[i] = 0;
+        pr->w[i] = part_weight(pop, log2_n, inv, &p[i]);
+        whole += pr->w[i];
+        hsum += p[i].h_canon;
         np += !is_particle(&p[i]);
         flags |= p[i].flags;
         if (!is_particle(&p[i]) && !is_initial(&p[i]))
@@ -746,12 +750,31 @@ static void side_init(uint64_t pop, double log2_n, double inv, name_side *s, con
             sums |= UINT64_C(1) << ((p[i].canon_len + p[i + 1].canon_len) & 63);
         }
     }
-    s->lens = lens;
-    s->sums = sums;
-    s->whole = whole;
-    s->np = np;
+    pr->lens = lens;
+    pr->sums = sums;
+    pr->hsum = hsum;
+    pr->whole = whole;
+    pr->np = np;
+    pr->patronymic = (flags & WL_PART_PATRONYMIC) != 0;
+}
+
+void wl_name_prepare(const wl_features *f, const wl_fpart *p, size_t n, wl_name_prep *out)
+{
+    prep_init(f, p, WL_MIN(n, (size_t)MAXP), out);
+}
+
+static void side_init(name_side *s, const wl_fpart *p, size_t n, const wl_name_prep *pr)
+{
+    s->p = p;
+    s->n = n;
+    s->w = pr->w;
+    memset(s->used, 0, sizeof s->used);
+    s->lens = pr->lens;
+    s->sums = pr->sums;
+    s->whole = pr->whole;
+    s->np = pr->np;
     s->n_used = s->np_used = 0;
-    s->patronymic = (flags & WL_PART_PATRONYMIC) != 0;
+    s->patronymic = pr->patronymic;
 }
 
 /* The parts of a side not taken by equal parts or joins (*all), and of those
@@ -764,15 +787,11 @@ static void free_counts(const name_side *s, int *all, int *np)
 
 /* Orders two names whatever order they come in: fewer parts first, then by
  * their canonical hashes, then by their spellings. */
-static int name_before(const wl_features *f, const wl_fpart *a, size_t na, const wl_fpart *b, size_t nb)
+static int name_before(const wl_features *f, const wl_fpart *a, size_t na, uint64_t ka, const wl_fpart *b,
+                       size_t nb, uint64_t kb)
 {
     if (na != nb) return na < nb;
-    uint64_t ka = 0, kb = 0;
-    for (size_t k = 0; k < na; k++) {
-        ka += a[k].h_canon;
-        kb += b[k].h_canon;
-    }
-    if (ka != kb) return ka < kb;
+    if (ka != kb) return ka < kb; /* the sums of the canonical hashes (wl_name_prep.hsum) */
     for (size_t k = 0; k < na; k++) {
         int c = strcmp(text_of(f, &a[k]), text_of(f, &b[k]));
         if (c) return c < 0;
@@ -823,26 +842,43 @@ static int patronymics_disagree(const wl_features *f, const wl_fpart *a, size_t 
 void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na, const wl_fpart *b,
                         size_t nb, wl_namesim *out)
 {
+    wl_name_similarity_prep(f, a, na, NULL, b, nb, NULL, out);
+}
+
+void wl_name_similarity_prep(const wl_features *f, const wl_fpart *a, size_t na, const wl_name_prep *pa,
+                             const wl_fpart *b, size_t nb, const wl_name_prep *pb, wl_namesim *out)
+{
     memset(out, 0, sizeof *out);
     na = WL_MIN(na, (size_t)MAXP);
     nb = WL_MIN(nb, (size_t)MAXP);
     if (!na || !nb) return;
+    wl_name_prep own_a, own_b; /* the preparations the caller did not keep */
+    if (!pa) {
+        prep_init(f, a, na, &own_a);
+        pa = &own_a;
+    }
+    if (!pb) {
+        prep_init(f, b, nb, &own_b);
+        pb = &own_b;
+    }
     /* The greedy steps (equal parts, joins) and the ties between two shorter
      * names see the names in one order: without it, a pair of records could
      * score all_parts one way and jw80 the other (53 of 3 million random OFAC /
      * EU pairs), and a pair's level hung on which record came first. */
-    if (!name_before(f, a, na, b, nb)) {
+    if (!name_before(f, a, na, pa->hsum, b, nb, pb->hsum)) {
         const wl_fpart *t = a;
         a = b;
         b = t;
         size_t tn = na;
         na = nb;
         nb = tn;
+        const wl_name_prep *tp = pa;
+        pa = pb;
+        pb = tp;
     }
     name_side sa, sb;
-    double log2_n = log2_approx(f->n), inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
-    side_init(f->n, log2_n, inv, &sa, a, na);
-    side_init(f->n, log2_n, inv, &sb, b, nb);
+    side_init(&sa, a, na, pa);
+    side_init(&sb, b, nb, pb);
     pairing acc = { 0.0, 0.0, 1.0, 0.0f, 0, 0, 0 };
     pair_exact(f, &sa, &sb, &acc);
     /* A part of one name of no length in the other's sums cannot be a join,

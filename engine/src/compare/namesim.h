@@ -32,6 +32,29 @@ typedef struct {
 void wl_name_similarity(const wl_features *f, const wl_fpart *a, size_t na,
                         const wl_fpart *b, size_t nb, wl_namesim *out);
 
+/* What a comparison needs of one name's parts alone (namesim.c prep_init):
+ * its parts' weights and their sum, the join length sets, the parts that are
+ * not particles, any patronymic, the order key. A caller comparing one name
+ * with many prepares it once (compare.c keeps the first records' of a window). */
+typedef struct {
+    double w[16];        /* WL_NAME_MAX_PARTS (normalise/name.h; checked in namesim.c) */
+    double whole;        /* the sum of w, in part order */
+    uint64_t lens, sums; /* join length sets (namesim.c name_side) */
+    uint64_t hsum;       /* sum of the parts' h_canon */
+    int np, patronymic;
+} wl_name_prep;
+
+/** Prepares the name p (n parts; only the first WL_NAME_MAX_PARTS count) of f.
+ *  The result holds for f as it is: valid while f, its parts and f->n are unchanged. */
+void wl_name_prepare(const wl_features *f, const wl_fpart *p, size_t n, wl_name_prep *out);
+
+/**
+ * wl_name_similarity with a's and b's preparations (wl_name_prepare of the
+ * same parts and f, or NULL: prepared here). The same result bit for bit.
+ */
+void wl_name_similarity_prep(const wl_features *f, const wl_fpart *a, size_t na, const wl_name_prep *pa,
+                             const wl_fpart *b, size_t nb, const wl_name_prep *pb, wl_namesim *out);
+
 /**
  * Maximum-weight assignment: pairs each of `rows` rows with a distinct column so
  * that the sum of w[row * cols + col] is largest (every map up to three rows,
