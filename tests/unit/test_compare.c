@@ -258,6 +258,44 @@ static void test_compare_follows_descriptors(void **state)
     fx_free(f);
 }
 
+/* A short run (wl_compare_run, and wl_compare_window below its sorting size:
+ * a one-record store query) keeps the last record of each side prepared
+ * (compare.c prep_cache): one record as the first of every pair, then as the
+ * second, then both changing, must give wl_compare's vectors whole. */
+static void test_short_run_keeps_last_names(void **state)
+{
+    (void)state;
+    enum { N = sizeof g_crec_recs / sizeof g_crec_recs[0], P = 3 * N * N };
+    wl_features *f = fx_build(g_crec_recs, N);
+    assert_int_equal(wl_features_build_crec(f), 0);
+    uint32_t ab[2 * P];
+    size_t k = 0;
+    for (uint32_t q = 0; q < N; q++)
+        for (uint32_t j = 0; j < N; j++, k++) { /* q first, q second, then neither fixed */
+            ab[2 * k] = q;
+            ab[2 * k + 1] = j;
+            ab[2 * (N * N + k)] = j;
+            ab[2 * (N * N + k) + 1] = q;
+            ab[2 * (2 * N * N + k)] = (q * 3 + j) % N;
+            ab[2 * (2 * N * N + k) + 1] = (j * 5 + q) % N;
+        }
+    wl_cmpvec run[P], win[P];
+    wl_compare_run(f, ab, P, run);
+    wl_compare_window(f, ab, P, win); /* P < 512: walked as given, through wl_compare_run */
+    for (k = 0; k < P; k++) {
+        wl_cmpvec v;
+        wl_compare(f, ab[2 * k], ab[2 * k + 1], &v);
+        assert_memory_equal(run[k].level, v.level, WL_FIELD_COUNT);
+        assert_memory_equal(win[k].level, v.level, WL_FIELD_COUNT);
+        assert_int_equal(run[k].dob_swap, v.dob_swap);
+        assert_int_equal(run[k].name_q, v.name_q);
+        assert_int_equal(win[k].name_q, v.name_q);
+        assert_true(run[k].name_rare == v.name_rare);
+        assert_true(win[k].name_rare == v.name_rare);
+    }
+    fx_free(f);
+}
+
 /* wl_compare_pairs and wl_compare_window walk each window of pairs in the
  * order of their second record and write every vector back to its pair's
  * place: over 40,000 pairs
@@ -398,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_alias_pairs_counted),
         cmocka_unit_test(test_crec_and_run_same_vectors),
         cmocka_unit_test(test_compare_follows_descriptors),
+        cmocka_unit_test(test_short_run_keeps_last_names),
         cmocka_unit_test(test_compare_pairs_window_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

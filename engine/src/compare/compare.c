@@ -87,10 +87,24 @@ typedef struct {
     wl_name_prep prep;
 } prep_slot;
 
+/* The slots of one side of the pairs: mask + 1 of them (a power of two), or none. */
+typedef struct {
+    prep_slot *slot; /* NULL: nothing kept for this side */
+    uint32_t mask;
+} prep_side;
+
+/* What a walk over pairs keeps: a window (compare_window) its first records'
+ * (PREP_SLOTS), a short run (wl_compare_run, a one-record store query: the
+ * query is the same side of every pair) the last record of each side. */
+typedef struct {
+    prep_side a, b;
+} prep_cache;
+
 /* A record's one name (n parts, n <= WL_NAME_MAX_PARTS) prepared, from the cache. */
-static const wl_name_prep *prep_of(const wl_features *f, prep_slot *cache, uint32_t rec, const wl_fpart *p, size_t n)
+static const wl_name_prep *prep_of(const wl_features *f, const prep_side *c, uint32_t rec, const wl_fpart *p,
+                                   size_t n)
 {
-    prep_slot *e = &cache[rec & (PREP_SLOTS - 1)];
+    prep_slot *e = &c->slot[rec & c->mask];
     if (e->rec != rec) {
         wl_name_prepare(f, p, n, &e->prep);
         e->rec = rec;
@@ -98,8 +112,8 @@ static const wl_name_prep *prep_of(const wl_features *f, prep_slot *cache, uint3
     return &e->prep;
 }
 
-/* compare_names, record a's name prepared from cache (NULL: none) when it has one name. */
-static int compare_names_with(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, prep_slot *cache)
+/* compare_names, a's and b's names prepared from cache (NULL: none) when they have one name. */
+static int compare_names_with(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, const prep_cache *cache)
 {
     size_t na, nb;
     const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
@@ -108,15 +122,19 @@ static int compare_names_with(const wl_features *f, uint32_t a, uint32_t b, wl_c
     int best = WL_LV_MISSING;
     float best_score = -1.0f;
     out->name_rare = 0.0f;
-    /* a's one name, as the loop below passes it (ca of its only run) */
-    const wl_name_prep *prep_a =
-        cache && ra == 1 && rb > 0 ? prep_of(f, cache, a, pa, WL_MIN(na, (size_t)WL_NAME_MAX_PARTS)) : NULL;
+    /* a's (b's) one name, as the loop below passes it (ca (cb) of its only run) */
+    const wl_name_prep *prep_a = cache && cache->a.slot && ra == 1 && rb > 0
+                                     ? prep_of(f, &cache->a, a, pa, WL_MIN(na, (size_t)WL_NAME_MAX_PARTS))
+                                     : NULL;
+    const wl_name_prep *prep_b = cache && cache->b.slot && rb == 1 && ra > 0
+                                     ? prep_of(f, &cache->b, b, pb, WL_MIN(nb, (size_t)WL_NAME_MAX_PARTS))
+                                     : NULL;
     for (size_t i = 0; i < ra && best < WL_NAME_EXACT; i++)
         for (size_t j = 0; j < rb && best < WL_NAME_EXACT; j++) {
             size_t ca = WL_MIN(sa[i + 1] - sa[i], (size_t)WL_NAME_MAX_PARTS);
             size_t cb = WL_MIN(sb[j + 1] - sb[j], (size_t)WL_NAME_MAX_PARTS);
             wl_namesim s;
-            wl_name_similarity_prep(f, pa + sa[i], ca, prep_a, pb + sb[j], cb, NULL, &s);
+            wl_name_similarity_prep(f, pa + sa[i], ca, prep_a, pb + sb[j], cb, prep_b, &s);
             int lv = name_level(&s);
             if (lv > best || (lv == best && s.score > best_score)) {
                 best = lv;
@@ -302,7 +320,7 @@ const char *wl_level_name(wl_field f, int level)
 }
 
 /* wl_compare, with the first records' name preparations kept in cache (NULL: none). */
-static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, prep_slot *cache)
+static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, const prep_cache *cache)
 {
     /* the built wl_crec read in place; else assembled from the arrays */
     wl_crec ca, cb;
@@ -372,7 +390,7 @@ static void prefetch_runs(const wl_features *f, uint32_t b)
     if (c->pob != UINT32_MAX) pf(f->text + c->pob);
 }
 
-static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out, prep_slot *cache)
+static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out, const prep_cache *cache)
 {
     /* A run of fewer than SMALL_WINDOW pairs is not worth the prefetches:
      * its few hundred records stay in cache once read (wl_compare_window). */
@@ -388,7 +406,9 @@ static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_c
 
 void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
 {
-    compare_run(f, ab, n, out, NULL);
+    prep_slot last[2] = { { .rec = UINT32_MAX }, { .rec = UINT32_MAX } };
+    const prep_cache cache = { { &last[0], 0 }, { &last[1], 0 } };
+    compare_run(f, ab, n, out, &cache);
 }
 
 /* Candidates come sorted by their first record, so within a window of W pairs
@@ -443,7 +463,9 @@ static void compare_window(const wl_features *f, const uint32_t *ab, size_t n, w
         w->ab[2 * k + 1] = ab[2 * at + 1];
     }
     for (size_t k = 0; w->prep && k < PREP_SLOTS; k++) w->prep[k].rec = UINT32_MAX;
-    compare_run(f, w->ab, n, w->vec, w->prep);
+    /* the second records, in ascending order, rarely repeat: none kept */
+    const prep_cache cache = { { w->prep, PREP_SLOTS - 1 }, { NULL, 0 } };
+    compare_run(f, w->ab, n, w->vec, &cache);
     for (size_t k = 0; levels && k < n; k++)
         memcpy(levels + (w->key[k] & (WINDOW - 1)) * WL_FIELD_COUNT, w->vec[k].level, WL_FIELD_COUNT);
     for (size_t k = 0; out && k < n; k++) out[w->key[k] & (WINDOW - 1)] = w->vec[k];
