@@ -472,6 +472,7 @@ typedef struct {
      * candidates before each word, so a record's place in cand is a popcount */
     uint64_t *seen;
     uint32_t *seen_rank;
+    const wl_model_bits *bits; /* NULL, or m's level weights filled already (a querier's) */
 } query_ctx;
 
 /* The source names of the store (section "sources", NUL-separated in source
@@ -653,8 +654,12 @@ static wl_status score(query_ctx *c, wl_match **out)
     for (long long r = 0; r < nr; r++) orient_range(c, np * (size_t)r / (size_t)nr, np * (size_t)(r + 1) / (size_t)nr, ab);
     long long n = (long long)np;
     const long long blk = WL_COMPARE_WINDOW;
-    wl_model_bits bits;
-    wl_model_bits_fill(c->m, &bits);
+    wl_model_bits own;
+    const wl_model_bits *bits = c->bits;
+    if (!bits) {
+        wl_model_bits_fill(c->m, &own);
+        bits = &own;
+    }
     int failed = 0;
     /* Each window's vectors are scored as soon as they are compared: no vector
      * array for all the pairs (a 10^4-record query's 1.4 M pairs made 30 MB of
@@ -672,7 +677,7 @@ static wl_status score(query_ctx *c, wl_match **out)
             if (!vec) continue;
             size_t w = (size_t)(k + blk < n ? blk : n - k);
             wl_compare_window(c->g, &ab[2 * k], w, vec);
-            for (size_t j = 0; j < w; j++) fill_match(c->m, &bits, p[k + (long long)j], &vec[j], &m[k + (long long)j]);
+            for (size_t j = 0; j < w; j++) fill_match(c->m, bits, p[k + (long long)j], &vec[j], &m[k + (long long)j]);
         }
         free(vec);
     }
@@ -692,6 +697,7 @@ struct wl_store_querier {
     const wl_store_index *x;
     const wl_model *m;
     wl_namectx *ctx;
+    wl_model_bits bits; /* m's level weights (log2 m/u), filled once, not per query: m does not change */
 };
 
 /* Up to this many query records are normalised on the calling thread with the
@@ -711,6 +717,7 @@ wl_status wl_store_querier_create(const wl_store_index *x, const wl_model *m, wl
         free(qr);
         return WL_NOMEM;
     }
+    wl_model_bits_fill(m, &qr->bits);
     *out = qr;
     return WL_OK;
 }
@@ -750,8 +757,10 @@ static void free_view(wl_features *v)
 
 /* One match of q (its records in use) against the index, the later records d
  * and, with among, each other. ctx (may be NULL): a warm name context for a
- * small q. given (may be NULL): q's features, built by the caller. */
-static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namectx *ctx, const wl_dataset *q,
+ * small q, and bits (may be NULL) m's level weights. given (may be NULL): q's
+ * features, built by the caller. */
+static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namectx *ctx, const wl_model_bits *bits,
+                           const wl_dataset *q,
                            const wl_features *given, const wl_dataset *d, const unsigned char *use, int among,
                            int threads, wl_match **pairs, size_t *n, char *err, size_t errcap)
 {
@@ -763,6 +772,7 @@ static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namect
     c.use = use;
     c.among = among;
     c.m = m;
+    c.bits = bits;
     c.threads = wl_thread_count(threads);
     wl_vec_init(&c.pairs, sizeof(uint64_t));
     wl_status st = WL_OK;
@@ -800,7 +810,7 @@ wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int th
         wl_set_error(err, errcap, "wl_store_query: no index, query or model");
         return WL_USAGE;
     }
-    return match_run(qr->x, qr->m, qr->ctx, q, NULL, NULL, NULL, 0, threads, pairs, n, err, errcap);
+    return match_run(qr->x, qr->m, qr->ctx, &qr->bits, q, NULL, NULL, NULL, 0, threads, pairs, n, err, errcap);
 }
 
 wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
@@ -813,7 +823,7 @@ wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const
         wl_set_error(err, errcap, "wl_store_match: no index, query or model");
         return WL_USAGE;
     }
-    return match_run(x, m, NULL, q, NULL, later, use, among, threads, pairs, n, err, errcap);
+    return match_run(x, m, NULL, NULL, q, NULL, later, use, among, threads, pairs, n, err, errcap);
 }
 
 wl_status wl_store_match_features(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
@@ -826,7 +836,7 @@ wl_status wl_store_match_features(const wl_store_index *x, const wl_dataset *lat
         wl_set_error(err, errcap, "wl_store_match: no index, query, its features or model");
         return WL_USAGE;
     }
-    return match_run(x, m, NULL, q, fq, later, use, among, threads, pairs, n, err, errcap);
+    return match_run(x, m, NULL, NULL, q, fq, later, use, among, threads, pairs, n, err, errcap);
 }
 
 wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
