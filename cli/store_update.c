@@ -66,7 +66,7 @@ typedef struct {
     size_t n_aff, n_all;
     int64_t *rid, *ord, *old_person;
     char **source, **id;
-    int64_t *by_rid;        /* (rid, position), by rid */
+    uint32_t *pos;          /* per row id 0..rid_end-1: its position in the part, or UINT32_MAX */
     uint32_t *src;
     wl_match *all, *kept;   /* the part's stored pairs, then the new pairs at or above the threshold */
     int64_t *all_ord;       /* per pair of all[], its stored ord (-1: new) */
@@ -116,7 +116,7 @@ static void upd_free(upd *u, size_t n_rows)
     free(u->old_person);
     free(u->source);
     free(u->id);
-    free(u->by_rid);
+    free(u->pos);
     free(u->src);
     free(u->all);
     free(u->kept);
@@ -244,11 +244,13 @@ static int by_first(const void *a, const void *b)
     return (x[0] > y[0]) - (x[0] < y[0]);
 }
 
+/* A row id's position in the part, or SIZE_MAX: a table by row id, not a
+ * search, as every stored pair (10^6 records: half a million) asks for both
+ * of its records. */
 static size_t pos_of_rid(const upd *u, int64_t rid)
 {
-    int64_t key[2] = { rid, 0 };
-    const int64_t *at = bsearch(key, u->by_rid, u->n_all, 2 * sizeof *u->by_rid, by_first);
-    return at ? (size_t)at[1] : SIZE_MAX;
+    if (rid < 0 || rid >= u->rid_end || u->pos[rid] == UINT32_MAX) return SIZE_MAX;
+    return u->pos[rid];
 }
 
 /* The affected stored records (their part holds a new record, a dead one or a
@@ -263,8 +265,10 @@ static int load_part(store *s, upd *u, size_t n_add)
     for (size_t k = 0; k < u->dead.n; k++) root_hit[uf_find(u->parent, (uint32_t)u->dead.rids[k])] = 1;
     for (size_t k = 0; k < u->n_nb; k++) root_hit[uf_find(u->parent, (uint32_t)u->nb[k])] = 1;
     for (size_t k = 0; k < u->dead.n; k++) root_hit[u->dead.rids[k]] |= 2; /* hit, but not loaded */
+    /* bit 4: r's part is hit (its root found once, not once per pass) */
     size_t n = 0;
-    for (int64_t r = 0; r < first_new; r++) n += root_hit[uf_find(u->parent, (uint32_t)r)] & 1;
+    for (int64_t r = 0; r < first_new; r++)
+        if (root_hit[uf_find(u->parent, (uint32_t)r)] & 1) root_hit[r] |= 4, n++;
     size_t m = n + n_add ? n + n_add : 1;
     u->rid = malloc(m * sizeof *u->rid);
     u->ord = malloc(m * sizeof *u->ord);
@@ -282,7 +286,7 @@ static int load_part(store *s, upd *u, size_t n_add)
     size_t k = 0;
     if (rc == 0 && !by_ord) rc = -1, cli_error("out of memory");
     for (int64_t r = 0; rc == 0 && r < first_new; r++) {
-        if (!(root_hit[uf_find(u->parent, (uint32_t)r)] & 1) || (root_hit[r] & 2)) continue;
+        if (!(root_hit[r] & 4) || (root_hit[r] & 2)) continue;
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, r);
         int q = sqlite3_step(st);
@@ -590,13 +594,10 @@ static int plan(store *s, store_settings *set, wl_dataset *ds, const cli_opts *o
     if (load_part(s, u, n_add) != 0) return -1;
     u->n_all = u->n_aff + n_add;
     size_t n_all = u->n_all, m = n_all ? n_all : 1;
-    u->by_rid = malloc(2 * m * sizeof *u->by_rid);
-    if (!u->by_rid) return cli_error("out of memory"), -1;
-    for (size_t p = 0; p < n_all; p++) {
-        u->by_rid[2 * p] = p < u->n_aff ? u->rid[p] : rid0 + (int64_t)(p - u->n_aff);
-        u->by_rid[2 * p + 1] = (int64_t)p;
-    }
-    qsort(u->by_rid, n_all, 2 * sizeof *u->by_rid, by_first);
+    u->pos = malloc((size_t)u->rid_end * sizeof *u->pos);
+    if (!u->pos) return cli_error("out of memory"), -1;
+    memset(u->pos, 0xff, (size_t)u->rid_end * sizeof *u->pos);
+    for (size_t p = 0; p < n_all; p++) u->pos[p < u->n_aff ? u->rid[p] : rid0 + (int64_t)(p - u->n_aff)] = (uint32_t)p;
     if (number_sources(u, ds) != 0) return -1;
     /* the part's stored pairs (not the dead records'), then the new pairs kept */
     size_t cap = u->n_np + 1;
@@ -612,9 +613,10 @@ static int plan(store *s, store_settings *set, wl_dataset *ds, const cli_opts *o
         return cli_error("out of memory"), -1;
     size_t M = 0;
     for (size_t k = 0; k < u->n_sp; k++) {
-        size_t a = pos_of_rid(u, u->sp_l[k]), b = pos_of_rid(u, u->sp_r[k]);
+        size_t a = pos_of_rid(u, u->sp_l[k]);
+        if (a == SIZE_MAX) continue; /* not in the part (most pairs) */
         if (rid_in(u->dead.rids, u->dead.n, u->sp_l[k]) || rid_in(u->dead.rids, u->dead.n, u->sp_r[k])) continue;
-        if (a == SIZE_MAX) continue;
+        size_t b = pos_of_rid(u, u->sp_r[k]);
         if (b == SIZE_MAX) return cli_error("%s: damaged store: a pair names no record", s->path), -1;
         u->all[M] = (wl_match){ .left = (uint32_t)a, .right = (uint32_t)b, .weight = u->sp_w[k] };
         u->all_ord[M++] = u->sp_ord[k];
