@@ -8,6 +8,7 @@
 #include "store_ids.h"
 #include "store_index.h"
 #include "store_later.h"
+#include "store_night.h"
 #include "store_update.h"
 
 /* The frozen statistics are those of the last refit. Records added since are
@@ -82,10 +83,12 @@ typedef struct {
     int64_t *person;
     unsigned char *changed;
     sid_change *ch;
+    night_job night;        /* the night's features, built beside the serial steps (store_night.h) */
 } upd;
 
 static void upd_free(upd *u, size_t n_rows)
 {
+    night_free(&u->night);
     store_fields_free(u->fields, n_rows);
     free(u->use);
     wl_store_index_close(u->x);
@@ -563,10 +566,14 @@ static int plan(store *s, store_settings *set, wl_dataset *ds, const cli_opts *o
     char err[512] = "";
     u->rid_end = rid0 + (int64_t)n_add;
     if (load_stored_pairs(s, u) != 0 || store_load_decisions(s, &u->dec, &u->n_dec) != 0) return -1;
+    if (u->dead.n) night_join(&u->night); /* add_neighbours may add to ds */
     if (add_neighbours(s, ds, u, nn) != 0 || number_new(ds, u, n_add, rid0) != 0) return -1;
-    if (wl_store_match(u->x, u->later.ds, ds, u->use, 1, set->model, o->threads, &u->m, &nm, err, sizeof err) !=
-        WL_OK)
-        return cli_error("%s", err), -1;
+    const wl_features *fq = night_features(&u->night, ds);
+    wl_status st = fq ? wl_store_match_features(u->x, u->later.ds, ds, fq, u->use, 1, set->model, o->threads, &u->m,
+                                                &nm, err, sizeof err)
+                      : wl_store_match(u->x, u->later.ds, ds, u->use, 1, set->model, o->threads, &u->m, &nm, err,
+                                       sizeof err);
+    if (st != WL_OK) return cli_error("%s", err), -1;
     *nm_out = nm;
     double t = set->threshold;
     double tw = t <= 0 ? -INFINITY : (t >= 1 ? INFINITY : log2(t / (1 - t)));
@@ -893,6 +900,9 @@ int store_update_inc(store *s, store_settings *set, wl_dataset *ds, const wl_rea
     if (!u.use || !u.row_rid || store_fields_complete(u.fields, nn) != 0) goto done;
     if (classify(s, ds, u.fields, &u, &n_add) != 0) goto done;
     if ((rc = find_dead(s, ds, rm, rm_path, o, &u)) != EXIT_OK) goto done;
+    /* the night's features from here on, on a thread of their own, while this
+     * one opens the index file and reads the stored pairs (store_night.h) */
+    if (n_add || u.dead.n) night_start(&u.night, ds, o->threads);
     rc = EXIT_INTERNAL;
     int has = store_index_load(s, &u.x); /* 1: none yet (format 2); -1: missing or damaged, said */
     if (has != 0) {
