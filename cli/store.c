@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_json.h"
 
 /* A writer holds the lock for the whole update; readers (query, export) and a
  * second writer wait this long before giving up. */
@@ -343,8 +344,10 @@ const char *store_name_order(const wl_read_report *rep, char *buf, size_t cap)
 /* {"full_name":["..."],"alias":["a","b"],...,"name_order":[...]}: roles in wl_role
  * order, values in the record's order; id and source are columns of their own.
  * One writer, so the same record always gives the same text (update compares
- * them to find changed rows). */
-char *store_fields_json(const wl_dataset *ds, size_t i, const char *name_order)
+ * them to find changed rows). The text is written directly (store_json.h), as
+ * jansson's json_dumps writes it; a record with a value that is not valid
+ * UTF-8 is left to jansson itself (fields_json_jansson), which drops that value. */
+static char *fields_json_jansson(const wl_dataset *ds, size_t i, const char *name_order)
 {
     json_t *obj = json_object();
     if (!obj) return NULL;
@@ -369,6 +372,56 @@ char *store_fields_json(const wl_dataset *ds, size_t i, const char *name_order)
     }
     char *out = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(obj);
+    return out;
+}
+
+char *store_fields_json(const wl_dataset *ds, size_t i, const char *name_order)
+{
+    size_t room = 3 + (name_order ? STORE_JSON_ROOM(strlen(name_order)) + 16 : 0);
+    for (int role = 0; role < WL_ROLE_COUNT; role++) {
+        size_t nv = wl_dataset_count(ds, i, (wl_role)role);
+        if (role == WL_ROLE_ID || role == WL_ROLE_SOURCE || !nv) continue;
+        room += STORE_JSON_ROOM(strlen(wl_role_name((wl_role)role))) + 4;
+        for (size_t k = 0; k < nv; k++) {
+            const char *v = wl_dataset_value(ds, i, (wl_role)role, k);
+            size_t len = strlen(v);
+            if (!store_json_utf8(v, len)) return fields_json_jansson(ds, i, name_order);
+            room += STORE_JSON_ROOM(len) + 1;
+        }
+    }
+    char *out = malloc(room), *o = out;
+    if (!out) return NULL;
+    *o++ = '{';
+    for (int role = 0; role < WL_ROLE_COUNT; role++) {
+        size_t nv = wl_dataset_count(ds, i, (wl_role)role);
+        if (role == WL_ROLE_ID || role == WL_ROLE_SOURCE || !nv) continue;
+        const char *key = wl_role_name((wl_role)role);
+        if (o > out + 1) *o++ = ',';
+        o += store_json_string(o, key, strlen(key));
+        *o++ = ':';
+        *o++ = '[';
+        for (size_t k = 0; k < nv; k++) {
+            const char *v = wl_dataset_value(ds, i, (wl_role)role, k);
+            if (k) *o++ = ',';
+            o += store_json_string(o, v, strlen(v));
+        }
+        *o++ = ']';
+    }
+    if (name_order) {
+        if (o > out + 1) *o++ = ',';
+        o += store_json_string(o, "name_order", 10);
+        *o++ = ':';
+        *o++ = '[';
+        for (const char *p = name_order; *p;) {
+            size_t n = strcspn(p, ",");
+            if (p > name_order) *o++ = ',';
+            o += store_json_string(o, p, n);
+            p += n + (p[n] == ',');
+        }
+        *o++ = ']';
+    }
+    *o++ = '}';
+    *o = '\0';
     return out;
 }
 

@@ -96,4 +96,25 @@ expect_grep "no source 'nowhere'" "$TMP/err"
 expect_exit 1 "$W" query "$TMP/s.db" "$S/idn.csv" -q
 expect_grep "also a source in the store" "$TMP/err"
 expect_exit 1 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --top 0 -q
+
+# The records' fields as the store keeps them: the JSON text jansson's json_dumps
+# wrote (compact, keys in role order, '"' '\' and control characters escaped,
+# UTF-8 as it is), now written directly (cli/store_json.c). update compares it
+# with the night's text to find changed rows, so it must not move by a byte.
+printf 'id,family_name,given_name,alias,dob,nationality\n' > "$TMP/js.csv"
+printf 'J1,"O""Brien","Sean \\ Paul","A/B;Ива́н Петров",1970-01-02,IE\n' >> "$TMP/js.csv"
+printf 'J2,"Tab\there",Zoë,,,\n' >> "$TMP/js.csv"
+printf 'J3,"Ctl\001x\177y\033z\014\010",Zoë,,,\n' >> "$TMP/js.csv"
+expect_exit 0 "$W" index "$TMP/js.db" "$TMP/js.csv" -q
+python3 - "$TMP/js.db" > "$TMP/js.txt" <<'PY'
+import sqlite3, sys
+for (f,) in sqlite3.connect(sys.argv[1]).execute("SELECT fields FROM records ORDER BY id"):
+    print(f)
+PY
+cat > "$TMP/js_want.txt" <<'TXT'
+{"given_name":["Sean \\ Paul"],"family_name":["O\"Brien"],"alias":["A/B","Ива́н Петров"],"dob":["1970-01-02"],"nationality":["IE"],"name_order":["family_name","given_name"]}
+{"given_name":["Zoë"],"family_name":["Tab\there"],"name_order":["family_name","given_name"]}
+TXT
+printf '{"given_name":["Zoë"],"family_name":["Ctl\\u0001x\177y\\u001Bz\\f\\b"],"name_order":["family_name","given_name"]}\n' >> "$TMP/js_want.txt"
+cmp -s "$TMP/js_want.txt" "$TMP/js.txt" && ok || { diff "$TMP/js_want.txt" "$TMP/js.txt" >&2; fail "the stored fields text is not jansson's"; }
 finish
