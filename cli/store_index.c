@@ -222,16 +222,24 @@ static long check_rids(store *s, const wl_store_index *x)
         problems++;
     }
     sqlite3_stmt *st = NULL, *tt = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM records WHERE rid = ?", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(s->db, "SELECT ord FROM records WHERE rid = ?", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "SELECT 1 FROM tombstones WHERE rid = ?", -1, &tt, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return problems + 1;
     }
+    /* a stored record of the file keeps its rank in the file as its ord (the
+     * incremental update numbers the next records from it: store_update.c next_ord) */
     for (size_t i = 0; i < n; i++) {
         int64_t rid = wl_store_index_rid(x, i);
-        if (!has_rid(st, rid) && !has_rid(tt, rid) && problems++ < 5)
+        if (has_rid(st, rid)) {
+            int64_t ord = sqlite3_column_int64(st, 0);
+            if (ord != (int64_t)wl_store_index_rank(x, i) && problems++ < 5)
+                fprintf(stderr, "check: index file: record %zu (rid %" PRId64 ") has ord %" PRId64
+                        " in the store, rank %zu in the file\n", i, rid, ord, wl_store_index_rank(x, i));
+        } else if (!has_rid(tt, rid) && problems++ < 5) {
             fprintf(stderr, "check: index file: record %zu has rid %" PRId64 ", not in the store nor a tombstone\n",
                     i, rid);
+        }
     }
     sqlite3_finalize(st);
     sqlite3_finalize(tt);

@@ -165,6 +165,31 @@ pid=$(count "$TMP/s.db" "SELECT person_id FROM records WHERE source='tha' AND id
 expect_exit 0 "$W" export "$TMP/s.db" --clusters "$TMP/c2.csv" -o /dev/null
 grep -q "^$pid,tha,$rid$" "$TMP/c2.csv" && ok || fail "export does not hold the replaced record's person"
 
+# The next ord (a record's place in output order): 1 + the largest of the
+# stored records', the removed ones not counted -- as "SELECT max(ord)" gave,
+# now from the index file's ranks and the later records (store_update.c
+# next_ord). The record last in output order leaves, then a new row comes.
+last=$(count "$TMP/s.db" "SELECT source || ',' || id FROM records ORDER BY ord DESC LIMIT 1")
+mkdir -p "$TMP/rm3"
+{ head -1 "$S/${last%%,*}.csv"; grep "^${last#*,}," "$S/${last%%,*}.csv"; } >"$TMP/rm3/${last%%,*}.csv"
+expect_exit 0 "$W" update "$TMP/s.db" --remove "$TMP/rm3/${last%%,*}.csv" -q
+{ head -1 "$S/idn.csv"; sed -n 2p "$S/idn.csv" | sed 's/^[^,]*,/NEW-ORD-1,/'; } >"$TMP/idn_new.csv"
+top=$(count "$TMP/s.db" "SELECT max(ord) FROM records")
+expect_exit 0 "$W" update "$TMP/s.db" "$TMP/idn_new.csv" --source idn -q
+[ "$(count "$TMP/s.db" "SELECT ord FROM records WHERE id = 'NEW-ORD-1'")" -eq $((top + 1)) ] \
+  && ok || fail "a new record's ord is not 1 + the largest stored one"
+{ head -1 "$S/idn.csv"; sed -n 3p "$S/idn.csv" | sed 's/^[^,]*,/NEW-ORD-2,/'; } >"$TMP/idn_new2.csv"
+expect_exit 0 "$W" update "$TMP/s.db" "$TMP/idn_new2.csv" --source idn -q
+[ "$(count "$TMP/s.db" "SELECT ord FROM records WHERE id = 'NEW-ORD-2'")" -eq $((top + 2)) ] \
+  && ok || fail "the next night's record is not numbered after the later ones"
+[ "$(count "$TMP/s.db" "SELECT count(*) - count(DISTINCT ord) FROM records")" -eq 0 ] && ok || fail "two records share an ord"
+expect_exit 0 "$W" index --check "$TMP/s.db"
+# index --check verifies that a record of the index file keeps its rank as its ord.
+cp_store "$TMP/s.db" "$TMP/badord.db"
+python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute('UPDATE records SET ord = ord + 100000 WHERE rid = (SELECT min(rid) FROM records)'); db.commit()" "$TMP/badord.db"
+expect_exit 1 "$W" index --check "$TMP/badord.db"
+expect_grep "has ord" "$TMP/err"
+
 # More than a quarter of the records removed since the last refit: this update refits.
 gen=$(count "$TMP/s.db" "SELECT value FROM meta WHERE key = 'index_generation'")
 mkdir -p "$TMP/rm2"
