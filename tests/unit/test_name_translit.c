@@ -420,6 +420,42 @@ static void test_thai_is_rtgs(void **state)
     wl_namectx_free(ctx);
 }
 
+/* A Thai name has a second reading with the letter values passports use (จ j,
+ * ว v, ภ bh, finals by letter), as an alias beside the RTGS one: ชิดชอบ is
+ * Chidchob on Newin Chidchob's passport and chitchop in RTGS; none when the
+ * two read alike (สมชาย). Asked twice over the cache, the same. */
+static void test_thai_letters(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        { "ชิดชอบ", "chitchop", "chidchob" },
+        { "จุรินทร์", "churin", "jurin" },
+        { "ภูมิพล", "phumiphon", "bhumiphol" },
+        { "ทวีสิน", "thawisin", "thavisin" },
+        { "สมชาย", "somchai", NULL },
+    };
+    wl_namectx *ctx = wl_namectx_create();
+    assert_non_null(ctx);
+    wl_namepart p[WL_NAME_MAX_PARTS];
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            const char *s = cases[i][0];
+            assert_int_equal(wl_name_parse(ctx, s, strlen(s), WL_NAME_FULL, p, WL_NAME_MAX_PARTS), 1);
+            assert_int_equal(p[0].len, strlen(cases[i][1]));
+            assert_memory_equal(p[0].text, cases[i][1], p[0].len);
+            int got = wl_name_parse_alternative(ctx, s, strlen(s), WL_NAME_FULL, p, WL_NAME_MAX_PARTS);
+            if (!cases[i][2]) {
+                assert_int_equal(got, 0);
+                continue;
+            }
+            assert_int_equal(got, 1);
+            assert_int_equal(p[0].len, strlen(cases[i][2]));
+            assert_memory_equal(p[0].text, cases[i][2], p[0].len);
+        }
+    }
+    wl_namectx_free(ctx);
+}
+
 static void test_scripts_reach_ascii(void **state)
 {
     (void)state;
@@ -496,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_han_alternative),
         cmocka_unit_test(test_thai_is_rtgs),
         cmocka_unit_test(test_sound_loose),
+        cmocka_unit_test(test_thai_letters),
         cmocka_unit_test(test_scripts_reach_ascii),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_parallel_contexts),

@@ -243,6 +243,10 @@ size_t wl_name_respell(const char *s, size_t n, char *out, size_t cap);
 /* Per-script transliteration, used by wl_text_fold. The Thai transcriber appends
  * the RTGS-like romanisation of Thai or Lao code points cp[0..n) to out. */
 size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap);
+/* The same syllables with the letter values passports spell Thai names with
+ * (จ j, ว v, ภ bh, finals by letter: Jurin, Thavisin, Chidchob): the name's
+ * second reading. */
+size_t wl_thai_letters(const int32_t *cp, size_t n, char *out, size_t cap);
 
 /* ---- Indic schwa deletion (name_indic.c) ---- */
 

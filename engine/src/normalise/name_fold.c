@@ -220,7 +220,10 @@ static void fold_runs(wl_namectx *ctx, const int32_t *cp, size_t n, fold_out *o)
         }
         char *dst = o->p + o->n;
         size_t room = o->cap - o->n;
-        size_t k = thai ? wl_thai_romanise(cp + i, j - i, dst, room) : wl_translit_run(ctx, cp + i, j - i, dst, room);
+        size_t k;
+        if (!thai) k = wl_translit_run(ctx, cp + i, j - i, dst, room);
+        else if (ctx->read_foreign) k = wl_thai_letters(cp + i, j - i, dst, room); /* the passport spelling */
+        else k = wl_thai_romanise(cp + i, j - i, dst, room), ctx->has_alternative = 1;
         for (size_t q = 0; q < k; q++) dst[q] = (dst[q] >= 'A' && dst[q] <= 'Z') ? (char)(dst[q] + 32) : dst[q];
         o->n += k;
         i = j;

@@ -46,6 +46,24 @@ static const char *const cons_final[0x2f] = {
     "o", "t", "t", "t", "", "n", "", "",
 };
 
+/* The letter values Thai names are spelled with in passports, where they follow
+ * the letters rather than the sounds (Sanskrit- and Pali-style, as the Royal
+ * Institute's 1939 transliteration and the names' own etymology have them):
+ * จ j (Jurin), ว v (Thavisin, Vejjajiva), ภ bh (Bhumibol), and finals that keep
+ * their letter (ชิดชอบ Chidchob, อดุลยเดช Adulyadej, ภูมิพล Bhumibol); final
+ * ร and the s letters read as in RTGS (Banharn, Wongsawat), as passports do.
+ * The second reading of a Thai name (wl_thai_letters), beside the RTGS one. */
+static const char *const letter_initial[0x2f] = {
+    NULL, "k", "kh", "kh", "kh", "kh", "kh", "ng", "j", "ch", "ch", "s", "ch", "y", "d", "t", "th", "th", "th",
+    "n", "d", "t", "th", "th", "th", "n", "b", "p", "ph", "f", "ph", "f", "bh", "m", "y", "r", NULL, "l", NULL,
+    "v", "s", "s", "s", "h", "l", "", "h",
+};
+static const char *const letter_final[0x2f] = {
+    NULL, "k", "k", "k", "k", "k", "k", "ng", "j", "ch", "ch", "t", "ch", "n", "d", "t", "th", "th", "th",
+    "n", "d", "t", "th", "th", "th", "n", "b", "p", "p", "f", "p", "f", "p", "m", "i", "rn", NULL, "l", NULL,
+    "o", "t", "t", "t", "", "l", "", "",
+};
+
 typedef struct {
     uint8_t c[512];
     size_t n;
@@ -53,6 +71,7 @@ typedef struct {
     size_t k, cap;
     int prev_final; /* the syllable before ended in a consonant */
     int open_ra;    /* the next syllable is a medial ร: inherent vowel a */
+    const char *const *initial, *const *final; /* RTGS or letter values */
 } thai_rd;
 
 static uint8_t lao_code(int32_t cp)
@@ -155,7 +174,7 @@ static size_t read_initial(thai_rd *r, size_t i, int lead)
     }
     uint8_t c = r->c[i], c2 = at(r, j);
     if (c2 == T_LAO_L) { /* Lao ຫຼ, ກຼ: subscript l, after a silent h or as a cluster */
-        put(r, c == T_HO ? "" : cons_initial[c]);
+        put(r, c == T_HO ? "" : r->initial[c]);
         put(r, "l");
         return sig(r, j + 1);
     }
@@ -163,10 +182,10 @@ static size_t read_initial(thai_rd *r, size_t i, int lead)
     int vowel_next = is_vowel_sign(after) || (lead && is_cons(after));
     if (vowel_next && is_cluster(c, c2)) {
         if (c2 == T_RO && c == 0x17) put(r, "s"); /* ทร reads s */
-        else put(r, cons_initial[c]), put(r, cons_initial[c2]);
+        else put(r, r->initial[c]), put(r, r->initial[c2]);
         return sig(r, j + 1);
     }
-    put(r, cons_initial[c]);
+    put(r, r->initial[c]);
     return j;
 }
 
@@ -271,9 +290,10 @@ static int medial_ra(const thai_rd *r, size_t j, int open_vowel)
 
 /* Final ร is "rn" after a and o (Thanathorn, Banharn: RTGS has n, passports the
  * r), and RTGS n elsewhere (สมบูรณ์ -> somboon-like sombun). */
-static const char *final_value(uint8_t c, char vowel_end)
+static const char *final_value(const thai_rd *r, uint8_t c, char vowel_end)
 {
     if (c == T_RO && vowel_end != 'a' && vowel_end != 'o') return "n";
+    if (r->final == letter_final) return letter_final[c];
     return cons_final[c];
 }
 
@@ -292,7 +312,7 @@ static size_t read_final(thai_rd *r, size_t j, char vowel_end, int open_vowel)
         r->prev_final = 0;
         return j;
     }
-    const char *f = final_value(r->c[j], vowel_end);
+    const char *f = final_value(r, r->c[j], vowel_end);
     int glide = (f[0] == 'i' && vowel_end == 'i') || (f[0] == 'o' && vowel_end == 'o');
     if (!glide) put(r, f); /* ไทย -> thai, not thaii */
     r->prev_final = f[0] != 0;
@@ -319,7 +339,7 @@ static size_t read_syllable(thai_rd *r, size_t i)
     if (skip) return i + skip;
     if (!lead && r->c[i] == T_RO && r->prev_final && sig(r, i + 1) >= r->n) return r->n; /* เพชร: last ร silent */
     if ((lead == T_E || lead == T_AE || lead == T_OO) && lead_skips_first(r, i)) {
-        put(r, cons_initial[r->c[i]]);
+        put(r, r->initial[r->c[i]]);
         put(r, "a");
         i = sig(r, i + 1);
     }
@@ -355,10 +375,13 @@ static size_t title_prefix(thai_rd *r)
     return 0;
 }
 
-size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap)
+static size_t thai_read(const int32_t *cp, size_t n, char *out, size_t cap, int letters)
 {
     if (cap == 0) return 0;
-    thai_rd r = { .out = out, .cap = cap };
+    thai_rd r = { .out = out,
+                  .cap = cap,
+                  .initial = letters ? letter_initial : cons_initial,
+                  .final = letters ? letter_final : cons_final };
     for (size_t i = 0; i < n && r.n < sizeof r.c; i++) r.c[r.n++] = code_of(cp[i]);
     for (size_t i = title_prefix(&r); i < r.n;) {
         uint8_t c = r.c[i];
@@ -383,3 +406,7 @@ size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap)
     out[r.k] = 0;
     return r.k;
 }
+
+size_t wl_thai_romanise(const int32_t *cp, size_t n, char *out, size_t cap) { return thai_read(cp, n, out, cap, 0); }
+
+size_t wl_thai_letters(const int32_t *cp, size_t n, char *out, size_t cap) { return thai_read(cp, n, out, cap, 1); }
