@@ -421,7 +421,8 @@ static void test_thai_is_rtgs(void **state)
 }
 
 /* A Thai name has a second reading with the letter values passports use (จ j,
- * ว v, ภ bh, finals by letter), as an alias beside the RTGS one: ชิดชอบ is
+ * ว v, ภ bh, finals by letter) and the other guess at a leading vowel over two
+ * consonants, as an alias beside the RTGS one: ชิดชอบ is
  * Chidchob on Newin Chidchob's passport and chitchop in RTGS; none when the
  * two read alike (สมชาย). Asked twice over the cache, the same. */
 static void test_thai_letters(void **state)
@@ -433,6 +434,7 @@ static void test_thai_letters(void **state)
         { "ภูมิพล", "phumiphon", "bhumiphol" },
         { "ทวีสิน", "thawisin", "thavisin" },
         { "สมชาย", "somchai", NULL },
+        { "เนวิน", "nawoen", "nevin" }, /* the other guess at the leading vowel: Newin */
     };
     wl_namectx *ctx = wl_namectx_create();
     assert_non_null(ctx);

@@ -338,7 +338,10 @@ static size_t read_syllable(thai_rd *r, size_t i)
     size_t skip = silent_len(r, i);
     if (skip) return i + skip;
     if (!lead && r->c[i] == T_RO && r->prev_final && sig(r, i + 1) >= r->n) return r->n; /* เพชร: last ร silent */
-    if ((lead == T_E || lead == T_AE || lead == T_OO) && lead_skips_first(r, i)) {
+    /* The second reading takes the other side of this guess: the leading vowel
+     * on the first consonant (เนวิน ne-win, where RTGS reads na-woen as in เฉลิม
+     * cha-loem); only a dictionary could tell the two apart. */
+    if ((lead == T_E || lead == T_AE || lead == T_OO) && r->final != letter_final && lead_skips_first(r, i)) {
         put(r, r->initial[r->c[i]]);
         put(r, "a");
         i = sig(r, i + 1);
