@@ -20,13 +20,18 @@
  *     are its candidates in its order (where each starts: MPI_Iallgather of
  *     the counts);
  *  2. rank r compares its range;
- *  3. rank 0 grows its candidates and vectors to all n and gathers the other
- *     ranges' pairs and vectors into them (MPI_Igatherv), because the fit
- *     needs every candidate (the prior and the name-rarity means are sums over
- *     all of them, and linking takes the strong pairs one to one by record;
- *     the fit is the score/ stage's, unchanged); rank 0 fits on all the node's
- *     cores while the other ranks sleep, and broadcasts the model (a flat
- *     struct, sent as bytes), so every rank scores with the same parameters;
+ *  3. the fit (wl_stage_fit_parts, score/model_fit.c): rank 0 estimates u and
+ *     m from random pairs and sessions of the records (every rank holds them)
+ *     on all the node's cores while the other ranks sleep, and broadcasts
+ *     them; then every rank passes over its own range and the ranks combine
+ *     what they found through the calls below: the candidates per pattern of
+ *     levels and the name-rarity sums in fixed point (MPI_Allreduce, SUM, of
+ *     64-bit integers), each record's closest candidate with thin names
+ *     (MPI_Allreduce, MAX), and when linking the strong pairs, far fewer than
+ *     the candidates, to rank 0 for the one-to-one count (MPI_Gatherv), sent
+ *     back (MPI_Bcast). Only integers are combined, so the model is the single
+ *     process's to the bit for any cut; rank 0's model (a flat struct) goes to
+ *     every rank as bytes. No rank holds another's candidates or vectors;
  *  4. rank r scores its range; the pairs above the threshold (far fewer than
  *     the candidates) are gathered to rank 0 in rank order (MPI_Gatherv), which
  *     is candidate order, so rank 0 finishes exactly as wl_run would: one-to-one,
@@ -62,7 +67,6 @@ typedef struct {
     size_t rejected;
     size_t lo, hi, n;           /* this rank's candidate range [lo, hi), of n */
     size_t most;                /* the largest range of any rank */
-    int *counts, *displs;       /* every rank's range (count, start), for the gathers */
     int local;                  /* ranks on this node */
     uint64_t bytes_records;     /* sent by this rank in the split read (its records to all) */
     uint64_t bytes_features;    /* sent by this rank: its part's features, to every other rank */
@@ -70,8 +74,7 @@ typedef struct {
     long hwm_kb[8];             /* peak memory (VmHWM) at the end of each stage (STAGE_NAMES) */
     double seconds_normalise;   /* normalising its part */
     double seconds_exchange;    /* sending and receiving every part's features */
-    uint64_t bytes_vectors;     /* sent by this rank in the gather */
-    uint64_t bytes_model;       /* sent by rank 0 in the broadcast */
+    uint64_t bytes_fit;         /* sent by this rank in the fit's reductions, gathers and broadcasts */
     uint64_t bytes_pairs;       /* received by rank 0 in the gather */
 } job;
 
@@ -138,7 +141,7 @@ static double seconds_now(void)
 
 /* Peak memory at the end of each stage, for the summary (docs/scale-out.md). */
 static const char *const STAGE_NAMES[8] = { "read", "normalise", "block", "cut and join", "compare",
-                                            "gather and fit", "score", "finish" };
+                                            "fit", "score", "finish" };
 
 /* This process's peak resident memory so far (VmHWM), in kB; 0 when unknown. */
 static long hwm_kb(void)
@@ -417,15 +420,13 @@ static int prepare(job *j)
 }
 
 /* Where every rank's range starts and how long it is (MPI_Iallgather of the
- * counts: the ranks in order), and the total. MPI counts and displacements are
- * int: version 1 takes up to 2^31 - 1 candidates. */
+ * counts: the ranks in order), and the total. Version 1 takes up to 2^31 - 1
+ * candidates (MPI counts are int). */
 static int place_ranges(job *j)
 {
     size_t N = (size_t)j->size;
     unsigned long long mine = wl_stage_candidates(j->st), *all = malloc(N * sizeof *all);
-    j->counts = malloc(N * sizeof *j->counts);
-    j->displs = malloc(N * sizeof *j->displs);
-    if (!all || !j->counts || !j->displs) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+    if (!all) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
     MPI_Request req;
     MPI_Iallgather(&mine, 1, MPI_UNSIGNED_LONG_LONG, all, 1, MPI_UNSIGNED_LONG_LONG, MPI_COMM_WORLD, &req);
     wait_asleep(&req);
@@ -433,8 +434,6 @@ static int place_ranges(job *j)
     j->most = 0;
     for (size_t q = 0; q < N; q++) {
         if (q == (size_t)j->rank) j->lo = n;
-        j->displs[q] = n <= (size_t)INT32_MAX ? (int)n : 0;
-        j->counts[q] = all[q] <= (unsigned long long)INT32_MAX ? (int)all[q] : 0;
         n += (size_t)all[q];
         if ((size_t)all[q] > j->most) j->most = (size_t)all[q];
     }
@@ -461,56 +460,102 @@ static int compare_range(job *j)
     return st == WL_OK ? EXIT_OK : status_exit(st);
 }
 
-/* Rank 0 holds range 0; it grows its candidates and vectors to all n (the fit
- * needs every candidate's pair and vector) and gets the other ranges, in place,
- * in rank order (MPI_Igatherv). */
-static int gather_for_fit(job *j)
+/* The fit's collectives (wl_stage_reduce), called by every rank in the same
+ * order from inside wl_stage_fit_parts. An MPI error aborts the job (the
+ * default handler), and so does a rank out of memory here: a collective
+ * cannot be left half-joined. */
+static void too_large(size_t n, const char *what)
 {
-    wl_status st = j->rank == 0 ? wl_stage_extend(j->st, j->n) : WL_OK;
-    if (st != WL_OK) cli_error("no room for every candidate's pair and vector: %s", wl_strerror(st));
-    int rc = agree(j, st == WL_OK ? EXIT_OK : status_exit(st), "gathering the candidates for the fit");
-    if (rc != EXIT_OK) return rc;
-    const size_t sizes[2] = { wl_stage_pair_size(), wl_stage_vector_size() };
-    for (int k = 0; k < 2; k++) {
-        char *all = k == 0 ? wl_stage_pairs(j->st) : wl_stage_vectors(j->st);
-        MPI_Datatype t;
-        MPI_Type_contiguous((int)sizes[k], MPI_BYTE, &t);
-        MPI_Type_commit(&t);
-        MPI_Request req;
-        if (j->rank == 0)
-            MPI_Igatherv(MPI_IN_PLACE, 0, t, all, j->counts, j->displs, t, 0, MPI_COMM_WORLD, &req);
-        else
-            MPI_Igatherv(all, j->counts[j->rank], t, NULL, NULL, NULL, t, 0, MPI_COMM_WORLD, &req);
-        wait_asleep(&req);
-        MPI_Type_free(&t);
-        if (j->rank != 0) j->bytes_vectors += (uint64_t)(j->hi - j->lo) * sizes[k];
-    }
-    return EXIT_OK;
+    if (n <= (size_t)INT32_MAX) return;
+    cli_error("%zu %s in one collective of the fit: more than %d", n, what, INT32_MAX);
+    MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
 }
 
-/* Rank 0 fits on the threads of every rank of its node (they wait asleep). */
+static int fit_sum(void *user, int64_t *v, size_t n)
+{
+    job *j = user;
+    too_large(n, "counts");
+    MPI_Request req;
+    MPI_Iallreduce(MPI_IN_PLACE, v, (int)n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    j->bytes_fit += n * sizeof *v;
+    return 0;
+}
+
+static int fit_max(void *user, uint16_t *v, size_t n)
+{
+    job *j = user;
+    too_large(n, "record maxima");
+    MPI_Request req;
+    MPI_Iallreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT16_T, MPI_MAX, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    j->bytes_fit += n * sizeof *v;
+    return 0;
+}
+
+static int fit_bcast(void *user, void *p, size_t len)
+{
+    job *j = user;
+    too_large(len, "bytes");
+    MPI_Request req;
+    MPI_Ibcast(p, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    if (j->rank == 0) j->bytes_fit += (uint64_t)len * (uint64_t)(j->size - 1);
+    return 0;
+}
+
+/* Every rank's bytes to rank 0, in rank order (MPI_Igather of the lengths,
+ * then MPI_Igatherv). */
+static int fit_gather(void *user, const void *mine, size_t len, void **all, size_t *total)
+{
+    job *j = user;
+    too_large(len, "bytes");
+    unsigned long long my = len, *lens = NULL;
+    int *counts = NULL, *displs = NULL;
+    *all = NULL;
+    *total = 0;
+    if (j->rank == 0) {
+        lens = malloc((size_t)j->size * sizeof *lens);
+        counts = malloc((size_t)j->size * sizeof *counts);
+        displs = malloc((size_t)j->size * sizeof *displs);
+        if (!lens || !counts || !displs) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+    }
+    MPI_Request req;
+    MPI_Igather(&my, 1, MPI_UNSIGNED_LONG_LONG, lens, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    if (j->rank == 0) {
+        size_t at = 0;
+        for (int q = 0; q < j->size; q++) {
+            too_large(at + (size_t)lens[q], "bytes gathered");
+            displs[q] = (int)at;
+            counts[q] = (int)lens[q];
+            at += (size_t)lens[q];
+        }
+        *all = malloc(at ? at : 1);
+        if (!*all) {
+            cli_error("no memory for the %zu bytes of every rank's strong pairs", at);
+            MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
+        }
+        *total = at;
+    }
+    MPI_Igatherv(mine, (int)len, MPI_BYTE, *all, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    if (j->rank != 0) j->bytes_fit += len;
+    free(lens);
+    free(counts);
+    free(displs);
+    return 0;
+}
+
+/* Every rank fits from its range and the others' partial results; rank 0
+ * estimates u and m from the records on the threads of every rank of its
+ * node (they wait asleep). With --model, every rank takes the saved model. */
 static int fit(job *j)
 {
-    if (j->rank != 0) return EXIT_OK;
-    wl_status st = wl_stage_fit(j->st, j->model, j->o.threads * j->local);
+    const wl_stage_reduce red = { j, (size_t)j->rank, (size_t)j->size, fit_sum, fit_max, fit_bcast, fit_gather };
+    int threads = j->rank == 0 ? j->o.threads * j->local : j->o.threads;
+    wl_status st = wl_stage_fit_parts(j->st, j->model, threads, &red);
     if (st != WL_OK) cli_error("fitting the model failed: %s", wl_strerror(st));
-    return st == WL_OK ? EXIT_OK : status_exit(st);
-}
-
-/* Every rank scores with rank 0's model, sent as its bytes. */
-static int broadcast_model(job *j)
-{
-    size_t size = wl_stage_model_size();
-    unsigned char *image = malloc(size);
-    if (!image) MPI_Abort(MPI_COMM_WORLD, EXIT_INTERNAL);
-    if (j->rank == 0) memcpy(image, wl_stage_model_image(j->st), size);
-    MPI_Request req;
-    MPI_Ibcast(image, (int)size, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
-    wait_asleep(&req);
-    wl_status st = j->rank == 0 ? WL_OK : wl_stage_set_model_image(j->st, image);
-    if (j->rank == 0) j->bytes_model = (uint64_t)size * (uint64_t)(j->size - 1);
-    free(image);
-    if (st != WL_OK) cli_error("rank %d cannot take rank 0's model: %s", j->rank, wl_strerror(st));
     return st == WL_OK ? EXIT_OK : status_exit(st);
 }
 
@@ -569,11 +614,11 @@ static void print_mpi_summary(const job *j, int rc)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     long kb = ru.ru_maxrss, *all = j->rank == 0 ? malloc((size_t)j->size * sizeof *all) : NULL;
-    unsigned long long vec = j->bytes_vectors, vec_total = 0;
+    unsigned long long fitb = j->bytes_fit, fit_total = 0;
     MPI_Request req[2]; /* the others wait asleep while rank 0 clusters and writes */
     MPI_Igather(&kb, 1, MPI_LONG, all, 1, MPI_LONG, 0, MPI_COMM_WORLD, &req[0]);
     wait_asleep(&req[0]);
-    MPI_Ireduce(&vec, &vec_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
+    MPI_Ireduce(&fitb, &fit_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
     wait_asleep(&req[1]);
     unsigned long long rec = j->bytes_records, rec_total = 0, feat = j->bytes_features, feat_total = 0;
     MPI_Ireduce(&rec, &rec_total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD, &req[1]);
@@ -599,11 +644,12 @@ static void print_mpi_summary(const job *j, int rc)
                 cand_total, j->n ? (double)cand_total / (double)j->n : 0.0);
         fprintf(stderr, "mpi: %d ranks, %d threads each; %zu candidates, %zu per rank at most\n", j->size,
                 j->o.threads, j->n, j->most);
-        fprintf(stderr, "mpi: sent %llu bytes of candidate pairs and comparison vectors (%zu per candidate) "
-                        "and %llu bytes of pairs above the threshold (%zu per pair) to rank 0, %llu bytes of "
-                        "model from it\n",
-                vec_total, wl_stage_pair_size() + wl_stage_vector_size(), (unsigned long long)j->bytes_pairs,
-                sizeof(wl_match), (unsigned long long)j->bytes_model);
+        fprintf(stderr, "mpi: fit: %llu bytes of counts, maxima, strong pairs and models sent between ranks "
+                        "(%.1f per record, %.3f per candidate)\n", fit_total,
+                wl_dataset_size(j->ds) ? (double)fit_total / (double)wl_dataset_size(j->ds) : 0.0,
+                j->n ? (double)fit_total / (double)j->n : 0.0);
+        fprintf(stderr, "mpi: sent %llu bytes of pairs above the threshold (%zu per pair) to rank 0\n",
+                (unsigned long long)j->bytes_pairs, sizeof(wl_match));
         fputs("mpi: peak memory at stage ends (MB), rank 0 / largest of the others:", stderr);
         for (int k = 0; k < 8; k++)
             fprintf(stderr, "%s %s %.0f / %.0f", k ? ";" : "", STAGE_NAMES[k], (double)j->hwm_kb[k] / 1024.0,
@@ -643,11 +689,9 @@ static int run(job *j, int argc, char **argv)
     rc = agree(j, compare_range(j), "comparing its candidates");
     stage_done(j, 4);
     if (rc != EXIT_OK) return rc;
-    if ((rc = gather_for_fit(j)) != EXIT_OK) return rc;
     rc = agree(j, fit(j), "fitting the model");
     stage_done(j, 5);
     if (rc != EXIT_OK) return rc;
-    if ((rc = agree(j, broadcast_model(j), "taking the model")) != EXIT_OK) return rc;
     wl_match *all = NULL;
     size_t n_all = 0;
     rc = score(j, &all, &n_all);
@@ -668,8 +712,6 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &j.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &j.size);
     int rc = run(&j, argc, argv);
-    free(j.counts);
-    free(j.displs);
     wl_stage_free(j.st);
     wl_model_free(j.model);
     wl_dataset_free(j.ds);

@@ -814,6 +814,41 @@ WL_API const void *wl_stage_model_image(const wl_stages *s);
  */
 WL_API wl_status wl_stage_set_model_image(wl_stages *s, const void *image);
 /**
+ * How the processes of a fit from parts meet (wl_stage_fit_parts). Each holds
+ * its range of the candidates; the fit's passes over them (model_fit.c) give
+ * partial results that these calls combine, made by every process in the same
+ * order, as collectives (MPI_Allreduce, MPI_Bcast, MPI_Gatherv). Each returns
+ * 0, or non-zero when it failed on this process (the fit then returns
+ * WL_NOMEM; a driver whose collectives cannot fail on one process alone aborts
+ * instead). Only integers are summed, so the result is the same for any cut.
+ */
+typedef struct wl_stage_reduce {
+    void *user;
+    size_t part, parts; /* this process's range, of `parts`, in candidate order */
+    /** v[0..n) summed over every part, in place, on every part. */
+    int (*sum)(void *user, int64_t *v, size_t n);
+    /** v[0..n) the element-wise maximum over every part, in place, on every part. */
+    int (*max)(void *user, uint16_t *v, size_t n);
+    /** part 0's len bytes at p, to p on every part. */
+    int (*bcast)(void *user, void *p, size_t len);
+    /** Every part's len bytes at mine, concatenated in part order, into *all
+     *  (malloc'd, the caller's; *total bytes) on part 0; NULL and 0 elsewhere. */
+    int (*gather)(void *user, const void *mine, size_t len, void **all, size_t *total);
+} wl_stage_reduce;
+/**
+ * wl_stage_fit over the candidates of this process's range only (after
+ * wl_stage_join of range red->part and wl_stage_compare of all of it): part 0
+ * estimates u and m from random pairs and sessions of the records on
+ * `threads` threads while the others wait; then every part counts its
+ * candidates per pattern of levels, its strong pairs, its records' closest
+ * candidates and its name-rarity sums, and red combines them. Every part ends
+ * with part 0's model, the one wl_stage_fit fits over all the candidates, to
+ * the bit. With a given model, a copy of it (no call to red).
+ * @return WL_OK; WL_USAGE (a model already, not joined, red incomplete);
+ *         WL_NOMEM (on any part: every part returns it).
+ */
+WL_API wl_status wl_stage_fit_parts(wl_stages *s, const wl_model *model, int threads, const wl_stage_reduce *red);
+/**
  * Scores candidates [lo, hi) with the fitted model. *pairs (malloc'd, the
  * caller's) receives the *n pairs at or above the threshold, in candidate
  * order, so the ranges' pairs concatenated in range order are wl_run's.

@@ -287,6 +287,30 @@ wl_status wl_stage_fit(wl_stages *s, const wl_model *model, int threads)
     return WL_OK;
 }
 
+wl_status wl_stage_fit_parts(wl_stages *s, const wl_model *model, int threads, const wl_stage_reduce *red)
+{
+    if (model) return wl_stage_fit(s, model, threads); /* used as saved: nothing to combine */
+    if (!s || !s->c.vec || s->c.r->model || !red || !red->sum || !red->max || !red->bcast || !red->gather ||
+        red->part >= red->parts)
+        return WL_USAGE;
+    double t = wl_now();
+    wl_model *m = wl_model_new();
+    if (!m) return WL_NOMEM;
+    /* threads: part 0's estimate of u and m from the records, while the
+     * other parts wait (the passes over the candidates are light) */
+    wl_options o = *s->c.opt;
+    o.threads = threads > 0 ? threads : s->c.threads;
+    wl_status st = wl_model_fit_parts(m, s->c.f, &o, s->c.vec, (const uint32_t *)s->c.cand.data, s->c.cand.len, red);
+    if (st != WL_OK) {
+        wl_model_free(m);
+        return st;
+    }
+    s->c.r->model = m;
+    fit_stats(s);
+    s->c.r->stats.seconds[ST_FIT] = wl_now() - t;
+    return WL_OK;
+}
+
 size_t wl_stage_model_size(void) { return sizeof(wl_model); }
 
 const void *wl_stage_model_image(const wl_stages *s) { return s && s->c.r ? s->c.r->model : NULL; }

@@ -79,6 +79,19 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
                        const wl_cmpvec *cand, const uint32_t *ab, size_t n);
 
 /**
+ * wl_model_fit over candidates cut into parts (a distributed run: one range
+ * per process): cand, ab and n are this part's; red (watchlink.h,
+ * wl_stage_reduce) combines the parts' counts, maxima and strong pairs, and
+ * sends part 0's model to every part. Part 0 alone estimates u and m from the
+ * records (threads: opt->threads), and every part ends with the model
+ * wl_model_fit gives over all the candidates, to the bit (model_fit.c says
+ * how). red NULL: one part, which is what wl_model_fit runs.
+ * @return WL_OK; WL_NOMEM when some part failed (every part returns it).
+ */
+wl_status wl_model_fit_parts(wl_model *m, const wl_features *f, const wl_options *opt, const wl_cmpvec *cand,
+                             const uint32_t *ab, size_t n, const wl_stage_reduce *red);
+
+/**
  * Whether the prior's fixed point (expected matches among all record pairs)
  * collapsed: below a hundredth of the matches the strong-evidence candidates
  * suggest, or at its floor of half a match with two or more strong pairs.

@@ -38,6 +38,7 @@
  * candidates pass 8 bits for 0.55 M true pairs, and the fixed point (0.44 M) is
  * the better estimate. So only a gap of two orders counts as a collapse.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -222,40 +223,156 @@ static wl_status all_pairs(const wl_features *f, const wl_options *opt, double *
     return WL_OK;
 }
 
-/* The prior over all record pairs: the number of matches M is the sum of the
- * candidates' posteriors under prior odds M / (pairs - M); iterate from M = all
- * candidates down to the largest fixed point. */
-static wl_status fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pairs)
+/* ---- the passes over the candidates, cut into parts ----
+ *
+ * The prior, the strong pairs, a thin name's closest candidates and the
+ * name-rarity means read every candidate. A distributed run holds them in
+ * parts, one range per process, so each pass is cut in three: what a part
+ * collects from its own candidates, how the parts' results are combined
+ * (wl_stage_reduce, the driver's: MPI_Allreduce, MPI_Gatherv, MPI_Bcast), and
+ * what every part then computes from the combined result, the same on each.
+ * One process runs the same passes with nothing to combine (ONE_PART). Only
+ * integers are combined -- counts, fixed-point sums, record maxima, the strong
+ * pairs themselves -- so the combined result, and every double computed from
+ * it, is the same however the candidates are cut: a sum of doubles part by
+ * part would round differently for every cut. docs/scale-out.md gives the
+ * volumes.
+ */
+
+static int one_sum(void *user, int64_t *v, size_t n)
 {
-    if (n == 0) return WL_OK;
-    /* The evidence of a candidate depends only on its levels: count the candidates
-     * per pattern once, then iterate over the few thousand patterns seen, not
-     * over millions of candidates. */
-    size_t stride[WL_FIELD_COUNT], n_patterns = 1;
-    for (int f = 0; f < WL_FIELD_COUNT; f++) {
-        stride[f] = n_patterns;
-        n_patterns *= (size_t)m->levels[f];
+    (void)user, (void)v, (void)n;
+    return 0;
+}
+
+static int one_max(void *user, uint16_t *v, size_t n)
+{
+    (void)user, (void)v, (void)n;
+    return 0;
+}
+
+static int one_bcast(void *user, void *p, size_t len)
+{
+    (void)user, (void)p, (void)len;
+    return 0;
+}
+
+static int one_gather(void *user, const void *mine, size_t len, void **all, size_t *total)
+{
+    (void)user;
+    *all = malloc(len ? len : 1);
+    *total = *all ? len : 0;
+    if (*all && len) memcpy(*all, mine, len);
+    return *all ? 0 : -1;
+}
+
+/* One part, the whole: what the single process combines with. */
+static const wl_stage_reduce ONE_PART = { NULL, 0, 1, one_sum, one_max, one_bcast, one_gather };
+
+/* A part's candidates, and the counts of every part's. */
+typedef struct {
+    const wl_stage_reduce *red;
+    const wl_cmpvec *cand;
+    const uint32_t *ab;     /* the part's records, 2 per candidate; NULL when some part has none */
+    size_t n;               /* the part's candidates */
+    size_t total;           /* every part's */
+    double pairs;           /* the record pairs the prior is a rate over (all_pairs) */
+    size_t n_patterns, stride[WL_FIELD_COUNT];
+    int64_t *local;         /* the part's candidates per pattern of levels, then every part's (summed in place) */
+    double *count;          /* every part's: exact integers */
+    double *bits;           /* scratch: evidence per pattern under the current model */
+} cand_parts;
+
+/* Whether any part failed: every part learns it at the same point (a sum),
+ * so that none goes on to a collective the others have left. */
+static int any_failed(const wl_stage_reduce *red, int failed)
+{
+    int64_t v = failed != 0;
+    return red->sum(red->user, &v, 1) != 0 || v != 0;
+}
+
+static size_t pattern_id(const cand_parts *cp, const wl_cmpvec *v)
+{
+    size_t id = 0;
+    for (int f = 0; f < WL_FIELD_COUNT; f++) id += v->level[f] * cp->stride[f];
+    return id;
+}
+
+/* A vector with the levels of pattern id: a candidate's evidence reads its
+ * levels only (wl_model_evidence_bits), so this one's is every such
+ * candidate's, to the bit. */
+static void pattern_vec(const cand_parts *cp, const wl_model *m, size_t id, wl_cmpvec *v)
+{
+    memset(v, 0, sizeof *v);
+    for (int f = 0; f < WL_FIELD_COUNT; f++) v->level[f] = (uint8_t)(id / cp->stride[f] % (size_t)m->levels[f]);
+}
+
+static void cand_parts_free(cand_parts *cp)
+{
+    free(cp->local);
+    free(cp->count);
+    free(cp->bits);
+}
+
+/* Counts every part's candidates per pattern of levels (they do not depend on
+ * the model: once per fit). Whether the parts hold their records (ab) is
+ * agreed: a part without any candidate may have none.
+ * @return WL_OK; WL_NOMEM when some part failed (every part returns it). */
+static wl_status cand_parts_open(cand_parts *cp, const wl_model *m, const wl_features *f, const wl_options *opt,
+                                 const wl_stage_reduce *red, const wl_cmpvec *cand, const uint32_t *ab, size_t n)
+{
+    memset(cp, 0, sizeof *cp);
+    cp->red = red;
+    cp->cand = cand;
+    cp->n = n;
+    cp->n_patterns = 1;
+    for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
+        cp->stride[fi] = cp->n_patterns;
+        cp->n_patterns *= (size_t)m->levels[fi];
     }
-    double *count = calloc(n_patterns, sizeof *count);
-    double *bits = malloc(n_patterns * sizeof *bits);
-    if (!count || !bits) {
-        free(count);
-        free(bits);
+    cp->local = calloc(cp->n_patterns, sizeof *cp->local);
+    cp->count = malloc(cp->n_patterns * sizeof *cp->count);
+    cp->bits = malloc(cp->n_patterns * sizeof *cp->bits);
+    int failed = !cp->local || !cp->count || !cp->bits || all_pairs(f, opt, &cp->pairs) != WL_OK;
+    /* failed, candidates, parts with candidates but no records */
+    int64_t head[3] = { failed, (int64_t)n, !ab && n > 0 };
+    if (red->sum(red->user, head, 3) != 0 || head[0] != 0) {
+        cand_parts_free(cp);
         return WL_NOMEM;
     }
-    for (size_t k = 0; k < n; k++) {
-        size_t id = 0;
-        for (int f = 0; f < WL_FIELD_COUNT; f++) id += v[k].level[f] * stride[f];
-        if (count[id] == 0.0) bits[id] = wl_model_evidence(m, &v[k]);
-        count[id] += 1.0;
+    cp->total = (size_t)head[1];
+    cp->ab = head[2] ? NULL : ab;
+    for (size_t k = 0; k < n; k++) cp->local[pattern_id(cp, &cand[k])]++;
+    if (red->sum(red->user, cp->local, cp->n_patterns) != 0) {
+        cand_parts_free(cp);
+        return WL_NOMEM;
     }
-    double M = (double)n;
+    for (size_t id = 0; id < cp->n_patterns; id++) cp->count[id] = (double)cp->local[id];
+    return WL_OK;
+}
+
+/* The prior over all record pairs: the number of matches M is the sum of the
+ * candidates' posteriors under prior odds M / (pairs - M); iterate from M = all
+ * candidates down to the largest fixed point. The evidence of a candidate
+ * depends only on its levels, so this runs over the few thousand patterns seen,
+ * each with its count, not over millions of candidates. */
+static void fit_prior(wl_model *m, const cand_parts *cp)
+{
+    if (cp->total == 0) return;
+    const double pairs = cp->pairs;
+    for (size_t id = 0; id < cp->n_patterns; id++) {
+        if (cp->count[id] == 0.0) continue;
+        wl_cmpvec v;
+        pattern_vec(cp, m, id, &v);
+        cp->bits[id] = wl_model_evidence(m, &v);
+    }
+    double M = (double)cp->total;
     for (int it = 0; it < 1000; it++) {
         double odds = M / fmax(pairs - M, 1.0), sum = 0.0;
-        for (size_t id = 0; id < n_patterns; id++) {
-            if (count[id] == 0.0) continue;
-            double b = odds * exp2(fmin(bits[id], 1000.0));
-            sum += count[id] * (isinf(b) ? 1.0 : b / (1.0 + b));
+        for (size_t id = 0; id < cp->n_patterns; id++) {
+            if (cp->count[id] == 0.0) continue;
+            double b = odds * exp2(fmin(cp->bits[id], 1000.0));
+            sum += cp->count[id] * (isinf(b) ? 1.0 : b / (1.0 + b));
         }
         double done = fabs(sum - M) <= 1e-6 * fmax(M, 1.0);
         M = sum;
@@ -263,9 +380,6 @@ static wl_status fit_prior(wl_model *m, const wl_cmpvec *v, size_t n, double pai
     }
     M = fmax(M, 0.5); /* at least half a match: the prior is never zero */
     m->prior = fmin(fmax(M / pairs, 1e-15), 0.5);
-    free(count);
-    free(bits);
-    return WL_OK;
 }
 
 typedef struct {
@@ -292,42 +406,24 @@ static uint64_t *slot_of(uint64_t *set, size_t cap, uint64_t key)
     return &set[i];
 }
 
-/*
- * How many matches the pairs with strong evidence suggest: one per such pair
- * (a person with k records has k(k-1)/2 pairs). When linking, a record has at
- * most one true partner in each other list, so the strong pairs are taken one
- * to one, strongest first (a greedy maximal matching, per pair of lists): a
- * namesake who shares "muhammad ali" with forty records of the other list is
- * one match at most, not forty. On the bundled Indonesian and Malaysian
- * samples cut to names only, 3,300 strong pairs held 932 true ones; counting
- * them all (capped at half the records) put the prior at twice the truth and
- * every all_parts pair above the threshold at 13 % precision.
- * @return the count, or -1 when out of memory.
- */
-static double strong_matches(const wl_model *m, const wl_features *f, const wl_options *opt,
-                             const wl_cmpvec *cand, const uint32_t *ab, size_t n)
+/* The greedy one-to-one matching of the ns strong pairs of every part (g: a,
+ * b and pattern, 3 per pair; cp->bits their evidence), strongest first, ties
+ * by rank: a total order, so the parts' order does not matter.
+ * @return the matches, or -1 when out of memory. */
+static double strong_greedy(const cand_parts *cp, const wl_features *f, const uint32_t *g, size_t ns)
 {
-    size_t ns = 0;
-    wl_model_bits mb;
-    wl_model_bits_fill(m, &mb);
-    for (size_t k = 0; k < n; k++) ns += wl_model_evidence_bits(m, &mb, &cand[k]) >= STRONG_BITS;
-    if (opt->mode != WL_MODE_LINK || ns == 0) return (double)ns;
-    if (!ab) return fmin((double)ns, (double)f->n / 2); /* no pairs given: the plain bound */
     size_t cap = 16;
     while (cap < 4 * ns) cap *= 2;
-    strong_pair *sp = malloc(ns * sizeof *sp);
+    strong_pair *sp = malloc((ns ? ns : 1) * sizeof *sp);
     uint64_t *set = calloc(cap, sizeof *set);
     if (!sp || !set) {
         free(sp);
         free(set);
         return -1.0;
     }
-    size_t j = 0;
-    for (size_t k = 0; k < n; k++) {
-        double bits = wl_model_evidence_bits(m, &mb, &cand[k]);
-        if (bits < STRONG_BITS) continue;
-        uint32_t a = ab[2 * k], b = ab[2 * k + 1];
-        sp[j++] = (strong_pair){ bits, a, b, f->rank ? f->rank[a] : a, f->rank ? f->rank[b] : b };
+    for (size_t k = 0; k < ns; k++) {
+        uint32_t a = g[3 * k], b = g[3 * k + 1];
+        sp[k] = (strong_pair){ cp->bits[g[3 * k + 2]], a, b, f->rank ? f->rank[a] : a, f->rank ? f->rank[b] : b };
     }
     qsort(sp, ns, sizeof *sp, cmp_strong);
     double matches = 0.0;
@@ -348,6 +444,65 @@ static double strong_matches(const wl_model *m, const wl_features *f, const wl_o
     return matches;
 }
 
+/*
+ * How many matches the pairs with strong evidence suggest: one per such pair
+ * (a person with k records has k(k-1)/2 pairs). When linking, a record has at
+ * most one true partner in each other list, so the strong pairs are taken one
+ * to one, strongest first (a greedy maximal matching, per pair of lists): a
+ * namesake who shares "muhammad ali" with forty records of the other list is
+ * one match at most, not forty. On the bundled Indonesian and Malaysian
+ * samples cut to names only, 3,300 strong pairs held 932 true ones; counting
+ * them all (capped at half the records) put the prior at twice the truth and
+ * every all_parts pair above the threshold at 13 % precision.
+ * From parts: the count from the patterns' counts; the matching, which needs
+ * the pairs, on part 0 from every part's strong pairs (far fewer than the
+ * candidates), its count then sent to every part.
+ * @return the count, or -1 when out of memory (on any part).
+ */
+static double strong_matches(const wl_model *m, const wl_features *f, const wl_options *opt, const cand_parts *cp)
+{
+    wl_model_bits mb;
+    wl_model_bits_fill(m, &mb);
+    size_t ns = 0;
+    for (size_t id = 0; id < cp->n_patterns; id++) {
+        if (cp->count[id] == 0.0) continue;
+        wl_cmpvec v;
+        pattern_vec(cp, m, id, &v);
+        cp->bits[id] = wl_model_evidence_bits(m, &mb, &v);
+        if (cp->bits[id] >= STRONG_BITS) ns += (size_t)cp->count[id];
+    }
+    if (opt->mode != WL_MODE_LINK || ns == 0) return (double)ns;
+    if (!cp->ab) return fmin((double)ns, (double)f->n / 2); /* no pairs given: the plain bound */
+    const wl_stage_reduce *red = cp->red;
+    size_t mine = 0;
+    for (size_t k = 0; k < cp->n; k++) mine += cp->bits[pattern_id(cp, &cp->cand[k])] >= STRONG_BITS;
+    uint32_t *g = malloc((mine ? mine : 1) * 3 * sizeof *g);
+    if (any_failed(red, !g)) {
+        free(g);
+        return -1.0;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < cp->n; k++) {
+        size_t id = pattern_id(cp, &cp->cand[k]);
+        if (cp->bits[id] < STRONG_BITS) continue;
+        g[j++] = cp->ab[2 * k];
+        g[j++] = cp->ab[2 * k + 1];
+        g[j++] = (uint32_t)id;
+    }
+    void *all = NULL;
+    size_t bytes = 0;
+    int failed = red->gather(red->user, g, j * sizeof *g, &all, &bytes) != 0;
+    free(g);
+    double matches = 0.0;
+    if (!failed && red->part == 0) {
+        assert(bytes == ns * 3 * sizeof *g);
+        matches = strong_greedy(cp, f, all, bytes / (3 * sizeof *g));
+    }
+    free(all);
+    if (any_failed(red, failed) || red->bcast(red->user, &matches, sizeof matches) != 0) return -1.0;
+    return matches;
+}
+
 /* Below a hundredth of the strong pairs; or at the fixed point's floor of half a
  * match while two or more pairs carry strong evidence: on two lists of 60 names
  * the fixed point ran down to 0.5 against 25 strong pairs (not a hundredth), and
@@ -358,13 +513,11 @@ int wl_fit_prior_collapsed(double fixed_point, double strong)
 }
 
 static wl_status fit_prior_or_fallback(wl_model *m, const wl_features *f, const wl_options *opt,
-                                       const wl_cmpvec *cand, const uint32_t *ab, size_t n_cand)
+                                       const cand_parts *cp)
 {
-    double pairs;
-    wl_status st = all_pairs(f, opt, &pairs);
-    if (st == WL_OK) st = fit_prior(m, cand, n_cand, pairs);
-    if (st != WL_OK) return st;
-    double strong = strong_matches(m, f, opt, cand, ab, n_cand);
+    const double pairs = cp->pairs;
+    fit_prior(m, cp);
+    double strong = strong_matches(m, f, opt, cp);
     if (strong < 0.0) return WL_NOMEM;
     m->fallback &= ~(unsigned)WL_FIT_PRIOR;
     if (wl_fit_prior_collapsed(m->prior * pairs, strong)) {
@@ -495,37 +648,103 @@ void wl_model_u_thin_link(wl_model *m, const double *proposed, const double *clo
 }
 
 /* wl_model_u_thin_link's counts: the candidates at each of the top three name
- * levels, and those of them that are each other's closest.
- * @return 0, or -1 when out of memory. */
-static int thin_name_u(wl_model *m, const wl_features *f, const wl_options *opt, const wl_cmpvec *cand,
-                       const uint32_t *ab, size_t n_cand)
+ * levels, and those of them that are each other's closest. From parts: each
+ * record's closest candidate is the maximum over every part's (a maximum per
+ * record, combined over the parts), then each part counts its own candidates.
+ * @return 0, or -1 when out of memory (on any part). */
+static int thin_name_u(wl_model *m, const wl_features *f, const wl_options *opt, const cand_parts *cp)
 {
-    if (opt->mode != WL_MODE_LINK || !ab || n_cand == 0 || m->u_pairs == 0) return 0;
-    double pairs;
-    if (all_pairs(f, opt, &pairs) != WL_OK) return -1;
-    uint16_t *best = calloc(f->n, sizeof *best);
-    if (!best) return -1;
-    for (size_t k = 0; k < n_cand; k++) {
+    if (opt->mode != WL_MODE_LINK || !cp->ab || cp->total == 0 || m->u_pairs == 0) return 0;
+    const wl_stage_reduce *red = cp->red;
+    const wl_cmpvec *cand = cp->cand;
+    const uint32_t *ab = cp->ab;
+    uint16_t *best = calloc(f->n ? f->n : 1, sizeof *best);
+    if (any_failed(red, !best)) {
+        free(best);
+        return -1;
+    }
+    for (size_t k = 0; k < cp->n; k++) {
         uint16_t key = (uint16_t)(cand[k].level[WL_FIELD_NAME] << 8 | cand[k].name_q);
         if (key > best[ab[2 * k]]) best[ab[2 * k]] = key;
         if (key > best[ab[2 * k + 1]]) best[ab[2 * k + 1]] = key;
     }
-    double closest[WL_MAX_LEVELS] = { 0 }, proposed[WL_MAX_LEVELS] = { 0 };
+    if (red->max(red->user, best, f->n) != 0) {
+        free(best);
+        return -1;
+    }
+    int64_t cnt[2][WL_MAX_LEVELS] = { { 0 } }; /* proposed, closest */
     const int L = m->levels[WL_FIELD_NAME];
-    for (size_t k = 0; k < n_cand; k++) {
+    for (size_t k = 0; k < cp->n; k++) {
         int l = cand[k].level[WL_FIELD_NAME];
         if (l < L - 3 || l >= L) continue;
         uint16_t key = (uint16_t)(l << 8 | cand[k].name_q);
-        proposed[l] += 1.0;
-        if (key == best[ab[2 * k]] && key == best[ab[2 * k + 1]]) closest[l] += 1.0;
+        cnt[0][l]++;
+        if (key == best[ab[2 * k]] && key == best[ab[2 * k + 1]]) cnt[1][l]++;
     }
     free(best);
-    wl_model_u_thin_link(m, proposed, closest, pairs);
+    if (red->sum(red->user, &cnt[0][0], 2 * WL_MAX_LEVELS) != 0) return -1;
+    double closest[WL_MAX_LEVELS] = { 0 }, proposed[WL_MAX_LEVELS] = { 0 };
+    for (int l = 0; l < WL_MAX_LEVELS; l++) {
+        proposed[l] = (double)cnt[0][l];
+        closest[l] = (double)cnt[1][l];
+    }
+    wl_model_u_thin_link(m, proposed, closest, cp->pairs);
     return 0;
 }
 
-wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
-                       const wl_cmpvec *cand, const uint32_t *ab, size_t n_cand)
+/* Sums of doubles in fixed point (2^-32 units, 128-bit), as wl_model_tf_means
+ * (model.c) sums them: integer addition is associative, so a sum is the same
+ * whatever the order of the candidates and however they are cut into parts. */
+__extension__ typedef __int128 exact_sum;
+#define EXACT_ONE 4294967296.0
+static inline exact_sum exact_of(double x) { return (exact_sum)llround(x * EXACT_ONE); }
+
+/* An exact sum as two 64-bit integers, low 32 bits and the rest, so that
+ * parts can be added with 64-bit sums (MPI has no 128-bit type): the low
+ * halves of 2^31 parts cannot overflow, the high ones hold 2^95. */
+static void exact_split(exact_sum x, int64_t *hi, int64_t *lo)
+{
+    exact_sum low = x & (exact_sum)0xffffffffu;
+    *lo = (int64_t)low;
+    *hi = (int64_t)((x - low) / ((exact_sum)1 << 32));
+}
+
+static exact_sum exact_join(int64_t hi, int64_t lo) { return (exact_sum)hi * ((exact_sum)1 << 32) + lo; }
+
+/* wl_model_tf_means over every part's candidates: the same per-candidate terms
+ * in the same fixed point, each part's sums combined, so the means are the
+ * ones wl_model_tf_means gives over all candidates, to the bit (tested in
+ * tests/unit/test_fit_parts.c). @return 0, or -1 when the sum failed. */
+static int tf_means_parts(wl_model *m, const cand_parts *cp)
+{
+    exact_sum sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
+    wl_model_bits b;
+    wl_model_bits_fill(m, &b);
+    const wl_cmpvec *v = cp->cand;
+    for (size_t k = 0; k < cp->n; k++) {
+        int l = v[k].level[WL_FIELD_NAME];
+        if (l < m->tf_from) continue;
+        double g = wl_model_probability(b.prior_bits + wl_model_evidence_bits(m, &b, &v[k]));
+        double q = 1.0 - g; /* the pair's weight as a non-match */
+        sum[l] += exact_of(q * v[k].name_rare);
+        w[l] += exact_of(q);
+    }
+    int64_t part[WL_MAX_LEVELS][4];
+    for (int l = 0; l < WL_MAX_LEVELS; l++) {
+        exact_split(sum[l], &part[l][0], &part[l][1]);
+        exact_split(w[l], &part[l][2], &part[l][3]);
+    }
+    if (cp->red->sum(cp->red->user, &part[0][0], 4 * WL_MAX_LEVELS) != 0) return -1;
+    for (int l = 0; l < WL_MAX_LEVELS; l++) {
+        exact_sum s = exact_join(part[l][0], part[l][1]), wl = exact_join(part[l][2], part[l][3]);
+        m->rare_mean[l] = wl > exact_of(1e-9) ? (double)s / (double)wl : 0.0;
+    }
+    return 0;
+}
+
+/* What the fit reads of the records and not of the candidates: u from random
+ * pairs, m from the sessions. */
+static wl_status fit_from_records(wl_model *m, const wl_features *f, const wl_options *opt)
 {
     wl_status st = wl_model_estimate_u(m, f, opt);
     if (st != WL_OK) return st;
@@ -557,26 +776,66 @@ wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
     if (it1 <= 0) {
         memcpy(m->m[WL_FIELD_NAME], THIN_NAME_M, sizeof THIN_NAME_M);
         m->fallback |= WL_FIT_NAME_M;
-        if (thin_name_u(m, f, opt, cand, ab, n_cand) != 0) return WL_NOMEM;
     }
+    return WL_OK;
+}
+
+/* What the fit reads of the candidates, from parts: the prior (refitted with u
+ * without the matches, U_ROUNDS times at most), a thin name's u, the
+ * name-rarity means. */
+static wl_status fit_from_candidates(wl_model *m, const wl_features *f, const wl_options *opt,
+                                     const cand_parts *cp)
+{
+    if ((m->fallback & WL_FIT_NAME_M) && thin_name_u(m, f, opt, cp) != 0) return WL_NOMEM;
     double u_raw[WL_FIELD_COUNT][WL_MAX_LEVELS];
     memcpy(u_raw, m->u, sizeof u_raw);
     for (int round = 0; round < U_ROUNDS; round++) {
-        st = fit_prior_or_fallback(m, f, opt, cand, ab, n_cand);
+        wl_status st = fit_prior_or_fallback(m, f, opt, cp);
         if (st != WL_OK) return st;
         if (!wl_model_u_without_matches(m, (const double(*)[WL_MAX_LEVELS])u_raw)) break;
     }
     if ((m->fallback & WL_FIT_NAME_M) && opt->mode != WL_MODE_LINK) wl_model_u_thin_dedup(m, u_raw[WL_FIELD_NAME]);
     wl_model_monotone(m);
-    wl_model_tf_means(m, cand, n_cand);
-    m->em_pairs = n_cand;
+    if (tf_means_parts(m, cp) != 0) return WL_NOMEM;
+    m->em_pairs = cp->total;
     return WL_OK;
+}
+
+wl_status wl_model_fit_parts(wl_model *m, const wl_features *f, const wl_options *opt, const wl_cmpvec *cand,
+                             const uint32_t *ab, size_t n, const wl_stage_reduce *red)
+{
+    if (!red) red = &ONE_PART;
+    /* Part 0 alone reads the records (they are every part's: the same u and
+     * sessions), the others wait for its model. */
+    int64_t st = red->part == 0 ? (int64_t)fit_from_records(m, f, opt) : (int64_t)WL_OK;
+    if (red->bcast(red->user, &st, sizeof st) != 0) return WL_NOMEM;
+    if (st != WL_OK) return (wl_status)st;
+    if (red->bcast(red->user, m, sizeof *m) != 0) return WL_NOMEM;
+    cand_parts cp;
+    wl_status rc = cand_parts_open(&cp, m, f, opt, red, cand, ab, n);
+    if (rc != WL_OK) return rc;
+    rc = fit_from_candidates(m, f, opt, &cp);
+    cand_parts_free(&cp);
+    /* Every part computed the same doubles from the same integers; part 0's
+     * bytes go to all the same, so that ranks on machines whose maths
+     * libraries round differently still score with one model. */
+    if (rc == WL_OK && red->bcast(red->user, m, sizeof *m) != 0) rc = WL_NOMEM;
+    return rc;
+}
+
+wl_status wl_model_fit(wl_model *m, const wl_features *f, const wl_options *opt,
+                       const wl_cmpvec *cand, const uint32_t *ab, size_t n_cand)
+{
+    return wl_model_fit_parts(m, f, opt, cand, ab, n_cand, NULL);
 }
 
 wl_status wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options *opt,
                              const wl_cmpvec *cand, size_t n)
 {
-    double pairs;
-    wl_status st = all_pairs(f, opt, &pairs);
-    return st == WL_OK ? fit_prior(m, cand, n, pairs) : st;
+    cand_parts cp;
+    wl_status st = cand_parts_open(&cp, m, f, opt, &ONE_PART, cand, NULL, n);
+    if (st != WL_OK) return st;
+    fit_prior(m, &cp);
+    cand_parts_free(&cp);
+    return WL_OK;
 }
