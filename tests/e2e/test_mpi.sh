@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_mpi.sh -- watchlink-mpi (issue 14) under mpirun -np 1, 2 and 4
 # (oversubscribed): pairs and clusters byte-identical to the single-process
-# watchlink on the sample lists, on generated national lists (10^4 records), on
+# watchlink on the sample lists (dedup, match, link), on the same lists cut to
+# names only (the thin-name fit), on generated national lists (10^4 records), on
 # FEBRL-like generated lists and on the public FEBRL set when ../shared has it;
 # rejects identical; a failing rank (bad input, or one rank failing alone) makes
 # the job exit non-zero naming the rank, with no output file left.
@@ -38,6 +39,28 @@ expect_grep "mpi: normalise: rank 0 normalised its part in [0-9.]* s; [1-9][0-9]
 expect_grep "peak memory per rank (MB): [0-9.]* [0-9.]* [0-9.]* [0-9.]*$" "$TMP/err"
 same_as_single sample_match "2 4" -- match "$S/idn.csv" "$S/mys.csv" --one-to-one
 same_as_single sample_link "3" -- link "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --format jsonl --best-link
+# the fit from parts (wl_stage_fit_parts): no rank gathers the candidates'
+# vectors; the ranks send counts, maxima and strong pairs
+expect_grep "mpi: fit: [1-9][0-9]* bytes of counts, maxima, strong pairs and models" "$TMP/err"
+if grep -q "comparison vectors" "$TMP/err"; then fail "a rank still gathers comparison vectors for the fit"; else ok; fi
+
+# ---- names only (the thin-name fit: the name's default m, each record's closest
+# candidate over every rank's range, the strong pairs one to one on rank 0), as
+# tests/e2e/test_names_only.sh cuts the samples; matched and deduplicated
+python3 - "$S" "$TMP" <<'PY'
+import csv, sys
+src, out = sys.argv[1], sys.argv[2]
+for name, idc, col in (("idn", "id", "nama_lengkap"), ("mys", "no", "nama")):
+    rows = list(csv.DictReader(open(f"{src}/{name}.csv", encoding="utf-8")))
+    with open(f"{out}/names_{name}.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "full_name"])
+        for r in rows:
+            w.writerow([r[idc], r[col]])
+PY
+same_as_single names_match "1 2 4" -- match "$TMP/names_idn.csv" "$TMP/names_mys.csv" --explain
+expect_grep "default m values" "$TMP/err"
+same_as_single names_dedup "2 4" -- dedup "$TMP/names_idn.csv" "$TMP/names_mys.csv" --explain
 
 # ---- generated national lists, 10^4 records
 "$WATCHLINK_BENCH" gen --out "$TMP/gen" --records 10000 --seed 7 2>"$TMP/gen.err" || fail "gen: $(cat "$TMP/gen.err")"
