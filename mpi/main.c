@@ -74,7 +74,7 @@ typedef struct {
     long hwm_kb[8];             /* peak memory (VmHWM) at the end of each stage (STAGE_NAMES) */
     double seconds_normalise;   /* normalising its part */
     double seconds_exchange;    /* sending and receiving every part's features */
-    uint64_t bytes_fit;         /* sent by this rank in the fit's reductions, gathers and broadcasts */
+    uint64_t bytes_fit;         /* sent by this rank in the fit: its part of each all-reduce, its strong pairs, rank 0 its broadcasts */
     uint64_t bytes_pairs;       /* received by rank 0 in the gather */
 } job;
 
@@ -478,7 +478,7 @@ static int fit_sum(void *user, int64_t *v, size_t n)
     MPI_Request req;
     MPI_Iallreduce(MPI_IN_PLACE, v, (int)n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD, &req);
     wait_asleep(&req);
-    j->bytes_fit += n * sizeof *v;
+    if (j->size > 1) j->bytes_fit += n * sizeof *v; /* each rank's contribution */
     return 0;
 }
 
@@ -489,7 +489,7 @@ static int fit_max(void *user, uint16_t *v, size_t n)
     MPI_Request req;
     MPI_Iallreduce(MPI_IN_PLACE, v, (int)n, MPI_UINT16_T, MPI_MAX, MPI_COMM_WORLD, &req);
     wait_asleep(&req);
-    j->bytes_fit += n * sizeof *v;
+    if (j->size > 1) j->bytes_fit += n * sizeof *v;
     return 0;
 }
 

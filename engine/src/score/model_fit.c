@@ -241,19 +241,25 @@ static wl_status all_pairs(const wl_features *f, const wl_options *opt, double *
 
 static int one_sum(void *user, int64_t *v, size_t n)
 {
-    (void)user, (void)v, (void)n;
+    (void)user;
+    (void)v;
+    (void)n;
     return 0;
 }
 
 static int one_max(void *user, uint16_t *v, size_t n)
 {
-    (void)user, (void)v, (void)n;
+    (void)user;
+    (void)v;
+    (void)n;
     return 0;
 }
 
 static int one_bcast(void *user, void *p, size_t len)
 {
-    (void)user, (void)p, (void)len;
+    (void)user;
+    (void)p;
+    (void)len;
     return 0;
 }
 
