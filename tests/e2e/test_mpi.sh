@@ -44,6 +44,15 @@ same_as_single sample_link "3" -- link "$S/idn.csv" "$S/mys.csv" "$S/tha.csv" --
 expect_grep "mpi: fit: [1-9][0-9]* bytes of counts, maxima, strong pairs and models" "$TMP/err"
 if grep -q "comparison vectors" "$TMP/err"; then fail "a rank still gathers comparison vectors for the fit"; else ok; fi
 
+# the run summary (records, candidates, the fit, pairs, clusters) is the single
+# process's, though no rank holds every candidate
+expect_exit 0 "$WATCHLINK" dedup "$S/idn.csv" "$S/mys.csv" -o "$TMP/sum.ref"
+grep -v '^\(mpi\|time\):' "$TMP/err" > "$TMP/sum.ref.err"
+expect_exit 0 "${MPIRUN[@]}" -np 2 "$WATCHLINK_MPI" dedup "$S/idn.csv" "$S/mys.csv" -o "$TMP/sum.2"
+grep -v '^\(mpi\|time\):' "$TMP/err" > "$TMP/sum.2.err"
+expect_grep "candidate" "$TMP/sum.ref.err"
+cmp -s "$TMP/sum.ref.err" "$TMP/sum.2.err" && ok || fail "the run summary at -np 2 differs: $(diff "$TMP/sum.ref.err" "$TMP/sum.2.err")"
+
 # ---- names only (the thin-name fit: the name's default m, each record's closest
 # candidate over every rank's range, the strong pairs one to one on rank 0), as
 # tests/e2e/test_names_only.sh cuts the samples; matched and deduplicated

@@ -7,9 +7,9 @@
  * wl_model_fit gives over all the candidates, bit for bit. Dedup and link on
  * the bundled samples, and the same lists cut to names only (the thin-name
  * fit: each record's closest candidate over every part, the strong pairs
- * taken one to one on part 0). The reduce counts its calls, so that a case
- * that never reached a pass cannot pass for one that did. */
-#include <pthread.h>
+ * taken one to one on part 0). The reduce (unit/thread_reduce.h) counts its
+ * calls, so that a case that never reached a pass cannot pass for one that
+ * did. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,24 +23,13 @@
 #include "common/dataset.h"
 #include "features/featureset.h"
 #include "score/model.h"
+#include "unit/thread_reduce.h"
 #include "watchlink.h"
 
 enum { MAX_PARTS = 4 };
 
-/* ---- a reduce between threads, as MPI's collectives between processes ---- */
-
 typedef struct {
-    pthread_barrier_t bar;
-    size_t parts;
-    void *slot[MAX_PARTS];
-    size_t len[MAX_PARTS];
-    int sums, maxima, gathers; /* calls, counted by part 0 */
-    size_t gathered;           /* bytes part 0 received in gathers */
-} group;
-
-typedef struct {
-    group *g;
-    size_t part;
+    tr_member me; /* the reduce's user */
     const wl_features *f;
     const wl_options *o;
     const wl_cmpvec *cand;
@@ -50,86 +39,10 @@ typedef struct {
     wl_status st;
 } worker;
 
-static int t_sum(void *user, int64_t *v, size_t n)
-{
-    worker *w = user;
-    group *g = w->g;
-    g->slot[w->part] = v;
-    pthread_barrier_wait(&g->bar);
-    int64_t *tot = calloc(n ? n : 1, sizeof *tot);
-    if (!tot) abort(); /* no cmocka assertion off the test's thread */
-    for (size_t q = 0; q < g->parts; q++)
-        for (size_t i = 0; i < n; i++) tot[i] += ((const int64_t *)g->slot[q])[i];
-    pthread_barrier_wait(&g->bar); /* every part has read every other's before any writes */
-    memcpy(v, tot, n * sizeof *v);
-    free(tot);
-    if (w->part == 0) g->sums++;
-    return 0;
-}
-
-static int t_max(void *user, uint16_t *v, size_t n)
-{
-    worker *w = user;
-    group *g = w->g;
-    g->slot[w->part] = v;
-    pthread_barrier_wait(&g->bar);
-    uint16_t *top = calloc(n ? n : 1, sizeof *top);
-    if (!top) abort();
-    for (size_t q = 0; q < g->parts; q++)
-        for (size_t i = 0; i < n; i++) {
-            uint16_t x = ((const uint16_t *)g->slot[q])[i];
-            if (x > top[i]) top[i] = x;
-        }
-    pthread_barrier_wait(&g->bar);
-    memcpy(v, top, n * sizeof *v);
-    free(top);
-    if (w->part == 0) g->maxima++;
-    return 0;
-}
-
-static int t_bcast(void *user, void *p, size_t len)
-{
-    worker *w = user;
-    group *g = w->g;
-    g->slot[w->part] = p;
-    pthread_barrier_wait(&g->bar);
-    if (w->part != 0) memcpy(p, g->slot[0], len);
-    pthread_barrier_wait(&g->bar);
-    return 0;
-}
-
-static int t_gather(void *user, const void *mine, size_t len, void **all, size_t *total)
-{
-    worker *w = user;
-    group *g = w->g;
-    g->slot[w->part] = (void *)(uintptr_t)mine;
-    g->len[w->part] = len;
-    *all = NULL;
-    *total = 0;
-    pthread_barrier_wait(&g->bar);
-    if (w->part == 0) {
-        size_t at = 0;
-        for (size_t q = 0; q < g->parts; q++) at += g->len[q];
-        unsigned char *buf = malloc(at ? at : 1);
-        if (!buf) abort();
-        at = 0;
-        for (size_t q = 0; q < g->parts; q++) {
-            if (g->len[q]) memcpy(buf + at, g->slot[q], g->len[q]);
-            at += g->len[q];
-        }
-        *all = buf;
-        *total = at;
-        g->gathers++;
-        g->gathered += at;
-    }
-    pthread_barrier_wait(&g->bar);
-    return 0;
-}
-
 static void *fit_part(void *arg)
 {
     worker *w = arg;
-    const wl_stage_reduce red = { w, w->part, w->g->parts, t_sum, t_max, t_bcast, t_gather };
+    const wl_stage_reduce red = tr_reduce(&w->me);
     w->st = wl_model_fit_parts(w->m, w->f, w->o, w->cand, w->ab, w->n, &red);
     return NULL;
 }
@@ -234,16 +147,16 @@ static void release(fixture *x)
 
 /* Fits the candidates cut at cuts[0..parts] (cuts[0] = 0, cuts[parts] = n),
  * each part on its own thread; every part's model must be ref, byte for byte. */
-static group fit_cut(const fixture *x, const wl_options *o, const size_t *cuts, size_t parts, const wl_model *ref)
+static tr_group fit_cut(const fixture *x, const wl_options *o, const size_t *cuts, size_t parts, const wl_model *ref)
 {
-    group g;
+    tr_group g;
     memset(&g, 0, sizeof g);
     g.parts = parts;
     assert_int_equal(pthread_barrier_init(&g.bar, NULL, (unsigned)parts), 0);
     worker w[MAX_PARTS];
     pthread_t th[MAX_PARTS];
     for (size_t p = 0; p < parts; p++) {
-        w[p] = (worker){ &g, p, x->f, o, x->vec + cuts[p], x->ab + 2 * cuts[p], cuts[p + 1] - cuts[p],
+        w[p] = (worker){ { &g, p }, x->f, o, x->vec + cuts[p], x->ab + 2 * cuts[p], cuts[p + 1] - cuts[p],
                          wl_model_new(), WL_USAGE };
         assert_non_null(w[p].m);
         assert_int_equal(pthread_create(&th[p], NULL, fit_part, &w[p]), 0);
@@ -282,7 +195,7 @@ static void check_cuts(const wl_dataset *ds, wl_mode mode, unsigned want_fallbac
     };
     const size_t parts[] = { 1, 2, 3, 3 };
     for (size_t c = 0; c < sizeof parts / sizeof parts[0]; c++) {
-        group g = fit_cut(&x, &o, cuts[c], parts[c], ref);
+        tr_group g = fit_cut(&x, &o, cuts[c], parts[c], ref);
         assert_true(g.sums >= 3); /* the agreement, the patterns, the rarity sums */
         if (mode == WL_MODE_LINK) {
             /* the strong pairs went to part 0, every part's */

@@ -5,8 +5,10 @@
  * as MPI_Allgatherv does; the ranges' scored pairs are concatenated in range
  * order, as MPI_Gatherv does. Spread further, each "rank" holds only its
  * range of the candidates, cut at common splitters from samples of every part
- * (as watchlink-mpi's MPI_Alltoallv), and rank 0 gathers every range for the
- * fit. */
+ * (as watchlink-mpi's MPI_Alltoallv), and either rank 0 gathers every range
+ * for the fit, or every rank fits from its own range, the ranks' results
+ * combined between threads as watchlink-mpi combines them between processes
+ * (wl_stage_fit_parts). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include <cmocka.h>
 
 #include "block/block.h"
+#include "unit/thread_reduce.h"
 #include "watchlink.h"
 
 static wl_dataset *read_sample(void)
@@ -166,8 +169,48 @@ static wl_result *run_in_ranks(const wl_dataset *ds, const wl_options *o, int ra
  * and vectors (MPI_Gatherv) and fits. The ranges in rank order must be the
  * single process's candidates (ref_pairs, n_ref of them). Records how many
  * ranks got no candidate in *empty. */
+typedef struct {
+    tr_member me;
+    wl_stages *s;
+    wl_status st;
+} fit_rank;
+
+static void *fit_from_range(void *arg)
+{
+    fit_rank *w = arg;
+    const wl_stage_reduce red = tr_reduce(&w->me);
+    w->st = wl_stage_fit_parts(w->s, NULL, 1, &red);
+    return NULL;
+}
+
+/* Every rank fits from its own range (wl_stage_fit_parts), each on a thread;
+ * every rank must end with the same model image. */
+static void fit_in_parts(wl_stages **s, int ranks)
+{
+    tr_group g;
+    memset(&g, 0, sizeof g);
+    g.parts = (size_t)ranks;
+    assert_int_equal(pthread_barrier_init(&g.bar, NULL, (unsigned)ranks), 0);
+    fit_rank w[8];
+    pthread_t th[8];
+    for (int r = 0; r < ranks; r++) {
+        w[r] = (fit_rank){ { &g, (size_t)r }, s[r], WL_USAGE };
+        assert_int_equal(pthread_create(&th[r], NULL, fit_from_range, &w[r]), 0);
+    }
+    for (int r = 0; r < ranks; r++) assert_int_equal(pthread_join(th[r], NULL), 0);
+    pthread_barrier_destroy(&g.bar);
+    for (int r = 0; r < ranks; r++) {
+        assert_int_equal(w[r].st, WL_OK);
+        assert_memory_equal(wl_stage_model_image(s[r]), wl_stage_model_image(s[0]), wl_stage_model_size());
+    }
+    assert_true(g.sums >= 3); /* the passes ran: agreement, patterns, rarity sums */
+    /* fitted already; and a reduce without its calls is refused */
+    wl_stage_reduce red = tr_reduce(&w[0].me);
+    assert_int_equal(wl_stage_fit_parts(s[0], NULL, 1, &red), WL_USAGE);
+}
+
 static wl_result *run_in_ranges(const wl_dataset *ds, const wl_options *o, int ranks, size_t k,
-                                const unsigned char *ref_pairs, size_t n_ref, int *empty)
+                                const unsigned char *ref_pairs, size_t n_ref, int *empty, int parts_fit)
 {
     wl_stages *s[8];
     char err[512];
@@ -240,18 +283,26 @@ static wl_result *run_in_ranges(const wl_dataset *ds, const wl_options *o, int r
     lo[ranks] = n;
     assert_int_equal(n, n_ref);
     for (int r = 0; r < ranks; r++) assert_int_equal(wl_stage_compare(s[r], 0, lo[r + 1] - lo[r]), WL_OK);
-    /* rank 0 gets every range for the fit; the others take its model */
-    if (lo[1] > 0) assert_int_equal(wl_stage_extend(s[0], lo[1] - 1), WL_USAGE); /* below what it holds */
-    assert_int_equal(wl_stage_extend(s[0], n), WL_OK);
-    for (int r = 1; r < ranks; r++) {
-        size_t m = lo[r + 1] - lo[r];
-        if (!m) continue;
-        memcpy((char *)wl_stage_pairs(s[0]) + lo[r] * ps, wl_stage_pairs(s[r]), m * ps);
-        memcpy((char *)wl_stage_vectors(s[0]) + lo[r] * vs, wl_stage_vectors(s[r]), m * vs);
+    if (parts_fit) {
+        wl_stage_reduce bad = { NULL, 0, 1, NULL, NULL, NULL, NULL };
+        assert_int_equal(wl_stage_fit_parts(s[0], NULL, 1, &bad), WL_USAGE);
+        fit_in_parts(s, ranks);
     }
-    assert_int_equal(wl_stage_fit(s[0], NULL, ranks), WL_OK);
-    assert_int_equal(wl_stage_extend(s[0], n), WL_USAGE); /* fitted */
-    for (int r = 1; r < ranks; r++) assert_int_equal(wl_stage_set_model_image(s[r], wl_stage_model_image(s[0])), WL_OK);
+    /* or rank 0 gets every range for the fit; the others take its model */
+    if (!parts_fit && lo[1] > 0) assert_int_equal(wl_stage_extend(s[0], lo[1] - 1), WL_USAGE); /* below what it holds */
+    if (!parts_fit) {
+        assert_int_equal(wl_stage_extend(s[0], n), WL_OK);
+        for (int r = 1; r < ranks; r++) {
+            size_t m = lo[r + 1] - lo[r];
+            if (!m) continue;
+            memcpy((char *)wl_stage_pairs(s[0]) + lo[r] * ps, wl_stage_pairs(s[r]), m * ps);
+            memcpy((char *)wl_stage_vectors(s[0]) + lo[r] * vs, wl_stage_vectors(s[r]), m * vs);
+        }
+        assert_int_equal(wl_stage_fit(s[0], NULL, ranks), WL_OK);
+        assert_int_equal(wl_stage_extend(s[0], n), WL_USAGE); /* fitted */
+        for (int r = 1; r < ranks; r++)
+            assert_int_equal(wl_stage_set_model_image(s[r], wl_stage_model_image(s[0])), WL_OK);
+    }
     wl_match *all = NULL;
     size_t n_all = 0;
     for (int r = 0; r < ranks; r++) {
@@ -293,13 +344,15 @@ static void check_modes(wl_mode mode, int one_to_one)
     size_t n_ref = wl_stage_candidates(one);
     static const struct { int ranks; size_t samples; } cuts[] = { { 1, 256 }, { 2, 256 }, { 3, 2 }, { 7, 1 } };
     int empty = 0;
-    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
-        int e = 0;
-        wl_result *got = run_in_ranges(ds, &o, cuts[i].ranks, cuts[i].samples, wl_stage_pairs(one), n_ref, &e);
-        assert_same_result(ref, got, wl_dataset_size(ds));
-        wl_result_free(got);
-        empty += e;
-    }
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++)
+        for (int parts_fit = 0; parts_fit < 2; parts_fit++) { /* rank 0 gathers; every rank its range */
+            int e = 0;
+            wl_result *got = run_in_ranges(ds, &o, cuts[i].ranks, cuts[i].samples, wl_stage_pairs(one), n_ref, &e,
+                                           parts_fit);
+            assert_same_result(ref, got, wl_dataset_size(ds));
+            wl_result_free(got);
+            empty += e;
+        }
     wl_stage_free(one);
     assert_true(empty > 0); /* some rank got no candidate (one sample per part, 7 ranks) */
     wl_result_free(ref);

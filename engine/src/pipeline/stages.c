@@ -307,6 +307,9 @@ wl_status wl_stage_fit_parts(wl_stages *s, const wl_model *model, int threads, c
     }
     s->c.r->model = m;
     fit_stats(s);
+    /* The run's candidates are every part's, which the fit counted (the
+     * summary of the process that finishes says so, as wl_run's does). */
+    s->c.r->stats.candidates = m->em_pairs;
     s->c.r->stats.seconds[ST_FIT] = wl_now() - t;
     return WL_OK;
 }
