@@ -291,7 +291,7 @@ wl_status wl_stage_fit_parts(wl_stages *s, const wl_model *model, int threads, c
 {
     if (model) return wl_stage_fit(s, model, threads); /* used as saved: nothing to combine */
     if (!s || !s->c.vec || s->c.r->model || !red || !red->sum || !red->max || !red->bcast || !red->gather ||
-        red->part >= red->parts)
+        red->part >= red->parts || s->c.opt->focus) /* a focus run scores with a given model (run.c) */
         return WL_USAGE;
     double t = wl_now();
     wl_model *m = wl_model_new();
