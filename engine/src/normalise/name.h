@@ -198,14 +198,16 @@ enum {
     WL_LEX_NAME = 1u << 4,       /* a known name: the rest of a joined form */
     WL_LEX_TITLE_HEAD = 1u << 5, /* first word of a two-word title ("tan" of "tan sri") */
     WL_LEX_HAN = 1u << 6,        /* a Chinese name syllable in some romanisation (name_chinese.tsv) */
-    WL_LEX_PINYIN = 1u << 7      /* a Hanyu Pinyin syllable (name_pinyin.tsv) */
+    WL_LEX_PINYIN = 1u << 7,     /* a Hanyu Pinyin syllable (name_pinyin.tsv) */
+    WL_LEX_ORG = 1u << 8,        /* a word of an organisation's legal form (name_org_words.tsv) */
+    WL_LEX_ORG_WEAK = 1u << 9    /* ... that is also a person's name (stock): marks no organisation */
 };
 
 typedef struct wl_lexent {
     const char *word;  /* NUL-terminated */
     const char *canon; /* canonical variant, NUL-terminated (== word when none) */
     uint16_t len, canon_len;
-    uint8_t flags;     /* WL_LEX_* */
+    uint16_t flags;    /* WL_LEX_* */
     /* The pinyin this spelling stands for inside a Chinese name, as a family name and
      * as a given-name syllable (name_chinese.tsv); NULL when the table has none. */
     const struct wl_lexent *han_family, *han_given;

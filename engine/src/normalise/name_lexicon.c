@@ -1,7 +1,8 @@
 /*
  * name_lexicon.c -- the word lists of name normalisation, loaded once per process
- * from the embedded tables name_titles, name_particles, name_variants,
- * name_joined, name_chinese and name_pinyin (datasets/tables/), into one
+ * from the embedded tables name_titles, name_particles, name_org_words,
+ * name_variants, name_joined, name_chinese and name_pinyin (datasets/tables/),
+ * into one
  * open-addressing hash table keyed by
  * XXH3 of the word, so a lookup costs one hash and usually one probe.
  */
@@ -55,8 +56,8 @@ static wl_lexent *lex_add(const char *s, size_t n)
 
 static size_t lex_count_words(void)
 {
-    static const char *const names[] = { "name_titles",  "name_particles", "name_variants",
-                                         "name_joined",  "name_chinese",   "name_pinyin" };
+    static const char *const names[] = { "name_titles", "name_particles", "name_variants", "name_joined",
+                                         "name_chinese", "name_pinyin",    "name_org_words" };
     size_t words = 0;
     for (size_t t = 0; t < WL_ARRAY_SIZE(names); t++) {
         size_t len;
@@ -106,6 +107,23 @@ static int lex_load_particles(void)
         wl_lexent *e = lex_add(f[0], fl[0]);
         if (!e) return -1;
         e->flags |= WL_LEX_PARTICLE;
+    }
+    return 0;
+}
+
+/* word <TAB> form|weak <TAB> note: the words of organisations' legal forms. */
+static int lex_load_org_words(void)
+{
+    size_t len, fl[2];
+    const char *f[2];
+    wl_table_iter it;
+    const char *tdata = wl_table_get("name_org_words", &len);
+    wl_table_iter_init(&it, tdata, len);
+    while (wl_table_next(&it, f, fl, 2) >= 1) {
+        wl_lexent *e = lex_add(f[0], fl[0]);
+        if (!e) return -1;
+        int weak = fl[1] == 4 && memcmp(f[1], "weak", 4) == 0;
+        e->flags |= WL_LEX_ORG | (weak ? WL_LEX_ORG_WEAK : 0);
     }
     return 0;
 }
@@ -221,7 +239,8 @@ static int lex_load_joined(void)
 
 static void lex_build(void)
 {
-    if (lex_alloc() == 0 && lex_load_titles() == 0 && lex_load_particles() == 0 && lex_load_variants() == 0
+    if (lex_alloc() == 0 && lex_load_titles() == 0 && lex_load_particles() == 0 && lex_load_org_words() == 0 &&
+        lex_load_variants() == 0
         && lex_load_joined() == 0 && lex_load_chinese() == 0 && lex_load_pinyin() == 0)
         g_lex_status = 0;
 }

@@ -596,16 +596,33 @@ static int abd_article(const name_work *w, int prev, int i)
     return e && e->canon_len == 5 && memcmp(e->canon, "abdul", 5) == 0 && i + 1 < w->ntok;
 }
 
+static int is_org_word(const name_tok *t)
+{
+    const wl_lexent *e = lex_of(t);
+    return e && (e->flags & WL_LEX_ORG);
+}
+
 static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
 {
-    int first_kept = -1, last_kept = -1, n_plain = 0;
+    int first_kept = -1, last_kept = -1, n_plain = 0, n_form = 0, n_org = 0;
     for (int i = 0; i < w->ntok; i++) {
         if (w->tok[i].drop) continue;
         if (first_kept < 0) first_kept = i;
         last_kept = i;
         const wl_lexent *e = lex_of(&w->tok[i]);
         if (!(e && (e->flags & WL_LEX_PARTICLE)) && w->tok[i].len > 1) n_plain++;
+        if (e && (e->flags & WL_LEX_ORG)) {
+            n_org++;
+            n_form += !(e->flags & WL_LEX_ORG_WEAK);
+        }
     }
+    /* An organisation's legal form around its name ("Belaeronavigatsia
+     * przedsiebiorstwo panstwowe", "OJSC Belaz") weighs like a particle, so
+     * the name keys and compares on what the languages share: the name. So
+     * does a one-letter word there, a preposition of the form (Croatian
+     * "poduzece u drzavnom vlasnistvu", Slovene "v drzavni lasti"), not an
+     * initial. A name of legal-form words alone keeps them as they are. */
+    int org = n_form > 0 && n_plain > n_org;
     int comma = kind == WL_NAME_FULL && any_family(w);
     int index = 0, prev = -1;
     int han_fam = ps->han && kind == WL_NAME_FULL && !comma ? (family_first ? first_kept : han_family_token(w)) : -1;
@@ -620,7 +637,7 @@ static void emit_all(name_work *w, part_sink *ps, int kind, int family_first)
         /* In a Chinese name "bin" is the syllable 彬, not "son of". */
         if (is_patronymic(t) && patronymic_place(kind, t, i, first_kept, last_kept, comma))
             f |= WL_PART_PARTICLE | WL_PART_PATRONYMIC;
-        else if (!ps->han && is_particle(w, i, last_kept, n_plain))
+        else if ((org && (is_org_word(t) || t->len == 1)) || (!ps->han && is_particle(w, i, last_kept, n_plain)))
             f |= WL_PART_PARTICLE;
         else if (t->len == 1) f |= WL_PART_INITIAL;
         int last, theo = THEO_NONE;

@@ -30,7 +30,7 @@
 #include "features/featureset.h"
 
 /* Bumped whenever the layout or the meaning of a section changes. */
-enum { WL_SIDX_VERSION = 9 }; /* 2: the source names; 3: tspan; 4: dateless split by sound class; 5: theophoric names one part; 6: second readings flagged; 7: dotted initials, dialect syllables, initial x; 8: Belarusian and Ukrainian given names, patronymic and glued-article keys; 9: loose sound keys, syllable hyphens */
+enum { WL_SIDX_VERSION = 10 }; /* 2: the source names; 3: tspan; 4: dateless split by sound class; 5: theophoric names one part; 6: second readings flagged; 7: dotted initials, dialect syllables, initial x; 8: Belarusian and Ukrainian given names, patronymic and glued-article keys; 9: loose sound keys, syllable hyphens; 10: legal-form words of organisations as particles */
 #define WL_SIDX_MAGIC "WLSTIDX"
 
 enum { WL_SIDX_NAME = 24, WL_SIDX_ALIGN = 64 }; /* sections start on a cache line */
