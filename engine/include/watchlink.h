@@ -693,12 +693,14 @@ WL_API size_t wl_store_index_bytes(const wl_store_index *x, size_t *features, si
  * from the same dataset (same lists, same options); each compares a range of
  * them; the comparison vectors are opaque records of wl_stage_vector_size()
  * bytes, which processes of one build may copy between them; the fit needs the
- * vectors of every candidate; each process scores a range; one process
- * finishes with all the pairs. prepare, compare [0, n), fit, score [0, n) and
- * finish give exactly the result wl_run gives (no report views: those are
- * wl_run's). Spread further, each process holds only its range of the
- * candidates (wl_stage_part_cut), and the one that fits gathers the others'
- * pairs and vectors (wl_stage_extend). Implemented in
+ * vectors of every candidate, in one process (wl_stage_fit) or as each
+ * process's counts over its own, combined through a reduce the driver supplies
+ * (wl_stage_fit_parts); each process scores a range; one process finishes with
+ * all the pairs. prepare, compare [0, n), fit, score [0, n) and finish give
+ * exactly the result wl_run gives (no report views: those are wl_run's).
+ * Spread further, each process holds only its range of the candidates
+ * (wl_stage_part_cut); a driver that fits in one process instead grows it to
+ * every candidate's pair and vector (wl_stage_extend). Implemented in
  * engine/src/pipeline/stages.c. */
 typedef struct wl_stages wl_stages;
 
