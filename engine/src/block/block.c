@@ -240,7 +240,7 @@ static wl_status kind_blocks(const block_ctx *c, const wl_features *f, int kind,
     if (st == WL_OK) {
         wl_keyent *e = v.data;
         c->st->keys += v.len;
-        wl_keyent_sort(e, tmp, v.len);
+        wl_keyent_sort_mt(e, tmp, v.len, c->threads);
         size_t n = dedup_entries(e, v.len), kept = 0;
         c->st->split_blocks += split_oversized(f, kind, e, n, wl_block_split_limit(c->max_block), tmp);
         free(tmp);

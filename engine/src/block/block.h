@@ -171,6 +171,10 @@ typedef struct {
 /** Stable LSD radix sort of n entries by key; tmp holds n entries. */
 void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n);
 
+/** wl_keyent_sort on up to `threads` threads: the same order (the stable sort
+ * is unique). tmp holds n entries. Small arrays are sorted serially. */
+void wl_keyent_sort_mt(wl_keyent *v, wl_keyent *tmp, size_t n, int threads);
+
 /** Sorts n values by their bytes first_byte..7 (little-endian order: 4 sorts
  * by the high 32 bits only), stably; tmp holds n values. */
 void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte);
