@@ -175,6 +175,15 @@ void wl_keyent_sort(wl_keyent *v, wl_keyent *tmp, size_t n);
  * is unique). tmp holds n entries. Small arrays are sorted serially. */
 void wl_keyent_sort_mt(wl_keyent *v, wl_keyent *tmp, size_t n, int threads);
 
+/** The partner pruning of a record's kept partners, as ranks (score << 48 |
+ * (UINT32_MAX - partner's rank) << 16 | guard bit) in v[0..kept): keeps the
+ * `sure` best and every other that scores at least half the best or carries
+ * the guard bit (block.c, wl_block_prune_ref's comment). @return how many
+ * remain, in v[0..). The reference sorts v best first; wl_block_prune keeps
+ * the same set in the order found. */
+size_t wl_block_prune_ref(uint64_t *v, size_t kept, size_t sure);
+size_t wl_block_prune(uint64_t *v, size_t kept, size_t sure);
+
 /** Sorts n values by their bytes first_byte..7 (little-endian order: 4 sorts
  * by the high 32 bits only), stably; tmp holds n values. */
 void wl_u64_sort(uint64_t *v, uint64_t *tmp, size_t n, int first_byte);
