@@ -551,7 +551,10 @@ size_t wl_block_prune(uint64_t *v, size_t kept, size_t sure)
     if (sure > PRUNE_TOP_MAX) return wl_block_prune_ref(v, kept, sure);
     uint64_t top[PRUNE_TOP_MAX + 1], best_rank = 0;
     size_t nt = 0;
-    for (size_t q = 0; q < kept; q++) {
+    /* From the end: best_partners leaves a min-heap, whose leaves (the back
+     * half) hold the larger ranks, so the list fills with good ranks early
+     * and most of the others fail its first compare. */
+    for (size_t q = kept; q-- > 0;) {
         uint64_t x = v[q];
         best_rank = x > best_rank ? x : best_rank;
         if (nt == sure && (sure == 0 || x < top[sure - 1])) continue;
