@@ -58,7 +58,7 @@ static inline int pair_wanted(const block_ctx *c, uint32_t a, uint64_t b)
 
 /* A chunk's entries are reserved for KEYS_GUESS keys a record up front and
  * the room left over handed back at the end (a shrinking realloc stays in
- * place): grown from 16 entries by half each time, a chunk was copied ~20
+ * place): grown from 16 entries by half each time, a chunk was copied ~16
  * times on its way to ~12,000 entries, and those reallocs' copies were 4 % of
  * the blocking stage's instructions at 10^5 x 10^5 FEBRL-like lists. */
 enum { KEYS_GUESS = 4 };

@@ -79,7 +79,8 @@ static int top_varying_byte(const size_t hist[8][256], unsigned char const *firs
  * by the lower bytes with the serial sort (McIlroy, Bostic & McIlroy,
  * "Engineering radix sort", 1993: MSD on the top digit, then any stable sort
  * per bucket). The serial sort of a kind's entries was the blocking stage's
- * largest single-threaded step at 2 x 10^6 records (33 M entries, 7 passes).
+ * largest single-threaded step at 2 x 10^6 records (33 M entries over the
+ * kinds, up to 7 passes each; perf: 7.5 % of a one-thread blocking run).
  */
 void wl_keyent_sort_mt(wl_keyent *v, wl_keyent *tmp, size_t n, int threads)
 {
@@ -109,7 +110,8 @@ void wl_keyent_sort_mt(wl_keyent *v, wl_keyent *tmp, size_t n, int threads)
 #pragma omp barrier
 #pragma omp single
         {
-            /* hist[0] becomes the totals; the others keep their own counts */
+            /* the totals, to find the byte to split on; each hist[u] keeps
+             * its own counts, which become its places in the buckets */
             size_t(*sum)[256] = malloc(sizeof *hist);
             if (sum) {
                 memcpy(sum, hist[0], sizeof *hist);
