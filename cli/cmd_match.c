@@ -13,7 +13,8 @@
     "                       for two encoded files (watchlink encode): the field model's\n" \
     "                       probability >= P (default 0.5); for version 1 encodings, Dice\n" \
     "                       >= P (default 0.7)\n" \
-    "  --explain            add each field's level:weight to every pair\n" \
+    "  --explain            add each field's level:weight to every pair, the prior's\n" \
+    "                       weight, and the two names (of names and aliases) that met\n" \
     "  --format csv|jsonl   output format (default csv)\n" \
     "  --model FILE         score with a saved model (watchlink train) instead of fitting\n" \
     "  --best-link          keep a pair only when each record is the other's best match\n" \

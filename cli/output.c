@@ -6,9 +6,23 @@
 
 #include "output.h"
 
-/* With --explain the last column is the prior's weight, where every pair starts:
- * it and the field weights add up to match_weight (to the printed rounding). */
-static void pair_csv(FILE *f, const wl_dataset *ds, const wl_match *m, int explain, double prior_w)
+/* The names of a pair that met (--explain), as normalised; a name of up to
+ * WL_NAME_MAX_PARTS parts fits. */
+typedef struct {
+    char left[1024], right[1024];
+} names_met;
+
+static void find_names(const wl_result *r, const wl_match *m, names_met *nm)
+{
+    wl_pair_names_met(wl_result_features(r), m->left, m->right, nm->left, nm->right, sizeof nm->left);
+}
+
+/* With --explain the prior's weight, where every pair starts, follows the
+ * fields: it and the field weights add up to match_weight (to the printed
+ * rounding). Then the two names that gave the name level: with aliases and
+ * second readings, the level alone does not say which of them met. */
+static void pair_csv(FILE *f, const wl_dataset *ds, const wl_result *r, const wl_match *m, int explain,
+                     double prior_w)
 {
     cli_csv_field(f, wl_dataset_source(ds, m->left));
     fputc(',', f);
@@ -21,11 +35,19 @@ static void pair_csv(FILE *f, const wl_dataset *ds, const wl_match *m, int expla
     if (explain)
         for (int k = 0; k < WL_FIELD_COUNT; k++)
             fprintf(f, ",%s:%.2f", wl_level_name((wl_field)k, m->level[k]), m->field_weight[k]);
-    if (explain) fprintf(f, ",%.2f", prior_w);
+    if (explain) {
+        names_met nm;
+        find_names(r, m, &nm);
+        fprintf(f, ",%.2f,", prior_w);
+        cli_csv_field(f, nm.left);
+        fputc(',', f);
+        cli_csv_field(f, nm.right);
+    }
     fputc('\n', f);
 }
 
-static void pair_json(FILE *f, const wl_dataset *ds, const wl_match *m, int explain, double prior_w)
+static void pair_json(FILE *f, const wl_dataset *ds, const wl_result *r, const wl_match *m, int explain,
+                      double prior_w)
 {
     fputs("{\"left_source\":", f);
     cli_json_string(f, wl_dataset_source(ds, m->left));
@@ -37,11 +59,21 @@ static void pair_json(FILE *f, const wl_dataset *ds, const wl_match *m, int expl
     cli_json_string(f, wl_dataset_id(ds, m->right));
     fprintf(f, ",\"probability\":%.6f,\"match_weight\":%.3f", m->probability, m->weight);
     if (explain) {
+        names_met nm;
+        find_names(r, m, &nm);
         fputs(",\"explain\":{", f);
-        for (int k = 0; k < WL_FIELD_COUNT; k++)
-            fprintf(f, "%s\"%s\":{\"level\":\"%s\",\"weight\":%.2f}", k ? "," : "",
+        for (int k = 0; k < WL_FIELD_COUNT; k++) {
+            fprintf(f, "%s\"%s\":{\"level\":\"%s\",\"weight\":%.2f", k ? "," : "",
                     wl_field_name((wl_field)k), wl_level_name((wl_field)k, m->level[k]),
                     m->field_weight[k]);
+            if (k == WL_FIELD_NAME) {
+                fputs(",\"left\":", f);
+                cli_json_string(f, nm.left);
+                fputs(",\"right\":", f);
+                cli_json_string(f, nm.right);
+            }
+            fputc('}', f);
+        }
         fprintf(f, ",\"prior\":{\"weight\":%.2f}}", prior_w);
     }
     fputs("}\n", f);
@@ -54,13 +86,13 @@ void out_pairs(FILE *f, const wl_dataset *ds, const wl_result *r, int explain, i
         fputs("left_source,left_id,right_source,right_id,probability,match_weight", f);
         if (explain)
             for (int k = 0; k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
-        if (explain) fputs(",prior", f);
+        if (explain) fputs(",prior,left_name,right_name", f);
         fputc('\n', f);
     }
     double prior_w = wl_model_get_info(wl_result_model(r)).prior_weight;
     for (size_t k = 0; k < n; k++) {
-        if (jsonl) pair_json(f, ds, wl_result_pair(r, k), explain, prior_w);
-        else pair_csv(f, ds, wl_result_pair(r, k), explain, prior_w);
+        if (jsonl) pair_json(f, ds, r, wl_result_pair(r, k), explain, prior_w);
+        else pair_csv(f, ds, r, wl_result_pair(r, k), explain, prior_w);
     }
 }
 

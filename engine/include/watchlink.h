@@ -580,6 +580,13 @@ WL_API wl_model *wl_result_take_model(wl_result *r);
  *  id with numbers by value), as wl_result_record orders a run's records. */
 WL_API wl_status wl_dataset_record_ranks(const wl_dataset *ds, uint32_t **rank);
 /** The run's features when it ran with wl_options.keep_features (else NULL); owned by the result. */
+/** The names of records a and b whose comparison gave their pair's name level
+ *  (--explain): of each record's name, aliases and second readings, the pair
+ *  the compare stage scored best, each as its normalised parts joined by
+ *  blanks, into left and right (cap bytes each, NUL-terminated; a name too
+ *  long is cut after a whole part). f: the run's features (wl_result_features).
+ *  @return 1, or 0 when either record has no name (both strings empty). */
+WL_API int wl_pair_names_met(const wl_features *f, size_t a, size_t b, char *left, char *right, size_t cap);
 WL_API const wl_features *wl_result_features(const wl_result *r);
 
 /* ------------------------------------------------------ person store index */

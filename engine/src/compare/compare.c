@@ -4,6 +4,7 @@
  * side are level 0, which the Fellegi-Sunter score treats as no evidence
  * (Fellegi & Sunter 1969; missing values as in Splink's "null level"). */
 #include <math.h>
+#include <string.h>
 
 #include "compare/compare.h"
 
@@ -113,7 +114,10 @@ static const wl_name_prep *prep_of(const wl_features *f, const prep_side *c, uin
 }
 
 /* compare_names, a's and b's names prepared from cache (NULL: none) when they have one name. */
-static int compare_names_with(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, const prep_cache *cache)
+/* met (NULL: not wanted) receives the part ranges [start, end) of the two names
+ * whose comparison gave the level: a's in met[0..1], b's in met[2..3]. */
+static int compare_names_with(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, const prep_cache *cache,
+                              uint32_t *met)
 {
     size_t na, nb;
     const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
@@ -140,6 +144,12 @@ static int compare_names_with(const wl_features *f, uint32_t a, uint32_t b, wl_c
                 best = lv;
                 best_score = s.score;
                 out->name_rare = s.rare_bits;
+                if (met) {
+                    met[0] = sa[i];
+                    met[1] = sa[i] + (uint32_t)ca;
+                    met[2] = sb[j];
+                    met[3] = sb[j] + (uint32_t)cb;
+                }
             }
         }
     out->name_q = (uint8_t)(best_score > 0.0f ? best_score * 255.0f + 0.5f : 0.0f);
@@ -153,7 +163,7 @@ static int compare_names(const wl_features *f, uint32_t a, uint32_t b, const wl_
 {
     (void)crec_a; /* the parts are found through part_start */
     (void)crec_b;
-    return compare_names_with(f, a, b, out, NULL);
+    return compare_names_with(f, a, b, out, NULL, NULL);
 }
 
 /* ---- dates, documents, codes ---- */
@@ -340,7 +350,7 @@ static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec
      * (bench/RESULTS.md, "Compare, second pass"). test_compare checks this
      * against the descriptors, field by field. */
     _Static_assert(WL_FIELD_COUNT == 7, "a field added to wl_fields is compared here too");
-    out->level[WL_FIELD_NAME] = (uint8_t)compare_names_with(f, a, b, out, cache);
+    out->level[WL_FIELD_NAME] = (uint8_t)compare_names_with(f, a, b, out, cache, NULL);
     out->level[WL_FIELD_DOB] = (uint8_t)compare_dates(f, a, b, ra, rb, out);
     out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, a, b, ra, rb, out);
     out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, a, b, ra, rb, out);
@@ -496,4 +506,37 @@ wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n
         window_free(&w);
     }
     return failed ? WL_NOMEM : WL_OK;
+}
+
+/* The names that met, for --explain (wl_pair_names_met in watchlink.h): the
+ * loop of compare_names_with itself, so the names shown are the ones that gave
+ * the level, ties included. The parts are written as normalised, blank
+ * between, a second reading of a written name (Han, Hangul) as its own name. */
+static void write_parts(const wl_features *f, const wl_fpart *p, uint32_t lo, uint32_t hi, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (uint32_t k = lo; k < hi; k++) {
+        const char *t = wl_f_str(f, p[k].str);
+        size_t lt = strlen(t);
+        if (n + (k > lo) + lt + 1 > cap) break; /* cut at a part: never half a UTF-8 sequence */
+        if (k > lo) out[n++] = ' ';
+        memcpy(out + n, t, lt + 1);
+        n += lt;
+    }
+}
+
+int wl_pair_names_met(const wl_features *f, size_t a, size_t b, char *left, char *right, size_t cap)
+{
+    if (!cap) return 0;
+    left[0] = right[0] = '\0';
+    if (!f || a >= f->n || b >= f->n) return 0;
+    wl_cmpvec v;
+    uint32_t met[4] = { 0, 0, 0, 0 };
+    if (compare_names_with(f, (uint32_t)a, (uint32_t)b, &v, NULL, met) == WL_LV_MISSING) return 0;
+    size_t na, nb;
+    const wl_fpart *pa = wl_f_parts(f, (uint32_t)a, &na), *pb = wl_f_parts(f, (uint32_t)b, &nb);
+    write_parts(f, pa, met[0], met[1], left, cap);
+    write_parts(f, pb, met[2], met[3], right, cap);
+    return 1;
 }
