@@ -719,7 +719,18 @@ static void write_pair(report_ctx *c, const wl_match *m, const char *kind, size_
         else td(f, "");
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n<table>\n<tr><th>as each list wrote it</th><th>", f);
+    fputs("</table>\n", f);
+    /* Which of the records' names, aliases and readings met (as normalised):
+     * the level above is theirs. */
+    char met_l[1024], met_r[1024];
+    if (wl_pair_names_met(c->fe, m->left, m->right, met_l, met_r, sizeof met_l)) {
+        fputs("<p class=\"met\">names that met: <q>", f);
+        rp_esc(f, met_l);
+        fputs("</q> ~ <q>", f);
+        rp_esc(f, met_r);
+        fputs("</q></p>\n", f);
+    }
+    fputs("<table>\n<tr><th>as each list wrote it</th><th>", f);
     rp_esc(f, wl_dataset_source(ds, m->left));
     fputc(' ', f);
     rp_esc(f, wl_dataset_id(ds, m->left));

@@ -66,6 +66,9 @@ expect_grep 'aria-label="number of clusters per cluster size"' "$R"
 expect_grep '<td>DPO\|<td>m1</td>' "$R"
 [ "$(grep -c 'aria-label="waterfall of the pair' "$R")" -ge 10 ] && ok || fail "fewer than 10 waterfalls"
 expect_grep 'id="borderline-1"' "$R"
+# each pair names the names that met (normalised), as --explain does
+[ "$(grep -c '<p class="met">names that met: <q>[a-z ]*</q> ~ <q>[a-z ]*</q></p>' "$R")" -ge 10 ] && ok ||
+  fail "fewer than 10 pairs name the names that met"
 expect_grep 'id="sampled-1"' "$R"
 expect_grep 'id="no-truth"' "$R"                    # no --truth: the curves say why they are absent
 grep -q 'aria-label="precision, recall' "$R" && fail "curves drawn without truth" || ok
