@@ -555,8 +555,9 @@ static size_t fold_doc(const char *s, size_t n, char *out, size_t cap)
     return k;
 }
 
-/* The next CSV field of [*p, end) into out (quotes undone, cut at cap).
- * @return 1 when the field ended its row. */
+/* The next CSV field of [*p, end) into out (quotes undone, cut at cap), or
+ * past it without a copy when out is NULL (the cells a caller does not read).
+ * @return 1 when the field ended its row (or the input). */
 static int next_field(const char **p, const char *end, char *out, size_t cap)
 {
     size_t k = 0;
@@ -567,26 +568,11 @@ static int next_field(const char **p, const char *end, char *out, size_t cap)
         if (quoted && c == '"' && *p < end && **p == '"') ++*p;
         else if (quoted && c == '"') quoted = 0;
         else if (!quoted && (c == ',' || c == '\n')) {
-            out[k] = '\0';
+            if (out) out[k] = '\0';
             return c == '\n';
-        } else if (k + 1 < cap) out[k++] = c;
+        } else if (out && k + 1 < cap) out[k++] = c;
     }
-    out[k] = '\0';
-    return 1;
-}
-
-/* Skips a field as next_field reads it, without copying it.
- * @return 1 when it ended its line (or the input), else 0. */
-static int skip_field(const char **p, const char *end)
-{
-    int quoted = *p < end && **p == '"';
-    if (quoted) ++*p;
-    while (*p < end) {
-        char c = *(*p)++;
-        if (quoted && c == '"' && *p < end && **p == '"') ++*p;
-        else if (quoted && c == '"') quoted = 0;
-        else if (!quoted && (c == ',' || c == '\n')) return c == '\n';
-    }
+    if (out) out[k] = '\0';
     return 1;
 }
 
@@ -648,7 +634,7 @@ static char **valid_docs_of(const wl_features *f, size_t n)
     for (long row = -1; cell && p < end;) {
         /* the header's names and the doc cells read; the other cells skipped */
         if (row >= 0 && col != doc_col) {
-            int eol = skip_field(&p, end);
+            int eol = next_field(&p, end, NULL, 0);
             col = eol ? 0 : col + 1;
             row += eol;
             continue;
