@@ -7,6 +7,7 @@
 
 #include "store.h"
 #include "store_json.h"
+#include "store_rows.h"
 
 /* A writer holds the lock for the whole update; readers (query, export) and a
  * second writer wait this long before giving up. */
@@ -655,60 +656,99 @@ static int step_done(store *s, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? 0 : db_error(s, what);
 }
 
+/* What the rows of a run bind (store_rows.h): per record in output order k. */
+typedef struct {
+    const wl_dataset *ds;
+    const wl_result *r;
+    const int64_t *rid, *person, *rid_of, *ids;
+    char *const *fields;
+    const size_t *pair;
+} run_rows;
+
+static void bind_person(sqlite3_stmt *st, int at, size_t k, void *arg)
+{
+    sqlite3_bind_int64(st, at, ((const run_rows *)arg)->ids[k]);
+}
+
+static void bind_record(sqlite3_stmt *st, int at, size_t k, void *arg)
+{
+    const run_rows *w = arg;
+    size_t i = wl_result_record(w->r, k);
+    sqlite3_bind_int64(st, at, w->rid[k]);
+    sqlite3_bind_text(st, at + 1, wl_dataset_source(w->ds, i), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 2, wl_dataset_id(w->ds, i), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, at + 3, w->person[k]);
+    sqlite3_bind_int64(st, at + 4, (int64_t)k);
+    sqlite3_bind_text(st, at + 5, w->fields[i], -1, SQLITE_STATIC);
+}
+
+static void bind_pair(sqlite3_stmt *st, int at, size_t ord, void *arg)
+{
+    const run_rows *w = arg;
+    const wl_match *m = wl_result_pair(w->r, w->pair[ord]);
+    sqlite3_bind_int64(st, at, (int64_t)ord);
+    sqlite3_bind_int64(st, at + 1, w->rid_of[m->left]);
+    sqlite3_bind_int64(st, at + 2, w->rid_of[m->right]);
+    sqlite3_bind_double(st, at + 3, m->probability);
+    sqlite3_bind_double(st, at + 4, m->weight);
+}
+
+/* The distinct ids of person[0..n), ascending (a person once, not once per
+ * record; ascending ids append to the table). @return n_out ids (malloc'd), or NULL. */
+static int64_t *distinct_persons(const int64_t *person, size_t n, size_t *n_out)
+{
+    int64_t top = 0;
+    for (size_t k = 0; k < n; k++)
+        if (person[k] > top) top = person[k];
+    unsigned char *seen = calloc((size_t)top + 1, 1);
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    size_t m = 0;
+    if (seen && ids) {
+        for (size_t k = 0; k < n; k++)
+            if (person[k] >= 0) seen[person[k]] = 1;
+        for (int64_t p = 0; p <= top; p++)
+            if (seen[p]) ids[m++] = p;
+    }
+    free(seen);
+    if (!seen) free(ids), ids = NULL;
+    *n_out = m;
+    return ids;
+}
+
 static int write_records(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
                          const int64_t *person, char *const *fields)
 {
-    sqlite3_stmt *pst = NULL, *rst = NULL;
-    int rc = 0;
-    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO persons(person_id) VALUES(?)", -1, &pst, NULL) ||
-        sqlite3_prepare_v2(s->db,
-                           "INSERT INTO records(rid, source, id, person_id, ord, fields) VALUES(?,?,?,?,?,?)",
-                           -1, &rst, NULL))
-        rc = db_error(s, "preparing");
-    size_t n = wl_dataset_size(ds);
-    for (size_t k = 0; rc == 0 && k < n; k++) {
-        size_t i = wl_result_record(r, k);
-        sqlite3_bind_int64(pst, 1, person[k]);
-        sqlite3_bind_int64(rst, 1, rid[k]);
-        sqlite3_bind_text(rst, 2, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
-        sqlite3_bind_text(rst, 3, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(rst, 4, person[k]);
-        sqlite3_bind_int64(rst, 5, (int64_t)k);
-        sqlite3_bind_text(rst, 6, fields[i], -1, SQLITE_STATIC);
-        rc = step_done(s, pst, "writing persons");
-        if (rc == 0) rc = step_done(s, rst, "writing records");
-    }
-    sqlite3_finalize(pst);
-    sqlite3_finalize(rst);
+    size_t n = wl_dataset_size(ds), np = 0;
+    int64_t *ids = distinct_persons(person, n, &np);
+    if (!ids) return cli_error("out of memory"), -1;
+    run_rows w = { ds, r, rid, person, NULL, ids, fields, NULL };
+    int rc = store_insert_rows(s, "INSERT OR IGNORE INTO persons(person_id)", 1, np, bind_person, &w, "persons");
+    if (rc == 0)
+        rc = store_insert_rows(s, "INSERT INTO records(rid, source, id, person_id, ord, fields)", 6, n, bind_record,
+                               &w, "records");
+    free(ids);
     return rc;
 }
 
 static int write_pairs(store *s, const wl_dataset *ds, const wl_result *r, const int64_t *rid,
                        const unsigned char *kept)
 {
-    size_t n = wl_dataset_size(ds);
+    size_t n = wl_dataset_size(ds), np = wl_result_pair_count(r), nk = 0;
     int64_t *rid_of = malloc((n ? n : 1) * sizeof *rid_of);
-    sqlite3_stmt *st = NULL;
-    int rc = 0;
-    if (!rid_of) return cli_error("out of memory"), -1;
-    for (size_t k = 0; k < n; k++) rid_of[wl_result_record(r, k)] = rid[k];
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO pairs(ord, left_rid, right_rid, probability, match_weight) "
-                           "VALUES(?,?,?,?,?)", -1, &st, NULL))
-        rc = db_error(s, "preparing");
-    size_t np = wl_result_pair_count(r), ord = 0;
-    for (size_t k = 0; rc == 0 && k < np; k++) {
-        const wl_match *m = wl_result_pair(r, k);
-        if (kept && !kept[k]) continue;
-        sqlite3_bind_int64(st, 1, (int64_t)ord++);
-        sqlite3_bind_int64(st, 2, rid_of[m->left]);
-        sqlite3_bind_int64(st, 3, rid_of[m->right]);
-        sqlite3_bind_double(st, 4, m->probability);
-        sqlite3_bind_double(st, 5, m->weight);
-        rc = step_done(s, st, "writing pairs");
+    size_t *pair = malloc((np ? np : 1) * sizeof *pair); /* the kept pairs, by ord */
+    if (!rid_of || !pair) {
+        free(rid_of);
+        free(pair);
+        return cli_error("out of memory"), -1;
     }
-    sqlite3_finalize(st);
+    for (size_t k = 0; k < n; k++) rid_of[wl_result_record(r, k)] = rid[k];
+    for (size_t k = 0; k < np; k++)
+        if (!kept || kept[k]) pair[nk++] = k;
+    run_rows w = { ds, r, rid, NULL, rid_of, NULL, NULL, pair };
+    int rc = store_insert_rows(s, "INSERT INTO pairs(ord, left_rid, right_rid, probability, match_weight)", 5, nk,
+                               bind_pair, &w, "pairs");
     free(rid_of);
+    free(pair);
     return rc;
 }
 
