@@ -236,7 +236,7 @@ static int index_create(const cli_opts *o)
     wl_read_report *reps = calloc(lists.n_lists, sizeof *reps);
     int rc = ds && reps ? cli_read_lists(&lists, ds, reps) : EXIT_INTERNAL;
     if (rc == EXIT_OK) {
-        fields = store_record_fields(ds, reps, lists.n_lists, NULL, 0);
+        fields = store_record_fields(ds, reps, lists.n_lists, NULL, 0, o->threads);
         if (store_fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK && o->model && !(model = wl_model_load(o->model, err, sizeof err))) {
@@ -1620,7 +1620,7 @@ int cmd_update(int argc, char **argv)
     if (rc == EXIT_OK) mark_removed(&o, remove, rm, &ls);
     if (rc == EXIT_OK) rc = add_stored(&ls, ds, n_new);
     if (rc == EXIT_OK) {
-        fields = store_record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs);
+        fields = store_record_fields(ds, reps, lists.n_lists, ls.recs, ls.n_recs, o.threads);
         if (store_fields_complete(fields, wl_dataset_size(ds)) != 0) rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK)

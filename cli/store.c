@@ -990,17 +990,24 @@ int store_load_settings(store *s, store_settings *st)
 
 /* Each record's fields as the store keeps them (store_fields_json), by dataset
  * index: the records of the lists (the first ones, list by list) with their
- * list's name order, the stored records reloaded (ls, may be NULL) as stored. */
+ * list's name order, the stored records reloaded (ls, may be NULL) as stored.
+ * A list's records over the threads: each record's text is its own, and at
+ * 10^6 records index spent ~5 G instructions here on one core before its run
+ * (callgrind at 10^5: 0.54 G). */
 char **store_record_fields(const wl_dataset *ds, const wl_read_report *reps, size_t n_lists,
-                            const store_rec *recs, size_t n_recs)
+                           const store_rec *recs, size_t n_recs, int threads)
 {
     size_t n = wl_dataset_size(ds), i = 0;
     char **fields = calloc(n ? n : 1, sizeof *fields);
+    int nt = wl_thread_count(threads);
     for (size_t l = 0; fields && l < n_lists; l++) {
         char buf[64];
         const char *order = store_name_order(&reps[l], buf, sizeof buf);
-        for (size_t k = 0; k < reps[l].accepted && i < n; k++, i++)
-            if (!(fields[i] = store_fields_json(ds, i, order))) return fields; /* caught below */
+        size_t end = i + reps[l].accepted < n ? i + reps[l].accepted : n;
+        long long lo = (long long)i, hi = (long long)end;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1024) if (hi - lo > 4096)
+        for (long long k = lo; k < hi; k++) fields[k] = store_fields_json(ds, (size_t)k, order); /* NULL: caught below */
+        i = end;
     }
     for (; fields && i < n; i++) {
         size_t j = store_find(recs, n_recs, wl_dataset_source(ds, i), wl_dataset_id(ds, i));

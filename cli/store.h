@@ -162,10 +162,11 @@ int store_set_meta_num(store *s, const char *key, long long v);
  * Each record's fields as the store keeps them (store_fields_json), by dataset
  * index: the records of the n_lists lists (the first ones, list by list) with
  * their list's name order, then stored records reloaded (recs, may be NULL) as
- * stored. Check with store_fields_complete, free with store_fields_free.
+ * stored; a list's records over the threads (threads as --threads). Check
+ * with store_fields_complete, free with store_fields_free.
  */
 char **store_record_fields(const wl_dataset *ds, const wl_read_report *reps, size_t n_lists,
-                           const store_rec *recs, size_t n_recs);
+                           const store_rec *recs, size_t n_recs, int threads);
 /** @return 0 when every record has its fields, else -1 after the error. */
 int store_fields_complete(char **fields, size_t n);
 void store_fields_free(char **fields, size_t n);

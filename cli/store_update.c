@@ -942,7 +942,7 @@ int store_update_inc(store *s, store_settings *set, wl_dataset *ds, const wl_rea
     cli_out out;
     memset(&out, 0, sizeof out);
     int rc = EXIT_INTERNAL;
-    u.fields = store_record_fields(ds, reps, n_lists, NULL, 0);
+    u.fields = store_record_fields(ds, reps, n_lists, NULL, 0, o->threads);
     u.use = calloc(nn ? nn : 1, 1);
     u.row_rid = calloc(nn ? nn : 1, sizeof *u.row_rid);
     if (!u.use || !u.row_rid || store_fields_complete(u.fields, nn) != 0) goto done;
