@@ -9,6 +9,7 @@
 #include "store_index.h"
 #include "store_later.h"
 #include "store_night.h"
+#include "store_rows.h"
 #include "store_update.h"
 
 /* The frozen statistics are those of the last refit. Records added since are
@@ -756,46 +757,87 @@ static int write_dead(const upd *u, sqlite3_stmt *unpair, sqlite3_stmt *unrecord
     return rc;
 }
 
+/* What write_part's rows bind (store_rows.h). */
+typedef struct {
+    const upd *u;
+    const wl_dataset *ds;
+    int64_t ord0;
+    int64_t *ids;          /* the persons to insert */
+    const wl_match **pairs; /* the new pairs, in order */
+    int64_t pord0;
+} part_rows;
+
+static void bind_part_person(sqlite3_stmt *st, int at, size_t k, void *arg)
+{
+    sqlite3_bind_int64(st, at, ((const part_rows *)arg)->ids[k]);
+}
+
+/* New record j (position n_aff + j of the part). */
+static void bind_part_record(sqlite3_stmt *st, int at, size_t j, void *arg)
+{
+    const part_rows *w = arg;
+    const upd *u = w->u;
+    size_t i = u->newi[j], r = u->repl[i];
+    sqlite3_bind_int64(st, at, u->row_rid[i]);
+    sqlite3_bind_text(st, at + 1, wl_dataset_source(w->ds, i), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 2, wl_dataset_id(w->ds, i), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, at + 3, u->person[u->n_aff + j]);
+    sqlite3_bind_int64(st, at + 4, r != SIZE_MAX ? u->dead.d[r].ord : w->ord0 + (int64_t)j);
+    sqlite3_bind_text(st, at + 5, u->fields[i], -1, SQLITE_STATIC);
+}
+
+static int64_t part_rid(const upd *u, uint32_t a) { return a < u->n_aff ? u->rid[a] : u->row_rid[u->newi[a - u->n_aff]]; }
+
+static void bind_part_pair(sqlite3_stmt *st, int at, size_t k, void *arg)
+{
+    const part_rows *w = arg;
+    const wl_match *m = w->pairs[k];
+    sqlite3_bind_int64(st, at, w->pord0 + (int64_t)k);
+    sqlite3_bind_int64(st, at + 1, part_rid(w->u, m->left));
+    sqlite3_bind_int64(st, at + 2, part_rid(w->u, m->right));
+    sqlite3_bind_double(st, at + 3, m->probability);
+    sqlite3_bind_double(st, at + 4, m->weight);
+}
+
 /* The part's new persons into the store: the dead records out, the new
  * records in (a replaced row's new version in its old place in output order),
  * the moved ones, the pairs dropped and added, the persons left empty removed. */
 static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t ord0, int64_t pord0)
 {
     static const char *const SQL[] = {
-        "INSERT OR IGNORE INTO persons(person_id) VALUES(?)",
-        "INSERT INTO records(rid, source, id, person_id, ord, fields) VALUES(?,?,?,?,?,?)",
-        "INSERT INTO pairs(ord, left_rid, right_rid, probability, match_weight) VALUES(?,?,?,?,?)",
         "UPDATE records SET person_id = ?2 WHERE rid = ?1",
         "DELETE FROM pairs WHERE ord = ?",
         "DELETE FROM persons WHERE person_id = ?1 AND NOT EXISTS (SELECT 1 FROM records WHERE person_id = ?1)",
         "DELETE FROM records WHERE rid = ?",
         "INSERT INTO tombstones(rid) VALUES(?)",
     };
-    enum { PERSON, RECORD, PAIR, MOVE, UNPAIR, EMPTY, UNRECORD, TOMB, N_SQL };
+    enum { MOVE, UNPAIR, EMPTY, UNRECORD, TOMB, N_SQL };
     sqlite3_stmt *st[N_SQL] = { 0 };
     int rc = 0;
     for (int k = 0; k < N_SQL && rc == 0; k++)
         if (sqlite3_prepare_v2(s->db, SQL[k], -1, &st[k], NULL) != SQLITE_OK) rc = -1;
     if (rc == 0) rc = write_dead(u, st[UNPAIR], st[UNRECORD], st[TOMB]);
-    for (size_t p = 0; rc == 0 && p < u->n_all; p++) {
-        if (p < u->n_aff && u->person[p] == u->old_person[p]) continue;
-        sqlite3_bind_int64(st[PERSON], 1, u->person[p]);
-        rc = step(st[PERSON]);
-        if (rc == 0 && p < u->n_aff) {
-            sqlite3_bind_int64(st[MOVE], 1, u->rid[p]);
-            sqlite3_bind_int64(st[MOVE], 2, u->person[p]);
-            rc = step(st[MOVE]);
-        } else if (rc == 0) {
-            size_t j = p - u->n_aff, i = u->newi[j], r = u->repl[i];
-            sqlite3_bind_int64(st[RECORD], 1, u->row_rid[i]);
-            sqlite3_bind_text(st[RECORD], 2, wl_dataset_source(ds, i), -1, SQLITE_STATIC);
-            sqlite3_bind_text(st[RECORD], 3, wl_dataset_id(ds, i), -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st[RECORD], 4, u->person[p]);
-            sqlite3_bind_int64(st[RECORD], 5, r != SIZE_MAX ? u->dead.d[r].ord : ord0 + (int64_t)j);
-            sqlite3_bind_text(st[RECORD], 6, u->fields[i], -1, SQLITE_STATIC);
-            rc = step(st[RECORD]);
-        }
+    /* the persons first (each record's, before the record names it), then
+     * the moved records one by one, the new ones many to a statement */
+    part_rows w = { u, ds, ord0, NULL, NULL, 0 };
+    size_t n_new = u->n_all - u->n_aff, n_ids = 0;
+    w.ids = malloc((u->n_all ? u->n_all : 1) * sizeof *w.ids);
+    if (rc == 0 && !w.ids) rc = -1;
+    for (size_t p = 0; rc == 0 && p < u->n_all; p++)
+        if (p >= u->n_aff || u->person[p] != u->old_person[p]) w.ids[n_ids++] = u->person[p];
+    if (rc == 0)
+        rc = store_insert_rows(s, "INSERT OR IGNORE INTO persons(person_id)", 1, n_ids, bind_part_person, &w,
+                               "persons");
+    for (size_t p = 0; rc == 0 && p < u->n_aff; p++) {
+        if (u->person[p] == u->old_person[p]) continue;
+        sqlite3_bind_int64(st[MOVE], 1, u->rid[p]);
+        sqlite3_bind_int64(st[MOVE], 2, u->person[p]);
+        rc = step(st[MOVE]);
     }
+    if (rc == 0)
+        rc = store_insert_rows(s, "INSERT INTO records(rid, source, id, person_id, ord, fields)", 6, n_new,
+                               bind_part_record, &w, "records");
+    free(w.ids);
     for (size_t k = 0; rc == 0 && k < u->n_stored_in; k++)
         if (!u->survive[k] || !u->kept_dec[k]) {
             sqlite3_bind_int64(st[UNPAIR], 1, u->all_ord[k]);
@@ -808,15 +850,11 @@ static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t ord0
     for (size_t k = u->n_stored_in; rc == 0 && k < u->n_pairs; k++)
         if (u->survive[k] && u->kept_dec[k]) q[nq++] = &u->all[k];
     if (rc == 0) qsort(q, nq, sizeof *q, by_positions);
-    for (size_t k = 0; rc == 0 && k < nq; k++) {
-        uint32_t a = q[k]->left, b = q[k]->right;
-        sqlite3_bind_int64(st[PAIR], 1, pord0 + (int64_t)k);
-        sqlite3_bind_int64(st[PAIR], 2, a < u->n_aff ? u->rid[a] : u->row_rid[u->newi[a - u->n_aff]]);
-        sqlite3_bind_int64(st[PAIR], 3, b < u->n_aff ? u->rid[b] : u->row_rid[u->newi[b - u->n_aff]]);
-        sqlite3_bind_double(st[PAIR], 4, q[k]->probability);
-        sqlite3_bind_double(st[PAIR], 5, q[k]->weight);
-        rc = step(st[PAIR]);
-    }
+    w.pairs = q;
+    w.pord0 = pord0;
+    if (rc == 0)
+        rc = store_insert_rows(s, "INSERT INTO pairs(ord, left_rid, right_rid, probability, match_weight)", 5, nq,
+                               bind_part_pair, &w, "pairs");
     free(q);
     /* a person a record left may be empty now */
     for (size_t p = 0; rc == 0 && p < u->n_aff; p++)
@@ -831,6 +869,25 @@ static int write_part(store *s, const upd *u, const wl_dataset *ds, int64_t ord0
     if (rc) cli_error("%s: writing the update: %s", s->path, sqlite3_errmsg(s->db));
     for (int k = 0; k < N_SQL; k++) sqlite3_finalize(st[k]);
     return rc;
+}
+
+typedef struct {
+    const upd *u;
+    const wl_dataset *ds;
+    int64_t run;
+} change_rows;
+
+static void bind_change(sqlite3_stmt *st, int at, size_t k, void *arg)
+{
+    const change_rows *w = arg;
+    const sid_change *c = &w->u->ch[k];
+    sqlite3_bind_int64(st, at, w->run);
+    sqlite3_bind_text(st, at + 1, sid_kind_name(c->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, at + 2, c->person);
+    sqlite3_bind_text(st, at + 3, pos_source(w->u, w->ds, c->rec), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, at + 4, pos_id(w->u, w->ds, c->rec), -1, SQLITE_STATIC);
+    if (c->previous) sqlite3_bind_int64(st, at + 5, c->previous);
+    else sqlite3_bind_null(st, at + 5);
 }
 
 static int write_events(store *s, const upd *u, const wl_dataset *ds, size_t nc, size_t n_add)
@@ -848,12 +905,12 @@ static int write_events(store *s, const upd *u, const wl_dataset *ds, size_t nc,
         if (u->dead.d[k].row == SIZE_MAX)
             rc = store_event(&ev, "removed", u->dead.d[k].person, u->dead.d[k].source, u->dead.d[k].id, 0, NULL,
                              NULL, NULL);
-    for (size_t k = 0; rc == 0 && k < nc; k++) {
-        const sid_change *c = &u->ch[k];
-        rc = store_event(&ev, sid_kind_name(c->kind), c->person, pos_source(u, ds, c->rec), pos_id(u, ds, c->rec),
-                         c->previous, NULL, NULL, NULL);
-    }
     store_events_end(&ev);
+    /* the person changes, many to a statement (as store_event writes them) */
+    change_rows w = { u, ds, run };
+    if (rc == 0)
+        rc = store_insert_rows(s, "INSERT INTO events(run_id, kind, person_id, source, id, other_person_id)", 6, nc,
+                               bind_change, &w, "events");
     return rc;
 }
 
