@@ -353,6 +353,19 @@ __extension__ typedef __int128 exact_sum;
 #define EXACT_ONE 4294967296.0
 static inline exact_sum exact_of(double x) { return (exact_sum)llround(x * EXACT_ONE); }
 
+/* An exact sum as two 64-bit integers, low 32 bits and the rest, so that
+ * parts of a distributed run can add theirs with 64-bit sums (MPI has no
+ * 128-bit type): the low halves of 2^31 parts cannot overflow, the high ones
+ * hold 2^95. */
+static void exact_split(exact_sum x, int64_t *hi, int64_t *lo)
+{
+    exact_sum low = x & (exact_sum)0xffffffffu;
+    *lo = (int64_t)low;
+    *hi = (int64_t)((x - low) / ((exact_sum)1 << 32));
+}
+
+static exact_sum exact_join(int64_t hi, int64_t lo) { return (exact_sum)hi * ((exact_sum)1 << 32) + lo; }
+
 /*
  * The reference the rarity adjustment is measured from, per name level: the mean
  * name_rare of the candidates weighted as non-matches (1 - posterior). u of a
@@ -367,7 +380,7 @@ static inline exact_sum exact_of(double x) { return (exact_sum)llround(x * EXACT
  * With names only every candidate of a level has one posterior, and both means
  * are the plain mean.
  */
-void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
+void wl_model_tf_sums(const wl_model *m, const wl_cmpvec *v, size_t n, int64_t sums[WL_MAX_LEVELS][4])
 {
     exact_sum sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
     wl_model_bits b;
@@ -380,8 +393,25 @@ void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
         sum[l] += exact_of(q * v[k].name_rare);
         w[l] += exact_of(q);
     }
-    for (int l = 0; l < WL_MAX_LEVELS; l++)
-        m->rare_mean[l] = w[l] > exact_of(1e-9) ? (double)sum[l] / (double)w[l] : 0.0;
+    for (int l = 0; l < WL_MAX_LEVELS; l++) {
+        exact_split(sum[l], &sums[l][0], &sums[l][1]);
+        exact_split(w[l], &sums[l][2], &sums[l][3]);
+    }
+}
+
+void wl_model_tf_means_of(wl_model *m, const int64_t sums[WL_MAX_LEVELS][4])
+{
+    for (int l = 0; l < WL_MAX_LEVELS; l++) {
+        exact_sum s = exact_join(sums[l][0], sums[l][1]), w = exact_join(sums[l][2], sums[l][3]);
+        m->rare_mean[l] = w > exact_of(1e-9) ? (double)s / (double)w : 0.0;
+    }
+}
+
+void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n)
+{
+    int64_t sums[WL_MAX_LEVELS][4];
+    wl_model_tf_sums(m, v, n, sums);
+    wl_model_tf_means_of(m, (const int64_t(*)[4])sums);
 }
 
 /*

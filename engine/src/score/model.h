@@ -139,6 +139,15 @@ wl_status wl_model_fit_prior(wl_model *m, const wl_features *f, const wl_options
 void wl_model_tf_means(wl_model *m, const wl_cmpvec *v, size_t n);
 
 /**
+ * wl_model_tf_means cut in two, for candidates held in parts (model_fit.c):
+ * the sums per name level in fixed point, each as two 64-bit halves (the
+ * rarity's sum, then the weights'), which parts add as integers; then the
+ * means from the combined sums. Sums of the whole give wl_model_tf_means.
+ */
+void wl_model_tf_sums(const wl_model *m, const wl_cmpvec *v, size_t n, int64_t sums[WL_MAX_LEVELS][4]);
+void wl_model_tf_means_of(wl_model *m, const int64_t sums[WL_MAX_LEVELS][4]);
+
+/**
  * Scores one comparison vector. @param field_w receives each field's weight
  * (bits; may be NULL). @return the match weight (log2 Bayes factor, prior included).
  */

@@ -698,53 +698,17 @@ static int thin_name_u(wl_model *m, const wl_features *f, const wl_options *opt,
     return 0;
 }
 
-/* Sums of doubles in fixed point (2^-32 units, 128-bit), as wl_model_tf_means
- * (model.c) sums them: integer addition is associative, so a sum is the same
- * whatever the order of the candidates and however they are cut into parts. */
-__extension__ typedef __int128 exact_sum;
-#define EXACT_ONE 4294967296.0
-static inline exact_sum exact_of(double x) { return (exact_sum)llround(x * EXACT_ONE); }
-
-/* An exact sum as two 64-bit integers, low 32 bits and the rest, so that
- * parts can be added with 64-bit sums (MPI has no 128-bit type): the low
- * halves of 2^31 parts cannot overflow, the high ones hold 2^95. */
-static void exact_split(exact_sum x, int64_t *hi, int64_t *lo)
-{
-    exact_sum low = x & (exact_sum)0xffffffffu;
-    *lo = (int64_t)low;
-    *hi = (int64_t)((x - low) / ((exact_sum)1 << 32));
-}
-
-static exact_sum exact_join(int64_t hi, int64_t lo) { return (exact_sum)hi * ((exact_sum)1 << 32) + lo; }
-
-/* wl_model_tf_means over every part's candidates: the same per-candidate terms
- * in the same fixed point, each part's sums combined, so the means are the
- * ones wl_model_tf_means gives over all candidates, to the bit (tested in
+/* wl_model_tf_means over every part's candidates: each part's fixed-point
+ * sums (wl_model_tf_sums: integers, so their sum is the same however the
+ * candidates are cut) combined, then the means, which are the ones
+ * wl_model_tf_means gives over all candidates, to the bit (tested in
  * tests/unit/test_fit_parts.c). @return 0, or -1 when the sum failed. */
 static int tf_means_parts(wl_model *m, const cand_parts *cp)
 {
-    exact_sum sum[WL_MAX_LEVELS] = { 0 }, w[WL_MAX_LEVELS] = { 0 };
-    wl_model_bits b;
-    wl_model_bits_fill(m, &b);
-    const wl_cmpvec *v = cp->cand;
-    for (size_t k = 0; k < cp->n; k++) {
-        int l = v[k].level[WL_FIELD_NAME];
-        if (l < m->tf_from) continue;
-        double g = wl_model_probability(b.prior_bits + wl_model_evidence_bits(m, &b, &v[k]));
-        double q = 1.0 - g; /* the pair's weight as a non-match */
-        sum[l] += exact_of(q * v[k].name_rare);
-        w[l] += exact_of(q);
-    }
-    int64_t part[WL_MAX_LEVELS][4];
-    for (int l = 0; l < WL_MAX_LEVELS; l++) {
-        exact_split(sum[l], &part[l][0], &part[l][1]);
-        exact_split(w[l], &part[l][2], &part[l][3]);
-    }
-    if (cp->red->sum(cp->red->user, &part[0][0], 4 * WL_MAX_LEVELS) != 0) return -1;
-    for (int l = 0; l < WL_MAX_LEVELS; l++) {
-        exact_sum s = exact_join(part[l][0], part[l][1]), wl = exact_join(part[l][2], part[l][3]);
-        m->rare_mean[l] = wl > exact_of(1e-9) ? (double)s / (double)wl : 0.0;
-    }
+    int64_t sums[WL_MAX_LEVELS][4];
+    wl_model_tf_sums(m, cp->cand, cp->n, sums);
+    if (cp->red->sum(cp->red->user, &sums[0][0], 4 * WL_MAX_LEVELS) != 0) return -1;
+    wl_model_tf_means_of(m, (const int64_t(*)[4])sums);
     return 0;
 }
 
