@@ -329,8 +329,8 @@ const char *wl_level_name(wl_field f, int level)
     return wl_fields[f].level[level];
 }
 
-/* wl_compare, with the first records' name preparations kept in cache (NULL: none). */
-static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, const prep_cache *cache)
+/* The fields after the name of wl_compare, into out (zeroed by the caller). */
+static void compare_rest(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
 {
     /* the built wl_crec read in place; else assembled from the arrays */
     wl_crec ca, cb;
@@ -342,6 +342,17 @@ static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec
         ca = wl_f_crec(f, a);
         cb = wl_f_crec(f, b);
     }
+    out->level[WL_FIELD_DOB] = (uint8_t)compare_dates(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, a, b, ra, rb, out);
+    out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, a, b, ra, rb, out);
+}
+
+/* wl_compare, with the first records' name preparations kept in cache (NULL: none). */
+static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out, const prep_cache *cache)
+{
     memset(out, 0, sizeof *out);
     /* The descriptors' comparators, called by name rather than through
      * wl_fields[k].compare: direct calls the compiler can inline (gender,
@@ -351,17 +362,54 @@ static void compare_pair(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec
      * against the descriptors, field by field. */
     _Static_assert(WL_FIELD_COUNT == 7, "a field added to wl_fields is compared here too");
     out->level[WL_FIELD_NAME] = (uint8_t)compare_names_with(f, a, b, out, cache, NULL);
-    out->level[WL_FIELD_DOB] = (uint8_t)compare_dates(f, a, b, ra, rb, out);
-    out->level[WL_FIELD_DOC] = (uint8_t)compare_docs(f, a, b, ra, rb, out);
-    out->level[WL_FIELD_NAT] = (uint8_t)compare_nats(f, a, b, ra, rb, out);
-    out->level[WL_FIELD_GENDER] = (uint8_t)compare_gender(f, a, b, ra, rb, out);
-    out->level[WL_FIELD_POB] = (uint8_t)compare_pob(f, a, b, ra, rb, out);
-    out->level[WL_FIELD_TEXT] = (uint8_t)compare_text(f, a, b, ra, rb, out);
+    compare_rest(f, a, b, out);
 }
 
 void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out)
 {
     compare_pair(f, a, b, out, NULL);
+}
+
+/* Whether every name of a meets every name of b surely at "different"
+ * (wl_name_surely_different), each name cut to WL_NAME_MAX_PARTS parts as
+ * compare_names_with cuts it; 0 when either record has no name. */
+static int names_surely_different(const wl_features *f, uint32_t a, uint32_t b)
+{
+    size_t na, nb;
+    const wl_fpart *pa = wl_f_parts(f, a, &na), *pb = wl_f_parts(f, b, &nb);
+    uint32_t sa[WL_CMP_MAX_NAMES + 1], sb[WL_CMP_MAX_NAMES + 1];
+    size_t ra = record_runs(f, a, pa, na, sa), rb = record_runs(f, b, pb, nb, sb);
+    if (!ra || !rb) return 0;
+    for (size_t i = 0; i < ra; i++)
+        for (size_t j = 0; j < rb; j++) {
+            size_t ca = WL_MIN(sa[i + 1] - sa[i], (size_t)WL_NAME_MAX_PARTS);
+            size_t cb = WL_MIN(sb[j + 1] - sb[j], (size_t)WL_NAME_MAX_PARTS);
+            if (!wl_name_surely_different(f, pa + sa[i], ca, pb + sb[j], cb)) return 0;
+        }
+    return 1;
+}
+
+/*
+ * The levels of wl_compare alone, for the fit, which counts levels and reads
+ * nothing else of a vector (u from random pairs, EM over the sessions'
+ * patterns). Random pairs are strangers, whose names nearly always disagree:
+ * where the names surely compare at "different" (namesim.c, a bound on every
+ * pair of parts) the name's level is set without scoring them, which is the
+ * level compare_names_with gives (the best over the name pairs, each one
+ * "different"); name_q and name_rare are not computed. Every other pair, and
+ * every other field, is compared as by wl_compare.
+ */
+void wl_compare_levels(const wl_features *f, uint32_t a, uint32_t b, uint8_t level[WL_FIELD_COUNT])
+{
+    wl_cmpvec v;
+    if (names_surely_different(f, a, b)) {
+        memset(&v, 0, sizeof v);
+        v.level[WL_FIELD_NAME] = WL_NAME_DIFFERENT;
+        compare_rest(f, a, b, &v);
+    } else {
+        compare_pair(f, a, b, &v, NULL);
+    }
+    memcpy(level, v.level, WL_FIELD_COUNT);
 }
 
 /* ---- walking many pairs ---- */

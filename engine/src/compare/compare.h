@@ -26,6 +26,13 @@ typedef struct {
 void wl_compare(const wl_features *f, uint32_t a, uint32_t b, wl_cmpvec *out);
 
 /**
+ * The levels wl_compare gives records a and b of f, into level (the fit's
+ * counts read nothing else); names that surely disagree are told by a cheap
+ * bound (compare.c). Thread-safe, allocates nothing.
+ */
+void wl_compare_levels(const wl_features *f, uint32_t a, uint32_t b, uint8_t level[WL_FIELD_COUNT]);
+
+/**
  * Compares n pairs, ab[2k] with ab[2k + 1], into out[k]: the same vectors as
  * wl_compare pair by pair, walked with the later pairs' second records
  * prefetched (candidates come sorted by their first record, so the second is

@@ -727,13 +727,28 @@ static double pair_rest(const wl_features *f, const name_side *s, const name_sid
 
 /* ---- the whole comparison ---- */
 
+/* The join length sets of the name p (n parts), as name_side keeps them:
+ * prep_init's, and wl_name_surely_different's, which must see the same. */
+static void join_sets(const wl_fpart *p, size_t n, uint64_t *lens, uint64_t *sums)
+{
+    *lens = *sums = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_particle(&p[i]) && !is_initial(&p[i]))
+            *lens |= UINT64_C(1) << (p[i].len & 63) | UINT64_C(1) << (p[i].canon_len & 63);
+        if (i + 1 < n) {
+            *sums |= UINT64_C(1) << ((p[i].len + p[i + 1].len) & 63);
+            *sums |= UINT64_C(1) << ((p[i].canon_len + p[i + 1].canon_len) & 63);
+        }
+    }
+}
+
 /* What a name brings to every comparison, from its parts alone (n <= MAXP):
  * the weights (4. above), their sum in part order, the join length sets, the
  * count of parts that are not particles, any patronymic, and the sum of the
  * canonical hashes name_before orders by. */
 static void prep_init(const wl_features *f, const wl_fpart *p, size_t n, wl_name_prep *pr)
 {
-    uint64_t pop = f->n, lens = 0, sums = 0, hsum = 0;
+    uint64_t pop = f->n, hsum = 0;
     double log2_n = log2_approx(pop), inv = log2_n > 0.0 ? 1.0 / log2_n : 0.0;
     double whole = 0.0;
     int np = 0, flags = 0;
@@ -743,15 +758,8 @@ static void prep_init(const wl_features *f, const wl_fpart *p, size_t n, wl_name
         hsum += p[i].h_canon;
         np += !is_particle(&p[i]);
         flags |= p[i].flags;
-        if (!is_particle(&p[i]) && !is_initial(&p[i]))
-            lens |= UINT64_C(1) << (p[i].len & 63) | UINT64_C(1) << (p[i].canon_len & 63);
-        if (i + 1 < n) {
-            sums |= UINT64_C(1) << ((p[i].len + p[i + 1].len) & 63);
-            sums |= UINT64_C(1) << ((p[i].canon_len + p[i + 1].canon_len) & 63);
-        }
     }
-    pr->lens = lens;
-    pr->sums = sums;
+    join_sets(p, n, &pr->lens, &pr->sums);
     pr->hsum = hsum;
     pr->whole = whole;
     pr->np = np;
@@ -836,6 +844,59 @@ static int patronymics_disagree(const wl_features *f, const wl_fpart *a, size_t 
             if (sa && sb && wl_jaro_winkler(ta, sa, tb, sb) >= PATRONYMIC_STEM_AGREE) return 0;
         }
     }
+    return 1;
+}
+
+/*
+ * The cheap exit of a levels-only comparison (wl_compare_levels): names that
+ * surely compare at "different", told without the weights, the memos, the
+ * Jaro-Winkler kernel or the assignment. The score is base x (1 - penalty),
+ * base the weighted mean of the similarities of the pairs of parts made, each
+ * weight positive, so it is at most the largest similarity any two parts can
+ * have. No pair of parts can reach SURELY_LOW when none is equal (pair_exact)
+ * and every pair of parts takes part_similarity's plain Jaro-Winkler path --
+ * no initial, no reading priced by its script, no skeleton, code, sound
+ * spelling or sound class in common (those raise the similarity to a floor or
+ * count the part as matched) -- with a Jaro-Winkler bound
+ * (wl_jaro_winkler_bound, of the canonical and of the written spellings) under
+ * it. Then no part is matched (exact and all_parts need one) and the score is
+ * under 0.80: "different" -- when no part is a join either (pair_joins pairs
+ * it as equal; the length sets of prep_init do not meet). The bound alone
+ * does not see every join: the part bintiali against the particle binti is 0
+ * (a particle against a name), against ali under the bound (test_compare_levels).
+ * SURELY_LOW sits under 0.80f by more than a float's step there (6e-8), so the
+ * rounding of the score's sums and of its conversion to float cannot lift a
+ * score over the level's bound.
+ */
+#define SURELY_LOW 0.7999
+
+/* Part x against part y is surely under SURELY_LOW and no agreement. */
+static int parts_surely_low(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    if (x->h_canon == y->h_canon) return 0;
+    if (is_particle(x) != is_particle(y)) return 1; /* part_similarity: 0 */
+    if (is_initial(x) || is_initial(y)) return 0;
+    if ((x->script == WL_SCRIPT_LATIN) != (y->script == WL_SCRIPT_LATIN)) return 0;
+    if (x->h_skel == y->h_skel || dm_agree(x, y)) return 0;
+    if (x->h_spell && x->h_spell == y->h_spell && ((x->flags | y->flags) & WL_PART_XSCRIPT)) return 0;
+    if (x->h_sound && x->h_sound == y->h_sound) return 0;
+    if (wl_jaro_winkler_bound(canon_of(f, x), x->canon_len, canon_of(f, y), y->canon_len) >= SURELY_LOW) return 0;
+    if (!has_variant(f, x) && !has_variant(f, y)) return 1;
+    return wl_jaro_winkler_bound(text_of(f, x), x->len, text_of(f, y), y->len) < SURELY_LOW;
+}
+
+int wl_name_surely_different(const wl_features *f, const wl_fpart *a, size_t na, const wl_fpart *b, size_t nb)
+{
+    na = WL_MIN(na, (size_t)MAXP);
+    nb = WL_MIN(nb, (size_t)MAXP);
+    if (!na || !nb) return 1; /* wl_name_similarity: all zero */
+    uint64_t lens_a, sums_a, lens_b, sums_b;
+    join_sets(a, na, &lens_a, &sums_a);
+    join_sets(b, nb, &lens_b, &sums_b);
+    if ((lens_a & sums_b) || (lens_b & sums_a)) return 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (!parts_surely_low(f, &a[i], &b[j])) return 0;
     return 1;
 }
 

@@ -56,6 +56,14 @@ void wl_name_similarity_prep(const wl_features *f, const wl_fpart *a, size_t na,
                              const wl_fpart *b, size_t nb, const wl_name_prep *pb, wl_namesim *out);
 
 /**
+ * Whether names a (na parts) and b (nb parts) of f surely compare at
+ * "different": wl_name_similarity would give exact 0, all_parts 0 and a score
+ * under 0.80 (namesim.c says how it knows). Exact: 1 only then; 0 when not
+ * sure, which asks for the full comparison. Allocates nothing.
+ */
+int wl_name_surely_different(const wl_features *f, const wl_fpart *a, size_t na, const wl_fpart *b, size_t nb);
+
+/**
  * Maximum-weight assignment: pairs each of `rows` rows with a distinct column so
  * that the sum of w[row * cols + col] is largest (every map up to three rows,
  * else the Hungarian method; deterministic on ties).

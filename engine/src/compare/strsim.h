@@ -44,6 +44,15 @@ int wl_levenshtein_cached(const wl_strsim_cached *c, const char *b, size_t lb, i
 double wl_jaro_cached(const wl_strsim_cached *c, const char *b, size_t lb);
 int wl_osa_cached(const wl_strsim_cached *c, const char *b, size_t lb, int max);
 
+/**
+ * An upper bound of wl_jaro_winkler(a, la, b, lb) from the strings' byte
+ * counts and common prefix (strsim_jaro.c says why it holds), in a few passes
+ * over the bytes: a pair whose bound is under a threshold is under it.
+ * @return a value >= wl_jaro_winkler(a, la, b, lb), for any bytes; 0 when
+ *         either string is empty or they share no byte (the kernel's 0 too).
+ */
+double wl_jaro_winkler_bound(const char *a, size_t la, const char *b, size_t lb);
+
 /* Plain dynamic-programming references, for tests only (-1 when out of memory). */
 double wl_jaro_ref(const char *a, size_t la, const char *b, size_t lb);
 double wl_jaro_winkler_ref(const char *a, size_t la, const char *b, size_t lb);

@@ -308,3 +308,38 @@ double wl_jaro_winkler_cached(const wl_strsim_cached *c, const char *b, size_t l
     double j = jaro_cached(c, b, lb, &above);
     return winkler_add(j, above, c->s, b, WL_MIN(c->len, lb));
 }
+
+/*
+ * An upper bound of wl_jaro_winkler(a, b) from counts alone (issue 11's cheap
+ * prefilter, in the manner of fzy's match.c: a cheap test before the scorer).
+ * A matched byte of a is matched to an equal byte of b, each used once, so
+ * Jaro's m is at most c, the size of the two strings' byte multisets'
+ * intersection, and (m - t) / m is at most 1:
+ *     jaro <= (c/|a| + c/|b| + 1) / 3,  and jaro = 0 when c = 0.
+ * Winkler's step j + 0.1 l (1 - j) rises with j, and is applied or not
+ * (jaro above 0.7), so it is bounded by the step applied to that bound with l
+ * the strings' common prefix (at most 4). Bytes are counted, as the kernel
+ * compares bytes: a multi-byte character is its bytes. The bound is raised by
+ * 1e-12, far above the kernels' rounding (a few ulps, ~1e-16), so it holds for
+ * the doubles they return, on the short and the long path alike.
+ */
+double wl_jaro_winkler_bound(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (!la || !lb) return 0.0;
+    uint32_t cnt[256]; /* only the entries of a's and b's bytes are set and read */
+    const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
+    for (size_t j = 0; j < lb; j++) cnt[ub[j]] = 0;
+    for (size_t i = 0; i < la; i++) cnt[ua[i]] = 0;
+    for (size_t i = 0; i < la; i++) cnt[ua[i]]++;
+    size_t c = 0;
+    for (size_t j = 0; j < lb; j++) {
+        uint32_t *k = &cnt[ub[j]];
+        c += *k != 0;
+        *k -= *k != 0;
+    }
+    if (!c) return 0.0; /* no byte in common: m = 0, jaro and Jaro-Winkler 0 */
+    double j = ((double)c / (double)la + (double)c / (double)lb + 1.0) / 3.0;
+    size_t l = 0, shorter = WL_MIN(WL_MIN(la, lb), (size_t)JW_PREFIX_MAX);
+    while (l < shorter && a[l] == b[l]) l++;
+    return j + (double)l * JW_SCALE * (1.0 - j) + 1e-12;
+}

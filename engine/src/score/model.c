@@ -165,7 +165,7 @@ wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_option
     if (f->n < 2) return WL_OK;
     size_t want = opt->u_samples ? opt->u_samples : 1000000;
     wl_pairidx *pairs = malloc(want * sizeof *pairs);
-    wl_cmpvec *v = malloc(want * sizeof *v);
+    uint8_t (*v)[WL_FIELD_COUNT] = malloc(want * sizeof *v); /* the pairs' levels: all u counts */
     if (!pairs || !v) {
         free(pairs);
         free(v);
@@ -179,11 +179,11 @@ wl_status wl_model_estimate_u(wl_model *m, const wl_features *f, const wl_option
     }
     long long np = (long long)n;
 #pragma omp parallel for schedule(static) num_threads(wl_thread_count(opt->threads))
-    for (long long k = 0; k < np; k++) wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
+    for (long long k = 0; k < np; k++) wl_compare_levels(f, pairs[k].a, pairs[k].b, v[k]);
 
     double count[WL_FIELD_COUNT][WL_MAX_LEVELS] = { { 0 } };
     for (size_t k = 0; k < n; k++)
-        for (int fi = 0; fi < WL_FIELD_COUNT; fi++) count[fi][v[k].level[fi]] += 1.0;
+        for (int fi = 0; fi < WL_FIELD_COUNT; fi++) count[fi][v[k][fi]] += 1.0;
     for (int fi = 0; fi < WL_FIELD_COUNT; fi++) {
         int L = m->levels[fi];
         double seen = 0.0;

@@ -190,10 +190,11 @@ static int run_session(const wl_model *base, const wl_features *f, const wl_opti
     long long nn = (long long)n;
 #pragma omp parallel for schedule(static) num_threads(wl_thread_count(opt->threads))
     for (long long k = 0; k < nn; k++) {
-        wl_compare(f, pairs[k].a, pairs[k].b, &v[k]);
-        memcpy(saved[k], v[k].level, sizeof saved[k]);
+        /* EM and the namesake u read a vector's levels alone */
+        wl_compare_levels(f, pairs[k].a, pairs[k].b, saved[k]);
+        memset(&v[k], 0, sizeof v[k]);
         for (int fi = 0; fi < WL_FIELD_COUNT; fi++)
-            if (!(use & (1u << fi))) v[k].level[fi] = 0; /* not evidence in this session */
+            if (use & (1u << fi)) v[k].level[fi] = saved[k][fi]; /* else not evidence in this session */
     }
     *out = *base;
     int it = n ? wl_model_em(out, v, n, opt->em_iterations > 0 ? opt->em_iterations : 100) : 0;
