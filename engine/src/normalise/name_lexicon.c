@@ -78,54 +78,46 @@ static int lex_alloc(void)
     return g_lex.slots && g_lex.hashes ? 0 : -1;
 }
 
-static int lex_load_titles(void)
+/* word [<TAB> kind [<TAB> note]]: the word gets kind_flags when its second
+ * field is `kind`, else flags; with head_flags, the first word of a phrase
+ * ("datuk" of "datuk seri") gets those too, so that the parser looks further. */
+static int lex_load_words(const char *table, uint16_t flags, const char *kind, uint16_t kind_flags,
+                          uint16_t head_flags)
 {
-    size_t len, fl[2];
+    size_t len, fl[2], kl = kind ? strlen(kind) : 0;
     const char *f[2];
     wl_table_iter it;
-    const char *tdata = wl_table_get("name_titles", &len);
+    const char *tdata = wl_table_get(table, &len);
     wl_table_iter_init(&it, tdata, len);
-    while (wl_table_next(&it, f, fl, 2) == 2) {
+    int nf;
+    while ((nf = wl_table_next(&it, f, fl, 2)) >= 1) {
         wl_lexent *e = lex_add(f[0], fl[0]);
         if (!e) return -1;
-        e->flags |= (fl[1] == 4 && memcmp(f[1], "lead", 4) == 0) ? WL_LEX_TITLE_LEAD : WL_LEX_TITLE_ANY;
-        const char *sp = memchr(f[0], ' ', fl[0]);
+        int is_kind = kind && nf >= 2 && fl[1] == kl && memcmp(f[1], kind, kl) == 0;
+        e->flags |= is_kind ? kind_flags : flags;
+        const char *sp = head_flags ? memchr(f[0], ' ', fl[0]) : NULL;
         wl_lexent *head = sp ? lex_add(f[0], (size_t)(sp - f[0])) : NULL;
-        if (head) head->flags |= WL_LEX_TITLE_HEAD;
+        if (sp && !head) return -1;
+        if (head) head->flags |= head_flags;
     }
     return 0;
 }
 
+/* title <TAB> lead|any: a title, and whether it may only lead a name. */
+static int lex_load_titles(void)
+{
+    return lex_load_words("name_titles", WL_LEX_TITLE_ANY, "lead", WL_LEX_TITLE_LEAD, WL_LEX_TITLE_HEAD);
+}
+
 static int lex_load_particles(void)
 {
-    size_t len, fl[2];
-    const char *f[2];
-    wl_table_iter it;
-    const char *tdata = wl_table_get("name_particles", &len);
-    wl_table_iter_init(&it, tdata, len);
-    while (wl_table_next(&it, f, fl, 2) >= 1) {
-        wl_lexent *e = lex_add(f[0], fl[0]);
-        if (!e) return -1;
-        e->flags |= WL_LEX_PARTICLE;
-    }
-    return 0;
+    return lex_load_words("name_particles", WL_LEX_PARTICLE, NULL, 0, 0);
 }
 
 /* word <TAB> form|weak <TAB> note: the words of organisations' legal forms. */
 static int lex_load_org_words(void)
 {
-    size_t len, fl[2];
-    const char *f[2];
-    wl_table_iter it;
-    const char *tdata = wl_table_get("name_org_words", &len);
-    wl_table_iter_init(&it, tdata, len);
-    while (wl_table_next(&it, f, fl, 2) >= 1) {
-        wl_lexent *e = lex_add(f[0], fl[0]);
-        if (!e) return -1;
-        int weak = fl[1] == 4 && memcmp(f[1], "weak", 4) == 0;
-        e->flags |= WL_LEX_ORG | (weak ? WL_LEX_ORG_WEAK : 0);
-    }
-    return 0;
+    return lex_load_words("name_org_words", WL_LEX_ORG, "weak", WL_LEX_ORG | WL_LEX_ORG_WEAK, 0);
 }
 
 /* canonical <TAB> variant...: every spelling points at the canonical one. */
