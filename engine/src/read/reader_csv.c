@@ -1,15 +1,19 @@
 /* reader_csv.c -- streaming RFC 4180 tokenizer (see reader_csv.h).
  *
- * Fast path: a line without any '"' is split with memchr alone (glibc's memchr
- * is vectorised), fields point straight into the read buffer. Only lines that
+ * Fast path: a line without any '"' is split in one pass that stops only at
+ * delimiters, line feeds and quotes (wl_scan3: 16 bytes a compare, see
+ * reader_scan.h), fields point straight into the read buffer. Only lines that
  * contain a quote follow RFC 4180 section 2 rules 5-7 (quoted fields, doubled
- * quotes, line breaks inside quotes), still jumping from quote to quote with
- * memchr and unescaping into a scratch buffer. A quote never closed is the
- * classic way a CSV file loses all its following rows; instead the row is
- * reported as unterminated and reading resumes at the next physical line. */
+ * quotes, line breaks inside quotes); there too a field points into the buffer
+ * unless its bytes change (a doubled quote, text or a CR after the closing
+ * quote), and only those are unescaped into a scratch buffer. A quote never
+ * closed is the classic way a CSV file loses all its following rows; instead
+ * the row is reported as unterminated and reading resumes at the next
+ * physical line. */
 #include "read/reader_csv.h"
 
 #include "common/common.h"
+#include "read/reader_scan.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -300,10 +304,28 @@ static const char *quoted_body(const char *p, const char *end, int at_eof, char 
     }
 }
 
-/* RFC 4180 for a row that contains a quote (section 2, rules 5-7); fields are
- * unescaped into scratch. @return ROW_DONE, ROW_NEED_MORE (the row runs past
- * the buffer) or ROW_NOMEM. */
-static int parse_quoted(wl_csv *c, size_t start, int at_eof)
+/* The quoted field at p (its opening quote) copied and unescaped into *w as
+ * RFC 4180 reads it, with the text after its closing quote (CRs dropped, the
+ * rest kept: lenient). @return the byte after it (a delimiter, a line feed or
+ * end), or NULL when the buffer ends first (*open says the quote is open). */
+static const char *quoted_field_copy(const char *p, const char *end, char d, int at_eof, char **w, long *lines,
+                                     int *open)
+{
+    const char *q = quoted_body(p + 1, end, at_eof, w, lines, open);
+    if (!q) return NULL;
+    for (; q < end && *q != d && *q != '\n'; q++)
+        if (*q != '\r') *(*w)++ = *q;
+    return q;
+}
+
+/* RFC 4180 for a row that contains a quote (section 2, rules 5-7). A field
+ * whose bytes stand in the buffer as they are read points there; a quoted
+ * field with a doubled quote or text after its closing quote is unescaped into
+ * scratch. from is the row's start, or the start of a field when the fields
+ * before it (without a quote or a line feed) are already in c: the plain scan
+ * found the first quote there, and these fields read the same either way.
+ * @return ROW_DONE, ROW_NEED_MORE (the row runs past the buffer) or ROW_NOMEM. */
+static int parse_quoted(wl_csv *c, size_t start, const char *from, int at_eof)
 {
     size_t span = c->end - start;
     if (c->scratch_cap < span + 1) {
@@ -312,13 +334,14 @@ static int parse_quoted(wl_csv *c, size_t start, int at_eof)
         c->scratch = s;
         c->scratch_cap = span + 1;
     }
-    begin_row(c, start);
-    const char *p = c->buf + start, *end = c->buf + c->end;
+    if (from == c->buf + start) begin_row(c, start);
+    const char *p = from, *end = c->buf + c->end;
     const char d = c->delim;
     char *w = c->scratch;
     long lines = 0;
     for (;;) {
-        char *fs = w;
+        const char *fs;
+        size_t fl;
         /* `a, "b"`: spaces before an opening quote are dropped, as Python's csv
          * does with skipinitialspace (RFC 4180 keeps them, but the values are
          * trimmed anyway and the quoted text is what was meant) */
@@ -327,23 +350,38 @@ static int parse_quoted(wl_csv *c, size_t start, int at_eof)
             sp++;
         if (sp > p && sp < end && *sp == '"') p = sp;
         if (p < end && *p == '"') {
-            int open = 0;
-            const char *q = quoted_body(p + 1, end, at_eof, &w, &lines, &open);
-            if (!q) return !at_eof ? ROW_NEED_MORE : resync(c, start);
-            p = q;
-            /* after the closing quote: CR dropped, other text kept (lenient) */
-            for (; p < end && *p != d && *p != '\n'; p++)
-                if (*p != '\r') *w++ = *p;
+            /* up to the next quote, counting the line feeds on the way */
+            const char *b = p + 1, *q = b;
+            long in_lines = 0;
+            while ((q = wl_scan2(q, end, '"', '\n')) < end && *q == '\n') {
+                in_lines++;
+                q++;
+            }
+            if (q == end) return !at_eof ? ROW_NEED_MORE : resync(c, start); /* open */
+            if (q + 1 == end && !at_eof) return ROW_NEED_MORE; /* "" or a closing quote? */
+            const char *after = q + 1;
+            /* CRLF after the closing quote (the CR is dropped; a CR delimiter is not) */
+            if (d != '\r' && after + 1 < end && after[0] == '\r' && after[1] == '\n') after++;
+            if (after == end || (*after != '"' && (*after == d || *after == '\n'))) {
+                fs = b; /* nothing to unescape: the field is the buffer's bytes */
+                fl = (size_t)(q - b);
+                lines += in_lines;
+                p = after;
+            } else {
+                int open = 0;
+                fs = w;
+                p = quoted_field_copy(p, end, d, at_eof, &w, &lines, &open);
+                if (!p) return !at_eof ? ROW_NEED_MORE : resync(c, start);
+                fl = (size_t)(w - fs);
+            }
         } else {
-            const char *s = p;
-            while (p < end && *p != d && *p != '\n')
-                p++;
-            memcpy(w, s, (size_t)(p - s));
-            w += p - s;
-            if (p < end && *p == '\n' && w > fs && w[-1] == '\r') w--; /* CRLF */
+            fs = p;
+            p = wl_scan2(p, end, d, '\n');
+            fl = (size_t)(p - fs);
+            if (p < end && *p == '\n' && fl && p[-1] == '\r') fl--; /* CRLF */
         }
         if (p == end && !at_eof) return ROW_NEED_MORE;
-        if (add_field(c, fs, (size_t)(w - fs)) != 0) return ROW_NOMEM;
+        if (add_field(c, fs, fl) != 0) return ROW_NOMEM;
         if (p < end && *p == d) {
             p++;
             continue;
@@ -368,8 +406,29 @@ static int too_long(wl_csv *c, size_t start)
     return ROW_DONE;
 }
 
-/* Tries to parse one row from buf[pos..end). */
-static int parse_row(wl_csv *c)
+/* A row whose first line holds a quote: RFC 4180 from `from` (see
+ * parse_quoted). A row whose first line is not whole yet waits for more bytes
+ * or is too long, as any row; the search for its line end is only made when
+ * the row did not end in the buffer. */
+static int parse_row_quoted(wl_csv *c, size_t start, const char *from)
+{
+    size_t avail = c->end - start;
+    int r = parse_quoted(c, start, from, c->eof);
+    if (r == ROW_DONE) return r;
+    if (!c->eof && !memchr(from, '\n', (size_t)(c->buf + c->end - from))) {
+        if (avail >= c->row_cap) return too_long(c, start);
+        return ROW_NEED_MORE;
+    }
+    if (r == ROW_NEED_MORE && avail >= c->row_cap) {
+        r = resync(c, start);
+        c->row_err = WL_CSV_ROW_QUOTE_TOO_LONG;
+    }
+    return r;
+}
+
+/* parse_row for a delimiter that is also a blank (space, CR: the API allows
+ * any byte): the line end and the blank test first, then the fields. */
+static int parse_row_blank_delim(wl_csv *c)
 {
     size_t start = c->pos;
     size_t avail = c->end - start;
@@ -381,12 +440,50 @@ static int parse_row(wl_csv *c)
         return ROW_NEED_MORE;
     }
     if (!memchr(p, '"', (size_t)(le - p))) return parse_plain(c, start, nl);
-    int r = parse_quoted(c, start, c->eof);
-    if (r == ROW_NEED_MORE && avail >= c->row_cap) {
-        r = resync(c, start);
-        c->row_err = WL_CSV_ROW_QUOTE_TOO_LONG;
+    return parse_row_quoted(c, start, p);
+}
+
+/* Tries to parse one row from buf[pos..end): one scan from field to field
+ * that stops at the delimiter, the line feed or a quote (wl_scan3), instead of
+ * a search for the line end, another for a quote and one per field. The row
+ * is begun at its first delimiter, so a blank line (no delimiter) leaves the
+ * last row as it was, as before. */
+static int parse_row(wl_csv *c)
+{
+    const char d = c->delim;
+    if (WL_UNLIKELY(d == ' ' || d == '\r')) return parse_row_blank_delim(c);
+    size_t start = c->pos;
+    const char *p = c->buf + start, *end = c->buf + c->end;
+    const char *f = p;
+    int begun = 0;
+    for (;;) {
+        const char *q = wl_scan3(f, end, '\n', '"', d);
+        if (q == end || *q == '\n') {
+            if (q == end && !c->eof) {
+                if (c->end - start >= c->row_cap) return too_long(c, start);
+                return ROW_NEED_MORE;
+            }
+            const char *le = q > p && q[-1] == '\r' ? q - 1 : q;
+            c->pos = q < end ? (size_t)(q - c->buf) + 1 : c->end;
+            if (!begun) {
+                if (is_blank(p, le, d)) {
+                    c->line++;
+                    return ROW_BLANK;
+                }
+                begin_row(c, start);
+            }
+            c->raw_len = (size_t)(le - p);
+            c->line++;
+            return add_field(c, f, (size_t)(le - f)) == 0 ? ROW_DONE : ROW_NOMEM;
+        }
+        if (*q == '"') return parse_row_quoted(c, start, f);
+        if (!begun) {
+            begin_row(c, start);
+            begun = 1;
+        }
+        if (add_field(c, f, (size_t)(q - f)) != 0) return ROW_NOMEM;
+        f = q + 1;
     }
-    return r;
 }
 
 /* Discards bytes up to the end of an over-long line. @return 0 or an error. */
