@@ -7,6 +7,7 @@
 
 #include "read/reader.h"
 #include "read/reader_columns.h"
+#include "read/reader_scan.h"
 #include "read/reader_utf8.h"
 
 void wl_reader_reject(wl_reader *r, long line, const char *raw, size_t raw_len, const char *fmt, ...)
@@ -72,24 +73,30 @@ static int is_multi(int role)
            role == WL_ROLE_DOC_NUMBER;
 }
 
-static int push_value(wl_reader *r, size_t *nv, int role, const char *s, size_t n)
+/* Doubles the row's value arrays. @return 0 or -1 when out of memory. */
+static int grow_values(wl_reader *r)
 {
-    if (*nv == r->val_cap) {
-        size_t cap = r->val_cap ? r->val_cap * 2 : 32;
-        const char **v = realloc(r->val, cap * sizeof *v);
-        if (!v) return -1;
-        r->val = v;
-        size_t *l = realloc(r->val_len, cap * sizeof *l);
-        if (!l) return -1;
-        r->val_len = l;
-        uint8_t *ro = realloc(r->val_role, cap);
-        if (!ro) return -1;
-        r->val_role = ro;
-        uint64_t *hs = realloc(r->val_hash, cap * sizeof *hs);
-        if (!hs) return -1;
-        r->val_hash = hs;
-        r->val_cap = cap;
-    }
+    size_t cap = r->val_cap ? r->val_cap * 2 : 32;
+    const char **v = realloc(r->val, cap * sizeof *v);
+    if (!v) return -1;
+    r->val = v;
+    size_t *l = realloc(r->val_len, cap * sizeof *l);
+    if (!l) return -1;
+    r->val_len = l;
+    uint8_t *ro = realloc(r->val_role, cap);
+    if (!ro) return -1;
+    r->val_role = ro;
+    uint64_t *hs = realloc(r->val_hash, cap * sizeof *hs);
+    if (!hs) return -1;
+    r->val_hash = hs;
+    r->val_cap = cap;
+    return 0;
+}
+
+/* Appends one value of the row (inline: ten a row; the growth is apart). */
+static inline int push_value(wl_reader *r, size_t *nv, int role, const char *s, size_t n)
+{
+    if (WL_UNLIKELY(*nv == r->val_cap) && grow_values(r) != 0) return -1;
     r->val[*nv] = s;
     r->val_len[*nv] = n;
     r->val_role[*nv] = (uint8_t)role;
@@ -102,9 +109,7 @@ static int push_multi(wl_reader *r, size_t *nv, int role, const char *s, size_t 
 {
     const char *end = s + n;
     while (s < end) {
-        const char *p = s;
-        while (p < end && *p != ';' && *p != '|')
-            p++;
+        const char *p = wl_scan2(s, end, ';', '|');
         size_t tl;
         const char *t = wl_reader_trim(s, (size_t)(p - s), &tl);
         if (tl && push_value(r, nv, role, t, tl) != 0) return -1;
@@ -399,6 +404,19 @@ wl_status wl_reader_flush(wl_reader *r)
     return st;
 }
 
+/* The batch text offset of s[0..n): inside the row's raw bytes, already
+ * copied at raw_at, when s lies there (most values: the tokenizer leaves
+ * fields in its buffer unless a quote is unescaped), else a copy of its own
+ * (unescaped text, a generated id). One copy a row instead of one a value.
+ * @return the offset, or SIZE_MAX when out of memory. */
+static inline size_t in_raw(wl_reader *r, const wl_csv *c, size_t raw_at, const char *s, size_t n)
+{
+    /* addresses compared as integers: s may lie in another object */
+    uintptr_t off = (uintptr_t)s - (uintptr_t)c->raw;
+    if (n <= c->raw_len && off <= c->raw_len - n) return raw_at + (size_t)off;
+    return btext_put(r, s, n);
+}
+
 /* Queues a valid row (values collected in r->val); stores the batch when it is
  * full. @return WL_OK or WL_NOMEM. */
 static wl_status queue(wl_reader *r, const wl_csv *c, uint32_t source, const char *id, size_t id_len, size_t nv,
@@ -423,13 +441,13 @@ static wl_status queue(wl_reader *r, const wl_csv *c, uint32_t source, const cha
     p->raw_len = c->raw_len;
     p->val0 = r->n_bval;
     p->nv = nv;
-    if ((p->id_at = btext_put(r, id, id_len)) == SIZE_MAX) return WL_NOMEM;
     if ((p->raw_at = btext_put(r, c->raw, c->raw_len)) == SIZE_MAX) return WL_NOMEM;
+    if ((p->id_at = in_raw(r, c, p->raw_at, id, id_len)) == SIZE_MAX) return WL_NOMEM;
     p->id_hash = wl_ds_id_hash(source, id, id_len);
     wl_ds_id_prefetch(r->ds, p->id_hash);
     for (size_t k = 0; k < nv; k++) {
         size_t j = r->n_bval + k;
-        if ((r->bval_at[j] = btext_put(r, r->val[k], r->val_len[k])) == SIZE_MAX) return WL_NOMEM;
+        if ((r->bval_at[j] = in_raw(r, c, p->raw_at, r->val[k], r->val_len[k])) == SIZE_MAX) return WL_NOMEM;
         r->bval_len[j] = r->val_len[k];
         r->bval_role[j] = r->val_role[k];
         r->bval_hash[j] = wl_hash(r->val[k], r->val_len[k]);

@@ -82,7 +82,11 @@ static inline const char *wl_scan3_sse2(const char *p, const char *e, char a, ch
         if (m) return p + __builtin_ctz(m);
         p += 16;
     }
+#if WL_SCAN_SWAR
+    return wl_scan3_swar(p, e, a, b, c); /* a short field's last bytes: a word, then bytes */
+#else
     return wl_scan3_bytes(p, e, a, b, c);
+#endif
 }
 #endif
 
@@ -119,6 +123,16 @@ static inline int wl_plain16_sse2(const unsigned char *s)
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
     /* the sign bits are the high bits; a compare with zero marks NULs */
     return _mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128()))) == 0;
+}
+#endif
+
+#if WL_SCAN_SSE2
+/* @return a bit per byte of the 16 at s that is not plain (high bit or NUL):
+ * the ASCII bytes before the first one need no further look. */
+static inline unsigned wl_notplain16_sse2(const unsigned char *s)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128())));
 }
 #endif
 

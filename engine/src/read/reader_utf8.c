@@ -7,8 +7,9 @@
  * (well-formed UTF-8 byte sequences), which is also RFC 3629 section 4.
  * With SSE2 (the x86-64 baseline) sixteen bytes are one load, an OR with their
  * compare to zero and a movemask (reader_scan.h): a third of the word test's
- * instructions per byte, and a row's ASCII runs between its accented or
- * non-Latin names take the sixteen-byte step again after each character. */
+ * instructions per byte; the movemask also says where the first byte that is
+ * not plain ASCII is, so the ASCII bytes next to a name's accented or
+ * non-Latin characters are skipped in one step, not one by one. */
 #include "read/reader_utf8.h"
 
 #include "read/reader_scan.h"
@@ -60,10 +61,17 @@ size_t wl_utf8_check(const char *str, size_t n)
 #endif
     while (i < n) {
 #if WL_SCAN_SSE2
-        if (i + 16 <= n && wl_plain16_sse2(s + i)) {
-            i += 16;
-            continue;
-        }
+        if (i + 16 <= n) {
+            /* the plain bytes before the first other one are skipped at once:
+             * after a character of a name, its ASCII neighbours are not
+             * taken one by one */
+            unsigned m = wl_notplain16_sse2(s + i);
+            if (m == 0) {
+                i += 16;
+                continue;
+            }
+            i += (size_t)__builtin_ctz(m);
+        } else
 #endif
         if (i + 8 <= n && not_plain(s + i) == 0) {
             i += 8;
