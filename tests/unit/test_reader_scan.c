@@ -291,7 +291,7 @@ static void test_tokenizer_as_reference(void **state)
     static const char *const cases[] = {
         "a,b\n\"x\"",         "a,b\n\"x\"\"",        "a,b\n\"x",           "a,b\n\"x\"\r\n\"y\"\r\n",
         "a,b\n\"x\"y,z\n",    "a,b\n  \"x\" ,z\n",   "a,b\n \t \r\n1,2\n", "a,b\n1,\"two\nlines\",3\n4",
-        "a,b\n\"\"\"\",\"\"", "a;b\n1;\"2;3\";4\r\n", "\xEF\xBB\xBF" "a,b\r1,\"2\r3\"\r",
+        "a,b\n\"\"\"\",\"\"", "a;b\n1;\"2;3\";4\r\n", "\xEF\xBB\xBF\x61,b\r1,\"2\r3\"\r",
         "a,b\n1,2\r\n\r\n\r\n", "a,b\n\"a\"\r", "a,b\n,,,\n",
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
