@@ -85,7 +85,8 @@ static int run(const cli_opts *o, const wl_dataset *ds, wl_mode mode, double thr
 {
     wl_options opt = run_options(o, mode, threshold, max_partners);
     opt.focus = focus;
-    opt.keep_features = focus == NULL;
+    /* query --explain names the names that met, from the run's features */
+    opt.keep_features = focus == NULL || o->explain;
     /* A query (focus) screens arrivals: every stored person at or above the
      * threshold is a hit, also one outranked by a better-scoring stored person
      * (the outranked rule thins two-list links of namesakes; a screening keeps
@@ -478,7 +479,8 @@ static const char QUERY_USAGE[] =
     "Screens the records of LIST against the store without changing it: for each,\n"
     "the best stored records at or above the threshold with their person id.\n"
     "Output: query_source,query_id,rank,person_id,source,id,probability,match_weight\n"
-    "[,the fields' level:weight],valid_doc. Hits are ranked best first, except that a\n"
+    "[,the fields' level:weight],valid_doc[,left_name,right_name]. Hits are ranked\n"
+    "best first, except that a\n"
     "stored record holding the same check-digit-valid document number as the query\n"
     "record (ICAO 9303 check digit; the document fields agree exactly) with a\n"
     "compatible name comes first: valid_doc is 1 for it.\n\n"
@@ -486,7 +488,10 @@ static const char QUERY_USAGE[] =
     "  -o, --output FILE    write the hits to FILE (atomically) instead of standard output\n"
     "  --top K              at most K hits per query record (default 10)\n"
     "  --sources A,B        screen against these stored sources only\n"
-    "  --explain            add each field's level:weight to every hit\n"
+    "  --explain            add each field's level:weight to every hit, and the names\n"
+    "                       that met: left_name the query record's, right_name the\n"
+    "                       stored record's (of their names, aliases and readings, the\n"
+    "                       two whose comparison gave the name level)\n"
     "  --source NAME        the query list's source (default: a source column, else its\n"
     "                       file name); it must not be a stored source\n"
     "  --threshold P        hits with probability >= P (default: the store's threshold)\n"
@@ -505,6 +510,8 @@ typedef struct {
     float probability, weight;
     const wl_match *m;
     int valid_doc;        /* 1: the same check-digit-valid document and a compatible name */
+    const wl_result *res; /* the run m is of (its features give the names that met) */
+    int q_left;           /* 1: the query record is m's left */
 } hit;
 
 /* 1 when source is one of the comma-separated names (NULL: every source). */
@@ -743,7 +750,8 @@ static hit *collect_hits(const wl_dataset *ds, const wl_result *r, size_t n_quer
         if (lq == rq) continue; /* two stored records, or two query records */
         size_t q = lq ? m->left : m->right, s = lq ? m->right : m->left;
         if (source_listed(sources, wl_dataset_source(ds, s)))
-            h[nh++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m, doc_shortcut(ds, m, s, valid[q]) };
+            h[nh++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m, doc_shortcut(ds, m, s, valid[q]), r,
+                             lq };
     }
     free(pos);
     qsort(h, nh, sizeof *h, by_hit);
@@ -900,7 +908,7 @@ static int add_doc_hits(const cli_opts *o, const loaded_store *ls, const wl_data
         size_t j = 0;
         while (j < *nh && !((*h)[j].q == q && (*h)[j].s == s)) j++;
         if (j < *nh) continue; /* already a hit (and already first) */
-        (*h)[(*nh)++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m, 1 };
+        (*h)[(*nh)++] = (hit){ pos[q], pos[s], q, s, m->probability, m->weight, m, 1, *mini, a < n_query };
     }
     free(keys);
     free(pos);
@@ -908,12 +916,31 @@ static int add_doc_hits(const cli_opts *o, const loaded_store *ls, const wl_data
     return 0;
 }
 
-static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, const hit *h, size_t nh,
-                       size_t top, int explain)
+/* The hits' header. With --explain each field's level:weight, and after
+ * valid_doc the names that met (as dedup --explain's last two columns):
+ * left_name the query record's, right_name the stored record's. */
+static void write_hits_header(FILE *f, int explain)
 {
     fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight", f);
     for (int k = 0; explain && k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
-    fputs(",valid_doc\n", f);
+    fputs(explain ? ",valid_doc,left_name,right_name\n" : ",valid_doc\n", f);
+}
+
+/* The names that met, the query record's first: of each record's names,
+ * aliases and second readings, the two whose comparison gave the name level
+ * (wl_pair_names_met), so an analyst sees which alias matched. */
+static void write_names_met(FILE *f, const char *query_name, const char *stored_name)
+{
+    fputc(',', f);
+    cli_csv_field(f, query_name ? query_name : "");
+    fputc(',', f);
+    cli_csv_field(f, stored_name ? stored_name : "");
+}
+
+static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, const hit *h, size_t nh,
+                       size_t top, int explain)
+{
+    write_hits_header(f, explain);
     size_t rank = 0;
     for (size_t k = 0; k < nh; k++) {
         rank = k > 0 && h[k].q == h[k - 1].q ? rank + 1 : 1;
@@ -930,7 +957,13 @@ static void write_hits(FILE *f, const wl_dataset *ds, const loaded_store *ls, co
         fprintf(f, ",%.6f,%.3f", h[k].probability, h[k].weight);
         for (int x = 0; explain && x < WL_FIELD_COUNT; x++) /* as dedup --explain writes them */
             fprintf(f, ",%s:%.2f", wl_level_name((wl_field)x, h[k].m->level[x]), h[k].m->field_weight[x]);
-        fprintf(f, ",%d\n", h[k].valid_doc);
+        fprintf(f, ",%d", h[k].valid_doc);
+        if (explain) {
+            char left[1024], right[1024];
+            wl_pair_names_met(wl_result_features(h[k].res), h[k].m->left, h[k].m->right, left, right, sizeof left);
+            write_names_met(f, h[k].q_left ? left : right, h[k].q_left ? right : left);
+        }
+        fputc('\n', f);
     }
 }
 
@@ -1053,6 +1086,7 @@ typedef struct {
     char *id, *fields;
     const wl_match *m;
     int valid_doc;
+    const char *q_name, *s_name; /* --explain: the names that met (wl_store_screen's), else NULL */
 } fast_hit;
 
 static int by_fast_hit(const void *a, const void *b)
@@ -1141,9 +1175,7 @@ static int64_t view_rid(const stored_view *v, uint32_t o)
 static void write_fast_hits(FILE *f, const wl_dataset *q, const stored_view *x, const fast_hit *h, size_t nh,
                             size_t top, int explain)
 {
-    fputs("query_source,query_id,rank,person_id,source,id,probability,match_weight", f);
-    for (int k = 0; explain && k < WL_FIELD_COUNT; k++) fprintf(f, ",%s", wl_field_name((wl_field)k));
-    fputs(",valid_doc\n", f);
+    write_hits_header(f, explain);
     size_t rank = 0;
     for (size_t k = 0; k < nh; k++) {
         rank = k > 0 && h[k].q == h[k - 1].q ? rank + 1 : 1;
@@ -1158,14 +1190,16 @@ static void write_fast_hits(FILE *f, const wl_dataset *q, const stored_view *x, 
         fprintf(f, ",%.6f,%.3f", h[k].m->probability, h[k].m->weight);
         for (int c = 0; explain && c < WL_FIELD_COUNT; c++)
             fprintf(f, ",%s:%.2f", wl_level_name((wl_field)c, h[k].m->level[c]), h[k].m->field_weight[c]);
-        fprintf(f, ",%d\n", h[k].valid_doc);
+        fprintf(f, ",%d", h[k].valid_doc);
+        if (explain) write_names_met(f, h[k].q_name, h[k].s_name);
+        fputc('\n', f);
     }
 }
 
 /* The hits of the pairs: at or above the threshold, or short-cut by a valid
  * document (doc_shortcut's rule), of the listed sources. */
 static fast_hit *fast_hits(store *s, const stored_view *x, const uint32_t *q_rank,
-                           const wl_match *m, size_t nm, double threshold, const char *sources,
+                           const wl_match *m, size_t nm, char *const *names, double threshold, const char *sources,
                            char *const *valid, size_t *n_hits)
 {
     /* room for the pairs that may be hits (not for every pair compared: a
@@ -1194,7 +1228,7 @@ static fast_hit *fast_hits(store *s, const stored_view *x, const uint32_t *q_ran
             continue; /* removed or replaced since the index file */
         fast_hit *t = &h[nh++];
         *t = (fast_hit){ q_rank[p->left], view_rank(x, p->right), p->left, view_rid(x, p->right),
-                         0, NULL, NULL, p, 0 };
+                         0, NULL, NULL, p, 0, names ? names[2 * k] : NULL, names ? names[2 * k + 1] : NULL };
         bad = fetch_stored(s, st, t) != 0;
         if (!bad && doc) t->valid_doc = stored_doc_valid(t->fields, valid[p->left]);
         if (!bad && !t->valid_doc && !(p->probability >= threshold)) { /* below and not short-cut */
@@ -1245,12 +1279,15 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
                           store_tombstones_load(s, &tomb, &view.n_tomb) != 0))
         rc = EXIT_INTERNAL;
     view.tomb = tomb;
-    if (rc == EXIT_OK &&
-        wl_store_match_features(x, later.ds, q, fq, NULL, 0, set->model, o->threads, &m, &nm, err, sizeof err) !=
-            WL_OK)
-        rc = EXIT_INTERNAL, cli_error("%s", err);
     double threshold = o->threshold >= 0 ? o->threshold : set->threshold;
-    if (rc == EXIT_OK && !(h = fast_hits(s, &view, q_rank, m, nm, threshold, sources, valid, &nh))) rc = EXIT_INTERNAL;
+    /* only the pairs that may be hits: at or above the threshold, or with the
+     * document exact (the short cut below); the others' names are not scored */
+    char **names = NULL;
+    if (rc == EXIT_OK && wl_store_screen(x, later.ds, q, fq, set->model, o->threads, threshold, &m, &nm,
+                                         o->explain ? &names : NULL, err, sizeof err) != WL_OK)
+        rc = EXIT_INTERNAL, cli_error("%s", err);
+    if (rc == EXIT_OK && !(h = fast_hits(s, &view, q_rank, m, nm, names, threshold, sources, valid, &nh)))
+        rc = EXIT_INTERNAL;
     cli_out out;
     if (rc == EXIT_OK && cli_out_open(&out, o->output) != 0) rc = EXIT_INPUT;
     else if (rc == EXIT_OK) {
@@ -1260,12 +1297,14 @@ static int query_fast(const cli_opts *o, store *s, const store_settings *set, co
     if (rc == EXIT_OK && !o->quiet) {
         size_t nd = 0;
         for (size_t k = 0; k < nh; k++) nd += (size_t)h[k].valid_doc;
-        fprintf(stderr, "query: %zu records screened against %zu stored (%zu compared through the index file),"
-                " %zu hits (%zu by a check-digit-valid document first; the others at or above %g)\n",
+        fprintf(stderr, "query: %zu records screened against %zu stored through the index file (%zu pairs at or"
+                " above the threshold or with the document exact), %zu hits (%zu by a check-digit-valid document"
+                " first; the others at or above %g)\n",
                 nq, wl_store_index_records(x) + later.n - view.n_tomb, nm, nh, nd, threshold);
     }
     for (size_t k = 0; h && k < nh; k++) free(h[k].id), free(h[k].fields);
     free(h);
+    wl_store_names_free(names, nm);
     free(m);
     free(q_rank);
     free(tomb);

@@ -676,6 +676,23 @@ WL_API wl_status wl_store_match_features(const wl_store_index *x, const wl_datas
                                          const wl_model *m, int threads, wl_match **pairs, size_t *n, char *err,
                                          size_t errcap);
 /**
+ * A screening: the pairs of wl_store_match_features (no use marks, no pairs
+ * among q's records) at or above probability threshold or with the document
+ * level exact (the CLI's check-digit short cut takes those at any
+ * probability), to the bit, in their order. A pair whose other fields show
+ * its weight cannot reach the threshold, whatever its names, is refused
+ * before its names are scored (most of a pair's cost). names (may be NULL):
+ * *names (malloc'd, 2 n entries) receives for each pair k names[2k], the query
+ * record's name, and names[2k + 1], the stored record's, whose comparison
+ * gave the pair's name level, as wl_pair_names_met writes them (each
+ * malloc'd; empty when either record has no name); free them with
+ * wl_store_names_free(*names, *n).
+ */
+WL_API wl_status wl_store_screen(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
+                                 const wl_features *fq, const wl_model *m, int threads, double threshold,
+                                 wl_match **pairs, size_t *n, char ***names, char *err, size_t errcap);
+WL_API void wl_store_names_free(char **names, size_t n);
+/**
  * A warm screening service's handle on the index: wl_store_querier_run is
  * wl_store_query (the same pairs, to the bit) but keeps the name context (ICU's
  * transliterators) between calls, so a query of a few records costs its own
@@ -687,6 +704,11 @@ WL_API wl_status wl_store_querier_create(const wl_store_index *x, const wl_model
 WL_API wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int threads, wl_match **pairs,
                                       size_t *n, char *err, size_t errcap);
 WL_API void wl_store_querier_free(wl_store_querier *qr);
+/** wl_store_querier_run's pairs at or above probability threshold or with the
+ *  document level exact, to the bit (the screening rule of wl_store_screen,
+ *  which skips the names of pairs that cannot reach the threshold). */
+WL_API wl_status wl_store_querier_screen(wl_store_querier *qr, const wl_dataset *q, int threads, double threshold,
+                                         wl_match **pairs, size_t *n, char *err, size_t errcap);
 /** The name of stored record i's source. */
 WL_API const char *wl_store_index_source(const wl_store_index *x, size_t i);
 /** Record i's place among the stored records in output order (source, then id). */

@@ -41,10 +41,12 @@ expect_grep "^arrivals,Q2,1,[0-9]*,ext,E1,.*,0$" "$TMP/q.csv"
 grep -q "^arrivals,Q2,.*,E2,.*,1$" "$TMP/q.csv" && fail "a number failing its check digit was lifted" || ok
 # Q3: the same valid number under another name: no short-cut.
 grep -q "^arrivals,Q3,.*,1$" "$TMP/q.csv" && fail "a valid number with an incompatible name was lifted" || ok
-# --explain keeps valid_doc last; --sources idn drops the ext hits, short-cut included.
+# --explain adds the fields' levels before valid_doc and the names that met after
+# it (left_name the query record's, right_name the stored record's); --sources
+# idn drops the ext hits, short-cut included.
 expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --explain -o "$TMP/qe.csv" -q
-expect_grep "^arrivals,Q1,1,[0-9]*,ext,E2,[^,]*,[^,]*,[a-z_0-9]*:[-0-9.]*,mismatch:[-0-9.]*,exact:[-0-9.]*,.*,1$" "$TMP/qe.csv"
-expect_grep "^query_source,.*,text,valid_doc$" "$TMP/qe.csv"
+expect_grep "^arrivals,Q1,1,[0-9]*,ext,E2,[^,]*,[^,]*,[a-z_0-9]*:[-0-9.]*,mismatch:[-0-9.]*,exact:[-0-9.]*,.*,1,anna maria eriksson,anna maria erikson$" "$TMP/qe.csv"
+expect_grep "^query_source,.*,text,valid_doc,left_name,right_name$" "$TMP/qe.csv"
 expect_exit 0 "$W" query "$TMP/s.db" "$TMP/arrivals.csv" --sources idn -o "$TMP/qs.csv" -q
 grep -q ",ext," "$TMP/qs.csv" && fail "--sources idn gave an ext hit" || ok
 

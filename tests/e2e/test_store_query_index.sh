@@ -13,11 +13,12 @@ W="$WATCHLINK"
 
 expect_exit 0 "$W" index "$TMP/s.db" "$S/idn.csv" "$S/mys.csv" -q
 expect_exit 0 "$W" query "$TMP/s.db" "$S/tha.csv" --explain -o "$TMP/fast.csv"
-expect_grep "compared through the index file" "$TMP/err"
+expect_grep "through the index file" "$TMP/err"
 expect_exit 0 "$W" query "$TMP/s.db" "$S/tha.csv" --explain --full -o "$TMP/full.csv"
 [ "$(wc -l <"$TMP/fast.csv")" -gt 1000 ] && ok || fail "too few hits to prove anything"
 cmp -s "$TMP/fast.csv" "$TMP/full.csv" && ok || fail "fast and full query differ"
-grep -q ',1$' "$TMP/fast.csv" && ok || fail "no valid_doc hit in the sample query"
+python3 -c "import csv,sys; sys.exit(0 if any(r['valid_doc'] == '1' for r in csv.DictReader(open(sys.argv[1]))) else 1)" \
+  "$TMP/fast.csv" && ok || fail "no valid_doc hit in the sample query"
 for opts in "--top 3" "--sources idn" "--threshold 0.6 --top 1"; do
   # shellcheck disable=SC2086
   expect_exit 0 "$W" query "$TMP/s.db" "$S/tha.csv" $opts -o "$TMP/f.csv" -q

@@ -448,7 +448,16 @@ static void prefetch_runs(const wl_features *f, uint32_t b)
     if (c->pob != UINT32_MAX) pf(f->text + c->pob);
 }
 
-static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out, const prep_cache *cache)
+/* Who decides, from a pair's fields but the name, whether its name is scored
+ * (wl_compare_window_kept); NULL: every pair is compared whole. */
+typedef struct {
+    wl_compare_keep_fn keep;
+    void *arg;
+    unsigned char *skipped; /* the run's own flags */
+} keep_rule;
+
+static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out, const prep_cache *cache,
+                        const keep_rule *kr)
 {
     /* A run of fewer than SMALL_WINDOW pairs is not worth the prefetches:
      * its few hundred records stay in cache once read (wl_compare_window). */
@@ -458,7 +467,18 @@ static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_c
             if (k + PF_CREC < n) pf(&f->crec[ab[2 * (k + PF_CREC) + 1]]);
             if (k + PF_RUNS < n) prefetch_runs(f, ab[2 * (k + PF_RUNS) + 1]);
         }
-        compare_pair(f, ab[2 * k], ab[2 * k + 1], &out[k], cache);
+        if (!kr) {
+            compare_pair(f, ab[2 * k], ab[2 * k + 1], &out[k], cache);
+            continue;
+        }
+        /* the cheap fields first; the name (most of a pair's cost) only when
+         * the caller may still want the pair. The fields are independent, so
+         * the vector of a kept pair is compare_pair's. */
+        memset(&out[k], 0, sizeof out[k]);
+        compare_rest(f, ab[2 * k], ab[2 * k + 1], &out[k]);
+        kr->skipped[k] = !kr->keep(&out[k], kr->arg);
+        if (!kr->skipped[k])
+            out[k].level[WL_FIELD_NAME] = (uint8_t)compare_names_with(f, ab[2 * k], ab[2 * k + 1], &out[k], cache, NULL);
     }
 }
 
@@ -466,7 +486,14 @@ void wl_compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpve
 {
     prep_slot last[2] = { { .rec = UINT32_MAX }, { .rec = UINT32_MAX } };
     const prep_cache cache = { { &last[0], 0 }, { &last[1], 0 } };
-    compare_run(f, ab, n, out, &cache);
+    compare_run(f, ab, n, out, &cache, NULL);
+}
+
+static void compare_run_kept(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out, const keep_rule *kr)
+{
+    prep_slot last[2] = { { .rec = UINT32_MAX }, { .rec = UINT32_MAX } };
+    const prep_cache cache = { { &last[0], 0 }, { &last[1], 0 } };
+    compare_run(f, ab, n, out, &cache, kr);
 }
 
 /* Candidates come sorted by their first record, so within a window of W pairs
@@ -487,6 +514,7 @@ typedef struct {
     uint32_t *ab;        /* the window's pairs in b order */
     wl_cmpvec *vec;      /* their vectors */
     prep_slot *prep;     /* the first records' name preparations (NULL: none kept) */
+    unsigned char *flag; /* with a keep rule: the pairs skipped, in b order (NULL: none allocated) */
 } window_buf;
 
 static int window_alloc(window_buf *w)
@@ -496,6 +524,7 @@ static int window_alloc(window_buf *w)
     w->ab = malloc(2 * WINDOW * sizeof *w->ab);
     w->vec = malloc(WINDOW * sizeof *w->vec);
     w->prep = malloc(PREP_SLOTS * sizeof *w->prep); /* optional: without it, no cache */
+    w->flag = NULL;
     return w->key && w->tmp && w->ab && w->vec ? 0 : -1;
 }
 
@@ -506,12 +535,13 @@ static void window_free(window_buf *w)
     free(w->ab);
     free(w->vec);
     free(w->prep);
+    free(w->flag);
 }
 
 /* Compares the n <= WINDOW pairs ab in the window order, writing each pair's
  * vector to out[k] (when out) and its levels to levels[k] (when levels). */
 static void compare_window(const wl_features *f, const uint32_t *ab, size_t n, window_buf *w, uint8_t *levels,
-                           wl_cmpvec *out)
+                           wl_cmpvec *out, const keep_rule *kr)
 {
     for (size_t k = 0; k < n; k++) w->key[k] = (uint64_t)ab[2 * k + 1] << WINDOW_BITS | k;
     wl_u64_sort(w->key, w->tmp, n, 0);
@@ -523,17 +553,31 @@ static void compare_window(const wl_features *f, const uint32_t *ab, size_t n, w
     for (size_t k = 0; w->prep && k < PREP_SLOTS; k++) w->prep[k].rec = UINT32_MAX;
     /* the second records, in ascending order, rarely repeat: none kept */
     const prep_cache cache = { { w->prep, PREP_SLOTS - 1 }, { NULL, 0 } };
-    compare_run(f, w->ab, n, w->vec, &cache);
+    /* with a keep rule, the flags in window order go to w->flag first */
+    keep_rule wkr = kr ? (keep_rule){ kr->keep, kr->arg, w->flag } : (keep_rule){ NULL, NULL, NULL };
+    compare_run(f, w->ab, n, w->vec, &cache, kr ? &wkr : NULL);
     for (size_t k = 0; levels && k < n; k++)
         memcpy(levels + (w->key[k] & (WINDOW - 1)) * WL_FIELD_COUNT, w->vec[k].level, WL_FIELD_COUNT);
     for (size_t k = 0; out && k < n; k++) out[w->key[k] & (WINDOW - 1)] = w->vec[k];
+    for (size_t k = 0; kr && k < n; k++) kr->skipped[w->key[k] & (WINDOW - 1)] = w->flag[k];
 }
 
 void wl_compare_window(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out)
 {
-    window_buf w = { NULL, NULL, NULL, NULL, NULL };
-    if (n <= WINDOW && n >= SMALL_WINDOW && window_alloc(&w) == 0) compare_window(f, ab, n, &w, NULL, out);
+    window_buf w = { NULL, NULL, NULL, NULL, NULL, NULL };
+    if (n <= WINDOW && n >= SMALL_WINDOW && window_alloc(&w) == 0) compare_window(f, ab, n, &w, NULL, out, NULL);
     else wl_compare_run(f, ab, n, out); /* the same vectors, in the given order */
+    window_free(&w);
+}
+
+void wl_compare_window_kept(const wl_features *f, const uint32_t *ab, size_t n, wl_compare_keep_fn keep, void *arg,
+                            wl_cmpvec *out, unsigned char *skipped)
+{
+    const keep_rule kr = { keep, arg, skipped };
+    window_buf w = { NULL, NULL, NULL, NULL, NULL, NULL };
+    if (n <= WINDOW && n >= SMALL_WINDOW && window_alloc(&w) == 0 && (w.flag = malloc(n)) != NULL)
+        compare_window(f, ab, n, &w, NULL, out, &kr);
+    else compare_run_kept(f, ab, n, out, &kr); /* the same vectors and flags, in the given order */
     window_free(&w);
 }
 
@@ -549,7 +593,7 @@ wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n
 #pragma omp for schedule(static, 1)
         for (long long c = 0; c < nwin; c++) {
             size_t lo = (size_t)c * WINDOW, m = WL_MIN(n - lo, (size_t)WINDOW);
-            if (!failed) compare_window(f, pairs + 2 * lo, m, &w, levels ? levels + lo * WL_FIELD_COUNT : NULL, NULL);
+            if (!failed) compare_window(f, pairs + 2 * lo, m, &w, levels ? levels + lo * WL_FIELD_COUNT : NULL, NULL, NULL);
         }
         window_free(&w);
     }

@@ -51,6 +51,21 @@ enum { WL_COMPARE_WINDOW = 1 << 14 };
  */
 void wl_compare_window(const wl_features *f, const uint32_t *ab, size_t n, wl_cmpvec *out);
 
+/** keep(v, arg): whether a pair whose fields but the name are v (the name's
+ *  level, name_q and name_rare 0) is still wanted. */
+typedef int (*wl_compare_keep_fn)(const wl_cmpvec *v, void *arg);
+
+/**
+ * As wl_compare_window, but each pair's fields other than the name are
+ * compared first and shown to keep: a pair it refuses gets skipped[k] = 1 and
+ * its name is not scored (out[k] then holds the other fields, the name level
+ * 0); every other pair gets skipped[k] = 0 and wl_compare's vector. For a
+ * caller that wants only pairs able to reach a weight (a screening threshold):
+ * the name is most of a pair's cost. Thread-safe; allocates scratch.
+ */
+void wl_compare_window_kept(const wl_features *f, const uint32_t *ab, size_t n, wl_compare_keep_fn keep, void *arg,
+                            wl_cmpvec *out, unsigned char *skipped);
+
 /* ---- levels, named once (compare.c); the numbers are what wl_cmpvec holds ---- */
 enum { WL_LV_MISSING = 0 };
 enum { WL_NAME_DIFFERENT = 1, WL_NAME_JW80, WL_NAME_JW92, WL_NAME_ALL_PARTS, WL_NAME_EXACT };

@@ -24,7 +24,9 @@
  * Each pair is compared in the order the full run compares it (the record
  * whose source sorts first on the left; the sources differ), so its levels,
  * weights and probability are the full run's to the bit. */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/dataset.h"
 #include "compare/compare.h"
@@ -473,6 +475,10 @@ typedef struct {
     uint64_t *seen;
     uint32_t *seen_rank;
     const wl_model_bits *bits; /* NULL, or m's level weights filled already (a querier's) */
+    char **names;              /* NULL, or (--explain) 2 per pair: the names that met (wl_store_screen) */
+    double names_at;           /* the pairs named: probability >= names_at, or the document exact */
+    int screen;                /* 1: only the pairs at or above threshold or with the document exact */
+    double threshold;
 } query_ctx;
 
 /* The source names of the store (section "sources", NUL-separated in source
@@ -635,6 +641,97 @@ static void orient_range(const query_ctx *c, size_t from, size_t to, uint32_t *a
     }
 }
 
+/* The names that met (--explain) of the pairs a screening may report: at or
+ * above names_at, or with the document exact (the CLI's document short cut),
+ * found in g, which holds both records with the rarities the pair was scored
+ * with (wl_pair_names_met walks compare_names_with itself, so the names are the
+ * ones that gave the level). names[2k]: pair k's query record's (the pair's
+ * left), names[2k + 1] the other's, whichever the full run compared first.
+ * @return 0, or -1 when out of memory (the names made so far stay, for the
+ * caller to free). */
+static int name_pairs(query_ctx *c, const uint32_t *ab, const wl_match *m)
+{
+    long long n = (long long)c->pairs.len;
+    int failed = 0;
+#pragma omp parallel for num_threads(c->threads) schedule(dynamic, 256) reduction(| : failed) if (n > WL_COMPARE_WINDOW)
+    for (long long k = 0; k < n; k++) {
+        if (!(m[k].probability >= c->names_at) && m[k].level[WL_FIELD_DOC] != WL_DOC_EXACT) continue;
+        char a[1024], b[1024];
+        wl_pair_names_met(c->g, ab[2 * k], ab[2 * k + 1], a, b, sizeof a);
+        int left_first = ab[2 * k] == m[k].left; /* the query record compared first */
+        c->names[2 * k] = strdup(left_first ? a : b);
+        c->names[2 * k + 1] = strdup(left_first ? b : a);
+        failed |= !c->names[2 * k] || !c->names[2 * k + 1];
+    }
+    return failed ? -1 : 0;
+}
+
+/* What a screening keeps of a pair, told from its fields but the name: the
+ * most its weight can be (screen_keep) against the least a kept pair's is. */
+typedef struct {
+    const wl_model *m;
+    const wl_model_bits *bits;
+    double need;     /* below this weight a pair's probability is surely below the threshold */
+    double name_max; /* the most the name can add: its best level with the whole rarity bonus */
+} screen_rule;
+
+static screen_rule screen_rule_of(const wl_model *m, const wl_model_bits *bits, double t)
+{
+    screen_rule r = { m, bits, -INFINITY, 0.0 };
+    /* The threshold is met by a pair's float probability, rounded from the
+     * double of its float weight: t shrunk by far more than a float's rounding
+     * (relative 6e-8) and the weight's bound by 0.01 bits, so no pair at or
+     * above t is refused for a rounding. t <= 0 or >= 1: nothing refused
+     * (every pair is at or above 0; a probability of 1 is a rounding). */
+    double ts = t * (1.0 - 1e-6);
+    if (t > 0.0 && t < 1.0 && ts > 0.0) r.need = log2(ts / (1.0 - ts)) - 0.01;
+    for (int l = 1; l < m->levels[WL_FIELD_NAME] && l < WL_MAX_LEVELS; l++) {
+        /* the name's weight is never read from the namesake row (model.c namesake_row) */
+        double w = bits->w[WL_FIELD_NAME][l] + (l >= m->tf_from ? m->tf_cap : 0.0);
+        if (w > r.name_max) r.name_max = w;
+    }
+    return r;
+}
+
+/* Whether a pair with the fields but the name of v may be kept: its document
+ * exact (the CLI's short cut takes it at any probability), or its weight's
+ * bound -- the prior, the name's most, each other field's level at the larger
+ * of its two rows (the namesake row is read when the names agree closely) --
+ * summed in wl_model_weight_bits' order: a rounded sum of larger terms is no
+ * smaller, so a refused pair's weight is below the bound. */
+static int screen_keep(const wl_cmpvec *v, void *arg)
+{
+    const screen_rule *r = arg;
+    if (v->level[WL_FIELD_DOC] == WL_DOC_EXACT) return 1;
+    double w = r->bits->prior_bits + r->name_max;
+    for (int f = 1; f < WL_FIELD_COUNT; f++) {
+        int l = v->level[f];
+        if (!l) continue;
+        double a = r->bits->w[f][l], b = r->m->has_namesake ? r->bits->w_namesake[f][l] : a;
+        w += a > b ? a : b;
+    }
+    return w >= r->need;
+}
+
+/* A screening's pairs: those at or above the threshold or with the document
+ * exact, compacted in order (m, the pairs and their orders ab alike). */
+static size_t screen_compact(query_ctx *c, const unsigned char *skipped, uint32_t *ab, wl_match *m)
+{
+    uint64_t *p = c->pairs.data;
+    size_t w = 0;
+    for (size_t k = 0; k < c->pairs.len; k++) {
+        if (skipped[k]) continue;
+        if (!(m[k].probability >= c->threshold) && m[k].level[WL_FIELD_DOC] != WL_DOC_EXACT) continue;
+        m[w] = m[k];
+        p[w] = p[k];
+        ab[2 * w] = ab[2 * k];
+        ab[2 * w + 1] = ab[2 * k + 1];
+        w++;
+    }
+    c->pairs.len = w;
+    return w;
+}
+
 static wl_status score(query_ctx *c, wl_match **out)
 {
     size_t np = c->pairs.len;
@@ -661,6 +758,11 @@ static wl_status score(query_ctx *c, wl_match **out)
         bits = &own;
     }
     int failed = 0;
+    /* a screening: a pair that cannot reach the threshold is refused before
+     * its name is scored (skipped[k]); the others as without */
+    screen_rule rule = screen_rule_of(c->m, bits, c->threshold);
+    unsigned char *skipped = c->screen ? calloc(np ? np : 1, 1) : NULL;
+    if (c->screen && !skipped) failed = 1;
     /* Each window's vectors are scored as soon as they are compared: no vector
      * array for all the pairs (a 10^4-record query's 1.4 M pairs made 30 MB of
      * fresh pages to fault in and clear). One window (a one-record query's few
@@ -674,13 +776,19 @@ static wl_status score(query_ctx *c, wl_match **out)
         }
 #pragma omp for schedule(static)
         for (long long k = 0; k < n; k += blk) {
-            if (!vec) continue;
+            if (!vec || (c->screen && !skipped)) continue;
             size_t w = (size_t)(k + blk < n ? blk : n - k);
-            wl_compare_window(c->g, &ab[2 * k], w, vec);
-            for (size_t j = 0; j < w; j++) fill_match(c->m, bits, p[k + (long long)j], &vec[j], &m[k + (long long)j]);
+            if (skipped) wl_compare_window_kept(c->g, &ab[2 * k], w, screen_keep, &rule, vec, skipped + k);
+            else wl_compare_window(c->g, &ab[2 * k], w, vec);
+            for (size_t j = 0; j < w; j++)
+                if (!skipped || !skipped[k + (long long)j])
+                    fill_match(c->m, bits, p[k + (long long)j], &vec[j], &m[k + (long long)j]);
         }
         free(vec);
     }
+    if (!failed && skipped) screen_compact(c, skipped, ab, m);
+    free(skipped);
+    if (!failed && c->names && name_pairs(c, ab, m) != 0) failed = 1;
     free(ab);
     if (failed) {
         free(m);
@@ -705,7 +813,41 @@ struct wl_store_querier {
  * opened per call: negligible against that many records). */
 enum { SERIAL_RECORDS = 256 };
 
-wl_status wl_store_querier_create(const wl_store_index *x, const wl_model *m, wl_store_querier **out)
+/* A name in each script the folding transliterates (name_translit.c's kinds:
+ * Arabic, Russian, Ukrainian and Belarusian Cyrillic, Khmer, Myanmar, Han,
+ * Hangul, Katakana, Hebrew, Devanagari, and Greek through Any-Latin). ICU
+ * compiles a script's transliterator the first time a name in it comes, once
+ * a process: 150 M instructions (~45 ms) for the first, its registry included,
+ * which fell inside a warm service's timed queries (the bench's 10^4 arrivals
+ * hold 51 Cyrillic names; the first came at query 21). */
+static const char *const WARM_NAMES[] = {
+    "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf",                   /* Arabic */
+    "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd",                   /* Russian */
+    "\xd0\x87\xd0\xb6\xd0\xb0\xd0\xba \xd0\x84\xd0\xb2\xd0\xb0", /* Ukrainian (yi, ye) */
+    "\xd0\x8e\xd0\xbb\xd0\xb0\xd0\xb4\xd0\xb0",            /* Belarusian (short u) */
+    "\xe1\x9e\x9f\xe1\x9e\xbb\xe1\x9e\x81",                          /* Khmer */
+    "\xe1\x80\xa1\xe1\x80\xb1\xe1\x80\xac\xe1\x80\x84\xe1\x80\xba",            /* Myanmar */
+    "\xe7\x8e\x8b\xe4\xbc\x9f",                                 /* Han */
+    "\xea\xb9\x80\xeb\xaf\xbc\xec\x88\x98",                          /* Hangul */
+    "\xe3\x82\xbf\xe3\x83\x8a\xe3\x82\xab",                          /* Katakana */
+    "\xd7\x9b\xd7\x94\xd7\x9f",                          /* Hebrew */
+    "\xe0\xa4\xb0\xe0\xa4\xbe\xe0\xa4\xae",                          /* Devanagari */
+    "\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82",            /* Greek */
+};
+
+/* Folds one name of each script with ctx, so its transliterators are compiled
+ * and cloned before the service's first query, not during one. The folds'
+ * results are dropped: a transliterator keeps no state between names. */
+static void warm_scripts(wl_namectx *ctx)
+{
+    char out[1024];
+    for (size_t k = 0; k < sizeof WARM_NAMES / sizeof *WARM_NAMES; k++)
+        wl_name_fold(ctx, WARM_NAMES[k], strlen(WARM_NAMES[k]), out, sizeof out);
+}
+
+/* warm: compile every script's transliterator now (a service's querier), or
+ * as names need them (wl_store_query's querier of one call). */
+static wl_status querier_open(const wl_store_index *x, const wl_model *m, int warm, wl_store_querier **out)
 {
     *out = NULL;
     if (!x || !m) return WL_USAGE;
@@ -717,9 +859,15 @@ wl_status wl_store_querier_create(const wl_store_index *x, const wl_model *m, wl
         free(qr);
         return WL_NOMEM;
     }
+    if (warm) warm_scripts(qr->ctx);
     wl_model_bits_fill(m, &qr->bits);
     *out = qr;
     return WL_OK;
+}
+
+wl_status wl_store_querier_create(const wl_store_index *x, const wl_model *m, wl_store_querier **out)
+{
+    return querier_open(x, m, 1, out);
 }
 
 void wl_store_querier_free(wl_store_querier *qr)
@@ -762,7 +910,8 @@ static void free_view(wl_features *v)
 static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namectx *ctx, const wl_model_bits *bits,
                            const wl_dataset *q,
                            const wl_features *given, const wl_dataset *d, const unsigned char *use, int among,
-                           int threads, wl_match **pairs, size_t *n, char *err, size_t errcap)
+                           int threads, const double *screen_at, char ***names, wl_match **pairs, size_t *n,
+                           char *err, size_t errcap)
 {
     query_ctx c;
     memset(&c, 0, sizeof c);
@@ -784,7 +933,14 @@ static wl_status match_run(const wl_store_index *x, const wl_model *m, wl_namect
     if (st == WL_OK && among && !(c.qrank = wl_dataset_ranks(q, &order))) st = WL_NOMEM;
     free(order);
     if (st == WL_OK) st = build(&c);
+    if (st == WL_OK && names && !(c.names = calloc(2 * (c.pairs.len ? c.pairs.len : 1), sizeof *c.names)))
+        st = WL_NOMEM;
+    c.screen = screen_at != NULL;
+    c.threshold = screen_at ? *screen_at : 0.0;
+    c.names_at = c.threshold;
     if (st == WL_OK) st = score(&c, pairs);
+    if (names && st == WL_OK) *names = c.names;
+    else if (names) wl_store_names_free(c.names, c.pairs.len); /* the names made: pairs.len pairs' worth at most */
     if (st == WL_OK) *n = c.pairs.len;
     else wl_set_error(err, errcap, "query failed: %s", wl_strerror(st));
     if (given) free_view(c.fq);
@@ -810,7 +966,8 @@ wl_status wl_store_querier_run(wl_store_querier *qr, const wl_dataset *q, int th
         wl_set_error(err, errcap, "wl_store_query: no index, query or model");
         return WL_USAGE;
     }
-    return match_run(qr->x, qr->m, qr->ctx, &qr->bits, q, NULL, NULL, NULL, 0, threads, pairs, n, err, errcap);
+    return match_run(qr->x, qr->m, qr->ctx, &qr->bits, q, NULL, NULL, NULL, 0, threads, NULL, NULL, pairs, n, err,
+                     errcap);
 }
 
 wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
@@ -823,7 +980,7 @@ wl_status wl_store_match(const wl_store_index *x, const wl_dataset *later, const
         wl_set_error(err, errcap, "wl_store_match: no index, query or model");
         return WL_USAGE;
     }
-    return match_run(x, m, NULL, NULL, q, NULL, later, use, among, threads, pairs, n, err, errcap);
+    return match_run(x, m, NULL, NULL, q, NULL, later, use, among, threads, NULL, NULL, pairs, n, err, errcap);
 }
 
 wl_status wl_store_match_features(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q,
@@ -836,7 +993,40 @@ wl_status wl_store_match_features(const wl_store_index *x, const wl_dataset *lat
         wl_set_error(err, errcap, "wl_store_match: no index, query, its features or model");
         return WL_USAGE;
     }
-    return match_run(x, m, NULL, NULL, q, fq, later, use, among, threads, pairs, n, err, errcap);
+    return match_run(x, m, NULL, NULL, q, fq, later, use, among, threads, NULL, NULL, pairs, n, err, errcap);
+}
+
+wl_status wl_store_screen(const wl_store_index *x, const wl_dataset *later, const wl_dataset *q, const wl_features *fq,
+                          const wl_model *m, int threads, double threshold, wl_match **pairs, size_t *n, char ***names,
+                          char *err, size_t errcap)
+{
+    *pairs = NULL;
+    *n = 0;
+    if (names) *names = NULL;
+    if (!x || !q || !fq || fq->n != q->n || !m) {
+        wl_set_error(err, errcap, "wl_store_screen: no index, query, its features or model");
+        return WL_USAGE;
+    }
+    return match_run(x, m, NULL, NULL, q, fq, later, NULL, 0, threads, &threshold, names, pairs, n, err, errcap);
+}
+
+wl_status wl_store_querier_screen(wl_store_querier *qr, const wl_dataset *q, int threads, double threshold,
+                                  wl_match **pairs, size_t *n, char *err, size_t errcap)
+{
+    *pairs = NULL;
+    *n = 0;
+    if (!qr || !q) {
+        wl_set_error(err, errcap, "wl_store_querier_screen: no querier or query");
+        return WL_USAGE;
+    }
+    return match_run(qr->x, qr->m, qr->ctx, &qr->bits, q, NULL, NULL, NULL, 0, threads, &threshold, NULL, pairs, n,
+                     err, errcap);
+}
+
+void wl_store_names_free(char **names, size_t n)
+{
+    for (size_t k = 0; names && k < 2 * n; k++) free(names[k]);
+    free(names);
 }
 
 wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_model *m, int threads,
@@ -849,7 +1039,7 @@ wl_status wl_store_query(const wl_store_index *x, const wl_dataset *q, const wl_
         return WL_USAGE;
     }
     wl_store_querier *qr = NULL;
-    wl_status st = wl_store_querier_create(x, m, &qr);
+    wl_status st = querier_open(x, m, 0, &qr);
     if (st == WL_OK) st = wl_store_querier_run(qr, q, threads, pairs, n, err, errcap);
     else wl_set_error(err, errcap, "query failed: %s", wl_strerror(st));
     wl_store_querier_free(qr);
