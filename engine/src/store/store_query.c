@@ -677,7 +677,7 @@ typedef struct {
 
 static screen_rule screen_rule_of(const wl_model *m, const wl_model_bits *bits, double t)
 {
-    screen_rule r = { m, bits, -INFINITY, 0.0 };
+    screen_rule r = { m, bits, -INFINITY, 0.0 }; /* name_max set below */
     /* The threshold is met by a pair's float probability, rounded from the
      * double of its float weight: t shrunk by far more than a float's rounding
      * (relative 6e-8) and the weight's bound by 0.01 bits, so no pair at or
@@ -685,8 +685,10 @@ static screen_rule screen_rule_of(const wl_model *m, const wl_model_bits *bits, 
      * (every pair is at or above 0; a probability of 1 is a rounding). */
     double ts = t * (1.0 - 1e-6);
     if (t > 0.0 && t < 1.0 && ts > 0.0) r.need = log2(ts / (1.0 - ts)) - 0.01;
+    /* every level, missing (0) included: a model may adjust from any level.
+     * The name's weight is never read from the namesake row (model.c namesake_row). */
+    r.name_max = m->tf_from <= 0 ? m->tf_cap : 0.0;
     for (int l = 1; l < m->levels[WL_FIELD_NAME] && l < WL_MAX_LEVELS; l++) {
-        /* the name's weight is never read from the namesake row (model.c namesake_row) */
         double w = bits->w[WL_FIELD_NAME][l] + (l >= m->tf_from ? m->tf_cap : 0.0);
         if (w > r.name_max) r.name_max = w;
     }
