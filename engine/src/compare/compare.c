@@ -477,8 +477,10 @@ static void compare_run(const wl_features *f, const uint32_t *ab, size_t n, wl_c
         memset(&out[k], 0, sizeof out[k]);
         compare_rest(f, ab[2 * k], ab[2 * k + 1], &out[k]);
         kr->skipped[k] = !kr->keep(&out[k], kr->arg);
-        if (!kr->skipped[k])
-            out[k].level[WL_FIELD_NAME] = (uint8_t)compare_names_with(f, ab[2 * k], ab[2 * k + 1], &out[k], cache, NULL);
+        if (!kr->skipped[k]) {
+            int lv = compare_names_with(f, ab[2 * k], ab[2 * k + 1], &out[k], cache, NULL);
+            out[k].level[WL_FIELD_NAME] = (uint8_t)lv;
+        }
     }
 }
 
@@ -593,7 +595,8 @@ wl_status wl_compare_pairs(const wl_features *f, const uint32_t *pairs, size_t n
 #pragma omp for schedule(static, 1)
         for (long long c = 0; c < nwin; c++) {
             size_t lo = (size_t)c * WINDOW, m = WL_MIN(n - lo, (size_t)WINDOW);
-            if (!failed) compare_window(f, pairs + 2 * lo, m, &w, levels ? levels + lo * WL_FIELD_COUNT : NULL, NULL, NULL);
+            if (!failed)
+                compare_window(f, pairs + 2 * lo, m, &w, levels ? levels + lo * WL_FIELD_COUNT : NULL, NULL, NULL);
         }
         window_free(&w);
     }
