@@ -78,10 +78,21 @@ static size_t build(const tpart *t, wl_fpart *out)
         p->len = (uint8_t)strlen(s->text);
         p->canon_len = (uint8_t)strlen(canon);
         p->flags = s->flags | (p->canon_len == 1 ? WL_PART_INITIAL : 0);
-        p->dm1 = pack_code(s->dm1);
-        p->dm2 = pack_code(s->dm2);
+        char pri[5], alt[5], skel[64], cls[64];
+        if (s->dm1 && !strcmp(s->dm1, "?")) { /* the engine's own codes and skeleton (PR) */
+            wl_double_metaphone(canon, strlen(canon), pri, alt);
+            p->dm1 = wl_dm_pack(pri);
+            p->dm2 = alt[0] ? wl_dm_pack(alt) : p->dm1;
+            size_t k = wl_skeleton(canon, strlen(canon), skel, sizeof skel);
+            p->h_skel = wl_hash(skel, k);
+            k = wl_sound_classes(canon, strlen(canon), cls, sizeof cls);
+            p->h_sound = wl_sound_key(cls, k);
+        } else {
+            p->dm1 = pack_code(s->dm1);
+            p->dm2 = pack_code(s->dm2);
+            p->h_skel = s->skel ? wl_hash(s->skel, strlen(s->skel)) : wl_hash_seed(canon, strlen(canon), 7);
+        }
         p->h_canon = wl_hash(canon, strlen(canon));
-        p->h_skel = s->skel ? wl_hash(s->skel, strlen(s->skel)) : wl_hash_seed(canon, strlen(canon), 7);
         p->freq = s->freq ? s->freq : DEFAULT_FREQ;
         char spell[64];
         size_t k = wl_sound_spelling(canon, strlen(canon), spell, sizeof spell);
@@ -108,6 +119,8 @@ static wl_namesim compare(const tpart *x, const tpart *y)
 #define P(t) { t, NULL, NULL, NULL, NULL, 0, 0 }
 #define PF(t, fl) { t, NULL, NULL, NULL, NULL, fl, 0 }
 #define PQ(t, fr) { t, NULL, NULL, NULL, NULL, 0, fr }
+#define PR(t) { t, NULL, "?", NULL, NULL, 0, 0 } /* codes, skeleton and sound classes as the engine makes them */
+#define PRC(t, c) { t, c, "?", NULL, NULL, 0, 0 }
 #define PARTICLE(t) PF(t, WL_PART_PARTICLE)
 
 static double bits(uint32_t freq) { return log2((double)N_RECORDS / freq); }
@@ -315,6 +328,48 @@ static void test_phonetic_agreement(void **state)
     assert_int_equal(s.all_parts, 0);
     assert_int_equal(s.n_matched, 2);
     assert_true(s.score < 0.8f);
+}
+
+/* Parts of up to three letters agree on a Double Metaphone code alone only when
+ * their consonants agree too, in the skeleton or by sound class. The code alone
+ * let Burmese "Win Soe" match "Ana Gabriela Rubio Zea" on every part in OFAC:
+ * win and ana both code AN (an initial w before a vowel codes as a vowel), soe
+ * and zea both S. Romanisations of one short name keep their consonants:
+ * uk / ouk (skeleton k), Korean chu / ju and Arabic dhu / thu (one sound class;
+ * both pairs were true OFAC alias pairs that the skeleton alone would lose). */
+static void test_short_parts_need_consonants(void **state)
+{
+    (void)state;
+    char pri[5], alt[5];
+    wl_double_metaphone("win", 3, pri, alt);
+    uint32_t w1 = wl_dm_pack(pri), w2 = alt[0] ? wl_dm_pack(alt) : w1;
+    wl_double_metaphone("ana", 3, pri, alt);
+    uint32_t a1 = wl_dm_pack(pri), a2 = alt[0] ? wl_dm_pack(alt) : a1;
+    /* the premise: the codes agree, so only the consonants can tell them apart */
+    assert_true(w1 == a1 || w1 == a2 || w2 == a1 || w2 == a2);
+
+    tpart win[] = { PR("win"), PR("soe"), END };
+    tpart ana[] = { PR("ana"), PR("gabriela"), PR("rubio"), PR("zea"), END };
+    wl_namesim s = compare(win, ana);
+    assert_int_equal(s.all_parts, 0);
+    tpart win1[] = { PR("win"), PR("aung"), END };
+    tpart ana1[] = { PR("ana"), PR("aung"), END };
+    s = compare(win1, ana1);
+    assert_int_equal(s.n_matched, 1);
+    assert_int_equal(s.all_parts, 0);
+
+    tpart uk[] = { PR("uk"), PR("vanna"), END };
+    tpart ouk[] = { PR("ouk"), PR("vanna"), END };
+    s = compare(uk, ouk);
+    assert_int_equal(s.all_parts, 1);
+    tpart chu[] = { PRC("chu", "zhu"), PR("hyok"), END }; /* canonical zhu, as normalise respells it */
+    tpart ju[] = { PR("ju"), PR("hyok"), END };
+    s = compare(chu, ju);
+    assert_int_equal(s.all_parts, 1);
+    tpart dhu[] = { PR("dhu"), PR("himma"), END };
+    tpart thu[] = { PR("thu"), PR("himma"), END };
+    s = compare(dhu, thu);
+    assert_int_equal(s.all_parts, 1);
 }
 
 /* A name read from Hangul, kana, Han or an abjad meets its Latin spelling on
@@ -833,6 +888,7 @@ int main(void)
         cmocka_unit_test_setup(test_subset_of_longer_name, setup),
         cmocka_unit_test_setup(test_one_part_inside_longer, setup),
         cmocka_unit_test_setup(test_initials, setup),
+        cmocka_unit_test_setup(test_short_parts_need_consonants, setup),
         cmocka_unit_test_setup(test_particles_count_little, setup),
         cmocka_unit_test_setup(test_joined_and_split_parts, setup),
         cmocka_unit_test_setup(test_phonetic_agreement, setup),

@@ -7,8 +7,11 @@
  *    0.95 when a Double Metaphone code (Philips 2000) or the consonant skeleton
  *    agrees and Jaro-Winkler is at least 0.7, and to 0.9 when only the code
  *    agrees (short names romanised with other vowels: uk / ouk, nay / nei).
- *    A code agreement counts the part as matched only from Jaro-Winkler 0.8 (or
- *    for parts of up to three letters): on one-part names through another script
+ *    A code agreement counts the part as matched only from Jaro-Winkler 0.8, or
+ *    for parts of up to three letters whose consonants agree as well (skeleton
+ *    or sound classes: uk / ouk, zhu / ju; not win / ana, both coded AN, which
+ *    with soe / zea made Burmese Win Soe every part of Ana Gabriela Rubio Zea
+ *    in OFAC, and 38 other false pairs there): on one-part names through another script
  *    the code alone paired iiris / araos, mag / mika, hsieh / su, and half of the
  *    Russian xlit pairs it made were wrong (F1 0.67 -> 0.78 with the rule; the
  *    skeleton, the consonants in order, is strict enough to stay at 0.7).
@@ -402,7 +405,8 @@ static inline __attribute__((always_inline)) part_match part_similarity(const wl
         agree = 1;
     } else if (dm_agree(x, y)) {
         floor = m.jw >= PHONETIC_MIN_JW ? SIM_PHONETIC : SIM_SOUND_ONLY;
-        agree = m.jw >= DM_MATCH_JW || (x->canon_len <= 3 && y->canon_len <= 3);
+        agree = m.jw >= DM_MATCH_JW || (x->canon_len <= 3 && y->canon_len <= 3
+                                           && (x->h_skel == y->h_skel || (x->h_sound && x->h_sound == y->h_sound)));
     }
     if (!agree && x->h_spell && x->h_spell == y->h_spell && ((x->flags | y->flags) & WL_PART_XSCRIPT)) {
         floor = SPELL_FLOOR; /* the same sound spelling: a transcription (wl_sound_spelling) */
