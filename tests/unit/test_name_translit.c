@@ -245,6 +245,9 @@ static void test_sound_loose(void **state)
         { "cortlandt", "KTLN" }, { "kotlan", "KTLN" },
         { "sriporn", "SLPN" }, { "sriphon", "SLPN" },                 /* Thai -พร */
         { "omar", "ML" }, { "oman", "MN" },                           /* a final r stays */
+        { "walker", "PK" }, { "vok", "PK" },                          /* Chinese 沃克: no final -r */
+        { "corder", "KT" }, { "kod", "KT" },                          /* Chinese 科德 */
+        { "amir", "ML" },                                             /* but not after one class */
         { "chen", "SN" }, { "aeiou", "" }, { "", "" },
     };
     char out[64];

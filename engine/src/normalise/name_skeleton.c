@@ -153,7 +153,11 @@ size_t wl_sound_spelling(const char *s, size_t n, char *out, size_t cap) { retur
  *    RTGS, Chinese, Japanese; Korean writes coda l only);
  *  - a final l after a vowel reads n (Thai -kul / -kun: a final ล sounds n,
  *    Royal Institute RTGS 1999, and passports keep the Sanskrit-style l; a
- *    final r stays, as Omar and Bashir are not Oman and Bashin);
+ *    final r is not read n, as Omar and Bashir are not Oman and Bashin);
+ *  - a final r after a vowel goes once two classes stand before it: Chinese,
+ *    Japanese and Korean render English names as non-rhotic speech does
+ *    (Walker: 沃克 wo-ke, ウォーカー wōkā, 워커 wokeo; Corder 科德 ke-de). After
+ *    one class it stays (Omar, Amir): a one-class key would be a crowd;
  *  - a final t or d after n (Cortlandt / kotlan, Kirkland / kokran): no
  *    syllable of those languages ends in a cluster.
  * Only the blocking keys use it (block_keys.c): two spellings one of these
@@ -171,6 +175,7 @@ size_t wl_sound_loose(const char *s, size_t n, char *out, size_t cap)
         if (c == 'L' && i > 0 && sp[i - 1] == 'A') {
             if (i + 1 < k && sp[i + 1] != 'A') continue; /* a coda liquid */
             if (i + 1 == k && n > 0 && s[n - 1] == 'l') c = 'N'; /* a final -l */
+            else if (i + 1 == k && n > 0 && s[n - 1] == 'r' && m >= 2) continue; /* a final -r, non-rhotic */
         }
         if (m > 0 && out[m - 1] == c) continue;
         out[m++] = c;
