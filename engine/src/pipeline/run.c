@@ -190,6 +190,20 @@ wl_status wl_run_score(run_ctx *c)
     return WL_OK;
 }
 
+void wl_run_release_candidates(run_ctx *c)
+{
+    free(c->vec);
+    c->vec = NULL;
+    wl_vec_free(&c->cand);
+    if (c->opt->keep_features && c->f) {
+        c->f->rank = NULL;
+        c->r->features = c->f;
+    } else {
+        wl_features_free(c->f);
+    }
+    c->f = NULL;
+}
+
 wl_status wl_run_cluster(run_ctx *c)
 {
     wl_result *r = c->r;
@@ -271,16 +285,7 @@ static wl_status run_stages(run_ctx *c, const wl_model *model)
     /* Clustering reads the kept pairs and the ranks only: the candidates,
      * their vectors and the features (at 10^6 x 10^6 0.4 and 0.7 GB) go
      * before its arrays are allocated, so they never sit beside them. */
-    free(c->vec);
-    c->vec = NULL;
-    wl_vec_free(&c->cand);
-    if (c->opt->keep_features) { /* handed to the result (its rank is c->rank, freed by wl_run) */
-        c->f->rank = NULL;
-        c->r->features = c->f;
-    } else {
-        wl_features_free(c->f);
-    }
-    c->f = NULL;
+    wl_run_release_candidates(c);
     STAGE_DONE(ST_SCORE);
     report(c, "cluster", 0, 1);
     if ((st = wl_run_cluster(c)) != WL_OK) return st;

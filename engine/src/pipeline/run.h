@@ -47,6 +47,11 @@ void wl_run_drop_without_identity(wl_vec *cand, const wl_features *f);
 wl_status wl_run_fit(run_ctx *c, const wl_model *given);
 /** Scores c->cand with c->vec; keeps the pairs at or above the threshold in c->r->pairs, in candidate order. */
 wl_status wl_run_score(run_ctx *c);
+/** Before clustering, which reads the pairs and the ranks only: frees the
+ *  candidates and their vectors, and the features unless the options keep them
+ *  for the result (--explain names the names that met from them); c->rank
+ *  stays c's, so the kept features lose their pointer to it. */
+void wl_run_release_candidates(run_ctx *c);
 /** Best-link / one-to-one, sorts c->r->pairs in output order and clusters them. */
 wl_status wl_run_cluster(run_ctx *c);
 

@@ -370,19 +370,7 @@ wl_status wl_stage_finish(wl_stages *s, wl_match *pairs, size_t n, wl_result **o
         return WL_USAGE;
     }
     double t = wl_now();
-    /* Clustering reads the pairs and the ranks only: the candidates, their
-     * vectors and the features go first, as in run.c, unless the result keeps
-     * the features (--explain names the names that met from them). */
-    free(s->c.vec);
-    s->c.vec = NULL;
-    wl_vec_free(&s->c.cand);
-    if (s->c.opt->keep_features && s->c.f) {
-        s->c.f->rank = NULL; /* s->c.rank, freed with the stages */
-        s->c.r->features = s->c.f;
-    } else {
-        wl_features_free(s->c.f);
-    }
-    s->c.f = NULL;
+    wl_run_release_candidates(&s->c); /* s->c.rank is freed with the stages */
     wl_result *r = s->c.r;
     r->pairs = pairs;
     r->n_pairs = n;
