@@ -23,6 +23,12 @@
  *   follow the same rule (wl_mrz_birth_date).
  * - Buddhist Era: a "BE"/"พ.ศ." marker, or a bare four-digit year in 2400..2600,
  *   is Gregorian + 543; with a Thai month name a two-digit year is BE 25yy.
+ * - Year-numbering eras: after a Japanese era name (明治, 大正, 昭和, 平成, 令和;
+ *   Meiji 1868, Taisho 1912, Showa 1926, Heisei 1989, Reiwa 2019 are their first
+ *   years) or the Republic of China's 民國 (Taiwan's documents; 1912 is year 1,
+ *   as is 1912 in North Korea's Juche calendar, 주체), a year of one to three
+ *   digits counts from the era: 昭和40年 is 1965. The era must not end before
+ *   it (Showa has 64 years, Taisho 15, Meiji 45, Heisei 31).
  * - Order: a leading four-digit year means year-month-day (year-day-month only when
  *   the middle number cannot be a month); otherwise day-first and month-first are
  *   both returned, day-first first, when both are valid calendar dates.
@@ -80,6 +86,7 @@ typedef struct {
     int n;
     unsigned flags;   /* WL_DATE_APPROX from '~', '?' and approx words */
     int be, ce;       /* era markers seen */
+    int era;          /* WL_ERA_*: a year-numbering era was named */
     int cal;          /* WL_CAL_*: a Hijri marker was seen */
     int month_cal;    /* WL_CAL_*: a Hijri month name was seen */
     /* builders */
@@ -143,6 +150,10 @@ static void flush_word(lexer *lx)
     case WL_DW_APPROX: lx->flags |= WL_DATE_APPROX; return;
     case WL_DW_BE: lx->be = 1; return;
     case WL_DW_CE: lx->ce = 1; return;
+    case WL_DW_ERA:
+        if (lx->era && lx->era != value) lx->bad = 1; /* two eras: no reading */
+        lx->era = value;
+        return;
     /* "Hijri Shamsi": the generic Hijri word gives way to the solar one */
     case WL_DW_AH: if (!lx->cal) lx->cal = WL_CAL_ISLAMIC; return;
     case WL_DW_SH: lx->cal = WL_CAL_PERSIAN; return;
@@ -227,7 +238,7 @@ static void lexer_init(lexer *lx)
     /* Not a memset: the token and word arrays are written before they are read. */
     lx->n = 0;
     lx->flags = 0;
-    lx->be = lx->ce = lx->cal = lx->month_cal = 0;
+    lx->be = lx->ce = lx->cal = lx->month_cal = lx->era = 0;
     lx->wlen = 0;
     lx->word_thai = 0;
     lx->num = 0;
@@ -280,6 +291,7 @@ typedef struct {
 typedef struct {
     unsigned flags;
     int be, ce;
+    int era;   /* WL_ERA_*, or 0 */
     int cal;   /* WL_CAL_*: readings are built in that calendar, converted at the end */
     int ref_year; /* two-digit years: the latest year ending in them not after this */
 } context;
@@ -299,11 +311,23 @@ static int days_in_month(int y, int m)
     return m == 2 && is_leap(y) ? 29 : DAYS[m - 1];
 }
 
+/* The Gregorian year before year 1 of an era, and the era's last year (0: open). */
+static const struct { int16_t base, last; } ERAS[] = {
+    [WL_ERA_MEIJI] = { 1867, 45 }, [WL_ERA_TAISHO] = { 1911, 15 }, [WL_ERA_SHOWA] = { 1925, 64 },
+    [WL_ERA_HEISEI] = { 1988, 31 }, [WL_ERA_REIWA] = { 2018, 0 },   [WL_ERA_MINGUO] = { 1911, 0 },
+};
+
 /* Gregorian year from the written one, or -1. Sets WL_DATE_BUDDHIST. */
 static int resolve_year(const slot *y, int thai, const context *cx, unsigned *flags)
 {
     int v = y->val;
     int be = cx->be;
+    if (cx->era) {
+        int last = ERAS[cx->era].last;
+        if (y->nd > 3 || v < 1 || (last && v > last)) return -1;
+        v += ERAS[cx->era].base;
+        return v >= YEAR_MIN && v <= YEAR_MAX ? v : -1;
+    }
     if (cx->cal) /* Hijri years are given in full; converted later */
         return y->nd == 4 && v >= HIJRI_MIN && v <= HIJRI_MAX ? v : -1;
     if (y->nd == 2) {
@@ -512,6 +536,8 @@ static int read_fields(fields *fs, const context *cx, wl_date *out, int max)
     if (count_role(fs, R_M) > 1) return 0;
     assign_long_years(fs);
     if (count_role(fs, R_M) == 1 && fs->s[find_role(fs, R_M)].named) assign_with_month(fs);
+    if (cx->era && !count_role(fs, R_Y) && fs->s[0].role == R_UNK)
+        fs->s[0].role = R_Y; /* 昭和20.3.15, Showa 40: the era's year comes first */
     assign_short_year(fs);
     int yi = find_role(fs, R_Y);
     if (yi < 0 || count_role(fs, R_Y) > 1 || count_role(fs, R_D) > 1) return 0;
@@ -774,8 +800,9 @@ static int parse_once(const char *s, size_t n, wl_date *out, int max, int ref_ye
         if (lx.cal && lx.cal != lx.month_cal && lx.month_cal == WL_CAL_ISLAMIC) return 0;
         lx.cal = lx.month_cal;
     }
-    context cx = { lx.flags | (lx.cal ? NATIVE : 0u), lx.be, lx.ce, lx.cal, ref_year };
-    if (lx.cal && (lx.be || lx.ce)) return 0;
+    context cx = { lx.flags | (lx.cal ? NATIVE : 0u), lx.be, lx.ce, lx.era, lx.cal, ref_year };
+    if ((lx.cal || lx.era) && (lx.be || lx.ce)) return 0;
+    if (lx.cal && lx.era) return 0;
     int k = read_any(&lx, &cx, out, max);
     return lx.cal ? convert_readings(out, k, lx.cal) : k;
 }

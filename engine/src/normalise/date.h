@@ -60,8 +60,12 @@ typedef enum {
     WL_DW_MONTH = 1, WL_DW_APPROX, WL_DW_BE, WL_DW_CE, WL_DW_RANGE, WL_DW_BETWEEN,
     WL_DW_DMARK, WL_DW_MMARK, WL_DW_YMARK, WL_DW_DSUF, WL_DW_MSUF, WL_DW_YSUF,
     WL_DW_ORD, WL_DW_IGNORE, WL_DW_ZERO, WL_DW_DECADE, WL_DW_AH, WL_DW_SH,
-    WL_DW_AHMONTH, WL_DW_SHMONTH
+    WL_DW_AHMONTH, WL_DW_SHMONTH, WL_DW_ERA
 } wl_date_word_kind;
+
+/* The year-numbering eras of WL_DW_ERA (the value of an "era" word of months.tsv):
+ * a year n of the era is Gregorian base + n. */
+enum { WL_ERA_MEIJI = 1, WL_ERA_TAISHO, WL_ERA_SHOWA, WL_ERA_HEISEI, WL_ERA_REIWA, WL_ERA_MINGUO };
 
 /**
  * Looks up one folded word (see wl_fold_cp; dots and inner hyphens removed).

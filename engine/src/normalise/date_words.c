@@ -26,7 +26,7 @@ static const struct { const char *name; int kind; } KINDS[] = {
     { "dsuf", WL_DW_DSUF },   { "msuf", WL_DW_MSUF },     { "ysuf", WL_DW_YSUF },
     { "ord", WL_DW_ORD },     { "ignore", WL_DW_IGNORE }, { "zero", WL_DW_ZERO },
     { "decade", WL_DW_DECADE }, { "ah", WL_DW_AH },         { "sh", WL_DW_SH },
-    { "ahmonth", WL_DW_AHMONTH }, { "shmonth", WL_DW_SHMONTH },
+    { "ahmonth", WL_DW_AHMONTH }, { "shmonth", WL_DW_SHMONTH }, { "era", WL_DW_ERA },
 };
 
 static int kind_of(const char *s, size_t n)
