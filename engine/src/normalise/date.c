@@ -36,7 +36,9 @@
  *   1978-01-01, "1 January 1978") become year precision with WL_DATE_PLACEHOLDER:
  *   entry systems fill an unknown birthday with them, and a true 1 January birthday
  *   still matches on its year. A zero day alone keeps the month.
- * - Years outside 1850..2100 (after conversion) are not dates of birth: no reading.
+ * - Years outside 1850..2100 (after conversion) are not dates of birth: no reading;
+ *   but written in Persian digits (U+06F0..U+06F9) and with no calendar word, such
+ *   a date is read again as Solar Hijri (۱۳۵۷/۰۱/۱۳ is 1978-04-02).
  * - A bare five-digit number is a spreadsheet serial day (read_serial); remarks in
  *   brackets ("1978 (age 46)") are dropped when the whole value does not parse.
  */
@@ -87,6 +89,7 @@ typedef struct {
     unsigned flags;   /* WL_DATE_APPROX from '~', '?' and approx words */
     int be, ce;       /* era markers seen */
     int era;          /* WL_ERA_*: a year-numbering era was named */
+    int persian_digits; /* Extended Arabic-Indic digits (۱۳۵۷), as Iran and Afghanistan write */
     int cal;          /* WL_CAL_*: a Hijri marker was seen */
     int month_cal;    /* WL_CAL_*: a Hijri month name was seen */
     /* builders */
@@ -238,7 +241,7 @@ static void lexer_init(lexer *lx)
     /* Not a memset: the token and word arrays are written before they are read. */
     lx->n = 0;
     lx->flags = 0;
-    lx->be = lx->ce = lx->cal = lx->month_cal = lx->era = 0;
+    lx->be = lx->ce = lx->cal = lx->month_cal = lx->era = lx->persian_digits = 0;
     lx->wlen = 0;
     lx->word_thai = 0;
     lx->num = 0;
@@ -263,6 +266,7 @@ static int tokenize(lexer *lx, const char *s, size_t n)
         }
         i += wl_utf8_next(s + i, n - i, &cp);
         if (cp < 0) return -1;
+        if (cp >= 0x06F0 && cp <= 0x06F9) lx->persian_digits = 1;
         k = wl_fold_cp(cp, f);
         for (int j = 0; j < k && !lx->bad; j++) lex_cp(lx, f[j], s, n, i);
     }
@@ -804,6 +808,14 @@ static int parse_once(const char *s, size_t n, wl_date *out, int max, int ref_ye
     if ((lx.cal || lx.era) && (lx.be || lx.ce)) return 0;
     if (lx.cal && lx.era) return 0;
     int k = read_any(&lx, &cx, out, max);
+    if (k == 0 && lx.persian_digits && !lx.cal && !lx.be && !lx.ce && !lx.era) {
+        /* ۱۳۵۷/۰۱/۱۳ with no calendar word: in Persian digits a year no Gregorian
+         * date of birth can have is a Solar Hijri one, the calendar of the
+         * countries that write those digits (a Gregorian ۱۹۷۸ reads above). */
+        cx.cal = lx.cal = WL_CAL_PERSIAN;
+        cx.flags |= NATIVE;
+        k = read_any(&lx, &cx, out, max);
+    }
     return lx.cal ? convert_readings(out, k, lx.cal) : k;
 }
 
