@@ -372,6 +372,30 @@ static void test_short_parts_need_consonants(void **state)
     assert_int_equal(s.all_parts, 1);
 }
 
+/* The Arabic article glued to a name (aldabbas, elkaddafi) meets the name
+ * without it; a rest shorter than five letters does not (albert / bert). */
+static void test_glued_article(void **state)
+{
+    (void)state;
+    tpart glued[] = { PR("aldabbas"), PR("rania"), END };
+    tpart bare[] = { PR("dabbas"), PR("rania"), PR("raslan"), END };
+    wl_namesim s = compare(glued, bare);
+    assert_int_equal(s.n_matched, 2);
+    assert_int_equal(s.all_parts, 1);
+    tpart el[] = { PR("elkaddafi"), PR("khamis"), END };
+    tpart ka[] = { PR("kaddafi"), PR("khamis"), END };
+    s = compare(el, ka);
+    assert_int_equal(s.all_parts, 1);
+    tpart albert[] = { PR("albert"), PR("smith"), END };
+    tpart bert[] = { PR("bert"), PR("smith"), END };
+    s = compare(albert, bert);
+    assert_int_equal(s.all_parts, 0);
+    tpart alkad[] = { PR("alkaddafi"), PR("khamis"), END }; /* one letter more is no article */
+    tpart kad[] = { PR("kaddafix"), PR("khamis"), END };
+    s = compare(alkad, kad);
+    assert_int_equal(s.all_parts, 0);
+}
+
 /* A name read from Hangul, kana, Han or an abjad meets its Latin spelling on
  * the sound spelling (pormanoba / formanova, Jaro-Winkler 0.79, different
  * codes and skeletons): the part matches. The same two spellings both in
@@ -889,6 +913,7 @@ int main(void)
         cmocka_unit_test_setup(test_one_part_inside_longer, setup),
         cmocka_unit_test_setup(test_initials, setup),
         cmocka_unit_test_setup(test_short_parts_need_consonants, setup),
+        cmocka_unit_test_setup(test_glued_article, setup),
         cmocka_unit_test_setup(test_particles_count_little, setup),
         cmocka_unit_test_setup(test_joined_and_split_parts, setup),
         cmocka_unit_test_setup(test_phonetic_agreement, setup),

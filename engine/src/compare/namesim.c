@@ -31,7 +31,9 @@
  *    account of a part, and it spares the similarity computations); then joined
  *    and split parts: a part of one name equal to two adjacent parts of the
  *    other run together (abdulrahman / abdul rahman, mohdali / mohd ali) is
- *    paired with them, as an exact agreement too: it is string equality.
+ *    paired with them, as an exact agreement too: it is string equality. A part
+ *    with the Arabic article glued on (aldabbas) agrees with the bare name
+ *    (dabbas) as a sound agreement does (glued_article_of).
  * 3. The remaining parts are paired, each used once, by an exact maximum-weight
  *    assignment: every injective map for up to three rows (names are mostly one
  *    to three parts), else the Hungarian method (Kuhn 1955, Munkres 1957; the
@@ -369,6 +371,20 @@ static inline __attribute__((always_inline)) double spelling_jw(const wl_feature
     return jw;
 }
 
+/* The Arabic article glued to a name, as Gulf passports and several lists write
+ * it (aldabbas, alshehri, elkaddafi), against the name without it: 1 when one
+ * canonical spelling is "al" or "el" and then exactly the other. Only for a rest
+ * of five letters or more, so that albert / bert or elena / ena never meet; the
+ * blocking keys index the bare name the same way (block_keys.c other_spellings). */
+static int glued_article_of(const wl_features *f, const wl_fpart *x, const wl_fpart *y)
+{
+    const wl_fpart *g = x->canon_len == y->canon_len + 2 ? x : y->canon_len == x->canon_len + 2 ? y : NULL;
+    if (!g || g->canon_len < 7) return 0;
+    const wl_fpart *o = g == x ? y : x;
+    const char *c = canon_of(f, g);
+    return (c[0] == 'a' || c[0] == 'e') && c[1] == 'l' && !memcmp(c + 2, canon_of(f, o), o->canon_len);
+}
+
 /* Part x against part y; vx, vy: their has_variant memos (variant_once).
  * Inlined: pair_rest calls it for every cell, and the call with its 24-byte
  * result was a tenth of the cell's cost. */
@@ -410,6 +426,10 @@ static inline __attribute__((always_inline)) part_match part_similarity(const wl
     }
     if (!agree && x->h_spell && x->h_spell == y->h_spell && ((x->flags | y->flags) & WL_PART_XSCRIPT)) {
         floor = SPELL_FLOOR; /* the same sound spelling: a transcription (wl_sound_spelling) */
+        agree = 1;
+    }
+    if (!agree && glued_article_of(f, x, y)) {
+        floor = SIM_PHONETIC;
         agree = 1;
     }
     if (floor > 0.0) {
